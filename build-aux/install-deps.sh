@@ -1,0 +1,31 @@
+#!/bin/sh
+# Installs the Debian 12 packages Seedance Studio needs to build, run and test.
+# Only what is missing is installed; safe to run again.
+set -eu
+
+BUILD="meson ninja-build pkg-config gcc gettext itstool
+       libglib2.0-dev libglib2.0-bin libgtk-4-dev libadwaita-1-dev
+       libsoup-3.0-dev libjson-glib-dev libsecret-1-dev libsqlite3-dev
+       desktop-file-utils appstream appstream-util"
+RUN="glib-networking libgtk-4-media-gstreamer gstreamer1.0-plugins-good
+     gstreamer1.0-libav gstreamer1.0-plugins-base"
+TEST="xvfb xauth dbus dbus-x11 at-spi2-core sqlite3 curl clang
+      libclang-rt-14-dev imagemagick"
+
+case "${1:-all}" in
+  build) WANT="$BUILD $RUN" ;;
+  *)     WANT="$BUILD $RUN $TEST" ;;
+esac
+
+missing=""
+for p in $WANT; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' \
+    || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO="sudo"
+echo "Installing:$missing" >&2
+$SUDO apt-get update -q
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends $missing

@@ -1,0 +1,45 @@
+#!/bin/bash
+# Builds Seedance Studio and runs every test: first a normal build, then one
+# with AddressSanitizer and UBSan. Warnings are errors. Ends with the line
+# "N passed, N failed" and exits non-zero when anything failed.
+set -u
+cd "$(dirname "$0")/.."
+
+bash build-aux/install-deps.sh all || exit 1
+
+passed=0
+failed=0
+
+count_results () {
+  local log="$1/meson-logs/testlog.json"
+  [ -f "$log" ] || return 0
+  local p f
+  p=$(grep -c '"result": "OK"' "$log")
+  f=$(grep -c -E '"result": "(FAIL|ERROR|TIMEOUT)"' "$log")
+  passed=$((passed + p))
+  failed=$((failed + f))
+}
+
+run_suite () {
+  local dir="$1"; shift
+  if ! { [ -f "$dir/build.ninja" ] || meson setup "$dir" -Dwerror=true "$@"; } \
+     || ! meson compile -C "$dir"; then
+    echo "build failed in $dir" >&2
+    failed=$((failed + 1))
+    return
+  fi
+  rm -f "$dir/meson-logs/testlog.json"
+  env -u DISPLAY -u WAYLAND_DISPLAY -u DBUS_SESSION_BUS_ADDRESS \
+    dbus-run-session -- xvfb-run -a -s "-screen 0 1280x1024x24" \
+    meson test -C "$dir" --print-errorlogs --num-processes 2
+  count_results "$dir"
+}
+
+run_suite _build-test
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp \
+  run_suite _build-sanitize -Db_sanitize=address,undefined -Db_lundef=false
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

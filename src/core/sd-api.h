@@ -1,0 +1,101 @@
+/* sd-api.h: the wire codec of the Seedance API (pure functions, no I/O)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "sd-enums.h"
+#include "sd-request.h"
+#include "sd-types.h"
+
+G_BEGIN_DECLS
+
+#define SD_API_CREATE_PATH "/api/open-api/v1/seedance/videos"
+#define SD_API_QUERY_PATH  "/api/open-api/v1/videos/"
+
+#define SD_API_ERROR (sd_api_error_quark ())
+
+typedef enum {
+  SD_API_ERROR_TRANSPORT,       /* the network failed (set by the client) */
+  SD_API_ERROR_HTTP_STATUS,     /* a non-2xx status without a better code */
+  SD_API_ERROR_UNAUTHORIZED,    /* 401 or 403: the token was refused */
+  SD_API_ERROR_RATE_LIMITED,    /* 429; the Retry-After value is kept */
+  SD_API_ERROR_API,             /* a body whose code is not success; msg kept */
+  SD_API_ERROR_MALFORMED,       /* a body that is not what the API documents */
+  SD_API_ERROR_TOO_LARGE,       /* a body over the size limit */
+  SD_API_ERROR_INSECURE,        /* the token would cross the network in clear */
+  SD_API_ERROR_OUTCOME_UNKNOWN, /* a create that may have reached the server */
+  SD_API_ERROR_INVALID_REQUEST, /* the request failed validation; not sent */
+} SdApiError;
+
+GQuark       sd_api_error_quark               (void);
+
+/* Details an SD_API_ERROR carries (G_DEFINE_EXTENDED_ERROR). */
+guint        sd_api_error_get_http_status     (const GError *error);
+/* Seconds to wait before the next try, or -1 when the server gave none. */
+gint64       sd_api_error_get_retry_after     (const GError *error);
+const char  *sd_api_error_get_api_code        (const GError *error);
+const char  *sd_api_error_get_server_message  (const GError *error);
+/* TRUE for errors after which the same query or download may be tried again
+ * (transport, 5xx, 429, malformed body); FALSE for auth and API refusals. */
+gboolean     sd_api_error_is_transient        (const GError *error);
+
+/* Parses a Retry-After header (seconds or an HTTP date, relative to @now,
+ * Unix seconds); -1 when absent or unreadable. */
+gint64       sd_api_parse_retry_after         (const char *value,
+                                               gint64      now);
+
+struct _SdApiCreateResult
+{
+  char         *task_id;
+  SdTaskStatus  status;
+  char         *status_raw;  /* the server's own spelling */
+  char         *model;       /* NULL when not given */
+  gint64        created_at;  /* Unix seconds, 0 when not given */
+};
+
+struct _SdApiQueryResult
+{
+  char         *task_id;
+  SdTaskStatus  status;
+  char         *status_raw;
+  char         *model;
+  gint64        created_at;
+  gint64        updated_at;
+  char         *video_url;       /* data.result.video_url, when completed */
+  char         *failure_message; /* msg, data.error, data.fail_reason or data.message */
+};
+
+void          sd_api_create_result_free  (SdApiCreateResult *result);
+void          sd_api_query_result_free   (SdApiQueryResult  *result);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdApiCreateResult, sd_api_create_result_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdApiQueryResult, sd_api_query_result_free)
+
+/* "queued", "processing"/"running", "completed"/"succeeded",
+ * "failed"/"cancelled"/"expired"; anything else is UNKNOWN. */
+SdTaskStatus  sd_api_status_from_string  (const char *status);
+const char   *sd_api_status_to_string    (SdTaskStatus status);
+
+/* The create body: unset and empty fields omitted, duration an integer. */
+JsonNode     *sd_api_request_to_json     (SdRequest  *request);
+GBytes       *sd_api_encode_create       (SdRequest  *request);
+/* The reverse, for the history and the CLI: lenient, unknown fields ignored. */
+SdRequest    *sd_api_request_from_json   (JsonNode   *node,
+                                          GError    **error);
+
+/* @http_status is the response's status; @retry_after its Retry-After header
+ * (or NULL); @now the current Unix time for Retry-After dates. */
+SdApiCreateResult *sd_api_parse_create_response (guint        http_status,
+                                                 const char  *retry_after,
+                                                 gint64       now,
+                                                 GBytes      *body,
+                                                 GError     **error);
+SdApiQueryResult  *sd_api_parse_query_response  (guint        http_status,
+                                                 const char  *retry_after,
+                                                 gint64       now,
+                                                 GBytes      *body,
+                                                 GError     **error);
+
+G_END_DECLS

@@ -1,0 +1,52 @@
+/* sd-enums.h: enumerations shared by the core, with GTypes made by glib-mkenums
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* How the provider bills a model. */
+typedef enum {
+  SD_BILLING_PER_SECOND,
+  SD_BILLING_PER_TASK,
+} SdBilling;
+
+/* Whether the documentation says a model takes a feature. UNKNOWN means the
+ * documentation is silent: the app does not refuse, the server decides. */
+typedef enum {
+  SD_SUPPORT_UNKNOWN,
+  SD_SUPPORT_NO,
+  SD_SUPPORT_YES,
+} SdSupport;
+
+/* The URL schemes a model takes for a kind of media. */
+typedef enum /*< flags >*/ {
+  SD_URL_SCHEME_NONE  = 0,
+  SD_URL_SCHEME_HTTPS = 1 << 0,
+  SD_URL_SCHEME_ASSET = 1 << 1,
+} SdUrlScheme;
+
+/* A task's state on the server. UNKNOWN keeps a status string the app does
+ * not know (the raw string stays on the task); it is neither done nor failed. */
+typedef enum {
+  SD_TASK_STATUS_UNKNOWN,
+  SD_TASK_STATUS_QUEUED,
+  SD_TASK_STATUS_PROCESSING,
+  SD_TASK_STATUS_COMPLETED,
+  SD_TASK_STATUS_FAILED,
+} SdTaskStatus;
+
+/* Where the local copy of a task's video stands. */
+typedef enum {
+  SD_DOWNLOAD_STATE_NONE,
+  SD_DOWNLOAD_STATE_QUEUED,
+  SD_DOWNLOAD_STATE_RUNNING,
+  SD_DOWNLOAD_STATE_DONE,
+  SD_DOWNLOAD_STATE_FAILED,
+  SD_DOWNLOAD_STATE_EXPIRED,
+} SdDownloadState;
+
+G_END_DECLS
