@@ -1,0 +1,83 @@
+/* sd-task.h: one generation task, as the service knows it
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib-object.h>
+
+#include "sd-enums.h"
+#include "sd-request.h"
+#include "sd-types.h"
+
+G_BEGIN_DECLS
+
+/* The provider keeps a finished video for about three days. */
+#define SD_TASK_LINK_LIFETIME (72 * G_TIME_SPAN_HOUR / G_TIME_SPAN_SECOND)
+
+#define SD_TYPE_TASK (sd_task_get_type ())
+G_DECLARE_FINAL_TYPE (SdTask, sd_task, SD, TASK, GObject)
+
+/* Properties (all readable, notify only on change, EXPLICIT_NOTIFY):
+ *   "id"                 string, construct-only: the server's task_id
+ *   "request"            SdRequest, construct-only: what was sent
+ *   "status"             SdTaskStatus
+ *   "status-raw"         string: the server's own spelling of the status
+ *   "server-model"       string: the model the server reported
+ *   "created-at"         gint64, Unix seconds (server's created_at, else local)
+ *   "updated-at"         gint64, Unix seconds of the last change seen
+ *   "failure-message"    string: the server's reason, verbatim (escape before markup)
+ *   "video-url"          string
+ *   "expires-at"         gint64, Unix seconds: created-at + 72 h once completed, else 0
+ *   "local-file"         string: path of the saved video, NULL until saved
+ *   "download-progress"  double 0..1
+ *   "download-state"     SdDownloadState
+ *   "download-error"     string: why the last download failed
+ *   "is-finished"        boolean: completed or failed
+ */
+SdTask          *sd_task_new                   (const char *id,
+                                                SdRequest  *request);
+
+const char      *sd_task_get_id                (SdTask *self);
+SdRequest       *sd_task_get_request           (SdTask *self);
+SdTaskStatus     sd_task_get_status            (SdTask *self);
+const char      *sd_task_get_status_raw        (SdTask *self);
+const char      *sd_task_get_server_model      (SdTask *self);
+gint64           sd_task_get_created_at        (SdTask *self);
+gint64           sd_task_get_updated_at        (SdTask *self);
+const char      *sd_task_get_failure_message   (SdTask *self);
+const char      *sd_task_get_video_url         (SdTask *self);
+gint64           sd_task_get_expires_at        (SdTask *self);
+const char      *sd_task_get_local_file        (SdTask *self);
+double           sd_task_get_download_progress (SdTask *self);
+SdDownloadState  sd_task_get_download_state    (SdTask *self);
+const char      *sd_task_get_download_error    (SdTask *self);
+gboolean         sd_task_get_is_finished       (SdTask *self);
+/* TRUE when the link has expired (at @now, Unix seconds) and no local copy exists. */
+gboolean         sd_task_is_link_expired       (SdTask *self,
+                                                gint64  now);
+
+/* Setters are for the service and the store. */
+void             sd_task_set_status            (SdTask       *self,
+                                                SdTaskStatus  status,
+                                                const char   *status_raw);
+void             sd_task_set_server_model      (SdTask     *self,
+                                                const char *model);
+void             sd_task_set_created_at        (SdTask *self,
+                                                gint64  created_at);
+void             sd_task_set_updated_at        (SdTask *self,
+                                                gint64  updated_at);
+void             sd_task_set_failure_message   (SdTask     *self,
+                                                const char *message);
+void             sd_task_set_video_url         (SdTask     *self,
+                                                const char *url);
+void             sd_task_set_local_file        (SdTask     *self,
+                                                const char *path);
+void             sd_task_set_download_progress (SdTask *self,
+                                                double  progress);
+void             sd_task_set_download_state    (SdTask          *self,
+                                                SdDownloadState  state);
+void             sd_task_set_download_error    (SdTask     *self,
+                                                const char *message);
+
+G_END_DECLS
