@@ -1,0 +1,70 @@
+/* sd-context.h: the services container handed to the GUI and the CLI
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "sd-types.h"
+
+G_BEGIN_DECLS
+
+#define SD_TYPE_CONTEXT (sd_context_get_type ())
+G_DECLARE_FINAL_TYPE (SdContext, sd_context, SD, CONTEXT, GObject)
+
+/* Owns the settings, the catalogue (with the user's overrides), the client,
+ * the history store, the secrets and the service. With @demo TRUE, an
+ * in-process SdSimulator serves the API and the history lives in a demo
+ * database of its own, so demo tasks never mix with real ones.
+ *
+ * Properties: "demo" (boolean, read-only), "has-token" (boolean: a token is
+ * known for the current base URL, or the context is in demo mode). */
+SdContext   *sd_context_new                (gboolean     demo,
+                                            GError     **error);
+
+gboolean     sd_context_get_demo           (SdContext *self);
+gboolean     sd_context_get_has_token      (SdContext *self);
+GSettings   *sd_context_get_settings       (SdContext *self);
+SdCatalog   *sd_context_get_catalog        (SdContext *self);
+SdClient    *sd_context_get_client         (SdContext *self);
+SdStore     *sd_context_get_store          (SdContext *self);
+SdService   *sd_context_get_service        (SdContext *self);
+SdSecrets   *sd_context_get_secrets        (SdContext *self);
+/* NULL unless in demo mode. */
+SdSimulator *sd_context_get_simulator      (SdContext *self);
+
+/* Sentences the user should see once at start-up (a malformed models.json
+ * override, a history database moved aside, a keyring that is missing),
+ * or NULL. */
+const char * const *sd_context_get_notices (SdContext *self);
+
+/* Switches a running context to demo mode (the welcome page's "Try the
+ * demo"); FALSE with @error when the simulator cannot start. */
+gboolean     sd_context_start_demo         (SdContext  *self,
+                                            GError    **error);
+
+/* Loads the token (SEEDANCE_API_TOKEN, else the keyring) for the current base
+ * URL, then loads the history and resumes polling unfinished tasks. */
+void         sd_context_start_async        (SdContext           *self,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+gboolean     sd_context_start_finish       (SdContext     *self,
+                                            GAsyncResult  *result,
+                                            GError       **error);
+
+/* Stores @token in the keyring for the current base URL and uses it. When no
+ * Secret Service is available the token is kept for this session only and
+ * the call still succeeds, with *notice set to a sentence saying so. */
+void         sd_context_set_token_async    (SdContext           *self,
+                                            const char          *token,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+gboolean     sd_context_set_token_finish   (SdContext     *self,
+                                            GAsyncResult  *result,
+                                            char         **notice,
+                                            GError       **error);
+
+G_END_DECLS
