@@ -1,0 +1,42 @@
+/* sd-composer.h: the request composer (model, prompt, images, ratio, ...)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "sd-context.h"
+#include "sd-request.h"
+#include "sd-task.h"
+
+G_BEGIN_DECLS
+
+#define SD_TYPE_COMPOSER (sd_composer_get_type ())
+G_DECLARE_FINAL_TYPE (SdComposer, sd_composer, SD, COMPOSER, GtkWidget)
+
+/* Properties: "context" (SdContext, construct), "request" (SdRequest, read-only:
+ * the request being composed), "can-generate" (boolean), "blocker" (string:
+ * why Generate is disabled, NULL when it is enabled).
+ *
+ * Actions (gtk_widget_class_install_action): "composer.generate",
+ * "composer.paste-images", "composer.focus-prompt", "composer.add-image".
+ *
+ * Signals:
+ *   submitted  (SdTask *task)        a task was created on the server
+ *   show-toast (AdwToast *toast)     errors and confirmations for the window */
+GtkWidget *sd_composer_new          (SdContext  *context);
+SdRequest *sd_composer_get_request  (SdComposer *self);
+gboolean   sd_composer_get_can_generate (SdComposer *self);
+
+/* Fills the composer with the settings of @request ("re-use settings"). */
+void       sd_composer_load_request (SdComposer *self,
+                                     SdRequest  *request);
+
+/* Adds the URLs found in @text (a text/uri-list or plain text from a drop or
+ * the clipboard); returns how many were added. Non-URLs are refused with a
+ * toast; local files get a toast explaining that the API needs https links. */
+guint      sd_composer_add_image_text (SdComposer *self,
+                                       const char *text);
+
+G_END_DECLS
