@@ -1,0 +1,478 @@
+/* sd-application.c: the Seedance Studio application
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define _GNU_SOURCE
+#define G_LOG_DOMAIN "sd-application"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sd-application.h"
+#include "sd-preferences-window.h"
+#include "sd-service.h"
+#include "sd-window.h"
+
+struct _SdApplication
+{
+  AdwApplication  parent_instance;
+
+  SdContext      *context;
+  GCancellable   *cancellable;
+  gboolean        demo_option;
+  gboolean        started;
+};
+
+G_DEFINE_FINAL_TYPE (SdApplication, sd_application, ADW_TYPE_APPLICATION)
+
+static const GOptionEntry option_entries[] = {
+  { "demo", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Start in demo mode, with the built-in simulator instead of the real service"), NULL },
+  { "version", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Show the version and exit"), NULL },
+  { NULL }
+};
+
+/* The age of this process, read from the kernel so that the time spent
+ * before main() (loading libraries) counts too. */
+static gint64
+get_process_age_usec (void)
+{
+  g_autofree char *stat = NULL;
+  unsigned long long start_ticks = 0;
+  struct timespec now;
+  const char *field;
+
+  if (!g_file_get_contents ("/proc/self/stat", &stat, NULL, NULL) ||
+      (field = strrchr (stat, ')')) == NULL)
+    return -1;
+
+  /* starttime is field 22; field 3 follows the closing parenthesis. */
+  for (guint i = 3; i < 22 && field != NULL; i++)
+    field = strchr (field + 1, ' ');
+  if (field == NULL || sscanf (field, " %llu", &start_ticks) != 1 ||
+      clock_gettime (CLOCK_BOOTTIME, &now) != 0)
+    return -1;
+
+  return (gint64) now.tv_sec * G_USEC_PER_SEC + now.tv_nsec / 1000
+         - (gint64) (start_ticks * G_USEC_PER_SEC / (unsigned long long) sysconf (_SC_CLK_TCK));
+}
+
+static void
+on_first_frame_painted_cb (GdkFrameClock *clock,
+                           SdApplication *self)
+{
+  g_signal_handlers_disconnect_by_func (clock, on_first_frame_painted_cb, self);
+
+  g_print ("first-frame %" G_GINT64_FORMAT "\n", get_process_age_usec ());
+  fflush (stdout);
+
+  if (g_strcmp0 (g_getenv ("SEEDANCE_STUDIO_EXIT_AFTER_FIRST_FRAME"), "1") == 0)
+    g_application_quit (G_APPLICATION (self));
+}
+
+static void
+on_window_realized_cb (GtkWidget     *window,
+                       SdApplication *self)
+{
+  g_signal_handlers_disconnect_by_func (window, on_window_realized_cb, self);
+  g_signal_connect_object (gtk_widget_get_frame_clock (window), "after-paint",
+                           G_CALLBACK (on_first_frame_painted_cb), self, 0);
+}
+
+static SdWindow *
+get_main_window (SdApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  if (SD_IS_WINDOW (window))
+    return SD_WINDOW (window);
+
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l; l = l->next)
+    if (SD_IS_WINDOW (l->data))
+      return l->data;
+
+  return NULL;
+}
+
+static gboolean
+is_any_window_active (SdApplication *self)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l; l = l->next)
+    if (gtk_window_is_active (l->data))
+      return TRUE;
+
+  return FALSE;
+}
+
+static void
+send_task_notification (SdApplication *self,
+                        SdTask        *task,
+                        const char    *title,
+                        const char    *body)
+{
+  g_autoptr(GNotification) notification = NULL;
+  g_autofree char *notification_id = NULL;
+
+  if (is_any_window_active (self) ||
+      !g_settings_get_boolean (sd_context_get_settings (self->context), "notifications"))
+    return;
+
+  notification = g_notification_new (title);
+  g_notification_set_body (notification, body);
+  g_notification_set_default_action_and_target (notification, "app.show-task",
+                                                "s", sd_task_get_id (task));
+  notification_id = g_strdup_printf ("task-%s", sd_task_get_id (task));
+  g_application_send_notification (G_APPLICATION (self), notification_id, notification);
+}
+
+static void
+on_task_completed_cb (SdService     *service,
+                      SdTask        *task,
+                      SdApplication *self)
+{
+  send_task_notification (self, task, _("Video Ready"),
+                          sd_request_get_prompt (sd_task_get_request (task)));
+}
+
+static void
+on_task_failed_cb (SdService     *service,
+                   SdTask        *task,
+                   SdApplication *self)
+{
+  const char *reason = sd_task_get_failure_message (task);
+
+  send_task_notification (self, task, _("Video Failed"),
+                          reason != NULL && *reason != '\0'
+                          ? reason : _("The service could not make this video."));
+}
+
+static void
+show_notices (SdApplication *self,
+              SdWindow      *window)
+{
+  const char * const *notices = sd_context_get_notices (self->context);
+
+  for (guint i = 0; notices != NULL && notices[i] != NULL; i++)
+    {
+      AdwToast *toast = adw_toast_new (notices[i]);
+
+      adw_toast_set_timeout (toast, 0);
+      sd_window_add_toast (window, toast);
+    }
+}
+
+static void
+on_context_started_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(SdApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+  SdWindow *window;
+
+  sd_context_start_finish (SD_CONTEXT (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self->started = TRUE;
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l; l = l->next)
+    if (SD_IS_WINDOW (l->data))
+      sd_window_set_ready (l->data, TRUE);
+
+  if ((window = get_main_window (self)) == NULL)
+    return;
+
+  show_notices (self, window);
+  if (error != NULL)
+    sd_window_add_toast (window, adw_toast_new (error->message));
+  sd_window_run_screenshot_scene (window, g_getenv ("SEEDANCE_STUDIO_SCREENSHOT_SCENE"));
+}
+
+static void
+on_startup_error_response_cb (AdwMessageDialog *dialog,
+                              const char       *response,
+                              SdApplication    *self)
+{
+  g_application_release (G_APPLICATION (self));
+}
+
+static void
+show_startup_error (SdApplication *self,
+                    const GError  *error)
+{
+  GtkWidget *dialog;
+
+  dialog = adw_message_dialog_new (NULL, _("Seedance Studio Could Not Start"), NULL);
+  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog), "%s", error->message);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_set_application (GTK_WINDOW (dialog), GTK_APPLICATION (self));
+  g_application_hold (G_APPLICATION (self));
+  g_signal_connect_object (dialog, "response",
+                           G_CALLBACK (on_startup_error_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static gboolean
+ensure_context (SdApplication *self)
+{
+  g_autoptr(GError) error = NULL;
+  SdService *service;
+
+  if (self->context != NULL)
+    return TRUE;
+
+  self->context = sd_context_new (self->demo_option, &error);
+  if (self->context == NULL)
+    {
+      show_startup_error (self, error);
+      return FALSE;
+    }
+
+  service = sd_context_get_service (self->context);
+  g_signal_connect_object (service, "task-completed",
+                           G_CALLBACK (on_task_completed_cb), self, 0);
+  g_signal_connect_object (service, "task-failed",
+                           G_CALLBACK (on_task_failed_cb), self, 0);
+
+  sd_context_start_async (self->context, self->cancellable,
+                          on_context_started_cb, g_object_ref (self));
+  return TRUE;
+}
+
+static SdWindow *
+present_main_window (SdApplication *self)
+{
+  SdWindow *window;
+
+  if (!ensure_context (self))
+    return NULL;
+
+  if ((window = get_main_window (self)) == NULL)
+    {
+      window = sd_window_new (GTK_APPLICATION (self), self->context);
+      sd_window_set_ready (window, self->started);
+      if (g_strcmp0 (g_getenv ("SEEDANCE_STUDIO_REPORT_FIRST_FRAME"), "1") == 0)
+        g_signal_connect_object (window, "realize",
+                                 G_CALLBACK (on_window_realized_cb), self, 0);
+    }
+
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
+}
+
+static void
+preferences_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  SdApplication *self = user_data;
+  SdWindow *window = present_main_window (self);
+  GtkWidget *preferences;
+
+  if (window == NULL)
+    return;
+
+  preferences = sd_preferences_window_new (self->context);
+  gtk_window_set_transient_for (GTK_WINDOW (preferences), GTK_WINDOW (window));
+  gtk_window_present (GTK_WINDOW (preferences));
+}
+
+static void
+shortcuts_action (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  SdWindow *window = present_main_window (user_data);
+
+  if (window != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL);
+}
+
+static void
+about_action (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       user_data)
+{
+  static const char *developers[] = { "Seedance Studio contributors", NULL };
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (user_data));
+
+  adw_show_about_window (parent,
+                         "application-name", _("Seedance Studio"),
+                         "application-icon", APP_ID,
+                         "version", PACKAGE_VERSION,
+                         "developer-name", _("Seedance Studio contributors"),
+                         "developers", developers,
+                         "license-type", GTK_LICENSE_GPL_3_0,
+                         "copyright", "© 2026 Seedance Studio contributors",
+                         "website", "https://github.com/seedancestudio/seedance-studio",
+                         "issue-url", "https://github.com/seedancestudio/seedance-studio/issues",
+                         "translator-credits", _("translator-credits"),
+                         NULL);
+}
+
+static void
+quit_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (user_data));
+
+  /* Closing (not destroying) lets each window save its size. */
+  for (GList *l = windows; l != NULL;)
+    {
+      GList *next = l->next;
+
+      gtk_window_close (l->data);
+      l = next;
+    }
+
+  g_application_quit (G_APPLICATION (user_data));
+}
+
+static void
+show_task_action (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  SdWindow *window = present_main_window (user_data);
+
+  if (window != NULL)
+    sd_window_show_task (window, g_variant_get_string (parameter, NULL));
+}
+
+static void
+show_tasks_action (GSimpleAction *action,
+                   GVariant      *parameter,
+                   gpointer       user_data)
+{
+  SdWindow *window = present_main_window (user_data);
+
+  if (window != NULL)
+    sd_window_show_results (window);
+}
+
+static const GActionEntry app_entries[] = {
+  { "preferences", preferences_action },
+  { "shortcuts", shortcuts_action },
+  { "about", about_action },
+  { "quit", quit_action },
+  { "show-task", show_task_action, "s" },
+  { "show-tasks", show_tasks_action },
+};
+
+static void
+set_accels (GtkApplication *app)
+{
+  static const struct {
+    const char *action;
+    const char *accels[3];
+  } accels[] = {
+    { "app.preferences", { "<Control>comma", NULL } },
+    { "app.quit", { "<Control>q", NULL } },
+    { "win.show-help-overlay", { "<Control>question", "<Control>slash", NULL } },
+    { "win.generate", { "<Control>Return", "<Control>KP_Enter", NULL } },
+    { "win.focus-prompt", { "<Control>l", NULL } },
+    { "window.close", { "<Control>w", NULL } },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
+    gtk_application_set_accels_for_action (app, accels[i].action, accels[i].accels);
+}
+
+static int
+sd_application_handle_local_options (GApplication *app,
+                                     GVariantDict *options)
+{
+  SdApplication *self = SD_APPLICATION (app);
+
+  if (g_variant_dict_contains (options, "version"))
+    {
+      g_print ("seedance-studio %s\n", PACKAGE_VERSION);
+      return 0;
+    }
+
+  self->demo_option = g_variant_dict_contains (options, "demo");
+  return -1;
+}
+
+static void
+sd_application_startup (GApplication *app)
+{
+  G_APPLICATION_CLASS (sd_application_parent_class)->startup (app);
+
+  g_action_map_add_action_entries (G_ACTION_MAP (app), app_entries,
+                                   G_N_ELEMENTS (app_entries), app);
+  set_accels (GTK_APPLICATION (app));
+}
+
+static void
+sd_application_activate (GApplication *app)
+{
+  present_main_window (SD_APPLICATION (app));
+}
+
+static void
+sd_application_shutdown (GApplication *app)
+{
+  SdApplication *self = SD_APPLICATION (app);
+
+  g_cancellable_cancel (self->cancellable);
+  G_APPLICATION_CLASS (sd_application_parent_class)->shutdown (app);
+}
+
+static void
+sd_application_dispose (GObject *object)
+{
+  SdApplication *self = SD_APPLICATION (object);
+
+  g_clear_object (&self->context);
+  g_clear_object (&self->cancellable);
+
+  G_OBJECT_CLASS (sd_application_parent_class)->dispose (object);
+}
+
+static void
+sd_application_class_init (SdApplicationClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->dispose = sd_application_dispose;
+
+  app_class->handle_local_options = sd_application_handle_local_options;
+  app_class->startup = sd_application_startup;
+  app_class->activate = sd_application_activate;
+  app_class->shutdown = sd_application_shutdown;
+}
+
+static void
+sd_application_init (SdApplication *self)
+{
+  self->cancellable = g_cancellable_new ();
+  g_application_add_main_option_entries (G_APPLICATION (self), option_entries);
+  g_application_set_option_context_parameter_string (G_APPLICATION (self), NULL);
+}
+
+SdApplication *
+sd_application_new (void)
+{
+  return g_object_new (SD_TYPE_APPLICATION,
+                       "application-id", APP_ID,
+                       "flags", G_APPLICATION_DEFAULT_FLAGS,
+                       "resource-base-path", "/io/github/seedancestudio/SeedanceStudio/gui",
+                       NULL);
+}
+
+SdContext *
+sd_application_get_context (SdApplication *self)
+{
+  g_return_val_if_fail (SD_IS_APPLICATION (self), NULL);
+
+  return self->context;
+}

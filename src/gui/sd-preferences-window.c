@@ -1,0 +1,322 @@
+/* sd-preferences-window.c: service, token, downloads and notifications
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "sd-preferences-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "sd-client.h"
+#include "sd-preferences-window.h"
+
+struct _SdPreferencesWindow
+{
+  AdwPreferencesWindow  parent_instance;
+
+  SdContext            *context;
+  GCancellable         *cancellable;
+  GtkFileChooserNative *folder_chooser;
+
+  AdwEntryRow          *base_url_row;
+  AdwPasswordEntryRow  *token_row;
+  GtkLabel             *base_url_error_label;
+  AdwActionRow         *download_dir_row;
+  GtkSwitch            *auto_download_switch;
+  GtkSwitch            *notifications_switch;
+};
+
+G_DEFINE_FINAL_TYPE (SdPreferencesWindow, sd_preferences_window, ADW_TYPE_PREFERENCES_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_CONTEXT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+show_base_url_error (SdPreferencesWindow *self,
+                     const char          *message)
+{
+  gtk_label_set_text (self->base_url_error_label, message != NULL ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->base_url_error_label), message != NULL);
+  if (message != NULL)
+    gtk_widget_add_css_class (GTK_WIDGET (self->base_url_row), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->base_url_row), "error");
+}
+
+static void
+on_base_url_changed_cb (SdPreferencesWindow *self)
+{
+  show_base_url_error (self, NULL);
+}
+
+static void
+on_base_url_applied_cb (SdPreferencesWindow *self)
+{
+  g_autofree char *url = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->base_url_row))));
+  g_autoptr(GError) error = NULL;
+
+  if (!sd_client_check_base_url (url, &error))
+    {
+      show_base_url_error (self, error->message);
+      return;
+    }
+
+  g_settings_set_string (sd_context_get_settings (self->context), "api-base-url", url);
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
+                                    adw_toast_new (_("API address saved")));
+}
+
+static void
+on_token_saved_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(SdPreferencesWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *notice = NULL;
+  const char *message;
+
+  if (!sd_context_set_token_finish (SD_CONTEXT (source), result, &notice, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      message = error->message;
+    }
+  else
+    {
+      gtk_editable_set_text (GTK_EDITABLE (self->token_row), "");
+      message = notice != NULL ? notice : _("Token saved in your keyring");
+    }
+
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (message));
+}
+
+static void
+on_token_applied_cb (SdPreferencesWindow *self)
+{
+  g_autofree char *token = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->token_row))));
+
+  if (*token == '\0')
+    return;
+
+  sd_context_set_token_async (self->context, token, self->cancellable,
+                              on_token_saved_cb, g_object_ref (self));
+}
+
+static char *
+get_default_download_dir (void)
+{
+  const char *videos = g_get_user_special_dir (G_USER_DIRECTORY_VIDEOS);
+
+  return g_build_filename (videos != NULL ? videos : g_get_home_dir (), "Seedance", NULL);
+}
+
+static gboolean
+map_download_dir_to_subtitle (GValue   *value,
+                              GVariant *variant,
+                              gpointer  user_data)
+{
+  g_autofree char *path = g_variant_dup_string (variant, NULL);
+  const char *home = g_get_home_dir ();
+
+  if (*path == '\0')
+    {
+      g_free (path);
+      path = get_default_download_dir ();
+    }
+
+  if (g_str_has_prefix (path, home) && path[strlen (home)] == G_DIR_SEPARATOR)
+    g_value_take_string (value, g_strconcat ("~", path + strlen (home), NULL));
+  else
+    g_value_set_string (value, path);
+
+  return TRUE;
+}
+
+static void
+on_folder_chosen_cb (SdPreferencesWindow *self,
+                     int                  response,
+                     GtkFileChooser      *chooser)
+{
+  g_autoptr(GFile) folder = NULL;
+  g_autofree char *path = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT &&
+      (folder = gtk_file_chooser_get_file (chooser)) != NULL &&
+      (path = g_file_get_path (folder)) != NULL)
+    g_settings_set_string (sd_context_get_settings (self->context), "download-dir", path);
+
+  g_clear_object (&self->folder_chooser);
+}
+
+static void
+choose_folder_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  SdPreferencesWindow *self = SD_PREFERENCES_WINDOW (widget);
+  g_autofree char *current = g_settings_get_string (sd_context_get_settings (self->context),
+                                                    "download-dir");
+  g_autoptr(GFile) folder = NULL;
+
+  if (*current == '\0')
+    {
+      g_free (current);
+      current = get_default_download_dir ();
+    }
+
+  g_clear_object (&self->folder_chooser);
+  self->folder_chooser = gtk_file_chooser_native_new (_("Choose a Download Folder"),
+                                                      GTK_WINDOW (self),
+                                                      GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
+                                                      _("_Select"), _("_Cancel"));
+  folder = g_file_new_for_path (current);
+  gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (self->folder_chooser), folder, NULL);
+  g_signal_connect_object (self->folder_chooser, "response",
+                           G_CALLBACK (on_folder_chosen_cb), self, G_CONNECT_SWAPPED);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->folder_chooser));
+}
+
+static void
+sd_preferences_window_constructed (GObject *object)
+{
+  SdPreferencesWindow *self = SD_PREFERENCES_WINDOW (object);
+  GSettings *settings = sd_context_get_settings (self->context);
+  g_autofree char *base_url = g_settings_get_string (settings, "api-base-url");
+
+  G_OBJECT_CLASS (sd_preferences_window_parent_class)->constructed (object);
+
+  gtk_editable_set_text (GTK_EDITABLE (self->base_url_row), base_url);
+  show_base_url_error (self, NULL);
+
+  g_settings_bind_with_mapping (settings, "download-dir",
+                                self->download_dir_row, "subtitle",
+                                G_SETTINGS_BIND_GET,
+                                map_download_dir_to_subtitle, NULL, NULL, NULL);
+  g_settings_bind (settings, "auto-download",
+                   self->auto_download_switch, "active", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "notifications",
+                   self->notifications_switch, "active", G_SETTINGS_BIND_DEFAULT);
+}
+
+static void
+sd_preferences_window_dispose (GObject *object)
+{
+  SdPreferencesWindow *self = SD_PREFERENCES_WINDOW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  if (self->folder_chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->folder_chooser));
+  g_clear_object (&self->folder_chooser);
+  gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_PREFERENCES_WINDOW);
+
+  G_OBJECT_CLASS (sd_preferences_window_parent_class)->dispose (object);
+}
+
+static void
+sd_preferences_window_finalize (GObject *object)
+{
+  SdPreferencesWindow *self = SD_PREFERENCES_WINDOW (object);
+
+  g_clear_object (&self->context);
+  g_clear_object (&self->cancellable);
+
+  G_OBJECT_CLASS (sd_preferences_window_parent_class)->finalize (object);
+}
+
+static void
+sd_preferences_window_get_property (GObject    *object,
+                                    guint       prop_id,
+                                    GValue     *value,
+                                    GParamSpec *pspec)
+{
+  SdPreferencesWindow *self = SD_PREFERENCES_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONTEXT:
+      g_value_set_object (value, self->context);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sd_preferences_window_set_property (GObject      *object,
+                                    guint         prop_id,
+                                    const GValue *value,
+                                    GParamSpec   *pspec)
+{
+  SdPreferencesWindow *self = SD_PREFERENCES_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONTEXT:
+      self->context = g_value_dup_object (value);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sd_preferences_window_class_init (SdPreferencesWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = sd_preferences_window_constructed;
+  object_class->dispose = sd_preferences_window_dispose;
+  object_class->finalize = sd_preferences_window_finalize;
+  object_class->get_property = sd_preferences_window_get_property;
+  object_class->set_property = sd_preferences_window_set_property;
+
+  properties[PROP_CONTEXT] =
+    g_param_spec_object ("context", NULL, NULL,
+                         SD_TYPE_CONTEXT,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/seedancestudio/SeedanceStudio/gui/sd-preferences-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, SdPreferencesWindow, base_url_row);
+  gtk_widget_class_bind_template_child (widget_class, SdPreferencesWindow, token_row);
+  gtk_widget_class_bind_template_child (widget_class, SdPreferencesWindow, base_url_error_label);
+  gtk_widget_class_bind_template_child (widget_class, SdPreferencesWindow, download_dir_row);
+  gtk_widget_class_bind_template_child (widget_class, SdPreferencesWindow, auto_download_switch);
+  gtk_widget_class_bind_template_child (widget_class, SdPreferencesWindow, notifications_switch);
+  gtk_widget_class_bind_template_callback (widget_class, on_base_url_applied_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_base_url_changed_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_token_applied_cb);
+
+  gtk_widget_class_install_action (widget_class, "preferences.choose-folder", NULL,
+                                   choose_folder_action);
+}
+
+static void
+sd_preferences_window_init (SdPreferencesWindow *self)
+{
+  self->cancellable = g_cancellable_new ();
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+GtkWidget *
+sd_preferences_window_new (SdContext *context)
+{
+  g_return_val_if_fail (SD_IS_CONTEXT (context), NULL);
+
+  return g_object_new (SD_TYPE_PREFERENCES_WINDOW,
+                       "context", context,
+                       NULL);
+}

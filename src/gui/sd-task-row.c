@@ -1,0 +1,748 @@
+/* sd-task-row.c: one task in the results list
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "sd-task-row"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "sd-catalog.h"
+#include "sd-enum-types.h"
+#include "sd-service.h"
+#include "sd-task-row.h"
+#include "sd-window.h"
+
+struct _SdTaskRow
+{
+  GtkWidget  parent_instance;
+
+  SdTask    *task;
+  char      *model_name;
+  gint64     now;
+  guint      tick_id;
+  guint      tick_interval;
+};
+
+G_DEFINE_FINAL_TYPE (SdTaskRow, sd_task_row, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_TASK,
+  PROP_MODEL_NAME,
+  PROP_NOW,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static const char *
+get_status_word (SdTaskStatus status)
+{
+  switch (status)
+    {
+    case SD_TASK_STATUS_QUEUED:
+      return _("Queued");
+    case SD_TASK_STATUS_PROCESSING:
+      return _("Processing");
+    case SD_TASK_STATUS_COMPLETED:
+      return _("Completed");
+    case SD_TASK_STATUS_FAILED:
+      return _("Failed");
+    case SD_TASK_STATUS_UNKNOWN:
+    default:
+      return _("Unknown status");
+    }
+}
+
+static char *
+get_status_page (gpointer     unused,
+                 SdTaskStatus status)
+{
+  switch (status)
+    {
+    case SD_TASK_STATUS_QUEUED:
+      return g_strdup ("queued");
+    case SD_TASK_STATUS_PROCESSING:
+      return g_strdup ("processing");
+    case SD_TASK_STATUS_COMPLETED:
+      return g_strdup ("completed");
+    case SD_TASK_STATUS_FAILED:
+      return g_strdup ("failed");
+    case SD_TASK_STATUS_UNKNOWN:
+    default:
+      return g_strdup ("unknown");
+    }
+}
+
+static gboolean
+is_status_processing (gpointer     unused,
+                      SdTaskStatus status)
+{
+  return status == SD_TASK_STATUS_PROCESSING;
+}
+
+static gboolean
+is_status_completed (gpointer     unused,
+                     SdTaskStatus status)
+{
+  return status == SD_TASK_STATUS_COMPLETED;
+}
+
+static gboolean
+is_status_failed (gpointer     unused,
+                  SdTaskStatus status)
+{
+  return status == SD_TASK_STATUS_FAILED;
+}
+
+static gboolean
+is_downloading (gpointer        unused,
+                SdDownloadState state)
+{
+  return state == SD_DOWNLOAD_STATE_RUNNING;
+}
+
+static gboolean
+has_text (gpointer    unused,
+          const char *text)
+{
+  return text != NULL && *text != '\0';
+}
+
+static char *
+get_prompt_text (gpointer   unused,
+                 SdRequest *request)
+{
+  const char *prompt = request != NULL ? sd_request_get_prompt (request) : NULL;
+
+  if (prompt == NULL || *prompt == '\0')
+    return g_strdup (_("No prompt"));
+
+  return g_strdelimit (g_strdup (prompt), "\n\r\t", ' ');
+}
+
+static char *
+get_failure_text (gpointer    unused,
+                  const char *message)
+{
+  /* Shown with gtk_label_set_text semantics: the server's words, verbatim. */
+  if (message == NULL || *message == '\0')
+    return g_strdup (_("The service gave no reason."));
+
+  return g_strdup (message);
+}
+
+static char *
+format_elapsed (gint64 seconds)
+{
+  seconds = MAX (seconds, 0);
+  if (seconds >= 3600)
+    return g_strdup_printf ("%" G_GINT64_FORMAT ":%02d:%02d", seconds / 3600,
+                            (int) (seconds / 60 % 60), (int) (seconds % 60));
+
+  return g_strdup_printf ("%02d:%02d", (int) (seconds / 60), (int) (seconds % 60));
+}
+
+static char *
+format_time (gint64 unix_time,
+             gint64 now)
+{
+  g_autoptr(GDateTime) time = g_date_time_new_from_unix_local (unix_time);
+  g_autoptr(GDateTime) today = g_date_time_new_from_unix_local (now);
+  g_autofree char *clock = NULL;
+  int days_ago;
+
+  if (time == NULL || today == NULL)
+    return g_strdup ("");
+
+  clock = g_date_time_format (time, "%H:%M");
+  days_ago = g_date_time_get_day_of_year (today) - g_date_time_get_day_of_year (time);
+  if (g_date_time_get_year (today) == g_date_time_get_year (time) && days_ago == 0)
+    /* Translators: a task's time, such as "Today 14:02" */
+    return g_strdup_printf (_("Today %s"), clock);
+  if (g_date_time_get_year (today) == g_date_time_get_year (time) && days_ago == 1)
+    /* Translators: a task's time, such as "Yesterday 14:02" */
+    return g_strdup_printf (_("Yesterday %s"), clock);
+
+  /* Translators: a strftime format for a task's date and time, such as "3 Nov 14:02" */
+  return g_date_time_format (time, _("%e %b %H:%M"));
+}
+
+static char *
+get_meta_text (gpointer      unused,
+               SdTaskStatus  status,
+               gint64        created_at,
+               SdRequest    *request,
+               const char   *model_name,
+               gint64        now)
+{
+  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+  const char *ratio = request != NULL ? sd_request_get_ratio (request) : NULL;
+  int duration = request != NULL ? sd_request_get_duration (request) : 0;
+
+  if (status == SD_TASK_STATUS_QUEUED || status == SD_TASK_STATUS_PROCESSING)
+    {
+      g_autofree char *elapsed = format_elapsed (now - created_at);
+
+      g_ptr_array_add (parts, g_strdup_printf ("%s %s", get_status_word (status), elapsed));
+    }
+  else
+    {
+      g_ptr_array_add (parts, g_strdup (get_status_word (status)));
+      g_ptr_array_add (parts, format_time (created_at, now));
+    }
+
+  if (model_name != NULL && *model_name != '\0')
+    g_ptr_array_add (parts, g_strdup (model_name));
+  if (ratio != NULL && *ratio != '\0')
+    g_ptr_array_add (parts, g_strdup (ratio));
+  if (duration > 0)
+    /* Translators: a video's duration in seconds, such as "5 s" */
+    g_ptr_array_add (parts, g_strdup_printf (_("%d s"), duration));
+
+  g_ptr_array_add (parts, NULL);
+  return g_strjoinv (" · ", (char **) parts->pdata);
+}
+
+static char *
+get_folder_display_name (const char *path)
+{
+  g_autofree char *folder = g_path_get_dirname (path);
+  const char *home = g_get_home_dir ();
+  size_t home_len = strlen (home);
+
+  if (g_str_has_prefix (folder, home) && folder[home_len] == G_DIR_SEPARATOR)
+    return g_strdup (folder + home_len + 1);
+
+  return g_steal_pointer (&folder);
+}
+
+static char *
+format_expiry (gint64 remaining)
+{
+  gint64 days = remaining / (24 * 3600);
+  gint64 hours = remaining / 3600;
+  gint64 minutes = MAX (remaining / 60, 1);
+
+  if (days >= 1)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Link expires in %d day",
+                                         "Link expires in %d days", days), (int) days);
+  if (hours >= 1)
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Link expires in %d hour",
+                                         "Link expires in %d hours", hours), (int) hours);
+
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Link expires in %d minute",
+                                       "Link expires in %d minutes", minutes), (int) minutes);
+}
+
+static char *
+get_file_text (gpointer         unused,
+               const char      *local_file,
+               gint64           expires_at,
+               SdDownloadState  state,
+               const char      *download_error,
+               gint64           now)
+{
+  g_autofree char *expiry = NULL;
+
+  if (local_file != NULL)
+    {
+      g_autofree char *folder = get_folder_display_name (local_file);
+
+      return g_strdup_printf (_("Saved to %s"), folder);
+    }
+
+  if (state == SD_DOWNLOAD_STATE_RUNNING)
+    return g_strdup (_("Saving…"));
+  if (state == SD_DOWNLOAD_STATE_QUEUED)
+    return g_strdup (_("Waiting to save…"));
+  if (expires_at <= 0)
+    return g_strdup ("");
+  if (now >= expires_at || state == SD_DOWNLOAD_STATE_EXPIRED)
+    return g_strdup (_("Link expired"));
+
+  expiry = format_expiry (expires_at - now);
+  if (state == SD_DOWNLOAD_STATE_FAILED && download_error != NULL)
+    /* Translators: the first %s is why saving failed, the second "Link expires in 2 days" */
+    return g_strdup_printf (_("Could not save: %s · %s"), download_error, expiry);
+
+  return g_steal_pointer (&expiry);
+}
+
+static gboolean
+link_is_alive (SdTaskRow *self)
+{
+  return sd_task_get_video_url (self->task) != NULL &&
+         !sd_task_is_link_expired (self->task, self->now) &&
+         (sd_task_get_expires_at (self->task) == 0 ||
+          sd_task_get_expires_at (self->task) > self->now);
+}
+
+static void
+update_actions (SdTaskRow *self)
+{
+  SdTask *task = self->task;
+  gboolean completed = task != NULL && sd_task_get_status (task) == SD_TASK_STATUS_COMPLETED;
+  gboolean saved = task != NULL && sd_task_get_local_file (task) != NULL;
+  gboolean alive = task != NULL && link_is_alive (self);
+  SdDownloadState state = task != NULL ? sd_task_get_download_state (task) : SD_DOWNLOAD_STATE_NONE;
+  gboolean busy = state == SD_DOWNLOAD_STATE_RUNNING || state == SD_DOWNLOAD_STATE_QUEUED;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.play", completed && (saved || alive));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.open", saved);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.show-in-folder", saved);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.download", completed && alive && !busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.copy-link", completed && alive);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.reuse", task != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.remove", task != NULL);
+}
+
+static void
+update_accessible_label (SdTaskRow *self)
+{
+  g_autofree char *prompt = NULL;
+  g_autofree char *label = NULL;
+
+  if (self->task == NULL)
+    return;
+
+  prompt = get_prompt_text (NULL, sd_task_get_request (self->task));
+  /* Translators: how a screen reader names a result, such as "Completed: a girl turns in rain" */
+  label = g_strdup_printf (_("%s: %s"), get_status_word (sd_task_get_status (self->task)), prompt);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                  -1);
+}
+
+static void
+set_now (SdTaskRow *self,
+         gint64     now)
+{
+  if (self->now == now)
+    return;
+
+  self->now = now;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NOW]);
+}
+
+static gboolean
+on_tick_cb (gpointer user_data)
+{
+  SdTaskRow *self = user_data;
+
+  set_now (self, g_get_real_time () / G_USEC_PER_SEC);
+  update_actions (self);
+  return G_SOURCE_CONTINUE;
+}
+
+/* One timer per mapped row: every second while the task runs (the elapsed
+ * time), every minute while a link waits to expire, none otherwise. */
+static guint
+get_wanted_tick_interval (SdTaskRow *self)
+{
+  SdTaskStatus status;
+
+  if (self->task == NULL || !gtk_widget_get_mapped (GTK_WIDGET (self)))
+    return 0;
+
+  status = sd_task_get_status (self->task);
+  if (status == SD_TASK_STATUS_QUEUED || status == SD_TASK_STATUS_PROCESSING)
+    return 1;
+  if (status == SD_TASK_STATUS_COMPLETED && sd_task_get_local_file (self->task) == NULL &&
+      link_is_alive (self))
+    return 60;
+
+  return 0;
+}
+
+static void
+update_timer (SdTaskRow *self)
+{
+  guint interval = get_wanted_tick_interval (self);
+
+  if (interval == self->tick_interval && (interval == 0) == (self->tick_id == 0))
+    return;
+
+  g_clear_handle_id (&self->tick_id, g_source_remove);
+  self->tick_interval = interval;
+  if (interval > 0)
+    self->tick_id = g_timeout_add_seconds (interval, on_tick_cb, self);
+}
+
+static void
+on_task_notify_cb (SdTaskRow  *self,
+                   GParamSpec *pspec,
+                   SdTask     *task)
+{
+  update_actions (self);
+  update_accessible_label (self);
+  update_timer (self);
+}
+
+static void
+update_model_name (SdTaskRow *self)
+{
+  SdWindow *window = SD_WINDOW (gtk_widget_get_ancestor (GTK_WIDGET (self), SD_TYPE_WINDOW));
+  const char *model_id = NULL;
+  const char *name = NULL;
+  SdModel *model = NULL;
+
+  if (self->task != NULL)
+    model_id = sd_request_get_model (sd_task_get_request (self->task));
+  if (window != NULL && model_id != NULL)
+    model = sd_catalog_lookup (sd_context_get_catalog (sd_window_get_context (window)), model_id);
+
+  name = model != NULL ? sd_model_get_display_name (model) : model_id;
+  if (g_strcmp0 (name, self->model_name) == 0)
+    return;
+
+  g_free (self->model_name);
+  self->model_name = g_strdup (name);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODEL_NAME]);
+}
+
+static SdWindow *
+get_window (SdTaskRow *self)
+{
+  return SD_WINDOW (gtk_widget_get_ancestor (GTK_WIDGET (self), SD_TYPE_WINDOW));
+}
+
+static void
+play_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  SdTaskRow *self = SD_TASK_ROW (widget);
+
+  sd_window_play_task (get_window (self), self->task);
+}
+
+static void
+open_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  SdTaskRow *self = SD_TASK_ROW (widget);
+  g_autoptr(GFile) file = g_file_new_for_path (sd_task_get_local_file (self->task));
+  g_autofree char *uri = g_file_get_uri (file);
+
+  gtk_show_uri (GTK_WINDOW (get_window (self)), uri, GDK_CURRENT_TIME);
+}
+
+static void
+on_show_items_finished_cb (GObject      *source,
+                           GAsyncResult *result,
+                           gpointer      user_data)
+{
+  g_autofree char *folder_uri = user_data;
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
+  if (reply == NULL)
+    {
+      g_debug ("No file manager to show the file (%s); opening its folder", error->message);
+      gtk_show_uri (NULL, folder_uri, GDK_CURRENT_TIME);
+    }
+}
+
+static void
+show_in_folder_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  SdTaskRow *self = SD_TASK_ROW (widget);
+  g_autoptr(GFile) file = g_file_new_for_path (sd_task_get_local_file (self->task));
+  g_autoptr(GFile) folder = g_file_get_parent (file);
+  g_autofree char *uri = g_file_get_uri (file);
+  GApplication *app = g_application_get_default ();
+  GDBusConnection *bus = app != NULL ? g_application_get_dbus_connection (app) : NULL;
+  const char *uris[] = { uri, NULL };
+
+  if (bus == NULL)
+    {
+      g_autofree char *folder_uri = g_file_get_uri (folder);
+
+      gtk_show_uri (GTK_WINDOW (get_window (self)), folder_uri, GDK_CURRENT_TIME);
+      return;
+    }
+
+  g_dbus_connection_call (bus,
+                          "org.freedesktop.FileManager1",
+                          "/org/freedesktop/FileManager1",
+                          "org.freedesktop.FileManager1",
+                          "ShowItems",
+                          g_variant_new ("(^ass)", uris, ""),
+                          NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL,
+                          on_show_items_finished_cb, g_file_get_uri (folder));
+}
+
+static void
+on_download_finished_cb (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(SdWindow) window = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *message = NULL;
+
+  path = sd_service_download_finish (SD_SERVICE (source), result, &error);
+  if (path != NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  message = g_strdup_printf (_("Could not save the video: %s"), error->message);
+  sd_window_add_toast (window, adw_toast_new (message));
+}
+
+static void
+download_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  SdTaskRow *self = SD_TASK_ROW (widget);
+  SdWindow *window = get_window (self);
+
+  sd_service_download_async (sd_context_get_service (sd_window_get_context (window)),
+                             self->task, NULL,
+                             sd_window_get_cancellable (window),
+                             on_download_finished_cb, g_object_ref (window));
+}
+
+static void
+copy_link_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  SdTaskRow *self = SD_TASK_ROW (widget);
+
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), sd_task_get_video_url (self->task));
+  sd_window_add_toast (get_window (self), adw_toast_new (_("Link copied")));
+}
+
+static void
+reuse_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  SdTaskRow *self = SD_TASK_ROW (widget);
+
+  sd_window_reuse_request (get_window (self), sd_task_get_request (self->task));
+}
+
+static void
+remove_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  SdTaskRow *self = SD_TASK_ROW (widget);
+  g_autoptr(SdTask) task = g_object_ref (self->task);
+
+  sd_window_remove_task (get_window (self), task);
+}
+
+static void
+sd_task_row_root (GtkWidget *widget)
+{
+  GTK_WIDGET_CLASS (sd_task_row_parent_class)->root (widget);
+
+  update_model_name (SD_TASK_ROW (widget));
+}
+
+static void
+sd_task_row_map (GtkWidget *widget)
+{
+  SdTaskRow *self = SD_TASK_ROW (widget);
+
+  GTK_WIDGET_CLASS (sd_task_row_parent_class)->map (widget);
+
+  set_now (self, g_get_real_time () / G_USEC_PER_SEC);
+  update_timer (self);
+}
+
+static void
+sd_task_row_unmap (GtkWidget *widget)
+{
+  SdTaskRow *self = SD_TASK_ROW (widget);
+
+  GTK_WIDGET_CLASS (sd_task_row_parent_class)->unmap (widget);
+
+  update_timer (self);
+}
+
+static void
+sd_task_row_dispose (GObject *object)
+{
+  SdTaskRow *self = SD_TASK_ROW (object);
+
+  g_clear_handle_id (&self->tick_id, g_source_remove);
+  gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_TASK_ROW);
+  g_clear_object (&self->task);
+
+  G_OBJECT_CLASS (sd_task_row_parent_class)->dispose (object);
+}
+
+static void
+sd_task_row_finalize (GObject *object)
+{
+  SdTaskRow *self = SD_TASK_ROW (object);
+
+  g_free (self->model_name);
+
+  G_OBJECT_CLASS (sd_task_row_parent_class)->finalize (object);
+}
+
+static void
+sd_task_row_get_property (GObject    *object,
+                          guint       prop_id,
+                          GValue     *value,
+                          GParamSpec *pspec)
+{
+  SdTaskRow *self = SD_TASK_ROW (object);
+
+  switch (prop_id)
+    {
+    case PROP_TASK:
+      g_value_set_object (value, self->task);
+      break;
+
+    case PROP_MODEL_NAME:
+      g_value_set_string (value, self->model_name);
+      break;
+
+    case PROP_NOW:
+      g_value_set_int64 (value, self->now);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sd_task_row_set_property (GObject      *object,
+                          guint         prop_id,
+                          const GValue *value,
+                          GParamSpec   *pspec)
+{
+  SdTaskRow *self = SD_TASK_ROW (object);
+
+  switch (prop_id)
+    {
+    case PROP_TASK:
+      sd_task_row_set_task (self, g_value_get_object (value));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+install_actions (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_install_action (widget_class, "row.play", NULL, play_action);
+  gtk_widget_class_install_action (widget_class, "row.open", NULL, open_action);
+  gtk_widget_class_install_action (widget_class, "row.show-in-folder", NULL, show_in_folder_action);
+  gtk_widget_class_install_action (widget_class, "row.download", NULL, download_action);
+  gtk_widget_class_install_action (widget_class, "row.copy-link", NULL, copy_link_action);
+  gtk_widget_class_install_action (widget_class, "row.reuse", NULL, reuse_action);
+  gtk_widget_class_install_action (widget_class, "row.remove", NULL, remove_action);
+}
+
+static void
+sd_task_row_class_init (SdTaskRowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = sd_task_row_dispose;
+  object_class->finalize = sd_task_row_finalize;
+  object_class->get_property = sd_task_row_get_property;
+  object_class->set_property = sd_task_row_set_property;
+
+  widget_class->root = sd_task_row_root;
+  widget_class->map = sd_task_row_map;
+  widget_class->unmap = sd_task_row_unmap;
+
+  properties[PROP_TASK] =
+    g_param_spec_object ("task", NULL, NULL,
+                         SD_TYPE_TASK,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_MODEL_NAME] =
+    g_param_spec_string ("model-name", NULL, NULL,
+                         NULL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_NOW] =
+    g_param_spec_int64 ("now", NULL, NULL,
+                        0, G_MAXINT64, 0,
+                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/seedancestudio/SeedanceStudio/gui/sd-task-row.ui");
+  gtk_widget_class_bind_template_callback (widget_class, get_status_page);
+  gtk_widget_class_bind_template_callback (widget_class, is_status_processing);
+  gtk_widget_class_bind_template_callback (widget_class, is_status_completed);
+  gtk_widget_class_bind_template_callback (widget_class, is_status_failed);
+  gtk_widget_class_bind_template_callback (widget_class, is_downloading);
+  gtk_widget_class_bind_template_callback (widget_class, has_text);
+  gtk_widget_class_bind_template_callback (widget_class, get_prompt_text);
+  gtk_widget_class_bind_template_callback (widget_class, get_failure_text);
+  gtk_widget_class_bind_template_callback (widget_class, get_meta_text);
+  gtk_widget_class_bind_template_callback (widget_class, get_file_text);
+
+  install_actions (widget_class);
+
+  gtk_widget_class_set_css_name (widget_class, "taskrow");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
+}
+
+static void
+sd_task_row_init (SdTaskRow *self)
+{
+  self->now = g_get_real_time () / G_USEC_PER_SEC;
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  update_actions (self);
+}
+
+GtkWidget *
+sd_task_row_new (void)
+{
+  return g_object_new (SD_TYPE_TASK_ROW, NULL);
+}
+
+SdTask *
+sd_task_row_get_task (SdTaskRow *self)
+{
+  g_return_val_if_fail (SD_IS_TASK_ROW (self), NULL);
+
+  return self->task;
+}
+
+void
+sd_task_row_set_task (SdTaskRow *self,
+                      SdTask    *task)
+{
+  g_return_if_fail (SD_IS_TASK_ROW (self));
+  g_return_if_fail (task == NULL || SD_IS_TASK (task));
+
+  if (self->task == task)
+    return;
+
+  if (self->task != NULL)
+    g_signal_handlers_disconnect_by_func (self->task, on_task_notify_cb, self);
+  g_set_object (&self->task, task);
+
+  if (task != NULL)
+    g_signal_connect_object (task, "notify", G_CALLBACK (on_task_notify_cb),
+                             self, G_CONNECT_SWAPPED);
+
+  update_model_name (self);
+  on_task_notify_cb (self, NULL, task);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TASK]);
+}

@@ -1,0 +1,606 @@
+/* sd-window.c: the main window (composer and results)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "sd-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "sd-service.h"
+#include "sd-task-row.h"
+#include "sd-video-window.h"
+#include "sd-welcome-page.h"
+#include "sd-window.h"
+
+struct _SdWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  SdContext            *context;
+  GCancellable         *cancellable;
+  GHashTable           *removed_tasks;
+  gboolean              ready;
+
+  SdComposer           *composer;
+
+  /* Template widgets */
+  GtkLabel             *demo_label;
+  AdwToastOverlay      *toast_overlay;
+  GtkStack             *main_stack;
+  AdwLeaflet           *leaflet;
+  GtkScrolledWindow    *composer_scroller;
+  GtkStack             *results_stack;
+  GtkListView          *list_view;
+  GtkSingleSelection   *selection;
+  GtkRevealer          *switcher_revealer;
+  SdWelcomePage        *welcome_page;
+};
+
+G_DEFINE_FINAL_TYPE (SdWindow, sd_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_CONTEXT,
+  PROP_READY,
+  PROP_PANE,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+update_main_page (SdWindow *self)
+{
+  gboolean welcome = self->ready && !sd_context_get_has_token (self->context);
+
+  gtk_stack_set_visible_child_name (self->main_stack, welcome ? "welcome" : "main");
+}
+
+static void
+update_results_page (SdWindow *self)
+{
+  guint n_items = g_list_model_get_n_items (G_LIST_MODEL (self->selection));
+
+  gtk_stack_set_visible_child_name (self->results_stack, n_items > 0 ? "list" : "empty");
+}
+
+static void
+set_pane (SdWindow   *self,
+          const char *pane)
+{
+  adw_leaflet_set_visible_child_name (self->leaflet, pane);
+}
+
+static void
+on_show_toast_cb (SdWindow *self,
+                  AdwToast *toast)
+{
+  adw_toast_overlay_add_toast (self->toast_overlay, g_object_ref (toast));
+}
+
+static void
+on_composer_submitted_cb (SdWindow *self,
+                          SdTask   *task)
+{
+  if (adw_leaflet_get_folded (self->leaflet))
+    set_pane (self, "results");
+
+  sd_window_show_task (self, sd_task_get_id (task));
+}
+
+static void
+on_tasks_changed_cb (SdWindow   *self,
+                     guint       position,
+                     guint       removed,
+                     guint       added,
+                     GListModel *model)
+{
+  update_results_page (self);
+}
+
+static void
+on_has_token_changed_cb (SdWindow   *self,
+                         GParamSpec *pspec,
+                         SdContext  *context)
+{
+  update_main_page (self);
+}
+
+static void
+on_list_activated_cb (GtkListView *list_view,
+                      guint        position,
+                      SdWindow    *self)
+{
+  g_autoptr(SdTask) task = g_list_model_get_item (G_LIST_MODEL (self->selection), position);
+
+  if (task != NULL &&
+      (sd_task_get_local_file (task) != NULL || sd_task_get_video_url (task) != NULL))
+    sd_window_play_task (self, task);
+}
+
+static gboolean
+focus_is_in_text (SdWindow *self)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+
+  return focus != NULL && (GTK_IS_EDITABLE (focus) || GTK_IS_TEXT_VIEW (focus));
+}
+
+static void
+generate_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  SdWindow *self = SD_WINDOW (widget);
+
+  gtk_widget_activate_action (GTK_WIDGET (self->composer), "composer.generate", NULL);
+}
+
+static void
+focus_prompt_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  SdWindow *self = SD_WINDOW (widget);
+
+  set_pane (self, "composer");
+  gtk_widget_activate_action (GTK_WIDGET (self->composer), "composer.focus-prompt", NULL);
+}
+
+static void
+paste_images_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  SdWindow *self = SD_WINDOW (widget);
+
+  /* Text fields paste text themselves. */
+  if (focus_is_in_text (self))
+    return;
+
+  gtk_widget_activate_action (GTK_WIDGET (self->composer), "composer.paste-images", NULL);
+}
+
+static void
+on_remove_response_cb (AdwMessageDialog *dialog,
+                       const char       *response,
+                       SdWindow         *self)
+{
+  SdTask *task = g_object_get_data (G_OBJECT (dialog), "task");
+
+  if (g_strcmp0 (response, "remove") == 0)
+    sd_window_remove_task (self, task);
+}
+
+static void
+remove_selected_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  SdWindow *self = SD_WINDOW (widget);
+  SdTask *task = gtk_single_selection_get_selected_item (self->selection);
+  GtkWidget *dialog;
+
+  if (task == NULL)
+    return;
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Remove Video from History?"),
+                                   _("The task leaves the list. A video already saved stays in your download folder."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "remove", _("_Remove"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "remove",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data_full (G_OBJECT (dialog), "task", g_object_ref (task), g_object_unref);
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_remove_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+undo_remove_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  SdWindow *self = SD_WINDOW (widget);
+  const char *task_id = g_variant_get_string (parameter, NULL);
+  g_autoptr(SdTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (!g_hash_table_steal_extended (self->removed_tasks, task_id, NULL, (gpointer *) &task))
+    return;
+
+  if (!sd_service_restore (sd_context_get_service (self->context), task, &error))
+    sd_window_add_toast (self, adw_toast_new (error->message));
+}
+
+static void
+save_window_state (SdWindow *self)
+{
+  GSettings *settings = sd_context_get_settings (self->context);
+  int width, height;
+
+  gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
+  g_settings_delay (settings);
+  g_settings_set_int (settings, "window-width", width);
+  g_settings_set_int (settings, "window-height", height);
+  g_settings_set_boolean (settings, "window-maximized",
+                          gtk_window_is_maximized (GTK_WINDOW (self)));
+  g_settings_apply (settings);
+}
+
+static void
+restore_window_state (SdWindow *self)
+{
+  GSettings *settings = sd_context_get_settings (self->context);
+
+  gtk_window_set_default_size (GTK_WINDOW (self),
+                               g_settings_get_int (settings, "window-width"),
+                               g_settings_get_int (settings, "window-height"));
+  if (g_settings_get_boolean (settings, "window-maximized"))
+    gtk_window_maximize (GTK_WINDOW (self));
+}
+
+static gboolean
+sd_window_close_request (GtkWindow *window)
+{
+  SdWindow *self = SD_WINDOW (window);
+
+  /* The service keeps running: tasks finish and resume without the window. */
+  g_cancellable_cancel (self->cancellable);
+  save_window_state (self);
+
+  return GTK_WINDOW_CLASS (sd_window_parent_class)->close_request (window);
+}
+
+static void
+sd_window_constructed (GObject *object)
+{
+  SdWindow *self = SD_WINDOW (object);
+  GListModel *tasks = sd_service_get_tasks (sd_context_get_service (self->context));
+
+  G_OBJECT_CLASS (sd_window_parent_class)->constructed (object);
+
+  self->composer = SD_COMPOSER (sd_composer_new (self->context));
+  gtk_scrolled_window_set_child (self->composer_scroller, GTK_WIDGET (self->composer));
+  g_signal_connect_object (self->composer, "submitted",
+                           G_CALLBACK (on_composer_submitted_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->composer, "show-toast",
+                           G_CALLBACK (on_show_toast_cb), self, G_CONNECT_SWAPPED);
+
+  gtk_single_selection_set_model (self->selection, tasks);
+  g_signal_connect_object (tasks, "items-changed",
+                           G_CALLBACK (on_tasks_changed_cb), self, G_CONNECT_SWAPPED);
+  update_results_page (self);
+
+  sd_welcome_page_set_context (self->welcome_page, self->context);
+  g_object_bind_property (self->context, "demo", self->demo_label, "visible",
+                          G_BINDING_SYNC_CREATE);
+  g_signal_connect_object (self->context, "notify::has-token",
+                           G_CALLBACK (on_has_token_changed_cb), self, G_CONNECT_SWAPPED);
+  update_main_page (self);
+
+  g_object_bind_property (self->leaflet, "folded", self->switcher_revealer, "reveal-child",
+                          G_BINDING_SYNC_CREATE);
+  g_object_bind_property (self->leaflet, "visible-child-name", self, "pane",
+                          G_BINDING_SYNC_CREATE | G_BINDING_BIDIRECTIONAL);
+
+  restore_window_state (self);
+}
+
+static void
+sd_window_dispose (GObject *object)
+{
+  SdWindow *self = SD_WINDOW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_WINDOW);
+
+  G_OBJECT_CLASS (sd_window_parent_class)->dispose (object);
+}
+
+static void
+sd_window_finalize (GObject *object)
+{
+  SdWindow *self = SD_WINDOW (object);
+
+  g_clear_object (&self->context);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->removed_tasks, g_hash_table_unref);
+
+  G_OBJECT_CLASS (sd_window_parent_class)->finalize (object);
+}
+
+static void
+sd_window_get_property (GObject    *object,
+                        guint       prop_id,
+                        GValue     *value,
+                        GParamSpec *pspec)
+{
+  SdWindow *self = SD_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONTEXT:
+      g_value_set_object (value, self->context);
+      break;
+
+    case PROP_READY:
+      g_value_set_boolean (value, self->ready);
+      break;
+
+    case PROP_PANE:
+      g_value_set_string (value, adw_leaflet_get_visible_child_name (self->leaflet));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sd_window_set_property (GObject      *object,
+                        guint         prop_id,
+                        const GValue *value,
+                        GParamSpec   *pspec)
+{
+  SdWindow *self = SD_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_CONTEXT:
+      self->context = g_value_dup_object (value);
+      break;
+
+    case PROP_READY:
+      sd_window_set_ready (self, g_value_get_boolean (value));
+      break;
+
+    case PROP_PANE:
+      if (g_strcmp0 (g_value_get_string (value),
+                     adw_leaflet_get_visible_child_name (self->leaflet)) != 0)
+        {
+          set_pane (self, g_value_get_string (value));
+          g_object_notify_by_pspec (object, pspec);
+        }
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sd_window_class_init (SdWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->constructed = sd_window_constructed;
+  object_class->dispose = sd_window_dispose;
+  object_class->finalize = sd_window_finalize;
+  object_class->get_property = sd_window_get_property;
+  object_class->set_property = sd_window_set_property;
+
+  window_class->close_request = sd_window_close_request;
+
+  properties[PROP_CONTEXT] =
+    g_param_spec_object ("context", NULL, NULL,
+                         SD_TYPE_CONTEXT,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_READY] =
+    g_param_spec_boolean ("ready", NULL, NULL,
+                          FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PANE] =
+    g_param_spec_string ("pane", NULL, NULL,
+                         "composer",
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  g_type_ensure (SD_TYPE_TASK_ROW);
+  g_type_ensure (SD_TYPE_WELCOME_PAGE);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/seedancestudio/SeedanceStudio/gui/sd-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, demo_label);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, composer_scroller);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, results_stack);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, list_view);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, selection);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, switcher_revealer);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, welcome_page);
+  gtk_widget_class_bind_template_callback (widget_class, on_list_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_show_toast_cb);
+
+  gtk_widget_class_install_action (widget_class, "win.generate", NULL, generate_action);
+  gtk_widget_class_install_action (widget_class, "win.focus-prompt", NULL, focus_prompt_action);
+  gtk_widget_class_install_action (widget_class, "win.paste-images", NULL, paste_images_action);
+  gtk_widget_class_install_action (widget_class, "win.remove-selected", NULL, remove_selected_action);
+  gtk_widget_class_install_action (widget_class, "win.undo-remove", "s", undo_remove_action);
+  gtk_widget_class_install_property_action (widget_class, "win.pane", "pane");
+
+  /* Bubble phase: a focused text field handles Ctrl+V before the window. */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_v, GDK_CONTROL_MASK,
+                                       "win.paste-images", NULL);
+}
+
+static void
+sd_window_init (SdWindow *self)
+{
+  self->cancellable = g_cancellable_new ();
+  self->removed_tasks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+SdWindow *
+sd_window_new (GtkApplication *application,
+               SdContext      *context)
+{
+  g_return_val_if_fail (application == NULL || GTK_IS_APPLICATION (application), NULL);
+  g_return_val_if_fail (SD_IS_CONTEXT (context), NULL);
+
+  return g_object_new (SD_TYPE_WINDOW,
+                       "application", application,
+                       "context", context,
+                       NULL);
+}
+
+SdContext *
+sd_window_get_context (SdWindow *self)
+{
+  g_return_val_if_fail (SD_IS_WINDOW (self), NULL);
+
+  return self->context;
+}
+
+SdComposer *
+sd_window_get_composer (SdWindow *self)
+{
+  g_return_val_if_fail (SD_IS_WINDOW (self), NULL);
+
+  return self->composer;
+}
+
+GCancellable *
+sd_window_get_cancellable (SdWindow *self)
+{
+  g_return_val_if_fail (SD_IS_WINDOW (self), NULL);
+
+  return self->cancellable;
+}
+
+void
+sd_window_set_ready (SdWindow *self,
+                     gboolean  ready)
+{
+  g_return_if_fail (SD_IS_WINDOW (self));
+
+  ready = !!ready;
+  if (self->ready == ready)
+    return;
+
+  self->ready = ready;
+  update_main_page (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_READY]);
+}
+
+void
+sd_window_add_toast (SdWindow *self,
+                     AdwToast *toast)
+{
+  g_return_if_fail (SD_IS_WINDOW (self));
+  g_return_if_fail (ADW_IS_TOAST (toast));
+
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+static gboolean
+find_task_position (GListModel *model,
+                    const char *task_id,
+                    guint      *position)
+{
+  guint n_items = g_list_model_get_n_items (model);
+
+  for (guint i = 0; i < n_items; i++)
+    {
+      g_autoptr(SdTask) task = g_list_model_get_item (model, i);
+
+      if (g_strcmp0 (sd_task_get_id (task), task_id) == 0)
+        {
+          *position = i;
+          return TRUE;
+        }
+    }
+
+  return FALSE;
+}
+
+void
+sd_window_show_task (SdWindow   *self,
+                     const char *task_id)
+{
+  guint position;
+
+  g_return_if_fail (SD_IS_WINDOW (self));
+  g_return_if_fail (task_id != NULL);
+
+  sd_window_show_results (self);
+  if (!find_task_position (G_LIST_MODEL (self->selection), task_id, &position))
+    return;
+
+  gtk_single_selection_set_selected (self->selection, position);
+  gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item",
+                              "u", position);
+}
+
+void
+sd_window_show_results (SdWindow *self)
+{
+  g_return_if_fail (SD_IS_WINDOW (self));
+
+  gtk_stack_set_visible_child_name (self->main_stack, "main");
+  if (adw_leaflet_get_folded (self->leaflet))
+    set_pane (self, "results");
+}
+
+void
+sd_window_play_task (SdWindow *self,
+                     SdTask   *task)
+{
+  GtkWidget *video_window;
+
+  g_return_if_fail (SD_IS_WINDOW (self));
+  g_return_if_fail (SD_IS_TASK (task));
+
+  video_window = sd_video_window_new (task);
+  gtk_window_set_transient_for (GTK_WINDOW (video_window), GTK_WINDOW (self));
+  gtk_window_present (GTK_WINDOW (video_window));
+}
+
+void
+sd_window_reuse_request (SdWindow  *self,
+                         SdRequest *request)
+{
+  g_return_if_fail (SD_IS_WINDOW (self));
+  g_return_if_fail (SD_IS_REQUEST (request));
+
+  sd_composer_load_request (self->composer, request);
+  set_pane (self, "composer");
+  sd_window_add_toast (self, adw_toast_new (_("Settings copied to the composer")));
+}
+
+void
+sd_window_remove_task (SdWindow *self,
+                       SdTask   *task)
+{
+  g_autoptr(GError) error = NULL;
+  AdwToast *toast;
+
+  g_return_if_fail (SD_IS_WINDOW (self));
+  g_return_if_fail (SD_IS_TASK (task));
+
+  if (!sd_service_remove (sd_context_get_service (self->context), task, &error))
+    {
+      sd_window_add_toast (self, adw_toast_new (error->message));
+      return;
+    }
+
+  g_hash_table_replace (self->removed_tasks, g_strdup (sd_task_get_id (task)),
+                        g_object_ref (task));
+
+  toast = adw_toast_new (_("Removed from history"));
+  adw_toast_set_button_label (toast, _("_Undo"));
+  adw_toast_set_action_name (toast, "win.undo-remove");
+  adw_toast_set_action_target_value (toast, g_variant_new_string (sd_task_get_id (task)));
+  sd_window_add_toast (self, toast);
+}

@@ -1,0 +1,50 @@
+/* sd-window.h: the main window (composer and results)
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "sd-composer.h"
+#include "sd-context.h"
+#include "sd-task.h"
+
+G_BEGIN_DECLS
+
+#define SD_TYPE_WINDOW (sd_window_get_type ())
+G_DECLARE_FINAL_TYPE (SdWindow, sd_window, SD, WINDOW, AdwApplicationWindow)
+
+/* Properties: "context" (SdContext, construct-only), "ready" (boolean: the
+ * context finished starting, so a missing token means the welcome page). */
+SdWindow     *sd_window_new                  (GtkApplication *application,
+                                              SdContext      *context);
+SdContext    *sd_window_get_context          (SdWindow   *self);
+SdComposer   *sd_window_get_composer         (SdWindow   *self);
+GCancellable *sd_window_get_cancellable      (SdWindow   *self);
+void          sd_window_set_ready            (SdWindow   *self,
+                                              gboolean    ready);
+
+/* Takes ownership of @toast. */
+void          sd_window_add_toast            (SdWindow   *self,
+                                              AdwToast   *toast);
+
+/* Brings the results forward and selects the task with @task_id. */
+void          sd_window_show_task            (SdWindow   *self,
+                                              const char *task_id);
+void          sd_window_show_results         (SdWindow   *self);
+
+/* What the result rows ask of their window. */
+void          sd_window_play_task            (SdWindow   *self,
+                                              SdTask     *task);
+void          sd_window_reuse_request        (SdWindow   *self,
+                                              SdRequest  *request);
+void          sd_window_remove_task          (SdWindow   *self,
+                                              SdTask     *task);
+
+/* Demo mode only: puts the window in a prepared state for the screenshots
+ * of the documentation ("composer", "results" or "dark"). */
+void          sd_window_run_screenshot_scene (SdWindow   *self,
+                                              const char *scene);
+
+G_END_DECLS
