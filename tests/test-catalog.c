@@ -623,6 +623,15 @@ test_override_without_models_list (void)
 }
 
 static void
+test_override_malformed_family (void)
+{
+  assert_override_refused ("{\"families\": [{\"id\": 7, \"name\": \"Seven\"}], \"models\": []}", "family");
+  assert_override_refused ("{\"families\": [{\"id\": \"x\"}], \"models\": []}", "family");
+  assert_override_refused ("{\"families\": [{\"id\": \"x\", \"name\": \"X\"},"
+                           " {\"id\": \"x\", \"name\": \"Y\"}], \"models\": []}", "twice");
+}
+
+static void
 test_override_unknown_family (void)
 {
   g_autoptr(GError) error = NULL;
@@ -694,6 +703,43 @@ test_merge_emits_items_changed (void)
   g_assert_cmpuint (n_items, ==, N_BUILTIN_MODELS + 1);
 }
 
+typedef struct
+{
+  guint position;
+  guint removed;
+  guint added;
+} Change;
+
+static void
+on_change_recorded_cb (GListModel *list,
+                       guint       position,
+                       guint       removed,
+                       guint       added,
+                       Change     *change)
+{
+  change->position = position;
+  change->removed = removed;
+  change->added = added;
+}
+
+static void
+test_merge_changes_only_the_replaced_model (void)
+{
+  g_autoptr(SdCatalog) catalog = sd_catalog_new ();
+  g_autoptr(GError) error = NULL;
+  Change change = { 0, 0, 0 };
+
+  g_signal_connect (sd_catalog_get_models (catalog), "items-changed",
+                    G_CALLBACK (on_change_recorded_cb), &change);
+  sd_catalog_merge_data (catalog, "{\"models\": [" VALID_MODEL ("seedance2.0-fast-md", "md") "]}",
+                         -1, "override.json", &error);
+  g_assert_no_error (error);
+  /* A dropdown bound to the list keeps every other row. */
+  g_assert_cmpuint (change.position, ==, 19);
+  g_assert_cmpuint (change.removed, ==, 1);
+  g_assert_cmpuint (change.added, ==, 1);
+}
+
 static void
 test_merge_file_unreadable (void)
 {
@@ -746,6 +792,7 @@ static const struct {
   { "\"duraton\": {\"min\": 4, \"max\": 12}",                     "duraton" },
   { "\"name\": \"\"",                                             "name" },
   { "\"output\": 720",                                            "output" },
+  { "\"notes\": [\"free text\"]",                                 "notes" },
 };
 
 static void
@@ -839,10 +886,12 @@ main (int   argc,
   g_test_add_func ("/catalog/override/empty-file-is-refused", test_override_empty_file);
   g_test_add_func ("/catalog/override/non-object-root-is-refused", test_override_non_object_root);
   g_test_add_func ("/catalog/override/without-models-list-is-refused", test_override_without_models_list);
+  g_test_add_func ("/catalog/override/malformed-family-is-refused", test_override_malformed_family);
   g_test_add_func ("/catalog/override/unknown-family-is-refused", test_override_unknown_family);
   g_test_add_func ("/catalog/override/duplicate-model-id-is-refused", test_override_duplicate_model_id);
   g_test_add_func ("/catalog/override/is-all-or-nothing", test_override_all_or_nothing);
   g_test_add_func ("/catalog/merge/emits-items-changed", test_merge_emits_items_changed);
+  g_test_add_func ("/catalog/merge/changes-only-the-replaced-model", test_merge_changes_only_the_replaced_model);
   g_test_add_func ("/catalog/merge/unreadable-file-names-it", test_merge_file_unreadable);
   g_test_add_func ("/catalog/model/invalid-fields-are-named", test_model_invalid_fields_are_named);
   g_test_add_func ("/catalog/model/requires-id-family-name-billing", test_model_requires_id_family_name_billing);

@@ -432,6 +432,43 @@ sd_catalog_grouped_models (SdCatalog *self)
   return grouped;
 }
 
+static gboolean
+store_item_is (GListModel *list,
+               guint       position,
+               gpointer    item)
+{
+  g_autoptr(GObject) current = g_list_model_get_object (list, position);
+
+  return current == item;
+}
+
+/* Replaces only the changed run of items, so that a list bound to the store
+ * (a dropdown, a selection) keeps the items that did not change. */
+static void
+sd_catalog_update_store (SdCatalog *self,
+                         GPtrArray *grouped)
+{
+  GListModel *list = G_LIST_MODEL (self->models);
+  guint n_items = g_list_model_get_n_items (list);
+  guint prefix = 0;
+  guint suffix = 0;
+
+  while (prefix < n_items && prefix < grouped->len &&
+         store_item_is (list, prefix, g_ptr_array_index (grouped, prefix)))
+    prefix++;
+
+  while (suffix < n_items - prefix && suffix < grouped->len - prefix &&
+         store_item_is (list, n_items - 1 - suffix,
+                        g_ptr_array_index (grouped, grouped->len - 1 - suffix)))
+    suffix++;
+
+  if (prefix == n_items && prefix == grouped->len)
+    return;
+
+  g_list_store_splice (self->models, prefix, n_items - prefix - suffix,
+                       grouped->pdata + prefix, grouped->len - prefix - suffix);
+}
+
 static void
 sd_catalog_publish (SdCatalog *self,
                     Contents  *staged)
@@ -459,8 +496,7 @@ sd_catalog_publish (SdCatalog *self,
     }
 
   grouped = sd_catalog_grouped_models (self);
-  g_list_store_splice (self->models, 0, g_list_model_get_n_items (G_LIST_MODEL (self->models)),
-                       grouped->pdata, grouped->len);
+  sd_catalog_update_store (self, grouped);
 }
 
 /* GObject */
@@ -545,7 +581,7 @@ sd_catalog_new_with_overrides (char **warning)
       g_debug ("Model overrides not used: %s", error->message);
       if (warning != NULL)
         /* Translators: the error names the file, the line and the problem */
-        *warning = g_strdup_printf (_("Your model list was not used, the built-in one is: %s."),
+        *warning = g_strdup_printf (_("Your model overrides were ignored and the built-in models are used, because of this problem: %s"),
                                     error->message);
     }
 
