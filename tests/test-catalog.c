@@ -626,7 +626,10 @@ static void
 test_override_malformed_family (void)
 {
   assert_override_refused ("{\"families\": [{\"id\": 7, \"name\": \"Seven\"}], \"models\": []}", "family");
+  assert_override_refused ("{\"families\": [{\"id\": {}, \"name\": \"Object\"}], \"models\": []}", "family");
   assert_override_refused ("{\"families\": [{\"id\": \"x\"}], \"models\": []}", "family");
+  assert_override_refused ("{\"families\": [\"x\"], \"models\": []}", "family");
+  assert_override_refused ("{\"families\": {}, \"models\": []}", "families");
   assert_override_refused ("{\"families\": [{\"id\": \"x\", \"name\": \"X\"},"
                            " {\"id\": \"x\", \"name\": \"Y\"}], \"models\": []}", "twice");
 }

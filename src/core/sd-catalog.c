@@ -231,6 +231,18 @@ read_header (JsonObject  *root,
   return TRUE;
 }
 
+static const char *
+string_member (JsonObject *object,
+               const char *member)
+{
+  JsonNode *node = json_object_get_member (object, member);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+
+  return json_node_get_string (node);
+}
+
 static gboolean
 read_family (Contents    *staged,
              GHashTable  *seen,
@@ -239,8 +251,8 @@ read_family (Contents    *staged,
              GError     **error)
 {
   JsonObject *object = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
-  const char *id = object ? json_object_get_string_member_with_default (object, "id", NULL) : NULL;
-  const char *name = object ? json_object_get_string_member_with_default (object, "name", NULL) : NULL;
+  const char *id = object ? string_member (object, "id") : NULL;
+  const char *name = object ? string_member (object, "name") : NULL;
   Family *family;
 
   if (id == NULL || *id == '\0' || name == NULL || *name == '\0' || json_object_get_size (object) != 2)
