@@ -174,13 +174,12 @@ set_images (SdRequest  *request,
             const char *scheme_and_host,
             guint       count)
 {
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto(GStrv) urls = NULL;
+  g_autoptr(GPtrArray) urls = g_ptr_array_new_with_free_func (g_free);
 
   for (guint i = 0; i < count; i++)
-    g_strv_builder_take (builder, g_strdup_printf ("%s/ref-%u.jpg", scheme_and_host, i));
-  urls = g_strv_builder_end (builder);
-  sd_request_set_images (request, (const char * const *) urls);
+    g_ptr_array_add (urls, g_strdup_printf ("%s/ref-%u.jpg", scheme_and_host, i));
+  g_ptr_array_add (urls, NULL);
+  sd_request_set_images (request, (const char * const *) urls->pdata);
 }
 
 static void
@@ -986,9 +985,11 @@ test_reference_audios_undocumented_support_accepted (void)
 static void
 test_several_problems_at_once (void)
 {
+  /* In the order of the fields, whatever the order of the rules. */
   const char *expected[] = {
     "prompt", "duration", "ratio", "resolution", "orientation", "images",
-    "images", "reference_videos", "reference_audios",
+    "images", "images", "first_image", "last_image", "reference_videos",
+    "reference_audios",
   };
   g_autoptr(SdRequest) request = request_for (MD);
   g_autoptr(GPtrArray) problems = NULL;
@@ -999,6 +1000,7 @@ test_several_problems_at_once (void)
   sd_request_set_resolution (request, "1080p");
   sd_request_set_orientation (request, "sideways");
   set_images (request, "http://example.com", 5);
+  sd_request_set_first_image (request, "http://example.com/start.png");
   set_one (request, sd_request_set_reference_videos, "asset://clip");
   set_one (request, sd_request_set_reference_audios, "https://example.com/a.mp3");
 

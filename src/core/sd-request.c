@@ -421,13 +421,6 @@ is_blank (const char *text)
   return TRUE;
 }
 
-static gboolean
-strv_contains0 (const char * const *strv,
-                const char         *value)
-{
-  return strv != NULL && g_strv_contains (strv, value);
-}
-
 static char *
 join_values (const char * const *values)
 {
@@ -588,15 +581,20 @@ has_frames (SdRequest *self)
 }
 
 static void
+check_image_mode (SdRequest *self,
+                  GPtrArray *problems)
+{
+  if (self->images != NULL && has_frames (self))
+    add_problem (problems, "images",
+                 _("Reference images cannot be used together with a first or last frame; use either reference images or frames."));
+}
+
+static void
 check_frames (SdRequest *self,
               SdModel   *model,
               GPtrArray *problems)
 {
   const char *name = sd_model_get_display_name (model);
-
-  if (self->images != NULL && has_frames (self))
-    add_problem (problems, "images",
-                 _("Reference images cannot be used together with a first or last frame; use either reference images or frames."));
 
   if (!has_frames (self))
     return;
@@ -706,6 +704,8 @@ url_kind_message (const UrlKind *kind,
     return _(kind->https_only);
   if (schemes == SD_URL_SCHEME_ASSET)
     return _(kind->asset_only);
+  if (schemes == SD_URL_SCHEME_NONE)
+    return _("%s cannot fetch “%s”: give a public web link (https://…) or an item of the asset library (asset://…).");
   return _(kind->https_or_asset);
 }
 
@@ -720,10 +720,9 @@ check_urls (const char * const *urls,
   const char *first_bad = NULL;
   guint n_bad = 0;
 
-  schemes = effective_schemes (schemes);
   for (guint i = 0; urls != NULL && urls[i] != NULL; i++)
     {
-      if (url_is_acceptable (urls[i], schemes))
+      if (url_is_acceptable (urls[i], effective_schemes (schemes)))
         continue;
       if (first_bad == NULL)
         first_bad = urls[i];
@@ -733,8 +732,12 @@ check_urls (const char * const *urls,
   if (first_bad == NULL)
     return;
 
+  /* The format is one of the fixed strings above, never outside data. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
   message = g_strdup_printf (url_kind_message (kind, schemes),
                              sd_model_get_display_name (model), first_bad);
+#pragma GCC diagnostic pop
   if (n_bad > 1)
     {
       g_autofree char *more =
@@ -835,6 +838,31 @@ check_reference_audios (SdRequest *self,
               sd_model_get_audio_schemes (model), &audio_kind, model, problems);
 }
 
+static guint
+field_rank (const char *field)
+{
+  static const char * const fields[] = {
+    "model", "prompt", "duration", "ratio", "resolution", "orientation",
+    "images", "first_image", "last_image", "reference_videos",
+    "reference_audios", NULL
+  };
+  guint rank = 0;
+
+  while (fields[rank] != NULL && !g_str_equal (fields[rank], field))
+    rank++;
+  return rank;
+}
+
+static int
+compare_problems (gconstpointer a,
+                  gconstpointer b)
+{
+  const SdProblem *problem_a = *(SdProblem * const *) a;
+  const SdProblem *problem_b = *(SdProblem * const *) b;
+
+  return (int) field_rank (problem_a->field) - (int) field_rank (problem_b->field);
+}
+
 /**
  * sd_request_validate:
  * @self: a request
@@ -869,14 +897,17 @@ sd_request_validate (SdRequest *self,
   check_orientation (self, problems);
   if (model != NULL)
     {
-      check_frames (self, model, problems);
+      check_image_mode (self, problems);
       check_image_counts (self, model, problems);
       check_urls ((const char * const *) self->images,
                   sd_model_get_image_schemes (model), &image_kind, model, problems);
+      check_frames (self, model, problems);
       check_frame_urls (self, model, problems);
       check_reference_videos (self, model, problems);
       check_reference_audios (self, model, problems);
     }
 
+  /* A stable sort: the problems of one field stay in the order of the rules. */
+  g_ptr_array_sort (problems, compare_problems);
   return problems;
 }
