@@ -352,6 +352,8 @@ typedef struct
   const char *https_or_asset;
 } UrlKind;
 
+/* Translators: in the messages below, the first %s is the model's name and
+ * the second the address that cannot be used. */
 static const UrlKind image_kind = {
   "images",
   N_("%s takes reference images as public web links (https://…); “%s” is not one."),
