@@ -392,9 +392,18 @@ open_database (const char  *path,
     outcome = migrate_database (db, path, version, error);
 
   if (outcome == OPEN_OK)
-    *out_db = db;
-  else
-    sqlite3_close_v2 (db);
+    {
+      *out_db = db;
+      return OPEN_OK;
+    }
+  /* Closing would fold the WAL into a damaged file, or delete it: it is
+   * kept as it is, to be moved aside with the rest. */
+  if (outcome == OPEN_DAMAGED)
+    {
+      int persist = 1;
+      sqlite3_file_control (db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
+    }
+  sqlite3_close_v2 (db);
   return outcome;
 }
 
