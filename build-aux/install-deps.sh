@@ -10,7 +10,8 @@ BUILD="meson ninja-build pkg-config gcc gettext itstool
 RUN="glib-networking libgtk-4-media-gstreamer gstreamer1.0-plugins-good
      gstreamer1.0-libav gstreamer1.0-plugins-base"
 TEST="xvfb xauth dbus dbus-x11 at-spi2-core sqlite3 curl clang
-      libclang-rt-14-dev imagemagick"
+      libclang-rt-14-dev imagemagick
+      flatpak-builder python3 python3-jsonschema librsvg2-bin"
 
 case "${1:-all}" in
   build) WANT="$BUILD $RUN" ;;

@@ -36,7 +36,7 @@ run_suite () {
 }
 
 run_suite _build-test
-ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:fast_unwind_on_malloc=0 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp \
   run_suite _build-sanitize -Db_sanitize=address,undefined -Db_lundef=false
