@@ -10,9 +10,7 @@
 
 #include "sd-api.h"
 #include "sd-catalog.h"
-#if __has_include ("sd-client.h")
 #include "sd-client.h"
-#endif
 #include "sd-composer.h"
 #include "sd-composer-private.h"
 #include "sd-image-row.h"
@@ -1373,28 +1371,19 @@ connect_widgets (SdComposer *self)
                            G_CALLBACK (add_from_entry_audio_cb), self, G_CONNECT_SWAPPED);
 }
 
-static SoupSession *
-get_session (SdComposer *self)
-{
-#if __has_include ("sd-client.h")
-  return g_object_ref (sd_client_get_session (sd_context_get_client (self->context)));
-#else
-  return soup_session_new ();
-#endif
-}
-
 static void
 sd_composer_constructed (GObject *object)
 {
   SdComposer *self = SD_COMPOSER (object);
-  g_autoptr(SoupSession) session = get_session (self);
+  SdClient *client;
 
   G_OBJECT_CLASS (sd_composer_parent_class)->constructed (object);
 
   g_assert (SD_IS_CONTEXT (self->context));
 
   self->settings = g_object_ref (sd_context_get_settings (self->context));
-  self->thumbnailer = sd_thumbnailer_new (session);
+  client = sd_context_get_client (self->context);
+  self->thumbnailer = sd_thumbnailer_new (sd_client_get_session (client));
 
   bind_media_list (self, self->images_list, self->images, NULL);
   bind_media_list (self, self->videos_list, self->videos, "video-x-generic-symbolic");
