@@ -2,7 +2,6 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#define _GNU_SOURCE
 #define G_LOG_DOMAIN "sd-application"
 
 #include "config.h"
@@ -160,7 +159,8 @@ show_notices (SdApplication *self,
 
   for (guint i = 0; notices != NULL && notices[i] != NULL; i++)
     {
-      AdwToast *toast = adw_toast_new (notices[i]);
+      g_autofree char *escaped = g_markup_escape_text (notices[i], -1);
+      AdwToast *toast = adw_toast_new (escaped);
 
       adw_toast_set_timeout (toast, 0);
       sd_window_add_toast (window, toast);
@@ -190,7 +190,7 @@ on_context_started_cb (GObject      *source,
 
   show_notices (self, window);
   if (error != NULL)
-    sd_window_add_toast (window, adw_toast_new (error->message));
+    sd_window_show_message (window, error->message);
   sd_window_run_screenshot_scene (window, g_getenv ("SEEDANCE_STUDIO_SCREENSHOT_SCENE"));
 }
 

@@ -81,6 +81,7 @@ on_token_saved_cb (GObject      *source,
   g_autoptr(SdPreferencesWindow) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autofree char *notice = NULL;
+  g_autofree char *escaped = NULL;
   const char *message;
 
   if (!sd_context_set_token_finish (SD_CONTEXT (source), result, &notice, &error))
@@ -95,7 +96,8 @@ on_token_saved_cb (GObject      *source,
       message = notice != NULL ? notice : _("Token saved in your keyring");
     }
 
-  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (message));
+  escaped = g_markup_escape_text (message, -1);
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (escaped));
 }
 
 static void

@@ -495,7 +495,7 @@ on_download_finished_cb (GObject      *source,
     return;
 
   message = g_strdup_printf (_("Could not save the video: %s"), error->message);
-  sd_window_add_toast (window, adw_toast_new (message));
+  sd_window_show_message (window, message);
 }
 
 static void

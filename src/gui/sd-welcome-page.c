@@ -40,7 +40,8 @@ static void
 show_toast (SdWelcomePage *self,
             const char    *message)
 {
-  g_autoptr(AdwToast) toast = adw_toast_new (message);
+  g_autofree char *escaped = g_markup_escape_text (message, -1);
+  g_autoptr(AdwToast) toast = adw_toast_new (escaped);
 
   g_signal_emit (self, signals[SHOW_TOAST], 0, toast);
 }

@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "sd-service.h"
+#include "sd-simulator.h"
 #include "sd-task-row.h"
 #include "sd-video-window.h"
 #include "sd-welcome-page.h"
@@ -215,7 +216,7 @@ undo_remove_action (GtkWidget  *widget,
     return;
 
   if (!sd_service_restore (sd_context_get_service (self->context), task, &error))
-    sd_window_add_toast (self, adw_toast_new (error->message));
+    sd_window_show_message (self, error->message);
 }
 
 static void
@@ -504,6 +505,19 @@ sd_window_add_toast (SdWindow *self,
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
+void
+sd_window_show_message (SdWindow   *self,
+                        const char *text)
+{
+  g_autofree char *escaped = NULL;
+
+  g_return_if_fail (SD_IS_WINDOW (self));
+  g_return_if_fail (text != NULL);
+
+  escaped = g_markup_escape_text (text, -1);
+  sd_window_add_toast (self, adw_toast_new (escaped));
+}
+
 static gboolean
 find_task_position (GListModel *model,
                     const char *task_id,
@@ -591,7 +605,7 @@ sd_window_remove_task (SdWindow *self,
 
   if (!sd_service_remove (sd_context_get_service (self->context), task, &error))
     {
-      sd_window_add_toast (self, adw_toast_new (error->message));
+      sd_window_show_message (self, error->message);
       return;
     }
 
@@ -603,4 +617,129 @@ sd_window_remove_task (SdWindow *self,
   adw_toast_set_action_name (toast, "win.undo-remove");
   adw_toast_set_action_target_value (toast, g_variant_new_string (sd_task_get_id (task)));
   sd_window_add_toast (self, toast);
+}
+
+/* Screenshot scenes ---------------------------------------------------------- */
+
+typedef struct
+{
+  SdWindow  *window;
+  GPtrArray *requests;
+  guint      next;
+} SceneData;
+
+static void
+scene_data_free (SceneData *data)
+{
+  g_clear_object (&data->window);
+  g_clear_pointer (&data->requests, g_ptr_array_unref);
+  g_free (data);
+}
+
+static SdRequest *
+make_sample_request (SdWindow   *self,
+                     const char *prompt)
+{
+  static const char * const images[] = {
+    "https://images.seedance.example/street-at-night.jpg",
+    "https://images.seedance.example/red-coat.jpg",
+    "https://images.seedance.example/umbrella.jpg",
+    NULL
+  };
+  SdRequest *request = sd_request_copy (sd_composer_get_request (self->composer));
+
+  sd_request_set_prompt (request, prompt);
+  sd_request_set_first_image (request, NULL);
+  sd_request_set_last_image (request, NULL);
+  sd_request_set_images (request, images);
+  return request;
+}
+
+static void submit_next_scene_task (SceneData *data);
+
+static void
+on_scene_task_submitted_cb (GObject      *source,
+                            GAsyncResult *result,
+                            gpointer      user_data)
+{
+  SceneData *data = user_data;
+  g_autoptr(SdTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  SdSimulator *simulator = sd_context_get_simulator (data->window->context);
+
+  task = sd_service_submit_finish (SD_SERVICE (source), result, &error);
+  if (task == NULL)
+    {
+      g_warning ("Screenshot scene: %s", error->message);
+      scene_data_free (data);
+      return;
+    }
+
+  /* Older tasks get further along: finished, then processing, then queued. */
+  if (data->next < data->requests->len)
+    sd_simulator_advance_clock (simulator, data->next + 1 < data->requests->len ? 20000 : 5000);
+
+  submit_next_scene_task (data);
+}
+
+static void
+submit_next_scene_task (SceneData *data)
+{
+  SdService *service = sd_context_get_service (data->window->context);
+
+  if (data->next >= data->requests->len)
+    {
+      scene_data_free (data);
+      return;
+    }
+
+  sd_service_submit_async (service, g_ptr_array_index (data->requests, data->next++),
+                           NULL, on_scene_task_submitted_cb, data);
+}
+
+static void
+submit_sample_tasks (SdWindow *self)
+{
+  const char *prompts[] = {
+    _("A paper boat drifts down a rain gutter, macro shot"),
+    _("Fail: a glass city melts into the sea at dawn"),
+    _("A lighthouse keeper climbs the spiral stairs, warm lantern light, slow dolly up"),
+    _("A fox runs through fresh snow at sunrise, low tracking shot"),
+    _("Koi fish circle under lotus leaves, top-down, soft ripples"),
+  };
+  SceneData *data = g_new0 (SceneData, 1);
+  SdSimulator *simulator = sd_context_get_simulator (self->context);
+
+  sd_simulator_set_manual_clock (simulator, TRUE);
+  sd_simulator_set_timing (simulator, 3000, 12000);
+
+  data->window = g_object_ref (self);
+  data->requests = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < G_N_ELEMENTS (prompts); i++)
+    g_ptr_array_add (data->requests, make_sample_request (self, prompts[i]));
+
+  submit_next_scene_task (data);
+}
+
+void
+sd_window_run_screenshot_scene (SdWindow   *self,
+                                const char *scene)
+{
+  g_autoptr(SdRequest) request = NULL;
+
+  g_return_if_fail (SD_IS_WINDOW (self));
+
+  if (scene == NULL || !sd_context_get_demo (self->context))
+    return;
+
+  if (g_str_equal (scene, "dark"))
+    adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
+                                        ADW_COLOR_SCHEME_FORCE_DARK);
+  if (g_str_equal (scene, "results") || g_str_equal (scene, "dark"))
+    submit_sample_tasks (self);
+
+  request = make_sample_request (self, _("A girl in a red coat turns around in the rain, "
+                                         "neon signs reflected on the wet street, "
+                                         "slow push-in, cinematic"));
+  sd_composer_load_request (self->composer, request);
 }

@@ -28,6 +28,9 @@ void          sd_window_set_ready            (SdWindow   *self,
 /* Takes ownership of @toast. */
 void          sd_window_add_toast            (SdWindow   *self,
                                               AdwToast   *toast);
+/* A toast showing @text as plain text (toast titles are markup). */
+void          sd_window_show_message         (SdWindow   *self,
+                                              const char *text);
 
 /* Brings the results forward and selects the task with @task_id. */
 void          sd_window_show_task            (SdWindow   *self,
