@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "sd-gui-resources.h"
 #include "sd-service.h"
 #include "sd-simulator.h"
 #include "sd-task-row.h"
@@ -403,6 +404,10 @@ sd_window_class_init (SdWindowClass *klass)
                          "composer",
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* The resources are in a static library: naming them links them in, and
+   * their constructor registers them. */
+  g_assert (sd_gui_get_resource () != NULL);
 
   g_type_ensure (SD_TYPE_TASK_ROW);
   g_type_ensure (SD_TYPE_WELCOME_PAGE);

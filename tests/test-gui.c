@@ -1,0 +1,371 @@
+/* test-gui.c: the main window driven like a user would, on the simulator
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "test-gui"
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+
+#include "sd-composer-private.h"
+#include "sd-context.h"
+#include "sd-service.h"
+#include "sd-simulator.h"
+#include "sd-task-row.h"
+#include "sd-window.h"
+
+#define TEST_IMAGE "https://images.example.com/girl-in-rain.jpg"
+
+typedef struct
+{
+  SdContext *context;
+  SdWindow  *window;
+  char      *download_dir;
+} Fixture;
+
+static void
+run_until (gboolean (*condition) (gpointer data),
+           gpointer   data)
+{
+  while (!condition (data))
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static gboolean
+is_true (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+static void
+on_started_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (sd_context_start_finish (SD_CONTEXT (source), result, &error));
+  g_assert_no_error (error);
+  *(gboolean *) user_data = TRUE;
+}
+
+static void
+start_context (SdContext *context)
+{
+  gboolean started = FALSE;
+
+  sd_context_start_async (context, NULL, on_started_cb, &started);
+  run_until (is_true, &started);
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture->download_dir = g_build_filename (g_get_user_data_dir (), "saved-videos", NULL);
+  g_assert_cmpint (g_mkdir_with_parents (fixture->download_dir, 0700), ==, 0);
+
+  fixture->context = sd_context_new (TRUE, &error);
+  g_assert_no_error (error);
+  g_settings_set_string (sd_context_get_settings (fixture->context), "download-dir",
+                         fixture->download_dir);
+  sd_simulator_set_timing (sd_context_get_simulator (fixture->context), 50, 100);
+  start_context (fixture->context);
+
+  fixture->window = sd_window_new (NULL, fixture->context);
+  g_object_ref_sink (fixture->window);
+  sd_window_set_ready (fixture->window, TRUE);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  g_clear_object (&fixture->window);
+  g_clear_object (&fixture->context);
+  g_clear_pointer (&fixture->download_dir, g_free);
+}
+
+static GtkWidget *
+get_child (gpointer    widget,
+           GType       type,
+           const char *name)
+{
+  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
+
+  g_assert_nonnull (child);
+  return GTK_WIDGET (child);
+}
+
+static void
+set_prompt (SdComposer *composer,
+            const char *prompt)
+{
+  GtkTextView *view = GTK_TEXT_VIEW (get_child (composer, SD_TYPE_COMPOSER, "prompt_view"));
+
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (view), prompt, -1);
+}
+
+static GListModel *
+get_tasks (Fixture *fixture)
+{
+  return sd_service_get_tasks (sd_context_get_service (fixture->context));
+}
+
+static gboolean
+has_one_task (gpointer data)
+{
+  return g_list_model_get_n_items (get_tasks (data)) == 1;
+}
+
+static SdTask *
+generate (Fixture    *fixture,
+          const char *prompt)
+{
+  SdComposer *composer = sd_window_get_composer (fixture->window);
+  g_autoptr(SdTask) task = NULL;
+
+  set_prompt (composer, prompt);
+  g_assert_cmpuint (sd_composer_add_image_text (composer, TEST_IMAGE), ==, 1);
+  g_assert_true (sd_composer_get_can_generate (composer));
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.generate", NULL);
+  run_until (has_one_task, fixture);
+
+  task = g_list_model_get_item (get_tasks (fixture), 0);
+  g_assert_cmpstr (sd_request_get_prompt (sd_task_get_request (task)), ==, prompt);
+  return task;
+}
+
+static gboolean
+is_saved (gpointer data)
+{
+  SdTask *task = data;
+
+  return sd_task_get_local_file (task) != NULL;
+}
+
+static gboolean
+is_failed (gpointer data)
+{
+  return sd_task_get_status (data) == SD_TASK_STATUS_FAILED;
+}
+
+static SdTaskRow *
+find_row (GtkWidget *widget,
+          SdTask    *task)
+{
+  if (SD_IS_TASK_ROW (widget) && sd_task_row_get_task (SD_TASK_ROW (widget)) == task)
+    return SD_TASK_ROW (widget);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      SdTaskRow *row = find_row (child, task);
+
+      if (row != NULL)
+        return row;
+    }
+
+  return NULL;
+}
+
+typedef struct
+{
+  Fixture *fixture;
+  SdTask  *task;
+} RowSearch;
+
+static gboolean
+has_row (gpointer data)
+{
+  RowSearch *search = data;
+
+  return find_row (GTK_WIDGET (search->fixture->window), search->task) != NULL;
+}
+
+static SdTaskRow *
+wait_for_row (Fixture *fixture,
+              SdTask  *task)
+{
+  RowSearch search = { fixture, task };
+
+  run_until (has_row, &search);
+  return find_row (GTK_WIDGET (fixture->window), task);
+}
+
+static const char *
+get_row_label (SdTaskRow  *row,
+               const char *name)
+{
+  return gtk_label_get_text (GTK_LABEL (get_child (row, SD_TYPE_TASK_ROW, name)));
+}
+
+static void
+test_generate_saves_video (Fixture       *fixture,
+                           gconstpointer  user_data)
+{
+  g_autoptr(SdTask) task = generate (fixture, "A girl turns around in the rain");
+  g_autofree char *folder = NULL;
+  GtkStack *results = GTK_STACK (get_child (fixture->window, SD_TYPE_WINDOW, "results_stack"));
+  SdTaskRow *row;
+
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (results), ==, "list");
+  row = wait_for_row (fixture, task);
+  g_assert_cmpstr (get_row_label (row, "prompt_label"), ==, "A girl turns around in the rain");
+
+  run_until (is_saved, task);
+  g_assert_cmpint (sd_task_get_status (task), ==, SD_TASK_STATUS_COMPLETED);
+  g_assert_true (g_file_test (sd_task_get_local_file (task), G_FILE_TEST_IS_REGULAR));
+  folder = g_path_get_dirname (sd_task_get_local_file (task));
+  g_assert_cmpstr (folder, ==, fixture->download_dir);
+
+  /* The row says where the file is, and offers to play it. */
+  row = wait_for_row (fixture, task);
+  g_assert_true (g_str_has_prefix (get_row_label (row, "file_label"), "Saved to "));
+  g_assert_true (gtk_widget_get_visible (get_child (row, SD_TYPE_TASK_ROW, "play_button")));
+  g_assert_false (gtk_widget_get_visible (get_child (row, SD_TYPE_TASK_ROW, "failure_label")));
+}
+
+static void
+test_invalid_request_is_not_sent (Fixture       *fixture,
+                                  gconstpointer  user_data)
+{
+  SdComposer *composer = sd_window_get_composer (fixture->window);
+  SdSimulator *simulator = sd_context_get_simulator (fixture->context);
+
+  set_prompt (composer, "   ");
+  sd_composer_add_image_text (composer, TEST_IMAGE);
+
+  g_assert_false (sd_composer_get_can_generate (composer));
+  g_assert_cmpstr (sd_composer_get_problem_text (composer, "prompt"), !=, "");
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.generate", NULL);
+  gtk_widget_activate_action (GTK_WIDGET (composer), "composer.generate", NULL);
+  while (g_main_context_pending (NULL))
+    g_main_context_iteration (NULL, FALSE);
+
+  g_assert_cmpuint (g_list_model_get_n_items (get_tasks (fixture)), ==, 0);
+  g_assert_cmpuint (sd_simulator_get_task_count (simulator), ==, 0);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (get_child (fixture->window, SD_TYPE_WINDOW, "results_stack"))),
+                   ==, "empty");
+}
+
+static void
+test_failure_shows_server_text (Fixture       *fixture,
+                                gconstpointer  user_data)
+{
+  g_autoptr(SdTask) task = generate (fixture, "This shot will fail");
+  GtkLabel *label;
+  SdTaskRow *row;
+
+  run_until (is_failed, task);
+  row = wait_for_row (fixture, task);
+  label = GTK_LABEL (get_child (row, SD_TYPE_TASK_ROW, "failure_label"));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (label)));
+  g_assert_cmpstr (gtk_label_get_text (label), ==, sd_task_get_failure_message (task));
+  g_assert_false (gtk_widget_get_visible (get_child (row, SD_TYPE_TASK_ROW, "play_button")));
+
+  /* A server's words are never read as markup. */
+  sd_task_set_failure_message (task, "Rejected: <b>unsafe</b> & <span>odd</span>");
+  g_assert_false (gtk_label_get_use_markup (label));
+  g_assert_cmpstr (gtk_label_get_text (label), ==, "Rejected: <b>unsafe</b> & <span>odd</span>");
+}
+
+static void
+test_remove_and_undo (Fixture       *fixture,
+                      gconstpointer  user_data)
+{
+  g_autoptr(SdTask) task = generate (fixture, "A lighthouse in a storm");
+  SdService *service = sd_context_get_service (fixture->context);
+  g_autofree char *task_id = g_strdup (sd_task_get_id (task));
+  SdTaskRow *row = wait_for_row (fixture, task);
+  GtkStack *results = GTK_STACK (get_child (fixture->window, SD_TYPE_WINDOW, "results_stack"));
+
+  gtk_widget_activate_action (GTK_WIDGET (row), "row.remove", NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (get_tasks (fixture)), ==, 0);
+  g_assert_null (sd_service_lookup (service, task_id));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (results), ==, "empty");
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.undo-remove", "s", task_id);
+  g_assert_cmpuint (g_list_model_get_n_items (get_tasks (fixture)), ==, 1);
+  g_assert_true (sd_service_lookup (service, task_id) == task);
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (results), ==, "list");
+
+  /* Undo is one-shot: a second one changes nothing. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.undo-remove", "s", task_id);
+  g_assert_cmpuint (g_list_model_get_n_items (get_tasks (fixture)), ==, 1);
+}
+
+static void
+test_demo_tag (Fixture       *fixture,
+               gconstpointer  user_data)
+{
+  g_assert_true (gtk_widget_get_visible (get_child (fixture->window, SD_TYPE_WINDOW, "demo_label")));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (GTK_STACK (get_child (fixture->window, SD_TYPE_WINDOW, "main_stack"))),
+                   ==, "main");
+}
+
+static void
+test_welcome_without_token (void)
+{
+  g_autofree char *secrets = g_build_filename (g_get_user_data_dir (), "keyring.file", NULL);
+  g_autoptr(SdContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  SdWindow *window;
+  GtkStack *stack;
+
+  g_unsetenv ("SEEDANCE_API_TOKEN");
+  g_setenv ("SECRET_BACKEND", "file", TRUE);
+  g_setenv ("SECRET_FILE_TEST_PATH", secrets, TRUE);
+
+  context = sd_context_new (FALSE, &error);
+  g_assert_no_error (error);
+  start_context (context);
+  g_assert_false (sd_context_get_has_token (context));
+
+  window = g_object_ref_sink (sd_window_new (NULL, context));
+  stack = GTK_STACK (get_child (window, SD_TYPE_WINDOW, "main_stack"));
+  sd_window_set_ready (window, TRUE);
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "welcome");
+  g_assert_false (gtk_widget_get_visible (get_child (window, SD_TYPE_WINDOW, "demo_label")));
+
+  /* "Try the Demo" leaves the welcome page for the composer. */
+  gtk_widget_activate_action (get_child (window, SD_TYPE_WINDOW, "welcome_page"),
+                              "welcome.try-demo", NULL);
+  g_assert_true (sd_context_get_demo (context));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "main");
+  g_assert_true (gtk_widget_get_visible (get_child (window, SD_TYPE_WINDOW, "demo_label")));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_object_unref (window);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  gtk_init ();
+  adw_init ();
+
+#define ADD_WINDOW_TEST(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+  ADD_WINDOW_TEST ("/gui/window/demo-mode-is-tagged", test_demo_tag);
+  ADD_WINDOW_TEST ("/gui/window/generate-saves-the-video", test_generate_saves_video);
+  ADD_WINDOW_TEST ("/gui/window/invalid-request-is-not-sent", test_invalid_request_is_not_sent);
+  ADD_WINDOW_TEST ("/gui/window/failure-shows-server-text-verbatim", test_failure_shows_server_text);
+  ADD_WINDOW_TEST ("/gui/window/remove-then-undo-restores-the-task", test_remove_and_undo);
+  g_test_add_func ("/gui/welcome/shown-without-token-until-demo", test_welcome_without_token);
+
+  return g_test_run ();
+}
