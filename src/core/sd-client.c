@@ -373,10 +373,9 @@ call_error_from_failure (Call   *call,
   if (g_error_matches (failure, G_IO_ERROR, G_IO_ERROR_CANCELLED) && !call->timed_out)
     reason = g_strdup (_("it was cancelled while waiting for the answer"));
   else if (call->timed_out)
-    reason = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                           "the service did not answer within %u second",
-                                           "the service did not answer within %u seconds",
-                                           MAX (1, call->timeout_ms / 1000)),
+    reason = g_strdup_printf (ngettext ("the service did not answer within %u second",
+                                        "the service did not answer within %u seconds",
+                                        MAX (1, call->timeout_ms / 1000)),
                               MAX (1, call->timeout_ms / 1000));
   else
     reason = g_strdup (failure->message);
