@@ -51,6 +51,10 @@ GListModel *sd_catalog_get_models        (SdCatalog  *self);
 /* Family ids in catalogue order (NULL-terminated, owned by the catalogue). */
 const char * const *sd_catalog_get_families (SdCatalog *self);
 
+/* The display name of a family id, or NULL. */
+const char *sd_catalog_get_family_name   (SdCatalog  *self,
+                                          const char *family);
+
 /* The models of one family (a new GListModel of SdModel). */
 GListModel *sd_catalog_list_family       (SdCatalog  *self,
                                           const char *family);

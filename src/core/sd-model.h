@@ -59,4 +59,9 @@ SdSupport           sd_model_get_audios_in_frame_mode (SdModel *self);
 
 int                 sd_model_get_prompt_max_length    (SdModel *self);
 
+/* Billing and output as one translated line, e.g. "per task · 720p". */
+const char         *sd_model_get_subtitle             (SdModel *self);
+/* Documented rules the app cannot check, as free text; may be NULL. */
+const char         *sd_model_get_notes                (SdModel *self);
+
 G_END_DECLS
