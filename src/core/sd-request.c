@@ -335,3 +335,581 @@ sd_request_add_image (SdRequest  *self,
   images = g_strv_builder_end (builder);
   sd_request_set_images (self, (const char * const *) images);
 }
+
+/* Validation. Every rule is driven by the model's data: a limit the
+ * documentation does not give (SD_LIMIT_UNKNOWN, SD_SUPPORT_UNKNOWN, NULL
+ * lists) never refuses anything; the server decides. */
+
+/* The API applies this duration when the request gives none. */
+#define API_DEFAULT_DURATION 5
+
+typedef struct
+{
+  const char *field;
+  /* Each takes the model's name, then the first address that fails. */
+  const char *https_only;
+  const char *asset_only;
+  const char *https_or_asset;
+} UrlKind;
+
+/* Translators: in the messages below, the first %s is the model's name and
+ * the second the address that cannot be used. */
+static const UrlKind image_kind = {
+  "images",
+  N_("%s takes reference images as public web links (https://…); “%s” is not one."),
+  N_("%s takes reference images from the asset library (asset://…), not web links; “%s” is not one."),
+  N_("%s takes reference images as public web links (https://…) or from the asset library (asset://…); “%s” is neither."),
+};
+
+static const UrlKind first_image_kind = {
+  "first_image",
+  N_("%s takes the first frame as a public web link (https://…); “%s” is not one."),
+  N_("%s takes the first frame from the asset library (asset://…), not a web link; “%s” is not one."),
+  N_("%s takes the first frame as a public web link (https://…) or from the asset library (asset://…); “%s” is neither."),
+};
+
+static const UrlKind last_image_kind = {
+  "last_image",
+  N_("%s takes the last frame as a public web link (https://…); “%s” is not one."),
+  N_("%s takes the last frame from the asset library (asset://…), not a web link; “%s” is not one."),
+  N_("%s takes the last frame as a public web link (https://…) or from the asset library (asset://…); “%s” is neither."),
+};
+
+static const UrlKind video_kind = {
+  "reference_videos",
+  N_("%s takes reference videos as public web links (https://…); “%s” is not one."),
+  N_("%s takes reference videos from the asset library (asset://…), not web links; “%s” is not one."),
+  N_("%s takes reference videos as public web links (https://…) or from the asset library (asset://…); “%s” is neither."),
+};
+
+static const UrlKind audio_kind = {
+  "reference_audios",
+  N_("%s takes reference audio as public web links (https://…); “%s” is not one."),
+  N_("%s takes reference audio from the asset library (asset://…), not web links; “%s” is not one."),
+  N_("%s takes reference audio as public web links (https://…) or from the asset library (asset://…); “%s” is neither."),
+};
+
+G_GNUC_PRINTF (3, 4)
+static void
+add_problem (GPtrArray  *problems,
+             const char *field,
+             const char *format,
+             ...)
+{
+  g_autofree char *message = NULL;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  g_ptr_array_add (problems, sd_problem_new (field, message));
+}
+
+static guint
+strv_length0 (char **strv)
+{
+  return strv != NULL ? g_strv_length (strv) : 0;
+}
+
+static gboolean
+is_blank (const char *text)
+{
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      if (!g_unichar_isspace (g_utf8_get_char (p)))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static char *
+join_values (const char * const *values)
+{
+  return g_strjoinv (", ", (char **) values);
+}
+
+static void
+check_model (SdRequest *self,
+             SdModel   *model,
+             GPtrArray *problems)
+{
+  if (self->model == NULL)
+    add_problem (problems, "model", _("Choose a model."));
+  else if (model == NULL)
+    add_problem (problems, "model",
+                 _("There is no model “%s” in the catalogue; choose another model."),
+                 self->model);
+  else if (!g_str_equal (self->model, sd_model_get_id (model)))
+    add_problem (problems, "model",
+                 _("The request is for the model “%s”, not for %s."),
+                 self->model, sd_model_get_display_name (model));
+}
+
+static void
+check_prompt (SdRequest *self,
+              SdModel   *model,
+              GPtrArray *problems)
+{
+  int max = model != NULL ? sd_model_get_prompt_max_length (model) : SD_LIMIT_UNKNOWN;
+  glong length;
+
+  if (self->prompt == NULL)
+    {
+      add_problem (problems, "prompt", _("A prompt is required: describe the video to make."));
+      return;
+    }
+  if (!g_utf8_validate (self->prompt, -1, NULL))
+    {
+      add_problem (problems, "prompt", _("The prompt is not valid UTF-8 text."));
+      return;
+    }
+  if (is_blank (self->prompt))
+    {
+      add_problem (problems, "prompt",
+                   _("A prompt is required: describe the video to make, not only spaces."));
+      return;
+    }
+
+  length = g_utf8_strlen (self->prompt, -1);
+  if (max != SD_LIMIT_UNKNOWN && length > max)
+    add_problem (problems, "prompt",
+                 g_dngettext (GETTEXT_PACKAGE,
+                              "%s takes a prompt of at most %d character; this one has %ld.",
+                              "%s takes a prompt of at most %d characters; this one has %ld.",
+                              max),
+                 sd_model_get_display_name (model), max, length);
+}
+
+static void
+check_duration (SdRequest *self,
+                SdModel   *model,
+                GPtrArray *problems)
+{
+  const char *name = sd_model_get_display_name (model);
+  int min, max;
+
+  if (!sd_model_get_duration_range (model, &min, &max))
+    return;
+
+  if (self->duration == 0 && (API_DEFAULT_DURATION < min || API_DEFAULT_DURATION > max))
+    add_problem (problems, "duration",
+                 _("%s takes a duration from %d to %d seconds, and the default of %d seconds is outside it; choose a duration."),
+                 name, min, max, API_DEFAULT_DURATION);
+  else if (self->duration != 0 && (self->duration < min || self->duration > max))
+    add_problem (problems, "duration",
+                 g_dngettext (GETTEXT_PACKAGE,
+                              "%s takes a duration from %d to %d seconds; this request asks for %d second.",
+                              "%s takes a duration from %d to %d seconds; this request asks for %d seconds.",
+                              self->duration),
+                 name, min, max, self->duration);
+}
+
+static void
+check_ratio (SdRequest *self,
+             SdModel   *model,
+             GPtrArray *problems)
+{
+  const char * const *ratios = sd_model_get_ratios (model);
+  g_autofree char *allowed = NULL;
+
+  if (self->ratio == NULL)
+    return;
+
+  if (ratios == NULL)
+    {
+      if (is_blank (self->ratio))
+        add_problem (problems, "ratio",
+                     _("Ratio must not be blank: give a ratio such as 16:9, or none."));
+      return;
+    }
+
+  if (g_strv_contains (ratios, self->ratio))
+    return;
+
+  allowed = join_values (ratios);
+  add_problem (problems, "ratio", _("Ratio must be one of %s for %s."),
+               allowed, sd_model_get_display_name (model));
+}
+
+static void
+check_resolution (SdRequest *self,
+                  SdModel   *model,
+                  GPtrArray *problems)
+{
+  const char * const *resolutions = sd_model_get_resolutions (model);
+  const char *name = sd_model_get_display_name (model);
+  const char *output = sd_model_get_output (model);
+  g_autofree char *allowed = NULL;
+
+  if (self->resolution == NULL)
+    return;
+
+  if (resolutions == NULL)
+    {
+      if (output != NULL)
+        add_problem (problems, "resolution",
+                     _("%s does not take a resolution; its output is %s."), name, output);
+      else
+        add_problem (problems, "resolution", _("%s does not take a resolution."), name);
+      return;
+    }
+
+  if (g_strv_contains (resolutions, self->resolution))
+    return;
+
+  allowed = join_values (resolutions);
+  add_problem (problems, "resolution", _("Resolution must be one of %s for %s."),
+               allowed, name);
+}
+
+static void
+check_orientation (SdRequest *self,
+                   GPtrArray *problems)
+{
+  if (self->orientation == NULL ||
+      g_str_equal (self->orientation, "landscape") ||
+      g_str_equal (self->orientation, "portrait"))
+    return;
+
+  add_problem (problems, "orientation",
+               _("Orientation must be “landscape” or “portrait”."));
+}
+
+static gboolean
+has_frames (SdRequest *self)
+{
+  return self->first_image != NULL || self->last_image != NULL;
+}
+
+static void
+check_image_mode (SdRequest *self,
+                  GPtrArray *problems)
+{
+  if (self->images != NULL && has_frames (self))
+    add_problem (problems, "images",
+                 _("Reference images cannot be used together with a first or last frame; use either reference images or frames."));
+}
+
+static void
+check_frames (SdRequest *self,
+              SdModel   *model,
+              GPtrArray *problems)
+{
+  const char *name = sd_model_get_display_name (model);
+
+  if (!has_frames (self))
+    return;
+
+  if (sd_model_get_frames (model) == SD_SUPPORT_NO)
+    {
+      add_problem (problems, self->first_image != NULL ? "first_image" : "last_image",
+                   _("%s does not take a first or last frame; use reference images instead."),
+                   name);
+      return;
+    }
+
+  if (!sd_model_get_frames_need_both (model))
+    return;
+
+  if (self->last_image == NULL)
+    add_problem (problems, "last_image",
+                 _("%s needs a last frame too: its frame mode takes both a first and a last frame."),
+                 name);
+  else if (self->first_image == NULL)
+    add_problem (problems, "first_image",
+                 _("%s needs a first frame too: its frame mode takes both a first and a last frame."),
+                 name);
+}
+
+static void
+check_image_counts (SdRequest *self,
+                    SdModel   *model,
+                    GPtrArray *problems)
+{
+  const char *name = sd_model_get_display_name (model);
+  int max = sd_model_get_max_images (model);
+  int max_total = sd_model_get_max_images_total (model);
+  int count = strv_length0 (self->images);
+  int total = count + (self->first_image != NULL) + (self->last_image != NULL);
+
+  if (max != SD_LIMIT_UNKNOWN && count > max)
+    add_problem (problems, "images",
+                 g_dngettext (GETTEXT_PACKAGE,
+                              "%s takes at most %d reference image; this request has %d.",
+                              "%s takes at most %d reference images; this request has %d.",
+                              max),
+                 name, max, count);
+
+  if (max_total != SD_LIMIT_UNKNOWN && total > max_total)
+    add_problem (problems, "images",
+                 g_dngettext (GETTEXT_PACKAGE,
+                              "%s takes at most %d image in all (reference images, first and last frame together); this request has %d.",
+                              "%s takes at most %d images in all (reference images, first and last frame together); this request has %d.",
+                              max_total),
+                 name, max_total, total);
+}
+
+static gboolean
+has_space_or_control (const char *url)
+{
+  for (const char *p = url; *p != '\0'; p++)
+    {
+      if (g_ascii_isspace (*p) || g_ascii_iscntrl (*p))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* An undocumented scheme set takes either scheme the API knows: an address
+ * the provider's servers cannot fetch (http, file, a local path) never works. */
+static SdUrlScheme
+effective_schemes (SdUrlScheme schemes)
+{
+  if (schemes == SD_URL_SCHEME_NONE)
+    return SD_URL_SCHEME_HTTPS | SD_URL_SCHEME_ASSET;
+  return schemes;
+}
+
+static gboolean
+url_is_acceptable (const char  *url,
+                   SdUrlScheme  schemes)
+{
+  g_autoptr(GUri) uri = NULL;
+  const char *scheme;
+  const char *host;
+
+  if (has_space_or_control (url))
+    return FALSE;
+
+  uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  if (uri == NULL)
+    return FALSE;
+
+  scheme = g_uri_get_scheme (uri);
+  host = g_uri_get_host (uri);
+  if (host == NULL || *host == '\0')
+    return FALSE;
+
+  if ((schemes & SD_URL_SCHEME_HTTPS) && g_ascii_strcasecmp (scheme, "https") == 0)
+    return TRUE;
+  if ((schemes & SD_URL_SCHEME_ASSET) && g_ascii_strcasecmp (scheme, "asset") == 0)
+    return TRUE;
+  return FALSE;
+}
+
+static const char *
+url_kind_message (const UrlKind *kind,
+                  SdUrlScheme    schemes)
+{
+  if (schemes == SD_URL_SCHEME_HTTPS)
+    return _(kind->https_only);
+  if (schemes == SD_URL_SCHEME_ASSET)
+    return _(kind->asset_only);
+  if (schemes == SD_URL_SCHEME_NONE)
+    return _("%s cannot fetch “%s”: give a public web link (https://…) or an item of the asset library (asset://…).");
+  return _(kind->https_or_asset);
+}
+
+static void
+check_urls (const char * const *urls,
+            SdUrlScheme         schemes,
+            const UrlKind      *kind,
+            SdModel            *model,
+            GPtrArray          *problems)
+{
+  g_autofree char *message = NULL;
+  const char *first_bad = NULL;
+  guint n_bad = 0;
+
+  for (guint i = 0; urls != NULL && urls[i] != NULL; i++)
+    {
+      if (url_is_acceptable (urls[i], effective_schemes (schemes)))
+        continue;
+      if (first_bad == NULL)
+        first_bad = urls[i];
+      n_bad++;
+    }
+
+  if (first_bad == NULL)
+    return;
+
+  /* The format is one of the fixed strings above, never outside data. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+  message = g_strdup_printf (url_kind_message (kind, schemes),
+                             sd_model_get_display_name (model), first_bad);
+#pragma GCC diagnostic pop
+  if (n_bad > 1)
+    {
+      g_autofree char *more =
+        g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                      "%u more address in this list has the same problem.",
+                                      "%u more addresses in this list have the same problem.",
+                                      n_bad - 1),
+                         n_bad - 1);
+      g_autofree char *both = g_strconcat (message, " ", more, NULL);
+
+      g_free (message);
+      message = g_steal_pointer (&both);
+    }
+
+  g_ptr_array_add (problems, sd_problem_new (kind->field, message));
+}
+
+static void
+check_frame_urls (SdRequest *self,
+                  SdModel   *model,
+                  GPtrArray *problems)
+{
+  SdUrlScheme schemes = sd_model_get_image_schemes (model);
+  const char *first[] = { self->first_image, NULL };
+  const char *last[] = { self->last_image, NULL };
+
+  if (sd_model_get_frames (model) == SD_SUPPORT_NO)
+    return;
+
+  check_urls (first, schemes, &first_image_kind, model, problems);
+  check_urls (last, schemes, &last_image_kind, model, problems);
+}
+
+static void
+check_reference_videos (SdRequest *self,
+                        SdModel   *model,
+                        GPtrArray *problems)
+{
+  const char *name = sd_model_get_display_name (model);
+  int max = sd_model_get_max_reference_videos (model);
+  int count = strv_length0 (self->reference_videos);
+
+  if (count == 0)
+    return;
+
+  if (sd_model_get_reference_videos (model) == SD_SUPPORT_NO)
+    {
+      add_problem (problems, "reference_videos",
+                   _("%s does not take reference videos."), name);
+      return;
+    }
+
+  if (max != SD_LIMIT_UNKNOWN && count > max)
+    add_problem (problems, "reference_videos",
+                 g_dngettext (GETTEXT_PACKAGE,
+                              "%s takes at most %d reference video; this request has %d.",
+                              "%s takes at most %d reference videos; this request has %d.",
+                              max),
+                 name, max, count);
+
+  check_urls ((const char * const *) self->reference_videos,
+              sd_model_get_video_schemes (model), &video_kind, model, problems);
+}
+
+static void
+check_reference_audios (SdRequest *self,
+                        SdModel   *model,
+                        GPtrArray *problems)
+{
+  const char *name = sd_model_get_display_name (model);
+  int max = sd_model_get_max_reference_audios (model);
+  int count = strv_length0 (self->reference_audios);
+
+  if (count == 0)
+    return;
+
+  if (sd_model_get_reference_audios (model) == SD_SUPPORT_NO)
+    {
+      add_problem (problems, "reference_audios",
+                   _("%s does not take reference audio."), name);
+      return;
+    }
+
+  if (max != SD_LIMIT_UNKNOWN && count > max)
+    add_problem (problems, "reference_audios",
+                 g_dngettext (GETTEXT_PACKAGE,
+                              "%s takes at most %d reference audio clip; this request has %d.",
+                              "%s takes at most %d reference audio clips; this request has %d.",
+                              max),
+                 name, max, count);
+
+  if (has_frames (self) && sd_model_get_audios_in_frame_mode (model) == SD_SUPPORT_NO)
+    add_problem (problems, "reference_audios",
+                 _("%s does not take reference audio together with a first or last frame."),
+                 name);
+
+  check_urls ((const char * const *) self->reference_audios,
+              sd_model_get_audio_schemes (model), &audio_kind, model, problems);
+}
+
+static guint
+field_rank (const char *field)
+{
+  static const char * const fields[] = {
+    "model", "prompt", "duration", "ratio", "resolution", "orientation",
+    "images", "first_image", "last_image", "reference_videos",
+    "reference_audios", NULL
+  };
+  guint rank = 0;
+
+  while (fields[rank] != NULL && !g_str_equal (fields[rank], field))
+    rank++;
+  return rank;
+}
+
+static int
+compare_problems (gconstpointer a,
+                  gconstpointer b)
+{
+  const SdProblem *problem_a = *(SdProblem * const *) a;
+  const SdProblem *problem_b = *(SdProblem * const *) b;
+
+  return (int) field_rank (problem_a->field) - (int) field_rank (problem_b->field);
+}
+
+/**
+ * sd_request_validate:
+ * @self: a request
+ * @model: (nullable): the model named by the request, or %NULL when the
+ *   catalogue does not know it
+ *
+ * Checks @self against every rule the documentation gives for @model. Limits
+ * the documentation does not give are not invented: the server decides.
+ *
+ * Returns: (transfer full) (element-type SdProblem): every problem found, in
+ *   the order of the request's fields; empty when the request may be sent
+ */
+GPtrArray *
+sd_request_validate (SdRequest *self,
+                     SdModel   *model)
+{
+  GPtrArray *problems;
+
+  g_return_val_if_fail (SD_IS_REQUEST (self), NULL);
+  g_return_val_if_fail (model == NULL || SD_IS_MODEL (model), NULL);
+
+  problems = g_ptr_array_new_with_free_func ((GDestroyNotify) sd_problem_free);
+
+  check_model (self, model, problems);
+  check_prompt (self, model, problems);
+  if (model != NULL)
+    {
+      check_duration (self, model, problems);
+      check_ratio (self, model, problems);
+      check_resolution (self, model, problems);
+    }
+  check_orientation (self, problems);
+  if (model != NULL)
+    {
+      check_image_mode (self, problems);
+      check_image_counts (self, model, problems);
+      check_urls ((const char * const *) self->images,
+                  sd_model_get_image_schemes (model), &image_kind, model, problems);
+      check_frames (self, model, problems);
+      check_frame_urls (self, model, problems);
+      check_reference_videos (self, model, problems);
+      check_reference_audios (self, model, problems);
+    }
+
+  /* A stable sort: the problems of one field stay in the order of the rules. */
+  g_ptr_array_sort (problems, compare_problems);
+  return problems;
+}
