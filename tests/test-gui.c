@@ -140,7 +140,7 @@ generate (Fixture    *fixture,
 
   task = g_list_model_get_item (get_tasks (fixture), 0);
   g_assert_cmpstr (sd_request_get_prompt (sd_task_get_request (task)), ==, prompt);
-  return task;
+  return g_steal_pointer (&task);
 }
 
 static gboolean
@@ -353,6 +353,9 @@ int
 main (int   argc,
       char *argv[])
 {
+  /* The isolated XDG dirs hide the desktop's proxy schema; the simulator is
+   * on loopback anyway. */
+  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   gtk_init ();
   adw_init ();

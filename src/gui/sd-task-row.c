@@ -24,6 +24,13 @@ struct _SdTaskRow
   gint64     now;
   guint      tick_id;
   guint      tick_interval;
+
+  GtkLabel  *prompt_label;
+  GtkLabel  *meta_label;
+  GtkLabel  *failure_label;
+  GtkLabel  *file_label;
+  GtkWidget *progress_bar;
+  GtkWidget *play_button;
 };
 
 G_DEFINE_FINAL_TYPE (SdTaskRow, sd_task_row, GTK_TYPE_WIDGET)
@@ -576,10 +583,13 @@ sd_task_row_unmap (GtkWidget *widget)
 static void
 sd_task_row_dispose (GObject *object)
 {
+  GtkWidget *child;
   SdTaskRow *self = SD_TASK_ROW (object);
 
   g_clear_handle_id (&self->tick_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_TASK_ROW);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
   g_clear_object (&self->task);
 
   G_OBJECT_CLASS (sd_task_row_parent_class)->dispose (object);
@@ -684,6 +694,12 @@ sd_task_row_class_init (SdTaskRowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/seedancestudio/SeedanceStudio/gui/sd-task-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, SdTaskRow, prompt_label);
+  gtk_widget_class_bind_template_child (widget_class, SdTaskRow, meta_label);
+  gtk_widget_class_bind_template_child (widget_class, SdTaskRow, failure_label);
+  gtk_widget_class_bind_template_child (widget_class, SdTaskRow, file_label);
+  gtk_widget_class_bind_template_child (widget_class, SdTaskRow, progress_bar);
+  gtk_widget_class_bind_template_child (widget_class, SdTaskRow, play_button);
   gtk_widget_class_bind_template_callback (widget_class, get_status_page);
   gtk_widget_class_bind_template_callback (widget_class, is_status_processing);
   gtk_widget_class_bind_template_callback (widget_class, is_status_completed);

@@ -126,10 +126,13 @@ try_demo_action (GtkWidget  *widget,
 static void
 sd_welcome_page_dispose (GObject *object)
 {
+  GtkWidget *child;
   SdWelcomePage *self = SD_WELCOME_PAGE (object);
 
   g_cancellable_cancel (self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_WELCOME_PAGE);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
+    gtk_widget_unparent (child);
   g_clear_object (&self->context);
 
   G_OBJECT_CLASS (sd_welcome_page_parent_class)->dispose (object);

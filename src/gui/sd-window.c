@@ -336,7 +336,10 @@ sd_window_get_property (GObject    *object,
       break;
 
     case PROP_PANE:
-      g_value_set_string (value, adw_leaflet_get_visible_child_name (self->leaflet));
+      /* The action muxer reads it before the template is built. */
+      g_value_set_string (value, self->leaflet != NULL
+                                 ? adw_leaflet_get_visible_child_name (self->leaflet)
+                                 : "composer");
       break;
 
     default:
