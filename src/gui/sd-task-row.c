@@ -194,7 +194,8 @@ get_meta_text (gpointer      unused,
     {
       g_autofree char *elapsed = format_elapsed (now - created_at);
 
-      g_ptr_array_add (parts, g_strdup_printf ("%s %s", get_status_word (status), elapsed));
+      g_ptr_array_add (parts, g_strdup (get_status_word (status)));
+      g_ptr_array_add (parts, g_steal_pointer (&elapsed));
     }
   else
     {
