@@ -152,19 +152,42 @@ on_task_failed_cb (SdService     *service,
 }
 
 static void
+on_notices_details_cb (AdwToast      *toast,
+                       SdApplication *self)
+{
+  const char * const *notices = sd_context_get_notices (self->context);
+  g_autofree char *body = g_strjoinv ("\n\n", (char **) notices);
+  GtkWidget *dialog;
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (get_main_window (self)),
+                                   _("Things to Know"), NULL);
+  adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog), body);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* Notices are whole sentences, too long for a toast's one line: the toast
+ * says there is something to read, the dialog says it. */
+static void
 show_notices (SdApplication *self,
               SdWindow      *window)
 {
   const char * const *notices = sd_context_get_notices (self->context);
+  guint n_notices = notices != NULL ? g_strv_length ((char **) notices) : 0;
+  AdwToast *toast;
 
-  for (guint i = 0; notices != NULL && notices[i] != NULL; i++)
-    {
-      g_autofree char *escaped = g_markup_escape_text (notices[i], -1);
-      AdwToast *toast = adw_toast_new (escaped);
+  if (n_notices == 0)
+    return;
 
-      adw_toast_set_timeout (toast, 0);
-      sd_window_add_toast (window, toast);
-    }
+  toast = adw_toast_new (g_dngettext (GETTEXT_PACKAGE,
+                                      "Something needs your attention",
+                                      "Some things need your attention",
+                                      n_notices));
+  adw_toast_set_button_label (toast, _("_Details"));
+  adw_toast_set_timeout (toast, 0);
+  g_signal_connect_object (toast, "button-clicked",
+                           G_CALLBACK (on_notices_details_cb), self, 0);
+  sd_window_add_toast (window, toast);
 }
 
 static void

@@ -73,6 +73,19 @@ on_base_url_applied_cb (SdPreferencesWindow *self)
                                     adw_toast_new (_("API address saved")));
 }
 
+/* A notice is a sentence or two: too long for a toast. */
+static void
+show_notice (SdPreferencesWindow *self,
+             const char          *notice)
+{
+  GtkWidget *dialog;
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Token Kept for This Session"), NULL);
+  adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog), notice);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static void
 on_token_saved_cb (GObject      *source,
                    GAsyncResult *result,
@@ -93,7 +106,12 @@ on_token_saved_cb (GObject      *source,
   else
     {
       gtk_editable_set_text (GTK_EDITABLE (self->token_row), "");
-      message = notice != NULL ? notice : _("Token saved in your keyring");
+      if (notice != NULL)
+        {
+          show_notice (self, notice);
+          return;
+        }
+      message = _("Token saved in your keyring");
     }
 
   escaped = g_markup_escape_text (message, -1);

@@ -46,6 +46,20 @@ show_toast (SdWelcomePage *self,
   g_signal_emit (self, signals[SHOW_TOAST], 0, toast);
 }
 
+/* A notice is a sentence or two: too long for a toast. */
+static void
+show_notice (SdWelcomePage *self,
+             const char    *notice)
+{
+  GtkWidget *dialog;
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                   _("Token Kept for This Session"), NULL);
+  adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog), notice);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static const char *
 get_token (SdWelcomePage *self)
 {
@@ -94,7 +108,10 @@ on_token_saved_cb (GObject      *source,
     }
 
   gtk_editable_set_text (GTK_EDITABLE (self->token_row), "");
-  show_toast (self, notice != NULL ? notice : _("Token saved in your keyring"));
+  if (notice != NULL)
+    show_notice (self, notice);
+  else
+    show_toast (self, _("Token saved in your keyring"));
 }
 
 static void
