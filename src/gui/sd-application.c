@@ -51,8 +51,8 @@ get_process_age_usec (void)
       (field = strrchr (stat, ')')) == NULL)
     return -1;
 
-  /* starttime is field 22; field 3 follows the closing parenthesis. */
-  for (guint i = 3; i < 22 && field != NULL; i++)
+  /* starttime is field 22; each step lands on the space before field i. */
+  for (guint i = 3; i <= 22 && field != NULL; i++)
     field = strchr (field + 1, ' ');
   if (field == NULL || sscanf (field, " %llu", &start_ticks) != 1 ||
       clock_gettime (CLOCK_BOOTTIME, &now) != 0)
