@@ -313,6 +313,38 @@ test_demo_tag (Fixture       *fixture,
                    ==, "main");
 }
 
+static gboolean
+is_folded (gpointer data)
+{
+  return adw_leaflet_get_folded (ADW_LEAFLET (get_child (data, SD_TYPE_WINDOW, "leaflet")));
+}
+
+static void
+test_narrow_window_switches_to_results (Fixture       *fixture,
+                                        gconstpointer  user_data)
+{
+  g_autoptr(SdTask) task = NULL;
+  g_autofree char *pane = NULL;
+
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 360, 640);
+  run_until (is_folded, fixture->window);
+
+  g_object_get (fixture->window, "pane", &pane, NULL);
+  g_assert_cmpstr (pane, ==, "composer");
+  g_assert_true (gtk_revealer_get_reveal_child (GTK_REVEALER (get_child (fixture->window, SD_TYPE_WINDOW,
+                                                                         "switcher_revealer"))));
+
+  task = generate (fixture, "A kite over the dunes");
+  g_clear_pointer (&pane, g_free);
+  g_object_get (fixture->window, "pane", &pane, NULL);
+  g_assert_cmpstr (pane, ==, "results");
+
+  /* The switcher goes back. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.pane", "s", "composer");
+  g_assert_cmpstr (adw_leaflet_get_visible_child_name (ADW_LEAFLET (get_child (fixture->window, SD_TYPE_WINDOW, "leaflet"))),
+                   ==, "composer");
+}
+
 static void
 test_welcome_without_token (void)
 {
@@ -368,6 +400,7 @@ main (int   argc,
   ADD_WINDOW_TEST ("/gui/window/invalid-request-is-not-sent", test_invalid_request_is_not_sent);
   ADD_WINDOW_TEST ("/gui/window/failure-shows-server-text-verbatim", test_failure_shows_server_text);
   ADD_WINDOW_TEST ("/gui/window/remove-then-undo-restores-the-task", test_remove_and_undo);
+  ADD_WINDOW_TEST ("/gui/window/narrow-shows-results-after-generate", test_narrow_window_switches_to_results);
   g_test_add_func ("/gui/welcome/shown-without-token-until-demo", test_welcome_without_token);
 
   return g_test_run ();

@@ -76,6 +76,12 @@ set_pane (SdWindow   *self,
 }
 
 static void
+on_visible_pane_changed_cb (SdWindow *self)
+{
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PANE]);
+}
+
+static void
 on_show_toast_cb (SdWindow *self,
                   AdwToast *toast)
 {
@@ -288,8 +294,8 @@ sd_window_constructed (GObject *object)
 
   g_object_bind_property (self->leaflet, "folded", self->switcher_revealer, "reveal-child",
                           G_BINDING_SYNC_CREATE);
-  g_object_bind_property (self->leaflet, "visible-child-name", self, "pane",
-                          G_BINDING_SYNC_CREATE | G_BINDING_BIDIRECTIONAL);
+  g_signal_connect_object (self->leaflet, "notify::visible-child-name",
+                           G_CALLBACK (on_visible_pane_changed_cb), self, G_CONNECT_SWAPPED);
 
   restore_window_state (self);
 }
@@ -366,12 +372,8 @@ sd_window_set_property (GObject      *object,
       break;
 
     case PROP_PANE:
-      if (g_strcmp0 (g_value_get_string (value),
-                     adw_leaflet_get_visible_child_name (self->leaflet)) != 0)
-        {
-          set_pane (self, g_value_get_string (value));
-          g_object_notify_by_pspec (object, pspec);
-        }
+      /* The leaflet's notification is the window's. */
+      set_pane (self, g_value_get_string (value));
       break;
 
     default:
@@ -601,6 +603,14 @@ sd_window_reuse_request (SdWindow  *self,
   sd_window_add_toast (self, adw_toast_new (_("Settings copied to the composer")));
 }
 
+static void
+on_undo_toast_dismissed_cb (SdWindow *self,
+                            AdwToast *toast)
+{
+  /* Too late to undo: the window lets go of the task. */
+  g_hash_table_remove (self->removed_tasks, g_object_get_data (G_OBJECT (toast), "task-id"));
+}
+
 void
 sd_window_remove_task (SdWindow *self,
                        SdTask   *task)
@@ -621,6 +631,9 @@ sd_window_remove_task (SdWindow *self,
                         g_object_ref (task));
 
   toast = adw_toast_new (_("Removed from history"));
+  g_object_set_data_full (G_OBJECT (toast), "task-id", g_strdup (sd_task_get_id (task)), g_free);
+  g_signal_connect_object (toast, "dismissed",
+                           G_CALLBACK (on_undo_toast_dismissed_cb), self, G_CONNECT_SWAPPED);
   adw_toast_set_button_label (toast, _("_Undo"));
   adw_toast_set_action_name (toast, "win.undo-remove");
   adw_toast_set_action_target_value (toast, g_variant_new_string (sd_task_get_id (task)));
