@@ -216,10 +216,12 @@ undo_remove_action (GtkWidget  *widget,
 {
   SdWindow *self = SD_WINDOW (widget);
   const char *task_id = g_variant_get_string (parameter, NULL);
+  g_autofree char *key = NULL;
   g_autoptr(SdTask) task = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (!g_hash_table_steal_extended (self->removed_tasks, task_id, NULL, (gpointer *) &task))
+  if (!g_hash_table_steal_extended (self->removed_tasks, task_id,
+                                    (gpointer *) &key, (gpointer *) &task))
     return;
 
   if (!sd_service_restore (sd_context_get_service (self->context), task, &error))
