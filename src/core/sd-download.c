@@ -228,11 +228,20 @@ sd_download_make_basename (const char *prompt,
 /* Moving the finished file into place */
 
 static gboolean
-is_acceptable_basename (const char *basename)
+check_basename (const char  *basename,
+                GError     **error)
 {
-  return *basename != '\0' && *basename != '.' &&
-         strchr (basename, '/') == NULL &&
-         g_utf8_validate (basename, -1, NULL);
+  if (*basename != '\0' && *basename != '.' && strchr (basename, '/') == NULL &&
+      g_utf8_validate (basename, -1, NULL))
+    return TRUE;
+
+  {
+    g_autofree char *shown = g_utf8_make_valid (basename, -1);
+
+    g_set_error (error, SD_DOWNLOAD_ERROR, SD_DOWNLOAD_ERROR_FILE,
+                 _("“%s” cannot be used as a file name."), shown);
+  }
+  return FALSE;
 }
 
 static void
@@ -755,8 +764,10 @@ on_part_closed_for_truncate_cb (GObject      *source,
   Download *self = g_task_get_task_data (task);
   GError *error = NULL;
 
+  gboolean closed = g_output_stream_close_finish (G_OUTPUT_STREAM (source), result, &error);
+
   g_clear_object (&self->output);
-  if (!g_output_stream_close_finish (G_OUTPUT_STREAM (source), result, &error))
+  if (!closed)
     {
       fail_with_file_error (task, error);
       return;
@@ -1073,8 +1084,18 @@ download_new (SoupSession *session,
  * existing file is never replaced.
  *
  * Any URL other than http(s) fails with %SD_DOWNLOAD_ERROR_UNSAFE_URL before
- * anything is opened. A failed or cancelled download leaves its .part file,
- * and a later call with the same @directory and @basename resumes from it.
+ * anything is opened; plain http is allowed because nothing secret is sent.
+ * Redirects are followed, to any host. 502, 503 and 504 answers count as
+ * dropped transfers; other error statuses fail at once with
+ * %SD_DOWNLOAD_ERROR_HTTP (404 and 410 saying the link expired). A network
+ * failure that retrying cannot fix (TLS, unknown host), or retries used up,
+ * is %SD_DOWNLOAD_ERROR_INCOMPLETE.
+ *
+ * The .part file is created only when the server sends the video. A failed
+ * or cancelled download leaves it, and a later call with the same @directory
+ * and @basename resumes from it (or starts over if the server will not
+ * continue it). Two downloads must not share a @directory and @basename at
+ * the same time.
  */
 void
 sd_download_file_async (SoupSession            *session,
@@ -1103,19 +1124,11 @@ sd_download_file_async (SoupSession            *session,
   g_task_set_source_tag (task, sd_download_file_async);
 
   uri = parse_download_uri (url, &error);
-  if (uri == NULL)
+  if (uri == NULL || !check_basename (basename, &error))
     {
       if (progress_destroy != NULL)
         progress_destroy (progress_data);
       g_task_return_error (task, error);
-      return;
-    }
-  if (!is_acceptable_basename (basename))
-    {
-      if (progress_destroy != NULL)
-        progress_destroy (progress_data);
-      g_task_return_new_error (task, SD_DOWNLOAD_ERROR, SD_DOWNLOAD_ERROR_FILE,
-                               _("“%s” cannot be used as a file name."), basename);
       return;
     }
 
