@@ -231,16 +231,15 @@ static gboolean
 check_basename (const char  *basename,
                 GError     **error)
 {
+  g_autofree char *shown = NULL;
+
   if (*basename != '\0' && *basename != '.' && strchr (basename, '/') == NULL &&
       g_utf8_validate (basename, -1, NULL))
     return TRUE;
 
-  {
-    g_autofree char *shown = g_utf8_make_valid (basename, -1);
-
-    g_set_error (error, SD_DOWNLOAD_ERROR, SD_DOWNLOAD_ERROR_FILE,
-                 _("“%s” cannot be used as a file name."), shown);
-  }
+  shown = g_utf8_make_valid (basename, -1);
+  g_set_error (error, SD_DOWNLOAD_ERROR, SD_DOWNLOAD_ERROR_FILE,
+               _("“%s” cannot be used as a file name."), shown);
   return FALSE;
 }
 
