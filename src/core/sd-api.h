@@ -15,6 +15,12 @@ G_BEGIN_DECLS
 #define SD_API_CREATE_PATH "/api/open-api/v1/seedance/videos"
 #define SD_API_QUERY_PATH  "/api/open-api/v1/videos/"
 
+/* Response bodies larger than this are refused unread (1 MiB). */
+#define SD_API_MAX_BODY    (1024 * 1024)
+/* JSON nested deeper than this is refused before parsing: json-glib parses
+ * recursively and a hostile body could exhaust the stack. */
+#define SD_API_MAX_DEPTH   64
+
 #define SD_API_ERROR (sd_api_error_quark ())
 
 typedef enum {
@@ -41,6 +47,14 @@ const char  *sd_api_error_get_server_message  (const GError *error);
 /* TRUE for errors after which the same query or download may be tried again
  * (transport, 5xx, 429, malformed body); FALSE for auth and API refusals. */
 gboolean     sd_api_error_is_transient        (const GError *error);
+/* Makes an SD_API_ERROR carrying its details (for the client, which sets
+ * TRANSPORT, INSECURE and OUTCOME_UNKNOWN errors itself). */
+GError      *sd_api_error_new_full            (SdApiError    code,
+                                               guint         http_status,
+                                               gint64        retry_after,
+                                               const char   *api_code,
+                                               const char   *server_message,
+                                               const char   *message);
 
 /* Parses a Retry-After header (seconds or an HTTP date, relative to @now,
  * Unix seconds); -1 when absent or unreadable. */
@@ -77,6 +91,11 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdApiQueryResult, sd_api_query_result_free)
  * "failed"/"cancelled"/"expired"; anything else is UNKNOWN. */
 SdTaskStatus  sd_api_status_from_string  (const char *status);
 const char   *sd_api_status_to_string    (SdTaskStatus status);
+
+/* Parses an untrusted JSON body with the size and depth limits above
+ * (SD_API_ERROR_TOO_LARGE, SD_API_ERROR_MALFORMED). */
+JsonNode     *sd_api_parse_json          (GBytes     *body,
+                                          GError    **error);
 
 /* The create body: unset and empty fields omitted, duration an integer. */
 JsonNode     *sd_api_request_to_json     (SdRequest  *request);
