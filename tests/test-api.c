@@ -1057,6 +1057,65 @@ test_error_transience (void)
     }
 }
 
+/* Mutated copies of a valid body (bytes flipped, cut, duplicated) must each
+ * give exactly one of a result or an error; the sanitizer build checks the
+ * rest. The seed is g_test's, so a failure is reproducible with --seed. */
+static void
+test_fuzz_mutated_bodies_never_crash (void)
+{
+  const char *seed_body = "{\"code\": \"20000\", \"msg\": \"ok\", \"data\": {\"task_id\":"
+                          " \"vid_1\", \"status\": \"failed\", \"created_at\": \"2024-03-09T16:00:00Z\","
+                          " \"error\": {\"message\": \"x\"}, \"result\": {\"video_url\": \"https://a\"}}}";
+  const char alphabet[] = "{}[]\":,\\ 0123456789.eE-+nulltruefalse\xff";
+  gsize length = strlen (seed_body);
+
+  for (int n = 0; n < 5000; n++)
+    {
+      g_autoptr(GByteArray) data = g_byte_array_new ();
+      g_autoptr(GBytes) body = NULL;
+      g_autoptr(SdApiCreateResult) created = NULL;
+      g_autoptr(SdApiQueryResult) queried = NULL;
+      g_autoptr(GError) create_error = NULL;
+      g_autoptr(GError) query_error = NULL;
+      int mutations = g_test_rand_int_range (1, 6);
+
+      g_byte_array_append (data, (const guint8 *) seed_body, length);
+      for (int m = 0; m < mutations && data->len > 1; m++)
+        {
+          guint at = g_test_rand_int_range (0, data->len);
+
+          switch (g_test_rand_int_range (0, 3))
+            {
+            case 0:
+              data->data[at] = alphabet[g_test_rand_int_range (0, sizeof alphabet - 1)];
+              break;
+            case 1:
+              g_byte_array_set_size (data, at);
+              break;
+            default:
+              {
+                guint8 chunk[16];
+                guint size = MIN (data->len - at, sizeof chunk);
+
+                memcpy (chunk, data->data + at, size);
+                g_byte_array_append (data, chunk, size);
+              }
+              break;
+            }
+        }
+
+      body = g_bytes_new (data->data, data->len);
+      created = sd_api_parse_create_response (200, NULL, NOW, body, &create_error);
+      queried = sd_api_parse_query_response (200, NULL, NOW, body, &query_error);
+      g_assert_true ((created == NULL) != (create_error == NULL));
+      g_assert_true ((queried == NULL) != (query_error == NULL));
+      if (create_error != NULL)
+        g_assert_true (create_error->domain == SD_API_ERROR);
+      if (query_error != NULL)
+        g_assert_true (query_error->domain == SD_API_ERROR);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1115,6 +1174,7 @@ main (int   argc,
   g_test_add_func ("/api/error/accessors-on-other-domains", test_error_accessors_on_other_domains);
   g_test_add_func ("/api/error/details-survive-copy", test_error_details_survive_copy);
   g_test_add_func ("/api/error/transience", test_error_transience);
+  g_test_add_func ("/api/fuzz/mutated-bodies-never-crash", test_fuzz_mutated_bodies_never_crash);
 
   return g_test_run ();
 }

@@ -397,8 +397,10 @@ sd_api_request_to_json (SdRequest *request)
 
   g_return_val_if_fail (SD_IS_REQUEST (request), NULL);
 
+  /* The order of the provider's examples: model, prompt, duration, then the
+   * rest (the first two string_fields are model and prompt). */
   object = json_object_new ();
-  for (gsize i = 0; i < 2; i++) /* model, prompt */
+  for (gsize i = 0; i < 2; i++)
     add_string_field (object, string_fields[i].name, string_fields[i].get (request));
   if (sd_request_get_duration (request) > 0)
     json_object_set_int_member (object, "duration", sd_request_get_duration (request));
@@ -639,7 +641,6 @@ sd_api_parse_json (GBytes  *body,
                    GError **error)
 {
   g_autoptr(JsonParser) parser = NULL;
-  g_autoptr(GError) local_error = NULL;
   const char *data = NULL;
   gsize length = 0;
 
@@ -668,9 +669,8 @@ sd_api_parse_json (GBytes  *body,
     }
 
   parser = json_parser_new_immutable ();
-  if (!json_parser_load_from_data (parser, data, length, &local_error))
+  if (!json_parser_load_from_data (parser, data, length, NULL))
     {
-      g_debug ("Unreadable JSON body: %s", local_error->message);
       set_malformed (error, 0, _("the body is not valid JSON"));
       return NULL;
     }
