@@ -296,6 +296,19 @@ report_error (SdCli        *self,
 }
 
 static int
+report_task_error (SdCli        *self,
+                   const GError *error,
+                   SdTask       *task)
+{
+  int status = report_error (self, error, task != NULL ? sd_task_get_id (task) : NULL);
+
+  if (self->demo)
+    print_message (self, "%s", demo_hint ());
+
+  return status;
+}
+
+static int
 report_usage (SdCli      *self,
               const char *command,
               const char *message)
@@ -416,6 +429,21 @@ parse_or_report (SdCli               *self,
 
 /* Context */
 
+/* The command line saves a video itself, only when and where it is asked to
+ * (so “list” starts no download it would cut off, and --download-dir gets
+ * the only copy). Delay-apply keeps this out of the user's settings. */
+static void
+keep_saving_to_the_cli (SdContext *context)
+{
+  GSettings *settings = sd_context_get_settings (context);
+
+  if (settings == NULL)
+    return;
+
+  g_settings_delay (settings);
+  g_settings_set_boolean (settings, "auto-download", FALSE);
+}
+
 static SdContext *
 open_context (SdCli   *self,
               GError **error)
@@ -429,6 +457,7 @@ open_context (SdCli   *self,
   if (context == NULL)
     return NULL;
 
+  keep_saving_to_the_cli (context);
   g_signal_emit (self, signals[CONTEXT_CREATED], 0, context);
 
   sd_context_start_async (context, NULL, on_async_ready_cb, &slot);
@@ -648,9 +677,46 @@ download_is_running (SdTask *task)
 }
 
 static void
-wait_until_finished (SdCli  *self,
-                     SdTask *task)
+on_poll_error_cb (SdService    *service,
+                  SdTask       *task,
+                  const GError *error,
+                  SdCliWatch   *watch)
 {
+  g_autofree char *text = NULL;
+
+  if (task != watch->task)
+    return;
+
+  /* Translators: the task id, then why asking about it failed */
+  text = g_strdup_printf (_("Task %s: %s Trying again…"), sd_task_get_id (task), error->message);
+  print_progress (watch->cli, text);
+}
+
+static void
+on_online_changed_cb (SdService  *service,
+                      GParamSpec *pspec,
+                      SdCliWatch *watch)
+{
+  g_autofree char *text = NULL;
+
+  if (sd_service_get_online (service))
+    {
+      show_status (watch);
+      return;
+    }
+
+  text = g_strdup_printf (_("Task %s: waiting for the network…"), sd_task_get_id (watch->task));
+  print_progress (watch->cli, text);
+}
+
+/* Runs the main loop until @task is finished and no download of it runs;
+ * FALSE with @error when the service stopped asking (a refused token). */
+static gboolean
+wait_until_finished (SdCli   *self,
+                     SdTask  *task,
+                     GError **error)
+{
+  SdService *service = sd_context_get_service (self->context);
   SdCliWatch watch = { self, task, 0 };
   gulong status_id, progress_id;
 
@@ -658,14 +724,25 @@ wait_until_finished (SdCli  *self,
                                 G_CALLBACK (on_task_status_changed_cb), &watch);
   progress_id = g_signal_connect (task, "notify::download-progress",
                                   G_CALLBACK (on_task_download_progress_cb), &watch);
+  g_signal_connect (service, "poll-error", G_CALLBACK (on_poll_error_cb), &watch);
+  g_signal_connect (service, "notify::online", G_CALLBACK (on_online_changed_cb), &watch);
   show_status (&watch);
 
-  while (!sd_task_get_is_finished (task) || download_is_running (task))
+  while ((!sd_task_get_is_finished (task) || download_is_running (task)) &&
+         sd_service_get_last_error (service) == NULL)
     g_main_context_iteration (g_main_context_get_thread_default (), TRUE);
 
   g_signal_handler_disconnect (task, status_id);
   g_signal_handler_disconnect (task, progress_id);
+  g_signal_handlers_disconnect_by_data (service, &watch);
   end_progress (self);
+
+  if (sd_task_get_is_finished (task))
+    return TRUE;
+
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                       sd_service_get_last_error (service));
+  return FALSE;
 }
 
 static gboolean
@@ -726,7 +803,8 @@ finish_task (SdCli      *self,
   g_autoptr(GError) error = NULL;
   int status = SD_CLI_EXIT_SUCCESS;
 
-  wait_until_finished (self, task);
+  if (!wait_until_finished (self, task, &error))
+    return report_task_error (self, error, task);
 
   if (sd_task_get_status (task) == SD_TASK_STATUS_FAILED)
     {
@@ -786,19 +864,6 @@ refresh_task (SdCli   *self,
   sd_service_refresh_async (service, task, NULL, on_async_ready_cb, &slot);
   result = await_result (&slot);
   return sd_service_refresh_finish (service, result, error);
-}
-
-static int
-report_task_error (SdCli        *self,
-                   const GError *error,
-                   SdTask       *task)
-{
-  int status = report_error (self, error, sd_task_get_id (task));
-
-  if (self->demo)
-    print_message (self, "%s", demo_hint ());
-
-  return status;
 }
 
 /* Commands */
@@ -1127,6 +1192,9 @@ submit_request (SdCli        *self,
       print_message (self, _("Submitted task %s."), sd_task_get_id (task));
       return finish_task (self, task, options->download_dir);
     }
+
+  if (self->demo)
+    print_message (self, "%s", demo_hint ());
 
   if (self->json)
     print_task (self, task);
