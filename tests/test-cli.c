@@ -405,6 +405,61 @@ test_demo_failing_prompt_exits_1_with_the_server_message (void)
   g_assert_false (dir_has_files (dir));
 }
 
+static guint
+count_files (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  guint n = 0;
+
+  while (dir != NULL && g_dir_read_name (dir) != NULL)
+    n++;
+  return n;
+}
+
+static char *
+default_video_dir (void)
+{
+  const char *videos = g_get_user_special_dir (G_USER_DIRECTORY_VIDEOS);
+
+  if (videos != NULL)
+    return g_build_filename (videos, "Seedance", NULL);
+  return g_build_filename (g_get_home_dir (), "Videos", "Seedance", NULL);
+}
+
+static void
+test_demo_submit_wait_saves_one_copy_where_asked (void)
+{
+  g_autofree char *dir = make_download_dir ();
+  g_autofree char *default_dir = default_video_dir ();
+  g_autoptr(Run) run = run_cli ("--demo", "submit", "--model", "seedance2.0-std",
+                                "--prompt", "one copy", "--wait", "--download-dir", dir);
+
+  g_assert_cmpint (run->status, ==, SD_CLI_EXIT_SUCCESS);
+  g_assert_cmpuint (count_files (dir), ==, 1);
+  g_assert_cmpuint (count_files (default_dir), ==, 0);
+}
+
+static void
+test_demo_submit_wait_follows_the_download_dir_setting (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (SCHEMA_ID);
+  g_autofree char *dir = g_build_filename (g_get_user_cache_dir (), "from-settings", NULL);
+  g_autoptr(Run) run = NULL;
+  g_autofree char *file = NULL;
+
+  g_settings_set_string (settings, "download-dir", dir);
+  run = run_cli ("--demo", "submit", "--model", "seedance2.0-std",
+                 "--prompt", "as set", "--wait");
+
+  g_assert_cmpint (run->status, ==, SD_CLI_EXIT_SUCCESS);
+  file = g_strchomp (g_strdup (run->out));
+  g_assert_true (g_str_has_prefix (file, dir));
+  g_assert_true (g_file_test (file, G_FILE_TEST_IS_REGULAR));
+  /* The CLI saves videos itself but leaves the user's settings alone. */
+  g_assert_true (g_settings_get_boolean (settings, "auto-download"));
+  g_settings_reset (settings, "download-dir");
+}
+
 /* list, status, wait, download */
 
 static void
@@ -546,6 +601,10 @@ main (int   argc,
                    test_demo_submit_wait_json_saves_the_video);
   g_test_add_func ("/cli/demo/submit-wait-prints-the-file-and-progress",
                    test_demo_submit_wait_prints_the_file_and_progress);
+  g_test_add_func ("/cli/demo/submit-wait-saves-one-copy-where-asked",
+                   test_demo_submit_wait_saves_one_copy_where_asked);
+  g_test_add_func ("/cli/demo/submit-wait-follows-the-download-dir-setting",
+                   test_demo_submit_wait_follows_the_download_dir_setting);
   g_test_add_func ("/cli/demo/failing-prompt-exits-1-with-the-server-message",
                    test_demo_failing_prompt_exits_1_with_the_server_message);
   g_test_add_func ("/cli/demo/status-of-an-unknown-task-explains-demo-mode",

@@ -346,6 +346,27 @@ common_entry (SdCliOptions *options,
 
 enum { ENTRY_DEMO, ENTRY_HELP, ENTRY_JSON, ENTRY_DOWNLOAD_DIR, ENTRY_REMAINING };
 
+/* GOptionContext's usage line names the program but not the command. */
+static void
+print_command_help (SdCli              *self,
+                    GOptionContext     *context,
+                    const SdCliCommand *command,
+                    const char         *parameters)
+{
+  g_autofree char *help = g_option_context_get_help (context, TRUE, NULL);
+  g_auto(GStrv) parts = g_strsplit (help, "\n", 3);
+
+  if (g_strv_length (parts) < 3)
+    {
+      print_result (self, "%s", help);
+      return;
+    }
+
+  print_result (self, "%s\n  seedance %s %s%s%s\n%s", parts[0], command->name,
+                _("[OPTION…]"), parameters != NULL ? " " : "",
+                parameters != NULL ? parameters : "", parts[2]);
+}
+
 /* Parses @argv (argv[0] is the command name) with @entries plus --demo and
  * --help; returns FALSE with @error on a usage error. */
 static gboolean
@@ -385,10 +406,7 @@ parse_command (SdCli               *self,
     return FALSE;
 
   if (options->help)
-    {
-      g_autofree char *help = g_option_context_get_help (context, TRUE, NULL);
-      print_result (self, "%s", help);
-    }
+    print_command_help (self, context, command, parameters);
 
   self->demo = self->demo || options->demo;
   self->json = options->json;
@@ -624,9 +642,12 @@ print_task (SdCli  *self,
 
 typedef struct
 {
-  SdCli  *cli;
-  SdTask *task;
-  guint   last_percent;
+  SdCli        *cli;
+  SdTask       *task;
+  guint         last_percent;
+  const char   *directory;   /* where to save the video; NULL: the setting */
+  GAsyncResult *download;    /* our download's result, once it came */
+  gboolean      downloading; /* our download was asked for */
 } SdCliWatch;
 
 static void
@@ -709,42 +730,6 @@ on_online_changed_cb (SdService  *service,
   print_progress (watch->cli, text);
 }
 
-/* Runs the main loop until @task is finished and no download of it runs;
- * FALSE with @error when the service stopped asking (a refused token). */
-static gboolean
-wait_until_finished (SdCli   *self,
-                     SdTask  *task,
-                     GError **error)
-{
-  SdService *service = sd_context_get_service (self->context);
-  SdCliWatch watch = { self, task, 0 };
-  gulong status_id, progress_id;
-
-  status_id = g_signal_connect (task, "notify::status",
-                                G_CALLBACK (on_task_status_changed_cb), &watch);
-  progress_id = g_signal_connect (task, "notify::download-progress",
-                                  G_CALLBACK (on_task_download_progress_cb), &watch);
-  g_signal_connect (service, "poll-error", G_CALLBACK (on_poll_error_cb), &watch);
-  g_signal_connect (service, "notify::online", G_CALLBACK (on_online_changed_cb), &watch);
-  show_status (&watch);
-
-  while ((!sd_task_get_is_finished (task) || download_is_running (task)) &&
-         sd_service_get_last_error (service) == NULL)
-    g_main_context_iteration (g_main_context_get_thread_default (), TRUE);
-
-  g_signal_handler_disconnect (task, status_id);
-  g_signal_handler_disconnect (task, progress_id);
-  g_signal_handlers_disconnect_by_data (service, &watch);
-  end_progress (self);
-
-  if (sd_task_get_is_finished (task))
-    return TRUE;
-
-  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                       sd_service_get_last_error (service));
-  return FALSE;
-}
-
 static gboolean
 file_is_in (const char *path,
             const char *directory)
@@ -762,8 +747,78 @@ file_is_in (const char *path,
   return g_file_equal (a, b);
 }
 
+static gboolean
+video_is_saved_in (SdTask     *task,
+                   const char *directory)
+{
+  const char *local = sd_task_get_local_file (task);
+
+  return local != NULL && file_is_in (local, directory) &&
+         g_file_test (local, G_FILE_TEST_IS_REGULAR);
+}
+
+static void
+on_task_completed_cb (SdService  *service,
+                      SdTask     *task,
+                      SdCliWatch *watch)
+{
+  if (task != watch->task || video_is_saved_in (task, watch->directory))
+    return;
+
+  /* Asked for before the service's own automatic download, so the video is
+   * saved once, where the user said. */
+  sd_service_download_async (service, task, watch->directory, NULL,
+                             on_async_ready_cb, &watch->download);
+  watch->downloading = TRUE;
+}
+
+static gboolean
+watch_is_done (SdCliWatch *watch,
+               SdService  *service)
+{
+  if (sd_service_get_last_error (service) != NULL &&
+      !sd_task_get_is_finished (watch->task))
+    return TRUE;
+
+  return sd_task_get_is_finished (watch->task) &&
+         !(watch->downloading && watch->download == NULL) &&
+         !download_is_running (watch->task);
+}
+
+/* Runs the main loop until @watch's task is finished and no download of it
+ * runs; FALSE with @error when the service stopped asking (a refused token). */
+static gboolean
+wait_until_finished (SdCliWatch  *watch,
+                     GError     **error)
+{
+  SdService *service = sd_context_get_service (watch->cli->context);
+  SdTask *task = watch->task;
+
+  g_signal_connect (task, "notify::status", G_CALLBACK (on_task_status_changed_cb), watch);
+  g_signal_connect (task, "notify::download-progress",
+                    G_CALLBACK (on_task_download_progress_cb), watch);
+  g_signal_connect (service, "task-completed", G_CALLBACK (on_task_completed_cb), watch);
+  g_signal_connect (service, "poll-error", G_CALLBACK (on_poll_error_cb), watch);
+  g_signal_connect (service, "notify::online", G_CALLBACK (on_online_changed_cb), watch);
+  show_status (watch);
+
+  while (!watch_is_done (watch, service))
+    g_main_context_iteration (g_main_context_get_thread_default (), TRUE);
+
+  g_signal_handlers_disconnect_by_data (task, watch);
+  g_signal_handlers_disconnect_by_data (service, watch);
+  end_progress (watch->cli);
+
+  if (sd_task_get_is_finished (task))
+    return TRUE;
+
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
+                       sd_service_get_last_error (service));
+  return FALSE;
+}
+
 /* Saves the video of a completed task into @directory (NULL: the setting),
- * unless it is already there. */
+ * unless it is already there and @again is FALSE. */
 static gboolean
 save_video (SdCli       *self,
             SdTask      *task,
@@ -775,23 +830,45 @@ save_video (SdCli       *self,
   g_autoptr(GAsyncResult) result = NULL;
   g_autofree char *path = NULL;
   GAsyncResult *slot = NULL;
-  SdCliWatch watch = { self, task, 0 };
-  const char *local = sd_task_get_local_file (task);
-  gulong progress_id;
+  SdCliWatch watch = { self, task, 0, directory, NULL, FALSE };
 
-  if (!again && local != NULL && file_is_in (local, directory) &&
-      g_file_test (local, G_FILE_TEST_IS_REGULAR))
+  if (!again && video_is_saved_in (task, directory))
     return TRUE;
 
-  progress_id = g_signal_connect (task, "notify::download-progress",
-                                  G_CALLBACK (on_task_download_progress_cb), &watch);
+  g_signal_connect (task, "notify::download-progress",
+                    G_CALLBACK (on_task_download_progress_cb), &watch);
   sd_service_download_async (service, task, directory, NULL, on_async_ready_cb, &slot);
   result = await_result (&slot);
-  g_signal_handler_disconnect (task, progress_id);
+  g_signal_handlers_disconnect_by_data (task, &watch);
   end_progress (self);
 
   path = sd_service_download_finish (service, result, error);
   return path != NULL;
+}
+
+static gboolean
+finish_saving (SdCliWatch  *watch,
+               GError     **error)
+{
+  SdService *service = sd_context_get_service (watch->cli->context);
+  g_autoptr(GAsyncResult) result = g_steal_pointer (&watch->download);
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *path = NULL;
+
+  if (result != NULL)
+    {
+      path = sd_service_download_finish (service, result, &local_error);
+      if (path != NULL)
+        return TRUE;
+      /* Only a download already under way is worth a second look. */
+      if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_PENDING))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+    }
+
+  return save_video (watch->cli, watch->task, watch->directory, FALSE, error);
 }
 
 /* Waits for @task, saves its video, prints the outcome. */
@@ -800,11 +877,15 @@ finish_task (SdCli      *self,
              SdTask     *task,
              const char *directory)
 {
+  SdCliWatch watch = { self, task, 0, directory, NULL, FALSE };
   g_autoptr(GError) error = NULL;
   int status = SD_CLI_EXIT_SUCCESS;
 
-  if (!wait_until_finished (self, task, &error))
-    return report_task_error (self, error, task);
+  if (!wait_until_finished (&watch, &error))
+    {
+      g_clear_object (&watch.download);
+      return report_task_error (self, error, task);
+    }
 
   if (sd_task_get_status (task) == SD_TASK_STATUS_FAILED)
     {
@@ -814,13 +895,15 @@ finish_task (SdCli      *self,
                      reason != NULL ? reason : _("the server gave no reason."));
       status = SD_CLI_EXIT_FAILURE;
     }
-  else if (!save_video (self, task, directory, FALSE, &error))
+  else if (!finish_saving (&watch, &error))
     {
       print_message (self, "%s", error->message);
       if (self->demo)
         print_message (self, "%s", demo_hint ());
       status = SD_CLI_EXIT_FAILURE;
     }
+
+  g_clear_object (&watch.download);
 
   if (self->json)
     print_task (self, task);
@@ -1034,12 +1117,27 @@ format_schemes (SdUrlScheme schemes)
 }
 
 static char *
-format_limit (int value)
+format_image_limits (SdModel *model)
 {
-  if (value == SD_LIMIT_UNKNOWN)
-    return g_strdup (_("not documented"));
+  int max = sd_model_get_max_images (model);
+  int total = sd_model_get_max_images_total (model);
+  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
 
-  return g_strdup_printf ("%d", value);
+  if (max != SD_LIMIT_UNKNOWN)
+    g_ptr_array_add (parts, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                          "at most %d reference image",
+                                                          "at most %d reference images",
+                                                          max), max));
+  if (total != SD_LIMIT_UNKNOWN)
+    g_ptr_array_add (parts, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                          "at most %d image in all, frames included",
+                                                          "at most %d images in all, frames included",
+                                                          total), total));
+  if (parts->len == 0)
+    return g_strdup (_("no documented limit"));
+
+  g_ptr_array_add (parts, NULL);
+  return g_strjoinv ("; ", (char **) parts->pdata);
 }
 
 static void
@@ -1048,8 +1146,7 @@ print_model (SdCli   *self,
 {
   g_autofree char *ratios = join_or (sd_model_get_ratios (model), _("not documented"));
   g_autofree char *schemes = format_schemes (sd_model_get_image_schemes (model));
-  g_autofree char *max_images = format_limit (sd_model_get_max_images (model));
-  g_autofree char *max_total = format_limit (sd_model_get_max_images_total (model));
+  g_autofree char *limits = format_image_limits (model);
   g_autofree char *durations = NULL;
   int min, max;
 
@@ -1063,8 +1160,7 @@ print_model (SdCli   *self,
   print_result (self, "  %s  %s\n", sd_model_get_id (model), sd_model_get_display_name (model));
   print_result (self, "      %s\n", sd_model_get_subtitle (model));
   print_result (self, _("      durations: %s; ratios: %s\n"), durations, ratios);
-  print_result (self, _("      images: %s; at most %s, %s in all\n"),
-                schemes, max_images, max_total);
+  print_result (self, _("      images: %s; %s\n"), schemes, limits);
 }
 
 static int
