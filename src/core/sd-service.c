@@ -592,7 +592,7 @@ detach_download (SdService *self,
 {
   GList *link = g_queue_find (&self->download_queue, download);
 
-  g_hash_table_steal (self->downloads, sd_task_get_id (download->task));
+  g_hash_table_remove (self->downloads, sd_task_get_id (download->task));
   if (link != NULL)
     {
       g_queue_delete_link (&self->download_queue, link);
@@ -677,7 +677,7 @@ on_download_finished_cb (GObject      *source,
       return;
     }
 
-  g_hash_table_steal (self->downloads, sd_task_get_id (download->task));
+  g_hash_table_remove (self->downloads, sd_task_get_id (download->task));
   self->downloads_running--;
   finish_download (self, download, path, error);
   download_free (download);
