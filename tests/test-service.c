@@ -835,6 +835,39 @@ test_remove_and_restore (Fixture       *fixture,
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);
 }
 
+static gboolean
+no_query_in_flight (gpointer data)
+{
+  guint in_flight;
+
+  g_object_get (data, "queries-in-flight", &in_flight, NULL);
+  return in_flight == 0;
+}
+
+static void
+test_removed_during_a_query_stays_removed (Fixture       *fixture,
+                                           gconstpointer  data)
+{
+  g_autoptr(SdTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+
+  sd_simulator_set_slow_delay (fixture->sim, 300);
+  sd_simulator_set_fault (fixture->sim, SD_SIMULATOR_STEP_QUERY, SD_SIMULATOR_FAULT_SLOW, 1);
+  task = submit_ok (fixture, "A kite that is removed");
+  sd_simulator_advance_clock (fixture->sim, QUEUED_MS);
+  wait_for_count (fixture->sim, SD_SIMULATOR_STEP_QUERY, 1);
+
+  g_assert_true (sd_service_remove (fixture->service, task, &error));
+  wait_until (no_query_in_flight, fixture->service, "the slow answer");
+
+  /* The late answer neither changed the task nor brought it back. */
+  g_assert_cmpint (sd_task_get_status (task), ==, SD_TASK_STATUS_QUEUED);
+  g_assert_cmpint (sd_store_count (fixture->store, &error), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (sd_service_get_tasks (fixture->service)), ==, 0);
+  run_for (5 * MAX_POLL_MS);
+  g_assert_cmpuint (query_count (fixture), ==, 1);
+}
+
 /* A completed task written straight into the history, as an earlier run
  * would have left it. */
 static SdTask *
@@ -1239,6 +1272,7 @@ main (int   argc,
   ADD ("history/restart-resumes-unfinished-tasks", test_restart_resumes_unfinished);
   ADD ("history/finished-tasks-are-not-polled-again", test_finished_tasks_are_not_polled_after_restart);
   ADD ("history/remove-and-restore", test_remove_and_restore);
+  ADD ("history/removed-during-a-query-stays-removed", test_removed_during_a_query_stays_removed);
   ADD ("download/expired-link-is-not-tried", test_expired_link_is_not_tried);
   ADD ("download/file-url-is-never-opened", test_file_url_is_never_opened);
   ADD ("download/again-by-hand-into-another-folder", test_download_again);

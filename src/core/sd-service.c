@@ -353,6 +353,18 @@ reschedule_after_error (SdService    *self,
 }
 
 static void
+handle_answer (SdService        *self,
+               SdTask           *task,
+               SdApiQueryResult *answer,
+               const GError     *error)
+{
+  if (answer != NULL)
+    apply_query_result (self, task, answer);
+  else if (!pause_for_error (self, error))
+    g_signal_emit (self, signals[POLL_ERROR], 0, task, error);
+}
+
+static void
 query_free (Query *query)
 {
   g_object_unref (query->task);
@@ -379,10 +391,9 @@ on_query_finished_cb (GObject      *source,
     }
 
   set_queries_in_flight (self, self->queries_in_flight - 1);
-  if (answer != NULL)
-    apply_query_result (self, query->task, answer);
-  else if (!pause_for_error (self, error))
-    g_signal_emit (self, signals[POLL_ERROR], 0, query->task, error);
+  /* A task removed meanwhile must not be saved back into the history. */
+  if (sd_service_lookup (self, sd_task_get_id (query->task)) == query->task)
+    handle_answer (self, query->task, answer, error);
 
   poll = g_hash_table_lookup (self->polls, sd_task_get_id (query->task));
   if (poll != NULL && poll->task == query->task && poll->in_flight)
@@ -1504,6 +1515,12 @@ sd_service_download_async (SdService           *self,
   gtask = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (gtask, sd_service_download_async);
 
+  if (sd_service_lookup (self, sd_task_get_id (task)) != task)
+    {
+      g_task_return_new_error (gtask, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                               _("This task is not in the list."));
+      return;
+    }
   if (g_hash_table_contains (self->downloads, sd_task_get_id (task)))
     {
       g_task_return_new_error (gtask, G_IO_ERROR, G_IO_ERROR_PENDING,
