@@ -8,8 +8,18 @@
 
 #include <glib/gstdio.h>
 
+#include "sd-api.h"
+#include "sd-catalog.h"
+#include "sd-client.h"
 #include "sd-download.h"
 #include "sd-download-private.h"
+#include "sd-request.h"
+#include "sd-simulator.h"
+
+#define SAMPLE_RESOURCE "/io/github/seedancestudio/SeedanceStudio/core/sample.mp4"
+#define SIM_MODEL       "seedance2.0-fast-i2v"
+#define SIM_QUEUED_MS   1000
+#define SIM_WORKING_MS  2000
 
 #define VIDEO_SIZE (700 * 1024 + 13)
 #define BIG_SIZE   (24 * 1024 * 1024 + 7)
@@ -835,6 +845,7 @@ test_download_expired_link (Fixture *f, gconstpointer data)
       g_assert_nonnull (strstr (r.error->message, code));
     }
   g_assert_cmpuint (request_count (f->server), ==, 2);
+  g_assert_cmpuint (count_files (f->dir), ==, 0);
 }
 
 static void
@@ -850,6 +861,7 @@ test_download_server_error (Fixture *f, gconstpointer data)
   g_assert_error (r.error, SD_DOWNLOAD_ERROR, SD_DOWNLOAD_ERROR_HTTP);
   g_assert_nonnull (strstr (r.error->message, "500"));
   g_assert_false (g_file_test (final, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (count_files (f->dir), ==, 0);
   g_assert_cmpuint (request_count (f->server), ==, 1);
 }
 
@@ -1007,7 +1019,7 @@ test_download_cancelled_during_backoff (Fixture *f, gconstpointer data)
 
   g_assert_error (r.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_cmpuint (request_count (f->server), ==, 1);
-  g_assert_cmpuint (count_files (f->dir), ==, 1);
+  g_assert_cmpuint (count_files (f->dir), ==, 0);
 }
 
 static void
@@ -1034,6 +1046,221 @@ test_download_large_streamed (Fixture *f, gconstpointer data)
       offset += n;
     }
   g_assert_cmpuint (offset, ==, BIG_SIZE);
+}
+
+/* Against the simulator, as the app downloads: the client's session, the
+ * video_url of a completed task. */
+
+typedef struct
+{
+  SdCatalog   *catalog;
+  SdSimulator *sim;
+  SdClient    *client;
+  char        *dir;
+  char        *video_url;
+} SimFixture;
+
+static void
+on_api_result_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static GAsyncResult *
+wait_for (GAsyncResult **result)
+{
+  while (*result == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *result;
+}
+
+static char *
+completed_video_url (SimFixture *f)
+{
+  g_autoptr(SdRequest) request = sd_request_new ();
+  g_autoptr(GAsyncResult) created_result = NULL;
+  g_autoptr(GAsyncResult) queried_result = NULL;
+  g_autoptr(SdApiCreateResult) created = NULL;
+  g_autoptr(SdApiQueryResult) queried = NULL;
+  g_autoptr(GError) error = NULL;
+
+  sd_request_set_model (request, SIM_MODEL);
+  sd_request_set_prompt (request, "A calm sea at dawn");
+  sd_request_set_duration (request, 5);
+  sd_request_set_ratio (request, "16:9");
+  sd_request_add_image (request, "https://example.com/ref-1.jpg");
+
+  sd_client_create_async (f->client, request, NULL, on_api_result_cb, &created_result);
+  created = sd_client_create_finish (f->client, wait_for (&created_result), &error);
+  g_assert_no_error (error);
+  sd_simulator_advance_clock (f->sim, SIM_QUEUED_MS + SIM_WORKING_MS);
+
+  sd_client_query_async (f->client, created->task_id, NULL, on_api_result_cb, &queried_result);
+  queried = sd_client_query_finish (f->client, wait_for (&queried_result), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (queried->video_url);
+  return g_strdup (queried->video_url);
+}
+
+static void
+sim_set_up (SimFixture *f, gconstpointer data)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->catalog = sd_catalog_new ();
+  f->sim = sd_simulator_new (f->catalog, &error);
+  g_assert_no_error (error);
+  sd_simulator_set_manual_clock (f->sim, TRUE);
+  sd_simulator_set_timing (f->sim, SIM_QUEUED_MS, SIM_WORKING_MS);
+  f->client = sd_client_new (sd_simulator_get_base_url (f->sim), sd_simulator_get_token (f->sim));
+  f->dir = g_dir_make_tmp ("sd-download-sim-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->video_url = completed_video_url (f);
+  sd_download_set_retry_policy (SD_DOWNLOAD_DEFAULT_RETRIES, 1);
+}
+
+static void
+sim_tear_down (SimFixture *f, gconstpointer data)
+{
+  remove_tree (f->dir);
+  g_free (f->dir);
+  g_free (f->video_url);
+  g_clear_object (&f->client);
+  g_clear_object (&f->sim);
+  g_clear_object (&f->catalog);
+}
+
+static void
+sim_download (SimFixture *f, const char *url, Result *r)
+{
+  r->loop = g_main_loop_new (NULL, FALSE);
+  r->received = g_array_new (FALSE, FALSE, sizeof (guint64));
+  r->totals = g_array_new (FALSE, FALSE, sizeof (guint64));
+  sd_download_file_async (sd_client_get_session (f->client), url, f->dir, "sea.mp4",
+                          on_progress, r, NULL, NULL, on_downloaded_cb, r);
+  g_main_loop_run (r->loop);
+}
+
+static void
+assert_file_is_sample (const char *path, guint64 size)
+{
+  g_autoptr(GBytes) sample = g_resources_lookup_data (SAMPLE_RESOURCE, G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+  g_autofree char *contents = NULL;
+  gsize sample_size = g_bytes_get_size (sample);
+  const guint8 *bytes = g_bytes_get_data (sample, NULL);
+  gsize length = 0;
+
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  g_assert_cmpuint (length, ==, size > 0 ? size : sample_size);
+  /* A larger video is the sample repeated. */
+  for (gsize offset = 0; offset < length; offset += sample_size)
+    {
+      gsize n = MIN (sample_size, length - offset);
+      g_assert_cmpmem (contents + offset, n, bytes, n);
+    }
+}
+
+static void
+test_sim_identical (SimFixture *f, gconstpointer data)
+{
+  g_auto(Result) r = { NULL, };
+
+  sim_download (f, f->video_url, &r);
+
+  g_assert_no_error (r.error);
+  assert_file_is_sample (r.path, 0);
+  g_assert_cmpuint (sd_simulator_get_request_count (f->sim, SD_SIMULATOR_STEP_DOWNLOAD), ==, 1);
+}
+
+static void
+test_sim_drop_resumes (SimFixture *f, gconstpointer data)
+{
+  g_auto(Result) r = { NULL, };
+
+  sd_simulator_set_video_size (f->sim, 3 * 1024 * 1024 + 5);
+  sd_simulator_set_fault (f->sim, SD_SIMULATOR_STEP_DOWNLOAD, SD_SIMULATOR_FAULT_DROP_MID_BODY, 1);
+  sim_download (f, f->video_url, &r);
+
+  g_assert_no_error (r.error);
+  assert_file_is_sample (r.path, 3 * 1024 * 1024 + 5);
+  g_assert_cmpuint (sd_simulator_get_request_count (f->sim, SD_SIMULATOR_STEP_DOWNLOAD), ==, 2);
+}
+
+static void
+test_sim_drops_forever (SimFixture *f, gconstpointer data)
+{
+  g_auto(Result) r = { NULL, };
+  g_autofree char *final = g_build_filename (f->dir, "sea.mp4", NULL);
+
+  sd_simulator_set_fault (f->sim, SD_SIMULATOR_STEP_DOWNLOAD, SD_SIMULATOR_FAULT_DROP_MID_BODY, 0);
+  sim_download (f, f->video_url, &r);
+
+  g_assert_error (r.error, SD_DOWNLOAD_ERROR, SD_DOWNLOAD_ERROR_INCOMPLETE);
+  g_assert_false (g_file_test (final, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (sd_simulator_get_request_count (f->sim, SD_SIMULATOR_STEP_DOWNLOAD), ==,
+                    SD_DOWNLOAD_DEFAULT_RETRIES + 1);
+}
+
+static void
+test_sim_http_500 (SimFixture *f, gconstpointer data)
+{
+  g_auto(Result) r = { NULL, };
+
+  sd_simulator_set_fault (f->sim, SD_SIMULATOR_STEP_DOWNLOAD, SD_SIMULATOR_FAULT_HTTP_500, 1);
+  sim_download (f, f->video_url, &r);
+
+  g_assert_error (r.error, SD_DOWNLOAD_ERROR, SD_DOWNLOAD_ERROR_HTTP);
+  g_assert_nonnull (strstr (r.error->message, "500"));
+  g_assert_null (r.path);
+}
+
+static void
+test_sim_unknown_video (SimFixture *f, gconstpointer data)
+{
+  g_auto(Result) r = { NULL, };
+  g_autofree char *url = g_strconcat (sd_simulator_get_base_url (f->sim), "/videos/no-such-task.mp4", NULL);
+
+  sim_download (f, url, &r);
+
+  g_assert_error (r.error, SD_DOWNLOAD_ERROR, SD_DOWNLOAD_ERROR_HTTP);
+  g_assert_nonnull (strstr (r.error->message, "expired"));
+  g_assert_cmpuint (count_files (f->dir), ==, 0);
+}
+
+static void
+test_sim_redirect_carries_no_token (SimFixture *f, gconstpointer data)
+{
+  g_auto(Result) r = { NULL, };
+  const char *other = sd_simulator_get_other_base_url (f->sim);
+  g_autoptr(GUri) uri = g_uri_parse (other, G_URI_FLAGS_NONE, NULL);
+
+  sd_simulator_set_fault (f->sim, SD_SIMULATOR_STEP_DOWNLOAD, SD_SIMULATOR_FAULT_REDIRECT_OTHER_HOST, 1);
+  sim_download (f, f->video_url, &r);
+
+  g_assert_no_error (r.error);
+  assert_file_is_sample (r.path, 0);
+  g_assert_cmpuint (sd_simulator_get_host_request_count (f->sim, g_uri_get_host (uri)), >=, 1);
+  g_assert_null (sd_simulator_get_auth_seen (f->sim, g_uri_get_host (uri)));
+}
+
+static void
+test_sim_large_video_progress (SimFixture *f, gconstpointer data)
+{
+  g_auto(Result) r = { NULL, };
+  const guint64 size = 16 * 1024 * 1024 + 3;
+
+  sd_simulator_set_video_size (f->sim, size);
+  sim_download (f, f->video_url, &r);
+
+  g_assert_no_error (r.error);
+  assert_file_is_sample (r.path, size);
+  for (guint i = 1; i < r.received->len; i++)
+    g_assert_cmpuint (g_array_index (r.received, guint64, i), >=,
+                      g_array_index (r.received, guint64, i - 1));
+  g_assert_cmpuint (g_array_index (r.received, guint64, r.received->len - 1), ==, size);
+  g_assert_cmpuint (g_array_index (r.totals, guint64, r.totals->len - 1), ==, size);
 }
 
 int
@@ -1085,6 +1312,16 @@ main (int argc, char **argv)
   ADD ("/download/file/stale-part-longer-than-the-video-starts-over", test_download_stale_part_too_long);
   ADD ("/download/file/cancel-cuts-the-retry-wait-short", test_download_cancelled_during_backoff);
   ADD ("/download/file/large-video-is-streamed-and-identical", test_download_large_streamed);
+#undef ADD
+
+#define ADD(path, func) g_test_add (path, SimFixture, NULL, sim_set_up, func, sim_tear_down)
+  ADD ("/download/simulator/video-is-the-sample-byte-for-byte", test_sim_identical);
+  ADD ("/download/simulator/drop-mid-body-resumes", test_sim_drop_resumes);
+  ADD ("/download/simulator/drops-beyond-the-retries-leave-no-video", test_sim_drops_forever);
+  ADD ("/download/simulator/http-500-is-an-http-error", test_sim_http_500);
+  ADD ("/download/simulator/unknown-video-says-the-link-expired", test_sim_unknown_video);
+  ADD ("/download/simulator/redirect-to-the-other-host-carries-no-token", test_sim_redirect_carries_no_token);
+  ADD ("/download/simulator/large-video-with-progress-to-the-total", test_sim_large_video_progress);
 #undef ADD
 
   status = g_test_run ();
