@@ -908,7 +908,7 @@ sd_service_constructed (GObject *object)
   self->timer = g_source_new (&schedule_source_funcs, sizeof (GSource));
   g_source_set_callback (self->timer, on_schedule_due_cb, self, NULL);
   g_source_set_name (self->timer, "[sd-service] schedule");
-  g_source_attach (self->timer, NULL);
+  g_source_attach (self->timer, g_main_context_get_thread_default ());
 
   sd_service_set_network_monitor (self, g_network_monitor_get_default ());
 }
