@@ -405,7 +405,7 @@ send_replacing_fault (SdSimulator       *self,
       retry_after = g_strdup_printf ("%u", self->retry_after);
       soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                     "Retry-After", retry_after);
-      send_api_error (self, msg, SOUP_STATUS_TOO_MANY_REQUESTS, "42900",
+      send_api_error (self, msg, 429, "42900",
                       "Too many requests, slow down (simulated)");
       return TRUE;
 

@@ -224,7 +224,22 @@ static const MigrateFunc migrations[] = {
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SD_STORE_SCHEMA_VERSION);
 
-/* One migration and its version bump, all or nothing. @failed_rc gets
+static int
+read_user_version (sqlite3 *db)
+{
+  sqlite3_stmt *stmt = NULL;
+  int version = -1;
+
+  if (sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW)
+    version = sqlite3_column_int (stmt, 0);
+  sqlite3_finalize (stmt);
+  return version;
+}
+
+/* One migration and its version bump, all or nothing. Another process
+ * (the CLI next to the app) may have migrated since the version was read:
+ * under the write lock, a step already done is skipped. @failed_rc gets
  * the SQLite code of a failure, before the rollback clears it. */
 static gboolean
 run_migration (sqlite3  *db,
@@ -235,8 +250,14 @@ run_migration (sqlite3  *db,
   g_autofree char *set_version = NULL;
 
   set_version = g_strdup_printf ("PRAGMA user_version = %d", from + 1);
-  if (exec_sql (db, "BEGIN IMMEDIATE", error) &&
-      migrations[from] (db, error) &&
+  if (!exec_sql (db, "BEGIN IMMEDIATE", error))
+    {
+      *failed_rc = sqlite3_extended_errcode (db);
+      return FALSE;
+    }
+  if (read_user_version (db) > from)
+    return exec_sql (db, "COMMIT", error);
+  if (migrations[from] (db, error) &&
       exec_sql (db, set_version, error) &&
       exec_sql (db, "COMMIT", error))
     return TRUE;
@@ -392,9 +413,19 @@ open_database (const char  *path,
     outcome = migrate_database (db, path, version, error);
 
   if (outcome == OPEN_OK)
-    *out_db = db;
-  else
-    sqlite3_close_v2 (db);
+    {
+      *out_db = db;
+      return OPEN_OK;
+    }
+  /* Closing would fold the WAL into a damaged file, or delete it: it is
+   * kept as it is, to be moved aside with the rest. */
+  if (outcome == OPEN_DAMAGED)
+    {
+      int persist = 1;
+
+      sqlite3_file_control (db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
+    }
+  sqlite3_close_v2 (db);
   return outcome;
 }
 
@@ -426,6 +457,7 @@ move_aside (const char  *path,
   if (g_rename (path, name) != 0)
     {
       int saved_errno = errno;
+
       set_open_error (error, SD_STORE_ERROR_OPEN, path, g_strerror (saved_errno));
       return FALSE;
     }
@@ -446,13 +478,12 @@ make_folder (const char  *path,
              GError     **error)
 {
   g_autofree char *folder = g_path_get_dirname (path);
+  int saved_errno;
 
   if (g_mkdir_with_parents (folder, 0700) == 0)
     return TRUE;
-  {
-    int saved_errno = errno;
-    set_open_error (error, SD_STORE_ERROR_OPEN, path, g_strerror (saved_errno));
-  }
+  saved_errno = errno;
+  set_open_error (error, SD_STORE_ERROR_OPEN, path, g_strerror (saved_errno));
   return FALSE;
 }
 
