@@ -7,6 +7,8 @@
 #include <adwaita.h>
 #include <libsoup/soup.h>
 
+#include "sd-composer-private.h"
+#include "sd-context.h"
 #include "sd-gui-resources.h"
 #include "sd-image-row.h"
 #include "sd-thumbnailer.h"
@@ -405,6 +407,210 @@ test_image_row_cancels_its_download (Fixture       *fixture,
   g_assert_null (sd_thumbnailer_lookup (thumbnailer, url));
 }
 
+/* The composer on a demo context ----------------------------------------- */
+
+typedef struct
+{
+  SdContext  *context;
+  GtkWidget  *window;
+  SdComposer *composer;
+  GPtrArray  *toasts;
+  SdTask     *submitted;
+} ComposerFixture;
+
+static void
+on_show_toast_cb (SdComposer      *composer,
+                  AdwToast        *toast,
+                  ComposerFixture *fixture)
+{
+  g_ptr_array_add (fixture->toasts, g_strdup (adw_toast_get_title (toast)));
+}
+
+static void
+on_submitted_cb (SdComposer      *composer,
+                 SdTask          *task,
+                 ComposerFixture *fixture)
+{
+  g_set_object (&fixture->submitted, task);
+}
+
+static void
+composer_set_up (ComposerFixture *fixture,
+                 gconstpointer    data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_content_type_set_mime_dirs ((const char * const *) mime_dirs);
+  fixture->context = sd_context_new (TRUE, &error);
+  g_assert_no_error (error);
+  fixture->toasts = g_ptr_array_new_with_free_func (g_free);
+  fixture->composer = SD_COMPOSER (sd_composer_new (fixture->context));
+  fixture->window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 360, 700);
+  gtk_window_set_child (GTK_WINDOW (fixture->window), GTK_WIDGET (fixture->composer));
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  g_signal_connect (fixture->composer, "show-toast", G_CALLBACK (on_show_toast_cb), fixture);
+  g_signal_connect (fixture->composer, "submitted", G_CALLBACK (on_submitted_cb), fixture);
+}
+
+static void
+composer_tear_down (ComposerFixture *fixture,
+                    gconstpointer    data)
+{
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  g_clear_object (&fixture->submitted);
+  g_clear_pointer (&fixture->toasts, g_ptr_array_unref);
+  while (g_main_context_iteration (NULL, FALSE));
+  g_clear_object (&fixture->context);
+}
+
+static void
+type_prompt (ComposerFixture *fixture,
+             const char      *prompt)
+{
+  gtk_text_buffer_set_text (sd_composer_get_prompt_buffer (fixture->composer), prompt, -1);
+}
+
+static void
+test_composer_ratios_follow_the_model (ComposerFixture *fixture,
+                                       gconstpointer    data)
+{
+  GPtrArray *ratios;
+  g_autoptr(GSettings) settings = NULL;
+
+  g_assert_true (sd_composer_select_model (fixture->composer, "seedance2.0-md"));
+  g_assert_cmpstr (sd_request_get_model (sd_composer_get_request (fixture->composer)), ==, "seedance2.0-md");
+  ratios = sd_composer_get_ratio_values (fixture->composer);
+  /* MD documents three ratios and no default: the server's default comes first */
+  g_assert_cmpuint (ratios->len, ==, 4);
+  g_assert_null (g_ptr_array_index (ratios, 0));
+  g_assert_cmpstr (g_ptr_array_index (ratios, 1), ==, "16:9");
+  g_assert_cmpstr (g_ptr_array_index (ratios, 2), ==, "9:16");
+  g_assert_cmpstr (g_ptr_array_index (ratios, 3), ==, "1:1");
+
+  g_assert_false (sd_composer_select_model (fixture->composer, "no-such-model"));
+  g_assert_cmpstr (sd_request_get_model (sd_composer_get_request (fixture->composer)), ==, "seedance2.0-md");
+  g_assert_true (sd_composer_select_model (fixture->composer, "sd2_mx_720p"));
+  g_assert_cmpuint (sd_composer_get_ratio_values (fixture->composer)->len, ==, 8);
+}
+
+static void
+test_composer_adds_urls_and_refuses_the_rest (ComposerFixture *fixture,
+                                              gconstpointer    data)
+{
+  SdRequest *request = sd_composer_get_request (fixture->composer);
+
+  sd_composer_select_model (fixture->composer, "seedance2.0-fast-i2v");
+  g_assert_cmpuint (sd_composer_add_image_text (fixture->composer,
+                                                "# from a browser\r\n"
+                                                "https://example.com/1.png\r\n"
+                                                "https://example.com/2.png\r\n"), ==, 2);
+  g_assert_cmpuint (sd_composer_add_image_text (fixture->composer,
+                                                "https://example.com/3.png, https://example.com/4.png\n"
+                                                "https://example.com/5.png"), ==, 3);
+  g_assert_cmpuint (g_strv_length ((char **) sd_request_get_images (request)), ==, 5);
+  g_assert_cmpstr (sd_request_get_images (request)[4], ==, "https://example.com/5.png");
+  g_assert_cmpuint (fixture->toasts->len, ==, 0);
+
+  g_assert_cmpuint (sd_composer_add_image_text (fixture->composer, "a cat"), ==, 0);
+  g_assert_cmpuint (fixture->toasts->len, ==, 1);
+  g_assert_nonnull (strstr (g_ptr_array_index (fixture->toasts, 0), "cat"));
+
+  g_assert_cmpuint (sd_composer_add_image_text (fixture->composer, "file:///home/ana/cat.png"), ==, 0);
+  g_assert_cmpuint (fixture->toasts->len, ==, 2);
+  g_assert_nonnull (strstr (g_ptr_array_index (fixture->toasts, 1), "https://"));
+  g_assert_cmpuint (g_strv_length ((char **) sd_request_get_images (request)), ==, 5);
+}
+
+static void
+test_composer_invalid_request_blocks_generate (ComposerFixture *fixture,
+                                               gconstpointer    data)
+{
+  sd_composer_select_model (fixture->composer, "seedance2.0-md");
+  type_prompt (fixture, "a cat turns its head");
+  sd_composer_add_image_text (fixture->composer,
+                              "https://example.com/1.png https://example.com/2.png "
+                              "https://example.com/3.png https://example.com/4.png "
+                              "https://example.com/5.png");
+
+  /* MD takes at most 4 images */
+  g_assert_cmpstr (sd_composer_get_images_count_text (fixture->composer), ==, "5 of 4 images");
+  g_assert_cmpstr (sd_composer_get_problem_text (fixture->composer, "images"), !=, "");
+  g_assert_false (sd_composer_get_can_generate (fixture->composer));
+  gtk_widget_activate_action (GTK_WIDGET (fixture->composer), "composer.generate", NULL);
+  while (g_main_context_iteration (NULL, FALSE));
+  g_assert_null (fixture->submitted);
+}
+
+static void
+test_composer_generate_submits_and_keeps_content (ComposerFixture *fixture,
+                                                  gconstpointer    data)
+{
+  SdRequest *request = sd_composer_get_request (fixture->composer);
+
+  sd_composer_select_model (fixture->composer, "seedance2.0-md");
+  g_assert_false (sd_composer_get_can_generate (fixture->composer));
+  type_prompt (fixture, "a cat turns its head");
+  sd_composer_add_image_text (fixture->composer, "https://example.com/1.png");
+  g_assert_cmpstr (sd_composer_get_problem_text (fixture->composer, "images"), ==, "");
+  g_assert_cmpstr (sd_composer_get_prompt_count_text (fixture->composer), ==, "20 / 5000");
+  g_assert_true (sd_composer_get_can_generate (fixture->composer));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->composer), "composer.generate", NULL));
+  g_assert_false (sd_composer_get_can_generate (fixture->composer));
+  while (fixture->submitted == NULL && fixture->toasts->len == 0)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_nonnull (fixture->submitted);
+  g_assert_cmpstr (g_ptr_array_index (fixture->toasts, 0), ==, "Task submitted");
+  g_assert_cmpstr (sd_request_get_prompt (sd_task_get_request (fixture->submitted)), ==, "a cat turns its head");
+  /* nothing lost: the composer keeps its content */
+  g_assert_cmpstr (sd_request_get_prompt (request), ==, "a cat turns its head");
+  g_assert_cmpuint (g_strv_length ((char **) sd_request_get_images (request)), ==, 1);
+  g_assert_true (sd_composer_get_can_generate (fixture->composer));
+}
+
+static void
+test_composer_load_request_fills_every_field (ComposerFixture *fixture,
+                                              gconstpointer    data)
+{
+  g_autoptr(SdRequest) source = sd_request_new ();
+  SdRequest *request = sd_composer_get_request (fixture->composer);
+  const char *videos[] = { "https://example.com/v.mp4", NULL };
+
+  sd_request_set_model (source, "seedance2.0-md");
+  sd_request_set_prompt (source, "waves at dusk");
+  sd_request_set_ratio (source, "9:16");
+  sd_request_set_duration (source, 7);
+  sd_request_set_first_image (source, "https://example.com/first.png");
+  sd_request_set_last_image (source, "https://example.com/last.png");
+  sd_request_set_reference_videos (source, videos);
+
+  sd_composer_load_request (fixture->composer, source);
+  g_assert_cmpstr (sd_request_get_model (request), ==, "seedance2.0-md");
+  g_assert_cmpstr (sd_request_get_prompt (request), ==, "waves at dusk");
+  g_assert_cmpstr (sd_request_get_ratio (request), ==, "9:16");
+  g_assert_cmpint (sd_request_get_duration (request), ==, 7);
+  g_assert_cmpstr (sd_request_get_first_image (request), ==, "https://example.com/first.png");
+  g_assert_cmpstr (sd_request_get_last_image (request), ==, "https://example.com/last.png");
+  g_assert_cmpstr (sd_request_get_reference_videos (request)[0], ==, "https://example.com/v.mp4");
+  g_assert_true (sd_request_get_images (request) == NULL || sd_request_get_images (request)[0] == NULL);
+}
+
+static void
+test_composer_remembers_choices (ComposerFixture *fixture,
+                                 gconstpointer    data)
+{
+  GSettings *settings = sd_context_get_settings (fixture->context);
+  g_autoptr(GtkWidget) second = NULL;
+
+  sd_composer_select_model (fixture->composer, "seedance2.0-md");
+  g_assert_cmpstr (g_settings_get_string (settings, "last-model"), ==, "seedance2.0-md");
+
+  second = g_object_ref_sink (sd_composer_new (fixture->context));
+  g_assert_cmpstr (sd_request_get_model (sd_composer_get_request (SD_COMPOSER (second))), ==, "seedance2.0-md");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -431,6 +637,17 @@ main (int   argc,
   ADD ("image-row/broken-image-shows-the-reason", test_image_row_shows_broken_image_with_reason);
   ADD ("image-row/shows-the-thumbnail", test_image_row_shows_the_thumbnail);
   ADD ("image-row/disposing-cancels-the-download", test_image_row_cancels_its_download);
+
+#undef ADD
+#define ADD(path, func) \
+  g_test_add ("/composer/" path, ComposerFixture, NULL, composer_set_up, func, composer_tear_down)
+
+  ADD ("ratio-list-follows-the-model", test_composer_ratios_follow_the_model);
+  ADD ("adds-links-from-uri-lists-and-plain-text-and-refuses-the-rest", test_composer_adds_urls_and_refuses_the_rest);
+  ADD ("invalid-request-shows-its-problem-and-blocks-generate", test_composer_invalid_request_blocks_generate);
+  ADD ("generate-submits-and-keeps-the-content", test_composer_generate_submits_and_keeps_content);
+  ADD ("load-request-fills-every-field", test_composer_load_request_fills_every_field);
+  ADD ("remembers-the-last-model", test_composer_remembers_choices);
 
 #undef ADD
 

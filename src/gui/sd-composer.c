@@ -1695,3 +1695,11 @@ sd_composer_get_prompt_count_text (SdComposer *self)
 
   return gtk_label_get_text (self->prompt_count);
 }
+
+GtkTextBuffer *
+sd_composer_get_prompt_buffer (SdComposer *self)
+{
+  g_return_val_if_fail (SD_IS_COMPOSER (self), NULL);
+
+  return gtk_text_view_get_buffer (self->prompt_view);
+}
