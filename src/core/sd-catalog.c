@@ -15,6 +15,7 @@
 
 #define BUILTIN_PATH "/io/github/seedancestudio/SeedanceStudio/core/models.json"
 #define CATALOG_VERSION 1
+#define MAX_NESTING 64
 
 typedef struct
 {
@@ -376,6 +377,39 @@ read_models (Contents    *staged,
   return TRUE;
 }
 
+/* json-glib parses recursively: a file nested a million levels deep would
+ * exhaust the stack before it could be refused. A catalogue needs four. */
+static gboolean
+nesting_within_limit (const char *data,
+                      gsize       length)
+{
+  gboolean in_string = FALSE;
+  guint depth = 0;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      char c = data[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+        }
+      else if (c == '"')
+        in_string = TRUE;
+      else if (c == '[' || c == '{')
+        {
+          if (++depth > MAX_NESTING)
+            return FALSE;
+        }
+      else if ((c == ']' || c == '}') && depth > 0)
+        depth--;
+    }
+  return TRUE;
+}
+
 static gboolean
 read_catalog (Contents    *staged,
               const char  *data,
@@ -387,6 +421,11 @@ read_catalog (Contents    *staged,
   g_autoptr(GError) parse_error = NULL;
   JsonNode *root;
 
+  if (!nesting_within_limit (data, length < 0 ? strlen (data) : (gsize) length))
+    {
+      set_invalid (error, source_name, _("the file is nested too deeply"));
+      return FALSE;
+    }
   if (!json_parser_load_from_data (parser, data, length, &parse_error))
     {
       set_parse_error (error, source_name, parse_error);
