@@ -89,8 +89,14 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
     {
       g_autoptr(SdModel) model = g_list_model_get_item (models, i);
 
+      const char *family_name;
+
       g_assert_true (sd_catalog_lookup (catalog, sd_model_get_id (model)) == model);
-      g_assert_nonnull (sd_catalog_get_family_name (catalog, sd_model_get_family (model)));
+      family_name = sd_catalog_get_family_name (catalog, sd_model_get_family (model));
+      g_assert_nonnull (family_name);
+      g_assert_true (g_utf8_validate (family_name, -1, NULL));
+      g_assert_true (g_utf8_validate (sd_model_get_id (model), -1, NULL));
+      g_assert_true (g_utf8_validate (sd_model_get_display_name (model), -1, NULL));
     }
   return 0;
 }
