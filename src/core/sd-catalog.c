@@ -157,7 +157,9 @@ set_parse_error (GError     **error,
                  const char  *source_name,
                  const GError *parse_error)
 {
-  const char *message = parse_error->message;
+  /* json-glib quotes the offending bytes, which need not be UTF-8 */
+  g_autofree char *valid = g_utf8_make_valid (parse_error->message, -1);
+  const char *message = valid;
 
   if (g_str_has_prefix (message, "<data>:"))
     message += strlen ("<data>:");
@@ -169,7 +171,7 @@ set_parse_error (GError     **error,
                  "%s:%s", source_name, message);
   else
     g_set_error (error, SD_CATALOG_ERROR, SD_CATALOG_ERROR_PARSE,
-                 _("%s: %s"), source_name, parse_error->message);
+                 _("%s: %s"), source_name, valid);
 }
 
 static JsonArray *
