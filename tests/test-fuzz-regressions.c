@@ -172,8 +172,8 @@ test_api_lone_surrogate_elsewhere (void)
 {
   static const char * const bodies[] = {
     "{\"code\":0,\"data\":{\"task_id\":\"vid\\ud800x\",\"status\":\"queued\"}}",
-    "{\"code\":0,\"data\":{\"task_id\":\"a\",\"status\":\"completed\","
-      "\"result\":{\"video_url\":\"https://x.example/\\udbffv.mp4\"}}}",
+    ("{\"code\":0,\"data\":{\"task_id\":\"a\",\"status\":\"completed\","
+     "\"result\":{\"video_url\":\"https://x.example/\\udbffv.mp4\"}}}"),
     "{\"code\":0,\"data\":{\"task_id\":\"a\",\"status\":\"failed\",\"error\":\"\\ud800!\"}}",
     "{\"code\":0,\"data\":{\"task_id\":\"a\",\"\\ud800\":1}}",
   };
