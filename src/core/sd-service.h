@@ -15,12 +15,55 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (SdService, sd_service, SD, SERVICE, GObject)
 
 /* Signals:
- *   task-added        (SdTask *task)
- *   task-changed      (SdTask *task)
- *   task-completed    (SdTask *task)
- *   task-failed       (SdTask *task)
- *   download-progress (SdTask *task, double fraction)
+ *   task-added        (SdTask *task): a submitted task (not loaded or restored ones)
+ *   task-changed      (SdTask *task): any property but download-progress changed
+ *   task-completed    (SdTask *task): once, when the server says completed
+ *   task-failed       (SdTask *task): once, when the server says failed
+ *   download-progress (SdTask *task, double fraction), at most ~10 a second
+ *   poll-error        (SdTask *task, GError *error): a query failed; the
+ *                     service tries again later (the task is not failed)
+ *
+ * Properties:
+ *   "online"            boolean: FALSE pauses polling. Follows the network
+ *                       monitor; writable for the demo, the CLI and tests
+ *   "last-error"        string or NULL: why polling is paused (a refused
+ *                       token, an unusable address); cleared on resume
+ *   "first-poll-delay"  uint, ms before a task's first query (3000)
+ *   "max-poll-interval" uint, ms: the backoff ceiling (30000)
+ *   "max-queries"       uint: queries in flight at once (4)
+ *   "queries-in-flight" uint, read-only
  */
+
+/* @settings may be NULL: auto-download on, the default download folder. */
+SdService  *sd_service_new                (SdClient   *client,
+                                           SdStore    *store,
+                                           SdCatalog  *catalog,
+                                           GSettings  *settings);
+
+/* Replaces the tasks with the history of the store, then resumes polling
+ * the unfinished ones and saving completed ones that have no local copy. */
+gboolean    sd_service_load_history       (SdService  *self,
+                                           GError    **error);
+/* Stops all polling and downloads, empties the list and uses @store (the
+ * demo history); call sd_service_load_history() next. */
+void        sd_service_set_store          (SdService  *self,
+                                           SdStore    *store);
+
+gboolean    sd_service_get_online         (SdService  *self);
+void        sd_service_set_online         (SdService  *self,
+                                           gboolean    online);
+/* Stops following @monitor's "network-changed" (NULL: none; "online" is then
+ * only set by hand). The default is g_network_monitor_get_default(). */
+void        sd_service_set_network_monitor (SdService       *self,
+                                            GNetworkMonitor *monitor);
+const char *sd_service_get_last_error     (SdService  *self);
+/* Resumes polling paused by a refused token (after a new one is set). */
+void        sd_service_resume             (SdService  *self);
+
+/* Monotonic time (µs) at which @task's next query is due, or 0 when it is
+ * not scheduled (finished, in flight, or unknown). */
+gint64      sd_service_get_next_poll_time (SdService  *self,
+                                           SdTask     *task);
 
 /* The tasks, newest first, as a GListModel of SdTask. */
 GListModel *sd_service_get_tasks          (SdService *self);

@@ -1,0 +1,20 @@
+/* sd-download-private.h: knobs for tests of the download code
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define SD_DOWNLOAD_DEFAULT_RETRIES       4
+#define SD_DOWNLOAD_DEFAULT_FIRST_DELAY_MS 500
+
+/* How many times a dropped transfer is tried again, and the first wait
+ * (doubled at each retry). Tests shorten the wait; the app keeps the default.
+ * Applies to downloads started afterwards. */
+void sd_download_set_retry_policy (guint max_retries,
+                                   guint first_delay_ms);
+
+G_END_DECLS

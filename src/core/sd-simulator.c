@@ -1,0 +1,1118 @@
+/* sd-simulator.c: a local Seedance API server for the demo mode and tests
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "sd-simulator"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <libsoup/soup.h>
+
+#include "sd-api.h"
+#include "sd-core-resources.h"
+#include "sd-request.h"
+#include "sd-simulator.h"
+
+#define SAMPLE_RESOURCE       "/io/github/seedancestudio/SeedanceStudio/core/sample.mp4"
+#define VIDEO_PATH            "/videos/"
+#define STREAM_CHUNK_SIZE     (64 * 1024)
+#define OVERSIZED_PADDING     (3 * SD_API_MAX_BODY / 2)
+#define DEFAULT_SLOW_DELAY_MS 90000
+#define DEFAULT_RETRY_AFTER   1
+
+typedef struct
+{
+  char    *id;
+  char    *model;
+  gint64   created_at;   /* Unix seconds */
+  gint64   created_us;   /* on the simulator's clock */
+  gboolean will_fail;
+} SimTask;
+
+typedef struct
+{
+  SdSimulatorFault fault;
+  guint            remaining;  /* 0: until changed */
+} FaultSlot;
+
+struct _SdSimulator
+{
+  GObject      parent_instance;
+
+  SdCatalog   *catalog;
+  SoupServer  *server;
+  SoupServer  *other_server;   /* NULL when 127.0.0.2 can't be bound */
+  char        *base_url;
+  char        *other_base_url;
+  char        *other_host;
+  char        *token;
+  GBytes      *sample;
+
+  guint        queued_ms;
+  guint        processing_ms;
+  gboolean     manual_clock;
+  gint64       manual_now_us;
+  guint64      video_size;
+
+  FaultSlot    faults[SD_SIMULATOR_N_STEPS];
+  guint        retry_after;
+  guint        slow_delay_ms;
+  GHashTable  *slow_replies;   /* source id → nothing; removed on dispose */
+
+  guint        counts[SD_SIMULATOR_N_STEPS];
+  GHashTable  *host_counts;    /* host → count */
+  GHashTable  *auth_seen;      /* host → Authorization header */
+  GHashTable  *tasks;          /* id → SimTask */
+  guint        next_task;
+};
+
+G_DEFINE_FINAL_TYPE (SdSimulator, sd_simulator, G_TYPE_OBJECT)
+
+static void
+sim_task_free (SimTask *task)
+{
+  g_free (task->id);
+  g_free (task->model);
+  g_free (task);
+}
+
+static void
+remove_source (gpointer key,
+               gpointer value,
+               gpointer user_data)
+{
+  g_source_remove (GPOINTER_TO_UINT (key));
+}
+
+static void
+sd_simulator_dispose (GObject *object)
+{
+  SdSimulator *self = SD_SIMULATOR (object);
+
+  if (self->slow_replies != NULL)
+    {
+      g_hash_table_foreach (self->slow_replies, remove_source, NULL);
+      g_hash_table_remove_all (self->slow_replies);
+    }
+  if (self->server != NULL)
+    soup_server_disconnect (self->server);
+  if (self->other_server != NULL)
+    soup_server_disconnect (self->other_server);
+  g_clear_object (&self->server);
+  g_clear_object (&self->other_server);
+  g_clear_object (&self->catalog);
+
+  G_OBJECT_CLASS (sd_simulator_parent_class)->dispose (object);
+}
+
+static void
+sd_simulator_finalize (GObject *object)
+{
+  SdSimulator *self = SD_SIMULATOR (object);
+
+  g_free (self->base_url);
+  g_free (self->other_base_url);
+  g_free (self->other_host);
+  g_free (self->token);
+  g_clear_pointer (&self->sample, g_bytes_unref);
+  g_clear_pointer (&self->slow_replies, g_hash_table_unref);
+  g_clear_pointer (&self->host_counts, g_hash_table_unref);
+  g_clear_pointer (&self->auth_seen, g_hash_table_unref);
+  g_clear_pointer (&self->tasks, g_hash_table_unref);
+
+  G_OBJECT_CLASS (sd_simulator_parent_class)->finalize (object);
+}
+
+static void
+sd_simulator_class_init (SdSimulatorClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = sd_simulator_dispose;
+  object_class->finalize = sd_simulator_finalize;
+}
+
+static void
+sd_simulator_init (SdSimulator *self)
+{
+  self->token = g_strdup (SD_SIMULATOR_DEFAULT_TOKEN);
+  self->queued_ms = SD_SIMULATOR_DEFAULT_QUEUED_MS;
+  self->processing_ms = SD_SIMULATOR_DEFAULT_PROCESSING_MS;
+  self->retry_after = DEFAULT_RETRY_AFTER;
+  self->slow_delay_ms = DEFAULT_SLOW_DELAY_MS;
+  self->slow_replies = g_hash_table_new (NULL, NULL);
+  self->host_counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->auth_seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->tasks = g_hash_table_new_full (g_str_hash, g_str_equal,
+                                       NULL, (GDestroyNotify) sim_task_free);
+}
+
+/* The clock */
+
+static gint64
+sim_now_us (SdSimulator *self)
+{
+  return self->manual_clock ? self->manual_now_us : g_get_monotonic_time ();
+}
+
+static SdTaskStatus
+sim_task_status (SdSimulator *self,
+                 SimTask     *task,
+                 gint64      *updated_at)
+{
+  gint64 elapsed_ms = (sim_now_us (self) - task->created_us) / 1000;
+  gint64 done_ms = (gint64) self->queued_ms + self->processing_ms;
+
+  if (elapsed_ms < self->queued_ms)
+    {
+      *updated_at = task->created_at;
+      return SD_TASK_STATUS_QUEUED;
+    }
+  if (elapsed_ms < done_ms)
+    {
+      *updated_at = task->created_at + self->queued_ms / 1000;
+      return SD_TASK_STATUS_PROCESSING;
+    }
+
+  *updated_at = task->created_at + done_ms / 1000;
+  return task->will_fail ? SD_TASK_STATUS_FAILED : SD_TASK_STATUS_COMPLETED;
+}
+
+/* Answers */
+
+/* How an answer travels: whole, late, cut in half, or oversized. */
+typedef struct
+{
+  GBytes  *source;
+  gboolean repeat;     /* the source repeated up to @end (videos) */
+  guint64  position;
+  guint64  end;
+  guint64  drop_at;    /* G_MAXUINT64: never */
+  gboolean dropped;
+} Stream;
+
+static void
+stream_free (gpointer data,
+             GClosure *closure)
+{
+  Stream *stream = data;
+
+  g_bytes_unref (stream->source);
+  g_free (stream);
+}
+
+static GBytes *
+stream_next_chunk (Stream *stream)
+{
+  gsize source_size = g_bytes_get_size (stream->source);
+  guint64 limit = MIN (stream->end, stream->drop_at);
+  guint64 offset = stream->repeat ? stream->position % source_size : stream->position;
+  guint64 length = MIN (MIN ((guint64) STREAM_CHUNK_SIZE, limit - stream->position),
+                        source_size - offset);
+
+  stream->position += length;
+  return g_bytes_new_from_bytes (stream->source, offset, length);
+}
+
+static void
+on_wrote_chunk_cb (SoupServerMessage *msg,
+                   gpointer           user_data)
+{
+  Stream *stream = user_data;
+  SoupMessageBody *body = soup_server_message_get_response_body (msg);
+  g_autoptr(GBytes) chunk = NULL;
+
+  if (stream->position >= stream->end)
+    {
+      soup_message_body_complete (body);
+      return;
+    }
+
+  if (stream->position >= stream->drop_at && !stream->dropped)
+    {
+      /* The client sees the connection end mid-body; the next write fails
+       * and libsoup closes the connection on our side too. */
+      stream->dropped = TRUE;
+      g_socket_shutdown (soup_server_message_get_socket (msg), TRUE, TRUE, NULL);
+      soup_message_body_append (body, SOUP_MEMORY_STATIC, "\0", 1);
+      return;
+    }
+  if (stream->dropped)
+    return;
+
+  chunk = stream_next_chunk (stream);
+  soup_message_body_append_bytes (body, chunk);
+}
+
+/* Sends @stream (taken) as the body of @msg, as it is written: the whole body
+ * is never held in memory (videos of any size). */
+static void
+send_stream (SoupServerMessage *msg,
+             Stream            *stream,
+             gboolean           chunked)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+  SoupMessageBody *body = soup_server_message_get_response_body (msg);
+
+  if (chunked)
+    soup_message_headers_set_encoding (headers, SOUP_ENCODING_CHUNKED);
+  else
+    soup_message_headers_set_content_length (headers, stream->end - stream->position);
+  soup_message_body_set_accumulate (body, FALSE);
+
+  g_signal_connect_data (msg, "wrote-chunk",
+                         G_CALLBACK (on_wrote_chunk_cb),
+                         stream, stream_free, 0);
+  on_wrote_chunk_cb (msg, stream);
+}
+
+static gboolean
+on_slow_reply_due_cb (gpointer user_data)
+{
+  SoupServerMessage *msg = user_data;
+  SdSimulator *self = g_object_get_data (G_OBJECT (msg), "sd-simulator");
+  guint source_id = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (msg), "sd-simulator-source"));
+
+  g_hash_table_remove (self->slow_replies, GUINT_TO_POINTER (source_id));
+  soup_server_message_unpause (msg);
+
+  return G_SOURCE_REMOVE;
+}
+
+static void
+delay_reply (SdSimulator       *self,
+             SoupServerMessage *msg)
+{
+  guint source_id;
+
+  soup_server_message_pause (msg);
+  g_object_set_data (G_OBJECT (msg), "sd-simulator", self);
+  source_id = g_timeout_add_full (G_PRIORITY_DEFAULT, self->slow_delay_ms,
+                                  on_slow_reply_due_cb,
+                                  g_object_ref (msg), g_object_unref);
+  g_object_set_data (G_OBJECT (msg), "sd-simulator-source", GUINT_TO_POINTER (source_id));
+  g_hash_table_add (self->slow_replies, GUINT_TO_POINTER (source_id));
+}
+
+static void
+send_bytes (SdSimulator       *self,
+            SoupServerMessage *msg,
+            guint              status,
+            const char        *content_type,
+            GBytes            *bytes,
+            SdSimulatorFault   fault)
+{
+  Stream *stream = g_new0 (Stream, 1);
+
+  stream->source = g_bytes_ref (bytes);
+  stream->end = g_bytes_get_size (bytes);
+  stream->drop_at = G_MAXUINT64;
+  if (fault == SD_SIMULATOR_FAULT_DROP_MID_BODY)
+    stream->drop_at = stream->end / 2;
+
+  soup_server_message_set_status (msg, status, NULL);
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                "Content-Type", content_type);
+  send_stream (msg, stream, fault == SD_SIMULATOR_FAULT_OVERSIZED_BODY_CHUNKED);
+
+  if (fault == SD_SIMULATOR_FAULT_SLOW)
+    delay_reply (self, msg);
+}
+
+static void
+send_json (SdSimulator       *self,
+           SoupServerMessage *msg,
+           guint              status,
+           JsonObject        *object,
+           SdSimulatorFault   fault)
+{
+  g_autoptr(JsonNode) root = json_node_init_object (json_node_alloc (), object);
+  g_autofree char *text = json_to_string (root, FALSE);
+  g_autoptr(GBytes) bytes = NULL;
+  gsize length = strlen (text);
+
+  bytes = g_bytes_new_take (g_steal_pointer (&text), length);
+  send_bytes (self, msg, status, "application/json", bytes, fault);
+}
+
+static JsonObject *
+envelope_new (const char *code,
+              const char *message)
+{
+  JsonObject *object = json_object_new ();
+
+  json_object_set_string_member (object, "code", code);
+  json_object_set_string_member (object, "msg", message);
+  return object;
+}
+
+static void
+send_api_error (SdSimulator       *self,
+                SoupServerMessage *msg,
+                guint              status,
+                const char        *code,
+                const char        *message)
+{
+  g_autoptr(JsonObject) object = envelope_new (code, message);
+
+  send_json (self, msg, status, object, SD_SIMULATOR_FAULT_NONE);
+}
+
+static void
+send_success (SdSimulator       *self,
+              SoupServerMessage *msg,
+              JsonObject        *data,
+              SdSimulatorFault   fault)
+{
+  g_autoptr(JsonObject) object = envelope_new ("20000", "ok");
+
+  if (fault == SD_SIMULATOR_FAULT_OVERSIZED_BODY ||
+      fault == SD_SIMULATOR_FAULT_OVERSIZED_BODY_CHUNKED)
+    {
+      g_autofree char *padding = g_malloc (OVERSIZED_PADDING + 1);
+
+      memset (padding, 'x', OVERSIZED_PADDING);
+      padding[OVERSIZED_PADDING] = '\0';
+      json_object_set_string_member (data, "padding", padding);
+    }
+
+  json_object_set_object_member (object, "data", json_object_ref (data));
+  send_json (self, msg, SOUP_STATUS_OK, object, fault);
+}
+
+/* Faults that replace the answer, whatever the request was. */
+static gboolean
+send_replacing_fault (SdSimulator       *self,
+                      SoupServerMessage *msg,
+                      SdSimulatorStep    step,
+                      SdSimulatorFault   fault)
+{
+  static const char malformed_json[] = "{\"code\": \"20000\", \"msg\": \"ok\", \"data\": {\"task_id\": \"vid_";
+  static const char html_page[] = "<!DOCTYPE html><html><body><h1>Please sign in to this network</h1></body></html>";
+  g_autofree char *location = NULL;
+  g_autofree char *retry_after = NULL;
+  g_autoptr(GBytes) bytes = NULL;
+
+  switch (fault)
+    {
+    case SD_SIMULATOR_FAULT_HTTP_500:
+      send_api_error (self, msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "50000",
+                      "Internal server error (simulated)");
+      return TRUE;
+
+    case SD_SIMULATOR_FAULT_RATE_LIMITED:
+      retry_after = g_strdup_printf ("%u", self->retry_after);
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "Retry-After", retry_after);
+      send_api_error (self, msg, 429, "42900",
+                      "Too many requests, slow down (simulated)");
+      return TRUE;
+
+    case SD_SIMULATOR_FAULT_MALFORMED_JSON:
+      if (step == SD_SIMULATOR_STEP_DOWNLOAD)
+        {
+          bytes = g_bytes_new_static (html_page, sizeof html_page - 1);
+          send_bytes (self, msg, SOUP_STATUS_OK, "text/html", bytes, SD_SIMULATOR_FAULT_NONE);
+        }
+      else
+        {
+          bytes = g_bytes_new_static (malformed_json, sizeof malformed_json - 1);
+          send_bytes (self, msg, SOUP_STATUS_OK, "application/json", bytes, SD_SIMULATOR_FAULT_NONE);
+        }
+      return TRUE;
+
+    case SD_SIMULATOR_FAULT_REDIRECT_OTHER_HOST:
+      location = g_strconcat (self->other_base_url,
+                              g_uri_get_path (soup_server_message_get_uri (msg)),
+                              NULL);
+      soup_server_message_set_redirect (msg, SOUP_STATUS_FOUND, location);
+      return TRUE;
+
+    case SD_SIMULATOR_FAULT_NONE:
+    case SD_SIMULATOR_FAULT_SLOW:
+    case SD_SIMULATOR_FAULT_DROP_MID_BODY:
+    case SD_SIMULATOR_FAULT_OVERSIZED_BODY:
+    case SD_SIMULATOR_FAULT_OVERSIZED_BODY_CHUNKED:
+    default:
+      return FALSE;
+    }
+}
+
+/* Bookkeeping shared by every route */
+
+static const char *
+request_host (SoupServerMessage *msg)
+{
+  const char *host = g_uri_get_host (soup_server_message_get_uri (msg));
+
+  return host != NULL ? host : "";
+}
+
+static gboolean
+is_other_host (SdSimulator       *self,
+               SoupServerMessage *msg)
+{
+  return g_str_equal (request_host (msg), self->other_host);
+}
+
+static void
+note_request (SdSimulator       *self,
+              SoupServerMessage *msg)
+{
+  const char *host = request_host (msg);
+  const char *authorization;
+  guint count;
+
+  count = GPOINTER_TO_UINT (g_hash_table_lookup (self->host_counts, host));
+  g_hash_table_replace (self->host_counts, g_strdup (host), GUINT_TO_POINTER (count + 1));
+
+  authorization = soup_message_headers_get_one (soup_server_message_get_request_headers (msg),
+                                                "Authorization");
+  if (authorization != NULL)
+    g_hash_table_replace (self->auth_seen, g_strdup (host), g_strdup (authorization));
+}
+
+static SdSimulatorFault
+take_fault (SdSimulator       *self,
+            SoupServerMessage *msg,
+            SdSimulatorStep    step)
+{
+  FaultSlot *slot = &self->faults[step];
+  SdSimulatorFault fault = slot->fault;
+
+  self->counts[step]++;
+
+  /* The other host answers normally: it is where redirects end. */
+  if (is_other_host (self, msg) || fault == SD_SIMULATOR_FAULT_NONE)
+    return SD_SIMULATOR_FAULT_NONE;
+
+  if (slot->remaining > 0 && --slot->remaining == 0)
+    slot->fault = SD_SIMULATOR_FAULT_NONE;
+
+  return fault;
+}
+
+static gboolean
+check_method (SdSimulator       *self,
+              SoupServerMessage *msg,
+              const char        *allowed)
+{
+  const char *method = soup_server_message_get_method (msg);
+
+  if (g_str_equal (method, allowed) ||
+      (g_str_equal (allowed, SOUP_METHOD_GET) && g_str_equal (method, SOUP_METHOD_HEAD)))
+    return TRUE;
+
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow", allowed);
+  send_api_error (self, msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "40500", "Method not allowed");
+  return FALSE;
+}
+
+static gboolean
+check_token (SdSimulator       *self,
+             SoupServerMessage *msg)
+{
+  const char *authorization =
+    soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Authorization");
+  g_autofree char *expected = g_strconcat ("Bearer ", self->token, NULL);
+
+  if (g_strcmp0 (authorization, expected) == 0)
+    return TRUE;
+
+  send_api_error (self, msg, SOUP_STATUS_UNAUTHORIZED, "40100",
+                  "Invalid or missing API token");
+  return FALSE;
+}
+
+/* Create */
+
+static gboolean
+prompt_asks_to_fail (const char *prompt)
+{
+  g_autofree char *lower = g_ascii_strdown (prompt != NULL ? prompt : "", -1);
+  const char *p = lower;
+
+  while ((p = strstr (p, "fail")) != NULL)
+    {
+      gboolean starts_word = p == lower || !g_ascii_isalnum (p[-1]);
+      gboolean ends_word = !g_ascii_isalnum (p[4]);
+
+      if (starts_word && ends_word)
+        return TRUE;
+      p += 4;
+    }
+
+  return FALSE;
+}
+
+static char *
+describe_problems (GPtrArray *problems)
+{
+  GString *text = g_string_new ("Invalid request:");
+
+  for (guint i = 0; i < problems->len; i++)
+    {
+      SdProblem *problem = g_ptr_array_index (problems, i);
+
+      g_string_append_printf (text, " %s: %s", problem->field, problem->message);
+    }
+
+  return g_string_free (text, FALSE);
+}
+
+/* Reads and checks a create body; on failure answers 400 and returns NULL. */
+static SdRequest *
+read_create_request (SdSimulator       *self,
+                     SoupServerMessage *msg)
+{
+  g_autoptr(GBytes) body = soup_message_body_flatten (soup_server_message_get_request_body (msg));
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(SdRequest) request = NULL;
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *message = NULL;
+
+  root = sd_api_parse_json (body, &error);
+  if (root != NULL)
+    request = sd_api_request_from_json (root, &error);
+  if (request == NULL)
+    {
+      message = g_strdup_printf ("Invalid request body: %s", error->message);
+      send_api_error (self, msg, SOUP_STATUS_BAD_REQUEST, "40000", message);
+      return NULL;
+    }
+
+  problems = sd_request_validate (request,
+                                  sd_catalog_lookup (self->catalog, sd_request_get_model (request)));
+  if (problems->len > 0)
+    {
+      message = describe_problems (problems);
+      send_api_error (self, msg, SOUP_STATUS_BAD_REQUEST, "40000", message);
+      return NULL;
+    }
+
+  return g_steal_pointer (&request);
+}
+
+static SimTask *
+add_task (SdSimulator *self,
+          SdRequest   *request)
+{
+  SimTask *task = g_new0 (SimTask, 1);
+
+  self->next_task++;
+  task->id = g_strdup_printf ("vid_sim%04u%08x", self->next_task, g_random_int ());
+  task->model = g_strdup (sd_request_get_model (request));
+  task->created_at = g_get_real_time () / G_USEC_PER_SEC;
+  task->created_us = sim_now_us (self);
+  task->will_fail = prompt_asks_to_fail (sd_request_get_prompt (request));
+  g_hash_table_insert (self->tasks, task->id, task);
+
+  return task;
+}
+
+static void
+on_create_cb (SoupServer        *server,
+              SoupServerMessage *msg,
+              const char        *path,
+              GHashTable        *query,
+              gpointer           user_data)
+{
+  SdSimulator *self = user_data;
+  g_autoptr(SdRequest) request = NULL;
+  g_autoptr(JsonObject) data = NULL;
+  SdSimulatorFault fault;
+  SimTask *task;
+
+  note_request (self, msg);
+  if (!g_str_equal (path, SD_API_CREATE_PATH))
+    {
+      send_api_error (self, msg, SOUP_STATUS_NOT_FOUND, "40400", "Not found");
+      return;
+    }
+
+  fault = take_fault (self, msg, SD_SIMULATOR_STEP_CREATE);
+  if (send_replacing_fault (self, msg, SD_SIMULATOR_STEP_CREATE, fault) ||
+      !check_method (self, msg, SOUP_METHOD_POST) ||
+      !check_token (self, msg) ||
+      (request = read_create_request (self, msg)) == NULL)
+    return;
+
+  task = add_task (self, request);
+  data = json_object_new ();
+  json_object_set_string_member (data, "task_id", task->id);
+  json_object_set_string_member (data, "status", "queued");
+  json_object_set_string_member (data, "model", task->model);
+  json_object_set_int_member (data, "created_at", task->created_at);
+  send_success (self, msg, data, fault);
+}
+
+/* Query */
+
+static char *
+video_url (SdSimulator *self,
+           SimTask     *task)
+{
+  g_autofree char *escaped = g_uri_escape_string (task->id, NULL, FALSE);
+
+  return g_strconcat (self->base_url, VIDEO_PATH, escaped, ".mp4", NULL);
+}
+
+static JsonObject *
+task_to_json (SdSimulator *self,
+              SimTask     *task)
+{
+  JsonObject *data = json_object_new ();
+  gint64 updated_at = 0;
+  SdTaskStatus status = sim_task_status (self, task, &updated_at);
+
+  json_object_set_string_member (data, "task_id", task->id);
+  json_object_set_string_member (data, "status", sd_api_status_to_string (status));
+  json_object_set_string_member (data, "model", task->model);
+  json_object_set_int_member (data, "created_at", task->created_at);
+  json_object_set_int_member (data, "updated_at", updated_at);
+
+  if (status == SD_TASK_STATUS_COMPLETED)
+    {
+      JsonObject *result = json_object_new ();
+      g_autofree char *url = video_url (self, task);
+
+      json_object_set_string_member (result, "video_url", url);
+      json_object_set_object_member (data, "result", result);
+    }
+  else if (status == SD_TASK_STATUS_FAILED)
+    {
+      json_object_set_string_member (data, "error",
+                                     "Generation failed: the prompt asked the simulator to fail.");
+    }
+
+  return data;
+}
+
+/* The id in an escaped last path segment after @prefix, or NULL. */
+static char *
+task_id_from_path (const char *path,
+                   const char *prefix,
+                   const char *suffix)
+{
+  g_autofree char *segment = NULL;
+  gsize length;
+
+  if (!g_str_has_prefix (path, prefix))
+    return NULL;
+
+  segment = g_strdup (path + strlen (prefix));
+  length = strlen (segment);
+  if (suffix != NULL)
+    {
+      if (!g_str_has_suffix (segment, suffix))
+        return NULL;
+      segment[length - strlen (suffix)] = '\0';
+    }
+
+  if (*segment == '\0' || strchr (segment, '/') != NULL)
+    return NULL;
+
+  return g_uri_unescape_string (segment, NULL);
+}
+
+static void
+on_query_cb (SoupServer        *server,
+             SoupServerMessage *msg,
+             const char        *path,
+             GHashTable        *query,
+             gpointer           user_data)
+{
+  SdSimulator *self = user_data;
+  g_autofree char *task_id = NULL;
+  g_autoptr(JsonObject) data = NULL;
+  SdSimulatorFault fault;
+  SimTask *task;
+
+  note_request (self, msg);
+  fault = take_fault (self, msg, SD_SIMULATOR_STEP_QUERY);
+  if (send_replacing_fault (self, msg, SD_SIMULATOR_STEP_QUERY, fault) ||
+      !check_method (self, msg, SOUP_METHOD_GET) ||
+      !check_token (self, msg))
+    return;
+
+  task_id = task_id_from_path (path, SD_API_QUERY_PATH, NULL);
+  task = task_id != NULL ? g_hash_table_lookup (self->tasks, task_id) : NULL;
+  if (task == NULL)
+    {
+      send_api_error (self, msg, SOUP_STATUS_NOT_FOUND, "40400", "Task not found");
+      return;
+    }
+
+  data = task_to_json (self, task);
+  send_success (self, msg, data, fault);
+}
+
+/* Download */
+
+/* A single "bytes=" range of a @total byte file, as [start, end). Returns
+ * FALSE when there is no usable Range (the whole file is sent). */
+static gboolean
+parse_single_range (const char *header,
+                    guint64     total,
+                    guint64    *start,
+                    guint64    *end,
+                    gboolean   *satisfiable)
+{
+  const char *spec;
+  const char *dash;
+  guint64 first = 0;
+  guint64 last = 0;
+  gboolean has_first;
+  gboolean has_last;
+
+  if (header == NULL || !g_str_has_prefix (header, "bytes=") || strchr (header, ',') != NULL)
+    return FALSE;
+
+  spec = header + strlen ("bytes=");
+  dash = strchr (spec, '-');
+  if (dash == NULL)
+    return FALSE;
+
+  {
+    g_autofree char *first_text = g_strstrip (g_strndup (spec, dash - spec));
+    g_autofree char *last_text = g_strstrip (g_strdup (dash + 1));
+
+    has_first = *first_text != '\0';
+    has_last = *last_text != '\0';
+    if ((!has_first && !has_last) ||
+        (has_first && !g_ascii_string_to_unsigned (first_text, 10, 0, G_MAXUINT64, &first, NULL)) ||
+        (has_last && !g_ascii_string_to_unsigned (last_text, 10, 0, G_MAXUINT64, &last, NULL)) ||
+        (has_first && has_last && last < first))
+      return FALSE;
+  }
+
+  if (!has_first)
+    {
+      /* "bytes=-N": the last N bytes. */
+      *satisfiable = last > 0 && total > 0;
+      *start = total - MIN (last, total);
+      *end = total;
+      return TRUE;
+    }
+
+  *satisfiable = first < total;
+  *start = first;
+  *end = has_last ? MIN (last + 1, total) : total;
+  return TRUE;
+}
+
+static void
+send_video (SdSimulator       *self,
+            SoupServerMessage *msg,
+            SdSimulatorFault   fault)
+{
+  SoupMessageHeaders *request_headers = soup_server_message_get_request_headers (msg);
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+  guint64 total = sd_simulator_get_video_size (self);
+  guint64 start = 0;
+  guint64 end = total;
+  gboolean satisfiable = TRUE;
+  gboolean partial;
+  Stream *stream;
+
+  partial = parse_single_range (soup_message_headers_get_one (request_headers, "Range"),
+                                total, &start, &end, &satisfiable);
+  soup_message_headers_replace (headers, "Accept-Ranges", "bytes");
+
+  if (partial && !satisfiable)
+    {
+      g_autofree char *content_range = g_strdup_printf ("bytes */%" G_GUINT64_FORMAT, total);
+
+      soup_message_headers_replace (headers, "Content-Range", content_range);
+      soup_server_message_set_status (msg, SOUP_STATUS_REQUESTED_RANGE_NOT_SATISFIABLE, NULL);
+      return;
+    }
+
+  if (partial)
+    soup_message_headers_set_content_range (headers, start, end - 1, total);
+  soup_server_message_set_status (msg, partial ? SOUP_STATUS_PARTIAL_CONTENT : SOUP_STATUS_OK, NULL);
+  soup_message_headers_replace (headers, "Content-Type", "video/mp4");
+
+  stream = g_new0 (Stream, 1);
+  stream->source = g_bytes_ref (self->sample);
+  stream->repeat = TRUE;
+  stream->position = start;
+  stream->end = end;
+  stream->drop_at = fault == SD_SIMULATOR_FAULT_DROP_MID_BODY ? start + (end - start) / 2 : G_MAXUINT64;
+  send_stream (msg, stream, FALSE);
+
+  if (fault == SD_SIMULATOR_FAULT_SLOW)
+    delay_reply (self, msg);
+}
+
+static void
+on_video_cb (SoupServer        *server,
+             SoupServerMessage *msg,
+             const char        *path,
+             GHashTable        *query,
+             gpointer           user_data)
+{
+  SdSimulator *self = user_data;
+  g_autofree char *task_id = NULL;
+  SdSimulatorFault fault;
+  SimTask *task;
+  gint64 updated_at;
+
+  note_request (self, msg);
+  fault = take_fault (self, msg, SD_SIMULATOR_STEP_DOWNLOAD);
+  if (send_replacing_fault (self, msg, SD_SIMULATOR_STEP_DOWNLOAD, fault) ||
+      !check_method (self, msg, SOUP_METHOD_GET))
+    return;
+
+  task_id = task_id_from_path (path, VIDEO_PATH, ".mp4");
+  task = task_id != NULL ? g_hash_table_lookup (self->tasks, task_id) : NULL;
+  if (task == NULL ||
+      sim_task_status (self, task, &updated_at) != SD_TASK_STATUS_COMPLETED)
+    {
+      send_api_error (self, msg, SOUP_STATUS_NOT_FOUND, "40400", "No such video");
+      return;
+    }
+
+  send_video (self, msg, fault);
+}
+
+static void
+on_other_path_cb (SoupServer        *server,
+                  SoupServerMessage *msg,
+                  const char        *path,
+                  GHashTable        *query,
+                  gpointer           user_data)
+{
+  SdSimulator *self = user_data;
+
+  note_request (self, msg);
+  send_api_error (self, msg, SOUP_STATUS_NOT_FOUND, "40400", "Not found");
+}
+
+/* Construction */
+
+static SoupServer *
+listen_on (SdSimulator  *self,
+           const char   *address,
+           guint        *port,
+           GError      **error)
+{
+  g_autoptr(SoupServer) server = soup_server_new ("server-header", "SeedanceSimulator ", NULL);
+  g_autoptr(GSocketAddress) socket_address = g_inet_socket_address_new_from_string (address, 0);
+  GSList *uris;
+
+  if (!soup_server_listen (server, socket_address, 0, error))
+    return NULL;
+
+  uris = soup_server_get_uris (server);
+  *port = g_uri_get_port (uris->data);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+
+  soup_server_add_handler (server, NULL, on_other_path_cb, self, NULL);
+  soup_server_add_handler (server, SD_API_CREATE_PATH, on_create_cb, self, NULL);
+  soup_server_add_handler (server, "/api/open-api/v1/videos", on_query_cb, self, NULL);
+  soup_server_add_handler (server, "/videos", on_video_cb, self, NULL);
+
+  return g_steal_pointer (&server);
+}
+
+/**
+ * sd_simulator_new:
+ * @catalog: the catalogue create requests are checked against
+ * @error: where to report a failure to listen
+ *
+ * Returns: (transfer full) (nullable): a running simulator
+ */
+SdSimulator *
+sd_simulator_new (SdCatalog  *catalog,
+                  GError    **error)
+{
+  g_autoptr(SdSimulator) self = NULL;
+  g_autoptr(GError) other_error = NULL;
+  guint port = 0;
+  guint other_port = 0;
+
+  g_return_val_if_fail (SD_IS_CATALOG (catalog), NULL);
+
+  self = g_object_new (SD_TYPE_SIMULATOR, NULL);
+  self->catalog = g_object_ref (catalog);
+  self->sample = g_resource_lookup_data (sd_core_get_resource (), SAMPLE_RESOURCE,
+                                         G_RESOURCE_LOOKUP_FLAGS_NONE, error);
+  if (self->sample == NULL)
+    return NULL;
+
+  self->server = listen_on (self, "127.0.0.1", &port, error);
+  if (self->server == NULL)
+    return NULL;
+  self->base_url = g_strdup_printf ("http://127.0.0.1:%u", port);
+
+  self->other_server = listen_on (self, "127.0.0.2", &other_port, &other_error);
+  if (self->other_server != NULL)
+    {
+      self->other_host = g_strdup ("127.0.0.2");
+      self->other_base_url = g_strdup_printf ("http://127.0.0.2:%u", other_port);
+    }
+  else
+    {
+      g_debug ("No second host on 127.0.0.2 (%s); using localhost", other_error->message);
+      self->other_host = g_strdup ("localhost");
+      self->other_base_url = g_strdup_printf ("http://localhost:%u", port);
+    }
+
+  return g_steal_pointer (&self);
+}
+
+const char *
+sd_simulator_get_base_url (SdSimulator *self)
+{
+  g_return_val_if_fail (SD_IS_SIMULATOR (self), NULL);
+
+  return self->base_url;
+}
+
+const char *
+sd_simulator_get_other_base_url (SdSimulator *self)
+{
+  g_return_val_if_fail (SD_IS_SIMULATOR (self), NULL);
+
+  return self->other_base_url;
+}
+
+const char *
+sd_simulator_get_token (SdSimulator *self)
+{
+  g_return_val_if_fail (SD_IS_SIMULATOR (self), NULL);
+
+  return self->token;
+}
+
+void
+sd_simulator_set_token (SdSimulator *self,
+                        const char  *token)
+{
+  g_return_if_fail (SD_IS_SIMULATOR (self));
+  g_return_if_fail (token != NULL && *token != '\0');
+
+  g_free (self->token);
+  self->token = g_strdup (token);
+}
+
+void
+sd_simulator_set_timing (SdSimulator *self,
+                         guint        queued_ms,
+                         guint        processing_ms)
+{
+  g_return_if_fail (SD_IS_SIMULATOR (self));
+
+  self->queued_ms = queued_ms;
+  self->processing_ms = processing_ms;
+}
+
+void
+sd_simulator_set_manual_clock (SdSimulator *self,
+                               gboolean     manual)
+{
+  g_return_if_fail (SD_IS_SIMULATOR (self));
+
+  if (manual && !self->manual_clock)
+    self->manual_now_us = g_get_monotonic_time ();
+  self->manual_clock = !!manual;
+}
+
+void
+sd_simulator_advance_clock (SdSimulator *self,
+                            guint        ms)
+{
+  g_return_if_fail (SD_IS_SIMULATOR (self));
+  g_return_if_fail (self->manual_clock);
+
+  self->manual_now_us += (gint64) ms * 1000;
+}
+
+void
+sd_simulator_set_video_size (SdSimulator *self,
+                             guint64      bytes)
+{
+  g_return_if_fail (SD_IS_SIMULATOR (self));
+
+  self->video_size = bytes;
+}
+
+guint64
+sd_simulator_get_video_size (SdSimulator *self)
+{
+  g_return_val_if_fail (SD_IS_SIMULATOR (self), 0);
+
+  return self->video_size > 0 ? self->video_size : g_bytes_get_size (self->sample);
+}
+
+void
+sd_simulator_set_fault (SdSimulator      *self,
+                        SdSimulatorStep   step,
+                        SdSimulatorFault  fault,
+                        guint             times)
+{
+  g_return_if_fail (SD_IS_SIMULATOR (self));
+  g_return_if_fail (step < SD_SIMULATOR_N_STEPS);
+
+  self->faults[step].fault = fault;
+  self->faults[step].remaining = times;
+}
+
+void
+sd_simulator_set_retry_after (SdSimulator *self,
+                              guint        seconds)
+{
+  g_return_if_fail (SD_IS_SIMULATOR (self));
+
+  self->retry_after = seconds;
+}
+
+void
+sd_simulator_set_slow_delay (SdSimulator *self,
+                             guint        delay_ms)
+{
+  g_return_if_fail (SD_IS_SIMULATOR (self));
+
+  self->slow_delay_ms = delay_ms;
+}
+
+guint
+sd_simulator_get_request_count (SdSimulator     *self,
+                                SdSimulatorStep  step)
+{
+  g_return_val_if_fail (SD_IS_SIMULATOR (self), 0);
+  g_return_val_if_fail (step < SD_SIMULATOR_N_STEPS, 0);
+
+  return self->counts[step];
+}
+
+guint
+sd_simulator_get_host_request_count (SdSimulator *self,
+                                     const char  *host)
+{
+  g_return_val_if_fail (SD_IS_SIMULATOR (self), 0);
+  g_return_val_if_fail (host != NULL, 0);
+
+  return GPOINTER_TO_UINT (g_hash_table_lookup (self->host_counts, host));
+}
+
+const char *
+sd_simulator_get_auth_seen (SdSimulator *self,
+                            const char  *host)
+{
+  g_return_val_if_fail (SD_IS_SIMULATOR (self), NULL);
+  g_return_val_if_fail (host != NULL, NULL);
+
+  return g_hash_table_lookup (self->auth_seen, host);
+}
+
+guint
+sd_simulator_get_task_count (SdSimulator *self)
+{
+  g_return_val_if_fail (SD_IS_SIMULATOR (self), 0);
+
+  return g_hash_table_size (self->tasks);
+}

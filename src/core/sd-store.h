@@ -1,0 +1,83 @@
+/* sd-store.h: the task history, in SQLite
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <glib-object.h>
+
+#include "sd-task.h"
+#include "sd-types.h"
+
+G_BEGIN_DECLS
+
+#define SD_STORE_ERROR (sd_store_error_quark ())
+
+typedef enum {
+  SD_STORE_ERROR_OPEN,    /* the file cannot be opened, created or moved aside */
+  SD_STORE_ERROR_TOO_NEW, /* a newer version of the app wrote it; left untouched */
+  SD_STORE_ERROR_WRITE,   /* a change could not be written (disk full, …) */
+  SD_STORE_ERROR_READ,    /* the history could not be read */
+} SdStoreError;
+
+GQuark       sd_store_error_quark     (void);
+
+/* The schema version this build writes (PRAGMA user_version). */
+#define SD_STORE_SCHEMA_VERSION 1
+
+#define SD_TYPE_STORE (sd_store_get_type ())
+G_DECLARE_FINAL_TYPE (SdStore, sd_store, SD, STORE, GObject)
+
+/* Signals:
+ *   save-failed (SdTask *task, GError *error): a save made by
+ *     sd_store_watch_task() failed; the task stays as it is in memory.
+ */
+
+/* $XDG_DATA_HOME/seedance-studio/history.db */
+char        *sd_store_default_path    (void);
+
+/* Opens or creates the history at @path (its folder is created, mode 0700),
+ * bringing an older schema up to date. A file that is not a database or is
+ * damaged is renamed to "<path>.broken-YYYYMMDD-HHMMSS" (with its -wal and
+ * -shm) and a new history is started; @moved_aside then gets the new name
+ * of the old file, so the user can be told. */
+SdStore     *sd_store_open            (const char  *path,
+                                       char       **moved_aside,
+                                       GError     **error);
+const char  *sd_store_get_path        (SdStore *self);
+
+/* Inserts or updates every field of @task, in one transaction. The token is
+ * never part of a task and never stored. */
+gboolean     sd_store_save_task       (SdStore  *self,
+                                       SdTask   *task,
+                                       GError  **error);
+/* Every task, newest first (created-at, then insertion order), as a
+ * GPtrArray of SdTask with every stored property restored. A task whose
+ * stored request is damaged keeps its row with an empty request. */
+GPtrArray   *sd_store_load_tasks      (SdStore  *self,
+                                       GError  **error);
+/* The tasks the server has not finished (neither completed nor failed),
+ * newest first: those to resume polling at start-up. */
+GPtrArray   *sd_store_load_unfinished (SdStore  *self,
+                                       GError  **error);
+/* One task, or NULL (without an error) when @id is not in the history. */
+SdTask      *sd_store_load_task       (SdStore     *self,
+                                       const char  *id,
+                                       GError     **error);
+/* Deleting an id that is not there is not an error. */
+gboolean     sd_store_delete_task     (SdStore     *self,
+                                       const char  *id,
+                                       GError     **error);
+/* The number of tasks, or -1 with @error set. */
+gint64       sd_store_count           (SdStore  *self,
+                                       GError  **error);
+
+/* Saves @task whenever a stored property changes (not on every
+ * download-progress tick), until sd_store_unwatch_task() or the end of
+ * either object. Failures are reported by the "save-failed" signal. */
+void         sd_store_watch_task      (SdStore *self,
+                                       SdTask  *task);
+void         sd_store_unwatch_task    (SdStore *self,
+                                       SdTask  *task);
+
+G_END_DECLS

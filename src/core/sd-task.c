@@ -1,0 +1,504 @@
+/* sd-task.c: one generation task, as the service knows it
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "sd-task"
+
+#include "config.h"
+
+#include <math.h>
+
+#include "sd-enum-types.h"
+#include "sd-task.h"
+
+struct _SdTask
+{
+  GObject parent_instance;
+
+  char            *id;
+  SdRequest       *request;
+  SdTaskStatus     status;
+  char            *status_raw;
+  char            *server_model;
+  gint64           created_at;
+  gint64           updated_at;
+  char            *failure_message;
+  char            *video_url;
+  gint64           expires_at;
+  char            *local_file;
+  double           download_progress;
+  SdDownloadState  download_state;
+  char            *download_error;
+};
+
+G_DEFINE_FINAL_TYPE (SdTask, sd_task, G_TYPE_OBJECT)
+
+enum {
+  PROP_0,
+  PROP_ID,
+  PROP_REQUEST,
+  PROP_STATUS,
+  PROP_STATUS_RAW,
+  PROP_SERVER_MODEL,
+  PROP_CREATED_AT,
+  PROP_UPDATED_AT,
+  PROP_FAILURE_MESSAGE,
+  PROP_VIDEO_URL,
+  PROP_EXPIRES_AT,
+  PROP_LOCAL_FILE,
+  PROP_DOWNLOAD_PROGRESS,
+  PROP_DOWNLOAD_STATE,
+  PROP_DOWNLOAD_ERROR,
+  PROP_IS_FINISHED,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static gboolean
+status_is_finished (SdTaskStatus status)
+{
+  return status == SD_TASK_STATUS_COMPLETED || status == SD_TASK_STATUS_FAILED;
+}
+
+static gboolean
+set_string (SdTask      *self,
+            char       **field,
+            const char  *value,
+            int          prop)
+{
+  if (g_strcmp0 (*field, value) == 0)
+    return FALSE;
+  g_free (*field);
+  *field = g_strdup (value);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+  return TRUE;
+}
+
+/* The link lifetime counts from creation, as the provider counts it. */
+static void
+update_expires_at (SdTask *self)
+{
+  gint64 expires_at = 0;
+
+  if (self->status == SD_TASK_STATUS_COMPLETED)
+    expires_at = self->created_at + SD_TASK_LINK_LIFETIME;
+  if (self->expires_at == expires_at)
+    return;
+  self->expires_at = expires_at;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EXPIRES_AT]);
+}
+
+static void
+sd_task_constructed (GObject *object)
+{
+  SdTask *self = SD_TASK (object);
+
+  G_OBJECT_CLASS (sd_task_parent_class)->constructed (object);
+
+  if (self->request == NULL)
+    self->request = sd_request_new ();
+}
+
+static void
+sd_task_finalize (GObject *object)
+{
+  SdTask *self = SD_TASK (object);
+
+  g_free (self->id);
+  g_clear_object (&self->request);
+  g_free (self->status_raw);
+  g_free (self->server_model);
+  g_free (self->failure_message);
+  g_free (self->video_url);
+  g_free (self->local_file);
+  g_free (self->download_error);
+
+  G_OBJECT_CLASS (sd_task_parent_class)->finalize (object);
+}
+
+static void
+sd_task_get_property (GObject    *object,
+                      guint       prop_id,
+                      GValue     *value,
+                      GParamSpec *pspec)
+{
+  SdTask *self = SD_TASK (object);
+
+  switch (prop_id)
+    {
+    case PROP_ID:                g_value_set_string (value, self->id); break;
+    case PROP_REQUEST:           g_value_set_object (value, self->request); break;
+    case PROP_STATUS:            g_value_set_enum (value, self->status); break;
+    case PROP_STATUS_RAW:        g_value_set_string (value, self->status_raw); break;
+    case PROP_SERVER_MODEL:      g_value_set_string (value, self->server_model); break;
+    case PROP_CREATED_AT:        g_value_set_int64 (value, self->created_at); break;
+    case PROP_UPDATED_AT:        g_value_set_int64 (value, self->updated_at); break;
+    case PROP_FAILURE_MESSAGE:   g_value_set_string (value, self->failure_message); break;
+    case PROP_VIDEO_URL:         g_value_set_string (value, self->video_url); break;
+    case PROP_EXPIRES_AT:        g_value_set_int64 (value, self->expires_at); break;
+    case PROP_LOCAL_FILE:        g_value_set_string (value, self->local_file); break;
+    case PROP_DOWNLOAD_PROGRESS: g_value_set_double (value, self->download_progress); break;
+    case PROP_DOWNLOAD_STATE:    g_value_set_enum (value, self->download_state); break;
+    case PROP_DOWNLOAD_ERROR:    g_value_set_string (value, self->download_error); break;
+    case PROP_IS_FINISHED:       g_value_set_boolean (value, sd_task_get_is_finished (self)); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sd_task_set_property (GObject      *object,
+                      guint         prop_id,
+                      const GValue *value,
+                      GParamSpec   *pspec)
+{
+  SdTask *self = SD_TASK (object);
+
+  switch (prop_id)
+    {
+    case PROP_ID:                self->id = g_value_dup_string (value); break;
+    case PROP_REQUEST:           self->request = g_value_dup_object (value); break;
+    case PROP_STATUS:            sd_task_set_status (self, g_value_get_enum (value), self->status_raw); break;
+    case PROP_STATUS_RAW:        sd_task_set_status (self, self->status, g_value_get_string (value)); break;
+    case PROP_SERVER_MODEL:      sd_task_set_server_model (self, g_value_get_string (value)); break;
+    case PROP_CREATED_AT:        sd_task_set_created_at (self, g_value_get_int64 (value)); break;
+    case PROP_UPDATED_AT:        sd_task_set_updated_at (self, g_value_get_int64 (value)); break;
+    case PROP_FAILURE_MESSAGE:   sd_task_set_failure_message (self, g_value_get_string (value)); break;
+    case PROP_VIDEO_URL:         sd_task_set_video_url (self, g_value_get_string (value)); break;
+    case PROP_LOCAL_FILE:        sd_task_set_local_file (self, g_value_get_string (value)); break;
+    case PROP_DOWNLOAD_PROGRESS: sd_task_set_download_progress (self, g_value_get_double (value)); break;
+    case PROP_DOWNLOAD_STATE:    sd_task_set_download_state (self, g_value_get_enum (value)); break;
+    case PROP_DOWNLOAD_ERROR:    sd_task_set_download_error (self, g_value_get_string (value)); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+#define RW_FLAGS (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS)
+#define RO_FLAGS (G_PARAM_READABLE | G_PARAM_STATIC_STRINGS)
+#define CONSTRUCT_FLAGS (G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS)
+
+static GParamSpec *
+string_param (const char *name)
+{
+  return g_param_spec_string (name, NULL, NULL, NULL, RW_FLAGS);
+}
+
+static GParamSpec *
+time_param (const char *name,
+            GParamFlags flags)
+{
+  return g_param_spec_int64 (name, NULL, NULL, 0, G_MAXINT64, 0, flags);
+}
+
+static void
+sd_task_class_init (SdTaskClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->constructed = sd_task_constructed;
+  object_class->finalize = sd_task_finalize;
+  object_class->get_property = sd_task_get_property;
+  object_class->set_property = sd_task_set_property;
+
+  properties[PROP_ID] =
+    g_param_spec_string ("id", NULL, NULL, NULL, CONSTRUCT_FLAGS);
+  properties[PROP_REQUEST] =
+    g_param_spec_object ("request", NULL, NULL, SD_TYPE_REQUEST, CONSTRUCT_FLAGS);
+  properties[PROP_STATUS] =
+    g_param_spec_enum ("status", NULL, NULL, SD_TYPE_TASK_STATUS,
+                       SD_TASK_STATUS_UNKNOWN, RW_FLAGS);
+  properties[PROP_STATUS_RAW] = string_param ("status-raw");
+  properties[PROP_SERVER_MODEL] = string_param ("server-model");
+  properties[PROP_CREATED_AT] = time_param ("created-at", RW_FLAGS);
+  properties[PROP_UPDATED_AT] = time_param ("updated-at", RW_FLAGS);
+  properties[PROP_FAILURE_MESSAGE] = string_param ("failure-message");
+  properties[PROP_VIDEO_URL] = string_param ("video-url");
+  properties[PROP_EXPIRES_AT] = time_param ("expires-at", RO_FLAGS);
+  properties[PROP_LOCAL_FILE] = string_param ("local-file");
+  properties[PROP_DOWNLOAD_PROGRESS] =
+    g_param_spec_double ("download-progress", NULL, NULL, 0.0, 1.0, 0.0, RW_FLAGS);
+  properties[PROP_DOWNLOAD_STATE] =
+    g_param_spec_enum ("download-state", NULL, NULL, SD_TYPE_DOWNLOAD_STATE,
+                       SD_DOWNLOAD_STATE_NONE, RW_FLAGS);
+  properties[PROP_DOWNLOAD_ERROR] = string_param ("download-error");
+  properties[PROP_IS_FINISHED] =
+    g_param_spec_boolean ("is-finished", NULL, NULL, FALSE, RO_FLAGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+sd_task_init (SdTask *self)
+{
+}
+
+/**
+ * sd_task_new:
+ * @id: the server's task id
+ * @request: what was sent for it
+ *
+ * Returns: (transfer full): a task in the UNKNOWN state, without times.
+ */
+SdTask *
+sd_task_new (const char *id,
+             SdRequest  *request)
+{
+  g_return_val_if_fail (id != NULL && *id != '\0', NULL);
+  g_return_val_if_fail (SD_IS_REQUEST (request), NULL);
+
+  return g_object_new (SD_TYPE_TASK, "id", id, "request", request, NULL);
+}
+
+const char *
+sd_task_get_id (SdTask *self)
+{
+  g_return_val_if_fail (SD_IS_TASK (self), NULL);
+  return self->id;
+}
+
+SdRequest *
+sd_task_get_request (SdTask *self)
+{
+  g_return_val_if_fail (SD_IS_TASK (self), NULL);
+  return self->request;
+}
+
+SdTaskStatus
+sd_task_get_status (SdTask *self)
+{
+  g_return_val_if_fail (SD_IS_TASK (self), SD_TASK_STATUS_UNKNOWN);
+  return self->status;
+}
+
+const char *
+sd_task_get_status_raw (SdTask *self)
+{
+  g_return_val_if_fail (SD_IS_TASK (self), NULL);
+  return self->status_raw;
+}
+
+const char *
+sd_task_get_server_model (SdTask *self)
+{
+  g_return_val_if_fail (SD_IS_TASK (self), NULL);
+  return self->server_model;
+}
+
+gint64
+sd_task_get_created_at (SdTask *self)
+{
+  g_return_val_if_fail (SD_IS_TASK (self), 0);
+  return self->created_at;
+}
+
+gint64
+sd_task_get_updated_at (SdTask *self)
+{
+  g_return_val_if_fail (SD_IS_TASK (self), 0);
+  return self->updated_at;
+}
+
+const char *
+sd_task_get_failure_message (SdTask *self)
+{
+  g_return_val_if_fail (SD_IS_TASK (self), NULL);
+  return self->failure_message;
+}
+
+const char *
+sd_task_get_video_url (SdTask *self)
+{
+  g_return_val_if_fail (SD_IS_TASK (self), NULL);
+  return self->video_url;
+}
+
+gint64
+sd_task_get_expires_at (SdTask *self)
+{
+  g_return_val_if_fail (SD_IS_TASK (self), 0);
+  return self->expires_at;
+}
+
+const char *
+sd_task_get_local_file (SdTask *self)
+{
+  g_return_val_if_fail (SD_IS_TASK (self), NULL);
+  return self->local_file;
+}
+
+double
+sd_task_get_download_progress (SdTask *self)
+{
+  g_return_val_if_fail (SD_IS_TASK (self), 0.0);
+  return self->download_progress;
+}
+
+SdDownloadState
+sd_task_get_download_state (SdTask *self)
+{
+  g_return_val_if_fail (SD_IS_TASK (self), SD_DOWNLOAD_STATE_NONE);
+  return self->download_state;
+}
+
+const char *
+sd_task_get_download_error (SdTask *self)
+{
+  g_return_val_if_fail (SD_IS_TASK (self), NULL);
+  return self->download_error;
+}
+
+gboolean
+sd_task_get_is_finished (SdTask *self)
+{
+  g_return_val_if_fail (SD_IS_TASK (self), FALSE);
+  return status_is_finished (self->status);
+}
+
+/**
+ * sd_task_is_link_expired:
+ * @self: a task
+ * @now: the current time, Unix seconds
+ *
+ * Returns: %TRUE when the provider no longer keeps the video and no local
+ *   copy was saved, so the result cannot be had any more.
+ */
+gboolean
+sd_task_is_link_expired (SdTask *self,
+                         gint64  now)
+{
+  g_return_val_if_fail (SD_IS_TASK (self), FALSE);
+
+  if (self->expires_at == 0 || self->local_file != NULL)
+    return FALSE;
+  return now >= self->expires_at;
+}
+
+/**
+ * sd_task_set_status:
+ * @self: a task
+ * @status: the status as the app understands it
+ * @status_raw: (nullable): the server's own spelling
+ *
+ * Also updates "is-finished" and "expires-at"; every notification is sent
+ * once the task is consistent again.
+ */
+void
+sd_task_set_status (SdTask       *self,
+                    SdTaskStatus  status,
+                    const char   *status_raw)
+{
+  gboolean was_finished;
+
+  g_return_if_fail (SD_IS_TASK (self));
+
+  was_finished = status_is_finished (self->status);
+  g_object_freeze_notify (G_OBJECT (self));
+  if (self->status != status)
+    {
+      self->status = status;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATUS]);
+    }
+  set_string (self, &self->status_raw, status_raw, PROP_STATUS_RAW);
+  if (was_finished != status_is_finished (status))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_IS_FINISHED]);
+  update_expires_at (self);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+void
+sd_task_set_server_model (SdTask     *self,
+                          const char *model)
+{
+  g_return_if_fail (SD_IS_TASK (self));
+  set_string (self, &self->server_model, model, PROP_SERVER_MODEL);
+}
+
+void
+sd_task_set_created_at (SdTask *self,
+                        gint64  created_at)
+{
+  g_return_if_fail (SD_IS_TASK (self));
+  g_return_if_fail (created_at >= 0);
+
+  if (self->created_at == created_at)
+    return;
+  g_object_freeze_notify (G_OBJECT (self));
+  self->created_at = created_at;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CREATED_AT]);
+  update_expires_at (self);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+void
+sd_task_set_updated_at (SdTask *self,
+                        gint64  updated_at)
+{
+  g_return_if_fail (SD_IS_TASK (self));
+  g_return_if_fail (updated_at >= 0);
+
+  if (self->updated_at == updated_at)
+    return;
+  self->updated_at = updated_at;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_UPDATED_AT]);
+}
+
+void
+sd_task_set_failure_message (SdTask     *self,
+                             const char *message)
+{
+  g_return_if_fail (SD_IS_TASK (self));
+  set_string (self, &self->failure_message, message, PROP_FAILURE_MESSAGE);
+}
+
+void
+sd_task_set_video_url (SdTask     *self,
+                       const char *url)
+{
+  g_return_if_fail (SD_IS_TASK (self));
+  set_string (self, &self->video_url, url, PROP_VIDEO_URL);
+}
+
+void
+sd_task_set_local_file (SdTask     *self,
+                        const char *path)
+{
+  g_return_if_fail (SD_IS_TASK (self));
+  set_string (self, &self->local_file, path, PROP_LOCAL_FILE);
+}
+
+/* Progress comes from byte counts that may overshoot (a server that
+ * under-reports Content-Length); it is clamped rather than refused. */
+void
+sd_task_set_download_progress (SdTask *self,
+                               double  progress)
+{
+  g_return_if_fail (SD_IS_TASK (self));
+
+  if (isnan (progress))
+    progress = 0.0;
+  progress = CLAMP (progress, 0.0, 1.0);
+  if (self->download_progress == progress)
+    return;
+  self->download_progress = progress;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DOWNLOAD_PROGRESS]);
+}
+
+void
+sd_task_set_download_state (SdTask          *self,
+                            SdDownloadState  state)
+{
+  g_return_if_fail (SD_IS_TASK (self));
+
+  if (self->download_state == state)
+    return;
+  self->download_state = state;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DOWNLOAD_STATE]);
+}
+
+void
+sd_task_set_download_error (SdTask     *self,
+                            const char *message)
+{
+  g_return_if_fail (SD_IS_TASK (self));
+  set_string (self, &self->download_error, message, PROP_DOWNLOAD_ERROR);
+}

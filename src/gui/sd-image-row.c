@@ -1,0 +1,359 @@
+/* sd-image-row.c: one media link in the composer, with a thumbnail
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "sd-image-row"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "sd-image-row.h"
+
+struct _SdImageRow
+{
+  AdwActionRow   parent_instance;
+
+  GtkImage      *thumbnail;
+  GtkButton     *up_button;
+  GtkButton     *down_button;
+  GtkButton     *remove_button;
+
+  char          *url;
+  char          *icon_name;
+  SdThumbnailer *thumbnailer;
+  GCancellable  *cancellable;
+  gboolean       can_move_up;
+  gboolean       can_move_down;
+};
+
+G_DEFINE_FINAL_TYPE (SdImageRow, sd_image_row, ADW_TYPE_ACTION_ROW)
+
+enum {
+  PROP_0,
+  PROP_URL,
+  PROP_THUMBNAILER,
+  PROP_ICON_NAME,
+  PROP_CAN_MOVE_UP,
+  PROP_CAN_MOVE_DOWN,
+  N_PROPS
+};
+
+enum {
+  SIGNAL_MOVE,
+  SIGNAL_REMOVE,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static void
+on_thumbnail_loaded_cb (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(GtkImage) image = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+
+  texture = sd_thumbnailer_load_finish (SD_THUMBNAILER (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  if (texture == NULL)
+    {
+      gtk_image_set_from_icon_name (image, "image-missing-symbolic");
+      gtk_widget_set_tooltip_text (GTK_WIDGET (image), error->message);
+      return;
+    }
+
+  gtk_image_set_from_paintable (image, GDK_PAINTABLE (texture));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (image), NULL);
+}
+
+void
+sd_image_row_show_thumbnail (GtkImage      *image,
+                             SdThumbnailer *thumbnailer,
+                             const char    *url,
+                             GCancellable  *cancellable)
+{
+  GdkTexture *cached;
+
+  g_return_if_fail (GTK_IS_IMAGE (image));
+  g_return_if_fail (thumbnailer == NULL || SD_IS_THUMBNAILER (thumbnailer));
+
+  gtk_widget_set_tooltip_text (GTK_WIDGET (image), NULL);
+  if (url == NULL || *url == '\0')
+    {
+      gtk_image_set_from_icon_name (image, "image-x-generic-symbolic");
+      return;
+    }
+  if (g_ascii_strncasecmp (url, "asset://", strlen ("asset://")) == 0)
+    {
+      gtk_image_set_from_icon_name (image, "package-x-generic-symbolic");
+      gtk_widget_set_tooltip_text (GTK_WIDGET (image),
+                                   _("An image from the provider’s asset library"));
+      return;
+    }
+  if (thumbnailer == NULL)
+    {
+      gtk_image_set_from_icon_name (image, "image-x-generic-symbolic");
+      return;
+    }
+
+  cached = sd_thumbnailer_lookup (thumbnailer, url);
+  if (cached != NULL)
+    {
+      gtk_image_set_from_paintable (image, GDK_PAINTABLE (cached));
+      return;
+    }
+
+  gtk_image_set_from_icon_name (image, "image-x-generic-symbolic");
+  sd_thumbnailer_load_async (thumbnailer, url, cancellable,
+                             on_thumbnail_loaded_cb, g_object_ref (image));
+}
+
+static void
+sd_image_row_constructed (GObject *object)
+{
+  SdImageRow *self = SD_IMAGE_ROW (object);
+
+  G_OBJECT_CLASS (sd_image_row_parent_class)->constructed (object);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), self->url);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, self->url,
+                                  -1);
+
+  if (self->icon_name != NULL)
+    gtk_image_set_from_icon_name (self->thumbnail, self->icon_name);
+  else
+    sd_image_row_show_thumbnail (self->thumbnail, self->thumbnailer,
+                                 self->url, self->cancellable);
+}
+
+static void
+sd_image_row_dispose (GObject *object)
+{
+  SdImageRow *self = SD_IMAGE_ROW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_IMAGE_ROW);
+
+  G_OBJECT_CLASS (sd_image_row_parent_class)->dispose (object);
+}
+
+static void
+sd_image_row_finalize (GObject *object)
+{
+  SdImageRow *self = SD_IMAGE_ROW (object);
+
+  g_clear_object (&self->cancellable);
+  g_clear_object (&self->thumbnailer);
+  g_free (self->url);
+  g_free (self->icon_name);
+
+  G_OBJECT_CLASS (sd_image_row_parent_class)->finalize (object);
+}
+
+static void
+sd_image_row_get_property (GObject    *object,
+                           guint       prop_id,
+                           GValue     *value,
+                           GParamSpec *pspec)
+{
+  SdImageRow *self = SD_IMAGE_ROW (object);
+
+  switch (prop_id)
+    {
+    case PROP_URL:
+      g_value_set_string (value, self->url);
+      break;
+    case PROP_THUMBNAILER:
+      g_value_set_object (value, self->thumbnailer);
+      break;
+    case PROP_ICON_NAME:
+      g_value_set_string (value, self->icon_name);
+      break;
+    case PROP_CAN_MOVE_UP:
+      g_value_set_boolean (value, self->can_move_up);
+      break;
+    case PROP_CAN_MOVE_DOWN:
+      g_value_set_boolean (value, self->can_move_down);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+set_can_move (SdImageRow *self,
+              gboolean    up,
+              gboolean    down)
+{
+  if (self->can_move_up != up)
+    {
+      self->can_move_up = up;
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.move-up", up);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_MOVE_UP]);
+    }
+  if (self->can_move_down != down)
+    {
+      self->can_move_down = down;
+      gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.move-down", down);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CAN_MOVE_DOWN]);
+    }
+}
+
+static void
+sd_image_row_set_property (GObject      *object,
+                           guint         prop_id,
+                           const GValue *value,
+                           GParamSpec   *pspec)
+{
+  SdImageRow *self = SD_IMAGE_ROW (object);
+
+  switch (prop_id)
+    {
+    case PROP_URL:
+      self->url = g_value_dup_string (value);
+      break;
+    case PROP_THUMBNAILER:
+      self->thumbnailer = g_value_dup_object (value);
+      break;
+    case PROP_ICON_NAME:
+      self->icon_name = g_value_dup_string (value);
+      break;
+    case PROP_CAN_MOVE_UP:
+      set_can_move (self, g_value_get_boolean (value), self->can_move_down);
+      break;
+    case PROP_CAN_MOVE_DOWN:
+      set_can_move (self, self->can_move_up, g_value_get_boolean (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+move_up_cb (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *parameter)
+{
+  g_signal_emit (widget, signals[SIGNAL_MOVE], 0, -1);
+}
+
+static void
+move_down_cb (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  g_signal_emit (widget, signals[SIGNAL_MOVE], 0, 1);
+}
+
+static void
+remove_cb (GtkWidget  *widget,
+           const char *action_name,
+           GVariant   *parameter)
+{
+  g_signal_emit (widget, signals[SIGNAL_REMOVE], 0);
+}
+
+static void
+sd_image_row_class_init (SdImageRowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->constructed = sd_image_row_constructed;
+  object_class->dispose = sd_image_row_dispose;
+  object_class->finalize = sd_image_row_finalize;
+  object_class->get_property = sd_image_row_get_property;
+  object_class->set_property = sd_image_row_set_property;
+
+  properties[PROP_URL] =
+    g_param_spec_string ("url", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_THUMBNAILER] =
+    g_param_spec_object ("thumbnailer", NULL, NULL, SD_TYPE_THUMBNAILER,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_ICON_NAME] =
+    g_param_spec_string ("icon-name", NULL, NULL, NULL,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CAN_MOVE_UP] =
+    g_param_spec_boolean ("can-move-up", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CAN_MOVE_DOWN] =
+    g_param_spec_boolean ("can-move-down", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  signals[SIGNAL_MOVE] =
+    g_signal_new ("move", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT);
+  signals[SIGNAL_REMOVE] =
+    g_signal_new ("remove", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/io/github/seedancestudio/SeedanceStudio/gui/sd-image-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, SdImageRow, thumbnail);
+  gtk_widget_class_bind_template_child (widget_class, SdImageRow, up_button);
+  gtk_widget_class_bind_template_child (widget_class, SdImageRow, down_button);
+  gtk_widget_class_bind_template_child (widget_class, SdImageRow, remove_button);
+
+  gtk_widget_class_install_action (widget_class, "row.move-up", NULL, move_up_cb);
+  gtk_widget_class_install_action (widget_class, "row.move-down", NULL, move_down_cb);
+  gtk_widget_class_install_action (widget_class, "row.remove", NULL, remove_cb);
+}
+
+static void
+sd_image_row_init (SdImageRow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->cancellable = g_cancellable_new ();
+  self->can_move_up = TRUE;
+  self->can_move_down = TRUE;
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->up_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Move up"), -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->down_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Move down"), -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->remove_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Remove"), -1);
+}
+
+GtkWidget *
+sd_image_row_new (const char    *url,
+                  SdThumbnailer *thumbnailer,
+                  const char    *icon_name)
+{
+  g_return_val_if_fail (url != NULL, NULL);
+
+  return g_object_new (SD_TYPE_IMAGE_ROW,
+                       "url", url,
+                       "thumbnailer", thumbnailer,
+                       "icon-name", icon_name,
+                       NULL);
+}
+
+const char *
+sd_image_row_get_url (SdImageRow *self)
+{
+  g_return_val_if_fail (SD_IS_IMAGE_ROW (self), NULL);
+
+  return self->url;
+}
+
+void
+sd_image_row_set_position (SdImageRow *self,
+                           guint       position,
+                           guint       n_items)
+{
+  g_return_if_fail (SD_IS_IMAGE_ROW (self));
+
+  set_can_move (self, position > 0, position + 1 < n_items);
+}

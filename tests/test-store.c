@@ -1,0 +1,1162 @@
+/* test-store.c: the task object and the SQLite history
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "test-store"
+
+#include "config.h"
+
+#include <math.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+
+#include "sd-api.h"
+#include "sd-enum-types.h"
+#include "sd-store.h"
+#include "sd-task.h"
+
+/* Helpers */
+
+static char *
+history_path (void)
+{
+  return sd_store_default_path ();
+}
+
+static SdStore *
+open_store (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *moved_aside = NULL;
+  SdStore *store = sd_store_open (path, &moved_aside, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (store);
+  g_assert_null (moved_aside);
+  return store;
+}
+
+static SdRequest *
+make_full_request (const char *prompt)
+{
+  const char *images[] = { "https://example.com/a.png", "asset://image-2", NULL };
+  const char *videos[] = { "https://example.com/ref.mp4", NULL };
+  const char *audios[] = { "https://example.com/one.mp3", "https://example.com/two.mp3", NULL };
+  SdRequest *request = sd_request_new ();
+
+  sd_request_set_model (request, "seedance-2.0-fast");
+  sd_request_set_prompt (request, prompt);
+  sd_request_set_duration (request, 8);
+  sd_request_set_ratio (request, "9:16");
+  sd_request_set_resolution (request, "720p");
+  sd_request_set_orientation (request, "portrait");
+  sd_request_set_images (request, images);
+  sd_request_set_first_image (request, "https://example.com/first.png");
+  sd_request_set_last_image (request, "https://example.com/last.png");
+  sd_request_set_reference_videos (request, videos);
+  sd_request_set_reference_audios (request, audios);
+  return request;
+}
+
+static SdTask *
+make_task (const char *id,
+           gint64      created_at)
+{
+  g_autoptr(SdRequest) request = sd_request_new ();
+  SdTask *task;
+
+  sd_request_set_model (request, "seedance-2.0");
+  sd_request_set_prompt (request, id);
+  task = sd_task_new (id, request);
+  sd_task_set_status (task, SD_TASK_STATUS_QUEUED, "queued");
+  sd_task_set_created_at (task, created_at);
+  sd_task_set_updated_at (task, created_at);
+  return task;
+}
+
+static SdTask *
+make_full_task (const char *id,
+                gint64      created_at)
+{
+  g_autoptr(SdRequest) request = make_full_request ("a girl turns in the rain, «ü» 雨");
+  SdTask *task = sd_task_new (id, request);
+
+  sd_task_set_status (task, SD_TASK_STATUS_COMPLETED, "succeeded");
+  sd_task_set_server_model (task, "seedance-2.0-fast-250101");
+  sd_task_set_created_at (task, created_at);
+  sd_task_set_updated_at (task, created_at + 95);
+  sd_task_set_failure_message (task, "<b>not</b> markup & more");
+  sd_task_set_video_url (task, "https://cdn.example.com/v.mp4?sig=a&b=c");
+  sd_task_set_local_file (task, "/home/me/Videos/a girl.mp4");
+  sd_task_set_download_state (task, SD_DOWNLOAD_STATE_FAILED);
+  sd_task_set_download_error (task, "The disk is full");
+  return task;
+}
+
+static void
+assert_strv_equal (const char * const *a,
+                   const char * const *b)
+{
+  if (a == NULL || b == NULL)
+    g_assert_true (a == b);
+  else
+    g_assert_true (g_strv_equal (a, b));
+}
+
+static void
+assert_requests_equal (SdRequest *a,
+                       SdRequest *b)
+{
+  g_assert_cmpstr (sd_request_get_model (a), ==, sd_request_get_model (b));
+  g_assert_cmpstr (sd_request_get_prompt (a), ==, sd_request_get_prompt (b));
+  g_assert_cmpint (sd_request_get_duration (a), ==, sd_request_get_duration (b));
+  g_assert_cmpstr (sd_request_get_ratio (a), ==, sd_request_get_ratio (b));
+  g_assert_cmpstr (sd_request_get_resolution (a), ==, sd_request_get_resolution (b));
+  g_assert_cmpstr (sd_request_get_orientation (a), ==, sd_request_get_orientation (b));
+  assert_strv_equal (sd_request_get_images (a), sd_request_get_images (b));
+  g_assert_cmpstr (sd_request_get_first_image (a), ==, sd_request_get_first_image (b));
+  g_assert_cmpstr (sd_request_get_last_image (a), ==, sd_request_get_last_image (b));
+  assert_strv_equal (sd_request_get_reference_videos (a), sd_request_get_reference_videos (b));
+  assert_strv_equal (sd_request_get_reference_audios (a), sd_request_get_reference_audios (b));
+}
+
+static void
+assert_tasks_equal (SdTask *a,
+                    SdTask *b)
+{
+  g_assert_cmpstr (sd_task_get_id (a), ==, sd_task_get_id (b));
+  assert_requests_equal (sd_task_get_request (a), sd_task_get_request (b));
+  g_assert_cmpint (sd_task_get_status (a), ==, sd_task_get_status (b));
+  g_assert_cmpstr (sd_task_get_status_raw (a), ==, sd_task_get_status_raw (b));
+  g_assert_cmpstr (sd_task_get_server_model (a), ==, sd_task_get_server_model (b));
+  g_assert_cmpint (sd_task_get_created_at (a), ==, sd_task_get_created_at (b));
+  g_assert_cmpint (sd_task_get_updated_at (a), ==, sd_task_get_updated_at (b));
+  g_assert_cmpstr (sd_task_get_failure_message (a), ==, sd_task_get_failure_message (b));
+  g_assert_cmpstr (sd_task_get_video_url (a), ==, sd_task_get_video_url (b));
+  g_assert_cmpint (sd_task_get_expires_at (a), ==, sd_task_get_expires_at (b));
+  g_assert_cmpstr (sd_task_get_local_file (a), ==, sd_task_get_local_file (b));
+  g_assert_cmpint (sd_task_get_download_state (a), ==, sd_task_get_download_state (b));
+  g_assert_cmpstr (sd_task_get_download_error (a), ==, sd_task_get_download_error (b));
+  g_assert_cmpint (sd_task_get_is_finished (a), ==, sd_task_get_is_finished (b));
+}
+
+static GPtrArray *
+load_all (SdStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *tasks = sd_store_load_tasks (store, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (tasks);
+  return tasks;
+}
+
+static void
+save (SdStore *store,
+      SdTask  *task)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (sd_store_save_task (store, task, &error));
+  g_assert_no_error (error);
+}
+
+static void
+run_sql (const char *path,
+         const char *sql)
+{
+  sqlite3 *db = NULL;
+  char *message = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  if (sqlite3_exec (db, sql, NULL, NULL, &message) != SQLITE_OK)
+    g_error ("%s: %s", sql, message);
+  sqlite3_close (db);
+}
+
+static char *
+query_text (const char *path,
+            const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  char *text = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    text = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return text;
+}
+
+static guint
+count_notifications (SdTask     *task,
+                     const char *property)
+{
+  return GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (task), property));
+}
+
+static void
+on_notify_cb (GObject    *object,
+              GParamSpec *pspec,
+              gpointer    user_data)
+{
+  guint n = count_notifications (SD_TASK (object), pspec->name);
+
+  g_object_set_data (object, g_intern_string (pspec->name), GUINT_TO_POINTER (n + 1));
+}
+
+/* Task */
+
+static void
+test_task_new_starts_unknown (void)
+{
+  g_autoptr(SdRequest) request = sd_request_new ();
+  g_autoptr(SdTask) task = sd_task_new ("cgt-1", request);
+
+  g_assert_cmpstr (sd_task_get_id (task), ==, "cgt-1");
+  g_assert_true (sd_task_get_request (task) == request);
+  g_assert_cmpint (sd_task_get_status (task), ==, SD_TASK_STATUS_UNKNOWN);
+  g_assert_false (sd_task_get_is_finished (task));
+  g_assert_cmpint (sd_task_get_expires_at (task), ==, 0);
+  g_assert_null (sd_task_get_local_file (task));
+  g_assert_cmpint (sd_task_get_download_state (task), ==, SD_DOWNLOAD_STATE_NONE);
+  g_assert_cmpfloat (sd_task_get_download_progress (task), ==, 0.0);
+}
+
+static void
+test_task_properties_readable (void)
+{
+  g_autoptr(SdTask) task = make_full_task ("cgt-props", 1700000000);
+  g_autoptr(SdRequest) request = NULL;
+  g_autofree char *id = NULL;
+  g_autofree char *raw = NULL;
+  SdTaskStatus status;
+  SdDownloadState state;
+  gint64 expires_at;
+  gboolean finished;
+
+  g_object_get (task,
+                "id", &id, "request", &request, "status", &status,
+                "status-raw", &raw, "expires-at", &expires_at,
+                "download-state", &state, "is-finished", &finished,
+                NULL);
+  g_assert_cmpstr (id, ==, "cgt-props");
+  g_assert_true (request == sd_task_get_request (task));
+  g_assert_cmpint (status, ==, SD_TASK_STATUS_COMPLETED);
+  g_assert_cmpstr (raw, ==, "succeeded");
+  g_assert_cmpint (expires_at, ==, 1700000000 + 72 * 3600);
+  g_assert_cmpint (state, ==, SD_DOWNLOAD_STATE_FAILED);
+  g_assert_true (finished);
+  g_assert_true (G_PARAM_SPEC_VALUE_TYPE (g_object_class_find_property (G_OBJECT_GET_CLASS (task), "status")) ==
+                 SD_TYPE_TASK_STATUS);
+}
+
+static void
+test_task_notify_only_on_change (void)
+{
+  g_autoptr(SdTask) task = make_task ("cgt-notify", 100);
+
+  g_signal_connect (task, "notify", G_CALLBACK (on_notify_cb), NULL);
+
+  sd_task_set_video_url (task, "https://x/v.mp4");
+  sd_task_set_video_url (task, "https://x/v.mp4");
+  g_assert_cmpuint (count_notifications (task, "video-url"), ==, 1);
+
+  sd_task_set_updated_at (task, 100);
+  g_assert_cmpuint (count_notifications (task, "updated-at"), ==, 0);
+  sd_task_set_updated_at (task, 101);
+  g_assert_cmpuint (count_notifications (task, "updated-at"), ==, 1);
+
+  sd_task_set_status (task, SD_TASK_STATUS_QUEUED, "queued");
+  g_assert_cmpuint (count_notifications (task, "status"), ==, 0);
+  g_assert_cmpuint (count_notifications (task, "status-raw"), ==, 0);
+  sd_task_set_status (task, SD_TASK_STATUS_PROCESSING, "running");
+  g_assert_cmpuint (count_notifications (task, "status"), ==, 1);
+  g_assert_cmpuint (count_notifications (task, "status-raw"), ==, 1);
+  g_assert_cmpuint (count_notifications (task, "is-finished"), ==, 0);
+
+  sd_task_set_download_state (task, SD_DOWNLOAD_STATE_RUNNING);
+  sd_task_set_download_state (task, SD_DOWNLOAD_STATE_RUNNING);
+  g_assert_cmpuint (count_notifications (task, "download-state"), ==, 1);
+
+  sd_task_set_local_file (task, NULL);
+  g_assert_cmpuint (count_notifications (task, "local-file"), ==, 0);
+}
+
+static void
+test_task_is_finished_follows_status (void)
+{
+  g_autoptr(SdTask) task = make_task ("cgt-finish", 100);
+
+  g_signal_connect (task, "notify", G_CALLBACK (on_notify_cb), NULL);
+
+  sd_task_set_status (task, SD_TASK_STATUS_PROCESSING, "processing");
+  g_assert_false (sd_task_get_is_finished (task));
+  g_assert_cmpuint (count_notifications (task, "is-finished"), ==, 0);
+
+  sd_task_set_status (task, SD_TASK_STATUS_FAILED, "failed");
+  g_assert_true (sd_task_get_is_finished (task));
+  g_assert_cmpuint (count_notifications (task, "is-finished"), ==, 1);
+
+  /* failed → completed: still finished, no notification */
+  sd_task_set_status (task, SD_TASK_STATUS_COMPLETED, "completed");
+  g_assert_true (sd_task_get_is_finished (task));
+  g_assert_cmpuint (count_notifications (task, "is-finished"), ==, 1);
+
+  /* an unknown status is not finished */
+  sd_task_set_status (task, SD_TASK_STATUS_UNKNOWN, "paused");
+  g_assert_false (sd_task_get_is_finished (task));
+  g_assert_cmpstr (sd_task_get_status_raw (task), ==, "paused");
+  g_assert_cmpuint (count_notifications (task, "is-finished"), ==, 2);
+}
+
+static void
+test_task_expires_at_only_when_completed (void)
+{
+  g_autoptr(SdTask) task = make_task ("cgt-expiry", 1000);
+
+  g_signal_connect (task, "notify", G_CALLBACK (on_notify_cb), NULL);
+
+  sd_task_set_status (task, SD_TASK_STATUS_PROCESSING, "processing");
+  g_assert_cmpint (sd_task_get_expires_at (task), ==, 0);
+  g_assert_cmpuint (count_notifications (task, "expires-at"), ==, 0);
+
+  sd_task_set_status (task, SD_TASK_STATUS_COMPLETED, "completed");
+  g_assert_cmpint (sd_task_get_expires_at (task), ==, 1000 + SD_TASK_LINK_LIFETIME);
+  g_assert_cmpint (SD_TASK_LINK_LIFETIME, ==, 72 * 3600);
+  g_assert_cmpuint (count_notifications (task, "expires-at"), ==, 1);
+
+  /* the server's created_at arrives later: the expiry follows it */
+  sd_task_set_created_at (task, 2000);
+  g_assert_cmpint (sd_task_get_expires_at (task), ==, 2000 + SD_TASK_LINK_LIFETIME);
+  g_assert_cmpuint (count_notifications (task, "expires-at"), ==, 2);
+
+  sd_task_set_status (task, SD_TASK_STATUS_COMPLETED, "succeeded");
+  g_assert_cmpuint (count_notifications (task, "expires-at"), ==, 2);
+
+  sd_task_set_status (task, SD_TASK_STATUS_FAILED, "expired");
+  g_assert_cmpint (sd_task_get_expires_at (task), ==, 0);
+  g_assert_cmpuint (count_notifications (task, "expires-at"), ==, 3);
+
+  /* a failed task's creation time changes no expiry */
+  sd_task_set_created_at (task, 3000);
+  g_assert_cmpuint (count_notifications (task, "expires-at"), ==, 3);
+}
+
+static void
+test_task_link_expired_needs_no_local_copy (void)
+{
+  g_autoptr(SdTask) task = make_task ("cgt-link", 1000);
+  gint64 expiry;
+
+  g_assert_false (sd_task_is_link_expired (task, G_MAXINT64));
+
+  sd_task_set_status (task, SD_TASK_STATUS_COMPLETED, "completed");
+  expiry = sd_task_get_expires_at (task);
+  g_assert_false (sd_task_is_link_expired (task, expiry - 1));
+  g_assert_true (sd_task_is_link_expired (task, expiry));
+
+  sd_task_set_local_file (task, "/tmp/video.mp4");
+  g_assert_false (sd_task_is_link_expired (task, expiry + 1));
+}
+
+static void
+test_task_download_progress_clamped (void)
+{
+  g_autoptr(SdTask) task = make_task ("cgt-progress", 1);
+
+  g_signal_connect (task, "notify", G_CALLBACK (on_notify_cb), NULL);
+
+  sd_task_set_download_progress (task, 0.25);
+  g_assert_cmpfloat (sd_task_get_download_progress (task), ==, 0.25);
+  sd_task_set_download_progress (task, 1.7);
+  g_assert_cmpfloat (sd_task_get_download_progress (task), ==, 1.0);
+  sd_task_set_download_progress (task, 3.0);
+  g_assert_cmpuint (count_notifications (task, "download-progress"), ==, 2);
+  sd_task_set_download_progress (task, -0.5);
+  g_assert_cmpfloat (sd_task_get_download_progress (task), ==, 0.0);
+  sd_task_set_download_progress (task, NAN);
+  g_assert_cmpfloat (sd_task_get_download_progress (task), ==, 0.0);
+  g_assert_cmpuint (count_notifications (task, "download-progress"), ==, 3);
+}
+
+/* Store: opening */
+
+static void
+test_store_open_creates_private_folder (void)
+{
+  g_autofree char *path = history_path ();
+  g_autofree char *folder = g_path_get_dirname (path);
+  g_autofree char *mode = NULL;
+  g_autofree char *version = NULL;
+  g_autoptr(SdStore) store = NULL;
+  GStatBuf info;
+
+  g_assert_true (g_str_has_prefix (path, g_get_user_data_dir ()));
+  g_assert_true (g_str_has_suffix (path, "/seedance-studio/history.db"));
+  g_assert_false (g_file_test (folder, G_FILE_TEST_EXISTS));
+
+  store = open_store (path);
+  g_assert_cmpstr (sd_store_get_path (store), ==, path);
+  g_assert_cmpint (g_stat (folder, &info), ==, 0);
+  g_assert_cmpint (info.st_mode & 0777, ==, 0700);
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+  g_assert_cmpint (sd_store_count (store, NULL), ==, 0);
+
+  mode = query_text (path, "PRAGMA journal_mode");
+  g_assert_cmpstr (mode, ==, "wal");
+  version = query_text (path, "PRAGMA user_version");
+  g_assert_cmpint (g_ascii_strtoll (version, NULL, 10), ==, SD_STORE_SCHEMA_VERSION);
+}
+
+static void
+test_store_open_reopen_keeps_history (void)
+{
+  g_autofree char *path = history_path ();
+  g_autoptr(GPtrArray) tasks = NULL;
+
+  {
+    g_autoptr(SdStore) store = open_store (path);
+    g_autoptr(SdTask) task = make_full_task ("cgt-keep", 1700000000);
+
+    save (store, task);
+  }
+  {
+    g_autoptr(SdStore) store = open_store (path);
+    g_autoptr(SdTask) expected = make_full_task ("cgt-keep", 1700000000);
+
+    tasks = load_all (store);
+    g_assert_cmpuint (tasks->len, ==, 1);
+    assert_tasks_equal (g_ptr_array_index (tasks, 0), expected);
+  }
+}
+
+static void
+assert_moved_aside (const char *path,
+                    const char *moved_aside,
+                    const char *old_contents)
+{
+  g_autofree char *prefix = g_strconcat (path, ".broken-", NULL);
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+  const char *stamp;
+
+  g_assert_nonnull (moved_aside);
+  g_assert_true (g_str_has_prefix (moved_aside, prefix));
+  stamp = moved_aside + strlen (prefix);
+  /* YYYYMMDD-HHMMSS */
+  g_assert_cmpuint (strlen (stamp), ==, 15);
+  for (guint i = 0; i < 15; i++)
+    g_assert_true (i == 8 ? stamp[i] == '-' : g_ascii_isdigit (stamp[i]));
+
+  g_assert_true (g_file_get_contents (moved_aside, &contents, &length, NULL));
+  if (old_contents != NULL)
+    g_assert_cmpstr (contents, ==, old_contents);
+}
+
+static void
+assert_new_store_works (SdStore *store)
+{
+  g_autoptr(SdTask) task = make_full_task ("cgt-after", 1700000000);
+  g_autoptr(GPtrArray) tasks = NULL;
+
+  g_assert_cmpint (sd_store_count (store, NULL), ==, 0);
+  save (store, task);
+  tasks = load_all (store);
+  g_assert_cmpuint (tasks->len, ==, 1);
+  assert_tasks_equal (g_ptr_array_index (tasks, 0), task);
+}
+
+static void
+test_store_open_garbage_moved_aside (void)
+{
+  g_autofree char *path = history_path ();
+  g_autofree char *folder = g_path_get_dirname (path);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *moved_aside = NULL;
+  g_autofree char *moved_wal = NULL;
+  g_autofree char *wal_contents = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdStore) store = NULL;
+  const char *garbage = "This is not a database, it is a shopping list: eggs, milk, and "
+                        "enough text to fill more than one SQLite header of 100 bytes.\n";
+
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (path, garbage, -1, NULL));
+  g_assert_true (g_file_set_contents (wal, "stale journal", -1, NULL));
+
+  store = sd_store_open (path, &moved_aside, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (store);
+  assert_moved_aside (path, moved_aside, garbage);
+  moved_wal = g_strconcat (moved_aside, "-wal", NULL);
+  g_assert_true (g_file_get_contents (moved_wal, &wal_contents, NULL, NULL));
+  g_assert_cmpstr (wal_contents, ==, "stale journal");
+  assert_new_store_works (store);
+}
+
+static void
+test_store_open_truncated_moved_aside (void)
+{
+  g_autofree char *path = history_path ();
+  g_autofree char *moved_aside = NULL;
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdStore) reopened = NULL;
+  gsize length = 0;
+
+  {
+    g_autoptr(SdStore) store = open_store (path);
+
+    for (guint i = 0; i < 300; i++)
+      {
+        g_autofree char *id = g_strdup_printf ("cgt-%u", i);
+        g_autoptr(SdTask) task = make_full_task (id, 1700000000 + i);
+
+        save (store, task);
+      }
+  }
+  /* closing the last connection folds the WAL into the main file */
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  g_assert_cmpuint (length, >, 8 * 4096);
+  g_assert_true (g_file_set_contents (path, contents, length / 2, NULL));
+
+  reopened = sd_store_open (path, &moved_aside, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (reopened);
+  assert_moved_aside (path, moved_aside, NULL);
+  assert_new_store_works (reopened);
+}
+
+static void
+test_store_open_unversioned_table_migrated (void)
+{
+  g_autofree char *path = history_path ();
+  g_autofree char *folder = g_path_get_dirname (path);
+  g_autofree char *version = NULL;
+  g_autoptr(SdStore) store = NULL;
+  g_autoptr(GPtrArray) tasks = NULL;
+  g_autoptr(SdTask) task = make_full_task ("cgt-new", 1800000000);
+  SdTask *old;
+
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0700), ==, 0);
+  run_sql (path,
+           "CREATE TABLE tasks (id TEXT, request TEXT, status TEXT, created_at INTEGER, note TEXT);"
+           "INSERT INTO tasks VALUES ('cgt-old', '{\"model\":\"seedance-1.0\",\"prompt\":\"old\"}',"
+           "  'completed', 1600000000, 'dropped');"
+           "INSERT INTO tasks VALUES (NULL, '{}', 'queued', 1, 'no id: not a task');");
+
+  store = open_store (path);
+  version = query_text (path, "PRAGMA user_version");
+  g_assert_cmpstr (version, ==, "1");
+
+  tasks = load_all (store);
+  g_assert_cmpuint (tasks->len, ==, 1);
+  old = g_ptr_array_index (tasks, 0);
+  g_assert_cmpstr (sd_task_get_id (old), ==, "cgt-old");
+  g_assert_cmpstr (sd_request_get_prompt (sd_task_get_request (old)), ==, "old");
+  g_assert_cmpint (sd_task_get_status (old), ==, SD_TASK_STATUS_COMPLETED);
+  g_assert_cmpint (sd_task_get_created_at (old), ==, 1600000000);
+  g_assert_null (sd_task_get_video_url (old));
+  g_assert_cmpint (sd_task_get_download_state (old), ==, SD_DOWNLOAD_STATE_NONE);
+
+  /* the migrated table takes updates and new tasks */
+  sd_task_set_video_url (old, "https://x/old.mp4");
+  save (store, old);
+  save (store, task);
+  g_clear_pointer (&tasks, g_ptr_array_unref);
+  tasks = load_all (store);
+  g_assert_cmpuint (tasks->len, ==, 2);
+  assert_tasks_equal (g_ptr_array_index (tasks, 0), task);
+  g_assert_cmpstr (sd_task_get_video_url (g_ptr_array_index (tasks, 1)), ==, "https://x/old.mp4");
+}
+
+static void
+test_store_open_unversioned_without_ids_kept_aside (void)
+{
+  g_autofree char *path = history_path ();
+  g_autofree char *folder = g_path_get_dirname (path);
+  g_autofree char *kept = NULL;
+  g_autoptr(SdStore) store = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0700), ==, 0);
+  run_sql (path, "CREATE TABLE tasks (name TEXT); INSERT INTO tasks VALUES ('x');");
+
+  store = open_store (path);
+  assert_new_store_works (store);
+  kept = query_text (path, "SELECT name FROM tasks_unversioned");
+  g_assert_cmpstr (kept, ==, "x");
+}
+
+static void
+test_store_open_future_version_refused (void)
+{
+  g_autofree char *path = history_path ();
+  g_autofree char *folder = g_path_get_dirname (path);
+  g_autofree char *moved_aside = NULL;
+  g_autofree char *version = NULL;
+  g_autofree char *kept = NULL;
+  g_autofree char *display = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdStore) store = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0700), ==, 0);
+  run_sql (path, "CREATE TABLE tasks_v99 (x); INSERT INTO tasks_v99 VALUES ('future');"
+                 "PRAGMA user_version = 99;");
+
+  store = sd_store_open (path, &moved_aside, &error);
+  g_assert_null (store);
+  g_assert_error (error, SD_STORE_ERROR, SD_STORE_ERROR_TOO_NEW);
+  display = g_filename_display_name (path);
+  g_assert_nonnull (strstr (error->message, display));
+  g_assert_null (moved_aside);
+
+  /* left exactly where and as it was, for the newer version */
+  version = query_text (path, "PRAGMA user_version");
+  g_assert_cmpstr (version, ==, "99");
+  kept = query_text (path, "SELECT x FROM tasks_v99");
+  g_assert_cmpstr (kept, ==, "future");
+}
+
+static void
+test_store_open_unusable_path_refused (void)
+{
+  g_autofree char *blocker = g_build_filename (g_get_user_data_dir (), "seedance-studio", NULL);
+  g_autofree char *path = history_path ();
+  g_autofree char *moved_aside = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdStore) store = NULL;
+
+  /* a file where the folder should be */
+  g_assert_cmpint (g_mkdir_with_parents (g_get_user_data_dir (), 0700), ==, 0);
+  g_assert_true (g_file_set_contents (blocker, "a file", -1, NULL));
+
+  store = sd_store_open (path, &moved_aside, &error);
+  g_assert_null (store);
+  g_assert_error (error, SD_STORE_ERROR, SD_STORE_ERROR_OPEN);
+  g_assert_nonnull (strstr (error->message, "history.db"));
+  g_assert_null (moved_aside);
+  g_assert_true (g_file_test (blocker, G_FILE_TEST_IS_REGULAR));
+}
+
+static void
+test_store_open_directory_not_moved_aside (void)
+{
+  g_autofree char *path = history_path ();
+  g_autofree char *moved_aside = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdStore) store = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (path, 0700), ==, 0);
+
+  store = sd_store_open (path, &moved_aside, &error);
+  g_assert_null (store);
+  g_assert_error (error, SD_STORE_ERROR, SD_STORE_ERROR_OPEN);
+  g_assert_null (moved_aside);
+  g_assert_true (g_file_test (path, G_FILE_TEST_IS_DIR));
+}
+
+/* Store: reading and writing */
+
+static void
+test_store_save_round_trips_every_field (void)
+{
+  g_autofree char *path = history_path ();
+  g_autoptr(SdStore) store = open_store (path);
+  g_autoptr(SdTask) task = make_full_task ("cgt-full", 1700000000);
+  g_autoptr(SdTask) one = NULL;
+  g_autoptr(GPtrArray) tasks = NULL;
+  g_autoptr(GError) error = NULL;
+
+  save (store, task);
+  tasks = load_all (store);
+  g_assert_cmpuint (tasks->len, ==, 1);
+  g_assert_true (g_ptr_array_index (tasks, 0) != task);
+  assert_tasks_equal (g_ptr_array_index (tasks, 0), task);
+
+  one = sd_store_load_task (store, "cgt-full", &error);
+  g_assert_no_error (error);
+  assert_tasks_equal (one, task);
+  g_clear_object (&one);
+  one = sd_store_load_task (store, "cgt-missing", &error);
+  g_assert_no_error (error);
+  g_assert_null (one);
+}
+
+static void
+test_store_save_keeps_unknown_status_spelling (void)
+{
+  g_autofree char *path = history_path ();
+  g_autoptr(SdStore) store = open_store (path);
+  g_autoptr(SdTask) task = make_task ("cgt-odd", 5);
+  g_autoptr(SdTask) loaded = NULL;
+  g_autofree char *status = NULL;
+
+  sd_task_set_status (task, SD_TASK_STATUS_UNKNOWN, "paused-by-operator");
+  sd_task_set_download_state (task, SD_DOWNLOAD_STATE_DONE);
+  sd_task_set_download_progress (task, 1.0);
+  save (store, task);
+
+  loaded = sd_store_load_task (store, "cgt-odd", NULL);
+  g_assert_cmpint (sd_task_get_status (loaded), ==, SD_TASK_STATUS_UNKNOWN);
+  g_assert_cmpstr (sd_task_get_status_raw (loaded), ==, "paused-by-operator");
+  g_assert_cmpfloat (sd_task_get_download_progress (loaded), ==, 1.0);
+  status = query_text (path, "SELECT status FROM tasks");
+  g_assert_cmpstr (status, ==, "unknown");
+}
+
+static void
+test_store_save_updates_in_place (void)
+{
+  g_autofree char *path = history_path ();
+  g_autoptr(SdStore) store = open_store (path);
+  g_autoptr(SdTask) task = make_task ("cgt-update", 1000);
+  g_autoptr(GPtrArray) tasks = NULL;
+  SdTask *loaded;
+
+  save (store, task);
+  sd_task_set_status (task, SD_TASK_STATUS_COMPLETED, "completed");
+  sd_task_set_video_url (task, "https://x/v.mp4");
+  sd_task_set_updated_at (task, 1090);
+  sd_task_set_local_file (task, "/videos/v.mp4");
+  sd_task_set_download_state (task, SD_DOWNLOAD_STATE_DONE);
+  save (store, task);
+
+  g_assert_cmpint (sd_store_count (store, NULL), ==, 1);
+  tasks = load_all (store);
+  g_assert_cmpuint (tasks->len, ==, 1);
+  loaded = g_ptr_array_index (tasks, 0);
+  assert_tasks_equal (loaded, task);
+  g_assert_cmpint (sd_task_get_expires_at (loaded), ==, 1000 + SD_TASK_LINK_LIFETIME);
+  g_assert_cmpfloat (sd_task_get_download_progress (loaded), ==, 1.0);
+}
+
+static void
+test_store_load_newest_first (void)
+{
+  g_autofree char *path = history_path ();
+  g_autoptr(SdStore) store = open_store (path);
+  g_autoptr(GPtrArray) tasks = NULL;
+  const gint64 times[] = { 300, 100, 500, 200, 500 };
+  const char *expected[] = { "t4", "t2", "t0", "t3", "t1" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (times); i++)
+    {
+      g_autofree char *id = g_strdup_printf ("t%u", i);
+      g_autoptr(SdTask) task = make_task (id, times[i]);
+
+      save (store, task);
+    }
+
+  tasks = load_all (store);
+  g_assert_cmpuint (tasks->len, ==, G_N_ELEMENTS (expected));
+  /* same second: the later submission comes first */
+  for (guint i = 0; i < tasks->len; i++)
+    g_assert_cmpstr (sd_task_get_id (g_ptr_array_index (tasks, i)), ==, expected[i]);
+}
+
+static void
+test_store_load_unfinished_only (void)
+{
+  g_autofree char *path = history_path ();
+  g_autoptr(SdStore) store = open_store (path);
+  g_autoptr(GPtrArray) unfinished = NULL;
+  g_autoptr(GError) error = NULL;
+  const SdTaskStatus statuses[] = {
+    SD_TASK_STATUS_QUEUED, SD_TASK_STATUS_COMPLETED, SD_TASK_STATUS_PROCESSING,
+    SD_TASK_STATUS_FAILED, SD_TASK_STATUS_UNKNOWN,
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (statuses); i++)
+    {
+      g_autofree char *id = g_strdup_printf ("u%u", i);
+      g_autoptr(SdTask) task = make_task (id, 100 + i);
+
+      sd_task_set_status (task, statuses[i], "whatever");
+      save (store, task);
+    }
+
+  unfinished = sd_store_load_unfinished (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (unfinished->len, ==, 3);
+  g_assert_cmpstr (sd_task_get_id (g_ptr_array_index (unfinished, 0)), ==, "u4");
+  g_assert_cmpstr (sd_task_get_id (g_ptr_array_index (unfinished, 1)), ==, "u2");
+  g_assert_cmpstr (sd_task_get_id (g_ptr_array_index (unfinished, 2)), ==, "u0");
+}
+
+static void
+test_store_load_damaged_request_keeps_task (void)
+{
+  g_autofree char *path = history_path ();
+  g_autoptr(SdStore) store = open_store (path);
+  g_autoptr(SdTask) task = make_full_task ("cgt-damaged", 1700000000);
+  g_autoptr(SdTask) other = make_task ("cgt-wrong-type", 1700000001);
+  g_autoptr(GPtrArray) tasks = NULL;
+  SdTask *loaded;
+
+  save (store, task);
+  save (store, other);
+  run_sql (path, "UPDATE tasks SET request = '{\"model\": \"seed' WHERE id = 'cgt-damaged';"
+                 "UPDATE tasks SET request = '[1, 2]' WHERE id = 'cgt-wrong-type';");
+
+  tasks = load_all (store);
+  g_assert_cmpuint (tasks->len, ==, 2);
+  loaded = g_ptr_array_index (tasks, 1);
+  g_assert_cmpstr (sd_task_get_id (loaded), ==, "cgt-damaged");
+  g_assert_nonnull (sd_task_get_request (loaded));
+  g_assert_null (sd_request_get_prompt (sd_task_get_request (loaded)));
+  /* everything but the settings is still there */
+  g_assert_cmpstr (sd_task_get_video_url (loaded), ==, sd_task_get_video_url (task));
+  g_assert_cmpstr (sd_task_get_local_file (loaded), ==, sd_task_get_local_file (task));
+  g_assert_cmpint (sd_task_get_status (loaded), ==, SD_TASK_STATUS_COMPLETED);
+  loaded = g_ptr_array_index (tasks, 0);
+  g_assert_null (sd_request_get_model (sd_task_get_request (loaded)));
+}
+
+static void
+test_store_delete_removes_only_that_task (void)
+{
+  g_autofree char *path = history_path ();
+  g_autoptr(SdStore) store = open_store (path);
+  g_autoptr(SdTask) a = make_task ("cgt-a", 1);
+  g_autoptr(SdTask) b = make_task ("cgt-b", 2);
+  g_autoptr(GPtrArray) tasks = NULL;
+  g_autoptr(GError) error = NULL;
+
+  save (store, a);
+  save (store, b);
+  g_assert_true (sd_store_delete_task (store, "cgt-a", &error));
+  g_assert_no_error (error);
+  g_assert_true (sd_store_delete_task (store, "cgt-not-there", &error));
+  g_assert_no_error (error);
+
+  tasks = load_all (store);
+  g_assert_cmpuint (tasks->len, ==, 1);
+  g_assert_cmpstr (sd_task_get_id (g_ptr_array_index (tasks, 0)), ==, "cgt-b");
+  g_assert_cmpint (sd_store_count (store, NULL), ==, 1);
+
+  /* undo: saving the same object puts it back */
+  save (store, a);
+  g_assert_cmpint (sd_store_count (store, NULL), ==, 2);
+}
+
+static void
+test_store_save_thousand_tasks (void)
+{
+  g_autofree char *path = history_path ();
+  g_autoptr(SdStore) store = open_store (path);
+  g_autoptr(GPtrArray) tasks = NULL;
+
+  for (guint i = 0; i < 1000; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("cgt-%04u", i);
+      g_autoptr(SdTask) task = make_full_task (id, 1700000000 + i);
+
+      save (store, task);
+    }
+  g_assert_cmpint (sd_store_count (store, NULL), ==, 1000);
+
+  tasks = load_all (store);
+  g_assert_cmpuint (tasks->len, ==, 1000);
+  for (guint i = 0; i < 1000; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("cgt-%04u", 999 - i);
+      g_autoptr(SdTask) expected = make_full_task (id, 1700000000 + 999 - i);
+
+      assert_tasks_equal (g_ptr_array_index (tasks, i), expected);
+    }
+}
+
+static void
+test_store_two_stores_share_history (void)
+{
+  g_autofree char *path = history_path ();
+  g_autoptr(SdStore) gui = open_store (path);
+  g_autoptr(SdStore) cli = open_store (path);
+  g_autoptr(SdTask) from_cli = make_task ("cgt-cli", 10);
+  g_autoptr(SdTask) from_gui = make_task ("cgt-gui", 11);
+
+  save (cli, from_cli);
+  save (gui, from_gui);
+  g_assert_cmpint (sd_store_count (gui, NULL), ==, 2);
+  g_assert_cmpint (sd_store_count (cli, NULL), ==, 2);
+}
+
+static void
+test_store_never_has_a_token_column (void)
+{
+  g_autofree char *path = history_path ();
+  g_autoptr(SdStore) store = open_store (path);
+  g_autofree char *found = NULL;
+
+  found = query_text (path, "SELECT name FROM pragma_table_info('tasks') "
+                            "WHERE name LIKE '%token%' OR name LIKE '%key%'");
+  g_assert_null (found);
+}
+
+/* Store: watching tasks */
+
+static void
+test_store_watch_saves_stored_changes_only (void)
+{
+  g_autofree char *path = history_path ();
+  g_autoptr(SdStore) store = open_store (path);
+  g_autoptr(SdTask) task = make_task ("cgt-watch", 100);
+  g_autoptr(SdTask) loaded = NULL;
+  g_autofree char *sentinel = NULL;
+
+  sd_store_watch_task (store, task);
+  sd_task_set_status (task, SD_TASK_STATUS_PROCESSING, "running");
+  loaded = sd_store_load_task (store, "cgt-watch", NULL);
+  g_assert_nonnull (loaded);
+  g_assert_cmpint (sd_task_get_status (loaded), ==, SD_TASK_STATUS_PROCESSING);
+
+  /* a progress tick writes nothing: the row edited behind the store's back
+   * stays as edited */
+  run_sql (path, "UPDATE tasks SET failure_message = 'sentinel'");
+  sd_task_set_download_progress (task, 0.5);
+  sentinel = query_text (path, "SELECT failure_message FROM tasks");
+  g_assert_cmpstr (sentinel, ==, "sentinel");
+
+  sd_task_set_download_state (task, SD_DOWNLOAD_STATE_RUNNING);
+  g_clear_object (&loaded);
+  loaded = sd_store_load_task (store, "cgt-watch", NULL);
+  g_assert_cmpint (sd_task_get_download_state (loaded), ==, SD_DOWNLOAD_STATE_RUNNING);
+  g_assert_null (sd_task_get_failure_message (loaded));
+
+  sd_store_unwatch_task (store, task);
+  sd_task_set_video_url (task, "https://x/after-unwatch.mp4");
+  g_clear_object (&loaded);
+  loaded = sd_store_load_task (store, "cgt-watch", NULL);
+  g_assert_null (sd_task_get_video_url (loaded));
+}
+
+static void
+on_save_failed_cb (SdStore *store,
+                   SdTask  *task,
+                   GError  *error,
+                   gpointer user_data)
+{
+  GError **out = user_data;
+
+  g_assert_true (SD_IS_TASK (task));
+  g_clear_error (out);
+  *out = g_error_copy (error);
+}
+
+static void
+test_store_watch_reports_failed_save (void)
+{
+  g_autofree char *path = history_path ();
+  g_autoptr(SdStore) store = open_store (path);
+  g_autoptr(SdTask) task = make_task ("cgt-locked", 100);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *display = NULL;
+  sqlite3 *other = NULL;
+
+  g_signal_connect (store, "save-failed", G_CALLBACK (on_save_failed_cb), &error);
+  sd_store_watch_task (store, task);
+
+  /* another program holds the write lock past the busy timeout */
+  g_assert_cmpint (sqlite3_open (path, &other), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (other, "BEGIN EXCLUSIVE", NULL, NULL, NULL), ==, SQLITE_OK);
+  sd_task_set_video_url (task, "https://x/v.mp4");
+  sqlite3_exec (other, "ROLLBACK", NULL, NULL, NULL);
+  sqlite3_close (other);
+
+  g_assert_error (error, SD_STORE_ERROR, SD_STORE_ERROR_WRITE);
+  display = g_filename_display_name (path);
+  g_assert_nonnull (strstr (error->message, display));
+  /* the next change goes through */
+  g_clear_error (&error);
+  sd_task_set_updated_at (task, 200);
+  g_assert_no_error (error);
+  g_assert_cmpint (sd_store_count (store, NULL), ==, 1);
+}
+
+/* Store: crash safety */
+
+#define CRASH_RUNS 32
+
+static void G_GNUC_NORETURN
+crash_child (const char *path,
+             guint       run,
+             int         out)
+{
+  g_autoptr(SdStore) store = sd_store_open (path, NULL, NULL);
+
+  if (store == NULL)
+    _exit (2);
+  for (guint i = 0; i < 1000000; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("r%02u-%06u", run, i);
+      g_autoptr(SdTask) task = make_full_task (id, 1700000000 + i);
+      g_autofree char *line = NULL;
+
+      /* first queued, then completed: two acknowledged states per task */
+      sd_task_set_status (task, SD_TASK_STATUS_QUEUED, "queued");
+      if (!sd_store_save_task (store, task, NULL))
+        _exit (3);
+      line = g_strdup_printf ("%s %d\n", id, SD_TASK_STATUS_QUEUED);
+      if (write (out, line, strlen (line)) < 0)
+        _exit (4);
+      g_free (line);
+
+      sd_task_set_status (task, SD_TASK_STATUS_COMPLETED, "completed");
+      if (!sd_store_save_task (store, task, NULL))
+        _exit (3);
+      line = g_strdup_printf ("%s %d\n", id, SD_TASK_STATUS_COMPLETED);
+      if (write (out, line, strlen (line)) < 0)
+        _exit (4);
+    }
+  _exit (0);
+}
+
+static void
+read_acknowledged (int         in,
+                   GHashTable *acknowledged,
+                   gboolean    first_only)
+{
+  g_autoptr(GString) data = g_string_new (NULL);
+  g_auto(GStrv) lines = NULL;
+  char buffer[4096];
+  gssize n;
+
+  while ((n = read (in, buffer, first_only ? 1 : sizeof buffer)) > 0)
+    {
+      g_string_append_len (data, buffer, n);
+      if (first_only && buffer[0] == '\n')
+        break;
+    }
+
+  lines = g_strsplit (data->str, "\n", -1);
+  /* the last piece has no newline: an unfinished write, not an ack */
+  for (guint i = 0; lines[i] != NULL && lines[i + 1] != NULL; i++)
+    {
+      g_auto(GStrv) fields = g_strsplit (lines[i], " ", 2);
+
+      g_assert_cmpuint (g_strv_length (fields), ==, 2);
+      g_hash_table_insert (acknowledged, g_strdup (fields[0]),
+                           GINT_TO_POINTER (atoi (fields[1])));
+    }
+}
+
+static void
+kill_writer_once (const char *path,
+                  guint       run,
+                  GHashTable *acknowledged)
+{
+  int fds[2];
+  pid_t pid;
+  int status = 0;
+
+  g_assert_cmpint (pipe (fds), ==, 0);
+  pid = fork ();
+  g_assert_cmpint (pid, >=, 0);
+  if (pid == 0)
+    {
+      close (fds[0]);
+      crash_child (path, run, fds[1]);
+    }
+  close (fds[1]);
+
+  /* wait for the first acknowledgement so that every run kills a writer
+   * in full flow, then let it run a few milliseconds more */
+  read_acknowledged (fds[0], acknowledged, TRUE);
+  g_usleep (g_random_int_range (0, 8000));
+  g_assert_cmpint (kill (pid, SIGKILL), ==, 0);
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_assert_true (WIFSIGNALED (status) && WTERMSIG (status) == SIGKILL);
+
+  read_acknowledged (fds[0], acknowledged, FALSE);
+  close (fds[0]);
+}
+
+static void
+test_store_crash_keeps_acknowledged_saves (void)
+{
+  g_autofree char *path = history_path ();
+  g_autoptr(GHashTable) acknowledged = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autofree char *check = NULL;
+  g_autoptr(SdStore) store = NULL;
+  GHashTableIter iter;
+  gpointer id, status;
+
+  g_clear_object (&store);
+  store = open_store (path);
+  g_clear_object (&store);
+
+  for (guint run = 0; run < CRASH_RUNS; run++)
+    kill_writer_once (path, run, acknowledged);
+  g_assert_cmpuint (g_hash_table_size (acknowledged), >=, CRASH_RUNS);
+
+  store = open_store (path);
+  check = query_text (path, "PRAGMA integrity_check");
+  g_assert_cmpstr (check, ==, "ok");
+
+  g_hash_table_iter_init (&iter, acknowledged);
+  while (g_hash_table_iter_next (&iter, &id, &status))
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(SdTask) task = sd_store_load_task (store, id, &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (task);
+      /* a save may land without its acknowledgement, never the reverse */
+      g_assert_cmpint (sd_task_get_status (task), >=, GPOINTER_TO_INT (status));
+      g_assert_cmpstr (sd_task_get_video_url (task), ==, "https://cdn.example.com/v.mp4?sig=a&b=c");
+    }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_test_add_func ("/task/new/starts-unknown-and-unfinished", test_task_new_starts_unknown);
+  g_test_add_func ("/task/properties/are-readable-as-gobject-properties", test_task_properties_readable);
+  g_test_add_func ("/task/notify/only-on-change", test_task_notify_only_on_change);
+  g_test_add_func ("/task/is-finished/follows-status", test_task_is_finished_follows_status);
+  g_test_add_func ("/task/expires-at/only-when-completed", test_task_expires_at_only_when_completed);
+  g_test_add_func ("/task/link-expired/unless-saved-locally", test_task_link_expired_needs_no_local_copy);
+  g_test_add_func ("/task/download-progress/is-clamped", test_task_download_progress_clamped);
+
+  g_test_add_func ("/store/open/creates-a-private-folder", test_store_open_creates_private_folder);
+  g_test_add_func ("/store/open/reopen-keeps-history", test_store_open_reopen_keeps_history);
+  g_test_add_func ("/store/open/garbage-file-is-moved-aside", test_store_open_garbage_moved_aside);
+  g_test_add_func ("/store/open/truncated-file-is-moved-aside", test_store_open_truncated_moved_aside);
+  g_test_add_func ("/store/open/unversioned-table-is-migrated", test_store_open_unversioned_table_migrated);
+  g_test_add_func ("/store/open/unversioned-table-without-ids-is-kept-aside",
+                   test_store_open_unversioned_without_ids_kept_aside);
+  g_test_add_func ("/store/open/future-version-is-refused-and-left-alone",
+                   test_store_open_future_version_refused);
+  g_test_add_func ("/store/open/unusable-folder-is-refused", test_store_open_unusable_path_refused);
+  g_test_add_func ("/store/open/directory-is-refused-not-moved", test_store_open_directory_not_moved_aside);
+  g_test_add_func ("/store/save/round-trips-every-field", test_store_save_round_trips_every_field);
+  g_test_add_func ("/store/save/keeps-unknown-status-spelling", test_store_save_keeps_unknown_status_spelling);
+  g_test_add_func ("/store/save/updates-in-place", test_store_save_updates_in_place);
+  g_test_add_func ("/store/save/a-thousand-tasks", test_store_save_thousand_tasks);
+  g_test_add_func ("/store/load/newest-first", test_store_load_newest_first);
+  g_test_add_func ("/store/load/unfinished-only", test_store_load_unfinished_only);
+  g_test_add_func ("/store/load/damaged-request-keeps-the-task", test_store_load_damaged_request_keeps_task);
+  g_test_add_func ("/store/delete/removes-only-that-task", test_store_delete_removes_only_that_task);
+  g_test_add_func ("/store/share/two-stores-see-each-other", test_store_two_stores_share_history);
+  g_test_add_func ("/store/token/has-no-column", test_store_never_has_a_token_column);
+  g_test_add_func ("/store/watch/saves-stored-changes-only", test_store_watch_saves_stored_changes_only);
+  g_test_add_func ("/store/watch/reports-a-failed-save", test_store_watch_reports_failed_save);
+  g_test_add_func ("/store/crash/killed-writer-loses-no-acknowledged-save",
+                   test_store_crash_keeps_acknowledged_saves);
+
+  return g_test_run ();
+}
