@@ -468,6 +468,46 @@ test_create_refused_connection_transport (Fixture       *fixture,
 }
 
 static void
+test_create_cancelled_before_sending (Fixture       *fixture,
+                                      gconstpointer  data)
+{
+  g_autoptr(SdRequest) request = images_request ("A cat");
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(SdApiCreateResult) created = NULL;
+  g_autoptr(GError) error = NULL;
+
+  sd_client_create_async (fixture->client, request, cancellable, on_result_cb, &result);
+  g_cancellable_cancel (cancellable);
+  created = sd_client_create_finish (fixture->client, wait_for (&result), &error);
+  g_assert_null (created);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (sd_simulator_get_task_count (fixture->sim), ==, 0);
+}
+
+static void
+test_create_cancelled_after_sending (Fixture       *fixture,
+                                     gconstpointer  data)
+{
+  g_autoptr(SdRequest) request = images_request ("A cat");
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(SdApiCreateResult) created = NULL;
+  g_autoptr(GError) error = NULL;
+
+  sd_simulator_set_fault (fixture->sim, SD_SIMULATOR_STEP_CREATE, SD_SIMULATOR_FAULT_SLOW, 1);
+  sd_client_create_async (fixture->client, request, cancellable, on_result_cb, &result);
+  while (sd_simulator_get_request_count (fixture->sim, SD_SIMULATOR_STEP_CREATE) == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_cancellable_cancel (cancellable);
+
+  created = sd_client_create_finish (fixture->client, wait_for (&result), &error);
+  g_assert_null (created);
+  g_assert_error (error, SD_API_ERROR, SD_API_ERROR_OUTCOME_UNKNOWN);
+  g_assert_cmpuint (sd_simulator_get_task_count (fixture->sim), ==, 1);
+}
+
+static void
 test_create_rate_limited (Fixture       *fixture,
                           gconstpointer  data)
 {
@@ -971,6 +1011,8 @@ main (int   argc,
   ADD ("create/oversized-answer-is-outcome-unknown", test_create_oversized_outcome_unknown);
   ADD ("create/refused-connection-is-transport", test_create_refused_connection_transport);
   ADD ("create/rate-limited-is-not-retried", test_create_rate_limited);
+  ADD ("create/cancelled-before-sending-is-cancelled", test_create_cancelled_before_sending);
+  ADD ("create/cancelled-after-sending-is-outcome-unknown", test_create_cancelled_after_sending);
   ADD ("query/wrong-token-is-unauthorized", test_query_wrong_token_unauthorized);
   ADD ("query/unknown-task-is-not-found", test_query_unknown_task_not_found);
   ADD ("query/http-500-is-transient-until-service-resumes", test_query_500_transient);

@@ -370,11 +370,12 @@ call_error_from_failure (Call   *call,
   g_autofree char *reason = NULL;
   g_autofree char *message = NULL;
 
-  if (call->timed_out)
-    reason = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                           "the service did not answer within %u second",
-                                           "the service did not answer within %u seconds",
-                                           MAX (1, call->timeout_ms / 1000)),
+  if (g_error_matches (failure, G_IO_ERROR, G_IO_ERROR_CANCELLED) && !call->timed_out)
+    reason = g_strdup (_("it was cancelled while waiting for the answer"));
+  else if (call->timed_out)
+    reason = g_strdup_printf (ngettext ("the service did not answer within %u second",
+                                        "the service did not answer within %u seconds",
+                                        MAX (1, call->timeout_ms / 1000)),
                               MAX (1, call->timeout_ms / 1000));
   else
     reason = g_strdup (failure->message);
@@ -396,8 +397,11 @@ call_fail (GTask  *task,
 {
   Call *call = g_task_get_task_data (task);
 
+  /* A cancelled query is just cancelled; a create cancelled after it was
+   * sent may still have created its task, and the caller must know. */
   if (g_error_matches (failure, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
-      !call->timed_out)
+      !call->timed_out &&
+      !(call->kind == CALL_CREATE && call->sent))
     {
       g_task_return_error (task, failure);
       return;
@@ -671,6 +675,8 @@ sd_client_create_async (SdClient            *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, sd_client_create_async);
+  /* Once sent, a cancelled create reports OUTCOME_UNKNOWN, not CANCELLED. */
+  g_task_set_check_cancellable (task, FALSE);
 
   if (g_task_return_error_if_cancelled (task))
     return;

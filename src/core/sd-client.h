@@ -60,7 +60,10 @@ gboolean     sd_client_check_base_url      (const char  *url,
  * and no clear answer came back, the error is SD_API_ERROR_OUTCOME_UNKNOWN
  * (the task may exist; check before submitting again). Failures before
  * anything was sent are SD_API_ERROR_TRANSPORT. A body that is not what the
- * API documents after a 2xx status is also OUTCOME_UNKNOWN. */
+ * API documents after a 2xx status is also OUTCOME_UNKNOWN, and so is a
+ * create cancelled after it was sent (G_IO_ERROR_CANCELLED only when nothing
+ * was sent yet). A redirect answer is SD_API_ERROR_HTTP_STATUS: it is not
+ * followed, the token stays with the API host. */
 void                sd_client_create_async  (SdClient            *self,
                                              SdRequest           *request,
                                              GCancellable        *cancellable,

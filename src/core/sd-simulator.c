@@ -6,7 +6,6 @@
 
 #include "config.h"
 
-#include <glib/gi18n.h>
 #include <libsoup/soup.h>
 
 #include "sd-api.h"
@@ -751,6 +750,20 @@ on_query_cb (SoupServer        *server,
 
 /* Download */
 
+/* One end of a byte range: empty (FALSE in @present) or a decimal number. */
+static gboolean
+parse_range_bound (const char *text,
+                   gsize       length,
+                   guint64    *value,
+                   gboolean   *present)
+{
+  g_autofree char *bound = g_strstrip (g_strndup (text, length));
+
+  *present = *bound != '\0';
+  *value = 0;
+  return !*present || g_ascii_string_to_unsigned (bound, 10, 0, G_MAXUINT64, value, NULL);
+}
+
 /* A single "bytes=" range of a @total byte file, as [start, end). Returns
  * FALSE when there is no usable Range (the whole file is sent). */
 static gboolean
@@ -762,31 +775,20 @@ parse_single_range (const char *header,
 {
   const char *spec;
   const char *dash;
-  guint64 first = 0;
-  guint64 last = 0;
-  gboolean has_first;
-  gboolean has_last;
+  guint64 first, last;
+  gboolean has_first, has_last;
 
   if (header == NULL || !g_str_has_prefix (header, "bytes=") || strchr (header, ',') != NULL)
     return FALSE;
 
   spec = header + strlen ("bytes=");
   dash = strchr (spec, '-');
-  if (dash == NULL)
+  if (dash == NULL ||
+      !parse_range_bound (spec, dash - spec, &first, &has_first) ||
+      !parse_range_bound (dash + 1, strlen (dash + 1), &last, &has_last) ||
+      (!has_first && !has_last) ||
+      (has_first && has_last && last < first))
     return FALSE;
-
-  {
-    g_autofree char *first_text = g_strstrip (g_strndup (spec, dash - spec));
-    g_autofree char *last_text = g_strstrip (g_strdup (dash + 1));
-
-    has_first = *first_text != '\0';
-    has_last = *last_text != '\0';
-    if ((!has_first && !has_last) ||
-        (has_first && !g_ascii_string_to_unsigned (first_text, 10, 0, G_MAXUINT64, &first, NULL)) ||
-        (has_last && !g_ascii_string_to_unsigned (last_text, 10, 0, G_MAXUINT64, &last, NULL)) ||
-        (has_first && has_last && last < first))
-      return FALSE;
-  }
 
   if (!has_first)
     {

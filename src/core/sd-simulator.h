@@ -67,7 +67,8 @@ typedef enum {
   SD_SIMULATOR_FAULT_DROP_MID_BODY,
   /* 302 to the same path on the second host (127.0.0.2). */
   SD_SIMULATOR_FAULT_REDIRECT_OTHER_HOST,
-  /* 200 and a body over 1 MiB, announced by Content-Length. */
+  /* 200 and a body over 1 MiB, announced by Content-Length (API steps only:
+   * downloads are served normally). The request is processed. */
   SD_SIMULATOR_FAULT_OVERSIZED_BODY,
   /* The same, chunked, without Content-Length. */
   SD_SIMULATOR_FAULT_OVERSIZED_BODY_CHUNKED,
