@@ -13,9 +13,11 @@
 #include <string.h>
 
 #include <gio/gio.h>
+#include <glib/gstdio.h>
 
 #include "sd-api.h"
 #include "sd-catalog.h"
+#include "sd-download.h"
 #include "sd-uri-list.h"
 
 #define NOW G_GINT64_CONSTANT (1710000000)
@@ -420,6 +422,60 @@ test_hostile_video_url_schemes_are_kept (void)
     }
 }
 
+typedef struct
+{
+  GMainLoop *loop;
+  char      *path;
+  GError    *error;
+} DownloadOutcome;
+
+static void
+download_done (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  DownloadOutcome *outcome = user_data;
+
+  outcome->path = sd_download_file_finish (result, &outcome->error);
+  g_main_loop_quit (outcome->loop);
+}
+
+/* What the codec kept, the download layer refuses before opening anything. */
+static void
+test_hostile_video_url_schemes_are_not_downloaded (void)
+{
+  static const char * const urls[] = {
+    "file:///etc/passwd",
+    "javascript:alert(document.cookie)",
+    "data:video/mp4;base64,AAAAIGZ0eXBpc29t",
+    "ftp://ftp.example.com/v.mp4",
+  };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *directory = g_dir_make_tmp ("sd-hostile-XXXXXX", &error);
+  g_autoptr(SoupSession) session = soup_session_new ();
+
+  g_assert_no_error (error);
+  for (gsize i = 0; i < G_N_ELEMENTS (urls); i++)
+    {
+      g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+      g_autoptr(GDir) dir = NULL;
+      DownloadOutcome outcome = { loop, NULL, NULL };
+
+      sd_download_file_async (session, urls[i], directory, "video.mp4", NULL, NULL, NULL,
+                              NULL, download_done, &outcome);
+      g_main_loop_run (loop);
+
+      g_assert_null (outcome.path);
+      g_assert_error (outcome.error, SD_DOWNLOAD_ERROR, SD_DOWNLOAD_ERROR_UNSAFE_URL);
+      g_clear_error (&outcome.error);
+
+      dir = g_dir_open (directory, 0, &error);
+      g_assert_no_error (error);
+      g_assert_null (g_dir_read_name (dir));
+    }
+  g_assert_cmpint (g_rmdir (directory), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -450,6 +506,8 @@ main (int   argc,
                    test_hostile_control_characters_in_task_ids);
   g_test_add_func ("/hostile/video-url-schemes-are-kept-as-given",
                    test_hostile_video_url_schemes_are_kept);
+  g_test_add_func ("/hostile/video-url-schemes-are-not-downloaded",
+                   test_hostile_video_url_schemes_are_not_downloaded);
 
   return g_test_run ();
 }
