@@ -363,7 +363,6 @@ test_image_row_shows_broken_image_with_reason (Fixture       *fixture,
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autofree char *url = fixture_url (fixture, "/gone.png");
   GtkWidget *image = g_object_ref_sink (gtk_image_new ());
-  g_autofree char *tooltip = NULL;
 
   sd_image_row_show_thumbnail (GTK_IMAGE (image), thumbnailer, url, cancellable);
   while (gtk_widget_get_tooltip_text (image) == NULL)
@@ -476,7 +475,6 @@ test_composer_ratios_follow_the_model (ComposerFixture *fixture,
                                        gconstpointer    data)
 {
   GPtrArray *ratios;
-  g_autoptr(GSettings) settings = NULL;
 
   g_assert_true (sd_composer_select_model (fixture->composer, "seedance2.0-md"));
   g_assert_cmpstr (sd_request_get_model (sd_composer_get_request (fixture->composer)), ==, "seedance2.0-md");
