@@ -826,6 +826,12 @@ http_error (guint status)
                         _("The video server refused the link (HTTP %u). The link may "
                           "have expired; query the task again for a fresh one."),
                         status);
+  if (status == 429)
+    return g_error_new (SD_DOWNLOAD_ERROR, SD_DOWNLOAD_ERROR_HTTP,
+                        /* Translators: %u is an HTTP status code (429) */
+                        _("The video server is busy and asked to wait (HTTP %u). "
+                          "Try downloading again in a few minutes."),
+                        status);
   return g_error_new (SD_DOWNLOAD_ERROR, SD_DOWNLOAD_ERROR_HTTP,
                       /* Translators: %u is an HTTP status code, %s its English name */
                       _("The video server answered with an error (HTTP %u %s). "
