@@ -380,6 +380,7 @@ check_create (Matrix           *m,
     }
 
   g_assert_null (task);
+  g_test_message ("create error: %s", error->message);
   g_assert_error (error, SD_API_ERROR, expected_create_error (fault));
   assert_clear_message (error->message, sd_simulator_get_token (m->sim));
   if (fault == SD_SIMULATOR_FAULT_RATE_LIMITED)
@@ -417,6 +418,7 @@ check_query (Matrix           *m,
     {
       const GError *poll_error = g_ptr_array_index (m->s.poll_errors, i);
 
+      g_test_message ("poll error: %s", poll_error->message);
       g_assert_true (poll_error->domain == SD_API_ERROR);
       assert_clear_message (poll_error->message, sd_simulator_get_token (m->sim));
     }
@@ -482,6 +484,7 @@ check_download (Matrix           *m,
 
   if (download_fault_is_fatal (fault))
     {
+      g_test_message ("download error: %s", sd_task_get_download_error (task));
       g_assert_cmpint (sd_task_get_download_state (task), ==, SD_DOWNLOAD_STATE_FAILED);
       assert_clear_message (sd_task_get_download_error (task), sd_simulator_get_token (m->sim));
       g_assert_null (local_file);
@@ -740,6 +743,7 @@ assert_answer_refused (HostileFixture *f,
     {
       const GError *poll_error = g_ptr_array_index (f->s.poll_errors, i);
 
+      g_test_message ("poll error: %s", poll_error->message);
       g_assert_error (poll_error, SD_API_ERROR, code);
       assert_clear_message (poll_error->message, HOSTILE_TOKEN);
     }
@@ -897,6 +901,7 @@ test_hostile_video_url (HostileFixture *f,
   wait_for_status (task, SD_TASK_STATUS_COMPLETED);
   wait_for_download (task);
 
+  g_test_message ("download error: %s", sd_task_get_download_error (task));
   g_assert_cmpint (sd_task_get_download_state (task), ==, SD_DOWNLOAD_STATE_FAILED);
   assert_clear_message (sd_task_get_download_error (task), HOSTILE_TOKEN);
   g_assert_null (sd_task_get_local_file (task));
