@@ -826,11 +826,39 @@ http_error (guint status)
                         _("The video server refused the link (HTTP %u). The link may "
                           "have expired; query the task again for a fresh one."),
                         status);
+  if (status == 429)
+    return g_error_new (SD_DOWNLOAD_ERROR, SD_DOWNLOAD_ERROR_HTTP,
+                        /* Translators: %u is an HTTP status code (429) */
+                        _("The video server is busy and asked to wait (HTTP %u). "
+                          "Try downloading again in a few minutes."),
+                        status);
   return g_error_new (SD_DOWNLOAD_ERROR, SD_DOWNLOAD_ERROR_HTTP,
                       /* Translators: %u is an HTTP status code, %s its English name */
                       _("The video server answered with an error (HTTP %u %s). "
                         "Try downloading again later."),
                       status, soup_status_get_phrase (status));
+}
+
+/* A captive portal or an error page answers 200 with a web page: that is
+ * not the video, and saving it as one would hand the user a broken file. */
+static gboolean
+is_web_page (SoupMessage *message)
+{
+  const char *type = soup_message_headers_get_content_type (soup_message_get_response_headers (message),
+                                                             NULL);
+
+  return type != NULL &&
+         (g_ascii_strcasecmp (type, "text/html") == 0 ||
+          g_ascii_strcasecmp (type, "application/xhtml+xml") == 0);
+}
+
+static GError *
+web_page_error (void)
+{
+  return g_error_new_literal (SD_DOWNLOAD_ERROR, SD_DOWNLOAD_ERROR_HTTP,
+                              _("The video server sent a web page instead of the video "
+                                "(a network sign-in page, perhaps). Nothing was saved; "
+                                "check the connection and download it again."));
 }
 
 static gboolean
@@ -898,7 +926,10 @@ on_response_cb (GObject      *source,
     }
 
   status = soup_message_get_status (self->message);
-  if (status == SOUP_STATUS_PARTIAL_CONTENT && take_partial_response (self))
+  if ((status == SOUP_STATUS_OK || status == SOUP_STATUS_PARTIAL_CONTENT) &&
+      is_web_page (self->message))
+    fail (task, web_page_error ());
+  else if (status == SOUP_STATUS_PARTIAL_CONTENT && take_partial_response (self))
     open_part_then_pump (task);
   else if (status == SOUP_STATUS_PARTIAL_CONTENT ||
            (status == SOUP_STATUS_REQUESTED_RANGE_NOT_SATISFIABLE && self->received > 0))
@@ -1084,6 +1115,10 @@ download_new (SoupSession *session,
  *
  * Any URL other than http(s) fails with %SD_DOWNLOAD_ERROR_UNSAFE_URL before
  * anything is opened; plain http is allowed because nothing secret is sent.
+ * A 200 or 206 answer carrying a web page (text/html: a captive portal, an
+ * error page) is not the video: it fails with %SD_DOWNLOAD_ERROR_HTTP and
+ * nothing is written.
+ *
  * Redirects are followed, to any host. 502, 503 and 504 answers count as
  * dropped transfers; other error statuses fail at once with
  * %SD_DOWNLOAD_ERROR_HTTP (404 and 410 saying the link expired). A network
