@@ -41,5 +41,14 @@ UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp \
   run_suite _build-sanitize -Db_sanitize=address,undefined -Db_lundef=false
 
+# Each fuzz target for a short fixed time (a longer run's figures are in
+# bench/RESULTS.md); any crash, leak or timeout fails the run.
+if bash build-aux/run-fuzz.sh 20; then
+  passed=$((passed + 1))
+else
+  echo "fuzzing found a problem; see _build-fuzz/fuzz-artifacts/" >&2
+  failed=$((failed + 1))
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

@@ -122,7 +122,7 @@ static SdCatalog *
 catalog_with_override (const char  *contents,
                        char       **warning)
 {
-  g_autofree char *path = write_override (contents);
+  G_GNUC_UNUSED g_autofree char *path = write_override (contents);
   SdCatalog *catalog = sd_catalog_new_with_overrides (warning);
 
   remove_override ();

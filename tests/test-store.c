@@ -896,7 +896,7 @@ static void
 test_store_never_has_a_token_column (void)
 {
   g_autofree char *path = history_path ();
-  g_autoptr(SdStore) store = open_store (path);
+  G_GNUC_UNUSED g_autoptr(SdStore) store = open_store (path);
   g_autofree char *found = NULL;
 
   found = query_text (path, "SELECT name FROM pragma_table_info('tasks') "

@@ -2,20 +2,30 @@
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
+#define G_LOG_DOMAIN "seedance-cli"
+
 #include "config.h"
 
 #include <glib/gi18n.h>
 #include <locale.h>
+#include <unistd.h>
+
+#include "sd-cli.h"
 
 int
 main (int   argc,
       char *argv[])
 {
+  g_autoptr(SdCli) cli = NULL;
+
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
+  g_set_prgname ("seedance");
 
-  g_printerr ("%s\n", _("seedance: no command yet"));
-  return 2;
+  cli = sd_cli_new (NULL, NULL);
+  g_object_set (cli, "stderr-is-tty", isatty (STDERR_FILENO) != 0, NULL);
+
+  return sd_cli_run (cli, argc, argv);
 }

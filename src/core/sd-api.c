@@ -610,6 +610,38 @@ nesting_within_limit (const char *data,
   return TRUE;
 }
 
+/* json-glib 1.6 decodes a lone "\\ud800" escape into bytes that are not
+ * UTF-8 (and drops the character after it): such text must not reach the
+ * user, a label or the database. */
+static gboolean
+strings_are_utf8 (JsonNode *node)
+{
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObjectIter iter;
+      const char *name;
+      JsonNode *member;
+
+      json_object_iter_init (&iter, json_node_get_object (node));
+      while (json_object_iter_next (&iter, &name, &member))
+        if (!g_utf8_validate (name, -1, NULL) || !strings_are_utf8 (member))
+          return FALSE;
+      return TRUE;
+    }
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        if (!strings_are_utf8 (json_array_get_element (array, i)))
+          return FALSE;
+      return TRUE;
+    }
+  return !JSON_NODE_HOLDS_VALUE (node) ||
+         json_node_get_value_type (node) != G_TYPE_STRING ||
+         g_utf8_validate (json_node_get_string (node), -1, NULL);
+}
+
 static void
 set_too_large (GError **error,
                gsize    size)
@@ -677,6 +709,11 @@ sd_api_parse_json (GBytes  *body,
   if (json_parser_get_root (parser) == NULL)
     {
       set_malformed (error, 0, _("the body is empty"));
+      return NULL;
+    }
+  if (!strings_are_utf8 (json_parser_get_root (parser)))
+    {
+      set_malformed (error, 0, _("the body is not UTF-8 text"));
       return NULL;
     }
 

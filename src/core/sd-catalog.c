@@ -15,6 +15,7 @@
 
 #define BUILTIN_PATH "/io/github/seedancestudio/SeedanceStudio/core/models.json"
 #define CATALOG_VERSION 1
+#define MAX_NESTING 64
 
 typedef struct
 {
@@ -156,7 +157,9 @@ set_parse_error (GError     **error,
                  const char  *source_name,
                  const GError *parse_error)
 {
-  const char *message = parse_error->message;
+  /* json-glib quotes the offending bytes, which need not be UTF-8 */
+  g_autofree char *valid = g_utf8_make_valid (parse_error->message, -1);
+  const char *message = valid;
 
   if (g_str_has_prefix (message, "<data>:"))
     message += strlen ("<data>:");
@@ -168,7 +171,7 @@ set_parse_error (GError     **error,
                  "%s:%s", source_name, message);
   else
     g_set_error (error, SD_CATALOG_ERROR, SD_CATALOG_ERROR_PARSE,
-                 _("%s: %s"), source_name, parse_error->message);
+                 _("%s: %s"), source_name, valid);
 }
 
 static JsonArray *
@@ -376,6 +379,71 @@ read_models (Contents    *staged,
   return TRUE;
 }
 
+/* json-glib parses recursively: a file nested a million levels deep would
+ * exhaust the stack before it could be refused. A catalogue needs four. */
+static gboolean
+nesting_within_limit (const char *data,
+                      gsize       length)
+{
+  gboolean in_string = FALSE;
+  guint depth = 0;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      char c = data[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+        }
+      else if (c == '"')
+        in_string = TRUE;
+      else if (c == '[' || c == '{')
+        {
+          if (++depth > MAX_NESTING)
+            return FALSE;
+        }
+      else if ((c == ']' || c == '}') && depth > 0)
+        depth--;
+    }
+  return TRUE;
+}
+
+/* json-glib 1.6 decodes a lone "\\ud800" escape into bytes that are not
+ * UTF-8 (and drops the character after it): such text must not reach the
+ * user, a label or the database. */
+static gboolean
+strings_are_utf8 (JsonNode *node)
+{
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObjectIter iter;
+      const char *name;
+      JsonNode *member;
+
+      json_object_iter_init (&iter, json_node_get_object (node));
+      while (json_object_iter_next (&iter, &name, &member))
+        if (!g_utf8_validate (name, -1, NULL) || !strings_are_utf8 (member))
+          return FALSE;
+      return TRUE;
+    }
+  if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *array = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        if (!strings_are_utf8 (json_array_get_element (array, i)))
+          return FALSE;
+      return TRUE;
+    }
+  return !JSON_NODE_HOLDS_VALUE (node) ||
+         json_node_get_value_type (node) != G_TYPE_STRING ||
+         g_utf8_validate (json_node_get_string (node), -1, NULL);
+}
+
 static gboolean
 read_catalog (Contents    *staged,
               const char  *data,
@@ -387,6 +455,11 @@ read_catalog (Contents    *staged,
   g_autoptr(GError) parse_error = NULL;
   JsonNode *root;
 
+  if (!nesting_within_limit (data, length < 0 ? strlen (data) : (gsize) length))
+    {
+      set_invalid (error, source_name, _("the file is nested too deeply"));
+      return FALSE;
+    }
   if (!json_parser_load_from_data (parser, data, length, &parse_error))
     {
       set_parse_error (error, source_name, parse_error);
@@ -397,6 +470,11 @@ read_catalog (Contents    *staged,
   if (root == NULL)
     {
       set_invalid (error, source_name, _("the file is empty"));
+      return FALSE;
+    }
+  if (!strings_are_utf8 (root))
+    {
+      set_invalid (error, source_name, _("the file holds text that is not UTF-8"));
       return FALSE;
     }
 

@@ -228,11 +228,19 @@ sd_download_make_basename (const char *prompt,
 /* Moving the finished file into place */
 
 static gboolean
-is_acceptable_basename (const char *basename)
+check_basename (const char  *basename,
+                GError     **error)
 {
-  return *basename != '\0' && *basename != '.' &&
-         strchr (basename, '/') == NULL &&
-         g_utf8_validate (basename, -1, NULL);
+  g_autofree char *shown = NULL;
+
+  if (*basename != '\0' && *basename != '.' && strchr (basename, '/') == NULL &&
+      g_utf8_validate (basename, -1, NULL))
+    return TRUE;
+
+  shown = g_utf8_make_valid (basename, -1);
+  g_set_error (error, SD_DOWNLOAD_ERROR, SD_DOWNLOAD_ERROR_FILE,
+               _("“%s” cannot be used as a file name."), shown);
+  return FALSE;
 }
 
 static void
@@ -347,7 +355,7 @@ typedef struct
   guint                   max_retries;
   guint                   first_delay_ms;
   gboolean                use_range;  /* cleared once the server ignored one */
-  gboolean                pump_after_truncate;
+  gboolean                pump_when_open;
   GError                 *error;      /* held while the .part is closed */
 } Download;
 
@@ -705,7 +713,7 @@ pump (GTask *task)
 }
 
 static void
-on_part_reopened_cb (GObject      *source,
+on_part_opened_cb (GObject      *source,
                      GAsyncResult *result,
                      gpointer      user_data)
 {
@@ -720,7 +728,7 @@ on_part_reopened_cb (GObject      *source,
       return;
     }
 
-  if (self->pump_after_truncate)
+  if (self->pump_when_open)
     pump (task);
   else
     attempt (task);
@@ -743,7 +751,7 @@ on_part_deleted_cb (GObject      *source,
   g_clear_error (&error);
 
   g_file_append_to_async (G_FILE (source), G_FILE_CREATE_NONE, G_PRIORITY_DEFAULT,
-                          g_task_get_cancellable (task), on_part_reopened_cb, task);
+                          g_task_get_cancellable (task), on_part_opened_cb, task);
 }
 
 static void
@@ -755,8 +763,10 @@ on_part_closed_for_truncate_cb (GObject      *source,
   Download *self = g_task_get_task_data (task);
   GError *error = NULL;
 
+  gboolean closed = g_output_stream_close_finish (G_OUTPUT_STREAM (source), result, &error);
+
   g_clear_object (&self->output);
-  if (!g_output_stream_close_finish (G_OUTPUT_STREAM (source), result, &error))
+  if (!closed)
     {
       fail_with_file_error (task, error);
       return;
@@ -774,10 +784,31 @@ truncate_part (GTask    *task,
   Download *self = g_task_get_task_data (task);
 
   self->received = 0;
-  self->pump_after_truncate = pump_body;
-  g_output_stream_close_async (self->output, G_PRIORITY_DEFAULT,
-                               g_task_get_cancellable (task),
-                               on_part_closed_for_truncate_cb, task);
+  self->pump_when_open = pump_body;
+  if (self->output == NULL)
+    g_file_delete_async (self->part, G_PRIORITY_DEFAULT, g_task_get_cancellable (task),
+                         on_part_deleted_cb, task);
+  else
+    g_output_stream_close_async (self->output, G_PRIORITY_DEFAULT,
+                                 g_task_get_cancellable (task),
+                                 on_part_closed_for_truncate_cb, task);
+}
+
+/* The .part is only created once the server answered with the video, so
+ * that an error page leaves nothing behind. */
+static void
+open_part_then_pump (GTask *task)
+{
+  Download *self = g_task_get_task_data (task);
+
+  if (self->output != NULL)
+    {
+      pump (task);
+      return;
+    }
+  self->pump_when_open = TRUE;
+  g_file_append_to_async (self->part, G_FILE_CREATE_NONE, G_PRIORITY_DEFAULT,
+                          g_task_get_cancellable (task), on_part_opened_cb, task);
 }
 
 static GError *
@@ -795,11 +826,39 @@ http_error (guint status)
                         _("The video server refused the link (HTTP %u). The link may "
                           "have expired; query the task again for a fresh one."),
                         status);
+  if (status == 429)
+    return g_error_new (SD_DOWNLOAD_ERROR, SD_DOWNLOAD_ERROR_HTTP,
+                        /* Translators: %u is an HTTP status code (429) */
+                        _("The video server is busy and asked to wait (HTTP %u). "
+                          "Try downloading again in a few minutes."),
+                        status);
   return g_error_new (SD_DOWNLOAD_ERROR, SD_DOWNLOAD_ERROR_HTTP,
                       /* Translators: %u is an HTTP status code, %s its English name */
                       _("The video server answered with an error (HTTP %u %s). "
                         "Try downloading again later."),
                       status, soup_status_get_phrase (status));
+}
+
+/* A captive portal or an error page answers 200 with a web page: that is
+ * not the video, and saving it as one would hand the user a broken file. */
+static gboolean
+is_web_page (SoupMessage *message)
+{
+  const char *type = soup_message_headers_get_content_type (soup_message_get_response_headers (message),
+                                                             NULL);
+
+  return type != NULL &&
+         (g_ascii_strcasecmp (type, "text/html") == 0 ||
+          g_ascii_strcasecmp (type, "application/xhtml+xml") == 0);
+}
+
+static GError *
+web_page_error (void)
+{
+  return g_error_new_literal (SD_DOWNLOAD_ERROR, SD_DOWNLOAD_ERROR_HTTP,
+                              _("The video server sent a web page instead of the video "
+                                "(a network sign-in page, perhaps). Nothing was saved; "
+                                "check the connection and download it again."));
 }
 
 static gboolean
@@ -867,8 +926,11 @@ on_response_cb (GObject      *source,
     }
 
   status = soup_message_get_status (self->message);
-  if (status == SOUP_STATUS_PARTIAL_CONTENT && take_partial_response (self))
-    pump (task);
+  if ((status == SOUP_STATUS_OK || status == SOUP_STATUS_PARTIAL_CONTENT) &&
+      is_web_page (self->message))
+    fail (task, web_page_error ());
+  else if (status == SOUP_STATUS_PARTIAL_CONTENT && take_partial_response (self))
+    open_part_then_pump (task);
   else if (status == SOUP_STATUS_PARTIAL_CONTENT ||
            (status == SOUP_STATUS_REQUESTED_RANGE_NOT_SATISFIABLE && self->received > 0))
     restart_without_range (task);
@@ -878,7 +940,7 @@ on_response_cb (GObject      *source,
       if (self->received > 0)
         truncate_part (task, TRUE);
       else
-        pump (task);
+        open_part_then_pump (task);
     }
   else if (is_transient_status (status))
     {
@@ -942,37 +1004,17 @@ on_part_measured_cb (GObject      *source,
   g_autoptr(GFileInfo) info = NULL;
   GError *error = NULL;
 
-  info = g_file_output_stream_query_info_finish (G_FILE_OUTPUT_STREAM (source), result, &error);
-  if (info == NULL)
+  info = g_file_query_info_finish (G_FILE (source), result, &error);
+  if (info == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
     {
       fail_with_file_error (task, error);
       return;
     }
+  g_clear_error (&error);
 
   /* A .part left by a cancelled or failed download is resumed. */
-  self->received = g_file_info_get_size (info);
+  self->received = info != NULL ? g_file_info_get_size (info) : 0;
   attempt (task);
-}
-
-static void
-on_part_opened_cb (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  GTask *task = user_data;
-  Download *self = g_task_get_task_data (task);
-  GError *error = NULL;
-
-  self->output = G_OUTPUT_STREAM (g_file_append_to_finish (G_FILE (source), result, &error));
-  if (self->output == NULL)
-    {
-      fail_with_file_error (task, error);
-      return;
-    }
-  g_file_output_stream_query_info_async (G_FILE_OUTPUT_STREAM (self->output),
-                                         G_FILE_ATTRIBUTE_STANDARD_SIZE,
-                                         G_PRIORITY_DEFAULT, g_task_get_cancellable (task),
-                                         on_part_measured_cb, task);
 }
 
 static void
@@ -989,8 +1031,9 @@ on_directory_ready_cb (GObject      *source,
       fail_with_file_error (task, error);
       return;
     }
-  g_file_append_to_async (self->part, G_FILE_CREATE_NONE, G_PRIORITY_DEFAULT,
-                          g_task_get_cancellable (task), on_part_opened_cb, task);
+  g_file_query_info_async (self->part, G_FILE_ATTRIBUTE_STANDARD_SIZE,
+                           G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, G_PRIORITY_DEFAULT,
+                           g_task_get_cancellable (task), on_part_measured_cb, task);
 }
 
 static void
@@ -1071,8 +1114,22 @@ download_new (SoupSession *session,
  * existing file is never replaced.
  *
  * Any URL other than http(s) fails with %SD_DOWNLOAD_ERROR_UNSAFE_URL before
- * anything is opened. A failed or cancelled download leaves its .part file,
- * and a later call with the same @directory and @basename resumes from it.
+ * anything is opened; plain http is allowed because nothing secret is sent.
+ * A 200 or 206 answer carrying a web page (text/html: a captive portal, an
+ * error page) is not the video: it fails with %SD_DOWNLOAD_ERROR_HTTP and
+ * nothing is written.
+ *
+ * Redirects are followed, to any host. 502, 503 and 504 answers count as
+ * dropped transfers; other error statuses fail at once with
+ * %SD_DOWNLOAD_ERROR_HTTP (404 and 410 saying the link expired). A network
+ * failure that retrying cannot fix (TLS, unknown host), or retries used up,
+ * is %SD_DOWNLOAD_ERROR_INCOMPLETE.
+ *
+ * The .part file is created only when the server sends the video. A failed
+ * or cancelled download leaves it, and a later call with the same @directory
+ * and @basename resumes from it (or starts over if the server will not
+ * continue it). Two downloads must not share a @directory and @basename at
+ * the same time.
  */
 void
 sd_download_file_async (SoupSession            *session,
@@ -1101,19 +1158,11 @@ sd_download_file_async (SoupSession            *session,
   g_task_set_source_tag (task, sd_download_file_async);
 
   uri = parse_download_uri (url, &error);
-  if (uri == NULL)
+  if (uri == NULL || !check_basename (basename, &error))
     {
       if (progress_destroy != NULL)
         progress_destroy (progress_data);
       g_task_return_error (task, error);
-      return;
-    }
-  if (!is_acceptable_basename (basename))
-    {
-      if (progress_destroy != NULL)
-        progress_destroy (progress_data);
-      g_task_return_new_error (task, SD_DOWNLOAD_ERROR, SD_DOWNLOAD_ERROR_FILE,
-                               _("“%s” cannot be used as a file name."), basename);
       return;
     }
 

@@ -37,12 +37,20 @@ get_schema (void)
   return &schema;
 }
 
+/* The keyring's own message may help the user; it never holds the token. */
 static char *
 keyring_missing_notice (const GError *error)
 {
-  /* The keyring's own message may help the user; it never holds the token. */
   return g_strdup_printf (_("The keyring is not available (%s). The API token "
                             "is kept for this session only."),
+                          error->message);
+}
+
+static char *
+keyring_unreadable_notice (const GError *error)
+{
+  return g_strdup_printf (_("The keyring is not available (%s), so no saved "
+                            "API token could be read."),
                           error->message);
 }
 
@@ -134,7 +142,7 @@ on_lookup_finished_cb (GObject      *source,
           g_task_return_error (task, g_steal_pointer (&error));
           return;
         }
-      op->notice = keyring_missing_notice (error);
+      op->notice = keyring_unreadable_notice (error);
     }
   else if (token != NULL)
     {

@@ -353,6 +353,18 @@ reschedule_after_error (SdService    *self,
 }
 
 static void
+handle_answer (SdService        *self,
+               SdTask           *task,
+               SdApiQueryResult *answer,
+               const GError     *error)
+{
+  if (answer != NULL)
+    apply_query_result (self, task, answer);
+  else if (!pause_for_error (self, error))
+    g_signal_emit (self, signals[POLL_ERROR], 0, task, error);
+}
+
+static void
 query_free (Query *query)
 {
   g_object_unref (query->task);
@@ -379,10 +391,9 @@ on_query_finished_cb (GObject      *source,
     }
 
   set_queries_in_flight (self, self->queries_in_flight - 1);
-  if (answer != NULL)
-    apply_query_result (self, query->task, answer);
-  else if (!pause_for_error (self, error))
-    g_signal_emit (self, signals[POLL_ERROR], 0, query->task, error);
+  /* A task removed meanwhile must not be saved back into the history. */
+  if (sd_service_lookup (self, sd_task_get_id (query->task)) == query->task)
+    handle_answer (self, query->task, answer, error);
 
   poll = g_hash_table_lookup (self->polls, sd_task_get_id (query->task));
   if (poll != NULL && poll->task == query->task && poll->in_flight)
@@ -592,7 +603,7 @@ detach_download (SdService *self,
 {
   GList *link = g_queue_find (&self->download_queue, download);
 
-  g_hash_table_steal (self->downloads, sd_task_get_id (download->task));
+  g_hash_table_remove (self->downloads, sd_task_get_id (download->task));
   if (link != NULL)
     {
       g_queue_delete_link (&self->download_queue, link);
@@ -677,7 +688,7 @@ on_download_finished_cb (GObject      *source,
       return;
     }
 
-  g_hash_table_steal (self->downloads, sd_task_get_id (download->task));
+  g_hash_table_remove (self->downloads, sd_task_get_id (download->task));
   self->downloads_running--;
   finish_download (self, download, path, error);
   download_free (download);
@@ -897,7 +908,7 @@ sd_service_constructed (GObject *object)
   self->timer = g_source_new (&schedule_source_funcs, sizeof (GSource));
   g_source_set_callback (self->timer, on_schedule_due_cb, self, NULL);
   g_source_set_name (self->timer, "[sd-service] schedule");
-  g_source_attach (self->timer, NULL);
+  g_source_attach (self->timer, g_main_context_get_thread_default ());
 
   sd_service_set_network_monitor (self, g_network_monitor_get_default ());
 }
@@ -1504,6 +1515,12 @@ sd_service_download_async (SdService           *self,
   gtask = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (gtask, sd_service_download_async);
 
+  if (sd_service_lookup (self, sd_task_get_id (task)) != task)
+    {
+      g_task_return_new_error (gtask, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                               _("This task is not in the list."));
+      return;
+    }
   if (g_hash_table_contains (self->downloads, sd_task_get_id (task)))
     {
       g_task_return_new_error (gtask, G_IO_ERROR, G_IO_ERROR_PENDING,

@@ -87,27 +87,37 @@ static char *
 trim_token (const char *start,
             const char *end)
 {
+  /* counted once: recounting per stripped ')' made "a)))..." quadratic */
+  guint opening = count_char (start, end, '(');
+  guint closing = count_char (start, end, ')');
   gboolean changed = TRUE;
 
   while (changed && start < end)
     {
       changed = FALSE;
       if (is_wrapping_char (*start) || *start == '(')
-        start++, changed = TRUE;
+        {
+          opening -= *start == '(';
+          start++, changed = TRUE;
+        }
       else if (is_wrapping_char (end[-1]) || is_trailing_punctuation (end[-1]))
         end--, changed = TRUE;
-      else if (end[-1] == ')' && count_char (start, end, '(') < count_char (start, end, ')'))
-        end--, changed = TRUE;
+      else if (end[-1] == ')' && opening < closing)
+        {
+          closing--;
+          end--, changed = TRUE;
+        }
     }
   return start < end ? g_strndup (start, end - start) : NULL;
 }
 
-/* ASCII whitespace and commas, plus the CJK comma and enumeration comma
+/* ASCII whitespace, other control characters (g_ascii_isspace() leaves out
+ * the vertical tab) and commas, plus the CJK comma and enumeration comma
  * that pasted Chinese text uses between links. */
 static gsize
 separator_length (const char *p)
 {
-  if (g_ascii_isspace (*p) || *p == ',')
+  if (g_ascii_isspace (*p) || g_ascii_iscntrl (*p) || *p == ',')
     return 1;
   if (g_str_has_prefix (p, "\xef\xbc\x8c") || g_str_has_prefix (p, "\xe3\x80\x81"))
     return 3;

@@ -18,5 +18,6 @@ gboolean    sd_composer_select_model           (SdComposer *self,
                                                 const char *model_id);
 const char *sd_composer_get_images_count_text  (SdComposer *self);
 const char *sd_composer_get_prompt_count_text  (SdComposer *self);
+GtkTextBuffer *sd_composer_get_prompt_buffer   (SdComposer *self);
 
 G_END_DECLS

@@ -88,6 +88,7 @@ struct _SdComposer
   gboolean             can_generate;
   gboolean             submitting;
   gboolean             loading;           /* filling widgets: settings stay as they are */
+  gboolean             prompt_touched;    /* an empty prompt is only an error once edited */
 };
 
 G_DEFINE_FINAL_TYPE (SdComposer, sd_composer, GTK_TYPE_WIDGET)
@@ -132,10 +133,14 @@ is_frame_mode (SdComposer *self)
 static char *
 model_title (SdModel *model)
 {
+  const char *family = sd_model_get_family_name (model);
+  const char *name = sd_model_get_display_name (model);
+
+  /* "MD · MD Fast" says MD twice: the name alone is enough */
+  if (family == NULL || g_str_has_prefix (name, family))
+    return g_strdup (name);
   /* TRANSLATORS: model family, then model name, e.g. "MD · MD Fast" */
-  return g_strdup_printf (_("%s · %s"),
-                          sd_model_get_family_name (model),
-                          sd_model_get_display_name (model));
+  return g_strdup_printf (_("%s · %s"), family, name);
 }
 
 static char *
@@ -293,6 +298,11 @@ show_problem (SdComposer *self,
   Field field = field_for_problem (problem->field);
   GtkWidget *widget = widget_for_problem (self, problem->field);
   GtkLabel *label;
+
+  /* a fresh composer is not scolded for the prompt it has not had yet;
+   * the blocker next to Generate still says why it is disabled */
+  if (field == FIELD_PROMPT && !self->prompt_touched)
+    return;
 
   if (widget != NULL && g_list_find (self->error_widgets, widget) == NULL)
     {
@@ -992,6 +1002,8 @@ on_prompt_changed_cb (SdComposer    *self,
 
   gtk_text_buffer_get_bounds (buffer, &start, &end);
   prompt = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  if (!self->loading)
+    self->prompt_touched = TRUE;
   sd_request_set_prompt (self->request, prompt);
   update_prompt_count (self);
 }
@@ -1682,4 +1694,12 @@ sd_composer_get_prompt_count_text (SdComposer *self)
   g_return_val_if_fail (SD_IS_COMPOSER (self), NULL);
 
   return gtk_label_get_text (self->prompt_count);
+}
+
+GtkTextBuffer *
+sd_composer_get_prompt_buffer (SdComposer *self)
+{
+  g_return_val_if_fail (SD_IS_COMPOSER (self), NULL);
+
+  return gtk_text_view_get_buffer (self->prompt_view);
 }

@@ -1,0 +1,621 @@
+/* test-cli.c: the seedance command line, run in-process
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "test-cli"
+
+#include "config.h"
+
+#include <json-glib/json-glib.h>
+
+#include "sd-catalog.h"
+#include "sd-cli.h"
+#include "sd-context.h"
+#include "sd-service.h"
+#include "sd-simulator.h"
+
+/* What one command line did. */
+typedef struct
+{
+  int          status;
+  char        *out;
+  char        *err;
+  guint        contexts;  /* contexts made: none means nothing could be sent */
+  SdSimulator *simulator; /* the last demo simulator, kept to count tasks */
+} Run;
+
+static void
+run_free (Run *run)
+{
+  g_free (run->out);
+  g_free (run->err);
+  g_clear_object (&run->simulator);
+  g_free (run);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Run, run_free)
+
+static void
+on_context_created_cb (SdCli     *cli,
+                       SdContext *context,
+                       Run       *run)
+{
+  SdSimulator *simulator = sd_context_get_simulator (context);
+
+  run->contexts++;
+  if (simulator == NULL)
+    return;
+
+  /* The demo's pace is for people watching; tests need not wait. */
+  sd_simulator_set_timing (simulator, 10, 10);
+  g_object_set (sd_context_get_service (context),
+                "first-poll-delay", 5,
+                "max-poll-interval", 20,
+                NULL);
+  g_set_object (&run->simulator, simulator);
+}
+
+static char *
+steal_text (GOutputStream *stream)
+{
+  g_autoptr(GBytes) bytes = NULL;
+
+  g_output_stream_close (stream, NULL, NULL);
+  bytes = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (stream));
+  if (g_bytes_get_size (bytes) == 0)
+    return g_strdup ("");
+  return g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+}
+
+static Run *
+run_argv (const char * const *args)
+{
+  g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+  g_autoptr(GOutputStream) err = g_memory_output_stream_new_resizable ();
+  g_autoptr(SdCli) cli = sd_cli_new (out, err);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  Run *run = g_new0 (Run, 1);
+
+  g_ptr_array_add (argv, g_strdup ("seedance"));
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, g_strdup (args[i]));
+  g_ptr_array_add (argv, NULL);
+
+  g_signal_connect (cli, "context-created", G_CALLBACK (on_context_created_cb), run);
+  run->status = sd_cli_run (cli, argv->len - 1, (char **) argv->pdata);
+  run->out = steal_text (out);
+  run->err = steal_text (err);
+  g_test_message ("exit %d\nstdout:\n%s\nstderr:\n%s", run->status, run->out, run->err);
+
+  return run;
+}
+
+#define run_cli(...) run_argv ((const char * const []) { __VA_ARGS__, NULL })
+
+static JsonNode *
+parse_json (const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  JsonNode *node = json_from_string (text, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (node);
+  return node;
+}
+
+static char *
+make_download_dir (void)
+{
+  return g_build_filename (g_get_user_cache_dir (), "videos", NULL);
+}
+
+static gboolean
+dir_has_files (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+
+  return dir != NULL && g_dir_read_name (dir) != NULL;
+}
+
+/* Help and usage */
+
+static void
+test_help_lists_every_command (void)
+{
+  const char *names[] = { "models", "submit", "status", "wait", "download", "list" };
+  g_autoptr(Run) run = run_cli ("--help");
+
+  g_assert_cmpint (run->status, ==, SD_CLI_EXIT_SUCCESS);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    g_assert_nonnull (strstr (run->out, names[i]));
+  g_assert_nonnull (strstr (run->out, "--demo"));
+  g_assert_cmpint (run->contexts, ==, 0);
+}
+
+static void
+test_command_help_shows_its_options (void)
+{
+  g_autoptr(Run) run = run_cli ("submit", "--help");
+
+  g_assert_cmpint (run->status, ==, SD_CLI_EXIT_SUCCESS);
+  g_assert_nonnull (strstr (run->out, "--prompt"));
+  g_assert_nonnull (strstr (run->out, "--reference-video"));
+  g_assert_nonnull (strstr (run->out, "--wait"));
+  g_assert_cmpint (run->contexts, ==, 0);
+}
+
+static void
+test_version_prints_the_version (void)
+{
+  g_autoptr(Run) run = run_cli ("--version");
+
+  g_assert_cmpint (run->status, ==, SD_CLI_EXIT_SUCCESS);
+  g_assert_nonnull (strstr (run->out, PACKAGE_VERSION));
+}
+
+static void
+test_unknown_command_is_a_usage_error (void)
+{
+  g_autoptr(Run) run = run_cli ("frobnicate");
+
+  g_assert_cmpint (run->status, ==, SD_CLI_EXIT_USAGE);
+  g_assert_nonnull (strstr (run->err, "frobnicate"));
+  g_assert_cmpstr (run->out, ==, "");
+}
+
+static void
+test_no_command_is_a_usage_error (void)
+{
+  g_autoptr(Run) run = run_argv ((const char * const []) { NULL });
+
+  g_assert_cmpint (run->status, ==, SD_CLI_EXIT_USAGE);
+  g_assert_cmpstr (run->err, !=, "");
+}
+
+static void
+test_unknown_option_is_a_usage_error (void)
+{
+  g_autoptr(Run) run = run_cli ("submit", "--colour", "red");
+
+  g_assert_cmpint (run->status, ==, SD_CLI_EXIT_USAGE);
+  g_assert_nonnull (strstr (run->err, "--colour"));
+  g_assert_cmpint (run->contexts, ==, 0);
+}
+
+static void
+test_duration_must_be_a_number (void)
+{
+  g_autoptr(Run) run = run_cli ("submit", "--model", "seedance2.0-std",
+                                "--prompt", "a cat", "--duration", "long");
+
+  g_assert_cmpint (run->status, ==, SD_CLI_EXIT_USAGE);
+  g_assert_nonnull (strstr (run->err, "long"));
+  g_assert_cmpint (run->contexts, ==, 0);
+}
+
+static void
+test_status_needs_exactly_one_id (void)
+{
+  g_autoptr(Run) none = run_cli ("status");
+  g_autoptr(Run) two = run_cli ("status", "a", "b");
+
+  g_assert_cmpint (none->status, ==, SD_CLI_EXIT_USAGE);
+  g_assert_cmpint (two->status, ==, SD_CLI_EXIT_USAGE);
+  g_assert_cmpint (none->contexts + two->contexts, ==, 0);
+}
+
+/* models */
+
+static void
+test_models_lists_every_model (void)
+{
+  g_autoptr(SdCatalog) catalog = sd_catalog_new ();
+  GListModel *models = sd_catalog_get_models (catalog);
+  g_autoptr(Run) run = run_cli ("models");
+
+  g_assert_cmpint (run->status, ==, SD_CLI_EXIT_SUCCESS);
+  g_assert_cmpuint (g_list_model_get_n_items (models), ==, 22);
+  for (guint i = 0; i < g_list_model_get_n_items (models); i++)
+    {
+      g_autoptr(SdModel) model = g_list_model_get_item (models, i);
+      g_autofree char *needle = g_strdup_printf ("  %s  ", sd_model_get_id (model));
+
+      g_assert_nonnull (strstr (run->out, needle));
+      g_assert_nonnull (strstr (run->out, sd_model_get_family_name (model)));
+    }
+}
+
+static void
+test_models_json_has_every_model_and_its_limits (void)
+{
+  g_autoptr(SdCatalog) catalog = sd_catalog_new ();
+  g_autoptr(Run) run = run_cli ("models", "--json");
+  g_autoptr(JsonNode) root = NULL;
+  JsonArray *array;
+  JsonObject *md = NULL;
+
+  g_assert_cmpint (run->status, ==, SD_CLI_EXIT_SUCCESS);
+  g_assert_cmpstr (run->err, ==, "");
+  root = parse_json (run->out);
+  g_assert_true (JSON_NODE_HOLDS_ARRAY (root));
+  array = json_node_get_array (root);
+  g_assert_cmpuint (json_array_get_length (array), ==, 22);
+
+  for (guint i = 0; i < json_array_get_length (array); i++)
+    {
+      JsonObject *object = json_array_get_object_element (array, i);
+      const char *id = json_object_get_string_member (object, "id");
+
+      g_assert_nonnull (sd_catalog_lookup (catalog, id));
+      g_assert_true (json_object_has_member (object, "billing"));
+      g_assert_true (json_object_has_member (object, "duration"));
+      g_assert_true (json_object_has_member (object, "ratios"));
+      g_assert_true (json_object_has_member (object, "image_schemes"));
+      if (g_str_equal (id, "seedance2.0-md"))
+        md = object;
+    }
+
+  g_assert_nonnull (md);
+  g_assert_cmpint (json_object_get_int_member (md, "max_images"), ==, 4);
+  g_assert_cmpstr (json_object_get_string_member (md, "family"), ==, "md");
+}
+
+/* submit: refusals */
+
+static void
+test_submit_without_prompt_names_the_field (void)
+{
+  g_autoptr(Run) run = run_cli ("--demo", "submit", "--model", "seedance2.0-std");
+
+  g_assert_cmpint (run->status, ==, SD_CLI_EXIT_USAGE);
+  g_assert_true (g_str_has_prefix (run->err, "prompt: "));
+  g_assert_cmpstr (run->out, ==, "");
+  g_assert_cmpint (run->contexts, ==, 0);
+}
+
+static void
+test_submit_with_unknown_model_names_the_field (void)
+{
+  g_autoptr(Run) run = run_cli ("submit", "--model", "seedance9", "--prompt", "a cat");
+
+  g_assert_cmpint (run->status, ==, SD_CLI_EXIT_USAGE);
+  g_assert_nonnull (strstr (run->err, "model: "));
+  g_assert_cmpint (run->contexts, ==, 0);
+}
+
+static void
+test_submit_invalid_request_sends_nothing (void)
+{
+  g_autoptr(Run) run = run_cli ("--demo", "submit", "--model", "seedance2.0-md",
+                                "--prompt", "five pictures",
+                                "--image", "https://example.com/1.png",
+                                "--image", "https://example.com/2.png",
+                                "--image", "https://example.com/3.png",
+                                "--image", "https://example.com/4.png",
+                                "--image", "https://example.com/5.png");
+  g_auto(GStrv) lines = NULL;
+
+  g_assert_cmpint (run->status, ==, SD_CLI_EXIT_USAGE);
+  g_assert_nonnull (strstr (run->err, "images: "));
+  /* One line per problem, each "field: message". */
+  lines = g_strsplit (g_strchomp (run->err), "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    g_assert_nonnull (strstr (lines[i], ": "));
+  g_assert_cmpstr (run->out, ==, "");
+  /* No context, so no client and no simulator: nothing could be sent. */
+  g_assert_cmpint (run->contexts, ==, 0);
+}
+
+static void
+test_submit_without_token_says_how_to_set_one (void)
+{
+  g_autoptr(Run) run = NULL;
+
+  g_unsetenv ("SEEDANCE_API_TOKEN");
+  run = run_cli ("submit", "--model", "seedance2.0-std", "--prompt", "a cat");
+
+  g_assert_cmpint (run->status, ==, SD_CLI_EXIT_FAILURE);
+  g_assert_nonnull (strstr (run->err, "No API token: set SEEDANCE_API_TOKEN or save one "
+                                      "in Seedance Studio’s preferences."));
+  g_assert_cmpstr (run->out, ==, "");
+}
+
+/* submit against the simulator */
+
+static void
+test_demo_submit_prints_the_task_id (void)
+{
+  g_autoptr(Run) run = run_cli ("--demo", "submit", "--model", "seedance2.0-std",
+                                "--prompt", "a lighthouse at dusk");
+  g_autofree char *id = NULL;
+
+  g_assert_cmpint (run->status, ==, SD_CLI_EXIT_SUCCESS);
+  id = g_strchomp (g_strdup (run->out));
+  g_assert_cmpstr (id, !=, "");
+  g_assert_null (strchr (id, '\n'));
+  g_assert_nonnull (run->simulator);
+  g_assert_cmpuint (sd_simulator_get_task_count (run->simulator), ==, 1);
+}
+
+static void
+test_demo_submit_wait_json_saves_the_video (void)
+{
+  g_autofree char *dir = make_download_dir ();
+  g_autoptr(Run) run = run_cli ("--demo", "submit", "--model", "seedance2.0-std",
+                                "--prompt", "a lighthouse at dusk", "--ratio", "16:9",
+                                "--wait", "--download-dir", dir, "--json");
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *parent = NULL;
+  JsonObject *object;
+  const char *file;
+
+  g_assert_cmpint (run->status, ==, SD_CLI_EXIT_SUCCESS);
+  root = parse_json (run->out);
+  object = json_node_get_object (root);
+  g_assert_cmpstr (json_object_get_string_member (object, "status"), ==, "completed");
+  g_assert_nonnull (json_object_get_string_member (object, "task_id"));
+  g_assert_nonnull (json_object_get_string_member (object, "video_url"));
+  g_assert_true (json_object_get_null_member (object, "error"));
+
+  file = json_object_get_string_member (object, "file");
+  g_assert_nonnull (file);
+  g_assert_true (g_file_test (file, G_FILE_TEST_IS_REGULAR));
+  parent = g_path_get_dirname (file);
+  g_assert_cmpstr (parent, ==, dir);
+}
+
+static void
+test_demo_submit_wait_prints_the_file_and_progress (void)
+{
+  g_autofree char *dir = make_download_dir ();
+  g_autoptr(Run) run = run_cli ("submit", "--demo", "--model", "seedance2.0-fast-i2v",
+                                "--prompt", "rain on a window",
+                                "--wait", "--download-dir", dir);
+  g_autofree char *file = NULL;
+
+  g_assert_cmpint (run->status, ==, SD_CLI_EXIT_SUCCESS);
+  file = g_strchomp (g_strdup (run->out));
+  g_assert_true (g_str_has_prefix (file, dir));
+  g_assert_true (g_file_test (file, G_FILE_TEST_IS_REGULAR));
+  /* Progress goes to stderr as plain lines when it is not a terminal. */
+  g_assert_nonnull (strstr (run->err, "completed"));
+  g_assert_null (strchr (run->err, '\r'));
+}
+
+static void
+test_demo_failing_prompt_exits_1_with_the_server_message (void)
+{
+  g_autofree char *dir = make_download_dir ();
+  g_autoptr(Run) run = run_cli ("--demo", "submit", "--model", "seedance2.0-std",
+                                "--prompt", "please fail", "--wait",
+                                "--download-dir", dir, "--json");
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *object;
+  const char *message;
+
+  g_assert_cmpint (run->status, ==, SD_CLI_EXIT_FAILURE);
+  root = parse_json (run->out);
+  object = json_node_get_object (root);
+  g_assert_cmpstr (json_object_get_string_member (object, "status"), ==, "failed");
+  message = json_object_get_string_member (object, "error");
+  g_assert_nonnull (message);
+  g_assert_cmpstr (message, !=, "");
+  g_assert_nonnull (strstr (run->err, message));
+  g_assert_true (json_object_get_null_member (object, "file"));
+  g_assert_false (dir_has_files (dir));
+}
+
+static guint
+count_files (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  guint n = 0;
+
+  while (dir != NULL && g_dir_read_name (dir) != NULL)
+    n++;
+  return n;
+}
+
+static char *
+default_video_dir (void)
+{
+  const char *videos = g_get_user_special_dir (G_USER_DIRECTORY_VIDEOS);
+
+  if (videos != NULL)
+    return g_build_filename (videos, "Seedance", NULL);
+  return g_build_filename (g_get_home_dir (), "Videos", "Seedance", NULL);
+}
+
+static void
+test_demo_submit_wait_saves_one_copy_where_asked (void)
+{
+  g_autofree char *dir = make_download_dir ();
+  g_autofree char *default_dir = default_video_dir ();
+  g_autoptr(Run) run = run_cli ("--demo", "submit", "--model", "seedance2.0-std",
+                                "--prompt", "one copy", "--wait", "--download-dir", dir);
+
+  g_assert_cmpint (run->status, ==, SD_CLI_EXIT_SUCCESS);
+  g_assert_cmpuint (count_files (dir), ==, 1);
+  g_assert_cmpuint (count_files (default_dir), ==, 0);
+}
+
+static void
+test_demo_submit_wait_follows_the_download_dir_setting (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (SCHEMA_ID);
+  g_autofree char *dir = g_build_filename (g_get_user_cache_dir (), "from-settings", NULL);
+  g_autoptr(Run) run = NULL;
+  g_autofree char *file = NULL;
+
+  g_settings_set_string (settings, "download-dir", dir);
+  run = run_cli ("--demo", "submit", "--model", "seedance2.0-std",
+                 "--prompt", "as set", "--wait");
+
+  g_assert_cmpint (run->status, ==, SD_CLI_EXIT_SUCCESS);
+  file = g_strchomp (g_strdup (run->out));
+  g_assert_true (g_str_has_prefix (file, dir));
+  g_assert_true (g_file_test (file, G_FILE_TEST_IS_REGULAR));
+  /* The CLI saves videos itself but leaves the user's settings alone. */
+  g_assert_true (g_settings_get_boolean (settings, "auto-download"));
+  g_settings_reset (settings, "download-dir");
+}
+
+/* list, status, wait, download */
+
+static void
+test_list_json_shows_the_submitted_task (void)
+{
+  g_autoptr(Run) submit = run_cli ("--demo", "submit", "--model", "seedance2.0-std",
+                                   "--prompt", "a paper boat");
+  g_autoptr(Run) list = run_cli ("--demo", "list", "--json");
+  g_autofree char *id = g_strchomp (g_strdup (submit->out));
+  g_autoptr(JsonNode) root = NULL;
+  JsonArray *array;
+  JsonObject *object;
+
+  g_assert_cmpint (submit->status, ==, SD_CLI_EXIT_SUCCESS);
+  g_assert_cmpint (list->status, ==, SD_CLI_EXIT_SUCCESS);
+  root = parse_json (list->out);
+  array = json_node_get_array (root);
+  g_assert_cmpuint (json_array_get_length (array), ==, 1);
+  object = json_array_get_object_element (array, 0);
+  g_assert_cmpstr (json_object_get_string_member (object, "task_id"), ==, id);
+  g_assert_cmpstr (json_object_get_string_member (object, "prompt"), ==, "a paper boat");
+  g_assert_cmpstr (json_object_get_string_member (object, "model"), ==, "seedance2.0-std");
+  g_assert_true (json_object_has_member (object, "status"));
+}
+
+static void
+test_list_is_newest_first (void)
+{
+  g_autoptr(Run) first = run_cli ("--demo", "submit", "--model", "seedance2.0-std",
+                                  "--prompt", "first");
+  g_autoptr(Run) second = run_cli ("--demo", "submit", "--model", "seedance2.0-std",
+                                   "--prompt", "second");
+  g_autoptr(Run) list = run_cli ("--demo", "list", "--json");
+  g_autoptr(JsonNode) root = NULL;
+  JsonArray *array;
+
+  g_assert_cmpint (list->status, ==, SD_CLI_EXIT_SUCCESS);
+  root = parse_json (list->out);
+  array = json_node_get_array (root);
+  g_assert_cmpuint (json_array_get_length (array), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (array, 0),
+                                                  "prompt"), ==, "second");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (array, 1),
+                                                  "prompt"), ==, "first");
+}
+
+static void
+test_list_of_an_empty_history_is_an_empty_array (void)
+{
+  g_autoptr(Run) run = run_cli ("--demo", "list", "--json");
+  g_autoptr(JsonNode) root = NULL;
+
+  g_assert_cmpint (run->status, ==, SD_CLI_EXIT_SUCCESS);
+  root = parse_json (run->out);
+  g_assert_true (JSON_NODE_HOLDS_ARRAY (root));
+  g_assert_cmpuint (json_array_get_length (json_node_get_array (root)), ==, 0);
+}
+
+static void
+test_demo_status_of_an_unknown_task_explains_demo_mode (void)
+{
+  g_autoptr(Run) run = run_cli ("--demo", "status", "task-from-elsewhere");
+
+  g_assert_cmpint (run->status, ==, SD_CLI_EXIT_FAILURE);
+  g_assert_nonnull (strstr (run->err, "task-from-elsewhere"));
+  g_assert_nonnull (strstr (run->err, "--demo submit"));
+  g_assert_nonnull (strstr (run->err, "--wait"));
+  g_assert_cmpstr (run->out, ==, "");
+}
+
+static void
+test_demo_wait_in_a_new_process_explains_demo_mode (void)
+{
+  g_autoptr(Run) submit = run_cli ("--demo", "submit", "--model", "seedance2.0-std",
+                                   "--prompt", "a slow tide");
+  g_autofree char *id = g_strchomp (g_strdup (submit->out));
+  g_autoptr(Run) wait = run_cli ("--demo", "wait", id);
+
+  g_assert_cmpint (submit->status, ==, SD_CLI_EXIT_SUCCESS);
+  g_assert_cmpint (wait->status, ==, SD_CLI_EXIT_FAILURE);
+  g_assert_nonnull (strstr (wait->err, "--demo submit"));
+}
+
+static void
+test_download_of_an_unknown_task_exits_1 (void)
+{
+  g_autoptr(Run) run = run_cli ("download", "no-such-task");
+
+  g_assert_cmpint (run->status, ==, SD_CLI_EXIT_FAILURE);
+  g_assert_nonnull (strstr (run->err, "no-such-task"));
+  g_assert_nonnull (strstr (run->err, "seedance list"));
+}
+
+static void
+use_file_keyring (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("seedance-keyring-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "keyring", NULL);
+
+  /* An empty keyring of our own: no token unless a test sets one. */
+  g_setenv ("SECRET_BACKEND", "file", TRUE);
+  g_setenv ("SECRET_FILE_TEST_PATH", path, TRUE);
+  g_setenv ("SECRET_FILE_TEST_PASSWORD", "test-password", TRUE);
+  g_unsetenv ("SEEDANCE_API_TOKEN");
+  g_unsetenv ("SEEDANCE_API_BASE");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  use_file_keyring ();
+  /* Isolated XDG_DATA_DIRS hide the system's GSettings schemas, which the
+   * desktop proxy resolver needs; the simulator is on loopback anyway. */
+  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+
+  g_test_add_func ("/cli/help/lists-every-command", test_help_lists_every_command);
+  g_test_add_func ("/cli/help/command-help-shows-its-options", test_command_help_shows_its_options);
+  g_test_add_func ("/cli/help/version-prints-the-version", test_version_prints_the_version);
+  g_test_add_func ("/cli/usage/unknown-command-exits-2", test_unknown_command_is_a_usage_error);
+  g_test_add_func ("/cli/usage/no-command-exits-2", test_no_command_is_a_usage_error);
+  g_test_add_func ("/cli/usage/unknown-option-exits-2", test_unknown_option_is_a_usage_error);
+  g_test_add_func ("/cli/usage/duration-must-be-a-number", test_duration_must_be_a_number);
+  g_test_add_func ("/cli/usage/status-needs-exactly-one-id", test_status_needs_exactly_one_id);
+  g_test_add_func ("/cli/models/lists-every-model", test_models_lists_every_model);
+  g_test_add_func ("/cli/models/json-has-every-model-and-its-limits",
+                   test_models_json_has_every_model_and_its_limits);
+  g_test_add_func ("/cli/submit/without-prompt-names-the-field",
+                   test_submit_without_prompt_names_the_field);
+  g_test_add_func ("/cli/submit/unknown-model-names-the-field",
+                   test_submit_with_unknown_model_names_the_field);
+  g_test_add_func ("/cli/submit/invalid-request-sends-nothing",
+                   test_submit_invalid_request_sends_nothing);
+  g_test_add_func ("/cli/submit/without-token-says-how-to-set-one",
+                   test_submit_without_token_says_how_to_set_one);
+  g_test_add_func ("/cli/demo/submit-prints-the-task-id", test_demo_submit_prints_the_task_id);
+  g_test_add_func ("/cli/demo/submit-wait-json-saves-the-video",
+                   test_demo_submit_wait_json_saves_the_video);
+  g_test_add_func ("/cli/demo/submit-wait-prints-the-file-and-progress",
+                   test_demo_submit_wait_prints_the_file_and_progress);
+  g_test_add_func ("/cli/demo/submit-wait-saves-one-copy-where-asked",
+                   test_demo_submit_wait_saves_one_copy_where_asked);
+  g_test_add_func ("/cli/demo/submit-wait-follows-the-download-dir-setting",
+                   test_demo_submit_wait_follows_the_download_dir_setting);
+  g_test_add_func ("/cli/demo/failing-prompt-exits-1-with-the-server-message",
+                   test_demo_failing_prompt_exits_1_with_the_server_message);
+  g_test_add_func ("/cli/demo/status-of-an-unknown-task-explains-demo-mode",
+                   test_demo_status_of_an_unknown_task_explains_demo_mode);
+  g_test_add_func ("/cli/demo/wait-in-a-new-process-explains-demo-mode",
+                   test_demo_wait_in_a_new_process_explains_demo_mode);
+  g_test_add_func ("/cli/list/json-shows-the-submitted-task", test_list_json_shows_the_submitted_task);
+  g_test_add_func ("/cli/list/newest-first", test_list_is_newest_first);
+  g_test_add_func ("/cli/list/empty-history-is-an-empty-array",
+                   test_list_of_an_empty_history_is_an_empty_array);
+  g_test_add_func ("/cli/download/unknown-task-exits-1", test_download_of_an_unknown_task_exits_1);
+
+  return g_test_run ();
+}

@@ -1,0 +1,662 @@
+/* test-composer.c: the composer, its image rows and thumbnails, under Xvfb
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <adwaita.h>
+#include <libsoup/soup.h>
+
+#include "sd-composer-private.h"
+#include "sd-context.h"
+#include "sd-gui-resources.h"
+#include "sd-image-row.h"
+#include "sd-thumbnailer.h"
+
+/* The desktop's MIME database, which the isolated XDG dirs would hide from
+ * the image loaders' type sniffing. */
+static char **mime_dirs;
+
+static void
+remember_mime_dirs (void)
+{
+  const char * const *data_dirs = g_get_system_data_dirs ();
+  GStrvBuilder *builder = g_strv_builder_new ();
+
+  for (guint i = 0; data_dirs[i] != NULL; i++)
+    {
+      g_autofree char *dir = g_build_filename (data_dirs[i], "mime", NULL);
+
+      g_strv_builder_add (builder, dir);
+    }
+  mime_dirs = g_strv_builder_end (builder);
+  g_strv_builder_unref (builder);
+}
+
+/* A loopback server with a few images and traps ------------------------- */
+
+typedef struct
+{
+  SoupServer  *server;
+  GUri        *base;
+  GBytes      *png;
+  SoupSession *session;
+  guint        requests;
+  gboolean     saw_authorization;
+} Fixture;
+
+static GBytes *
+make_png (int width,
+          int height)
+{
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, width, height);
+  g_autoptr(GError) error = NULL;
+  gchar *buffer = NULL;
+  gsize size = 0;
+
+  gdk_pixbuf_fill (pixbuf, 0x3366ccff);
+  gdk_pixbuf_save_to_buffer (pixbuf, &buffer, &size, "png", &error, NULL);
+  g_assert_no_error (error);
+  return g_bytes_new_take (buffer, size);
+}
+
+static void
+serve_huge (SoupServerMessage *msg)
+{
+  SoupMessageBody *body = soup_server_message_get_response_body (msg);
+  g_autofree char *chunk = g_malloc0 (1024 * 1024);
+
+  soup_message_headers_set_encoding (soup_server_message_get_response_headers (msg),
+                                     SOUP_ENCODING_CHUNKED);
+  for (guint i = 0; i < 12; i++)
+    soup_message_body_append (body, SOUP_MEMORY_COPY, chunk, 1024 * 1024);
+  soup_message_body_complete (body);
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+}
+
+static void
+server_cb (SoupServer        *server,
+           SoupServerMessage *msg,
+           const char        *path,
+           GHashTable        *query,
+           gpointer           user_data)
+{
+  Fixture *fixture = user_data;
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+
+  fixture->requests++;
+  if (soup_message_headers_get_one (headers, "Authorization") != NULL)
+    fixture->saw_authorization = TRUE;
+
+  if (g_str_equal (path, "/cat.png"))
+    {
+      soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+      soup_server_message_set_response (msg, "image/png", SOUP_MEMORY_COPY,
+                                        g_bytes_get_data (fixture->png, NULL),
+                                        g_bytes_get_size (fixture->png));
+    }
+  else if (g_str_equal (path, "/page.html"))
+    {
+      soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+      soup_server_message_set_response (msg, "text/html", SOUP_MEMORY_STATIC,
+                                        "<html>not an image</html>", 25);
+    }
+  else if (g_str_equal (path, "/huge.png"))
+    serve_huge (msg);
+  else
+    soup_server_message_set_status (msg, SOUP_STATUS_NOT_FOUND, NULL);
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  GSList *uris;
+
+  g_content_type_set_mime_dirs ((const char * const *) mime_dirs);
+  fixture->png = make_png (640, 320);
+  fixture->server = soup_server_new (NULL, NULL);
+  soup_server_add_handler (fixture->server, NULL, server_cb, fixture, NULL);
+  soup_server_listen_local (fixture->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (fixture->server);
+  fixture->base = g_uri_ref (uris->data);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  fixture->session = soup_session_new ();
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_clear_object (&fixture->session);
+  soup_server_disconnect (fixture->server);
+  g_clear_object (&fixture->server);
+  g_clear_pointer (&fixture->base, g_uri_unref);
+  g_clear_pointer (&fixture->png, g_bytes_unref);
+}
+
+static char *
+fixture_url (Fixture    *fixture,
+             const char *path)
+{
+  g_autoptr(GUri) uri = g_uri_parse_relative (fixture->base, path, G_URI_FLAGS_NONE, NULL);
+
+  return g_uri_to_string (uri);
+}
+
+typedef struct
+{
+  GdkTexture *texture;
+  GError     *error;
+  gboolean    done;
+} LoadResult;
+
+static void
+on_loaded_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  LoadResult *load = user_data;
+
+  load->texture = sd_thumbnailer_load_finish (SD_THUMBNAILER (source), result, &load->error);
+  load->done = TRUE;
+}
+
+static void
+load (SdThumbnailer *thumbnailer,
+      const char    *url,
+      GCancellable  *cancellable,
+      LoadResult    *result)
+{
+  sd_thumbnailer_load_async (thumbnailer, url, cancellable, on_loaded_cb, result);
+  while (!result->done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+/* Thumbnailer ------------------------------------------------------------ */
+
+static void
+test_thumbnailer_loads_and_caches (Fixture       *fixture,
+                                   gconstpointer  data)
+{
+  g_autoptr(SdThumbnailer) thumbnailer = sd_thumbnailer_new (fixture->session);
+  g_autofree char *url = fixture_url (fixture, "/cat.png");
+  LoadResult first = { 0 }, second = { 0 };
+
+  g_assert_null (sd_thumbnailer_lookup (thumbnailer, url));
+  load (thumbnailer, url, NULL, &first);
+  g_assert_no_error (first.error);
+  g_assert_nonnull (first.texture);
+  /* decoded at thumbnail size, aspect kept */
+  g_assert_cmpint (gdk_texture_get_width (first.texture), ==, 96);
+  g_assert_cmpint (gdk_texture_get_height (first.texture), ==, 48);
+  g_assert_true (sd_thumbnailer_lookup (thumbnailer, url) == first.texture);
+  g_assert_false (fixture->saw_authorization);
+
+  load (thumbnailer, url, NULL, &second);
+  g_assert_no_error (second.error);
+  g_assert_true (second.texture == first.texture);
+  g_assert_cmpuint (fixture->requests, ==, 1);
+
+  g_object_unref (first.texture);
+  g_object_unref (second.texture);
+}
+
+static void
+test_thumbnailer_refuses_plain_http_elsewhere (Fixture       *fixture,
+                                               gconstpointer  data)
+{
+  g_autoptr(SdThumbnailer) thumbnailer = sd_thumbnailer_new (fixture->session);
+  const char *urls[] = { "http://example.com/cat.png", "ftp://example.com/cat.png", "asset://x", "cat" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (urls); i++)
+    {
+      LoadResult result = { 0 };
+
+      load (thumbnailer, urls[i], NULL, &result);
+      g_assert_null (result.texture);
+      g_assert_error (result.error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
+      g_clear_error (&result.error);
+    }
+  g_assert_cmpuint (fixture->requests, ==, 0);
+}
+
+static void
+test_thumbnailer_stops_after_10_mib (Fixture       *fixture,
+                                     gconstpointer  data)
+{
+  g_autoptr(SdThumbnailer) thumbnailer = sd_thumbnailer_new (fixture->session);
+  g_autofree char *url = fixture_url (fixture, "/huge.png");
+  LoadResult result = { 0 };
+
+  load (thumbnailer, url, NULL, &result);
+  g_assert_null (result.texture);
+  g_assert_error (result.error, G_IO_ERROR, G_IO_ERROR_NO_SPACE);
+  g_assert_null (sd_thumbnailer_lookup (thumbnailer, url));
+  g_clear_error (&result.error);
+}
+
+static void
+test_thumbnailer_reports_http_status (Fixture       *fixture,
+                                      gconstpointer  data)
+{
+  g_autoptr(SdThumbnailer) thumbnailer = sd_thumbnailer_new (fixture->session);
+  g_autofree char *url = fixture_url (fixture, "/gone.png");
+  LoadResult result = { 0 };
+
+  load (thumbnailer, url, NULL, &result);
+  g_assert_null (result.texture);
+  g_assert_error (result.error, G_IO_ERROR, G_IO_ERROR_FAILED);
+  g_assert_nonnull (strstr (result.error->message, "404"));
+  g_clear_error (&result.error);
+}
+
+static void
+test_thumbnailer_refuses_non_images (Fixture       *fixture,
+                                     gconstpointer  data)
+{
+  g_autoptr(SdThumbnailer) thumbnailer = sd_thumbnailer_new (fixture->session);
+  g_autofree char *url = fixture_url (fixture, "/page.html");
+  LoadResult result = { 0 };
+
+  load (thumbnailer, url, NULL, &result);
+  g_assert_null (result.texture);
+  g_assert_error (result.error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
+  g_clear_error (&result.error);
+}
+
+static void
+test_thumbnailer_can_be_cancelled (Fixture       *fixture,
+                                   gconstpointer  data)
+{
+  g_autoptr(SdThumbnailer) thumbnailer = sd_thumbnailer_new (fixture->session);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autofree char *url = fixture_url (fixture, "/cat.png");
+  LoadResult result = { 0 };
+
+  g_cancellable_cancel (cancellable);
+  load (thumbnailer, url, cancellable, &result);
+  g_assert_null (result.texture);
+  g_assert_error (result.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (sd_thumbnailer_lookup (thumbnailer, url));
+  g_clear_error (&result.error);
+}
+
+static void
+test_thumbnailer_cache_is_bounded (Fixture       *fixture,
+                                   gconstpointer  data)
+{
+  g_autoptr(SdThumbnailer) thumbnailer = sd_thumbnailer_new (fixture->session);
+  g_autofree char *first_url = NULL;
+
+  for (guint i = 0; i < 70; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/cat.png?n=%u", i);
+      g_autofree char *url = fixture_url (fixture, path);
+      LoadResult result = { 0 };
+
+      load (thumbnailer, url, NULL, &result);
+      g_assert_no_error (result.error);
+      g_object_unref (result.texture);
+      if (i == 0)
+        first_url = g_steal_pointer (&url);
+    }
+  /* the least recently used ones made room */
+  g_assert_null (sd_thumbnailer_lookup (thumbnailer, first_url));
+}
+
+/* Image rows ------------------------------------------------------------- */
+
+static void
+on_move_cb (SdImageRow *row,
+            int         delta,
+            int        *moved)
+{
+  *moved = delta;
+}
+
+static void
+on_remove_cb (SdImageRow *row,
+              gboolean   *removed)
+{
+  *removed = TRUE;
+}
+
+static void
+test_image_row_buttons_ask_to_move_and_remove (Fixture       *fixture,
+                                               gconstpointer  data)
+{
+  GtkWidget *row = g_object_ref_sink (sd_image_row_new ("asset://asset-1", NULL, NULL));
+  int moved = 0;
+  gboolean removed = FALSE;
+
+  g_assert_cmpstr (sd_image_row_get_url (SD_IMAGE_ROW (row)), ==, "asset://asset-1");
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "asset://asset-1");
+  g_signal_connect (row, "move", G_CALLBACK (on_move_cb), &moved);
+  g_signal_connect (row, "remove", G_CALLBACK (on_remove_cb), &removed);
+
+  sd_image_row_set_position (SD_IMAGE_ROW (row), 0, 3);
+  g_assert_false (gtk_widget_activate_action (row, "row.move-up", NULL) && moved != 0);
+  g_assert_cmpint (moved, ==, 0);
+  g_assert_true (gtk_widget_activate_action (row, "row.move-down", NULL));
+  g_assert_cmpint (moved, ==, 1);
+
+  sd_image_row_set_position (SD_IMAGE_ROW (row), 2, 3);
+  moved = 0;
+  gtk_widget_activate_action (row, "row.move-down", NULL);
+  g_assert_cmpint (moved, ==, 0);
+  gtk_widget_activate_action (row, "row.move-up", NULL);
+  g_assert_cmpint (moved, ==, -1);
+
+  gtk_widget_activate_action (row, "row.remove", NULL);
+  g_assert_true (removed);
+  g_object_unref (row);
+}
+
+static void
+test_image_row_shows_broken_image_with_reason (Fixture       *fixture,
+                                               gconstpointer  data)
+{
+  g_autoptr(SdThumbnailer) thumbnailer = sd_thumbnailer_new (fixture->session);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autofree char *url = fixture_url (fixture, "/gone.png");
+  GtkWidget *image = g_object_ref_sink (gtk_image_new ());
+
+  sd_image_row_show_thumbnail (GTK_IMAGE (image), thumbnailer, url, cancellable);
+  while (gtk_widget_get_tooltip_text (image) == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (gtk_image_get_icon_name (GTK_IMAGE (image)), ==, "image-missing-symbolic");
+  g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (image), "404"));
+
+  sd_image_row_show_thumbnail (GTK_IMAGE (image), thumbnailer, "asset://a-1", cancellable);
+  g_assert_cmpint (gtk_image_get_storage_type (GTK_IMAGE (image)), ==, GTK_IMAGE_ICON_NAME);
+  g_assert_cmpstr (gtk_image_get_icon_name (GTK_IMAGE (image)), !=, "image-missing-symbolic");
+  g_object_unref (image);
+}
+
+static void
+test_image_row_shows_the_thumbnail (Fixture       *fixture,
+                                    gconstpointer  data)
+{
+  g_autoptr(SdThumbnailer) thumbnailer = sd_thumbnailer_new (fixture->session);
+  g_autofree char *url = fixture_url (fixture, "/cat.png");
+  GtkWidget *row = g_object_ref_sink (sd_image_row_new (url, thumbnailer, NULL));
+
+  while (sd_thumbnailer_lookup (thumbnailer, url) == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpuint (fixture->requests, ==, 1);
+  g_object_unref (row);
+}
+
+static void
+test_image_row_cancels_its_download (Fixture       *fixture,
+                                     gconstpointer  data)
+{
+  g_autoptr(SdThumbnailer) thumbnailer = sd_thumbnailer_new (fixture->session);
+  g_autofree char *url = fixture_url (fixture, "/huge.png");
+  GtkWidget *row = g_object_ref_sink (sd_image_row_new (url, thumbnailer, NULL));
+
+  /* disposing the row cancels the download; nothing touches the row after */
+  g_object_unref (row);
+  for (guint i = 0; i < 50; i++)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_null (sd_thumbnailer_lookup (thumbnailer, url));
+}
+
+/* The composer on a demo context ----------------------------------------- */
+
+typedef struct
+{
+  SdContext  *context;
+  GtkWidget  *window;
+  SdComposer *composer;
+  GPtrArray  *toasts;
+  SdTask     *submitted;
+} ComposerFixture;
+
+static void
+on_show_toast_cb (SdComposer      *composer,
+                  AdwToast        *toast,
+                  ComposerFixture *fixture)
+{
+  g_ptr_array_add (fixture->toasts, g_strdup (adw_toast_get_title (toast)));
+}
+
+static void
+on_submitted_cb (SdComposer      *composer,
+                 SdTask          *task,
+                 ComposerFixture *fixture)
+{
+  g_set_object (&fixture->submitted, task);
+}
+
+static void
+composer_set_up (ComposerFixture *fixture,
+                 gconstpointer    data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_content_type_set_mime_dirs ((const char * const *) mime_dirs);
+  fixture->context = sd_context_new (TRUE, &error);
+  g_assert_no_error (error);
+  fixture->toasts = g_ptr_array_new_with_free_func (g_free);
+  fixture->composer = SD_COMPOSER (sd_composer_new (fixture->context));
+  fixture->window = gtk_window_new ();
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 360, 700);
+  gtk_window_set_child (GTK_WINDOW (fixture->window), GTK_WIDGET (fixture->composer));
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  g_signal_connect (fixture->composer, "show-toast", G_CALLBACK (on_show_toast_cb), fixture);
+  g_signal_connect (fixture->composer, "submitted", G_CALLBACK (on_submitted_cb), fixture);
+}
+
+/* Runs what is ready now, a bounded number of times: thumbnails and
+ * spinners keep the main context busy, so "until idle" may never come. */
+static void
+drain_pending_events (void)
+{
+  for (guint i = 0; i < 200 && g_main_context_iteration (NULL, FALSE); i++)
+    ;
+}
+
+static void
+composer_tear_down (ComposerFixture *fixture,
+                    gconstpointer    data)
+{
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  g_clear_object (&fixture->submitted);
+  g_clear_pointer (&fixture->toasts, g_ptr_array_unref);
+  drain_pending_events ();
+  g_clear_object (&fixture->context);
+}
+
+static void
+type_prompt (ComposerFixture *fixture,
+             const char      *prompt)
+{
+  gtk_text_buffer_set_text (sd_composer_get_prompt_buffer (fixture->composer), prompt, -1);
+}
+
+static void
+test_composer_ratios_follow_the_model (ComposerFixture *fixture,
+                                       gconstpointer    data)
+{
+  GPtrArray *ratios;
+
+  g_assert_true (sd_composer_select_model (fixture->composer, "seedance2.0-md"));
+  g_assert_cmpstr (sd_request_get_model (sd_composer_get_request (fixture->composer)), ==, "seedance2.0-md");
+  ratios = sd_composer_get_ratio_values (fixture->composer);
+  /* MD documents three ratios and no default: the server's default comes first */
+  g_assert_cmpuint (ratios->len, ==, 4);
+  g_assert_null (g_ptr_array_index (ratios, 0));
+  g_assert_cmpstr (g_ptr_array_index (ratios, 1), ==, "16:9");
+  g_assert_cmpstr (g_ptr_array_index (ratios, 2), ==, "9:16");
+  g_assert_cmpstr (g_ptr_array_index (ratios, 3), ==, "1:1");
+
+  g_assert_false (sd_composer_select_model (fixture->composer, "no-such-model"));
+  g_assert_cmpstr (sd_request_get_model (sd_composer_get_request (fixture->composer)), ==, "seedance2.0-md");
+  g_assert_true (sd_composer_select_model (fixture->composer, "sd2_mx_720p"));
+  g_assert_cmpuint (sd_composer_get_ratio_values (fixture->composer)->len, ==, 8);
+}
+
+static void
+test_composer_adds_urls_and_refuses_the_rest (ComposerFixture *fixture,
+                                              gconstpointer    data)
+{
+  SdRequest *request = sd_composer_get_request (fixture->composer);
+
+  sd_composer_select_model (fixture->composer, "seedance2.0-fast-i2v");
+  g_assert_cmpuint (sd_composer_add_image_text (fixture->composer,
+                                                "# from a browser\r\n"
+                                                "https://example.com/1.png\r\n"
+                                                "https://example.com/2.png\r\n"), ==, 2);
+  g_assert_cmpuint (sd_composer_add_image_text (fixture->composer,
+                                                "https://example.com/3.png, https://example.com/4.png\n"
+                                                "https://example.com/5.png"), ==, 3);
+  g_assert_cmpuint (g_strv_length ((char **) sd_request_get_images (request)), ==, 5);
+  g_assert_cmpstr (sd_request_get_images (request)[4], ==, "https://example.com/5.png");
+  g_assert_cmpuint (fixture->toasts->len, ==, 0);
+
+  g_assert_cmpuint (sd_composer_add_image_text (fixture->composer, "a cat"), ==, 0);
+  g_assert_cmpuint (fixture->toasts->len, ==, 1);
+  g_assert_nonnull (strstr (g_ptr_array_index (fixture->toasts, 0), "cat"));
+
+  g_assert_cmpuint (sd_composer_add_image_text (fixture->composer, "file:///home/ana/cat.png"), ==, 0);
+  g_assert_cmpuint (fixture->toasts->len, ==, 2);
+  g_assert_nonnull (strstr (g_ptr_array_index (fixture->toasts, 1), "https://"));
+  g_assert_cmpuint (g_strv_length ((char **) sd_request_get_images (request)), ==, 5);
+}
+
+static void
+test_composer_invalid_request_blocks_generate (ComposerFixture *fixture,
+                                               gconstpointer    data)
+{
+  sd_composer_select_model (fixture->composer, "seedance2.0-md");
+  type_prompt (fixture, "a cat turns its head");
+  sd_composer_add_image_text (fixture->composer,
+                              "https://example.com/1.png https://example.com/2.png "
+                              "https://example.com/3.png https://example.com/4.png "
+                              "https://example.com/5.png");
+
+  /* MD takes at most 4 images */
+  g_assert_cmpstr (sd_composer_get_images_count_text (fixture->composer), ==, "5 of 4 images");
+  g_assert_cmpstr (sd_composer_get_problem_text (fixture->composer, "images"), !=, "");
+  g_assert_false (sd_composer_get_can_generate (fixture->composer));
+  gtk_widget_activate_action (GTK_WIDGET (fixture->composer), "composer.generate", NULL);
+  drain_pending_events ();
+  g_assert_null (fixture->submitted);
+}
+
+static void
+test_composer_generate_submits_and_keeps_content (ComposerFixture *fixture,
+                                                  gconstpointer    data)
+{
+  SdRequest *request = sd_composer_get_request (fixture->composer);
+
+  sd_composer_select_model (fixture->composer, "seedance2.0-md");
+  g_assert_false (sd_composer_get_can_generate (fixture->composer));
+  type_prompt (fixture, "a cat turns its head");
+  sd_composer_add_image_text (fixture->composer, "https://example.com/1.png");
+  g_assert_cmpstr (sd_composer_get_problem_text (fixture->composer, "images"), ==, "");
+  g_assert_cmpstr (sd_composer_get_prompt_count_text (fixture->composer), ==, "20 / 5000");
+  g_assert_true (sd_composer_get_can_generate (fixture->composer));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->composer), "composer.generate", NULL));
+  g_assert_false (sd_composer_get_can_generate (fixture->composer));
+  while (fixture->submitted == NULL && fixture->toasts->len == 0)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_nonnull (fixture->submitted);
+  g_assert_cmpstr (g_ptr_array_index (fixture->toasts, 0), ==, "Task submitted");
+  g_assert_cmpstr (sd_request_get_prompt (sd_task_get_request (fixture->submitted)), ==, "a cat turns its head");
+  /* nothing lost: the composer keeps its content */
+  g_assert_cmpstr (sd_request_get_prompt (request), ==, "a cat turns its head");
+  g_assert_cmpuint (g_strv_length ((char **) sd_request_get_images (request)), ==, 1);
+  g_assert_true (sd_composer_get_can_generate (fixture->composer));
+}
+
+static void
+test_composer_load_request_fills_every_field (ComposerFixture *fixture,
+                                              gconstpointer    data)
+{
+  g_autoptr(SdRequest) source = sd_request_new ();
+  SdRequest *request = sd_composer_get_request (fixture->composer);
+  const char *videos[] = { "https://example.com/v.mp4", NULL };
+
+  sd_request_set_model (source, "seedance2.0-md");
+  sd_request_set_prompt (source, "waves at dusk");
+  sd_request_set_ratio (source, "9:16");
+  sd_request_set_duration (source, 7);
+  sd_request_set_first_image (source, "https://example.com/first.png");
+  sd_request_set_last_image (source, "https://example.com/last.png");
+  sd_request_set_reference_videos (source, videos);
+
+  sd_composer_load_request (fixture->composer, source);
+  g_assert_cmpstr (sd_request_get_model (request), ==, "seedance2.0-md");
+  g_assert_cmpstr (sd_request_get_prompt (request), ==, "waves at dusk");
+  g_assert_cmpstr (sd_request_get_ratio (request), ==, "9:16");
+  g_assert_cmpint (sd_request_get_duration (request), ==, 7);
+  g_assert_cmpstr (sd_request_get_first_image (request), ==, "https://example.com/first.png");
+  g_assert_cmpstr (sd_request_get_last_image (request), ==, "https://example.com/last.png");
+  g_assert_cmpstr (sd_request_get_reference_videos (request)[0], ==, "https://example.com/v.mp4");
+  g_assert_true (sd_request_get_images (request) == NULL || sd_request_get_images (request)[0] == NULL);
+}
+
+static void
+test_composer_remembers_choices (ComposerFixture *fixture,
+                                 gconstpointer    data)
+{
+  GSettings *settings = sd_context_get_settings (fixture->context);
+  g_autoptr(GtkWidget) second = NULL;
+
+  sd_composer_select_model (fixture->composer, "seedance2.0-md");
+  g_assert_cmpstr (g_settings_get_string (settings, "last-model"), ==, "seedance2.0-md");
+
+  second = g_object_ref_sink (sd_composer_new (fixture->context));
+  g_assert_cmpstr (sd_request_get_model (sd_composer_get_request (SD_COMPOSER (second))), ==, "seedance2.0-md");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  /* the isolated XDG dirs hide the desktop's proxy schemas */
+  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+  remember_mime_dirs ();
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  gtk_init ();
+  adw_init ();
+  g_assert_nonnull (sd_gui_get_resource ());
+
+#define ADD(path, func) \
+  g_test_add ("/composer/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("thumbnailer/loads-over-loopback-without-credentials-and-caches", test_thumbnailer_loads_and_caches);
+  ADD ("thumbnailer/refuses-plain-http-to-other-hosts-and-other-schemes", test_thumbnailer_refuses_plain_http_elsewhere);
+  ADD ("thumbnailer/stops-reading-after-10-mib", test_thumbnailer_stops_after_10_mib);
+  ADD ("thumbnailer/reports-the-http-status", test_thumbnailer_reports_http_status);
+  ADD ("thumbnailer/refuses-what-is-not-an-image", test_thumbnailer_refuses_non_images);
+  ADD ("thumbnailer/can-be-cancelled", test_thumbnailer_can_be_cancelled);
+  ADD ("thumbnailer/cache-keeps-the-most-recent", test_thumbnailer_cache_is_bounded);
+  ADD ("image-row/buttons-ask-to-move-and-remove", test_image_row_buttons_ask_to_move_and_remove);
+  ADD ("image-row/broken-image-shows-the-reason", test_image_row_shows_broken_image_with_reason);
+  ADD ("image-row/shows-the-thumbnail", test_image_row_shows_the_thumbnail);
+  ADD ("image-row/disposing-cancels-the-download", test_image_row_cancels_its_download);
+
+#undef ADD
+#define ADD(path, func) \
+  g_test_add ("/composer/" path, ComposerFixture, NULL, composer_set_up, func, composer_tear_down)
+
+  ADD ("ratio-list-follows-the-model", test_composer_ratios_follow_the_model);
+  ADD ("adds-links-from-uri-lists-and-plain-text-and-refuses-the-rest", test_composer_adds_urls_and_refuses_the_rest);
+  ADD ("invalid-request-shows-its-problem-and-blocks-generate", test_composer_invalid_request_blocks_generate);
+  ADD ("generate-submits-and-keeps-the-content", test_composer_generate_submits_and_keeps_content);
+  ADD ("load-request-fills-every-field", test_composer_load_request_fills_every_field);
+  ADD ("remembers-the-last-model", test_composer_remembers_choices);
+
+#undef ADD
+
+  return g_test_run ();
+}

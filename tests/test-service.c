@@ -1,0 +1,1292 @@
+/* test-service.c: SdService and SdContext against SdSimulator on loopback
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "sd-api.h"
+#include "sd-catalog.h"
+#include "sd-client.h"
+#include "sd-context.h"
+#include "sd-download.h"
+#include "sd-service.h"
+#include "sd-simulator.h"
+#include "sd-store.h"
+
+#define SAMPLE_RESOURCE   "/io/github/seedancestudio/SeedanceStudio/core/sample.mp4"
+#define MODEL             "seedance2.0-fast-i2v"
+#define QUEUED_MS         1000
+#define PROCESSING_MS     2000
+#define FIRST_POLL_MS     20
+#define MAX_POLL_MS       100
+/* A wait that takes this long means the behaviour never came: fail. */
+#define WAIT_LIMIT_S      30
+
+typedef struct
+{
+  SdCatalog   *catalog;
+  SdSimulator *sim;
+  SdClient    *client;
+  SdStore     *store;
+  GSettings   *settings;
+  SdService   *service;
+  char        *download_dir;
+  GPtrArray   *added;
+  GPtrArray   *completed;
+  GPtrArray   *failed;
+  GPtrArray   *poll_errors;
+  gint64       first_poll_error_time;
+} Fixture;
+
+static void
+on_task_added_cb (SdService *service,
+                  SdTask    *task,
+                  Fixture   *fixture)
+{
+  g_ptr_array_add (fixture->added, g_object_ref (task));
+}
+
+static void
+on_task_completed_cb (SdService *service,
+                      SdTask    *task,
+                      Fixture   *fixture)
+{
+  g_ptr_array_add (fixture->completed, g_object_ref (task));
+}
+
+static void
+on_task_failed_cb (SdService *service,
+                   SdTask    *task,
+                   Fixture   *fixture)
+{
+  g_ptr_array_add (fixture->failed, g_object_ref (task));
+}
+
+static void
+on_poll_error_cb (SdService    *service,
+                  SdTask       *task,
+                  const GError *error,
+                  Fixture      *fixture)
+{
+  if (fixture->poll_errors->len == 0)
+    fixture->first_poll_error_time = g_get_monotonic_time ();
+  g_ptr_array_add (fixture->poll_errors, g_error_copy (error));
+}
+
+static SdService *
+make_service (Fixture *fixture)
+{
+  SdService *service = sd_service_new (fixture->client, fixture->store,
+                                       fixture->catalog, fixture->settings);
+
+  sd_service_set_network_monitor (service, NULL);
+  g_object_set (service,
+                "first-poll-delay", FIRST_POLL_MS,
+                "max-poll-interval", MAX_POLL_MS,
+                NULL);
+  g_signal_connect (service, "task-added", G_CALLBACK (on_task_added_cb), fixture);
+  g_signal_connect (service, "task-completed", G_CALLBACK (on_task_completed_cb), fixture);
+  g_signal_connect (service, "task-failed", G_CALLBACK (on_task_failed_cb), fixture);
+  g_signal_connect (service, "poll-error", G_CALLBACK (on_poll_error_cb), fixture);
+  return service;
+}
+
+static SdStore *
+open_store (void)
+{
+  g_autofree char *path = g_build_filename (g_get_user_data_dir (), "history.db", NULL);
+  g_autoptr(GError) error = NULL;
+  SdStore *store = sd_store_open (path, NULL, &error);
+
+  g_assert_no_error (error);
+  return store;
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture->catalog = sd_catalog_new ();
+  fixture->sim = sd_simulator_new (fixture->catalog, &error);
+  g_assert_no_error (error);
+  sd_simulator_set_manual_clock (fixture->sim, TRUE);
+  sd_simulator_set_timing (fixture->sim, QUEUED_MS, PROCESSING_MS);
+  sd_simulator_set_slow_delay (fixture->sim, 3000);
+
+  fixture->client = sd_client_new (sd_simulator_get_base_url (fixture->sim),
+                                   sd_simulator_get_token (fixture->sim));
+  fixture->store = open_store ();
+
+  fixture->download_dir = g_build_filename (g_get_user_cache_dir (), "saved", NULL);
+  fixture->settings = g_settings_new (SCHEMA_ID);
+  g_settings_set_boolean (fixture->settings, "auto-download", TRUE);
+  g_settings_set_string (fixture->settings, "download-dir", fixture->download_dir);
+
+  fixture->added = g_ptr_array_new_with_free_func (g_object_unref);
+  fixture->completed = g_ptr_array_new_with_free_func (g_object_unref);
+  fixture->failed = g_ptr_array_new_with_free_func (g_object_unref);
+  fixture->poll_errors = g_ptr_array_new_with_free_func ((GDestroyNotify) g_error_free);
+  fixture->service = make_service (fixture);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_clear_object (&fixture->service);
+  g_clear_object (&fixture->store);
+  g_clear_object (&fixture->client);
+  g_clear_object (&fixture->sim);
+  g_clear_object (&fixture->catalog);
+  g_settings_reset (fixture->settings, "auto-download");
+  g_settings_reset (fixture->settings, "download-dir");
+  g_clear_object (&fixture->settings);
+  g_clear_pointer (&fixture->added, g_ptr_array_unref);
+  g_clear_pointer (&fixture->completed, g_ptr_array_unref);
+  g_clear_pointer (&fixture->failed, g_ptr_array_unref);
+  g_clear_pointer (&fixture->poll_errors, g_ptr_array_unref);
+  g_clear_pointer (&fixture->download_dir, g_free);
+}
+
+/* Waiting, with a limit that fails the test rather than hanging it. */
+
+typedef gboolean (*Condition) (gpointer data);
+
+static gboolean
+on_wait_limit_cb (gpointer data)
+{
+  gboolean *expired = data;
+
+  *expired = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+wait_until (Condition   condition,
+            gpointer    data,
+            const char *what)
+{
+  gboolean expired = FALSE;
+  guint limit = g_timeout_add_seconds (WAIT_LIMIT_S, on_wait_limit_cb, &expired);
+
+  while (!condition (data) && !expired)
+    g_main_context_iteration (NULL, TRUE);
+  if (expired)
+    g_error ("Waited %d s for %s", WAIT_LIMIT_S, what);
+  g_source_remove (limit);
+}
+
+/* Lets the main loop run for @ms: for checking that something does NOT
+ * happen, never for waiting until something does. */
+static void
+run_for (guint ms)
+{
+  gboolean expired = FALSE;
+
+  g_timeout_add (ms, on_wait_limit_cb, &expired);
+  while (!expired)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static gboolean
+result_arrived (gpointer data)
+{
+  return *(GAsyncResult **) data != NULL;
+}
+
+static void
+on_result_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static SdTask *
+submit_sync (Fixture    *fixture,
+             SdRequest  *request,
+             GError    **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  sd_service_submit_async (fixture->service, request, NULL, on_result_cb, &result);
+  wait_until (result_arrived, &result, "the submission");
+  return sd_service_submit_finish (fixture->service, result, error);
+}
+
+static char *
+download_sync (Fixture     *fixture,
+               SdTask      *task,
+               const char  *directory,
+               GError     **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  sd_service_download_async (fixture->service, task, directory, NULL, on_result_cb, &result);
+  wait_until (result_arrived, &result, "the download");
+  return sd_service_download_finish (fixture->service, result, error);
+}
+
+typedef struct
+{
+  SdTask       *task;
+  SdTaskStatus  status;
+} StatusWait;
+
+static gboolean
+task_has_status (gpointer data)
+{
+  StatusWait *wait = data;
+
+  return sd_task_get_status (wait->task) == wait->status;
+}
+
+static void
+wait_for_status (SdTask       *task,
+                 SdTaskStatus  status)
+{
+  StatusWait wait = { task, status };
+
+  wait_until (task_has_status, &wait, "a status");
+}
+
+static gboolean
+task_download_settled (gpointer data)
+{
+  SdDownloadState state = sd_task_get_download_state (data);
+
+  return state == SD_DOWNLOAD_STATE_DONE || state == SD_DOWNLOAD_STATE_FAILED ||
+         state == SD_DOWNLOAD_STATE_EXPIRED;
+}
+
+static void
+wait_for_download (SdTask *task)
+{
+  wait_until (task_download_settled, task, "the download to end");
+}
+
+typedef struct
+{
+  SdSimulator     *sim;
+  SdSimulatorStep  step;
+  guint            count;
+} CountWait;
+
+static gboolean
+count_reached (gpointer data)
+{
+  CountWait *wait = data;
+
+  return sd_simulator_get_request_count (wait->sim, wait->step) >= wait->count;
+}
+
+static void
+wait_for_count (SdSimulator     *sim,
+                SdSimulatorStep  step,
+                guint            count)
+{
+  CountWait wait = { sim, step, count };
+
+  wait_until (count_reached, &wait, "simulator requests");
+}
+
+static guint
+query_count (Fixture *fixture)
+{
+  return sd_simulator_get_request_count (fixture->sim, SD_SIMULATOR_STEP_QUERY);
+}
+
+/* Requests. */
+
+static SdRequest *
+images_request (const char *prompt)
+{
+  SdRequest *request = sd_request_new ();
+
+  sd_request_set_model (request, MODEL);
+  sd_request_set_prompt (request, prompt);
+  sd_request_set_duration (request, 8);
+  sd_request_set_ratio (request, "16:9");
+  sd_request_add_image (request, "https://example.com/ref-1.jpg");
+  sd_request_add_image (request, "https://example.com/ref-2.jpg");
+  return request;
+}
+
+static SdRequest *
+frames_request (void)
+{
+  SdRequest *request = sd_request_new ();
+
+  sd_request_set_model (request, MODEL);
+  sd_request_set_prompt (request, "A rainy street at night, the girl turns and smiles");
+  sd_request_set_duration (request, 5);
+  sd_request_set_ratio (request, "9:16");
+  sd_request_set_first_image (request, "https://example.com/start.png");
+  sd_request_set_last_image (request, "https://example.com/end.png");
+  return request;
+}
+
+static SdTask *
+submit_ok (Fixture    *fixture,
+           const char *prompt)
+{
+  g_autoptr(SdRequest) request = images_request (prompt);
+  g_autoptr(GError) error = NULL;
+  SdTask *task = submit_sync (fixture, request, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (task);
+  return task;
+}
+
+static void
+finish_on_server (Fixture *fixture)
+{
+  sd_simulator_advance_clock (fixture->sim, QUEUED_MS + PROCESSING_MS);
+}
+
+static void
+assert_file_is_sample (const char *path)
+{
+  g_autoptr(GBytes) sample = NULL;
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+  g_autoptr(GError) error = NULL;
+
+  sample = g_resources_lookup_data (SAMPLE_RESOURCE, 0, &error);
+  g_assert_no_error (error);
+  g_file_get_contents (path, &contents, &length, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (contents, length, g_bytes_get_data (sample, NULL), g_bytes_get_size (sample));
+}
+
+static void
+assert_stored (Fixture      *fixture,
+               SdTask       *task,
+               SdTaskStatus  status)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdTask) stored = sd_store_load_task (fixture->store, sd_task_get_id (task), &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (stored);
+  g_assert_cmpint (sd_task_get_status (stored), ==, status);
+  g_assert_cmpstr (sd_task_get_local_file (stored), ==, sd_task_get_local_file (task));
+}
+
+/* The whole flow: submitted, queued, processing, completed, saved. */
+static void
+assert_happy_path (Fixture   *fixture,
+                   SdRequest *request)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdTask) task = submit_sync (fixture, request, &error);
+  g_autofree char *dir = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (fixture->added->len, ==, 1);
+  g_assert_true (g_ptr_array_index (fixture->added, 0) == task);
+  g_assert_cmpint (sd_task_get_status (task), ==, SD_TASK_STATUS_QUEUED);
+  g_assert_true (g_list_model_get_item (sd_service_get_tasks (fixture->service), 0) == task);
+  g_object_unref (task);
+
+  sd_simulator_advance_clock (fixture->sim, QUEUED_MS);
+  wait_for_status (task, SD_TASK_STATUS_PROCESSING);
+  assert_stored (fixture, task, SD_TASK_STATUS_PROCESSING);
+
+  sd_simulator_advance_clock (fixture->sim, PROCESSING_MS);
+  wait_for_status (task, SD_TASK_STATUS_COMPLETED);
+  g_assert_nonnull (sd_task_get_video_url (task));
+  g_assert_cmpint (sd_task_get_expires_at (task), ==,
+                   sd_task_get_created_at (task) + SD_TASK_LINK_LIFETIME);
+
+  wait_for_download (task);
+  g_assert_cmpint (sd_task_get_download_state (task), ==, SD_DOWNLOAD_STATE_DONE);
+  g_assert_cmpfloat (sd_task_get_download_progress (task), ==, 1.0);
+  dir = g_path_get_dirname (sd_task_get_local_file (task));
+  g_assert_cmpstr (dir, ==, fixture->download_dir);
+  assert_file_is_sample (sd_task_get_local_file (task));
+  assert_stored (fixture, task, SD_TASK_STATUS_COMPLETED);
+
+  g_assert_cmpuint (fixture->completed->len, ==, 1);
+  g_assert_cmpuint (fixture->failed->len, ==, 0);
+  g_assert_cmpuint (sd_simulator_get_request_count (fixture->sim, SD_SIMULATOR_STEP_CREATE), ==, 1);
+}
+
+static void
+test_images_happy_path (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(SdRequest) request = images_request ("A calm sea at dawn");
+
+  assert_happy_path (fixture, request);
+}
+
+static void
+test_frames_happy_path (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(SdRequest) request = frames_request ();
+
+  assert_happy_path (fixture, request);
+}
+
+static void
+test_submit_saves_before_returning (Fixture       *fixture,
+                                    gconstpointer  data)
+{
+  g_autoptr(SdTask) task = submit_ok (fixture, "A lighthouse in fog");
+  g_autoptr(SdStore) other = open_store ();
+  g_autoptr(SdTask) stored = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* Another connection (another process after a crash) sees the task. */
+  stored = sd_store_load_task (other, sd_task_get_id (task), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (stored);
+  g_assert_cmpstr (sd_request_get_prompt (sd_task_get_request (stored)), ==, "A lighthouse in fog");
+  g_assert_cmpint (sd_task_get_created_at (stored), >, 0);
+}
+
+static void
+test_submit_copies_the_request (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  g_autoptr(SdRequest) request = images_request ("A red kite over hills");
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(SdTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+
+  sd_service_submit_async (fixture->service, request, NULL, on_result_cb, &result);
+  /* The composer goes on editing while the task is created. */
+  sd_request_set_prompt (request, "Something else");
+  wait_until (result_arrived, &result, "the submission");
+  task = sd_service_submit_finish (fixture->service, result, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpstr (sd_request_get_prompt (sd_task_get_request (task)), ==, "A red kite over hills");
+}
+
+static void
+test_failed_task (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  g_autoptr(SdTask) task = submit_ok (fixture, "Please fail this one");
+
+  finish_on_server (fixture);
+  wait_for_status (task, SD_TASK_STATUS_FAILED);
+  g_assert_cmpuint (fixture->failed->len, ==, 1);
+  g_assert_true (g_ptr_array_index (fixture->failed, 0) == task);
+  g_assert_cmpuint (fixture->completed->len, ==, 0);
+  g_assert_cmpstr (sd_task_get_failure_message (task), ==,
+                   "Generation failed: the prompt asked the simulator to fail.");
+  g_assert_cmpint (sd_task_get_download_state (task), ==, SD_DOWNLOAD_STATE_NONE);
+  assert_stored (fixture, task, SD_TASK_STATUS_FAILED);
+  g_assert_cmpuint (sd_simulator_get_request_count (fixture->sim, SD_SIMULATOR_STEP_DOWNLOAD), ==, 0);
+}
+
+/* A fault on some queries: the task still completes, and is never failed. */
+static void
+assert_query_fault_is_survived (Fixture          *fixture,
+                                SdSimulatorFault  fault)
+{
+  g_autoptr(SdTask) task = NULL;
+
+  sd_simulator_set_fault (fixture->sim, SD_SIMULATOR_STEP_QUERY, fault, 3);
+  task = submit_ok (fixture, "A quiet harbour");
+  finish_on_server (fixture);
+  wait_for_status (task, SD_TASK_STATUS_COMPLETED);
+
+  g_assert_cmpuint (fixture->poll_errors->len, ==, 3);
+  g_assert_cmpuint (fixture->failed->len, ==, 0);
+  g_assert_cmpuint (fixture->completed->len, ==, 1);
+  g_assert_cmpuint (query_count (fixture), >=, 4);
+  assert_stored (fixture, task, SD_TASK_STATUS_COMPLETED);
+}
+
+static void
+test_query_500 (Fixture       *fixture,
+                gconstpointer  data)
+{
+  assert_query_fault_is_survived (fixture, SD_SIMULATOR_FAULT_HTTP_500);
+}
+
+static void
+test_query_malformed (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  assert_query_fault_is_survived (fixture, SD_SIMULATOR_FAULT_MALFORMED_JSON);
+}
+
+static void
+test_query_slow (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  sd_client_set_request_timeout (fixture->client, 200);
+  assert_query_fault_is_survived (fixture, SD_SIMULATOR_FAULT_SLOW);
+}
+
+static void
+test_query_dropped (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  assert_query_fault_is_survived (fixture, SD_SIMULATOR_FAULT_DROP_MID_BODY);
+}
+
+static gboolean
+poll_error_seen (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return fixture->poll_errors->len > 0;
+}
+
+static void
+test_query_rate_limited (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(SdTask) task = NULL;
+  const GError *error;
+  gint64 not_before;
+  guint count;
+
+  sd_simulator_set_retry_after (fixture->sim, 1);
+  sd_simulator_set_fault (fixture->sim, SD_SIMULATOR_STEP_QUERY, SD_SIMULATOR_FAULT_RATE_LIMITED, 1);
+  task = submit_ok (fixture, "A windmill in spring");
+
+  wait_until (poll_error_seen, fixture, "the 429");
+  error = g_ptr_array_index (fixture->poll_errors, 0);
+  g_assert_error (error, SD_API_ERROR, SD_API_ERROR_RATE_LIMITED);
+  g_assert_cmpint (sd_api_error_get_retry_after (error), ==, 1);
+  count = query_count (fixture);
+  not_before = fixture->first_poll_error_time + G_USEC_PER_SEC;
+  g_assert_cmpint (sd_service_get_next_poll_time (fixture->service, task), >=, not_before);
+
+  /* The next query is not sent before Retry-After has passed (the poll
+   * interval alone would have asked again after 30 ms). */
+  wait_for_count (fixture->sim, SD_SIMULATOR_STEP_QUERY, count + 1);
+  g_assert_cmpint (g_get_monotonic_time (), >=, not_before);
+
+  finish_on_server (fixture);
+  wait_for_status (task, SD_TASK_STATUS_COMPLETED);
+  g_assert_cmpuint (fixture->failed->len, ==, 0);
+}
+
+static void
+test_create_500 (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(SdRequest) request = images_request ("A cat on a piano");
+  g_autoptr(SdTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) store_error = NULL;
+
+  sd_simulator_set_fault (fixture->sim, SD_SIMULATOR_STEP_CREATE, SD_SIMULATOR_FAULT_HTTP_500, 1);
+  task = submit_sync (fixture, request, &error);
+
+  g_assert_null (task);
+  g_assert_error (error, SD_API_ERROR, SD_API_ERROR_HTTP_STATUS);
+  g_assert_cmpuint (sd_api_error_get_http_status (error), ==, 500);
+  g_assert_cmpuint (sd_simulator_get_request_count (fixture->sim, SD_SIMULATOR_STEP_CREATE), ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (sd_service_get_tasks (fixture->service)), ==, 0);
+  g_assert_cmpuint (fixture->added->len, ==, 0);
+  g_assert_cmpint (sd_store_count (fixture->store, &store_error), ==, 0);
+}
+
+static void
+assert_create_outcome_unknown (Fixture          *fixture,
+                               SdSimulatorFault  fault)
+{
+  g_autoptr(SdRequest) request = images_request ("A cat on a piano");
+  g_autoptr(SdTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+
+  sd_client_set_request_timeout (fixture->client, 200);
+  sd_simulator_set_fault (fixture->sim, SD_SIMULATOR_STEP_CREATE, fault, 1);
+  task = submit_sync (fixture, request, &error);
+
+  g_assert_null (task);
+  g_assert_error (error, SD_API_ERROR, SD_API_ERROR_OUTCOME_UNKNOWN);
+  /* Never retried: a second create could pay for the same video twice. */
+  g_assert_cmpuint (sd_simulator_get_request_count (fixture->sim, SD_SIMULATOR_STEP_CREATE), ==, 1);
+  g_assert_cmpuint (sd_simulator_get_task_count (fixture->sim), ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (sd_service_get_tasks (fixture->service)), ==, 0);
+}
+
+static void
+test_create_dropped (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  assert_create_outcome_unknown (fixture, SD_SIMULATOR_FAULT_DROP_MID_BODY);
+}
+
+static void
+test_create_slow (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  assert_create_outcome_unknown (fixture, SD_SIMULATOR_FAULT_SLOW);
+}
+
+static void
+test_invalid_request (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  g_autoptr(SdRequest) request = images_request ("A cat on a piano");
+  g_autoptr(SdTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  sd_request_set_ratio (request, "7:3");
+  sd_request_set_first_image (request, "https://example.com/start.png");
+  task = submit_sync (fixture, request, &error);
+
+  g_assert_null (task);
+  g_assert_error (error, SD_API_ERROR, SD_API_ERROR_INVALID_REQUEST);
+  lines = g_strsplit (error->message, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), >=, 2);
+  g_assert_cmpuint (sd_simulator_get_request_count (fixture->sim, SD_SIMULATOR_STEP_CREATE), ==, 0);
+  g_assert_cmpuint (fixture->added->len, ==, 0);
+}
+
+static void
+test_unknown_model (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(SdRequest) request = images_request ("A cat on a piano");
+  g_autoptr(SdTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+
+  sd_request_set_model (request, "no-such-model");
+  task = submit_sync (fixture, request, &error);
+
+  g_assert_null (task);
+  g_assert_error (error, SD_API_ERROR, SD_API_ERROR_INVALID_REQUEST);
+  g_assert_cmpuint (sd_simulator_get_request_count (fixture->sim, SD_SIMULATOR_STEP_CREATE), ==, 0);
+}
+
+static void
+test_offline_pauses_polling (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(SdTask) task = NULL;
+  guint count;
+
+  task = submit_ok (fixture, "A train crossing a bridge");
+  sd_service_set_online (fixture->service, FALSE);
+  count = query_count (fixture);
+  finish_on_server (fixture);
+
+  /* Several poll intervals go by without a single query. */
+  run_for (5 * MAX_POLL_MS);
+  g_assert_cmpuint (query_count (fixture), ==, count);
+  g_assert_cmpint (sd_task_get_status (task), ==, SD_TASK_STATUS_QUEUED);
+
+  sd_service_set_online (fixture->service, TRUE);
+  wait_for_status (task, SD_TASK_STATUS_COMPLETED);
+  g_assert_cmpuint (fixture->failed->len, ==, 0);
+}
+
+static gboolean
+service_has_last_error (gpointer data)
+{
+  return sd_service_get_last_error (data) != NULL;
+}
+
+static void
+test_refused_token_pauses_polling (Fixture       *fixture,
+                                   gconstpointer  data)
+{
+  g_autoptr(SdTask) task = NULL;
+  guint count;
+
+  task = submit_ok (fixture, "A fox in the snow");
+  sd_simulator_set_token (fixture->sim, "sk_rotated");
+  wait_until (service_has_last_error, fixture->service, "the token to be refused");
+  count = query_count (fixture);
+
+  run_for (5 * MAX_POLL_MS);
+  g_assert_cmpuint (query_count (fixture), ==, count);
+  g_assert_cmpint (sd_task_get_status (task), ==, SD_TASK_STATUS_QUEUED);
+  g_assert_cmpuint (fixture->failed->len, ==, 0);
+
+  /* The user enters the new token. */
+  sd_client_set_token (fixture->client, "sk_rotated");
+  sd_service_resume (fixture->service);
+  g_assert_null (sd_service_get_last_error (fixture->service));
+  finish_on_server (fixture);
+  wait_for_status (task, SD_TASK_STATUS_COMPLETED);
+}
+
+static void
+test_restart_resumes_unfinished (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  g_autoptr(SdTask) first = NULL;
+  g_autoptr(SdTask) second = NULL;
+  g_autoptr(GError) error = NULL;
+  GListModel *tasks;
+  SdTask *loaded;
+
+  g_object_set (fixture->service, "first-poll-delay", 60000, NULL);
+  first = submit_ok (fixture, "The first one");
+  second = submit_ok (fixture, "The second one");
+
+  /* The app is closed before the tasks finish, then started again. */
+  g_clear_object (&fixture->service);
+  g_clear_object (&fixture->store);
+  fixture->store = open_store ();
+  fixture->service = make_service (fixture);
+  g_assert_true (sd_service_load_history (fixture->service, &error));
+  g_assert_no_error (error);
+
+  tasks = sd_service_get_tasks (fixture->service);
+  g_assert_cmpuint (g_list_model_get_n_items (tasks), ==, 2);
+  loaded = sd_service_lookup (fixture->service, sd_task_get_id (second));
+  g_assert_nonnull (loaded);
+  g_assert_true (g_list_model_get_item (tasks, 0) == loaded);
+  g_object_unref (loaded);
+
+  finish_on_server (fixture);
+  wait_for_status (loaded, SD_TASK_STATUS_COMPLETED);
+  wait_for_status (sd_service_lookup (fixture->service, sd_task_get_id (first)),
+                   SD_TASK_STATUS_COMPLETED);
+  g_assert_cmpuint (fixture->completed->len, ==, 2);
+  g_assert_cmpuint (fixture->added->len, ==, 2);
+  wait_for_download (loaded);
+  g_assert_cmpint (sd_task_get_download_state (loaded), ==, SD_DOWNLOAD_STATE_DONE);
+}
+
+static void
+test_finished_tasks_are_not_polled_after_restart (Fixture       *fixture,
+                                                  gconstpointer  data)
+{
+  g_autoptr(SdTask) task = submit_ok (fixture, "A finished one");
+  g_autoptr(GError) error = NULL;
+  guint count;
+
+  finish_on_server (fixture);
+  wait_for_status (task, SD_TASK_STATUS_COMPLETED);
+  wait_for_download (task);
+
+  g_clear_object (&fixture->service);
+  fixture->service = make_service (fixture);
+  g_assert_true (sd_service_load_history (fixture->service, &error));
+  count = query_count (fixture);
+  run_for (5 * MAX_POLL_MS);
+  g_assert_cmpuint (query_count (fixture), ==, count);
+  g_assert_cmpuint (sd_simulator_get_request_count (fixture->sim, SD_SIMULATOR_STEP_DOWNLOAD), ==, 1);
+  g_assert_cmpuint (fixture->completed->len, ==, 1);
+}
+
+static void
+test_remove_and_restore (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(SdTask) older = submit_ok (fixture, "Older");
+  g_autoptr(SdTask) middle = NULL;
+  g_autoptr(SdTask) newer = NULL;
+  g_autoptr(SdTask) stored = NULL;
+  g_autoptr(GError) error = NULL;
+  GListModel *tasks = sd_service_get_tasks (fixture->service);
+  g_autoptr(SdTask) at_1 = NULL;
+
+  middle = submit_ok (fixture, "Middle");
+  newer = submit_ok (fixture, "Newer");
+  finish_on_server (fixture);
+  wait_for_status (older, SD_TASK_STATUS_COMPLETED);
+  wait_for_status (middle, SD_TASK_STATUS_COMPLETED);
+  wait_for_status (newer, SD_TASK_STATUS_COMPLETED);
+  wait_for_download (middle);
+  /* Seconds apart, as tasks usually are; the server no longer changes them. */
+  sd_task_set_created_at (older, sd_task_get_created_at (older) - 20);
+  sd_task_set_created_at (middle, sd_task_get_created_at (middle) - 10);
+  g_assert_nonnull (sd_task_get_local_file (middle));
+
+  g_assert_true (sd_service_remove (fixture->service, middle, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (tasks), ==, 2);
+  g_assert_null (sd_service_lookup (fixture->service, sd_task_get_id (middle)));
+  stored = sd_store_load_task (fixture->store, sd_task_get_id (middle), &error);
+  g_assert_no_error (error);
+  g_assert_null (stored);
+  /* The saved video stays. */
+  g_assert_true (g_file_test (sd_task_get_local_file (middle), G_FILE_TEST_EXISTS));
+
+  /* Removing twice is refused. */
+  g_assert_false (sd_service_remove (fixture->service, middle, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+
+  g_assert_true (sd_service_restore (fixture->service, middle, &error));
+  g_assert_no_error (error);
+  at_1 = g_list_model_get_item (tasks, 1);
+  g_assert_true (at_1 == middle);
+  stored = sd_store_load_task (fixture->store, sd_task_get_id (middle), &error);
+  g_assert_nonnull (stored);
+  g_assert_cmpstr (sd_task_get_local_file (stored), ==, sd_task_get_local_file (middle));
+
+  g_assert_false (sd_service_restore (fixture->service, middle, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);
+}
+
+static gboolean
+no_query_in_flight (gpointer data)
+{
+  guint in_flight;
+
+  g_object_get (data, "queries-in-flight", &in_flight, NULL);
+  return in_flight == 0;
+}
+
+static void
+test_removed_during_a_query_stays_removed (Fixture       *fixture,
+                                           gconstpointer  data)
+{
+  g_autoptr(SdTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+
+  sd_simulator_set_slow_delay (fixture->sim, 300);
+  sd_simulator_set_fault (fixture->sim, SD_SIMULATOR_STEP_QUERY, SD_SIMULATOR_FAULT_SLOW, 1);
+  task = submit_ok (fixture, "A kite that is removed");
+  sd_simulator_advance_clock (fixture->sim, QUEUED_MS);
+  wait_for_count (fixture->sim, SD_SIMULATOR_STEP_QUERY, 1);
+
+  g_assert_true (sd_service_remove (fixture->service, task, &error));
+  wait_until (no_query_in_flight, fixture->service, "the slow answer");
+
+  /* The late answer neither changed the task nor brought it back. */
+  g_assert_cmpint (sd_task_get_status (task), ==, SD_TASK_STATUS_QUEUED);
+  g_assert_cmpint (sd_store_count (fixture->store, &error), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (sd_service_get_tasks (fixture->service)), ==, 0);
+  run_for (5 * MAX_POLL_MS);
+  g_assert_cmpuint (query_count (fixture), ==, 1);
+}
+
+/* A completed task written straight into the history, as an earlier run
+ * would have left it. */
+static SdTask *
+stored_completed_task (Fixture    *fixture,
+                       const char *id,
+                       const char *video_url,
+                       gint64      created_at)
+{
+  g_autoptr(SdRequest) request = images_request ("From an earlier run");
+  g_autoptr(GError) error = NULL;
+  SdTask *task = sd_task_new (id, request);
+
+  sd_task_set_created_at (task, created_at);
+  sd_task_set_status (task, SD_TASK_STATUS_COMPLETED, "completed");
+  sd_task_set_video_url (task, video_url);
+  g_assert_true (sd_store_save_task (fixture->store, task, &error));
+  g_assert_no_error (error);
+  return task;
+}
+
+static void
+test_expired_link_is_not_tried (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  g_autofree char *url = g_strconcat (sd_simulator_get_base_url (fixture->sim),
+                                      "/videos/old.mp4", NULL);
+  gint64 created_at = g_get_real_time () / G_USEC_PER_SEC - 73 * 3600;
+  g_autoptr(SdTask) written = stored_completed_task (fixture, "task-old", url, created_at);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  SdTask *task;
+
+  g_assert_true (sd_service_load_history (fixture->service, &error));
+  task = sd_service_lookup (fixture->service, "task-old");
+  g_assert_nonnull (task);
+  g_assert_cmpint (sd_task_get_download_state (task), ==, SD_DOWNLOAD_STATE_EXPIRED);
+  g_assert_nonnull (sd_task_get_download_error (task));
+  g_assert_null (sd_task_get_local_file (task));
+
+  path = download_sync (fixture, task, NULL, &error);
+  g_assert_null (path);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_assert_cmpuint (sd_simulator_get_request_count (fixture->sim, SD_SIMULATOR_STEP_DOWNLOAD), ==, 0);
+  g_assert_cmpuint (sd_simulator_get_host_request_count (fixture->sim, "127.0.0.1"), ==, 0);
+}
+
+static void
+test_file_url_is_never_opened (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  g_autoptr(SdTask) written = stored_completed_task (fixture, "task-file", "file:///etc/passwd", now);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  SdTask *task;
+
+  g_assert_true (sd_service_load_history (fixture->service, &error));
+  task = sd_service_lookup (fixture->service, "task-file");
+  g_assert_cmpint (sd_task_get_download_state (task), ==, SD_DOWNLOAD_STATE_FAILED);
+  g_assert_nonnull (sd_task_get_download_error (task));
+  g_assert_null (sd_task_get_local_file (task));
+
+  path = download_sync (fixture, task, NULL, &error);
+  g_assert_null (path);
+  g_assert_error (error, SD_DOWNLOAD_ERROR, SD_DOWNLOAD_ERROR_UNSAFE_URL);
+  g_assert_false (g_file_test (fixture->download_dir, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_download_again (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(SdTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *elsewhere = g_build_filename (g_get_user_cache_dir (), "elsewhere", NULL);
+  g_autofree char *path = NULL;
+  g_autofree char *dir = NULL;
+
+  g_settings_set_boolean (fixture->settings, "auto-download", FALSE);
+  task = submit_ok (fixture, "A balloon over the desert");
+  finish_on_server (fixture);
+  wait_for_status (task, SD_TASK_STATUS_COMPLETED);
+  g_assert_cmpint (sd_task_get_download_state (task), ==, SD_DOWNLOAD_STATE_NONE);
+  g_assert_cmpuint (sd_simulator_get_request_count (fixture->sim, SD_SIMULATOR_STEP_DOWNLOAD), ==, 0);
+
+  path = download_sync (fixture, task, elsewhere, &error);
+  g_assert_no_error (error);
+  dir = g_path_get_dirname (path);
+  g_assert_cmpstr (dir, ==, elsewhere);
+  assert_file_is_sample (path);
+  g_assert_cmpstr (sd_task_get_local_file (task), ==, path);
+  g_assert_cmpint (sd_task_get_download_state (task), ==, SD_DOWNLOAD_STATE_DONE);
+  assert_stored (fixture, task, SD_TASK_STATUS_COMPLETED);
+}
+
+static void
+test_download_default_folder (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  g_autoptr(SdTask) task = NULL;
+  const char *videos = g_get_user_special_dir (G_USER_DIRECTORY_VIDEOS);
+  g_autofree char *expected = NULL;
+  g_autofree char *dir = NULL;
+
+  g_settings_set_string (fixture->settings, "download-dir", "");
+  if (videos != NULL)
+    expected = g_build_filename (videos, "Seedance", NULL);
+  else
+    expected = g_build_filename (g_get_home_dir (), "Videos", "Seedance", NULL);
+
+  task = submit_ok (fixture, "A snowy owl");
+  finish_on_server (fixture);
+  wait_for_status (task, SD_TASK_STATUS_COMPLETED);
+  wait_for_download (task);
+  dir = g_path_get_dirname (sd_task_get_local_file (task));
+  g_assert_cmpstr (dir, ==, expected);
+}
+
+static void
+test_download_failure_keeps_task_completed (Fixture       *fixture,
+                                            gconstpointer  data)
+{
+  g_autoptr(SdTask) task = NULL;
+
+  sd_simulator_set_fault (fixture->sim, SD_SIMULATOR_STEP_DOWNLOAD, SD_SIMULATOR_FAULT_HTTP_500, 0);
+  task = submit_ok (fixture, "A storm at sea");
+  finish_on_server (fixture);
+  wait_for_status (task, SD_TASK_STATUS_COMPLETED);
+  wait_for_download (task);
+
+  g_assert_cmpint (sd_task_get_download_state (task), ==, SD_DOWNLOAD_STATE_FAILED);
+  g_assert_nonnull (sd_task_get_download_error (task));
+  g_assert_cmpint (sd_task_get_status (task), ==, SD_TASK_STATUS_COMPLETED);
+  g_assert_null (sd_task_get_local_file (task));
+  assert_stored (fixture, task, SD_TASK_STATUS_COMPLETED);
+}
+
+static void
+test_refresh_queries_now (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  g_autoptr(SdTask) task = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_object_set (fixture->service, "first-poll-delay", 600000, NULL);
+  g_settings_set_boolean (fixture->settings, "auto-download", FALSE);
+  task = submit_ok (fixture, "A paper boat");
+  finish_on_server (fixture);
+
+  sd_service_refresh_async (fixture->service, task, NULL, on_result_cb, &result);
+  wait_until (result_arrived, &result, "the refresh");
+  g_assert_true (sd_service_refresh_finish (fixture->service, result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (sd_task_get_status (task), ==, SD_TASK_STATUS_COMPLETED);
+  g_assert_cmpuint (query_count (fixture), ==, 1);
+  g_assert_cmpuint (fixture->completed->len, ==, 1);
+  assert_stored (fixture, task, SD_TASK_STATUS_COMPLETED);
+
+  /* Asking again changes nothing and signals nothing twice. */
+  g_clear_object (&result);
+  sd_service_refresh_async (fixture->service, task, NULL, on_result_cb, &result);
+  wait_until (result_arrived, &result, "the second refresh");
+  g_assert_true (sd_service_refresh_finish (fixture->service, result, &error));
+  g_assert_cmpuint (fixture->completed->len, ==, 1);
+}
+
+/* The most polls one task may get in @elapsed µs from its submission. */
+static guint
+polls_allowed (gint64 elapsed)
+{
+  double interval = FIRST_POLL_MS * 1000.0;
+  double at = interval;
+  guint polls = 0;
+
+  while (at <= elapsed)
+    {
+      polls++;
+      interval = MIN (interval * 1.5, MAX_POLL_MS * 1000.0);
+      at += interval;
+    }
+  return polls;
+}
+
+static void
+on_in_flight_notify_cb (SdService  *service,
+                        GParamSpec *pspec,
+                        guint      *max_seen)
+{
+  guint in_flight;
+
+  g_object_get (service, "queries-in-flight", &in_flight, NULL);
+  *max_seen = MAX (*max_seen, in_flight);
+}
+
+static gboolean
+all_completed (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return fixture->completed->len == 50;
+}
+
+static void
+test_fifty_tasks_one_schedule (Fixture       *fixture,
+                               gconstpointer  data)
+{
+  gint64 start = g_get_monotonic_time ();
+  guint max_seen = 0;
+
+  g_settings_set_boolean (fixture->settings, "auto-download", FALSE);
+  g_signal_connect (fixture->service, "notify::queries-in-flight",
+                    G_CALLBACK (on_in_flight_notify_cb), &max_seen);
+  for (guint i = 0; i < 50; i++)
+    {
+      g_autofree char *prompt = g_strdup_printf ("Variant %u of a sunrise", i);
+      g_autoptr(SdTask) task = submit_ok (fixture, prompt);
+    }
+  finish_on_server (fixture);
+  wait_until (all_completed, fixture, "fifty completions");
+
+  g_assert_cmpuint (max_seen, >=, 1);
+  g_assert_cmpuint (max_seen, <=, 4);
+  g_assert_cmpuint (query_count (fixture), >=, 50);
+  g_assert_cmpuint (query_count (fixture), <=, 50 * polls_allowed (g_get_monotonic_time () - start));
+  g_assert_cmpuint (fixture->failed->len, ==, 0);
+  g_assert_cmpuint (sd_simulator_get_request_count (fixture->sim, SD_SIMULATOR_STEP_DOWNLOAD), ==, 0);
+}
+
+/* The context. */
+
+typedef struct
+{
+  GAsyncResult *result;
+} ContextWait;
+
+static SdContext *
+start_context (gboolean demo)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(SdContext) context = sd_context_new (demo, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (context);
+  sd_context_start_async (context, NULL, on_result_cb, &result);
+  wait_until (result_arrived, &result, "the context to start");
+  g_assert_true (sd_context_start_finish (context, result, &error));
+  g_assert_no_error (error);
+  return g_steal_pointer (&context);
+}
+
+static void
+test_context_demo (void)
+{
+  g_autoptr(SdContext) context = start_context (TRUE);
+  SdSimulator *sim = sd_context_get_simulator (context);
+  g_autofree char *path = NULL;
+
+  g_assert_true (sd_context_get_demo (context));
+  g_assert_true (sd_context_get_has_token (context));
+  g_assert_nonnull (sim);
+  g_assert_cmpstr (sd_client_get_base_url (sd_context_get_client (context)), ==,
+                   sd_simulator_get_base_url (sim));
+  path = g_path_get_basename (sd_store_get_path (sd_context_get_store (context)));
+  g_assert_cmpstr (path, ==, "demo-history.db");
+  g_assert_true (sd_service_get_online (sd_context_get_service (context)));
+}
+
+static void
+test_context_start_demo_switches (void)
+{
+  g_autoptr(SdContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  GError *none = NULL;
+
+  g_setenv ("SEEDANCE_API_TOKEN", "sk_real", TRUE);
+  context = start_context (FALSE);
+  g_unsetenv ("SEEDANCE_API_TOKEN");
+  g_assert_false (sd_context_get_demo (context));
+  g_assert_null (sd_context_get_simulator (context));
+
+  g_assert_true (sd_context_start_demo (context, &error));
+  g_assert_no_error (error);
+  g_assert_true (sd_context_get_demo (context));
+  g_assert_true (sd_context_get_has_token (context));
+  g_assert_cmpstr (sd_client_get_base_url (sd_context_get_client (context)), ==,
+                   sd_simulator_get_base_url (sd_context_get_simulator (context)));
+  path = g_path_get_basename (sd_store_get_path (sd_context_get_store (context)));
+  g_assert_cmpstr (path, ==, "demo-history.db");
+  g_assert_no_error (none);
+}
+
+static void
+test_context_plain_http_refused (void)
+{
+  g_autoptr(SdContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  const char * const *notices;
+
+  g_setenv ("SEEDANCE_API_BASE", "http://example.com", TRUE);
+  context = sd_context_new (FALSE, &error);
+  g_unsetenv ("SEEDANCE_API_BASE");
+  g_assert_no_error (error);
+
+  g_assert_cmpstr (sd_client_get_base_url (sd_context_get_client (context)), ==,
+                   SD_CLIENT_DEFAULT_BASE_URL);
+  notices = sd_context_get_notices (context);
+  g_assert_nonnull (notices);
+  g_assert_cmpuint (g_strv_length ((char **) notices), ==, 1);
+  g_assert_nonnull (strstr (notices[0], "http://example.com"));
+}
+
+static void
+test_context_base_url_from_environment (void)
+{
+  g_autoptr(SdContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_setenv ("SEEDANCE_API_BASE", "http://127.0.0.1:8123", TRUE);
+  context = sd_context_new (FALSE, &error);
+  g_unsetenv ("SEEDANCE_API_BASE");
+  g_assert_no_error (error);
+
+  g_assert_cmpstr (sd_client_get_base_url (sd_context_get_client (context)), ==,
+                   "http://127.0.0.1:8123");
+  g_assert_null (sd_context_get_notices (context));
+}
+
+static void
+test_context_token_from_environment (void)
+{
+  g_autoptr(SdContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+
+  context = sd_context_new (FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_false (sd_context_get_has_token (context));
+  g_clear_object (&context);
+
+  g_setenv ("SEEDANCE_API_TOKEN", "sk_from_env", TRUE);
+  context = start_context (FALSE);
+  g_unsetenv ("SEEDANCE_API_TOKEN");
+  g_assert_true (sd_context_get_has_token (context));
+  g_assert_false (sd_context_get_demo (context));
+}
+
+static void
+test_context_moved_aside_history (void)
+{
+  g_autofree char *path = sd_store_default_path ();
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autoptr(SdContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  const char * const *notices;
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (path, "this is not a database, not at all", -1, &error));
+  context = sd_context_new (FALSE, &error);
+  g_assert_no_error (error);
+
+  notices = sd_context_get_notices (context);
+  g_assert_nonnull (notices);
+  g_assert_nonnull (strstr (notices[0], ".broken-"));
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  /* Everything is on loopback; the isolated XDG_DATA_DIRS hide the schema
+   * the GNOME proxy resolver needs. */
+  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+  g_unsetenv ("SEEDANCE_API_BASE");
+  g_unsetenv ("SEEDANCE_API_TOKEN");
+
+#define ADD(path, func) \
+  g_test_add ("/service/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("submit/images-mode-completes-and-saves-the-video", test_images_happy_path);
+  ADD ("submit/frames-mode-completes-and-saves-the-video", test_frames_happy_path);
+  ADD ("submit/task-is-in-the-history-before-returning", test_submit_saves_before_returning);
+  ADD ("submit/request-is-copied", test_submit_copies_the_request);
+  ADD ("submit/server-error-makes-no-task", test_create_500);
+  ADD ("submit/dropped-answer-is-outcome-unknown-and-not-retried", test_create_dropped);
+  ADD ("submit/slow-answer-is-outcome-unknown-and-not-retried", test_create_slow);
+  ADD ("submit/invalid-request-sends-nothing", test_invalid_request);
+  ADD ("submit/unknown-model-sends-nothing", test_unknown_model);
+  ADD ("poll/failed-task-has-the-server-message", test_failed_task);
+  ADD ("poll/server-error-is-not-a-failure", test_query_500);
+  ADD ("poll/malformed-answer-is-not-a-failure", test_query_malformed);
+  ADD ("poll/slow-answer-is-not-a-failure", test_query_slow);
+  ADD ("poll/dropped-answer-is-not-a-failure", test_query_dropped);
+  ADD ("poll/rate-limit-waits-for-retry-after", test_query_rate_limited);
+  ADD ("poll/offline-pauses-and-online-resumes", test_offline_pauses_polling);
+  ADD ("poll/refused-token-pauses-and-says-why", test_refused_token_pauses_polling);
+  ADD ("poll/fifty-tasks-share-one-schedule", test_fifty_tasks_one_schedule);
+  ADD ("refresh/queries-now-and-signals-once", test_refresh_queries_now);
+  ADD ("history/restart-resumes-unfinished-tasks", test_restart_resumes_unfinished);
+  ADD ("history/finished-tasks-are-not-polled-again", test_finished_tasks_are_not_polled_after_restart);
+  ADD ("history/remove-and-restore", test_remove_and_restore);
+  ADD ("history/removed-during-a-query-stays-removed", test_removed_during_a_query_stays_removed);
+  ADD ("download/expired-link-is-not-tried", test_expired_link_is_not_tried);
+  ADD ("download/file-url-is-never-opened", test_file_url_is_never_opened);
+  ADD ("download/again-by-hand-into-another-folder", test_download_again);
+  ADD ("download/default-folder-is-videos-seedance", test_download_default_folder);
+  ADD ("download/failure-keeps-the-task-completed", test_download_failure_keeps_task_completed);
+
+#undef ADD
+
+  g_test_add_func ("/context/demo/starts-with-a-token", test_context_demo);
+  g_test_add_func ("/context/demo/switches-a-running-context", test_context_start_demo_switches);
+  g_test_add_func ("/context/base-url/plain-http-is-refused-with-a-notice", test_context_plain_http_refused);
+  g_test_add_func ("/context/base-url/loopback-from-the-environment", test_context_base_url_from_environment);
+  g_test_add_func ("/context/token/from-the-environment", test_context_token_from_environment);
+  g_test_add_func ("/context/history/damaged-file-becomes-a-notice", test_context_moved_aside_history);
+
+  return g_test_run ();
+}
