@@ -27,7 +27,12 @@ if [ "$LANG_ARG" != "C.UTF-8" ] && ! locale -a 2>/dev/null | grep -qix "$(echo "
   echo "warning: locale $LANG_ARG is not generated; texts fall back to English" >&2
 fi
 
-[ -f "$BUILD/build.ninja" ] || meson setup "$BUILD" --prefix="$PREFIX" >/dev/null
+# Reconfigured each time: sources that appeared since are picked up.
+if [ -f "$BUILD/build.ninja" ]; then
+  meson setup --reconfigure "$BUILD" >/dev/null
+else
+  meson setup "$BUILD" --prefix="$PREFIX" >/dev/null
+fi
 meson compile -C "$BUILD" >/dev/null
 meson install -C "$BUILD" --quiet >/dev/null
 
