@@ -175,6 +175,7 @@ format_time (gint64 unix_time,
     return g_strdup_printf (_("Yesterday %s"), clock);
 
   /* Translators: a strftime format for a task's date and time, such as "3 Nov 14:02" */
+  /* xgettext:no-c-format */
   return g_date_time_format (time, _("%e %b %H:%M"));
 }
 
