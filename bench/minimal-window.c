@@ -28,7 +28,7 @@ get_process_age_usec (void)
       (field = strrchr (stat, ')')) == NULL)
     return -1;
 
-  for (guint i = 3; i < 22 && field != NULL; i++)
+  for (guint i = 3; i <= 22 && field != NULL; i++)
     field = strchr (field + 1, ' ');
   if (field == NULL || sscanf (field, " %llu", &start_ticks) != 1 ||
       clock_gettime (CLOCK_BOOTTIME, &now) != 0)
