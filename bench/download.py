@@ -6,8 +6,8 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Usage: download.py --build BUILD_ROOT [--size BYTES] [--runs 3]
 
-Size defaults to 256 MiB (BENCH_DOWNLOAD_SIZE overrides; 1073741824 for the
-full 1 GiB run). Three kinds of run, alternating:
+Size defaults to 1 GiB (BENCH_DOWNLOAD_SIZE overrides, e.g. 268435456 for
+a quick 256 MiB run); runs default to 5 (BENCH_DOWNLOAD_RUNS). Three kinds of run, alternating:
   curl        curl -s -o FILE URL, the server being sim-server (own process)
   separate    download-bench URL, the same sim-server
   in-process  download-bench --in-process: the simulator shares the
@@ -42,8 +42,8 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--build", required=True)
     parser.add_argument("--size", type=int,
-                        default=int(os.environ.get("BENCH_DOWNLOAD_SIZE", 256 * 1024 * 1024)))
-    parser.add_argument("--runs", type=int, default=int(os.environ.get("BENCH_DOWNLOAD_RUNS", 3)))
+                        default=int(os.environ.get("BENCH_DOWNLOAD_SIZE", 1024 * 1024 * 1024)))
+    parser.add_argument("--runs", type=int, default=int(os.environ.get("BENCH_DOWNLOAD_RUNS", 5)))
     args = parser.parse_args()
     curl = shutil.which("curl")
     if curl is None:

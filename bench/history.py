@@ -79,12 +79,15 @@ def main():
         sizes = sorted(per_size)
         if len(sizes) > 1:
             lo, hi = sizes[0], sizes[-1]
-            print("Memory growth from %d to %d tasks (%.0f× the rows):" % (lo, hi, hi / lo))
+            print("Memory from %d to %d tasks (%.0f× the rows; the screen shows the same rows):"
+                  % (lo, hi, hi / lo))
             for mode in MODES:
-                g = lambda s: sorted(x["hwm_kb"] - x["base_kb"] for x in per_size[s][mode])[len(per_size[s][mode]) // 2]
-                print("  %-8s %.1f MB -> %.1f MB: %.1f× (sub-linear: %s)" % (
-                    mode, g(lo) / 1024, g(hi) / 1024, g(hi) / max(g(lo), 1),
-                    "yes" if g(hi) / max(g(lo), 1) < (hi / lo) * 0.5 else "NO"))
+                g = lambda s: sorted(x["hwm_kb"] - x["base_kb"]
+                                     for x in per_size[s][mode])[len(per_size[s][mode]) // 2]
+                per_task = (g(hi) - g(lo)) * 1024 / (hi - lo)
+                print("  %-8s growth %.1f MB -> %.1f MB, %.0f bytes per added task "
+                      "(sub-linear: %s)" % (mode, g(lo) / 1024, g(hi) / 1024, per_task,
+                                             "yes" if per_task < 100 else "NO, linear"))
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
