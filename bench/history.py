@@ -1,0 +1,96 @@
+#!/usr/bin/env python3
+# history.py: Benchmark 2, a history of 10,000 and 100,000 tasks: list model
+# and first screen, time and peak memory, against a plain sqlite3 read of the
+# same rows in the same run.
+#
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Usage: history.py --build BUILD_ROOT [--runs 5] [--sizes 10000,100000]
+
+Each mode runs in a process of its own (so peak RSS is its own), the modes
+alternating within each round. Environment: BENCH_HISTORY_RUNS,
+BENCH_HISTORY_SIZES."""
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import benchlib  # noqa: E402
+
+MODES = ("plain", "model", "service", "view", "labels")
+
+
+def run(prog, mode, path, env):
+    out = subprocess.run([prog, mode, path], env=env, check=True,
+                         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                         text=True, timeout=600).stdout
+    line = [l for l in out.splitlines() if l.startswith(mode + " ")][-1]
+    fields = dict(f.split("=") for f in line.split()[1:])
+    return {k: float(v) for k, v in fields.items()}
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--build", required=True)
+    parser.add_argument("--runs", type=int, default=int(os.environ.get("BENCH_HISTORY_RUNS", 5)))
+    parser.add_argument("--sizes", default=os.environ.get("BENCH_HISTORY_SIZES", "10000,100000"))
+    args = parser.parse_args()
+    benchlib.ensure_display(sys.argv)
+
+    prog = os.path.join(args.build, "bench", "history-scale")
+    maker = os.path.join(args.build, "bench", "make-history")
+    env = benchlib.base_env(args.build)
+    env["GSK_RENDERER"] = env.get("GSK_RENDERER", "cairo")
+    root = benchlib.tmpdir("bench-history-")
+    env.update(benchlib.make_xdg(root))
+    per_size = {}
+    try:
+        for size in [int(s) for s in args.sizes.split(",")]:
+            path = os.path.join(root, "history-%d.db" % size)
+            subprocess.check_call([maker, path, str(size)])
+            for mode in MODES:        # warm the page cache once
+                run(prog, mode, path, env)
+            res = {m: [] for m in MODES}
+            for i in range(args.runs):
+                order = MODES if i % 2 == 0 else tuple(reversed(MODES))
+                for mode in order:
+                    res[mode].append(run(prog, mode, path, env))
+            per_size[size] = res
+
+            print("History of %d tasks, %d alternating runs each" % (size, args.runs))
+            for mode in MODES:
+                r = res[mode]
+                print("  %-8s time %s | peak RSS %s | growth %s" % (
+                    mode, benchlib.fmt([x["ms"] for x in r], " ms"),
+                    benchlib.fmt([x["hwm_kb"] for x in r], " MB", 1 / 1024),
+                    benchlib.fmt([x["hwm_kb"] - x["base_kb"] for x in r], " MB", 1 / 1024)))
+            plain = [x["ms"] for x in res["plain"]]
+            for mode in MODES[1:]:
+                print("  " + benchlib.ratio_line(
+                    "%s/plain time" % mode, [x["ms"] for x in res[mode]], plain,
+                    target=2.0 if mode == "view" else None))
+            plain_mem = [x["hwm_kb"] - x["base_kb"] for x in res["plain"]]
+            for mode in MODES[1:]:
+                print("  " + benchlib.ratio_line(
+                    "%s/plain memory growth" % mode,
+                    [x["hwm_kb"] - x["base_kb"] for x in res[mode]], plain_mem))
+        sizes = sorted(per_size)
+        if len(sizes) > 1:
+            lo, hi = sizes[0], sizes[-1]
+            print("Memory from %d to %d tasks (%.0f× the rows; the screen shows the same rows):"
+                  % (lo, hi, hi / lo))
+            for mode in MODES:
+                g = lambda s: sorted(x["hwm_kb"] - x["base_kb"]
+                                     for x in per_size[s][mode])[len(per_size[s][mode]) // 2]
+                per_task = (g(hi) - g(lo)) * 1024 / (hi - lo)
+                print("  %-8s growth %.1f MB -> %.1f MB, %.0f bytes per added task "
+                      "(sub-linear: %s)" % (mode, g(lo) / 1024, g(hi) / 1024, per_task,
+                                             "yes" if per_task < 100 else "NO, linear"))
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
