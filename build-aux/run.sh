@@ -7,4 +7,4 @@ cd "$(dirname "$0")/.."
 bash build-aux/install-deps.sh build
 [ -f _build/build.ninja ] || meson setup _build
 meson compile -C _build
-exec meson devenv -C _build ./src/gui/seedance-studio "$@"
+exec meson devenv -C _build ./src/gui/seedance-studio --demo-without-token "$@"

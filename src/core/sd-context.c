@@ -31,6 +31,7 @@ struct _SdContext
   SdSimulator *simulator;
 
   GPtrArray   *notices;  /* NULL-terminated array of sentences */
+  char        *keyring_notice; /* one of notices; moot in demo mode */
   gboolean     demo;
 };
 
@@ -211,6 +212,7 @@ sd_context_finalize (GObject *object)
   SdContext *self = SD_CONTEXT (object);
 
   g_clear_pointer (&self->notices, g_ptr_array_unref);
+  g_clear_pointer (&self->keyring_notice, g_free);
 
   G_OBJECT_CLASS (sd_context_parent_class)->finalize (object);
 }
@@ -401,6 +403,17 @@ sd_context_start_demo (SdContext  *self,
   if (!sd_service_load_history (self->service, error))
     return FALSE;
 
+  /* The demo needs no token, so a keyring that could not be read is moot. */
+  for (guint i = 0; self->keyring_notice != NULL && i + 1 < self->notices->len; i++)
+    {
+      if (g_strcmp0 (g_ptr_array_index (self->notices, i), self->keyring_notice) == 0)
+        {
+          g_ptr_array_remove_index (self->notices, i);
+          break;
+        }
+    }
+  g_clear_pointer (&self->keyring_notice, g_free);
+
   self->demo = TRUE;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DEMO]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_TOKEN]);
@@ -449,7 +462,10 @@ on_token_looked_up_cb (GObject      *source,
       return;
     }
   if (notice != NULL)
-    add_notice (self, notice);
+    {
+      add_notice (self, notice);
+      self->keyring_notice = g_steal_pointer (&notice);
+    }
   if (token != NULL)
     use_token (self, token);
   sd_secrets_free_token (token);

@@ -24,6 +24,7 @@ struct _SdApplication
   SdContext      *context;
   GCancellable   *cancellable;
   gboolean        demo_option;
+  gboolean        demo_without_token;
   gboolean        started;
 };
 
@@ -32,6 +33,8 @@ G_DEFINE_FINAL_TYPE (SdApplication, sd_application, ADW_TYPE_APPLICATION)
 static const GOptionEntry option_entries[] = {
   { "demo", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("Start in demo mode, with the built-in simulator instead of the real service"), NULL },
+  { "demo-without-token", 0, 0, G_OPTION_ARG_NONE, NULL,
+    N_("Use demo mode when no API token is set"), NULL },
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL,
     N_("Show the version and exit"), NULL },
   { NULL }
@@ -179,6 +182,17 @@ show_notices (SdApplication *self,
   if (n_notices == 0)
     return;
 
+  /* A toast holds one short line; longer sentences wait behind "Details". */
+  if (n_notices == 1 && g_utf8_strlen (notices[0], -1) <= 60)
+    {
+      g_autofree char *escaped = g_markup_escape_text (notices[0], -1);
+
+      toast = adw_toast_new (escaped);
+      adw_toast_set_timeout (toast, 0);
+      sd_window_add_toast (window, toast);
+      return;
+    }
+
   toast = adw_toast_new (g_dngettext (GETTEXT_PACKAGE,
                                       "Something needs your attention",
                                       "Some things need your attention",
@@ -202,6 +216,14 @@ on_context_started_cb (GObject      *source,
   sd_context_start_finish (SD_CONTEXT (source), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
+
+  if (self->demo_without_token && !sd_context_get_has_token (self->context))
+    {
+      g_autoptr(GError) demo_error = NULL;
+
+      if (!sd_context_start_demo (self->context, &demo_error))
+        g_warning ("Could not start the demo: %s", demo_error->message);
+    }
 
   self->started = TRUE;
   for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l; l = l->next)
@@ -421,6 +443,7 @@ sd_application_handle_local_options (GApplication *app,
     }
 
   self->demo_option = g_variant_dict_contains (options, "demo");
+  self->demo_without_token = g_variant_dict_contains (options, "demo-without-token");
   return -1;
 }
 
