@@ -602,13 +602,33 @@ task_to_json (SdTask *task)
   return json_builder_get_root (builder);
 }
 
+/* Pads @text to @columns terminal cells: CJK characters take two, and
+ * printf's %-10s counts bytes, which lines up nothing outside ASCII. */
+static char *
+pad_to_width (const char *text,
+              guint       columns)
+{
+  GString *padded = g_string_new (text);
+  guint width = 0;
+
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    width += g_unichar_iswide (g_utf8_get_char (p)) ? 2 : 1;
+  for (; width < columns; width++)
+    g_string_append_c (padded, ' ');
+  return g_string_free (padded, FALSE);
+}
+
 static void
 print_field (SdCli      *self,
              const char *label,
              const char *value)
 {
-  if (value != NULL && *value != '\0')
-    print_result (self, "%-10s %s\n", label, value);
+  g_autofree char *padded = NULL;
+
+  if (value == NULL || *value == '\0')
+    return;
+  padded = pad_to_width (label, 10);
+  print_result (self, "%s %s\n", padded, value);
 }
 
 static void
@@ -1505,10 +1525,11 @@ print_task_line (SdCli  *self,
   SdRequest *request = sd_task_get_request (task);
   g_autofree char *created = format_time (sd_task_get_created_at (task));
   g_autofree char *prompt = shorten (request != NULL ? sd_request_get_prompt (request) : NULL, 40);
+  g_autofree char *status = pad_to_width (status_label (sd_task_get_status (task)), 10);
 
-  print_result (self, "%s  %-10s  %s  %s  %s\n",
+  print_result (self, "%s  %s  %s  %s  %s\n",
                 sd_task_get_id (task),
-                status_label (sd_task_get_status (task)),
+                status,
                 created != NULL ? created : "-",
                 request != NULL && sd_request_get_model (request) != NULL
                   ? sd_request_get_model (request) : "-",
