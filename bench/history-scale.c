@@ -231,8 +231,10 @@ run_view (const char *path)
                     plain_labels ? G_CALLBACK (setup_label_cb) : G_CALLBACK (setup_row_cb), NULL);
   g_signal_connect (factory, "bind",
                     plain_labels ? G_CALLBACK (bind_label_cb) : G_CALLBACK (bind_row_cb), NULL);
-  selection = GTK_SELECTION_MODEL (gtk_single_selection_new (
-    g_object_ref (sd_service_get_tasks (service))));
+  /* As SdWindow does: the first 20 tasks until the first frame is painted
+   * (it then sets the slice's size to G_MAXUINT). */
+  selection = GTK_SELECTION_MODEL (gtk_single_selection_new (G_LIST_MODEL (
+    gtk_slice_list_model_new (g_object_ref (sd_service_get_tasks (service)), 0, 20))));
   view = gtk_list_view_new (selection, factory);
   scroller = gtk_scrolled_window_new ();
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), view);

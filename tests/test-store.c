@@ -794,6 +794,44 @@ test_store_load_unfinished_only (void)
   g_assert_cmpstr (sd_task_get_id (g_ptr_array_index (unfinished, 2)), ==, "u0");
 }
 
+/* A loaded task keeps its settings: parsed when first asked for, and
+ * written back unchanged when the task is saved before that. */
+static void
+test_store_load_request_parsed_on_first_use (void)
+{
+  g_autofree char *path = history_path ();
+  g_autoptr(SdStore) store = open_store (path);
+  g_autoptr(SdTask) task = make_full_task ("cgt-lazy", 1700000000);
+  g_autoptr(GPtrArray) tasks = NULL;
+  g_autoptr(GPtrArray) again = NULL;
+  g_autofree char *stored = NULL;
+  g_autofree char *stored_again = NULL;
+  SdTask *loaded;
+
+  save (store, task);
+  stored = query_text (path, "SELECT request FROM tasks");
+  tasks = load_all (store);
+  loaded = g_ptr_array_index (tasks, 0);
+  g_assert_cmpstr (sd_task_peek_request_text (loaded), ==, stored);
+
+  /* Saved before anyone looked: the same text goes back. */
+  sd_task_set_local_file (loaded, "/home/me/Videos/moved.mp4");
+  save (store, loaded);
+  stored_again = query_text (path, "SELECT request FROM tasks");
+  g_assert_cmpstr (stored_again, ==, stored);
+
+  again = load_all (store);
+  loaded = g_ptr_array_index (again, 0);
+  g_assert_cmpstr (sd_request_get_prompt (sd_task_get_request (loaded)), ==,
+                   sd_request_get_prompt (sd_task_get_request (task)));
+  g_assert_cmpstr (sd_request_get_model (sd_task_get_request (loaded)), ==,
+                   sd_request_get_model (sd_task_get_request (task)));
+  g_assert_cmpint (sd_request_get_duration (sd_task_get_request (loaded)), ==,
+                   sd_request_get_duration (sd_task_get_request (task)));
+  g_assert_null (sd_task_peek_request_text (loaded));
+  g_assert_cmpstr (sd_task_get_local_file (loaded), ==, "/home/me/Videos/moved.mp4");
+}
+
 static void
 test_store_load_damaged_request_keeps_task (void)
 {
@@ -1150,6 +1188,7 @@ main (int   argc,
   g_test_add_func ("/store/load/newest-first", test_store_load_newest_first);
   g_test_add_func ("/store/load/unfinished-only", test_store_load_unfinished_only);
   g_test_add_func ("/store/load/damaged-request-keeps-the-task", test_store_load_damaged_request_keeps_task);
+  g_test_add_func ("/store/load/request-is-read-when-first-asked-for", test_store_load_request_parsed_on_first_use);
   g_test_add_func ("/store/delete/removes-only-that-task", test_store_delete_removes_only_that_task);
   g_test_add_func ("/store/share/two-stores-see-each-other", test_store_two_stores_share_history);
   g_test_add_func ("/store/token/has-no-column", test_store_never_has_a_token_column);

@@ -538,25 +538,21 @@ column_string (sqlite3_stmt *stmt,
   return (const char *) sqlite3_column_text (stmt, column);
 }
 
+/* Called by SdTask when its request is first asked for. */
 static SdRequest *
 request_from_text (const char *text,
                    const char *task_id)
 {
   g_autoptr(GError) error = NULL;
-  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(JsonNode) node = json_from_string (text, &error);
   SdRequest *request = NULL;
 
-  if (text != NULL)
-    node = json_from_string (text, &error);
   if (node != NULL)
     request = sd_api_request_from_json (node, &error);
   if (request == NULL)
-    {
-      g_message ("The settings of task %s in the history are damaged (%s); "
-                 "the task is kept without them",
-                 task_id, error != NULL ? error->message : "empty");
-      request = sd_request_new ();
-    }
+    g_message ("The settings of task %s in the history are damaged (%s); "
+               "the task is kept without them",
+               task_id, error != NULL ? error->message : "empty");
   return request;
 }
 
@@ -582,13 +578,11 @@ static SdTask *
 task_from_row (sqlite3_stmt *stmt)
 {
   const char *id = column_string (stmt, COL_ID);
-  g_autoptr(SdRequest) request = NULL;
   SdTask *task;
 
   if (id == NULL || *id == '\0')
     return NULL;
-  request = request_from_text (column_string (stmt, COL_REQUEST), id);
-  task = sd_task_new (id, request);
+  task = sd_task_new_unparsed (id, column_string (stmt, COL_REQUEST), request_from_text);
   sd_task_set_status (task, sd_api_status_from_string (column_string (stmt, COL_STATUS)),
                       column_string (stmt, COL_STATUS_RAW));
   sd_task_set_server_model (task, column_string (stmt, COL_SERVER_MODEL));
@@ -790,7 +784,11 @@ sd_store_save_task (SdStore  *self,
   stmt = get_statement (self, STMT_UPSERT, error);
   if (stmt == NULL)
     return FALSE;
-  bind_task (stmt, task, request_to_text (sd_task_get_request (task)));
+  /* A task loaded but never looked at keeps its stored text as it was. */
+  if (sd_task_peek_request_text (task) != NULL)
+    bind_task (stmt, task, g_strdup (sd_task_peek_request_text (task)));
+  else
+    bind_task (stmt, task, request_to_text (sd_task_get_request (task)));
   rc = sqlite3_step (stmt);
   if (rc != SQLITE_DONE)
     set_step_error (self, error, SD_STORE_ERROR_WRITE);

@@ -16,7 +16,9 @@ struct _SdTask
   GObject parent_instance;
 
   char            *id;
-  SdRequest       *request;
+  SdRequest       *request;       /* NULL until first asked for when loaded */
+  char            *request_text;  /* the stored request, until parsed */
+  SdTaskRequestParser parse_request;
   SdTaskStatus     status;
   char            *status_raw;
   char            *server_model;
@@ -90,23 +92,13 @@ update_expires_at (SdTask *self)
 }
 
 static void
-sd_task_constructed (GObject *object)
-{
-  SdTask *self = SD_TASK (object);
-
-  G_OBJECT_CLASS (sd_task_parent_class)->constructed (object);
-
-  if (self->request == NULL)
-    self->request = sd_request_new ();
-}
-
-static void
 sd_task_finalize (GObject *object)
 {
   SdTask *self = SD_TASK (object);
 
   g_free (self->id);
   g_clear_object (&self->request);
+  g_free (self->request_text);
   g_free (self->status_raw);
   g_free (self->server_model);
   g_free (self->failure_message);
@@ -128,7 +120,7 @@ sd_task_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_ID:                g_value_set_string (value, self->id); break;
-    case PROP_REQUEST:           g_value_set_object (value, self->request); break;
+    case PROP_REQUEST:           g_value_set_object (value, sd_task_get_request (self)); break;
     case PROP_STATUS:            g_value_set_enum (value, self->status); break;
     case PROP_STATUS_RAW:        g_value_set_string (value, self->status_raw); break;
     case PROP_SERVER_MODEL:      g_value_set_string (value, self->server_model); break;
@@ -195,7 +187,6 @@ sd_task_class_init (SdTaskClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
-  object_class->constructed = sd_task_constructed;
   object_class->finalize = sd_task_finalize;
   object_class->get_property = sd_task_get_property;
   object_class->set_property = sd_task_set_property;
@@ -256,11 +247,61 @@ sd_task_get_id (SdTask *self)
   return self->id;
 }
 
+/**
+ * sd_task_new_unparsed:
+ * @id: the server's task id
+ * @request_text: (nullable): the request as stored
+ * @parse: turns @request_text into a request (or returns %NULL)
+ *
+ * A task whose request is parsed when first asked for: loading a long
+ * history then costs no parsing for the tasks nobody looks at. A text
+ * that does not parse gives an empty request.
+ *
+ * Returns: (transfer full): a task in the UNKNOWN state, without times.
+ */
+SdTask *
+sd_task_new_unparsed (const char          *id,
+                      const char          *request_text,
+                      SdTaskRequestParser  parse)
+{
+  SdTask *self;
+
+  g_return_val_if_fail (id != NULL && *id != '\0', NULL);
+  g_return_val_if_fail (parse != NULL, NULL);
+
+  self = g_object_new (SD_TYPE_TASK, "id", id, NULL);
+  self->request_text = g_strdup (request_text);
+  self->parse_request = parse;
+  return self;
+}
+
 SdRequest *
 sd_task_get_request (SdTask *self)
 {
   g_return_val_if_fail (SD_IS_TASK (self), NULL);
+
+  if (self->request == NULL)
+    {
+      if (self->request_text != NULL)
+        self->request = self->parse_request (self->request_text, self->id);
+      if (self->request == NULL)
+        self->request = sd_request_new ();
+      g_clear_pointer (&self->request_text, g_free);
+    }
   return self->request;
+}
+
+/**
+ * sd_task_peek_request_text:
+ *
+ * Returns: (nullable): the stored request text of a task made by
+ *   sd_task_new_unparsed() whose request nobody has asked for yet, else %NULL
+ */
+const char *
+sd_task_peek_request_text (SdTask *self)
+{
+  g_return_val_if_fail (SD_IS_TASK (self), NULL);
+  return self->request == NULL ? self->request_text : NULL;
 }
 
 SdTaskStatus

@@ -38,8 +38,18 @@ G_DECLARE_FINAL_TYPE (SdTask, sd_task, SD, TASK, GObject)
 SdTask          *sd_task_new                   (const char *id,
                                                 SdRequest  *request);
 
+/* Parses a stored request; returns NULL when it cannot. */
+typedef SdRequest *(*SdTaskRequestParser) (const char *text,
+                                           const char *task_id);
+
+SdTask          *sd_task_new_unparsed          (const char          *id,
+                                                const char          *request_text,
+                                                SdTaskRequestParser  parse);
+
 const char      *sd_task_get_id                (SdTask *self);
+/* Parses the stored request on the first call for sd_task_new_unparsed(). */
 SdRequest       *sd_task_get_request           (SdTask *self);
+const char      *sd_task_peek_request_text     (SdTask *self);
 SdTaskStatus     sd_task_get_status            (SdTask *self);
 const char      *sd_task_get_status_raw        (SdTask *self);
 const char      *sd_task_get_server_model      (SdTask *self);

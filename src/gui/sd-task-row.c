@@ -25,12 +25,15 @@ struct _SdTaskRow
   guint      tick_id;
   guint      tick_interval;
 
+  GtkImage  *status_image;
+  GtkWidget *status_spinner;
   GtkLabel  *prompt_label;
   GtkLabel  *meta_label;
   GtkLabel  *failure_label;
   GtkLabel  *file_label;
   GtkWidget *progress_bar;
   GtkWidget *play_button;
+  GtkWidget *menu_button;
 };
 
 G_DEFINE_FINAL_TYPE (SdTaskRow, sd_task_row, GTK_TYPE_WIDGET)
@@ -65,63 +68,7 @@ get_status_word (SdTaskStatus status)
 }
 
 static char *
-get_status_page (gpointer     unused,
-                 SdTaskStatus status)
-{
-  switch (status)
-    {
-    case SD_TASK_STATUS_QUEUED:
-      return g_strdup ("queued");
-    case SD_TASK_STATUS_PROCESSING:
-      return g_strdup ("processing");
-    case SD_TASK_STATUS_COMPLETED:
-      return g_strdup ("completed");
-    case SD_TASK_STATUS_FAILED:
-      return g_strdup ("failed");
-    case SD_TASK_STATUS_UNKNOWN:
-    default:
-      return g_strdup ("unknown");
-    }
-}
-
-static gboolean
-is_status_processing (gpointer     unused,
-                      SdTaskStatus status)
-{
-  return status == SD_TASK_STATUS_PROCESSING;
-}
-
-static gboolean
-is_status_completed (gpointer     unused,
-                     SdTaskStatus status)
-{
-  return status == SD_TASK_STATUS_COMPLETED;
-}
-
-static gboolean
-is_status_failed (gpointer     unused,
-                  SdTaskStatus status)
-{
-  return status == SD_TASK_STATUS_FAILED;
-}
-
-static gboolean
-is_downloading (gpointer        unused,
-                SdDownloadState state)
-{
-  return state == SD_DOWNLOAD_STATE_RUNNING;
-}
-
-static gboolean
-has_text (gpointer    unused,
-          const char *text)
-{
-  return text != NULL && *text != '\0';
-}
-
-static char *
-get_prompt_text (gpointer   unused,
-                 SdRequest *request)
+get_prompt_text (SdRequest *request)
 {
   const char *prompt = request != NULL ? sd_request_get_prompt (request) : NULL;
 
@@ -132,8 +79,7 @@ get_prompt_text (gpointer   unused,
 }
 
 static char *
-get_failure_text (gpointer    unused,
-                  const char *message)
+get_failure_text (const char *message)
 {
   /* Shown with gtk_label_set_text semantics: the server's words, verbatim. */
   if (message == NULL || *message == '\0')
@@ -180,8 +126,7 @@ format_time (gint64 unix_time,
 }
 
 static char *
-get_meta_text (gpointer      unused,
-               SdTaskStatus  status,
+get_meta_text (SdTaskStatus  status,
                gint64        created_at,
                SdRequest    *request,
                const char   *model_name,
@@ -248,8 +193,7 @@ format_expiry (gint64 remaining)
 }
 
 static char *
-get_file_text (gpointer         unused,
-               const char      *local_file,
+get_file_text (const char      *local_file,
                gint64           expires_at,
                SdDownloadState  state,
                const char      *download_error,
@@ -318,12 +262,118 @@ update_accessible_label (SdTaskRow *self)
   if (self->task == NULL)
     return;
 
-  prompt = get_prompt_text (NULL, sd_task_get_request (self->task));
+  prompt = get_prompt_text (sd_task_get_request (self->task));
   /* Translators: how a screen reader names a result, such as "Completed: a girl turns in rain" */
   label = g_strdup_printf (_("%s: %s"), get_status_word (sd_task_get_status (self->task)), prompt);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, label,
                                   -1);
+}
+
+static void
+update_status (SdTaskRow *self)
+{
+  SdTaskStatus status = sd_task_get_status (self->task);
+  gboolean processing = status == SD_TASK_STATUS_PROCESSING;
+  const char *icon = "dialog-question-symbolic";
+  const char *tooltip = NULL;
+  const char *style = "dim-label";
+
+  switch (status)
+    {
+    case SD_TASK_STATUS_QUEUED:
+      icon = "content-loading-symbolic";
+      tooltip = _("Queued");
+      break;
+    case SD_TASK_STATUS_COMPLETED:
+      icon = "emblem-ok-symbolic";
+      tooltip = _("Completed");
+      style = "success";
+      break;
+    case SD_TASK_STATUS_FAILED:
+      icon = "dialog-error-symbolic";
+      tooltip = _("Failed");
+      style = "error";
+      break;
+    case SD_TASK_STATUS_PROCESSING:
+    case SD_TASK_STATUS_UNKNOWN:
+    default:
+      break;
+    }
+
+  gtk_widget_set_visible (self->status_spinner, processing);
+  gtk_spinner_set_spinning (GTK_SPINNER (self->status_spinner), processing);
+  gtk_widget_set_visible (GTK_WIDGET (self->status_image), !processing);
+  gtk_image_set_from_icon_name (self->status_image, icon);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->status_image), tooltip);
+  gtk_widget_set_css_classes (GTK_WIDGET (self->status_image), (const char *[]) { style, NULL });
+
+  gtk_widget_set_visible (self->play_button, status == SD_TASK_STATUS_COMPLETED);
+}
+
+static void
+update_meta_label (SdTaskRow *self)
+{
+  g_autofree char *meta = NULL;
+
+  if (self->task == NULL)
+    return;
+
+  meta = get_meta_text (sd_task_get_status (self->task),
+                        sd_task_get_created_at (self->task),
+                        sd_task_get_request (self->task),
+                        self->model_name, self->now);
+  gtk_label_set_text (self->meta_label, meta);
+}
+
+static void
+update_file_label (SdTaskRow *self)
+{
+  g_autofree char *text = NULL;
+
+  if (self->task == NULL)
+    return;
+
+  text = get_file_text (sd_task_get_local_file (self->task),
+                        sd_task_get_expires_at (self->task),
+                        sd_task_get_download_state (self->task),
+                        sd_task_get_download_error (self->task),
+                        self->now);
+  gtk_label_set_text (self->file_label, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->file_label), *text != '\0');
+}
+
+static void
+update_failure_label (SdTaskRow *self)
+{
+  gboolean failed = sd_task_get_status (self->task) == SD_TASK_STATUS_FAILED;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->failure_label), failed);
+  if (failed)
+    {
+      g_autofree char *text = get_failure_text (sd_task_get_failure_message (self->task));
+
+      gtk_label_set_text (self->failure_label, text);
+    }
+}
+
+static void
+update_progress (SdTaskRow *self)
+{
+  gboolean running = sd_task_get_download_state (self->task) == SD_DOWNLOAD_STATE_RUNNING;
+
+  gtk_widget_set_visible (self->progress_bar, running);
+  if (running)
+    gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (self->progress_bar),
+                                   sd_task_get_download_progress (self->task));
+}
+
+static void
+update_prompt_label (SdTaskRow *self)
+{
+  g_autofree char *prompt = get_prompt_text (sd_task_get_request (self->task));
+
+  gtk_label_set_text (self->prompt_label, prompt);
 }
 
 static void
@@ -334,6 +384,8 @@ set_now (SdTaskRow *self,
     return;
 
   self->now = now;
+  update_meta_label (self);
+  update_file_label (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NOW]);
 }
 
@@ -381,11 +433,24 @@ update_timer (SdTaskRow *self)
     self->tick_id = g_timeout_add_seconds (interval, on_tick_cb, self);
 }
 
+/* One handler for every property of the task: cheaper than a binding per
+ * label. Progress ticks come often and change the bar only. */
 static void
 on_task_notify_cb (SdTaskRow  *self,
                    GParamSpec *pspec,
                    SdTask     *task)
 {
+  if (pspec != NULL && g_strcmp0 (pspec->name, "download-progress") == 0)
+    {
+      update_progress (self);
+      return;
+    }
+
+  update_status (self);
+  update_meta_label (self);
+  update_failure_label (self);
+  update_file_label (self);
+  update_progress (self);
   update_actions (self);
   update_accessible_label (self);
   update_timer (self);
@@ -410,6 +475,7 @@ update_model_name (SdTaskRow *self)
 
   g_free (self->model_name);
   self->model_name = g_strdup (name);
+  update_meta_label (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODEL_NAME]);
 }
 
@@ -551,6 +617,46 @@ remove_action (GtkWidget  *widget,
   g_autoptr(SdTask) task = g_object_ref (self->task);
 
   sd_window_remove_task (get_window (self), task);
+}
+
+static GMenuModel *
+get_row_menu (void)
+{
+  static GMenu *menu;
+  GMenu *section;
+
+  if (menu != NULL)
+    return G_MENU_MODEL (menu);
+
+  menu = g_menu_new ();
+  section = g_menu_new ();
+  g_menu_append (section, _("_Play"), "row.play");
+  g_menu_append (section, _("_Open With Default Player"), "row.open");
+  g_menu_append (section, _("Show in _Folder"), "row.show-in-folder");
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (section));
+  g_object_unref (section);
+
+  section = g_menu_new ();
+  g_menu_append (section, _("_Download Again"), "row.download");
+  g_menu_append (section, _("_Copy Link"), "row.copy-link");
+  g_menu_append (section, _("_Re-use Settings"), "row.reuse");
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (section));
+  g_object_unref (section);
+
+  section = g_menu_new ();
+  g_menu_append (section, _("Remove From _History"), "row.remove");
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (section));
+  g_object_unref (section);
+
+  return G_MENU_MODEL (menu);
+}
+
+/* The popover is built on the first click, not with every row. */
+static void
+create_menu_popup_cb (GtkMenuButton *button,
+                      gpointer       user_data)
+{
+  gtk_menu_button_set_menu_model (button, get_row_menu ());
 }
 
 static void
@@ -696,22 +802,15 @@ sd_task_row_class_init (SdTaskRowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/seedancestudio/SeedanceStudio/gui/sd-task-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, SdTaskRow, status_image);
+  gtk_widget_class_bind_template_child (widget_class, SdTaskRow, status_spinner);
   gtk_widget_class_bind_template_child (widget_class, SdTaskRow, prompt_label);
   gtk_widget_class_bind_template_child (widget_class, SdTaskRow, meta_label);
   gtk_widget_class_bind_template_child (widget_class, SdTaskRow, failure_label);
   gtk_widget_class_bind_template_child (widget_class, SdTaskRow, file_label);
   gtk_widget_class_bind_template_child (widget_class, SdTaskRow, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, SdTaskRow, play_button);
-  gtk_widget_class_bind_template_callback (widget_class, get_status_page);
-  gtk_widget_class_bind_template_callback (widget_class, is_status_processing);
-  gtk_widget_class_bind_template_callback (widget_class, is_status_completed);
-  gtk_widget_class_bind_template_callback (widget_class, is_status_failed);
-  gtk_widget_class_bind_template_callback (widget_class, is_downloading);
-  gtk_widget_class_bind_template_callback (widget_class, has_text);
-  gtk_widget_class_bind_template_callback (widget_class, get_prompt_text);
-  gtk_widget_class_bind_template_callback (widget_class, get_failure_text);
-  gtk_widget_class_bind_template_callback (widget_class, get_meta_text);
-  gtk_widget_class_bind_template_callback (widget_class, get_file_text);
+  gtk_widget_class_bind_template_child (widget_class, SdTaskRow, menu_button);
 
   install_actions (widget_class);
 
@@ -725,6 +824,8 @@ sd_task_row_init (SdTaskRow *self)
   self->now = g_get_real_time () / G_USEC_PER_SEC;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_menu_button_set_create_popup_func (GTK_MENU_BUTTON (self->menu_button),
+                                         create_menu_popup_cb, NULL, NULL);
   update_actions (self);
 }
 
@@ -761,6 +862,15 @@ sd_task_row_set_task (SdTaskRow *self,
                              self, G_CONNECT_SWAPPED);
 
   update_model_name (self);
-  on_task_notify_cb (self, NULL, task);
+  if (task != NULL)
+    {
+      update_prompt_label (self);
+      on_task_notify_cb (self, NULL, task);
+    }
+  else
+    {
+      update_actions (self);
+      update_timer (self);
+    }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TASK]);
 }

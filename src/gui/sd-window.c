@@ -26,6 +26,7 @@ struct _SdWindow
   gboolean              ready;
 
   SdComposer           *composer;
+  GtkSliceListModel    *results;
 
   /* Template widgets */
   GtkLabel             *demo_label;
@@ -51,6 +52,33 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
+
+/* GTK 4.8's list view makes a row for up to 200 items whatever it shows.
+ * Until the first frame is on screen it gets the first few tasks only:
+ * enough to fill a tall window, so a long history does not delay it. */
+#define FIRST_SCREEN_ROWS 20
+
+static void
+show_all_results (SdWindow *self)
+{
+  gtk_slice_list_model_set_size (self->results, G_MAXUINT);
+}
+
+static void
+on_first_frame_painted_cb (GdkFrameClock *clock,
+                           SdWindow      *self)
+{
+  g_signal_handlers_disconnect_by_func (clock, on_first_frame_painted_cb, self);
+  show_all_results (self);
+}
+
+static void
+on_realized_cb (SdWindow *self)
+{
+  g_signal_handlers_disconnect_by_func (self, on_realized_cb, NULL);
+  g_signal_connect_object (gtk_widget_get_frame_clock (GTK_WIDGET (self)), "after-paint",
+                           G_CALLBACK (on_first_frame_painted_cb), self, 0);
+}
 
 static void
 update_main_page (SdWindow *self)
@@ -282,7 +310,9 @@ sd_window_constructed (GObject *object)
   g_signal_connect_object (self->composer, "show-toast",
                            G_CALLBACK (on_show_toast_cb), self, G_CONNECT_SWAPPED);
 
-  gtk_single_selection_set_model (self->selection, tasks);
+  self->results = gtk_slice_list_model_new (g_object_ref (tasks), 0, FIRST_SCREEN_ROWS);
+  gtk_single_selection_set_model (self->selection, G_LIST_MODEL (self->results));
+  g_signal_connect (self, "realize", G_CALLBACK (on_realized_cb), NULL);
   g_signal_connect_object (tasks, "items-changed",
                            G_CALLBACK (on_tasks_changed_cb), self, G_CONNECT_SWAPPED);
   update_results_page (self);
@@ -309,6 +339,7 @@ sd_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_WINDOW);
+  g_clear_object (&self->results);
 
   G_OBJECT_CLASS (sd_window_parent_class)->dispose (object);
 }
@@ -561,6 +592,7 @@ sd_window_show_task (SdWindow   *self,
   g_return_if_fail (task_id != NULL);
 
   sd_window_show_results (self);
+  show_all_results (self);
   if (!find_task_position (G_LIST_MODEL (self->selection), task_id, &position))
     return;
 
