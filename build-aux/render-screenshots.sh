@@ -23,8 +23,17 @@ WAIT="${SCREENSHOT_WAIT:-10}"
 for tool in xvfb-run import; do
   command -v "$tool" >/dev/null || { echo "$tool is missing (build-aux/install-deps.sh)" >&2; exit 1; }
 done
-if [ "$LANG_ARG" != "C.UTF-8" ] && ! locale -a 2>/dev/null | grep -qix "$(echo "$LANG_ARG" | sed 's/UTF-8/utf8/I')"; then
-  echo "warning: locale $LANG_ARG is not generated; texts fall back to English" >&2
+# A locale such as zh_CN.UTF-8 is generated once if it is missing (needs the
+# locales package and root); "locale -a" spells it zh_CN.utf8.
+locale_name=$(echo "$LANG_ARG" | sed 's/\.UTF-8$/.utf8/I')
+if [ "$LANG_ARG" != "C.UTF-8" ] && ! locale -a 2>/dev/null | grep -qix "$locale_name"; then
+  case "$LANG_ARG" in
+    *.UTF-8|*.utf8)
+      localedef -i "${LANG_ARG%%.*}" -f UTF-8 "${LANG_ARG%%.*}.UTF-8" 2>/dev/null \
+        || echo "warning: could not generate $LANG_ARG; texts fall back to English" >&2 ;;
+    *)
+      echo "warning: locale $LANG_ARG is not generated; texts fall back to English" >&2 ;;
+  esac
 fi
 
 # Reconfigured each time: sources that appeared since are picked up.

@@ -7,6 +7,7 @@
 #include <adwaita.h>
 #include <libsoup/soup.h>
 
+#include "sd-catalog.h"
 #include "sd-composer-private.h"
 #include "sd-context.h"
 #include "sd-gui-resources.h"
@@ -618,6 +619,66 @@ test_composer_remembers_choices (ComposerFixture *fixture,
   g_assert_cmpstr (sd_request_get_model (sd_composer_get_request (SD_COMPOSER (second))), ==, "seedance2.0-md");
 }
 
+/* A 360 px window (a phone, or a tiled half of a small screen) shows the
+ * composer alone, full width: it may not ask for more, whatever the model,
+ * the mode and however long the links are, and leaves room for a classic
+ * (non-overlay) scrollbar. */
+#define NARROW_COMPOSER_WIDTH (360 - 16)
+
+
+static int
+composer_minimum_width (ComposerFixture *fixture)
+{
+  int minimum = 0;
+  int natural = 0;
+
+  drain_pending_events ();
+  gtk_widget_measure (GTK_WIDGET (fixture->composer), GTK_ORIENTATION_HORIZONTAL, -1,
+                      &minimum, &natural, NULL, NULL);
+  return minimum;
+}
+
+static void
+test_composer_fits_a_narrow_window (ComposerFixture *fixture,
+                                    gconstpointer    data)
+{
+  GListModel *models = sd_catalog_get_models (sd_context_get_catalog (fixture->context));
+  const char *images[] = {
+    "https://images.example.com/a/very/long/path/to/a/reference/picture-with-a-long-name.jpg",
+    "https://images.example.com/another/long/path/second-reference-picture-at-full-size.png",
+    NULL
+  };
+  const char *videos[] = { "https://media.example.com/clips/a-rather-long-reference-clip-name.mp4", NULL };
+  const char *audios[] = { "https://media.example.com/sound/a-rather-long-reference-track-name.mp3", NULL };
+
+  g_assert_cmpuint (g_list_model_get_n_items (models), >, 0);
+  for (guint i = 0; i < g_list_model_get_n_items (models); i++)
+    {
+      g_autoptr(SdModel) model = g_list_model_get_item (models, i);
+      g_autoptr(SdRequest) references = sd_request_new ();
+      g_autoptr(SdRequest) frames = sd_request_new ();
+      int width;
+
+      sd_request_set_model (references, sd_model_get_id (model));
+      sd_request_set_prompt (references, "A girl in a red coat turns around in the rain");
+      sd_request_set_images (references, images);
+      sd_request_set_reference_videos (references, videos);
+      sd_request_set_reference_audios (references, audios);
+      sd_composer_load_request (fixture->composer, references);
+      width = composer_minimum_width (fixture);
+      g_test_message ("%s with references: %d px", sd_model_get_id (model), width);
+      g_assert_cmpint (width, <=, NARROW_COMPOSER_WIDTH);
+
+      sd_request_set_model (frames, sd_model_get_id (model));
+      sd_request_set_first_image (frames, images[0]);
+      sd_request_set_last_image (frames, images[1]);
+      sd_composer_load_request (fixture->composer, frames);
+      width = composer_minimum_width (fixture);
+      g_test_message ("%s with frames: %d px", sd_model_get_id (model), width);
+      g_assert_cmpint (width, <=, NARROW_COMPOSER_WIDTH);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -655,6 +716,7 @@ main (int   argc,
   ADD ("generate-submits-and-keeps-the-content", test_composer_generate_submits_and_keeps_content);
   ADD ("load-request-fills-every-field", test_composer_load_request_fills_every_field);
   ADD ("remembers-the-last-model", test_composer_remembers_choices);
+  ADD ("fits-a-360-px-window-with-every-model-and-long-links", test_composer_fits_a_narrow_window);
 
 #undef ADD
 
