@@ -357,6 +357,26 @@ test_image_row_buttons_ask_to_move_and_remove (Fixture       *fixture,
 }
 
 static void
+test_image_row_names_a_web_link_by_file_and_host (Fixture       *fixture,
+                                                  gconstpointer  data)
+{
+  const char *url = "https://images.example.com/trips/red%20coat.jpg?size=large";
+  GtkWidget *row = g_object_ref_sink (sd_image_row_new (url, NULL, NULL));
+  GtkWidget *bare = g_object_ref_sink (sd_image_row_new ("https://images.example.com/", NULL, NULL));
+
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "red coat.jpg");
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "images.example.com");
+  /* the whole link is one hover away, and is what the row gives back */
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (row), ==, url);
+  g_assert_cmpstr (sd_image_row_get_url (SD_IMAGE_ROW (row)), ==, url);
+
+  /* without a file name there is nothing shorter to show */
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (bare)), ==, "https://images.example.com/");
+  g_object_unref (bare);
+  g_object_unref (row);
+}
+
+static void
 test_image_row_shows_broken_image_with_reason (Fixture       *fixture,
                                                gconstpointer  data)
 {
@@ -702,6 +722,7 @@ main (int   argc,
   ADD ("thumbnailer/can-be-cancelled", test_thumbnailer_can_be_cancelled);
   ADD ("thumbnailer/cache-keeps-the-most-recent", test_thumbnailer_cache_is_bounded);
   ADD ("image-row/buttons-ask-to-move-and-remove", test_image_row_buttons_ask_to_move_and_remove);
+  ADD ("image-row/names-a-web-link-by-file-and-host", test_image_row_names_a_web_link_by_file_and_host);
   ADD ("image-row/broken-image-shows-the-reason", test_image_row_shows_broken_image_with_reason);
   ADD ("image-row/shows-the-thumbnail", test_image_row_shows_the_thumbnail);
   ADD ("image-row/disposing-cancels-the-download", test_image_row_cancels_its_download);
