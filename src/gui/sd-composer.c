@@ -335,8 +335,8 @@ set_blocker (SdComposer *self,
     return;
   g_free (self->blocker);
   self->blocker = g_strdup (blocker);
+  /* Stays visible when empty: it pushes Generate to the end either way. */
   gtk_label_set_text (self->blocker_label, blocker != NULL ? blocker : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->blocker_label), blocker != NULL);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BLOCKER]);
 }
 
