@@ -11,7 +11,8 @@ RUN="glib-networking libgtk-4-media-gstreamer gstreamer1.0-plugins-good
      gstreamer1.0-libav gstreamer1.0-plugins-base"
 TEST="xvfb xauth dbus dbus-x11 at-spi2-core sqlite3 curl clang
       libclang-rt-14-dev imagemagick
-      flatpak-builder python3 python3-jsonschema librsvg2-bin"
+      flatpak-builder python3 python3-jsonschema librsvg2-bin
+      locales fonts-noto-cjk"
 
 case "${1:-all}" in
   build) WANT="$BUILD $RUN" ;;

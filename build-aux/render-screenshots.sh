@@ -1,7 +1,8 @@
 #!/bin/bash
 # Renders the screenshots of the documentation and the AppStream metadata:
 # data/screenshots/{composer,results,dark}.png (or into OUTDIR), from the app
-# in demo mode under Xvfb at 1280x800, with its own temporary home.
+# in demo mode under Xvfb at 1280x800 (the composer at 1280x1000, tall enough
+# for the video settings), with its own temporary home.
 #
 # Usage: build-aux/render-screenshots.sh [LANG [OUTDIR]]
 #   build-aux/render-screenshots.sh                       # en_US.UTF-8
@@ -18,13 +19,23 @@ BUILD=_build-screenshots
 PREFIX="$PWD/$BUILD/root"
 WIDTH="${SCREENSHOT_WIDTH:-1280}"
 HEIGHT="${SCREENSHOT_HEIGHT:-800}"
+COMPOSER_HEIGHT="${SCREENSHOT_COMPOSER_HEIGHT:-${SCREENSHOT_HEIGHT:-1000}}"
 WAIT="${SCREENSHOT_WAIT:-10}"
 
 for tool in xvfb-run import; do
   command -v "$tool" >/dev/null || { echo "$tool is missing (build-aux/install-deps.sh)" >&2; exit 1; }
 done
-if [ "$LANG_ARG" != "C.UTF-8" ] && ! locale -a 2>/dev/null | grep -qix "$(echo "$LANG_ARG" | sed 's/UTF-8/utf8/I')"; then
-  echo "warning: locale $LANG_ARG is not generated; texts fall back to English" >&2
+# A locale such as zh_CN.UTF-8 is generated once if it is missing (needs the
+# locales package and root); "locale -a" spells it zh_CN.utf8.
+locale_name=$(echo "$LANG_ARG" | sed 's/\.UTF-8$/.utf8/I')
+if [ "$LANG_ARG" != "C.UTF-8" ] && ! locale -a 2>/dev/null | grep -qix "$locale_name"; then
+  case "$LANG_ARG" in
+    *.UTF-8|*.utf8)
+      localedef -i "${LANG_ARG%%.*}" -f UTF-8 "${LANG_ARG%%.*}.UTF-8" 2>/dev/null \
+        || echo "warning: could not generate $LANG_ARG; texts fall back to English" >&2 ;;
+    *)
+      echo "warning: locale $LANG_ARG is not generated; texts fall back to English" >&2 ;;
+  esac
 fi
 
 # Reconfigured each time: sources that appeared since are picked up.
@@ -41,14 +52,16 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 render_scene () {
-  local scene="$1" home="$tmp/$1"
+  local scene="$1" home="$tmp/$1" height="$HEIGHT"
+
+  [ "$scene" = composer ] && height="$COMPOSER_HEIGHT"
 
   mkdir -p "$home/config/glib-2.0/settings" "$home/data" "$home/cache" \
            "$home/state" "$home/Videos"
   mkdir -m 700 -p "$home/runtime"
   # The window fills the screen; the videos go to the temporary home.
   printf '[io/github/seedancestudio/SeedanceStudio]\nwindow-width=%d\nwindow-height=%d\n' \
-    "$WIDTH" "$HEIGHT" > "$home/config/glib-2.0/settings/keyfile"
+    "$WIDTH" "$height" > "$home/config/glib-2.0/settings/keyfile"
   printf 'XDG_VIDEOS_DIR="%s/Videos"\n' "$home" > "$home/config/user-dirs.dirs"
 
   env -i PATH="$PATH" HOME="$home" \
@@ -60,7 +73,7 @@ render_scene () {
     GIO_USE_PROXY_RESOLVER=dummy \
     LANG="$LANG_ARG" LC_ALL="$LANG_ARG" LANGUAGE="${LANG_ARG%%.*}" \
     SEEDANCE_STUDIO_SCREENSHOT_SCENE="$scene" \
-    xvfb-run -a -s "-screen 0 ${WIDTH}x${HEIGHT}x24" \
+    xvfb-run -a -s "-screen 0 ${WIDTH}x${height}x24" \
       dbus-run-session -- sh -c '
         "$1" --demo &
         app=$!

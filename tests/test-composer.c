@@ -7,10 +7,12 @@
 #include <adwaita.h>
 #include <libsoup/soup.h>
 
+#include "sd-catalog.h"
 #include "sd-composer-private.h"
 #include "sd-context.h"
 #include "sd-gui-resources.h"
 #include "sd-image-row.h"
+#include "sd-simulator.h"
 #include "sd-thumbnailer.h"
 
 /* The desktop's MIME database, which the isolated XDG dirs would hide from
@@ -307,6 +309,55 @@ test_thumbnailer_cache_is_bounded (Fixture       *fixture,
   g_assert_null (sd_thumbnailer_lookup (thumbnailer, first_url));
 }
 
+/* The demo simulator's sample pictures are https:// links on loopback, with a
+ * certificate no authority signed: only a thumbnailer told to trust exactly
+ * that certificate shows them. */
+static void
+test_thumbnailer_trusts_only_the_given_loopback_certificate (Fixture       *fixture,
+                                                             gconstpointer  data)
+{
+  g_autoptr(SdCatalog) catalog = sd_catalog_new ();
+  g_autoptr(SdSimulator) simulator = NULL;
+  g_autoptr(SdThumbnailer) plain = sd_thumbnailer_new (fixture->session);
+  g_autoptr(SdThumbnailer) demo = sd_thumbnailer_new (fixture->session);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *missing = NULL;
+  LoadResult refused = { 0 }, shown = { 0 }, absent = { 0 };
+  const char *url;
+
+  if (!g_tls_backend_supports_tls (g_tls_backend_get_default ()))
+    {
+      g_test_skip ("no TLS backend (glib-networking) is installed");
+      return;
+    }
+  simulator = sd_simulator_new (catalog, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (sd_simulator_get_tls_certificate (simulator));
+  g_assert_cmpuint (sd_simulator_get_n_sample_images (simulator), ==, 3);
+  g_assert_null (sd_simulator_get_sample_image_url (simulator, 3));
+  url = sd_simulator_get_sample_image_url (simulator, 0);
+  g_assert_true (g_str_has_prefix (url, "https://127.0.0.1:"));
+
+  load (plain, url, NULL, &refused);
+  g_assert_nonnull (refused.error);
+  g_assert_null (refused.texture);
+
+  sd_thumbnailer_set_loopback_certificate (demo, sd_simulator_get_tls_certificate (simulator));
+  load (demo, url, NULL, &shown);
+  g_assert_no_error (shown.error);
+  g_assert_cmpint (gdk_texture_get_width (shown.texture), ==, 96);
+  g_assert_cmpint (gdk_texture_get_height (shown.texture), ==, 96);
+
+  missing = g_strconcat (sd_simulator_get_tls_base_url (simulator), "/images/nothing.jpg", NULL);
+  load (demo, missing, NULL, &absent);
+  g_assert_error (absent.error, G_IO_ERROR, G_IO_ERROR_FAILED);
+  g_assert_nonnull (strstr (absent.error->message, "404"));
+
+  g_clear_error (&refused.error);
+  g_clear_object (&shown.texture);
+  g_clear_error (&absent.error);
+}
+
 /* Image rows ------------------------------------------------------------- */
 
 static void
@@ -352,6 +403,26 @@ test_image_row_buttons_ask_to_move_and_remove (Fixture       *fixture,
 
   gtk_widget_activate_action (row, "row.remove", NULL);
   g_assert_true (removed);
+  g_object_unref (row);
+}
+
+static void
+test_image_row_names_a_web_link_by_file_and_host (Fixture       *fixture,
+                                                  gconstpointer  data)
+{
+  const char *url = "https://images.example.com/trips/red%20coat.jpg?size=large";
+  GtkWidget *row = g_object_ref_sink (sd_image_row_new (url, NULL, NULL));
+  GtkWidget *bare = g_object_ref_sink (sd_image_row_new ("https://images.example.com/", NULL, NULL));
+
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "red coat.jpg");
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "images.example.com");
+  /* the whole link is one hover away, and is what the row gives back */
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (row), ==, url);
+  g_assert_cmpstr (sd_image_row_get_url (SD_IMAGE_ROW (row)), ==, url);
+
+  /* without a file name there is nothing shorter to show */
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (bare)), ==, "https://images.example.com/");
+  g_object_unref (bare);
   g_object_unref (row);
 }
 
@@ -618,6 +689,113 @@ test_composer_remembers_choices (ComposerFixture *fixture,
   g_assert_cmpstr (sd_request_get_model (sd_composer_get_request (SD_COMPOSER (second))), ==, "seedance2.0-md");
 }
 
+static GtkImage *
+find_thumbnail (GtkWidget *widget)
+{
+  if (GTK_IS_IMAGE (widget) && gtk_widget_has_css_class (widget, "thumbnail") &&
+      gtk_widget_get_ancestor (widget, SD_TYPE_IMAGE_ROW) != NULL)
+    return GTK_IMAGE (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkImage *found = find_thumbnail (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+test_composer_demo_sample_images_validate_and_show (ComposerFixture *fixture,
+                                                    gconstpointer    data)
+{
+  SdSimulator *simulator = sd_context_get_simulator (fixture->context);
+  GtkImage *thumbnail;
+
+  if (sd_simulator_get_tls_base_url (simulator) == NULL)
+    {
+      g_test_skip ("no TLS backend (glib-networking) is installed");
+      return;
+    }
+
+  sd_composer_select_model (fixture->composer, "seedance2.0-md");
+  type_prompt (fixture, "a girl in a red coat turns around");
+  g_assert_cmpuint (sd_composer_add_image_text (fixture->composer,
+                                                sd_simulator_get_sample_image_url (simulator, 1)), ==, 1);
+  /* the same rules as for any web link, and nothing to complain about */
+  g_assert_cmpstr (sd_composer_get_problem_text (fixture->composer, "images"), ==, "");
+  g_assert_true (sd_composer_get_can_generate (fixture->composer));
+
+  thumbnail = find_thumbnail (GTK_WIDGET (fixture->composer));
+  g_assert_nonnull (thumbnail);
+  while (gtk_image_get_storage_type (thumbnail) != GTK_IMAGE_PAINTABLE &&
+         gtk_widget_get_tooltip_text (GTK_WIDGET (thumbnail)) == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_null (gtk_widget_get_tooltip_text (GTK_WIDGET (thumbnail)));
+  g_assert_cmpint (gtk_image_get_storage_type (thumbnail), ==, GTK_IMAGE_PAINTABLE);
+}
+
+/* A 360 px window (a phone, or a tiled half of a small screen) shows the
+ * composer alone, full width: it may not ask for more, whatever the model,
+ * the mode and however long the links are, and leaves room for a classic
+ * (non-overlay) scrollbar. */
+#define NARROW_COMPOSER_WIDTH (360 - 16)
+
+
+static int
+composer_minimum_width (ComposerFixture *fixture)
+{
+  int minimum = 0;
+  int natural = 0;
+
+  drain_pending_events ();
+  gtk_widget_measure (GTK_WIDGET (fixture->composer), GTK_ORIENTATION_HORIZONTAL, -1,
+                      &minimum, &natural, NULL, NULL);
+  return minimum;
+}
+
+static void
+test_composer_fits_a_narrow_window (ComposerFixture *fixture,
+                                    gconstpointer    data)
+{
+  GListModel *models = sd_catalog_get_models (sd_context_get_catalog (fixture->context));
+  const char *images[] = {
+    "https://images.example.com/a/very/long/path/to/a/reference/picture-with-a-long-name.jpg",
+    "https://images.example.com/another/long/path/second-reference-picture-at-full-size.png",
+    NULL
+  };
+  const char *videos[] = { "https://media.example.com/clips/a-rather-long-reference-clip-name.mp4", NULL };
+  const char *audios[] = { "https://media.example.com/sound/a-rather-long-reference-track-name.mp3", NULL };
+
+  g_assert_cmpuint (g_list_model_get_n_items (models), >, 0);
+  for (guint i = 0; i < g_list_model_get_n_items (models); i++)
+    {
+      g_autoptr(SdModel) model = g_list_model_get_item (models, i);
+      g_autoptr(SdRequest) references = sd_request_new ();
+      g_autoptr(SdRequest) frames = sd_request_new ();
+      int width;
+
+      sd_request_set_model (references, sd_model_get_id (model));
+      sd_request_set_prompt (references, "A girl in a red coat turns around in the rain");
+      sd_request_set_images (references, images);
+      sd_request_set_reference_videos (references, videos);
+      sd_request_set_reference_audios (references, audios);
+      sd_composer_load_request (fixture->composer, references);
+      width = composer_minimum_width (fixture);
+      g_test_message ("%s with references: %d px", sd_model_get_id (model), width);
+      g_assert_cmpint (width, <=, NARROW_COMPOSER_WIDTH);
+
+      sd_request_set_model (frames, sd_model_get_id (model));
+      sd_request_set_first_image (frames, images[0]);
+      sd_request_set_last_image (frames, images[1]);
+      sd_composer_load_request (fixture->composer, frames);
+      width = composer_minimum_width (fixture);
+      g_test_message ("%s with frames: %d px", sd_model_get_id (model), width);
+      g_assert_cmpint (width, <=, NARROW_COMPOSER_WIDTH);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -640,7 +818,9 @@ main (int   argc,
   ADD ("thumbnailer/refuses-what-is-not-an-image", test_thumbnailer_refuses_non_images);
   ADD ("thumbnailer/can-be-cancelled", test_thumbnailer_can_be_cancelled);
   ADD ("thumbnailer/cache-keeps-the-most-recent", test_thumbnailer_cache_is_bounded);
+  ADD ("thumbnailer/trusts-only-the-given-certificate-on-loopback", test_thumbnailer_trusts_only_the_given_loopback_certificate);
   ADD ("image-row/buttons-ask-to-move-and-remove", test_image_row_buttons_ask_to_move_and_remove);
+  ADD ("image-row/names-a-web-link-by-file-and-host", test_image_row_names_a_web_link_by_file_and_host);
   ADD ("image-row/broken-image-shows-the-reason", test_image_row_shows_broken_image_with_reason);
   ADD ("image-row/shows-the-thumbnail", test_image_row_shows_the_thumbnail);
   ADD ("image-row/disposing-cancels-the-download", test_image_row_cancels_its_download);
@@ -655,6 +835,8 @@ main (int   argc,
   ADD ("generate-submits-and-keeps-the-content", test_composer_generate_submits_and_keeps_content);
   ADD ("load-request-fills-every-field", test_composer_load_request_fills_every_field);
   ADD ("remembers-the-last-model", test_composer_remembers_choices);
+  ADD ("demo-sample-images-validate-and-show-their-thumbnails", test_composer_demo_sample_images_validate_and_show);
+  ADD ("fits-a-360-px-window-with-every-model-and-long-links", test_composer_fits_a_narrow_window);
 
 #undef ADD
 

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <libsoup/soup.h>
+#include <string.h>
 
 #include "sd-api.h"
 #include "sd-core-resources.h"
@@ -15,6 +16,9 @@
 
 #define SAMPLE_RESOURCE       "/io/github/seedancestudio/SeedanceStudio/core/sample.mp4"
 #define VIDEO_PATH            "/videos/"
+#define IMAGE_PATH            "/images/"
+#define IMAGE_RESOURCE_DIR    "/io/github/seedancestudio/SeedanceStudio/core/sample-images/"
+#define TLS_RESOURCE          "/io/github/seedancestudio/SeedanceStudio/core/simulator-demo-tls.pem"
 #define STREAM_CHUNK_SIZE     (64 * 1024)
 #define OVERSIZED_PADDING     (3 * SD_API_MAX_BODY / 2)
 #define DEFAULT_SLOW_DELAY_MS 90000
@@ -45,6 +49,9 @@ struct _SdSimulator
   char        *base_url;
   char        *other_base_url;
   char        *other_host;
+  char        *tls_base_url;   /* NULL without a TLS backend */
+  GTlsCertificate *tls_certificate;
+  GPtrArray   *sample_image_urls;
   char        *token;
   GBytes      *sample;
 
@@ -113,6 +120,9 @@ sd_simulator_finalize (GObject *object)
   g_free (self->base_url);
   g_free (self->other_base_url);
   g_free (self->other_host);
+  g_free (self->tls_base_url);
+  g_clear_object (&self->tls_certificate);
+  g_clear_pointer (&self->sample_image_urls, g_ptr_array_unref);
   g_free (self->token);
   g_clear_pointer (&self->sample, g_bytes_unref);
   g_clear_pointer (&self->slow_replies, g_hash_table_unref);
@@ -437,6 +447,13 @@ send_replacing_fault (SdSimulator       *self,
       return FALSE;
     }
 }
+
+/* The sample pictures, in data/sample-images/ of the core resource. */
+static const char * const sample_images[] = {
+  "street-at-night.jpg",
+  "red-coat.jpg",
+  "umbrella.jpg",
+};
 
 /* Bookkeeping shared by every route */
 
@@ -881,6 +898,38 @@ on_video_cb (SoupServer        *server,
 }
 
 static void
+on_image_cb (SoupServer        *server,
+             SoupServerMessage *msg,
+             const char        *path,
+             GHashTable        *query,
+             gpointer           user_data)
+{
+  SdSimulator *self = user_data;
+  g_autofree char *resource = NULL;
+  g_autoptr(GBytes) image = NULL;
+  const char *name = path + strlen (IMAGE_PATH);
+
+  note_request (self, msg);
+  if (!check_method (self, msg, SOUP_METHOD_GET))
+    return;
+
+  for (guint i = 0; i < G_N_ELEMENTS (sample_images) && image == NULL; i++)
+    if (g_str_equal (name, sample_images[i]))
+      {
+        resource = g_strconcat (IMAGE_RESOURCE_DIR, name, NULL);
+        image = g_resource_lookup_data (sd_core_get_resource (), resource,
+                                        G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+      }
+  if (image == NULL)
+    {
+      send_api_error (self, msg, SOUP_STATUS_NOT_FOUND, "40400", "No such image");
+      return;
+    }
+
+  send_bytes (self, msg, SOUP_STATUS_OK, "image/jpeg", image, SD_SIMULATOR_FAULT_NONE);
+}
+
+static void
 on_other_path_cb (SoupServer        *server,
                   SoupServerMessage *msg,
                   const char        *path,
@@ -916,8 +965,56 @@ listen_on (SdSimulator  *self,
   soup_server_add_handler (server, SD_API_CREATE_PATH, on_create_cb, self, NULL);
   soup_server_add_handler (server, "/api/open-api/v1/videos", on_query_cb, self, NULL);
   soup_server_add_handler (server, "/videos", on_video_cb, self, NULL);
+  soup_server_add_handler (server, "/images", on_image_cb, self, NULL);
 
   return g_steal_pointer (&server);
+}
+
+/* The first server also listens with TLS, with a certificate for 127.0.0.1
+ * made for the demo (its key is public: only loopback links may be trusted
+ * with it, see sd_simulator_get_tls_certificate()). Without a TLS backend
+ * (glib-networking) the simulator runs on plain http alone. */
+static gboolean
+listen_with_tls (SdSimulator  *self,
+                 GError      **error)
+{
+  g_autoptr(GBytes) pem = NULL;
+  g_autoptr(GTlsCertificate) certificate = NULL;
+  g_autoptr(GSocketAddress) socket_address = g_inet_socket_address_new_from_string ("127.0.0.1", 0);
+  GSList *uris;
+
+  pem = g_resource_lookup_data (sd_core_get_resource (), TLS_RESOURCE,
+                                G_RESOURCE_LOOKUP_FLAGS_NONE, error);
+  if (pem == NULL)
+    return FALSE;
+  certificate = g_tls_certificate_new_from_pem (g_bytes_get_data (pem, NULL),
+                                                g_bytes_get_size (pem), error);
+  if (certificate == NULL)
+    return FALSE;
+
+  soup_server_set_tls_certificate (self->server, certificate);
+  if (!soup_server_listen (self->server, socket_address, SOUP_SERVER_LISTEN_HTTPS, error))
+    return FALSE;
+
+  uris = soup_server_get_uris (self->server);
+  for (GSList *l = uris; l != NULL; l = l->next)
+    if (g_str_equal (g_uri_get_scheme (l->data), "https"))
+      self->tls_base_url = g_strdup_printf ("https://127.0.0.1:%d", g_uri_get_port (l->data));
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+
+  self->tls_certificate = g_steal_pointer (&certificate);
+  return self->tls_base_url != NULL;
+}
+
+static void
+make_sample_image_urls (SdSimulator *self)
+{
+  const char *base = self->tls_base_url != NULL ? self->tls_base_url : self->base_url;
+
+  self->sample_image_urls = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < G_N_ELEMENTS (sample_images); i++)
+    g_ptr_array_add (self->sample_image_urls,
+                     g_strconcat (base, IMAGE_PATH, sample_images[i], NULL));
 }
 
 /**
@@ -950,6 +1047,14 @@ sd_simulator_new (SdCatalog  *catalog,
     return NULL;
   self->base_url = g_strdup_printf ("http://127.0.0.1:%u", port);
 
+  if (!listen_with_tls (self, &other_error))
+    {
+      g_debug ("No TLS on the simulator (%s); sample images are on http", other_error->message);
+      g_clear_object (&self->tls_certificate);
+      g_clear_error (&other_error);
+    }
+  make_sample_image_urls (self);
+
   self->other_server = listen_on (self, "127.0.0.2", &other_port, &other_error);
   if (self->other_server != NULL)
     {
@@ -980,6 +1085,41 @@ sd_simulator_get_other_base_url (SdSimulator *self)
   g_return_val_if_fail (SD_IS_SIMULATOR (self), NULL);
 
   return self->other_base_url;
+}
+
+const char *
+sd_simulator_get_tls_base_url (SdSimulator *self)
+{
+  g_return_val_if_fail (SD_IS_SIMULATOR (self), NULL);
+
+  return self->tls_base_url;
+}
+
+GTlsCertificate *
+sd_simulator_get_tls_certificate (SdSimulator *self)
+{
+  g_return_val_if_fail (SD_IS_SIMULATOR (self), NULL);
+
+  return self->tls_certificate;
+}
+
+guint
+sd_simulator_get_n_sample_images (SdSimulator *self)
+{
+  g_return_val_if_fail (SD_IS_SIMULATOR (self), 0);
+
+  return self->sample_image_urls->len;
+}
+
+const char *
+sd_simulator_get_sample_image_url (SdSimulator *self,
+                                   guint        index)
+{
+  g_return_val_if_fail (SD_IS_SIMULATOR (self), NULL);
+
+  if (index >= self->sample_image_urls->len)
+    return NULL;
+  return g_ptr_array_index (self->sample_image_urls, index);
 }
 
 const char *

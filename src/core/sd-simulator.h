@@ -17,6 +17,12 @@ G_BEGIN_DECLS
  *   POST /api/open-api/v1/seedance/videos   create a task
  *   GET  /api/open-api/v1/videos/{task_id}  query it
  *   GET  /videos/{task_id}.mp4              the finished video
+ *   GET  /images/{name}.jpg                 a few sample pictures
+ *
+ * The first host also listens with TLS (sd_simulator_get_tls_base_url()),
+ * with a self-signed certificate for 127.0.0.1 whose key ships with the app,
+ * so that the demo's sample pictures are https:// links that pass request
+ * validation like real ones; see sd_simulator_get_tls_certificate().
  *
  * Both API calls need "Authorization: Bearer <token>" (401 with a JSON body
  * otherwise). A create body is read like the client's codec reads it and
@@ -91,6 +97,21 @@ SdSimulator *sd_simulator_new               (SdCatalog        *catalog,
 const char  *sd_simulator_get_base_url      (SdSimulator      *self);
 /* The base URL of the second host, e.g. "http://127.0.0.2:<port>". */
 const char  *sd_simulator_get_other_base_url (SdSimulator     *self);
+
+/* "https://127.0.0.1:<port>", the same routes over TLS, or NULL where no
+ * TLS backend is installed. */
+const char  *sd_simulator_get_tls_base_url  (SdSimulator      *self);
+/* The certificate the TLS listener presents (NULL without TLS). Its private
+ * key is public (data/simulator-demo-tls.pem): a client may accept it only
+ * for exactly this certificate on a loopback address, and only in demo mode. */
+GTlsCertificate *sd_simulator_get_tls_certificate (SdSimulator *self);
+
+/* Sample pictures for the demo and the screenshots:
+ * "<tls base URL>/images/<name>.jpg" (the http base URL without TLS).
+ * NULL for @index >= sd_simulator_get_n_sample_images(). */
+guint        sd_simulator_get_n_sample_images (SdSimulator   *self);
+const char  *sd_simulator_get_sample_image_url (SdSimulator  *self,
+                                                guint         index);
 
 /* The token the API accepts (SD_SIMULATOR_DEFAULT_TOKEN unless changed). */
 const char  *sd_simulator_get_token         (SdSimulator      *self);

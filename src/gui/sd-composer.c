@@ -15,6 +15,7 @@
 #include "sd-composer-private.h"
 #include "sd-image-row.h"
 #include "sd-service.h"
+#include "sd-simulator.h"
 #include "sd-thumbnailer.h"
 #include "sd-uri-list.h"
 
@@ -334,8 +335,8 @@ set_blocker (SdComposer *self,
     return;
   g_free (self->blocker);
   self->blocker = g_strdup (blocker);
+  /* Stays visible when empty: it pushes Generate to the end either way. */
   gtk_label_set_text (self->blocker_label, blocker != NULL ? blocker : "");
-  gtk_widget_set_visible (GTK_WIDGET (self->blocker_label), blocker != NULL);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BLOCKER]);
 }
 
@@ -1387,6 +1388,7 @@ static void
 sd_composer_constructed (GObject *object)
 {
   SdComposer *self = SD_COMPOSER (object);
+  SdSimulator *simulator;
   SdClient *client;
 
   G_OBJECT_CLASS (sd_composer_parent_class)->constructed (object);
@@ -1396,6 +1398,11 @@ sd_composer_constructed (GObject *object)
   self->settings = g_object_ref (sd_context_get_settings (self->context));
   client = sd_context_get_client (self->context);
   self->thumbnailer = sd_thumbnailer_new (sd_client_get_session (client));
+  /* The demo's sample pictures come from the simulator's https listener. */
+  simulator = sd_context_get_simulator (self->context);
+  if (sd_context_get_demo (self->context) && simulator != NULL)
+    sd_thumbnailer_set_loopback_certificate (self->thumbnailer,
+                                             sd_simulator_get_tls_certificate (simulator));
 
   bind_media_list (self, self->images_list, self->images, NULL);
   bind_media_list (self, self->videos_list, self->videos, "video-x-generic-symbolic");

@@ -115,6 +115,36 @@ sd_image_row_show_thumbnail (GtkImage      *image,
                              on_thumbnail_loaded_cb, g_object_ref (image));
 }
 
+/* A web link shows as its file name over its host, each on one line, so
+ * that a narrow row still tells links apart (a long URL would wrap after
+ * "https://" and show only the host); the tooltip has the whole link. Other
+ * links (asset://…) show as they are. */
+static void
+show_url (SdImageRow *self)
+{
+  g_autoptr(GUri) uri = g_uri_parse (self->url, G_URI_FLAGS_ENCODED, NULL);
+  const char *scheme = uri != NULL ? g_uri_get_scheme (uri) : NULL;
+  const char *host = uri != NULL ? g_uri_get_host (uri) : NULL;
+  const char *slash = uri != NULL ? strrchr (g_uri_get_path (uri), '/') : NULL;
+  g_autofree char *name = NULL;
+
+  if (slash != NULL && slash[1] != '\0' && host != NULL && *host != '\0' &&
+      (g_ascii_strcasecmp (scheme, "https") == 0 || g_ascii_strcasecmp (scheme, "http") == 0))
+    name = g_uri_unescape_string (slash + 1, "/");
+
+  if (name == NULL || !g_utf8_validate (name, -1, NULL))
+    {
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), self->url);
+      return;
+    }
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), name);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self), host);
+  adw_action_row_set_title_lines (ADW_ACTION_ROW (self), 1);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (self), 1);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self), self->url);
+}
+
 static void
 sd_image_row_constructed (GObject *object)
 {
@@ -122,7 +152,7 @@ sd_image_row_constructed (GObject *object)
 
   G_OBJECT_CLASS (sd_image_row_parent_class)->constructed (object);
 
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), self->url);
+  show_url (self);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, self->url,
                                   -1);

@@ -19,6 +19,13 @@ G_DECLARE_FINAL_TYPE (SdThumbnailer, sd_thumbnailer, SD, THUMBNAILER, GObject)
  * credentials). Only https:// links are fetched, and http:// on loopback. */
 SdThumbnailer *sd_thumbnailer_new          (SoupSession   *session);
 
+/* Trusts @certificate (or nobody: NULL) for https:// links to a loopback
+ * address, although no authority signed it: the demo simulator's own
+ * certificate (sd_simulator_get_tls_certificate()). Other hosts, and other
+ * certificates on loopback, are checked as usual. */
+void           sd_thumbnailer_set_loopback_certificate (SdThumbnailer   *self,
+                                                        GTlsCertificate *certificate);
+
 /* The cached texture for @url, or NULL. */
 GdkTexture    *sd_thumbnailer_lookup       (SdThumbnailer *self,
                                             const char    *url);

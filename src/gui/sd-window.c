@@ -695,18 +695,20 @@ static SdRequest *
 make_sample_request (SdWindow   *self,
                      const char *prompt)
 {
-  static const char * const images[] = {
-    "https://images.seedance.example/street-at-night.jpg",
-    "https://images.seedance.example/red-coat.jpg",
-    "https://images.seedance.example/umbrella.jpg",
-    NULL
-  };
+  SdSimulator *simulator = sd_context_get_simulator (self->context);
   SdRequest *request = sd_request_copy (sd_composer_get_request (self->composer));
+  g_autoptr(GStrvBuilder) images = g_strv_builder_new ();
+  g_auto(GStrv) urls = NULL;
+
+  /* The simulator's own pictures: their thumbnails show. */
+  for (guint i = 0; i < sd_simulator_get_n_sample_images (simulator); i++)
+    g_strv_builder_add (images, sd_simulator_get_sample_image_url (simulator, i));
+  urls = g_strv_builder_end (images);
 
   sd_request_set_prompt (request, prompt);
   sd_request_set_first_image (request, NULL);
   sd_request_set_last_image (request, NULL);
-  sd_request_set_images (request, images);
+  sd_request_set_images (request, (const char * const *) urls);
   return request;
 }
 
