@@ -176,7 +176,11 @@ bind_model_button_cb (GtkSignalListItemFactory *factory,
   SdModel *model = gtk_list_item_get_item (item);
   g_autofree char *title = model_title (model);
   g_autofree char *subtitle = model_subtitle (model);
-  g_autofree char *text = g_strdup_printf ("%s (%s)", title, subtitle);
+  g_autofree char *text = NULL;
+
+  /* Translators: a model's name, then its billing and output,
+   * e.g. "Fast I2V (per task · 720p)". */
+  text = g_strdup_printf (_("%s (%s)"), title, subtitle);
 
   gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), text);
 }
