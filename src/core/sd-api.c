@@ -13,6 +13,7 @@
 #include <libsoup/soup.h>
 
 #include "sd-api.h"
+#include "sd-json.h"
 
 /* Task ids end up in a URL path and in file names: anything longer than this
  * is not an id the app wants to keep. */
@@ -579,69 +580,6 @@ sd_api_request_from_json (JsonNode  *node,
 
 /* Untrusted JSON */
 
-static gboolean
-nesting_within_limit (const char *data,
-                      gsize       length)
-{
-  gboolean in_string = FALSE;
-  guint depth = 0;
-
-  for (gsize i = 0; i < length; i++)
-    {
-      char c = data[i];
-
-      if (in_string)
-        {
-          if (c == '\\')
-            i++;
-          else if (c == '"')
-            in_string = FALSE;
-        }
-      else if (c == '"')
-        in_string = TRUE;
-      else if (c == '[' || c == '{')
-        {
-          if (++depth > SD_API_MAX_DEPTH)
-            return FALSE;
-        }
-      else if ((c == ']' || c == '}') && depth > 0)
-        depth--;
-    }
-  return TRUE;
-}
-
-/* json-glib 1.6 decodes a lone "\\ud800" escape into bytes that are not
- * UTF-8 (and drops the character after it): such text must not reach the
- * user, a label or the database. */
-static gboolean
-strings_are_utf8 (JsonNode *node)
-{
-  if (JSON_NODE_HOLDS_OBJECT (node))
-    {
-      JsonObjectIter iter;
-      const char *name;
-      JsonNode *member;
-
-      json_object_iter_init (&iter, json_node_get_object (node));
-      while (json_object_iter_next (&iter, &name, &member))
-        if (!g_utf8_validate (name, -1, NULL) || !strings_are_utf8 (member))
-          return FALSE;
-      return TRUE;
-    }
-  if (JSON_NODE_HOLDS_ARRAY (node))
-    {
-      JsonArray *array = json_node_get_array (node);
-
-      for (guint i = 0; i < json_array_get_length (array); i++)
-        if (!strings_are_utf8 (json_array_get_element (array, i)))
-          return FALSE;
-      return TRUE;
-    }
-  return !JSON_NODE_HOLDS_VALUE (node) ||
-         json_node_get_value_type (node) != G_TYPE_STRING ||
-         g_utf8_validate (json_node_get_string (node), -1, NULL);
-}
-
 static void
 set_too_large (GError **error,
                gsize    size)
@@ -694,7 +632,7 @@ sd_api_parse_json (GBytes  *body,
       set_malformed (error, 0, _("the body is not UTF-8 text"));
       return NULL;
     }
-  if (!nesting_within_limit (data, length))
+  if (!sd_json_nesting_within_limit (data, length, SD_API_MAX_DEPTH))
     {
       set_malformed (error, 0, _("the body is nested too deeply"));
       return NULL;
@@ -711,7 +649,7 @@ sd_api_parse_json (GBytes  *body,
       set_malformed (error, 0, _("the body is empty"));
       return NULL;
     }
-  if (!strings_are_utf8 (json_parser_get_root (parser)))
+  if (!sd_json_strings_are_utf8 (json_parser_get_root (parser)))
     {
       set_malformed (error, 0, _("the body is not UTF-8 text"));
       return NULL;

@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 
 #include "sd-catalog.h"
+#include "sd-json.h"
 #include "sd-core-resources.h"
 #include "sd-model-private.h"
 
@@ -379,71 +380,6 @@ read_models (Contents    *staged,
   return TRUE;
 }
 
-/* json-glib parses recursively: a file nested a million levels deep would
- * exhaust the stack before it could be refused. A catalogue needs four. */
-static gboolean
-nesting_within_limit (const char *data,
-                      gsize       length)
-{
-  gboolean in_string = FALSE;
-  guint depth = 0;
-
-  for (gsize i = 0; i < length; i++)
-    {
-      char c = data[i];
-
-      if (in_string)
-        {
-          if (c == '\\')
-            i++;
-          else if (c == '"')
-            in_string = FALSE;
-        }
-      else if (c == '"')
-        in_string = TRUE;
-      else if (c == '[' || c == '{')
-        {
-          if (++depth > MAX_NESTING)
-            return FALSE;
-        }
-      else if ((c == ']' || c == '}') && depth > 0)
-        depth--;
-    }
-  return TRUE;
-}
-
-/* json-glib 1.6 decodes a lone "\\ud800" escape into bytes that are not
- * UTF-8 (and drops the character after it): such text must not reach the
- * user, a label or the database. */
-static gboolean
-strings_are_utf8 (JsonNode *node)
-{
-  if (JSON_NODE_HOLDS_OBJECT (node))
-    {
-      JsonObjectIter iter;
-      const char *name;
-      JsonNode *member;
-
-      json_object_iter_init (&iter, json_node_get_object (node));
-      while (json_object_iter_next (&iter, &name, &member))
-        if (!g_utf8_validate (name, -1, NULL) || !strings_are_utf8 (member))
-          return FALSE;
-      return TRUE;
-    }
-  if (JSON_NODE_HOLDS_ARRAY (node))
-    {
-      JsonArray *array = json_node_get_array (node);
-
-      for (guint i = 0; i < json_array_get_length (array); i++)
-        if (!strings_are_utf8 (json_array_get_element (array, i)))
-          return FALSE;
-      return TRUE;
-    }
-  return !JSON_NODE_HOLDS_VALUE (node) ||
-         json_node_get_value_type (node) != G_TYPE_STRING ||
-         g_utf8_validate (json_node_get_string (node), -1, NULL);
-}
-
 static gboolean
 read_catalog (Contents    *staged,
               const char  *data,
@@ -455,7 +391,8 @@ read_catalog (Contents    *staged,
   g_autoptr(GError) parse_error = NULL;
   JsonNode *root;
 
-  if (!nesting_within_limit (data, length < 0 ? strlen (data) : (gsize) length))
+  if (!sd_json_nesting_within_limit (data, length < 0 ? strlen (data) : (gsize) length,
+                                     MAX_NESTING))
     {
       set_invalid (error, source_name, _("the file is nested too deeply"));
       return FALSE;
@@ -472,7 +409,7 @@ read_catalog (Contents    *staged,
       set_invalid (error, source_name, _("the file is empty"));
       return FALSE;
     }
-  if (!strings_are_utf8 (root))
+  if (!sd_json_strings_are_utf8 (root))
     {
       set_invalid (error, source_name, _("the file holds text that is not UTF-8"));
       return FALSE;

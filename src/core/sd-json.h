@@ -1,0 +1,23 @@
+/* sd-json.h: checks for JSON that comes from outside
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+G_BEGIN_DECLS
+
+/* json-glib parses recursively, so a document nested a million levels deep
+ * exhausts the stack before it can be refused: check the text first. Brackets
+ * inside strings do not count. */
+gboolean sd_json_nesting_within_limit (const char *data,
+                                       gsize       length,
+                                       guint       max_depth);
+
+/* json-glib 1.6 decodes a lone "\ud800" escape into bytes that are not UTF-8
+ * (and drops the character after it): such text must not reach the user, a
+ * label or the database. TRUE when every member name and string is UTF-8. */
+gboolean sd_json_strings_are_utf8     (JsonNode   *node);
+
+G_END_DECLS
