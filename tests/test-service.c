@@ -1138,6 +1138,42 @@ test_context_demo (void)
 }
 
 static void
+test_context_demo_finishes_tasks_of_an_earlier_run (void)
+{
+  g_autoptr(SdRequest) request = sd_request_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+  SdTask *task;
+
+  sd_request_set_model (request, "seedance2.0-fast-i2v");
+  sd_request_set_prompt (request, "a paper boat drifts down a gutter");
+  {
+    g_autoptr(SdContext) first = start_context (TRUE);
+    SdService *service = sd_context_get_service (first);
+    g_autoptr(SdTask) submitted = NULL;
+
+    /* The first run ends while its task is still queued. */
+    sd_simulator_set_manual_clock (sd_context_get_simulator (first), TRUE);
+    sd_service_submit_async (service, request, NULL, on_result_cb, &result);
+    wait_until (result_arrived, &result, "the submission");
+    submitted = sd_service_submit_finish (service, result, &error);
+    g_assert_no_error (error);
+    id = g_strdup (sd_task_get_id (submitted));
+  }
+
+  {
+    g_autoptr(SdContext) second = start_context (TRUE);
+
+    sd_simulator_set_timing (sd_context_get_simulator (second), 10, 10);
+    task = sd_service_lookup (sd_context_get_service (second), id);
+    g_assert_nonnull (task);
+    g_assert_false (sd_task_get_is_finished (task));
+    wait_for_status (task, SD_TASK_STATUS_COMPLETED);
+  }
+}
+
+static void
 test_context_start_demo_switches (void)
 {
   g_autoptr(SdContext) context = NULL;
@@ -1283,6 +1319,8 @@ main (int   argc,
 
   g_test_add_func ("/context/demo/starts-with-a-token", test_context_demo);
   g_test_add_func ("/context/demo/switches-a-running-context", test_context_start_demo_switches);
+  g_test_add_func ("/context/demo/finishes-tasks-of-an-earlier-run",
+                   test_context_demo_finishes_tasks_of_an_earlier_run);
   g_test_add_func ("/context/base-url/plain-http-is-refused-with-a-notice", test_context_plain_http_refused);
   g_test_add_func ("/context/base-url/loopback-from-the-environment", test_context_base_url_from_environment);
   g_test_add_func ("/context/token/from-the-environment", test_context_token_from_environment);

@@ -64,7 +64,7 @@ settings_new (void)
     schema = g_settings_schema_source_lookup (source, SCHEMA_ID, TRUE);
   if (schema == NULL)
     {
-      g_warning ("The settings schema %s is not installed; using the defaults", SCHEMA_ID);
+      g_debug ("The settings schema %s is not installed; using the defaults", SCHEMA_ID);
       return NULL;
     }
   return g_settings_new_full (schema, NULL, NULL);
@@ -375,6 +375,31 @@ sd_context_get_notices (SdContext *self)
   return (const char * const *) self->notices->pdata;
 }
 
+/* Loads the history; in demo mode the fresh simulator takes over the demo
+ * tasks an earlier run left unfinished, so they finish instead of staying
+ * unknown to it. */
+static gboolean
+load_history (SdContext  *self,
+              GError    **error)
+{
+  GListModel *tasks = sd_service_get_tasks (self->service);
+
+  if (!sd_service_load_history (self->service, error))
+    return FALSE;
+
+  for (guint i = 0; self->simulator != NULL && i < g_list_model_get_n_items (tasks); i++)
+    {
+      g_autoptr(SdTask) task = g_list_model_get_item (tasks, i);
+      SdRequest *request = sd_task_get_request (task);
+
+      if (!sd_task_get_is_finished (task))
+        sd_simulator_adopt_task (self->simulator, sd_task_get_id (task),
+                                 sd_request_get_model (request),
+                                 sd_request_get_prompt (request));
+    }
+  return TRUE;
+}
+
 /**
  * sd_context_start_demo:
  *
@@ -400,7 +425,7 @@ sd_context_start_demo (SdContext  *self,
   sd_service_set_store (self->service, store);
   set_service_demo (self->service);
   sd_service_resume (self->service);
-  if (!sd_service_load_history (self->service, error))
+  if (!load_history (self, error))
     return FALSE;
 
   /* The demo needs no token, so a keyring that could not be read is moot. */
@@ -426,7 +451,7 @@ finish_start (SdContext *self,
 {
   GError *error = NULL;
 
-  if (!sd_service_load_history (self->service, &error))
+  if (!load_history (self, &error))
     g_task_return_error (task, error);
   else
     g_task_return_boolean (task, TRUE);

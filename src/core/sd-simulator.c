@@ -628,6 +628,40 @@ add_task (SdSimulator *self,
   return task;
 }
 
+/**
+ * sd_simulator_adopt_task:
+ * @self: a simulator
+ * @task_id: the id of a task an earlier simulator created
+ * @model: (nullable): its model
+ * @prompt: (nullable): its prompt ("fail" makes it fail, as on creation)
+ *
+ * Takes over an unfinished task of an earlier run (the demo history outlives
+ * the in-process simulator), so that it finishes instead of staying unknown.
+ * The task starts again from queued on this simulator's clock.
+ */
+void
+sd_simulator_adopt_task (SdSimulator *self,
+                         const char  *task_id,
+                         const char  *model,
+                         const char  *prompt)
+{
+  SimTask *task;
+
+  g_return_if_fail (SD_IS_SIMULATOR (self));
+  g_return_if_fail (task_id != NULL);
+
+  if (g_hash_table_contains (self->tasks, task_id))
+    return;
+
+  task = g_new0 (SimTask, 1);
+  task->id = g_strdup (task_id);
+  task->model = g_strdup (model);
+  task->created_at = g_get_real_time () / G_USEC_PER_SEC;
+  task->created_us = sim_now_us (self);
+  task->will_fail = prompt_asks_to_fail (prompt);
+  g_hash_table_insert (self->tasks, task->id, task);
+}
+
 static void
 on_create_cb (SoupServer        *server,
               SoupServerMessage *msg,

@@ -158,5 +158,11 @@ const char  *sd_simulator_get_auth_seen     (SdSimulator      *self,
                                              const char       *host);
 /* Tasks created so far. */
 guint        sd_simulator_get_task_count    (SdSimulator      *self);
+/* Takes over an unfinished task of an earlier run (the demo history outlives
+ * the in-process simulator); it starts again from queued. */
+void         sd_simulator_adopt_task        (SdSimulator      *self,
+                                             const char       *task_id,
+                                             const char       *model,
+                                             const char       *prompt);
 
 G_END_DECLS
