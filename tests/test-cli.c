@@ -531,16 +531,20 @@ test_demo_status_of_an_unknown_task_explains_demo_mode (void)
 }
 
 static void
-test_demo_wait_in_a_new_process_explains_demo_mode (void)
+test_demo_wait_in_a_new_run_finishes_the_task (void)
 {
   g_autoptr(Run) submit = run_cli ("--demo", "submit", "--model", "seedance2.0-std",
                                    "--prompt", "a slow tide");
   g_autofree char *id = g_strchomp (g_strdup (submit->out));
-  g_autoptr(Run) wait = run_cli ("--demo", "wait", id);
+  g_autoptr(Run) wait = run_cli ("--demo", "wait", id, "--json");
+  g_autoptr(JsonNode) root = NULL;
 
   g_assert_cmpint (submit->status, ==, SD_CLI_EXIT_SUCCESS);
-  g_assert_cmpint (wait->status, ==, SD_CLI_EXIT_FAILURE);
-  g_assert_nonnull (strstr (wait->err, "--demo submit"));
+  g_assert_nonnull (strstr (submit->err, "--demo wait"));
+  g_assert_cmpint (wait->status, ==, SD_CLI_EXIT_SUCCESS);
+  root = parse_json (wait->out);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (root), "task_id"), ==, id);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (root), "status"), ==, "completed");
 }
 
 static void
@@ -609,8 +613,8 @@ main (int   argc,
                    test_demo_failing_prompt_exits_1_with_the_server_message);
   g_test_add_func ("/cli/demo/status-of-an-unknown-task-explains-demo-mode",
                    test_demo_status_of_an_unknown_task_explains_demo_mode);
-  g_test_add_func ("/cli/demo/wait-in-a-new-process-explains-demo-mode",
-                   test_demo_wait_in_a_new_process_explains_demo_mode);
+  g_test_add_func ("/cli/demo/wait-in-a-new-run-finishes-the-task",
+                   test_demo_wait_in_a_new_run_finishes_the_task);
   g_test_add_func ("/cli/list/json-shows-the-submitted-task", test_list_json_shows_the_submitted_task);
   g_test_add_func ("/cli/list/newest-first", test_list_is_newest_first);
   g_test_add_func ("/cli/list/empty-history-is-an-empty-array",

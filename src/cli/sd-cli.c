@@ -227,10 +227,11 @@ await_result (GAsyncResult **slot)
 static const char *
 demo_hint (void)
 {
-  return _("With --demo, every seedance command runs its own simulator, which "
-           "knows only the tasks submitted in that same command. To try the "
-           "whole flow, run “seedance --demo submit --model ID --prompt TEXT "
-           "--wait”.");
+  return _("With --demo, each seedance command runs its own simulator on the "
+           "demo history: a demo task left unfinished starts again from the "
+           "queue in the next command (“seedance --demo wait ID”), and tasks of "
+           "the real history are unknown to it. To try the whole flow at once, "
+           "run “seedance --demo submit --model ID --prompt TEXT --wait”.");
 }
 
 static int
