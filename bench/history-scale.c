@@ -38,6 +38,8 @@ typedef struct {
   gint64  numbers[12];
 } PlainRow;
 
+#define WINDOW_HEIGHT 640
+
 static gint64 start_usec;
 static gint64 start_cpu;
 static gint64 base_kb;
@@ -231,16 +233,18 @@ run_view (const char *path)
                     plain_labels ? G_CALLBACK (setup_label_cb) : G_CALLBACK (setup_row_cb), NULL);
   g_signal_connect (factory, "bind",
                     plain_labels ? G_CALLBACK (bind_label_cb) : G_CALLBACK (bind_row_cb), NULL);
-  /* As SdWindow does: the first 20 tasks until the first frame is painted
-   * (it then sets the slice's size to G_MAXUINT). */
+  /* As SdWindow does: as many tasks as the window's height can show (at
+   * least 56 px a row) until the first frame is painted (it then sets the
+   * slice's size to G_MAXUINT from an idle). */
   selection = GTK_SELECTION_MODEL (gtk_single_selection_new (G_LIST_MODEL (
-    gtk_slice_list_model_new (g_object_ref (sd_service_get_tasks (service)), 0, 20))));
+    gtk_slice_list_model_new (g_object_ref (sd_service_get_tasks (service)), 0,
+                              WINDOW_HEIGHT / 56 + 1))));
   view = gtk_list_view_new (selection, factory);
   scroller = gtk_scrolled_window_new ();
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), view);
   window = adw_window_new ();
   adw_window_set_content (ADW_WINDOW (window), scroller);
-  gtk_window_set_default_size (GTK_WINDOW (window), 900, 640);
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, WINDOW_HEIGHT);
   g_signal_connect (window, "realize", G_CALLBACK (on_realize_cb), loop);
   gtk_window_present (GTK_WINDOW (window));
   g_main_loop_run (loop);

@@ -505,6 +505,84 @@ test_store_open_garbage_moved_aside (void)
   assert_new_store_works (store);
 }
 
+/* A history with 300 tasks, closed cleanly; returns its contents. */
+static char *
+write_closed_history (const char *path,
+                      gsize      *length)
+{
+  char *contents = NULL;
+
+  {
+    g_autoptr(SdStore) store = open_store (path);
+
+    for (guint i = 0; i < 300; i++)
+      {
+        g_autofree char *id = g_strdup_printf ("cgt-%u", i);
+        g_autoptr(SdTask) task = make_full_task (id, 1700000000 + i);
+
+        save (store, task);
+      }
+  }
+  g_assert_true (g_file_get_contents (path, &contents, length, NULL));
+  g_assert_cmpuint (*length, >, 8 * 4096);
+  return contents;
+}
+
+static void
+test_store_open_damage_after_crash_moved_aside (void)
+{
+  g_autofree char *path = history_path ();
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *moved_aside = NULL;
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdStore) reopened = NULL;
+  gsize length = 0;
+
+  contents = write_closed_history (path, &length);
+  /* Same size, so the header agrees: a page in the middle is garbage and
+   * the journal a crashed run left behind says to look at every page. */
+  memset (contents + 3 * 4096, 0xff, 4096);
+  g_assert_true (g_file_set_contents (path, contents, length, NULL));
+  g_assert_true (g_file_set_contents (wal, "journal of a run that crashed", -1, NULL));
+
+  reopened = sd_store_open (path, &moved_aside, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (reopened);
+  assert_moved_aside (path, moved_aside, NULL);
+  assert_new_store_works (reopened);
+}
+
+static void
+test_store_checkpoint_empties_journal (void)
+{
+  g_autofree char *path = history_path ();
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *wal_contents = NULL;
+  g_autoptr(SdStore) store = open_store (path);
+  g_autoptr(SdStore) reopened = NULL;
+  g_autoptr(SdTask) task = make_full_task ("cgt-kept", 1700000000);
+  g_autoptr(SdTask) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize wal_length = 1;
+
+  save (store, task);
+  g_assert_true (g_file_get_contents (wal, &wal_contents, &wal_length, NULL));
+  g_assert_cmpuint (wal_length, >, 0);
+
+  g_assert_true (sd_store_checkpoint (store));
+  g_clear_pointer (&wal_contents, g_free);
+  g_assert_true (g_file_get_contents (wal, &wal_contents, &wal_length, NULL));
+  g_assert_cmpuint (wal_length, ==, 0);
+
+  /* the task is in the file itself now, and the store still writes */
+  reopened = open_store (path);
+  loaded = sd_store_load_task (reopened, "cgt-kept", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (loaded);
+  save (store, task);
+}
+
 static void
 test_store_open_truncated_moved_aside (void)
 {
@@ -1174,6 +1252,9 @@ main (int   argc,
   g_test_add_func ("/store/open/reopen-keeps-history", test_store_open_reopen_keeps_history);
   g_test_add_func ("/store/open/garbage-file-is-moved-aside", test_store_open_garbage_moved_aside);
   g_test_add_func ("/store/open/truncated-file-is-moved-aside", test_store_open_truncated_moved_aside);
+  g_test_add_func ("/store/open/damage-after-a-crash-is-moved-aside",
+                   test_store_open_damage_after_crash_moved_aside);
+  g_test_add_func ("/store/checkpoint/empties-the-journal", test_store_checkpoint_empties_journal);
   g_test_add_func ("/store/open/unversioned-table-is-migrated", test_store_open_unversioned_table_migrated);
   g_test_add_func ("/store/open/unversioned-table-without-ids-is-kept-aside",
                    test_store_open_unversioned_without_ids_kept_aside);

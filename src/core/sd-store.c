@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <glib/gi18n.h>
@@ -309,9 +310,61 @@ query_pragma (sqlite3  *db,
   return rc;
 }
 
+static guint32
+read_be32 (const guint8 *bytes)
+{
+  return (guint32) bytes[0] << 24 | (guint32) bytes[1] << 16 | (guint32) bytes[2] << 8 | bytes[3];
+}
+
+/* Whether the file's own header agrees with its size: the page size
+ * (offset 16) times the page count (offset 28, valid when the change
+ * counter at 24 equals the one at 92). */
+static gboolean
+header_matches_size (const char *path)
+{
+  static const char magic[] = "SQLite format 3";
+  guint8 header[100];
+  GStatBuf st;
+  guint32 page_size;
+  FILE *file;
+  gboolean read;
+
+  if (g_stat (path, &st) != 0 || st.st_size == 0)
+    return TRUE;
+  if ((file = g_fopen (path, "rb")) == NULL)
+    return FALSE;
+  read = fread (header, 1, sizeof header, file) == sizeof header;
+  fclose (file);
+  if (!read || memcmp (header, magic, sizeof magic) != 0)
+    return FALSE;
+
+  page_size = (guint32) header[16] << 8 | header[17];
+  if (page_size == 1)
+    page_size = 65536;
+  return read_be32 (header + 24) == read_be32 (header + 92) &&
+         (gint64) read_be32 (header + 28) * page_size == (gint64) st.st_size;
+}
+
+/* `PRAGMA quick_check` reads the whole file: it runs when the last run
+ * did not end cleanly (closing the last connection removes the WAL, so
+ * one with frames in it was left by a crash, or another process has the
+ * history open) or when the header disagrees with the file's size (a
+ * truncated or replaced file). */
+static gboolean
+needs_quick_check (const char *path)
+{
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  GStatBuf st;
+
+  if (g_stat (wal, &st) == 0 && st.st_size > 0)
+    return TRUE;
+  return !header_matches_size (path);
+}
+
 static OpenOutcome
 check_database (sqlite3     *db,
                 const char  *path,
+                gboolean     quick_check,
                 int         *version,
                 GError     **error)
 {
@@ -320,9 +373,9 @@ check_database (sqlite3     *db,
   int rc;
 
   rc = query_pragma (db, "PRAGMA user_version", &user_version);
-  if (rc == SQLITE_OK)
+  if (rc == SQLITE_OK && quick_check)
     rc = query_pragma (db, "PRAGMA quick_check", &check);
-  if (is_damage (rc) || (rc == SQLITE_OK && g_strcmp0 (check, "ok") != 0))
+  if (is_damage (rc) || (rc == SQLITE_OK && quick_check && g_strcmp0 (check, "ok") != 0))
     return OPEN_DAMAGED;
   if (rc != SQLITE_OK)
     {
@@ -390,6 +443,7 @@ open_database (const char  *path,
                sqlite3    **out_db,
                GError     **error)
 {
+  gboolean quick_check = needs_quick_check (path);
   sqlite3 *db = NULL;
   OpenOutcome outcome;
   int version = 0;
@@ -406,7 +460,7 @@ open_database (const char  *path,
     }
   sqlite3_extended_result_codes (db, TRUE);
 
-  outcome = check_database (db, path, &version, error);
+  outcome = check_database (db, path, quick_check, &version, error);
   if (outcome == OPEN_OK)
     outcome = configure_database (db, path, error);
   if (outcome == OPEN_OK)
@@ -910,6 +964,32 @@ sd_store_count (SdStore  *self,
     set_step_error (self, error, SD_STORE_ERROR_READ);
   release_statement (stmt);
   return count;
+}
+
+/**
+ * sd_store_checkpoint:
+ * @self: a store
+ *
+ * Folds the journal into the history file and empties it, without waiting
+ * for another process that is reading. Called when the app ends: an empty
+ * journal tells the next start that this run ended cleanly, so it skips
+ * the full check of the file.
+ *
+ * Returns: %TRUE when the journal is now empty.
+ */
+gboolean
+sd_store_checkpoint (SdStore *self)
+{
+  int rc;
+
+  g_return_val_if_fail (SD_IS_STORE (self), FALSE);
+
+  sqlite3_busy_timeout (self->db, 0);
+  rc = sqlite3_wal_checkpoint_v2 (self->db, NULL, SQLITE_CHECKPOINT_TRUNCATE, NULL, NULL);
+  sqlite3_busy_timeout (self->db, BUSY_TIMEOUT_MS);
+  if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+    g_debug ("Could not fold the journal into the history: %s", sqlite3_errmsg (self->db));
+  return rc == SQLITE_OK;
 }
 
 /* Derived properties change only with a stored one, and progress ticks

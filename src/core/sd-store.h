@@ -71,6 +71,9 @@ gboolean     sd_store_delete_task     (SdStore     *self,
 /* The number of tasks, or -1 with @error set. */
 gint64       sd_store_count           (SdStore  *self,
                                        GError  **error);
+/* Empties the journal (at the end of a run); FALSE when it could not, e.g.
+ * while another process reads. */
+gboolean     sd_store_checkpoint      (SdStore  *self);
 
 /* Saves @task whenever a stored property changes (not on every
  * download-progress tick), until sd_store_unwatch_task() or the end of

@@ -15,6 +15,7 @@
 #include "sd-application.h"
 #include "sd-preferences-window.h"
 #include "sd-service.h"
+#include "sd-store.h"
 #include "sd-window.h"
 
 struct _SdApplication
@@ -469,6 +470,9 @@ sd_application_shutdown (GApplication *app)
   SdApplication *self = SD_APPLICATION (app);
 
   g_cancellable_cancel (self->cancellable);
+  /* An empty journal tells the next start that this one ended cleanly. */
+  if (self->context != NULL)
+    sd_store_checkpoint (sd_context_get_store (self->context));
   G_APPLICATION_CLASS (sd_application_parent_class)->shutdown (app);
 }
 

@@ -27,6 +27,7 @@ struct _SdWindow
 
   SdComposer           *composer;
   GtkSliceListModel    *results;
+  guint                 show_all_source;
 
   /* Template widgets */
   GtkLabel             *demo_label;
@@ -55,21 +56,48 @@ static GParamSpec *properties[N_PROPS];
 
 /* GTK 4.8's list view makes a row for up to 200 items whatever it shows.
  * Until the first frame is on screen it gets the first few tasks only:
- * enough to fill a tall window, so a long history does not delay it. */
-#define FIRST_SCREEN_ROWS 20
+ * enough to fill the window (a row is at least ~60 px tall), so a long
+ * history does not delay it. A maximized window gets the most. */
+#define FIRST_SCREEN_ROWS_MAX 20
+#define MIN_ROW_HEIGHT 56
+
+static guint
+get_first_screen_rows (SdWindow *self)
+{
+  GSettings *settings = sd_context_get_settings (self->context);
+  int height = g_settings_get_int (settings, "window-height");
+
+  if (g_settings_get_boolean (settings, "window-maximized") || height <= 0)
+    return FIRST_SCREEN_ROWS_MAX;
+  return MIN (FIRST_SCREEN_ROWS_MAX, (guint) height / MIN_ROW_HEIGHT + 1);
+}
 
 static void
 show_all_results (SdWindow *self)
 {
+  g_clear_handle_id (&self->show_all_source, g_source_remove);
   gtk_slice_list_model_set_size (self->results, G_MAXUINT);
 }
 
+static gboolean
+show_all_results_cb (gpointer user_data)
+{
+  SdWindow *self = user_data;
+
+  self->show_all_source = 0;
+  show_all_results (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* The rest of the rows are built once the first frame is on screen, from
+ * an idle, so that the paint cycle that showed it ends first. */
 static void
 on_first_frame_painted_cb (GdkFrameClock *clock,
                            SdWindow      *self)
 {
   g_signal_handlers_disconnect_by_func (clock, on_first_frame_painted_cb, self);
-  show_all_results (self);
+  if (self->show_all_source == 0)
+    self->show_all_source = g_idle_add (show_all_results_cb, self);
 }
 
 static void
@@ -310,7 +338,8 @@ sd_window_constructed (GObject *object)
   g_signal_connect_object (self->composer, "show-toast",
                            G_CALLBACK (on_show_toast_cb), self, G_CONNECT_SWAPPED);
 
-  self->results = gtk_slice_list_model_new (g_object_ref (tasks), 0, FIRST_SCREEN_ROWS);
+  self->results = gtk_slice_list_model_new (g_object_ref (tasks), 0,
+                                            get_first_screen_rows (self));
   gtk_single_selection_set_model (self->selection, G_LIST_MODEL (self->results));
   g_signal_connect (self, "realize", G_CALLBACK (on_realized_cb), NULL);
   g_signal_connect_object (tasks, "items-changed",
@@ -338,6 +367,7 @@ sd_window_dispose (GObject *object)
   SdWindow *self = SD_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->show_all_source, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_WINDOW);
   g_clear_object (&self->results);
 
