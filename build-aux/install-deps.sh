@@ -9,7 +9,7 @@ BUILD="meson ninja-build pkg-config gcc gettext itstool
        desktop-file-utils appstream appstream-util"
 RUN="glib-networking libgtk-4-media-gstreamer gstreamer1.0-plugins-good
      gstreamer1.0-libav gstreamer1.0-plugins-base"
-TEST="xvfb xauth dbus dbus-x11 at-spi2-core sqlite3 curl clang
+TEST="xvfb xauth dbus dbus-daemon dbus-x11 at-spi2-core gtk-update-icon-cache sqlite3 curl clang
       libclang-rt-14-dev imagemagick
       flatpak-builder python3 python3-jsonschema librsvg2-bin
       locales fonts-noto-cjk"
