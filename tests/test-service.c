@@ -909,6 +909,38 @@ test_history_load_more_appends_older_pages (Fixture       *fixture,
   g_assert_cmpuint (g_list_model_get_n_items (sd_service_get_tasks (fixture->service)), ==, 252);
 }
 
+/* A completed task older than the first page whose download a run left
+ * running is picked up at start, as before paging. */
+static void
+test_history_interrupted_download_resumes_beyond_the_page (Fixture       *fixture,
+                                                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdRequest) request = sd_request_new ();
+  g_autoptr(SdTask) interrupted = NULL;
+  g_autoptr(SdTask) at_100 = NULL;
+
+  save_history (fixture, 150, 0);
+  sd_request_set_model (request, MODEL);
+  sd_request_set_prompt (request, "interrupted");
+  interrupted = sd_task_new ("interrupted", request);
+  sd_task_set_status (interrupted, SD_TASK_STATUS_COMPLETED, "completed");
+  sd_task_set_created_at (interrupted, 5);
+  /* not a web address: resuming it fails at once, without a transfer */
+  sd_task_set_video_url (interrupted, "file:///etc/passwd");
+  sd_task_set_download_state (interrupted, SD_DOWNLOAD_STATE_RUNNING);
+  g_assert_true (sd_store_save_task (fixture->store, interrupted, &error));
+  g_clear_object (&interrupted);
+
+  g_assert_true (sd_service_load_history (fixture->service, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (sd_service_get_tasks (fixture->service)), ==, 101);
+  at_100 = g_list_model_get_item (sd_service_get_tasks (fixture->service), 100);
+  g_assert_cmpstr (sd_task_get_id (at_100), ==, "interrupted");
+  g_assert_cmpint (sd_task_get_download_state (at_100), ==, SD_DOWNLOAD_STATE_FAILED);
+  g_assert_true (sd_service_get_has_more (fixture->service));
+}
+
 /* A history of exactly one page has nothing more to load. */
 static void
 test_history_one_page_has_nothing_more (Fixture       *fixture,
@@ -1497,6 +1529,8 @@ main (int   argc,
   ADD ("history/start-loads-the-unfinished-and-the-newest-page", test_history_loads_unfinished_and_newest_page);
   ADD ("history/load-more-adds-older-pages-in-order-once", test_history_load_more_appends_older_pages);
   ADD ("history/one-page-has-nothing-more", test_history_one_page_has_nothing_more);
+  ADD ("history/interrupted-download-beyond-the-first-page-resumes",
+       test_history_interrupted_download_resumes_beyond_the_page);
   ADD ("history/lookup-reads-a-task-no-page-loaded", test_history_lookup_reads_an_unloaded_task);
   ADD ("history/removed-during-a-query-stays-removed", test_removed_during_a_query_stays_removed);
   ADD ("download/expired-link-is-not-tried", test_expired_link_is_not_tried);

@@ -990,6 +990,48 @@ test_store_page_empty_history (void)
   g_assert_false (more);
 }
 
+/* What a new run picks up: unfinished tasks and interrupted downloads,
+ * not finished tasks whose download ended one way or another. */
+static void
+test_store_load_to_resume (void)
+{
+  g_autofree char *path = history_path ();
+  g_autoptr(SdStore) store = open_store (path);
+  g_autoptr(GPtrArray) tasks = NULL;
+  g_autoptr(GError) error = NULL;
+  const struct {
+    SdTaskStatus    status;
+    SdDownloadState download;
+  } rows[] = {
+    { SD_TASK_STATUS_QUEUED, SD_DOWNLOAD_STATE_NONE },        /* r0: yes */
+    { SD_TASK_STATUS_COMPLETED, SD_DOWNLOAD_STATE_NONE },     /* r1 */
+    { SD_TASK_STATUS_COMPLETED, SD_DOWNLOAD_STATE_QUEUED },   /* r2: yes */
+    { SD_TASK_STATUS_COMPLETED, SD_DOWNLOAD_STATE_RUNNING },  /* r3: yes */
+    { SD_TASK_STATUS_COMPLETED, SD_DOWNLOAD_STATE_DONE },     /* r4 */
+    { SD_TASK_STATUS_COMPLETED, SD_DOWNLOAD_STATE_FAILED },   /* r5 */
+    { SD_TASK_STATUS_FAILED, SD_DOWNLOAD_STATE_NONE },        /* r6 */
+    { SD_TASK_STATUS_PROCESSING, SD_DOWNLOAD_STATE_NONE },    /* r7: yes */
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      g_autofree char *id = g_strdup_printf ("r%u", i);
+      g_autoptr(SdTask) task = make_task (id, 100 + i);
+
+      sd_task_set_status (task, rows[i].status, "whatever");
+      sd_task_set_download_state (task, rows[i].download);
+      save (store, task);
+    }
+
+  tasks = sd_store_load_to_resume (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tasks->len, ==, 4);
+  g_assert_cmpstr (sd_task_get_id (g_ptr_array_index (tasks, 0)), ==, "r7");
+  g_assert_cmpstr (sd_task_get_id (g_ptr_array_index (tasks, 1)), ==, "r3");
+  g_assert_cmpstr (sd_task_get_id (g_ptr_array_index (tasks, 2)), ==, "r2");
+  g_assert_cmpstr (sd_task_get_id (g_ptr_array_index (tasks, 3)), ==, "r0");
+}
+
 /* A loaded task keeps its settings: parsed when first asked for, and
  * written back unchanged when the task is saved before that. */
 static void
@@ -1386,6 +1428,8 @@ main (int   argc,
   g_test_add_func ("/store/save/a-thousand-tasks", test_store_save_thousand_tasks);
   g_test_add_func ("/store/load/newest-first", test_store_load_newest_first);
   g_test_add_func ("/store/load/unfinished-only", test_store_load_unfinished_only);
+  g_test_add_func ("/store/load/to-resume-is-unfinished-tasks-and-interrupted-downloads",
+                   test_store_load_to_resume);
   g_test_add_func ("/store/page/pages-in-a-row-are-the-history-newest-first", test_store_page_newest_first_in_pages);
   g_test_add_func ("/store/page/next-page-holds-after-a-submit-and-a-delete", test_store_page_later_pages_hold_after_changes);
   g_test_add_func ("/store/page/empty-history-has-nothing-more", test_store_page_empty_history);

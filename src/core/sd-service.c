@@ -1300,8 +1300,10 @@ sd_service_lookup (SdService  *self,
 /**
  * sd_service_load_history:
  *
- * Replaces the list with the store's history, resumes polling the tasks the
- * server has not finished and saving videos a previous run did not save.
+ * Replaces the list with the tasks to resume (unfinished, or a download
+ * left queued or running) and the newest page of the store's history,
+ * resumes polling the tasks the server has not finished and saving videos
+ * a previous run did not save. sd_service_load_more() reads older pages.
  *
  * Returns: %FALSE with @error when the history cannot be read
  */
@@ -1309,17 +1311,17 @@ gboolean
 sd_service_load_history (SdService  *self,
                          GError    **error)
 {
-  g_autoptr(GPtrArray) unfinished = NULL;
+  g_autoptr(GPtrArray) to_resume = NULL;
   guint added;
 
   g_return_val_if_fail (SD_IS_SERVICE (self), FALSE);
 
-  unfinished = sd_store_load_unfinished (self->store, error);
-  if (unfinished == NULL)
+  to_resume = sd_store_load_to_resume (self->store, error);
+  if (to_resume == NULL)
     return FALSE;
 
   clear_tasks (self);
-  add_loaded_tasks (self, unfinished);
+  add_loaded_tasks (self, to_resume);
   return load_page (self, SD_SERVICE_HISTORY_PAGE, &added, error);
 }
 

@@ -45,9 +45,10 @@ SdService  *sd_service_new                (SdClient   *client,
                                            SdCatalog  *catalog,
                                            GSettings  *settings);
 
-/* Replaces the tasks with the unfinished tasks of the store's history and
- * its newest SD_SERVICE_HISTORY_PAGE ones, then resumes polling the
- * unfinished ones and saving completed ones that have no local copy. */
+/* Replaces the tasks with the unfinished tasks of the store's history,
+ * the completed ones whose download was interrupted, and its newest
+ * SD_SERVICE_HISTORY_PAGE ones, then resumes polling the unfinished ones
+ * and saving completed ones that have no local copy. */
 gboolean    sd_service_load_history       (SdService  *self,
                                            GError    **error);
 /* Adds up to @n older tasks of the history to the list (resumed like the

@@ -27,6 +27,7 @@ typedef enum {
   STMT_DELETE,
   STMT_SELECT_ALL,
   STMT_SELECT_UNFINISHED,
+  STMT_SELECT_TO_RESUME,
   STMT_SELECT_ONE,
   STMT_SELECT_PAGE,
   STMT_COUNT,
@@ -57,6 +58,10 @@ static const char * const statement_sql[N_STATEMENTS] = {
   [STMT_SELECT_UNFINISHED] =
     "SELECT " TASK_COLUMNS " FROM tasks "
     "WHERE status IS NULL OR status NOT IN (?1, ?2)" NEWEST_FIRST,
+  [STMT_SELECT_TO_RESUME] =
+    "SELECT " TASK_COLUMNS " FROM tasks "
+    "WHERE status IS NULL OR status NOT IN (?1, ?2) "
+    "OR (status = ?1 AND download_state IN (?3, ?4))" NEWEST_FIRST,
   [STMT_SELECT_ONE] = "SELECT " TASK_COLUMNS " FROM tasks WHERE id = ?1",
   /* Rows after the cursor (created_at ?1, rowid ?2) in NEWEST_FIRST order;
    * the row value comparison walks the created_at index from there. */
@@ -957,6 +962,33 @@ sd_store_load_unfinished (SdStore  *self,
     return NULL;
   sqlite3_bind_text (stmt, 1, status_to_text (SD_TASK_STATUS_COMPLETED), -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, status_to_text (SD_TASK_STATUS_FAILED), -1, SQLITE_STATIC);
+  return collect_tasks (self, stmt, error);
+}
+
+/**
+ * sd_store_load_to_resume:
+ * @self: a store
+ * @error: an %SD_STORE_ERROR
+ *
+ * Returns: (transfer container) (element-type SdTask) (nullable): the tasks
+ *   that are neither completed nor failed, and the completed ones whose
+ *   download was queued or running when the last run ended, newest first.
+ */
+GPtrArray *
+sd_store_load_to_resume (SdStore  *self,
+                         GError  **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (SD_IS_STORE (self), NULL);
+
+  stmt = get_statement (self, STMT_SELECT_TO_RESUME, error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, status_to_text (SD_TASK_STATUS_COMPLETED), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, status_to_text (SD_TASK_STATUS_FAILED), -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 3, SD_DOWNLOAD_STATE_QUEUED);
+  sqlite3_bind_int (stmt, 4, SD_DOWNLOAD_STATE_RUNNING);
   return collect_tasks (self, stmt, error);
 }
 

@@ -76,6 +76,10 @@ GPtrArray   *sd_store_load_page       (SdStore        *self,
  * newest first: those to resume polling at start-up. */
 GPtrArray   *sd_store_load_unfinished (SdStore  *self,
                                        GError  **error);
+/* The unfinished tasks and the completed ones whose download a run left
+ * queued or running, newest first: what a new run picks up at start. */
+GPtrArray   *sd_store_load_to_resume  (SdStore  *self,
+                                       GError  **error);
 /* One task, or NULL (without an error) when @id is not in the history. */
 SdTask      *sd_store_load_task       (SdStore     *self,
                                        const char  *id,
