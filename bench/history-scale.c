@@ -5,8 +5,9 @@
  *   plain    the reference: sqlite3 alone reads every column of every row,
  *            in the store's order, into memory (one struct and strings a row)
  *   model    sd_store_open + sd_store_load_tasks into a GListStore
- *   service  SdService: sd_service_load_history (the app's own path: tasks,
- *            the id index, the list model)
+ *   service  SdService: sd_service_load_history (the app's own path: the
+ *            unfinished tasks and the newest SD_SERVICE_HISTORY_PAGE ones,
+ *            the id index, the list model; "rows" is how many it holds)
  *   view     the service's list in a GtkListView of the app's SdTaskRow in a
  *            window, until its first frame is painted (needs a display)
  *   labels   the same list with a plain GtkLabel of the prompt as each row:

@@ -13,6 +13,7 @@
 #include "sd-context.h"
 #include "sd-service.h"
 #include "sd-simulator.h"
+#include "sd-store.h"
 
 /* What one command line did. */
 typedef struct
@@ -518,6 +519,49 @@ test_list_of_an_empty_history_is_an_empty_array (void)
   g_assert_cmpuint (json_array_get_length (json_node_get_array (root)), ==, 0);
 }
 
+/* The service reads the history a page at a time; "list" still lists all
+ * of it, newest first. */
+static void
+test_list_shows_the_whole_history (void)
+{
+  g_autofree char *path = sd_store_default_path ();
+  g_autoptr(SdStore) store = sd_store_open (path, NULL, NULL);
+  g_autoptr(Run) list = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonArray *array;
+
+  g_assert_nonnull (store);
+  for (guint i = 0; i < 250; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("cli-%03u", i);
+      g_autoptr(SdRequest) request = sd_request_new ();
+      g_autoptr(SdTask) task = NULL;
+
+      sd_request_set_model (request, "seedance2.0-std");
+      sd_request_set_prompt (request, id);
+      task = sd_task_new (id, request);
+      sd_task_set_status (task, SD_TASK_STATUS_FAILED, "failed");
+      sd_task_set_created_at (task, 1000 + i);
+      g_assert_true (sd_store_save_task (store, task, &error));
+      g_assert_no_error (error);
+    }
+  g_clear_object (&store);
+
+  list = run_cli ("list", "--json");
+  g_assert_cmpint (list->status, ==, SD_CLI_EXIT_SUCCESS);
+  root = parse_json (list->out);
+  array = json_node_get_array (root);
+  g_assert_cmpuint (json_array_get_length (array), ==, 250);
+  for (guint i = 0; i < 250; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("cli-%03u", 249 - i);
+
+      g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (array, i),
+                                                      "task_id"), ==, id);
+    }
+}
+
 static void
 test_demo_status_of_an_unknown_task_explains_demo_mode (void)
 {
@@ -617,6 +661,8 @@ main (int   argc,
                    test_demo_wait_in_a_new_run_finishes_the_task);
   g_test_add_func ("/cli/list/json-shows-the-submitted-task", test_list_json_shows_the_submitted_task);
   g_test_add_func ("/cli/list/newest-first", test_list_is_newest_first);
+  g_test_add_func ("/cli/list/shows-the-whole-history-not-only-a-page",
+                   test_list_shows_the_whole_history);
   g_test_add_func ("/cli/list/empty-history-is-an-empty-array",
                    test_list_of_an_empty_history_is_an_empty_array);
   g_test_add_func ("/cli/download/unknown-task-exits-1", test_download_of_an_unknown_task_exits_1);

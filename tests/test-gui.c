@@ -13,6 +13,7 @@
 #include "sd-context.h"
 #include "sd-service.h"
 #include "sd-simulator.h"
+#include "sd-store.h"
 #include "sd-task-row.h"
 #include "sd-window.h"
 
@@ -381,6 +382,106 @@ test_welcome_without_token (void)
   g_object_unref (window);
 }
 
+static gboolean
+results_are_laid_out (gpointer data)
+{
+  GtkAdjustment *adjustment = data;
+
+  return gtk_adjustment_get_page_size (adjustment) > 0 &&
+         gtk_adjustment_get_upper (adjustment) > 2 * gtk_adjustment_get_page_size (adjustment);
+}
+
+typedef struct
+{
+  GListModel *tasks;
+  guint       n_items;
+} Count;
+
+typedef struct
+{
+  GtkAdjustment *adjustment;
+  double         upper;
+} Growth;
+
+static gboolean
+has_grown (gpointer data)
+{
+  Growth *growth = data;
+
+  return gtk_adjustment_get_upper (growth->adjustment) > growth->upper;
+}
+
+static gboolean
+has_at_least (gpointer data)
+{
+  Count *count = data;
+  return g_list_model_get_n_items (count->tasks) >= count->n_items;
+}
+
+/* The window shows the newest page of a long history and reads the next
+ * pages when its list is scrolled near the end. */
+static void
+test_results_load_more_when_scrolled (Fixture       *fixture,
+                                      gconstpointer  user_data)
+{
+  SdService *service = sd_context_get_service (fixture->context);
+  g_autoptr(SdStore) store = NULL;
+  g_autoptr(SdWindow) window = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkScrolledWindow *scroller;
+  GtkAdjustment *adjustment;
+  Count count = { get_tasks (fixture), 0 };
+
+  g_object_get (service, "store", &store, NULL);
+  for (guint i = 0; i < 250; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("page-%03u", i);
+      g_autoptr(SdRequest) request = sd_request_new ();
+      g_autoptr(SdTask) task = NULL;
+
+      sd_request_set_model (request, "seedance2.0-std");
+      sd_request_set_prompt (request, id);
+      task = sd_task_new (id, request);
+      sd_task_set_status (task, SD_TASK_STATUS_FAILED, "failed");
+      sd_task_set_created_at (task, 1000 + i);
+      g_assert_true (sd_store_save_task (store, task, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_true (sd_service_load_history (service, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (get_tasks (fixture)), ==, 100);
+
+  window = g_object_ref_sink (sd_window_new (NULL, fixture->context));
+  gtk_window_present (GTK_WINDOW (window));
+  scroller = GTK_SCROLLED_WINDOW (get_child (window, SD_TYPE_WINDOW, "results_scroller"));
+  adjustment = gtk_scrolled_window_get_vadjustment (scroller);
+  sd_window_show_results (window);
+  run_until (results_are_laid_out, adjustment);
+  /* at the top of the list, nothing more is read */
+  g_assert_cmpuint (g_list_model_get_n_items (get_tasks (fixture)), ==, 100);
+
+  for (guint round = 0; round < 2; round++)
+    {
+      Growth growth = { adjustment, gtk_adjustment_get_upper (adjustment) };
+
+      count.n_items = round == 0 ? 200 : 250;
+      gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
+      run_until (has_at_least, &count);
+      g_assert_cmpuint (g_list_model_get_n_items (get_tasks (fixture)), ==, count.n_items);
+      /* the list is laid out again with the new rows before the next scroll */
+      run_until (has_grown, &growth);
+    }
+  g_assert_false (sd_service_get_has_more (service));
+  for (guint i = 0; i < 250; i++)
+    {
+      g_autoptr(SdTask) task = g_list_model_get_item (get_tasks (fixture), i);
+      g_autofree char *id = g_strdup_printf ("page-%03u", 249 - i);
+
+      g_assert_cmpstr (sd_task_get_id (task), ==, id);
+    }
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -401,6 +502,8 @@ main (int   argc,
   ADD_WINDOW_TEST ("/gui/window/failure-shows-server-text-verbatim", test_failure_shows_server_text);
   ADD_WINDOW_TEST ("/gui/window/remove-then-undo-restores-the-task", test_remove_and_undo);
   ADD_WINDOW_TEST ("/gui/window/narrow-shows-results-after-generate", test_narrow_window_switches_to_results);
+  ADD_WINDOW_TEST ("/gui/window/long-history-reads-more-when-scrolled-to-the-end",
+                   test_results_load_more_when_scrolled);
   g_test_add_func ("/gui/welcome/shown-without-token-until-demo", test_welcome_without_token);
 
   return g_test_run ();

@@ -784,6 +784,224 @@ test_finished_tasks_are_not_polled_after_restart (Fixture       *fixture,
   g_assert_cmpuint (fixture->completed->len, ==, 1);
 }
 
+/* A history of @n_finished failed tasks "h000"… one second apart from
+ * 1000 on, and @n_queued unfinished "q0"… older than all of them. */
+static void
+save_history (Fixture *fixture,
+              guint    n_finished,
+              guint    n_queued)
+{
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < n_finished + n_queued; i++)
+    {
+      gboolean queued = i >= n_finished;
+      g_autofree char *id = queued ? g_strdup_printf ("q%u", i - n_finished)
+                                   : g_strdup_printf ("h%03u", i);
+      g_autoptr(SdRequest) request = sd_request_new ();
+      g_autoptr(SdTask) task = NULL;
+
+      sd_request_set_model (request, MODEL);
+      sd_request_set_prompt (request, id);
+      task = sd_task_new (id, request);
+      sd_task_set_status (task, queued ? SD_TASK_STATUS_QUEUED : SD_TASK_STATUS_FAILED,
+                          queued ? "queued" : "failed");
+      sd_task_set_created_at (task, queued ? 10 + i - n_finished : 1000 + i);
+      g_assert_true (sd_store_save_task (fixture->store, task, &error));
+      g_assert_no_error (error);
+    }
+}
+
+/* The ids in the list, in its order, with "|" between. */
+static char *
+list_ids (Fixture *fixture)
+{
+  GListModel *tasks = sd_service_get_tasks (fixture->service);
+  g_autoptr(GString) ids = g_string_new (NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (tasks); i++)
+    {
+      g_autoptr(SdTask) task = g_list_model_get_item (tasks, i);
+
+      g_string_append_printf (ids, "%s%s", i > 0 ? "|" : "", sd_task_get_id (task));
+    }
+  return g_string_free (g_steal_pointer (&ids), FALSE);
+}
+
+/* The ids h<from> down to h<to>, then q<n_queued - 1> down to q0. */
+static char *
+expected_ids (guint from,
+              guint to,
+              guint n_queued)
+{
+  g_autoptr(GString) ids = g_string_new (NULL);
+
+  for (guint i = from + 1; i-- > to;)
+    g_string_append_printf (ids, "%sh%03u", ids->len > 0 ? "|" : "", i);
+  for (guint i = n_queued; i-- > 0;)
+    g_string_append_printf (ids, "%sq%u", ids->len > 0 ? "|" : "", i);
+  return g_string_free (g_steal_pointer (&ids), FALSE);
+}
+
+static void
+count_notify_cb (GObject    *object,
+                 GParamSpec *pspec,
+                 guint      *count)
+{
+  (*count)++;
+}
+
+static void
+test_history_loads_unfinished_and_newest_page (Fixture       *fixture,
+                                               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *ids = NULL;
+  g_autofree char *expected = NULL;
+
+  save_history (fixture, 250, 2);
+  g_object_set (fixture->service, "first-poll-delay", 60000, NULL);
+  g_assert_true (sd_service_load_history (fixture->service, &error));
+  g_assert_no_error (error);
+
+  /* the newest 100, then the older unfinished ones at their places */
+  ids = list_ids (fixture);
+  expected = expected_ids (249, 150, 2);
+  g_assert_cmpstr (ids, ==, expected);
+  g_assert_true (sd_service_get_has_more (fixture->service));
+  /* the unfinished ones are polled, however old */
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("q%u", i);
+
+      g_assert_cmpint (sd_service_get_next_poll_time (fixture->service,
+                                                      sd_service_lookup (fixture->service, id)), >, 0);
+    }
+}
+
+static void
+test_history_load_more_appends_older_pages (Fixture       *fixture,
+                                            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  guint notified = 0;
+
+  save_history (fixture, 250, 2);
+  g_object_set (fixture->service, "first-poll-delay", 60000, NULL);
+  g_assert_true (sd_service_load_history (fixture->service, &error));
+  g_signal_connect (fixture->service, "notify::has-more", G_CALLBACK (count_notify_cb), &notified);
+
+  for (guint round = 0; round < 2; round++)
+    {
+      guint expect_added = round == 0 ? 100 : 50;
+      g_autofree char *ids = NULL;
+      g_autofree char *expected = NULL;
+
+      g_assert_cmpuint (sd_service_load_more (fixture->service, 100), ==, expect_added);
+      ids = list_ids (fixture);
+      expected = expected_ids (249, round == 0 ? 50 : 0, 2);
+      /* in order, and the unfinished ones (in the first load) are not there twice */
+      g_assert_cmpstr (ids, ==, expected);
+      g_assert_true (sd_service_get_has_more (fixture->service) == (round == 0));
+    }
+  g_assert_cmpuint (notified, ==, 1);
+  g_assert_cmpuint (sd_service_load_more (fixture->service, 100), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (sd_service_get_tasks (fixture->service)), ==, 252);
+}
+
+/* A completed task older than the first page whose download a run left
+ * running is picked up at start, as before paging. */
+static void
+test_history_interrupted_download_resumes_beyond_the_page (Fixture       *fixture,
+                                                           gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdRequest) request = sd_request_new ();
+  g_autoptr(SdTask) interrupted = NULL;
+  g_autoptr(SdTask) at_100 = NULL;
+
+  save_history (fixture, 150, 0);
+  sd_request_set_model (request, MODEL);
+  sd_request_set_prompt (request, "interrupted");
+  interrupted = sd_task_new ("interrupted", request);
+  sd_task_set_status (interrupted, SD_TASK_STATUS_COMPLETED, "completed");
+  sd_task_set_created_at (interrupted, 5);
+  /* not a web address: resuming it fails at once, without a transfer */
+  sd_task_set_video_url (interrupted, "file:///etc/passwd");
+  sd_task_set_download_state (interrupted, SD_DOWNLOAD_STATE_RUNNING);
+  g_assert_true (sd_store_save_task (fixture->store, interrupted, &error));
+  g_clear_object (&interrupted);
+
+  g_assert_true (sd_service_load_history (fixture->service, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (sd_service_get_tasks (fixture->service)), ==, 101);
+  at_100 = g_list_model_get_item (sd_service_get_tasks (fixture->service), 100);
+  g_assert_cmpstr (sd_task_get_id (at_100), ==, "interrupted");
+  g_assert_cmpint (sd_task_get_download_state (at_100), ==, SD_DOWNLOAD_STATE_FAILED);
+  g_assert_true (sd_service_get_has_more (fixture->service));
+}
+
+/* A history of exactly one page has nothing more to load. */
+static void
+test_history_one_page_has_nothing_more (Fixture       *fixture,
+                                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  save_history (fixture, SD_SERVICE_HISTORY_PAGE, 0);
+  g_assert_true (sd_service_load_history (fixture->service, &error));
+  g_assert_cmpuint (g_list_model_get_n_items (sd_service_get_tasks (fixture->service)), ==,
+                    SD_SERVICE_HISTORY_PAGE);
+  g_assert_false (sd_service_get_has_more (fixture->service));
+  g_assert_cmpuint (sd_service_load_more (fixture->service, 100), ==, 0);
+}
+
+/* A task no page has loaded yet (the CLI's status, a notification's
+ * "show task") is read from the history, put at its place, and can be
+ * removed and restored; the pages after it do not add it again. */
+static void
+test_history_lookup_reads_an_unloaded_task (Fixture       *fixture,
+                                            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdTask) stored = NULL;
+  g_autoptr(SdTask) at_100 = NULL;
+  GListModel *tasks = sd_service_get_tasks (fixture->service);
+  g_autofree char *ids = NULL;
+  g_autofree char *expected = NULL;
+  SdTask *task;
+
+  save_history (fixture, 250, 2);
+  g_object_set (fixture->service, "first-poll-delay", 60000, NULL);
+  g_assert_true (sd_service_load_history (fixture->service, &error));
+  g_assert_null (sd_service_lookup (fixture->service, "not-in-the-history"));
+
+  task = sd_service_lookup (fixture->service, "h010");
+  g_assert_nonnull (task);
+  g_assert_cmpstr (sd_request_get_prompt (sd_task_get_request (task)), ==, "h010");
+  g_assert_true (sd_service_lookup (fixture->service, "h010") == task);
+  g_assert_cmpuint (g_list_model_get_n_items (tasks), ==, 103);
+  at_100 = g_list_model_get_item (tasks, 100);
+  g_assert_true (at_100 == task);
+
+  g_object_ref (task);
+  g_assert_true (sd_service_remove (fixture->service, task, &error));
+  g_assert_no_error (error);
+  stored = sd_store_load_task (fixture->store, "h010", &error);
+  g_assert_null (stored);
+  g_assert_null (sd_service_lookup (fixture->service, "h010"));
+  g_assert_true (sd_service_restore (fixture->service, task, &error));
+  g_assert_no_error (error);
+  g_assert_true (sd_service_lookup (fixture->service, "h010") == task);
+  g_object_unref (task);
+
+  g_assert_cmpuint (sd_service_load_more (fixture->service, G_MAXUINT), ==, 149);
+  g_assert_false (sd_service_get_has_more (fixture->service));
+  ids = list_ids (fixture);
+  expected = expected_ids (249, 0, 2);
+  g_assert_cmpstr (ids, ==, expected);
+}
+
 static void
 test_remove_and_restore (Fixture       *fixture,
                          gconstpointer  data)
@@ -1308,6 +1526,12 @@ main (int   argc,
   ADD ("history/restart-resumes-unfinished-tasks", test_restart_resumes_unfinished);
   ADD ("history/finished-tasks-are-not-polled-again", test_finished_tasks_are_not_polled_after_restart);
   ADD ("history/remove-and-restore", test_remove_and_restore);
+  ADD ("history/start-loads-the-unfinished-and-the-newest-page", test_history_loads_unfinished_and_newest_page);
+  ADD ("history/load-more-adds-older-pages-in-order-once", test_history_load_more_appends_older_pages);
+  ADD ("history/one-page-has-nothing-more", test_history_one_page_has_nothing_more);
+  ADD ("history/interrupted-download-beyond-the-first-page-resumes",
+       test_history_interrupted_download_resumes_beyond_the_page);
+  ADD ("history/lookup-reads-a-task-no-page-loaded", test_history_lookup_reads_an_unloaded_task);
   ADD ("history/removed-during-a-query-stays-removed", test_removed_during_a_query_stays_removed);
   ADD ("download/expired-link-is-not-tried", test_expired_link_is_not_tried);
   ADD ("download/file-url-is-never-opened", test_file_url_is_never_opened);

@@ -872,6 +872,166 @@ test_store_load_unfinished_only (void)
   g_assert_cmpstr (sd_task_get_id (g_ptr_array_index (unfinished, 2)), ==, "u0");
 }
 
+static GPtrArray *
+load_page (SdStore       *store,
+           SdStoreCursor *cursor,
+           guint          limit,
+           gboolean      *more)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *tasks = sd_store_load_page (store, cursor, limit, more, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (tasks);
+  return tasks;
+}
+
+static void
+save_tasks_at (SdStore      *store,
+               const gint64 *times,
+               guint         n)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("t%u", i);
+      g_autoptr(SdTask) task = make_task (id, times[i]);
+
+      save (store, task);
+    }
+}
+
+/* Pages put end to end are the whole history in its order, also where
+ * a page ends among tasks of the same second. */
+static void
+test_store_page_newest_first_in_pages (void)
+{
+  g_autofree char *path = history_path ();
+  g_autoptr(SdStore) store = open_store (path);
+  g_autoptr(GPtrArray) all = NULL;
+  const gint64 times[] = { 300, 100, 500, 300, 500, 300, 200 };
+  const char *expected[] = { "t4", "t2", "t5", "t3", "t0", "t6", "t1" };
+
+  save_tasks_at (store, times, G_N_ELEMENTS (times));
+  all = load_all (store);
+  for (guint i = 0; i < all->len; i++)
+    g_assert_cmpstr (sd_task_get_id (g_ptr_array_index (all, i)), ==, expected[i]);
+
+  for (guint limit = 1; limit <= 8; limit++)
+    {
+      SdStoreCursor cursor = SD_STORE_CURSOR_INIT;
+      gboolean more = TRUE;
+      guint read = 0;
+
+      while (more)
+        {
+          g_autoptr(GPtrArray) page = load_page (store, &cursor, limit, &more);
+
+          g_assert_cmpuint (page->len, <=, limit);
+          /* "more" is only said when a task is left */
+          g_assert_cmpuint (page->len, ==, MIN (limit, G_N_ELEMENTS (expected) - read));
+          for (guint i = 0; i < page->len; i++)
+            g_assert_cmpstr (sd_task_get_id (g_ptr_array_index (page, i)), ==, expected[read + i]);
+          read += page->len;
+          g_assert_true (more == (read < G_N_ELEMENTS (expected)));
+        }
+      g_assert_cmpuint (read, ==, G_N_ELEMENTS (expected));
+    }
+}
+
+/* A task submitted (newest) or deleted from the pages already read neither
+ * repeats nor skips a task in the next page. */
+static void
+test_store_page_later_pages_hold_after_changes (void)
+{
+  g_autofree char *path = history_path ();
+  g_autoptr(SdStore) store = open_store (path);
+  g_autoptr(GPtrArray) first = NULL;
+  g_autoptr(GPtrArray) second = NULL;
+  g_autoptr(GPtrArray) end = NULL;
+  g_autoptr(SdTask) newest = make_task ("new", 900);
+  g_autoptr(GError) error = NULL;
+  SdStoreCursor cursor = SD_STORE_CURSOR_INIT;
+  const gint64 times[] = { 100, 200, 200, 300, 400 };
+  gboolean more = FALSE;
+
+  save_tasks_at (store, times, G_N_ELEMENTS (times));
+  first = load_page (store, &cursor, 2, &more);
+  g_assert_true (more);
+  g_assert_cmpstr (sd_task_get_id (g_ptr_array_index (first, 0)), ==, "t4");
+  g_assert_cmpstr (sd_task_get_id (g_ptr_array_index (first, 1)), ==, "t3");
+
+  save (store, newest);
+  g_assert_true (sd_store_delete_task (store, "t4", &error));
+  g_assert_no_error (error);
+
+  second = load_page (store, &cursor, 2, &more);
+  g_assert_true (more);
+  g_assert_cmpuint (second->len, ==, 2);
+  g_assert_cmpstr (sd_task_get_id (g_ptr_array_index (second, 0)), ==, "t2");
+  g_assert_cmpstr (sd_task_get_id (g_ptr_array_index (second, 1)), ==, "t1");
+  end = load_page (store, &cursor, 2, &more);
+  g_assert_false (more);
+  g_assert_cmpuint (end->len, ==, 1);
+  g_assert_cmpstr (sd_task_get_id (g_ptr_array_index (end, 0)), ==, "t0");
+}
+
+/* An empty history is one empty page with nothing more. */
+static void
+test_store_page_empty_history (void)
+{
+  g_autofree char *path = history_path ();
+  g_autoptr(SdStore) store = open_store (path);
+  g_autoptr(GPtrArray) page = NULL;
+  SdStoreCursor cursor = SD_STORE_CURSOR_INIT;
+  gboolean more = TRUE;
+
+  page = load_page (store, &cursor, 100, &more);
+  g_assert_cmpuint (page->len, ==, 0);
+  g_assert_false (more);
+}
+
+/* What a new run picks up: unfinished tasks and interrupted downloads,
+ * not finished tasks whose download ended one way or another. */
+static void
+test_store_load_to_resume (void)
+{
+  g_autofree char *path = history_path ();
+  g_autoptr(SdStore) store = open_store (path);
+  g_autoptr(GPtrArray) tasks = NULL;
+  g_autoptr(GError) error = NULL;
+  const struct {
+    SdTaskStatus    status;
+    SdDownloadState download;
+  } rows[] = {
+    { SD_TASK_STATUS_QUEUED, SD_DOWNLOAD_STATE_NONE },        /* r0: yes */
+    { SD_TASK_STATUS_COMPLETED, SD_DOWNLOAD_STATE_NONE },     /* r1 */
+    { SD_TASK_STATUS_COMPLETED, SD_DOWNLOAD_STATE_QUEUED },   /* r2: yes */
+    { SD_TASK_STATUS_COMPLETED, SD_DOWNLOAD_STATE_RUNNING },  /* r3: yes */
+    { SD_TASK_STATUS_COMPLETED, SD_DOWNLOAD_STATE_DONE },     /* r4 */
+    { SD_TASK_STATUS_COMPLETED, SD_DOWNLOAD_STATE_FAILED },   /* r5 */
+    { SD_TASK_STATUS_FAILED, SD_DOWNLOAD_STATE_NONE },        /* r6 */
+    { SD_TASK_STATUS_PROCESSING, SD_DOWNLOAD_STATE_NONE },    /* r7: yes */
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      g_autofree char *id = g_strdup_printf ("r%u", i);
+      g_autoptr(SdTask) task = make_task (id, 100 + i);
+
+      sd_task_set_status (task, rows[i].status, "whatever");
+      sd_task_set_download_state (task, rows[i].download);
+      save (store, task);
+    }
+
+  tasks = sd_store_load_to_resume (store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tasks->len, ==, 4);
+  g_assert_cmpstr (sd_task_get_id (g_ptr_array_index (tasks, 0)), ==, "r7");
+  g_assert_cmpstr (sd_task_get_id (g_ptr_array_index (tasks, 1)), ==, "r3");
+  g_assert_cmpstr (sd_task_get_id (g_ptr_array_index (tasks, 2)), ==, "r2");
+  g_assert_cmpstr (sd_task_get_id (g_ptr_array_index (tasks, 3)), ==, "r0");
+}
+
 /* A loaded task keeps its settings: parsed when first asked for, and
  * written back unchanged when the task is saved before that. */
 static void
@@ -1268,6 +1428,11 @@ main (int   argc,
   g_test_add_func ("/store/save/a-thousand-tasks", test_store_save_thousand_tasks);
   g_test_add_func ("/store/load/newest-first", test_store_load_newest_first);
   g_test_add_func ("/store/load/unfinished-only", test_store_load_unfinished_only);
+  g_test_add_func ("/store/load/to-resume-is-unfinished-tasks-and-interrupted-downloads",
+                   test_store_load_to_resume);
+  g_test_add_func ("/store/page/pages-in-a-row-are-the-history-newest-first", test_store_page_newest_first_in_pages);
+  g_test_add_func ("/store/page/next-page-holds-after-a-submit-and-a-delete", test_store_page_later_pages_hold_after_changes);
+  g_test_add_func ("/store/page/empty-history-has-nothing-more", test_store_page_empty_history);
   g_test_add_func ("/store/load/damaged-request-keeps-the-task", test_store_load_damaged_request_keeps_task);
   g_test_add_func ("/store/load/request-is-read-when-first-asked-for", test_store_load_request_parsed_on_first_use);
   g_test_add_func ("/store/delete/removes-only-that-task", test_store_delete_removes_only_that_task);

@@ -1547,6 +1547,7 @@ cmd_list (SdCli  *self,
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) node = NULL;
   g_autoptr(GError) error = NULL;
+  SdService *service;
   GListModel *tasks;
   int status;
 
@@ -1559,7 +1560,10 @@ cmd_list (SdCli  *self,
   if (self->context == NULL)
     return report_context_error (self, error);
 
-  tasks = sd_service_get_tasks (sd_context_get_service (self->context));
+  service = sd_context_get_service (self->context);
+  /* The service reads the history a page at a time; list all of it. */
+  sd_service_load_more (service, G_MAXUINT);
+  tasks = sd_service_get_tasks (service);
   json_builder_begin_array (builder);
   for (guint i = 0; i < g_list_model_get_n_items (tasks); i++)
     {

@@ -68,6 +68,8 @@ struct _SdService
 
   GListStore      *tasks;
   GHashTable      *tasks_by_id;   /* id → SdTask, those in the list */
+  SdStoreCursor    cursor;        /* where the pages read so far end */
+  gboolean         has_more;      /* older tasks remain in the store */
 
   GHashTable      *polls;         /* id → Poll */
   GSequence       *schedule;      /* Poll, earliest due first */
@@ -103,6 +105,7 @@ enum {
   PROP_MAX_POLL_INTERVAL,
   PROP_MAX_QUERIES,
   PROP_QUERIES_IN_FLIGHT,
+  PROP_HAS_MORE,
   N_PROPS
 };
 
@@ -120,6 +123,8 @@ static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
 static void arm_schedule        (SdService *self);
+static SdTask *lookup_loaded    (SdService  *self,
+                                 const char *task_id);
 static void maybe_auto_download (SdService *self,
                                  SdTask    *task);
 
@@ -392,7 +397,7 @@ on_query_finished_cb (GObject      *source,
 
   set_queries_in_flight (self, self->queries_in_flight - 1);
   /* A task removed meanwhile must not be saved back into the history. */
-  if (sd_service_lookup (self, sd_task_get_id (query->task)) == query->task)
+  if (lookup_loaded (self, sd_task_get_id (query->task)) == query->task)
     handle_answer (self, query->task, answer, error);
 
   poll = g_hash_table_lookup (self->polls, sd_task_get_id (query->task));
@@ -807,6 +812,36 @@ find_task (SdService *self,
   return g_list_store_find (self->tasks, task, position);
 }
 
+static SdTask *
+lookup_loaded (SdService  *self,
+               const char *task_id)
+{
+  return g_hash_table_lookup (self->tasks_by_id, task_id);
+}
+
+/* The position after every task created at or after @created_at (the list
+ * is newest first): where an older page's task goes. */
+static guint
+position_after_created_at (SdService *self,
+                           gint64     created_at)
+{
+  GListModel *model = G_LIST_MODEL (self->tasks);
+  guint low = 0;
+  guint high = g_list_model_get_n_items (model);
+
+  while (low < high)
+    {
+      guint middle = low + (high - low) / 2;
+      g_autoptr(SdTask) other = g_list_model_get_item (model, middle);
+
+      if (sd_task_get_created_at (other) >= created_at)
+        low = middle + 1;
+      else
+        high = middle;
+    }
+  return low;
+}
+
 static guint
 position_for_created_at (SdService *self,
                          gint64     created_at)
@@ -821,6 +856,80 @@ position_for_created_at (SdService *self,
         return i;
     }
   return n;
+}
+
+static void resume_task (SdService *self,
+                         SdTask    *task);
+
+/* Puts the tasks of @tasks (newest first, read from the store) that are not
+ * in the list yet at their places by creation time, then resumes them.
+ * Runs of tasks going to one place are spliced in at once, the last run
+ * first so that the earlier runs' positions still hold. Returns how many
+ * were added. */
+static guint
+add_loaded_tasks (SdService *self,
+                  GPtrArray *tasks)
+{
+  g_autoptr(GPtrArray) added = g_ptr_array_new ();
+  g_autoptr(GArray) positions = g_array_new (FALSE, FALSE, sizeof (guint));
+  guint end;
+
+  for (guint i = 0; i < tasks->len; i++)
+    {
+      SdTask *task = g_ptr_array_index (tasks, i);
+      guint position;
+
+      if (lookup_loaded (self, sd_task_get_id (task)) != NULL)
+        continue;
+      position = position_after_created_at (self, sd_task_get_created_at (task));
+      g_ptr_array_add (added, task);
+      g_array_append_val (positions, position);
+    }
+  for (guint i = 0; i < added->len; i++)
+    track_task (self, g_ptr_array_index (added, i));
+
+  for (end = added->len; end > 0;)
+    {
+      guint start = end - 1;
+      guint position = g_array_index (positions, guint, start);
+
+      while (start > 0 && g_array_index (positions, guint, start - 1) == position)
+        start--;
+      g_list_store_splice (self->tasks, position, 0, added->pdata + start, end - start);
+      end = start;
+    }
+
+  for (guint i = 0; i < added->len; i++)
+    resume_task (self, g_ptr_array_index (added, i));
+  return added->len;
+}
+
+static void
+set_has_more (SdService *self,
+              gboolean   has_more)
+{
+  if (self->has_more == has_more)
+    return;
+  self->has_more = has_more;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HAS_MORE]);
+}
+
+/* Reads up to @limit more tasks from where the pages so far ended. */
+static gboolean
+load_page (SdService  *self,
+           guint       limit,
+           guint      *added,
+           GError    **error)
+{
+  g_autoptr(GPtrArray) page = NULL;
+  gboolean more = FALSE;
+
+  page = sd_store_load_page (self->store, &self->cursor, limit, &more, error);
+  if (page == NULL)
+    return FALSE;
+  *added = add_loaded_tasks (self, page);
+  set_has_more (self, more);
+  return TRUE;
 }
 
 /* Picks up a task loaded from the history: asks the server about an
@@ -880,6 +989,8 @@ clear_tasks (SdService *self)
     }
   g_hash_table_remove_all (self->tasks_by_id);
   g_list_store_remove_all (self->tasks);
+  self->cursor = (SdStoreCursor) SD_STORE_CURSOR_INIT;
+  set_has_more (self, FALSE);
 }
 
 /* The network. */
@@ -972,6 +1083,7 @@ sd_service_get_property (GObject    *object,
     case PROP_MAX_POLL_INTERVAL: g_value_set_uint (value, self->max_poll_interval); break;
     case PROP_MAX_QUERIES:       g_value_set_uint (value, self->max_queries); break;
     case PROP_QUERIES_IN_FLIGHT: g_value_set_uint (value, self->queries_in_flight); break;
+    case PROP_HAS_MORE:          g_value_set_boolean (value, self->has_more); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -1065,6 +1177,9 @@ sd_service_class_init (SdServiceClass *klass)
   properties[PROP_QUERIES_IN_FLIGHT] =
     g_param_spec_uint ("queries-in-flight", NULL, NULL, 0, G_MAXUINT, 0,
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_HAS_MORE] =
+    g_param_spec_boolean ("has-more", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[TASK_ADDED] =
@@ -1092,6 +1207,7 @@ sd_service_init (SdService *self)
 {
   self->tasks = g_list_store_new (SD_TYPE_TASK);
   self->tasks_by_id = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->cursor = (SdStoreCursor) SD_STORE_CURSOR_INIT;
   self->polls = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) poll_free);
   self->schedule = g_sequence_new (NULL);
   self->downloads = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
@@ -1145,23 +1261,49 @@ sd_service_get_tasks (SdService *self)
 /**
  * sd_service_lookup:
  *
- * Returns: (transfer none) (nullable): the task with @task_id in the list
+ * A task of the history that no page has loaded yet is read from the store
+ * and put in the list at its place, so that it can be removed, restored,
+ * refreshed and downloaded like the others.
+ *
+ * Returns: (transfer none) (nullable): the task with @task_id, or %NULL
+ *   when the history does not have it (or cannot be read)
  */
 SdTask *
 sd_service_lookup (SdService  *self,
                    const char *task_id)
 {
+  g_autoptr(GPtrArray) tasks = NULL;
+  g_autoptr(SdTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  SdTask *loaded;
+
   g_return_val_if_fail (SD_IS_SERVICE (self), NULL);
   g_return_val_if_fail (task_id != NULL, NULL);
 
-  return g_hash_table_lookup (self->tasks_by_id, task_id);
+  loaded = lookup_loaded (self, task_id);
+  if (loaded != NULL || self->store == NULL)
+    return loaded;
+
+  task = sd_store_load_task (self->store, task_id, &error);
+  if (task == NULL)
+    {
+      if (error != NULL)
+        g_warning ("Could not look up task %s: %s", task_id, error->message);
+      return NULL;
+    }
+  tasks = g_ptr_array_new_with_free_func (g_object_unref);
+  g_ptr_array_add (tasks, g_steal_pointer (&task));
+  add_loaded_tasks (self, tasks);
+  return lookup_loaded (self, task_id);
 }
 
 /**
  * sd_service_load_history:
  *
- * Replaces the list with the store's history, resumes polling the tasks the
- * server has not finished and saving videos a previous run did not save.
+ * Replaces the list with the tasks to resume (unfinished, or a download
+ * left queued or running) and the newest page of the store's history,
+ * resumes polling the tasks the server has not finished and saving videos
+ * a previous run did not save. sd_service_load_more() reads older pages.
  *
  * Returns: %FALSE with @error when the history cannot be read
  */
@@ -1169,21 +1311,61 @@ gboolean
 sd_service_load_history (SdService  *self,
                          GError    **error)
 {
-  g_autoptr(GPtrArray) tasks = NULL;
+  g_autoptr(GPtrArray) to_resume = NULL;
+  guint added;
 
   g_return_val_if_fail (SD_IS_SERVICE (self), FALSE);
 
-  tasks = sd_store_load_tasks (self->store, error);
-  if (tasks == NULL)
+  to_resume = sd_store_load_to_resume (self->store, error);
+  if (to_resume == NULL)
     return FALSE;
 
   clear_tasks (self);
-  for (guint i = 0; i < tasks->len; i++)
-    track_task (self, g_ptr_array_index (tasks, i));
-  g_list_store_splice (self->tasks, 0, 0, tasks->pdata, tasks->len);
-  for (guint i = 0; i < tasks->len; i++)
-    resume_task (self, g_ptr_array_index (tasks, i));
-  return TRUE;
+  add_loaded_tasks (self, to_resume);
+  return load_page (self, SD_SERVICE_HISTORY_PAGE, &added, error);
+}
+
+/**
+ * sd_service_load_more:
+ * @n: how many tasks to add at most
+ *
+ * Adds up to @n of the older tasks of the history that are not in the list
+ * yet (after the newest ones sd_service_load_history() read), each at its
+ * place. A read error is logged and ends the loading.
+ *
+ * Returns: how many tasks were added; fewer than @n only when "has-more"
+ *   became %FALSE
+ */
+guint
+sd_service_load_more (SdService *self,
+                      guint      n)
+{
+  guint total = 0;
+
+  g_return_val_if_fail (SD_IS_SERVICE (self), 0);
+
+  while (total < n && self->has_more)
+    {
+      g_autoptr(GError) error = NULL;
+      guint added = 0;
+
+      if (!load_page (self, n - total, &added, &error))
+        {
+          g_warning ("Could not read more of the task history: %s", error->message);
+          set_has_more (self, FALSE);
+          break;
+        }
+      total += added;
+    }
+  return total;
+}
+
+gboolean
+sd_service_get_has_more (SdService *self)
+{
+  g_return_val_if_fail (SD_IS_SERVICE (self), FALSE);
+
+  return self->has_more;
 }
 
 /**
@@ -1447,7 +1629,7 @@ on_refresh_finished_cb (GObject      *source,
       return;
     }
 
-  if (sd_service_lookup (self, sd_task_get_id (task)) == task)
+  if (lookup_loaded (self, sd_task_get_id (task)) == task)
     apply_query_result (self, task, answer);
   g_task_return_boolean (gtask, TRUE);
 }
@@ -1515,7 +1697,7 @@ sd_service_download_async (SdService           *self,
   gtask = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (gtask, sd_service_download_async);
 
-  if (sd_service_lookup (self, sd_task_get_id (task)) != task)
+  if (lookup_loaded (self, sd_task_get_id (task)) != task)
     {
       g_task_return_new_error (gtask, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
                                _("This task is not in the list."));
@@ -1604,7 +1786,7 @@ sd_service_restore (SdService  *self,
   g_return_val_if_fail (SD_IS_SERVICE (self), FALSE);
   g_return_val_if_fail (SD_IS_TASK (task), FALSE);
 
-  if (sd_service_lookup (self, sd_task_get_id (task)) != NULL)
+  if (lookup_loaded (self, sd_task_get_id (task)) != NULL)
     {
       g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_EXISTS,
                            _("This task is already in the list."));

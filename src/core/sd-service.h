@@ -32,7 +32,12 @@ G_DECLARE_FINAL_TYPE (SdService, sd_service, SD, SERVICE, GObject)
  *   "max-poll-interval" uint, ms: the backoff ceiling (30000)
  *   "max-queries"       uint: queries in flight at once (4)
  *   "queries-in-flight" uint, read-only
+ *   "has-more"          boolean, read-only: older tasks of the history
+ *                       are not in the list yet (sd_service_load_more())
  */
+
+/* How many of the newest tasks sd_service_load_history() reads. */
+#define SD_SERVICE_HISTORY_PAGE 100
 
 /* @settings may be NULL: auto-download on, the default download folder. */
 SdService  *sd_service_new                (SdClient   *client,
@@ -40,10 +45,17 @@ SdService  *sd_service_new                (SdClient   *client,
                                            SdCatalog  *catalog,
                                            GSettings  *settings);
 
-/* Replaces the tasks with the history of the store, then resumes polling
- * the unfinished ones and saving completed ones that have no local copy. */
+/* Replaces the tasks with the unfinished tasks of the store's history,
+ * the completed ones whose download was interrupted, and its newest
+ * SD_SERVICE_HISTORY_PAGE ones, then resumes polling the unfinished ones
+ * and saving completed ones that have no local copy. */
 gboolean    sd_service_load_history       (SdService  *self,
                                            GError    **error);
+/* Adds up to @n older tasks of the history to the list (resumed like the
+ * first ones); returns how many. */
+guint       sd_service_load_more          (SdService  *self,
+                                           guint       n);
+gboolean    sd_service_get_has_more       (SdService  *self);
 /* Stops all polling and downloads, empties the list and uses @store (the
  * demo history); call sd_service_load_history() next. */
 void        sd_service_set_store          (SdService  *self,
@@ -65,8 +77,9 @@ void        sd_service_resume             (SdService  *self);
 gint64      sd_service_get_next_poll_time (SdService  *self,
                                            SdTask     *task);
 
-/* The tasks, newest first, as a GListModel of SdTask. */
+/* The loaded tasks, newest first, as a GListModel of SdTask. */
 GListModel *sd_service_get_tasks          (SdService *self);
+/* A task not loaded yet is read from the history and added to the list. */
 SdTask     *sd_service_lookup             (SdService  *self,
                                            const char *task_id);
 

@@ -27,7 +27,9 @@ typedef enum {
   STMT_DELETE,
   STMT_SELECT_ALL,
   STMT_SELECT_UNFINISHED,
+  STMT_SELECT_TO_RESUME,
   STMT_SELECT_ONE,
+  STMT_SELECT_PAGE,
   STMT_COUNT,
   N_STATEMENTS
 } StatementId;
@@ -56,7 +58,16 @@ static const char * const statement_sql[N_STATEMENTS] = {
   [STMT_SELECT_UNFINISHED] =
     "SELECT " TASK_COLUMNS " FROM tasks "
     "WHERE status IS NULL OR status NOT IN (?1, ?2)" NEWEST_FIRST,
+  [STMT_SELECT_TO_RESUME] =
+    "SELECT " TASK_COLUMNS " FROM tasks "
+    "WHERE status IS NULL OR status NOT IN (?1, ?2) "
+    "OR (status = ?1 AND download_state IN (?3, ?4))" NEWEST_FIRST,
   [STMT_SELECT_ONE] = "SELECT " TASK_COLUMNS " FROM tasks WHERE id = ?1",
+  /* Rows after the cursor (created_at ?1, rowid ?2) in NEWEST_FIRST order;
+   * the row value comparison walks the created_at index from there. */
+  [STMT_SELECT_PAGE] =
+    "SELECT " TASK_COLUMNS ", rowid FROM tasks "
+    "WHERE (created_at, rowid) < (?1, ?2)" NEWEST_FIRST " LIMIT ?3",
   [STMT_COUNT] = "SELECT count(*) FROM tasks",
 };
 
@@ -73,6 +84,7 @@ enum {
   COL_LOCAL_FILE,
   COL_DOWNLOAD_STATE,
   COL_DOWNLOAD_ERROR,
+  COL_ROWID,          /* in STMT_SELECT_PAGE only */
 };
 
 struct _SdStore
@@ -871,6 +883,65 @@ sd_store_load_tasks (SdStore  *self,
 }
 
 /**
+ * sd_store_load_page:
+ * @self: a store
+ * @cursor: (inout): where the previous page ended; moved to the end of this one
+ * @limit: the most tasks to return
+ * @more: (out) (optional): whether tasks remain after this page
+ * @error: an %SD_STORE_ERROR
+ *
+ * Reads the next @limit tasks in the order of sd_store_load_tasks(), after
+ * @cursor (start with %SD_STORE_CURSOR_INIT). Tasks saved or deleted
+ * before the cursor meanwhile neither shift nor repeat the pages after it.
+ *
+ * Returns: (transfer container) (element-type SdTask) (nullable): the
+ *   tasks, newest first, or %NULL with @error set.
+ */
+GPtrArray *
+sd_store_load_page (SdStore        *self,
+                    SdStoreCursor  *cursor,
+                    guint           limit,
+                    gboolean       *more,
+                    GError        **error)
+{
+  g_autoptr(GPtrArray) tasks = g_ptr_array_new_with_free_func (g_object_unref);
+  sqlite3_stmt *stmt;
+  guint rows = 0;
+  int rc;
+
+  g_return_val_if_fail (SD_IS_STORE (self), NULL);
+  g_return_val_if_fail (cursor != NULL, NULL);
+
+  stmt = get_statement (self, STMT_SELECT_PAGE, error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, cursor->created_at);
+  sqlite3_bind_int64 (stmt, 2, cursor->rowid);
+  /* One row more than asked tells whether there are more. */
+  sqlite3_bind_int64 (stmt, 3, (sqlite3_int64) limit + 1);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW && rows < limit)
+    {
+      SdTask *task = task_from_row (stmt);
+
+      rows++;
+      cursor->created_at = sqlite3_column_int64 (stmt, COL_CREATED_AT);
+      cursor->rowid = sqlite3_column_int64 (stmt, COL_ROWID);
+      if (task != NULL)
+        g_ptr_array_add (tasks, task);
+    }
+  if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+    {
+      set_step_error (self, error, SD_STORE_ERROR_READ);
+      release_statement (stmt);
+      return NULL;
+    }
+  if (more != NULL)
+    *more = rc == SQLITE_ROW;
+  release_statement (stmt);
+  return g_steal_pointer (&tasks);
+}
+
+/**
  * sd_store_load_unfinished:
  * @self: a store
  * @error: an %SD_STORE_ERROR
@@ -891,6 +962,33 @@ sd_store_load_unfinished (SdStore  *self,
     return NULL;
   sqlite3_bind_text (stmt, 1, status_to_text (SD_TASK_STATUS_COMPLETED), -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, status_to_text (SD_TASK_STATUS_FAILED), -1, SQLITE_STATIC);
+  return collect_tasks (self, stmt, error);
+}
+
+/**
+ * sd_store_load_to_resume:
+ * @self: a store
+ * @error: an %SD_STORE_ERROR
+ *
+ * Returns: (transfer container) (element-type SdTask) (nullable): the tasks
+ *   that are neither completed nor failed, and the completed ones whose
+ *   download was queued or running when the last run ended, newest first.
+ */
+GPtrArray *
+sd_store_load_to_resume (SdStore  *self,
+                         GError  **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (SD_IS_STORE (self), NULL);
+
+  stmt = get_statement (self, STMT_SELECT_TO_RESUME, error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, status_to_text (SD_TASK_STATUS_COMPLETED), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, status_to_text (SD_TASK_STATUS_FAILED), -1, SQLITE_STATIC);
+  sqlite3_bind_int (stmt, 3, SD_DOWNLOAD_STATE_QUEUED);
+  sqlite3_bind_int (stmt, 4, SD_DOWNLOAD_STATE_RUNNING);
   return collect_tasks (self, stmt, error);
 }
 

@@ -56,9 +56,29 @@ gboolean     sd_store_save_task       (SdStore  *self,
  * stored request is damaged keeps its row with an empty request. */
 GPtrArray   *sd_store_load_tasks      (SdStore  *self,
                                        GError  **error);
+/* Where a page of sd_store_load_page() ended: the created-at and rowid of
+ * its last row. */
+typedef struct {
+  gint64 created_at;
+  gint64 rowid;
+} SdStoreCursor;
+
+#define SD_STORE_CURSOR_INIT { G_MAXINT64, G_MAXINT64 }
+
+/* The next @limit tasks after @cursor in the order of sd_store_load_tasks()
+ * (newest first), moving @cursor past them; @more tells whether any remain. */
+GPtrArray   *sd_store_load_page       (SdStore        *self,
+                                       SdStoreCursor  *cursor,
+                                       guint           limit,
+                                       gboolean       *more,
+                                       GError        **error);
 /* The tasks the server has not finished (neither completed nor failed),
  * newest first: those to resume polling at start-up. */
 GPtrArray   *sd_store_load_unfinished (SdStore  *self,
+                                       GError  **error);
+/* The unfinished tasks and the completed ones whose download a run left
+ * queued or running, newest first: what a new run picks up at start. */
+GPtrArray   *sd_store_load_to_resume  (SdStore  *self,
                                        GError  **error);
 /* One task, or NULL (without an error) when @id is not in the history. */
 SdTask      *sd_store_load_task       (SdStore     *self,

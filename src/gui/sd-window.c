@@ -28,6 +28,7 @@ struct _SdWindow
   SdComposer           *composer;
   GtkSliceListModel    *results;
   guint                 show_all_source;
+  guint                 load_more_source;
 
   /* Template widgets */
   GtkLabel             *demo_label;
@@ -36,6 +37,7 @@ struct _SdWindow
   AdwLeaflet           *leaflet;
   GtkScrolledWindow    *composer_scroller;
   GtkStack             *results_stack;
+  GtkScrolledWindow    *results_scroller;
   GtkListView          *list_view;
   GtkSingleSelection   *selection;
   GtkRevealer          *switcher_revealer;
@@ -106,6 +108,34 @@ on_realized_cb (SdWindow *self)
   g_signal_handlers_disconnect_by_func (self, on_realized_cb, NULL);
   g_signal_connect_object (gtk_widget_get_frame_clock (GTK_WIDGET (self)), "after-paint",
                            G_CALLBACK (on_first_frame_painted_cb), self, 0);
+}
+
+/* The service reads the history a page at a time: the next page is read,
+ * from an idle, when fewer than two screens of rows are left below. */
+static gboolean
+load_more_cb (gpointer user_data)
+{
+  SdWindow *self = user_data;
+
+  self->load_more_source = 0;
+  sd_service_load_more (sd_context_get_service (self->context), SD_SERVICE_HISTORY_PAGE);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_results_scrolled_cb (SdWindow *self)
+{
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->results_scroller);
+  double page_size = gtk_adjustment_get_page_size (adjustment);
+
+  /* Until the slice shows every task, its end is not the list's end. */
+  if (self->load_more_source != 0 || page_size <= 0 ||
+      gtk_slice_list_model_get_size (self->results) != G_MAXUINT ||
+      !sd_service_get_has_more (sd_context_get_service (self->context)))
+    return;
+  if (gtk_adjustment_get_value (adjustment) + page_size >
+      gtk_adjustment_get_upper (adjustment) - 2 * page_size)
+    self->load_more_source = g_idle_add (load_more_cb, self);
 }
 
 static void
@@ -328,6 +358,7 @@ sd_window_constructed (GObject *object)
 {
   SdWindow *self = SD_WINDOW (object);
   GListModel *tasks = sd_service_get_tasks (sd_context_get_service (self->context));
+  GtkAdjustment *adjustment;
 
   G_OBJECT_CLASS (sd_window_parent_class)->constructed (object);
 
@@ -345,6 +376,11 @@ sd_window_constructed (GObject *object)
   g_signal_connect_object (tasks, "items-changed",
                            G_CALLBACK (on_tasks_changed_cb), self, G_CONNECT_SWAPPED);
   update_results_page (self);
+  adjustment = gtk_scrolled_window_get_vadjustment (self->results_scroller);
+  g_signal_connect_object (adjustment, "value-changed",
+                           G_CALLBACK (on_results_scrolled_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (adjustment, "changed",
+                           G_CALLBACK (on_results_scrolled_cb), self, G_CONNECT_SWAPPED);
 
   sd_welcome_page_set_context (self->welcome_page, self->context);
   g_object_bind_property (self->context, "demo", self->demo_label, "visible",
@@ -368,6 +404,7 @@ sd_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->show_all_source, g_source_remove);
+  g_clear_handle_id (&self->load_more_source, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_WINDOW);
   g_clear_object (&self->results);
 
@@ -492,6 +529,7 @@ sd_window_class_init (SdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdWindow, selection);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, switcher_revealer);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, welcome_page);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, results_scroller);
   gtk_widget_class_bind_template_callback (widget_class, on_list_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_show_toast_cb);
 
@@ -623,6 +661,8 @@ sd_window_show_task (SdWindow   *self,
 
   sd_window_show_results (self);
   show_all_results (self);
+  /* Reads the task from the history when no page has loaded it yet. */
+  sd_service_lookup (sd_context_get_service (self->context), task_id);
   if (!find_task_position (G_LIST_MODEL (self->selection), task_id, &position))
     return;
 
