@@ -5,6 +5,8 @@
  */
 #include "config.h"
 
+#include "sd-test-util.h"
+
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -205,41 +207,6 @@ typedef struct
   Figures      figures;
 } Run;
 
-static gboolean
-on_timeout_cb (gpointer data)
-{
-  *(gboolean *) data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-typedef gboolean (*Condition) (gpointer data);
-
-static void
-wait_until (Condition   condition,
-            gpointer    data,
-            const char *what)
-{
-  gboolean expired = FALSE;
-  guint limit = g_timeout_add_seconds (WAIT_LIMIT_S, on_timeout_cb, &expired);
-
-  while (!condition (data) && !expired)
-    g_main_context_iteration (NULL, TRUE);
-  if (expired)
-    g_error ("Waited %d s for %s", WAIT_LIMIT_S, what);
-  g_source_remove (limit);
-}
-
-/* Serves the child (the simulator runs here) for @ms. */
-static void
-run_for (guint ms)
-{
-  gboolean expired = FALSE;
-
-  g_timeout_add (ms, on_timeout_cb, &expired);
-  while (!expired)
-    g_main_context_iteration (NULL, TRUE);
-}
-
 static void read_next_line (Output *output);
 
 static void
@@ -400,20 +367,20 @@ kill_one (Run  *run,
   /* Most kills land while it works; some while it opens the history. */
   if (early)
     {
-      run_for (g_random_int_range (0, 60));
+      sd_test_run_for (g_random_int_range (0, 60));
       if (output.lines->len == 0)
         run->figures.kills_before_load++;
     }
   else
     {
-      wait_until (child_loaded, &output, "the child to load its history");
-      run_for (g_random_int_range (0, KILL_WINDOW_MS));
+      sd_test_wait_until (child_loaded, &output, WAIT_LIMIT_S, "the child to load its history");
+      sd_test_run_for (g_random_int_range (0, KILL_WINDOW_MS));
     }
 
   g_subprocess_force_exit (child);
   g_assert_true (g_subprocess_wait (child, NULL, &error));
   g_assert_no_error (error);
-  wait_until (output_ended, &output, "the child's output to end");
+  sd_test_wait_until (output_ended, &output, WAIT_LIMIT_S, "the child's output to end");
   if (!g_subprocess_get_if_signaled (child))
     {
       for (guint i = 0; i < output.lines->len; i++)
@@ -498,7 +465,7 @@ resume_round (Run *run)
                                         sd_task_get_local_file (task) == NULL;
     }
 
-  wait_until (all_settled, service, "the resumed tasks to complete and be saved");
+  sd_test_wait_until (all_settled, service, WAIT_LIMIT_S, "the resumed tasks to complete and be saved");
   for (guint i = 0; i < g_list_model_get_n_items (tasks); i++)
     {
       g_autoptr(SdTask) task = g_list_model_get_item (tasks, i);

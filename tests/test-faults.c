@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include "sd-test-util.h"
+
 #include <string.h>
 
 #include <glib/gstdio.h>
@@ -29,86 +31,6 @@
 #define HOSTILE_TOKEN    "sk_hostile"
 /* A wait that takes this long means the behaviour never came: fail. */
 #define WAIT_LIMIT_S     30
-
-/* Waiting, with a limit that fails the test rather than hanging it. */
-
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-on_wait_limit_cb (gpointer data)
-{
-  gboolean *expired = data;
-
-  *expired = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-wait_until (Condition   condition,
-            gpointer    data,
-            const char *what)
-{
-  gboolean expired = FALSE;
-  guint limit = g_timeout_add_seconds (WAIT_LIMIT_S, on_wait_limit_cb, &expired);
-
-  while (!condition (data) && !expired)
-    g_main_context_iteration (NULL, TRUE);
-  if (expired)
-    g_error ("Waited %d s for %s", WAIT_LIMIT_S, what);
-  g_source_remove (limit);
-}
-
-static gboolean
-result_arrived (gpointer data)
-{
-  return *(GAsyncResult **) data != NULL;
-}
-
-static void
-on_result_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-typedef struct
-{
-  SdTask       *task;
-  SdTaskStatus  status;
-} StatusWait;
-
-static gboolean
-task_has_status (gpointer data)
-{
-  StatusWait *wait = data;
-
-  return sd_task_get_status (wait->task) == wait->status;
-}
-
-static void
-wait_for_status (SdTask       *task,
-                 SdTaskStatus  status)
-{
-  StatusWait wait = { task, status };
-
-  wait_until (task_has_status, &wait, "a status");
-}
-
-static gboolean
-task_download_settled (gpointer data)
-{
-  SdDownloadState state = sd_task_get_download_state (data);
-
-  return state == SD_DOWNLOAD_STATE_DONE || state == SD_DOWNLOAD_STATE_FAILED ||
-         state == SD_DOWNLOAD_STATE_EXPIRED;
-}
-
-static void
-wait_for_download (SdTask *task)
-{
-  wait_until (task_download_settled, task, "the download to end");
-}
 
 /* The service, on a simulator or on the hostile server. */
 
@@ -206,8 +128,8 @@ submit (Service     *s,
   g_autoptr(SdRequest) request = make_request (prompt);
   g_autoptr(GAsyncResult) result = NULL;
 
-  sd_service_submit_async (s->service, request, NULL, on_result_cb, &result);
-  wait_until (result_arrived, &result, "the submission");
+  sd_service_submit_async (s->service, request, NULL, sd_test_store_result_cb, &result);
+  sd_test_wait_until (sd_test_result_arrived, &result, WAIT_LIMIT_S, "the submission");
   return sd_service_submit_finish (s->service, result, error);
 }
 
@@ -411,7 +333,7 @@ check_query (Matrix           *m,
   task = submit (&m->s, "A heron in the reeds", &error);
   g_assert_no_error (error);
   sd_simulator_advance_clock (m->sim, QUEUED_MS + PROCESSING_MS);
-  wait_for_status (task, SD_TASK_STATUS_COMPLETED);
+  sd_test_wait_for_status (task, SD_TASK_STATUS_COMPLETED, WAIT_LIMIT_S);
 
   g_assert_cmpuint (m->s.poll_errors->len, ==, expected_errors);
   for (guint i = 0; i < m->s.poll_errors->len; i++)
@@ -474,8 +396,8 @@ check_download (Matrix           *m,
   task = submit (&m->s, "A heron in the reeds", &error);
   g_assert_no_error (error);
   sd_simulator_advance_clock (m->sim, QUEUED_MS + PROCESSING_MS);
-  wait_for_status (task, SD_TASK_STATUS_COMPLETED);
-  wait_for_download (task);
+  sd_test_wait_for_status (task, SD_TASK_STATUS_COMPLETED, WAIT_LIMIT_S);
+  sd_test_wait_for_download (task, WAIT_LIMIT_S);
 
   /* The task itself is done whatever happened to its video. */
   g_assert_cmpint (sd_task_get_status (task), ==, SD_TASK_STATUS_COMPLETED);
@@ -737,7 +659,7 @@ assert_answer_refused (HostileFixture *f,
   hostile_set_query (&f->h, body);
   task = submit (&f->s, "A heron in the reeds", &error);
   g_assert_no_error (error);
-  wait_until (poll_errors_reached, &f->s, "two refused answers");
+  sd_test_wait_until (poll_errors_reached, &f->s, WAIT_LIMIT_S, "two refused answers");
 
   for (guint i = 0; i < f->s.poll_errors->len; i++)
     {
@@ -752,7 +674,7 @@ assert_answer_refused (HostileFixture *f,
 
   /* Once the server talks sense again, the task goes on. */
   hostile_set_query (&f->h, query_answer ("ok", "failed", NULL, "Out of credits"));
-  wait_for_status (task, SD_TASK_STATUS_FAILED);
+  sd_test_wait_for_status (task, SD_TASK_STATUS_FAILED, WAIT_LIMIT_S);
   g_assert_cmpstr (sd_task_get_failure_message (task), ==, "Out of credits");
   assert_stored (&f->s, task, SD_TASK_STATUS_FAILED);
 }
@@ -811,7 +733,7 @@ assert_failure_kept_verbatim (HostileFixture *f,
   hostile_set_query (&f->h, answer);
   task = submit (&f->s, "A heron in the reeds", &error);
   g_assert_no_error (error);
-  wait_for_status (task, SD_TASK_STATUS_FAILED);
+  sd_test_wait_for_status (task, SD_TASK_STATUS_FAILED, WAIT_LIMIT_S);
 
   /* Plain text, exactly as sent: the views escape it, nobody interprets it. */
   message = sd_task_get_failure_message (task);
@@ -871,12 +793,12 @@ test_hostile_task_id (HostileFixture *f,
   g_assert_no_error (error);
   g_assert_nonnull (stored);
 
-  wait_until (queried, &f->h, "a query");
+  sd_test_wait_until (queried, &f->h, WAIT_LIMIT_S, "a query");
   for (guint i = 0; i < f->h.query_paths->len; i++)
     g_assert_cmpstr (g_ptr_array_index (f->h.query_paths, i), ==, expected_path);
 
-  wait_for_status (task, SD_TASK_STATUS_COMPLETED);
-  wait_for_download (task);
+  sd_test_wait_for_status (task, SD_TASK_STATUS_COMPLETED, WAIT_LIMIT_S);
+  sd_test_wait_for_download (task, WAIT_LIMIT_S);
   g_assert_cmpint (sd_task_get_download_state (task), ==, SD_DOWNLOAD_STATE_DONE);
   dir = g_path_get_dirname (sd_task_get_local_file (task));
   g_assert_cmpstr (dir, ==, f->s.download_dir);
@@ -898,8 +820,8 @@ test_hostile_video_url (HostileFixture *f,
   hostile_set_query (&f->h, query_answer ("ok", "completed", url, NULL));
   task = submit (&f->s, "A heron in the reeds", &error);
   g_assert_no_error (error);
-  wait_for_status (task, SD_TASK_STATUS_COMPLETED);
-  wait_for_download (task);
+  sd_test_wait_for_status (task, SD_TASK_STATUS_COMPLETED, WAIT_LIMIT_S);
+  sd_test_wait_for_download (task, WAIT_LIMIT_S);
 
   g_test_message ("download error: %s", sd_task_get_download_error (task));
   g_assert_cmpint (sd_task_get_download_state (task), ==, SD_DOWNLOAD_STATE_FAILED);
@@ -928,8 +850,8 @@ test_hostile_html_video (HostileFixture *f,
   hostile_set_query (&f->h, query_answer ("ok", "completed", video_url, NULL));
   task = submit (&f->s, "A heron in the reeds", &error);
   g_assert_no_error (error);
-  wait_for_status (task, SD_TASK_STATUS_COMPLETED);
-  wait_for_download (task);
+  sd_test_wait_for_status (task, SD_TASK_STATUS_COMPLETED, WAIT_LIMIT_S);
+  sd_test_wait_for_download (task, WAIT_LIMIT_S);
 
   g_assert_cmpuint (f->h.video_requests, >=, 1);
   g_assert_cmpint (sd_task_get_download_state (task), ==, SD_DOWNLOAD_STATE_FAILED);

@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include "sd-test-util.h"
+
 #include <glib/gstdio.h>
 
 #include "sd-api.h"
@@ -152,62 +154,6 @@ fixture_tear_down (Fixture       *fixture,
   g_clear_pointer (&fixture->download_dir, g_free);
 }
 
-/* Waiting, with a limit that fails the test rather than hanging it. */
-
-typedef gboolean (*Condition) (gpointer data);
-
-static gboolean
-on_wait_limit_cb (gpointer data)
-{
-  gboolean *expired = data;
-
-  *expired = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-wait_until (Condition   condition,
-            gpointer    data,
-            const char *what)
-{
-  gboolean expired = FALSE;
-  guint limit = g_timeout_add_seconds (WAIT_LIMIT_S, on_wait_limit_cb, &expired);
-
-  while (!condition (data) && !expired)
-    g_main_context_iteration (NULL, TRUE);
-  if (expired)
-    g_error ("Waited %d s for %s", WAIT_LIMIT_S, what);
-  g_source_remove (limit);
-}
-
-/* Lets the main loop run for @ms: for checking that something does NOT
- * happen, never for waiting until something does. */
-static void
-run_for (guint ms)
-{
-  gboolean expired = FALSE;
-
-  g_timeout_add (ms, on_wait_limit_cb, &expired);
-  while (!expired)
-    g_main_context_iteration (NULL, TRUE);
-}
-
-static gboolean
-result_arrived (gpointer data)
-{
-  return *(GAsyncResult **) data != NULL;
-}
-
-static void
-on_result_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
 static SdTask *
 submit_sync (Fixture    *fixture,
              SdRequest  *request,
@@ -215,8 +161,8 @@ submit_sync (Fixture    *fixture,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  sd_service_submit_async (fixture->service, request, NULL, on_result_cb, &result);
-  wait_until (result_arrived, &result, "the submission");
+  sd_service_submit_async (fixture->service, request, NULL, sd_test_store_result_cb, &result);
+  sd_test_wait_until (sd_test_result_arrived, &result, WAIT_LIMIT_S, "the submission");
   return sd_service_submit_finish (fixture->service, result, error);
 }
 
@@ -228,47 +174,9 @@ download_sync (Fixture     *fixture,
 {
   g_autoptr(GAsyncResult) result = NULL;
 
-  sd_service_download_async (fixture->service, task, directory, NULL, on_result_cb, &result);
-  wait_until (result_arrived, &result, "the download");
+  sd_service_download_async (fixture->service, task, directory, NULL, sd_test_store_result_cb, &result);
+  sd_test_wait_until (sd_test_result_arrived, &result, WAIT_LIMIT_S, "the download");
   return sd_service_download_finish (fixture->service, result, error);
-}
-
-typedef struct
-{
-  SdTask       *task;
-  SdTaskStatus  status;
-} StatusWait;
-
-static gboolean
-task_has_status (gpointer data)
-{
-  StatusWait *wait = data;
-
-  return sd_task_get_status (wait->task) == wait->status;
-}
-
-static void
-wait_for_status (SdTask       *task,
-                 SdTaskStatus  status)
-{
-  StatusWait wait = { task, status };
-
-  wait_until (task_has_status, &wait, "a status");
-}
-
-static gboolean
-task_download_settled (gpointer data)
-{
-  SdDownloadState state = sd_task_get_download_state (data);
-
-  return state == SD_DOWNLOAD_STATE_DONE || state == SD_DOWNLOAD_STATE_FAILED ||
-         state == SD_DOWNLOAD_STATE_EXPIRED;
-}
-
-static void
-wait_for_download (SdTask *task)
-{
-  wait_until (task_download_settled, task, "the download to end");
 }
 
 typedef struct
@@ -293,7 +201,7 @@ wait_for_count (SdSimulator     *sim,
 {
   CountWait wait = { sim, step, count };
 
-  wait_until (count_reached, &wait, "simulator requests");
+  sd_test_wait_until (count_reached, &wait, WAIT_LIMIT_S, "simulator requests");
 }
 
 static guint
@@ -397,16 +305,16 @@ assert_happy_path (Fixture   *fixture,
   g_object_unref (task);
 
   sd_simulator_advance_clock (fixture->sim, QUEUED_MS);
-  wait_for_status (task, SD_TASK_STATUS_PROCESSING);
+  sd_test_wait_for_status (task, SD_TASK_STATUS_PROCESSING, WAIT_LIMIT_S);
   assert_stored (fixture, task, SD_TASK_STATUS_PROCESSING);
 
   sd_simulator_advance_clock (fixture->sim, PROCESSING_MS);
-  wait_for_status (task, SD_TASK_STATUS_COMPLETED);
+  sd_test_wait_for_status (task, SD_TASK_STATUS_COMPLETED, WAIT_LIMIT_S);
   g_assert_nonnull (sd_task_get_video_url (task));
   g_assert_cmpint (sd_task_get_expires_at (task), ==,
                    sd_task_get_created_at (task) + SD_TASK_LINK_LIFETIME);
 
-  wait_for_download (task);
+  sd_test_wait_for_download (task, WAIT_LIMIT_S);
   g_assert_cmpint (sd_task_get_download_state (task), ==, SD_DOWNLOAD_STATE_DONE);
   g_assert_cmpfloat (sd_task_get_download_progress (task), ==, 1.0);
   dir = g_path_get_dirname (sd_task_get_local_file (task));
@@ -463,10 +371,10 @@ test_submit_copies_the_request (Fixture       *fixture,
   g_autoptr(SdTask) task = NULL;
   g_autoptr(GError) error = NULL;
 
-  sd_service_submit_async (fixture->service, request, NULL, on_result_cb, &result);
+  sd_service_submit_async (fixture->service, request, NULL, sd_test_store_result_cb, &result);
   /* The composer goes on editing while the task is created. */
   sd_request_set_prompt (request, "Something else");
-  wait_until (result_arrived, &result, "the submission");
+  sd_test_wait_until (sd_test_result_arrived, &result, WAIT_LIMIT_S, "the submission");
   task = sd_service_submit_finish (fixture->service, result, &error);
 
   g_assert_no_error (error);
@@ -480,7 +388,7 @@ test_failed_task (Fixture       *fixture,
   g_autoptr(SdTask) task = submit_ok (fixture, "Please fail this one");
 
   finish_on_server (fixture);
-  wait_for_status (task, SD_TASK_STATUS_FAILED);
+  sd_test_wait_for_status (task, SD_TASK_STATUS_FAILED, WAIT_LIMIT_S);
   g_assert_cmpuint (fixture->failed->len, ==, 1);
   g_assert_true (g_ptr_array_index (fixture->failed, 0) == task);
   g_assert_cmpuint (fixture->completed->len, ==, 0);
@@ -501,7 +409,7 @@ assert_query_fault_is_survived (Fixture          *fixture,
   sd_simulator_set_fault (fixture->sim, SD_SIMULATOR_STEP_QUERY, fault, 3);
   task = submit_ok (fixture, "A quiet harbour");
   finish_on_server (fixture);
-  wait_for_status (task, SD_TASK_STATUS_COMPLETED);
+  sd_test_wait_for_status (task, SD_TASK_STATUS_COMPLETED, WAIT_LIMIT_S);
 
   g_assert_cmpuint (fixture->poll_errors->len, ==, 3);
   g_assert_cmpuint (fixture->failed->len, ==, 0);
@@ -560,7 +468,7 @@ test_query_rate_limited (Fixture       *fixture,
   sd_simulator_set_fault (fixture->sim, SD_SIMULATOR_STEP_QUERY, SD_SIMULATOR_FAULT_RATE_LIMITED, 1);
   task = submit_ok (fixture, "A windmill in spring");
 
-  wait_until (poll_error_seen, fixture, "the 429");
+  sd_test_wait_until (poll_error_seen, fixture, WAIT_LIMIT_S, "the 429");
   error = g_ptr_array_index (fixture->poll_errors, 0);
   g_assert_error (error, SD_API_ERROR, SD_API_ERROR_RATE_LIMITED);
   g_assert_cmpint (sd_api_error_get_retry_after (error), ==, 1);
@@ -574,7 +482,7 @@ test_query_rate_limited (Fixture       *fixture,
   g_assert_cmpint (g_get_monotonic_time (), >=, not_before);
 
   finish_on_server (fixture);
-  wait_for_status (task, SD_TASK_STATUS_COMPLETED);
+  sd_test_wait_for_status (task, SD_TASK_STATUS_COMPLETED, WAIT_LIMIT_S);
   g_assert_cmpuint (fixture->failed->len, ==, 0);
 }
 
@@ -683,12 +591,12 @@ test_offline_pauses_polling (Fixture       *fixture,
   finish_on_server (fixture);
 
   /* Several poll intervals go by without a single query. */
-  run_for (5 * MAX_POLL_MS);
+  sd_test_run_for (5 * MAX_POLL_MS);
   g_assert_cmpuint (query_count (fixture), ==, count);
   g_assert_cmpint (sd_task_get_status (task), ==, SD_TASK_STATUS_QUEUED);
 
   sd_service_set_online (fixture->service, TRUE);
-  wait_for_status (task, SD_TASK_STATUS_COMPLETED);
+  sd_test_wait_for_status (task, SD_TASK_STATUS_COMPLETED, WAIT_LIMIT_S);
   g_assert_cmpuint (fixture->failed->len, ==, 0);
 }
 
@@ -707,10 +615,10 @@ test_refused_token_pauses_polling (Fixture       *fixture,
 
   task = submit_ok (fixture, "A fox in the snow");
   sd_simulator_set_token (fixture->sim, "sk_rotated");
-  wait_until (service_has_last_error, fixture->service, "the token to be refused");
+  sd_test_wait_until (service_has_last_error, fixture->service, WAIT_LIMIT_S, "the token to be refused");
   count = query_count (fixture);
 
-  run_for (5 * MAX_POLL_MS);
+  sd_test_run_for (5 * MAX_POLL_MS);
   g_assert_cmpuint (query_count (fixture), ==, count);
   g_assert_cmpint (sd_task_get_status (task), ==, SD_TASK_STATUS_QUEUED);
   g_assert_cmpuint (fixture->failed->len, ==, 0);
@@ -720,7 +628,7 @@ test_refused_token_pauses_polling (Fixture       *fixture,
   sd_service_resume (fixture->service);
   g_assert_null (sd_service_get_last_error (fixture->service));
   finish_on_server (fixture);
-  wait_for_status (task, SD_TASK_STATUS_COMPLETED);
+  sd_test_wait_for_status (task, SD_TASK_STATUS_COMPLETED, WAIT_LIMIT_S);
 }
 
 static void
@@ -753,12 +661,12 @@ test_restart_resumes_unfinished (Fixture       *fixture,
   g_object_unref (loaded);
 
   finish_on_server (fixture);
-  wait_for_status (loaded, SD_TASK_STATUS_COMPLETED);
-  wait_for_status (sd_service_lookup (fixture->service, sd_task_get_id (first)),
-                   SD_TASK_STATUS_COMPLETED);
+  sd_test_wait_for_status (loaded, SD_TASK_STATUS_COMPLETED, WAIT_LIMIT_S);
+  sd_test_wait_for_status (sd_service_lookup (fixture->service, sd_task_get_id (first)),
+                   SD_TASK_STATUS_COMPLETED, WAIT_LIMIT_S);
   g_assert_cmpuint (fixture->completed->len, ==, 2);
   g_assert_cmpuint (fixture->added->len, ==, 2);
-  wait_for_download (loaded);
+  sd_test_wait_for_download (loaded, WAIT_LIMIT_S);
   g_assert_cmpint (sd_task_get_download_state (loaded), ==, SD_DOWNLOAD_STATE_DONE);
 }
 
@@ -771,14 +679,14 @@ test_finished_tasks_are_not_polled_after_restart (Fixture       *fixture,
   guint count;
 
   finish_on_server (fixture);
-  wait_for_status (task, SD_TASK_STATUS_COMPLETED);
-  wait_for_download (task);
+  sd_test_wait_for_status (task, SD_TASK_STATUS_COMPLETED, WAIT_LIMIT_S);
+  sd_test_wait_for_download (task, WAIT_LIMIT_S);
 
   g_clear_object (&fixture->service);
   fixture->service = make_service (fixture);
   g_assert_true (sd_service_load_history (fixture->service, &error));
   count = query_count (fixture);
-  run_for (5 * MAX_POLL_MS);
+  sd_test_run_for (5 * MAX_POLL_MS);
   g_assert_cmpuint (query_count (fixture), ==, count);
   g_assert_cmpuint (sd_simulator_get_request_count (fixture->sim, SD_SIMULATOR_STEP_DOWNLOAD), ==, 1);
   g_assert_cmpuint (fixture->completed->len, ==, 1);
@@ -1017,10 +925,10 @@ test_remove_and_restore (Fixture       *fixture,
   middle = submit_ok (fixture, "Middle");
   newer = submit_ok (fixture, "Newer");
   finish_on_server (fixture);
-  wait_for_status (older, SD_TASK_STATUS_COMPLETED);
-  wait_for_status (middle, SD_TASK_STATUS_COMPLETED);
-  wait_for_status (newer, SD_TASK_STATUS_COMPLETED);
-  wait_for_download (middle);
+  sd_test_wait_for_status (older, SD_TASK_STATUS_COMPLETED, WAIT_LIMIT_S);
+  sd_test_wait_for_status (middle, SD_TASK_STATUS_COMPLETED, WAIT_LIMIT_S);
+  sd_test_wait_for_status (newer, SD_TASK_STATUS_COMPLETED, WAIT_LIMIT_S);
+  sd_test_wait_for_download (middle, WAIT_LIMIT_S);
   /* Seconds apart, as tasks usually are; the server no longer changes them. */
   sd_task_set_created_at (older, sd_task_get_created_at (older) - 20);
   sd_task_set_created_at (middle, sd_task_get_created_at (middle) - 10);
@@ -1076,13 +984,13 @@ test_removed_during_a_query_stays_removed (Fixture       *fixture,
   wait_for_count (fixture->sim, SD_SIMULATOR_STEP_QUERY, 1);
 
   g_assert_true (sd_service_remove (fixture->service, task, &error));
-  wait_until (no_query_in_flight, fixture->service, "the slow answer");
+  sd_test_wait_until (no_query_in_flight, fixture->service, WAIT_LIMIT_S, "the slow answer");
 
   /* The late answer neither changed the task nor brought it back. */
   g_assert_cmpint (sd_task_get_status (task), ==, SD_TASK_STATUS_QUEUED);
   g_assert_cmpint (sd_store_count (fixture->store, &error), ==, 0);
   g_assert_cmpuint (g_list_model_get_n_items (sd_service_get_tasks (fixture->service)), ==, 0);
-  run_for (5 * MAX_POLL_MS);
+  sd_test_run_for (5 * MAX_POLL_MS);
   g_assert_cmpuint (query_count (fixture), ==, 1);
 }
 
@@ -1167,7 +1075,7 @@ test_download_again (Fixture       *fixture,
   g_settings_set_boolean (fixture->settings, "auto-download", FALSE);
   task = submit_ok (fixture, "A balloon over the desert");
   finish_on_server (fixture);
-  wait_for_status (task, SD_TASK_STATUS_COMPLETED);
+  sd_test_wait_for_status (task, SD_TASK_STATUS_COMPLETED, WAIT_LIMIT_S);
   g_assert_cmpint (sd_task_get_download_state (task), ==, SD_DOWNLOAD_STATE_NONE);
   g_assert_cmpuint (sd_simulator_get_request_count (fixture->sim, SD_SIMULATOR_STEP_DOWNLOAD), ==, 0);
 
@@ -1198,8 +1106,8 @@ test_download_default_folder (Fixture       *fixture,
 
   task = submit_ok (fixture, "A snowy owl");
   finish_on_server (fixture);
-  wait_for_status (task, SD_TASK_STATUS_COMPLETED);
-  wait_for_download (task);
+  sd_test_wait_for_status (task, SD_TASK_STATUS_COMPLETED, WAIT_LIMIT_S);
+  sd_test_wait_for_download (task, WAIT_LIMIT_S);
   dir = g_path_get_dirname (sd_task_get_local_file (task));
   g_assert_cmpstr (dir, ==, expected);
 }
@@ -1213,8 +1121,8 @@ test_download_failure_keeps_task_completed (Fixture       *fixture,
   sd_simulator_set_fault (fixture->sim, SD_SIMULATOR_STEP_DOWNLOAD, SD_SIMULATOR_FAULT_HTTP_500, 0);
   task = submit_ok (fixture, "A storm at sea");
   finish_on_server (fixture);
-  wait_for_status (task, SD_TASK_STATUS_COMPLETED);
-  wait_for_download (task);
+  sd_test_wait_for_status (task, SD_TASK_STATUS_COMPLETED, WAIT_LIMIT_S);
+  sd_test_wait_for_download (task, WAIT_LIMIT_S);
 
   g_assert_cmpint (sd_task_get_download_state (task), ==, SD_DOWNLOAD_STATE_FAILED);
   g_assert_nonnull (sd_task_get_download_error (task));
@@ -1236,8 +1144,8 @@ test_refresh_queries_now (Fixture       *fixture,
   task = submit_ok (fixture, "A paper boat");
   finish_on_server (fixture);
 
-  sd_service_refresh_async (fixture->service, task, NULL, on_result_cb, &result);
-  wait_until (result_arrived, &result, "the refresh");
+  sd_service_refresh_async (fixture->service, task, NULL, sd_test_store_result_cb, &result);
+  sd_test_wait_until (sd_test_result_arrived, &result, WAIT_LIMIT_S, "the refresh");
   g_assert_true (sd_service_refresh_finish (fixture->service, result, &error));
   g_assert_no_error (error);
   g_assert_cmpint (sd_task_get_status (task), ==, SD_TASK_STATUS_COMPLETED);
@@ -1247,8 +1155,8 @@ test_refresh_queries_now (Fixture       *fixture,
 
   /* Asking again changes nothing and signals nothing twice. */
   g_clear_object (&result);
-  sd_service_refresh_async (fixture->service, task, NULL, on_result_cb, &result);
-  wait_until (result_arrived, &result, "the second refresh");
+  sd_service_refresh_async (fixture->service, task, NULL, sd_test_store_result_cb, &result);
+  sd_test_wait_until (sd_test_result_arrived, &result, WAIT_LIMIT_S, "the second refresh");
   g_assert_true (sd_service_refresh_finish (fixture->service, result, &error));
   g_assert_cmpuint (fixture->completed->len, ==, 1);
 }
@@ -1305,7 +1213,7 @@ test_fifty_tasks_one_schedule (Fixture       *fixture,
       g_autoptr(SdTask) task = submit_ok (fixture, prompt);
     }
   finish_on_server (fixture);
-  wait_until (all_completed, fixture, "fifty completions");
+  sd_test_wait_until (all_completed, fixture, WAIT_LIMIT_S, "fifty completions");
 
   g_assert_cmpuint (max_seen, >=, 1);
   g_assert_cmpuint (max_seen, <=, 4);
@@ -1331,8 +1239,8 @@ start_context (gboolean demo)
 
   g_assert_no_error (error);
   g_assert_nonnull (context);
-  sd_context_start_async (context, NULL, on_result_cb, &result);
-  wait_until (result_arrived, &result, "the context to start");
+  sd_context_start_async (context, NULL, sd_test_store_result_cb, &result);
+  sd_test_wait_until (sd_test_result_arrived, &result, WAIT_LIMIT_S, "the context to start");
   g_assert_true (sd_context_start_finish (context, result, &error));
   g_assert_no_error (error);
   return g_steal_pointer (&context);
@@ -1373,8 +1281,8 @@ test_context_demo_finishes_tasks_of_an_earlier_run (void)
 
     /* The first run ends while its task is still queued. */
     sd_simulator_set_manual_clock (sd_context_get_simulator (first), TRUE);
-    sd_service_submit_async (service, request, NULL, on_result_cb, &result);
-    wait_until (result_arrived, &result, "the submission");
+    sd_service_submit_async (service, request, NULL, sd_test_store_result_cb, &result);
+    sd_test_wait_until (sd_test_result_arrived, &result, WAIT_LIMIT_S, "the submission");
     submitted = sd_service_submit_finish (service, result, &error);
     g_assert_no_error (error);
     id = g_strdup (sd_task_get_id (submitted));
@@ -1387,7 +1295,7 @@ test_context_demo_finishes_tasks_of_an_earlier_run (void)
     task = sd_service_lookup (sd_context_get_service (second), id);
     g_assert_nonnull (task);
     g_assert_false (sd_task_get_is_finished (task));
-    wait_for_status (task, SD_TASK_STATUS_COMPLETED);
+    sd_test_wait_for_status (task, SD_TASK_STATUS_COMPLETED, WAIT_LIMIT_S);
   }
 }
 

@@ -1,0 +1,40 @@
+/* sd-test-util.h: waiting on the main loop in tests, with limits
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gio/gio.h>
+
+#include "sd-task.h"
+
+G_BEGIN_DECLS
+
+typedef gboolean (*SdTestCondition) (gpointer data);
+
+/* Runs the main loop until @condition holds; after @limit_s seconds the test
+ * fails (naming @what) instead of hanging. */
+void     sd_test_wait_until        (SdTestCondition  condition,
+                                    gpointer         data,
+                                    guint            limit_s,
+                                    const char      *what);
+
+/* Runs the main loop for @ms: for checking that something does NOT happen,
+ * never for waiting until something does. */
+void     sd_test_run_for           (guint            ms);
+
+/* A GAsyncReadyCallback storing a reference to the result in the
+ * GAsyncResult * that @user_data points to, and the condition that it came. */
+void     sd_test_store_result_cb   (GObject         *source,
+                                    GAsyncResult    *result,
+                                    gpointer         user_data);
+gboolean sd_test_result_arrived    (gpointer         data);
+
+void     sd_test_wait_for_status   (SdTask          *task,
+                                    SdTaskStatus     status,
+                                    guint            limit_s);
+/* Until the task's download is done, failed or expired. */
+void     sd_test_wait_for_download (SdTask          *task,
+                                    guint            limit_s);
+
+G_END_DECLS
