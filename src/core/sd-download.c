@@ -187,6 +187,21 @@ clean_extension (const char *extension)
 }
 
 /**
+ * sd_download_get_default_directory:
+ *
+ * Returns: (transfer full): the default folder for finished videos
+ */
+char *
+sd_download_get_default_directory (void)
+{
+  const char *videos = g_get_user_special_dir (G_USER_DIRECTORY_VIDEOS);
+
+  if (videos != NULL)
+    return g_build_filename (videos, "Seedance", NULL);
+  return g_build_filename (g_get_home_dir (), "Videos", "Seedance", NULL);
+}
+
+/**
  * sd_download_make_basename:
  * @prompt: (nullable): the prompt the video was made from
  * @task_id: (nullable): the task id, as the server gave it

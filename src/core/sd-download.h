@@ -25,6 +25,10 @@ typedef void (*SdDownloadProgressFunc) (guint64  received,
                                         guint64  total,
                                         gpointer user_data);
 
+/* Where finished videos go unless the user chose another folder: the XDG
+ * Videos folder + "/Seedance" (~/Videos/Seedance when none is set). */
+char     *sd_download_get_default_directory (void);
+
 /* A file name made from the prompt's first words and the task id, with
  * anything unsafe removed (no '/', no "..", no control characters, no leading
  * dot, bounded length), ending in @extension (e.g. ".mp4"). */

@@ -472,8 +472,6 @@ auto_download_enabled (SdService *self)
 static char *
 default_download_dir (SdService *self)
 {
-  const char *videos;
-
   if (self->settings != NULL)
     {
       g_autofree char *dir = g_settings_get_string (self->settings, "download-dir");
@@ -482,10 +480,7 @@ default_download_dir (SdService *self)
         return g_steal_pointer (&dir);
     }
 
-  videos = g_get_user_special_dir (G_USER_DIRECTORY_VIDEOS);
-  if (videos != NULL)
-    return g_build_filename (videos, "Seedance", NULL);
-  return g_build_filename (g_get_home_dir (), "Videos", "Seedance", NULL);
+  return sd_download_get_default_directory ();
 }
 
 static gboolean

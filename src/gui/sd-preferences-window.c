@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "sd-client.h"
+#include "sd-download.h"
 #include "sd-preferences-window.h"
 
 struct _SdPreferencesWindow
@@ -130,14 +131,6 @@ on_token_applied_cb (SdPreferencesWindow *self)
                               on_token_saved_cb, g_object_ref (self));
 }
 
-static char *
-get_default_download_dir (void)
-{
-  const char *videos = g_get_user_special_dir (G_USER_DIRECTORY_VIDEOS);
-
-  return g_build_filename (videos != NULL ? videos : g_get_home_dir (), "Seedance", NULL);
-}
-
 static gboolean
 map_download_dir_to_subtitle (GValue   *value,
                               GVariant *variant,
@@ -149,7 +142,7 @@ map_download_dir_to_subtitle (GValue   *value,
   if (*path == '\0')
     {
       g_free (path);
-      path = get_default_download_dir ();
+      path = sd_download_get_default_directory ();
     }
 
   if (g_str_has_prefix (path, home) && path[strlen (home)] == G_DIR_SEPARATOR)
@@ -189,7 +182,7 @@ choose_folder_action (GtkWidget  *widget,
   if (*current == '\0')
     {
       g_free (current);
-      current = get_default_download_dir ();
+      current = sd_download_get_default_directory ();
     }
 
   g_clear_object (&self->folder_chooser);
