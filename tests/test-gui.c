@@ -372,7 +372,7 @@ test_welcome_without_token (void)
   g_assert_false (gtk_widget_get_visible (get_child (window, SD_TYPE_WINDOW, "demo_label")));
 
   /* "Try the Demo" leaves the welcome page for the composer. */
-  gtk_widget_activate_action (get_child (window, SD_TYPE_WINDOW, "welcome_page"),
+  gtk_widget_activate_action (gtk_stack_get_child_by_name (stack, "welcome"),
                               "welcome.try-demo", NULL);
   g_assert_true (sd_context_get_demo (context));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (stack), ==, "main");

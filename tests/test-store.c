@@ -636,7 +636,7 @@ test_store_open_unversioned_table_migrated (void)
 
   store = open_store (path);
   version = query_text (path, "PRAGMA user_version");
-  g_assert_cmpstr (version, ==, "1");
+  g_assert_cmpint (g_ascii_strtoll (version, NULL, 10), ==, SD_STORE_SCHEMA_VERSION);
 
   tasks = load_all (store);
   g_assert_cmpuint (tasks->len, ==, 1);
@@ -1032,6 +1032,73 @@ test_store_load_to_resume (void)
   g_assert_cmpstr (sd_task_get_id (g_ptr_array_index (tasks, 3)), ==, "r0");
 }
 
+static void
+assert_ids (GPtrArray  *tasks,
+            const char *ids)
+{
+  g_autoptr(GString) found = g_string_new (NULL);
+
+  for (guint i = 0; i < tasks->len; i++)
+    g_string_append_printf (found, "%s%s", i > 0 ? " " : "",
+                            sd_task_get_id (g_ptr_array_index (tasks, i)));
+  g_assert_cmpstr (found->str, ==, ids);
+}
+
+/* A history written by schema 1 (0.1.0 before the index) keeps its tasks,
+ * gets the index of the tasks to resume, and resumes the same tasks. */
+static void
+test_store_open_version_1_migrated (void)
+{
+  g_autofree char *path = history_path ();
+  g_autofree char *folder = g_path_get_dirname (path);
+  g_autofree char *version = NULL;
+  g_autofree char *index = NULL;
+  g_autoptr(SdStore) store = NULL;
+  g_autoptr(GPtrArray) tasks = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdTask) task = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0700), ==, 0);
+  run_sql (path,
+           "CREATE TABLE tasks (id TEXT PRIMARY KEY NOT NULL, request TEXT, status TEXT,"
+           "  status_raw TEXT, server_model TEXT, created_at INTEGER NOT NULL DEFAULT 0,"
+           "  updated_at INTEGER NOT NULL DEFAULT 0, failure_message TEXT, video_url TEXT,"
+           "  local_file TEXT, download_state INTEGER NOT NULL DEFAULT 0, download_error TEXT);"
+           "CREATE INDEX tasks_created_at ON tasks (created_at);"
+           "INSERT INTO tasks (id, request, status, created_at, download_state) VALUES"
+           "  ('r0', '{}', 'queued', 100, 0), ('r1', '{}', 'completed', 101, 0),"
+           "  ('r2', '{}', 'completed', 102, 1), ('r3', '{}', 'completed', 103, 2),"
+           "  ('r4', '{}', 'completed', 104, 3), ('r5', '{}', 'completed', 105, 4),"
+           "  ('r6', '{}', 'failed', 106, 0), ('r7', '{}', 'running', 107, 0),"
+           "  ('r8', '{}', NULL, 108, 0);"
+           "PRAGMA user_version = 1;");
+
+  store = open_store (path);
+  version = query_text (path, "PRAGMA user_version");
+  g_assert_cmpstr (version, ==, "2");
+  index = query_text (path, "SELECT name FROM sqlite_master "
+                            "WHERE type = 'index' AND name = 'tasks_to_resume'");
+  g_assert_cmpstr (index, ==, "tasks_to_resume");
+  g_assert_cmpint (sd_store_count (store, NULL), ==, 9);
+
+  tasks = sd_store_load_to_resume (store, &error);
+  g_assert_no_error (error);
+  assert_ids (tasks, "r8 r7 r3 r2 r0");
+
+  /* the index follows saves: a task finishing leaves it, a new one enters */
+  g_clear_pointer (&tasks, g_ptr_array_unref);
+  task = sd_store_load_task (store, "r7", &error);
+  g_assert_no_error (error);
+  sd_task_set_status (task, SD_TASK_STATUS_FAILED, "failed");
+  save (store, task);
+  g_clear_object (&task);
+  task = make_task ("r9", 109);
+  save (store, task);
+  tasks = sd_store_load_to_resume (store, &error);
+  g_assert_no_error (error);
+  assert_ids (tasks, "r9 r8 r3 r2 r0");
+}
+
 /* A loaded task keeps its settings: parsed when first asked for, and
  * written back unchanged when the task is saved before that. */
 static void
@@ -1418,6 +1485,8 @@ main (int   argc,
   g_test_add_func ("/store/open/unversioned-table-is-migrated", test_store_open_unversioned_table_migrated);
   g_test_add_func ("/store/open/unversioned-table-without-ids-is-kept-aside",
                    test_store_open_unversioned_without_ids_kept_aside);
+  g_test_add_func ("/store/open/version-1-history-is-migrated-with-the-resume-index",
+                   test_store_open_version_1_migrated);
   g_test_add_func ("/store/open/future-version-is-refused-and-left-alone",
                    test_store_open_future_version_refused);
   g_test_add_func ("/store/open/unusable-folder-is-refused", test_store_open_unusable_path_refused);

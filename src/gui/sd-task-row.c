@@ -67,6 +67,9 @@ get_status_word (SdTaskStatus status)
     }
 }
 
+/* Well over the two lines of 60 average characters the prompt label shows. */
+#define PROMPT_SHOWN_CHARS 200
+
 static char *
 get_prompt_text (SdRequest *request)
 {
@@ -74,6 +77,15 @@ get_prompt_text (SdRequest *request)
 
   if (prompt == NULL || *prompt == '\0')
     return g_strdup (_("No prompt"));
+
+  /* The label shows two lines of at most 60 characters, but pango shapes
+   * the whole text to ellipsize it: it is given no more than would fit. */
+  if (g_utf8_strlen (prompt, PROMPT_SHOWN_CHARS + 1) > PROMPT_SHOWN_CHARS)
+    {
+      g_autofree char *start = g_utf8_substring (prompt, 0, PROMPT_SHOWN_CHARS);
+
+      return g_strdelimit (g_strconcat (start, "…", NULL), "\n\r\t", ' ');
+    }
 
   return g_strdelimit (g_strdup (prompt), "\n\r\t", ' ');
 }

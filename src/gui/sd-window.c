@@ -139,14 +139,6 @@ on_results_scrolled_cb (SdWindow *self)
 }
 
 static void
-update_main_page (SdWindow *self)
-{
-  gboolean welcome = self->ready && !sd_context_get_has_token (self->context);
-
-  gtk_stack_set_visible_child_name (self->main_stack, welcome ? "welcome" : "main");
-}
-
-static void
 update_results_page (SdWindow *self)
 {
   guint n_items = g_list_model_get_n_items (G_LIST_MODEL (self->selection));
@@ -172,6 +164,30 @@ on_show_toast_cb (SdWindow *self,
                   AdwToast *toast)
 {
   adw_toast_overlay_add_toast (self->toast_overlay, g_object_ref (toast));
+}
+
+/* Most starts have a token: the welcome page is built when first shown. */
+static void
+ensure_welcome_page (SdWindow *self)
+{
+  if (self->welcome_page != NULL)
+    return;
+
+  self->welcome_page = SD_WELCOME_PAGE (sd_welcome_page_new ());
+  sd_welcome_page_set_context (self->welcome_page, self->context);
+  g_signal_connect_object (self->welcome_page, "show-toast",
+                           G_CALLBACK (on_show_toast_cb), self, G_CONNECT_SWAPPED);
+  gtk_stack_add_named (self->main_stack, GTK_WIDGET (self->welcome_page), "welcome");
+}
+
+static void
+update_main_page (SdWindow *self)
+{
+  gboolean welcome = self->ready && !sd_context_get_has_token (self->context);
+
+  if (welcome)
+    ensure_welcome_page (self);
+  gtk_stack_set_visible_child_name (self->main_stack, welcome ? "welcome" : "main");
 }
 
 static void
@@ -382,7 +398,6 @@ sd_window_constructed (GObject *object)
   g_signal_connect_object (adjustment, "changed",
                            G_CALLBACK (on_results_scrolled_cb), self, G_CONNECT_SWAPPED);
 
-  sd_welcome_page_set_context (self->welcome_page, self->context);
   g_object_bind_property (self->context, "demo", self->demo_label, "visible",
                           G_BINDING_SYNC_CREATE);
   g_signal_connect_object (self->context, "notify::has-token",
@@ -528,7 +543,6 @@ sd_window_class_init (SdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdWindow, list_view);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, selection);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, switcher_revealer);
-  gtk_widget_class_bind_template_child (widget_class, SdWindow, welcome_page);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, results_scroller);
   gtk_widget_class_bind_template_callback (widget_class, on_list_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_show_toast_cb);
