@@ -80,7 +80,7 @@ get_prompt_text (SdRequest *request)
 
   /* The label shows two lines of at most 60 characters, but pango shapes
    * the whole text to ellipsize it: it is given no more than would fit. */
-  if (g_utf8_strlen (prompt, PROMPT_SHOWN_CHARS + 1) > PROMPT_SHOWN_CHARS)
+  if (g_utf8_strlen (prompt, -1) > PROMPT_SHOWN_CHARS)
     {
       g_autofree char *start = g_utf8_substring (prompt, 0, PROMPT_SHOWN_CHARS);
 
