@@ -1,4 +1,4 @@
-/* sd-test-util.c: waiting on the main loop in tests, with limits
+/* sd-test-util.c: main-loop waits with limits, and common requests, for tests
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -91,4 +91,32 @@ sd_test_wait_for_download (SdTask *task,
                            guint   limit_s)
 {
   sd_test_wait_until (task_download_settled, task, limit_s, "the download to end");
+}
+
+SdRequest *
+sd_test_images_request (const char *prompt)
+{
+  SdRequest *request = sd_request_new ();
+
+  sd_request_set_model (request, "seedance2.0-fast-i2v");
+  sd_request_set_prompt (request, prompt);
+  sd_request_set_duration (request, 8);
+  sd_request_set_ratio (request, "16:9");
+  sd_request_add_image (request, "https://example.com/ref-1.jpg");
+  sd_request_add_image (request, "https://example.com/ref-2.jpg");
+  return request;
+}
+
+SdRequest *
+sd_test_frames_request (void)
+{
+  SdRequest *request = sd_request_new ();
+
+  sd_request_set_model (request, "seedance2.0-fast-i2v");
+  sd_request_set_prompt (request, "A rainy street at night, the girl turns and smiles");
+  sd_request_set_duration (request, 5);
+  sd_request_set_ratio (request, "9:16");
+  sd_request_set_first_image (request, "https://example.com/start.png");
+  sd_request_set_last_image (request, "https://example.com/end.png");
+  return request;
 }

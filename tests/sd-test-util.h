@@ -1,4 +1,4 @@
-/* sd-test-util.h: waiting on the main loop in tests, with limits
+/* sd-test-util.h: main-loop waits with limits, and common requests, for tests
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -36,5 +36,10 @@ void     sd_test_wait_for_status   (SdTask          *task,
 /* Until the task's download is done, failed or expired. */
 void     sd_test_wait_for_download (SdTask          *task,
                                     guint            limit_s);
+
+/* The provider's two example requests (Fast I2V): reference images with
+ * @prompt, and first and last frame. */
+SdRequest *sd_test_images_request  (const char      *prompt);
+SdRequest *sd_test_frames_request  (void);
 
 G_END_DECLS

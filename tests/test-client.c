@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include "sd-test-util.h"
+
 #include <libsoup/soup.h>
 
 #include "sd-api.h"
@@ -108,39 +110,11 @@ download_sync (SdClient    *client,
   return soup_session_send_and_read_finish (session, wait_for (&result), error);
 }
 
-static SdRequest *
-images_request (const char *prompt)
-{
-  SdRequest *request = sd_request_new ();
-
-  sd_request_set_model (request, MODEL);
-  sd_request_set_prompt (request, prompt);
-  sd_request_set_duration (request, 8);
-  sd_request_set_ratio (request, "16:9");
-  sd_request_add_image (request, "https://example.com/ref-1.jpg");
-  sd_request_add_image (request, "https://example.com/ref-2.jpg");
-  return request;
-}
-
-static SdRequest *
-frames_request (void)
-{
-  SdRequest *request = sd_request_new ();
-
-  sd_request_set_model (request, MODEL);
-  sd_request_set_prompt (request, "A rainy street at night, the girl turns and smiles");
-  sd_request_set_duration (request, 5);
-  sd_request_set_ratio (request, "9:16");
-  sd_request_set_first_image (request, "https://example.com/start.png");
-  sd_request_set_last_image (request, "https://example.com/end.png");
-  return request;
-}
-
 /* A completed task on the simulator, for the download tests. */
 static char *
 completed_task (Fixture *fixture)
 {
-  g_autoptr(SdRequest) request = images_request ("A calm sea at dawn");
+  g_autoptr(SdRequest) request = sd_test_images_request ("A calm sea at dawn");
   g_autoptr(SdApiCreateResult) created = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -223,7 +197,7 @@ static void
 test_create_images_completes (Fixture       *fixture,
                               gconstpointer  data)
 {
-  g_autoptr(SdRequest) request = images_request ("The character slowly turns, hair in the breeze");
+  g_autoptr(SdRequest) request = sd_test_images_request ("The character slowly turns, hair in the breeze");
   g_autoptr(SdApiCreateResult) created = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -242,7 +216,7 @@ static void
 test_create_frames_completes (Fixture       *fixture,
                               gconstpointer  data)
 {
-  g_autoptr(SdRequest) request = frames_request ();
+  g_autoptr(SdRequest) request = sd_test_frames_request ();
   g_autoptr(SdApiCreateResult) created = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -257,7 +231,7 @@ static void
 test_create_fail_prompt_fails (Fixture       *fixture,
                                gconstpointer  data)
 {
-  g_autoptr(SdRequest) request = images_request ("Please FAIL this one");
+  g_autoptr(SdRequest) request = sd_test_images_request ("Please FAIL this one");
   g_autoptr(SdApiCreateResult) created = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -273,7 +247,7 @@ static void
 test_create_wrong_token_unauthorized (Fixture       *fixture,
                                       gconstpointer  data)
 {
-  g_autoptr(SdRequest) request = images_request ("A cat");
+  g_autoptr(SdRequest) request = sd_test_images_request ("A cat");
   g_autoptr(SdApiCreateResult) created = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -305,7 +279,7 @@ static void
 test_create_without_token_not_sent (Fixture       *fixture,
                                     gconstpointer  data)
 {
-  g_autoptr(SdRequest) request = images_request ("A cat");
+  g_autoptr(SdRequest) request = sd_test_images_request ("A cat");
   g_autoptr(SdApiCreateResult) created = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -320,7 +294,7 @@ static void
 test_create_invalid_refused_with_message (Fixture       *fixture,
                                           gconstpointer  data)
 {
-  g_autoptr(SdRequest) request = images_request ("A cat");
+  g_autoptr(SdRequest) request = sd_test_images_request ("A cat");
   g_autoptr(SdApiCreateResult) created = NULL;
   g_autoptr(GError) error = NULL;
   const char *server_message;
@@ -347,7 +321,7 @@ static void
 test_create_unknown_model_refused (Fixture       *fixture,
                                    gconstpointer  data)
 {
-  g_autoptr(SdRequest) request = images_request ("A cat");
+  g_autoptr(SdRequest) request = sd_test_images_request ("A cat");
   g_autoptr(SdApiCreateResult) created = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -378,7 +352,7 @@ static void
 test_create_500_not_retried (Fixture       *fixture,
                              gconstpointer  data)
 {
-  g_autoptr(SdRequest) request = images_request ("A cat");
+  g_autoptr(SdRequest) request = sd_test_images_request ("A cat");
   g_autoptr(SdApiCreateResult) created = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -394,7 +368,7 @@ static void
 assert_create_outcome_unknown (Fixture          *fixture,
                                SdSimulatorFault  fault)
 {
-  g_autoptr(SdRequest) request = images_request ("A cat");
+  g_autoptr(SdRequest) request = sd_test_images_request ("A cat");
   g_autoptr(SdApiCreateResult) created = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -448,7 +422,7 @@ test_create_refused_connection_transport (Fixture       *fixture,
   g_autoptr(GSocketListener) listener = g_socket_listener_new ();
   g_autoptr(GSocketAddress) address = g_inet_socket_address_new_from_string ("127.0.0.1", 0);
   g_autoptr(GSocketAddress) effective = NULL;
-  g_autoptr(SdRequest) request = images_request ("A cat");
+  g_autoptr(SdRequest) request = sd_test_images_request ("A cat");
   g_autoptr(SdApiCreateResult) created = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *url = NULL;
@@ -471,7 +445,7 @@ static void
 test_create_cancelled_before_sending (Fixture       *fixture,
                                       gconstpointer  data)
 {
-  g_autoptr(SdRequest) request = images_request ("A cat");
+  g_autoptr(SdRequest) request = sd_test_images_request ("A cat");
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(SdApiCreateResult) created = NULL;
@@ -489,7 +463,7 @@ static void
 test_create_cancelled_after_sending (Fixture       *fixture,
                                      gconstpointer  data)
 {
-  g_autoptr(SdRequest) request = images_request ("A cat");
+  g_autoptr(SdRequest) request = sd_test_images_request ("A cat");
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(SdApiCreateResult) created = NULL;
@@ -511,7 +485,7 @@ static void
 test_create_rate_limited (Fixture       *fixture,
                           gconstpointer  data)
 {
-  g_autoptr(SdRequest) request = images_request ("A cat");
+  g_autoptr(SdRequest) request = sd_test_images_request ("A cat");
   g_autoptr(SdApiCreateResult) created = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -661,7 +635,7 @@ static void
 test_redirect_not_followed (Fixture       *fixture,
                             gconstpointer  data)
 {
-  g_autoptr(SdRequest) request = images_request ("A cat");
+  g_autoptr(SdRequest) request = sd_test_images_request ("A cat");
   g_autoptr(SdApiCreateResult) created = NULL;
   g_autoptr(SdApiQueryResult) queried = NULL;
   g_autoptr(GError) error = NULL;
@@ -742,7 +716,7 @@ static void
 test_insecure_base_url_not_contacted (Fixture       *fixture,
                                       gconstpointer  data)
 {
-  g_autoptr(SdRequest) request = images_request ("A cat");
+  g_autoptr(SdRequest) request = sd_test_images_request ("A cat");
   g_autoptr(SdApiCreateResult) created = NULL;
   g_autoptr(SdApiQueryResult) queried = NULL;
   g_autoptr(GError) error = NULL;
@@ -972,7 +946,7 @@ static void
 test_video_not_before_completed (Fixture       *fixture,
                                  gconstpointer  data)
 {
-  g_autoptr(SdRequest) request = images_request ("A cat");
+  g_autoptr(SdRequest) request = sd_test_images_request ("A cat");
   g_autoptr(SdApiCreateResult) created = NULL;
   g_autoptr(SoupMessage) message = NULL;
   g_autoptr(GBytes) body = NULL;

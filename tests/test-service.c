@@ -210,41 +210,11 @@ query_count (Fixture *fixture)
   return sd_simulator_get_request_count (fixture->sim, SD_SIMULATOR_STEP_QUERY);
 }
 
-/* Requests. */
-
-static SdRequest *
-images_request (const char *prompt)
-{
-  SdRequest *request = sd_request_new ();
-
-  sd_request_set_model (request, MODEL);
-  sd_request_set_prompt (request, prompt);
-  sd_request_set_duration (request, 8);
-  sd_request_set_ratio (request, "16:9");
-  sd_request_add_image (request, "https://example.com/ref-1.jpg");
-  sd_request_add_image (request, "https://example.com/ref-2.jpg");
-  return request;
-}
-
-static SdRequest *
-frames_request (void)
-{
-  SdRequest *request = sd_request_new ();
-
-  sd_request_set_model (request, MODEL);
-  sd_request_set_prompt (request, "A rainy street at night, the girl turns and smiles");
-  sd_request_set_duration (request, 5);
-  sd_request_set_ratio (request, "9:16");
-  sd_request_set_first_image (request, "https://example.com/start.png");
-  sd_request_set_last_image (request, "https://example.com/end.png");
-  return request;
-}
-
 static SdTask *
 submit_ok (Fixture    *fixture,
            const char *prompt)
 {
-  g_autoptr(SdRequest) request = images_request (prompt);
+  g_autoptr(SdRequest) request = sd_test_images_request (prompt);
   g_autoptr(GError) error = NULL;
   SdTask *task = submit_sync (fixture, request, &error);
 
@@ -331,7 +301,7 @@ static void
 test_images_happy_path (Fixture       *fixture,
                         gconstpointer  data)
 {
-  g_autoptr(SdRequest) request = images_request ("A calm sea at dawn");
+  g_autoptr(SdRequest) request = sd_test_images_request ("A calm sea at dawn");
 
   assert_happy_path (fixture, request);
 }
@@ -340,7 +310,7 @@ static void
 test_frames_happy_path (Fixture       *fixture,
                         gconstpointer  data)
 {
-  g_autoptr(SdRequest) request = frames_request ();
+  g_autoptr(SdRequest) request = sd_test_frames_request ();
 
   assert_happy_path (fixture, request);
 }
@@ -366,7 +336,7 @@ static void
 test_submit_copies_the_request (Fixture       *fixture,
                                 gconstpointer  data)
 {
-  g_autoptr(SdRequest) request = images_request ("A red kite over hills");
+  g_autoptr(SdRequest) request = sd_test_images_request ("A red kite over hills");
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(SdTask) task = NULL;
   g_autoptr(GError) error = NULL;
@@ -490,7 +460,7 @@ static void
 test_create_500 (Fixture       *fixture,
                  gconstpointer  data)
 {
-  g_autoptr(SdRequest) request = images_request ("A cat on a piano");
+  g_autoptr(SdRequest) request = sd_test_images_request ("A cat on a piano");
   g_autoptr(SdTask) task = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(GError) store_error = NULL;
@@ -511,7 +481,7 @@ static void
 assert_create_outcome_unknown (Fixture          *fixture,
                                SdSimulatorFault  fault)
 {
-  g_autoptr(SdRequest) request = images_request ("A cat on a piano");
+  g_autoptr(SdRequest) request = sd_test_images_request ("A cat on a piano");
   g_autoptr(SdTask) task = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -545,7 +515,7 @@ static void
 test_invalid_request (Fixture       *fixture,
                       gconstpointer  data)
 {
-  g_autoptr(SdRequest) request = images_request ("A cat on a piano");
+  g_autoptr(SdRequest) request = sd_test_images_request ("A cat on a piano");
   g_autoptr(SdTask) task = NULL;
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) lines = NULL;
@@ -566,7 +536,7 @@ static void
 test_unknown_model (Fixture       *fixture,
                     gconstpointer  data)
 {
-  g_autoptr(SdRequest) request = images_request ("A cat on a piano");
+  g_autoptr(SdRequest) request = sd_test_images_request ("A cat on a piano");
   g_autoptr(SdTask) task = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -1002,7 +972,7 @@ stored_completed_task (Fixture    *fixture,
                        const char *video_url,
                        gint64      created_at)
 {
-  g_autoptr(SdRequest) request = images_request ("From an earlier run");
+  g_autoptr(SdRequest) request = sd_test_images_request ("From an earlier run");
   g_autoptr(GError) error = NULL;
   SdTask *task = sd_task_new (id, request);
 
