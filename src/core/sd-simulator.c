@@ -64,6 +64,7 @@ struct _SdSimulator
   FaultSlot    faults[SD_SIMULATOR_N_STEPS];
   guint        retry_after;
   guint        slow_delay_ms;
+  char        *hostile_text;   /* added to every text we make up; NULL: none */
   GHashTable  *slow_replies;   /* source id → nothing; removed on dispose */
 
   guint        counts[SD_SIMULATOR_N_STEPS];
@@ -124,6 +125,7 @@ sd_simulator_finalize (GObject *object)
   g_clear_object (&self->tls_certificate);
   g_clear_pointer (&self->sample_image_urls, g_ptr_array_unref);
   g_free (self->token);
+  g_free (self->hostile_text);
   g_clear_pointer (&self->sample, g_bytes_unref);
   g_clear_pointer (&self->slow_replies, g_hash_table_unref);
   g_clear_pointer (&self->host_counts, g_hash_table_unref);
@@ -345,6 +347,14 @@ send_json (SdSimulator       *self,
   send_bytes (self, msg, status, "application/json", bytes, fault);
 }
 
+/* @text with the hostile text after it (a copy of @text without one). */
+static char *
+with_hostile_text (SdSimulator *self,
+                   const char  *text)
+{
+  return g_strconcat (text != NULL ? text : "", self->hostile_text, NULL);
+}
+
 static JsonObject *
 envelope_new (const char *code,
               const char *message)
@@ -363,7 +373,8 @@ send_api_error (SdSimulator       *self,
                 const char        *code,
                 const char        *message)
 {
-  g_autoptr(JsonObject) object = envelope_new (code, message);
+  g_autofree char *text = with_hostile_text (self, message);
+  g_autoptr(JsonObject) object = envelope_new (code, text);
 
   send_json (self, msg, status, object, SD_SIMULATOR_FAULT_NONE);
 }
@@ -374,7 +385,8 @@ send_success (SdSimulator       *self,
               JsonObject        *data,
               SdSimulatorFault   fault)
 {
-  g_autoptr(JsonObject) object = envelope_new ("20000", "ok");
+  g_autofree char *text = with_hostile_text (self, "ok");
+  g_autoptr(JsonObject) object = envelope_new ("20000", text);
 
   if (fault == SD_SIMULATOR_FAULT_OVERSIZED_BODY ||
       fault == SD_SIMULATOR_FAULT_OVERSIZED_BODY_CHUNKED)
@@ -616,10 +628,16 @@ add_task (SdSimulator *self,
           SdRequest   *request)
 {
   SimTask *task = g_new0 (SimTask, 1);
+  g_autofree char *id_text = g_strdup (self->hostile_text != NULL ? self->hostile_text : "");
 
+  /* The client refuses ids with ASCII control characters; the rest of a
+   * hostile text goes into the id. */
+  for (char *p = id_text; *p != '\0'; p++)
+    if (g_ascii_iscntrl (*p))
+      *p = '_';
   self->next_task++;
-  task->id = g_strdup_printf ("vid_sim%04u%08x", self->next_task, g_random_int ());
-  task->model = g_strdup (sd_request_get_model (request));
+  task->id = g_strdup_printf ("vid_sim%04u%08x%s", self->next_task, g_random_int (), id_text);
+  task->model = with_hostile_text (self, sd_request_get_model (request));
   task->created_at = g_get_real_time () / G_USEC_PER_SEC;
   task->created_us = sim_now_us (self);
   task->will_fail = prompt_asks_to_fail (sd_request_get_prompt (request));
@@ -706,7 +724,9 @@ video_url (SdSimulator *self,
 {
   g_autofree char *escaped = g_uri_escape_string (task->id, NULL, FALSE);
 
-  return g_strconcat (self->base_url, VIDEO_PATH, escaped, ".mp4", NULL);
+  /* A hostile text goes raw into the fragment, which is never sent. */
+  return g_strconcat (self->base_url, VIDEO_PATH, escaped, ".mp4",
+                      self->hostile_text != NULL ? "#" : "", self->hostile_text, NULL);
 }
 
 static JsonObject *
@@ -733,8 +753,10 @@ task_to_json (SdSimulator *self,
     }
   else if (status == SD_TASK_STATUS_FAILED)
     {
-      json_object_set_string_member (data, "error",
-                                     "Generation failed: the prompt asked the simulator to fail.");
+      g_autofree char *reason =
+        with_hostile_text (self, "Generation failed: the prompt asked the simulator to fail.");
+
+      json_object_set_string_member (data, "error", reason);
     }
 
   return data;
@@ -1253,6 +1275,28 @@ sd_simulator_set_slow_delay (SdSimulator *self,
   g_return_if_fail (SD_IS_SIMULATOR (self));
 
   self->slow_delay_ms = delay_ms;
+}
+
+/**
+ * sd_simulator_set_hostile_text:
+ * @self: a simulator
+ * @text: (nullable): valid UTF-8 (escape sequences, bidi controls…), or
+ *   %NULL for plain answers
+ *
+ * Plays a hostile server: @text is added to every text the simulator makes
+ * up from then on, the msg of every answer, the failure reason, the model
+ * of new tasks, their id (with its ASCII control characters made `_`, since
+ * the client refuses those in an id) and the fragment of the video address.
+ */
+void
+sd_simulator_set_hostile_text (SdSimulator *self,
+                               const char  *text)
+{
+  g_return_if_fail (SD_IS_SIMULATOR (self));
+  g_return_if_fail (text == NULL || g_utf8_validate (text, -1, NULL));
+
+  g_free (self->hostile_text);
+  self->hostile_text = g_strdup (text);
 }
 
 guint

@@ -146,6 +146,11 @@ void         sd_simulator_set_retry_after   (SdSimulator      *self,
 void         sd_simulator_set_slow_delay    (SdSimulator      *self,
                                              guint             delay_ms);
 
+/* Adds @text (NULL: nothing) to every text the simulator makes up: msg,
+ * failure reasons, task ids and models of new tasks, video addresses. */
+void         sd_simulator_set_hostile_text  (SdSimulator      *self,
+                                             const char       *text);
+
 /* Requests that reached @step so far, on either host, faulty ones included. */
 guint        sd_simulator_get_request_count (SdSimulator      *self,
                                              SdSimulatorStep   step);
