@@ -7,9 +7,11 @@
 #include "config.h"
 
 #include <json-glib/json-glib.h>
+#include <locale.h>
 
 #include "sd-catalog.h"
 #include "sd-cli.h"
+#include "sd-cli-output.h"
 #include "sd-context.h"
 #include "sd-service.h"
 #include "sd-simulator.h"
@@ -36,6 +38,9 @@ run_free (Run *run)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Run, run_free)
 
+/* Set while a test plays a hostile server (see the hostile text tests). */
+static const char *simulator_hostile_text;
+
 static void
 on_context_created_cb (SdCli     *cli,
                        SdContext *context,
@@ -44,11 +49,15 @@ on_context_created_cb (SdCli     *cli,
   SdSimulator *simulator = sd_context_get_simulator (context);
 
   run->contexts++;
+  if (simulator == NULL && simulator_hostile_text != NULL)
+    g_object_set (sd_context_get_service (context),
+                  "first-poll-delay", 5, "max-poll-interval", 20, NULL);
   if (simulator == NULL)
     return;
 
   /* The demo's pace is for people watching; tests need not wait. */
   sd_simulator_set_timing (simulator, 10, 10);
+  sd_simulator_set_hostile_text (simulator, simulator_hostile_text);
   g_object_set (sd_context_get_service (context),
                 "first-poll-delay", 5,
                 "max-poll-interval", 20,
@@ -601,6 +610,370 @@ test_download_of_an_unknown_task_exits_1 (void)
   g_assert_nonnull (strstr (run->err, "seedance list"));
 }
 
+/* Hostile text: nothing a server or an argument says drives the terminal */
+
+/* OSC 52 (set the clipboard), clear the screen, CR and backspace over the
+ * line, a forged line, C1 CSI and NEL, every bidi override and isolate. */
+#define HOSTILE_TEXT "\033]52;c;SGVsbG8=\007\033[2J\rX\bY\nFAKE\302\233" "31m\302\205" \
+                     "\342\200\256\342\200\252\342\200\253\342\200\254\342\200\255" \
+                     "\342\201\246\342\201\247\342\201\250\342\201\251" \
+                     "\342\200\216\342\200\217\330\234\177end"
+
+/* What a terminal must never receive: C0 controls other than the line
+ * ends we write, DEL, C1 (as code points or as raw bytes), bidi controls,
+ * invalid UTF-8. */
+static void
+assert_terminal_safe (const char *text)
+{
+  const char *end = text + strlen (text);
+
+  g_assert_true (g_utf8_validate (text, -1, NULL));
+  for (const char *p = text; p < end; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c == '\n')
+        continue;
+      if (sd_cli_output_is_unsafe_char (c))
+        g_test_message ("unsafe character U+%04X at byte %" G_GSIZE_FORMAT,
+                        c, (gsize) (p - text));
+      g_assert_false (sd_cli_output_is_unsafe_char (c));
+    }
+}
+
+static void
+assert_run_terminal_safe (Run *run)
+{
+  assert_terminal_safe (run->out);
+  assert_terminal_safe (run->err);
+}
+
+static char *
+hostile_id_text (void)
+{
+  g_autofree char *text = g_strdup (HOSTILE_TEXT);
+
+  for (char *p = text; *p != '\0'; p++)
+    if (g_ascii_iscntrl (*p))
+      *p = '_';
+  return g_steal_pointer (&text);
+}
+
+static void
+test_escape_shows_every_control_visibly (void)
+{
+  const struct { const char *in; const char *out; } cases[] = {
+    { "plain text, 中文", "plain text, 中文" },
+    { "\033]52;c;AA==\007", "\\x1b]52;c;AA==\\x07" },
+    { "\033[2J", "\\x1b[2J" },
+    { "a\rb\bc\nd\te\177", "a\\rb\\x08c\\nd\\te\\x7f" },
+    { "\302\233" "31m \302\205", "\\u009b31m \\u0085" },
+    { "\342\200\256evil", "\\u202eevil" },
+    { "\342\200\252\342\200\255\342\201\246\342\201\251", "\\u202a\\u202d\\u2066\\u2069" },
+    { "\342\200\216\342\200\217\330\234", "\\u200e\\u200f\\u061c" },
+    { "\342\200\250\342\200\251", "\\u2028\\u2029" },
+    { "raw \233 and \200\237 bytes", "raw \\x9b and \\x80\\x9f bytes" },
+    { "cut \342\200", "cut \\xe2\\x80" },
+    { "\377\376", "\\xff\\xfe" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *escaped = sd_cli_output_escape (cases[i].in);
+
+      g_assert_cmpstr (escaped, ==, cases[i].out);
+      assert_terminal_safe (escaped);
+    }
+}
+
+static void
+test_json_text_is_safe_and_round_trips (void)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) node = NULL;
+  g_autoptr(JsonNode) parsed = NULL;
+  g_autofree char *text = NULL;
+  JsonObject *object;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "hostile");
+  json_builder_add_string_value (builder, HOSTILE_TEXT);
+  json_builder_set_member_name (builder, "invalid");
+  json_builder_add_string_value (builder, "a\233b");
+  json_builder_end_object (builder);
+  node = json_builder_get_root (builder);
+
+  text = sd_cli_output_json_to_text (node);
+  assert_terminal_safe (text);
+  g_assert_nonnull (strstr (text, "\\u202e"));
+  g_assert_nonnull (strstr (text, "\\u009b"));
+  parsed = parse_json (text);
+  object = json_node_get_object (parsed);
+  g_assert_cmpstr (json_object_get_string_member (object, "hostile"), ==, HOSTILE_TEXT);
+  g_assert_cmpstr (json_object_get_string_member (object, "invalid"), ==, "a\357\277\275b");
+}
+
+static void
+test_log_messages_are_escaped (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_log_set_writer_func (sd_cli_output_log_writer, NULL, NULL);
+      g_warning ("Could not save task %s", "id\342\200\256\033]52;c;AA==\007");
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_failed ();
+  g_test_trap_assert_stderr ("*Could not save task id\\u202e\\x1b]52;c;AA==\\x07*");
+  g_test_trap_assert_stderr_unmatched ("*\342\200\256*");
+  g_test_trap_assert_stderr_unmatched ("*\033]52*");
+}
+
+static Run *
+run_hostile_argv (const char * const *args)
+{
+  Run *run;
+
+  simulator_hostile_text = HOSTILE_TEXT;
+  run = run_argv (args);
+  simulator_hostile_text = NULL;
+  assert_run_terminal_safe (run);
+  return run;
+}
+
+#define run_hostile(...) run_hostile_argv ((const char * const []) { __VA_ARGS__, NULL })
+
+static void
+test_hostile_submit_wait_is_shown_escaped (void)
+{
+  g_autofree char *dir = make_download_dir ();
+  g_autoptr(Run) run = run_hostile ("--demo", "submit", "--model", "seedance2.0-std",
+                                    "--prompt", "a lighthouse at dusk",
+                                    "--wait", "--download-dir", dir);
+
+  g_assert_cmpint (run->status, ==, SD_CLI_EXIT_SUCCESS);
+  /* The id is shown, its controls visible. */
+  g_assert_nonnull (strstr (run->err, "\\u202e\\u202a"));
+  g_assert_nonnull (strstr (run->err, "\\u009b31m"));
+}
+
+static void
+test_hostile_failure_reason_is_shown_escaped (void)
+{
+  g_autoptr(Run) run = run_hostile ("--demo", "submit", "--model", "seedance2.0-std",
+                                    "--prompt", "please fail", "--wait");
+
+  g_assert_cmpint (run->status, ==, SD_CLI_EXIT_FAILURE);
+  g_assert_nonnull (strstr (run->err, "to fail.\\x1b]52;c;SGVsbG8=\\x07\\x1b[2J\\rX\\x08Y\\nFAKE"));
+}
+
+static void
+test_hostile_json_holds_the_server_strings (void)
+{
+  g_autofree char *dir = make_download_dir ();
+  g_autofree char *id_text = hostile_id_text ();
+  g_autofree char *url_end = g_strconcat ("#", HOSTILE_TEXT, NULL);
+  g_autoptr(Run) done = run_hostile ("--demo", "submit", "--model", "seedance2.0-std",
+                                     "--prompt", "a lighthouse at dusk",
+                                     "--wait", "--download-dir", dir, "--json");
+  g_autoptr(Run) failed = run_hostile ("--demo", "submit", "--model", "seedance2.0-std",
+                                       "--prompt", "please fail", "--wait", "--json");
+  g_autoptr(JsonNode) done_root = parse_json (done->out);
+  g_autoptr(JsonNode) failed_root = parse_json (failed->out);
+  JsonObject *object;
+
+  g_assert_cmpint (done->status, ==, SD_CLI_EXIT_SUCCESS);
+  object = json_node_get_object (done_root);
+  g_assert_true (g_str_has_suffix (json_object_get_string_member (object, "task_id"), id_text));
+  g_assert_true (g_str_has_suffix (json_object_get_string_member (object, "video_url"), url_end));
+
+  g_assert_cmpint (failed->status, ==, SD_CLI_EXIT_FAILURE);
+  object = json_node_get_object (failed_root);
+  g_assert_cmpstr (json_object_get_string_member (object, "error"), ==,
+                   "Generation failed: the prompt asked the simulator to fail." HOSTILE_TEXT);
+}
+
+/* The task id of the only task in the history. */
+static char *
+only_task_id (void)
+{
+  g_autoptr(Run) run = run_cli ("list", "--json");
+  g_autoptr(JsonNode) root = parse_json (run->out);
+  JsonArray *array = json_node_get_array (root);
+
+  g_assert_cmpuint (json_array_get_length (array), ==, 1);
+  return g_strdup (json_object_get_string_member (json_array_get_object_element (array, 0),
+                                                  "task_id"));
+}
+
+/* A hostile server of the test's own, which outlives each command, so a
+ * task goes through submit, wait, status, list and download. */
+static SdSimulator *
+start_hostile_server (void)
+{
+  g_autoptr(SdCatalog) catalog = sd_catalog_new ();
+  g_autoptr(GError) error = NULL;
+  SdSimulator *simulator = sd_simulator_new (catalog, &error);
+
+  g_assert_no_error (error);
+  sd_simulator_set_timing (simulator, 10, 10);
+  sd_simulator_set_hostile_text (simulator, HOSTILE_TEXT);
+  g_setenv ("SEEDANCE_API_BASE", sd_simulator_get_base_url (simulator), TRUE);
+  g_setenv ("SEEDANCE_API_TOKEN", sd_simulator_get_token (simulator), TRUE);
+  return simulator;
+}
+
+static void
+stop_hostile_server (SdSimulator *simulator)
+{
+  g_unsetenv ("SEEDANCE_API_BASE");
+  g_unsetenv ("SEEDANCE_API_TOKEN");
+  g_object_unref (simulator);
+}
+
+static void
+test_hostile_status_list_wait_download_are_escaped (void)
+{
+  SdSimulator *simulator = start_hostile_server ();
+  g_autofree char *dir = make_download_dir ();
+  g_autoptr(Run) submit = run_hostile ("submit", "--model", "seedance2.0-std",
+                                       "--prompt", "a lighthouse at dusk");
+  g_autofree char *id = only_task_id ();
+  g_autoptr(Run) wait = run_hostile ("wait", id, "--download-dir", dir);
+  g_autoptr(Run) status = run_hostile ("status", id);
+  g_autoptr(Run) list = run_hostile ("list");
+  g_autoptr(Run) download = run_hostile ("download", id, "--download-dir", dir);
+  g_autoptr(Run) json = run_hostile ("status", id, "--json");
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *url_end = g_strconcat ("#", HOSTILE_TEXT, NULL);
+  g_auto(GStrv) lines = NULL;
+  JsonObject *object;
+
+  g_assert_cmpint (submit->status, ==, SD_CLI_EXIT_SUCCESS);
+  g_assert_nonnull (strstr (submit->out, "\\u202e\\u202a"));
+  g_assert_cmpint (wait->status, ==, SD_CLI_EXIT_SUCCESS);
+  g_assert_nonnull (strstr (wait->err, "\\u202e"));
+  g_assert_cmpint (status->status, ==, SD_CLI_EXIT_SUCCESS);
+  /* The video address, fragment and all, on one line of its own. */
+  g_assert_nonnull (strstr (status->out, ".mp4#\\x1b]52;c;SGVsbG8=\\x07\\x1b[2J\\rX\\x08Y\\nFAKE"));
+  g_assert_nonnull (strstr (list->out, "\\u202e"));
+  lines = g_strsplit (list->out, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 2);
+  g_assert_cmpint (download->status, ==, SD_CLI_EXIT_SUCCESS);
+
+  g_assert_cmpint (json->status, ==, SD_CLI_EXIT_SUCCESS);
+  root = parse_json (json->out);
+  object = json_node_get_object (root);
+  g_assert_cmpstr (json_object_get_string_member (object, "task_id"), ==, id);
+  g_assert_true (g_str_has_suffix (json_object_get_string_member (object, "video_url"), url_end));
+
+  stop_hostile_server (simulator);
+}
+
+static void
+test_hostile_server_error_message_is_escaped (void)
+{
+  SdSimulator *simulator = start_hostile_server ();
+  g_autoptr(Run) run = NULL;
+  g_autoptr(Run) json = NULL;
+  g_autoptr(JsonNode) root = NULL;
+
+  sd_simulator_set_fault (simulator, SD_SIMULATOR_STEP_CREATE, SD_SIMULATOR_FAULT_RATE_LIMITED, 0);
+  run = run_hostile ("submit", "--model", "seedance2.0-std", "--prompt", "a cat");
+  json = run_hostile ("submit", "--model", "seedance2.0-std", "--prompt", "a cat", "--json");
+
+  g_assert_cmpint (run->status, ==, SD_CLI_EXIT_FAILURE);
+  g_assert_nonnull (strstr (run->err, "(simulated)\\x1b]52;c;SGVsbG8=\\x07"));
+  root = parse_json (json->out);
+  g_assert_true (g_str_has_suffix (json_object_get_string_member (json_node_get_object (root),
+                                                                  "error"),
+                                   "(simulated)" HOSTILE_TEXT));
+
+  stop_hostile_server (simulator);
+}
+
+static void
+test_refused_media_urls_are_shown_escaped (void)
+{
+  const char *options[] = { "--image", "--first-image", "--last-image",
+                            "--reference-video", "--reference-audio" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (options); i++)
+    {
+      g_autoptr(Run) run = run_cli ("submit", "--model", "seedance2.0-std",
+                                    "--prompt", "a cat", options[i],
+                                    "http://evil.example/\033]52;c;AA==\007\342\200\256x.jpg");
+
+      assert_run_terminal_safe (run);
+      g_assert_cmpint (run->status, ==, SD_CLI_EXIT_USAGE);
+      g_assert_nonnull (strstr (run->err, "\\x1b]52;c;AA==\\x07\\u202ex.jpg"));
+      g_assert_cmpint (run->contexts, ==, 0);
+    }
+}
+
+static void
+test_hostile_arguments_in_usage_errors_are_escaped (void)
+{
+  g_autoptr(Run) model = run_cli ("submit", "--model", "m\033[2J\342\200\256", "--prompt", "a cat");
+  g_autoptr(Run) command = run_cli ("fr\033]52;c;AA==\007ob");
+  g_autoptr(Run) option = run_cli ("--col\033[2J");
+  g_autoptr(Run) id = run_cli ("--demo", "status", "no\033[2Jsuch\302\233");
+
+  Run *runs[] = { model, command, option, id };
+
+  for (guint i = 0; i < G_N_ELEMENTS (runs); i++)
+    {
+      assert_run_terminal_safe (runs[i]);
+      g_assert_nonnull (strstr (runs[i]->err, "\\x1b"));
+    }
+  g_assert_cmpint (model->status, ==, SD_CLI_EXIT_USAGE);
+  g_assert_nonnull (strstr (model->err, "m\\x1b[2J\\u202e"));
+  g_assert_cmpint (id->status, ==, SD_CLI_EXIT_FAILURE);
+}
+
+static void
+test_hostile_download_dir_path_is_escaped (void)
+{
+  g_autofree char *cache = make_download_dir ();
+  g_autofree char *dir = g_strconcat (cache, "/v\033[2J\233", NULL);
+  g_autoptr(Run) run = run_hostile ("--demo", "submit", "--model", "seedance2.0-std",
+                                    "--prompt", "a lighthouse at dusk",
+                                    "--wait", "--download-dir", dir);
+  g_autoptr(Run) json = run_hostile ("--demo", "list", "--json");
+  g_autoptr(JsonNode) root = parse_json (json->out);
+
+  g_assert_cmpint (run->status, ==, SD_CLI_EXIT_SUCCESS);
+  g_assert_nonnull (strstr (run->out, "/v\\x1b[2J\\x9b/"));
+  g_assert_true (dir_has_files (dir));
+}
+
+static void
+add_hostile_text_tests (void)
+{
+  g_test_add_func ("/cli/output/escape-shows-every-control-visibly",
+                   test_escape_shows_every_control_visibly);
+  g_test_add_func ("/cli/output/json-text-is-safe-and-round-trips",
+                   test_json_text_is_safe_and_round_trips);
+  g_test_add_func ("/cli/output/log-messages-are-escaped", test_log_messages_are_escaped);
+  g_test_add_func ("/cli/hostile/submit-wait-is-shown-escaped",
+                   test_hostile_submit_wait_is_shown_escaped);
+  g_test_add_func ("/cli/hostile/failure-reason-is-shown-escaped",
+                   test_hostile_failure_reason_is_shown_escaped);
+  g_test_add_func ("/cli/hostile/json-holds-the-server-strings",
+                   test_hostile_json_holds_the_server_strings);
+  g_test_add_func ("/cli/hostile/status-list-wait-download-are-escaped",
+                   test_hostile_status_list_wait_download_are_escaped);
+  g_test_add_func ("/cli/hostile/server-error-message-is-escaped",
+                   test_hostile_server_error_message_is_escaped);
+  g_test_add_func ("/cli/hostile/refused-media-urls-are-shown-escaped",
+                   test_refused_media_urls_are_shown_escaped);
+  g_test_add_func ("/cli/hostile/arguments-in-usage-errors-are-escaped",
+                   test_hostile_arguments_in_usage_errors_are_escaped);
+  g_test_add_func ("/cli/hostile/download-dir-path-is-escaped",
+                   test_hostile_download_dir_path_is_escaped);
+}
+
 static void
 use_file_keyring (void)
 {
@@ -619,6 +992,8 @@ int
 main (int   argc,
       char *argv[])
 {
+  /* Arguments are read in the locale's charset, as in a user's UTF-8 shell. */
+  setlocale (LC_ALL, "C.UTF-8");
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   use_file_keyring ();
   /* Isolated XDG_DATA_DIRS hide the system's GSettings schemas, which the
@@ -666,6 +1041,8 @@ main (int   argc,
   g_test_add_func ("/cli/list/empty-history-is-an-empty-array",
                    test_list_of_an_empty_history_is_an_empty_array);
   g_test_add_func ("/cli/download/unknown-task-exits-1", test_download_of_an_unknown_task_exits_1);
+
+  add_hostile_text_tests ();
 
   return g_test_run ();
 }

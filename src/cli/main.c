@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "sd-cli.h"
+#include "sd-cli-output.h"
 
 int
 main (int   argc,
@@ -23,6 +24,8 @@ main (int   argc,
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
   g_set_prgname ("seedance");
+  /* Warnings quote server text too; it must not drive the terminal. */
+  g_log_set_writer_func (sd_cli_output_log_writer, NULL, NULL);
 
   cli = sd_cli_new (NULL, NULL);
   g_object_set (cli, "stderr-is-tty", isatty (STDERR_FILENO) != 0, NULL);

@@ -13,6 +13,7 @@
 #include "sd-api.h"
 #include "sd-catalog.h"
 #include "sd-cli.h"
+#include "sd-cli-output.h"
 #include "sd-context.h"
 #include "sd-request.h"
 #include "sd-service.h"
@@ -131,44 +132,77 @@ end_progress (SdCli *self)
   self->progress_open = FALSE;
 }
 
+/* Every line a command prints, on stdout or stderr, is escaped as a whole
+ * (sd-cli-output.c): whatever a server message, a task id, a path or an
+ * argument holds is shown, never acted on by the terminal, and only a
+ * newline the format itself ends with ends the line. */
+static void
+write_escaped (SdCli      *self,
+               gboolean    to_stdout,
+               gboolean    newline,
+               const char *format,
+               va_list     args)
+{
+  g_autofree char *text = g_strdup_vprintf (format, args);
+  g_autoptr(GString) line = g_string_new (NULL);
+  gsize length = strlen (text);
+
+  if (g_str_has_suffix (format, "\n") && length > 0)
+    {
+      length--;
+      newline = TRUE;
+    }
+
+  sd_cli_output_escape_append (line, text, length);
+  if (newline)
+    g_string_append_c (line, '\n');
+
+  end_progress (self);
+  write_text (self, to_stdout, line->str);
+}
+
+/* A line of a command's result on stdout; @format ends with a newline. */
 static void G_GNUC_PRINTF (2, 3)
 print_result (SdCli      *self,
               const char *format,
               ...)
 {
-  g_autofree char *text = NULL;
   va_list args;
 
   va_start (args, format);
-  text = g_strdup_vprintf (format, args);
+  write_escaped (self, TRUE, FALSE, format, args);
   va_end (args);
-
-  end_progress (self);
-  write_text (self, TRUE, text);
 }
 
+/* One message line on stderr. */
 static void G_GNUC_PRINTF (2, 3)
 print_message (SdCli      *self,
                const char *format,
                ...)
 {
-  g_autofree char *text = NULL;
   va_list args;
 
   va_start (args, format);
-  text = g_strdup_vprintf (format, args);
+  write_escaped (self, FALSE, TRUE, format, args);
   va_end (args);
+}
 
+/* The help texts are ours (and GOption's), several lines at once. */
+static void
+print_help_text (SdCli      *self,
+                 const char *text)
+{
   end_progress (self);
-  write_text (self, FALSE, text);
-  write_text (self, FALSE, "\n");
+  write_text (self, TRUE, text);
 }
 
 /* One updating line on a terminal, a line per change otherwise. */
 static void
 print_progress (SdCli      *self,
-                const char *text)
+                const char *raw_text)
 {
+  g_autofree char *text = sd_cli_output_escape (raw_text);
+
   if (g_strcmp0 (text, self->last_progress) == 0)
     return;
 
@@ -192,13 +226,11 @@ static void
 print_json (SdCli    *self,
             JsonNode *node)
 {
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autofree char *text = NULL;
+  g_autofree char *text = sd_cli_output_json_to_text (node);
 
-  json_generator_set_pretty (generator, TRUE);
-  json_generator_set_root (generator, node);
-  text = json_generator_to_data (generator, NULL);
-  print_result (self, "%s\n", text);
+  end_progress (self);
+  write_text (self, TRUE, text);
+  write_text (self, TRUE, "\n");
 }
 
 /* Main loop */
@@ -356,16 +388,18 @@ print_command_help (SdCli              *self,
 {
   g_autofree char *help = g_option_context_get_help (context, TRUE, NULL);
   g_auto(GStrv) parts = g_strsplit (help, "\n", 3);
+  g_autofree char *text = NULL;
 
   if (g_strv_length (parts) < 3)
     {
-      print_result (self, "%s", help);
+      print_help_text (self, help);
       return;
     }
 
-  print_result (self, "%s\n  seedance %s %s%s%s\n%s", parts[0], command->name,
-                _("[OPTION…]"), parameters != NULL ? " " : "",
-                parameters != NULL ? parameters : "", parts[2]);
+  text = g_strdup_printf ("%s\n  seedance %s %s%s%s\n%s", parts[0], command->name,
+                          _("[OPTION…]"), parameters != NULL ? " " : "",
+                          parameters != NULL ? parameters : "", parts[2]);
+  print_help_text (self, text);
 }
 
 /* Parses @argv (argv[0] is the command name) with @entries plus --demo and
@@ -603,22 +637,6 @@ task_to_json (SdTask *task)
   return json_builder_get_root (builder);
 }
 
-/* Pads @text to @columns terminal cells: CJK characters take two, and
- * printf's %-10s counts bytes, which lines up nothing outside ASCII. */
-static char *
-pad_to_width (const char *text,
-              guint       columns)
-{
-  GString *padded = g_string_new (text);
-  guint width = 0;
-
-  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
-    width += g_unichar_iswide (g_utf8_get_char (p)) ? 2 : 1;
-  for (; width < columns; width++)
-    g_string_append_c (padded, ' ');
-  return g_string_free (padded, FALSE);
-}
-
 static void
 print_field (SdCli      *self,
              const char *label,
@@ -628,7 +646,7 @@ print_field (SdCli      *self,
 
   if (value == NULL || *value == '\0')
     return;
-  padded = pad_to_width (label, 10);
+  padded = sd_cli_output_pad_to_width (label, 10);
   print_result (self, "%s %s\n", padded, value);
 }
 
@@ -1213,9 +1231,10 @@ cmd_models (SdCli  *self,
     {
       g_autoptr(GListModel) models = sd_catalog_list_family (catalog, families[i]);
 
+      if (!self->json && i > 0)
+        print_result (self, "\n");
       if (!self->json)
-        print_result (self, "%s%s\n", i > 0 ? "\n" : "",
-                      sd_catalog_get_family_name (catalog, families[i]));
+        print_result (self, "%s\n", sd_catalog_get_family_name (catalog, families[i]));
 
       for (guint j = 0; j < g_list_model_get_n_items (models); j++)
         {
@@ -1526,7 +1545,7 @@ print_task_line (SdCli  *self,
   SdRequest *request = sd_task_get_request (task);
   g_autofree char *created = format_time (sd_task_get_created_at (task));
   g_autofree char *prompt = shorten (request != NULL ? sd_request_get_prompt (request) : NULL, 40);
-  g_autofree char *status = pad_to_width (status_label (sd_task_get_status (task)), 10);
+  g_autofree char *status = sd_cli_output_pad_to_width (status_label (sd_task_get_status (task)), 10);
 
   print_result (self, "%s  %s  %s  %s  %s\n",
                 sd_task_get_id (task),
@@ -1621,7 +1640,7 @@ print_help (SdCli *self)
                           _("Exit status: 0 success; 1 the task failed, or an API, "
                             "token or network error; 2 a usage error or a refused request."));
 
-  print_result (self, "%s", help->str);
+  print_help_text (self, help->str);
 }
 
 static void
