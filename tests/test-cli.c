@@ -654,7 +654,7 @@ hostile_id_text (void)
   g_autofree char *text = g_strdup (HOSTILE_TEXT);
 
   for (char *p = text; *p != '\0'; p++)
-    if (g_ascii_iscntrl (*p))
+    if (g_ascii_iscntrl (*p) || *p == '/')
       *p = '_';
   return g_steal_pointer (&text);
 }

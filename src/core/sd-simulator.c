@@ -630,10 +630,10 @@ add_task (SdSimulator *self,
   SimTask *task = g_new0 (SimTask, 1);
   g_autofree char *id_text = g_strdup (self->hostile_text != NULL ? self->hostile_text : "");
 
-  /* The client refuses ids with ASCII control characters; the rest of a
-   * hostile text goes into the id. */
+  /* The client refuses ids with ASCII control characters, and a '/' would
+   * split the id's path segment; the rest of a hostile text goes in. */
   for (char *p = id_text; *p != '\0'; p++)
-    if (g_ascii_iscntrl (*p))
+    if (g_ascii_iscntrl (*p) || *p == '/')
       *p = '_';
   self->next_task++;
   task->id = g_strdup_printf ("vid_sim%04u%08x%s", self->next_task, g_random_int (), id_text);
@@ -1285,8 +1285,9 @@ sd_simulator_set_slow_delay (SdSimulator *self,
  *
  * Plays a hostile server: @text is added to every text the simulator makes
  * up from then on, the msg of every answer, the failure reason, the model
- * of new tasks, their id (with its ASCII control characters made `_`, since
- * the client refuses those in an id) and the fragment of the video address.
+ * of new tasks, their id (with ASCII control characters and '/' made `_`:
+ * the client refuses the first in an id, and the second would split the
+ * id's path segment) and the fragment of the video address.
  */
 void
 sd_simulator_set_hostile_text (SdSimulator *self,
