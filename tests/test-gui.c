@@ -9,6 +9,7 @@
 #include <adwaita.h>
 #include <glib/gstdio.h>
 
+#include "sd-application.h"
 #include "sd-composer-private.h"
 #include "sd-context.h"
 #include "sd-service.h"
@@ -482,6 +483,180 @@ test_results_load_more_when_scrolled (Fixture       *fixture,
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* Text from the server or the user is plain text, bidi controls and all */
+
+#define HOSTILE_GUI_TEXT " \342\200\256<b>bold</b> &amp; <span foreground='red'>red</span>"
+
+static void
+assert_plain_label (SdTaskRow  *row,
+                    const char *name)
+{
+  GtkLabel *label = GTK_LABEL (get_child (row, SD_TYPE_TASK_ROW, name));
+
+  g_assert_false (gtk_label_get_use_markup (label));
+  g_assert_cmpstr (gtk_label_get_label (label), ==, gtk_label_get_text (label));
+}
+
+static void
+test_hostile_text_in_rows_is_plain (Fixture       *fixture,
+                                    gconstpointer  user_data)
+{
+  const char *prompt = "fail \342\200\256<b>x</b> &amp; y";
+  g_autoptr(SdTask) task = NULL;
+  g_autofree char *reason = NULL;
+  SdTaskRow *row;
+
+  sd_simulator_set_hostile_text (sd_context_get_simulator (fixture->context), HOSTILE_GUI_TEXT);
+  task = generate (fixture, prompt);
+  run_until (is_failed, task);
+  row = wait_for_row (fixture, task);
+
+  reason = g_strconcat ("Generation failed: the prompt asked the simulator to fail.",
+                        HOSTILE_GUI_TEXT, NULL);
+  g_assert_cmpstr (sd_task_get_failure_message (task), ==, reason);
+  /* The row shows the words as they are: no markup is read, and each bidi
+   * override stays inside the one label that holds the server's text. */
+  g_assert_cmpstr (get_row_label (row, "prompt_label"), ==, prompt);
+  g_assert_cmpstr (get_row_label (row, "failure_label"), ==, reason);
+  assert_plain_label (row, "prompt_label");
+  assert_plain_label (row, "failure_label");
+  assert_plain_label (row, "meta_label");
+  assert_plain_label (row, "file_label");
+}
+
+/* A stand-in for the desktop's org.gtk.Notifications, which GNotification
+ * talks to when it is on the session bus. */
+typedef struct
+{
+  guint      owner_id;
+  guint      registration_id;
+  gboolean   owned;
+  GVariant  *last;  /* the last notification's a{sv} */
+} FakeNotifications;
+
+static const char notifications_xml[] =
+  "<node><interface name='org.gtk.Notifications'>"
+  "<method name='AddNotification'><arg type='s' direction='in'/>"
+  "<arg type='s' direction='in'/><arg type='a{sv}' direction='in'/></method>"
+  "<method name='RemoveNotification'><arg type='s' direction='in'/>"
+  "<arg type='s' direction='in'/></method>"
+  "</interface></node>";
+
+static void
+on_notifications_call_cb (GDBusConnection       *connection,
+                          const char            *sender,
+                          const char            *path,
+                          const char            *interface,
+                          const char            *method,
+                          GVariant              *parameters,
+                          GDBusMethodInvocation *invocation,
+                          gpointer               user_data)
+{
+  FakeNotifications *fake = user_data;
+
+  if (g_str_equal (method, "AddNotification"))
+    {
+      g_clear_pointer (&fake->last, g_variant_unref);
+      fake->last = g_variant_get_child_value (parameters, 2);
+    }
+  g_dbus_method_invocation_return_value (invocation, NULL);
+}
+
+static void
+on_notifications_name_acquired_cb (GDBusConnection *connection,
+                                   const char      *name,
+                                   gpointer         user_data)
+{
+  FakeNotifications *fake = user_data;
+
+  fake->owned = TRUE;
+}
+
+static void
+fake_notifications_start (FakeNotifications *fake)
+{
+  static const GDBusInterfaceVTable vtable = { on_notifications_call_cb, NULL, NULL, { 0 } };
+  g_autoptr(GDBusNodeInfo) info = g_dbus_node_info_new_for_xml (notifications_xml, NULL);
+  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+
+  g_assert_nonnull (bus);
+  fake->registration_id =
+    g_dbus_connection_register_object (bus, "/org/gtk/Notifications", info->interfaces[0],
+                                       &vtable, fake, NULL, NULL);
+  g_assert_cmpuint (fake->registration_id, !=, 0);
+  fake->owner_id = g_bus_own_name_on_connection (bus, "org.gtk.Notifications",
+                                                 G_BUS_NAME_OWNER_FLAGS_NONE,
+                                                 on_notifications_name_acquired_cb,
+                                                 NULL, fake, NULL);
+  run_until (is_true, &fake->owned);
+}
+
+static void
+fake_notifications_stop (FakeNotifications *fake)
+{
+  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+
+  g_bus_unown_name (fake->owner_id);
+  g_dbus_connection_unregister_object (bus, fake->registration_id);
+  g_clear_pointer (&fake->last, g_variant_unref);
+}
+
+static gboolean
+has_notification (gpointer data)
+{
+  return ((FakeNotifications *) data)->last != NULL;
+}
+
+static gboolean
+has_started (gpointer data)
+{
+  SdContext *context = sd_application_get_context (data);
+
+  return context != NULL && sd_context_get_service (context) != NULL &&
+         gtk_application_get_windows (data) != NULL;
+}
+
+static void
+test_hostile_text_in_notifications_is_plain (void)
+{
+  const char *reason = "\342\200\256<b>bold</b> &amp; <i>it</i>";
+  FakeNotifications fake = { 0 };
+  g_autoptr(SdApplication) app = NULL;
+  g_autoptr(SdRequest) request = NULL;
+  g_autoptr(SdTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *body = NULL;
+  SdContext *context;
+
+  fake_notifications_start (&fake);
+  app = sd_application_new ();
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  g_application_hold (G_APPLICATION (app));
+  g_application_activate (G_APPLICATION (app));
+  run_until (has_started, app);
+
+  /* Notifications are for a window not in front; here, for no window. */
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL;
+       l = gtk_application_get_windows (GTK_APPLICATION (app)))
+    gtk_window_destroy (l->data);
+
+  context = sd_application_get_context (app);
+  g_settings_set_boolean (sd_context_get_settings (context), "notifications", TRUE);
+  request = sd_request_new ();
+  task = sd_task_new ("task-1", request);
+  sd_task_set_failure_message (task, reason);
+  g_signal_emit_by_name (sd_context_get_service (context), "task-failed", task);
+  run_until (has_notification, &fake);
+
+  g_assert_true (g_variant_lookup (fake.last, "body", "s", &body));
+  g_assert_cmpstr (body, ==, reason);
+
+  g_application_release (G_APPLICATION (app));
+  g_application_quit (G_APPLICATION (app));
+  fake_notifications_stop (&fake);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -505,6 +680,10 @@ main (int   argc,
   ADD_WINDOW_TEST ("/gui/window/long-history-reads-more-when-scrolled-to-the-end",
                    test_results_load_more_when_scrolled);
   g_test_add_func ("/gui/welcome/shown-without-token-until-demo", test_welcome_without_token);
+  ADD_WINDOW_TEST ("/gui/hostile/row-shows-server-and-prompt-text-as-plain-text",
+                   test_hostile_text_in_rows_is_plain);
+  g_test_add_func ("/gui/hostile/notification-body-is-the-plain-reason",
+                   test_hostile_text_in_notifications_is_plain);
 
   return g_test_run ();
 }
