@@ -949,6 +949,69 @@ test_hostile_download_dir_path_is_escaped (void)
 }
 
 static void
+write_model_overrides (const char *contents)
+{
+  g_autofree char *dir = g_build_filename (g_get_user_config_dir (), "seedance-studio", NULL);
+  g_autofree char *path = g_build_filename (dir, "models.json", NULL);
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (path, contents, -1, NULL));
+}
+
+static void
+test_hostile_model_overrides_are_escaped (void)
+{
+  g_autoptr(Run) run = NULL;
+  g_autoptr(Run) json = NULL;
+  g_autoptr(Run) broken = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  gboolean found = FALSE;
+  JsonArray *models;
+
+  write_model_overrides (
+    "{\"version\": 1,"
+    " \"families\": [{\"id\": \"evil\", \"name\": \"Evil\\u001b[2J\\u202e\"}],"
+    " \"models\": [{\"id\": \"evil-\\u202emodel\", \"family\": \"evil\","
+    "   \"name\": \"N\\u001b]52;c;AA==\\u0007\\u009b\", \"billing\": \"per-second\","
+    "   \"output\": \"720p\\r\", \"resolutions\": null,"
+    "   \"duration\": {\"min\": 4, \"max\": 12, \"default\": 5},"
+    "   \"ratios\": {\"values\": [\"16:9\\u2066\"], \"default\": null},"
+    "   \"images\": {\"schemes\": [\"https\"], \"max\": null, \"max_total\": null},"
+    "   \"frames\": {\"support\": \"yes\", \"need_both\": false},"
+    "   \"reference_videos\": {\"support\": \"no\"},"
+    "   \"reference_audios\": {\"support\": \"no\"},"
+    "   \"prompt_max_length\": null, \"notes\": \"\\u001b[2J\\u202enotes\"}]}");
+  run = run_cli ("models");
+  json = run_cli ("models", "--json");
+
+  assert_run_terminal_safe (run);
+  assert_run_terminal_safe (json);
+  g_assert_cmpint (run->status, ==, SD_CLI_EXIT_SUCCESS);
+  g_assert_nonnull (strstr (run->out, "evil-\\u202emodel  N\\x1b]52;c;AA==\\x07\\u009b"));
+  g_assert_nonnull (strstr (run->out, "Evil\\x1b[2J\\u202e"));
+
+  root = parse_json (json->out);
+  models = json_node_get_array (root);
+  for (guint i = 0; i < json_array_get_length (models); i++)
+    {
+      JsonObject *model = json_array_get_object_element (models, i);
+
+      if (g_strcmp0 (json_object_get_string_member (model, "id"), "evil-\342\200\256model") != 0)
+        continue;
+      g_assert_cmpstr (json_object_get_string_member (model, "name"), ==,
+                       "N\033]52;c;AA==\007\302\233");
+      found = TRUE;
+    }
+  g_assert_true (found);
+
+  /* A broken file's warning quotes it; the quote is escaped too. */
+  write_model_overrides ("{\"version\": 1, \"families\": \"\033]52;c;AA==\007\233\"}");
+  broken = run_cli ("models");
+  assert_run_terminal_safe (broken);
+  g_assert_cmpint (broken->status, ==, SD_CLI_EXIT_SUCCESS);
+}
+
+static void
 add_hostile_text_tests (void)
 {
   g_test_add_func ("/cli/output/escape-shows-every-control-visibly",
@@ -970,6 +1033,8 @@ add_hostile_text_tests (void)
                    test_refused_media_urls_are_shown_escaped);
   g_test_add_func ("/cli/hostile/arguments-in-usage-errors-are-escaped",
                    test_hostile_arguments_in_usage_errors_are_escaped);
+  g_test_add_func ("/cli/hostile/model-overrides-are-escaped",
+                   test_hostile_model_overrides_are_escaped);
   g_test_add_func ("/cli/hostile/download-dir-path-is-escaped",
                    test_hostile_download_dir_path_is_escaped);
 }
