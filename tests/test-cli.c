@@ -1011,6 +1011,41 @@ test_hostile_model_overrides_are_escaped (void)
   g_assert_cmpint (broken->status, ==, SD_CLI_EXIT_SUCCESS);
 }
 
+/* As on a terminal: progress is one line redrawn with CR and ESC[K. */
+static void
+test_hostile_progress_on_a_terminal_is_escaped (void)
+{
+  g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+  g_autoptr(GOutputStream) err = g_memory_output_stream_new_resizable ();
+  g_autoptr(SdCli) cli = sd_cli_new (out, err);
+  g_autofree char *dir = make_download_dir ();
+  const char *argv[] = { "seedance", "--demo", "submit", "--model", "seedance2.0-std",
+                         "--prompt", "a lighthouse at dusk", "--wait",
+                         "--download-dir", dir, NULL };
+  g_autofree char *text = NULL;
+  g_autofree char *rest = NULL;
+  g_auto(GStrv) parts = NULL;
+  Run run = { 0 };
+  int status;
+
+  g_object_set (cli, "stderr-is-tty", TRUE, NULL);
+  g_signal_connect (cli, "context-created", G_CALLBACK (on_context_created_cb), &run);
+  simulator_hostile_text = HOSTILE_TEXT;
+  status = sd_cli_run (cli, G_N_ELEMENTS (argv) - 1, (char **) argv);
+  simulator_hostile_text = NULL;
+  g_clear_object (&run.simulator);
+
+  g_assert_cmpint (status, ==, SD_CLI_EXIT_SUCCESS);
+  text = steal_text (err);
+  g_test_message ("stderr:\n%s", text);
+  g_assert_nonnull (strstr (text, "\r\033[K"));
+  /* Our own redraw sequence is the only control that reaches the terminal. */
+  parts = g_strsplit (text, "\r\033[K", -1);
+  rest = g_strjoinv ("", parts);
+  assert_terminal_safe (rest);
+  g_assert_nonnull (strstr (rest, "\\u202e"));
+}
+
 static void
 add_hostile_text_tests (void)
 {
@@ -1035,6 +1070,8 @@ add_hostile_text_tests (void)
                    test_hostile_arguments_in_usage_errors_are_escaped);
   g_test_add_func ("/cli/hostile/model-overrides-are-escaped",
                    test_hostile_model_overrides_are_escaped);
+  g_test_add_func ("/cli/hostile/progress-on-a-terminal-is-escaped",
+                   test_hostile_progress_on_a_terminal_is_escaped);
   g_test_add_func ("/cli/hostile/download-dir-path-is-escaped",
                    test_hostile_download_dir_path_is_escaped);
 }
