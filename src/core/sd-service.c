@@ -702,15 +702,18 @@ start_download (SdService *self,
   SdTask *task = download->task;
   SdRequest *request = sd_task_get_request (task);
   g_autofree char *basename = NULL;
+  g_autofree char *owner = NULL;
 
   basename = sd_download_make_basename (request != NULL ? sd_request_get_prompt (request) : NULL,
                                         sd_task_get_id (task), ".mp4");
+  /* The .part belongs to this task of this server alone. */
+  owner = g_strconcat (sd_client_get_base_url (self->client), "\n", sd_task_get_id (task), NULL);
   self->downloads_running++;
   sd_task_set_download_progress (task, 0.0);
   sd_task_set_download_state (task, SD_DOWNLOAD_STATE_RUNNING);
   sd_download_file_async (sd_client_get_session (self->client),
                           sd_task_get_video_url (task),
-                          download->directory, basename,
+                          download->directory, basename, owner,
                           on_download_progress_cb, download, NULL,
                           download->cancellable,
                           on_download_finished_cb, download);
