@@ -1519,7 +1519,7 @@ sim_download (SimFixture *f, const char *url, Result *r)
   r->received = g_array_new (FALSE, FALSE, sizeof (guint64));
   r->totals = g_array_new (FALSE, FALSE, sizeof (guint64));
   sd_download_file_async (sd_client_get_session (f->client), url, f->dir, "sea.mp4", TEST_OWNER,
-                          on_progress, r, NULL, NULL, on_downloaded_cb, r);
+                          on_progress, r, NULL, r->cancel_on_progress, on_downloaded_cb, r);
   g_main_loop_run (r->loop);
 }
 
@@ -1565,6 +1565,33 @@ test_sim_drop_resumes (SimFixture *f, gconstpointer data)
 
   g_assert_no_error (r.error);
   assert_file_is_sample (r.path, 3 * 1024 * 1024 + 5);
+  g_assert_cmpuint (sd_simulator_get_request_count (f->sim, SD_SIMULATOR_STEP_DOWNLOAD), ==, 2);
+}
+
+static void
+test_sim_changed_video_starts_over (SimFixture *f, gconstpointer data)
+{
+  g_auto(Result) cancelled = { NULL, };
+  g_auto(Result) r = { NULL, };
+  g_autoptr(GBytes) sample = g_resources_lookup_data (SAMPLE_RESOURCE, G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+
+  sd_simulator_set_video_size (f->sim, 3 * 1024 * 1024 + 5);
+  cancelled.cancel_on_progress = g_cancellable_new ();
+  sim_download (f, f->video_url, &cancelled);
+  g_assert_error (cancelled.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+
+  /* The file behind the link changed: If-Range gets the whole new one. */
+  sd_simulator_set_video_version (f->sim, 2);
+  sim_download (f, f->video_url, &r);
+
+  g_assert_no_error (r.error);
+  g_assert_true (g_file_get_contents (r.path, &contents, &length, NULL));
+  g_assert_cmpuint (length, ==, 3 * 1024 * 1024 + 5);
+  for (gsize i = 0; i < length; i++)
+    if ((guint8) contents[i] != (((const guint8 *) g_bytes_get_data (sample, NULL))[i % g_bytes_get_size (sample)] ^ 1))
+      g_assert_cmpuint (i, ==, G_MAXSIZE);
   g_assert_cmpuint (sd_simulator_get_request_count (f->sim, SD_SIMULATOR_STEP_DOWNLOAD), ==, 2);
 }
 
@@ -1709,6 +1736,7 @@ main (int argc, char **argv)
 #define ADD(path, func) g_test_add (path, SimFixture, NULL, sim_set_up, func, sim_tear_down)
   ADD ("/download/simulator/video-is-the-sample-byte-for-byte", test_sim_identical);
   ADD ("/download/simulator/drop-mid-body-resumes", test_sim_drop_resumes);
+  ADD ("/download/simulator/changed-video-starts-over", test_sim_changed_video_starts_over);
   ADD ("/download/simulator/drops-beyond-the-retries-leave-no-video", test_sim_drops_forever);
   ADD ("/download/simulator/http-500-is-an-http-error", test_sim_http_500);
   ADD ("/download/simulator/unknown-video-says-the-link-expired", test_sim_unknown_video);
