@@ -46,6 +46,7 @@ typedef struct
   guint                   version;        /* the file's ETag "v<version>"; bytes change with it */
   gboolean                no_validator;   /* neither ETag nor Last-Modified */
   gboolean                ignore_if_range;
+  guint                   chunk_delay_ms; /* a slow server: a pause before each 64 KiB */
 
   /* what the server saw */
   GPtrArray              *ranges;         /* Range of each request, "" if none */
@@ -178,6 +179,8 @@ send_body (GOutputStream *out, TestServer *server, gboolean big, guint64 start, 
       else
         memcpy (chunk, (const guint8 *) g_bytes_get_data (server->video, NULL) + start + sent, n);
       apply_version (chunk, n, version);
+      if (server->chunk_delay_ms > 0)
+        g_usleep (server->chunk_delay_ms * 1000);
       if (!g_output_stream_write_all (out, chunk, n, NULL, NULL, NULL))
         return;
       sent += n;
@@ -349,6 +352,7 @@ test_server_reset (TestServer *server)
   server->version = 1;
   server->no_validator = FALSE;
   server->ignore_if_range = FALSE;
+  server->chunk_delay_ms = 0;
   g_ptr_array_set_size (server->ranges, 0);
   g_ptr_array_set_size (server->if_ranges, 0);
   g_ptr_array_set_size (server->hosts, 0);
@@ -1359,6 +1363,76 @@ test_download_error_page_leaves_no_part (Fixture *f, gconstpointer data)
   g_assert_cmpuint (count_files (f->dir), ==, 0);
 }
 
+/* Two processes */
+
+#define CHILD_ENV "SD_TEST_DOWNLOAD_CHILD"
+
+static const char *test_program;  /* argv[0], run again as the other process */
+
+/* The other process: one download of the URL into the folder given in
+ * CHILD_ENV ("url\ndir\nbasename"), the saved path on stdout. */
+static int
+run_child_download (const char *spec)
+{
+  g_auto(GStrv) parts = g_strsplit (spec, "\n", 3);
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_auto(Result) r = { NULL, };
+  Fixture f = { NULL, session, NULL };
+
+  g_assert_cmpuint (g_strv_length (parts), ==, 3);
+  download_into (&f, parts[0], parts[1], parts[2], &r);
+  if (r.error != NULL)
+    {
+      g_printerr ("%s\n", r.error->message);
+      return 1;
+    }
+  g_print ("%s", r.path);
+  return 0;
+}
+
+static void
+test_download_two_processes_share_one_file (Fixture *f, gconstpointer data)
+{
+  g_auto(Result) r = { NULL, };
+  g_autofree char *url = server_url (f->server, "/videos/t.mp4");
+  g_autofree char *spec = g_strjoin ("\n", url, f->dir, "fox - t.mp4", NULL);
+  g_autofree char *part = part_in (f, "fox - t.mp4");
+  g_autofree char *expected = path_in (f, "fox - t.mp4");
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr(GSubprocess) child = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *child_out = NULL;
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  GStatBuf st;
+
+  /* Slow enough that the child still holds the .part when we start. */
+  f->server->chunk_delay_ms = 40;
+  g_subprocess_launcher_setenv (launcher, CHILD_ENV, spec, TRUE);
+  child = g_subprocess_launcher_spawn (launcher, &error, test_program, NULL);
+  g_assert_no_error (error);
+  while (!g_file_test (part, G_FILE_TEST_EXISTS))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (5000);
+    }
+
+  download (f, "/videos/t.mp4", "fox - t.mp4", &r);
+  g_subprocess_communicate_utf8 (child, NULL, NULL, &child_out, NULL, &error);
+  g_assert_no_error (error);
+
+  g_assert_true (g_subprocess_get_if_exited (child));
+  g_assert_cmpint (g_subprocess_get_exit_status (child), ==, 0);
+  g_assert_no_error (r.error);
+  g_assert_cmpstr (child_out, ==, expected);
+  g_assert_cmpstr (r.path, ==, expected);
+  g_assert_cmpint (g_stat (expected, &st), ==, 0);
+  g_assert_cmpint (st.st_size, ==, VIDEO_SIZE);
+  assert_file_is_video (f, expected);
+  g_assert_cmpuint (count_files (f->dir), ==, 1);
+  /* One transfer: the second saver reused the first one's file. */
+  g_assert_cmpuint (request_count (f->server), ==, 1);
+}
+
 static GCancellable *cancel_on_retry;
 
 static GLogWriterOutput
@@ -1673,9 +1747,14 @@ test_sim_large_video_progress (SimFixture *f, gconstpointer data)
 int
 main (int argc, char **argv)
 {
-  g_autofree char *home = g_dir_make_tmp ("sd-download-home-XXXXXX", NULL);
+  g_autofree char *home = NULL;
   int status;
 
+  if (g_getenv (CHILD_ENV) != NULL)
+    return run_child_download (g_getenv (CHILD_ENV));
+  test_program = argv[0];
+
+  home = g_dir_make_tmp ("sd-download-home-XXXXXX", NULL);
   g_setenv ("XDG_DATA_HOME", home, TRUE);
   g_setenv ("XDG_CONFIG_HOME", home, TRUE);
   g_setenv ("XDG_CACHE_HOME", home, TRUE);
@@ -1721,6 +1800,7 @@ main (int argc, char **argv)
   ADD ("/download/file/cancel-cuts-the-retry-wait-short", test_download_cancelled_during_backoff);
   ADD ("/download/file/large-video-is-streamed-and-identical", test_download_large_streamed);
   ADD ("/download/file/two-savers-of-one-task-end-with-one-whole-file", test_download_two_savers_share_one_file);
+  ADD ("/download/file/two-processes-saving-one-task-end-with-one-whole-file", test_download_two_processes_share_one_file);
   ADD ("/download/file/another-task-never-resumes-the-part", test_download_other_task_never_resumes_the_part);
   ADD ("/download/file/resume-sends-if-range-with-the-etag", test_download_resume_sends_if_range);
   ADD ("/download/file/changed-file-answered-200-starts-over", test_download_changed_file_starts_over);
