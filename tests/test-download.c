@@ -1142,6 +1142,38 @@ test_download_two_savers_share_one_file (Fixture *f, gconstpointer data)
   g_assert_cmpuint (count_files (f->dir), ==, 1);
 }
 
+static gboolean
+cancel_cb (gpointer user_data)
+{
+  g_cancellable_cancel (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_download_waiter_cancelled_leaves_the_writer_alone (Fixture *f, gconstpointer data)
+{
+  g_auto(Result) writer = { NULL, };
+  g_auto(Result) waiter = { NULL, };
+  g_autofree char *url = server_url (f->server, "/videos/t.mp4");
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+
+  f->server->chunk_delay_ms = 20;
+  start_download_into (f, url, f->dir, "t.mp4", &writer);
+  /* Not cancel_on_progress: a waiter has no progress to report. */
+  waiter.loop = g_main_loop_new (NULL, FALSE);
+  sd_download_file_async (f->session, url, f->dir, "t.mp4", TEST_OWNER, NULL, NULL, NULL,
+                          cancellable, on_downloaded_cb, &waiter);
+  g_timeout_add (60, cancel_cb, cancellable);
+  run_until_done (&waiter);
+  run_until_done (&writer);
+
+  g_assert_error (waiter.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_no_error (writer.error);
+  assert_file_is_video (f, writer.path);
+  g_assert_cmpuint (count_files (f->dir), ==, 1);
+  g_assert_cmpuint (request_count (f->server), ==, 1);
+}
+
 static void
 test_download_twin_prefixes_never_share_names (void)
 {
@@ -1801,6 +1833,7 @@ main (int argc, char **argv)
   ADD ("/download/file/large-video-is-streamed-and-identical", test_download_large_streamed);
   ADD ("/download/file/two-savers-of-one-task-end-with-one-whole-file", test_download_two_savers_share_one_file);
   ADD ("/download/file/two-processes-saving-one-task-end-with-one-whole-file", test_download_two_processes_share_one_file);
+  ADD ("/download/file/cancelled-waiter-leaves-the-writer-alone", test_download_waiter_cancelled_leaves_the_writer_alone);
   ADD ("/download/file/another-task-never-resumes-the-part", test_download_other_task_never_resumes_the_part);
   ADD ("/download/file/resume-sends-if-range-with-the-etag", test_download_resume_sends_if_range);
   ADD ("/download/file/changed-file-answered-200-starts-over", test_download_changed_file_starts_over);

@@ -423,6 +423,7 @@ typedef struct
   char                   *validator;  /* If-Range value for the bytes on disk */
   char                   *final_path;
   PartState               part_state;
+  gboolean                locked;     /* @fd holds the exclusive lock */
   gboolean                directory_ready;
   gboolean                waiting_logged;
   guint                   reopens;
@@ -790,6 +791,7 @@ take_part (Download      *self,
       self->part_state = lock == LOCK_BUSY ? PART_BUSY : PART_LOCKED;
       if (lock == LOCK_BUSY)
         return TRUE;
+      self->locked = TRUE;
 
       if (fd_is_at_path (self->fd, self->part_path))
         {
@@ -807,6 +809,7 @@ take_part (Download      *self,
         }
       close (self->fd);
       self->fd = -1;
+      self->locked = FALSE;
       self->reopens++;
     }
 
@@ -851,14 +854,14 @@ on_output_closed_then_return_cb (GObject      *source,
 }
 
 /* An empty .part (an error page, a refusal) is not left behind; one with
- * bytes is, for a later resume. The lock is still ours, so nobody else is
- * writing it. */
+ * bytes is, for a later resume. Only while the lock is ours: a saver that
+ * gives up waiting must not remove the .part another one is filling. */
 static void
 discard_empty_part (Download *self)
 {
   struct stat st;
 
-  if (self->fd < 0 || fstat (self->fd, &st) != 0 || st.st_size > 0 ||
+  if (!self->locked || self->fd < 0 || fstat (self->fd, &st) != 0 || st.st_size > 0 ||
       !fd_is_at_path (self->fd, self->part_path))
     return;
   g_unlink (self->part_path);
