@@ -47,6 +47,7 @@ typedef struct
   gboolean                no_validator;   /* neither ETag nor Last-Modified */
   gboolean                ignore_if_range;
   guint                   chunk_delay_ms; /* a slow server: a pause before each 64 KiB */
+  gboolean                stray_range;    /* every answer a 206 from byte 1 */
 
   /* what the server saw */
   GPtrArray              *ranges;         /* Range of each request, "" if none */
@@ -211,6 +212,8 @@ answer_video (GOutputStream *out, TestServer *server, const Request *request, gb
   drop = server->drops > 0;
   if (drop)
     server->drops--;
+  if (server->stray_range)
+    start = 1;
   g_mutex_unlock (&server->lock);
 
   if (start >= size && start > 0)
@@ -353,6 +356,7 @@ test_server_reset (TestServer *server)
   server->no_validator = FALSE;
   server->ignore_if_range = FALSE;
   server->chunk_delay_ms = 0;
+  server->stray_range = FALSE;
   g_ptr_array_set_size (server->ranges, 0);
   g_ptr_array_set_size (server->if_ranges, 0);
   g_ptr_array_set_size (server->hosts, 0);
@@ -1175,6 +1179,21 @@ test_download_waiter_cancelled_leaves_the_writer_alone (Fixture *f, gconstpointe
 }
 
 static void
+test_download_stray_ranges_end_in_an_error (Fixture *f, gconstpointer data)
+{
+  g_auto(Result) r = { NULL, };
+
+  /* A 206 that never starts where asked: give up, do not loop. */
+  f->server->stray_range = TRUE;
+  download (f, "/videos/t.mp4", "t.mp4", &r);
+
+  g_assert_error (r.error, SD_DOWNLOAD_ERROR, SD_DOWNLOAD_ERROR_INCOMPLETE);
+  g_assert_null (r.path);
+  g_assert_cmpuint (request_count (f->server), <=, SD_DOWNLOAD_DEFAULT_RETRIES + 2);
+  g_assert_cmpuint (count_files (f->dir), ==, 0);
+}
+
+static void
 test_download_twin_prefixes_never_share_names (void)
 {
   g_autofree char *long_prompt = g_strnfill (70, 'w');
@@ -1834,6 +1853,7 @@ main (int argc, char **argv)
   ADD ("/download/file/two-savers-of-one-task-end-with-one-whole-file", test_download_two_savers_share_one_file);
   ADD ("/download/file/two-processes-saving-one-task-end-with-one-whole-file", test_download_two_processes_share_one_file);
   ADD ("/download/file/cancelled-waiter-leaves-the-writer-alone", test_download_waiter_cancelled_leaves_the_writer_alone);
+  ADD ("/download/file/stray-ranges-end-in-an-error", test_download_stray_ranges_end_in_an_error);
   ADD ("/download/file/another-task-never-resumes-the-part", test_download_other_task_never_resumes_the_part);
   ADD ("/download/file/resume-sends-if-range-with-the-etag", test_download_resume_sends_if_range);
   ADD ("/download/file/changed-file-answered-200-starts-over", test_download_changed_file_starts_over);

@@ -432,6 +432,7 @@ typedef struct
   guint64                 total;      /* announced size; 0 when unknown */
   gint64                  last_progress_time;
   guint                   retries;
+  guint                   restarts;   /* answers that could not continue the .part */
   guint                   max_retries;
   guint                   first_delay_ms;
   gboolean                use_range;  /* cleared once the server ignored one */
@@ -1323,6 +1324,15 @@ restart_without_range (GTask *task)
   g_clear_object (&self->body);
   g_clear_object (&self->message);
   self->use_range = FALSE;
+  /* A server that answers every request with a stray range never ends. */
+  if (self->restarts++ >= self->max_retries)
+    {
+      fail (task, g_error_new_literal (SD_DOWNLOAD_ERROR, SD_DOWNLOAD_ERROR_INCOMPLETE,
+                                       _("The video server keeps sending parts of the "
+                                         "video that do not fit together. Download it "
+                                         "again later.")));
+      return;
+    }
   if (!empty_part (self, &error))
     {
       fail (task, error);
@@ -1374,10 +1384,11 @@ on_response_cb (GObject      *source,
   if ((status == SOUP_STATUS_OK || status == SOUP_STATUS_PARTIAL_CONTENT) &&
       is_web_page (self->message))
     fail (task, web_page_error ());
-  else if (status == SOUP_STATUS_PARTIAL_CONTENT && self->received > 0 &&
-           take_partial_response (self))
+  else if (status == SOUP_STATUS_PARTIAL_CONTENT && take_partial_response (self))
     {
-      g_debug ("%s: resuming at byte %" G_GUINT64_FORMAT, self->basename, self->received);
+      g_debug ("%s: continuing at byte %" G_GUINT64_FORMAT, self->basename, self->received);
+      if (self->received == 0)
+        remember_validator (self);
       pump (task);
     }
   else if (status == SOUP_STATUS_PARTIAL_CONTENT ||
