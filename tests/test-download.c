@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
@@ -1194,6 +1195,39 @@ test_download_stray_ranges_end_in_an_error (Fixture *f, gconstpointer data)
 }
 
 static void
+test_download_special_file_part_is_replaced (Fixture *f, gconstpointer data)
+{
+  g_auto(Result) r = { NULL, };
+  g_autofree char *part = part_in (f, "t.mp4");
+  GStatBuf st;
+
+  /* A FIFO would block the open, or feed a reader elsewhere. */
+  g_assert_cmpint (mkfifo (part, 0600), ==, 0);
+  download (f, "/videos/t.mp4", "t.mp4", &r);
+
+  g_assert_no_error (r.error);
+  assert_file_is_video (f, r.path);
+  g_assert_cmpint (g_lstat (part, &st), !=, 0);
+}
+
+static void
+test_download_folder_in_place_of_the_part_is_refused (Fixture *f, gconstpointer data)
+{
+  g_auto(Result) r = { NULL, };
+  g_autofree char *part = part_in (f, "t.mp4");
+  g_autofree char *inside = g_build_filename (part, "keep", NULL);
+
+  g_assert_cmpint (g_mkdir (part, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (inside, "x", -1, NULL));
+  download (f, "/videos/t.mp4", "t.mp4", &r);
+
+  g_assert_error (r.error, SD_DOWNLOAD_ERROR, SD_DOWNLOAD_ERROR_FILE);
+  g_assert_nonnull (strstr (r.error->message, part));
+  g_assert_true (g_file_test (inside, G_FILE_TEST_IS_REGULAR));
+  g_assert_cmpuint (request_count (f->server), ==, 0);
+}
+
+static void
 test_download_twin_prefixes_never_share_names (void)
 {
   g_autofree char *long_prompt = g_strnfill (70, 'w');
@@ -1854,6 +1888,8 @@ main (int argc, char **argv)
   ADD ("/download/file/two-processes-saving-one-task-end-with-one-whole-file", test_download_two_processes_share_one_file);
   ADD ("/download/file/cancelled-waiter-leaves-the-writer-alone", test_download_waiter_cancelled_leaves_the_writer_alone);
   ADD ("/download/file/stray-ranges-end-in-an-error", test_download_stray_ranges_end_in_an_error);
+  ADD ("/download/file/fifo-in-place-of-the-part-is-replaced", test_download_special_file_part_is_replaced);
+  ADD ("/download/file/folder-in-place-of-the-part-is-refused", test_download_folder_in_place_of_the_part_is_refused);
   ADD ("/download/file/another-task-never-resumes-the-part", test_download_other_task_never_resumes_the_part);
   ADD ("/download/file/resume-sends-if-range-with-the-etag", test_download_resume_sends_if_range);
   ADD ("/download/file/changed-file-answered-200-starts-over", test_download_changed_file_starts_over);
