@@ -250,8 +250,11 @@ sd_download_get_default_directory (void)
  * Makes a file name from the first words of @prompt (about 40 characters,
  * cut at a word boundary, UTF-8 kept whole) and @task_id, safe on common
  * filesystems: no path separators, no "..", no control or invisible
- * characters, no leading dot or dash, at most 120 bytes. Without usable
- * words the name is "seedance-<task id><extension>".
+ * characters, no leading dot or dash, at most 120 bytes. An id that had to
+ * be cleaned or cut keeps its safe part followed by 12 hex digits of its
+ * SHA-256, so ids that share a long prefix or differ only in unsafe
+ * characters give different names. Without usable words the name is
+ * "seedance-<task id><extension>".
  *
  * Returns: (transfer full): the file name
  */

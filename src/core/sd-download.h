@@ -31,7 +31,9 @@ char     *sd_download_get_default_directory (void);
 
 /* A file name made from the prompt's first words and the task id, with
  * anything unsafe removed (no '/', no "..", no control characters, no leading
- * dot, bounded length), ending in @extension (e.g. ".mp4"). */
+ * dot, bounded length), ending in @extension (e.g. ".mp4"). An id that had
+ * to be cleaned or cut is followed by a hash of the whole id, so two tasks
+ * never share a name. */
 char     *sd_download_make_basename (const char *prompt,
                                      const char *task_id,
                                      const char *extension);
