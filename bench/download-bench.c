@@ -90,7 +90,7 @@ start_download (Bench *bench)
   bench->start_cpu = bench_cpu_usec ();
   bench->start_usec = bench_monotonic_usec ();
   sd_download_file_async (sd_client_get_session (bench->client), bench->url,
-                          bench->directory, "bench.mp4",
+                          bench->directory, "bench.mp4", "bench",
                           on_progress_cb, bench, NULL, NULL,
                           on_downloaded_cb, bench);
 }

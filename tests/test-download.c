@@ -5,6 +5,8 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <glib/gstdio.h>
 
@@ -23,6 +25,7 @@
 
 #define VIDEO_SIZE (700 * 1024 + 13)
 #define BIG_SIZE   (24 * 1024 * 1024 + 7)
+#define TEST_OWNER "http://127.0.0.1\ntask-1"
 
 /* A loopback HTTP server written by hand, so that it can break the
  * connection in the middle of a body, which a real server never does on
@@ -41,9 +44,15 @@ typedef struct
   gboolean                no_length;
   guint                   status;         /* answered instead of the video... */
   guint                   status_times;   /* ...this many times */
+  guint                   version;        /* the file's ETag "v<version>"; bytes change with it */
+  gboolean                no_validator;   /* neither ETag nor Last-Modified */
+  gboolean                ignore_if_range;
+  guint                   chunk_delay_ms; /* a slow server: a pause before each 64 KiB */
+  gboolean                stray_range;    /* every answer a 206 from byte 1 */
 
   /* what the server saw */
   GPtrArray              *ranges;         /* Range of each request, "" if none */
+  GPtrArray              *if_ranges;      /* If-Range of each request, "" if none */
   GPtrArray              *hosts;          /* address each request came to */
   guint                   authorizations;
 } TestServer;
@@ -86,6 +95,7 @@ typedef struct
 {
   char    *path;
   char    *range;
+  char    *if_range;
   gboolean authorization;
 } Request;
 
@@ -115,6 +125,8 @@ read_request (GSocketConnection *connection, Request *request)
         break;
       if (g_ascii_strncasecmp (line, "Range:", 6) == 0)
         request->range = g_strdup (g_strstrip (line + 6));
+      else if (g_ascii_strncasecmp (line, "If-Range:", 9) == 0)
+        request->if_range = g_strdup (g_strstrip (line + 9));
       else if (g_ascii_strncasecmp (line, "Authorization:", 14) == 0)
         request->authorization = TRUE;
     }
@@ -146,8 +158,17 @@ parse_range_start (const char *range)
   return g_ascii_strtoull (range + 6, NULL, 10);
 }
 
+/* Version 1 is the video as made; a later version differs in every byte. */
 static void
-send_body (GOutputStream *out, TestServer *server, gboolean big, guint64 start, guint64 len)
+apply_version (guint8 *chunk, gsize n, guint version)
+{
+  for (gsize i = 0; i < n; i++)
+    chunk[i] ^= (guint8) (version - 1);
+}
+
+static void
+send_body (GOutputStream *out, TestServer *server, gboolean big, guint64 start, guint64 len,
+           guint version)
 {
   g_autofree guint8 *chunk = g_malloc (64 * 1024);
 
@@ -159,6 +180,9 @@ send_body (GOutputStream *out, TestServer *server, gboolean big, guint64 start, 
         fill_big (chunk, start + sent, n);
       else
         memcpy (chunk, (const guint8 *) g_bytes_get_data (server->video, NULL) + start + sent, n);
+      apply_version (chunk, n, version);
+      if (server->chunk_delay_ms > 0)
+        g_usleep (server->chunk_delay_ms * 1000);
       if (!g_output_stream_write_all (out, chunk, n, NULL, NULL, NULL))
         return;
       sent += n;
@@ -171,13 +195,26 @@ answer_video (GOutputStream *out, TestServer *server, const Request *request, gb
   guint64 start = 0;
   gboolean drop;
   GString *head = g_string_new (NULL);
+  g_autofree char *etag = NULL;
+  guint version;
+  gboolean validators;
 
   g_mutex_lock (&server->lock);
+  version = server->version;
+  validators = !server->no_validator;
+  etag = g_strdup_printf ("\"v%u\"", version);
   if (!server->ignore_range)
     start = parse_range_start (request->range);
+  /* If-Range that names another version (or, without validators, any
+   * If-Range): the whole current file. */
+  if (request->if_range != NULL && !server->ignore_if_range &&
+      (!validators || strcmp (request->if_range, etag) != 0))
+    start = 0;
   drop = server->drops > 0;
   if (drop)
     server->drops--;
+  if (server->stray_range)
+    start = 1;
   g_mutex_unlock (&server->lock);
 
   if (start >= size && start > 0)
@@ -192,6 +229,8 @@ answer_video (GOutputStream *out, TestServer *server, const Request *request, gb
                           start > 0 ? "206 Partial Content" : "200 OK");
   if (!server->ignore_range)
     g_string_append (head, "Accept-Ranges: bytes\r\n");
+  if (validators)
+    g_string_append_printf (head, "ETag: %s\r\n", etag);
   if (start > 0)
     g_string_append_printf (head, "Content-Range: bytes %" G_GUINT64_FORMAT "-%" G_GUINT64_FORMAT
                             "/%" G_GUINT64_FORMAT "\r\n", start, size - 1, size);
@@ -201,7 +240,7 @@ answer_video (GOutputStream *out, TestServer *server, const Request *request, gb
   write_text (out, head->str);
   g_string_free (head, TRUE);
 
-  send_body (out, server, big, start, drop ? (size - start) / 2 : size - start);
+  send_body (out, server, big, start, drop ? (size - start) / 2 : size - start, version);
 }
 
 static gboolean
@@ -228,6 +267,7 @@ record_request (TestServer *server, GSocketConnection *connection, const Request
 
   g_mutex_lock (&server->lock);
   g_ptr_array_add (server->ranges, g_strdup (request->range != NULL ? request->range : ""));
+  g_ptr_array_add (server->if_ranges, g_strdup (request->if_range != NULL ? request->if_range : ""));
   g_ptr_array_add (server->hosts, g_inet_address_to_string (address));
   if (request->authorization)
     server->authorizations++;
@@ -268,6 +308,7 @@ on_connection_cb (GThreadedSocketService *service,
   g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
   g_free (request.path);
   g_free (request.range);
+  g_free (request.if_range);
   return TRUE;
 }
 
@@ -294,6 +335,7 @@ test_server_new (void)
   server->video = make_video ();
   server->ranges = g_ptr_array_new_with_free_func (g_free);
   server->hosts = g_ptr_array_new_with_free_func (g_free);
+  server->if_ranges = g_ptr_array_new_with_free_func (g_free);
   server->service = g_threaded_socket_service_new (4);
   server->port = listen_on (server->service, "127.0.0.1");
   server->other_port = listen_on (server->service, "127.0.0.2");
@@ -311,7 +353,13 @@ test_server_reset (TestServer *server)
   server->no_length = FALSE;
   server->status = 0;
   server->status_times = 0;
+  server->version = 1;
+  server->no_validator = FALSE;
+  server->ignore_if_range = FALSE;
+  server->chunk_delay_ms = 0;
+  server->stray_range = FALSE;
   g_ptr_array_set_size (server->ranges, 0);
+  g_ptr_array_set_size (server->if_ranges, 0);
   g_ptr_array_set_size (server->hosts, 0);
   server->authorizations = 0;
   g_mutex_unlock (&server->lock);
@@ -332,6 +380,17 @@ request_count (TestServer *server)
   n = server->ranges->len;
   g_mutex_unlock (&server->lock);
   return n;
+}
+
+static const char *
+if_range_of_request (TestServer *server, guint i)
+{
+  const char *if_range;
+
+  g_mutex_lock (&server->lock);
+  if_range = g_ptr_array_index (server->if_ranges, i);
+  g_mutex_unlock (&server->lock);
+  return if_range;
 }
 
 static const char *
@@ -395,6 +454,7 @@ typedef struct
   GArray       *received;
   GArray       *totals;
   GCancellable *cancel_on_progress;
+  const char   *owner;      /* TEST_OWNER when NULL */
 } Result;
 
 static void
@@ -432,13 +492,20 @@ on_downloaded_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 }
 
 static void
-download_into (Fixture *f, const char *url, const char *dir, const char *basename, Result *r)
+start_download_into (Fixture *f, const char *url, const char *dir, const char *basename, Result *r)
 {
   r->loop = g_main_loop_new (NULL, FALSE);
   r->received = g_array_new (FALSE, FALSE, sizeof (guint64));
   r->totals = g_array_new (FALSE, FALSE, sizeof (guint64));
-  sd_download_file_async (f->session, url, dir, basename, on_progress, r, NULL,
+  sd_download_file_async (f->session, url, dir, basename,
+                          r->owner != NULL ? r->owner : TEST_OWNER, on_progress, r, NULL,
                           r->cancel_on_progress, on_downloaded_cb, r);
+}
+
+static void
+download_into (Fixture *f, const char *url, const char *dir, const char *basename, Result *r)
+{
+  start_download_into (f, url, dir, basename, r);
   g_main_loop_run (r->loop);
 }
 
@@ -465,6 +532,14 @@ assert_file_is_video (Fixture *f, const char *path)
 static char *
 path_in (Fixture *f, const char *name)
 {
+  return g_build_filename (f->dir, name, NULL);
+}
+
+static char *
+part_in (Fixture *f, const char *basename)
+{
+  g_autofree char *name = sd_download_make_part_name (basename, TEST_OWNER);
+
   return g_build_filename (f->dir, name, NULL);
 }
 
@@ -575,18 +650,33 @@ test_basename_path_characters_in_prompt (void)
   g_assert_cmpstr (name, ==, "etc passwd and C Windows x - t.mp4");
 }
 
+/* An id that had to be cleaned keeps what was safe, then a hash of the
+ * whole id (another id cleaned the same way gets another name). */
+static void
+assert_cleaned_id_name (const char *name,
+                        const char *prefix)
+{
+  const char *hash = name + strlen (prefix);
+
+  g_assert_true (g_str_has_prefix (name, prefix));
+  g_assert_cmpuint (strlen (hash), ==, 12 + strlen (".mp4"));
+  for (guint i = 0; i < 12; i++)
+    g_assert_true (g_ascii_isxdigit (hash[i]));
+  g_assert_cmpstr (hash + 12, ==, ".mp4");
+}
+
 static void
 test_basename_hostile_task_id (void)
 {
   const char *ids[] = { "../../etc/passwd", "a/b", "\n", "..", "id\\with:colon", "-rf" };
-  const char *expected[] = { "fox - etc-passwd.mp4", "fox - a-b.mp4", "fox.mp4", "fox.mp4",
-                             "fox - id-with-colon.mp4", "fox - rf.mp4" };
+  const char *prefixes[] = { "fox - etc-passwd-", "fox - a-b-", "fox - ", "fox - ",
+                             "fox - id-with-colon-", "fox - rf-" };
 
   for (guint i = 0; i < G_N_ELEMENTS (ids); i++)
     {
       g_autofree char *name = sd_download_make_basename ("fox", ids[i], ".mp4");
 
-      g_assert_cmpstr (name, ==, expected[i]);
+      assert_cleaned_id_name (name, prefixes[i]);
     }
 }
 
@@ -615,8 +705,10 @@ static void
 test_basename_nothing_usable (void)
 {
   g_autofree char *name = sd_download_make_basename (NULL, "../..", NULL);
+  g_autofree char *nothing = sd_download_make_basename (NULL, NULL, NULL);
 
-  g_assert_cmpstr (name, ==, "seedance.mp4");
+  assert_cleaned_id_name (name, "seedance-");
+  g_assert_cmpstr (nothing, ==, "seedance.mp4");
 }
 
 static void
@@ -754,7 +846,7 @@ test_download_short_body_never_renamed (Fixture *f, gconstpointer data)
 {
   g_auto(Result) r = { NULL, };
   g_autofree char *final = path_in (f, "t.mp4");
-  g_autofree char *part = path_in (f, "t.mp4.part");
+  g_autofree char *part = part_in (f, "t.mp4");
 
   sd_download_set_retry_policy (0, 1);
   f->server->drops = 1;
@@ -763,7 +855,8 @@ test_download_short_body_never_renamed (Fixture *f, gconstpointer data)
   g_assert_error (r.error, SD_DOWNLOAD_ERROR, SD_DOWNLOAD_ERROR_INCOMPLETE);
   g_assert_false (g_file_test (final, G_FILE_TEST_EXISTS));
   g_assert_true (g_file_test (part, G_FILE_TEST_EXISTS));
-  g_assert_cmpuint (count_files (f->dir), ==, 1);
+  /* The .part and its validator, for a later resume. */
+  g_assert_cmpuint (count_files (f->dir), ==, 2);
 }
 
 static void
@@ -940,7 +1033,7 @@ test_download_cancel_keeps_part_for_resume (Fixture *f, gconstpointer data)
 {
   g_auto(Result) cancelled = { NULL, };
   g_auto(Result) resumed = { NULL, };
-  g_autofree char *part = path_in (f, "t.mp4.part");
+  g_autofree char *part = part_in (f, "t.mp4");
   g_autofree char *final = path_in (f, "t.mp4");
   g_autofree char *expected_range = NULL;
   GStatBuf st;
@@ -967,16 +1060,462 @@ static void
 test_download_stale_part_too_long (Fixture *f, gconstpointer data)
 {
   g_auto(Result) r = { NULL, };
-  g_autofree char *part = path_in (f, "t.mp4.part");
+  g_autofree char *part = part_in (f, "t.mp4");
   g_autofree char *junk = g_strnfill (VIDEO_SIZE + 10, 'j');
 
+  g_autofree char *meta = g_strconcat (part, ".meta", NULL);
+  g_autofree char *validator = NULL;
+  GStatBuf st;
+
+  /* Junk that claims to be v1 of the file: Range + If-Range, refused (416). */
   g_file_set_contents (part, junk, -1, NULL);
+  g_assert_cmpint (g_stat (part, &st), ==, 0);
+  validator = g_strdup_printf ("seedance-part-validator 1\n%" G_GUINT64_FORMAT "\n\"v1\"\n",
+                               (guint64) st.st_ino);
+  g_file_set_contents (meta, validator, -1, NULL);
   download (f, "/videos/t.mp4", "t.mp4", &r);
 
   g_assert_no_error (r.error);
   assert_file_is_video (f, r.path);
   g_assert_true (g_str_has_prefix (range_of_request (f->server, 0), "bytes="));
+  g_assert_cmpstr (if_range_of_request (f->server, 0), ==, "\"v1\"");
   g_assert_cmpstr (range_of_request (f->server, 1), ==, "");
+  g_assert_cmpuint (count_files (f->dir), ==, 1);
+}
+
+static void
+test_download_part_without_validator_starts_over (Fixture *f, gconstpointer data)
+{
+  g_auto(Result) r = { NULL, };
+  g_autofree char *part = part_in (f, "t.mp4");
+  g_autofree char *junk = g_strnfill (VIDEO_SIZE / 2, 'j');
+
+  /* Bytes nobody can vouch for are never continued. */
+  g_file_set_contents (part, junk, -1, NULL);
+  download (f, "/videos/t.mp4", "t.mp4", &r);
+
+  g_assert_no_error (r.error);
+  assert_file_is_video (f, r.path);
+  g_assert_cmpuint (request_count (f->server), ==, 1);
+  g_assert_cmpstr (range_of_request (f->server, 0), ==, "");
+}
+
+/* One writer per file, one task per .part, no links followed */
+
+static void
+assert_file_is_version (Fixture *f, const char *path, guint version)
+{
+  g_autofree guint8 *expected = g_memdup2 (g_bytes_get_data (f->server->video, NULL), VIDEO_SIZE);
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+
+  apply_version (expected, VIDEO_SIZE, version);
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  g_assert_cmpmem (contents, length, expected, VIDEO_SIZE);
+}
+
+static void
+run_until_done (Result *r)
+{
+  while (r->path == NULL && r->error == NULL)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+static void
+test_download_two_savers_share_one_file (Fixture *f, gconstpointer data)
+{
+  g_auto(Result) first = { NULL, };
+  g_auto(Result) second = { NULL, };
+  g_autofree char *url = server_url (f->server, "/videos/t.mp4");
+  g_autofree char *expected = path_in (f, "fox - t.mp4");
+  GStatBuf st;
+
+  /* The first writer is cut off once, so the second waits through a retry. */
+  f->server->drops = 1;
+  start_download_into (f, url, f->dir, "fox - t.mp4", &first);
+  start_download_into (f, url, f->dir, "fox - t.mp4", &second);
+  run_until_done (&first);
+  run_until_done (&second);
+
+  g_assert_no_error (first.error);
+  g_assert_no_error (second.error);
+  g_assert_cmpstr (first.path, ==, expected);
+  g_assert_cmpstr (second.path, ==, expected);
+  g_assert_cmpint (g_stat (expected, &st), ==, 0);
+  g_assert_cmpint (st.st_size, ==, VIDEO_SIZE);
+  assert_file_is_video (f, expected);
+  g_assert_cmpuint (count_files (f->dir), ==, 1);
+}
+
+static gboolean
+cancel_cb (gpointer user_data)
+{
+  g_cancellable_cancel (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_download_waiter_cancelled_leaves_the_writer_alone (Fixture *f, gconstpointer data)
+{
+  g_auto(Result) writer = { NULL, };
+  g_auto(Result) waiter = { NULL, };
+  g_autofree char *url = server_url (f->server, "/videos/t.mp4");
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+
+  f->server->chunk_delay_ms = 20;
+  start_download_into (f, url, f->dir, "t.mp4", &writer);
+  /* Not cancel_on_progress: a waiter has no progress to report. */
+  waiter.loop = g_main_loop_new (NULL, FALSE);
+  sd_download_file_async (f->session, url, f->dir, "t.mp4", TEST_OWNER, NULL, NULL, NULL,
+                          cancellable, on_downloaded_cb, &waiter);
+  g_timeout_add (60, cancel_cb, cancellable);
+  run_until_done (&waiter);
+  run_until_done (&writer);
+
+  g_assert_error (waiter.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_no_error (writer.error);
+  assert_file_is_video (f, writer.path);
+  g_assert_cmpuint (count_files (f->dir), ==, 1);
+  g_assert_cmpuint (request_count (f->server), ==, 1);
+}
+
+static void
+test_download_stray_ranges_end_in_an_error (Fixture *f, gconstpointer data)
+{
+  g_auto(Result) r = { NULL, };
+
+  /* A 206 that never starts where asked: give up, do not loop. */
+  f->server->stray_range = TRUE;
+  download (f, "/videos/t.mp4", "t.mp4", &r);
+
+  g_assert_error (r.error, SD_DOWNLOAD_ERROR, SD_DOWNLOAD_ERROR_INCOMPLETE);
+  g_assert_null (r.path);
+  g_assert_cmpuint (request_count (f->server), <=, SD_DOWNLOAD_DEFAULT_RETRIES + 2);
+  g_assert_cmpuint (count_files (f->dir), ==, 0);
+}
+
+static void
+test_download_special_file_part_is_replaced (Fixture *f, gconstpointer data)
+{
+  g_auto(Result) r = { NULL, };
+  g_autofree char *part = part_in (f, "t.mp4");
+  GStatBuf st;
+
+  /* A FIFO would block the open, or feed a reader elsewhere. */
+  g_assert_cmpint (mkfifo (part, 0600), ==, 0);
+  download (f, "/videos/t.mp4", "t.mp4", &r);
+
+  g_assert_no_error (r.error);
+  assert_file_is_video (f, r.path);
+  g_assert_cmpint (g_lstat (part, &st), !=, 0);
+}
+
+static void
+test_download_folder_in_place_of_the_part_is_refused (Fixture *f, gconstpointer data)
+{
+  g_auto(Result) r = { NULL, };
+  g_autofree char *part = part_in (f, "t.mp4");
+  g_autofree char *inside = g_build_filename (part, "keep", NULL);
+
+  g_assert_cmpint (g_mkdir (part, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (inside, "x", -1, NULL));
+  download (f, "/videos/t.mp4", "t.mp4", &r);
+
+  g_assert_error (r.error, SD_DOWNLOAD_ERROR, SD_DOWNLOAD_ERROR_FILE);
+  g_assert_nonnull (strstr (r.error->message, part));
+  g_assert_true (g_file_test (inside, G_FILE_TEST_IS_REGULAR));
+  g_assert_cmpuint (request_count (f->server), ==, 0);
+}
+
+static void
+test_download_twin_prefixes_never_share_names (void)
+{
+  g_autofree char *long_prompt = g_strnfill (70, 'w');
+  g_autofree char *id_a = g_strconcat ("cgt-", long_prompt, "-a", NULL);
+  g_autofree char *id_b = g_strconcat ("cgt-", long_prompt, "-b", NULL);
+  g_autofree char *name_a = sd_download_make_basename (long_prompt, id_a, ".mp4");
+  g_autofree char *name_b = sd_download_make_basename (long_prompt, id_b, ".mp4");
+  g_autofree char *unsafe_a = sd_download_make_basename ("fox", "task/1", ".mp4");
+  g_autofree char *unsafe_b = sd_download_make_basename ("fox", "task?1", ".mp4");
+  g_autofree char *part_a = sd_download_make_part_name ("fox.mp4", "http://127.0.0.1:1\nt1");
+  g_autofree char *part_b = sd_download_make_part_name ("fox.mp4", "http://127.0.0.1:2\nt1");
+  g_autofree char *part_c = sd_download_make_part_name ("fox.mp4", "http://127.0.0.1:1\nt2");
+
+  g_assert_cmpstr (name_a, !=, name_b);
+  g_assert_cmpstr (unsafe_a, !=, unsafe_b);
+  g_assert_cmpuint (strlen (name_a), <=, 120);
+  /* The same id on two servers, or two ids: three .part files. */
+  g_assert_cmpstr (part_a, !=, part_b);
+  g_assert_cmpstr (part_a, !=, part_c);
+  g_assert_cmpstr (part_b, !=, part_c);
+  g_assert_true (g_str_has_prefix (part_a, "fox.mp4."));
+  g_assert_true (g_str_has_suffix (part_a, ".part"));
+}
+
+static void
+test_download_other_task_never_resumes_the_part (Fixture *f, gconstpointer data)
+{
+  g_auto(Result) task_a = { NULL, };
+  g_auto(Result) task_b = { NULL, };
+  g_autofree char *part_a = part_in (f, "t.mp4");
+  GStatBuf before, after;
+
+  task_a.cancel_on_progress = g_cancellable_new ();
+  download (f, "/videos/t.mp4", "t.mp4", &task_a);
+  g_assert_error (task_a.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpint (g_stat (part_a, &before), ==, 0);
+
+  /* Same folder, same file name, another task. */
+  task_b.owner = "http://127.0.0.1\ntask-2";
+  f->server->version = 2;
+  download (f, "/videos/t.mp4", "t.mp4", &task_b);
+
+  g_assert_no_error (task_b.error);
+  assert_file_is_version (f, task_b.path, 2);
+  g_assert_cmpstr (range_of_request (f->server, 1), ==, "");
+  g_assert_cmpint (g_stat (part_a, &after), ==, 0);
+  g_assert_cmpint (after.st_size, ==, before.st_size);
+}
+
+static void
+cancelled_part (Fixture *f, const char *basename)
+{
+  g_auto(Result) cancelled = { NULL, };
+
+  cancelled.cancel_on_progress = g_cancellable_new ();
+  download (f, "/videos/t.mp4", basename, &cancelled);
+  g_assert_error (cancelled.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
+static void
+test_download_resume_sends_if_range (Fixture *f, gconstpointer data)
+{
+  g_auto(Result) r = { NULL, };
+
+  cancelled_part (f, "t.mp4");
+  download (f, "/videos/t.mp4", "t.mp4", &r);
+
+  g_assert_no_error (r.error);
+  assert_file_is_video (f, r.path);
+  g_assert_cmpuint (request_count (f->server), ==, 2);
+  g_assert_true (g_str_has_prefix (range_of_request (f->server, 1), "bytes="));
+  g_assert_cmpstr (range_of_request (f->server, 1), !=, "bytes=0-");
+  g_assert_cmpstr (if_range_of_request (f->server, 1), ==, "\"v1\"");
+}
+
+static void
+test_download_changed_file_starts_over (Fixture *f, gconstpointer data)
+{
+  g_auto(Result) r = { NULL, };
+
+  cancelled_part (f, "t.mp4");
+  f->server->version = 2;
+  download (f, "/videos/t.mp4", "t.mp4", &r);
+
+  /* If-Range named v1, the server sent all of v2 with a 200. */
+  g_assert_no_error (r.error);
+  g_assert_cmpstr (if_range_of_request (f->server, 1), ==, "\"v1\"");
+  g_assert_cmpuint (request_count (f->server), ==, 2);
+  assert_file_is_version (f, r.path, 2);
+  g_assert_cmpuint (count_files (f->dir), ==, 1);
+}
+
+static void
+test_download_changed_file_without_if_range_support (Fixture *f, gconstpointer data)
+{
+  g_auto(Result) r = { NULL, };
+
+  cancelled_part (f, "t.mp4");
+  f->server->version = 2;
+  f->server->ignore_if_range = TRUE;
+  download (f, "/videos/t.mp4", "t.mp4", &r);
+
+  /* A 206 of v2 does not continue v1's bytes: asked again, from zero. */
+  g_assert_no_error (r.error);
+  g_assert_cmpuint (request_count (f->server), ==, 3);
+  g_assert_cmpstr (range_of_request (f->server, 2), ==, "");
+  assert_file_is_version (f, r.path, 2);
+}
+
+static void
+test_download_without_validator_starts_over (Fixture *f, gconstpointer data)
+{
+  g_auto(Result) r = { NULL, };
+
+  f->server->no_validator = TRUE;
+  f->server->drops = 1;
+  download (f, "/videos/t.mp4", "t.mp4", &r);
+
+  g_assert_no_error (r.error);
+  assert_file_is_video (f, r.path);
+  g_assert_cmpuint (request_count (f->server), ==, 2);
+  g_assert_cmpstr (range_of_request (f->server, 1), ==, "");
+  g_assert_cmpstr (if_range_of_request (f->server, 1), ==, "");
+  g_assert_cmpuint (count_files (f->dir), ==, 1);
+}
+
+static char *
+outside_file (const char *contents)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("sd-outside-XXXXXX", &error);
+  char *path;
+
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "precious.txt", NULL);
+  g_assert_true (g_file_set_contents (path, contents, -1, NULL));
+  return path;
+}
+
+static void
+assert_untouched_and_remove (const char *path, const char *contents)
+{
+  g_autofree char *now = NULL;
+  g_autofree char *dir = g_path_get_dirname (path);
+
+  g_assert_true (g_file_get_contents (path, &now, NULL, NULL));
+  g_assert_cmpstr (now, ==, contents);
+  remove_tree (dir);
+}
+
+static void
+test_download_planted_symlink_part_is_never_followed (Fixture *f, gconstpointer data)
+{
+  g_auto(Result) r = { NULL, };
+  g_autofree char *part = part_in (f, "t.mp4");
+  g_autofree char *meta = g_strconcat (part, ".meta", NULL);
+  g_autofree char *target = outside_file ("keep me");
+  g_autofree char *meta_target = outside_file ("keep me too");
+  GStatBuf st;
+
+  g_assert_cmpint (symlink (target, part), ==, 0);
+  g_assert_cmpint (symlink (meta_target, meta), ==, 0);
+  download (f, "/videos/t.mp4", "t.mp4", &r);
+
+  g_assert_no_error (r.error);
+  assert_file_is_video (f, r.path);
+  assert_untouched_and_remove (target, "keep me");
+  assert_untouched_and_remove (meta_target, "keep me too");
+  g_assert_cmpint (g_lstat (part, &st), !=, 0);
+}
+
+static void
+test_download_hard_linked_part_is_replaced (Fixture *f, gconstpointer data)
+{
+  g_auto(Result) r = { NULL, };
+  g_autofree char *part = part_in (f, "t.mp4");
+  g_autofree char *target = outside_file ("keep me");
+
+  if (link (target, part) != 0)
+    {
+      g_test_skip ("hard links are not possible between the two temporary folders");
+      assert_untouched_and_remove (target, "keep me");
+      return;
+    }
+  download (f, "/videos/t.mp4", "t.mp4", &r);
+
+  g_assert_no_error (r.error);
+  assert_file_is_video (f, r.path);
+  assert_untouched_and_remove (target, "keep me");
+}
+
+static void
+test_download_symlink_at_the_final_name_is_kept (Fixture *f, gconstpointer data)
+{
+  g_auto(Result) r = { NULL, };
+  g_autofree char *final = path_in (f, "t.mp4");
+  g_autofree char *target = outside_file ("keep me");
+
+  g_assert_cmpint (symlink (target, final), ==, 0);
+  download (f, "/videos/t.mp4", "t.mp4", &r);
+
+  g_assert_no_error (r.error);
+  g_assert_true (g_str_has_suffix (r.path, "/t (2).mp4"));
+  assert_file_is_video (f, r.path);
+  assert_untouched_and_remove (target, "keep me");
+}
+
+static void
+test_download_error_page_leaves_no_part (Fixture *f, gconstpointer data)
+{
+  g_auto(Result) r = { NULL, };
+
+  f->server->status = 404;
+  f->server->status_times = 1;
+  download (f, "/videos/t.mp4", "t.mp4", &r);
+
+  g_assert_error (r.error, SD_DOWNLOAD_ERROR, SD_DOWNLOAD_ERROR_HTTP);
+  g_assert_cmpuint (count_files (f->dir), ==, 0);
+}
+
+/* Two processes */
+
+#define CHILD_ENV "SD_TEST_DOWNLOAD_CHILD"
+
+static const char *test_program;  /* argv[0], run again as the other process */
+
+/* The other process: one download of the URL into the folder given in
+ * CHILD_ENV ("url\ndir\nbasename"), the saved path on stdout. */
+static int
+run_child_download (const char *spec)
+{
+  g_auto(GStrv) parts = g_strsplit (spec, "\n", 3);
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_auto(Result) r = { NULL, };
+  Fixture f = { NULL, session, NULL };
+
+  g_assert_cmpuint (g_strv_length (parts), ==, 3);
+  download_into (&f, parts[0], parts[1], parts[2], &r);
+  if (r.error != NULL)
+    {
+      g_printerr ("%s\n", r.error->message);
+      return 1;
+    }
+  g_print ("%s", r.path);
+  return 0;
+}
+
+static void
+test_download_two_processes_share_one_file (Fixture *f, gconstpointer data)
+{
+  g_auto(Result) r = { NULL, };
+  g_autofree char *url = server_url (f->server, "/videos/t.mp4");
+  g_autofree char *spec = g_strjoin ("\n", url, f->dir, "fox - t.mp4", NULL);
+  g_autofree char *part = part_in (f, "fox - t.mp4");
+  g_autofree char *expected = path_in (f, "fox - t.mp4");
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_autoptr(GSubprocess) child = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *child_out = NULL;
+  gint64 deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  GStatBuf st;
+
+  /* Slow enough that the child still holds the .part when we start. */
+  f->server->chunk_delay_ms = 40;
+  g_subprocess_launcher_setenv (launcher, CHILD_ENV, spec, TRUE);
+  child = g_subprocess_launcher_spawn (launcher, &error, test_program, NULL);
+  g_assert_no_error (error);
+  while (!g_file_test (part, G_FILE_TEST_EXISTS))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_usleep (5000);
+    }
+
+  download (f, "/videos/t.mp4", "fox - t.mp4", &r);
+  g_subprocess_communicate_utf8 (child, NULL, NULL, &child_out, NULL, &error);
+  g_assert_no_error (error);
+
+  g_assert_true (g_subprocess_get_if_exited (child));
+  g_assert_cmpint (g_subprocess_get_exit_status (child), ==, 0);
+  g_assert_no_error (r.error);
+  g_assert_cmpstr (child_out, ==, expected);
+  g_assert_cmpstr (r.path, ==, expected);
+  g_assert_cmpint (g_stat (expected, &st), ==, 0);
+  g_assert_cmpint (st.st_size, ==, VIDEO_SIZE);
+  assert_file_is_video (f, expected);
+  g_assert_cmpuint (count_files (f->dir), ==, 1);
+  /* One transfer: the second saver reused the first one's file. */
+  g_assert_cmpuint (request_count (f->server), ==, 1);
 }
 
 static GCancellable *cancel_on_retry;
@@ -1138,8 +1677,8 @@ sim_download (SimFixture *f, const char *url, Result *r)
   r->loop = g_main_loop_new (NULL, FALSE);
   r->received = g_array_new (FALSE, FALSE, sizeof (guint64));
   r->totals = g_array_new (FALSE, FALSE, sizeof (guint64));
-  sd_download_file_async (sd_client_get_session (f->client), url, f->dir, "sea.mp4",
-                          on_progress, r, NULL, NULL, on_downloaded_cb, r);
+  sd_download_file_async (sd_client_get_session (f->client), url, f->dir, "sea.mp4", TEST_OWNER,
+                          on_progress, r, NULL, r->cancel_on_progress, on_downloaded_cb, r);
   g_main_loop_run (r->loop);
 }
 
@@ -1185,6 +1724,33 @@ test_sim_drop_resumes (SimFixture *f, gconstpointer data)
 
   g_assert_no_error (r.error);
   assert_file_is_sample (r.path, 3 * 1024 * 1024 + 5);
+  g_assert_cmpuint (sd_simulator_get_request_count (f->sim, SD_SIMULATOR_STEP_DOWNLOAD), ==, 2);
+}
+
+static void
+test_sim_changed_video_starts_over (SimFixture *f, gconstpointer data)
+{
+  g_auto(Result) cancelled = { NULL, };
+  g_auto(Result) r = { NULL, };
+  g_autoptr(GBytes) sample = g_resources_lookup_data (SAMPLE_RESOURCE, G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+
+  sd_simulator_set_video_size (f->sim, 3 * 1024 * 1024 + 5);
+  cancelled.cancel_on_progress = g_cancellable_new ();
+  sim_download (f, f->video_url, &cancelled);
+  g_assert_error (cancelled.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+
+  /* The file behind the link changed: If-Range gets the whole new one. */
+  sd_simulator_set_video_version (f->sim, 2);
+  sim_download (f, f->video_url, &r);
+
+  g_assert_no_error (r.error);
+  g_assert_true (g_file_get_contents (r.path, &contents, &length, NULL));
+  g_assert_cmpuint (length, ==, 3 * 1024 * 1024 + 5);
+  for (gsize i = 0; i < length; i++)
+    if ((guint8) contents[i] != (((const guint8 *) g_bytes_get_data (sample, NULL))[i % g_bytes_get_size (sample)] ^ 1))
+      g_assert_cmpuint (i, ==, G_MAXSIZE);
   g_assert_cmpuint (sd_simulator_get_request_count (f->sim, SD_SIMULATOR_STEP_DOWNLOAD), ==, 2);
 }
 
@@ -1266,9 +1832,14 @@ test_sim_large_video_progress (SimFixture *f, gconstpointer data)
 int
 main (int argc, char **argv)
 {
-  g_autofree char *home = g_dir_make_tmp ("sd-download-home-XXXXXX", NULL);
+  g_autofree char *home = NULL;
   int status;
 
+  if (g_getenv (CHILD_ENV) != NULL)
+    return run_child_download (g_getenv (CHILD_ENV));
+  test_program = argv[0];
+
+  home = g_dir_make_tmp ("sd-download-home-XXXXXX", NULL);
   g_setenv ("XDG_DATA_HOME", home, TRUE);
   g_setenv ("XDG_CONFIG_HOME", home, TRUE);
   g_setenv ("XDG_CACHE_HOME", home, TRUE);
@@ -1291,6 +1862,7 @@ main (int argc, char **argv)
   g_test_add_func ("/download/basename/invisible-characters-are-removed", test_basename_invisible_characters);
   g_test_add_func ("/download/basename/invalid-utf8-is-made-valid", test_basename_invalid_utf8);
   g_test_add_func ("/download/basename/extension-is-letters-and-digits", test_basename_extension);
+  g_test_add_func ("/download/basename/twin-prefixes-never-share-a-name", test_download_twin_prefixes_never_share_names);
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/download/file/is-byte-identical", test_download_identical);
@@ -1312,11 +1884,28 @@ main (int argc, char **argv)
   ADD ("/download/file/stale-part-longer-than-the-video-starts-over", test_download_stale_part_too_long);
   ADD ("/download/file/cancel-cuts-the-retry-wait-short", test_download_cancelled_during_backoff);
   ADD ("/download/file/large-video-is-streamed-and-identical", test_download_large_streamed);
+  ADD ("/download/file/two-savers-of-one-task-end-with-one-whole-file", test_download_two_savers_share_one_file);
+  ADD ("/download/file/two-processes-saving-one-task-end-with-one-whole-file", test_download_two_processes_share_one_file);
+  ADD ("/download/file/cancelled-waiter-leaves-the-writer-alone", test_download_waiter_cancelled_leaves_the_writer_alone);
+  ADD ("/download/file/stray-ranges-end-in-an-error", test_download_stray_ranges_end_in_an_error);
+  ADD ("/download/file/fifo-in-place-of-the-part-is-replaced", test_download_special_file_part_is_replaced);
+  ADD ("/download/file/folder-in-place-of-the-part-is-refused", test_download_folder_in_place_of_the_part_is_refused);
+  ADD ("/download/file/another-task-never-resumes-the-part", test_download_other_task_never_resumes_the_part);
+  ADD ("/download/file/resume-sends-if-range-with-the-etag", test_download_resume_sends_if_range);
+  ADD ("/download/file/changed-file-answered-200-starts-over", test_download_changed_file_starts_over);
+  ADD ("/download/file/changed-file-206-of-another-etag-starts-over", test_download_changed_file_without_if_range_support);
+  ADD ("/download/file/without-a-validator-a-drop-starts-over", test_download_without_validator_starts_over);
+  ADD ("/download/file/planted-symlink-part-is-never-followed", test_download_planted_symlink_part_is_never_followed);
+  ADD ("/download/file/hard-linked-part-is-replaced", test_download_hard_linked_part_is_replaced);
+  ADD ("/download/file/symlink-at-the-final-name-is-kept", test_download_symlink_at_the_final_name_is_kept);
+  ADD ("/download/file/error-page-leaves-no-part", test_download_error_page_leaves_no_part);
+  ADD ("/download/file/part-without-a-validator-starts-over", test_download_part_without_validator_starts_over);
 #undef ADD
 
 #define ADD(path, func) g_test_add (path, SimFixture, NULL, sim_set_up, func, sim_tear_down)
   ADD ("/download/simulator/video-is-the-sample-byte-for-byte", test_sim_identical);
   ADD ("/download/simulator/drop-mid-body-resumes", test_sim_drop_resumes);
+  ADD ("/download/simulator/changed-video-starts-over", test_sim_changed_video_starts_over);
   ADD ("/download/simulator/drops-beyond-the-retries-leave-no-video", test_sim_drops_forever);
   ADD ("/download/simulator/http-500-is-an-http-error", test_sim_http_500);
   ADD ("/download/simulator/unknown-video-says-the-link-expired", test_sim_unknown_video);

@@ -461,7 +461,7 @@ test_hostile_video_url_schemes_are_not_downloaded (void)
       g_autoptr(GDir) dir = NULL;
       DownloadOutcome outcome = { loop, NULL, NULL };
 
-      sd_download_file_async (session, urls[i], directory, "video.mp4", NULL, NULL, NULL,
+      sd_download_file_async (session, urls[i], directory, "video.mp4", "fuzz", NULL, NULL, NULL,
                               NULL, download_done, &outcome);
       g_main_loop_run (loop);
 

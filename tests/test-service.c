@@ -282,7 +282,9 @@ assert_happy_path (Fixture   *fixture,
   sd_test_wait_for_status (task, SD_TASK_STATUS_COMPLETED, WAIT_LIMIT_S);
   g_assert_nonnull (sd_task_get_video_url (task));
   g_assert_cmpint (sd_task_get_expires_at (task), ==,
-                   sd_task_get_created_at (task) + SD_TASK_LINK_LIFETIME);
+                   MAX (sd_task_get_created_at (task), sd_task_get_first_seen_at (task)) +
+                   SD_TASK_LINK_LIFETIME);
+  g_assert_cmpint (sd_task_get_first_seen_at (task), >, 0);
 
   sd_test_wait_for_download (task, WAIT_LIMIT_S);
   g_assert_cmpint (sd_task_get_download_state (task), ==, SD_DOWNLOAD_STATE_DONE);
@@ -984,9 +986,11 @@ stored_completed_task (Fixture    *fixture,
   return task;
 }
 
+/* A link past its expiry is still tried once (clocks disagree); when that
+ * fails, the task says it expired and is not tried again by itself. */
 static void
-test_expired_link_is_not_tried (Fixture       *fixture,
-                                gconstpointer  data)
+test_expired_link_is_tried_once (Fixture       *fixture,
+                                 gconstpointer  data)
 {
   g_autofree char *url = g_strconcat (sd_simulator_get_base_url (fixture->sim),
                                       "/videos/old.mp4", NULL);
@@ -999,15 +1003,58 @@ test_expired_link_is_not_tried (Fixture       *fixture,
   g_assert_true (sd_service_load_history (fixture->service, &error));
   task = sd_service_lookup (fixture->service, "task-old");
   g_assert_nonnull (task);
+  sd_test_wait_for_download (task, WAIT_LIMIT_S);
   g_assert_cmpint (sd_task_get_download_state (task), ==, SD_DOWNLOAD_STATE_EXPIRED);
   g_assert_nonnull (sd_task_get_download_error (task));
   g_assert_null (sd_task_get_local_file (task));
+  g_assert_cmpuint (sd_simulator_get_request_count (fixture->sim, SD_SIMULATOR_STEP_DOWNLOAD), ==, 1);
 
+  /* By hand it is tried again, and told the same. */
   path = download_sync (fixture, task, NULL, &error);
   g_assert_null (path);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
-  g_assert_cmpuint (sd_simulator_get_request_count (fixture->sim, SD_SIMULATOR_STEP_DOWNLOAD), ==, 0);
-  g_assert_cmpuint (sd_simulator_get_host_request_count (fixture->sim, "127.0.0.1"), ==, 0);
+  g_assert_cmpuint (sd_simulator_get_request_count (fixture->sim, SD_SIMULATOR_STEP_DOWNLOAD), ==, 2);
+  sd_test_run_for (200);
+  g_assert_cmpuint (sd_simulator_get_request_count (fixture->sim, SD_SIMULATOR_STEP_DOWNLOAD), ==, 2);
+}
+
+/* A completed task whose server created_at is @created_at: the video is
+ * still fetched, whatever that date says. */
+static void
+assert_downloaded_despite_created_at (Fixture *fixture,
+                                      gint64   created_at)
+{
+  g_autoptr(SdTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  g_settings_set_boolean (fixture->settings, "auto-download", FALSE);
+  task = submit_ok (fixture, "A clock that is wrong");
+  finish_on_server (fixture);
+  sd_test_wait_for_status (task, SD_TASK_STATUS_COMPLETED, WAIT_LIMIT_S);
+  sd_task_set_created_at (task, created_at);
+
+  g_assert_false (sd_task_is_link_expired (task, g_get_real_time () / G_USEC_PER_SEC));
+  g_assert_cmpint (sd_task_get_expires_at (task), >=,
+                   sd_task_get_first_seen_at (task) + SD_TASK_LINK_LIFETIME);
+  path = download_sync (fixture, task, NULL, &error);
+  g_assert_no_error (error);
+  assert_file_is_sample (path);
+  g_assert_cmpint (sd_task_get_download_state (task), ==, SD_DOWNLOAD_STATE_DONE);
+}
+
+static void
+test_created_at_far_in_the_past_still_downloads (Fixture       *fixture,
+                                                 gconstpointer  data)
+{
+  assert_downloaded_despite_created_at (fixture, 1);
+}
+
+static void
+test_created_at_far_in_the_future_still_downloads (Fixture       *fixture,
+                                                   gconstpointer  data)
+{
+  assert_downloaded_despite_created_at (fixture, G_MAXINT64 - 5);
 }
 
 static void
@@ -1411,7 +1458,9 @@ main (int   argc,
        test_history_interrupted_download_resumes_beyond_the_page);
   ADD ("history/lookup-reads-a-task-no-page-loaded", test_history_lookup_reads_an_unloaded_task);
   ADD ("history/removed-during-a-query-stays-removed", test_removed_during_a_query_stays_removed);
-  ADD ("download/expired-link-is-not-tried", test_expired_link_is_not_tried);
+  ADD ("download/expired-link-is-tried-once-then-said-expired", test_expired_link_is_tried_once);
+  ADD ("download/created-at-far-in-the-past-still-downloads", test_created_at_far_in_the_past_still_downloads);
+  ADD ("download/created-at-far-in-the-future-still-downloads", test_created_at_far_in_the_future_still_downloads);
   ADD ("download/file-url-is-never-opened", test_file_url_is_never_opened);
   ADD ("download/again-by-hand-into-another-folder", test_download_again);
   ADD ("download/default-folder-is-videos-seedance", test_download_default_folder);

@@ -92,6 +92,7 @@ make_full_task (const char *id,
   sd_task_set_server_model (task, "seedance-2.0-fast-250101");
   sd_task_set_created_at (task, created_at);
   sd_task_set_updated_at (task, created_at + 95);
+  sd_task_set_first_seen_at (task, created_at + 40);
   sd_task_set_failure_message (task, "<b>not</b> markup & more");
   sd_task_set_video_url (task, "https://cdn.example.com/v.mp4?sig=a&b=c");
   sd_task_set_local_file (task, "/home/me/Videos/a girl.mp4");
@@ -137,6 +138,8 @@ assert_tasks_equal (SdTask *a,
   g_assert_cmpstr (sd_task_get_status_raw (a), ==, sd_task_get_status_raw (b));
   g_assert_cmpstr (sd_task_get_server_model (a), ==, sd_task_get_server_model (b));
   g_assert_cmpint (sd_task_get_created_at (a), ==, sd_task_get_created_at (b));
+  g_assert_cmpint (sd_task_get_first_seen_at (a), ==, sd_task_get_first_seen_at (b));
+  g_assert_cmpint (sd_task_get_expires_at (a), ==, sd_task_get_expires_at (b));
   g_assert_cmpint (sd_task_get_updated_at (a), ==, sd_task_get_updated_at (b));
   g_assert_cmpstr (sd_task_get_failure_message (a), ==, sd_task_get_failure_message (b));
   g_assert_cmpstr (sd_task_get_video_url (a), ==, sd_task_get_video_url (b));
@@ -254,7 +257,8 @@ test_task_properties_readable (void)
   g_assert_true (request == sd_task_get_request (task));
   g_assert_cmpint (status, ==, SD_TASK_STATUS_COMPLETED);
   g_assert_cmpstr (raw, ==, "succeeded");
-  g_assert_cmpint (expires_at, ==, 1700000000 + 72 * 3600);
+  /* From the later of created-at and first-seen-at (40 s after). */
+  g_assert_cmpint (expires_at, ==, 1700000000 + 40 + 72 * 3600);
   g_assert_cmpint (state, ==, SD_DOWNLOAD_STATE_FAILED);
   g_assert_true (finished);
   g_assert_true (G_PARAM_SPEC_VALUE_TYPE (g_object_class_find_property (G_OBJECT_GET_CLASS (task), "status")) ==
@@ -1075,7 +1079,7 @@ test_store_open_version_1_migrated (void)
 
   store = open_store (path);
   version = query_text (path, "PRAGMA user_version");
-  g_assert_cmpstr (version, ==, "2");
+  g_assert_cmpint (g_ascii_strtoll (version, NULL, 10), ==, SD_STORE_SCHEMA_VERSION);
   index = query_text (path, "SELECT name FROM sqlite_master "
                             "WHERE type = 'index' AND name = 'tasks_to_resume'");
   g_assert_cmpstr (index, ==, "tasks_to_resume");

@@ -17,4 +17,8 @@ G_BEGIN_DECLS
 void sd_download_set_retry_policy (guint max_retries,
                                    guint first_delay_ms);
 
+/* The .part file's name for @basename and @owner (a hash of all of it). */
+char *sd_download_make_part_name (const char *basename,
+                                  const char *owner);
+
 G_END_DECLS

@@ -10,8 +10,11 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
+#include <gio/gunixoutputstream.h>
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
@@ -26,10 +29,17 @@ G_DEFINE_QUARK (sd-download-error-quark, sd_download_error)
 #define BASENAME_MAX_BYTES    120
 #define PROMPT_MAX_CHARS      40
 #define TASK_ID_MAX_BYTES     64
+#define ID_HASH_CHARS         12
 #define EXTENSION_MAX_BYTES   8
 #define MAX_NAME_CANDIDATES   9999
 #define FALLBACK_STEM         "seedance"
 #define PART_SUFFIX           ".part"
+#define PART_HASH_CHARS       16
+#define META_SUFFIX           ".meta"
+#define META_MAGIC            "seedance-part-validator 1"
+#define VALIDATOR_MAX_BYTES   256
+#define MAX_PART_REOPENS      8
+#define LOCK_POLL_MS          100
 
 static guint retry_max = SD_DOWNLOAD_DEFAULT_RETRIES;
 static guint retry_first_delay_ms = SD_DOWNLOAD_DEFAULT_FIRST_DELAY_MS;
@@ -157,7 +167,7 @@ clean_task_id (const char *task_id)
 {
   GString *out = g_string_new (NULL);
 
-  for (const char *p = task_id; p != NULL && *p != '\0' && out->len < TASK_ID_MAX_BYTES; p++)
+  for (const char *p = task_id; p != NULL && *p != '\0' && out->len <= TASK_ID_MAX_BYTES; p++)
     {
       if (g_ascii_isalnum (*p) || *p == '_')
         g_string_append_c (out, *p);
@@ -168,6 +178,36 @@ clean_task_id (const char *task_id)
   while (out->len > 0 && out->str[out->len - 1] == '-')
     g_string_truncate (out, out->len - 1);
   return g_string_free (out, FALSE);
+}
+
+static char *
+sha256_prefix (const char *text,
+               gsize       length)
+{
+  g_autofree char *hex = g_compute_checksum_for_string (G_CHECKSUM_SHA256, text, -1);
+
+  return g_strndup (hex, length);
+}
+
+/* The id as it goes into a file name. An id that cleaning had to change or
+ * cut is followed by a hash of the whole id, so that two tasks whose ids
+ * share a long prefix, or differ only in unsafe characters, never get one
+ * name. */
+static char *
+file_name_id (const char *task_id)
+{
+  g_autofree char *id = clean_task_id (task_id);
+  g_autofree char *hash = NULL;
+
+  if (task_id == NULL || strcmp (id, task_id) == 0)
+    return g_steal_pointer (&id);
+
+  hash = sha256_prefix (task_id, ID_HASH_CHARS);
+  if (strlen (id) > TASK_ID_MAX_BYTES - ID_HASH_CHARS - 1)
+    id[TASK_ID_MAX_BYTES - ID_HASH_CHARS - 1] = '\0';
+  for (gsize len = strlen (id); len > 0 && id[len - 1] == '-'; len--)
+    id[len - 1] = '\0';
+  return *id != '\0' ? g_strconcat (id, "-", hash, NULL) : g_steal_pointer (&hash);
 }
 
 static char *
@@ -210,8 +250,11 @@ sd_download_get_default_directory (void)
  * Makes a file name from the first words of @prompt (about 40 characters,
  * cut at a word boundary, UTF-8 kept whole) and @task_id, safe on common
  * filesystems: no path separators, no "..", no control or invisible
- * characters, no leading dot or dash, at most 120 bytes. Without usable
- * words the name is "seedance-<task id><extension>".
+ * characters, no leading dot or dash, at most 120 bytes. An id that had to
+ * be cleaned or cut keeps its safe part followed by 12 hex digits of its
+ * SHA-256, so ids that share a long prefix or differ only in unsafe
+ * characters give different names. Without usable words the name is
+ * "seedance-<task id><extension>".
  *
  * Returns: (transfer full): the file name
  */
@@ -220,7 +263,7 @@ sd_download_make_basename (const char *prompt,
                            const char *task_id,
                            const char *extension)
 {
-  g_autofree char *id = clean_task_id (task_id);
+  g_autofree char *id = file_name_id (task_id);
   g_autofree char *ext = clean_extension (extension);
   g_autofree char *words = clean_prompt (prompt != NULL ? prompt : "");
   g_autofree char *stem = NULL;
@@ -345,7 +388,23 @@ move_into_place (const char  *part_path,
   return NULL;
 }
 
-/* The download itself */
+/* The download itself
+ *
+ * The .part belongs to one task (its name hashes the caller's owner key)
+ * and to one writer at a time: it is opened without following links and
+ * held under an exclusive lock (flock, so two downloads in one process
+ * exclude each other too) from before the first request until the finished
+ * file has its final name. A second saver of the same task waits for the
+ * lock; if the first one finished meanwhile, the second reports the same
+ * file. A resume only continues bytes it can prove are the same file: the
+ * ETag or Last-Modified of the first answer is kept beside the .part and
+ * sent as If-Range. */
+
+typedef enum {
+  PART_LOCKED,  /* the .part is ours to resume or start */
+  PART_BUSY,    /* another download holds it */
+  PART_REUSED,  /* another download finished it: final_path is the video */
+} PartState;
 
 typedef struct
 {
@@ -353,24 +412,33 @@ typedef struct
   GUri                   *uri;
   char                   *directory;
   char                   *basename;
-  GFile                  *part;
+  char                   *part_path;
+  char                   *meta_path;
   SdDownloadProgressFunc  progress;
   gpointer                progress_data;
   GDestroyNotify          progress_destroy;
 
   SoupMessage            *message;
   GInputStream           *body;
-  GOutputStream          *output;
+  int                     fd;         /* the .part, -1 once closed */
+  GOutputStream          *output;     /* writes to (and closes) @fd */
   guint8                 *buffer;
+  char                   *validator;  /* If-Range value for the bytes on disk */
+  char                   *final_path;
+  PartState               part_state;
+  gboolean                locked;     /* @fd holds the exclusive lock */
+  gboolean                directory_ready;
+  gboolean                waiting_logged;
+  guint                   reopens;
 
   guint64                 received;   /* bytes in the .part file */
   guint64                 total;      /* announced size; 0 when unknown */
   gint64                  last_progress_time;
   guint                   retries;
+  guint                   restarts;   /* answers that could not continue the .part */
   guint                   max_retries;
   guint                   first_delay_ms;
   gboolean                use_range;  /* cleared once the server ignored one */
-  gboolean                pump_when_open;
   GError                 *error;      /* held while the .part is closed */
 } Download;
 
@@ -381,19 +449,26 @@ download_free (Download *self)
   g_clear_pointer (&self->uri, g_uri_unref);
   g_free (self->directory);
   g_free (self->basename);
-  g_clear_object (&self->part);
+  g_free (self->part_path);
+  g_free (self->meta_path);
   if (self->progress_destroy != NULL)
     self->progress_destroy (self->progress_data);
   g_clear_object (&self->message);
   g_clear_object (&self->body);
-  g_clear_object (&self->output);
+  if (self->output != NULL)
+    g_clear_object (&self->output);
+  else if (self->fd >= 0)
+    close (self->fd);
   g_free (self->buffer);
+  g_free (self->validator);
+  g_free (self->final_path);
   g_clear_error (&self->error);
   g_free (self);
 }
 
 static void attempt (GTask *task);
 static void pump (GTask *task);
+static void prepare_part (GTask *task);
 
 static gboolean
 is_allowed_uri (GUri *uri)
@@ -439,6 +514,329 @@ report_progress (Download *self,
   self->progress (self->received, self->total, self->progress_data);
 }
 
+/* The .part on disk */
+
+static GError *
+file_error (const char *path,
+            int         errsv)
+{
+  return g_error_new (SD_DOWNLOAD_ERROR, SD_DOWNLOAD_ERROR_FILE,
+                      /* Translators: the first %s is a file path, the second a system error */
+                      _("The video could not be written to “%s”: %s. Check that the "
+                        "download folder is writable and the disk is not full."),
+                      path, g_strerror (errsv));
+}
+
+/* TRUE when @fd is the file @path names now (not a file since renamed,
+ * removed or replaced). */
+static gboolean
+fd_is_at_path (int         fd,
+               const char *path)
+{
+  struct stat by_fd, by_path;
+
+  return fstat (fd, &by_fd) == 0 && lstat (path, &by_path) == 0 &&
+         by_fd.st_nlink > 0 &&
+         by_fd.st_dev == by_path.st_dev && by_fd.st_ino == by_path.st_ino;
+}
+
+/* Opens the .part for appending, never through a symlink: a link, a FIFO,
+ * or a file with other hard links (the same bytes as a file elsewhere) in
+ * its place is removed first; unlink() removes the link, not its target. */
+static int
+open_part (const char  *path,
+           GError     **error)
+{
+  for (guint tries = 0; tries < 3; tries++)
+    {
+      int fd = open (path, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW | O_CLOEXEC |
+                           O_NOCTTY | O_NONBLOCK, 0644);
+      struct stat st;
+
+      if (fd >= 0 && fstat (fd, &st) == 0 && S_ISREG (st.st_mode) && st.st_nlink == 1)
+        {
+          /* O_NONBLOCK only kept a FIFO from blocking the open. */
+          fcntl (fd, F_SETFL, O_APPEND);
+          return fd;
+        }
+      if (fd >= 0)
+        close (fd);
+      else if (errno != ELOOP && errno != ENXIO && errno != EISDIR)
+        {
+          g_propagate_error (error, file_error (path, errno));
+          return -1;
+        }
+
+      g_debug ("%s is not a plain file of its own (a symlink, a special file or "
+               "a hard link); removing it, never writing through it", path);
+      if (unlink (path) != 0 && errno != ENOENT)
+        break;
+    }
+
+  g_set_error (error, SD_DOWNLOAD_ERROR, SD_DOWNLOAD_ERROR_FILE,
+               /* Translators: %s is a file path */
+               _("“%s” is in the way of the download: it is not a plain file "
+                 "(a link, a folder or a special file) and could not be removed. "
+                 "Remove it and download again."),
+               path);
+  return -1;
+}
+
+/* A header value safe to keep and to send back: printable ASCII. */
+static gboolean
+is_valid_validator (const char *value)
+{
+  gsize len = value != NULL ? strlen (value) : 0;
+
+  if (len == 0 || len > VALIDATOR_MAX_BYTES)
+    return FALSE;
+  for (gsize i = 0; i < len; i++)
+    if (value[i] < 0x20 || value[i] > 0x7e)
+      return FALSE;
+  return TRUE;
+}
+
+/* The sidecar says which file the bytes came from: its first line names the
+ * format, the second the inode of the .part it describes (a .part replaced
+ * since does not inherit it), the third the If-Range value. */
+static char *
+read_validator (const char *meta_path,
+                int         part_fd)
+{
+  g_autofree char *text = NULL;
+  g_auto(GStrv) lines = NULL;
+  struct stat part, meta;
+  char buffer[VALIDATOR_MAX_BYTES + 64];
+  ssize_t n;
+  int fd;
+
+  fd = open (meta_path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+  if (fd < 0)
+    return NULL;
+  n = fstat (fd, &meta) == 0 && S_ISREG (meta.st_mode) ? read (fd, buffer, sizeof buffer - 1) : -1;
+  close (fd);
+  if (n <= 0 || fstat (part_fd, &part) != 0)
+    return NULL;
+
+  text = g_strndup (buffer, n);
+  lines = g_strsplit (text, "\n", 4);
+  if (g_strv_length (lines) < 3 || g_strcmp0 (lines[0], META_MAGIC) != 0 ||
+      g_ascii_strtoull (lines[1], NULL, 10) != (guint64) part.st_ino ||
+      !is_valid_validator (lines[2]))
+    return NULL;
+  return g_strdup (lines[2]);
+}
+
+static void
+forget_validator (Download *self)
+{
+  g_clear_pointer (&self->validator, g_free);
+  if (g_unlink (self->meta_path) != 0 && errno != ENOENT)
+    g_debug ("%s could not be removed: %s", self->meta_path, g_strerror (errno));
+}
+
+/* A strong ETag, else Last-Modified; a weak ETag cannot be used in If-Range. */
+static char *
+response_validator (SoupMessage *message)
+{
+  SoupMessageHeaders *headers = soup_message_get_response_headers (message);
+  const char *etag = soup_message_headers_get_one (headers, "ETag");
+  const char *modified = soup_message_headers_get_one (headers, "Last-Modified");
+  g_autoptr(GDateTime) date = NULL;
+
+  if (is_valid_validator (etag) && etag[0] == '"' && strlen (etag) >= 2 &&
+      etag[strlen (etag) - 1] == '"')
+    return g_strdup (etag);
+  if (is_valid_validator (modified) &&
+      (date = soup_date_time_new_from_http_string (modified)) != NULL)
+    return g_strdup (modified);
+  return NULL;
+}
+
+/* Kept so that a later resume can prove it continues the same file; written
+ * to a new file renamed into place, so a planted link is replaced, never
+ * followed. */
+static void
+remember_validator (Download *self)
+{
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  struct stat st;
+
+  forget_validator (self);
+  self->validator = response_validator (self->message);
+  if (self->validator == NULL)
+    {
+      g_debug ("%s: the server gives no ETag or Last-Modified; a dropped "
+               "transfer will start over", self->basename);
+      return;
+    }
+  if (fstat (self->fd, &st) != 0)
+    return;
+
+  contents = g_strdup_printf ("%s\n%" G_GUINT64_FORMAT "\n%s\n", META_MAGIC,
+                              (guint64) st.st_ino, self->validator);
+  if (!g_file_set_contents_full (self->meta_path, contents, -1,
+                                 G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
+    {
+      g_debug ("%s: could not keep the validator (%s); a dropped transfer "
+               "will start over", self->basename, error->message);
+      g_clear_pointer (&self->validator, g_free);
+    }
+}
+
+/* The .part starts over from zero; the lock stays held (the file is
+ * truncated, not replaced). */
+static gboolean
+empty_part (Download  *self,
+            GError   **error)
+{
+  self->received = 0;
+  if (ftruncate (self->fd, 0) == 0)
+    return TRUE;
+  g_propagate_error (error, file_error (self->part_path, errno));
+  return FALSE;
+}
+
+/* The finished video a saver we waited for renamed our .part to: the same
+ * inode under one of the names move_into_place() tries, in order. */
+static char *
+find_finished_copy (Download *self)
+{
+  struct stat by_fd;
+
+  if (fstat (self->fd, &by_fd) != 0 || by_fd.st_nlink == 0 || by_fd.st_size == 0)
+    return NULL;
+
+  for (guint n = 1; n <= MAX_NAME_CANDIDATES; n++)
+    {
+      g_autofree char *name = candidate_name (self->basename, n);
+      g_autofree char *path = g_build_filename (self->directory, name, NULL);
+      struct stat st;
+
+      if (lstat (path, &st) != 0)
+        return NULL;
+      if (S_ISREG (st.st_mode) && st.st_dev == by_fd.st_dev && st.st_ino == by_fd.st_ino)
+        return g_steal_pointer (&path);
+    }
+  return NULL;
+}
+
+typedef enum {
+  LOCK_TAKEN,
+  LOCK_BUSY,
+  LOCK_FAILED,
+} LockResult;
+
+static LockResult
+lock_part (Download  *self,
+           GError   **error)
+{
+  int rc;
+
+  do
+    rc = flock (self->fd, LOCK_EX | LOCK_NB);
+  while (rc != 0 && errno == EINTR);
+
+  if (rc == 0)
+    return LOCK_TAKEN;
+  if (errno == EWOULDBLOCK)
+    return LOCK_BUSY;
+  if (errno == ENOLCK || errno == EOPNOTSUPP || errno == ENOSYS)
+    {
+      g_debug ("%s: this file system cannot lock files (%s); saving unlocked",
+               self->basename, g_strerror (errno));
+      return LOCK_TAKEN;
+    }
+  g_propagate_error (error, file_error (self->part_path, errno));
+  return LOCK_FAILED;
+}
+
+static gboolean
+make_directory (Download      *self,
+                GCancellable  *cancellable,
+                GError       **error)
+{
+  g_autoptr(GFile) directory = g_file_new_for_path (self->directory);
+  g_autoptr(GError) local_error = NULL;
+
+  if (self->directory_ready)
+    return TRUE;
+  if (!g_file_make_directory_with_parents (directory, cancellable, &local_error) &&
+      !g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_EXISTS))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  self->directory_ready = TRUE;
+  return TRUE;
+}
+
+/* Runs in a thread, while the main thread waits for it: the folder, the
+ * .part opened and locked, and what it holds. */
+static gboolean
+take_part (Download      *self,
+           GCancellable  *cancellable,
+           GError       **error)
+{
+  if (!make_directory (self, cancellable, error))
+    return FALSE;
+
+  while (self->reopens <= MAX_PART_REOPENS)
+    {
+      LockResult lock;
+
+      if (self->fd < 0 && (self->fd = open_part (self->part_path, error)) < 0)
+        return FALSE;
+
+      lock = lock_part (self, error);
+      if (lock == LOCK_FAILED)
+        return FALSE;
+      self->part_state = lock == LOCK_BUSY ? PART_BUSY : PART_LOCKED;
+      if (lock == LOCK_BUSY)
+        return TRUE;
+      self->locked = TRUE;
+
+      if (fd_is_at_path (self->fd, self->part_path))
+        {
+          self->validator = read_validator (self->meta_path, self->fd);
+          return TRUE;
+        }
+
+      /* The saver we waited for is done with this file: it renamed it (and
+       * the video is ours too) or discarded it (and we start afresh). */
+      self->final_path = find_finished_copy (self);
+      if (self->final_path != NULL)
+        {
+          self->part_state = PART_REUSED;
+          return TRUE;
+        }
+      close (self->fd);
+      self->fd = -1;
+      self->locked = FALSE;
+      self->reopens++;
+    }
+
+  g_propagate_error (error, file_error (self->part_path, EBUSY));
+  return FALSE;
+}
+
+static void
+take_part_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  GError *error = NULL;
+
+  if (take_part (task_data, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/* Failing */
+
 static void
 on_output_closed_then_return_cb (GObject      *source,
                                  GAsyncResult *result,
@@ -450,26 +848,53 @@ on_output_closed_then_return_cb (GObject      *source,
 
   if (!g_output_stream_close_finish (G_OUTPUT_STREAM (source), result, &error) &&
       self->error == NULL)
-    g_debug ("Closing %s failed: %s", g_file_peek_path (self->part), error->message);
+    g_debug ("Closing %s failed: %s", self->part_path, error->message);
+  self->fd = -1;
 
-  g_task_return_error (task, g_steal_pointer (&self->error));
+  if (self->error != NULL)
+    g_task_return_error (task, g_steal_pointer (&self->error));
+  else
+    g_task_return_pointer (task, g_steal_pointer (&self->final_path), g_free);
 }
 
-/* Every failure ends here: the .part is closed (and left for a later
- * resume) before the task returns. */
+/* An empty .part (an error page, a refusal) is not left behind; one with
+ * bytes is, for a later resume. Only while the lock is ours: a saver that
+ * gives up waiting must not remove the .part another one is filling. */
 static void
-fail (GTask  *task,
-      GError *error)
+discard_empty_part (Download *self)
+{
+  struct stat st;
+
+  if (!self->locked || self->fd < 0 || fstat (self->fd, &st) != 0 || st.st_size > 0 ||
+      !fd_is_at_path (self->fd, self->part_path))
+    return;
+  g_unlink (self->part_path);
+  forget_validator (self);
+}
+
+/* Every end comes here: the .part is closed, which releases the lock, before
+ * the task returns @error, or final_path when @error is %NULL. */
+static void
+finish (GTask  *task,
+        GError *error)
 {
   Download *self = g_task_get_task_data (task);
 
   g_clear_object (&self->body);
   g_clear_error (&self->error);
   self->error = error;
+  if (error != NULL)
+    discard_empty_part (self);
 
   if (self->output == NULL || g_output_stream_is_closed (self->output))
     {
-      g_task_return_error (task, g_steal_pointer (&self->error));
+      if (self->output == NULL && self->fd >= 0)
+        close (self->fd);
+      self->fd = -1;
+      if (self->error != NULL)
+        g_task_return_error (task, g_steal_pointer (&self->error));
+      else
+        g_task_return_pointer (task, g_steal_pointer (&self->final_path), g_free);
       g_object_unref (task);
       return;
     }
@@ -478,12 +903,20 @@ fail (GTask  *task,
 }
 
 static void
+fail (GTask  *task,
+      GError *error)
+{
+  finish (task, error);
+}
+
+static void
 fail_with_file_error (GTask  *task,
                       GError *error)
 {
   Download *self = g_task_get_task_data (task);
 
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      error->domain == SD_DOWNLOAD_ERROR)
     {
       fail (task, error);
       return;
@@ -516,6 +949,31 @@ incomplete_error (const GError *cause)
                       cause->message);
 }
 
+/* Waiting: for a retry, or for another saver's lock */
+
+static GSource *
+wait_source_new (GTask       *task,
+                 guint        delay_ms,
+                 GSourceFunc  callback,
+                 const char  *name)
+{
+  GCancellable *cancellable = g_task_get_cancellable (task);
+  GSource *source = g_timeout_source_new (delay_ms);
+
+  g_source_set_static_name (source, name);
+  g_source_set_callback (source, callback, task, NULL);
+  if (cancellable != NULL)
+    {
+      /* Wakes the wait early when the download is cancelled. */
+      g_autoptr(GSource) cancelled = g_cancellable_source_new (cancellable);
+
+      g_source_set_dummy_callback (cancelled);
+      g_source_add_child_source (source, cancelled);
+    }
+  g_source_attach (source, g_task_get_context (task));
+  return source;
+}
+
 static gboolean
 on_retry_due_cb (gpointer user_data)
 {
@@ -533,22 +991,22 @@ static void
 schedule_retry (GTask *task)
 {
   Download *self = g_task_get_task_data (task);
-  GCancellable *cancellable = g_task_get_cancellable (task);
-  g_autoptr(GSource) source = NULL;
   guint delay_ms = self->first_delay_ms << MIN (self->retries - 1, 16u);
 
-  source = g_timeout_source_new (delay_ms);
-  g_source_set_static_name (source, "[sd-download] retry");
-  g_source_set_callback (source, on_retry_due_cb, task, NULL);
-  if (cancellable != NULL)
-    {
-      /* Wakes the wait early when the download is cancelled. */
-      g_autoptr(GSource) cancelled = g_cancellable_source_new (cancellable);
+  g_source_unref (wait_source_new (task, delay_ms, on_retry_due_cb, "[sd-download] retry"));
+}
 
-      g_source_set_dummy_callback (cancelled);
-      g_source_add_child_source (source, cancelled);
-    }
-  g_source_attach (source, g_task_get_context (task));
+static gboolean
+on_lock_poll_due_cb (gpointer user_data)
+{
+  GTask *task = user_data;
+  GError *error = NULL;
+
+  if (g_cancellable_set_error_if_cancelled (g_task_get_cancellable (task), &error))
+    fail (task, error);
+  else
+    prepare_part (task);
+  return G_SOURCE_REMOVE;
 }
 
 /* A dropped transfer: try again after a pause, or give up. */
@@ -581,21 +1039,7 @@ retry_or_fail (GTask        *task,
   schedule_retry (task);
 }
 
-static void
-on_renamed_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  GError *error = NULL;
-  char *path;
-
-  path = g_task_propagate_pointer (G_TASK (result), &error);
-  if (path == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, path, g_free);
-}
+/* Moving the finished file into place, the lock still held */
 
 static void
 move_into_place_thread (GTask        *task,
@@ -607,41 +1051,76 @@ move_into_place_thread (GTask        *task,
   GError *error = NULL;
   char *path;
 
-  path = move_into_place (g_file_peek_path (self->part), self->directory,
-                          self->basename, &error);
-  if (path == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, path, g_free);
-}
-
-static void
-on_part_closed_cb (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  GTask *task = user_data;
-  Download *self = g_task_get_task_data (task);
-  g_autoptr(GTask) move = NULL;
-  GError *error = NULL;
-
-  if (!g_output_stream_close_finish (G_OUTPUT_STREAM (source), result, &error))
+  if (!fd_is_at_path (self->fd, self->part_path))
     {
-      fail_with_file_error (task, error);
+      g_task_return_error (task, g_error_new (SD_DOWNLOAD_ERROR, SD_DOWNLOAD_ERROR_FILE,
+                                              /* Translators: %s is a file path */
+                                              _("“%s” was moved or replaced while the video "
+                                                "was saved into it. Download it again."),
+                                              self->part_path));
       return;
     }
 
-  /* Not cancellable: the file is complete, only its name is left to set. */
-  move = g_task_new (NULL, NULL, on_renamed_cb, task);
-  g_task_set_source_tag (move, move_into_place_thread);
-  g_task_set_task_data (move, self, NULL);
-  g_task_run_in_thread (move, move_into_place_thread);
+  path = move_into_place (self->part_path, self->directory, self->basename, &error);
+  if (path == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  forget_validator (self);
+  g_task_return_pointer (task, path, g_free);
+}
+
+static void
+on_renamed_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  GTask *task = user_data;
+  Download *self = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  self->final_path = g_task_propagate_pointer (G_TASK (result), &error);
+  finish (task, error);
+}
+
+/* The whole file counts, not the bytes this writer wrote. A .part of the
+ * wrong size is emptied: it cannot be trusted for a resume either. */
+static gboolean
+check_whole_file (Download  *self,
+                  GError   **error)
+{
+  g_autofree char *on_disk = NULL;
+  g_autofree char *expected = NULL;
+  struct stat st;
+
+  if (fstat (self->fd, &st) != 0)
+    {
+      g_propagate_error (error, file_error (self->part_path, errno));
+      return FALSE;
+    }
+  if ((guint64) st.st_size == self->total)
+    return TRUE;
+
+  g_debug ("%s: the .part holds %" G_GUINT64_FORMAT " bytes, the video %" G_GUINT64_FORMAT
+           "; not renaming it", self->basename, (guint64) st.st_size, self->total);
+  on_disk = g_strdup_printf ("%" G_GUINT64_FORMAT, (guint64) st.st_size);
+  expected = g_strdup_printf ("%" G_GUINT64_FORMAT, self->total);
+  g_set_error (error, SD_DOWNLOAD_ERROR, SD_DOWNLOAD_ERROR_INCOMPLETE,
+               /* Translators: both %s are sizes in bytes */
+               _("The saved file holds %s bytes but the video has %s. Nothing was "
+                 "kept under the video’s name; download it again."),
+               on_disk, expected);
+  empty_part (self, NULL);
+  return FALSE;
 }
 
 static void
 on_body_ended (GTask *task)
 {
   Download *self = g_task_get_task_data (task);
+  g_autoptr(GTask) move = NULL;
+  GError *error = NULL;
 
   g_clear_object (&self->body);
   g_clear_object (&self->message);
@@ -663,9 +1142,18 @@ on_body_ended (GTask *task)
 
   if (self->total == 0)
     self->total = self->received;
+  if (!check_whole_file (self, &error))
+    {
+      fail (task, error);
+      return;
+    }
   report_progress (self, TRUE);
-  g_output_stream_close_async (self->output, G_PRIORITY_DEFAULT, NULL,
-                               on_part_closed_cb, task);
+
+  /* Not cancellable: the file is complete, only its name is left to set. */
+  move = g_task_new (NULL, NULL, on_renamed_cb, task);
+  g_task_set_source_tag (move, move_into_place_thread);
+  g_task_set_task_data (move, self, NULL);
+  g_task_run_in_thread (move, move_into_place_thread);
 }
 
 static void
@@ -727,105 +1215,6 @@ pump (GTask *task)
                              on_chunk_read_cb, task);
 }
 
-static void
-on_part_opened_cb (GObject      *source,
-                     GAsyncResult *result,
-                     gpointer      user_data)
-{
-  GTask *task = user_data;
-  Download *self = g_task_get_task_data (task);
-  GError *error = NULL;
-
-  self->output = G_OUTPUT_STREAM (g_file_append_to_finish (G_FILE (source), result, &error));
-  if (self->output == NULL)
-    {
-      fail_with_file_error (task, error);
-      return;
-    }
-
-  if (self->pump_when_open)
-    pump (task);
-  else
-    attempt (task);
-}
-
-static void
-on_part_deleted_cb (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  GTask *task = user_data;
-  GError *error = NULL;
-
-  if (!g_file_delete_finish (G_FILE (source), result, &error) &&
-      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
-    {
-      fail_with_file_error (task, error);
-      return;
-    }
-  g_clear_error (&error);
-
-  g_file_append_to_async (G_FILE (source), G_FILE_CREATE_NONE, G_PRIORITY_DEFAULT,
-                          g_task_get_cancellable (task), on_part_opened_cb, task);
-}
-
-static void
-on_part_closed_for_truncate_cb (GObject      *source,
-                                GAsyncResult *result,
-                                gpointer      user_data)
-{
-  GTask *task = user_data;
-  Download *self = g_task_get_task_data (task);
-  GError *error = NULL;
-
-  gboolean closed = g_output_stream_close_finish (G_OUTPUT_STREAM (source), result, &error);
-
-  g_clear_object (&self->output);
-  if (!closed)
-    {
-      fail_with_file_error (task, error);
-      return;
-    }
-  g_file_delete_async (self->part, G_PRIORITY_DEFAULT, g_task_get_cancellable (task),
-                       on_part_deleted_cb, task);
-}
-
-/* Starts the .part over from zero, then reads the body already open
- * (@pump_body) or asks again without Range. */
-static void
-truncate_part (GTask    *task,
-               gboolean  pump_body)
-{
-  Download *self = g_task_get_task_data (task);
-
-  self->received = 0;
-  self->pump_when_open = pump_body;
-  if (self->output == NULL)
-    g_file_delete_async (self->part, G_PRIORITY_DEFAULT, g_task_get_cancellable (task),
-                         on_part_deleted_cb, task);
-  else
-    g_output_stream_close_async (self->output, G_PRIORITY_DEFAULT,
-                                 g_task_get_cancellable (task),
-                                 on_part_closed_for_truncate_cb, task);
-}
-
-/* The .part is only created once the server answered with the video, so
- * that an error page leaves nothing behind. */
-static void
-open_part_then_pump (GTask *task)
-{
-  Download *self = g_task_get_task_data (task);
-
-  if (self->output != NULL)
-    {
-      pump (task);
-      return;
-    }
-  self->pump_when_open = TRUE;
-  g_file_append_to_async (self->part, G_FILE_CREATE_NONE, G_PRIORITY_DEFAULT,
-                          g_task_get_cancellable (task), on_part_opened_cb, task);
-}
-
 static GError *
 http_error (guint status)
 {
@@ -884,17 +1273,32 @@ is_transient_status (guint status)
          status == SOUP_STATUS_GATEWAY_TIMEOUT;
 }
 
-/* A 206 continues the .part only if it starts exactly where the .part ends. */
+/* A 206 continues the .part only if it starts exactly where the .part ends
+ * and, when it names its version, is the version the .part holds. */
 static gboolean
 take_partial_response (Download *self)
 {
   SoupMessageHeaders *headers = soup_message_get_response_headers (self->message);
+  const char *etag = soup_message_headers_get_one (headers, "ETag");
   goffset start = 0, end = 0, total = 0;
 
   if (!soup_message_headers_get_content_range (headers, &start, &end, &total))
-    return FALSE;
+    {
+      g_debug ("%s: a 206 without a usable Content-Range", self->basename);
+      return FALSE;
+    }
   if ((guint64) start != self->received || (total >= 0 && end >= total))
-    return FALSE;
+    {
+      g_debug ("%s: asked for byte %" G_GUINT64_FORMAT ", the 206 starts at %" G_GOFFSET_FORMAT,
+               self->basename, self->received, start);
+      return FALSE;
+    }
+  if (etag != NULL && self->validator != NULL && self->validator[0] == '"' &&
+      strcmp (etag, self->validator) != 0)
+    {
+      g_debug ("%s: the 206 is of another version of the file (ETag changed)", self->basename);
+      return FALSE;
+    }
 
   self->total = total >= 0 ? (guint64) total : 0;
   return TRUE;
@@ -910,17 +1314,56 @@ take_full_response (Download *self)
     self->total = soup_message_headers_get_content_length (headers);
 }
 
+/* The server would not continue the .part: empty it and ask for the whole
+ * file, without Range from now on. */
 static void
 restart_without_range (GTask *task)
 {
   Download *self = g_task_get_task_data (task);
+  GError *error = NULL;
 
   g_debug ("%s: the server did not continue at byte %" G_GUINT64_FORMAT
            "; starting over", self->basename, self->received);
   g_clear_object (&self->body);
   g_clear_object (&self->message);
   self->use_range = FALSE;
-  truncate_part (task, FALSE);
+  /* A server that answers every request with a stray range never ends. */
+  if (self->restarts++ >= self->max_retries)
+    {
+      fail (task, g_error_new_literal (SD_DOWNLOAD_ERROR, SD_DOWNLOAD_ERROR_INCOMPLETE,
+                                       _("The video server keeps sending parts of the "
+                                         "video that do not fit together. Download it "
+                                         "again later.")));
+      return;
+    }
+  if (!empty_part (self, &error))
+    {
+      fail (task, error);
+      return;
+    }
+  forget_validator (self);
+  attempt (task);
+}
+
+/* A 200: the whole file, from byte zero, whatever the .part held. */
+static void
+take_whole_file (GTask *task)
+{
+  Download *self = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  take_full_response (self);
+  if (self->received > 0)
+    g_debug ("%s: the server sent the whole file instead of continuing at byte %"
+             G_GUINT64_FORMAT " (changed, or If-Range not honoured); starting over",
+             self->basename, self->received);
+  if (!empty_part (self, &error))
+    {
+      fail (task, error);
+      return;
+    }
+  remember_validator (self);
+  pump (task);
 }
 
 static void
@@ -945,18 +1388,17 @@ on_response_cb (GObject      *source,
       is_web_page (self->message))
     fail (task, web_page_error ());
   else if (status == SOUP_STATUS_PARTIAL_CONTENT && take_partial_response (self))
-    open_part_then_pump (task);
+    {
+      g_debug ("%s: continuing at byte %" G_GUINT64_FORMAT, self->basename, self->received);
+      if (self->received == 0)
+        remember_validator (self);
+      pump (task);
+    }
   else if (status == SOUP_STATUS_PARTIAL_CONTENT ||
            (status == SOUP_STATUS_REQUESTED_RANGE_NOT_SATISFIABLE && self->received > 0))
     restart_without_range (task);
   else if (status == SOUP_STATUS_OK)
-    {
-      take_full_response (self);
-      if (self->received > 0)
-        truncate_part (task, TRUE);
-      else
-        open_part_then_pump (task);
-    }
+    take_whole_file (task);
   else if (is_transient_status (status))
     {
       g_autoptr(GError) cause = g_error_new (G_IO_ERROR, G_IO_ERROR_BUSY, "HTTP %u %s",
@@ -979,6 +1421,7 @@ static SoupMessage *
 new_request (Download *self)
 {
   SoupMessage *message = soup_message_new_from_uri (SOUP_METHOD_GET, self->uri);
+  SoupMessageHeaders *headers = soup_message_get_request_headers (message);
 
   /* The bytes on disk must be the bytes of the video: no content decoding,
    * so Content-Length and Range count the same bytes we write. */
@@ -986,9 +1429,17 @@ new_request (Download *self)
   soup_message_disable_feature (message, SOUP_TYPE_AUTH_MANAGER);
   g_signal_connect (message, "starting", G_CALLBACK (on_message_starting_cb), NULL);
 
-  if (self->received > 0 && self->use_range)
-    soup_message_headers_set_range (soup_message_get_request_headers (message),
-                                    self->received, -1);
+  if (self->received > 0)
+    {
+      /* If-Range: the rest of the file if it is still the one the .part
+       * holds, else the whole new file (200). */
+      soup_message_headers_set_range (headers, self->received, -1);
+      soup_message_headers_replace (headers, "If-Range", self->validator);
+      g_debug ("%s: asking for bytes %" G_GUINT64_FORMAT "- with If-Range",
+               self->basename, self->received);
+    }
+  else
+    g_debug ("%s: asking for the whole file", self->basename);
   return message;
 }
 
@@ -996,11 +1447,19 @@ static void
 attempt (GTask *task)
 {
   Download *self = g_task_get_task_data (task);
+  GError *error = NULL;
 
-  if (self->received > 0 && !self->use_range)
+  if (self->received > 0 && (!self->use_range || self->validator == NULL))
     {
-      truncate_part (task, FALSE);
-      return;
+      g_debug ("%s: %" G_GUINT64_FORMAT " bytes on disk but %s; starting over",
+               self->basename, self->received,
+               self->use_range ? "nothing proves which file they are from"
+                               : "the server does not continue files");
+      if (!empty_part (self, &error))
+        {
+          fail (task, error);
+          return;
+        }
     }
 
   g_clear_object (&self->message);
@@ -1010,94 +1469,96 @@ attempt (GTask *task)
 }
 
 static void
-on_part_measured_cb (GObject      *source,
-                     GAsyncResult *result,
-                     gpointer      user_data)
-{
-  GTask *task = user_data;
-  Download *self = g_task_get_task_data (task);
-  g_autoptr(GFileInfo) info = NULL;
-  GError *error = NULL;
-
-  info = g_file_query_info_finish (G_FILE (source), result, &error);
-  if (info == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
-    {
-      fail_with_file_error (task, error);
-      return;
-    }
-  g_clear_error (&error);
-
-  /* A .part left by a cancelled or failed download is resumed. */
-  self->received = info != NULL ? g_file_info_get_size (info) : 0;
-  attempt (task);
-}
-
-static void
-on_directory_ready_cb (GObject      *source,
-                       GAsyncResult *result,
-                       gpointer      user_data)
+on_part_taken_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
 {
   GTask *task = user_data;
   Download *self = g_task_get_task_data (task);
   GError *error = NULL;
+  struct stat st;
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
       fail_with_file_error (task, error);
       return;
     }
-  g_file_query_info_async (self->part, G_FILE_ATTRIBUTE_STANDARD_SIZE,
-                           G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, G_PRIORITY_DEFAULT,
-                           g_task_get_cancellable (task), on_part_measured_cb, task);
-}
 
-static void
-make_directory_thread (GTask        *task,
-                       gpointer      source_object,
-                       gpointer      task_data,
-                       GCancellable *cancellable)
-{
-  GFile *directory = source_object;
-  GError *error = NULL;
-
-  if (!g_file_make_directory_with_parents (directory, cancellable, &error) &&
-      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_EXISTS))
+  switch (self->part_state)
     {
-      g_task_return_error (task, error);
+    case PART_BUSY:
+      if (!self->waiting_logged)
+        g_debug ("%s: another download is saving this video; waiting for its lock",
+                 self->basename);
+      self->waiting_logged = TRUE;
+      g_source_unref (wait_source_new (task, LOCK_POLL_MS, on_lock_poll_due_cb,
+                                       "[sd-download] lock wait"));
       return;
+
+    case PART_REUSED:
+      g_debug ("%s: the download we waited for saved it as %s; using that file",
+               self->basename, self->final_path);
+      finish (task, NULL);
+      return;
+
+    case PART_LOCKED:
+    default:
+      break;
     }
-  g_clear_error (&error);
-  g_task_return_boolean (task, TRUE);
+
+  self->received = fstat (self->fd, &st) == 0 ? (guint64) st.st_size : 0;
+  if (self->received > 0)
+    g_debug ("%s: %" G_GUINT64_FORMAT " bytes from an earlier download (%s)", self->basename,
+             self->received, self->validator != NULL ? "validator kept" : "no validator");
+  self->output = g_unix_output_stream_new (self->fd, TRUE);
+  attempt (task);
 }
 
 static void
-make_directory (GTask *task)
+prepare_part (GTask *task)
 {
-  Download *self = g_task_get_task_data (task);
-  g_autoptr(GFile) directory = g_file_new_for_path (self->directory);
-  g_autoptr(GTask) mkdir_task = NULL;
+  g_autoptr(GTask) take = NULL;
 
-  mkdir_task = g_task_new (directory, g_task_get_cancellable (task),
-                           on_directory_ready_cb, task);
-  g_task_set_source_tag (mkdir_task, make_directory_thread);
-  g_task_run_in_thread (mkdir_task, make_directory_thread);
+  take = g_task_new (NULL, g_task_get_cancellable (task), on_part_taken_cb, task);
+  g_task_set_source_tag (take, take_part_thread);
+  g_task_set_task_data (take, g_task_get_task_data (task), NULL);
+  g_task_run_in_thread (take, take_part_thread);
+}
+
+/**
+ * sd_download_make_part_name:
+ * @basename: the final file name
+ * @owner: what the download belongs to: the API base and the task id
+ *
+ * Returns: (transfer full): the name of the .part file for @basename and
+ *   @owner: @basename, a hash of all of @owner, ".part"
+ */
+char *
+sd_download_make_part_name (const char *basename,
+                            const char *owner)
+{
+  g_autofree char *hash = sha256_prefix (owner, PART_HASH_CHARS);
+
+  return g_strconcat (basename, ".", hash, PART_SUFFIX, NULL);
 }
 
 static Download *
 download_new (SoupSession *session,
               GUri        *uri,
               const char  *directory,
-              const char  *basename)
+              const char  *basename,
+              const char  *owner)
 {
   Download *self = g_new0 (Download, 1);
-  g_autofree char *part_name = g_strconcat (basename, PART_SUFFIX, NULL);
-  g_autofree char *part_path = g_build_filename (directory, part_name, NULL);
+  g_autofree char *part_name = sd_download_make_part_name (basename, owner);
 
   self->session = g_object_ref (session);
   self->uri = g_uri_ref (uri);
   self->directory = g_strdup (directory);
   self->basename = g_strdup (basename);
-  self->part = g_file_new_for_path (part_path);
+  self->part_path = g_build_filename (directory, part_name, NULL);
+  self->meta_path = g_strconcat (self->part_path, META_SUFFIX, NULL);
+  self->fd = -1;
   self->buffer = g_malloc (READ_BUFFER_SIZE);
   self->use_range = TRUE;
   self->max_retries = retry_max;
@@ -1111,6 +1572,8 @@ download_new (SoupSession *session,
  * @url: the video's address; only http and https are opened
  * @directory: the folder to save into, created when missing
  * @basename: the file name, e.g. from sd_download_make_basename()
+ * @owner: what the video belongs to, e.g. the API base and the task id:
+ *   only a download with the same @owner continues its .part
  * @progress: (nullable) (scope notified): called with the bytes received and
  *   the total (0 when unknown), at most about ten times a second and once at
  *   the end with the total
@@ -1120,19 +1583,28 @@ download_new (SoupSession *session,
  * @callback: called when the file is saved or the download failed
  * @user_data: data for @callback
  *
- * Streams @url into "@directory/@basename.part", a bounded buffer at a time.
- * A dropped transfer is tried again a few times, waiting longer each time,
- * continuing with a Range request where the .part ends when the server
- * answers 206 with a matching Content-Range, from zero otherwise. The length
+ * Streams @url into "@directory/@basename.<hash of @owner>.part", a bounded
+ * buffer at a time. The .part is opened without following symlinks (a link,
+ * special file or hard-linked file in its place is removed, never written
+ * through) and locked exclusively: a second download of the same @owner into
+ * the same folder, in this process or another, waits for the first, and
+ * completes with the first one's file when that one finished it.
+ *
+ * A dropped transfer is tried again a few times, waiting longer each time.
+ * It continues where the .part ends only with proof that the bytes come from
+ * the same file: a Range request with If-Range carrying the ETag or
+ * Last-Modified of the first answer (kept in "<part>.meta"), answered by a 206
+ * whose Content-Range starts at that byte. Without a validator, or when the
+ * server answers 200, it starts over from zero. The size of the whole .part
  * is checked against Content-Length (or the Content-Range total) and only a
  * complete file is renamed to @basename, or "name (2).ext" and so on: an
- * existing file is never replaced.
+ * existing file (or link) is never replaced.
  *
  * Any URL other than http(s) fails with %SD_DOWNLOAD_ERROR_UNSAFE_URL before
  * anything is opened; plain http is allowed because nothing secret is sent.
  * A 200 or 206 answer carrying a web page (text/html: a captive portal, an
  * error page) is not the video: it fails with %SD_DOWNLOAD_ERROR_HTTP and
- * nothing is written.
+ * nothing is left on disk.
  *
  * Redirects are followed, to any host. 502, 503 and 504 answers count as
  * dropped transfers; other error statuses fail at once with
@@ -1140,17 +1612,16 @@ download_new (SoupSession *session,
  * failure that retrying cannot fix (TLS, unknown host), or retries used up,
  * is %SD_DOWNLOAD_ERROR_INCOMPLETE.
  *
- * The .part file is created only when the server sends the video. A failed
- * or cancelled download leaves it, and a later call with the same @directory
- * and @basename resumes from it (or starts over if the server will not
- * continue it). Two downloads must not share a @directory and @basename at
- * the same time.
+ * A failed or cancelled download leaves a .part with bytes, and a later call
+ * with the same @directory, @basename and @owner resumes from it when the
+ * server proves it is the same file.
  */
 void
 sd_download_file_async (SoupSession            *session,
                         const char             *url,
                         const char             *directory,
                         const char             *basename,
+                        const char             *owner,
                         SdDownloadProgressFunc  progress,
                         gpointer                progress_data,
                         GDestroyNotify          progress_destroy,
@@ -1167,6 +1638,7 @@ sd_download_file_async (SoupSession            *session,
   g_return_if_fail (url != NULL);
   g_return_if_fail (directory != NULL);
   g_return_if_fail (basename != NULL);
+  g_return_if_fail (owner != NULL);
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
   task = g_task_new (NULL, cancellable, callback, user_data);
@@ -1181,13 +1653,13 @@ sd_download_file_async (SoupSession            *session,
       return;
     }
 
-  self = download_new (session, uri, directory, basename);
+  self = download_new (session, uri, directory, basename, owner);
   self->progress = progress;
   self->progress_data = progress_data;
   self->progress_destroy = progress_destroy;
   g_task_set_task_data (task, self, (GDestroyNotify) download_free);
 
-  make_directory (g_steal_pointer (&task));
+  prepare_part (g_steal_pointer (&task));
 }
 
 /**

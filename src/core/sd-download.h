@@ -31,21 +31,26 @@ char     *sd_download_get_default_directory (void);
 
 /* A file name made from the prompt's first words and the task id, with
  * anything unsafe removed (no '/', no "..", no control characters, no leading
- * dot, bounded length), ending in @extension (e.g. ".mp4"). */
+ * dot, bounded length), ending in @extension (e.g. ".mp4"). An id that had
+ * to be cleaned or cut is followed by a hash of the whole id, so two tasks
+ * never share a name. */
 char     *sd_download_make_basename (const char *prompt,
                                      const char *task_id,
                                      const char *extension);
 
-/* Streams @url into @directory (created if missing) as "<basename>.part",
- * resuming with Range after a dropped connection when the server accepts it
- * (from zero otherwise), a few times with backoff; checks the length against
- * Content-Length, then renames to a name that does not overwrite an existing
- * file ("name (2).mp4"). No Authorization header is ever sent. Completes with
- * the path of the saved file. */
+/* Streams @url into @directory (created if missing) as a .part that belongs
+ * to @owner (the API base and task id) alone, opened without following links
+ * and locked so that one writer at a time saves it; resumes after a dropped
+ * connection only with Range + If-Range (from zero otherwise), a few times
+ * with backoff; checks the whole file's length against Content-Length, then
+ * renames it to a name that does not overwrite an existing file
+ * ("name (2).mp4"). No Authorization header is ever sent. Completes with the
+ * path of the saved file. */
 void      sd_download_file_async    (SoupSession            *session,
                                      const char             *url,
                                      const char             *directory,
                                      const char             *basename,
+                                     const char             *owner,
                                      SdDownloadProgressFunc  progress,
                                      gpointer                progress_data,
                                      GDestroyNotify          progress_destroy,

@@ -526,21 +526,19 @@ check_downloadable (SdService  *self,
       return FALSE;
     }
 
+  /* Clocks disagree and created_at comes from the server: a link that looks
+   * expired is still tried, once, before the user is told. */
   if (link_has_expired (task))
-    {
-      message = _("The provider keeps videos for three days. This link has "
-                  "expired, so the video can no longer be downloaded.");
-      if (sd_task_get_local_file (task) == NULL)
-        {
-          sd_task_set_download_state (task, SD_DOWNLOAD_STATE_EXPIRED);
-          sd_task_set_download_error (task, message);
-          save_task (self, task);
-        }
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, message);
-      return FALSE;
-    }
-
+    g_debug ("Task %s: the link looks expired (since %" G_GINT64_FORMAT "); trying it once",
+             sd_task_get_id (task), sd_task_get_expires_at (task));
   return TRUE;
+}
+
+static const char *
+expired_message (void)
+{
+  return _("The provider keeps videos for three days. This link has "
+           "expired, so the video can no longer be downloaded.");
 }
 
 static void
@@ -656,6 +654,13 @@ finish_download (SdService  *self,
       sd_task_set_download_state (task, SD_DOWNLOAD_STATE_DONE);
       sd_task_set_download_error (task, NULL);
     }
+  else if (link_has_expired (task) && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      /* Tried once past its expiry, and it failed: now the user is told. */
+      g_debug ("Task %s: the expired link failed (%s)", sd_task_get_id (task), error->message);
+      sd_task_set_download_state (task, SD_DOWNLOAD_STATE_EXPIRED);
+      sd_task_set_download_error (task, expired_message ());
+    }
   else
     {
       sd_task_set_download_state (task, SD_DOWNLOAD_STATE_FAILED);
@@ -666,6 +671,9 @@ finish_download (SdService  *self,
 
   if (download->caller != NULL && path != NULL)
     g_task_return_pointer (download->caller, g_strdup (path), g_free);
+  else if (download->caller != NULL && sd_task_get_download_state (task) == SD_DOWNLOAD_STATE_EXPIRED)
+    g_task_return_new_error (download->caller, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                             "%s", expired_message ());
   else if (download->caller != NULL)
     g_task_return_error (download->caller, g_error_copy (error));
 }
@@ -702,15 +710,18 @@ start_download (SdService *self,
   SdTask *task = download->task;
   SdRequest *request = sd_task_get_request (task);
   g_autofree char *basename = NULL;
+  g_autofree char *owner = NULL;
 
   basename = sd_download_make_basename (request != NULL ? sd_request_get_prompt (request) : NULL,
                                         sd_task_get_id (task), ".mp4");
+  /* The .part belongs to this task of this server alone. */
+  owner = g_strconcat (sd_client_get_base_url (self->client), "\n", sd_task_get_id (task), NULL);
   self->downloads_running++;
   sd_task_set_download_progress (task, 0.0);
   sd_task_set_download_state (task, SD_DOWNLOAD_STATE_RUNNING);
   sd_download_file_async (sd_client_get_session (self->client),
                           sd_task_get_video_url (task),
-                          download->directory, basename,
+                          download->directory, basename, owner,
                           on_download_progress_cb, download, NULL,
                           download->cancellable,
                           on_download_finished_cb, download);
@@ -742,6 +753,9 @@ maybe_auto_download (SdService *self,
   g_autoptr(GError) error = NULL;
 
   if (!auto_download_enabled (self) || sd_task_get_local_file (task) != NULL)
+    return;
+  /* An expired link is tried once; after that only by hand. */
+  if (sd_task_get_download_state (task) == SD_DOWNLOAD_STATE_EXPIRED)
     return;
   if (g_hash_table_contains (self->downloads, sd_task_get_id (task)))
     return;
@@ -1512,6 +1526,7 @@ task_from_create_result (SdRequest         *request,
   sd_task_set_status (task, result->status, result->status_raw);
   sd_task_set_server_model (task, result->model);
   sd_task_set_created_at (task, created_at);
+  sd_task_set_first_seen_at (task, now_unix ());
   sd_task_set_updated_at (task, created_at);
   return task;
 }

@@ -60,6 +60,7 @@ struct _SdSimulator
   gboolean     manual_clock;
   gint64       manual_now_us;
   guint64      video_size;
+  guint        video_version;  /* 0 and 1: the sample as it is */
 
   FaultSlot    faults[SD_SIMULATOR_N_STEPS];
   guint        retry_after;
@@ -201,6 +202,7 @@ typedef struct
   guint64  end;
   guint64  drop_at;    /* G_MAXUINT64: never */
   gboolean dropped;
+  guint8   mask;       /* XORed into every byte: another version of the video */
 } Stream;
 
 static void
@@ -223,6 +225,14 @@ stream_next_chunk (Stream *stream)
                         source_size - offset);
 
   stream->position += length;
+  if (stream->mask != 0)
+    {
+      guint8 *copy = g_memdup2 ((const guint8 *) g_bytes_get_data (stream->source, NULL) + offset, length);
+
+      for (guint64 i = 0; i < length; i++)
+        copy[i] ^= stream->mask;
+      return g_bytes_new_take (copy, length);
+    }
   return g_bytes_new_from_bytes (stream->source, offset, length);
 }
 
@@ -891,10 +901,21 @@ send_video (SdSimulator       *self,
   gboolean satisfiable = TRUE;
   gboolean partial;
   Stream *stream;
+  guint version = MAX (self->video_version, 1);
+  g_autofree char *etag = g_strdup_printf ("\"%" G_GUINT64_FORMAT "-v%u\"", total, version);
+  const char *if_range = soup_message_headers_get_one (request_headers, "If-Range");
 
   partial = parse_single_range (soup_message_headers_get_one (request_headers, "Range"),
                                 total, &start, &end, &satisfiable);
+  /* If-Range naming another version (RFC 9110 13.1.5): the whole file. */
+  if (partial && if_range != NULL && strcmp (if_range, etag) != 0)
+    {
+      partial = FALSE;
+      start = 0;
+      end = total;
+    }
   soup_message_headers_replace (headers, "Accept-Ranges", "bytes");
+  soup_message_headers_replace (headers, "ETag", etag);
 
   if (partial && !satisfiable)
     {
@@ -916,6 +937,7 @@ send_video (SdSimulator       *self,
   stream->position = start;
   stream->end = end;
   stream->drop_at = fault == SD_SIMULATOR_FAULT_DROP_MID_BODY ? start + (end - start) / 2 : G_MAXUINT64;
+  stream->mask = (guint8) (version - 1);
   send_stream (msg, stream, FALSE);
 
   if (fault == SD_SIMULATOR_FAULT_SLOW)
@@ -1236,6 +1258,15 @@ sd_simulator_set_video_size (SdSimulator *self,
   g_return_if_fail (SD_IS_SIMULATOR (self));
 
   self->video_size = bytes;
+}
+
+void
+sd_simulator_set_video_version (SdSimulator *self,
+                                guint        version)
+{
+  g_return_if_fail (SD_IS_SIMULATOR (self));
+
+  self->video_version = version;
 }
 
 guint64

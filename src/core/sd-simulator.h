@@ -129,6 +129,10 @@ void         sd_simulator_advance_clock     (SdSimulator      *self,
                                              guint             ms);
 
 /* Serve videos of exactly @bytes bytes (0: the sample as it is). */
+/* Videos carry the ETag "<size>-v<version>" and honour If-Range; a new
+ * version (from 2) has other bytes, as when the file behind a link changes. */
+void         sd_simulator_set_video_version (SdSimulator      *self,
+                                             guint             version);
 void         sd_simulator_set_video_size    (SdSimulator      *self,
                                              guint64           bytes);
 guint64      sd_simulator_get_video_size    (SdSimulator      *self);

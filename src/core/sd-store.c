@@ -36,7 +36,8 @@ typedef enum {
 
 #define TASK_COLUMNS \
   "id, request, status, status_raw, server_model, created_at, updated_at, " \
-  "failure_message, video_url, local_file, download_state, download_error"
+  "failure_message, video_url, local_file, download_state, download_error, " \
+  "first_seen_at"
 
 /* The tasks a start resumes: neither completed nor failed (polled), or
  * completed with a download a run left queued (1) or running (2). SQLite
@@ -55,7 +56,7 @@ G_STATIC_ASSERT (SD_DOWNLOAD_STATE_QUEUED == 1 && SD_DOWNLOAD_STATE_RUNNING == 2
 static const char * const statement_sql[N_STATEMENTS] = {
   [STMT_UPSERT] =
     "INSERT INTO tasks (" TASK_COLUMNS ") "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) "
+    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
     "ON CONFLICT (id) DO UPDATE SET "
     "request = excluded.request, status = excluded.status, "
     "status_raw = excluded.status_raw, server_model = excluded.server_model, "
@@ -63,7 +64,8 @@ static const char * const statement_sql[N_STATEMENTS] = {
     "failure_message = excluded.failure_message, "
     "video_url = excluded.video_url, local_file = excluded.local_file, "
     "download_state = excluded.download_state, "
-    "download_error = excluded.download_error",
+    "download_error = excluded.download_error, "
+    "first_seen_at = excluded.first_seen_at",
   [STMT_DELETE] = "DELETE FROM tasks WHERE id = ?1",
   [STMT_SELECT_ALL] = "SELECT " TASK_COLUMNS " FROM tasks" NEWEST_FIRST,
   [STMT_SELECT_UNFINISHED] =
@@ -93,6 +95,7 @@ enum {
   COL_LOCAL_FILE,
   COL_DOWNLOAD_STATE,
   COL_DOWNLOAD_ERROR,
+  COL_FIRST_SEEN_AT,
   COL_ROWID,          /* in STMT_SELECT_PAGE only */
 };
 
@@ -247,11 +250,22 @@ migrate_to_2 (sqlite3  *db,
                        "WHERE " TO_RESUME, error);
 }
 
+/* The local time a task was first seen: a link's expiry never counts from
+ * before it, whatever the server's created_at says. */
+static gboolean
+migrate_to_3 (sqlite3  *db,
+              GError  **error)
+{
+  return exec_sql (db, "ALTER TABLE tasks ADD COLUMN first_seen_at INTEGER NOT NULL DEFAULT 0",
+                   error);
+}
+
 /* migrations[i] brings a database from version i to version i + 1. A new
  * schema is one more function here and a bump of SD_STORE_SCHEMA_VERSION. */
 static const MigrateFunc migrations[] = {
   migrate_to_1,
   migrate_to_2,
+  migrate_to_3,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SD_STORE_SCHEMA_VERSION);
@@ -673,6 +687,7 @@ task_from_row (sqlite3_stmt *stmt)
   sd_task_set_server_model (task, column_string (stmt, COL_SERVER_MODEL));
   sd_task_set_created_at (task, column_time (stmt, COL_CREATED_AT));
   sd_task_set_updated_at (task, column_time (stmt, COL_UPDATED_AT));
+  sd_task_set_first_seen_at (task, column_time (stmt, COL_FIRST_SEEN_AT));
   sd_task_set_failure_message (task, column_string (stmt, COL_FAILURE_MESSAGE));
   sd_task_set_video_url (task, column_string (stmt, COL_VIDEO_URL));
   sd_task_set_local_file (task, column_string (stmt, COL_LOCAL_FILE));
@@ -737,6 +752,7 @@ bind_task (sqlite3_stmt *stmt,
   sqlite3_bind_text (stmt, 10, sd_task_get_local_file (task), -1, SQLITE_TRANSIENT);
   sqlite3_bind_int (stmt, 11, sd_task_get_download_state (task));
   sqlite3_bind_text (stmt, 12, sd_task_get_download_error (task), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, 13, sd_task_get_first_seen_at (task));
 }
 
 /* GObject */

@@ -23,6 +23,7 @@ struct _SdTask
   char            *status_raw;
   char            *server_model;
   gint64           created_at;
+  gint64           first_seen_at;
   gint64           updated_at;
   char            *failure_message;
   char            *video_url;
@@ -43,6 +44,7 @@ enum {
   PROP_STATUS_RAW,
   PROP_SERVER_MODEL,
   PROP_CREATED_AT,
+  PROP_FIRST_SEEN_AT,
   PROP_UPDATED_AT,
   PROP_FAILURE_MESSAGE,
   PROP_VIDEO_URL,
@@ -77,14 +79,18 @@ set_string (SdTask      *self,
   return TRUE;
 }
 
-/* The link lifetime counts from creation, as the provider counts it. */
+/* The link lifetime counts from creation, as the provider counts it, but
+ * never from before this machine first saw the task: a server clock (or a
+ * created_at) far in the past must not make a fresh link look expired. */
 static void
 update_expires_at (SdTask *self)
 {
+  gint64 from = MAX (self->created_at, self->first_seen_at);
   gint64 expires_at = 0;
 
   if (self->status == SD_TASK_STATUS_COMPLETED)
-    expires_at = self->created_at + SD_TASK_LINK_LIFETIME;
+    expires_at = from <= G_MAXINT64 - SD_TASK_LINK_LIFETIME ? from + SD_TASK_LINK_LIFETIME
+                                                            : G_MAXINT64;
   if (self->expires_at == expires_at)
     return;
   self->expires_at = expires_at;
@@ -125,6 +131,7 @@ sd_task_get_property (GObject    *object,
     case PROP_STATUS_RAW:        g_value_set_string (value, self->status_raw); break;
     case PROP_SERVER_MODEL:      g_value_set_string (value, self->server_model); break;
     case PROP_CREATED_AT:        g_value_set_int64 (value, self->created_at); break;
+    case PROP_FIRST_SEEN_AT:     g_value_set_int64 (value, self->first_seen_at); break;
     case PROP_UPDATED_AT:        g_value_set_int64 (value, self->updated_at); break;
     case PROP_FAILURE_MESSAGE:   g_value_set_string (value, self->failure_message); break;
     case PROP_VIDEO_URL:         g_value_set_string (value, self->video_url); break;
@@ -154,6 +161,7 @@ sd_task_set_property (GObject      *object,
     case PROP_STATUS_RAW:        sd_task_set_status (self, self->status, g_value_get_string (value)); break;
     case PROP_SERVER_MODEL:      sd_task_set_server_model (self, g_value_get_string (value)); break;
     case PROP_CREATED_AT:        sd_task_set_created_at (self, g_value_get_int64 (value)); break;
+    case PROP_FIRST_SEEN_AT:     sd_task_set_first_seen_at (self, g_value_get_int64 (value)); break;
     case PROP_UPDATED_AT:        sd_task_set_updated_at (self, g_value_get_int64 (value)); break;
     case PROP_FAILURE_MESSAGE:   sd_task_set_failure_message (self, g_value_get_string (value)); break;
     case PROP_VIDEO_URL:         sd_task_set_video_url (self, g_value_get_string (value)); break;
@@ -201,6 +209,7 @@ sd_task_class_init (SdTaskClass *klass)
   properties[PROP_STATUS_RAW] = string_param ("status-raw");
   properties[PROP_SERVER_MODEL] = string_param ("server-model");
   properties[PROP_CREATED_AT] = time_param ("created-at", RW_FLAGS);
+  properties[PROP_FIRST_SEEN_AT] = time_param ("first-seen-at", RW_FLAGS);
   properties[PROP_UPDATED_AT] = time_param ("updated-at", RW_FLAGS);
   properties[PROP_FAILURE_MESSAGE] = string_param ("failure-message");
   properties[PROP_VIDEO_URL] = string_param ("video-url");
@@ -466,6 +475,37 @@ sd_task_set_created_at (SdTask *self,
   g_object_freeze_notify (G_OBJECT (self));
   self->created_at = created_at;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CREATED_AT]);
+  update_expires_at (self);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+gint64
+sd_task_get_first_seen_at (SdTask *self)
+{
+  g_return_val_if_fail (SD_IS_TASK (self), 0);
+  return self->first_seen_at;
+}
+
+/**
+ * sd_task_set_first_seen_at:
+ * @self: a task
+ * @first_seen_at: when this machine first learnt of the task, Unix seconds
+ *   (local clock); 0 when unknown
+ *
+ * The link's expiry counts from the later of this and "created-at".
+ */
+void
+sd_task_set_first_seen_at (SdTask *self,
+                           gint64  first_seen_at)
+{
+  g_return_if_fail (SD_IS_TASK (self));
+  g_return_if_fail (first_seen_at >= 0);
+
+  if (self->first_seen_at == first_seen_at)
+    return;
+  g_object_freeze_notify (G_OBJECT (self));
+  self->first_seen_at = first_seen_at;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FIRST_SEEN_AT]);
   update_expires_at (self);
   g_object_thaw_notify (G_OBJECT (self));
 }

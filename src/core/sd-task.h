@@ -25,10 +25,12 @@ G_DECLARE_FINAL_TYPE (SdTask, sd_task, SD, TASK, GObject)
  *   "status-raw"         string: the server's own spelling of the status
  *   "server-model"       string: the model the server reported
  *   "created-at"         gint64, Unix seconds (server's created_at, else local)
+ *   "first-seen-at"      gint64, Unix seconds (local clock) the task was first known here; 0 unknown
  *   "updated-at"         gint64, Unix seconds of the last change seen
  *   "failure-message"    string: the server's reason, verbatim (escape before markup)
  *   "video-url"          string
- *   "expires-at"         gint64, Unix seconds: created-at + 72 h once completed, else 0
+ *   "expires-at"         gint64, Unix seconds: the later of created-at and first-seen-at
+ *                        + 72 h once completed, else 0
  *   "local-file"         string: path of the saved video, NULL until saved
  *   "download-progress"  double 0..1
  *   "download-state"     SdDownloadState
@@ -54,6 +56,7 @@ SdTaskStatus     sd_task_get_status            (SdTask *self);
 const char      *sd_task_get_status_raw        (SdTask *self);
 const char      *sd_task_get_server_model      (SdTask *self);
 gint64           sd_task_get_created_at        (SdTask *self);
+gint64           sd_task_get_first_seen_at     (SdTask *self);
 gint64           sd_task_get_updated_at        (SdTask *self);
 const char      *sd_task_get_failure_message   (SdTask *self);
 const char      *sd_task_get_video_url         (SdTask *self);
@@ -75,6 +78,8 @@ void             sd_task_set_server_model      (SdTask     *self,
                                                 const char *model);
 void             sd_task_set_created_at        (SdTask *self,
                                                 gint64  created_at);
+void             sd_task_set_first_seen_at     (SdTask *self,
+                                                gint64  first_seen_at);
 void             sd_task_set_updated_at        (SdTask *self,
                                                 gint64  updated_at);
 void             sd_task_set_failure_message   (SdTask     *self,
