@@ -282,8 +282,53 @@ test_request_from_json_names_wrong_field (void)
   assert_request_refused ("{\"reference_videos\": [\"https://a\", 3]}", "reference_videos");
   assert_request_refused ("{\"duration\": \"8\"}", "duration");
   assert_request_refused ("{\"duration\": 8.5}", "duration");
-  assert_request_refused ("{\"duration\": -3}", "duration");
+  assert_request_refused ("{\"duration\": 1e12}", "duration");
   assert_request_refused ("{\"first_image\": true}", "first_image");
+}
+
+static gboolean
+has_problem_with (GPtrArray  *problems,
+                  const char *field)
+{
+  for (guint i = 0; i < problems->len; i++)
+    if (g_str_equal (((SdProblem *) g_ptr_array_index (problems, i))->field, field))
+      return TRUE;
+  return FALSE;
+}
+
+/* 0 and negative durations are kept as asked for, so that validation
+ * refuses them: never read as "unset", which would bill the default. */
+static void
+test_request_from_json_keeps_zero_and_negative_duration (void)
+{
+  static const struct {
+    const char *json;
+    int         duration;
+  } cases[] = {
+    { "{\"model\": \"m\", \"prompt\": \"p\", \"duration\": 0}", 0 },
+    { "{\"model\": \"m\", \"prompt\": \"p\", \"duration\": -1}", -1 },
+    { "{\"model\": \"m\", \"prompt\": \"p\", \"duration\": -3.0}", -3 },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(JsonNode) node = json_from_string (cases[i].json, NULL);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(SdRequest) request = sd_api_request_from_json (node, &error);
+      g_autoptr(GPtrArray) problems = NULL;
+      g_autoptr(JsonNode) root = NULL;
+      JsonObject *object;
+
+      g_assert_no_error (error);
+      g_assert_true (sd_request_has_duration (request));
+      g_assert_cmpint (sd_request_get_duration (request), ==, cases[i].duration);
+      problems = sd_request_validate (request, NULL);
+      g_assert_true (has_problem_with (problems, "duration"));
+
+      /* Encoded as asked, should it ever be: the server refuses, not bills. */
+      object = encode_to_object (request, &root);
+      g_assert_cmpint (json_object_get_int_member (object, "duration"), ==, cases[i].duration);
+    }
 }
 
 static void
@@ -624,6 +669,23 @@ create_error (guint       status,
   return error;
 }
 
+/* The same answer to a query: 5xx there is a transient error, not a doubt. */
+static GError *
+query_error (guint       status,
+             const char *retry_after,
+             const char *body)
+{
+  g_autoptr(GBytes) bytes = body != NULL ? text_bytes (body) : NULL;
+  g_autoptr(SdApiQueryResult) result = NULL;
+  GError *error = NULL;
+
+  result = sd_api_parse_query_response (status, retry_after, NOW, bytes, &error);
+  g_assert_null (result);
+  g_assert_nonnull (error);
+  g_assert_cmpuint (sd_api_error_get_http_status (error), ==, status);
+  return error;
+}
+
 static void
 test_http_401_and_403_refuse_the_token (void)
 {
@@ -688,7 +750,7 @@ test_http_429_without_retry_after (void)
 static void
 test_http_503_keeps_retry_after (void)
 {
-  g_autoptr(GError) error = create_error (503, "120", "Service Unavailable");
+  g_autoptr(GError) error = query_error (503, "120", "Service Unavailable");
 
   g_assert_error (error, SD_API_ERROR, SD_API_ERROR_HTTP_STATUS);
   g_assert_cmpint (sd_api_error_get_retry_after (error), ==, 120);
@@ -698,7 +760,7 @@ test_http_503_keeps_retry_after (void)
 static void
 test_http_500_without_body (void)
 {
-  g_autoptr(GError) error = create_error (500, NULL, "");
+  g_autoptr(GError) error = query_error (500, NULL, "");
 
   g_assert_error (error, SD_API_ERROR, SD_API_ERROR_HTTP_STATUS);
   g_assert_true (sd_api_error_is_transient (error));
@@ -709,7 +771,7 @@ test_http_500_without_body (void)
 static void
 test_http_500_with_json_body (void)
 {
-  g_autoptr(GError) error = create_error (500, NULL,
+  g_autoptr(GError) error = query_error (500, NULL,
                                           "{\"code\": \"50001\", \"msg\": \"上游超时 <retry>\"}");
 
   g_assert_error (error, SD_API_ERROR, SD_API_ERROR_HTTP_STATUS);
@@ -724,7 +786,7 @@ static void
 test_http_500_with_huge_or_hostile_body (void)
 {
   g_autoptr(GString) deep = g_string_new (NULL);
-  g_autoptr(GError) html_error = create_error (502, NULL, "<html>Bad Gateway</html>");
+  g_autoptr(GError) html_error = query_error (502, NULL, "<html>Bad Gateway</html>");
   g_autoptr(GError) deep_error = NULL;
 
   g_assert_error (html_error, SD_API_ERROR, SD_API_ERROR_HTTP_STATUS);
@@ -732,7 +794,7 @@ test_http_500_with_huge_or_hostile_body (void)
 
   for (int i = 0; i < 100000; i++)
     g_string_append_c (deep, '[');
-  deep_error = create_error (500, NULL, deep->str);
+  deep_error = query_error (500, NULL, deep->str);
   g_assert_error (deep_error, SD_API_ERROR, SD_API_ERROR_HTTP_STATUS);
 }
 
@@ -745,6 +807,128 @@ test_http_other_4xx_is_not_transient (void)
   g_assert_error (error, SD_API_ERROR, SD_API_ERROR_HTTP_STATUS);
   g_assert_false (sd_api_error_is_transient (error));
   g_assert_cmpstr (sd_api_error_get_server_message (error), ==, "duration out of range");
+}
+
+/* A create answered with any 5xx may have made its task: the outcome is
+ * unknown, whatever the body, and the user is told to look before trying
+ * again (never simply to try again). */
+static void
+test_create_5xx_is_uncertain (void)
+{
+  static const guint statuses[] = { 500, 502, 503, 504, 507, 599 };
+  static const char * const bodies[] = {
+    NULL, "", "<html>Bad Gateway</html>",
+    "{\"code\": \"50001\", \"msg\": \"上游超时\"}",
+    "{\"code\": -1, \"msg\": \"server error\"}",
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (statuses); i++)
+    for (gsize j = 0; j < G_N_ELEMENTS (bodies); j++)
+      {
+        g_autoptr(GError) error = create_error (statuses[i], "30", bodies[j]);
+        g_autofree char *status_text = g_strdup_printf ("%u", statuses[i]);
+
+        g_test_message ("%u %s: %s", statuses[i], bodies[j], error->message);
+        g_assert_error (error, SD_API_ERROR, SD_API_ERROR_OUTCOME_UNKNOWN);
+        g_assert_false (sd_api_error_is_transient (error));
+        g_assert_nonnull (strstr (error->message, "may or may not have been created"));
+        g_assert_nonnull (strstr (error->message, "before trying again"));
+        g_assert_null (strstr (error->message, "Try again later"));
+        g_assert_cmpint (sd_api_error_get_retry_after (error), ==, 30);
+      }
+}
+
+static void
+test_create_code_minus_one_is_uncertain (void)
+{
+  g_autoptr(GError) error = create_error (200, NULL,
+                                          "{\"code\": -1, \"msg\": \"busy, retry later\", "
+                                          "\"data\": null}");
+  g_autoptr(GError) text_code = create_error (200, NULL,
+                                              "{\"code\": \"-1\", \"msg\": \"busy\"}");
+
+  g_assert_error (error, SD_API_ERROR, SD_API_ERROR_OUTCOME_UNKNOWN);
+  g_assert_cmpstr (sd_api_error_get_api_code (error), ==, "-1");
+  g_assert_cmpstr (sd_api_error_get_server_message (error), ==, "busy, retry later");
+  g_assert_nonnull (strstr (error->message, "may or may not have been created"));
+  g_assert_nonnull (strstr (error->message, "busy, retry later"));
+  g_assert_error (text_code, SD_API_ERROR, SD_API_ERROR_OUTCOME_UNKNOWN);
+}
+
+/* Answers that prove nothing was made are clean failures, never uncertain. */
+static void
+test_create_refusals_are_clean (void)
+{
+  static const struct {
+    guint       status;
+    const char *body;
+    int         code;
+  } cases[] = {
+    { 400, "{\"code\": 40000, \"msg\": \"duration out of range\"}", SD_API_ERROR_HTTP_STATUS },
+    { 404, NULL, SD_API_ERROR_HTTP_STATUS },
+    { 422, "", SD_API_ERROR_HTTP_STATUS },
+    { 401, "{\"code\": 40100}", SD_API_ERROR_UNAUTHORIZED },
+    { 403, NULL, SD_API_ERROR_UNAUTHORIZED },
+    { 429, NULL, SD_API_ERROR_RATE_LIMITED },
+    { 200, "{\"code\": 20001, \"msg\": \"bad key\"}", SD_API_ERROR_UNAUTHORIZED },
+    { 400, "{\"code\": \"20001\", \"msg\": \"bad key\"}", SD_API_ERROR_UNAUTHORIZED },
+    { 500, "{\"code\": 20001, \"msg\": \"bad key\"}", SD_API_ERROR_UNAUTHORIZED },
+    { 200, "{\"code\": 20002, \"msg\": \"prompt is required\"}", SD_API_ERROR_API },
+    { 400, "{\"code\": 20002, \"msg\": \"prompt is required\"}", SD_API_ERROR_API },
+    { 502, "{\"code\": 20002, \"msg\": \"prompt is required\"}", SD_API_ERROR_API },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = create_error (cases[i].status, NULL, cases[i].body);
+
+      g_test_message ("%u %s: %s", cases[i].status, cases[i].body, error->message);
+      g_assert_error (error, SD_API_ERROR, cases[i].code);
+      g_assert_null (strstr (error->message, "may or may not"));
+    }
+}
+
+static void
+test_code_20001_asks_for_the_token (void)
+{
+  g_autoptr(GError) error = create_error (200, NULL,
+                                          "{\"code\": 20001, \"msg\": \"auth failed\", \"data\": null}");
+  g_autoptr(GError) query = query_error (200, NULL, "{\"code\": 20001, \"msg\": \"auth failed\"}");
+
+  g_assert_error (error, SD_API_ERROR, SD_API_ERROR_UNAUTHORIZED);
+  g_assert_cmpstr (sd_api_error_get_api_code (error), ==, "20001");
+  g_assert_nonnull (strstr (error->message, "token"));
+  g_assert_nonnull (strstr (error->message, "auth failed"));
+  g_assert_false (sd_api_error_is_transient (error));
+  g_assert_error (query, SD_API_ERROR, SD_API_ERROR_UNAUTHORIZED);
+}
+
+static void
+test_code_20002_is_a_refusal_with_msg (void)
+{
+  g_autoptr(GError) error = create_error (200, NULL,
+                                          "{\"code\": 20002, \"msg\": \"ratio 5:4 is not supported\"}");
+
+  g_assert_error (error, SD_API_ERROR, SD_API_ERROR_API);
+  g_assert_cmpstr (sd_api_error_get_server_message (error), ==, "ratio 5:4 is not supported");
+  g_assert_nonnull (strstr (error->message, "ratio 5:4 is not supported"));
+  g_assert_nonnull (strstr (error->message, "nothing was created"));
+  g_assert_false (sd_api_error_is_transient (error));
+}
+
+/* On a query, -1 is the server's own trouble: asked again with backoff. */
+static void
+test_query_code_minus_one_is_transient (void)
+{
+  g_autoptr(GError) ok_status = query_error (200, NULL, "{\"code\": -1, \"msg\": \"busy\"}");
+  g_autoptr(GError) server_status = query_error (503, "5", "{\"code\": -1, \"msg\": \"busy\"}");
+
+  g_assert_error (ok_status, SD_API_ERROR, SD_API_ERROR_SERVER);
+  g_assert_true (sd_api_error_is_transient (ok_status));
+  g_assert_cmpstr (sd_api_error_get_server_message (ok_status), ==, "busy");
+  g_assert_error (server_status, SD_API_ERROR, SD_API_ERROR_SERVER);
+  g_assert_true (sd_api_error_is_transient (server_status));
+  g_assert_cmpint (sd_api_error_get_retry_after (server_status), ==, 5);
 }
 
 /* Retry-After */
@@ -787,6 +971,8 @@ test_status_spellings (void)
     { "paused", SD_TASK_STATUS_UNKNOWN },
     { "", SD_TASK_STATUS_UNKNOWN },
     { NULL, SD_TASK_STATUS_UNKNOWN },
+    { "uncertain", SD_TASK_STATUS_UNCERTAIN },
+    { "not-found", SD_TASK_STATUS_NOT_FOUND },
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -797,6 +983,31 @@ test_status_spellings (void)
   g_assert_cmpstr (sd_api_status_to_string (SD_TASK_STATUS_COMPLETED), ==, "completed");
   g_assert_cmpstr (sd_api_status_to_string (SD_TASK_STATUS_FAILED), ==, "failed");
   g_assert_cmpstr (sd_api_status_to_string (SD_TASK_STATUS_UNKNOWN), ==, "unknown");
+  g_assert_cmpstr (sd_api_status_to_string (SD_TASK_STATUS_UNCERTAIN), ==, "uncertain");
+  g_assert_cmpstr (sd_api_status_to_string (SD_TASK_STATUS_NOT_FOUND), ==, "not-found");
+}
+
+/* The history's own statuses are the app's findings: a server that claims
+ * one gets nothing from it (the task stays polled). */
+static void
+test_server_cannot_claim_local_statuses (void)
+{
+  static const char * const claims[] = { "uncertain", "not-found", "NOT-FOUND" };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (claims); i++)
+    {
+      g_autofree char *body = g_strdup_printf ("{\"code\": 20000, \"data\": "
+                                               "{\"task_id\": \"t\", \"status\": \"%s\"}}",
+                                               claims[i]);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(SdApiQueryResult) query = parse_query (body, &error);
+      g_autoptr(SdApiCreateResult) create = parse_create (200, NULL, body, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpint (query->status, ==, SD_TASK_STATUS_UNKNOWN);
+      g_assert_cmpstr (query->status_raw, ==, claims[i]);
+      g_assert_cmpint (create->status, ==, SD_TASK_STATUS_UNKNOWN);
+    }
 }
 
 /* Query responses */
@@ -1046,6 +1257,7 @@ test_error_transience (void)
     { SD_API_ERROR_INSECURE, 0, FALSE },
     { SD_API_ERROR_OUTCOME_UNKNOWN, 0, FALSE },
     { SD_API_ERROR_INVALID_REQUEST, 0, FALSE },
+    { SD_API_ERROR_SERVER, 200, TRUE },
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
@@ -1126,6 +1338,7 @@ main (int   argc,
   g_test_add_func ("/api/encode/first-last-frame-example", test_encode_first_last_frame_example);
   g_test_add_func ("/api/encode/omits-unset-and-empty-fields", test_encode_omits_unset_and_empty_fields);
   g_test_add_func ("/api/encode/every-field", test_encode_every_field);
+  g_test_add_func ("/api/request/from-json-keeps-zero-and-negative-duration", test_request_from_json_keeps_zero_and_negative_duration);
   g_test_add_func ("/api/request/round-trip", test_request_round_trip);
   g_test_add_func ("/api/request/from-json-is-lenient", test_request_from_json_is_lenient);
   g_test_add_func ("/api/request/from-json-names-wrong-field", test_request_from_json_names_wrong_field);
@@ -1162,6 +1375,13 @@ main (int   argc,
   g_test_add_func ("/api/http/other-4xx-is-not-transient", test_http_other_4xx_is_not_transient);
   g_test_add_func ("/api/retry-after/seconds-dates-and-garbage", test_retry_after_parsing);
   g_test_add_func ("/api/status/spellings", test_status_spellings);
+  g_test_add_func ("/api/status/server-cannot-claim-local-statuses", test_server_cannot_claim_local_statuses);
+  g_test_add_func ("/api/create/5xx-is-uncertain", test_create_5xx_is_uncertain);
+  g_test_add_func ("/api/create/code-minus-one-is-uncertain", test_create_code_minus_one_is_uncertain);
+  g_test_add_func ("/api/create/refusals-are-clean", test_create_refusals_are_clean);
+  g_test_add_func ("/api/code/20001-asks-for-the-token", test_code_20001_asks_for_the_token);
+  g_test_add_func ("/api/code/20002-is-a-refusal-with-msg", test_code_20002_is_a_refusal_with_msg);
+  g_test_add_func ("/api/query/code-minus-one-is-transient", test_query_code_minus_one_is_transient);
   g_test_add_func ("/api/query/completed-has-video-url", test_query_completed_has_video_url);
   g_test_add_func ("/api/query/bytedance-spellings", test_query_bytedance_spellings);
   g_test_add_func ("/api/query/unknown-status-is-kept", test_query_unknown_status_is_kept);

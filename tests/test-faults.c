@@ -250,11 +250,11 @@ expected_create_error (SdSimulatorFault fault)
 {
   switch (fault)
     {
-    case SD_SIMULATOR_FAULT_HTTP_500:
     case SD_SIMULATOR_FAULT_REDIRECT_OTHER_HOST:
       return SD_API_ERROR_HTTP_STATUS;
     case SD_SIMULATOR_FAULT_RATE_LIMITED:
       return SD_API_ERROR_RATE_LIMITED;
+    case SD_SIMULATOR_FAULT_HTTP_500:
     case SD_SIMULATOR_FAULT_MALFORMED_JSON:
     case SD_SIMULATOR_FAULT_SLOW:
     case SD_SIMULATOR_FAULT_DROP_MID_BODY:
@@ -275,6 +275,31 @@ fault_processes_request (SdSimulatorFault fault)
          fault == SD_SIMULATOR_FAULT_DROP_MID_BODY ||
          fault == SD_SIMULATOR_FAULT_OVERSIZED_BODY ||
          fault == SD_SIMULATOR_FAULT_OVERSIZED_BODY_CHUNKED;
+}
+
+/* An uncertain create: the message says the task may or may not exist and
+ * never just "try again"; one uncertain task is in the list and the
+ * history, with that explanation, and it is never polled. */
+static void
+assert_uncertain_kept (Service      *s,
+                       const GError *error)
+{
+  GListModel *tasks = sd_service_get_tasks (s->service);
+  g_autoptr(SdTask) task = NULL;
+  g_autoptr(GError) store_error = NULL;
+
+  g_assert_error (error, SD_API_ERROR, SD_API_ERROR_OUTCOME_UNKNOWN);
+  g_assert_nonnull (strstr (error->message, "may or may not have been created"));
+  g_assert_null (strstr (error->message, "Try again later"));
+
+  g_assert_cmpuint (g_list_model_get_n_items (tasks), ==, 1);
+  task = g_list_model_get_item (tasks, 0);
+  g_assert_cmpint (sd_task_get_status (task), ==, SD_TASK_STATUS_UNCERTAIN);
+  g_assert_cmpstr (sd_task_get_failure_message (task), ==, error->message);
+  assert_stored (s, task, SD_TASK_STATUS_UNCERTAIN);
+  g_assert_cmpint (sd_store_count (s->store, &store_error), ==, 1);
+  g_assert_no_error (store_error);
+  g_assert_cmpuint (s->failed, ==, 0);
 }
 
 static void
@@ -312,8 +337,15 @@ check_create (Matrix           *m,
   if (fault == SD_SIMULATOR_FAULT_REDIRECT_OTHER_HOST)
     g_assert_cmpuint (sd_simulator_get_host_request_count (m->sim, "127.0.0.2"), ==, 0);
 
-  /* Nothing the server did not acknowledge is in the list or the history. */
   g_assert_cmpuint (sd_simulator_get_task_count (m->sim), ==, fault_processes_request (fault));
+  if (expected_create_error (fault) == SD_API_ERROR_OUTCOME_UNKNOWN)
+    {
+      /* Maybe made: said so, and kept in the history as uncertain. */
+      assert_uncertain_kept (&m->s, error);
+      return;
+    }
+
+  /* A clean refusal: nothing is in the list or the history. */
   g_assert_cmpuint (g_list_model_get_n_items (sd_service_get_tasks (m->s.service)), ==, 0);
   g_assert_cmpint (sd_store_count (m->s.store, &store_error), ==, 0);
   g_assert_no_error (store_error);
@@ -459,6 +491,10 @@ typedef struct
   SoupServer *server;
   char       *base_url;
   char       *task_id;         /* what create answers */
+  guint       create_status;   /* 0: the normal answer; else this status... */
+  const char *create_body;     /* ...with this body */
+  gboolean    create_drop;     /* close the connection instead of answering */
+  guint       create_requests;
   GBytes     *query_body;      /* what every query answers */
   const char *query_type;
   GBytes     *video_body;
@@ -492,6 +528,29 @@ json_bytes (JsonBuilder *builder)
   return g_bytes_new_take (text, strlen (text));
 }
 
+/* The create's bad answer, when one is set; TRUE when it was given. */
+static gboolean
+hostile_create_fault (Hostile           *h,
+                      SoupServerMessage *msg)
+{
+  h->create_requests++;
+  if (h->create_drop)
+    {
+      g_autoptr(GIOStream) stream = soup_server_message_steal_connection (msg);
+
+      g_io_stream_close (stream, NULL, NULL);
+      return TRUE;
+    }
+  if (h->create_status == 0)
+    return FALSE;
+
+  soup_server_message_set_status (msg, h->create_status, NULL);
+  if (h->create_body != NULL)
+    soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY,
+                                      h->create_body, strlen (h->create_body));
+  return TRUE;
+}
+
 static void
 on_hostile_request_cb (SoupServer        *server,
                        SoupServerMessage *msg,
@@ -501,6 +560,8 @@ on_hostile_request_cb (SoupServer        *server,
 {
   Hostile *h = user_data;
 
+  if (g_str_equal (path, SD_API_CREATE_PATH) && hostile_create_fault (h, msg))
+    return;
   if (g_str_equal (path, SD_API_CREATE_PATH))
     {
       g_autoptr(JsonBuilder) builder = json_builder_new ();
@@ -862,6 +923,65 @@ test_hostile_html_video (HostileFixture *f,
   assert_stored (&f->s, task, SD_TASK_STATUS_COMPLETED);
 }
 
+/* Create answers after which the task may exist, and the clean refusals. */
+typedef struct
+{
+  const char *name;
+  guint       status;       /* 0: the connection is dropped */
+  const char *body;
+  int         code;         /* the SdApiError expected */
+} CreateAnswer;
+
+static const CreateAnswer create_answers[] = {
+  { "http-500", 500, "{\"code\": 50000, \"msg\": \"internal error\"}", SD_API_ERROR_OUTCOME_UNKNOWN },
+  { "http-502", 502, "<html>Bad Gateway</html>", SD_API_ERROR_OUTCOME_UNKNOWN },
+  { "http-503", 503, NULL, SD_API_ERROR_OUTCOME_UNKNOWN },
+  { "http-504", 504, "{\"msg\": \"gateway timeout\"}", SD_API_ERROR_OUTCOME_UNKNOWN },
+  { "code-minus-one", 200, "{\"code\": -1, \"msg\": \"server error, retry later\"}", SD_API_ERROR_OUTCOME_UNKNOWN },
+  { "dropped-before-answer", 0, NULL, SD_API_ERROR_OUTCOME_UNKNOWN },
+  { "http-400", 400, "{\"code\": 40000, \"msg\": \"prompt too long\"}", SD_API_ERROR_HTTP_STATUS },
+  { "http-401", 401, NULL, SD_API_ERROR_UNAUTHORIZED },
+  { "http-403", 403, "{\"code\": 40300, \"msg\": \"forbidden\"}", SD_API_ERROR_UNAUTHORIZED },
+  { "http-429", 429, NULL, SD_API_ERROR_RATE_LIMITED },
+  { "code-20001", 200, "{\"code\": 20001, \"msg\": \"authentication failed\"}", SD_API_ERROR_UNAUTHORIZED },
+  { "code-20002", 200, "{\"code\": 20002, \"msg\": \"bad request\"}", SD_API_ERROR_API },
+};
+
+static void
+test_hostile_create_answer (HostileFixture *f,
+                            gconstpointer   data)
+{
+  const CreateAnswer *answer = data;
+  g_autoptr(SdTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) store_error = NULL;
+
+  f->h.create_status = answer->status;
+  f->h.create_body = answer->body;
+  f->h.create_drop = answer->status == 0;
+  task = submit (&f->s, "A heron in the reeds", &error);
+  g_assert_null (task);
+  g_test_message ("create error: %s", error->message);
+  g_assert_error (error, SD_API_ERROR, answer->code);
+  assert_clear_message (error->message, HOSTILE_TOKEN);
+
+  /* Well past several poll intervals: nothing is sent again, and an
+   * uncertain task (it has no server id) is never asked about. */
+  sd_test_run_for (300);
+  g_assert_cmpuint (f->h.create_requests, ==, 1);
+  g_assert_cmpuint (f->h.query_paths->len, ==, 0);
+
+  if (answer->code == SD_API_ERROR_OUTCOME_UNKNOWN)
+    {
+      assert_uncertain_kept (&f->s, error);
+      return;
+    }
+  g_assert_null (strstr (error->message, "may or may not"));
+  g_assert_cmpuint (g_list_model_get_n_items (sd_service_get_tasks (f->s.service)), ==, 0);
+  g_assert_cmpint (sd_store_count (f->s.store, &store_error), ==, 0);
+  g_assert_no_error (store_error);
+}
+
 static void
 add_matrix (void)
 {
@@ -931,6 +1051,12 @@ main (int   argc,
       add_hostile (path, test_hostile_video_url, urls[i][1]);
     }
   add_hostile ("video-url/html-page-is-not-saved-as-the-video", test_hostile_html_video, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (create_answers); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("create/answer/%s", create_answers[i].name);
+
+      add_hostile (path, test_hostile_create_answer, (const char *) &create_answers[i]);
+    }
 
   return g_test_run ();
 }

@@ -63,7 +63,7 @@ typedef struct
   char      *download_dir;
   char      *model;
   char      *prompt;
-  int        duration;
+  char      *duration;  /* text: GOption's integers cannot tell 0 from unset */
   char      *ratio;
   char      *resolution;
   char      *orientation;
@@ -81,6 +81,7 @@ sd_cli_options_clear (SdCliOptions *options)
   g_free (options->download_dir);
   g_free (options->model);
   g_free (options->prompt);
+  g_free (options->duration);
   g_free (options->ratio);
   g_free (options->resolution);
   g_free (options->orientation);
@@ -283,9 +284,10 @@ error_hint (SdCli        *self,
             const GError *error)
 {
   if (g_error_matches (error, SD_API_ERROR, SD_API_ERROR_OUTCOME_UNKNOWN))
-    return g_strdup (_("The task may exist on the server: run “seedance list” "
-                       "or check the provider’s console before submitting "
-                       "again."));
+    return g_strdup (_("The create is uncertain: the task may or may not have "
+                       "been created. It is in the history as “uncertain” "
+                       "(“seedance list”); look there or in the provider’s "
+                       "console before submitting it again."));
 
   if (g_error_matches (error, SD_API_ERROR, SD_API_ERROR_UNAUTHORIZED))
     return g_strdup (_("Check SEEDANCE_API_TOKEN or the token saved in "
@@ -562,6 +564,10 @@ status_label (SdTaskStatus status)
       return _("completed");
     case SD_TASK_STATUS_FAILED:
       return _("failed");
+    case SD_TASK_STATUS_UNCERTAIN:
+      return _("uncertain (may have been created)");
+    case SD_TASK_STATUS_NOT_FOUND:
+      return _("unknown to the server");
     case SD_TASK_STATUS_UNKNOWN:
     default:
       return _("unknown");
@@ -602,10 +608,21 @@ add_time_member (JsonBuilder *builder,
   add_string_member (builder, name, text);
 }
 
+/* A task that ended without a video: failed, an uncertain create, or one
+ * the server no longer knows. Its failure message says which and why. */
+static gboolean
+task_ended_without_video (SdTask *task)
+{
+  SdTaskStatus status = sd_task_get_status (task);
+
+  return status == SD_TASK_STATUS_FAILED || status == SD_TASK_STATUS_UNCERTAIN ||
+         status == SD_TASK_STATUS_NOT_FOUND;
+}
+
 static const char *
 task_error (SdTask *task)
 {
-  if (sd_task_get_status (task) == SD_TASK_STATUS_FAILED)
+  if (task_ended_without_video (task))
     return sd_task_get_failure_message (task);
 
   if (sd_task_get_download_state (task) == SD_DOWNLOAD_STATE_FAILED)
@@ -934,6 +951,15 @@ finish_task (SdCli      *self,
                      reason != NULL ? reason : _("the server gave no reason."));
       status = SD_CLI_EXIT_FAILURE;
     }
+  else if (task_ended_without_video (task))
+    {
+      const char *reason = sd_task_get_failure_message (task);
+
+      /* Translators: the second %s is a status such as "unknown to the server" */
+      print_message (self, _("Task %s is %s: %s"), sd_task_get_id (task),
+                     status_label (sd_task_get_status (task)), reason != NULL ? reason : "");
+      status = SD_CLI_EXIT_FAILURE;
+    }
   else if (!finish_saving (&watch, &error))
     {
       print_message (self, "%s", error->message);
@@ -1259,14 +1285,49 @@ cmd_models (SdCli  *self,
 
 /* submit */
 
+static gboolean
+parse_duration (const char *text,
+                int        *duration)
+{
+  gint64 value;
+
+  if (!g_ascii_string_to_signed (text, 10, G_MININT, G_MAXINT, &value, NULL))
+    return FALSE;
+  *duration = (int) value;
+  return TRUE;
+}
+
+/* A --duration that is not an integer at all; one that is, but out of the
+ * model's range (0 and negative ones too), is the request's problem. */
+static gboolean
+check_duration_text (SdCli        *self,
+                     SdCliOptions *options,
+                     SdModel      *model)
+{
+  int duration, min, max;
+
+  if (options->duration == NULL || parse_duration (options->duration, &duration))
+    return TRUE;
+
+  if (model != NULL && sd_model_get_duration_range (model, &min, &max))
+    print_message (self, _("duration: “%s” is not a whole number of seconds; %s takes %d to %d seconds."),
+                   options->duration, sd_model_get_display_name (model), min, max);
+  else
+    print_message (self, _("duration: “%s” is not a whole number of seconds (at least 1)."),
+                   options->duration);
+  return FALSE;
+}
+
 static SdRequest *
 request_from_options (SdCliOptions *options)
 {
   g_autoptr(SdRequest) request = sd_request_new ();
+  int duration;
 
   sd_request_set_model (request, options->model);
   sd_request_set_prompt (request, options->prompt);
-  sd_request_set_duration (request, options->duration);
+  if (options->duration != NULL && parse_duration (options->duration, &duration))
+    sd_request_set_explicit_duration (request, duration);
   sd_request_set_ratio (request, options->ratio);
   sd_request_set_resolution (request, options->resolution);
   sd_request_set_orientation (request, options->orientation);
@@ -1281,14 +1342,16 @@ request_from_options (SdCliOptions *options)
 
 /* Prints every problem of @request as "field: message"; TRUE when none. */
 static gboolean
-check_request (SdCli     *self,
-               SdRequest *request)
+check_request (SdCli        *self,
+               SdRequest    *request,
+               SdCliOptions *options)
 {
   g_autoptr(SdCatalog) catalog = NULL;
   g_autoptr(GPtrArray) problems = NULL;
   g_autofree char *warning = NULL;
   const char *model_id = sd_request_get_model (request);
   SdModel *model = NULL;
+  gboolean duration_ok;
 
   catalog = sd_catalog_new_with_overrides (&warning);
   if (model_id != NULL)
@@ -1297,13 +1360,14 @@ check_request (SdCli     *self,
   problems = sd_request_validate (request, model);
   if (problems->len > 0 && warning != NULL)
     print_message (self, "%s", warning);
+  duration_ok = check_duration_text (self, options, model);
   for (guint i = 0; i < problems->len; i++)
     {
       SdProblem *problem = g_ptr_array_index (problems, i);
       print_message (self, "%s: %s", problem->field, problem->message);
     }
 
-  return problems->len == 0;
+  return duration_ok && problems->len == 0;
 }
 
 static int
@@ -1351,7 +1415,7 @@ cmd_submit (SdCli  *self,
       N_("The model (see “seedance models”)"), N_("ID") },
     { "prompt", 'p', 0, G_OPTION_ARG_STRING, &options.prompt,
       N_("What the video shows"), N_("TEXT") },
-    { "duration", 'd', 0, G_OPTION_ARG_INT, &options.duration,
+    { "duration", 'd', 0, G_OPTION_ARG_STRING, &options.duration,
       N_("Length in seconds"), N_("N") },
     { "ratio", 'r', 0, G_OPTION_ARG_STRING, &options.ratio,
       N_("Aspect ratio, e.g. 16:9"), N_("RATIO") },
@@ -1384,7 +1448,7 @@ cmd_submit (SdCli  *self,
     return status;
 
   request = request_from_options (&options);
-  if (!check_request (self, request))
+  if (!check_request (self, request, &options))
     return SD_CLI_EXIT_USAGE;
 
   self->context = open_context (self, &error);
@@ -1444,8 +1508,7 @@ cmd_status (SdCli  *self,
     return report_task_error (self, error, task);
 
   print_task (self, task);
-  return sd_task_get_status (task) == SD_TASK_STATUS_FAILED ? SD_CLI_EXIT_FAILURE
-                                                            : SD_CLI_EXIT_SUCCESS;
+  return task_ended_without_video (task) ? SD_CLI_EXIT_FAILURE : SD_CLI_EXIT_SUCCESS;
 }
 
 static int

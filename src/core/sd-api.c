@@ -145,6 +145,7 @@ sd_api_error_is_transient (const GError *error)
     case SD_API_ERROR_TRANSPORT:
     case SD_API_ERROR_RATE_LIMITED:
     case SD_API_ERROR_MALFORMED:
+    case SD_API_ERROR_SERVER:
       return TRUE;
     case SD_API_ERROR_HTTP_STATUS:
       status = sd_api_error_get_http_status (error);
@@ -289,6 +290,8 @@ sd_api_status_from_string (const char *status)
     { "cancelled", SD_TASK_STATUS_FAILED },
     { "canceled", SD_TASK_STATUS_FAILED },
     { "expired", SD_TASK_STATUS_FAILED },
+    { "uncertain", SD_TASK_STATUS_UNCERTAIN },
+    { "not-found", SD_TASK_STATUS_NOT_FOUND },
   };
 
   if (status == NULL)
@@ -304,7 +307,9 @@ sd_api_status_from_string (const char *status)
  * sd_api_status_to_string:
  * @status: a status
  *
- * Returns: the documented spelling of @status ("unknown" for UNKNOWN)
+ * Returns: the documented spelling of @status ("unknown" for UNKNOWN), or
+ *   for the app's own findings "uncertain" and "not-found"; this is what
+ *   the history stores
  */
 const char *
 sd_api_status_to_string (SdTaskStatus status)
@@ -319,6 +324,10 @@ sd_api_status_to_string (SdTaskStatus status)
       return "completed";
     case SD_TASK_STATUS_FAILED:
       return "failed";
+    case SD_TASK_STATUS_UNCERTAIN:
+      return "uncertain";
+    case SD_TASK_STATUS_NOT_FOUND:
+      return "not-found";
     case SD_TASK_STATUS_UNKNOWN:
     default:
       return "unknown";
@@ -403,7 +412,7 @@ sd_api_request_to_json (SdRequest *request)
   object = json_object_new ();
   for (gsize i = 0; i < 2; i++)
     add_string_field (object, string_fields[i].name, string_fields[i].get (request));
-  if (sd_request_get_duration (request) > 0)
+  if (sd_request_has_duration (request))
     json_object_set_int_member (object, "duration", sd_request_get_duration (request));
   for (gsize i = 2; i < G_N_ELEMENTS (string_fields); i++)
     add_string_field (object, string_fields[i].name, string_fields[i].get (request));
@@ -505,8 +514,10 @@ wrong_type:
   return FALSE;
 }
 
-/* An integral number is accepted even when written as 8.0; a fraction, a
- * string or a negative number is refused rather than silently changed. */
+/* An integral number is accepted even when written as 8.0; a fraction or a
+ * string is refused rather than silently changed. 0 and negative numbers
+ * are kept as asked for, for validation to refuse with the model's range:
+ * never dropped, which would bill the default length. */
 static gboolean
 read_duration (SdRequest   *request,
                JsonObject  *object,
@@ -525,14 +536,14 @@ read_duration (SdRequest   *request,
   else if (type == G_TYPE_DOUBLE)
     value = json_node_get_double (node);
   else
-    value = -1;
+    value = NAN; /* a string or a boolean: refused below */
 
-  if (value < 0 || value > G_MAXINT || value != floor (value))
+  if (!isfinite (value) || value < G_MININT || value > G_MAXINT || value != floor (value))
     {
       set_wrong_type (error, "duration", _("a whole number of seconds"));
       return FALSE;
     }
-  sd_request_set_duration (request, (int) value);
+  sd_request_set_explicit_duration (request, (int) value);
   return TRUE;
 }
 
@@ -774,6 +785,42 @@ is_2xx (guint http_status)
   return http_status >= 200 && http_status < 300;
 }
 
+/* What a body's code means, by the provider's reference: anything else
+ * that is not success is a plain refusal (SD_API_ERROR_API). */
+static SdApiError
+error_for_api_code (const char *api_code)
+{
+  if (g_strcmp0 (api_code, SD_API_CODE_AUTH_FAILED) == 0)
+    return SD_API_ERROR_UNAUTHORIZED;
+  if (g_strcmp0 (api_code, SD_API_CODE_SERVER_ERROR) == 0)
+    return SD_API_ERROR_SERVER;
+  return SD_API_ERROR_API;
+}
+
+static gboolean
+is_documented_code (const char *api_code)
+{
+  return g_strcmp0 (api_code, SD_API_CODE_AUTH_FAILED) == 0 ||
+         g_strcmp0 (api_code, SD_API_CODE_BAD_REQUEST) == 0 ||
+         g_strcmp0 (api_code, SD_API_CODE_SERVER_ERROR) == 0;
+}
+
+static char *
+describe_api_code (const char *api_code)
+{
+  if (g_strcmp0 (api_code, SD_API_CODE_AUTH_FAILED) == 0)
+    return g_strdup_printf (_("The server refused the API token (error %s: authentication failed). "
+                              "Check the token in Preferences."), api_code);
+  if (g_strcmp0 (api_code, SD_API_CODE_BAD_REQUEST) == 0)
+    return g_strdup_printf (_("The server refused the request (error %s: bad request); "
+                              "nothing was created."), api_code);
+  if (g_strcmp0 (api_code, SD_API_CODE_SERVER_ERROR) == 0)
+    return g_strdup_printf (_("The server reported an error of its own (error %s) "
+                              "and asks to try again later."), api_code);
+  /* Translators: %s is the server's error code */
+  return g_strdup_printf (_("The server answered with error %s."), api_code);
+}
+
 static char *
 describe_http_status (guint  http_status,
                       gint64 retry_after)
@@ -845,8 +892,14 @@ set_status_error (GError     **error,
     code = SD_API_ERROR_UNAUTHORIZED;
   else if (http_status == 429)
     code = SD_API_ERROR_RATE_LIMITED;
+  else if (is_documented_code (api_code))
+    code = error_for_api_code (api_code); /* it says more than the status */
 
-  description = describe_http_status (http_status, retry_after);
+  g_debug ("HTTP %u, code %s: error %d", http_status, api_code != NULL ? api_code : "(none)", code);
+  if (code == SD_API_ERROR_UNAUTHORIZED && http_status != 401 && http_status != 403)
+    description = describe_api_code (api_code);
+  else
+    description = describe_http_status (http_status, retry_after);
   if (server_message != NULL)
     /* Translators: the first %s is a sentence about the HTTP status, the
      * second the server's own message, verbatim */
@@ -863,17 +916,18 @@ set_api_error (GError     **error,
                const char  *api_code,
                const char  *server_message)
 {
+  g_autofree char *description = describe_api_code (api_code);
   g_autofree char *message = NULL;
 
   if (server_message != NULL && *server_message != '\0')
-    /* Translators: the first %s is the server's error code, the second its
-     * message, verbatim */
-    message = g_strdup_printf (_("The server answered with error %s: %s"),
-                               api_code, server_message);
+    /* Translators: the first %s is a sentence about the server's error code,
+     * the second the server's own message, verbatim */
+    message = g_strdup_printf (_("%s The server said: %s"), description, server_message);
   else
-    message = g_strdup_printf (_("The server answered with error %s."), api_code);
+    message = g_steal_pointer (&description);
 
-  set_error (error, SD_API_ERROR_API, http_status, -1, api_code, server_message, message);
+  set_error (error, error_for_api_code (api_code), http_status, -1, api_code,
+             server_message, message);
 }
 
 /* Checks the envelope's code. A missing or null code is taken as success
@@ -982,6 +1036,19 @@ get_status_raw (JsonObject *data)
   return value_as_text (json_object_get_member (data, "status"));
 }
 
+/* "uncertain" and "not-found" are what the app concluded, never what a
+ * server may claim: from a server they are just a status the app does not
+ * know, and the task is polled on. */
+static SdTaskStatus
+status_from_server (const char *status_raw)
+{
+  SdTaskStatus status = sd_api_status_from_string (status_raw);
+
+  if (status == SD_TASK_STATUS_UNCERTAIN || status == SD_TASK_STATUS_NOT_FOUND)
+    return SD_TASK_STATUS_UNKNOWN;
+  return status;
+}
+
 static char *
 dup_nonempty (const char *text)
 {
@@ -1020,6 +1087,55 @@ sd_api_query_result_free (SdApiQueryResult *result)
   g_free (result);
 }
 
+/* A server error may come after the task was made: the create's outcome is
+ * unknown, unlike an answer that refuses the request. */
+static gboolean
+create_may_exist (const GError *error)
+{
+  return g_error_matches (error, SD_API_ERROR, SD_API_ERROR_SERVER) ||
+         (g_error_matches (error, SD_API_ERROR, SD_API_ERROR_HTTP_STATUS) &&
+          sd_api_error_get_http_status (error) >= 500);
+}
+
+static GError *
+outcome_unknown_error (GError *error)
+{
+  const char *api_code = sd_api_error_get_api_code (error);
+  const char *server_message = sd_api_error_get_server_message (error);
+  guint http_status = sd_api_error_get_http_status (error);
+  g_autofree char *what = NULL;
+  g_autofree char *message = NULL;
+  GError *unknown;
+
+  if (g_error_matches (error, SD_API_ERROR, SD_API_ERROR_SERVER))
+    /* Translators: %s is the server's error code, e.g. -1 */
+    what = g_strdup_printf (_("error %s, a server error"), api_code);
+  else
+    what = g_strdup_printf (_("HTTP %u, a server error"), http_status);
+
+  /* Translators: %s says what the answer was, e.g. "HTTP 503, a server error" */
+  message = g_strdup_printf (_("The request to create the task was sent, but the server answered "
+                               "with %s. The task may or may not have been created; look in the "
+                               "history or the provider’s console before trying again."),
+                             what);
+  if (server_message != NULL)
+    {
+      g_autofree char *with_msg =
+        g_strdup_printf (_("%s The server said: %s"), message, server_message);
+
+      g_free (message);
+      message = g_steal_pointer (&with_msg);
+    }
+
+  g_debug ("create answered %u / %s: outcome unknown", http_status,
+           api_code != NULL ? api_code : "(no code)");
+  unknown = sd_api_error_new_full (SD_API_ERROR_OUTCOME_UNKNOWN, http_status,
+                                   sd_api_error_get_retry_after (error),
+                                   api_code, server_message, message);
+  g_error_free (error);
+  return unknown;
+}
+
 /**
  * sd_api_parse_create_response:
  * @http_status: the response's status
@@ -1029,7 +1145,9 @@ sd_api_query_result_free (SdApiQueryResult *result)
  * @error: return location for an %SD_API_ERROR
  *
  * A created task needs `data.task_id`. A missing status is read as "queued",
- * the state the documentation gives every new task.
+ * the state the documentation gives every new task. A 5xx status (unless
+ * its body names a refusal) or code -1 is %SD_API_ERROR_OUTCOME_UNKNOWN:
+ * the server failed, but maybe after it made the task.
  *
  * Returns: (transfer full) (nullable): the result
  */
@@ -1042,13 +1160,20 @@ sd_api_parse_create_response (guint        http_status,
 {
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(SdApiCreateResult) result = NULL;
+  g_autoptr(GError) local_error = NULL;
   JsonObject *data = NULL;
 
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  root = parse_envelope (http_status, retry_after, now, body, &data, error);
+  root = parse_envelope (http_status, retry_after, now, body, &data, &local_error);
   if (root == NULL)
-    return NULL;
+    {
+      if (create_may_exist (local_error))
+        g_propagate_error (error, outcome_unknown_error (g_steal_pointer (&local_error)));
+      else
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
 
   result = g_new0 (SdApiCreateResult, 1);
   result->task_id = get_task_id (data);
@@ -1062,7 +1187,7 @@ sd_api_parse_create_response (guint        http_status,
   if (result->status_raw == NULL)
     result->status = SD_TASK_STATUS_QUEUED;
   else
-    result->status = sd_api_status_from_string (result->status_raw);
+    result->status = status_from_server (result->status_raw);
   result->model = dup_nonempty (get_string_member (data, "model"));
   result->created_at = get_time_member (data, "created_at");
   return g_steal_pointer (&result);
@@ -1156,7 +1281,7 @@ sd_api_parse_query_response (guint        http_status,
   result = g_new0 (SdApiQueryResult, 1);
   result->task_id = get_task_id (data);
   result->status_raw = get_status_raw (data);
-  result->status = sd_api_status_from_string (result->status_raw);
+  result->status = status_from_server (result->status_raw);
   result->model = dup_nonempty (get_string_member (data, "model"));
   result->created_at = get_time_member (data, "created_at");
   result->updated_at = get_time_member (data, "updated_at");

@@ -34,7 +34,13 @@ typedef enum {
   SD_API_ERROR_INSECURE,        /* the token would cross the network in clear */
   SD_API_ERROR_OUTCOME_UNKNOWN, /* a create that may have reached the server */
   SD_API_ERROR_INVALID_REQUEST, /* the request failed validation; not sent */
+  SD_API_ERROR_SERVER,          /* code -1: the server's own error, retry later */
 } SdApiError;
+
+/* The body codes the provider's wider reference documents (PROVIDER-EXTRAS.md). */
+#define SD_API_CODE_AUTH_FAILED   "20001"  /* like HTTP 401: SD_API_ERROR_UNAUTHORIZED */
+#define SD_API_CODE_BAD_REQUEST   "20002"  /* a refusal: SD_API_ERROR_API, msg kept */
+#define SD_API_CODE_SERVER_ERROR  "-1"     /* SD_API_ERROR_SERVER; on a create, OUTCOME_UNKNOWN */
 
 GQuark       sd_api_error_quark               (void);
 
@@ -45,7 +51,8 @@ gint64       sd_api_error_get_retry_after     (const GError *error);
 const char  *sd_api_error_get_api_code        (const GError *error);
 const char  *sd_api_error_get_server_message  (const GError *error);
 /* TRUE for errors after which the same query or download may be tried again
- * (transport, 5xx, 429, malformed body); FALSE for auth and API refusals. */
+ * (transport, 5xx, 429, code -1, malformed body); FALSE for auth and API
+ * refusals. Never a reason to send a create again. */
 gboolean     sd_api_error_is_transient        (const GError *error);
 /* Makes an SD_API_ERROR carrying its details (for the client, which sets
  * TRANSPORT, INSECURE and OUTCOME_UNKNOWN errors itself). */
@@ -88,7 +95,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdApiCreateResult, sd_api_create_result_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdApiQueryResult, sd_api_query_result_free)
 
 /* "queued", "processing"/"running", "completed"/"succeeded",
- * "failed"/"cancelled"/"expired"; anything else is UNKNOWN. */
+ * "failed"/"cancelled"/"expired"; anything else is UNKNOWN. The history's
+ * own "uncertain" and "not-found" are read too (sd_api_status_to_string()
+ * writes them), but never from a server's answer. */
 SdTaskStatus  sd_api_status_from_string  (const char *status);
 const char   *sd_api_status_to_string    (SdTaskStatus status);
 
@@ -105,7 +114,9 @@ SdRequest    *sd_api_request_from_json   (JsonNode   *node,
                                           GError    **error);
 
 /* @http_status is the response's status; @retry_after its Retry-After header
- * (or NULL); @now the current Unix time for Retry-After dates. */
+ * (or NULL); @now the current Unix time for Retry-After dates. A create
+ * answered with a 5xx status or code -1 fails with
+ * SD_API_ERROR_OUTCOME_UNKNOWN: the task may exist. */
 SdApiCreateResult *sd_api_parse_create_response (guint        http_status,
                                                  const char  *retry_after,
                                                  gint64       now,

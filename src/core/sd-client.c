@@ -422,8 +422,12 @@ create_error_from_codec (GError *error)
       !g_error_matches (error, SD_API_ERROR, SD_API_ERROR_TOO_LARGE))
     return error;
 
+  /* The codec's own sentence ends in "try again later", the one thing not
+   * to tell a user whose create may have happened. */
   message = g_strdup_printf (_("The request to create the task was sent, but the answer could not be read (%s). The task may or may not have been created: check your task list before submitting it again."),
-                             error->message);
+                             g_error_matches (error, SD_API_ERROR, SD_API_ERROR_TOO_LARGE)
+                               ? _("it was larger than any answer of the API")
+                               : _("it was not what the API documents"));
   unknown = sd_api_error_new_full (SD_API_ERROR_OUTCOME_UNKNOWN,
                                    sd_api_error_get_http_status (error), -1,
                                    NULL, NULL, message);

@@ -30,13 +30,20 @@ typedef enum /*< flags >*/ {
 } SdUrlScheme;
 
 /* A task's state on the server. UNKNOWN keeps a status string the app does
- * not know (the raw string stays on the task); it is neither done nor failed. */
+ * not know (the raw string stays on the task); it is neither done nor failed.
+ * The last two are the app's own findings, never a server's word:
+ * UNCERTAIN is a create that got no clear answer (the task may or may not
+ * exist, and it has no server id to ask about); NOT_FOUND is a task the
+ * server has answered 404 for, for longer than the service waits (it is
+ * "unknown to the server" and no longer polled). */
 typedef enum {
   SD_TASK_STATUS_UNKNOWN,
   SD_TASK_STATUS_QUEUED,
   SD_TASK_STATUS_PROCESSING,
   SD_TASK_STATUS_COMPLETED,
   SD_TASK_STATUS_FAILED,
+  SD_TASK_STATUS_UNCERTAIN,
+  SD_TASK_STATUS_NOT_FOUND,
 } SdTaskStatus;
 
 /* Where the local copy of a task's video stands. */

@@ -17,6 +17,7 @@ struct _SdRequest
   char  *model;
   char  *prompt;
   int    duration;
+  gboolean has_duration;
   char  *ratio;
   char  *resolution;
   char  *orientation;
@@ -208,7 +209,7 @@ sd_request_class_init (SdRequestClass *klass)
   properties[PROP_MODEL] = string_param ("model");
   properties[PROP_PROMPT] = string_param ("prompt");
   properties[PROP_DURATION] =
-    g_param_spec_int ("duration", NULL, NULL, 0, G_MAXINT, 0,
+    g_param_spec_int ("duration", NULL, NULL, G_MININT, G_MAXINT, 0,
                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY |
                       G_PARAM_STATIC_STRINGS);
   properties[PROP_RATIO] = string_param ("ratio");
@@ -245,6 +246,7 @@ sd_request_copy (SdRequest *self)
   copy->model = g_strdup (self->model);
   copy->prompt = g_strdup (self->prompt);
   copy->duration = self->duration;
+  copy->has_duration = self->has_duration;
   copy->ratio = g_strdup (self->ratio);
   copy->resolution = g_strdup (self->resolution);
   copy->orientation = g_strdup (self->orientation);
@@ -306,17 +308,64 @@ sd_request_get_duration (SdRequest *self)
   return self->duration;
 }
 
+static void
+store_duration (SdRequest *self,
+                int        duration,
+                gboolean   given)
+{
+  if (self->duration == duration && self->has_duration == given)
+    return;
+  self->duration = duration;
+  self->has_duration = given;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DURATION]);
+}
+
+/**
+ * sd_request_set_duration:
+ * @self: a request
+ * @duration: seconds; 0 unsets the duration (the API's default applies)
+ *
+ * Any other value is kept as it is, a negative one too, for
+ * sd_request_validate() to refuse: an invalid duration is never quietly
+ * replaced by the default, which the user would be billed for.
+ */
 void
 sd_request_set_duration (SdRequest *self,
                          int        duration)
 {
   g_return_if_fail (SD_IS_REQUEST (self));
 
-  duration = MAX (duration, 0);
-  if (self->duration == duration)
-    return;
-  self->duration = duration;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_DURATION]);
+  store_duration (self, duration, duration != 0);
+}
+
+/**
+ * sd_request_set_explicit_duration:
+ * @self: a request
+ * @duration: the seconds the user asked for, 0 included
+ *
+ * For what a user typed (the CLI, a JSON request): even 0 is a duration
+ * asked for, which sd_request_validate() refuses, not "unset".
+ */
+void
+sd_request_set_explicit_duration (SdRequest *self,
+                                  int        duration)
+{
+  g_return_if_fail (SD_IS_REQUEST (self));
+
+  store_duration (self, duration, TRUE);
+}
+
+/**
+ * sd_request_has_duration:
+ * @self: a request
+ *
+ * Returns: whether a duration was given (else the API's default applies)
+ */
+gboolean
+sd_request_has_duration (SdRequest *self)
+{
+  g_return_val_if_fail (SD_IS_REQUEST (self), FALSE);
+  return self->has_duration;
 }
 
 void
@@ -481,22 +530,30 @@ check_prompt (SdRequest *self,
                  sd_model_get_display_name (model), max, length);
 }
 
+/* A duration given is checked even where the model's range is unknown:
+ * no model takes less than a second. */
 static void
 check_duration (SdRequest *self,
                 SdModel   *model,
                 GPtrArray *problems)
 {
-  const char *name = sd_model_get_display_name (model);
+  const char *name = model != NULL ? sd_model_get_display_name (model) : NULL;
   int min, max;
 
-  if (!sd_model_get_duration_range (model, &min, &max))
-    return;
+  if (model == NULL || !sd_model_get_duration_range (model, &min, &max))
+    {
+      if (self->has_duration && self->duration < 1)
+        add_problem (problems, "duration",
+                     _("A duration is a whole number of seconds, at least 1; this request asks for %d."),
+                     self->duration);
+      return;
+    }
 
-  if (self->duration == 0 && (API_DEFAULT_DURATION < min || API_DEFAULT_DURATION > max))
+  if (!self->has_duration && (API_DEFAULT_DURATION < min || API_DEFAULT_DURATION > max))
     add_problem (problems, "duration",
                  _("%s takes a duration from %d to %d seconds, and the default of %d seconds is outside it; choose a duration."),
                  name, min, max, API_DEFAULT_DURATION);
-  else if (self->duration != 0 && (self->duration < min || self->duration > max))
+  else if (self->has_duration && (self->duration < min || self->duration > max))
     add_problem (problems, "duration",
                  g_dngettext (GETTEXT_PACKAGE,
                               "%s takes a duration from %d to %d seconds; this request asks for %d second.",
@@ -890,9 +947,9 @@ sd_request_validate (SdRequest *self,
 
   check_model (self, model, problems);
   check_prompt (self, model, problems);
+  check_duration (self, model, problems);
   if (model != NULL)
     {
-      check_duration (self, model, problems);
       check_ratio (self, model, problems);
       check_resolution (self, model, problems);
     }

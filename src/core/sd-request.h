@@ -32,7 +32,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdProblem, sd_problem_free)
 #define SD_TYPE_REQUEST (sd_request_get_type ())
 G_DECLARE_FINAL_TYPE (SdRequest, sd_request, SD, REQUEST, GObject)
 
-/* A duration of 0 means "unset": the API's default (5 s) applies. */
+/* A duration of 0 means "unset": the API's default (5 s) applies; a value
+ * the user gave (sd_request_set_explicit_duration(), even 0) is validated. */
 SdRequest          *sd_request_new                  (void);
 SdRequest          *sd_request_copy                 (SdRequest *self);
 
@@ -45,6 +46,9 @@ void                sd_request_set_prompt           (SdRequest  *self,
 int                 sd_request_get_duration         (SdRequest  *self);
 void                sd_request_set_duration         (SdRequest  *self,
                                                      int         duration);
+void                sd_request_set_explicit_duration (SdRequest *self,
+                                                      int        duration);
+gboolean            sd_request_has_duration         (SdRequest  *self);
 const char         *sd_request_get_ratio            (SdRequest  *self);
 void                sd_request_set_ratio            (SdRequest  *self,
                                                      const char *ratio);

@@ -22,6 +22,11 @@
 #define POLL_GROWTH                1.5
 /* A Retry-After longer than this is taken as a server mistake. */
 #define MAX_RETRY_AFTER_S          3600
+/* A task the server answers 404 for is asked about on backoff for this long
+ * (ms, from the first 404 in a row) before it is taken as unknown to the
+ * server: a lost task must not be polled forever, and a server that forgets
+ * a task for a moment must not lose it. */
+#define DEFAULT_NOT_FOUND_LIMIT    (24u * 60 * 60 * 1000)
 #define PROGRESS_TICK_US           (G_USEC_PER_SEC / 10)
 
 /* One task waiting in the schedule (or with its query in flight). */
@@ -33,6 +38,7 @@ typedef struct
   guint64        order;     /* keeps equal due times in arrival order */
   GSequenceIter *iter;      /* NULL while the query is in flight */
   gboolean       in_flight;
+  gint64         not_found_since; /* monotonic µs of the first 404 in a row, or 0 */
 } Poll;
 
 /* A query started by the schedule; the service may be gone when it ends,
@@ -85,6 +91,7 @@ struct _SdService
   guint            first_poll_delay;
   guint            max_poll_interval;
   guint            max_queries;
+  guint            not_found_limit; /* ms */
   gboolean         online;
   gboolean         paused;        /* by a refused token or address */
   char            *last_error;
@@ -104,6 +111,7 @@ enum {
   PROP_FIRST_POLL_DELAY,
   PROP_MAX_POLL_INTERVAL,
   PROP_MAX_QUERIES,
+  PROP_NOT_FOUND_LIMIT,
   PROP_QUERIES_IN_FLIGHT,
   PROP_HAS_MORE,
   N_PROPS
@@ -357,6 +365,67 @@ reschedule_after_error (SdService    *self,
   poll_set_due (self, poll, due);
 }
 
+static gboolean
+is_not_found (const GError *error)
+{
+  return g_error_matches (error, SD_API_ERROR, SD_API_ERROR_HTTP_STATUS) &&
+         sd_api_error_get_http_status (error) == 404;
+}
+
+/* Only 404s in a row count: any other answer, even another error, shows the
+ * server still has something to say about the task. */
+static gboolean
+not_found_for_too_long (SdService    *self,
+                        Poll         *poll,
+                        const GError *error)
+{
+  gint64 now = g_get_monotonic_time ();
+
+  if (!is_not_found (error))
+    {
+      poll->not_found_since = 0;
+      return FALSE;
+    }
+  if (poll->not_found_since == 0)
+    poll->not_found_since = now;
+  g_debug ("%s: 404 for %" G_GINT64_FORMAT " ms", sd_task_get_id (poll->task),
+           (now - poll->not_found_since) / 1000);
+  return now - poll->not_found_since >= (gint64) self->not_found_limit * 1000;
+}
+
+static char *
+describe_not_found_since (Poll *poll)
+{
+  gint64 elapsed = g_get_monotonic_time () - poll->not_found_since;
+  g_autoptr(GDateTime) since = g_date_time_new_from_unix_local ((g_get_real_time () - elapsed) /
+                                                                G_USEC_PER_SEC);
+  g_autofree char *when = since != NULL ? g_date_time_format (since, "%Y-%m-%d %H:%M") : NULL;
+
+  /* Translators: %s is a local date and time */
+  return g_strdup_printf (_("The server has answered “not found” (HTTP 404) for this task "
+                            "since %s: it is unknown to the server, and the app no longer "
+                            "asks about it."), when != NULL ? when : "?");
+}
+
+/* Stops polling a task the server has not known for too long; the mark is
+ * stored, so that no later run polls it forever either. */
+static void
+mark_not_found (SdService *self,
+                Poll      *poll)
+{
+  g_autoptr(SdTask) task = g_object_ref (poll->task);
+  g_autofree char *reason = describe_not_found_since (poll);
+
+  g_debug ("%s: unknown to the server, polling stops", sd_task_get_id (task));
+  g_object_freeze_notify (G_OBJECT (task));
+  sd_task_set_status (task, SD_TASK_STATUS_NOT_FOUND, sd_task_get_status_raw (task));
+  sd_task_set_failure_message (task, reason);
+  sd_task_set_updated_at (task, now_unix ());
+  g_object_thaw_notify (G_OBJECT (task));
+  unschedule_poll (self, task);
+  save_task (self, task);
+}
+
 static void
 handle_answer (SdService        *self,
                SdTask           *task,
@@ -401,7 +470,10 @@ on_query_finished_cb (GObject      *source,
     handle_answer (self, query->task, answer, error);
 
   poll = g_hash_table_lookup (self->polls, sd_task_get_id (query->task));
-  if (poll != NULL && poll->task == query->task && poll->in_flight)
+  if (poll != NULL && poll->task == query->task && poll->in_flight &&
+      not_found_for_too_long (self, poll, error))
+    mark_not_found (self, poll);
+  else if (poll != NULL && poll->task == query->task && poll->in_flight)
     {
       poll->in_flight = FALSE;
       if (answer != NULL || self->paused)
@@ -1091,6 +1163,7 @@ sd_service_get_property (GObject    *object,
     case PROP_FIRST_POLL_DELAY:  g_value_set_uint (value, self->first_poll_delay); break;
     case PROP_MAX_POLL_INTERVAL: g_value_set_uint (value, self->max_poll_interval); break;
     case PROP_MAX_QUERIES:       g_value_set_uint (value, self->max_queries); break;
+    case PROP_NOT_FOUND_LIMIT:   g_value_set_uint (value, self->not_found_limit); break;
     case PROP_QUERIES_IN_FLIGHT: g_value_set_uint (value, self->queries_in_flight); break;
     case PROP_HAS_MORE:          g_value_set_boolean (value, self->has_more); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -1130,6 +1203,9 @@ sd_service_set_property (GObject      *object,
       break;
     case PROP_MAX_POLL_INTERVAL:
       set_uint_prop (self, &self->max_poll_interval, g_value_get_uint (value), prop_id);
+      break;
+    case PROP_NOT_FOUND_LIMIT:
+      set_uint_prop (self, &self->not_found_limit, g_value_get_uint (value), prop_id);
       break;
     case PROP_MAX_QUERIES:
       set_uint_prop (self, &self->max_queries, g_value_get_uint (value), prop_id);
@@ -1183,6 +1259,8 @@ sd_service_class_init (SdServiceClass *klass)
   properties[PROP_MAX_POLL_INTERVAL] =
     uint_param ("max-poll-interval", 1, G_MAXINT, DEFAULT_MAX_POLL_INTERVAL);
   properties[PROP_MAX_QUERIES] = uint_param ("max-queries", 1, 64, DEFAULT_MAX_QUERIES);
+  properties[PROP_NOT_FOUND_LIMIT] =
+    uint_param ("not-found-limit", 0, G_MAXUINT, DEFAULT_NOT_FOUND_LIMIT);
   properties[PROP_QUERIES_IN_FLIGHT] =
     g_param_spec_uint ("queries-in-flight", NULL, NULL, 0, G_MAXUINT, 0,
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
@@ -1532,6 +1610,40 @@ task_from_create_result (SdRequest         *request,
 }
 
 static void
+add_new_task (SdService *self,
+              SdTask    *task)
+{
+  track_task (self, task);
+  g_list_store_insert (self->tasks, 0, task);
+  g_signal_emit (self, signals[TASK_ADDED], 0, task);
+}
+
+/* A create that may have made its task is kept in the history as
+ * uncertain, with why, so that the user looks there (or in the provider's
+ * console) before sending it again. It has no server id: its id is local,
+ * and it is never polled. The create is never sent again by the service. */
+static void
+record_uncertain_create (SdService    *self,
+                         SdRequest    *request,
+                         const GError *error)
+{
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *id = g_strconcat (SD_TASK_UNCERTAIN_ID_PREFIX, uuid, NULL);
+  g_autoptr(SdTask) task = sd_task_new (id, request);
+  g_autoptr(GError) store_error = NULL;
+  gint64 now = now_unix ();
+
+  g_debug ("create outcome unknown; kept as %s", id);
+  sd_task_set_status (task, SD_TASK_STATUS_UNCERTAIN, NULL);
+  sd_task_set_failure_message (task, error->message);
+  sd_task_set_created_at (task, now);
+  sd_task_set_updated_at (task, now);
+  if (!sd_store_save_task (self->store, task, &store_error))
+    g_warning ("Could not save uncertain task %s: %s", id, store_error->message);
+  add_new_task (self, task);
+}
+
+static void
 on_create_finished_cb (GObject      *source,
                        GAsyncResult *result,
                        gpointer      user_data)
@@ -1546,6 +1658,8 @@ on_create_finished_cb (GObject      *source,
   created = sd_client_create_finish (SD_CLIENT (source), result, &error);
   if (created == NULL)
     {
+      if (g_error_matches (error, SD_API_ERROR, SD_API_ERROR_OUTCOME_UNKNOWN))
+        record_uncertain_create (self, request, error);
       g_task_return_error (gtask, g_steal_pointer (&error));
       return;
     }
@@ -1558,9 +1672,7 @@ on_create_finished_cb (GObject      *source,
 
   if (self->paused && sd_client_has_token (self->client))
     sd_service_resume (self);
-  track_task (self, task);
-  g_list_store_insert (self->tasks, 0, task);
-  g_signal_emit (self, signals[TASK_ADDED], 0, task);
+  add_new_task (self, task);
   if (!sd_task_get_is_finished (task))
     schedule_poll (self, task, self->first_poll_delay);
   g_task_return_pointer (gtask, g_steal_pointer (&task), g_object_unref);
@@ -1572,7 +1684,9 @@ on_create_finished_cb (GObject      *source,
  *
  * A request with problems fails with %SD_API_ERROR_INVALID_REQUEST, every
  * problem in the message, and nothing is sent. A create is never retried:
- * %SD_API_ERROR_OUTCOME_UNKNOWN means the task may exist on the server.
+ * %SD_API_ERROR_OUTCOME_UNKNOWN means the task may exist on the server, and
+ * the list and the history then hold an %SD_TASK_STATUS_UNCERTAIN task
+ * (a local id starting with %SD_TASK_UNCERTAIN_ID_PREFIX) that says so.
  */
 void
 sd_service_submit_async (SdService           *self,
@@ -1648,7 +1762,8 @@ on_refresh_finished_cb (GObject      *source,
  * sd_service_refresh_async:
  * @task: a task in the list
  *
- * Asks the server about @task now; the schedule goes on as before.
+ * Asks the server about @task now; the schedule goes on as before. An
+ * uncertain task has no server id and is not asked about.
  */
 void
 sd_service_refresh_async (SdService           *self,
@@ -1665,6 +1780,13 @@ sd_service_refresh_async (SdService           *self,
   gtask = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (gtask, sd_service_refresh_async);
   g_task_set_task_data (gtask, g_object_ref (task), g_object_unref);
+
+  /* Its id is the app's own: the server has nothing to say about it. */
+  if (sd_task_get_status (task) == SD_TASK_STATUS_UNCERTAIN)
+    {
+      g_task_return_boolean (gtask, TRUE);
+      return;
+    }
 
   sd_client_query_async (self->client, sd_task_get_id (task), cancellable,
                          on_refresh_finished_cb, g_steal_pointer (&gtask));

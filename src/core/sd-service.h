@@ -31,6 +31,9 @@ G_DECLARE_FINAL_TYPE (SdService, sd_service, SD, SERVICE, GObject)
  *   "first-poll-delay"  uint, ms before a task's first query (3000)
  *   "max-poll-interval" uint, ms: the backoff ceiling (30000)
  *   "max-queries"       uint: queries in flight at once (4)
+ *   "not-found-limit"   uint, ms: how long a task may answer 404 in a row
+ *                       before it is marked not found and no longer
+ *                       polled (24 h)
  *   "queries-in-flight" uint, read-only
  *   "has-more"          boolean, read-only: older tasks of the history
  *                       are not in the list yet (sd_service_load_more())

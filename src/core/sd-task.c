@@ -59,10 +59,14 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+/* Nothing more will be learnt by polling: the server said the last word,
+ * or there is no server id to ask about (uncertain), or the server has not
+ * known the task for too long (not found). */
 static gboolean
 status_is_finished (SdTaskStatus status)
 {
-  return status == SD_TASK_STATUS_COMPLETED || status == SD_TASK_STATUS_FAILED;
+  return status == SD_TASK_STATUS_COMPLETED || status == SD_TASK_STATUS_FAILED ||
+         status == SD_TASK_STATUS_UNCERTAIN || status == SD_TASK_STATUS_NOT_FOUND;
 }
 
 static gboolean

@@ -15,6 +15,10 @@ G_BEGIN_DECLS
 /* The provider keeps a finished video for about three days. */
 #define SD_TASK_LINK_LIFETIME (72 * G_TIME_SPAN_HOUR / G_TIME_SPAN_SECOND)
 
+/* The id of an uncertain create (no server id came back) is local:
+ * this prefix and a random UUID. */
+#define SD_TASK_UNCERTAIN_ID_PREFIX "uncertain-"
+
 #define SD_TYPE_TASK (sd_task_get_type ())
 G_DECLARE_FINAL_TYPE (SdTask, sd_task, SD, TASK, GObject)
 
@@ -35,7 +39,7 @@ G_DECLARE_FINAL_TYPE (SdTask, sd_task, SD, TASK, GObject)
  *   "download-progress"  double 0..1
  *   "download-state"     SdDownloadState
  *   "download-error"     string: why the last download failed
- *   "is-finished"        boolean: completed or failed
+ *   "is-finished"        boolean: completed, failed, uncertain or not found (not polled)
  */
 SdTask          *sd_task_new                   (const char *id,
                                                 SdRequest  *request);

@@ -61,6 +61,10 @@ get_status_word (SdTaskStatus status)
       return _("Completed");
     case SD_TASK_STATUS_FAILED:
       return _("Failed");
+    case SD_TASK_STATUS_UNCERTAIN:
+      return _("Uncertain: may have been created");
+    case SD_TASK_STATUS_NOT_FOUND:
+      return _("Unknown to the server");
     case SD_TASK_STATUS_UNKNOWN:
     default:
       return _("Unknown status");
@@ -307,6 +311,12 @@ update_status (SdTaskRow *self)
       tooltip = _("Failed");
       style = "error";
       break;
+    case SD_TASK_STATUS_UNCERTAIN:
+    case SD_TASK_STATUS_NOT_FOUND:
+      icon = "dialog-warning-symbolic";
+      tooltip = get_status_word (status);
+      style = "warning";
+      break;
     case SD_TASK_STATUS_PROCESSING:
     case SD_TASK_STATUS_UNKNOWN:
     default:
@@ -358,7 +368,10 @@ update_file_label (SdTaskRow *self)
 static void
 update_failure_label (SdTaskRow *self)
 {
-  gboolean failed = sd_task_get_status (self->task) == SD_TASK_STATUS_FAILED;
+  SdTaskStatus status = sd_task_get_status (self->task);
+  /* An uncertain or lost task says why, like a failed one. */
+  gboolean failed = status == SD_TASK_STATUS_FAILED || status == SD_TASK_STATUS_UNCERTAIN ||
+                    status == SD_TASK_STATUS_NOT_FOUND;
 
   gtk_widget_set_visible (GTK_WIDGET (self->failure_label), failed);
   if (failed)
