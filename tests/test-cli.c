@@ -41,6 +41,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (Run, run_free)
 /* Set while a test plays a hostile server (see the hostile text tests). */
 static const char *simulator_hostile_text;
 
+/* The fault the next demo simulator answers creates with. */
+static SdSimulatorFault next_create_fault = SD_SIMULATOR_FAULT_NONE;
+
 static void
 on_context_created_cb (SdCli     *cli,
                        SdContext *context,
@@ -58,6 +61,8 @@ on_context_created_cb (SdCli     *cli,
   /* The demo's pace is for people watching; tests need not wait. */
   sd_simulator_set_timing (simulator, 10, 10);
   sd_simulator_set_hostile_text (simulator, simulator_hostile_text);
+  sd_simulator_set_fault (simulator, SD_SIMULATOR_STEP_CREATE, next_create_fault, 0);
+  next_create_fault = SD_SIMULATOR_FAULT_NONE;
   g_object_set (sd_context_get_service (context),
                 "first-poll-delay", 5,
                 "max-poll-interval", 20,
@@ -203,6 +208,28 @@ test_duration_must_be_a_number (void)
   g_assert_cmpint (run->contexts, ==, 0);
 }
 
+/* An explicit 0 or negative duration is refused with the model's range,
+ * never sent at the default length; so is one out of range or not a whole
+ * number. */
+static void
+test_duration_out_of_range_is_refused (void)
+{
+  static const char * const durations[] = { "-1", "0", "-0", "16", "1.5", "5s", "99999999999" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (durations); i++)
+    {
+      g_autoptr(Run) run = run_cli ("--demo", "submit", "--model", "seedance2.0-md",
+                                    "--prompt", "a cat", "--duration", durations[i]);
+
+      g_assert_cmpint (run->status, ==, SD_CLI_EXIT_USAGE);
+      g_assert_true (g_str_has_prefix (run->err, "duration: "));
+      g_assert_nonnull (strstr (run->err, "1 to 15"));
+      g_assert_cmpstr (run->out, ==, "");
+      /* No context, so no simulator: no create was sent anywhere. */
+      g_assert_cmpint (run->contexts, ==, 0);
+    }
+}
+
 static void
 test_status_needs_exactly_one_id (void)
 {
@@ -331,6 +358,38 @@ test_submit_without_token_says_how_to_set_one (void)
 }
 
 /* submit against the simulator */
+
+/* A 503 may come after the task was made: the create is said to be
+ * uncertain, is not sent again, and is in the history as such. */
+static void
+test_demo_submit_503_is_uncertain (void)
+{
+  g_autoptr(Run) run = NULL;
+  g_autoptr(Run) list = NULL;
+  g_autoptr(Run) json = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *task;
+
+  next_create_fault = SD_SIMULATOR_FAULT_HTTP_503;
+  run = run_cli ("--demo", "submit", "--model", "seedance2.0-std", "--prompt", "a heron");
+
+  g_assert_cmpint (run->status, ==, SD_CLI_EXIT_FAILURE);
+  g_assert_nonnull (strstr (run->err, "uncertain"));
+  g_assert_nonnull (strstr (run->err, "may or may not have been created"));
+  g_assert_null (strstr (run->err, "Try again later"));
+  g_assert_cmpstr (run->out, ==, "");
+  g_assert_cmpuint (sd_simulator_get_request_count (run->simulator, SD_SIMULATOR_STEP_CREATE), ==, 1);
+
+  list = run_cli ("--demo", "list");
+  g_assert_cmpint (list->status, ==, SD_CLI_EXIT_SUCCESS);
+  g_assert_nonnull (strstr (list->out, "uncertain"));
+
+  json = run_cli ("--demo", "list", "--json");
+  root = parse_json (json->out);
+  task = json_array_get_object_element (json_node_get_array (root), 0);
+  g_assert_cmpstr (json_object_get_string_member (task, "status"), ==, "uncertain");
+  g_assert_nonnull (strstr (json_object_get_string_member (task, "error"), "may or may not"));
+}
 
 static void
 test_demo_submit_prints_the_task_id (void)
@@ -1109,6 +1168,7 @@ main (int   argc,
   g_test_add_func ("/cli/usage/no-command-exits-2", test_no_command_is_a_usage_error);
   g_test_add_func ("/cli/usage/unknown-option-exits-2", test_unknown_option_is_a_usage_error);
   g_test_add_func ("/cli/usage/duration-must-be-a-number", test_duration_must_be_a_number);
+  g_test_add_func ("/cli/usage/duration-out-of-range-is-refused", test_duration_out_of_range_is_refused);
   g_test_add_func ("/cli/usage/status-needs-exactly-one-id", test_status_needs_exactly_one_id);
   g_test_add_func ("/cli/models/lists-every-model", test_models_lists_every_model);
   g_test_add_func ("/cli/models/json-has-every-model-and-its-limits",
@@ -1122,6 +1182,7 @@ main (int   argc,
   g_test_add_func ("/cli/submit/without-token-says-how-to-set-one",
                    test_submit_without_token_says_how_to_set_one);
   g_test_add_func ("/cli/demo/submit-prints-the-task-id", test_demo_submit_prints_the_task_id);
+  g_test_add_func ("/cli/demo/submit-503-is-uncertain", test_demo_submit_503_is_uncertain);
   g_test_add_func ("/cli/demo/submit-wait-json-saves-the-video",
                    test_demo_submit_wait_json_saves_the_video);
   g_test_add_func ("/cli/demo/submit-wait-prints-the-file-and-progress",

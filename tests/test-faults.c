@@ -496,6 +496,7 @@ typedef struct
   gboolean    create_drop;     /* close the connection instead of answering */
   guint       create_requests;
   GBytes     *query_body;      /* what every query answers */
+  guint       query_status;    /* 0: 200 */
   const char *query_type;
   GBytes     *video_body;
   const char *video_type;
@@ -508,6 +509,12 @@ typedef struct
   Service  s;
   Hostile  h;
 } HostileFixture;
+
+static GBytes *
+text_bytes (const char *text)
+{
+  return g_bytes_new (text, strlen (text));
+}
 
 static void
 reply (SoupServerMessage *msg,
@@ -586,6 +593,8 @@ on_hostile_request_cb (SoupServer        *server,
   else if (g_str_has_prefix (path, SD_API_QUERY_PATH))
     {
       reply (msg, h->query_type, h->query_body);
+      if (h->query_status != 0)
+        soup_server_message_set_status (msg, h->query_status, NULL);
     }
   else if (g_str_equal (path, "/video"))
     {
@@ -982,6 +991,98 @@ test_hostile_create_answer (HostileFixture *f,
   g_assert_no_error (store_error);
 }
 
+static guint
+count_queries (Hostile *h)
+{
+  return h->query_paths->len;
+}
+
+/* A task the server keeps answering 404 for is asked about with backoff
+ * until the bound, then marked unknown to the server, stored so, and never
+ * polled again, by this service or the next. */
+static void
+test_hostile_not_found_for_too_long (HostileFixture *f,
+                                     gconstpointer   data)
+{
+  g_autoptr(SdTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdService) next = NULL;
+  guint queries;
+
+  g_object_set (f->s.service, "not-found-limit", 800, NULL);
+  f->h.query_status = 404;
+  hostile_set_query (&f->h, text_bytes ("{\"code\": 40400, \"msg\": \"no such task\"}"));
+  task = submit (&f->s, "A heron in the reeds", &error);
+  g_assert_no_error (error);
+
+  sd_test_run_for (200);
+  g_assert_cmpint (sd_task_get_status (task), ==, SD_TASK_STATUS_QUEUED);
+  g_assert_cmpuint (count_queries (&f->h), >=, 2);
+
+  sd_test_wait_for_status (task, SD_TASK_STATUS_NOT_FOUND, WAIT_LIMIT_S);
+  g_assert_true (sd_task_get_is_finished (task));
+  g_assert_nonnull (strstr (sd_task_get_failure_message (task), "unknown to the server"));
+  assert_stored (&f->s, task, SD_TASK_STATUS_NOT_FOUND);
+  g_assert_cmpuint (f->s.failed, ==, 0);
+
+  queries = count_queries (&f->h);
+  sd_test_run_for (400);
+  g_assert_cmpuint (count_queries (&f->h), ==, queries);
+
+  next = sd_service_new (f->s.client, f->s.store, f->s.catalog, f->s.settings);
+  sd_service_set_network_monitor (next, NULL);
+  sd_service_set_online (next, TRUE);
+  g_object_set (next, "first-poll-delay", 20, "max-poll-interval", 100, NULL);
+  g_assert_true (sd_service_load_history (next, &error));
+  g_assert_no_error (error);
+  sd_test_run_for (300);
+  g_assert_cmpuint (count_queries (&f->h), ==, queries);
+}
+
+typedef struct
+{
+  Hostile *h;
+  guint    count;
+} QueryCount;
+
+static gboolean
+queries_reached (gpointer data)
+{
+  QueryCount *wanted = data;
+
+  return count_queries (wanted->h) >= wanted->count;
+}
+
+/* Only 404s in a row count: an answer in between starts the bound again. */
+static void
+test_hostile_not_found_timer_resets (HostileFixture *f,
+                                     gconstpointer   data)
+{
+  g_autoptr(SdTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  QueryCount wanted = { &f->h, 0 };
+
+  g_object_set (f->s.service, "not-found-limit", 1000, NULL);
+  f->h.query_status = 404;
+  hostile_set_query (&f->h, g_bytes_new_static ("{}", 2));
+  task = submit (&f->s, "A heron in the reeds", &error);
+  g_assert_no_error (error);
+  sd_test_run_for (600);
+  g_assert_cmpint (sd_task_get_status (task), ==, SD_TASK_STATUS_QUEUED);
+
+  /* The server knows the task again for a moment... */
+  wanted.count = count_queries (&f->h) + 2;
+  f->h.query_status = 503;
+  sd_test_wait_until (queries_reached, &wanted, WAIT_LIMIT_S, "two queries answered 503");
+
+  /* ...so 404s again are counted from now: 450 ms is under the bound,
+   * though the first 404 was well over 1000 ms ago. */
+  f->h.query_status = 404;
+  sd_test_run_for (450);
+  g_assert_cmpint (sd_task_get_status (task), ==, SD_TASK_STATUS_QUEUED);
+  sd_test_wait_for_status (task, SD_TASK_STATUS_NOT_FOUND, WAIT_LIMIT_S);
+}
+
 static void
 add_matrix (void)
 {
@@ -1051,6 +1152,8 @@ main (int   argc,
       add_hostile (path, test_hostile_video_url, urls[i][1]);
     }
   add_hostile ("video-url/html-page-is-not-saved-as-the-video", test_hostile_html_video, NULL);
+  add_hostile ("query/404-for-too-long-is-unknown-to-the-server", test_hostile_not_found_for_too_long, NULL);
+  add_hostile ("query/404-bound-counts-404s-in-a-row", test_hostile_not_found_timer_resets, NULL);
   for (guint i = 0; i < G_N_ELEMENTS (create_answers); i++)
     {
       g_autofree char *path = g_strdup_printf ("create/answer/%s", create_answers[i].name);

@@ -437,6 +437,63 @@ test_duration_undocumented_range_accepts_any (void)
     }
 }
 
+/* A duration asked for is never read as "unset": 0 and negative ones are
+ * refused with the model's range, like any other value out of it. */
+static void
+test_duration_zero_and_negative_are_refused (void)
+{
+  static const struct {
+    const char *model;
+    const char *range;
+  } models[] = { { MD, "1 to 15" }, { STD, "4 to 15" }, { FULL, "4 to 12" } };
+  static const int durations[] = { 0, -1, -30, G_MININT };
+
+  for (guint i = 0; i < G_N_ELEMENTS (models); i++)
+    for (guint j = 0; j < G_N_ELEMENTS (durations); j++)
+      {
+        g_autoptr(SdRequest) request = request_for (models[i].model);
+        g_autoptr(SdRequest) copy = NULL;
+        g_autofree char *asked = g_strdup_printf ("%d", durations[j]);
+
+        sd_request_set_explicit_duration (request, durations[j]);
+        g_assert_true (sd_request_has_duration (request));
+        assert_request_refused (request, "duration", models[i].range, asked);
+        /* The service validates a copy. */
+        copy = sd_request_copy (request);
+        assert_request_refused (copy, "duration", models[i].range, asked);
+      }
+}
+
+static void
+test_duration_negative_set_is_kept_for_validation (void)
+{
+  g_autoptr(SdRequest) request = request_for (MD);
+
+  sd_request_set_duration (request, -1);
+  g_assert_cmpint (sd_request_get_duration (request), ==, -1);
+  assert_request_refused (request, "duration", "1 to 15", "-1");
+
+  /* 0 through the ordinary setter still means "unset", as it always has. */
+  sd_request_set_duration (request, 0);
+  g_assert_false (sd_request_has_duration (request));
+  assert_request_clean (request);
+}
+
+static void
+test_duration_undocumented_range_refuses_below_one (void)
+{
+  const int durations[] = { 0, -1 };
+
+  for (guint i = 0; i < G_N_ELEMENTS (durations); i++)
+    {
+      g_autoptr(SdRequest) mini = request_for (MINI);
+      g_autofree char *asked = g_strdup_printf ("%d", durations[i]);
+
+      sd_request_set_explicit_duration (mini, durations[i]);
+      assert_request_refused (mini, "duration", "at least 1", asked);
+    }
+}
+
 /* Ratio */
 
 static void
@@ -1126,6 +1183,9 @@ main (int   argc,
   g_test_add_func ("/request/validate/duration/unset-uses-the-default", test_duration_unset_uses_default);
   g_test_add_func ("/request/validate/duration/unset-default-outside-range-is-refused", test_duration_unset_default_outside_range);
   g_test_add_func ("/request/validate/duration/undocumented-range-accepts-any", test_duration_undocumented_range_accepts_any);
+  g_test_add_func ("/request/validate/duration/zero-and-negative-are-refused", test_duration_zero_and_negative_are_refused);
+  g_test_add_func ("/request/validate/duration/negative-set-is-kept-for-validation", test_duration_negative_set_is_kept_for_validation);
+  g_test_add_func ("/request/validate/duration/undocumented-range-refuses-below-one", test_duration_undocumented_range_refuses_below_one);
   g_test_add_func ("/request/validate/ratio/md-listed-ratios-are-accepted", test_ratio_md_listed_accepted);
   g_test_add_func ("/request/validate/ratio/md-other-ratio-is-refused", test_ratio_md_other_refused);
   g_test_add_func ("/request/validate/ratio/must-match-exactly", test_ratio_exact_match);

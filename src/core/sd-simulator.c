@@ -432,6 +432,11 @@ send_replacing_fault (SdSimulator       *self,
                       "Internal server error (simulated)");
       return TRUE;
 
+    case SD_SIMULATOR_FAULT_HTTP_503:
+      send_api_error (self, msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "-1",
+                      "Server error, retry later (simulated)");
+      return TRUE;
+
     case SD_SIMULATOR_FAULT_RATE_LIMITED:
       retry_after = g_strdup_printf ("%u", self->retry_after);
       soup_message_headers_replace (soup_server_message_get_response_headers (msg),

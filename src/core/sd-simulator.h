@@ -78,6 +78,8 @@ typedef enum {
   SD_SIMULATOR_FAULT_OVERSIZED_BODY,
   /* The same, chunked, without Content-Length. */
   SD_SIMULATOR_FAULT_OVERSIZED_BODY_CHUNKED,
+  /* 503 with a JSON error body of code -1 ("server error, retry later"). */
+  SD_SIMULATOR_FAULT_HTTP_503,
 } SdSimulatorFault;
 
 #define SD_SIMULATOR_DEFAULT_TOKEN          "sk_demo"
