@@ -281,6 +281,59 @@ test_failure_shows_server_text (Fixture       *fixture,
   g_assert_cmpstr (gtk_label_get_text (label), ==, "Rejected: <b>unsafe</b> & <span>odd</span>");
 }
 
+/* An uncertain create and a task unknown to the server say so, with why. */
+static void
+test_uncertain_and_not_found_rows (Fixture       *fixture,
+                                   gconstpointer  user_data)
+{
+  static const struct {
+    const char   *id;
+    SdTaskStatus  status;
+    const char   *word;
+    const char   *why;
+  } cases[] = {
+    { "uncertain-1", SD_TASK_STATUS_UNCERTAIN, "Uncertain: may have been created",
+      "The task may or may not have been created; look in the history." },
+    { "gone-1", SD_TASK_STATUS_NOT_FOUND, "Unknown to the server",
+      "The server has answered “not found” (HTTP 404) for this task." },
+  };
+  SdService *service = sd_context_get_service (fixture->context);
+  g_autoptr(SdStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_object_get (service, "store", &store, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(SdRequest) request = sd_request_new ();
+      g_autoptr(SdTask) task = NULL;
+
+      sd_request_set_model (request, "seedance2.0-std");
+      sd_request_set_prompt (request, cases[i].id);
+      task = sd_task_new (cases[i].id, request);
+      sd_task_set_status (task, cases[i].status, NULL);
+      sd_task_set_failure_message (task, cases[i].why);
+      sd_task_set_created_at (task, 1000 + i);
+      g_assert_true (sd_store_save_task (store, task, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_true (sd_service_load_history (service, &error));
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      SdTask *task = sd_service_lookup (service, cases[i].id);
+      SdTaskRow *row;
+
+      g_assert_nonnull (task);
+      g_assert_cmpint (sd_task_get_status (task), ==, cases[i].status);
+      row = wait_for_row (fixture, task);
+      g_assert_nonnull (strstr (get_row_label (row, "meta_label"), cases[i].word));
+      g_assert_true (gtk_widget_get_visible (get_child (row, SD_TYPE_TASK_ROW, "failure_label")));
+      g_assert_cmpstr (get_row_label (row, "failure_label"), ==, cases[i].why);
+      g_assert_false (gtk_widget_get_visible (get_child (row, SD_TYPE_TASK_ROW, "play_button")));
+    }
+}
+
 static void
 test_remove_and_undo (Fixture       *fixture,
                       gconstpointer  user_data)
@@ -676,6 +729,7 @@ main (int   argc,
   ADD_WINDOW_TEST ("/gui/window/invalid-request-is-not-sent", test_invalid_request_is_not_sent);
   ADD_WINDOW_TEST ("/gui/window/failure-shows-server-text-verbatim", test_failure_shows_server_text);
   ADD_WINDOW_TEST ("/gui/window/remove-then-undo-restores-the-task", test_remove_and_undo);
+  ADD_WINDOW_TEST ("/gui/window/uncertain-and-not-found-rows-say-so", test_uncertain_and_not_found_rows);
   ADD_WINDOW_TEST ("/gui/window/narrow-shows-results-after-generate", test_narrow_window_switches_to_results);
   ADD_WINDOW_TEST ("/gui/window/long-history-reads-more-when-scrolled-to-the-end",
                    test_results_load_more_when_scrolled);
