@@ -1191,8 +1191,10 @@ static const char *
 submit_error_message (GError *error)
 {
   if (g_error_matches (error, SD_API_ERROR, SD_API_ERROR_OUTCOME_UNKNOWN))
-    return _("The connection broke while sending: the task may or may not have been "
-             "created. Check the list before generating again.");
+    /* Not only a broken connection: a 5xx or code -1 answer, too. */
+    return _("Uncertain: the task may or may not have been created. It is in the "
+             "list as uncertain; look there or in the provider’s console before "
+             "generating again.");
   return error->message;
 }
 
