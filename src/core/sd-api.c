@@ -1107,11 +1107,11 @@ outcome_unknown_error (GError *error)
   g_autofree char *message = NULL;
   GError *unknown;
 
-  if (g_error_matches (error, SD_API_ERROR, SD_API_ERROR_SERVER))
+  if (http_status >= 500)
+    what = g_strdup_printf (_("HTTP %u, a server error"), http_status);
+  else
     /* Translators: %s is the server's error code, e.g. -1 */
     what = g_strdup_printf (_("error %s, a server error"), api_code);
-  else
-    what = g_strdup_printf (_("HTTP %u, a server error"), http_status);
 
   /* Translators: %s says what the answer was, e.g. "HTTP 503, a server error" */
   message = g_strdup_printf (_("The request to create the task was sent, but the server answered "
