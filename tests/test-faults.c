@@ -1011,7 +1011,7 @@ test_hostile_not_found_for_too_long (HostileFixture *f,
 
   g_object_set (f->s.service, "not-found-limit", 800, NULL);
   f->h.query_status = 404;
-  hostile_set_query (&f->h, text_bytes ("{\"code\": 40400, \"msg\": \"no such task\"}"));
+  hostile_set_query (&f->h, text_bytes ("{\"code\": 20002, \"msg\": \"no such task\"}"));
   task = submit (&f->s, "A heron in the reeds", &error);
   g_assert_no_error (error);
 

@@ -365,10 +365,12 @@ reschedule_after_error (SdService    *self,
   poll_set_due (self, poll, due);
 }
 
+/* A 404, whatever code its body carries ("bad request" included). */
 static gboolean
 is_not_found (const GError *error)
 {
-  return g_error_matches (error, SD_API_ERROR, SD_API_ERROR_HTTP_STATUS) &&
+  return (g_error_matches (error, SD_API_ERROR, SD_API_ERROR_HTTP_STATUS) ||
+          g_error_matches (error, SD_API_ERROR, SD_API_ERROR_API)) &&
          sd_api_error_get_http_status (error) == 404;
 }
 
