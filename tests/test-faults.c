@@ -991,6 +991,16 @@ test_hostile_create_answer (HostileFixture *f,
   g_assert_no_error (store_error);
 }
 
+/* Code -1 on a query is the server's trouble, not the task's: asked again
+ * with backoff, never failed. */
+static void
+test_hostile_query_code_minus_one_is_retried (HostileFixture *f,
+                                              gconstpointer   data)
+{
+  assert_answer_refused (f, text_bytes ("{\"code\": -1, \"msg\": \"server error, retry later\"}"),
+                         SD_API_ERROR_SERVER);
+}
+
 static guint
 count_queries (Hostile *h)
 {
@@ -1152,6 +1162,7 @@ main (int   argc,
       add_hostile (path, test_hostile_video_url, urls[i][1]);
     }
   add_hostile ("video-url/html-page-is-not-saved-as-the-video", test_hostile_html_video, NULL);
+  add_hostile ("query/code-minus-one-is-retried", test_hostile_query_code_minus_one_is_retried, NULL);
   add_hostile ("query/404-for-too-long-is-unknown-to-the-server", test_hostile_not_found_for_too_long, NULL);
   add_hostile ("query/404-bound-counts-404s-in-a-row", test_hostile_not_found_timer_resets, NULL);
   for (guint i = 0; i < G_N_ELEMENTS (create_answers); i++)
