@@ -587,6 +587,41 @@ test_list_of_an_empty_history_is_an_empty_array (void)
   g_assert_cmpuint (json_array_get_length (json_node_get_array (root)), ==, 0);
 }
 
+/* A task the server stopped knowing is shown as such by status and list,
+ * and status exits 1 (another 404 only confirms the mark). */
+static void
+test_not_found_task_is_shown_as_unknown_to_the_server (void)
+{
+  g_autofree char *default_path = sd_store_default_path ();
+  g_autofree char *dir = g_path_get_dirname (default_path);
+  g_autofree char *path = g_build_filename (dir, "demo-history.db", NULL);
+  g_autoptr(SdStore) store = sd_store_open (path, NULL, NULL);
+  g_autoptr(SdRequest) request = sd_request_new ();
+  g_autoptr(SdTask) task = NULL;
+  g_autoptr(Run) status = NULL;
+  g_autoptr(Run) list = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_nonnull (store);
+  sd_request_set_model (request, "seedance2.0-std");
+  sd_request_set_prompt (request, "a heron");
+  task = sd_task_new ("lost-1", request);
+  sd_task_set_status (task, SD_TASK_STATUS_NOT_FOUND, "queued");
+  sd_task_set_failure_message (task, "The server has answered “not found” (HTTP 404).");
+  sd_task_set_created_at (task, 1000);
+  g_assert_true (sd_store_save_task (store, task, &error));
+  g_assert_no_error (error);
+  g_clear_object (&store);
+
+  status = run_cli ("--demo", "status", "lost-1");
+  g_assert_cmpint (status->status, ==, SD_CLI_EXIT_FAILURE);
+  g_assert_nonnull (strstr (status->out, "unknown to the server"));
+
+  list = run_cli ("--demo", "list");
+  g_assert_cmpint (list->status, ==, SD_CLI_EXIT_SUCCESS);
+  g_assert_nonnull (strstr (list->out, "unknown to the server"));
+}
+
 /* The service reads the history a page at a time; "list" still lists all
  * of it, newest first. */
 static void
@@ -1199,6 +1234,8 @@ main (int   argc,
                    test_demo_wait_in_a_new_run_finishes_the_task);
   g_test_add_func ("/cli/list/json-shows-the-submitted-task", test_list_json_shows_the_submitted_task);
   g_test_add_func ("/cli/list/newest-first", test_list_is_newest_first);
+  g_test_add_func ("/cli/list/not-found-task-is-unknown-to-the-server",
+                   test_not_found_task_is_shown_as_unknown_to_the_server);
   g_test_add_func ("/cli/list/shows-the-whole-history-not-only-a-page",
                    test_list_shows_the_whole_history);
   g_test_add_func ("/cli/list/empty-history-is-an-empty-array",

@@ -1748,6 +1748,15 @@ on_refresh_finished_cb (GObject      *source,
   GError *error = NULL;
 
   answer = sd_client_query_finish (SD_CLIENT (source), result, &error);
+  /* Asked by hand, a task marked not found may turn up again; another 404
+   * only confirms the mark. */
+  if (answer == NULL && sd_task_get_status (task) == SD_TASK_STATUS_NOT_FOUND &&
+      is_not_found (error))
+    {
+      g_error_free (error);
+      g_task_return_boolean (gtask, TRUE);
+      return;
+    }
   if (answer == NULL)
     {
       pause_for_error (self, error);
@@ -1765,7 +1774,8 @@ on_refresh_finished_cb (GObject      *source,
  * @task: a task in the list
  *
  * Asks the server about @task now; the schedule goes on as before. An
- * uncertain task has no server id and is not asked about.
+ * uncertain task has no server id and is not asked about; for a task marked
+ * not found, a 404 is no error (the mark stands).
  */
 void
 sd_service_refresh_async (SdService           *self,
