@@ -1007,6 +1007,21 @@ count_queries (Hostile *h)
   return h->query_paths->len;
 }
 
+typedef struct
+{
+  Hostile *h;
+  guint    count;
+} QueryCount;
+
+static gboolean
+queries_reached (gpointer data)
+{
+  QueryCount *wanted = data;
+
+  return count_queries (wanted->h) >= wanted->count;
+}
+
+/* Only 404s in a row count: an answer in between starts the bound again. */
 /* A task the server keeps answering 404 for is asked about with backoff
  * until the bound, then marked unknown to the server, stored so, and never
  * polled again, by this service or the next. */
@@ -1017,6 +1032,8 @@ test_hostile_not_found_for_too_long (HostileFixture *f,
   g_autoptr(SdTask) task = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(SdService) next = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  QueryCount wanted = { &f->h, 0 };
   guint queries;
 
   g_object_set (f->s.service, "not-found-limit", 800, NULL);
@@ -1047,23 +1064,19 @@ test_hostile_not_found_for_too_long (HostileFixture *f,
   g_assert_no_error (error);
   sd_test_run_for (300);
   g_assert_cmpuint (count_queries (&f->h), ==, queries);
+
+  /* Asked by hand, a task that turns up again is polled again. */
+  f->h.query_status = 0;
+  hostile_set_query (&f->h, query_answer ("ok", "processing", NULL, NULL));
+  sd_service_refresh_async (f->s.service, task, NULL, sd_test_store_result_cb, &result);
+  sd_test_wait_until (sd_test_result_arrived, &result, WAIT_LIMIT_S, "the refresh");
+  g_assert_true (sd_service_refresh_finish (f->s.service, result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (sd_task_get_status (task), ==, SD_TASK_STATUS_PROCESSING);
+  wanted.count = count_queries (&f->h) + 2;
+  sd_test_wait_until (queries_reached, &wanted, WAIT_LIMIT_S, "polling again");
 }
 
-typedef struct
-{
-  Hostile *h;
-  guint    count;
-} QueryCount;
-
-static gboolean
-queries_reached (gpointer data)
-{
-  QueryCount *wanted = data;
-
-  return count_queries (wanted->h) >= wanted->count;
-}
-
-/* Only 404s in a row count: an answer in between starts the bound again. */
 static void
 test_hostile_not_found_timer_resets (HostileFixture *f,
                                      gconstpointer   data)

@@ -309,6 +309,10 @@ apply_query_result (SdService        *self,
     sd_task_set_updated_at (task, now_unix ());
   save_task (self, task);
 
+  /* A task marked not found that the server knows again is polled again. */
+  if (was == SD_TASK_STATUS_NOT_FOUND && !sd_task_get_is_finished (task))
+    schedule_poll (self, task, self->first_poll_delay);
+
   if (was == result->status || !sd_task_get_is_finished (task))
     return;
 
