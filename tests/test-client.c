@@ -1201,6 +1201,26 @@ test_v4_mapped_loopback_is_used (Fixture       *fixture,
   g_assert_cmpuint (sd_simulator_get_request_count (fixture->sim, SD_SIMULATOR_STEP_CREATE), ==, 1);
 }
 
+/* "localhost" is loopback because GLib answers it without a resolver. */
+static void
+test_localhost_is_never_resolved (Fixture       *fixture,
+                                  gconstpointer  data)
+{
+  const char *sim = sd_simulator_get_base_url (fixture->sim);
+  g_autofree char *localhost = g_strdup_printf ("http://LOCALHOST%s", strrchr (sim, ':'));
+  g_autoptr(SdRequest) request = sd_test_images_request ("A cat");
+  g_autoptr(SdApiCreateResult) created = NULL;
+  g_autoptr(GError) error = NULL;
+  guint lookups = sd_test_get_name_lookups ();
+
+  sd_client_set_base_url (fixture->client, localhost);
+  g_assert_true (g_str_has_prefix (sd_client_get_base_url (fixture->client), "http://localhost:"));
+  created = create_sync (fixture->client, request, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (created);
+  g_assert_cmpuint (sd_test_get_name_lookups (), ==, lookups);
+}
+
 static void
 test_token_normalized (void)
 {
@@ -1330,6 +1350,7 @@ main (int   argc,
   g_test_add_func ("/client/base-url/loopback-by-address-not-by-name", test_host_loopback_by_address);
   ADD ("base-url/refused-sends-nothing-anywhere", test_refused_base_url_sends_nothing);
   ADD ("base-url/v4-mapped-loopback-is-used", test_v4_mapped_loopback_is_used);
+  ADD ("base-url/localhost-is-never-resolved", test_localhost_is_never_resolved);
   g_test_add_func ("/client/token/normalized", test_token_normalized);
   ADD ("token/line-endings-stripped-control-characters-refused", test_token_line_endings);
   ADD ("video/whole-file", test_video_whole);

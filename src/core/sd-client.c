@@ -256,18 +256,21 @@ sd_client_set_base_url (SdClient   *self,
   if (normalized == NULL)
     g_debug ("Refusing the API address: %s", error->message);
 
+  /* Both change together: listeners see the address and its refusal agree. */
+  g_object_freeze_notify (G_OBJECT (self));
   had_error = self->base_url_error != NULL;
   g_clear_error (&self->base_url_error);
   self->base_url_error = g_steal_pointer (&error);
   if (had_error || self->base_url_error != NULL)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BASE_URL_ERROR]);
 
-  if (g_strcmp0 (self->base_url, normalized) == 0)
-    return;
-
-  g_free (self->base_url);
-  self->base_url = g_steal_pointer (&normalized);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BASE_URL]);
+  if (g_strcmp0 (self->base_url, normalized) != 0)
+    {
+      g_free (self->base_url);
+      self->base_url = g_steal_pointer (&normalized);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BASE_URL]);
+    }
+  g_object_thaw_notify (G_OBJECT (self));
 }
 
 /**
