@@ -208,11 +208,6 @@ context_setup (SdContext  *self,
   self->service = sd_service_new (self->client, self->store, self->catalog, self->settings);
   if (self->demo)
     set_service_demo (self->service);
-  if (self->base_url_error != NULL)
-    add_notice (self, self->base_url_error->message);
-  if (self->settings != NULL)
-    g_signal_connect_object (self->settings, "changed::api-base-url",
-                             G_CALLBACK (on_base_url_setting_changed_cb), self, G_CONNECT_SWAPPED);
   return TRUE;
 }
 
@@ -312,6 +307,14 @@ sd_context_new (gboolean   demo,
   self->demo = !!demo;
   if (!context_setup (self, error))
     return NULL;
+
+  /* A refused address is said once at start-up (in demo mode the simulator's
+   * address has replaced it). */
+  if (self->base_url_error != NULL)
+    add_notice (self, self->base_url_error->message);
+  if (self->settings != NULL)
+    g_signal_connect_object (self->settings, "changed::api-base-url",
+                             G_CALLBACK (on_base_url_setting_changed_cb), self, G_CONNECT_SWAPPED);
   return g_steal_pointer (&self);
 }
 
