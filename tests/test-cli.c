@@ -419,6 +419,8 @@ test_refused_base_url_exits_2_and_sends_nothing (void)
 
       g_assert_cmpint (submit->status, ==, SD_CLI_EXIT_USAGE);
       g_assert_cmpint (wait->status, ==, SD_CLI_EXIT_USAGE);
+      /* It stops before the context is handed out: no client could send. */
+      g_assert_cmpint (submit->contexts, ==, 0);
       g_assert_nonnull (strstr (submit->err, "SEEDANCE_API_BASE"));
       g_assert_nonnull (strstr (submit->err, "cannot be used"));
       g_assert_null (strstr (submit->err, "used instead"));
