@@ -682,7 +682,9 @@ on_base_url_setting_changed_cb (SdContext *self)
  * sd_context_start_async:
  *
  * Finds the token (SEEDANCE_API_TOKEN, else the keyring; the demo needs
- * none), then loads the history and resumes polling unfinished tasks.
+ * none, and a refused address has no keyring entry to look for), then
+ * loads the history and resumes polling unfinished tasks. A token that
+ * sd_client_normalize_token() refuses fails the start, naming its source.
  */
 void
 sd_context_start_async (SdContext           *self,

@@ -51,7 +51,10 @@ gboolean     sd_context_start_demo         (SdContext  *self,
                                             GError    **error);
 
 /* Loads the token (SEEDANCE_API_TOKEN, else the keyring) for the current base
- * URL, then loads the history and resumes polling unfinished tasks. */
+ * URL, then loads the history and resumes polling unfinished tasks. A token
+ * that cannot be sent (a control character inside) fails the start with
+ * SD_API_ERROR_UNAUTHORIZED naming where it came from, after the history
+ * is loaded; one trailing line ending is dropped, not refused. */
 void         sd_context_start_async        (SdContext           *self,
                                             GCancellable        *cancellable,
                                             GAsyncReadyCallback  callback,
