@@ -1163,6 +1163,28 @@ test_download_again (Fixture       *fixture,
   assert_stored (fixture, task, SD_TASK_STATUS_COMPLETED);
 }
 
+/* A finished task's video can still be saved while the configured address
+ * is refused (the client then has none; the video link needs no token). */
+static void
+test_download_with_a_refused_address (Fixture       *fixture,
+                                      gconstpointer  data)
+{
+  g_autoptr(SdTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  g_settings_set_boolean (fixture->settings, "auto-download", FALSE);
+  task = submit_ok (fixture, "A kite over the dunes");
+  finish_on_server (fixture);
+  sd_test_wait_for_status (task, SD_TASK_STATUS_COMPLETED, WAIT_LIMIT_S);
+
+  sd_client_set_base_url (fixture->client, "http://localtest.me");
+  g_assert_null (sd_client_get_base_url (fixture->client));
+  path = download_sync (fixture, task, NULL, &error);
+  g_assert_no_error (error);
+  assert_file_is_sample (path);
+}
+
 static void
 test_download_default_folder (Fixture       *fixture,
                               gconstpointer  data)
@@ -1617,6 +1639,7 @@ main (int   argc,
   ADD ("download/created-at-far-in-the-future-still-downloads", test_created_at_far_in_the_future_still_downloads);
   ADD ("download/file-url-is-never-opened", test_file_url_is_never_opened);
   ADD ("download/again-by-hand-into-another-folder", test_download_again);
+  ADD ("download/works-while-the-address-is-refused", test_download_with_a_refused_address);
   ADD ("download/default-folder-is-videos-seedance", test_download_default_folder);
   ADD ("download/failure-keeps-the-task-completed", test_download_failure_keeps_task_completed);
 

@@ -712,11 +712,14 @@ start_download (SdService *self,
   SdRequest *request = sd_task_get_request (task);
   g_autofree char *basename = NULL;
   g_autofree char *owner = NULL;
+  const char *base_url;
 
   basename = sd_download_make_basename (request != NULL ? sd_request_get_prompt (request) : NULL,
                                         sd_task_get_id (task), ".mp4");
-  /* The .part belongs to this task of this server alone. */
-  owner = g_strconcat (sd_client_get_base_url (self->client), "\n", sd_task_get_id (task), NULL);
+  /* The .part belongs to this task of this server alone (no server while
+   * the configured address is refused: a .part of that task is not reused). */
+  base_url = sd_client_get_base_url (self->client);
+  owner = g_strconcat (base_url != NULL ? base_url : "", "\n", sd_task_get_id (task), NULL);
   self->downloads_running++;
   sd_task_set_download_progress (task, 0.0);
   sd_task_set_download_state (task, SD_DOWNLOAD_STATE_RUNNING);
