@@ -120,3 +120,173 @@ sd_test_frames_request (void)
   sd_request_set_last_image (request, "https://example.com/end.png");
   return request;
 }
+
+/* The offline network monitor. */
+
+#define SD_TYPE_TEST_OFFLINE_MONITOR (sd_test_offline_monitor_get_type ())
+G_DECLARE_FINAL_TYPE (SdTestOfflineMonitor, sd_test_offline_monitor, SD, TEST_OFFLINE_MONITOR, GObject)
+
+struct _SdTestOfflineMonitor
+{
+  GObject parent_instance;
+};
+
+enum {
+  MONITOR_PROP_0,
+  MONITOR_PROP_NETWORK_AVAILABLE,
+  MONITOR_PROP_NETWORK_METERED,
+  MONITOR_PROP_CONNECTIVITY,
+};
+
+static gboolean
+offline_monitor_initable_init (GInitable     *initable,
+                               GCancellable  *cancellable,
+                               GError       **error)
+{
+  return TRUE;
+}
+
+static void
+offline_monitor_initable_iface_init (GInitableIface *iface)
+{
+  iface->init = offline_monitor_initable_init;
+}
+
+static gboolean
+offline_monitor_can_reach (GNetworkMonitor     *monitor,
+                           GSocketConnectable  *connectable,
+                           GCancellable        *cancellable,
+                           GError             **error)
+{
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NETWORK_UNREACHABLE, "test: offline");
+  return FALSE;
+}
+
+static void
+offline_monitor_iface_init (GNetworkMonitorInterface *iface)
+{
+  iface->can_reach = offline_monitor_can_reach;
+}
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (SdTestOfflineMonitor, sd_test_offline_monitor, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_INITABLE, offline_monitor_initable_iface_init)
+                               G_IMPLEMENT_INTERFACE (G_TYPE_NETWORK_MONITOR, offline_monitor_iface_init))
+
+static void
+sd_test_offline_monitor_get_property (GObject    *object,
+                                      guint       prop_id,
+                                      GValue     *value,
+                                      GParamSpec *pspec)
+{
+  switch (prop_id)
+    {
+    case MONITOR_PROP_NETWORK_AVAILABLE:
+    case MONITOR_PROP_NETWORK_METERED:
+      g_value_set_boolean (value, FALSE);
+      break;
+    case MONITOR_PROP_CONNECTIVITY:
+      g_value_set_enum (value, G_NETWORK_CONNECTIVITY_LOCAL);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sd_test_offline_monitor_class_init (SdTestOfflineMonitorClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->get_property = sd_test_offline_monitor_get_property;
+  g_object_class_override_property (object_class, MONITOR_PROP_NETWORK_AVAILABLE, "network-available");
+  g_object_class_override_property (object_class, MONITOR_PROP_NETWORK_METERED, "network-metered");
+  g_object_class_override_property (object_class, MONITOR_PROP_CONNECTIVITY, "connectivity");
+}
+
+static void
+sd_test_offline_monitor_init (SdTestOfflineMonitor *self)
+{
+}
+
+GNetworkMonitor *
+sd_test_offline_monitor_new (void)
+{
+  return g_object_new (SD_TYPE_TEST_OFFLINE_MONITOR, NULL);
+}
+
+/* The resolver that resolves nothing. */
+
+#define SD_TYPE_TEST_RESOLVER (sd_test_resolver_get_type ())
+G_DECLARE_FINAL_TYPE (SdTestResolver, sd_test_resolver, SD, TEST_RESOLVER, GResolver)
+
+struct _SdTestResolver
+{
+  GResolver parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (SdTestResolver, sd_test_resolver, G_TYPE_RESOLVER)
+
+static guint name_lookups;
+
+static GList *
+test_resolver_lookup_by_name (GResolver     *resolver,
+                              const char    *hostname,
+                              GCancellable  *cancellable,
+                              GError       **error)
+{
+  g_atomic_int_inc (&name_lookups);
+  g_set_error (error, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND,
+               "test: no name is resolved (%s)", hostname);
+  return NULL;
+}
+
+static void
+test_resolver_lookup_by_name_async (GResolver           *resolver,
+                                    const char          *hostname,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (resolver, cancellable, callback, user_data);
+
+  g_atomic_int_inc (&name_lookups);
+  g_task_return_new_error (task, G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND,
+                           "test: no name is resolved (%s)", hostname);
+}
+
+static GList *
+test_resolver_lookup_by_name_finish (GResolver     *resolver,
+                                     GAsyncResult  *result,
+                                     GError       **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+sd_test_resolver_class_init (SdTestResolverClass *klass)
+{
+  GResolverClass *resolver_class = G_RESOLVER_CLASS (klass);
+
+  resolver_class->lookup_by_name = test_resolver_lookup_by_name;
+  resolver_class->lookup_by_name_async = test_resolver_lookup_by_name_async;
+  resolver_class->lookup_by_name_finish = test_resolver_lookup_by_name_finish;
+}
+
+static void
+sd_test_resolver_init (SdTestResolver *self)
+{
+}
+
+void
+sd_test_install_counting_resolver (void)
+{
+  g_autoptr(GResolver) resolver = g_object_new (SD_TYPE_TEST_RESOLVER, NULL);
+
+  g_resolver_set_default (resolver);
+}
+
+guint
+sd_test_get_name_lookups (void)
+{
+  return g_atomic_int_get (&name_lookups);
+}

@@ -42,4 +42,13 @@ void     sd_test_wait_for_download (SdTask          *task,
 SdRequest *sd_test_images_request  (const char      *prompt);
 SdRequest *sd_test_frames_request  (void);
 
+/* A network monitor that always says the network is down. */
+GNetworkMonitor *sd_test_offline_monitor_new (void);
+
+/* Makes a resolver that resolves no name the default one (IP literals and
+ * "localhost" are still answered by GLib itself); returns how many names
+ * were asked for since. For checking that a name is never looked up. */
+void     sd_test_install_counting_resolver (void);
+guint    sd_test_get_name_lookups          (void);
+
 G_END_DECLS

@@ -12,10 +12,14 @@
 #include "sd-catalog.h"
 #include "sd-cli.h"
 #include "sd-cli-output.h"
+#include "sd-client.h"
 #include "sd-context.h"
 #include "sd-service.h"
 #include "sd-simulator.h"
 #include "sd-store.h"
+#include "sd-test-util.h"
+
+#define WAIT_LIMIT_S 30
 
 /* What one command line did. */
 typedef struct
@@ -43,6 +47,30 @@ static const char *simulator_hostile_text;
 
 /* The fault the next demo simulator answers creates with. */
 static SdSimulatorFault next_create_fault = SD_SIMULATOR_FAULT_NONE;
+/* What the next runs' services see of the network (tests set them). */
+static GNetworkMonitor *next_monitor;
+static gboolean         next_offline_for_a_while;
+
+static gboolean
+on_back_online_cb (gpointer data)
+{
+  sd_service_set_online (data, TRUE);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+set_up_network (SdService *service)
+{
+  if (next_monitor != NULL)
+    sd_service_set_network_monitor (service, next_monitor);
+  if (next_offline_for_a_while)
+    {
+      sd_service_set_network_monitor (service, NULL);
+      sd_service_set_online (service, FALSE);
+      g_timeout_add_full (G_PRIORITY_DEFAULT, 500, on_back_online_cb,
+                          g_object_ref (service), g_object_unref);
+    }
+}
 
 static void
 on_context_created_cb (SdCli     *cli,
@@ -55,6 +83,7 @@ on_context_created_cb (SdCli     *cli,
   if (simulator == NULL && simulator_hostile_text != NULL)
     g_object_set (sd_context_get_service (context),
                   "first-poll-delay", 5, "max-poll-interval", 20, NULL);
+  set_up_network (sd_context_get_service (context));
   if (simulator == NULL)
     return;
 
@@ -355,6 +384,215 @@ test_submit_without_token_says_how_to_set_one (void)
   g_assert_nonnull (strstr (run->err, "No API token: set SEEDANCE_API_TOKEN or save one "
                                       "in Seedance Studio’s preferences."));
   g_assert_cmpstr (run->out, ==, "");
+}
+
+/* The API address and the token */
+
+static void
+on_incoming_cb (GSocketService    *service,
+                GSocketConnection *connection,
+                GObject           *source,
+                guint             *count)
+{
+  (*count)++;
+}
+
+/* A refused SEEDANCE_API_BASE is an error (exit 2, the value and the rule
+ * named, the password never shown), never a fallback to the production
+ * service: nothing reaches a listener at that address, and no name (the
+ * default host's included) is even looked up. */
+static void
+test_refused_base_url_exits_2_and_sends_nothing (void)
+{
+  g_autoptr(GSocketService) listener = g_socket_service_new ();
+  g_autoptr(GSocketAddress) address = g_inet_socket_address_new_from_string ("127.0.0.1", 0);
+  g_autoptr(GSocketAddress) effective = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *hostport = NULL;
+  const char *prefixes[] = {
+    "http://", "http://", " http://", "http://", "http://", "http://",
+    "http://bob:hunter2@", "https://bob:hunter2@",
+  };
+  const char *suffixes[] = { "/?x=1", "#top", "", " ", "\n", "\r\n", "", "/" };
+  const char *others[] = {
+    "http://localtest.me", "http://www.jimmyai.cn", "http://192.0.2.1:8080", "http://127.1",
+    "http://localhost.", "ftp://www.jimmyai.cn", "www.jimmyai.cn",
+  };
+  g_autoptr(GPtrArray) bad = g_ptr_array_new_with_free_func (g_free);
+  guint connections = 0;
+  guint lookups = sd_test_get_name_lookups ();
+
+  g_socket_listener_add_address (G_SOCKET_LISTENER (listener), address, G_SOCKET_TYPE_STREAM,
+                                 G_SOCKET_PROTOCOL_TCP, NULL, &effective, &error);
+  g_assert_no_error (error);
+  g_signal_connect (listener, "incoming", G_CALLBACK (on_incoming_cb), &connections);
+  hostport = g_strdup_printf ("127.0.0.1:%u",
+                              g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (effective)));
+  for (guint i = 0; i < G_N_ELEMENTS (prefixes); i++)
+    g_ptr_array_add (bad, g_strconcat (prefixes[i], hostport, suffixes[i], NULL));
+  for (guint i = 0; i < G_N_ELEMENTS (others); i++)
+    g_ptr_array_add (bad, g_strdup (others[i]));
+
+  g_setenv ("SEEDANCE_API_TOKEN", "sk_test_token", TRUE);
+  for (guint i = 0; i < bad->len; i++)
+    {
+      g_autoptr(Run) submit = NULL;
+      g_autoptr(Run) wait = NULL;
+
+      g_setenv ("SEEDANCE_API_BASE", g_ptr_array_index (bad, i), TRUE);
+      submit = run_cli ("submit", "--model", "seedance2.0-fast-i2v", "--prompt", "a cat", "--wait");
+      wait = run_cli ("wait", "vid_1");
+
+      g_assert_cmpint (submit->status, ==, SD_CLI_EXIT_USAGE);
+      g_assert_cmpint (wait->status, ==, SD_CLI_EXIT_USAGE);
+      /* It stops before the context is handed out: no client could send. */
+      g_assert_cmpint (submit->contexts, ==, 0);
+      g_assert_nonnull (strstr (submit->err, "SEEDANCE_API_BASE"));
+      g_assert_nonnull (strstr (submit->err, "cannot be used"));
+      g_assert_null (strstr (submit->err, "used instead"));
+      g_assert_null (strstr (submit->err, "hunter2"));
+      g_assert_null (strstr (submit->out, "hunter2"));
+      g_assert_null (strstr (submit->err, "sk_test_token"));
+      g_assert_cmpstr (submit->out, ==, "");
+    }
+  g_unsetenv ("SEEDANCE_API_BASE");
+  g_unsetenv ("SEEDANCE_API_TOKEN");
+
+  sd_test_run_for (100);
+  g_assert_cmpuint (connections, ==, 0);
+  g_assert_cmpuint (sd_test_get_name_lookups (), ==, lookups);
+  g_socket_service_stop (listener);
+  g_socket_listener_close (G_SOCKET_LISTENER (listener));
+}
+
+static SdSimulator *
+start_simulator (void)
+{
+  g_autoptr(SdCatalog) catalog = sd_catalog_new ();
+  g_autoptr(GError) error = NULL;
+  SdSimulator *simulator = sd_simulator_new (catalog, &error);
+
+  g_assert_no_error (error);
+  sd_simulator_set_timing (simulator, 10, 10);
+  return simulator;
+}
+
+/* Loopback by address, whatever the spelling: the v4-mapped form of
+ * 127.0.0.1, an upper-case scheme and a trailing slash reach the local
+ * server (they used to be swapped for the production service). */
+static void
+test_loopback_spellings_are_used (void)
+{
+  g_autoptr(SdSimulator) simulator = start_simulator ();
+  const char *port = strrchr (sd_simulator_get_base_url (simulator), ':');
+  g_autofree char *mapped = g_strdup_printf ("http://[::ffff:127.0.0.1]%s", port);
+  g_autofree char *upper = g_strdup_printf ("HTTP://127.0.0.1%s/", port);
+  const char *bases[] = { mapped, upper };
+
+  g_setenv ("SEEDANCE_API_TOKEN", sd_simulator_get_token (simulator), TRUE);
+  for (guint i = 0; i < G_N_ELEMENTS (bases); i++)
+    {
+      g_autoptr(Run) run = NULL;
+
+      g_setenv ("SEEDANCE_API_BASE", bases[i], TRUE);
+      run = run_cli ("submit", "--model", "seedance2.0-fast-i2v", "--prompt", "a cat");
+      g_assert_cmpint (run->status, ==, SD_CLI_EXIT_SUCCESS);
+      g_assert_cmpuint (sd_simulator_get_task_count (simulator), ==, i + 1);
+    }
+  g_unsetenv ("SEEDANCE_API_BASE");
+  g_unsetenv ("SEEDANCE_API_TOKEN");
+}
+
+/* A token saved on Windows (CR LF) works; one with a line break or a tab
+ * inside is refused with a clear message before anything is sent (it used
+ * to raise a libsoup CRITICAL and go out without a token). */
+static void
+test_token_line_endings (void)
+{
+  g_autoptr(SdSimulator) simulator = start_simulator ();
+  const char *token = sd_simulator_get_token (simulator);
+  const char *endings[] = { "\n", "\r\n", "\r" };
+  const char *inside[] = { "\r\nX-Injected: 1", "\n", "\t", "\x1b[2J" };
+
+  g_setenv ("SEEDANCE_API_BASE", sd_simulator_get_base_url (simulator), TRUE);
+  for (guint i = 0; i < G_N_ELEMENTS (endings); i++)
+    {
+      g_autofree char *raw = g_strconcat (token, endings[i], NULL);
+      g_autoptr(Run) run = NULL;
+
+      g_setenv ("SEEDANCE_API_TOKEN", raw, TRUE);
+      run = run_cli ("submit", "--model", "seedance2.0-fast-i2v", "--prompt", "a cat");
+      g_assert_cmpint (run->status, ==, SD_CLI_EXIT_SUCCESS);
+    }
+  g_assert_cmpuint (sd_simulator_get_task_count (simulator), ==, G_N_ELEMENTS (endings));
+
+  for (guint i = 0; i < G_N_ELEMENTS (inside); i++)
+    {
+      g_autofree char *raw = g_strconcat (token, inside[i], "x", NULL);
+      g_autoptr(Run) run = NULL;
+
+      g_setenv ("SEEDANCE_API_TOKEN", raw, TRUE);
+      run = run_cli ("submit", "--model", "seedance2.0-fast-i2v", "--prompt", "a cat");
+      g_assert_cmpint (run->status, !=, SD_CLI_EXIT_SUCCESS);
+      g_assert_nonnull (strstr (run->err, "SEEDANCE_API_TOKEN"));
+      g_assert_null (strstr (run->err, token));
+      g_assert_null (strstr (run->err, "refused the"));
+    }
+  g_assert_cmpuint (sd_simulator_get_task_count (simulator), ==, G_N_ELEMENTS (endings));
+  g_assert_cmpuint (sd_simulator_get_request_count (simulator, SD_SIMULATOR_STEP_CREATE), ==,
+                    G_N_ELEMENTS (endings));
+  g_unsetenv ("SEEDANCE_API_BASE");
+  g_unsetenv ("SEEDANCE_API_TOKEN");
+}
+
+static gboolean
+on_hung_cb (gpointer data)
+{
+  g_error ("%s did not finish", (const char *) data);
+  return G_SOURCE_REMOVE;
+}
+
+/* A network monitor that says "offline" does not stop a loopback API:
+ * "submit --wait" used to hang there in silence. */
+static void
+test_loopback_submit_wait_ignores_an_offline_monitor (void)
+{
+  g_autoptr(SdSimulator) simulator = start_simulator ();
+  g_autofree char *dir = make_download_dir ();
+  g_autoptr(Run) run = NULL;
+  guint guard;
+
+  g_setenv ("SEEDANCE_API_BASE", sd_simulator_get_base_url (simulator), TRUE);
+  g_setenv ("SEEDANCE_API_TOKEN", sd_simulator_get_token (simulator), TRUE);
+  next_monitor = sd_test_offline_monitor_new ();
+  guard = g_timeout_add_seconds (WAIT_LIMIT_S, on_hung_cb, (gpointer) "submit --wait");
+  run = run_cli ("submit", "--model", "seedance2.0-fast-i2v", "--prompt", "a cat",
+                 "--wait", "--download-dir", dir);
+  g_source_remove (guard);
+  g_clear_object (&next_monitor);
+  g_unsetenv ("SEEDANCE_API_BASE");
+  g_unsetenv ("SEEDANCE_API_TOKEN");
+
+  g_assert_cmpint (run->status, ==, SD_CLI_EXIT_SUCCESS);
+  g_assert_null (strstr (run->err, "waiting for the network"));
+  g_assert_true (g_file_test (g_strchomp (run->out), G_FILE_TEST_IS_REGULAR));
+}
+
+/* When it does wait for the network, it says so from the start. */
+static void
+test_wait_says_it_waits_for_the_network (void)
+{
+  g_autofree char *dir = make_download_dir ();
+  g_autoptr(Run) run = NULL;
+
+  next_offline_for_a_while = TRUE;
+  run = run_cli ("--demo", "submit", "--model", "seedance2.0-fast-i2v", "--prompt", "a cat",
+                 "--wait", "--download-dir", dir);
+  next_offline_for_a_while = FALSE;
+
+  g_assert_cmpint (run->status, ==, SD_CLI_EXIT_SUCCESS);
+  g_assert_nonnull (strstr (run->err, "waiting for the network"));
+  g_assert_nonnull (strstr (run->err, "completed"));
 }
 
 /* submit against the simulator */
@@ -1195,7 +1433,18 @@ main (int   argc,
   /* Isolated XDG_DATA_DIRS hide the system's GSettings schemas, which the
    * desktop proxy resolver needs; the simulator is on loopback anyway. */
   g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+  /* Every server here is on loopback by address: no name is ever resolved. */
+  sd_test_install_counting_resolver ();
 
+  g_test_add_func ("/cli/base-url/refused-exits-2-and-sends-nothing",
+                   test_refused_base_url_exits_2_and_sends_nothing);
+  g_test_add_func ("/cli/base-url/loopback-spellings-are-used", test_loopback_spellings_are_used);
+  g_test_add_func ("/cli/token/line-endings-stripped-control-characters-refused",
+                   test_token_line_endings);
+  g_test_add_func ("/cli/network/loopback-submit-wait-ignores-an-offline-monitor",
+                   test_loopback_submit_wait_ignores_an_offline_monitor);
+  g_test_add_func ("/cli/network/wait-says-it-waits-for-the-network",
+                   test_wait_says_it_waits_for_the_network);
   g_test_add_func ("/cli/help/lists-every-command", test_help_lists_every_command);
   g_test_add_func ("/cli/help/command-help-shows-its-options", test_command_help_shows_its_options);
   g_test_add_func ("/cli/help/version-prints-the-version", test_version_prints_the_version);

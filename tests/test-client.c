@@ -963,11 +963,354 @@ test_video_not_before_completed (Fixture       *fixture,
   g_assert_cmpuint (soup_message_get_status (message), ==, 404);
 }
 
+typedef struct
+{
+  const char *raw;
+  const char *normalized;
+} Normalized;
+
+/* One rule decides, and what it returns is what is used: lower-case scheme
+ * and host, no trailing slash, loopback by address. */
+static void
+test_base_url_normalized (void)
+{
+  const Normalized cases[] = {
+    { "https://www.jimmyai.cn", "https://www.jimmyai.cn" },
+    { "https://www.jimmyai.cn/", "https://www.jimmyai.cn" },
+    { "HTTPS://WWW.JimmyAI.CN//", "https://www.jimmyai.cn" },
+    { "https://mirror.example.com/seedance/v1/", "https://mirror.example.com/seedance/v1" },
+    { "http://127.0.0.1:8123/", "http://127.0.0.1:8123" },
+    { "http://127.1.2.3", "http://127.1.2.3" },
+    { "http://[::1]:9000/", "http://[::1]:9000" },
+    { "HTTP://LOCALHOST:1234", "http://localhost:1234" },
+    { "http://[::ffff:127.0.0.1]:8080", "http://[::ffff:127.0.0.1]:8080" },
+    { "http://[::FFFF:127.9.9.9]", "http://[::ffff:127.9.9.9]" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *normalized = sd_client_normalize_base_url (cases[i].raw, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpstr (normalized, ==, cases[i].normalized);
+    }
+}
+
+typedef struct
+{
+  const char *raw;
+  gint        code;
+  const char *shown;  /* what the message quotes */
+} Refused;
+
+/* Refused, never repaired: every spelling that used to fall back to the
+ * production service. A name is never resolved to decide. */
+static void
+test_base_url_refused (void)
+{
+  const Refused cases[] = {
+    { "http://www.jimmyai.cn", SD_API_ERROR_INSECURE, "http://www.jimmyai.cn" },
+    { "http://localtest.me:8080", SD_API_ERROR_INSECURE, "http://localtest.me:8080" },
+    { "http://localhost.", SD_API_ERROR_INSECURE, "http://localhost." },
+    { "http://localhost.localdomain", SD_API_ERROR_INSECURE, NULL },
+    { "http://127.1", SD_API_ERROR_INSECURE, NULL },
+    { "http://2130706433", SD_API_ERROR_INSECURE, NULL },
+    { "http://[::ffff:192.0.2.1]", SD_API_ERROR_INSECURE, NULL },
+    { "http://[::127.0.0.1]", SD_API_ERROR_INSECURE, NULL },
+    { "http://[::2]", SD_API_ERROR_INSECURE, NULL },
+    { "http://128.0.0.1", SD_API_ERROR_INSECURE, NULL },
+    { "https://www.jimmyai.cn/?a=b", SD_API_ERROR_INVALID_REQUEST, "https://www.jimmyai.cn/?a=b" },
+    { "https://www.jimmyai.cn?", SD_API_ERROR_INVALID_REQUEST, NULL },
+    { "http://127.0.0.1:1/#top", SD_API_ERROR_INVALID_REQUEST, "http://127.0.0.1:1/#top" },
+    { "https://www.jimmyai.cn#", SD_API_ERROR_INVALID_REQUEST, NULL },
+    { " https://www.jimmyai.cn", SD_API_ERROR_INVALID_REQUEST, " https://www.jimmyai.cn" },
+    { "https://www.jimmyai.cn ", SD_API_ERROR_INVALID_REQUEST, "https://www.jimmyai.cn " },
+    { "https://www.jimmyai.cn\n", SD_API_ERROR_INVALID_REQUEST, "https://www.jimmyai.cn\\x0a" },
+    { "\thttps://www.jimmyai.cn", SD_API_ERROR_INVALID_REQUEST, "\\x09https://www.jimmyai.cn" },
+    { "https://www.jimmyai.cn/a b", SD_API_ERROR_INVALID_REQUEST, NULL },
+    { "https://www.jimmyai.cn/\033[2J", SD_API_ERROR_INVALID_REQUEST, "https://www.jimmyai.cn/\\x1b[2J" },
+    { "https://@www.jimmyai.cn", SD_API_ERROR_INVALID_REQUEST, NULL },
+    { "", SD_API_ERROR_INVALID_REQUEST, NULL },
+    { "www.jimmyai.cn", SD_API_ERROR_INVALID_REQUEST, NULL },
+    { "/api", SD_API_ERROR_INVALID_REQUEST, NULL },
+    { "ftp://www.jimmyai.cn", SD_API_ERROR_INVALID_REQUEST, NULL },
+    { "file:///etc/passwd", SD_API_ERROR_INVALID_REQUEST, NULL },
+    { "https://", SD_API_ERROR_INVALID_REQUEST, NULL },
+    { "http:///x", SD_API_ERROR_INVALID_REQUEST, NULL },
+  };
+  guint lookups = sd_test_get_name_lookups ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *normalized = sd_client_normalize_base_url (cases[i].raw, &error);
+      g_autofree char *quoted = g_strdup_printf ("“%s”", cases[i].shown);
+
+      g_test_message ("%s", cases[i].raw);
+      g_assert_null (normalized);
+      g_assert_error (error, SD_API_ERROR, cases[i].code);
+      if (cases[i].shown != NULL)
+        g_assert_nonnull (strstr (error->message, quoted));
+      g_assert_false (sd_client_check_base_url (cases[i].raw, NULL));
+    }
+  g_assert_cmpuint (sd_test_get_name_lookups (), ==, lookups);
+}
+
+/* User info is refused and never echoed, parsed or not. */
+static void
+test_base_url_user_info_never_shown (void)
+{
+  const char *cases[] = {
+    "https://alice:s3cret-pw@www.jimmyai.cn",
+    "http://alice:s3cret-pw@127.0.0.1:8080/",
+    "https://alice:s3cret-pw@www.jimmyai.cn/?q=1",
+    "https://alice:s3cret-pw@www.jimmyai.cn ",
+    "https://alice:s3cret-pw@www.jimmyai.cn/a b",
+    "https://alice:s3cret-pw@",
+    "https://alice:s3cret-pw@@www.jimmyai.cn",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *normalized = sd_client_normalize_base_url (cases[i], &error);
+
+      g_test_message ("%s", error != NULL ? error->message : "(accepted)");
+      g_assert_null (normalized);
+      g_assert_error (error, SD_API_ERROR, SD_API_ERROR_INVALID_REQUEST);
+      g_assert_null (strstr (error->message, "s3cret"));
+      g_assert_null (strstr (error->message, "alice"));
+    }
+}
+
+static void
+test_host_loopback_by_address (void)
+{
+  const char *loopback[] = {
+    "127.0.0.1", "127.1.2.3", "127.255.255.254", "::1", "::ffff:127.0.0.1",
+    "::ffff:127.10.0.5", "localhost", "LocalHost",
+  };
+  const char *other[] = {
+    "128.0.0.1", "126.255.255.255", "0.0.0.0", "::", "::2", "::ffff:10.0.0.1",
+    "::127.0.0.1", "127.1", "2130706433", "localtest.me", "localhost.", "foo.localhost",
+    "localhost.example.com", "127.0.0.1.nip.io", "",
+  };
+  guint lookups = sd_test_get_name_lookups ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (loopback); i++)
+    g_assert_true (sd_host_is_loopback (loopback[i]));
+  for (guint i = 0; i < G_N_ELEMENTS (other); i++)
+    g_assert_false (sd_host_is_loopback (other[i]));
+  g_assert_cmpuint (sd_test_get_name_lookups (), ==, lookups);
+}
+
+static void
+on_notify_count_cb (GObject    *object,
+                    GParamSpec *pspec,
+                    guint      *count)
+{
+  (*count)++;
+}
+
+/* A refused address is not replaced by the default one: the client has no
+ * address, says why, and sends nothing anywhere until a good one is set. */
+static void
+test_refused_base_url_sends_nothing (Fixture       *fixture,
+                                     gconstpointer  data)
+{
+  const char *sim = sd_simulator_get_base_url (fixture->sim);
+  g_autofree char *with_query = g_strconcat (sim, "/?x=1", NULL);
+  g_autofree char *with_fragment = g_strconcat (sim, "#x", NULL);
+  g_autofree char *with_space = g_strconcat (" ", sim, NULL);
+  g_autofree char *with_newline = g_strconcat (sim, "\n", NULL);
+  g_autofree char *with_user = g_strdup_printf ("http://bob:pw-123@%s", sim + strlen ("http://"));
+  g_autofree char *upper = g_ascii_strup (sim, -1);
+  const char *bad[] = { with_query, with_fragment, with_space, with_newline, with_user,
+                        "http://localtest.me", "http://www.jimmyai.cn" };
+  guint lookups = sd_test_get_name_lookups ();
+  guint notified = 0;
+
+  g_assert_true (g_str_has_prefix (sim, "http://127.0.0.1:"));
+  g_signal_connect (fixture->client, "notify::base-url-error", G_CALLBACK (on_notify_count_cb), &notified);
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(SdRequest) request = sd_test_images_request ("A cat");
+      g_autoptr(SdApiCreateResult) created = NULL;
+      g_autoptr(SdApiQueryResult) queried = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *shown = NULL;
+
+      sd_client_set_base_url (fixture->client, bad[i]);
+      g_assert_null (sd_client_get_base_url (fixture->client));
+      g_assert_nonnull (sd_client_get_base_url_error (fixture->client));
+      g_object_get (fixture->client, "base-url-error", &shown, NULL);
+      g_assert_cmpstr (shown, ==, sd_client_get_base_url_error (fixture->client)->message);
+      g_assert_null (strstr (shown, "pw-123"));
+
+      created = create_sync (fixture->client, request, NULL, &error);
+      g_assert_null (created);
+      g_assert_true (g_error_matches (error, SD_API_ERROR, SD_API_ERROR_INVALID_REQUEST) ||
+                     g_error_matches (error, SD_API_ERROR, SD_API_ERROR_INSECURE));
+      g_assert_null (strstr (error->message, sd_simulator_get_token (fixture->sim)));
+      g_clear_error (&error);
+      queried = query_sync (fixture->client, "vid_x", NULL, &error);
+      g_assert_null (queried);
+      g_assert_nonnull (error);
+    }
+  g_assert_cmpuint (notified, ==, G_N_ELEMENTS (bad));
+  g_assert_cmpuint (sd_simulator_get_request_count (fixture->sim, SD_SIMULATOR_STEP_CREATE), ==, 0);
+  g_assert_cmpuint (sd_simulator_get_request_count (fixture->sim, SD_SIMULATOR_STEP_QUERY), ==, 0);
+  g_assert_cmpuint (sd_test_get_name_lookups (), ==, lookups);
+
+  /* An uppercase spelling of the simulator's address is the same address. */
+  {
+    g_autoptr(SdRequest) request = sd_test_images_request ("A cat");
+    g_autoptr(SdApiCreateResult) created = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *slashed = g_strconcat (upper, "/", NULL);
+
+    sd_client_set_base_url (fixture->client, slashed);
+    g_assert_cmpstr (sd_client_get_base_url (fixture->client), ==, sim);
+    g_assert_null (sd_client_get_base_url_error (fixture->client));
+    g_assert_cmpuint (notified, ==, G_N_ELEMENTS (bad) + 1);
+    created = create_sync (fixture->client, request, NULL, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (created);
+  }
+}
+
+/* The IPv4-mapped spelling of the simulator's loopback address is used as
+ * is, not refused in favour of the default address. */
+static void
+test_v4_mapped_loopback_is_used (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  const char *sim = sd_simulator_get_base_url (fixture->sim);
+  g_autofree char *mapped = g_strdup_printf ("http://[::ffff:127.0.0.1]%s", strrchr (sim, ':'));
+  g_autoptr(SdRequest) request = sd_test_images_request ("A cat");
+  g_autoptr(SdApiCreateResult) created = NULL;
+  g_autoptr(GError) error = NULL;
+
+  sd_client_set_base_url (fixture->client, mapped);
+  g_assert_cmpstr (sd_client_get_base_url (fixture->client), ==, mapped);
+  g_assert_true (sd_client_get_base_url_is_loopback (fixture->client));
+  created = create_sync (fixture->client, request, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (created);
+  g_assert_cmpuint (sd_simulator_get_request_count (fixture->sim, SD_SIMULATOR_STEP_CREATE), ==, 1);
+}
+
+/* "localhost" is loopback because GLib answers it without a resolver. */
+static void
+test_localhost_is_never_resolved (Fixture       *fixture,
+                                  gconstpointer  data)
+{
+  const char *sim = sd_simulator_get_base_url (fixture->sim);
+  g_autofree char *localhost = g_strdup_printf ("http://LOCALHOST%s", strrchr (sim, ':'));
+  g_autoptr(SdRequest) request = sd_test_images_request ("A cat");
+  g_autoptr(SdApiCreateResult) created = NULL;
+  g_autoptr(GError) error = NULL;
+  guint lookups = sd_test_get_name_lookups ();
+
+  sd_client_set_base_url (fixture->client, localhost);
+  g_assert_true (g_str_has_prefix (sd_client_get_base_url (fixture->client), "http://localhost:"));
+  created = create_sync (fixture->client, request, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (created);
+  g_assert_cmpuint (sd_test_get_name_lookups (), ==, lookups);
+}
+
+static void
+test_token_normalized (void)
+{
+  const Normalized accepted[] = {
+    { "sk_abc", "sk_abc" },
+    { "sk_abc\n", "sk_abc" },
+    { "sk_abc\r\n", "sk_abc" },
+    { "sk_abc\r", "sk_abc" },
+    { "sk abc", "sk abc" },
+  };
+  const char *refused[] = {
+    "", "\n", "\r\n", "sk_abc\n\n", "sk_abc\r\n\r\n", "sk_abc\n\r", "sk\nabc", "sk\rabc",
+    "sk\tabc", "\tsk_abc", "sk_abc\033[2J", "sk_abc\x7f", "sk_\xc3\xa9", "\xef\xbb\xbfsk_abc",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (accepted); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *token = sd_client_normalize_token (accepted[i].raw, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpstr (token, ==, accepted[i].normalized);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autofree char *token = sd_client_normalize_token (refused[i], &error);
+
+      g_assert_null (token);
+      g_assert_error (error, SD_API_ERROR, SD_API_ERROR_UNAUTHORIZED);
+      g_assert_null (strstr (error->message, "sk"));
+    }
+}
+
+/* A token file saved on Windows works; a token with a line break inside is
+ * refused before anything is sent (no libsoup CRITICAL: the suite runs with
+ * fatal criticals). */
+static void
+test_token_line_endings (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  const char *token = sd_simulator_get_token (fixture->sim);
+  const char *endings[] = { "\n", "\r\n", "\r" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (endings); i++)
+    {
+      g_autofree char *raw = g_strconcat (token, endings[i], NULL);
+      g_autoptr(SdRequest) request = sd_test_images_request ("A cat");
+      g_autoptr(SdApiCreateResult) created = NULL;
+      g_autoptr(GError) error = NULL;
+
+      sd_client_set_token (fixture->client, raw);
+      g_assert_true (sd_client_has_token (fixture->client));
+      created = create_sync (fixture->client, request, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_nonnull (created);
+    }
+  g_assert_cmpuint (sd_simulator_get_request_count (fixture->sim, SD_SIMULATOR_STEP_CREATE), ==, 3);
+
+  for (guint i = 0; i < G_N_ELEMENTS (endings); i++)
+    {
+      g_autofree char *raw = g_strconcat (token, endings[i], "x", NULL);
+      g_autoptr(SdRequest) request = sd_test_images_request ("A cat");
+      g_autoptr(SdApiCreateResult) created = NULL;
+      g_autoptr(SdApiQueryResult) queried = NULL;
+      g_autoptr(GError) error = NULL;
+
+      sd_client_set_token (fixture->client, raw);
+      g_assert_false (sd_client_has_token (fixture->client));
+      created = create_sync (fixture->client, request, NULL, &error);
+      g_assert_null (created);
+      g_assert_error (error, SD_API_ERROR, SD_API_ERROR_UNAUTHORIZED);
+      g_assert_nonnull (strstr (error->message, "token"));
+      g_assert_null (strstr (error->message, token));
+      g_clear_error (&error);
+      queried = query_sync (fixture->client, "vid_x", NULL, &error);
+      g_assert_error (error, SD_API_ERROR, SD_API_ERROR_UNAUTHORIZED);
+    }
+  g_assert_cmpuint (sd_simulator_get_request_count (fixture->sim, SD_SIMULATOR_STEP_CREATE), ==, 3);
+  g_assert_cmpuint (sd_simulator_get_request_count (fixture->sim, SD_SIMULATOR_STEP_QUERY), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  /* Everything here is on loopback by address: no name is ever resolved. */
+  sd_test_install_counting_resolver ();
 
 #define ADD(path, func) \
   g_test_add ("/client/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
@@ -1002,6 +1345,15 @@ main (int   argc,
   ADD ("token/redirect-from-api-not-followed", test_redirect_not_followed);
   ADD ("token/plain-http-to-remote-host-never-contacted", test_insecure_base_url_not_contacted);
   g_test_add_func ("/client/base-url/https-required-except-loopback", test_base_url_rules);
+  g_test_add_func ("/client/base-url/normalized-once", test_base_url_normalized);
+  g_test_add_func ("/client/base-url/refused-spellings", test_base_url_refused);
+  g_test_add_func ("/client/base-url/user-info-never-shown", test_base_url_user_info_never_shown);
+  g_test_add_func ("/client/base-url/loopback-by-address-not-by-name", test_host_loopback_by_address);
+  ADD ("base-url/refused-sends-nothing-anywhere", test_refused_base_url_sends_nothing);
+  ADD ("base-url/v4-mapped-loopback-is-used", test_v4_mapped_loopback_is_used);
+  ADD ("base-url/localhost-is-never-resolved", test_localhost_is_never_resolved);
+  g_test_add_func ("/client/token/normalized", test_token_normalized);
+  ADD ("token/line-endings-stripped-control-characters-refused", test_token_line_endings);
   ADD ("video/whole-file", test_video_whole);
   ADD ("video/range-gives-206-with-those-bytes", test_video_range_partial);
   ADD ("video/open-range-gives-the-tail", test_video_range_open_ended);

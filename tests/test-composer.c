@@ -12,6 +12,7 @@
 #include "sd-context.h"
 #include "sd-gui-resources.h"
 #include "sd-image-row.h"
+#include "sd-preferences-window.h"
 #include "sd-simulator.h"
 #include "sd-thumbnailer.h"
 
@@ -796,6 +797,84 @@ test_composer_fits_a_narrow_window (ComposerFixture *fixture,
     }
 }
 
+static const char *
+blocker_of (SdComposer *composer)
+{
+  g_autofree char *blocker = NULL;
+  static char copy[1024];
+
+  g_object_get (composer, "blocker", &blocker, NULL);
+  g_strlcpy (copy, blocker != NULL ? blocker : "", sizeof copy);
+  return copy;
+}
+
+/* A refused API address in Preferences is shown on its row and blocks
+ * Generate, with the reason next to it, until it is corrected there. */
+static void
+test_refused_base_url_blocks_generate_until_corrected (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (SCHEMA_ID);
+  g_autoptr(SdContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *saved = NULL;
+  SdComposer *composer;
+  GtkWidget *window;
+  GtkWidget *preferences;
+  GtkWidget *row;
+  GtkLabel *label;
+
+  g_unsetenv ("SEEDANCE_API_BASE");
+  g_settings_set_string (settings, "api-base-url", "http://bob:hunter2@localtest.me");
+  context = sd_context_new (FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (sd_context_get_base_url_error (context));
+
+  composer = SD_COMPOSER (sd_composer_new (context));
+  window = gtk_window_new ();
+  gtk_window_set_child (GTK_WINDOW (window), GTK_WIDGET (composer));
+  gtk_window_present (GTK_WINDOW (window));
+  g_assert_true (sd_composer_select_model (composer, "seedance2.0-std"));
+  gtk_text_buffer_set_text (sd_composer_get_prompt_buffer (composer), "a cat", -1);
+  g_assert_false (sd_composer_get_can_generate (composer));
+  g_assert_cmpstr (blocker_of (composer), ==, sd_context_get_base_url_error (context));
+  g_assert_null (strstr (blocker_of (composer), "hunter2"));
+
+  preferences = sd_preferences_window_new (context);
+  gtk_window_present (GTK_WINDOW (preferences));
+  row = GTK_WIDGET (gtk_widget_get_template_child (preferences, SD_TYPE_PREFERENCES_WINDOW,
+                                                   "base_url_row"));
+  label = GTK_LABEL (gtk_widget_get_template_child (preferences, SD_TYPE_PREFERENCES_WINDOW,
+                                                    "base_url_error_label"));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (label)));
+  g_assert_cmpstr (gtk_label_get_text (label), ==, sd_context_get_base_url_error (context));
+  g_assert_true (gtk_widget_has_css_class (row, "error"));
+
+  /* Another refused spelling is not saved. */
+  gtk_editable_set_text (GTK_EDITABLE (row), " https://www.jimmyai.cn");
+  g_signal_emit_by_name (row, "apply");
+  g_free (saved);
+  saved = g_settings_get_string (settings, "api-base-url");
+  g_assert_cmpstr (saved, ==, "http://bob:hunter2@localtest.me");
+  g_assert_true (gtk_widget_has_css_class (row, "error"));
+  g_assert_false (sd_composer_get_can_generate (composer));
+
+  /* Corrected: saved as it is used, and Generate is no longer blocked by it. */
+  gtk_editable_set_text (GTK_EDITABLE (row), "HTTPS://Mirror.Example.com/");
+  g_signal_emit_by_name (row, "apply");
+  g_free (saved);
+  saved = g_settings_get_string (settings, "api-base-url");
+  g_assert_cmpstr (saved, ==, "https://mirror.example.com");
+  g_assert_null (sd_context_get_base_url_error (context));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (label)));
+  g_assert_false (gtk_widget_has_css_class (row, "error"));
+  g_assert_null (strstr (blocker_of (composer), "API address"));
+
+  gtk_window_destroy (GTK_WINDOW (preferences));
+  gtk_window_destroy (GTK_WINDOW (window));
+  drain_pending_events ();
+  g_settings_reset (settings, "api-base-url");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -839,6 +918,9 @@ main (int   argc,
   ADD ("fits-a-360-px-window-with-every-model-and-long-links", test_composer_fits_a_narrow_window);
 
 #undef ADD
+
+  g_test_add_func ("/composer/refused-api-address-blocks-generate-until-corrected",
+                   test_refused_base_url_blocks_generate_until_corrected);
 
   return g_test_run ();
 }

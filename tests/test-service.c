@@ -594,6 +594,63 @@ service_has_last_error (gpointer data)
   return sd_service_get_last_error (data) != NULL;
 }
 
+/* A loopback API is always reachable: an offline network monitor does not
+ * stop it (it did, and "submit --wait" hung in silence); another address
+ * waits for the network. */
+static void
+test_loopback_ignores_an_offline_monitor (Fixture       *fixture,
+                                          gconstpointer  data)
+{
+  g_autoptr(GNetworkMonitor) monitor = sd_test_offline_monitor_new ();
+  g_autofree char *sim = g_strdup (sd_simulator_get_base_url (fixture->sim));
+  g_autofree char *mapped = g_strdup_printf ("http://[::ffff:127.0.0.1]%s", strrchr (sim, ':'));
+  g_autoptr(SdTask) task = NULL;
+
+  sd_service_set_network_monitor (fixture->service, monitor);
+  g_assert_true (sd_service_get_online (fixture->service));
+
+  task = submit_ok (fixture, "A heron in the reeds");
+  finish_on_server (fixture);
+  sd_test_wait_for_status (task, SD_TASK_STATUS_COMPLETED, WAIT_LIMIT_S);
+
+  sd_client_set_base_url (fixture->client, "https://api.example.com");
+  g_assert_false (sd_service_get_online (fixture->service));
+  sd_client_set_base_url (fixture->client, mapped);
+  g_assert_true (sd_service_get_online (fixture->service));
+  sd_client_set_base_url (fixture->client, "http://localtest.me");
+  g_assert_false (sd_service_get_online (fixture->service));
+  sd_client_set_base_url (fixture->client, sim);
+  g_assert_true (sd_service_get_online (fixture->service));
+  sd_service_set_network_monitor (fixture->service, NULL);
+}
+
+/* Polling with a refused address stops and says why, and asks nobody. */
+static void
+test_refused_address_pauses_polling (Fixture       *fixture,
+                                     gconstpointer  data)
+{
+  g_autofree char *sim = g_strdup (sd_simulator_get_base_url (fixture->sim));
+  g_autofree char *with_query = g_strconcat (sim, "/?x=1", NULL);
+  g_autoptr(SdTask) task = NULL;
+  guint count;
+
+  task = submit_ok (fixture, "An owl at dusk");
+  count = query_count (fixture);
+  sd_client_set_base_url (fixture->client, with_query);
+  sd_test_wait_until (service_has_last_error, fixture->service, WAIT_LIMIT_S, "the address to be refused");
+  g_assert_nonnull (strstr (sd_service_get_last_error (fixture->service), "?x=1"));
+
+  sd_test_run_for (5 * MAX_POLL_MS);
+  g_assert_cmpuint (query_count (fixture), ==, count);
+  g_assert_cmpint (sd_task_get_status (task), ==, SD_TASK_STATUS_QUEUED);
+  g_assert_cmpuint (fixture->failed->len, ==, 0);
+
+  sd_client_set_base_url (fixture->client, sim);
+  sd_service_resume (fixture->service);
+  finish_on_server (fixture);
+  sd_test_wait_for_status (task, SD_TASK_STATUS_COMPLETED, WAIT_LIMIT_S);
+}
+
 static void
 test_refused_token_pauses_polling (Fixture       *fixture,
                                    gconstpointer  data)
@@ -1122,6 +1179,28 @@ test_download_again (Fixture       *fixture,
   assert_stored (fixture, task, SD_TASK_STATUS_COMPLETED);
 }
 
+/* A finished task's video can still be saved while the configured address
+ * is refused (the client then has none; the video link needs no token). */
+static void
+test_download_with_a_refused_address (Fixture       *fixture,
+                                      gconstpointer  data)
+{
+  g_autoptr(SdTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+
+  g_settings_set_boolean (fixture->settings, "auto-download", FALSE);
+  task = submit_ok (fixture, "A kite over the dunes");
+  finish_on_server (fixture);
+  sd_test_wait_for_status (task, SD_TASK_STATUS_COMPLETED, WAIT_LIMIT_S);
+
+  sd_client_set_base_url (fixture->client, "http://localtest.me");
+  g_assert_null (sd_client_get_base_url (fixture->client));
+  path = download_sync (fixture, task, NULL, &error);
+  g_assert_no_error (error);
+  assert_file_is_sample (path);
+}
+
 static void
 test_download_default_folder (Fixture       *fixture,
                               gconstpointer  data)
@@ -1358,23 +1437,118 @@ test_context_start_demo_switches (void)
 }
 
 static void
+start_context_expecting_error (SdContext *context,
+                               GError   **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  sd_context_start_async (context, NULL, sd_test_store_result_cb, &result);
+  sd_test_wait_until (sd_test_result_arrived, &result, WAIT_LIMIT_S, "the context to start");
+  g_assert_false (sd_context_start_finish (context, result, error));
+}
+
+/* A refused address is an error, never a fallback to the production
+ * service: the client has no address, submitting sends nothing. */
+static void
 test_context_plain_http_refused (void)
+{
+  const char *bad[] = {
+    "http://example.com", "http://localtest.me", "https://www.jimmyai.cn/?a=b",
+    "https://www.jimmyai.cn#x", " https://www.jimmyai.cn", "https://www.jimmyai.cn ",
+    "https://user:hunter2@www.jimmyai.cn",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_autoptr(SdContext) context = NULL;
+      g_autoptr(SdRequest) request = sd_test_images_request ("a cat");
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(SdTask) task = NULL;
+      g_autoptr(GError) error = NULL;
+      const char * const *notices;
+      SdService *service;
+
+      g_setenv ("SEEDANCE_API_BASE", bad[i], TRUE);
+      g_setenv ("SEEDANCE_API_TOKEN", "sk_real", TRUE);
+      context = start_context (FALSE);
+      g_unsetenv ("SEEDANCE_API_BASE");
+      g_unsetenv ("SEEDANCE_API_TOKEN");
+
+      g_assert_null (sd_client_get_base_url (sd_context_get_client (context)));
+      g_assert_nonnull (sd_context_get_base_url_error (context));
+      g_assert_false (sd_context_check_base_url (context, &error));
+      g_assert_error (error, SD_API_ERROR, SD_API_ERROR_INVALID_REQUEST);
+      g_assert_nonnull (strstr (error->message, "SEEDANCE_API_BASE"));
+      g_assert_null (strstr (error->message, "hunter2"));
+      g_assert_null (strstr (error->message, "used instead"));
+      g_clear_error (&error);
+
+      notices = sd_context_get_notices (context);
+      g_assert_nonnull (notices);
+      g_assert_cmpuint (g_strv_length ((char **) notices), ==, 1);
+      g_assert_cmpstr (notices[0], ==, sd_context_get_base_url_error (context));
+
+      service = sd_context_get_service (context);
+      sd_service_submit_async (service, request, NULL, sd_test_store_result_cb, &result);
+      sd_test_wait_until (sd_test_result_arrived, &result, WAIT_LIMIT_S, "the submission");
+      task = sd_service_submit_finish (service, result, &error);
+      g_assert_null (task);
+      g_assert_nonnull (error);
+    }
+}
+
+/* The same for the setting; correcting it in Preferences takes effect at
+ * once. */
+static void
+test_context_setting_refused_until_corrected (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (SCHEMA_ID);
+  g_autoptr(SdContext) context = NULL;
+  guint notified = 0;
+
+  g_settings_set_string (settings, "api-base-url", "http://localtest.me:8080");
+  g_setenv ("SEEDANCE_API_TOKEN", "sk_real", TRUE);
+  context = start_context (FALSE);
+  g_unsetenv ("SEEDANCE_API_TOKEN");
+
+  g_assert_null (sd_client_get_base_url (sd_context_get_client (context)));
+  g_assert_nonnull (strstr (sd_context_get_base_url_error (context), "http://localtest.me:8080"));
+  g_assert_nonnull (strstr (sd_context_get_base_url_error (context), "Preferences"));
+
+  g_signal_connect (context, "notify::base-url-error", G_CALLBACK (count_notify_cb), &notified);
+  g_settings_set_string (sd_context_get_settings (context), "api-base-url", "http://127.0.0.1:8123/");
+  g_assert_null (sd_context_get_base_url_error (context));
+  g_assert_true (sd_context_check_base_url (context, NULL));
+  g_assert_cmpuint (notified, ==, 1);
+  g_assert_cmpstr (sd_client_get_base_url (sd_context_get_client (context)), ==,
+                   "http://127.0.0.1:8123");
+  g_assert_true (sd_context_get_has_token (context));
+  g_settings_reset (settings, "api-base-url");
+}
+
+/* A token file or variable saved on Windows ends in CR LF: one line ending
+ * is dropped; a control character inside is refused before anything is
+ * sent, naming where the token came from. */
+static void
+test_context_token_line_endings (void)
 {
   g_autoptr(SdContext) context = NULL;
   g_autoptr(GError) error = NULL;
-  const char * const *notices;
 
-  g_setenv ("SEEDANCE_API_BASE", "http://example.com", TRUE);
+  g_setenv ("SEEDANCE_API_TOKEN", "sk_from_env\r\n", TRUE);
+  context = start_context (FALSE);
+  g_assert_true (sd_context_get_has_token (context));
+  g_clear_object (&context);
+
+  g_setenv ("SEEDANCE_API_TOKEN", "sk_from\r\nenv", TRUE);
   context = sd_context_new (FALSE, &error);
-  g_unsetenv ("SEEDANCE_API_BASE");
   g_assert_no_error (error);
-
-  g_assert_cmpstr (sd_client_get_base_url (sd_context_get_client (context)), ==,
-                   SD_CLIENT_DEFAULT_BASE_URL);
-  notices = sd_context_get_notices (context);
-  g_assert_nonnull (notices);
-  g_assert_cmpuint (g_strv_length ((char **) notices), ==, 1);
-  g_assert_nonnull (strstr (notices[0], "http://example.com"));
+  start_context_expecting_error (context, &error);
+  g_unsetenv ("SEEDANCE_API_TOKEN");
+  g_assert_error (error, SD_API_ERROR, SD_API_ERROR_UNAUTHORIZED);
+  g_assert_nonnull (strstr (error->message, "SEEDANCE_API_TOKEN"));
+  g_assert_null (strstr (error->message, "sk_from"));
+  g_assert_false (sd_context_get_has_token (context));
 }
 
 static void
@@ -1462,6 +1636,8 @@ main (int   argc,
   ADD ("poll/rate-limit-waits-for-retry-after", test_query_rate_limited);
   ADD ("poll/offline-pauses-and-online-resumes", test_offline_pauses_polling);
   ADD ("poll/refused-token-pauses-and-says-why", test_refused_token_pauses_polling);
+  ADD ("poll/loopback-ignores-an-offline-monitor", test_loopback_ignores_an_offline_monitor);
+  ADD ("poll/refused-address-pauses-and-says-why", test_refused_address_pauses_polling);
   ADD ("poll/fifty-tasks-share-one-schedule", test_fifty_tasks_one_schedule);
   ADD ("refresh/queries-now-and-signals-once", test_refresh_queries_now);
   ADD ("history/restart-resumes-unfinished-tasks", test_restart_resumes_unfinished);
@@ -1479,6 +1655,7 @@ main (int   argc,
   ADD ("download/created-at-far-in-the-future-still-downloads", test_created_at_far_in_the_future_still_downloads);
   ADD ("download/file-url-is-never-opened", test_file_url_is_never_opened);
   ADD ("download/again-by-hand-into-another-folder", test_download_again);
+  ADD ("download/works-while-the-address-is-refused", test_download_with_a_refused_address);
   ADD ("download/default-folder-is-videos-seedance", test_download_default_folder);
   ADD ("download/failure-keeps-the-task-completed", test_download_failure_keeps_task_completed);
 
@@ -1488,7 +1665,10 @@ main (int   argc,
   g_test_add_func ("/context/demo/switches-a-running-context", test_context_start_demo_switches);
   g_test_add_func ("/context/demo/finishes-tasks-of-an-earlier-run",
                    test_context_demo_finishes_tasks_of_an_earlier_run);
-  g_test_add_func ("/context/base-url/plain-http-is-refused-with-a-notice", test_context_plain_http_refused);
+  g_test_add_func ("/context/base-url/refused-is-an-error-never-a-fallback", test_context_plain_http_refused);
+  g_test_add_func ("/context/base-url/setting-refused-until-corrected",
+                   test_context_setting_refused_until_corrected);
+  g_test_add_func ("/context/token/line-endings-and-control-characters", test_context_token_line_endings);
   g_test_add_func ("/context/base-url/loopback-from-the-environment", test_context_base_url_from_environment);
   g_test_add_func ("/context/token/from-the-environment", test_context_token_from_environment);
   g_test_add_func ("/context/history/damaged-file-becomes-a-notice", test_context_moved_aside_history);

@@ -509,7 +509,8 @@ open_context (SdCli   *self,
   const char * const *notices;
 
   context = sd_context_new (self->demo, error);
-  if (context == NULL)
+  /* A refused address is never swapped for another: nothing is sent. */
+  if (context == NULL || !sd_context_check_base_url (context, error))
     return NULL;
 
   keep_saving_to_the_cli (context);
@@ -546,7 +547,7 @@ report_context_error (SdCli        *self,
 {
   /* The token sentence already says what to do. */
   print_message (self, "%s", error->message);
-  return SD_CLI_EXIT_FAILURE;
+  return exit_status_for_error (error);
 }
 
 /* Tasks as text and JSON */
@@ -856,7 +857,8 @@ wait_until_finished (SdCliWatch  *watch,
   g_signal_connect (service, "task-completed", G_CALLBACK (on_task_completed_cb), watch);
   g_signal_connect (service, "poll-error", G_CALLBACK (on_poll_error_cb), watch);
   g_signal_connect (service, "notify::online", G_CALLBACK (on_online_changed_cb), watch);
-  show_status (watch);
+  /* Offline already: say so rather than wait in silence. */
+  on_online_changed_cb (service, NULL, watch);
 
   while (!watch_is_done (watch, service))
     g_main_context_iteration (g_main_context_get_thread_default (), TRUE);

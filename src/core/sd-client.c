@@ -18,8 +18,10 @@ struct _SdClient
   GObject      parent_instance;
 
   SoupSession *session;
-  char        *base_url;
+  char        *base_url;       /* normalised; NULL when refused */
+  GError      *base_url_error; /* why the configured address is refused */
   char        *token;
+  GError      *token_error;    /* why the given token is refused */
   guint        request_timeout_ms;
 };
 
@@ -28,6 +30,7 @@ G_DEFINE_FINAL_TYPE (SdClient, sd_client, G_TYPE_OBJECT)
 enum {
   PROP_0,
   PROP_BASE_URL,
+  PROP_BASE_URL_ERROR,
   PROP_TOKEN,
   PROP_REQUEST_TIMEOUT,
   N_PROPS
@@ -77,6 +80,15 @@ call_free (Call *call)
   g_free (call);
 }
 
+/* Don't leave a token lying in freed memory. */
+static void
+wipe_token (SdClient *self)
+{
+  if (self->token != NULL)
+    memset (self->token, 0, strlen (self->token));
+  g_clear_pointer (&self->token, g_free);
+}
+
 static void
 sd_client_finalize (GObject *object)
 {
@@ -84,7 +96,9 @@ sd_client_finalize (GObject *object)
 
   g_clear_object (&self->session);
   g_clear_pointer (&self->base_url, g_free);
-  g_clear_pointer (&self->token, g_free);
+  g_clear_error (&self->base_url_error);
+  wipe_token (self);
+  g_clear_error (&self->token_error);
 
   G_OBJECT_CLASS (sd_client_parent_class)->finalize (object);
 }
@@ -101,6 +115,9 @@ sd_client_get_property (GObject    *object,
     {
     case PROP_BASE_URL:
       g_value_set_string (value, self->base_url);
+      break;
+    case PROP_BASE_URL_ERROR:
+      g_value_set_string (value, self->base_url_error != NULL ? self->base_url_error->message : NULL);
       break;
     case PROP_REQUEST_TIMEOUT:
       g_value_set_uint (value, self->request_timeout_ms);
@@ -147,6 +164,12 @@ sd_client_class_init (SdClientClass *klass)
     g_param_spec_string ("base-url", NULL, NULL,
                          SD_CLIENT_DEFAULT_BASE_URL,
                          G_PARAM_READWRITE | G_PARAM_CONSTRUCT |
+                         G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  properties[PROP_BASE_URL_ERROR] =
+    g_param_spec_string ("base-url-error", NULL, NULL,
+                         NULL,
+                         G_PARAM_READABLE |
                          G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   /* Write-only: nothing reads the token back out of the client. */
@@ -209,50 +232,108 @@ sd_client_get_base_url (SdClient *self)
   return self->base_url;
 }
 
+/**
+ * sd_client_set_base_url:
+ * @base_url: (nullable): the API's base URL; %NULL for the default
+ *
+ * Uses what sd_client_normalize_base_url() makes of @base_url. An address it
+ * refuses is not replaced by another one: the client then has no base URL,
+ * "base-url-error" says why, and every call fails with that error before
+ * anything is sent.
+ */
 void
 sd_client_set_base_url (SdClient   *self,
                         const char *base_url)
 {
-  g_autofree char *trimmed = NULL;
-  gsize len;
+  g_autofree char *normalized = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean had_error;
 
   g_return_if_fail (SD_IS_CLIENT (self));
 
-  if (base_url == NULL)
-    base_url = SD_CLIENT_DEFAULT_BASE_URL;
+  normalized = sd_client_normalize_base_url (base_url != NULL ? base_url : SD_CLIENT_DEFAULT_BASE_URL,
+                                             &error);
+  if (normalized == NULL)
+    g_debug ("Refusing the API address: %s", error->message);
 
-  /* Paths are appended to it: "https://host/" and "https://host" are one. */
-  trimmed = g_strstrip (g_strdup (base_url));
-  len = strlen (trimmed);
-  while (len > 0 && trimmed[len - 1] == '/')
-    trimmed[--len] = '\0';
+  /* Both change together: listeners see the address and its refusal agree. */
+  g_object_freeze_notify (G_OBJECT (self));
+  had_error = self->base_url_error != NULL;
+  g_clear_error (&self->base_url_error);
+  self->base_url_error = g_steal_pointer (&error);
+  if (had_error || self->base_url_error != NULL)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BASE_URL_ERROR]);
 
-  if (g_strcmp0 (self->base_url, trimmed) == 0)
-    return;
-
-  g_free (self->base_url);
-  self->base_url = g_steal_pointer (&trimmed);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BASE_URL]);
+  if (g_strcmp0 (self->base_url, normalized) != 0)
+    {
+      g_free (self->base_url);
+      self->base_url = g_steal_pointer (&normalized);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BASE_URL]);
+    }
+  g_object_thaw_notify (G_OBJECT (self));
 }
 
+/**
+ * sd_client_get_base_url_error:
+ *
+ * Returns: (transfer none) (nullable): why the configured base URL is
+ *   refused, or %NULL when it is in use
+ */
+const GError *
+sd_client_get_base_url_error (SdClient *self)
+{
+  g_return_val_if_fail (SD_IS_CLIENT (self), NULL);
+
+  return self->base_url_error;
+}
+
+/**
+ * sd_client_get_base_url_is_loopback:
+ *
+ * Returns: whether the base URL in use reaches this computer (see
+ *   sd_host_is_loopback()); such an address needs no network
+ */
+gboolean
+sd_client_get_base_url_is_loopback (SdClient *self)
+{
+  g_autoptr(GUri) uri = NULL;
+
+  g_return_val_if_fail (SD_IS_CLIENT (self), FALSE);
+
+  if (self->base_url != NULL)
+    uri = g_uri_parse (self->base_url, SOUP_HTTP_URI_FLAGS, NULL);
+  return uri != NULL && sd_host_is_loopback (g_uri_get_host (uri));
+}
+
+/**
+ * sd_client_set_token:
+ * @token: (nullable): the API token, or %NULL for none
+ *
+ * Uses what sd_client_normalize_token() makes of @token. A token it refuses
+ * is not used: every call fails with that error before anything is sent.
+ */
 void
 sd_client_set_token (SdClient   *self,
                      const char *token)
 {
+  g_autofree char *normalized = NULL;
+  g_autoptr(GError) error = NULL;
+
   g_return_if_fail (SD_IS_CLIENT (self));
 
-  if (token != NULL && *token == '\0')
-    token = NULL;
+  if (token != NULL && *token != '\0')
+    normalized = sd_client_normalize_token (token, &error);
 
-  if (g_strcmp0 (self->token, token) == 0)
-    return;
-
-  /* Don't leave the old token lying in freed memory. */
-  if (self->token != NULL)
-    memset (self->token, 0, strlen (self->token));
-  g_free (self->token);
-  self->token = g_strdup (token);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOKEN]);
+  g_clear_error (&self->token_error);
+  self->token_error = g_steal_pointer (&error);
+  if (g_strcmp0 (self->token, normalized) != 0)
+    {
+      wipe_token (self);
+      self->token = g_steal_pointer (&normalized);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOKEN]);
+    }
+  if (normalized != NULL)
+    memset (normalized, 0, strlen (normalized));
 }
 
 gboolean
@@ -284,53 +365,274 @@ sd_client_set_request_timeout (SdClient *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REQUEST_TIMEOUT]);
 }
 
-static gboolean
-host_is_loopback (const char *host)
+/* The first 12 bytes of an IPv4-mapped IPv6 address (::ffff:a.b.c.d). */
+static const guint8 v4_mapped_prefix[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+
+/**
+ * sd_host_is_loopback:
+ * @host: a host as GUri gives it (IPv6 literals without brackets)
+ *
+ * Decides by what the address is, never by asking a resolver: an IPv4
+ * literal in 127.0.0.0/8, ::1, an IPv4-mapped ::ffff:127.x.y.z, or the name
+ * “localhost” (which GLib's resolver answers itself). Any other name is not
+ * loopback, even one that resolves to 127.0.0.1 today: what a name
+ * resolves to can change between the check and the connection.
+ *
+ * Returns: whether a connection to @host stays on this computer
+ */
+gboolean
+sd_host_is_loopback (const char *host)
 {
   g_autoptr(GInetAddress) address = NULL;
+  const guint8 *bytes;
+
+  g_return_val_if_fail (host != NULL, FALSE);
 
   if (g_ascii_strcasecmp (host, "localhost") == 0)
     return TRUE;
 
   address = g_inet_address_new_from_string (host);
-  return address != NULL && g_inet_address_get_is_loopback (address);
+  if (address == NULL)
+    return FALSE;
+  if (g_inet_address_get_is_loopback (address))
+    return TRUE;
+  if (g_inet_address_get_family (address) != G_SOCKET_FAMILY_IPV6)
+    return FALSE;
+
+  bytes = g_inet_address_to_bytes (address);
+  return memcmp (bytes, v4_mapped_prefix, sizeof v4_mapped_prefix) == 0 && bytes[12] == 127;
+}
+
+static gboolean
+is_refused_url_char (guchar c)
+{
+  return c <= 0x20 || c == 0x7f;
+}
+
+static void
+append_visible (GString  *out,
+                gunichar  c)
+{
+  gboolean bidi = c == 0x061c || c == 0x200e || c == 0x200f ||
+                  (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069);
+
+  if (c < 0x20 || c == 0x7f)
+    g_string_append_printf (out, "\\x%02x", c);
+  else if ((c >= 0x80 && c <= 0x9f) || bidi)
+    g_string_append_printf (out, "\\u%04x", c);
+  else
+    g_string_append_unichar (out, c);
+}
+
+/* @raw as a message may show it: without anything up to its last '@' (a
+ * password may hold '/', '?' or '#', so GUri's idea of the user info is not
+ * enough), controls and bidi overrides in a visible form, not too long. */
+static char *
+address_for_message (const char *raw)
+{
+  const char *authority = strstr (raw, "://");
+  const char *at = strrchr (raw, '@');
+  g_autofree char *shown = NULL;
+  g_autofree char *valid = NULL;
+  g_autoptr(GString) out = g_string_new (NULL);
+  guint n_chars = 0;
+
+  authority = authority != NULL ? authority + 3 : raw;
+  if (at != NULL && at >= authority)
+    shown = g_strdup_printf ("%.*s%s", (int) (authority - raw), raw, at + 1);
+  else if (at != NULL)
+    shown = g_strdup (at + 1);
+  else
+    shown = g_strdup (raw);
+
+  valid = g_utf8_make_valid (shown, -1);
+  for (const char *p = valid; *p != '\0' && n_chars < 120; p = g_utf8_next_char (p), n_chars++)
+    append_visible (out, g_utf8_get_char (p));
+  if (g_utf8_strlen (valid, -1) > 120)
+    g_string_append (out, "…");
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+static gboolean
+refuse_address (GError     **error,
+                SdApiError   code,
+                const char  *raw,
+                const char  *rule)
+{
+  g_autofree char *shown = address_for_message (raw);
+  g_autofree char *message = NULL;
+
+  /* Translators: the first %s is an address, the second why it is refused. */
+  message = g_strdup_printf (_("The API address “%s” cannot be used: %s"), shown, rule);
+  g_propagate_error (error, sd_api_error_new_full (code, 0, -1, NULL, NULL, message));
+  return FALSE;
+}
+
+static gboolean
+check_address_characters (const char  *raw,
+                          GError     **error)
+{
+  gsize len = strlen (raw);
+
+  if (len == 0)
+    return refuse_address (error, SD_API_ERROR_INVALID_REQUEST, raw,
+                           _("it is empty. Write it like https://www.jimmyai.cn."));
+  if (g_ascii_isspace (raw[0]) || g_ascii_isspace (raw[len - 1]))
+    return refuse_address (error, SD_API_ERROR_INVALID_REQUEST, raw,
+                           _("it begins or ends with a space or a line break. Remove it."));
+  for (gsize i = 0; i < len; i++)
+    if (is_refused_url_char (raw[i]))
+      return refuse_address (error, SD_API_ERROR_INVALID_REQUEST, raw,
+                             _("it contains a space or a control character (shown as \\x…). Remove it."));
+  return TRUE;
+}
+
+static gboolean
+check_address_parts (const char  *raw,
+                     GUri        *uri,
+                     GError     **error)
+{
+  const char *scheme = g_uri_get_scheme (uri);
+  const char *host = g_uri_get_host (uri);
+
+  /* User info goes first: no other message may show it. */
+  if (g_uri_get_userinfo (uri) != NULL)
+    return refuse_address (error, SD_API_ERROR_INVALID_REQUEST, raw,
+                           _("it contains a user name or password (not shown here). Remove it; the API token is set in Preferences or SEEDANCE_API_TOKEN."));
+  if (g_strcmp0 (scheme, "http") != 0 && g_strcmp0 (scheme, "https") != 0)
+    return refuse_address (error, SD_API_ERROR_INVALID_REQUEST, raw,
+                           _("it must start with https:// (or http:// to this computer), like https://www.jimmyai.cn."));
+  if (host == NULL || *host == '\0')
+    return refuse_address (error, SD_API_ERROR_INVALID_REQUEST, raw,
+                           _("it has no host name. Write it like https://www.jimmyai.cn."));
+  if (g_uri_get_query (uri) != NULL)
+    return refuse_address (error, SD_API_ERROR_INVALID_REQUEST, raw,
+                           _("it has a query (a part after “?”). A base address ends with the host name or a path."));
+  if (g_uri_get_fragment (uri) != NULL)
+    return refuse_address (error, SD_API_ERROR_INVALID_REQUEST, raw,
+                           _("it has a fragment (a part after “#”). A base address ends with the host name or a path."));
+  if (g_str_equal (scheme, "http") && !sd_host_is_loopback (host))
+    return refuse_address (error, SD_API_ERROR_INSECURE, raw,
+                           _("it uses plain http to another computer, so the API token would cross the network unencrypted. Use https://, or http:// only to this computer (127.0.0.1, [::1] or localhost)."));
+  return TRUE;
+}
+
+/**
+ * sd_client_normalize_base_url:
+ * @raw: a base URL as the user wrote it
+ *
+ * The one place that decides whether a base URL may carry the token, and
+ * what the client then uses: parsed once with GUri, scheme and host in lower
+ * case, no trailing slash. Refused, never repaired: anything but http(s), no
+ * host, user info, a query, a fragment, spaces or control characters (even
+ * at the ends), and plain http to a host that is not loopback by address
+ * (see sd_host_is_loopback()). Plain http to another computer is
+ * %SD_API_ERROR_INSECURE, the rest %SD_API_ERROR_INVALID_REQUEST; the
+ * message shows the address without its user info.
+ *
+ * Returns: (transfer full) (nullable): the base URL to use, or %NULL with @error
+ */
+char *
+sd_client_normalize_base_url (const char  *raw,
+                              GError     **error)
+{
+  g_autoptr(GUri) uri = NULL;
+  g_autofree char *host = NULL;
+  g_autofree char *path = NULL;
+  gsize len;
+  int port;
+
+  g_return_val_if_fail (raw != NULL, NULL);
+
+  if (!check_address_characters (raw, error))
+    return NULL;
+
+  uri = g_uri_parse (raw, SOUP_HTTP_URI_FLAGS, NULL);
+  if (uri == NULL)
+    {
+      refuse_address (error, SD_API_ERROR_INVALID_REQUEST, raw,
+                      _("it is not an absolute URL. Write it like https://www.jimmyai.cn."));
+      return NULL;
+    }
+  if (!check_address_parts (raw, uri, error))
+    return NULL;
+
+  /* Paths are appended to it: "https://host/" and "https://host" are one. */
+  host = g_ascii_strdown (g_uri_get_host (uri), -1);
+  path = g_strdup (g_uri_get_path (uri));
+  len = strlen (path);
+  while (len > 0 && path[len - 1] == '/')
+    path[--len] = '\0';
+
+  /* Scheme normalisation reports the default port even when none was given. */
+  port = g_uri_get_port (uri);
+  if ((g_str_equal (g_uri_get_scheme (uri), "https") && port == 443) ||
+      (g_str_equal (g_uri_get_scheme (uri), "http") && port == 80))
+    port = -1;
+
+  return g_uri_join (G_URI_FLAGS_ENCODED_PATH, g_uri_get_scheme (uri), NULL,
+                     host, port, path, NULL, NULL);
 }
 
 gboolean
 sd_client_check_base_url (const char  *url,
                           GError     **error)
 {
-  g_autoptr(GUri) uri = NULL;
-  const char *scheme;
-  const char *host;
+  g_autofree char *normalized = NULL;
 
-  if (url != NULL)
-    uri = g_uri_parse (url, SOUP_HTTP_URI_FLAGS, NULL);
-  scheme = uri != NULL ? g_uri_get_scheme (uri) : NULL;
-  host = uri != NULL ? g_uri_get_host (uri) : NULL;
+  if (url == NULL)
+    url = "";
+  normalized = sd_client_normalize_base_url (url, error);
+  return normalized != NULL;
+}
 
-  if (uri == NULL || host == NULL || *host == '\0' ||
-      (g_strcmp0 (scheme, "http") != 0 && g_strcmp0 (scheme, "https") != 0) ||
-      g_uri_get_query (uri) != NULL || g_uri_get_fragment (uri) != NULL)
+/**
+ * sd_client_normalize_token:
+ * @raw: a token as read from the environment, a file or the keyring
+ *
+ * Drops one line ending ("\n", "\r\n" or "\r": a token file saved by an
+ * editor); any other character outside printable ASCII is refused, and so
+ * is an empty token, so that nothing malformed ever reaches a header. The
+ * message never shows the token.
+ *
+ * Returns: (transfer full) (nullable): the token to send, or %NULL with
+ *   %SD_API_ERROR_UNAUTHORIZED
+ */
+char *
+sd_client_normalize_token (const char  *raw,
+                           GError     **error)
+{
+  gsize len;
+
+  g_return_val_if_fail (raw != NULL, NULL);
+
+  len = strlen (raw);
+  if (len >= 2 && raw[len - 2] == '\r' && raw[len - 1] == '\n')
+    len -= 2;
+  else if (len >= 1 && (raw[len - 1] == '\n' || raw[len - 1] == '\r'))
+    len -= 1;
+
+  if (len == 0)
     {
       g_propagate_error (error,
-                         sd_api_error_new_full (SD_API_ERROR_INVALID_REQUEST, 0, -1, NULL, NULL,
-                                                _("The service address must be an absolute http or https URL such as https://www.jimmyai.cn.")));
-      return FALSE;
+                         sd_api_error_new_full (SD_API_ERROR_UNAUTHORIZED, 0, -1, NULL, NULL,
+                                                _("The API token is empty. Nothing was sent; give the token again.")));
+      return NULL;
     }
-
-  if (g_strcmp0 (scheme, "http") == 0 && !host_is_loopback (host))
+  for (gsize i = 0; i < len; i++)
     {
-      g_autofree char *message =
-        g_strdup_printf (_("The service address %s uses plain http to another computer: the API token would cross the network unencrypted. Use an https:// address."),
-                         url);
+      guchar c = raw[i];
+      g_autofree char *message = NULL;
 
+      if (c >= 0x20 && c < 0x7f)
+        continue;
+      message = g_strdup_printf (_("The API token contains a line break, tab or other character that is not printable ASCII (character %zu of %zu). Nothing was sent; copy the token again, on one line."),
+                                 i + 1, len);
       g_propagate_error (error,
-                         sd_api_error_new_full (SD_API_ERROR_INSECURE, 0, -1, NULL, NULL, message));
-      return FALSE;
+                         sd_api_error_new_full (SD_API_ERROR_UNAUTHORIZED, 0, -1, NULL, NULL, message));
+      return NULL;
     }
-
-  return TRUE;
+  return g_strndup (raw, len);
 }
 
 static gboolean
@@ -586,8 +888,19 @@ new_api_message (SdClient    *self,
   SoupMessage *message;
   SoupMessageHeaders *headers;
 
-  if (!sd_client_check_base_url (self->base_url, error))
-    return NULL;
+  /* A refused address or token is never replaced by another: nothing is sent. */
+  if (self->base_url_error != NULL || self->base_url == NULL)
+    {
+      g_propagate_error (error, self->base_url_error != NULL ? g_error_copy (self->base_url_error)
+                                : sd_api_error_new_full (SD_API_ERROR_INVALID_REQUEST, 0, -1, NULL, NULL,
+                                                         _("No API address is set.")));
+      return NULL;
+    }
+  if (self->token_error != NULL)
+    {
+      g_propagate_error (error, g_error_copy (self->token_error));
+      return NULL;
+    }
 
   if (self->token == NULL)
     {

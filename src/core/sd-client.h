@@ -35,9 +35,15 @@ SdClient    *sd_client_new                 (const char  *base_url,
 /* The session, for downloads and thumbnails (it carries no credentials). */
 SoupSession *sd_client_get_session         (SdClient    *self);
 
+/* NULL while the address given is refused; "base-url-error" (a sentence,
+ * read-only, notified) and sd_client_get_base_url_error() say why, and
+ * every call fails with that error before anything is sent. */
 const char  *sd_client_get_base_url        (SdClient    *self);
 void         sd_client_set_base_url        (SdClient    *self,
                                             const char  *base_url);
+const GError *sd_client_get_base_url_error (SdClient    *self);
+/* TRUE when the base URL in use is on this computer: no network needed. */
+gboolean     sd_client_get_base_url_is_loopback (SdClient *self);
 /* Write-only on purpose: code that needs to know uses sd_client_has_token(). */
 void         sd_client_set_token           (SdClient    *self,
                                             const char  *token);
@@ -48,12 +54,20 @@ guint        sd_client_get_request_timeout (SdClient    *self);
 void         sd_client_set_request_timeout (SdClient    *self,
                                             guint        timeout_ms);
 
-/* TRUE when @url may carry the token: an absolute http(s) URL with a host
- * and no query or fragment, https unless the host is a loopback one
- * (127.0.0.0/8, ::1, localhost). Plain http to any other host is
- * SD_API_ERROR_INSECURE; something that is not such a URL is
- * SD_API_ERROR_INVALID_REQUEST. Messages are sentences the user can act on. */
+/* The one rule for a base URL (see the .c): the normalised address the
+ * client uses, or NULL with an SD_API_ERROR whose message names the address
+ * (without user info) and the rule. */
+char        *sd_client_normalize_base_url  (const char  *raw,
+                                            GError     **error);
+/* TRUE when sd_client_normalize_base_url() accepts @url. */
 gboolean     sd_client_check_base_url      (const char  *url,
+                                            GError     **error);
+/* Loopback by address, never by resolving a name. */
+gboolean     sd_host_is_loopback           (const char  *host);
+
+/* A token as it may be sent (one trailing line ending dropped), or NULL with
+ * SD_API_ERROR_UNAUTHORIZED for an empty one or a control character. */
+char        *sd_client_normalize_token     (const char  *raw,
                                             GError     **error);
 
 /* Creates a task. Never retried: when the request may have reached the server

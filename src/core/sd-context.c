@@ -30,6 +30,10 @@ struct _SdContext
   SdService   *service;
   SdSimulator *simulator;
 
+  GError      *base_url_error; /* the configured address is refused */
+  gboolean     base_url_from_env;
+  gboolean     token_from_env;  /* SEEDANCE_API_TOKEN serves any address */
+
   GPtrArray   *notices;  /* NULL-terminated array of sentences */
   char        *keyring_notice; /* one of notices; moot in demo mode */
   gboolean     demo;
@@ -41,6 +45,7 @@ enum {
   PROP_0,
   PROP_DEMO,
   PROP_HAS_TOKEN,
+  PROP_BASE_URL_ERROR,
   N_PROPS
 };
 
@@ -70,35 +75,46 @@ settings_new (void)
   return g_settings_new_full (schema, NULL, NULL);
 }
 
-/* SEEDANCE_API_BASE, else the setting; an unusable address is replaced by
- * the default one, and the user is told why. */
+/* SEEDANCE_API_BASE, else the setting, else NULL for the default. An
+ * unusable address is not replaced by the default one (that would send the
+ * token and the prompt to the production service): the client refuses it. */
 static char *
 choose_base_url (SdContext *self)
 {
   const char *env = g_getenv ("SEEDANCE_API_BASE");
   g_autofree char *url = NULL;
-  g_autoptr(GError) error = NULL;
 
-  if (env != NULL && env[0] != '\0')
-    url = g_strdup (env);
-  else if (self->settings != NULL)
+  self->base_url_from_env = env != NULL && env[0] != '\0';
+  if (self->base_url_from_env)
+    return g_strdup (env);
+  if (self->settings != NULL)
     url = g_settings_get_string (self->settings, "api-base-url");
-
   if (url == NULL || url[0] == '\0')
-    return g_strdup (SD_CLIENT_DEFAULT_BASE_URL);
-
-  if (!sd_client_check_base_url (url, &error))
-    {
-      g_autofree char *notice = NULL;
-
-      /* Translators: the first %s is an address, the second says what is wrong with it. */
-      notice = g_strdup_printf (_("The API address “%s” cannot be used: %s The default "
-                                  "address %s is used instead."),
-                                url, error->message, SD_CLIENT_DEFAULT_BASE_URL);
-      add_notice (self, notice);
-      return g_strdup (SD_CLIENT_DEFAULT_BASE_URL);
-    }
+    return NULL;
   return g_steal_pointer (&url);
+}
+
+/* The client's refusal, saying where the address came from. */
+static void
+on_client_base_url_error_cb (SdContext *self)
+{
+  const GError *client_error = sd_client_get_base_url_error (self->client);
+  const char *source;
+
+  if (client_error == NULL && self->base_url_error == NULL)
+    return;
+
+  g_clear_error (&self->base_url_error);
+  if (client_error != NULL)
+    {
+      source = self->base_url_from_env ? "SEEDANCE_API_BASE" : _("API Address in Preferences");
+      /* Translators: the first %s is where the address was set, the second why it is refused. */
+      self->base_url_error = g_error_new (SD_API_ERROR, SD_API_ERROR_INVALID_REQUEST,
+                                          _("%s: %s Nothing is sent until it is corrected."),
+                                          source, client_error->message);
+      g_debug ("%s", self->base_url_error->message);
+    }
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BASE_URL_ERROR]);
 }
 
 static char *
@@ -166,6 +182,8 @@ set_service_demo (SdService *service)
   sd_service_set_online (service, TRUE);
 }
 
+static void on_base_url_setting_changed_cb (SdContext *self);
+
 static gboolean
 context_setup (SdContext  *self,
                GError    **error)
@@ -176,6 +194,9 @@ context_setup (SdContext  *self,
   load_catalog (self);
   base_url = choose_base_url (self);
   self->client = sd_client_new (base_url, NULL);
+  g_signal_connect_object (self->client, "notify::base-url-error",
+                           G_CALLBACK (on_client_base_url_error_cb), self, G_CONNECT_SWAPPED);
+  on_client_base_url_error_cb (self);
   self->secrets = sd_secrets_new ();
 
   self->store = open_store (self, self->demo, error);
@@ -213,6 +234,7 @@ sd_context_finalize (GObject *object)
 
   g_clear_pointer (&self->notices, g_ptr_array_unref);
   g_clear_pointer (&self->keyring_notice, g_free);
+  g_clear_error (&self->base_url_error);
 
   G_OBJECT_CLASS (sd_context_parent_class)->finalize (object);
 }
@@ -232,6 +254,9 @@ sd_context_get_property (GObject    *object,
       break;
     case PROP_HAS_TOKEN:
       g_value_set_boolean (value, sd_context_get_has_token (self));
+      break;
+    case PROP_BASE_URL_ERROR:
+      g_value_set_string (value, self->base_url_error != NULL ? self->base_url_error->message : NULL);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -253,6 +278,9 @@ sd_context_class_init (SdContextClass *klass)
   properties[PROP_HAS_TOKEN] =
     g_param_spec_boolean ("has-token", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_BASE_URL_ERROR] =
+    g_param_spec_string ("base-url-error", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -279,6 +307,14 @@ sd_context_new (gboolean   demo,
   self->demo = !!demo;
   if (!context_setup (self, error))
     return NULL;
+
+  /* A refused address is said once at start-up (in demo mode the simulator's
+   * address has replaced it). */
+  if (self->base_url_error != NULL)
+    add_notice (self, self->base_url_error->message);
+  if (self->settings != NULL)
+    g_signal_connect_object (self->settings, "changed::api-base-url",
+                             G_CALLBACK (on_base_url_setting_changed_cb), self, G_CONNECT_SWAPPED);
   return g_steal_pointer (&self);
 }
 
@@ -296,6 +332,42 @@ sd_context_get_has_token (SdContext *self)
   g_return_val_if_fail (SD_IS_CONTEXT (self), FALSE);
 
   return self->demo || sd_client_has_token (self->client);
+}
+
+/**
+ * sd_context_check_base_url:
+ *
+ * Whether the configured API address (SEEDANCE_API_BASE or the setting)
+ * can be used. When it cannot, nothing is sent anywhere: the client refuses
+ * every call, and no other address is used in its place.
+ *
+ * Returns: %TRUE, or %FALSE with %SD_API_ERROR_INVALID_REQUEST naming the
+ *   address (without user info), where it was set and the rule
+ */
+/**
+ * sd_context_get_base_url_error:
+ *
+ * Returns: (nullable): the "base-url-error" sentence, %NULL when the
+ *   configured API address is in use
+ */
+const char *
+sd_context_get_base_url_error (SdContext *self)
+{
+  g_return_val_if_fail (SD_IS_CONTEXT (self), NULL);
+
+  return self->base_url_error != NULL ? self->base_url_error->message : NULL;
+}
+
+gboolean
+sd_context_check_base_url (SdContext  *self,
+                           GError    **error)
+{
+  g_return_val_if_fail (SD_IS_CONTEXT (self), FALSE);
+
+  if (self->base_url_error == NULL)
+    return TRUE;
+  g_propagate_error (error, g_error_copy (self->base_url_error));
+  return FALSE;
 }
 
 /**
@@ -457,6 +529,37 @@ finish_start (SdContext *self,
     g_task_return_boolean (task, TRUE);
 }
 
+/* Loads the history, then reports @error (a token that cannot be used):
+ * the tasks are shown even when nothing can be sent. */
+static void
+finish_start_with_error (SdContext *self,
+                         GTask     *task,
+                         GError    *error)
+{
+  GError *history_error = NULL;
+
+  if (!load_history (self, &history_error))
+    {
+      g_error_free (error);
+      g_task_return_error (task, history_error);
+      return;
+    }
+  g_task_return_error (task, error);
+}
+
+/* @raw as the client will send it, or NULL with @error naming @source. */
+static char *
+checked_token (const char  *raw,
+               const char  *source,
+               GError     **error)
+{
+  char *token = sd_client_normalize_token (raw, error);
+
+  if (token == NULL)
+    g_prefix_error (error, "%s: ", source);
+  return token;
+}
+
 static void
 use_token (SdContext  *self,
            const char *token)
@@ -492,17 +595,96 @@ on_token_looked_up_cb (GObject      *source,
       self->keyring_notice = g_steal_pointer (&notice);
     }
   if (token != NULL)
-    use_token (self, token);
-  sd_secrets_free_token (token);
+    {
+      char *checked = checked_token (token, _("The token saved in the keyring"), &error);
+
+      sd_secrets_free_token (token);
+      if (checked == NULL)
+        {
+          finish_start_with_error (self, task, g_steal_pointer (&error));
+          return;
+        }
+      use_token (self, checked);
+      sd_secrets_free_token (checked);
+    }
 
   finish_start (self, task);
+}
+
+typedef struct
+{
+  SdContext *context;
+  char      *base_url;
+} BaseUrlLookup;
+
+static void
+on_token_for_base_url_cb (GObject      *source,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  BaseUrlLookup *lookup = user_data;
+  SdContext *self = lookup->context;
+  g_autofree char *notice = NULL;
+  char *token;
+  char *checked = NULL;
+
+  token = sd_secrets_lookup_finish (SD_SECRETS (source), result, &notice, NULL);
+  if (token != NULL)
+    checked = sd_client_normalize_token (token, NULL);
+  /* The address may have changed again while the keyring was asked. */
+  if (checked != NULL && !sd_client_has_token (self->client) &&
+      g_strcmp0 (lookup->base_url, sd_client_get_base_url (self->client)) == 0)
+    use_token (self, checked);
+
+  sd_secrets_free_token (token);
+  sd_secrets_free_token (checked);
+  g_object_unref (lookup->context);
+  g_free (lookup->base_url);
+  g_free (lookup);
+}
+
+/* A new address in Preferences is used at once. The token saved for the old
+ * address stays with it; the one saved for the new address is looked up. */
+static void
+on_base_url_setting_changed_cb (SdContext *self)
+{
+  g_autofree char *before = NULL;
+  g_autofree char *url = NULL;
+  BaseUrlLookup *lookup;
+
+  if (self->demo || self->base_url_from_env)
+    return;
+
+  before = g_strdup (sd_client_get_base_url (self->client));
+  url = choose_base_url (self);
+  sd_client_set_base_url (self->client, url);
+  if (g_strcmp0 (before, sd_client_get_base_url (self->client)) == 0)
+    return;
+
+  g_debug ("The API address changed in the settings");
+  if (self->token_from_env)
+    {
+      sd_service_resume (self->service);
+      return;
+    }
+  use_token (self, NULL);
+  if (sd_client_get_base_url (self->client) == NULL)
+    return;
+
+  lookup = g_new0 (BaseUrlLookup, 1);
+  lookup->context = g_object_ref (self);
+  lookup->base_url = g_strdup (sd_client_get_base_url (self->client));
+  sd_secrets_lookup_async (self->secrets, lookup->base_url, NULL,
+                           on_token_for_base_url_cb, lookup);
 }
 
 /**
  * sd_context_start_async:
  *
  * Finds the token (SEEDANCE_API_TOKEN, else the keyring; the demo needs
- * none), then loads the history and resumes polling unfinished tasks.
+ * none, and a refused address has no keyring entry to look for), then
+ * loads the history and resumes polling unfinished tasks. A token that
+ * sd_client_normalize_token() refuses fails the start, naming its source.
  */
 void
 sd_context_start_async (SdContext           *self,
@@ -519,9 +701,23 @@ sd_context_start_async (SdContext           *self,
   g_task_set_source_tag (task, sd_context_start_async);
 
   if (!self->demo && env_token != NULL && env_token[0] != '\0')
-    use_token (self, env_token);
+    {
+      GError *error = NULL;
+      char *token = checked_token (env_token, "SEEDANCE_API_TOKEN", &error);
 
-  if (self->demo || sd_client_has_token (self->client))
+      if (token == NULL)
+        {
+          finish_start_with_error (self, task, error);
+          return;
+        }
+      use_token (self, token);
+      sd_secrets_free_token (token);
+      self->token_from_env = TRUE;
+    }
+
+  /* Without a usable address there is no keyring entry to look for. */
+  if (self->demo || sd_client_has_token (self->client) ||
+      sd_client_get_base_url (self->client) == NULL)
     {
       finish_start (self, task);
       return;
@@ -590,6 +786,7 @@ sd_context_set_token_async (SdContext           *self,
                             gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
+  GError *error = NULL;
   SetToken *data;
 
   g_return_if_fail (SD_IS_CONTEXT (self));
@@ -598,10 +795,17 @@ sd_context_set_token_async (SdContext           *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, sd_context_set_token_async);
   data = g_new0 (SetToken, 1);
-  data->token = g_strdup (token);
   g_task_set_task_data (task, data, (GDestroyNotify) set_token_free);
 
-  sd_secrets_store_async (self->secrets, sd_client_get_base_url (self->client), token,
+  /* Never store what could not be sent, nor for an address that is refused. */
+  if (!sd_context_check_base_url (self, &error) ||
+      (data->token = sd_client_normalize_token (token, &error)) == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  sd_secrets_store_async (self->secrets, sd_client_get_base_url (self->client), data->token,
                           cancellable, on_token_stored_cb, g_steal_pointer (&task));
 }
 

@@ -19,12 +19,18 @@ G_DECLARE_FINAL_TYPE (SdContext, sd_context, SD, CONTEXT, GObject)
  * database of its own, so demo tasks never mix with real ones.
  *
  * Properties: "demo" (boolean, read-only), "has-token" (boolean: a token is
- * known for the current base URL, or the context is in demo mode). */
+ * known for the current base URL, or the context is in demo mode),
+ * "base-url-error" (string, read-only: why the configured API address is
+ * refused, NULL when it is usable; while set, nothing is sent anywhere). */
 SdContext   *sd_context_new                (gboolean     demo,
                                             GError     **error);
 
 gboolean     sd_context_get_demo           (SdContext *self);
 gboolean     sd_context_get_has_token      (SdContext *self);
+const char  *sd_context_get_base_url_error (SdContext *self);
+/* FALSE with the "base-url-error" sentence (SD_API_ERROR_INVALID_REQUEST). */
+gboolean     sd_context_check_base_url     (SdContext  *self,
+                                            GError    **error);
 GSettings   *sd_context_get_settings       (SdContext *self);
 SdCatalog   *sd_context_get_catalog        (SdContext *self);
 SdClient    *sd_context_get_client         (SdContext *self);
@@ -45,7 +51,10 @@ gboolean     sd_context_start_demo         (SdContext  *self,
                                             GError    **error);
 
 /* Loads the token (SEEDANCE_API_TOKEN, else the keyring) for the current base
- * URL, then loads the history and resumes polling unfinished tasks. */
+ * URL, then loads the history and resumes polling unfinished tasks. A token
+ * that cannot be sent (a control character inside) fails the start with
+ * SD_API_ERROR_UNAUTHORIZED naming where it came from, after the history
+ * is loaded; one trailing line ending is dropped, not refused. */
 void         sd_context_start_async        (SdContext           *self,
                                             GCancellable        *cancellable,
                                             GAsyncReadyCallback  callback,

@@ -340,7 +340,8 @@ pause_for_error (SdService    *self,
                               "until then."));
       return TRUE;
     }
-  if (g_error_matches (error, SD_API_ERROR, SD_API_ERROR_INSECURE))
+  if (g_error_matches (error, SD_API_ERROR, SD_API_ERROR_INSECURE) ||
+      sd_client_get_base_url_error (self->client) != NULL)
     {
       self->paused = TRUE;
       set_last_error (self, error->message);
@@ -789,11 +790,14 @@ start_download (SdService *self,
   SdRequest *request = sd_task_get_request (task);
   g_autofree char *basename = NULL;
   g_autofree char *owner = NULL;
+  const char *base_url;
 
   basename = sd_download_make_basename (request != NULL ? sd_request_get_prompt (request) : NULL,
                                         sd_task_get_id (task), ".mp4");
-  /* The .part belongs to this task of this server alone. */
-  owner = g_strconcat (sd_client_get_base_url (self->client), "\n", sd_task_get_id (task), NULL);
+  /* The .part belongs to this task of this server alone (no server while
+   * the configured address is refused: a .part of that task is not reused). */
+  base_url = sd_client_get_base_url (self->client);
+  owner = g_strconcat (base_url != NULL ? base_url : "", "\n", sd_task_get_id (task), NULL);
   self->downloads_running++;
   sd_task_set_download_progress (task, 0.0);
   sd_task_set_download_state (task, SD_DOWNLOAD_STATE_RUNNING);
@@ -1082,12 +1086,23 @@ clear_tasks (SdService *self)
 
 /* The network. */
 
+/* A loopback API (a local server, the simulator) is always reachable,
+ * whatever the network monitor says about the rest of the world. */
+static void
+follow_network (SdService *self)
+{
+  if (self->monitor == NULL)
+    return;
+  sd_service_set_online (self, g_network_monitor_get_network_available (self->monitor) ||
+                               sd_client_get_base_url_is_loopback (self->client));
+}
+
 static void
 on_network_changed_cb (GNetworkMonitor *monitor,
                        gboolean         available,
                        SdService       *self)
 {
-  sd_service_set_online (self, available);
+  follow_network (self);
 }
 
 /* GObject. */
@@ -1108,6 +1123,8 @@ sd_service_constructed (GObject *object)
   g_source_set_name (self->timer, "[sd-service] schedule");
   g_source_attach (self->timer, g_main_context_get_thread_default ());
 
+  g_signal_connect_object (self->client, "notify::base-url",
+                           G_CALLBACK (follow_network), self, G_CONNECT_SWAPPED);
   sd_service_set_network_monitor (self, g_network_monitor_get_default ());
 }
 
@@ -1526,7 +1543,7 @@ sd_service_set_network_monitor (SdService       *self,
 
   g_signal_connect_object (monitor, "network-changed",
                            G_CALLBACK (on_network_changed_cb), self, 0);
-  sd_service_set_online (self, g_network_monitor_get_network_available (monitor));
+  follow_network (self);
 }
 
 /**

@@ -365,7 +365,10 @@ revalidate (SdComposer *self)
   for (guint i = 0; i < problems->len; i++)
     show_problem (self, g_ptr_array_index (problems, i));
 
-  if (problems->len > 0)
+  /* Nothing is sent while the configured API address is refused. */
+  if (sd_context_get_base_url_error (self->context) != NULL)
+    set_blocker (self, sd_context_get_base_url_error (self->context));
+  else if (problems->len > 0)
     set_blocker (self, ((SdProblem *) g_ptr_array_index (problems, 0))->message);
   else if (self->model == NULL)
     set_blocker (self, _("Choose a model."));
@@ -1418,6 +1421,8 @@ sd_composer_constructed (GObject *object)
                            sd_catalog_get_models (sd_context_get_catalog (self->context)));
   connect_widgets (self);
   load_settings (self);
+  g_signal_connect_object (self->context, "notify::base-url-error",
+                           G_CALLBACK (revalidate), self, G_CONNECT_SWAPPED);
   revalidate (self);
 }
 

@@ -51,6 +51,8 @@ show_base_url_error (SdPreferencesWindow *self,
     gtk_widget_remove_css_class (GTK_WIDGET (self->base_url_row), "error");
 }
 
+/* While editing, the row shows nothing; otherwise why the address in use
+ * is refused, where the user set it. */
 static void
 on_base_url_changed_cb (SdPreferencesWindow *self)
 {
@@ -58,18 +60,31 @@ on_base_url_changed_cb (SdPreferencesWindow *self)
 }
 
 static void
+on_context_base_url_error_cb (SdPreferencesWindow *self)
+{
+  show_base_url_error (self, sd_context_get_base_url_error (self->context));
+}
+
+/* Saved only when usable, and as the client will use it; empty means the
+ * default address. The text is checked as typed, never trimmed. */
+static void
 on_base_url_applied_cb (SdPreferencesWindow *self)
 {
-  g_autofree char *url = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->base_url_row))));
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->base_url_row));
+  g_autofree char *url = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (!sd_client_check_base_url (url, &error))
+  if (text[0] != '\0' && (url = sd_client_normalize_base_url (text, &error)) == NULL)
     {
       show_base_url_error (self, error->message);
       return;
     }
 
-  g_settings_set_string (sd_context_get_settings (self->context), "api-base-url", url);
+  g_settings_set_string (sd_context_get_settings (self->context), "api-base-url",
+                         url != NULL ? url : "");
+  if (url != NULL && g_strcmp0 (url, text) != 0)
+    gtk_editable_set_text (GTK_EDITABLE (self->base_url_row), url);
+  on_context_base_url_error_cb (self);
   adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
                                     adw_toast_new (_("API address saved")));
 }
@@ -207,7 +222,9 @@ sd_preferences_window_constructed (GObject *object)
   G_OBJECT_CLASS (sd_preferences_window_parent_class)->constructed (object);
 
   gtk_editable_set_text (GTK_EDITABLE (self->base_url_row), base_url);
-  show_base_url_error (self, NULL);
+  on_context_base_url_error_cb (self);
+  g_signal_connect_object (self->context, "notify::base-url-error",
+                           G_CALLBACK (on_context_base_url_error_cb), self, G_CONNECT_SWAPPED);
 
   g_settings_bind_with_mapping (settings, "download-dir",
                                 self->download_dir_row, "subtitle",

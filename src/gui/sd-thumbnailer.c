@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "sd-client.h"
 #include "sd-thumbnailer.h"
 
 #define CACHE_SIZE 64
@@ -147,17 +148,6 @@ cache_insert (SdThumbnailer *self,
     }
 }
 
-static gboolean
-is_loopback (const char *host)
-{
-  g_autoptr(GInetAddress) address = NULL;
-
-  if (g_ascii_strcasecmp (host, "localhost") == 0)
-    return TRUE;
-  address = g_inet_address_new_from_string (host);
-  return address != NULL && g_inet_address_get_is_loopback (address);
-}
-
 static GUri *
 parse_previewable_url (const char  *url,
                        GError     **error)
@@ -170,7 +160,7 @@ parse_previewable_url (const char  *url,
     {
       if (g_ascii_strcasecmp (scheme, "https") == 0)
         return g_steal_pointer (&uri);
-      if (g_ascii_strcasecmp (scheme, "http") == 0 && is_loopback (host))
+      if (g_ascii_strcasecmp (scheme, "http") == 0 && sd_host_is_loopback (host))
         return g_steal_pointer (&uri);
     }
   g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
@@ -187,7 +177,7 @@ on_accept_certificate_cb (SoupMessage          *message,
                           GTlsCertificateFlags  errors,
                           GTlsCertificate      *trusted)
 {
-  return is_loopback (g_uri_get_host (soup_message_get_uri (message))) &&
+  return sd_host_is_loopback (g_uri_get_host (soup_message_get_uri (message))) &&
          g_tls_certificate_is_same (certificate, trusted);
 }
 
