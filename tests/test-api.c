@@ -505,6 +505,32 @@ test_create_non_object_root_is_malformed (void)
   assert_create_malformed (200, "<html><body>Bad gateway</body></html>");
 }
 
+/* json-glib takes several top-level values: 1.6 kept the last (and leaked
+ * the rest), 1.10 wrapped them in an unsealed array and aborted in
+ * json_parser_get_root(). JSON text is one value, on both. */
+static void
+test_create_more_than_one_value_is_malformed (void)
+{
+#define ONE "{\"code\": \"20000\", \"data\": {\"task_id\": \"a\"}}"
+  const char *bodies[] = { ONE ONE, ONE "\n" ONE, ONE " []", "[] " ONE, "1 " ONE,
+                           "\"x\"" ONE, ONE " 1", ONE "\"x\"", ONE "{", ONE " }" };
+#undef ONE
+  g_autoptr(SdApiCreateResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (gsize i = 0; i < G_N_ELEMENTS (bodies); i++)
+    {
+      g_test_message ("body: %s", bodies[i]);
+      assert_create_malformed (200, bodies[i]);
+    }
+
+  /* Blanks around the one value and a byte order mark are fine. */
+  result = parse_create (200, NULL, "\xef\xbb\xbf \r\n{\"code\": \"20000\","
+                         " \"data\": {\"task_id\": \"a\", \"x\": \"}{\"}}\t\n", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (result->task_id, ==, "a");
+}
+
 static void
 test_create_empty_body_is_malformed (void)
 {
@@ -1354,6 +1380,7 @@ main (int   argc,
   g_test_add_func ("/api/create/wrong-code-type-is-malformed", test_create_wrong_code_type_is_malformed);
   g_test_add_func ("/api/create/truncated-json-is-malformed", test_create_truncated_json_is_malformed);
   g_test_add_func ("/api/create/non-object-root-is-malformed", test_create_non_object_root_is_malformed);
+  g_test_add_func ("/api/create/more-than-one-value-is-malformed", test_create_more_than_one_value_is_malformed);
   g_test_add_func ("/api/create/empty-body-is-malformed", test_create_empty_body_is_malformed);
   g_test_add_func ("/api/create/invalid-utf8-is-malformed", test_create_invalid_utf8_is_malformed);
   g_test_add_func ("/api/create/too-large-is-refused-unread", test_create_too_large_is_refused_unread);

@@ -612,6 +612,10 @@ test_override_non_object_root (void)
 {
   assert_override_refused ("[" VALID_MODEL ("x-model", "md") "]", "object");
   assert_override_refused ("42", "object");
+  /* Two documents in one file: json-glib 1.6 kept the second, 1.10 aborted. */
+  assert_override_refused ("{\"version\": 1, \"models\": []}"
+                           "{\"version\": 1, \"models\": [" VALID_MODEL ("x-model", "md") "]}",
+                           "object");
 }
 
 static void

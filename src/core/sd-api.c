@@ -612,8 +612,9 @@ set_too_large (GError **error,
  * @error: return location for an error
  *
  * Refuses, before parsing, a body over %SD_API_MAX_BODY
- * (%SD_API_ERROR_TOO_LARGE), and one that is empty, not UTF-8 or nested
- * deeper than %SD_API_MAX_DEPTH (%SD_API_ERROR_MALFORMED).
+ * (%SD_API_ERROR_TOO_LARGE), and one that is empty, not UTF-8, nested
+ * deeper than %SD_API_MAX_DEPTH or more than one JSON value
+ * (%SD_API_ERROR_MALFORMED).
  *
  * Returns: (transfer full) (nullable): the root node
  */
@@ -622,6 +623,7 @@ sd_api_parse_json (GBytes  *body,
                    GError **error)
 {
   g_autoptr(JsonParser) parser = NULL;
+  g_autoptr(JsonNode) root = NULL;
   const char *data = NULL;
   gsize length = 0;
 
@@ -649,24 +651,35 @@ sd_api_parse_json (GBytes  *body,
       return NULL;
     }
 
-  parser = json_parser_new_immutable ();
+  if (!sd_json_holds_one_value (data, length))
+    {
+      set_malformed (error, 0, _("the body holds more than one JSON value"));
+      return NULL;
+    }
+
+  /* Sealed here rather than by json_parser_new_immutable(): json-glib 1.10
+   * asserts in json_parser_get_root() when its immutable parser left a node
+   * unsealed, which must not be a way to abort the app. */
+  parser = json_parser_new ();
   if (!json_parser_load_from_data (parser, data, length, NULL))
     {
       set_malformed (error, 0, _("the body is not valid JSON"));
       return NULL;
     }
-  if (json_parser_get_root (parser) == NULL)
+  root = json_parser_steal_root (parser);
+  if (root == NULL)
     {
       set_malformed (error, 0, _("the body is empty"));
       return NULL;
     }
-  if (!sd_json_strings_are_utf8 (json_parser_get_root (parser)))
+  if (!sd_json_strings_are_utf8 (root))
     {
       set_malformed (error, 0, _("the body is not UTF-8 text"));
       return NULL;
     }
 
-  return json_node_ref (json_parser_get_root (parser));
+  json_node_seal (root);
+  return g_steal_pointer (&root);
 }
 
 /* Responses */

@@ -391,10 +391,16 @@ read_catalog (Contents    *staged,
   g_autoptr(GError) parse_error = NULL;
   JsonNode *root;
 
-  if (!sd_json_nesting_within_limit (data, length < 0 ? strlen (data) : (gsize) length,
-                                     MAX_NESTING))
+  gsize size = length < 0 ? strlen (data) : (gsize) length;
+
+  if (!sd_json_nesting_within_limit (data, size, MAX_NESTING))
     {
       set_invalid (error, source_name, _("the file is nested too deeply"));
+      return FALSE;
+    }
+  if (!sd_json_holds_one_value (data, size))
+    {
+      set_invalid (error, source_name, _("the file must hold one JSON object"));
       return FALSE;
     }
   if (!json_parser_load_from_data (parser, data, length, &parse_error))

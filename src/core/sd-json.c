@@ -8,6 +8,8 @@
 
 #include "sd-json.h"
 
+#include <string.h>
+
 /**
  * sd_json_nesting_within_limit:
  * @data: JSON text, not necessarily nul-terminated
@@ -44,6 +46,71 @@ sd_json_nesting_within_limit (const char *data,
         }
       else if ((c == ']' || c == '}') && depth > 0)
         depth--;
+    }
+  return TRUE;
+}
+
+/* JSON's own blanks; json-glib skips the same between tokens */
+static gboolean
+is_blank (char c)
+{
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/**
+ * sd_json_holds_one_value:
+ * @data: JSON text, not necessarily nul-terminated
+ * @length: the length of @data in bytes
+ *
+ * JSON text is one value. json-glib takes more than one at the top level
+ * (`{…}{…}`, `1 []`): 1.6 keeps the last and leaks the others, 1.10 wraps
+ * them in an array it leaves unsealed, so that json_parser_get_root() on an
+ * immutable parser aborts. Refusing them first makes both versions agree.
+ * A leading byte order mark is skipped, as json-glib does.
+ *
+ * Returns: %TRUE unless @data has a second value after its top-level array
+ *   or object, or an array or object after another top-level value
+ */
+gboolean
+sd_json_holds_one_value (const char *data,
+                         gsize       length)
+{
+  gboolean in_string = FALSE;
+  gboolean started = FALSE;
+  gboolean closed = FALSE;
+  guint depth = 0;
+  gsize i = 0;
+
+  if (length >= 3 && memcmp (data, "\xef\xbb\xbf", 3) == 0)
+    i = 3;
+
+  for (; i < length; i++)
+    {
+      char c = data[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+          continue;
+        }
+      if (depth == 0 && !is_blank (c))
+        {
+          if (closed || ((c == '[' || c == '{') && started))
+            {
+              g_debug ("refusing JSON text with a second top-level value at byte %" G_GSIZE_FORMAT, i);
+              return FALSE;
+            }
+          started = TRUE;
+        }
+      if (c == '"')
+        in_string = TRUE;
+      else if (c == '[' || c == '{')
+        depth++;
+      else if ((c == ']' || c == '}') && depth > 0 && --depth == 0)
+        closed = TRUE;
     }
   return TRUE;
 }

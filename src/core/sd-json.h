@@ -15,6 +15,10 @@ gboolean sd_json_nesting_within_limit (const char *data,
                                        gsize       length,
                                        guint       max_depth);
 
+/* TRUE when @data holds no more than one top-level value (see the .c). */
+gboolean sd_json_holds_one_value      (const char *data,
+                                       gsize       length);
+
 /* json-glib 1.6 decodes a lone "\ud800" escape into bytes that are not UTF-8
  * (and drops the character after it): such text must not reach the user, a
  * label or the database. TRUE when every member name and string is UTF-8. */
