@@ -12,6 +12,7 @@
 #include "sd-application.h"
 #include "sd-composer-private.h"
 #include "sd-context.h"
+#include "sd-preferences-window.h"
 #include "sd-service.h"
 #include "sd-simulator.h"
 #include "sd-store.h"
@@ -710,14 +711,157 @@ test_hostile_text_in_notifications_is_plain (void)
   fake_notifications_stop (&fake);
 }
 
+/* The folder chooser: GtkFileDialog on GTK >= 4.10, GtkFileChooserNative
+ * on 4.8; without a portal on the test bus both show GTK's own dialog. */
+
+static GtkWindow *
+find_file_chooser (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (GTK_IS_FILE_CHOOSER (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return window;
+    }
+  return NULL;
+}
+
+static gboolean
+has_file_chooser (gpointer data)
+{
+  return find_file_chooser () != NULL;
+}
+
+static gboolean
+has_no_file_chooser (gpointer data)
+{
+  return find_file_chooser () == NULL;
+}
+
+static GtkWindow *
+open_folder_chooser (Fixture    *fixture,
+                     GtkWindow **prefs)
+{
+  GtkWindow *dialog;
+
+  *prefs = GTK_WINDOW (sd_preferences_window_new (fixture->context));
+  gtk_window_present (*prefs);
+  gtk_widget_activate_action (GTK_WIDGET (*prefs), "preferences.choose-folder", NULL);
+  run_until (has_file_chooser, NULL);
+  dialog = find_file_chooser ();
+  g_assert_true (gtk_window_get_modal (dialog));
+  return dialog;
+}
+
+/* GTK's chooser changes folder asynchronously; with nothing selected, a
+ * folder chooser offers the folder it shows. */
+static gboolean
+chooser_offers (gpointer data)
+{
+  GtkFileChooser *chooser = ((gpointer *) data)[0];
+  GFile *want = ((gpointer *) data)[1];
+  g_autoptr(GFile) offered = gtk_file_chooser_get_file (chooser);
+
+  return offered != NULL && g_file_equal (offered, want);
+}
+
+static gboolean
+download_dir_is (gpointer data)
+{
+  Fixture *fixture = ((gpointer *) data)[0];
+  const char *want = ((gpointer *) data)[1];
+  g_autofree char *dir = g_settings_get_string (sd_context_get_settings (fixture->context),
+                                                "download-dir");
+
+  return g_strcmp0 (dir, want) == 0;
+}
+
+static void
+set_flag (gboolean *flag)
+{
+  *flag = TRUE;
+}
+
+/* GTK's chooser saves its recent files a moment after it closes: let it,
+ * while this test's data dir still exists. */
+static void
+flush_recent_files (void)
+{
+  GtkRecentManager *manager = gtk_recent_manager_get_default ();
+  gboolean changed = FALSE;
+  gboolean waited = FALSE;
+  gulong handler;
+  guint timeout;
+
+  handler = g_signal_connect_swapped (manager, "changed", G_CALLBACK (set_flag), &changed);
+  timeout = g_timeout_add_once (1000, (GSourceOnceFunc) set_flag, &waited);
+  while (!changed && !waited)
+    g_main_context_iteration (NULL, TRUE);
+  g_signal_handler_disconnect (manager, handler);
+  if (!waited)
+    g_source_remove (timeout);
+}
+
+static void
+test_preferences_choose_folder_saves_it (Fixture       *fixture,
+                                         gconstpointer  user_data)
+{
+  g_autofree char *chosen = g_build_filename (fixture->download_dir, "chosen", NULL);
+  g_autoptr(GFile) folder = g_file_new_for_path (chosen);
+  GtkWindow *dialog;
+  GtkWindow *prefs;
+  gpointer want[] = { fixture, chosen };
+
+  g_assert_cmpint (g_mkdir_with_parents (chosen, 0700), ==, 0);
+  dialog = open_folder_chooser (fixture, &prefs);
+  gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (dialog), folder, NULL);
+  run_until (chooser_offers, (gpointer[]) { dialog, folder });
+  gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
+  run_until (download_dir_is, want);
+  run_until (has_no_file_chooser, NULL);
+  gtk_window_destroy (prefs);
+  flush_recent_files ();
+}
+
+static void
+test_preferences_closed_closes_the_folder_chooser (Fixture       *fixture,
+                                                   gconstpointer  user_data)
+{
+  GtkWindow *prefs;
+  gpointer unchanged[] = { fixture, fixture->download_dir };
+
+  open_folder_chooser (fixture, &prefs);
+  gtk_window_destroy (prefs);
+  run_until (has_no_file_chooser, NULL);
+  for (int i = 0; i < 10; i++)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_true (download_dir_is (unchanged));
+}
+
 int
 main (int   argc,
       char *argv[])
 {
+  g_autoptr(GStrvBuilder) mime_dirs = g_strv_builder_new ();
+  g_auto(GStrv) mime_dir_list = NULL;
+
   /* The isolated XDG dirs hide the desktop's proxy schema; the simulator is
    * on loopback anyway. */
   g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+  /* GTK's own file chooser (4.8) loads SVG icons, which needs the system's
+   * MIME database that the isolated data dirs hide. */
+  for (const char * const *dir = g_get_system_data_dirs (); *dir != NULL; dir++)
+    {
+      g_autofree char *mime_dir = g_build_filename (*dir, "mime", NULL);
+
+      g_strv_builder_add (mime_dirs, mime_dir);
+    }
+  mime_dir_list = g_strv_builder_end (mime_dirs);
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_content_type_set_mime_dirs ((const char * const *) mime_dir_list);
   gtk_init ();
   adw_init ();
 
@@ -733,6 +877,10 @@ main (int   argc,
   ADD_WINDOW_TEST ("/gui/window/narrow-shows-results-after-generate", test_narrow_window_switches_to_results);
   ADD_WINDOW_TEST ("/gui/window/long-history-reads-more-when-scrolled-to-the-end",
                    test_results_load_more_when_scrolled);
+  ADD_WINDOW_TEST ("/gui/preferences/chosen-folder-becomes-the-download-folder",
+                   test_preferences_choose_folder_saves_it);
+  ADD_WINDOW_TEST ("/gui/preferences/closing-closes-the-folder-chooser",
+                   test_preferences_closed_closes_the_folder_chooser);
   g_test_add_func ("/gui/welcome/shown-without-token-until-demo", test_welcome_without_token);
   ADD_WINDOW_TEST ("/gui/hostile/row-shows-server-and-prompt-text-as-plain-text",
                    test_hostile_text_in_rows_is_plain);

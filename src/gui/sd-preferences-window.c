@@ -11,6 +11,7 @@
 
 #include "sd-client.h"
 #include "sd-download.h"
+#include "sd-files.h"
 #include "sd-preferences-window.h"
 
 struct _SdPreferencesWindow
@@ -19,7 +20,6 @@ struct _SdPreferencesWindow
 
   SdContext            *context;
   GCancellable         *cancellable;
-  GtkFileChooserNative *folder_chooser;
 
   AdwEntryRow          *base_url_row;
   AdwPasswordEntryRow  *token_row;
@@ -169,19 +169,25 @@ map_download_dir_to_subtitle (GValue   *value,
 }
 
 static void
-on_folder_chosen_cb (SdPreferencesWindow *self,
-                     int                  response,
-                     GtkFileChooser      *chooser)
+on_folder_chosen_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
 {
+  SdPreferencesWindow *self;
   g_autoptr(GFile) folder = NULL;
+  g_autoptr(GError) error = NULL;
   g_autofree char *path = NULL;
 
-  if (response == GTK_RESPONSE_ACCEPT &&
-      (folder = gtk_file_chooser_get_file (chooser)) != NULL &&
-      (path = g_file_get_path (folder)) != NULL)
-    g_settings_set_string (sd_context_get_settings (self->context), "download-dir", path);
+  folder = sd_files_choose_folder_finish (result, &error);
+  /* Cancelled when the window goes away: it must not be touched then. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (error != NULL)
+    g_debug ("No download folder chosen: %s", error->message);
 
-  g_clear_object (&self->folder_chooser);
+  self = SD_PREFERENCES_WINDOW (user_data);
+  if (folder != NULL && (path = g_file_get_path (folder)) != NULL)
+    g_settings_set_string (sd_context_get_settings (self->context), "download-dir", path);
 }
 
 static void
@@ -200,16 +206,9 @@ choose_folder_action (GtkWidget  *widget,
       current = sd_download_get_default_directory ();
     }
 
-  g_clear_object (&self->folder_chooser);
-  self->folder_chooser = gtk_file_chooser_native_new (_("Choose a Download Folder"),
-                                                      GTK_WINDOW (self),
-                                                      GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER,
-                                                      _("_Select"), _("_Cancel"));
   folder = g_file_new_for_path (current);
-  gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (self->folder_chooser), folder, NULL);
-  g_signal_connect_object (self->folder_chooser, "response",
-                           G_CALLBACK (on_folder_chosen_cb), self, G_CONNECT_SWAPPED);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->folder_chooser));
+  sd_files_choose_folder (GTK_WINDOW (self), _("Choose a Download Folder"), folder,
+                          self->cancellable, on_folder_chosen_cb, self);
 }
 
 static void
@@ -242,9 +241,6 @@ sd_preferences_window_dispose (GObject *object)
   SdPreferencesWindow *self = SD_PREFERENCES_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
-  if (self->folder_chooser != NULL)
-    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->folder_chooser));
-  g_clear_object (&self->folder_chooser);
   gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_PREFERENCES_WINDOW);
 
   G_OBJECT_CLASS (sd_preferences_window_parent_class)->dispose (object);

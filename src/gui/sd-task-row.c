@@ -11,6 +11,7 @@
 
 #include "sd-catalog.h"
 #include "sd-enum-types.h"
+#include "sd-files.h"
 #include "sd-service.h"
 #include "sd-task-row.h"
 #include "sd-window.h"
@@ -527,26 +528,8 @@ open_action (GtkWidget  *widget,
 {
   SdTaskRow *self = SD_TASK_ROW (widget);
   g_autoptr(GFile) file = g_file_new_for_path (sd_task_get_local_file (self->task));
-  g_autofree char *uri = g_file_get_uri (file);
 
-  gtk_show_uri (GTK_WINDOW (get_window (self)), uri, GDK_CURRENT_TIME);
-}
-
-static void
-on_show_items_finished_cb (GObject      *source,
-                           GAsyncResult *result,
-                           gpointer      user_data)
-{
-  g_autofree char *folder_uri = user_data;
-  g_autoptr(GVariant) reply = NULL;
-  g_autoptr(GError) error = NULL;
-
-  reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result, &error);
-  if (reply == NULL)
-    {
-      g_debug ("No file manager to show the file (%s); opening its folder", error->message);
-      gtk_show_uri (NULL, folder_uri, GDK_CURRENT_TIME);
-    }
+  sd_files_open (GTK_WINDOW (get_window (self)), file);
 }
 
 static void
@@ -556,28 +539,8 @@ show_in_folder_action (GtkWidget  *widget,
 {
   SdTaskRow *self = SD_TASK_ROW (widget);
   g_autoptr(GFile) file = g_file_new_for_path (sd_task_get_local_file (self->task));
-  g_autoptr(GFile) folder = g_file_get_parent (file);
-  g_autofree char *uri = g_file_get_uri (file);
-  GApplication *app = g_application_get_default ();
-  GDBusConnection *bus = app != NULL ? g_application_get_dbus_connection (app) : NULL;
-  const char *uris[] = { uri, NULL };
 
-  if (bus == NULL)
-    {
-      g_autofree char *folder_uri = g_file_get_uri (folder);
-
-      gtk_show_uri (GTK_WINDOW (get_window (self)), folder_uri, GDK_CURRENT_TIME);
-      return;
-    }
-
-  g_dbus_connection_call (bus,
-                          "org.freedesktop.FileManager1",
-                          "/org/freedesktop/FileManager1",
-                          "org.freedesktop.FileManager1",
-                          "ShowItems",
-                          g_variant_new ("(^ass)", uris, ""),
-                          NULL, G_DBUS_CALL_FLAGS_NONE, -1, NULL,
-                          on_show_items_finished_cb, g_file_get_uri (folder));
+  sd_files_show_in_folder (GTK_WINDOW (get_window (self)), file);
 }
 
 static void

@@ -1,0 +1,25 @@
+/* sd-files.h: choosing a folder, opening a file, showing it in its folder
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+void   sd_files_choose_folder        (GtkWindow           *parent,
+                                      const char          *title,
+                                      GFile               *initial_folder,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data);
+GFile *sd_files_choose_folder_finish (GAsyncResult        *result,
+                                      GError             **error);
+
+void   sd_files_open                 (GtkWindow           *parent,
+                                      GFile               *file);
+void   sd_files_show_in_folder       (GtkWindow           *parent,
+                                      GFile               *file);
+
+G_END_DECLS
