@@ -27,10 +27,8 @@ ALLOWED_FINISH_ARGS = [
     "--device=dri",
     "--filesystem=xdg-videos",
     "--socket=pulseaudio",
-    # "Show in Folder" asks the file manager to select the saved video over
-    # D-Bus. This is one named, standard freedesktop.org service, not the
-    # whole session bus: no other --talk-name or --socket=session-bus passes.
-    "--talk-name=org.freedesktop.FileManager1",
+    # Open and Show in Folder go through the portals (GtkFileLauncher on the
+    # runtime's GTK): no --talk-name, no --socket=session-bus.
 ]
 
 
@@ -93,6 +91,7 @@ def self_test(schema, manifest, app_id, profile):
         "home access": broken(lambda m: m["finish-args"].append("--filesystem=home")),
         "session bus": broken(lambda m: m["finish-args"].append("--socket=session-bus")),
         "another bus name": broken(lambda m: m["finish-args"].append("--talk-name=org.freedesktop.Notifications")),
+        "the file manager's bus name": broken(lambda m: m["finish-args"].append("--talk-name=org.freedesktop.FileManager1")),
         "a bus name wildcard": broken(lambda m: m["finish-args"].append("--talk-name=org.freedesktop.*")),
         "typo in a key": broken(lambda m: m.__setitem__("finish-arg", [])),
         "typo in a module key": broken(lambda m: m["modules"][0].__setitem__("config-opt", [])),
