@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "sd-uri-list.h"
+#include "sd-utf8.h"
 
 static void
 assert_item (GPtrArray  *items,
@@ -239,12 +240,33 @@ test_one_huge_token (void)
   g_assert_cmpint (((SdUriItem *) g_ptr_array_index (items, 0))->kind, ==, SD_URI_KIND_NOT_A_URL);
 }
 
+/* Refused text in a toast and prompts in the results are cut by
+ * characters: a Chinese prompt is never split inside a character. */
+static void
+test_utf8_ellipsize_counts_characters (void)
+{
+  g_autofree char *short_text = sd_utf8_ellipsize ("a cat", 40);
+  g_autofree char *exact = sd_utf8_ellipsize ("abcde", 5);
+  g_autofree char *cut = sd_utf8_ellipsize ("abcdef", 5);
+  g_autofree char *chinese = sd_utf8_ellipsize ("一个女孩在雨中转身", 4);
+  g_autofree char *empty = sd_utf8_ellipsize (NULL, 3);
+
+  g_assert_cmpstr (short_text, ==, "a cat");
+  g_assert_cmpstr (exact, ==, "abcde");
+  g_assert_cmpstr (cut, ==, "abcd…");
+  g_assert_cmpstr (chinese, ==, "一个女…");
+  g_assert_true (g_utf8_validate (chinese, -1, NULL));
+  g_assert_cmpint (g_utf8_strlen (chinese, -1), ==, 4);
+  g_assert_cmpstr (empty, ==, "");
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 
+  g_test_add_func ("/utf8/ellipsize-counts-characters", test_utf8_ellipsize_counts_characters);
   g_test_add_func ("/uri-list/uri-list-skips-comments-and-crlf", test_uri_list_with_comments_and_crlf);
   g_test_add_func ("/uri-list/plain-text-splits-on-spaces-commas-newlines", test_plain_text_separators);
   g_test_add_func ("/uri-list/cjk-commas-separate-links", test_cjk_commas_separate);

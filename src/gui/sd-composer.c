@@ -18,6 +18,7 @@
 #include "sd-simulator.h"
 #include "sd-thumbnailer.h"
 #include "sd-uri-list.h"
+#include "sd-utf8.h"
 
 /* The fields problems are shown under; "orientation" has no widget and
  * only shows as the blocker. */
@@ -666,9 +667,7 @@ quote_refused (GPtrArray *refused)
   for (guint i = 0; i < refused->len && i < 3; i++)
     {
       const char *text = g_ptr_array_index (refused, i);
-      g_autofree char *shown = g_utf8_strlen (text, -1) > 40
-                               ? g_strconcat (g_utf8_substring (text, 0, 39), "…", NULL)
-                               : g_strdup (text);
+      g_autofree char *shown = sd_utf8_ellipsize (text, 40);
 
       if (i > 0)
         g_string_append (names, ", ");

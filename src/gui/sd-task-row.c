@@ -14,6 +14,7 @@
 #include "sd-files.h"
 #include "sd-service.h"
 #include "sd-task-row.h"
+#include "sd-utf8.h"
 #include "sd-window.h"
 
 struct _SdTaskRow
@@ -85,14 +86,7 @@ get_prompt_text (SdRequest *request)
 
   /* The label shows two lines of at most 60 characters, but pango shapes
    * the whole text to ellipsize it: it is given no more than would fit. */
-  if (g_utf8_strlen (prompt, -1) > PROMPT_SHOWN_CHARS)
-    {
-      g_autofree char *start = g_utf8_substring (prompt, 0, PROMPT_SHOWN_CHARS);
-
-      return g_strdelimit (g_strconcat (start, "…", NULL), "\n\r\t", ' ');
-    }
-
-  return g_strdelimit (g_strdup (prompt), "\n\r\t", ' ');
+  return g_strdelimit (sd_utf8_ellipsize (prompt, PROMPT_SHOWN_CHARS), "\n\r\t", ' ');
 }
 
 static char *
