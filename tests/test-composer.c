@@ -11,7 +11,7 @@
 #include "sd-composer-private.h"
 #include "sd-context.h"
 #include "sd-gui-resources.h"
-#include "sd-image-row.h"
+#include "sd-media-row.h"
 #include "sd-preferences-window.h"
 #include "sd-simulator.h"
 #include "sd-thumbnailer.h"
@@ -362,7 +362,7 @@ test_thumbnailer_trusts_only_the_given_loopback_certificate (Fixture       *fixt
 /* Image rows ------------------------------------------------------------- */
 
 static void
-on_move_cb (SdImageRow *row,
+on_move_cb (SdMediaRow *row,
             int         delta,
             int        *moved)
 {
@@ -370,7 +370,7 @@ on_move_cb (SdImageRow *row,
 }
 
 static void
-on_remove_cb (SdImageRow *row,
+on_remove_cb (SdMediaRow *row,
               gboolean   *removed)
 {
   *removed = TRUE;
@@ -380,22 +380,22 @@ static void
 test_image_row_buttons_ask_to_move_and_remove (Fixture       *fixture,
                                                gconstpointer  data)
 {
-  GtkWidget *row = g_object_ref_sink (sd_image_row_new ("asset://asset-1", NULL, NULL));
+  GtkWidget *row = g_object_ref_sink (sd_media_row_new ("asset://asset-1", NULL, NULL));
   int moved = 0;
   gboolean removed = FALSE;
 
-  g_assert_cmpstr (sd_image_row_get_url (SD_IMAGE_ROW (row)), ==, "asset://asset-1");
+  g_assert_cmpstr (sd_media_row_get_url (SD_MEDIA_ROW (row)), ==, "asset://asset-1");
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "asset://asset-1");
   g_signal_connect (row, "move", G_CALLBACK (on_move_cb), &moved);
   g_signal_connect (row, "remove", G_CALLBACK (on_remove_cb), &removed);
 
-  sd_image_row_set_position (SD_IMAGE_ROW (row), 0, 3);
+  sd_media_row_set_position (SD_MEDIA_ROW (row), 0, 3);
   g_assert_false (gtk_widget_activate_action (row, "row.move-up", NULL) && moved != 0);
   g_assert_cmpint (moved, ==, 0);
   g_assert_true (gtk_widget_activate_action (row, "row.move-down", NULL));
   g_assert_cmpint (moved, ==, 1);
 
-  sd_image_row_set_position (SD_IMAGE_ROW (row), 2, 3);
+  sd_media_row_set_position (SD_MEDIA_ROW (row), 2, 3);
   moved = 0;
   gtk_widget_activate_action (row, "row.move-down", NULL);
   g_assert_cmpint (moved, ==, 0);
@@ -412,14 +412,14 @@ test_image_row_names_a_web_link_by_file_and_host (Fixture       *fixture,
                                                   gconstpointer  data)
 {
   const char *url = "https://images.example.com/trips/red%20coat.jpg?size=large";
-  GtkWidget *row = g_object_ref_sink (sd_image_row_new (url, NULL, NULL));
-  GtkWidget *bare = g_object_ref_sink (sd_image_row_new ("https://images.example.com/", NULL, NULL));
+  GtkWidget *row = g_object_ref_sink (sd_media_row_new (url, NULL, NULL));
+  GtkWidget *bare = g_object_ref_sink (sd_media_row_new ("https://images.example.com/", NULL, NULL));
 
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "red coat.jpg");
   g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (row)), ==, "images.example.com");
   /* the whole link is one hover away, and is what the row gives back */
   g_assert_cmpstr (gtk_widget_get_tooltip_text (row), ==, url);
-  g_assert_cmpstr (sd_image_row_get_url (SD_IMAGE_ROW (row)), ==, url);
+  g_assert_cmpstr (sd_media_row_get_url (SD_MEDIA_ROW (row)), ==, url);
 
   /* without a file name there is nothing shorter to show */
   g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (bare)), ==, "https://images.example.com/");
@@ -436,13 +436,13 @@ test_image_row_shows_broken_image_with_reason (Fixture       *fixture,
   g_autofree char *url = fixture_url (fixture, "/gone.png");
   GtkWidget *image = g_object_ref_sink (gtk_image_new ());
 
-  sd_image_row_show_thumbnail (GTK_IMAGE (image), thumbnailer, url, cancellable);
+  sd_media_row_show_thumbnail (GTK_IMAGE (image), thumbnailer, url, cancellable);
   while (gtk_widget_get_tooltip_text (image) == NULL)
     g_main_context_iteration (NULL, TRUE);
   g_assert_cmpstr (gtk_image_get_icon_name (GTK_IMAGE (image)), ==, "image-missing-symbolic");
   g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (image), "404"));
 
-  sd_image_row_show_thumbnail (GTK_IMAGE (image), thumbnailer, "asset://a-1", cancellable);
+  sd_media_row_show_thumbnail (GTK_IMAGE (image), thumbnailer, "asset://a-1", cancellable);
   g_assert_cmpint (gtk_image_get_storage_type (GTK_IMAGE (image)), ==, GTK_IMAGE_ICON_NAME);
   g_assert_cmpstr (gtk_image_get_icon_name (GTK_IMAGE (image)), !=, "image-missing-symbolic");
   g_object_unref (image);
@@ -454,7 +454,7 @@ test_image_row_shows_the_thumbnail (Fixture       *fixture,
 {
   g_autoptr(SdThumbnailer) thumbnailer = sd_thumbnailer_new (fixture->session);
   g_autofree char *url = fixture_url (fixture, "/cat.png");
-  GtkWidget *row = g_object_ref_sink (sd_image_row_new (url, thumbnailer, NULL));
+  GtkWidget *row = g_object_ref_sink (sd_media_row_new (url, thumbnailer, NULL));
 
   while (sd_thumbnailer_lookup (thumbnailer, url) == NULL)
     g_main_context_iteration (NULL, TRUE);
@@ -469,7 +469,7 @@ test_image_row_cancels_its_download (Fixture       *fixture,
 {
   g_autoptr(SdThumbnailer) thumbnailer = sd_thumbnailer_new (fixture->session);
   g_autofree char *url = fixture_url (fixture, "/huge.png");
-  GtkWidget *row = g_object_ref_sink (sd_image_row_new (url, thumbnailer, NULL));
+  GtkWidget *row = g_object_ref_sink (sd_media_row_new (url, thumbnailer, NULL));
 
   /* disposing the row cancels the download; nothing touches the row after */
   g_object_unref (row);
@@ -694,7 +694,7 @@ static GtkImage *
 find_thumbnail (GtkWidget *widget)
 {
   if (GTK_IS_IMAGE (widget) && gtk_widget_has_css_class (widget, "thumbnail") &&
-      gtk_widget_get_ancestor (widget, SD_TYPE_IMAGE_ROW) != NULL)
+      gtk_widget_get_ancestor (widget, SD_TYPE_MEDIA_ROW) != NULL)
     return GTK_IMAGE (widget);
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
        child = gtk_widget_get_next_sibling (child))

@@ -13,24 +13,19 @@
 #include "sd-client.h"
 #include "sd-composer.h"
 #include "sd-composer-private.h"
-#include "sd-image-row.h"
+#include "sd-media-list.h"
 #include "sd-service.h"
 #include "sd-simulator.h"
 #include "sd-thumbnailer.h"
-#include "sd-uri-list.h"
-#include "sd-utf8.h"
 
-/* The fields problems are shown under; "orientation" has no widget and
- * only shows as the blocker. */
+/* The fields problems are shown under, but for the media lists' own;
+ * "orientation" has no widget and only shows as the blocker. */
 typedef enum {
   FIELD_MODEL,
   FIELD_PROMPT,
-  FIELD_IMAGES,
   FIELD_RATIO,
   FIELD_DURATION,
   FIELD_RESOLUTION,
-  FIELD_VIDEOS,
-  FIELD_AUDIOS,
   N_FIELDS
 } Field;
 
@@ -45,16 +40,7 @@ struct _SdComposer
   GtkLabel            *prompt_count;
   GtkToggleButton     *references_toggle;
   GtkToggleButton     *frames_toggle;
-  GtkStack            *images_stack;
-  GtkListBox          *images_list;
-  AdwEntryRow         *first_frame_row;
-  AdwEntryRow         *last_frame_row;
-  GtkImage            *first_frame_thumb;
-  GtkImage            *last_frame_thumb;
-  GtkListBox          *image_entry_list;
-  AdwEntryRow         *image_entry;
-  GtkLabel            *images_hint;
-  GtkLabel            *images_count;
+  SdMediaList         *images_list;
   AdwComboRow         *ratio_row;
   AdwEntryRow         *ratio_entry_row;
   AdwActionRow        *duration_row;
@@ -62,11 +48,9 @@ struct _SdComposer
   GtkAdjustment       *duration_adjustment;
   AdwComboRow         *resolution_row;
   AdwPreferencesGroup *videos_group;
-  GtkListBox          *videos_list;
-  AdwEntryRow         *video_entry;
+  SdMediaList         *videos_list;
   AdwPreferencesGroup *audios_group;
-  GtkListBox          *audios_list;
-  AdwEntryRow         *audio_entry;
+  SdMediaList         *audios_list;
   GtkLabel            *blocker_label;
   GtkButton           *generate_button;
   GtkStack            *generate_stack;
@@ -78,13 +62,8 @@ struct _SdComposer
   SdThumbnailer       *thumbnailer;
   SdRequest           *request;
   SdModel             *model;
-  GtkStringList       *images;
-  GtkStringList       *videos;
-  GtkStringList       *audios;
   GPtrArray           *ratio_values;      /* parallel to ratio_row; NULL: server default */
   GCancellable        *cancellable;       /* cancelled on dispose */
-  GCancellable        *first_thumb_cancellable;
-  GCancellable        *last_thumb_cancellable;
   GList               *error_widgets;     /* widgets wearing the "error" class */
   char                *blocker;
   gboolean             can_generate;
@@ -240,14 +219,9 @@ field_for_problem (const char *field)
   static const struct { const char *name; Field field; } map[] = {
     { "model", FIELD_MODEL },
     { "prompt", FIELD_PROMPT },
-    { "images", FIELD_IMAGES },
-    { "first_image", FIELD_IMAGES },
-    { "last_image", FIELD_IMAGES },
     { "ratio", FIELD_RATIO },
     { "duration", FIELD_DURATION },
     { "resolution", FIELD_RESOLUTION },
-    { "reference_videos", FIELD_VIDEOS },
-    { "reference_audios", FIELD_AUDIOS },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (map); i++)
@@ -260,23 +234,15 @@ static GtkWidget *
 widget_for_problem (SdComposer *self,
                     const char *field)
 {
-  if (g_strcmp0 (field, "first_image") == 0)
-    return GTK_WIDGET (self->first_frame_row);
-  if (g_strcmp0 (field, "last_image") == 0)
-    return GTK_WIDGET (self->last_frame_row);
-
   switch (field_for_problem (field))
     {
     case FIELD_MODEL: return GTK_WIDGET (self->model_dropdown);
     case FIELD_PROMPT: return GTK_WIDGET (self->prompt_frame);
-    case FIELD_IMAGES: return is_frame_mode (self) ? GTK_WIDGET (self->frames_toggle) : GTK_WIDGET (self->images_list);
     case FIELD_RATIO:
       return GTK_WIDGET (gtk_widget_get_visible (GTK_WIDGET (self->ratio_row))
                          ? GTK_WIDGET (self->ratio_row) : GTK_WIDGET (self->ratio_entry_row));
     case FIELD_DURATION: return GTK_WIDGET (self->duration_row);
     case FIELD_RESOLUTION: return GTK_WIDGET (self->resolution_row);
-    case FIELD_VIDEOS: return GTK_WIDGET (self->videos_list);
-    case FIELD_AUDIOS: return GTK_WIDGET (self->audios_list);
     case N_FIELDS:
     default:
       return NULL;
@@ -284,8 +250,21 @@ widget_for_problem (SdComposer *self,
 }
 
 static void
+mark_error (SdComposer *self,
+            GtkWidget  *widget)
+{
+  if (widget == NULL || g_list_find (self->error_widgets, widget) != NULL)
+    return;
+  gtk_widget_add_css_class (widget, "error");
+  self->error_widgets = g_list_prepend (self->error_widgets, widget);
+}
+
+static void
 clear_problems (SdComposer *self)
 {
+  sd_media_list_clear_problems (self->images_list);
+  sd_media_list_clear_problems (self->videos_list);
+  sd_media_list_clear_problems (self->audios_list);
   for (GList *l = self->error_widgets; l != NULL; l = l->next)
     gtk_widget_remove_css_class (l->data, "error");
   g_clear_pointer (&self->error_widgets, g_list_free);
@@ -301,20 +280,27 @@ static void
 show_problem (SdComposer *self,
               SdProblem  *problem)
 {
-  Field field = field_for_problem (problem->field);
-  GtkWidget *widget = widget_for_problem (self, problem->field);
+  Field field;
   GtkLabel *label;
 
+  if (sd_media_list_show_problem (self->images_list, problem))
+    {
+      /* in frame mode the images' problems point at the mode switch */
+      if (is_frame_mode (self) && g_strcmp0 (problem->field, "images") == 0)
+        mark_error (self, GTK_WIDGET (self->frames_toggle));
+      return;
+    }
+  if (sd_media_list_show_problem (self->videos_list, problem) ||
+      sd_media_list_show_problem (self->audios_list, problem))
+    return;
+
+  field = field_for_problem (problem->field);
   /* a fresh composer is not scolded for the prompt it has not had yet;
    * the blocker next to Generate still says why it is disabled */
   if (field == FIELD_PROMPT && !self->prompt_touched)
     return;
 
-  if (widget != NULL && g_list_find (self->error_widgets, widget) == NULL)
-    {
-      gtk_widget_add_css_class (widget, "error");
-      self->error_widgets = g_list_prepend (self->error_widgets, widget);
-    }
+  mark_error (self, widget_for_problem (self, problem->field));
   if (field == N_FIELDS)
     return;
 
@@ -414,70 +400,19 @@ update_prompt_count (SdComposer *self)
 }
 
 static void
-update_images_count (SdComposer *self)
-{
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->images));
-  int max = self->model != NULL ? sd_model_get_max_images (self->model) : SD_LIMIT_UNKNOWN;
-  g_autofree char *text = NULL;
-
-  if (is_frame_mode (self))
-    {
-      gtk_widget_set_visible (GTK_WIDGET (self->images_count), FALSE);
-      return;
-    }
-
-  if (max >= 0)
-    /* TRANSLATORS: e.g. "3 of 9 images" */
-    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u of %d image", "%u of %d images", max), n, max);
-  else
-    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u image", "%u images", n), n);
-  gtk_label_set_text (self->images_count, text);
-  gtk_widget_set_visible (GTK_WIDGET (self->images_count), TRUE);
-}
-
-static const char *
-scheme_hint (SdUrlScheme schemes)
-{
-  if (schemes == SD_URL_SCHEME_ASSET)
-    return _("asset:// IDs from the provider’s asset library");
-  if (schemes == (SD_URL_SCHEME_HTTPS | SD_URL_SCHEME_ASSET))
-    return _("https:// links or asset:// IDs from the provider’s asset library");
-  return _("https:// links");
-}
-
-static void
 update_hints (SdComposer *self)
 {
-  g_autofree char *images = NULL;
-
   if (self->model == NULL)
     return;
 
-  /* TRANSLATORS: %s is a kind of link, e.g. "https:// links" */
-  images = g_strdup_printf (_("Drop, paste or type %s."),
-                            scheme_hint (sd_model_get_image_schemes (self->model)));
-  gtk_label_set_text (self->images_hint, images);
+  sd_media_list_set_model (self->images_list, self->model);
   adw_preferences_group_set_description (self->videos_group,
-                                         scheme_hint (sd_model_get_video_schemes (self->model)));
+                                         sd_media_list_describe_schemes (sd_model_get_video_schemes (self->model)));
   adw_preferences_group_set_description (self->audios_group,
-                                         scheme_hint (sd_model_get_audio_schemes (self->model)));
+                                         sd_media_list_describe_schemes (sd_model_get_audio_schemes (self->model)));
 }
 
 /* Images, videos, audios -------------------------------------------------- */
-
-static char **
-string_list_dup (GtkStringList *list)
-{
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (list));
-  GStrvBuilder *builder = g_strv_builder_new ();
-  char **strv;
-
-  for (guint i = 0; i < n; i++)
-    g_strv_builder_add (builder, gtk_string_list_get_string (list, i));
-  strv = g_strv_builder_end (builder);
-  g_strv_builder_unref (builder);
-  return strv;
-}
 
 static void
 sync_media_to_request (SdComposer *self)
@@ -488,268 +423,32 @@ sync_media_to_request (SdComposer *self)
 
   if (is_frame_mode (self))
     {
-      const char *first = gtk_editable_get_text (GTK_EDITABLE (self->first_frame_row));
-      const char *last = gtk_editable_get_text (GTK_EDITABLE (self->last_frame_row));
-      g_autofree char *first_url = g_strstrip (g_strdup (first));
-      g_autofree char *last_url = g_strstrip (g_strdup (last));
+      g_autofree char *first_url = sd_media_list_dup_frame (self->images_list, FALSE);
+      g_autofree char *last_url = sd_media_list_dup_frame (self->images_list, TRUE);
 
       sd_request_set_images (self->request, NULL);
-      sd_request_set_first_image (self->request, *first_url != '\0' ? first_url : NULL);
-      sd_request_set_last_image (self->request, *last_url != '\0' ? last_url : NULL);
+      sd_request_set_first_image (self->request, first_url);
+      sd_request_set_last_image (self->request, last_url);
     }
   else
     {
-      images = string_list_dup (self->images);
+      images = sd_media_list_dup_urls (self->images_list);
       sd_request_set_first_image (self->request, NULL);
       sd_request_set_last_image (self->request, NULL);
       sd_request_set_images (self->request, (const char * const *) images);
     }
 
-  videos = string_list_dup (self->videos);
-  audios = string_list_dup (self->audios);
+  videos = sd_media_list_dup_urls (self->videos_list);
+  audios = sd_media_list_dup_urls (self->audios_list);
   sd_request_set_reference_videos (self->request, (const char * const *) videos);
   sd_request_set_reference_audios (self->request, (const char * const *) audios);
-  update_images_count (self);
 }
 
 static void
-move_item (GtkStringList *list,
-           guint          position,
-           int            delta)
+on_media_message_cb (SdComposer  *self,
+                     const char  *text)
 {
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (list));
-  guint target = position + delta;
-  g_autofree char *url = NULL;
-  const char *additions[2] = { NULL, NULL };
-
-  if (delta == 0 || (delta < 0 && position == 0) || target >= n)
-    return;
-
-  url = g_strdup (gtk_string_list_get_string (list, position));
-  gtk_string_list_remove (list, position);
-  additions[0] = url;
-  gtk_string_list_splice (list, target, 0, additions);
-}
-
-static void
-on_row_move_cb (SdImageRow *row,
-                int         delta,
-                gpointer    user_data)
-{
-  GtkStringList *list = user_data;
-  int position = gtk_list_box_row_get_index (GTK_LIST_BOX_ROW (row));
-  GtkWidget *list_box = gtk_widget_get_parent (GTK_WIDGET (row));
-  GtkListBoxRow *moved;
-
-  if (position < 0)
-    return;
-  move_item (list, position, delta);
-
-  /* keep the keyboard on the row that moved */
-  moved = gtk_list_box_get_row_at_index (GTK_LIST_BOX (list_box), position + delta);
-  if (moved != NULL)
-    gtk_widget_grab_focus (GTK_WIDGET (moved));
-}
-
-static void
-on_row_remove_cb (SdImageRow *row,
-                  gpointer    user_data)
-{
-  GtkStringList *list = user_data;
-  int position = gtk_list_box_row_get_index (GTK_LIST_BOX_ROW (row));
-
-  if (position >= 0)
-    gtk_string_list_remove (list, position);
-}
-
-static void
-update_row_positions (GtkListBox *list_box)
-{
-  guint n = 0;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (list_box));
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    n += SD_IS_IMAGE_ROW (child);
-
-  for (guint i = 0; i < n; i++)
-    sd_image_row_set_position (SD_IMAGE_ROW (gtk_list_box_get_row_at_index (list_box, i)), i, n);
-  gtk_widget_set_visible (GTK_WIDGET (list_box), n > 0);
-}
-
-typedef struct
-{
-  SdComposer *self;
-  const char *icon_name;
-} RowFactory;
-
-static GtkWidget *
-create_media_row_cb (gpointer item,
-                     gpointer user_data)
-{
-  RowFactory *factory = user_data;
-  SdComposer *self = factory->self;
-  GtkStringObject *string = item;
-  GtkWidget *row;
-  GtkStringList *list;
-
-  row = sd_image_row_new (gtk_string_object_get_string (string),
-                          factory->icon_name == NULL ? self->thumbnailer : NULL,
-                          factory->icon_name);
-
-  if (factory->icon_name == NULL)
-    list = self->images;
-  else if (g_str_equal (factory->icon_name, "video-x-generic-symbolic"))
-    list = self->videos;
-  else
-    list = self->audios;
-
-  g_signal_connect_object (row, "move", G_CALLBACK (on_row_move_cb), list, 0);
-  g_signal_connect_object (row, "remove", G_CALLBACK (on_row_remove_cb), list, 0);
-  return row;
-}
-
-static void
-on_media_changed_cb (GListModel *list,
-                     guint       position,
-                     guint       removed,
-                     guint       added,
-                     SdComposer *self)
-{
-  update_row_positions (self->images_list);
-  update_row_positions (self->videos_list);
-  update_row_positions (self->audios_list);
-  sync_media_to_request (self);
-}
-
-static void
-bind_media_list (SdComposer    *self,
-                 GtkListBox    *list_box,
-                 GtkStringList *list,
-                 const char    *icon_name)
-{
-  RowFactory *factory = g_new0 (RowFactory, 1);
-
-  factory->self = self;
-  factory->icon_name = icon_name;
-  gtk_list_box_bind_model (list_box, G_LIST_MODEL (list),
-                           create_media_row_cb, factory, g_free);
-  g_signal_connect_object (list, "items-changed", G_CALLBACK (on_media_changed_cb), self, 0);
-  gtk_widget_set_visible (GTK_WIDGET (list_box), FALSE);
-}
-
-static void
-append_url (GtkStringList *list,
-            const char    *url)
-{
-  gtk_string_list_append (list, url);
-}
-
-/* In frame mode a dropped link fills the first empty frame. */
-static gboolean
-add_frame (SdComposer *self,
-           const char *url)
-{
-  if (*gtk_editable_get_text (GTK_EDITABLE (self->first_frame_row)) == '\0')
-    gtk_editable_set_text (GTK_EDITABLE (self->first_frame_row), url);
-  else if (*gtk_editable_get_text (GTK_EDITABLE (self->last_frame_row)) == '\0')
-    gtk_editable_set_text (GTK_EDITABLE (self->last_frame_row), url);
-  else
-    return FALSE;
-  return TRUE;
-}
-
-static char *
-quote_refused (GPtrArray *refused)
-{
-  g_autoptr(GString) names = g_string_new (NULL);
-
-  for (guint i = 0; i < refused->len && i < 3; i++)
-    {
-      const char *text = g_ptr_array_index (refused, i);
-      g_autofree char *shown = sd_utf8_ellipsize (text, 40);
-
-      if (i > 0)
-        g_string_append (names, ", ");
-      /* TRANSLATORS: a refused piece of text in quotes */
-      g_string_append_printf (names, _("“%s”"), shown);
-    }
-  if (refused->len > 3)
-    g_string_append (names, ", …");
-  return g_string_free (g_steal_pointer (&names), FALSE);
-}
-
-static void
-report_refused (SdComposer *self,
-                guint       local_files,
-                GPtrArray  *not_urls,
-                guint       frames_full)
-{
-  if (local_files > 0)
-    show_toast (self, _("The API needs public https:// links; local files can’t be uploaded."));
-
-  if (not_urls->len > 0)
-    {
-      g_autofree char *names = quote_refused (not_urls);
-      g_autofree char *text = NULL;
-
-      /* TRANSLATORS: %s lists the refused text, e.g. “cat”, “sofa” */
-      text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                           "Not a link, so not added: %s",
-                                           "Not links, so not added: %s",
-                                           not_urls->len),
-                              names);
-      show_toast (self, text);
-    }
-
-  if (frames_full > 0)
-    show_toast (self, _("Both frames are already set; switch to References to add more images."));
-}
-
-/* Reads @text's links into @list (NULL: the images, or the frames in frame
- * mode) and reports the rest. */
-static guint
-add_media_text (SdComposer    *self,
-                GtkStringList *list,
-                const char    *text)
-{
-  g_autoptr(GPtrArray) items = sd_uri_list_parse (text, -1);
-  g_autoptr(GPtrArray) not_urls = g_ptr_array_new ();
-  guint added = 0, local_files = 0, frames_full = 0;
-
-  for (guint i = 0; i < items->len; i++)
-    {
-      SdUriItem *item = g_ptr_array_index (items, i);
-
-      switch (item->kind)
-        {
-        case SD_URI_KIND_WEB:
-        case SD_URI_KIND_ASSET:
-          if (list == NULL && is_frame_mode (self))
-            {
-              if (add_frame (self, item->text))
-                added++;
-              else
-                frames_full++;
-            }
-          else
-            {
-              append_url (list != NULL ? list : self->images, item->text);
-              added++;
-            }
-          break;
-        case SD_URI_KIND_LOCAL_FILE:
-          local_files++;
-          break;
-        case SD_URI_KIND_NOT_A_URL:
-        default:
-          g_ptr_array_add (not_urls, item->text);
-          break;
-        }
-    }
-
-  report_refused (self, local_files, not_urls, frames_full);
-  return added;
+  show_toast (self, text);
 }
 
 guint
@@ -758,25 +457,7 @@ sd_composer_add_image_text (SdComposer *self,
 {
   g_return_val_if_fail (SD_IS_COMPOSER (self), 0);
 
-  if (text == NULL)
-    return 0;
-  return add_media_text (self, NULL, text);
-}
-
-static void
-on_frame_changed_cb (SdComposer *self,
-                     GtkEditable *entry)
-{
-  gboolean first = entry == GTK_EDITABLE (self->first_frame_row);
-  GCancellable **cancellable = first ? &self->first_thumb_cancellable : &self->last_thumb_cancellable;
-  g_autofree char *url = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
-
-  g_cancellable_cancel (*cancellable);
-  g_clear_object (cancellable);
-  *cancellable = g_cancellable_new ();
-  sd_image_row_show_thumbnail (first ? self->first_frame_thumb : self->last_frame_thumb,
-                               self->thumbnailer, url, *cancellable);
-  sync_media_to_request (self);
+  return sd_media_list_add_text (self->images_list, text);
 }
 
 /* Model and its fields ---------------------------------------------------- */
@@ -1020,155 +701,30 @@ on_mode_toggled_cb (SdComposer *self)
 {
   gboolean frames = is_frame_mode (self);
 
-  gtk_stack_set_visible_child_name (self->images_stack, frames ? "frames" : "references");
-  gtk_widget_set_visible (GTK_WIDGET (self->image_entry_list), !frames);
+  sd_media_list_set_frame_mode (self->images_list, frames);
   sync_media_to_request (self);
   if (!self->loading)
     g_settings_set_boolean (self->settings, "last-frame-mode", frames);
 }
 
-/* Drop and paste ------------------------------------------------------------ */
-
-static char *
-file_list_to_text (GdkFileList *files)
-{
-  g_autoptr(GString) text = g_string_new (NULL);
-  GSList *list = gdk_file_list_get_files (files);
-
-  for (GSList *l = list; l != NULL; l = l->next)
-    {
-      g_autofree char *uri = g_file_get_uri (l->data);
-
-      g_string_append_printf (text, "%s\r\n", uri);
-    }
-  g_slist_free (list);
-  return g_string_free (g_steal_pointer (&text), FALSE);
-}
-
-static gboolean
-on_drop_cb (GtkDropTarget *target,
-            const GValue  *value,
-            double         x,
-            double         y,
-            SdComposer    *self)
-{
-  g_autofree char *text = NULL;
-
-  if (G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
-    text = file_list_to_text (g_value_get_boxed (value));
-  else if (G_VALUE_HOLDS_STRING (value))
-    text = g_value_dup_string (value);
-
-  if (text == NULL)
-    return FALSE;
-  sd_composer_add_image_text (self, text);
-  return TRUE;
-}
-
-static void
-setup_drop_target (SdComposer *self)
-{
-  GtkDropTarget *target = gtk_drop_target_new (G_TYPE_INVALID, GDK_ACTION_COPY);
-  GType types[] = { GDK_TYPE_FILE_LIST, G_TYPE_STRING };
-
-  gtk_drop_target_set_gtypes (target, types, G_N_ELEMENTS (types));
-  g_signal_connect (target, "drop", G_CALLBACK (on_drop_cb), self);
-  /* GTK marks the composer :drop(active) while hovering: the theme outlines it */
-  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (target));
-}
-
-static void
-on_clipboard_text_cb (GObject      *source,
-                      GAsyncResult *result,
-                      gpointer      user_data)
-{
-  g_autoptr(SdComposer) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, &error);
-
-  if (text == NULL)
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        show_toast (self, _("The clipboard holds no text with image links."));
-      return;
-    }
-  if (!g_cancellable_is_cancelled (self->cancellable))
-    sd_composer_add_image_text (self, text);
-}
+/* Paste ---------------------------------------------------------------------- */
 
 static void
 paste_images_cb (GtkWidget  *widget,
                  const char *action_name,
                  GVariant   *parameter)
 {
-  SdComposer *self = SD_COMPOSER (widget);
-
-  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (widget), self->cancellable,
-                                 on_clipboard_text_cb, g_object_ref (self));
+  sd_media_list_paste (SD_COMPOSER (widget)->images_list);
 }
 
 /* Actions -------------------------------------------------------------------- */
-
-static void
-add_from_entry (SdComposer    *self,
-                AdwEntryRow   *entry,
-                GtkStringList *list)
-{
-  const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
-
-  if (*text == '\0')
-    return;
-  if (list == NULL ? sd_composer_add_image_text (self, text) > 0
-                   : add_media_text (self, list, text) > 0)
-    gtk_editable_set_text (GTK_EDITABLE (entry), "");
-}
 
 static void
 add_image_cb (GtkWidget  *widget,
               const char *action_name,
               GVariant   *parameter)
 {
-  SdComposer *self = SD_COMPOSER (widget);
-
-  add_from_entry (self, self->image_entry, NULL);
-}
-
-static void
-add_video_cb (GtkWidget  *widget,
-              const char *action_name,
-              GVariant   *parameter)
-{
-  SdComposer *self = SD_COMPOSER (widget);
-
-  add_from_entry (self, self->video_entry, self->videos);
-}
-
-static void
-add_audio_cb (GtkWidget  *widget,
-              const char *action_name,
-              GVariant   *parameter)
-{
-  SdComposer *self = SD_COMPOSER (widget);
-
-  add_from_entry (self, self->audio_entry, self->audios);
-}
-
-static void
-add_from_entry_image_cb (SdComposer *self)
-{
-  add_from_entry (self, self->image_entry, NULL);
-}
-
-static void
-add_from_entry_video_cb (SdComposer *self)
-{
-  add_from_entry (self, self->video_entry, self->videos);
-}
-
-static void
-add_from_entry_audio_cb (SdComposer *self)
-{
-  add_from_entry (self, self->audio_entry, self->audios);
+  gtk_widget_activate_action (GTK_WIDGET (SD_COMPOSER (widget)->images_list), "media.add", NULL);
 }
 
 static void
@@ -1243,15 +799,6 @@ generate_cb (GtkWidget  *widget,
 /* Loading ------------------------------------------------------------------- */
 
 static void
-set_string_list (GtkStringList      *list,
-                 const char * const *values)
-{
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (list));
-
-  gtk_string_list_splice (list, 0, n, values);
-}
-
-static void
 load_media (SdComposer *self,
             SdRequest  *request)
 {
@@ -1260,11 +807,10 @@ load_media (SdComposer *self,
   gboolean frames = first != NULL || last != NULL;
 
   gtk_toggle_button_set_active (frames ? self->frames_toggle : self->references_toggle, TRUE);
-  gtk_editable_set_text (GTK_EDITABLE (self->first_frame_row), first != NULL ? first : "");
-  gtk_editable_set_text (GTK_EDITABLE (self->last_frame_row), last != NULL ? last : "");
-  set_string_list (self->images, sd_request_get_images (request));
-  set_string_list (self->videos, sd_request_get_reference_videos (request));
-  set_string_list (self->audios, sd_request_get_reference_audios (request));
+  sd_media_list_set_frames (self->images_list, first, last);
+  sd_media_list_set_urls (self->images_list, sd_request_get_images (request));
+  sd_media_list_set_urls (self->videos_list, sd_request_get_reference_videos (request));
+  sd_media_list_set_urls (self->audios_list, sd_request_get_reference_audios (request));
 }
 
 void
@@ -1341,18 +887,13 @@ set_accessible_labels (SdComposer *self)
   const struct { gpointer widget; const char *label; } labels[] = {
     { self->model_dropdown, _("Model") },
     { self->prompt_view, _("Prompt") },
-    { self->image_entry, _("Image URL") },
     { self->ratio_row, _("Ratio") },
     { self->ratio_entry_row, _("Ratio") },
     { self->duration_spin, _("Duration") },
     { self->resolution_row, _("Resolution") },
-    { self->first_frame_row, _("First frame") },
-    { self->last_frame_row, _("Last frame") },
     { self->generate_button, _("Generate") },
     { self->references_toggle, _("References") },
     { self->frames_toggle, _("First and last frame") },
-    { self->video_entry, _("Video URL") },
-    { self->audio_entry, _("Audio URL") },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
@@ -1380,16 +921,15 @@ connect_widgets (SdComposer *self)
                            G_CALLBACK (on_prompt_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->frames_toggle, "toggled",
                            G_CALLBACK (on_mode_toggled_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->first_frame_row, "changed",
-                           G_CALLBACK (on_frame_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->last_frame_row, "changed",
-                           G_CALLBACK (on_frame_changed_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->image_entry, "entry-activated",
-                           G_CALLBACK (add_from_entry_image_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->video_entry, "entry-activated",
-                           G_CALLBACK (add_from_entry_video_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->audio_entry, "entry-activated",
-                           G_CALLBACK (add_from_entry_audio_cb), self, G_CONNECT_SWAPPED);
+  for (guint i = 0; i < 3; i++)
+    {
+      SdMediaList *list = i == 0 ? self->images_list : i == 1 ? self->videos_list : self->audios_list;
+
+      g_signal_connect_object (list, "changed",
+                               G_CALLBACK (sync_media_to_request), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (list, "show-message",
+                               G_CALLBACK (on_media_message_cb), self, G_CONNECT_SWAPPED);
+    }
 }
 
 static void
@@ -1412,9 +952,7 @@ sd_composer_constructed (GObject *object)
     sd_thumbnailer_set_loopback_certificate (self->thumbnailer,
                                              sd_simulator_get_tls_certificate (simulator));
 
-  bind_media_list (self, self->images_list, self->images, NULL);
-  bind_media_list (self, self->videos_list, self->videos, "video-x-generic-symbolic");
-  bind_media_list (self, self->audios_list, self->audios, "audio-x-generic-symbolic");
+  sd_media_list_set_thumbnailer (self->images_list, self->thumbnailer);
 
   gtk_drop_down_set_model (self->model_dropdown,
                            sd_catalog_get_models (sd_context_get_catalog (self->context)));
@@ -1431,8 +969,6 @@ sd_composer_dispose (GObject *object)
   SdComposer *self = SD_COMPOSER (object);
 
   g_cancellable_cancel (self->cancellable);
-  g_cancellable_cancel (self->first_thumb_cancellable);
-  g_cancellable_cancel (self->last_thumb_cancellable);
   g_clear_pointer (&self->error_widgets, g_list_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_COMPOSER);
 
@@ -1450,12 +986,7 @@ sd_composer_finalize (GObject *object)
   SdComposer *self = SD_COMPOSER (object);
 
   g_clear_object (&self->request);
-  g_clear_object (&self->images);
-  g_clear_object (&self->videos);
-  g_clear_object (&self->audios);
   g_clear_object (&self->cancellable);
-  g_clear_object (&self->first_thumb_cancellable);
-  g_clear_object (&self->last_thumb_cancellable);
   g_clear_pointer (&self->ratio_values, g_ptr_array_unref);
   g_free (self->blocker);
 
@@ -1540,6 +1071,7 @@ sd_composer_class_init (SdComposerClass *klass)
     g_signal_new ("show-toast", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, ADW_TYPE_TOAST);
 
+  g_type_ensure (SD_TYPE_MEDIA_LIST);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/seedancestudio/SeedanceStudio/gui/sd-composer.ui");
   gtk_widget_class_bind_template_child (widget_class, SdComposer, main_box);
@@ -1549,16 +1081,7 @@ sd_composer_class_init (SdComposerClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdComposer, prompt_count);
   gtk_widget_class_bind_template_child (widget_class, SdComposer, references_toggle);
   gtk_widget_class_bind_template_child (widget_class, SdComposer, frames_toggle);
-  gtk_widget_class_bind_template_child (widget_class, SdComposer, images_stack);
   gtk_widget_class_bind_template_child (widget_class, SdComposer, images_list);
-  gtk_widget_class_bind_template_child (widget_class, SdComposer, first_frame_row);
-  gtk_widget_class_bind_template_child (widget_class, SdComposer, last_frame_row);
-  gtk_widget_class_bind_template_child (widget_class, SdComposer, first_frame_thumb);
-  gtk_widget_class_bind_template_child (widget_class, SdComposer, last_frame_thumb);
-  gtk_widget_class_bind_template_child (widget_class, SdComposer, image_entry_list);
-  gtk_widget_class_bind_template_child (widget_class, SdComposer, image_entry);
-  gtk_widget_class_bind_template_child (widget_class, SdComposer, images_hint);
-  gtk_widget_class_bind_template_child (widget_class, SdComposer, images_count);
   gtk_widget_class_bind_template_child (widget_class, SdComposer, ratio_row);
   gtk_widget_class_bind_template_child (widget_class, SdComposer, ratio_entry_row);
   gtk_widget_class_bind_template_child (widget_class, SdComposer, duration_row);
@@ -1567,10 +1090,8 @@ sd_composer_class_init (SdComposerClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdComposer, resolution_row);
   gtk_widget_class_bind_template_child (widget_class, SdComposer, videos_group);
   gtk_widget_class_bind_template_child (widget_class, SdComposer, videos_list);
-  gtk_widget_class_bind_template_child (widget_class, SdComposer, video_entry);
   gtk_widget_class_bind_template_child (widget_class, SdComposer, audios_group);
   gtk_widget_class_bind_template_child (widget_class, SdComposer, audios_list);
-  gtk_widget_class_bind_template_child (widget_class, SdComposer, audio_entry);
   gtk_widget_class_bind_template_child (widget_class, SdComposer, blocker_label);
   gtk_widget_class_bind_template_child (widget_class, SdComposer, generate_button);
   gtk_widget_class_bind_template_child (widget_class, SdComposer, generate_stack);
@@ -1579,25 +1100,17 @@ sd_composer_class_init (SdComposerClass *klass)
                                              G_STRUCT_OFFSET (SdComposer, error_labels[FIELD_MODEL]));
   gtk_widget_class_bind_template_child_full (widget_class, "prompt_error", FALSE,
                                              G_STRUCT_OFFSET (SdComposer, error_labels[FIELD_PROMPT]));
-  gtk_widget_class_bind_template_child_full (widget_class, "images_error", FALSE,
-                                             G_STRUCT_OFFSET (SdComposer, error_labels[FIELD_IMAGES]));
   gtk_widget_class_bind_template_child_full (widget_class, "ratio_error", FALSE,
                                              G_STRUCT_OFFSET (SdComposer, error_labels[FIELD_RATIO]));
   gtk_widget_class_bind_template_child_full (widget_class, "duration_error", FALSE,
                                              G_STRUCT_OFFSET (SdComposer, error_labels[FIELD_DURATION]));
   gtk_widget_class_bind_template_child_full (widget_class, "resolution_error", FALSE,
                                              G_STRUCT_OFFSET (SdComposer, error_labels[FIELD_RESOLUTION]));
-  gtk_widget_class_bind_template_child_full (widget_class, "videos_error", FALSE,
-                                             G_STRUCT_OFFSET (SdComposer, error_labels[FIELD_VIDEOS]));
-  gtk_widget_class_bind_template_child_full (widget_class, "audios_error", FALSE,
-                                             G_STRUCT_OFFSET (SdComposer, error_labels[FIELD_AUDIOS]));
 
   gtk_widget_class_install_action (widget_class, "composer.generate", NULL, generate_cb);
   gtk_widget_class_install_action (widget_class, "composer.paste-images", NULL, paste_images_cb);
   gtk_widget_class_install_action (widget_class, "composer.focus-prompt", NULL, focus_prompt_cb);
   gtk_widget_class_install_action (widget_class, "composer.add-image", NULL, add_image_cb);
-  gtk_widget_class_install_action (widget_class, "composer.add-video", NULL, add_video_cb);
-  gtk_widget_class_install_action (widget_class, "composer.add-audio", NULL, add_audio_cb);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_v, GDK_CONTROL_MASK,
                                        "composer.paste-images", NULL);
@@ -1627,16 +1140,12 @@ sd_composer_init (SdComposer *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->request = sd_request_new ();
-  self->images = gtk_string_list_new (NULL);
-  self->videos = gtk_string_list_new (NULL);
-  self->audios = gtk_string_list_new (NULL);
   self->ratio_values = g_ptr_array_new_with_free_func (g_free);
   self->cancellable = g_cancellable_new ();
-  self->first_thumb_cancellable = g_cancellable_new ();
-  self->last_thumb_cancellable = g_cancellable_new ();
 
   setup_model_dropdown (self);
-  setup_drop_target (self);
+  /* GTK marks the composer :drop(active) while hovering: the theme outlines it */
+  gtk_widget_add_controller (GTK_WIDGET (self), sd_media_list_new_drop_target (self->images_list));
   setup_generate_shortcut (self);
   set_accessible_labels (self);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "composer.generate", FALSE);
@@ -1675,6 +1184,14 @@ sd_composer_get_problem_text (SdComposer *self,
   Field f = field_for_problem (field);
 
   g_return_val_if_fail (SD_IS_COMPOSER (self), NULL);
+
+  if (g_strcmp0 (field, "images") == 0 || g_strcmp0 (field, "first_image") == 0 ||
+      g_strcmp0 (field, "last_image") == 0)
+    return sd_media_list_get_problem_text (self->images_list);
+  if (g_strcmp0 (field, "reference_videos") == 0)
+    return sd_media_list_get_problem_text (self->videos_list);
+  if (g_strcmp0 (field, "reference_audios") == 0)
+    return sd_media_list_get_problem_text (self->audios_list);
   g_return_val_if_fail (f != N_FIELDS, NULL);
 
   return gtk_label_get_text (self->error_labels[f]);
@@ -1702,7 +1219,7 @@ sd_composer_get_images_count_text (SdComposer *self)
 {
   g_return_val_if_fail (SD_IS_COMPOSER (self), NULL);
 
-  return gtk_label_get_text (self->images_count);
+  return sd_media_list_get_count_text (self->images_list);
 }
 
 const char *

@@ -1,17 +1,17 @@
-/* sd-image-row.c: one media link in the composer, with a thumbnail
+/* sd-media-row.c: one media link in the composer, with a thumbnail
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
-#define G_LOG_DOMAIN "sd-image-row"
+#define G_LOG_DOMAIN "sd-media-row"
 
 #include "config.h"
 
 #include <glib/gi18n.h>
 #include <string.h>
 
-#include "sd-image-row.h"
+#include "sd-media-row.h"
 
-struct _SdImageRow
+struct _SdMediaRow
 {
   AdwActionRow   parent_instance;
 
@@ -28,7 +28,7 @@ struct _SdImageRow
   gboolean       can_move_down;
 };
 
-G_DEFINE_FINAL_TYPE (SdImageRow, sd_image_row, ADW_TYPE_ACTION_ROW)
+G_DEFINE_FINAL_TYPE (SdMediaRow, sd_media_row, ADW_TYPE_ACTION_ROW)
 
 enum {
   PROP_0,
@@ -74,7 +74,7 @@ on_thumbnail_loaded_cb (GObject      *source,
 }
 
 void
-sd_image_row_show_thumbnail (GtkImage      *image,
+sd_media_row_show_thumbnail (GtkImage      *image,
                              SdThumbnailer *thumbnailer,
                              const char    *url,
                              GCancellable  *cancellable)
@@ -120,7 +120,7 @@ sd_image_row_show_thumbnail (GtkImage      *image,
  * "https://" and show only the host); the tooltip has the whole link. Other
  * links (asset://…) show as they are. */
 static void
-show_url (SdImageRow *self)
+show_url (SdMediaRow *self)
 {
   g_autoptr(GUri) uri = g_uri_parse (self->url, G_URI_FLAGS_ENCODED, NULL);
   const char *scheme = uri != NULL ? g_uri_get_scheme (uri) : NULL;
@@ -146,11 +146,11 @@ show_url (SdImageRow *self)
 }
 
 static void
-sd_image_row_constructed (GObject *object)
+sd_media_row_constructed (GObject *object)
 {
-  SdImageRow *self = SD_IMAGE_ROW (object);
+  SdMediaRow *self = SD_MEDIA_ROW (object);
 
-  G_OBJECT_CLASS (sd_image_row_parent_class)->constructed (object);
+  G_OBJECT_CLASS (sd_media_row_parent_class)->constructed (object);
 
   show_url (self);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
@@ -160,41 +160,41 @@ sd_image_row_constructed (GObject *object)
   if (self->icon_name != NULL)
     gtk_image_set_from_icon_name (self->thumbnail, self->icon_name);
   else
-    sd_image_row_show_thumbnail (self->thumbnail, self->thumbnailer,
+    sd_media_row_show_thumbnail (self->thumbnail, self->thumbnailer,
                                  self->url, self->cancellable);
 }
 
 static void
-sd_image_row_dispose (GObject *object)
+sd_media_row_dispose (GObject *object)
 {
-  SdImageRow *self = SD_IMAGE_ROW (object);
+  SdMediaRow *self = SD_MEDIA_ROW (object);
 
   g_cancellable_cancel (self->cancellable);
-  gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_IMAGE_ROW);
+  gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_MEDIA_ROW);
 
-  G_OBJECT_CLASS (sd_image_row_parent_class)->dispose (object);
+  G_OBJECT_CLASS (sd_media_row_parent_class)->dispose (object);
 }
 
 static void
-sd_image_row_finalize (GObject *object)
+sd_media_row_finalize (GObject *object)
 {
-  SdImageRow *self = SD_IMAGE_ROW (object);
+  SdMediaRow *self = SD_MEDIA_ROW (object);
 
   g_clear_object (&self->cancellable);
   g_clear_object (&self->thumbnailer);
   g_free (self->url);
   g_free (self->icon_name);
 
-  G_OBJECT_CLASS (sd_image_row_parent_class)->finalize (object);
+  G_OBJECT_CLASS (sd_media_row_parent_class)->finalize (object);
 }
 
 static void
-sd_image_row_get_property (GObject    *object,
+sd_media_row_get_property (GObject    *object,
                            guint       prop_id,
                            GValue     *value,
                            GParamSpec *pspec)
 {
-  SdImageRow *self = SD_IMAGE_ROW (object);
+  SdMediaRow *self = SD_MEDIA_ROW (object);
 
   switch (prop_id)
     {
@@ -219,7 +219,7 @@ sd_image_row_get_property (GObject    *object,
 }
 
 static void
-set_can_move (SdImageRow *self,
+set_can_move (SdMediaRow *self,
               gboolean    up,
               gboolean    down)
 {
@@ -238,12 +238,12 @@ set_can_move (SdImageRow *self,
 }
 
 static void
-sd_image_row_set_property (GObject      *object,
+sd_media_row_set_property (GObject      *object,
                            guint         prop_id,
                            const GValue *value,
                            GParamSpec   *pspec)
 {
-  SdImageRow *self = SD_IMAGE_ROW (object);
+  SdMediaRow *self = SD_MEDIA_ROW (object);
 
   switch (prop_id)
     {
@@ -292,16 +292,16 @@ remove_cb (GtkWidget  *widget,
 }
 
 static void
-sd_image_row_class_init (SdImageRowClass *klass)
+sd_media_row_class_init (SdMediaRowClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
-  object_class->constructed = sd_image_row_constructed;
-  object_class->dispose = sd_image_row_dispose;
-  object_class->finalize = sd_image_row_finalize;
-  object_class->get_property = sd_image_row_get_property;
-  object_class->set_property = sd_image_row_set_property;
+  object_class->constructed = sd_media_row_constructed;
+  object_class->dispose = sd_media_row_dispose;
+  object_class->finalize = sd_media_row_finalize;
+  object_class->get_property = sd_media_row_get_property;
+  object_class->set_property = sd_media_row_set_property;
 
   properties[PROP_URL] =
     g_param_spec_string ("url", NULL, NULL, NULL,
@@ -328,11 +328,11 @@ sd_image_row_class_init (SdImageRowClass *klass)
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/seedancestudio/SeedanceStudio/gui/sd-image-row.ui");
-  gtk_widget_class_bind_template_child (widget_class, SdImageRow, thumbnail);
-  gtk_widget_class_bind_template_child (widget_class, SdImageRow, up_button);
-  gtk_widget_class_bind_template_child (widget_class, SdImageRow, down_button);
-  gtk_widget_class_bind_template_child (widget_class, SdImageRow, remove_button);
+                                               "/io/github/seedancestudio/SeedanceStudio/gui/sd-media-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, SdMediaRow, thumbnail);
+  gtk_widget_class_bind_template_child (widget_class, SdMediaRow, up_button);
+  gtk_widget_class_bind_template_child (widget_class, SdMediaRow, down_button);
+  gtk_widget_class_bind_template_child (widget_class, SdMediaRow, remove_button);
 
   gtk_widget_class_install_action (widget_class, "row.move-up", NULL, move_up_cb);
   gtk_widget_class_install_action (widget_class, "row.move-down", NULL, move_down_cb);
@@ -340,7 +340,7 @@ sd_image_row_class_init (SdImageRowClass *klass)
 }
 
 static void
-sd_image_row_init (SdImageRow *self)
+sd_media_row_init (SdMediaRow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -357,13 +357,13 @@ sd_image_row_init (SdImageRow *self)
 }
 
 GtkWidget *
-sd_image_row_new (const char    *url,
+sd_media_row_new (const char    *url,
                   SdThumbnailer *thumbnailer,
                   const char    *icon_name)
 {
   g_return_val_if_fail (url != NULL, NULL);
 
-  return g_object_new (SD_TYPE_IMAGE_ROW,
+  return g_object_new (SD_TYPE_MEDIA_ROW,
                        "url", url,
                        "thumbnailer", thumbnailer,
                        "icon-name", icon_name,
@@ -371,19 +371,19 @@ sd_image_row_new (const char    *url,
 }
 
 const char *
-sd_image_row_get_url (SdImageRow *self)
+sd_media_row_get_url (SdMediaRow *self)
 {
-  g_return_val_if_fail (SD_IS_IMAGE_ROW (self), NULL);
+  g_return_val_if_fail (SD_IS_MEDIA_ROW (self), NULL);
 
   return self->url;
 }
 
 void
-sd_image_row_set_position (SdImageRow *self,
+sd_media_row_set_position (SdMediaRow *self,
                            guint       position,
                            guint       n_items)
 {
-  g_return_if_fail (SD_IS_IMAGE_ROW (self));
+  g_return_if_fail (SD_IS_MEDIA_ROW (self));
 
   set_can_move (self, position > 0, position + 1 < n_items);
 }

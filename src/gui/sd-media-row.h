@@ -1,4 +1,4 @@
-/* sd-image-row.h: one media link in the composer, with a thumbnail
+/* sd-media-row.h: one media link in the composer, with a thumbnail
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -10,8 +10,8 @@
 
 G_BEGIN_DECLS
 
-#define SD_TYPE_IMAGE_ROW (sd_image_row_get_type ())
-G_DECLARE_FINAL_TYPE (SdImageRow, sd_image_row, SD, IMAGE_ROW, AdwActionRow)
+#define SD_TYPE_MEDIA_ROW (sd_media_row_get_type ())
+G_DECLARE_FINAL_TYPE (SdMediaRow, sd_media_row, SD, MEDIA_ROW, AdwActionRow)
 
 /* Properties: "url" (string, construct-only), "thumbnailer" (SdThumbnailer,
  * construct-only, NULL: no preview, the "icon-name" is shown), "icon-name"
@@ -22,18 +22,18 @@ G_DECLARE_FINAL_TYPE (SdImageRow, sd_image_row, SD, IMAGE_ROW, AdwActionRow)
  *   remove ()            the user asked to remove the row
  *
  * The thumbnail download is cancelled when the row is disposed. */
-GtkWidget  *sd_image_row_new               (const char    *url,
+GtkWidget  *sd_media_row_new               (const char    *url,
                                             SdThumbnailer *thumbnailer,
                                             const char    *icon_name);
-const char *sd_image_row_get_url           (SdImageRow    *self);
-void        sd_image_row_set_position      (SdImageRow    *self,
+const char *sd_media_row_get_url           (SdMediaRow    *self);
+void        sd_media_row_set_position      (SdMediaRow    *self,
                                             guint          position,
                                             guint          n_items);
 
 /* Shows @url's preview in @image (48 px): an asset icon for asset:// IDs, a
  * broken-image icon with the reason as tooltip when it cannot be shown.
  * Cancel @cancellable when @image goes away. */
-void        sd_image_row_show_thumbnail    (GtkImage      *image,
+void        sd_media_row_show_thumbnail    (GtkImage      *image,
                                             SdThumbnailer *thumbnailer,
                                             const char    *url,
                                             GCancellable  *cancellable);

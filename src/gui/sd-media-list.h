@@ -1,0 +1,82 @@
+/* sd-media-list.h: one list of media links in the composer
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <adwaita.h>
+
+#include "sd-model.h"
+#include "sd-request.h"
+#include "sd-thumbnailer.h"
+
+G_BEGIN_DECLS
+
+typedef enum {
+  SD_MEDIA_KIND_IMAGES,
+  SD_MEDIA_KIND_VIDEOS,
+  SD_MEDIA_KIND_AUDIOS,
+} SdMediaKind;
+
+#define SD_TYPE_MEDIA_KIND (sd_media_kind_get_type ())
+GType sd_media_kind_get_type (void);
+
+#define SD_TYPE_MEDIA_LIST (sd_media_list_get_type ())
+G_DECLARE_FINAL_TYPE (SdMediaList, sd_media_list, SD, MEDIA_LIST, GtkWidget)
+
+/* Properties: "kind" (SdMediaKind, construct-only), "thumbnailer"
+ * (SdThumbnailer: the images' previews; videos and audios show an icon),
+ * "frame-mode" (boolean, images only: a first and a last frame instead of
+ * the list).
+ *
+ * The list shows its links as SdMediaRows (move, remove), an entry to type
+ * one, and for images a hint and a counter; drops and pastes end up in
+ * sd_media_list_add_text(). The problems of its fields show under it.
+ *
+ * Signals:
+ *   changed ()                 the links or the frames changed
+ *   show-message (char *text)  a refusal or an explanation, for a toast */
+SdMediaKind  sd_media_list_get_kind         (SdMediaList        *self);
+void         sd_media_list_set_thumbnailer  (SdMediaList        *self,
+                                             SdThumbnailer      *thumbnailer);
+gboolean     sd_media_list_get_frame_mode   (SdMediaList        *self);
+void         sd_media_list_set_frame_mode   (SdMediaList        *self,
+                                             gboolean            frame_mode);
+
+/* The links in order (never NULL), and the frames (NULL when empty). */
+char       **sd_media_list_dup_urls         (SdMediaList        *self);
+void         sd_media_list_set_urls         (SdMediaList        *self,
+                                             const char * const *urls);
+char        *sd_media_list_dup_frame        (SdMediaList        *self,
+                                             gboolean            last);
+void         sd_media_list_set_frames       (SdMediaList        *self,
+                                             const char         *first,
+                                             const char         *last);
+
+/* How many links @model takes and which kinds, for the counter and hint. */
+void         sd_media_list_set_model        (SdMediaList        *self,
+                                             SdModel            *model);
+
+/* Adds the links found in @text (a text/uri-list or plain text), in frame
+ * mode to the empty frames; the rest is refused with a message. Returns
+ * how many were added. */
+guint        sd_media_list_add_text         (SdMediaList        *self,
+                                             const char         *text);
+/* Adds the links of the text on the clipboard. */
+void         sd_media_list_paste            (SdMediaList        *self);
+/* A drop target for @self's links, to put on any widget. */
+GtkEventController *sd_media_list_new_drop_target (SdMediaList  *self);
+
+/* Problems: sd_media_list_show_problem() takes the problems of its fields
+ * ("images", "first_image", "last_image"; "reference_videos";
+ * "reference_audios") and returns whether @problem was one. */
+void         sd_media_list_clear_problems   (SdMediaList        *self);
+gboolean     sd_media_list_show_problem     (SdMediaList        *self,
+                                             const SdProblem    *problem);
+const char  *sd_media_list_get_problem_text (SdMediaList        *self);
+const char  *sd_media_list_get_count_text   (SdMediaList        *self);
+
+/* "https:// links", "asset:// IDs …": what @schemes accept, for hints. */
+const char  *sd_media_list_describe_schemes (SdUrlScheme         schemes);
+
+G_END_DECLS
