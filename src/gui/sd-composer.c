@@ -14,6 +14,7 @@
 #include "sd-composer.h"
 #include "sd-composer-private.h"
 #include "sd-media-list.h"
+#include "sd-model-picker.h"
 #include "sd-service.h"
 #include "sd-simulator.h"
 #include "sd-thumbnailer.h"
@@ -34,7 +35,7 @@ struct _SdComposer
   GtkWidget            parent_instance;
 
   GtkWidget           *main_box;
-  GtkDropDown         *model_dropdown;
+  SdModelPicker       *model_picker;
   GtkFrame            *prompt_frame;
   GtkTextView         *prompt_view;
   GtkLabel            *prompt_count;
@@ -109,108 +110,6 @@ is_frame_mode (SdComposer *self)
   return gtk_toggle_button_get_active (self->frames_toggle);
 }
 
-/* Model list rows ------------------------------------------------------- */
-
-static char *
-model_title (SdModel *model)
-{
-  const char *family = sd_model_get_family_name (model);
-  const char *name = sd_model_get_display_name (model);
-
-  /* "MD · MD Fast" says MD twice: the name alone is enough */
-  if (family == NULL || g_str_has_prefix (name, family))
-    return g_strdup (name);
-  /* TRANSLATORS: model family, then model name, e.g. "MD · MD Fast" */
-  return g_strdup_printf (_("%s · %s"), family, name);
-}
-
-static char *
-model_subtitle (SdModel *model)
-{
-  const char *output = sd_model_get_output (model);
-
-  if (sd_model_get_billing (model) == SD_BILLING_PER_SECOND)
-    /* TRANSLATORS: billing and output quality, e.g. "per second · 720p" */
-    return g_strdup_printf (_("per second · %s"), output != NULL ? output : "");
-  /* TRANSLATORS: billing and output quality, e.g. "per task · 720p" */
-  return g_strdup_printf (_("per task · %s"), output != NULL ? output : "");
-}
-
-static void
-setup_model_button_cb (GtkSignalListItemFactory *factory,
-                       GtkListItem              *item,
-                       gpointer                  user_data)
-{
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_list_item_set_child (item, label);
-}
-
-static void
-bind_model_button_cb (GtkSignalListItemFactory *factory,
-                      GtkListItem              *item,
-                      gpointer                  user_data)
-{
-  SdModel *model = gtk_list_item_get_item (item);
-  g_autofree char *title = model_title (model);
-  g_autofree char *subtitle = model_subtitle (model);
-  g_autofree char *text = NULL;
-
-  /* Translators: a model's name, then its billing and output,
-   * e.g. "Fast I2V (per task · 720p)". */
-  text = g_strdup_printf (_("%s (%s)"), title, subtitle);
-
-  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), text);
-}
-
-static void
-setup_model_row_cb (GtkSignalListItemFactory *factory,
-                    GtkListItem              *item,
-                    gpointer                  user_data)
-{
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  GtkWidget *title = gtk_label_new (NULL);
-  GtkWidget *subtitle = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (title), 0);
-  gtk_label_set_xalign (GTK_LABEL (subtitle), 0);
-  gtk_widget_add_css_class (subtitle, "dim-label");
-  gtk_widget_add_css_class (subtitle, "caption");
-  gtk_box_append (GTK_BOX (box), title);
-  gtk_box_append (GTK_BOX (box), subtitle);
-  gtk_list_item_set_child (item, box);
-}
-
-static void
-bind_model_row_cb (GtkSignalListItemFactory *factory,
-                   GtkListItem              *item,
-                   gpointer                  user_data)
-{
-  SdModel *model = gtk_list_item_get_item (item);
-  GtkWidget *box = gtk_list_item_get_child (item);
-  g_autofree char *title = model_title (model);
-  g_autofree char *subtitle = model_subtitle (model);
-
-  gtk_label_set_text (GTK_LABEL (gtk_widget_get_first_child (box)), title);
-  gtk_label_set_text (GTK_LABEL (gtk_widget_get_last_child (box)), subtitle);
-}
-
-static void
-setup_model_dropdown (SdComposer *self)
-{
-  g_autoptr(GtkListItemFactory) button_factory = gtk_signal_list_item_factory_new ();
-  g_autoptr(GtkListItemFactory) list_factory = gtk_signal_list_item_factory_new ();
-
-  g_signal_connect (button_factory, "setup", G_CALLBACK (setup_model_button_cb), NULL);
-  g_signal_connect (button_factory, "bind", G_CALLBACK (bind_model_button_cb), NULL);
-  g_signal_connect (list_factory, "setup", G_CALLBACK (setup_model_row_cb), NULL);
-  g_signal_connect (list_factory, "bind", G_CALLBACK (bind_model_row_cb), NULL);
-  gtk_drop_down_set_factory (self->model_dropdown, button_factory);
-  gtk_drop_down_set_list_factory (self->model_dropdown, list_factory);
-}
-
 /* Validation ------------------------------------------------------------ */
 
 static Field
@@ -236,7 +135,7 @@ widget_for_problem (SdComposer *self,
 {
   switch (field_for_problem (field))
     {
-    case FIELD_MODEL: return GTK_WIDGET (self->model_dropdown);
+    case FIELD_MODEL: return GTK_WIDGET (self->model_picker);
     case FIELD_PROMPT: return GTK_WIDGET (self->prompt_frame);
     case FIELD_RATIO:
       return GTK_WIDGET (gtk_widget_get_visible (GTK_WIDGET (self->ratio_row))
@@ -607,27 +506,16 @@ static gboolean
 select_model (SdComposer *self,
               const char *model_id)
 {
-  GListModel *models = gtk_drop_down_get_model (self->model_dropdown);
-  guint n = models != NULL ? g_list_model_get_n_items (models) : 0;
-
-  for (guint i = 0; i < n; i++)
-    {
-      g_autoptr(SdModel) model = g_list_model_get_item (models, i);
-
-      if (g_strcmp0 (sd_model_get_id (model), model_id) == 0)
-        {
-          gtk_drop_down_set_selected (self->model_dropdown, i);
-          apply_model (self, model);
-          return TRUE;
-        }
-    }
-  return FALSE;
+  if (!sd_model_picker_select (self->model_picker, model_id))
+    return FALSE;
+  apply_model (self, sd_model_picker_get_selected_model (self->model_picker));
+  return TRUE;
 }
 
 static void
 on_model_selected_cb (SdComposer *self)
 {
-  apply_model (self, gtk_drop_down_get_selected_item (self->model_dropdown));
+  apply_model (self, sd_model_picker_get_selected_model (self->model_picker));
 }
 
 /* Widget → request --------------------------------------------------------- */
@@ -885,7 +773,6 @@ static void
 set_accessible_labels (SdComposer *self)
 {
   const struct { gpointer widget; const char *label; } labels[] = {
-    { self->model_dropdown, _("Model") },
     { self->prompt_view, _("Prompt") },
     { self->ratio_row, _("Ratio") },
     { self->ratio_entry_row, _("Ratio") },
@@ -907,7 +794,7 @@ connect_widgets (SdComposer *self)
 {
   g_signal_connect_object (self->request, "notify", G_CALLBACK (on_request_notify_cb),
                            self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->model_dropdown, "notify::selected",
+  g_signal_connect_object (self->model_picker, "notify::selected-model",
                            G_CALLBACK (on_model_selected_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->ratio_row, "notify::selected",
                            G_CALLBACK (on_ratio_selected_cb), self, G_CONNECT_SWAPPED);
@@ -954,8 +841,8 @@ sd_composer_constructed (GObject *object)
 
   sd_media_list_set_thumbnailer (self->images_list, self->thumbnailer);
 
-  gtk_drop_down_set_model (self->model_dropdown,
-                           sd_catalog_get_models (sd_context_get_catalog (self->context)));
+  sd_model_picker_set_models (self->model_picker,
+                              sd_catalog_get_models (sd_context_get_catalog (self->context)));
   connect_widgets (self);
   load_settings (self);
   g_signal_connect_object (self->context, "notify::base-url-error",
@@ -1072,10 +959,11 @@ sd_composer_class_init (SdComposerClass *klass)
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, ADW_TYPE_TOAST);
 
   g_type_ensure (SD_TYPE_MEDIA_LIST);
+  g_type_ensure (SD_TYPE_MODEL_PICKER);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/seedancestudio/SeedanceStudio/gui/sd-composer.ui");
   gtk_widget_class_bind_template_child (widget_class, SdComposer, main_box);
-  gtk_widget_class_bind_template_child (widget_class, SdComposer, model_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, SdComposer, model_picker);
   gtk_widget_class_bind_template_child (widget_class, SdComposer, prompt_frame);
   gtk_widget_class_bind_template_child (widget_class, SdComposer, prompt_view);
   gtk_widget_class_bind_template_child (widget_class, SdComposer, prompt_count);
@@ -1143,7 +1031,6 @@ sd_composer_init (SdComposer *self)
   self->ratio_values = g_ptr_array_new_with_free_func (g_free);
   self->cancellable = g_cancellable_new ();
 
-  setup_model_dropdown (self);
   /* GTK marks the composer :drop(active) while hovering: the theme outlines it */
   gtk_widget_add_controller (GTK_WIDGET (self), sd_media_list_new_drop_target (self->images_list));
   setup_generate_shortcut (self);
