@@ -8,7 +8,7 @@
 #include <libsoup/soup.h>
 
 #include "sd-catalog.h"
-#include "sd-composer-private.h"
+#include "sd-composer-test.h"
 #include "sd-context.h"
 #include "sd-gui-resources.h"
 #include "sd-media-row.h"
@@ -690,6 +690,48 @@ test_composer_remembers_choices (ComposerFixture *fixture,
   g_assert_cmpstr (sd_request_get_model (sd_composer_get_request (SD_COMPOSER (second))), ==, "seedance2.0-md");
 }
 
+/* Re-using a task's settings is not choosing them: the last-* keys keep
+ * what the user chose; the mode switch is kept even with no images. */
+static void
+test_composer_loaded_draft_is_not_remembered (ComposerFixture *fixture,
+                                              gconstpointer    data)
+{
+  GSettings *settings = sd_context_get_settings (fixture->context);
+  g_autoptr(SdRequest) draft = sd_request_new ();
+  GtkWidget *composer = GTK_WIDGET (fixture->composer);
+  GtkToggleButton *frames = GTK_TOGGLE_BUTTON (gtk_widget_get_template_child (composer, SD_TYPE_COMPOSER,
+                                                                              "frames_toggle"));
+  GtkAdjustment *duration = GTK_ADJUSTMENT (gtk_widget_get_template_child (composer, SD_TYPE_COMPOSER,
+                                                                           "duration_adjustment"));
+
+  g_assert_true (sd_composer_select_model (fixture->composer, "seedance2.0-md"));
+  gtk_adjustment_set_value (duration, 8);
+  gtk_toggle_button_set_active (frames, TRUE);
+  g_assert_cmpstr (g_settings_get_string (settings, "last-model"), ==, "seedance2.0-md");
+  g_assert_cmpint (g_settings_get_int (settings, "last-duration"), ==, 8);
+  g_assert_true (g_settings_get_boolean (settings, "last-frame-mode"));
+
+  sd_request_set_model (draft, "seedance2.0-fast-i2v");
+  sd_request_set_ratio (draft, "9:16");
+  sd_request_set_duration (draft, 4);
+  sd_request_set_images (draft, (const char * const []) { "https://example.com/a.png", NULL });
+  sd_composer_load_request (fixture->composer, draft);
+  g_assert_cmpstr (sd_request_get_model (sd_composer_get_request (fixture->composer)), ==, "seedance2.0-fast-i2v");
+  g_assert_false (gtk_toggle_button_get_active (frames));
+
+  g_assert_cmpstr (g_settings_get_string (settings, "last-model"), ==, "seedance2.0-md");
+  g_assert_cmpint (g_settings_get_int (settings, "last-duration"), ==, 8);
+  g_assert_true (g_settings_get_boolean (settings, "last-frame-mode"));
+
+  /* what the user changes after that is remembered again */
+  gtk_adjustment_set_value (duration, 6);
+  g_assert_cmpint (g_settings_get_int (settings, "last-duration"), ==, 6);
+
+  /* the memory backend outlives the test */
+  g_settings_reset (settings, "last-duration");
+  g_settings_reset (settings, "last-frame-mode");
+}
+
 static GtkImage *
 find_thumbnail (GtkWidget *widget)
 {
@@ -914,6 +956,7 @@ main (int   argc,
   ADD ("generate-submits-and-keeps-the-content", test_composer_generate_submits_and_keeps_content);
   ADD ("load-request-fills-every-field", test_composer_load_request_fills_every_field);
   ADD ("remembers-the-last-model", test_composer_remembers_choices);
+  ADD ("a-loaded-draft-is-not-remembered", test_composer_loaded_draft_is_not_remembered);
   ADD ("demo-sample-images-validate-and-show-their-thumbnails", test_composer_demo_sample_images_validate_and_show);
   ADD ("fits-a-360-px-window-with-every-model-and-long-links", test_composer_fits_a_narrow_window);
 

@@ -10,7 +10,7 @@
 #include <glib/gstdio.h>
 
 #include "sd-application.h"
-#include "sd-composer-private.h"
+#include "sd-composer-test.h"
 #include "sd-context.h"
 #include "sd-preferences-window.h"
 #include "sd-service.h"

@@ -1,23 +1,80 @@
-/* sd-composer-private.h: what the tests look at inside the composer
+/* sd-composer-private.h: what the composer's files share
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #pragma once
 
 #include "sd-composer.h"
+#include "sd-media-list.h"
+#include "sd-model-picker.h"
+#include "sd-thumbnailer.h"
 
 G_BEGIN_DECLS
 
-/* The problem text shown under the widget of @field (an SdProblem field
- * name), "" when there is none. */
-const char *sd_composer_get_problem_text       (SdComposer *self,
-                                                const char *field);
-/* The ratios the ratio list offers, in order; NULL is "Server default". */
-GPtrArray  *sd_composer_get_ratio_values       (SdComposer *self);
-gboolean    sd_composer_select_model           (SdComposer *self,
-                                                const char *model_id);
-const char *sd_composer_get_images_count_text  (SdComposer *self);
-const char *sd_composer_get_prompt_count_text  (SdComposer *self);
-GtkTextBuffer *sd_composer_get_prompt_buffer   (SdComposer *self);
+/* The fields problems are shown under, but for the media lists' own;
+ * "orientation" has no widget and only shows as the blocker. */
+typedef enum {
+  FIELD_MODEL,
+  FIELD_PROMPT,
+  FIELD_RATIO,
+  FIELD_DURATION,
+  FIELD_RESOLUTION,
+  N_FIELDS
+} Field;
+
+struct _SdComposer
+{
+  GtkWidget            parent_instance;
+
+  GtkWidget           *main_box;
+  SdModelPicker       *model_picker;
+  GtkFrame            *prompt_frame;
+  GtkTextView         *prompt_view;
+  GtkLabel            *prompt_count;
+  GtkToggleButton     *references_toggle;
+  GtkToggleButton     *frames_toggle;
+  SdMediaList         *images_list;
+  AdwComboRow         *ratio_row;
+  AdwEntryRow         *ratio_entry_row;
+  AdwActionRow        *duration_row;
+  GtkSpinButton       *duration_spin;
+  GtkAdjustment       *duration_adjustment;
+  AdwComboRow         *resolution_row;
+  AdwPreferencesGroup *videos_group;
+  SdMediaList         *videos_list;
+  AdwPreferencesGroup *audios_group;
+  SdMediaList         *audios_list;
+  GtkLabel            *blocker_label;
+  GtkButton           *generate_button;
+  GtkStack            *generate_stack;
+  GtkSpinner          *generate_spinner;
+  GtkLabel            *error_labels[N_FIELDS];
+
+  SdContext           *context;
+  GSettings           *settings;          /* NULL: the schema is not installed */
+  SdThumbnailer       *thumbnailer;
+  SdRequest           *request;
+  SdModel             *model;
+  GPtrArray           *ratio_values;      /* parallel to ratio_row; NULL: server default */
+  GCancellable        *cancellable;       /* cancelled on dispose */
+  GList               *error_widgets;     /* widgets wearing the "error" class */
+  char                *blocker;
+  gboolean             can_generate;
+  gboolean             submitting;
+  gulong               save_request_id;   /* saving the last-* keys; blocked while loading */
+  gulong               save_mode_id;
+  gboolean             prompt_touched;    /* an empty prompt is only an error once edited */
+};
+
+/* sd-composer.c */
+void _sd_composer_show_toast          (SdComposer     *self,
+                                       const char     *text);
+void _sd_composer_update_can_generate (SdComposer     *self);
+void _sd_composer_emit_submitted      (SdComposer     *self,
+                                       SdTask         *task);
+
+/* sd-composer-actions.c: "composer.*" and their shortcuts */
+void _sd_composer_class_install_actions (GtkWidgetClass *widget_class);
+void _sd_composer_init_actions          (SdComposer     *self);
 
 G_END_DECLS

@@ -13,65 +13,9 @@
 #include "sd-client.h"
 #include "sd-composer.h"
 #include "sd-composer-private.h"
-#include "sd-media-list.h"
-#include "sd-model-picker.h"
+#include "sd-composer-test.h"
 #include "sd-service.h"
 #include "sd-simulator.h"
-#include "sd-thumbnailer.h"
-
-/* The fields problems are shown under, but for the media lists' own;
- * "orientation" has no widget and only shows as the blocker. */
-typedef enum {
-  FIELD_MODEL,
-  FIELD_PROMPT,
-  FIELD_RATIO,
-  FIELD_DURATION,
-  FIELD_RESOLUTION,
-  N_FIELDS
-} Field;
-
-struct _SdComposer
-{
-  GtkWidget            parent_instance;
-
-  GtkWidget           *main_box;
-  SdModelPicker       *model_picker;
-  GtkFrame            *prompt_frame;
-  GtkTextView         *prompt_view;
-  GtkLabel            *prompt_count;
-  GtkToggleButton     *references_toggle;
-  GtkToggleButton     *frames_toggle;
-  SdMediaList         *images_list;
-  AdwComboRow         *ratio_row;
-  AdwEntryRow         *ratio_entry_row;
-  AdwActionRow        *duration_row;
-  GtkSpinButton       *duration_spin;
-  GtkAdjustment       *duration_adjustment;
-  AdwComboRow         *resolution_row;
-  AdwPreferencesGroup *videos_group;
-  SdMediaList         *videos_list;
-  AdwPreferencesGroup *audios_group;
-  SdMediaList         *audios_list;
-  GtkLabel            *blocker_label;
-  GtkButton           *generate_button;
-  GtkStack            *generate_stack;
-  GtkSpinner          *generate_spinner;
-  GtkLabel            *error_labels[N_FIELDS];
-
-  SdContext           *context;
-  GSettings           *settings;
-  SdThumbnailer       *thumbnailer;
-  SdRequest           *request;
-  SdModel             *model;
-  GPtrArray           *ratio_values;      /* parallel to ratio_row; NULL: server default */
-  GCancellable        *cancellable;       /* cancelled on dispose */
-  GList               *error_widgets;     /* widgets wearing the "error" class */
-  char                *blocker;
-  gboolean             can_generate;
-  gboolean             submitting;
-  gboolean             loading;           /* filling widgets: settings stay as they are */
-  gboolean             prompt_touched;    /* an empty prompt is only an error once edited */
-};
 
 G_DEFINE_FINAL_TYPE (SdComposer, sd_composer, GTK_TYPE_WIDGET)
 
@@ -93,15 +37,22 @@ enum {
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
-static void
-show_toast (SdComposer *self,
-            const char *text)
+void
+_sd_composer_show_toast (SdComposer *self,
+                         const char *text)
 {
   g_autofree char *escaped = g_markup_escape_text (text, -1);
   g_autoptr(AdwToast) toast = adw_toast_new (escaped);
 
   adw_toast_set_timeout (toast, 5);
   g_signal_emit (self, signals[SIGNAL_SHOW_TOAST], 0, toast);
+}
+
+void
+_sd_composer_emit_submitted (SdComposer *self,
+                             SdTask     *task)
+{
+  g_signal_emit (self, signals[SIGNAL_SUBMITTED], 0, task);
 }
 
 static gboolean
@@ -230,8 +181,8 @@ set_blocker (SdComposer *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BLOCKER]);
 }
 
-static void
-update_can_generate (SdComposer *self)
+void
+_sd_composer_update_can_generate (SdComposer *self)
 {
   gboolean can_generate = self->blocker == NULL && !self->submitting && self->model != NULL;
 
@@ -260,7 +211,7 @@ revalidate (SdComposer *self)
     set_blocker (self, _("Choose a model."));
   else
     set_blocker (self, NULL);
-  update_can_generate (self);
+  _sd_composer_update_can_generate (self);
 }
 
 static void
@@ -347,7 +298,7 @@ static void
 on_media_message_cb (SdComposer  *self,
                      const char  *text)
 {
-  show_toast (self, text);
+  _sd_composer_show_toast (self, text);
 }
 
 guint
@@ -357,6 +308,52 @@ sd_composer_add_image_text (SdComposer *self,
   g_return_val_if_fail (SD_IS_COMPOSER (self), 0);
 
   return sd_media_list_add_text (self->images_list, text);
+}
+
+/* Settings ------------------------------------------------------------------ */
+
+/* Saves what the user last chose, as the request (and the mode switch,
+ * which an empty request does not show) changes; blocked while a draft or
+ * the settings themselves are loaded. */
+static void
+on_save_last_cb (SdComposer *self,
+                 GParamSpec *pspec)
+{
+  const char *name = g_param_spec_get_name (pspec);
+
+  if (g_str_equal (name, "model") || g_str_equal (name, "ratio") || g_str_equal (name, "resolution"))
+    {
+      g_autofree char *key = g_strconcat ("last-", name, NULL);
+      g_autofree char *value = NULL;
+
+      g_object_get (self->request, name, &value, NULL);
+      g_settings_set_string (self->settings, key, value != NULL ? value : "");
+    }
+  else if (g_str_equal (name, "duration"))
+    g_settings_set_int (self->settings, "last-duration",
+                        CLAMP (sd_request_get_duration (self->request), 0, 60));
+  else if (g_str_equal (name, "frame-mode"))
+    g_settings_set_boolean (self->settings, "last-frame-mode",
+                            sd_media_list_get_frame_mode (self->images_list));
+}
+
+static void
+block_saving (SdComposer *self,
+              gboolean    block)
+{
+  if (self->save_request_id == 0)
+    return;
+
+  if (block)
+    {
+      g_signal_handler_block (self->request, self->save_request_id);
+      g_signal_handler_block (self->images_list, self->save_mode_id);
+    }
+  else
+    {
+      g_signal_handler_unblock (self->request, self->save_request_id);
+      g_signal_handler_unblock (self->images_list, self->save_mode_id);
+    }
 }
 
 /* Model and its fields ---------------------------------------------------- */
@@ -481,13 +478,13 @@ apply_model (SdComposer *self,
   g_autofree char *ratio = g_strdup (sd_request_get_ratio (self->request));
   g_autofree char *resolution = g_strdup (sd_request_get_resolution (self->request));
   int duration = sd_request_get_duration (self->request);
-  gboolean was_loading = self->loading;
 
   if (!g_set_object (&self->model, model) || model == NULL)
     return;
 
-  self->loading = TRUE;
   sd_request_set_model (self->request, sd_model_get_id (model));
+  /* what the model makes of the wanted values is not what the user chose */
+  block_saving (self, TRUE);
   apply_ratios (self, ratio);
   apply_duration (self, duration);
   apply_resolutions (self, resolution);
@@ -495,10 +492,7 @@ apply_model (SdComposer *self,
   update_hints (self);
   update_prompt_count (self);
   sync_media_to_request (self);
-  self->loading = was_loading;
-
-  if (!self->loading)
-    g_settings_set_string (self->settings, "last-model", sd_model_get_id (model));
+  block_saving (self, FALSE);
   revalidate (self);
 }
 
@@ -530,8 +524,6 @@ on_ratio_selected_cb (SdComposer *self)
     return;
   ratio = g_ptr_array_index (self->ratio_values, selected);
   sd_request_set_ratio (self->request, ratio);
-  if (!self->loading)
-    g_settings_set_string (self->settings, "last-ratio", ratio != NULL ? ratio : "");
 }
 
 static void
@@ -542,8 +534,6 @@ on_ratio_entry_changed_cb (SdComposer *self)
   if (!gtk_widget_get_visible (GTK_WIDGET (self->ratio_entry_row)))
     return;
   sd_request_set_ratio (self->request, *ratio != '\0' ? ratio : NULL);
-  if (!self->loading)
-    g_settings_set_string (self->settings, "last-ratio", ratio);
 }
 
 static void
@@ -552,8 +542,6 @@ on_duration_changed_cb (SdComposer *self)
   int duration = (int) gtk_adjustment_get_value (self->duration_adjustment);
 
   sd_request_set_duration (self->request, duration);
-  if (!self->loading)
-    g_settings_set_int (self->settings, "last-duration", CLAMP (duration, 0, 60));
 }
 
 static void
@@ -565,8 +553,6 @@ on_resolution_selected_cb (SdComposer *self)
   if (self->model == NULL || item == NULL)
     return;
   sd_request_set_resolution (self->request, resolution);
-  if (!self->loading)
-    g_settings_set_string (self->settings, "last-resolution", resolution);
 }
 
 static void
@@ -578,8 +564,7 @@ on_prompt_changed_cb (SdComposer    *self,
 
   gtk_text_buffer_get_bounds (buffer, &start, &end);
   prompt = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
-  if (!self->loading)
-    self->prompt_touched = TRUE;
+  self->prompt_touched = TRUE;
   sd_request_set_prompt (self->request, prompt);
   update_prompt_count (self);
 }
@@ -591,97 +576,6 @@ on_mode_toggled_cb (SdComposer *self)
 
   sd_media_list_set_frame_mode (self->images_list, frames);
   sync_media_to_request (self);
-  if (!self->loading)
-    g_settings_set_boolean (self->settings, "last-frame-mode", frames);
-}
-
-/* Paste ---------------------------------------------------------------------- */
-
-static void
-paste_images_cb (GtkWidget  *widget,
-                 const char *action_name,
-                 GVariant   *parameter)
-{
-  sd_media_list_paste (SD_COMPOSER (widget)->images_list);
-}
-
-/* Actions -------------------------------------------------------------------- */
-
-static void
-add_image_cb (GtkWidget  *widget,
-              const char *action_name,
-              GVariant   *parameter)
-{
-  gtk_widget_activate_action (GTK_WIDGET (SD_COMPOSER (widget)->images_list), "media.add", NULL);
-}
-
-static void
-focus_prompt_cb (GtkWidget  *widget,
-                 const char *action_name,
-                 GVariant   *parameter)
-{
-  gtk_widget_grab_focus (GTK_WIDGET (SD_COMPOSER (widget)->prompt_view));
-}
-
-static void
-set_submitting (SdComposer *self,
-                gboolean    submitting)
-{
-  self->submitting = submitting;
-  gtk_stack_set_visible_child_name (self->generate_stack, submitting ? "spinner" : "label");
-  gtk_spinner_set_spinning (self->generate_spinner, submitting);
-  update_can_generate (self);
-}
-
-static const char *
-submit_error_message (GError *error)
-{
-  if (g_error_matches (error, SD_API_ERROR, SD_API_ERROR_OUTCOME_UNKNOWN))
-    /* Not only a broken connection: a 5xx or code -1 answer, too. */
-    return _("Uncertain: the task may or may not have been created. It is in the "
-             "list as uncertain; look there or in the provider’s console before "
-             "generating again.");
-  return error->message;
-}
-
-static void
-on_submitted_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(SdComposer) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(SdTask) task = sd_service_submit_finish (SD_SERVICE (source), result, &error);
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  set_submitting (self, FALSE);
-  if (task == NULL)
-    {
-      show_toast (self, submit_error_message (error));
-      return;
-    }
-
-  show_toast (self, _("Task submitted"));
-  g_signal_emit (self, signals[SIGNAL_SUBMITTED], 0, task);
-}
-
-static void
-generate_cb (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
-{
-  SdComposer *self = SD_COMPOSER (widget);
-  g_autoptr(SdRequest) request = NULL;
-
-  if (!self->can_generate)
-    return;
-
-  request = sd_request_copy (self->request);
-  set_submitting (self, TRUE);
-  sd_service_submit_async (sd_context_get_service (self->context), request,
-                           self->cancellable, on_submitted_cb, g_object_ref (self));
 }
 
 /* Loading ------------------------------------------------------------------- */
@@ -708,11 +602,14 @@ sd_composer_load_request (SdComposer *self,
   GtkTextBuffer *buffer;
   const char *prompt;
   SdModel *model;
+  gboolean prompt_touched;
 
   g_return_if_fail (SD_IS_COMPOSER (self));
   g_return_if_fail (SD_IS_REQUEST (request));
 
-  self->loading = TRUE;
+  /* a draft is not the user's last choice, and its prompt is not an edit */
+  block_saving (self, TRUE);
+  prompt_touched = self->prompt_touched;
   g_signal_handlers_block_by_func (self->request, on_request_notify_cb, self);
 
   sd_request_set_ratio (self->request, sd_request_get_ratio (request));
@@ -733,38 +630,63 @@ sd_composer_load_request (SdComposer *self,
       /* TRANSLATORS: %s is a model id */
       text = g_strdup_printf (_("The model “%s” is not in the catalogue; the other settings were copied."),
                               sd_request_get_model (request) != NULL ? sd_request_get_model (request) : "");
-      show_toast (self, text);
+      _sd_composer_show_toast (self, text);
     }
 
   prompt = sd_request_get_prompt (request);
   buffer = gtk_text_view_get_buffer (self->prompt_view);
   gtk_text_buffer_set_text (buffer, prompt != NULL ? prompt : "", -1);
+  self->prompt_touched = prompt_touched;
   load_media (self, request);
 
   g_signal_handlers_unblock_by_func (self->request, on_request_notify_cb, self);
-  self->loading = FALSE;
+  block_saving (self, FALSE);
   revalidate (self);
+}
+
+/* Without the schema (settings NULL) the composer starts from these, the
+ * schema's defaults, and keeps nothing. */
+#define DEFAULT_MODEL "seedance2.0-fast-i2v"
+#define DEFAULT_DURATION 5
+
+static char *
+get_last_string (SdComposer *self,
+                 const char *key,
+                 const char *fallback)
+{
+  char *value = self->settings != NULL ? g_settings_get_string (self->settings, key) : g_strdup (fallback);
+
+  if (*value == '\0')
+    g_clear_pointer (&value, g_free);
+  return value;
 }
 
 static void
 load_settings (SdComposer *self)
 {
-  g_autofree char *model_id = g_settings_get_string (self->settings, "last-model");
-  g_autofree char *ratio = g_settings_get_string (self->settings, "last-ratio");
-  g_autofree char *resolution = g_settings_get_string (self->settings, "last-resolution");
-  gboolean frames = g_settings_get_boolean (self->settings, "last-frame-mode");
+  g_autofree char *model_id = get_last_string (self, "last-model", DEFAULT_MODEL);
+  g_autofree char *ratio = get_last_string (self, "last-ratio", "");
+  g_autofree char *resolution = get_last_string (self, "last-resolution", "");
+  int duration = DEFAULT_DURATION;
+  gboolean frames = FALSE;
 
-  self->loading = TRUE;
-  sd_request_set_ratio (self->request, *ratio != '\0' ? ratio : NULL);
-  sd_request_set_resolution (self->request, *resolution != '\0' ? resolution : NULL);
-  sd_request_set_duration (self->request, g_settings_get_int (self->settings, "last-duration"));
+  if (self->settings != NULL)
+    {
+      duration = g_settings_get_int (self->settings, "last-duration");
+      frames = g_settings_get_boolean (self->settings, "last-frame-mode");
+    }
+
+  block_saving (self, TRUE);
+  sd_request_set_ratio (self->request, ratio);
+  sd_request_set_resolution (self->request, resolution);
+  sd_request_set_duration (self->request, duration);
 
   if (!select_model (self, model_id))
     on_model_selected_cb (self);
   gtk_toggle_button_set_active (frames ? self->frames_toggle : self->references_toggle, TRUE);
   if (frames && !gtk_widget_get_sensitive (GTK_WIDGET (self->frames_toggle)))
     gtk_toggle_button_set_active (self->references_toggle, TRUE);
-  self->loading = FALSE;
+  block_saving (self, FALSE);
 }
 
 /* GObject ------------------------------------------------------------------- */
@@ -792,6 +714,15 @@ set_accessible_labels (SdComposer *self)
 static void
 connect_widgets (SdComposer *self)
 {
+  if (self->settings != NULL)
+    {
+      self->save_request_id = g_signal_connect_object (self->request, "notify",
+                                                       G_CALLBACK (on_save_last_cb),
+                                                       self, G_CONNECT_SWAPPED);
+      self->save_mode_id = g_signal_connect_object (self->images_list, "notify::frame-mode",
+                                                    G_CALLBACK (on_save_last_cb),
+                                                    self, G_CONNECT_SWAPPED);
+    }
   g_signal_connect_object (self->request, "notify", G_CALLBACK (on_request_notify_cb),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->model_picker, "notify::selected-model",
@@ -830,7 +761,7 @@ sd_composer_constructed (GObject *object)
 
   g_assert (SD_IS_CONTEXT (self->context));
 
-  self->settings = g_object_ref (sd_context_get_settings (self->context));
+  g_set_object (&self->settings, sd_context_get_settings (self->context));
   client = sd_context_get_client (self->context);
   self->thumbnailer = sd_thumbnailer_new (sd_client_get_session (client));
   /* The demo's sample pictures come from the simulator's https listener. */
@@ -995,31 +926,9 @@ sd_composer_class_init (SdComposerClass *klass)
   gtk_widget_class_bind_template_child_full (widget_class, "resolution_error", FALSE,
                                              G_STRUCT_OFFSET (SdComposer, error_labels[FIELD_RESOLUTION]));
 
-  gtk_widget_class_install_action (widget_class, "composer.generate", NULL, generate_cb);
-  gtk_widget_class_install_action (widget_class, "composer.paste-images", NULL, paste_images_cb);
-  gtk_widget_class_install_action (widget_class, "composer.focus-prompt", NULL, focus_prompt_cb);
-  gtk_widget_class_install_action (widget_class, "composer.add-image", NULL, add_image_cb);
-
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_v, GDK_CONTROL_MASK,
-                                       "composer.paste-images", NULL);
+  _sd_composer_class_install_actions (widget_class);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
-}
-
-static void
-setup_generate_shortcut (SdComposer *self)
-{
-  GtkEventController *controller = gtk_shortcut_controller_new ();
-  GtkShortcutAction *action = gtk_named_action_new ("composer.generate");
-
-  /* capture phase: Ctrl+Enter generates even from inside the prompt */
-  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
-  for (guint i = 0; i < 2; i++)
-    gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
-                                          gtk_shortcut_new (gtk_keyval_trigger_new (i == 0 ? GDK_KEY_Return : GDK_KEY_KP_Enter,
-                                                                                    GDK_CONTROL_MASK),
-                                                            i == 0 ? action : g_object_ref (action)));
-  gtk_widget_add_controller (GTK_WIDGET (self), controller);
 }
 
 static void
@@ -1033,9 +942,8 @@ sd_composer_init (SdComposer *self)
 
   /* GTK marks the composer :drop(active) while hovering: the theme outlines it */
   gtk_widget_add_controller (GTK_WIDGET (self), sd_media_list_new_drop_target (self->images_list));
-  setup_generate_shortcut (self);
+  _sd_composer_init_actions (self);
   set_accessible_labels (self);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "composer.generate", FALSE);
 }
 
 GtkWidget *

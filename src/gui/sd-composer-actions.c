@@ -1,0 +1,137 @@
+/* sd-composer-actions.c: what the composer's buttons and shortcuts do
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "sd-composer"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "sd-api.h"
+#include "sd-composer-private.h"
+#include "sd-service.h"
+
+/* Paste ---------------------------------------------------------------------- */
+
+static void
+paste_images_cb (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  sd_media_list_paste (SD_COMPOSER (widget)->images_list);
+}
+
+/* Actions -------------------------------------------------------------------- */
+
+static void
+add_image_cb (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  gtk_widget_activate_action (GTK_WIDGET (SD_COMPOSER (widget)->images_list), "media.add", NULL);
+}
+
+static void
+focus_prompt_cb (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  gtk_widget_grab_focus (GTK_WIDGET (SD_COMPOSER (widget)->prompt_view));
+}
+
+static void
+set_submitting (SdComposer *self,
+                gboolean    submitting)
+{
+  self->submitting = submitting;
+  gtk_stack_set_visible_child_name (self->generate_stack, submitting ? "spinner" : "label");
+  gtk_spinner_set_spinning (self->generate_spinner, submitting);
+  _sd_composer_update_can_generate (self);
+}
+
+static const char *
+submit_error_message (GError *error)
+{
+  if (g_error_matches (error, SD_API_ERROR, SD_API_ERROR_OUTCOME_UNKNOWN))
+    /* Not only a broken connection: a 5xx or code -1 answer, too. */
+    return _("Uncertain: the task may or may not have been created. It is in the "
+             "list as uncertain; look there or in the provider’s console before "
+             "generating again.");
+  return error->message;
+}
+
+static void
+on_submitted_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(SdComposer) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdTask) task = sd_service_submit_finish (SD_SERVICE (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  set_submitting (self, FALSE);
+  if (task == NULL)
+    {
+      _sd_composer_show_toast (self, submit_error_message (error));
+      return;
+    }
+
+  _sd_composer_show_toast (self, _("Task submitted"));
+  _sd_composer_emit_submitted (self, task);
+}
+
+static void
+generate_cb (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  SdComposer *self = SD_COMPOSER (widget);
+  g_autoptr(SdRequest) request = NULL;
+
+  if (!self->can_generate)
+    return;
+
+  request = sd_request_copy (self->request);
+  set_submitting (self, TRUE);
+  sd_service_submit_async (sd_context_get_service (self->context), request,
+                           self->cancellable, on_submitted_cb, g_object_ref (self));
+}
+
+static void
+setup_generate_shortcut (SdComposer *self)
+{
+  GtkEventController *controller = gtk_shortcut_controller_new ();
+  GtkShortcutAction *action = gtk_named_action_new ("composer.generate");
+
+  /* capture phase: Ctrl+Enter generates even from inside the prompt */
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  for (guint i = 0; i < 2; i++)
+    gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
+                                          gtk_shortcut_new (gtk_keyval_trigger_new (i == 0 ? GDK_KEY_Return : GDK_KEY_KP_Enter,
+                                                                                    GDK_CONTROL_MASK),
+                                                            i == 0 ? action : g_object_ref (action)));
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+}
+
+void
+_sd_composer_class_install_actions (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_install_action (widget_class, "composer.generate", NULL, generate_cb);
+  gtk_widget_class_install_action (widget_class, "composer.paste-images", NULL, paste_images_cb);
+  gtk_widget_class_install_action (widget_class, "composer.focus-prompt", NULL, focus_prompt_cb);
+  gtk_widget_class_install_action (widget_class, "composer.add-image", NULL, add_image_cb);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_v, GDK_CONTROL_MASK,
+                                       "composer.paste-images", NULL);
+}
+
+void
+_sd_composer_init_actions (SdComposer *self)
+{
+  setup_generate_shortcut (self);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "composer.generate", FALSE);
+}
