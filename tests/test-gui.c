@@ -8,6 +8,7 @@
 
 #include <adwaita.h>
 #include <glib/gstdio.h>
+#include <string.h>
 
 #include "sd-application.h"
 #include "sd-composer-test.h"
@@ -841,6 +842,83 @@ test_preferences_closed_closes_the_folder_chooser (Fixture       *fixture,
   g_assert_true (download_dir_is (unchanged));
 }
 
+/* Without its GSettings schema the app starts with the schema's defaults
+ * (it used to crash in the composer) and says once that nothing is kept. */
+static void
+test_starts_without_the_settings_schema (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdContext) context = NULL;
+  SdWindow *window;
+  SdRequest *request;
+  const char * const *notices;
+  guint n_said = 0;
+
+  if (!g_test_subprocess ())
+    {
+      g_autofree char *folder = g_dir_make_tmp ("sd-no-schema-XXXXXX", &error);
+      g_autofree char *saved = g_strdup (g_getenv ("GSETTINGS_SCHEMA_DIR"));
+      g_autofree char *xml = NULL;
+      g_autofree char *compiled = NULL;
+      g_autofree char *command = NULL;
+      int status = -1;
+
+      /* The child process finds schemas, as on a desktop, but not ours. */
+      g_assert_no_error (error);
+      xml = g_build_filename (folder, "org.example.Other.gschema.xml", NULL);
+      compiled = g_build_filename (folder, "gschemas.compiled", NULL);
+      g_file_set_contents (xml, "<schemalist><schema id=\"org.example.Other\" path=\"/org/example/Other/\">"
+                                "<key name=\"k\" type=\"b\"><default>true</default></key>"
+                                "</schema></schemalist>", -1, &error);
+      g_assert_no_error (error);
+      command = g_strdup_printf ("glib-compile-schemas %s", folder);
+      g_spawn_command_line_sync (command, NULL, NULL, &status, &error);
+      g_assert_no_error (error);
+      g_assert_true (g_spawn_check_wait_status (status, NULL));
+
+      g_setenv ("GSETTINGS_SCHEMA_DIR", folder, TRUE);
+      /* the child's GTK starts afresh: keep it off the accessibility bus,
+       * a shared one that may be restarting under parallel suites */
+      g_setenv ("GTK_A11Y", "none", TRUE);
+      g_test_trap_subprocess (NULL, 120 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+      g_unsetenv ("GTK_A11Y");
+      g_setenv ("GSETTINGS_SCHEMA_DIR", saved, TRUE);
+      g_unlink (compiled);
+      g_unlink (xml);
+      g_rmdir (folder);
+      g_test_trap_assert_passed ();
+      return;
+    }
+
+  context = sd_context_new (TRUE, &error);
+  g_assert_no_error (error);
+  g_assert_null (sd_context_get_settings (context));
+  start_context (context);
+
+  notices = sd_context_get_notices (context);
+  for (guint i = 0; notices != NULL && notices[i] != NULL; i++)
+    n_said += strstr (notices[i], "will not be kept") != NULL;
+  g_assert_cmpuint (n_said, ==, 1);
+
+  window = g_object_ref_sink (sd_window_new (NULL, context));
+  sd_window_set_ready (window, TRUE);
+  gtk_window_present (GTK_WINDOW (window));
+  for (guint i = 0; i < 20 && g_main_context_pending (NULL); i++)
+    g_main_context_iteration (NULL, FALSE);
+
+  /* the schema's defaults */
+  request = sd_composer_get_request (sd_window_get_composer (window));
+  g_assert_cmpstr (sd_request_get_model (request), ==, "seedance2.0-fast-i2v");
+  g_assert_cmpint (sd_request_get_duration (request), ==, 5);
+  g_assert_null (sd_request_get_first_image (request));
+
+  /* choosing saves nothing and does not fail */
+  g_assert_true (sd_composer_select_model (sd_window_get_composer (window), "seedance2.0-md"));
+  gtk_window_close (GTK_WINDOW (window));
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_object_unref (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -886,6 +964,7 @@ main (int   argc,
                    test_hostile_text_in_rows_is_plain);
   g_test_add_func ("/gui/hostile/notification-body-is-the-plain-reason",
                    test_hostile_text_in_notifications_is_plain);
+  g_test_add_func ("/gui/settings/starts-without-the-schema", test_starts_without_the_settings_schema);
 
   return g_test_run ();
 }

@@ -191,6 +191,16 @@ context_setup (SdContext  *self,
   g_autofree char *base_url = NULL;
 
   self->settings = settings_new ();
+  if (self->settings == NULL)
+    {
+      g_autofree char *notice = NULL;
+
+      /* TRANSLATORS: %s is the settings schema id */
+      notice = g_strdup_printf (_("The settings schema %s is not installed: the settings are "
+                                  "the defaults, and changes to them will not be kept."),
+                                SCHEMA_ID);
+      add_notice (self, notice);
+    }
   load_catalog (self);
   base_url = choose_base_url (self);
   self->client = sd_client_new (base_url, NULL);

@@ -119,11 +119,12 @@ send_task_notification (SdApplication *self,
                         const char    *title,
                         const char    *body)
 {
+  GSettings *settings = sd_context_get_settings (self->context);
   g_autoptr(GNotification) notification = NULL;
   g_autofree char *notification_id = NULL;
 
   if (is_any_window_active (self) ||
-      !g_settings_get_boolean (sd_context_get_settings (self->context), "notifications"))
+      (settings != NULL && !g_settings_get_boolean (settings, "notifications")))
     return;
 
   notification = g_notification_new (title);
@@ -279,6 +280,13 @@ ensure_context (SdApplication *self)
       show_startup_error (self, error);
       return FALSE;
     }
+
+  /* without the schema there is nothing to edit or keep: the context
+   * says so in its notices */
+  if (sd_context_get_settings (self->context) == NULL)
+    g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self),
+                                                                              "preferences")),
+                                 FALSE);
 
   service = sd_context_get_service (self->context);
   g_signal_connect_object (service, "task-completed",

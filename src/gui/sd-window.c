@@ -67,9 +67,9 @@ static guint
 get_first_screen_rows (SdWindow *self)
 {
   GSettings *settings = sd_context_get_settings (self->context);
-  int height = g_settings_get_int (settings, "window-height");
+  int height = settings != NULL ? g_settings_get_int (settings, "window-height") : 0;
 
-  if (g_settings_get_boolean (settings, "window-maximized") || height <= 0)
+  if (height <= 0 || g_settings_get_boolean (settings, "window-maximized"))
     return FIRST_SCREEN_ROWS_MAX;
   return MIN (FIRST_SCREEN_ROWS_MAX, (guint) height / MIN_ROW_HEIGHT + 1);
 }
@@ -336,6 +336,8 @@ save_window_state (SdWindow *self)
   GSettings *settings = sd_context_get_settings (self->context);
   int width, height;
 
+  if (settings == NULL)
+    return;
   gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
   g_settings_delay (settings);
   g_settings_set_int (settings, "window-width", width);
@@ -350,6 +352,12 @@ restore_window_state (SdWindow *self)
 {
   GSettings *settings = sd_context_get_settings (self->context);
 
+  /* without the schema: the schema's default size */
+  if (settings == NULL)
+    {
+      gtk_window_set_default_size (GTK_WINDOW (self), 1100, 720);
+      return;
+    }
   gtk_window_set_default_size (GTK_WINDOW (self),
                                g_settings_get_int (settings, "window-width"),
                                g_settings_get_int (settings, "window-height"));
