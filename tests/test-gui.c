@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "sd-application.h"
+#include "sd-catalog.h"
 #include "sd-composer-test.h"
 #include "sd-context.h"
 #include "sd-preferences-window.h"
@@ -358,6 +359,41 @@ test_remove_and_undo (Fixture       *fixture,
 
   /* Undo is one-shot: a second one changes nothing. */
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.undo-remove", "s", task_id);
+  g_assert_cmpuint (g_list_model_get_n_items (get_tasks (fixture)), ==, 1);
+}
+
+/* A row asks its window with the task id (win.*-task) and knows the
+ * catalogue only through its property. */
+static void
+test_row_actions_reach_the_window (Fixture       *fixture,
+                                   gconstpointer  user_data)
+{
+  g_autoptr(SdTask) task = generate (fixture, "A kite over the dunes");
+  SdComposer *composer = sd_window_get_composer (fixture->window);
+  SdModel *model = sd_catalog_lookup (sd_context_get_catalog (fixture->context),
+                                      sd_request_get_model (sd_task_get_request (task)));
+  GdkClipboard *clipboard = gtk_widget_get_clipboard (GTK_WIDGET (fixture->window));
+  g_auto(GValue) value = G_VALUE_INIT;
+  g_autofree char *model_name = NULL;
+  SdTaskRow *row = wait_for_row (fixture, task);
+
+  g_assert_nonnull (model);
+  g_object_get (row, "model-name", &model_name, NULL);
+  g_assert_cmpstr (model_name, ==, sd_model_get_display_name (model));
+
+  set_prompt (composer, "something else");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (row), "row.reuse", NULL));
+  g_assert_cmpstr (sd_request_get_prompt (sd_composer_get_request (composer)), ==, "A kite over the dunes");
+
+  run_until (is_saved, task);
+  row = wait_for_row (fixture, task);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (row), "row.copy-link", NULL));
+  g_value_init (&value, G_TYPE_STRING);
+  g_assert_true (gdk_content_provider_get_value (gdk_clipboard_get_content (clipboard), &value, NULL));
+  g_assert_cmpstr (g_value_get_string (&value), ==, sd_task_get_video_url (task));
+
+  /* an id the history does not know does nothing */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.remove-task", "s", "no-such-task"));
   g_assert_cmpuint (g_list_model_get_n_items (get_tasks (fixture)), ==, 1);
 }
 
@@ -952,6 +988,7 @@ main (int   argc,
   ADD_WINDOW_TEST ("/gui/window/failure-shows-server-text-verbatim", test_failure_shows_server_text);
   ADD_WINDOW_TEST ("/gui/window/remove-then-undo-restores-the-task", test_remove_and_undo);
   ADD_WINDOW_TEST ("/gui/window/uncertain-and-not-found-rows-say-so", test_uncertain_and_not_found_rows);
+  ADD_WINDOW_TEST ("/gui/window/row-actions-reach-the-window-with-the-task-id", test_row_actions_reach_the_window);
   ADD_WINDOW_TEST ("/gui/window/narrow-shows-results-after-generate", test_narrow_window_switches_to_results);
   ADD_WINDOW_TEST ("/gui/window/long-history-reads-more-when-scrolled-to-the-end",
                    test_results_load_more_when_scrolled);

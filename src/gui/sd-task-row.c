@@ -11,18 +11,18 @@
 
 #include "sd-catalog.h"
 #include "sd-enum-types.h"
-#include "sd-files.h"
 #include "sd-service.h"
 #include "sd-task-row.h"
 #include "sd-utf8.h"
-#include "sd-window.h"
 
 struct _SdTaskRow
 {
   GtkWidget  parent_instance;
 
-  SdTask    *task;
-  char      *model_name;
+  SdTask       *task;
+  GSignalGroup *task_signals;
+  SdCatalog    *catalog;
+  char         *model_name;
   gint64     now;
   guint      tick_id;
   guint      tick_interval;
@@ -43,6 +43,7 @@ G_DEFINE_FINAL_TYPE (SdTaskRow, sd_task_row, GTK_TYPE_WIDGET)
 enum {
   PROP_0,
   PROP_TASK,
+  PROP_CATALOG,
   PROP_MODEL_NAME,
   PROP_NOW,
   N_PROPS
@@ -479,15 +480,14 @@ on_task_notify_cb (SdTaskRow  *self,
 static void
 update_model_name (SdTaskRow *self)
 {
-  SdWindow *window = SD_WINDOW (gtk_widget_get_ancestor (GTK_WIDGET (self), SD_TYPE_WINDOW));
   const char *model_id = NULL;
   const char *name = NULL;
   SdModel *model = NULL;
 
   if (self->task != NULL)
     model_id = sd_request_get_model (sd_task_get_request (self->task));
-  if (window != NULL && model_id != NULL)
-    model = sd_catalog_lookup (sd_context_get_catalog (sd_window_get_context (window)), model_id);
+  if (self->catalog != NULL && model_id != NULL)
+    model = sd_catalog_lookup (self->catalog, model_id);
 
   name = model != NULL ? sd_model_get_display_name (model) : model_id;
   if (g_strcmp0 (name, self->model_name) == 0)
@@ -499,106 +499,35 @@ update_model_name (SdTaskRow *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODEL_NAME]);
 }
 
-static SdWindow *
-get_window (SdTaskRow *self)
-{
-  return SD_WINDOW (gtk_widget_get_ancestor (GTK_WIDGET (self), SD_TYPE_WINDOW));
-}
-
+/* The window (or whoever holds the row) does the work: the row only says
+ * which task it is about. */
 static void
-play_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
+activate_task_action (SdTaskRow  *self,
+                      const char *action_name)
 {
-  SdTaskRow *self = SD_TASK_ROW (widget);
-
-  sd_window_play_task (get_window (self), self->task);
-}
-
-static void
-open_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
-{
-  SdTaskRow *self = SD_TASK_ROW (widget);
-  g_autoptr(GFile) file = g_file_new_for_path (sd_task_get_local_file (self->task));
-
-  sd_files_open (GTK_WINDOW (get_window (self)), file);
-}
-
-static void
-show_in_folder_action (GtkWidget  *widget,
-                       const char *action_name,
-                       GVariant   *parameter)
-{
-  SdTaskRow *self = SD_TASK_ROW (widget);
-  g_autoptr(GFile) file = g_file_new_for_path (sd_task_get_local_file (self->task));
-
-  sd_files_show_in_folder (GTK_WINDOW (get_window (self)), file);
-}
-
-static void
-on_download_finished_cb (GObject      *source,
-                         GAsyncResult *result,
-                         gpointer      user_data)
-{
-  g_autoptr(SdWindow) window = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *path = NULL;
-  g_autofree char *message = NULL;
-
-  path = sd_service_download_finish (SD_SERVICE (source), result, &error);
-  if (path != NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  if (self->task == NULL)
     return;
-
-  message = g_strdup_printf (_("Could not save the video: %s"), error->message);
-  sd_window_show_message (window, message);
+  gtk_widget_activate_action (GTK_WIDGET (self), action_name, "s", sd_task_get_id (self->task));
 }
 
 static void
-download_action (GtkWidget  *widget,
-                 const char *action_name,
-                 GVariant   *parameter)
+row_action (GtkWidget  *widget,
+            const char *action_name,
+            GVariant   *parameter)
 {
-  SdTaskRow *self = SD_TASK_ROW (widget);
-  SdWindow *window = get_window (self);
+  static const struct { const char *row; const char *win; } actions[] = {
+    { "row.play", "win.play-task" },
+    { "row.open", "win.open-task" },
+    { "row.show-in-folder", "win.show-task-in-folder" },
+    { "row.download", "win.download-task" },
+    { "row.copy-link", "win.copy-task-link" },
+    { "row.reuse", "win.reuse-task" },
+    { "row.remove", "win.remove-task" },
+  };
 
-  sd_service_download_async (sd_context_get_service (sd_window_get_context (window)),
-                             self->task, NULL,
-                             sd_window_get_cancellable (window),
-                             on_download_finished_cb, g_object_ref (window));
-}
-
-static void
-copy_link_action (GtkWidget  *widget,
-                  const char *action_name,
-                  GVariant   *parameter)
-{
-  SdTaskRow *self = SD_TASK_ROW (widget);
-
-  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), sd_task_get_video_url (self->task));
-  sd_window_add_toast (get_window (self), adw_toast_new (_("Link copied")));
-}
-
-static void
-reuse_action (GtkWidget  *widget,
-              const char *action_name,
-              GVariant   *parameter)
-{
-  SdTaskRow *self = SD_TASK_ROW (widget);
-
-  sd_window_reuse_request (get_window (self), sd_task_get_request (self->task));
-}
-
-static void
-remove_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
-{
-  SdTaskRow *self = SD_TASK_ROW (widget);
-  g_autoptr(SdTask) task = g_object_ref (self->task);
-
-  sd_window_remove_task (get_window (self), task);
+  for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
+    if (g_str_equal (action_name, actions[i].row))
+      activate_task_action (SD_TASK_ROW (widget), actions[i].win);
 }
 
 static GMenuModel *
@@ -642,14 +571,6 @@ create_menu_popup_cb (GtkMenuButton *button,
 }
 
 static void
-sd_task_row_root (GtkWidget *widget)
-{
-  GTK_WIDGET_CLASS (sd_task_row_parent_class)->root (widget);
-
-  update_model_name (SD_TASK_ROW (widget));
-}
-
-static void
 sd_task_row_map (GtkWidget *widget)
 {
   SdTaskRow *self = SD_TASK_ROW (widget);
@@ -680,7 +601,9 @@ sd_task_row_dispose (GObject *object)
   gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_TASK_ROW);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
+  g_clear_object (&self->task_signals);
   g_clear_object (&self->task);
+  g_clear_object (&self->catalog);
 
   G_OBJECT_CLASS (sd_task_row_parent_class)->dispose (object);
 }
@@ -707,6 +630,10 @@ sd_task_row_get_property (GObject    *object,
     {
     case PROP_TASK:
       g_value_set_object (value, self->task);
+      break;
+
+    case PROP_CATALOG:
+      g_value_set_object (value, self->catalog);
       break;
 
     case PROP_MODEL_NAME:
@@ -736,6 +663,10 @@ sd_task_row_set_property (GObject      *object,
       sd_task_row_set_task (self, g_value_get_object (value));
       break;
 
+    case PROP_CATALOG:
+      sd_task_row_set_catalog (self, g_value_get_object (value));
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -744,13 +675,13 @@ sd_task_row_set_property (GObject      *object,
 static void
 install_actions (GtkWidgetClass *widget_class)
 {
-  gtk_widget_class_install_action (widget_class, "row.play", NULL, play_action);
-  gtk_widget_class_install_action (widget_class, "row.open", NULL, open_action);
-  gtk_widget_class_install_action (widget_class, "row.show-in-folder", NULL, show_in_folder_action);
-  gtk_widget_class_install_action (widget_class, "row.download", NULL, download_action);
-  gtk_widget_class_install_action (widget_class, "row.copy-link", NULL, copy_link_action);
-  gtk_widget_class_install_action (widget_class, "row.reuse", NULL, reuse_action);
-  gtk_widget_class_install_action (widget_class, "row.remove", NULL, remove_action);
+  gtk_widget_class_install_action (widget_class, "row.play", NULL, row_action);
+  gtk_widget_class_install_action (widget_class, "row.open", NULL, row_action);
+  gtk_widget_class_install_action (widget_class, "row.show-in-folder", NULL, row_action);
+  gtk_widget_class_install_action (widget_class, "row.download", NULL, row_action);
+  gtk_widget_class_install_action (widget_class, "row.copy-link", NULL, row_action);
+  gtk_widget_class_install_action (widget_class, "row.reuse", NULL, row_action);
+  gtk_widget_class_install_action (widget_class, "row.remove", NULL, row_action);
 }
 
 static void
@@ -764,13 +695,16 @@ sd_task_row_class_init (SdTaskRowClass *klass)
   object_class->get_property = sd_task_row_get_property;
   object_class->set_property = sd_task_row_set_property;
 
-  widget_class->root = sd_task_row_root;
   widget_class->map = sd_task_row_map;
   widget_class->unmap = sd_task_row_unmap;
 
   properties[PROP_TASK] =
     g_param_spec_object ("task", NULL, NULL,
                          SD_TYPE_TASK,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CATALOG] =
+    g_param_spec_object ("catalog", NULL, NULL,
+                         SD_TYPE_CATALOG,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_MODEL_NAME] =
     g_param_spec_string ("model-name", NULL, NULL,
@@ -804,6 +738,9 @@ static void
 sd_task_row_init (SdTaskRow *self)
 {
   self->now = g_get_real_time () / G_USEC_PER_SEC;
+  self->task_signals = g_signal_group_new (SD_TYPE_TASK);
+  g_signal_group_connect_object (self->task_signals, "notify",
+                                 G_CALLBACK (on_task_notify_cb), self, G_CONNECT_SWAPPED);
 
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_menu_button_set_create_popup_func (GTK_MENU_BUTTON (self->menu_button),
@@ -835,13 +772,8 @@ sd_task_row_set_task (SdTaskRow *self,
   if (self->task == task)
     return;
 
-  if (self->task != NULL)
-    g_signal_handlers_disconnect_by_func (self->task, on_task_notify_cb, self);
   g_set_object (&self->task, task);
-
-  if (task != NULL)
-    g_signal_connect_object (task, "notify", G_CALLBACK (on_task_notify_cb),
-                             self, G_CONNECT_SWAPPED);
+  g_signal_group_set_target (self->task_signals, task);
 
   update_model_name (self);
   if (task != NULL)
@@ -855,4 +787,25 @@ sd_task_row_set_task (SdTaskRow *self,
       update_timer (self);
     }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TASK]);
+}
+
+SdCatalog *
+sd_task_row_get_catalog (SdTaskRow *self)
+{
+  g_return_val_if_fail (SD_IS_TASK_ROW (self), NULL);
+
+  return self->catalog;
+}
+
+void
+sd_task_row_set_catalog (SdTaskRow *self,
+                         SdCatalog *catalog)
+{
+  g_return_if_fail (SD_IS_TASK_ROW (self));
+  g_return_if_fail (catalog == NULL || SD_IS_CATALOG (catalog));
+
+  if (!g_set_object (&self->catalog, catalog))
+    return;
+  update_model_name (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CATALOG]);
 }

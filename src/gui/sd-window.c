@@ -15,6 +15,7 @@
 #include "sd-video-window.h"
 #include "sd-welcome-page.h"
 #include "sd-window.h"
+#include "sd-window-private.h"
 
 struct _SdWindow
 {
@@ -228,6 +229,34 @@ on_list_activated_cb (GtkListView *list_view,
   if (task != NULL &&
       (sd_task_get_local_file (task) != NULL || sd_task_get_video_url (task) != NULL))
     sd_window_play_task (self, task);
+}
+
+/* The rows look model names up in the catalogue; they follow their item. */
+static void
+on_task_row_setup_cb (GtkSignalListItemFactory *factory,
+                      GtkListItem              *item,
+                      SdWindow                 *self)
+{
+  GtkWidget *row = sd_task_row_new ();
+
+  sd_task_row_set_catalog (SD_TASK_ROW (row), sd_context_get_catalog (self->context));
+  gtk_list_item_set_child (item, row);
+}
+
+static void
+on_task_row_bind_cb (GtkSignalListItemFactory *factory,
+                     GtkListItem              *item,
+                     SdWindow                 *self)
+{
+  sd_task_row_set_task (SD_TASK_ROW (gtk_list_item_get_child (item)), gtk_list_item_get_item (item));
+}
+
+static void
+on_task_row_unbind_cb (GtkSignalListItemFactory *factory,
+                       GtkListItem              *item,
+                       SdWindow                 *self)
+{
+  sd_task_row_set_task (SD_TASK_ROW (gtk_list_item_get_child (item)), NULL);
 }
 
 static gboolean
@@ -554,6 +583,9 @@ sd_window_class_init (SdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdWindow, results_scroller);
   gtk_widget_class_bind_template_callback (widget_class, on_list_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_show_toast_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_task_row_setup_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_task_row_bind_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_task_row_unbind_cb);
 
   gtk_widget_class_install_action (widget_class, "win.generate", NULL, generate_action);
   gtk_widget_class_install_action (widget_class, "win.focus-prompt", NULL, focus_prompt_action);
@@ -561,6 +593,7 @@ sd_window_class_init (SdWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.remove-selected", NULL, remove_selected_action);
   gtk_widget_class_install_action (widget_class, "win.undo-remove", "s", undo_remove_action);
   gtk_widget_class_install_property_action (widget_class, "win.pane", "pane");
+  _sd_window_class_install_task_actions (widget_class);
 
   /* Bubble phase: a focused text field handles Ctrl+V before the window. */
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_v, GDK_CONTROL_MASK,

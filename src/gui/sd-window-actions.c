@@ -1,0 +1,160 @@
+/* sd-window-actions.c: what the window does for a result row
+ *
+ * A row activates win.play-task, win.open-task, win.show-task-in-folder,
+ * win.download-task, win.copy-task-link, win.reuse-task or
+ * win.remove-task with its task id; the row never knows the window.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "sd-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "sd-files.h"
+#include "sd-service.h"
+#include "sd-window-private.h"
+
+/* The task the action names, NULL when it is not in the history (any
+ * more): the row that asked is about to go. */
+static SdTask *
+lookup_task (SdWindow *self,
+             GVariant *parameter)
+{
+  const char *task_id = g_variant_get_string (parameter, NULL);
+  SdTask *task = sd_service_lookup (sd_context_get_service (sd_window_get_context (self)), task_id);
+
+  if (task == NULL)
+    g_debug ("No task %s for a row's action", task_id);
+  return task;
+}
+
+static void
+play_task_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  SdTask *task = lookup_task (SD_WINDOW (widget), parameter);
+
+  if (task != NULL)
+    sd_window_play_task (SD_WINDOW (widget), task);
+}
+
+static GFile *
+get_local_file (SdTask *task)
+{
+  if (task == NULL || sd_task_get_local_file (task) == NULL)
+    return NULL;
+  return g_file_new_for_path (sd_task_get_local_file (task));
+}
+
+static void
+open_task_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  g_autoptr(GFile) file = get_local_file (lookup_task (SD_WINDOW (widget), parameter));
+
+  if (file != NULL)
+    sd_files_open (GTK_WINDOW (widget), file);
+}
+
+static void
+show_task_in_folder_action (GtkWidget  *widget,
+                            const char *action_name,
+                            GVariant   *parameter)
+{
+  g_autoptr(GFile) file = get_local_file (lookup_task (SD_WINDOW (widget), parameter));
+
+  if (file != NULL)
+    sd_files_show_in_folder (GTK_WINDOW (widget), file);
+}
+
+static void
+on_download_finished_cb (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(SdWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *message = NULL;
+
+  path = sd_service_download_finish (SD_SERVICE (source), result, &error);
+  if (path != NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  message = g_strdup_printf (_("Could not save the video: %s"), error->message);
+  sd_window_show_message (self, message);
+}
+
+static void
+download_task_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  SdWindow *self = SD_WINDOW (widget);
+  SdTask *task = lookup_task (self, parameter);
+
+  if (task == NULL)
+    return;
+
+  sd_service_download_async (sd_context_get_service (sd_window_get_context (self)),
+                             task, NULL,
+                             sd_window_get_cancellable (self),
+                             on_download_finished_cb, g_object_ref (self));
+}
+
+static void
+copy_task_link_action (GtkWidget  *widget,
+                       const char *action_name,
+                       GVariant   *parameter)
+{
+  SdTask *task = lookup_task (SD_WINDOW (widget), parameter);
+
+  if (task == NULL || sd_task_get_video_url (task) == NULL)
+    return;
+
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), sd_task_get_video_url (task));
+  sd_window_add_toast (SD_WINDOW (widget), adw_toast_new (_("Link copied")));
+}
+
+static void
+reuse_task_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  SdTask *task = lookup_task (SD_WINDOW (widget), parameter);
+
+  if (task != NULL)
+    sd_window_reuse_request (SD_WINDOW (widget), sd_task_get_request (task));
+}
+
+static void
+remove_task_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  SdTask *task = lookup_task (SD_WINDOW (widget), parameter);
+  g_autoptr(SdTask) kept = NULL;
+
+  if (task == NULL)
+    return;
+
+  /* removing it drops the list's reference */
+  kept = g_object_ref (task);
+  sd_window_remove_task (SD_WINDOW (widget), kept);
+}
+
+void
+_sd_window_class_install_task_actions (GtkWidgetClass *widget_class)
+{
+  gtk_widget_class_install_action (widget_class, "win.play-task", "s", play_task_action);
+  gtk_widget_class_install_action (widget_class, "win.open-task", "s", open_task_action);
+  gtk_widget_class_install_action (widget_class, "win.show-task-in-folder", "s", show_task_in_folder_action);
+  gtk_widget_class_install_action (widget_class, "win.download-task", "s", download_task_action);
+  gtk_widget_class_install_action (widget_class, "win.copy-task-link", "s", copy_task_link_action);
+  gtk_widget_class_install_action (widget_class, "win.reuse-task", "s", reuse_task_action);
+  gtk_widget_class_install_action (widget_class, "win.remove-task", "s", remove_task_action);
+}
