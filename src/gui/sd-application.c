@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "sd-application.h"
+#include "sd-demo.h"
 #include "sd-preferences-window.h"
 #include "sd-service.h"
 #include "sd-store.h"
@@ -222,7 +223,7 @@ on_context_started_cb (GObject      *source,
     {
       g_autoptr(GError) demo_error = NULL;
 
-      if (!sd_context_start_demo (self->context, &demo_error))
+      if (!sd_demo_start (self->context, &demo_error))
         g_warning ("Could not start the demo: %s", demo_error->message);
     }
 
@@ -273,7 +274,10 @@ ensure_context (SdApplication *self)
   if (self->context != NULL)
     return TRUE;
 
-  self->context = sd_context_new (self->demo_option, &error);
+  if (self->demo_option)
+    self->context = sd_demo_context_new (&error);
+  else
+    self->context = sd_context_new (&error);
   if (self->context == NULL)
     {
       show_startup_error (self, error);

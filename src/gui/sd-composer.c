@@ -15,7 +15,6 @@
 #include "sd-composer-private.h"
 #include "sd-image-row.h"
 #include "sd-service.h"
-#include "sd-simulator.h"
 #include "sd-thumbnailer.h"
 #include "sd-uri-list.h"
 
@@ -1397,7 +1396,7 @@ static void
 sd_composer_constructed (GObject *object)
 {
   SdComposer *self = SD_COMPOSER (object);
-  SdSimulator *simulator;
+  GTlsCertificate *certificate;
   SdClient *client;
 
   G_OBJECT_CLASS (sd_composer_parent_class)->constructed (object);
@@ -1407,11 +1406,10 @@ sd_composer_constructed (GObject *object)
   self->settings = g_object_ref (sd_context_get_settings (self->context));
   client = sd_context_get_client (self->context);
   self->thumbnailer = sd_thumbnailer_new (sd_client_get_session (client));
-  /* The demo's sample pictures come from the simulator's https listener. */
-  simulator = sd_context_get_simulator (self->context);
-  if (sd_context_get_demo (self->context) && simulator != NULL)
-    sd_thumbnailer_set_loopback_certificate (self->thumbnailer,
-                                             sd_simulator_get_tls_certificate (simulator));
+  /* The demo's sample pictures come from the demo server's https listener. */
+  certificate = sd_context_get_tls_certificate (self->context);
+  if (sd_context_get_demo (self->context) && certificate != NULL)
+    sd_thumbnailer_set_loopback_certificate (self->thumbnailer, certificate);
 
   bind_media_list (self, self->images_list, self->images, NULL);
   bind_media_list (self, self->videos_list, self->videos, "video-x-generic-symbolic");

@@ -10,7 +10,7 @@
 
 #include "sd-gui-resources.h"
 #include "sd-service.h"
-#include "sd-simulator.h"
+#include "sd-demo.h"
 #include "sd-task-row.h"
 #include "sd-video-window.h"
 #include "sd-welcome-page.h"
@@ -779,7 +779,7 @@ static SdRequest *
 make_sample_request (SdWindow   *self,
                      const char *prompt)
 {
-  SdSimulator *simulator = sd_context_get_simulator (self->context);
+  SdSimulator *simulator = sd_demo_get_simulator (self->context);
   SdRequest *request = sd_request_copy (sd_composer_get_request (self->composer));
   g_autoptr(GStrvBuilder) images = g_strv_builder_new ();
   g_auto(GStrv) urls = NULL;
@@ -806,7 +806,7 @@ on_scene_task_submitted_cb (GObject      *source,
   SceneData *data = user_data;
   g_autoptr(SdTask) task = NULL;
   g_autoptr(GError) error = NULL;
-  SdSimulator *simulator = sd_context_get_simulator (data->window->context);
+  SdSimulator *simulator = sd_demo_get_simulator (data->window->context);
 
   task = sd_service_submit_finish (SD_SERVICE (source), result, &error);
   if (task == NULL)
@@ -849,7 +849,7 @@ submit_sample_tasks (SdWindow *self)
     _("Koi fish circle under lotus leaves, top-down, soft ripples"),
   };
   SceneData *data = g_new0 (SceneData, 1);
-  SdSimulator *simulator = sd_context_get_simulator (self->context);
+  SdSimulator *simulator = sd_demo_get_simulator (self->context);
 
   sd_simulator_set_manual_clock (simulator, TRUE);
   sd_simulator_set_timing (simulator, 3000, 12000);
