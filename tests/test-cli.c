@@ -16,7 +16,7 @@
 #include "sd-context.h"
 #include "sd-service.h"
 #include "sd-demo.h"
-#include "sd-simulator.h"
+#include "sd-simulator-test.h"
 #include "sd-store.h"
 #include "sd-test-util.h"
 

@@ -14,7 +14,7 @@
 #include "sd-gui-resources.h"
 #include "sd-image-row.h"
 #include "sd-preferences-window.h"
-#include "sd-simulator.h"
+#include "sd-simulator-test.h"
 #include "sd-thumbnailer.h"
 
 /* The desktop's MIME database, which the isolated XDG dirs would hide from

@@ -15,7 +15,7 @@
 #include "sd-preferences-window.h"
 #include "sd-service.h"
 #include "sd-demo.h"
-#include "sd-simulator.h"
+#include "sd-simulator-test.h"
 #include "sd-store.h"
 #include "sd-task-row.h"
 #include "sd-window.h"
