@@ -24,7 +24,7 @@
 #include "sd-api.h"
 #include "sd-client.h"
 #include "sd-download.h"
-#include "sd-simulator.h"
+#include "sd-simulator-test.h"
 
 typedef struct {
   GMainLoop *loop;

@@ -23,7 +23,7 @@
 #include "bench-util.h"
 #include "sd-api.h"
 #include "sd-client.h"
-#include "sd-simulator.h"
+#include "sd-simulator-test.h"
 
 typedef struct {
   GMainLoop   *loop;

@@ -15,7 +15,8 @@
 #include "sd-client.h"
 #include "sd-context.h"
 #include "sd-service.h"
-#include "sd-simulator.h"
+#include "sd-demo.h"
+#include "sd-simulator-test.h"
 #include "sd-store.h"
 #include "sd-test-util.h"
 
@@ -77,7 +78,7 @@ on_context_created_cb (SdCli     *cli,
                        SdContext *context,
                        Run       *run)
 {
-  SdSimulator *simulator = sd_context_get_simulator (context);
+  SdSimulator *simulator = sd_demo_get_simulator (context);
 
   run->contexts++;
   if (simulator == NULL && simulator_hostile_text != NULL)

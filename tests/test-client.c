@@ -12,7 +12,7 @@
 #include "sd-catalog.h"
 #include "sd-client.h"
 #include "sd-request.h"
-#include "sd-simulator.h"
+#include "sd-simulator-test.h"
 
 #define SAMPLE_RESOURCE "/io/github/seedancestudio/SeedanceStudio/core/sample.mp4"
 #define MODEL           "seedance2.0-fast-i2v"

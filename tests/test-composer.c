@@ -10,10 +10,11 @@
 #include "sd-catalog.h"
 #include "sd-composer-test.h"
 #include "sd-context.h"
+#include "sd-demo.h"
 #include "sd-gui-resources.h"
 #include "sd-media-row.h"
 #include "sd-preferences-window.h"
-#include "sd-simulator.h"
+#include "sd-simulator-test.h"
 #include "sd-thumbnailer.h"
 
 /* The desktop's MIME database, which the isolated XDG dirs would hide from
@@ -512,7 +513,7 @@ composer_set_up (ComposerFixture *fixture,
   g_autoptr(GError) error = NULL;
 
   g_content_type_set_mime_dirs ((const char * const *) mime_dirs);
-  fixture->context = sd_context_new (TRUE, &error);
+  fixture->context = sd_demo_context_new (&error);
   g_assert_no_error (error);
   fixture->toasts = g_ptr_array_new_with_free_func (g_free);
   fixture->composer = SD_COMPOSER (sd_composer_new (fixture->context));
@@ -753,7 +754,7 @@ static void
 test_composer_demo_sample_images_validate_and_show (ComposerFixture *fixture,
                                                     gconstpointer    data)
 {
-  SdSimulator *simulator = sd_context_get_simulator (fixture->context);
+  SdSimulator *simulator = sd_demo_get_simulator (fixture->context);
   GtkImage *thumbnail;
 
   if (sd_simulator_get_tls_base_url (simulator) == NULL)
@@ -867,7 +868,7 @@ test_refused_base_url_blocks_generate_until_corrected (void)
 
   g_unsetenv ("SEEDANCE_API_BASE");
   g_settings_set_string (settings, "api-base-url", "http://bob:hunter2@localtest.me");
-  context = sd_context_new (FALSE, &error);
+  context = sd_context_new (&error);
   g_assert_no_error (error);
   g_assert_nonnull (sd_context_get_base_url_error (context));
 

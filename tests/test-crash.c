@@ -18,7 +18,7 @@
 #include "sd-client.h"
 #include "sd-download-private.h"
 #include "sd-service.h"
-#include "sd-simulator.h"
+#include "sd-simulator-test.h"
 #include "sd-store.h"
 
 #define MODEL              "seedance2.0-fast-i2v"

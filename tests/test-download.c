@@ -16,7 +16,7 @@
 #include "sd-download.h"
 #include "sd-download-private.h"
 #include "sd-request.h"
-#include "sd-simulator.h"
+#include "sd-simulator-test.h"
 
 #define SAMPLE_RESOURCE "/io/github/seedancestudio/SeedanceStudio/core/sample.mp4"
 #define SIM_MODEL       "seedance2.0-fast-i2v"

@@ -17,7 +17,7 @@
 #include "sd-download.h"
 #include "sd-download-private.h"
 #include "sd-service.h"
-#include "sd-simulator.h"
+#include "sd-simulator-test.h"
 #include "sd-store.h"
 
 #define SAMPLE_RESOURCE  "/io/github/seedancestudio/SeedanceStudio/core/sample.mp4"

@@ -16,7 +16,8 @@
 #include "sd-context.h"
 #include "sd-preferences-window.h"
 #include "sd-service.h"
-#include "sd-simulator.h"
+#include "sd-demo.h"
+#include "sd-simulator-test.h"
 #include "sd-store.h"
 #include "sd-task-row.h"
 #include "sd-window.h"
@@ -74,11 +75,11 @@ fixture_set_up (Fixture       *fixture,
   fixture->download_dir = g_build_filename (g_get_user_data_dir (), "saved-videos", NULL);
   g_assert_cmpint (g_mkdir_with_parents (fixture->download_dir, 0700), ==, 0);
 
-  fixture->context = sd_context_new (TRUE, &error);
+  fixture->context = sd_demo_context_new (&error);
   g_assert_no_error (error);
   g_settings_set_string (sd_context_get_settings (fixture->context), "download-dir",
                          fixture->download_dir);
-  sd_simulator_set_timing (sd_context_get_simulator (fixture->context), 50, 100);
+  sd_simulator_set_timing (sd_demo_get_simulator (fixture->context), 50, 100);
   start_context (fixture->context);
 
   fixture->window = sd_window_new (NULL, fixture->context);
@@ -244,7 +245,7 @@ test_invalid_request_is_not_sent (Fixture       *fixture,
                                   gconstpointer  user_data)
 {
   SdComposer *composer = sd_window_get_composer (fixture->window);
-  SdSimulator *simulator = sd_context_get_simulator (fixture->context);
+  SdSimulator *simulator = sd_demo_get_simulator (fixture->context);
 
   set_prompt (composer, "   ");
   sd_composer_add_image_text (composer, TEST_IMAGE);
@@ -451,7 +452,7 @@ test_welcome_without_token (void)
   g_setenv ("SECRET_BACKEND", "file", TRUE);
   g_setenv ("SECRET_FILE_TEST_PATH", secrets, TRUE);
 
-  context = sd_context_new (FALSE, &error);
+  context = sd_context_new (&error);
   g_assert_no_error (error);
   start_context (context);
   g_assert_false (sd_context_get_has_token (context));
@@ -597,7 +598,7 @@ test_hostile_text_in_rows_is_plain (Fixture       *fixture,
   g_autofree char *reason = NULL;
   SdTaskRow *row;
 
-  sd_simulator_set_hostile_text (sd_context_get_simulator (fixture->context), HOSTILE_GUI_TEXT);
+  sd_simulator_set_hostile_text (sd_demo_get_simulator (fixture->context), HOSTILE_GUI_TEXT);
   task = generate (fixture, prompt);
   run_until (is_failed, task);
   row = wait_for_row (fixture, task);
@@ -926,7 +927,7 @@ test_starts_without_the_settings_schema (void)
       return;
     }
 
-  context = sd_context_new (TRUE, &error);
+  context = sd_demo_context_new (&error);
   g_assert_no_error (error);
   g_assert_null (sd_context_get_settings (context));
   start_context (context);

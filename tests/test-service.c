@@ -14,7 +14,8 @@
 #include "sd-context.h"
 #include "sd-download.h"
 #include "sd-service.h"
-#include "sd-simulator.h"
+#include "sd-demo.h"
+#include "sd-simulator-test.h"
 #include "sd-store.h"
 
 #define SAMPLE_RESOURCE   "/io/github/seedancestudio/SeedanceStudio/core/sample.mp4"
@@ -1347,7 +1348,7 @@ start_context (gboolean demo)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(SdContext) context = sd_context_new (demo, &error);
+  g_autoptr(SdContext) context = demo ? sd_demo_context_new (&error) : sd_context_new (&error);
 
   g_assert_no_error (error);
   g_assert_nonnull (context);
@@ -1362,7 +1363,7 @@ static void
 test_context_demo (void)
 {
   g_autoptr(SdContext) context = start_context (TRUE);
-  SdSimulator *sim = sd_context_get_simulator (context);
+  SdSimulator *sim = sd_demo_get_simulator (context);
   g_autofree char *path = NULL;
 
   g_assert_true (sd_context_get_demo (context));
@@ -1373,42 +1374,89 @@ test_context_demo (void)
   path = g_path_get_basename (sd_store_get_path (sd_context_get_store (context)));
   g_assert_cmpstr (path, ==, "demo-history.db");
   g_assert_true (sd_service_get_online (sd_context_get_service (context)));
+  /* The endpoint's certificate is the simulator's, for the thumbnails. */
+  g_assert_true (sd_context_get_tls_certificate (context) ==
+                 sd_simulator_get_tls_certificate (sim));
+}
+
+/* The real service has no demo endpoint, so no certificate to trust. */
+static void
+test_context_real_has_no_endpoint (void)
+{
+  g_autoptr(SdContext) context = NULL;
+
+  g_setenv ("SEEDANCE_API_TOKEN", "sk_real", TRUE);
+  context = start_context (FALSE);
+  g_unsetenv ("SEEDANCE_API_TOKEN");
+  g_assert_false (sd_context_get_demo (context));
+  g_assert_null (sd_context_get_endpoint (context));
+  g_assert_null (sd_context_get_tls_certificate (context));
+  g_assert_null (sd_demo_get_simulator (context));
+}
+
+/* Leaves a demo task queued in the demo history, as a run that ends early. */
+static char *
+submit_demo_task_and_stop (SdRequest *request)
+{
+  g_autoptr(SdContext) first = start_context (TRUE);
+  SdService *service = sd_context_get_service (first);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdTask) submitted = NULL;
+
+  sd_simulator_set_manual_clock (sd_demo_get_simulator (first), TRUE);
+  sd_service_submit_async (service, request, NULL, sd_test_store_result_cb, &result);
+  sd_test_wait_until (sd_test_result_arrived, &result, WAIT_LIMIT_S, "the submission");
+  submitted = sd_service_submit_finish (service, result, &error);
+  g_assert_no_error (error);
+  return g_strdup (sd_task_get_id (submitted));
 }
 
 static void
 test_context_demo_finishes_tasks_of_an_earlier_run (void)
 {
   g_autoptr(SdRequest) request = sd_request_new ();
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr(SdContext) second = NULL;
   g_autofree char *id = NULL;
   SdTask *task;
 
   sd_request_set_model (request, "seedance2.0-fast-i2v");
   sd_request_set_prompt (request, "a paper boat drifts down a gutter");
-  {
-    g_autoptr(SdContext) first = start_context (TRUE);
-    SdService *service = sd_context_get_service (first);
-    g_autoptr(SdTask) submitted = NULL;
+  id = submit_demo_task_and_stop (request);
 
-    /* The first run ends while its task is still queued. */
-    sd_simulator_set_manual_clock (sd_context_get_simulator (first), TRUE);
-    sd_service_submit_async (service, request, NULL, sd_test_store_result_cb, &result);
-    sd_test_wait_until (sd_test_result_arrived, &result, WAIT_LIMIT_S, "the submission");
-    submitted = sd_service_submit_finish (service, result, &error);
-    g_assert_no_error (error);
-    id = g_strdup (sd_task_get_id (submitted));
-  }
+  second = start_context (TRUE);
+  sd_simulator_set_timing (sd_demo_get_simulator (second), 10, 10);
+  task = sd_service_lookup (sd_context_get_service (second), id);
+  g_assert_nonnull (task);
+  g_assert_false (sd_task_get_is_finished (task));
+  sd_test_wait_for_status (task, SD_TASK_STATUS_COMPLETED, WAIT_LIMIT_S);
+}
 
-  {
-    g_autoptr(SdContext) second = start_context (TRUE);
+/* "Try the demo" on a running context adopts the earlier run's tasks too. */
+static void
+test_context_start_demo_finishes_tasks_of_an_earlier_run (void)
+{
+  g_autoptr(SdRequest) request = sd_request_new ();
+  g_autoptr(SdContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *id = NULL;
+  SdTask *task;
 
-    sd_simulator_set_timing (sd_context_get_simulator (second), 10, 10);
-    task = sd_service_lookup (sd_context_get_service (second), id);
-    g_assert_nonnull (task);
-    g_assert_false (sd_task_get_is_finished (task));
-    sd_test_wait_for_status (task, SD_TASK_STATUS_COMPLETED, WAIT_LIMIT_S);
-  }
+  sd_request_set_model (request, "seedance2.0-fast-i2v");
+  sd_request_set_prompt (request, "a kite tangled in a cherry tree");
+  id = submit_demo_task_and_stop (request);
+
+  g_setenv ("SEEDANCE_API_TOKEN", "sk_real", TRUE);
+  context = start_context (FALSE);
+  g_unsetenv ("SEEDANCE_API_TOKEN");
+  g_assert_true (sd_demo_start (context, &error));
+  g_assert_no_error (error);
+
+  sd_simulator_set_timing (sd_demo_get_simulator (context), 10, 10);
+  task = sd_service_lookup (sd_context_get_service (context), id);
+  g_assert_nonnull (task);
+  g_assert_false (sd_task_get_is_finished (task));
+  sd_test_wait_for_status (task, SD_TASK_STATUS_COMPLETED, WAIT_LIMIT_S);
 }
 
 static void
@@ -1423,14 +1471,14 @@ test_context_start_demo_switches (void)
   context = start_context (FALSE);
   g_unsetenv ("SEEDANCE_API_TOKEN");
   g_assert_false (sd_context_get_demo (context));
-  g_assert_null (sd_context_get_simulator (context));
+  g_assert_null (sd_demo_get_simulator (context));
 
-  g_assert_true (sd_context_start_demo (context, &error));
+  g_assert_true (sd_demo_start (context, &error));
   g_assert_no_error (error);
   g_assert_true (sd_context_get_demo (context));
   g_assert_true (sd_context_get_has_token (context));
   g_assert_cmpstr (sd_client_get_base_url (sd_context_get_client (context)), ==,
-                   sd_simulator_get_base_url (sd_context_get_simulator (context)));
+                   sd_simulator_get_base_url (sd_demo_get_simulator (context)));
   path = g_path_get_basename (sd_store_get_path (sd_context_get_store (context)));
   g_assert_cmpstr (path, ==, "demo-history.db");
   g_assert_no_error (none);
@@ -1541,7 +1589,7 @@ test_context_token_line_endings (void)
   g_clear_object (&context);
 
   g_setenv ("SEEDANCE_API_TOKEN", "sk_from\r\nenv", TRUE);
-  context = sd_context_new (FALSE, &error);
+  context = sd_context_new (&error);
   g_assert_no_error (error);
   start_context_expecting_error (context, &error);
   g_unsetenv ("SEEDANCE_API_TOKEN");
@@ -1558,7 +1606,7 @@ test_context_base_url_from_environment (void)
   g_autoptr(GError) error = NULL;
 
   g_setenv ("SEEDANCE_API_BASE", "http://127.0.0.1:8123", TRUE);
-  context = sd_context_new (FALSE, &error);
+  context = sd_context_new (&error);
   g_unsetenv ("SEEDANCE_API_BASE");
   g_assert_no_error (error);
 
@@ -1573,7 +1621,7 @@ test_context_token_from_environment (void)
   g_autoptr(SdContext) context = NULL;
   g_autoptr(GError) error = NULL;
 
-  context = sd_context_new (FALSE, &error);
+  context = sd_context_new (&error);
   g_assert_no_error (error);
   g_assert_false (sd_context_get_has_token (context));
   g_clear_object (&context);
@@ -1596,7 +1644,7 @@ test_context_moved_aside_history (void)
 
   g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
   g_assert_true (g_file_set_contents (path, "this is not a database, not at all", -1, &error));
-  context = sd_context_new (FALSE, &error);
+  context = sd_context_new (&error);
   g_assert_no_error (error);
 
   notices = sd_context_get_notices (context);
@@ -1663,6 +1711,9 @@ main (int   argc,
 
   g_test_add_func ("/context/demo/starts-with-a-token", test_context_demo);
   g_test_add_func ("/context/demo/switches-a-running-context", test_context_start_demo_switches);
+  g_test_add_func ("/context/demo/switching-finishes-tasks-of-an-earlier-run",
+                   test_context_start_demo_finishes_tasks_of_an_earlier_run);
+  g_test_add_func ("/context/real/has-no-demo-endpoint", test_context_real_has_no_endpoint);
   g_test_add_func ("/context/demo/finishes-tasks-of-an-earlier-run",
                    test_context_demo_finishes_tasks_of_an_earlier_run);
   g_test_add_func ("/context/base-url/refused-is-an-error-never-a-fallback", test_context_plain_http_refused);

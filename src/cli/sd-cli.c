@@ -15,6 +15,7 @@
 #include "sd-cli.h"
 #include "sd-cli-output.h"
 #include "sd-context.h"
+#include "sd-demo.h"
 #include "sd-request.h"
 #include "sd-service.h"
 #include "sd-task.h"
@@ -508,7 +509,7 @@ open_context (SdCli   *self,
   GAsyncResult *slot = NULL;
   const char * const *notices;
 
-  context = sd_context_new (self->demo, error);
+  context = self->demo ? sd_demo_context_new (error) : sd_context_new (error);
   /* A refused address is never swapped for another: nothing is sent. */
   if (context == NULL || !sd_context_check_base_url (context, error))
     return NULL;

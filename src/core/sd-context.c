@@ -11,9 +11,9 @@
 #include "sd-catalog.h"
 #include "sd-client.h"
 #include "sd-context.h"
+#include "sd-endpoint.h"
 #include "sd-secrets.h"
 #include "sd-service.h"
-#include "sd-simulator.h"
 #include "sd-store.h"
 
 #define DEMO_HISTORY "demo-history.db"
@@ -28,7 +28,7 @@ struct _SdContext
   SdStore     *store;
   SdSecrets   *secrets;
   SdService   *service;
-  SdSimulator *simulator;
+  SdEndpoint  *endpoint; /* the demo server's; NULL for the real service */
 
   GError      *base_url_error; /* the configured address is refused */
   gboolean     base_url_from_env;
@@ -161,20 +161,18 @@ load_catalog (SdContext *self)
     add_notice (self, warning);
 }
 
-static gboolean
-start_simulator (SdContext  *self,
-                 GError    **error)
+static void
+use_demo_endpoint (SdContext  *self,
+                   SdEndpoint *endpoint)
 {
-  self->simulator = sd_simulator_new (self->catalog, error);
-  if (self->simulator == NULL)
-    return FALSE;
-
-  sd_client_set_base_url (self->client, sd_simulator_get_base_url (self->simulator));
-  sd_client_set_token (self->client, sd_simulator_get_token (self->simulator));
-  return TRUE;
+  g_clear_pointer (&self->endpoint, sd_endpoint_unref);
+  self->endpoint = sd_endpoint_ref (endpoint);
+  sd_client_set_base_url (self->client, sd_endpoint_get_base_url (endpoint));
+  sd_client_set_token (self->client, sd_endpoint_get_token (endpoint));
 }
 
-/* The simulator is on loopback: whatever the network monitor says, it answers. */
+/* The demo server is in this process: whatever the network monitor says, it
+ * answers. */
 static void
 set_service_demo (SdService *service)
 {
@@ -186,6 +184,7 @@ static void on_base_url_setting_changed_cb (SdContext *self);
 
 static gboolean
 context_setup (SdContext  *self,
+               SdEndpoint *demo_endpoint,
                GError    **error)
 {
   g_autofree char *base_url = NULL;
@@ -212,8 +211,8 @@ context_setup (SdContext  *self,
   self->store = open_store (self, self->demo, error);
   if (self->store == NULL)
     return FALSE;
-  if (self->demo && !start_simulator (self, error))
-    return FALSE;
+  if (self->demo)
+    use_demo_endpoint (self, demo_endpoint);
 
   self->service = sd_service_new (self->client, self->store, self->catalog, self->settings);
   if (self->demo)
@@ -227,7 +226,7 @@ sd_context_dispose (GObject *object)
   SdContext *self = SD_CONTEXT (object);
 
   g_clear_object (&self->service);
-  g_clear_object (&self->simulator);
+  g_clear_pointer (&self->endpoint, sd_endpoint_unref);
   g_clear_object (&self->store);
   g_clear_object (&self->client);
   g_clear_object (&self->secrets);
@@ -301,21 +300,14 @@ sd_context_init (SdContext *self)
   g_ptr_array_add (self->notices, NULL);
 }
 
-/**
- * sd_context_new:
- * @demo: whether to run against the built-in simulator
- *
- * Returns: (transfer full) (nullable): a context, or %NULL with @error when
- *   the history cannot be opened or the simulator cannot start
- */
-SdContext *
-sd_context_new (gboolean   demo,
-                GError   **error)
+static SdContext *
+context_new (SdEndpoint  *demo_endpoint,
+             GError     **error)
 {
   g_autoptr(SdContext) self = g_object_new (SD_TYPE_CONTEXT, NULL);
 
-  self->demo = !!demo;
-  if (!context_setup (self, error))
+  self->demo = demo_endpoint != NULL;
+  if (!context_setup (self, demo_endpoint, error))
     return NULL;
 
   /* A refused address is said once at start-up (in demo mode the simulator's
@@ -326,6 +318,40 @@ sd_context_new (gboolean   demo,
     g_signal_connect_object (self->settings, "changed::api-base-url",
                              G_CALLBACK (on_base_url_setting_changed_cb), self, G_CONNECT_SWAPPED);
   return g_steal_pointer (&self);
+}
+
+/**
+ * sd_context_new:
+ *
+ * A context on the configured service (SEEDANCE_API_BASE, else the
+ * setting), with the user's history.
+ *
+ * Returns: (transfer full) (nullable): a context, or %NULL with @error when
+ *   the history cannot be opened
+ */
+SdContext *
+sd_context_new (GError **error)
+{
+  return context_new (NULL, error);
+}
+
+/**
+ * sd_context_new_for_demo:
+ * @endpoint: the demo server (in this process)
+ *
+ * A context on @endpoint, with the demo history: demo tasks never mix with
+ * real ones, and no token needs to be looked up.
+ *
+ * Returns: (transfer full) (nullable): a context, or %NULL with @error when
+ *   the demo history cannot be opened
+ */
+SdContext *
+sd_context_new_for_demo (SdEndpoint  *endpoint,
+                         GError     **error)
+{
+  g_return_val_if_fail (endpoint != NULL, NULL);
+
+  return context_new (endpoint, error);
 }
 
 gboolean
@@ -434,12 +460,32 @@ sd_context_get_secrets (SdContext *self)
   return self->secrets;
 }
 
-SdSimulator *
-sd_context_get_simulator (SdContext *self)
+/**
+ * sd_context_get_endpoint:
+ *
+ * Returns: (transfer none) (nullable): the demo server's endpoint, %NULL
+ *   unless in demo mode
+ */
+SdEndpoint *
+sd_context_get_endpoint (SdContext *self)
 {
   g_return_val_if_fail (SD_IS_CONTEXT (self), NULL);
 
-  return self->simulator;
+  return self->endpoint;
+}
+
+/**
+ * sd_context_get_tls_certificate:
+ *
+ * Returns: (transfer none) (nullable): the self-signed certificate the demo
+ *   server's https:// links present on loopback, %NULL unless in demo mode
+ */
+GTlsCertificate *
+sd_context_get_tls_certificate (SdContext *self)
+{
+  g_return_val_if_fail (SD_IS_CONTEXT (self), NULL);
+
+  return self->endpoint != NULL ? sd_endpoint_get_tls_certificate (self->endpoint) : NULL;
 }
 
 /**
@@ -457,52 +503,39 @@ sd_context_get_notices (SdContext *self)
   return (const char * const *) self->notices->pdata;
 }
 
-/* Loads the history; in demo mode the fresh simulator takes over the demo
- * tasks an earlier run left unfinished, so they finish instead of staying
- * unknown to it. */
 static gboolean
 load_history (SdContext  *self,
               GError    **error)
 {
-  GListModel *tasks = sd_service_get_tasks (self->service);
-
-  if (!sd_service_load_history (self->service, error))
-    return FALSE;
-
-  for (guint i = 0; self->simulator != NULL && i < g_list_model_get_n_items (tasks); i++)
-    {
-      g_autoptr(SdTask) task = g_list_model_get_item (tasks, i);
-      SdRequest *request = sd_task_get_request (task);
-
-      if (!sd_task_get_is_finished (task))
-        sd_simulator_adopt_task (self->simulator, sd_task_get_id (task),
-                                 sd_request_get_model (request),
-                                 sd_request_get_prompt (request));
-    }
-  return TRUE;
+  return sd_service_load_history (self->service, error);
 }
 
 /**
  * sd_context_start_demo:
+ * @endpoint: the demo server (in this process)
  *
- * Starts the simulator, points the client at it and switches the service to
- * the demo history. Real tasks stay in the real history, untouched.
+ * Points the client at @endpoint and switches the service to the demo
+ * history. Real tasks stay in the real history, untouched. A context
+ * already in demo mode stays on its endpoint.
  */
 gboolean
-sd_context_start_demo (SdContext  *self,
-                       GError    **error)
+sd_context_start_demo (SdContext   *self,
+                       SdEndpoint  *endpoint,
+                       GError     **error)
 {
   g_autoptr(SdStore) store = NULL;
 
   g_return_val_if_fail (SD_IS_CONTEXT (self), FALSE);
+  g_return_val_if_fail (endpoint != NULL, FALSE);
 
   if (self->demo)
     return TRUE;
 
   store = open_store (self, TRUE, error);
-  if (store == NULL || !start_simulator (self, error))
+  if (store == NULL)
     return FALSE;
 
+  use_demo_endpoint (self, endpoint);
   g_set_object (&self->store, store);
   sd_service_set_store (self->service, store);
   set_service_demo (self->service);

@@ -14,15 +14,17 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (SdContext, sd_context, SD, CONTEXT, GObject)
 
 /* Owns the settings, the catalogue (with the user's overrides), the client,
- * the history store, the secrets and the service. With @demo TRUE, an
- * in-process SdSimulator serves the API and the history lives in a demo
- * database of its own, so demo tasks never mix with real ones.
+ * the history store, the secrets and the service. In demo mode the API is
+ * an endpoint that happens to be in-process (src/simulator/sd-demo.h starts
+ * it) and the history lives in a demo database of its own, so demo tasks
+ * never mix with real ones.
  *
  * Properties: "demo" (boolean, read-only), "has-token" (boolean: a token is
  * known for the current base URL, or the context is in demo mode),
  * "base-url-error" (string, read-only: why the configured API address is
  * refused, NULL when it is usable; while set, nothing is sent anywhere). */
-SdContext   *sd_context_new                (gboolean     demo,
+SdContext   *sd_context_new                (GError     **error);
+SdContext   *sd_context_new_for_demo       (SdEndpoint  *endpoint,
                                             GError     **error);
 
 gboolean     sd_context_get_demo           (SdContext *self);
@@ -38,17 +40,19 @@ SdStore     *sd_context_get_store          (SdContext *self);
 SdService   *sd_context_get_service        (SdContext *self);
 SdSecrets   *sd_context_get_secrets        (SdContext *self);
 /* NULL unless in demo mode. */
-SdSimulator *sd_context_get_simulator      (SdContext *self);
+SdEndpoint  *sd_context_get_endpoint       (SdContext *self);
+GTlsCertificate *sd_context_get_tls_certificate (SdContext *self);
 
 /* Sentences the user should see once at start-up (a malformed models.json
  * override, a history database moved aside, a keyring that is missing),
  * or NULL. */
 const char * const *sd_context_get_notices (SdContext *self);
 
-/* Switches a running context to demo mode (the welcome page's "Try the
- * demo"); FALSE with @error when the simulator cannot start. */
-gboolean     sd_context_start_demo         (SdContext  *self,
-                                            GError    **error);
+/* Switches a running context to demo mode on @endpoint (the welcome page's
+ * "Try the demo"); FALSE with @error when the demo history cannot be opened. */
+gboolean     sd_context_start_demo         (SdContext   *self,
+                                            SdEndpoint  *endpoint,
+                                            GError     **error);
 
 /* Loads the token (SEEDANCE_API_TOKEN, else the keyring) for the current base
  * URL, then loads the history and resumes polling unfinished tasks. A token

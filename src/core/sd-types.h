@@ -14,12 +14,12 @@ typedef struct _SdCatalog         SdCatalog;
 typedef struct _SdClient          SdClient;
 typedef struct _SdContext         SdContext;
 typedef struct _SdDownload        SdDownload;
+typedef struct _SdEndpoint        SdEndpoint;
 typedef struct _SdModel           SdModel;
 typedef struct _SdProblem         SdProblem;
 typedef struct _SdRequest         SdRequest;
 typedef struct _SdSecrets         SdSecrets;
 typedef struct _SdService         SdService;
-typedef struct _SdSimulator       SdSimulator;
 typedef struct _SdStore           SdStore;
 typedef struct _SdTask            SdTask;
 

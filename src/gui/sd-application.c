@@ -7,12 +7,10 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <stdio.h>
-#include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "sd-application.h"
+#include "sd-demo-scenes.h"
+#include "sd-demo.h"
 #include "sd-preferences-window.h"
 #include "sd-service.h"
 #include "sd-store.h"
@@ -40,53 +38,6 @@ static const GOptionEntry option_entries[] = {
     N_("Show the version and exit"), NULL },
   { NULL }
 };
-
-/* The age of this process, read from the kernel so that the time spent
- * before main() (loading libraries) counts too. */
-static gint64
-get_process_age_usec (void)
-{
-  g_autofree char *stat = NULL;
-  unsigned long long start_ticks = 0;
-  struct timespec now;
-  const char *field;
-
-  if (!g_file_get_contents ("/proc/self/stat", &stat, NULL, NULL) ||
-      (field = strrchr (stat, ')')) == NULL)
-    return -1;
-
-  /* starttime is field 22; each step lands on the space before field i. */
-  for (guint i = 3; i <= 22 && field != NULL; i++)
-    field = strchr (field + 1, ' ');
-  if (field == NULL || sscanf (field, " %llu", &start_ticks) != 1 ||
-      clock_gettime (CLOCK_BOOTTIME, &now) != 0)
-    return -1;
-
-  return (gint64) now.tv_sec * G_USEC_PER_SEC + now.tv_nsec / 1000
-         - (gint64) (start_ticks * G_USEC_PER_SEC / (unsigned long long) sysconf (_SC_CLK_TCK));
-}
-
-static void
-on_first_frame_painted_cb (GdkFrameClock *clock,
-                           SdApplication *self)
-{
-  g_signal_handlers_disconnect_by_func (clock, on_first_frame_painted_cb, self);
-
-  g_print ("first-frame %" G_GINT64_FORMAT "\n", get_process_age_usec ());
-  fflush (stdout);
-
-  if (g_strcmp0 (g_getenv ("SEEDANCE_STUDIO_EXIT_AFTER_FIRST_FRAME"), "1") == 0)
-    g_application_quit (G_APPLICATION (self));
-}
-
-static void
-on_window_realized_cb (GtkWidget     *window,
-                       SdApplication *self)
-{
-  g_signal_handlers_disconnect_by_func (window, on_window_realized_cb, self);
-  g_signal_connect_object (gtk_widget_get_frame_clock (window), "after-paint",
-                           G_CALLBACK (on_first_frame_painted_cb), self, 0);
-}
 
 static SdWindow *
 get_main_window (SdApplication *self)
@@ -223,7 +174,7 @@ on_context_started_cb (GObject      *source,
     {
       g_autoptr(GError) demo_error = NULL;
 
-      if (!sd_context_start_demo (self->context, &demo_error))
+      if (!sd_demo_start (self->context, &demo_error))
         g_warning ("Could not start the demo: %s", demo_error->message);
     }
 
@@ -238,7 +189,7 @@ on_context_started_cb (GObject      *source,
   show_notices (self, window);
   if (error != NULL)
     sd_window_show_message (window, error->message);
-  sd_window_run_screenshot_scene (window, g_getenv ("SEEDANCE_STUDIO_SCREENSHOT_SCENE"));
+  sd_demo_scenes_run (window);
 }
 
 static void
@@ -274,7 +225,10 @@ ensure_context (SdApplication *self)
   if (self->context != NULL)
     return TRUE;
 
-  self->context = sd_context_new (self->demo_option, &error);
+  if (self->demo_option)
+    self->context = sd_demo_context_new (&error);
+  else
+    self->context = sd_context_new (&error);
   if (self->context == NULL)
     {
       show_startup_error (self, error);
@@ -311,9 +265,7 @@ present_main_window (SdApplication *self)
     {
       window = sd_window_new (GTK_APPLICATION (self), self->context);
       sd_window_set_ready (window, self->started);
-      if (g_strcmp0 (g_getenv ("SEEDANCE_STUDIO_REPORT_FIRST_FRAME"), "1") == 0)
-        g_signal_connect_object (window, "realize",
-                                 G_CALLBACK (on_window_realized_cb), self, 0);
+      sd_demo_scenes_watch_first_frame (G_APPLICATION (self), window);
     }
 
   gtk_window_present (GTK_WINDOW (window));

@@ -15,7 +15,6 @@
 #include "sd-composer-private.h"
 #include "sd-composer-test.h"
 #include "sd-service.h"
-#include "sd-simulator.h"
 
 G_DEFINE_FINAL_TYPE (SdComposer, sd_composer, GTK_TYPE_WIDGET)
 
@@ -754,7 +753,7 @@ static void
 sd_composer_constructed (GObject *object)
 {
   SdComposer *self = SD_COMPOSER (object);
-  SdSimulator *simulator;
+  GTlsCertificate *certificate;
   SdClient *client;
 
   G_OBJECT_CLASS (sd_composer_parent_class)->constructed (object);
@@ -764,11 +763,10 @@ sd_composer_constructed (GObject *object)
   g_set_object (&self->settings, sd_context_get_settings (self->context));
   client = sd_context_get_client (self->context);
   self->thumbnailer = sd_thumbnailer_new (sd_client_get_session (client));
-  /* The demo's sample pictures come from the simulator's https listener. */
-  simulator = sd_context_get_simulator (self->context);
-  if (sd_context_get_demo (self->context) && simulator != NULL)
-    sd_thumbnailer_set_loopback_certificate (self->thumbnailer,
-                                             sd_simulator_get_tls_certificate (simulator));
+  /* The demo's sample pictures come from the demo server's https listener. */
+  certificate = sd_context_get_tls_certificate (self->context);
+  if (sd_context_get_demo (self->context) && certificate != NULL)
+    sd_thumbnailer_set_loopback_certificate (self->thumbnailer, certificate);
 
   sd_media_list_set_thumbnailer (self->images_list, self->thumbnailer);
 

@@ -21,7 +21,7 @@ SdThumbnailer *sd_thumbnailer_new          (SoupSession   *session);
 
 /* Trusts @certificate (or nobody: NULL) for https:// links to a loopback
  * address, although no authority signed it: the demo simulator's own
- * certificate (sd_simulator_get_tls_certificate()). Other hosts, and other
+ * certificate (sd_context_get_tls_certificate()). Other hosts, and other
  * certificates on loopback, are checked as usual. */
 void           sd_thumbnailer_set_loopback_certificate (SdThumbnailer   *self,
                                                         GTlsCertificate *certificate);

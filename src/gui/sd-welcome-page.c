@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "sd-demo.h"
 #include "sd-welcome-page.h"
 
 struct _SdWelcomePage
@@ -136,7 +137,7 @@ try_demo_action (GtkWidget  *widget,
   SdWelcomePage *self = SD_WELCOME_PAGE (widget);
   g_autoptr(GError) error = NULL;
 
-  if (!sd_context_start_demo (self->context, &error))
+  if (!sd_demo_start (self->context, &error))
     show_toast (self, error->message);
 }
 

@@ -45,9 +45,4 @@ void          sd_window_reuse_request        (SdWindow   *self,
 void          sd_window_remove_task          (SdWindow   *self,
                                               SdTask     *task);
 
-/* Demo mode only: puts the window in a prepared state for the screenshots
- * of the documentation ("composer", "results" or "dark"). */
-void          sd_window_run_screenshot_scene (SdWindow   *self,
-                                              const char *scene);
-
 G_END_DECLS

@@ -12,7 +12,7 @@
 #include "sd-api.h"
 #include "sd-core-resources.h"
 #include "sd-request.h"
-#include "sd-simulator.h"
+#include "sd-simulator-test.h"
 
 #define SAMPLE_RESOURCE       "/io/github/seedancestudio/SeedanceStudio/core/sample.mp4"
 #define VIDEO_PATH            "/videos/"

@@ -1,0 +1,206 @@
+/* sd-demo-scenes.c: the screenshot scenes and the first-frame report
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "sd-demo-scenes"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sd-demo-scenes.h"
+#include "sd-demo.h"
+#include "sd-service.h"
+
+/* The first-frame report ------------------------------------------------- */
+
+/* The age of this process, read from the kernel so that the time spent
+ * before main() (loading libraries) counts too. */
+static gint64
+get_process_age_usec (void)
+{
+  g_autofree char *stat = NULL;
+  unsigned long long start_ticks = 0;
+  struct timespec now;
+  const char *field;
+
+  if (!g_file_get_contents ("/proc/self/stat", &stat, NULL, NULL) ||
+      (field = strrchr (stat, ')')) == NULL)
+    return -1;
+
+  /* starttime is field 22; each step lands on the space before field i. */
+  for (guint i = 3; i <= 22 && field != NULL; i++)
+    field = strchr (field + 1, ' ');
+  if (field == NULL || sscanf (field, " %llu", &start_ticks) != 1 ||
+      clock_gettime (CLOCK_BOOTTIME, &now) != 0)
+    return -1;
+
+  return (gint64) now.tv_sec * G_USEC_PER_SEC + now.tv_nsec / 1000
+         - (gint64) (start_ticks * G_USEC_PER_SEC / (unsigned long long) sysconf (_SC_CLK_TCK));
+}
+
+static void
+on_first_frame_painted_cb (GdkFrameClock *clock,
+                           GApplication  *application)
+{
+  g_signal_handlers_disconnect_by_func (clock, on_first_frame_painted_cb, application);
+
+  g_print ("first-frame %" G_GINT64_FORMAT "\n", get_process_age_usec ());
+  fflush (stdout);
+
+  if (g_strcmp0 (g_getenv ("SEEDANCE_STUDIO_EXIT_AFTER_FIRST_FRAME"), "1") == 0)
+    g_application_quit (application);
+}
+
+static void
+on_window_realized_cb (GtkWidget    *window,
+                       GApplication *application)
+{
+  g_signal_handlers_disconnect_by_func (window, on_window_realized_cb, application);
+  g_signal_connect_object (gtk_widget_get_frame_clock (window), "after-paint",
+                           G_CALLBACK (on_first_frame_painted_cb), application, 0);
+}
+
+void
+sd_demo_scenes_watch_first_frame (GApplication *application,
+                                  SdWindow     *window)
+{
+  g_return_if_fail (G_IS_APPLICATION (application));
+  g_return_if_fail (SD_IS_WINDOW (window));
+
+  if (g_strcmp0 (g_getenv ("SEEDANCE_STUDIO_REPORT_FIRST_FRAME"), "1") == 0)
+    g_signal_connect_object (window, "realize",
+                             G_CALLBACK (on_window_realized_cb), application, 0);
+}
+
+/* Screenshot scenes ------------------------------------------------------ */
+
+typedef struct
+{
+  SdWindow  *window;
+  GPtrArray *requests;
+  guint      next;
+} SceneData;
+
+static void
+scene_data_free (SceneData *data)
+{
+  g_clear_object (&data->window);
+  g_clear_pointer (&data->requests, g_ptr_array_unref);
+  g_free (data);
+}
+
+static SdRequest *
+make_sample_request (SdWindow   *window,
+                     const char *prompt)
+{
+  SdSimulator *simulator = sd_demo_get_simulator (sd_window_get_context (window));
+  SdComposer *composer = sd_window_get_composer (window);
+  SdRequest *request = sd_request_copy (sd_composer_get_request (composer));
+  g_autoptr(GStrvBuilder) images = g_strv_builder_new ();
+  g_auto(GStrv) urls = NULL;
+
+  /* The simulator's own pictures: their thumbnails show. */
+  for (guint i = 0; i < sd_simulator_get_n_sample_images (simulator); i++)
+    g_strv_builder_add (images, sd_simulator_get_sample_image_url (simulator, i));
+  urls = g_strv_builder_end (images);
+
+  sd_request_set_prompt (request, prompt);
+  sd_request_set_first_image (request, NULL);
+  sd_request_set_last_image (request, NULL);
+  sd_request_set_images (request, (const char * const *) urls);
+  return request;
+}
+
+static void submit_next_scene_task (SceneData *data);
+
+static void
+on_scene_task_submitted_cb (GObject      *source,
+                            GAsyncResult *result,
+                            gpointer      user_data)
+{
+  SceneData *data = user_data;
+  g_autoptr(SdTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  SdSimulator *simulator = sd_demo_get_simulator (sd_window_get_context (data->window));
+
+  task = sd_service_submit_finish (SD_SERVICE (source), result, &error);
+  if (task == NULL)
+    {
+      g_warning ("Screenshot scene: %s", error->message);
+      scene_data_free (data);
+      return;
+    }
+
+  /* Older tasks get further along: finished, then processing, then queued. */
+  if (data->next < data->requests->len)
+    sd_simulator_advance_clock (simulator, data->next + 1 < data->requests->len ? 20000 : 5000);
+
+  submit_next_scene_task (data);
+}
+
+static void
+submit_next_scene_task (SceneData *data)
+{
+  SdService *service = sd_context_get_service (sd_window_get_context (data->window));
+
+  if (data->next >= data->requests->len)
+    {
+      scene_data_free (data);
+      return;
+    }
+
+  sd_service_submit_async (service, g_ptr_array_index (data->requests, data->next++),
+                           NULL, on_scene_task_submitted_cb, data);
+}
+
+static void
+submit_sample_tasks (SdWindow *window)
+{
+  const char *prompts[] = {
+    _("A paper boat drifts down a rain gutter, macro shot"),
+    _("Fail: a glass city melts into the sea at dawn"),
+    _("A lighthouse keeper climbs the spiral stairs, warm lantern light, slow dolly up"),
+    _("A fox runs through fresh snow at sunrise, low tracking shot"),
+    _("Koi fish circle under lotus leaves, top-down, soft ripples"),
+  };
+  SceneData *data = g_new0 (SceneData, 1);
+  SdSimulator *simulator = sd_demo_get_simulator (sd_window_get_context (window));
+
+  sd_simulator_set_manual_clock (simulator, TRUE);
+  sd_simulator_set_timing (simulator, 3000, 12000);
+
+  data->window = g_object_ref (window);
+  data->requests = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < G_N_ELEMENTS (prompts); i++)
+    g_ptr_array_add (data->requests, make_sample_request (window, prompts[i]));
+
+  submit_next_scene_task (data);
+}
+
+void
+sd_demo_scenes_run (SdWindow *window)
+{
+  const char *scene = g_getenv ("SEEDANCE_STUDIO_SCREENSHOT_SCENE");
+  g_autoptr(SdRequest) request = NULL;
+
+  g_return_if_fail (SD_IS_WINDOW (window));
+
+  if (scene == NULL || sd_demo_get_simulator (sd_window_get_context (window)) == NULL)
+    return;
+
+  if (g_str_equal (scene, "dark"))
+    adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
+                                        ADW_COLOR_SCHEME_FORCE_DARK);
+  if (g_str_equal (scene, "results") || g_str_equal (scene, "dark"))
+    submit_sample_tasks (window);
+
+  request = make_sample_request (window, _("A girl in a red coat turns around in the rain, "
+                                           "neon signs reflected on the wet street, "
+                                           "slow push-in, cinematic"));
+  sd_composer_load_request (sd_window_get_composer (window), request);
+}
