@@ -17,6 +17,9 @@
 #include "sd-store.h"
 
 #define DEMO_HISTORY "demo-history.db"
+/* The demo history's tasks all belong to the simulator, whatever port it
+ * listens on in a run: they are keyed by this base, not its address. */
+#define DEMO_BASE    "demo:"
 
 struct _SdContext
 {
@@ -129,6 +132,7 @@ store_path (gboolean demo)
   return g_build_filename (dir, DEMO_HISTORY, NULL);
 }
 
+/* The tasks of the history are those of the client's base (or the demo's). */
 static SdStore *
 open_store (SdContext  *self,
             gboolean    demo,
@@ -138,7 +142,9 @@ open_store (SdContext  *self,
   g_autofree char *moved_aside = NULL;
   SdStore *store;
 
-  store = sd_store_open (path, &moved_aside, error);
+  store = sd_store_open_full (path, demo ? DEMO_BASE : NULL, &moved_aside, error);
+  if (store != NULL && !demo)
+    sd_store_set_base (store, sd_client_get_base_url (self->client));
   if (moved_aside != NULL)
     {
       g_autofree char *notice = NULL;
