@@ -1668,7 +1668,7 @@ record_intent (SdService *self,
   if (!sd_store_save_task (self->store, intent, &error))
     {
       /* The answer is still kept, by the journal if need be. */
-      g_warning ("Could not note the request before sending it: %s", error->message);
+      g_message ("Could not note the request before sending it: %s", error->message);
       return NULL;
     }
   g_debug ("Pending create noted as %s", sd_task_get_id (intent));
@@ -1729,7 +1729,7 @@ keep_created_task (SdService *self,
                      "it is not in the history."),
                    sd_task_get_id (task), error->message, journal_error->message,
                    sd_task_get_id (task));
-  g_warning ("%s", submit->not_saved->message);
+  g_debug ("%s", submit->not_saved->message);
 }
 
 static SdTask *

@@ -622,6 +622,38 @@ migrate_database (sqlite3     *db,
   return OPEN_OK;
 }
 
+/* A -wal or -shm without its database is what a history deleted under a
+ * running process leaves: replayed into a new file of the same name, its
+ * pages would bring back parts of the old one. Under a lock on the folder
+ * (so that a process creating the history meanwhile is not mistaken for
+ * that), they are removed and the new file is created. */
+static int
+create_database (const char  *path,
+                 sqlite3    **db)
+{
+  static const char * const companions[] = { "-wal", "-shm" };
+  g_autofree char *folder = g_path_get_dirname (path);
+  int lock = open (folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  int rc;
+
+  if (lock >= 0)
+    flock (lock, LOCK_EX);
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    for (guint i = 0; i < G_N_ELEMENTS (companions); i++)
+      {
+        g_autofree char *companion = g_strconcat (path, companions[i], NULL);
+
+        if (g_unlink (companion) == 0)
+          g_debug ("Removed %s, left by a deleted history", companion);
+      }
+  /* This creates the file (empty): a process that takes the lock next
+   * finds it and leaves the companions alone. */
+  rc = sqlite3_open_v2 (path, db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+  if (lock >= 0)
+    close (lock);
+  return rc;
+}
+
 static OpenOutcome
 open_database (const char  *path,
                const char  *legacy_base,
@@ -634,7 +666,7 @@ open_database (const char  *path,
   int version = 0;
   int rc;
 
-  rc = sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+  rc = create_database (path, &db);
   /* Before any statement: the first one may already meet another process
    * creating, switching to WAL or migrating the same file. */
   if (db != NULL)
@@ -1342,7 +1374,7 @@ replay_journal (SdStore *self)
       if (!done)
         g_warning ("Could not empty the task journal %s: %s", path, g_strerror (errno));
       else if (kept->len > 0)
-        g_warning ("Some lines of the task journal %s could not be read; they were kept", path);
+        g_message ("Some lines of the task journal %s could not be read; they were kept", path);
     }
   else
     g_warning ("Could not add the tasks of %s to the history: %s", path, error->message);
