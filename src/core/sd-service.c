@@ -1688,7 +1688,7 @@ settle_intent (SdService    *self,
       g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
   if (!sd_store_delete_task (self->store, submit->local_id, &local_error))
-    g_warning ("Could not remove pending create %s: %s", submit->local_id, local_error->message);
+    g_message ("Could not remove pending create %s: %s", submit->local_id, local_error->message);
 }
 
 /* Writes the acknowledged @task to the history (over its pending row);

@@ -1159,7 +1159,8 @@ open_journal_locked (const char *path,
   for (guint attempt = 0; attempt < 8; attempt++)
     {
       struct stat st;
-      int fd = open (path, flags | O_CLOEXEC | O_NOFOLLOW, 0600);
+      /* O_NONBLOCK: a FIFO planted there must not hang the open. */
+      int fd = open (path, flags | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0600);
 
       if (fd < 0)
         return -1;
@@ -1172,6 +1173,24 @@ open_journal_locked (const char *path,
     }
   errno = EAGAIN;
   return -1;
+}
+
+static char *
+read_all (int fd)
+{
+  g_autoptr(GString) contents = g_string_new (NULL);
+  char buffer[8192];
+  ssize_t n;
+
+  while ((n = read (fd, buffer, sizeof buffer)) != 0)
+    {
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        return NULL;
+      g_string_append_len (contents, buffer, n);
+    }
+  return g_string_free (g_steal_pointer (&contents), FALSE);
 }
 
 static gboolean
@@ -1347,7 +1366,10 @@ replay_journal (SdStore *self)
   fd = open_journal_locked (path, O_RDWR);
   if (fd < 0)
     return;
-  if (!g_file_get_contents (path, &contents, NULL, &error) || !begin_write (self, &error))
+  contents = read_all (fd);
+  if (contents == NULL)
+    set_journal_error (&error, path, errno);
+  if (contents == NULL || !begin_write (self, &error))
     {
       g_warning ("Could not add the tasks of %s to the history: %s", path, error->message);
       close (fd);
@@ -1370,7 +1392,8 @@ replay_journal (SdStore *self)
       if (kept->len == 0)
         done = g_unlink (path) == 0;
       else
-        done = ftruncate (fd, 0) == 0 && write_all (fd, kept->str, kept->len) && fsync (fd) == 0;
+        done = ftruncate (fd, 0) == 0 && lseek (fd, 0, SEEK_SET) == 0 &&
+               write_all (fd, kept->str, kept->len) && fsync (fd) == 0;
       if (!done)
         g_warning ("Could not empty the task journal %s: %s", path, g_strerror (errno));
       else if (kept->len > 0)
