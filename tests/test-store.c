@@ -1709,6 +1709,81 @@ test_store_open_concurrent_on_a_new_file (void)
     }
 }
 
+/* A history deleted while another process has it open leaves that
+ * process's -wal and -shm at the path: a new history of the same name
+ * must start empty and sound with companions of its own, not share the
+ * old one's WAL index. */
+static void
+test_store_deleted_history_companions_are_not_shared (void)
+{
+  g_autofree char *path = history_path ();
+  g_autoptr(SdStore) store = NULL;
+  g_autofree char *moved_aside = NULL;
+  g_autofree char *check = NULL;
+  g_autoptr(GError) error = NULL;
+  int ready[2], done[2];
+  int status = 0;
+  char byte = 0;
+  pid_t pid;
+
+  g_assert_cmpint (pipe (ready), ==, 0);
+  g_assert_cmpint (pipe (done), ==, 0);
+  pid = fork ();
+  g_assert_cmpint (pid, >=, 0);
+  if (pid == 0)
+    {
+      SdStore *child_store;
+
+      /* a parent that fails ends this child's wait */
+      close (ready[0]);
+      close (done[1]);
+      child_store = sd_store_open (path, NULL, NULL);
+      /* many pages in the WAL, and the history stays open */
+      for (guint i = 0; child_store != NULL && i < 200; i++)
+        {
+          g_autofree char *id = g_strdup_printf ("cgt-old-%u", i);
+          SdTask *old = make_full_task (id, 100 + i);
+
+          sd_store_save_task (child_store, old, NULL);
+          g_object_unref (old);
+        }
+      if (write (ready[1], "r", 1) != 1 || read (done[0], &byte, 1) != 1)
+        _exit (2);
+      _exit (child_store != NULL ? 0 : 1);
+    }
+  close (ready[1]);
+  close (done[0]);
+  g_assert_cmpint (read (ready[0], &byte, 1), ==, 1);
+  g_assert_cmpint (g_unlink (path), ==, 0);
+
+  store = sd_store_open (path, &moved_aside, &error);
+  g_assert_no_error (error);
+  g_assert_null (moved_aside);
+  g_assert_cmpint (sd_store_count (store, &error), ==, 0);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 50; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("cgt-new-%u", i);
+      g_autoptr(SdTask) task = make_full_task (id, 300 + i);
+
+      save (store, task);
+    }
+  check = query_text (path, "PRAGMA quick_check");
+  g_assert_cmpstr (check, ==, "ok");
+
+  g_assert_cmpint (write (done[1], "d", 1), ==, 1);
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  g_clear_object (&store);
+  g_clear_pointer (&check, g_free);
+  check = query_text (path, "PRAGMA quick_check");
+  g_assert_cmpstr (check, ==, "ok");
+  store = open_store (path);
+  g_assert_cmpint (sd_store_count (store, NULL), ==, 50);
+  close (ready[0]);
+  close (done[1]);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1763,6 +1838,8 @@ main (int   argc,
   g_test_add_func ("/store/save/deleted-or-replaced-file-is-an-error",
                    test_store_save_notices_deleted_or_replaced_file);
   g_test_add_func ("/store/journal/is-replayed-at-open", test_store_journal_is_replayed_at_open);
+  g_test_add_func ("/store/open/companions-of-a-deleted-open-history-are-not-shared",
+                   test_store_deleted_history_companions_are_not_shared);
   g_test_add_func ("/store/replace/renames-the-pending-row", test_store_replace_renames_pending_row);
   g_test_add_func ("/store/open/concurrent-opens-of-a-new-file", test_store_open_concurrent_on_a_new_file);
   g_test_add_func ("/store/crash/killed-writer-loses-no-acknowledged-save",
