@@ -474,7 +474,8 @@ resume_round (Run *run)
     {
       g_autoptr(SdTask) task = g_list_model_get_item (tasks, i);
 
-      assert_whole_video (sd_task_get_local_file (task));
+      if (sd_task_get_status (task) != SD_TASK_STATUS_UNCERTAIN)
+        assert_whole_video (sd_task_get_local_file (task));
     }
   g_settings_reset (settings, "auto-download");
   g_settings_reset (settings, "download-dir");

@@ -1699,6 +1699,72 @@ test_submit_unsaved_task_goes_to_the_journal (Fixture       *fixture,
   g_assert_cmpint (sd_store_count (reopened, NULL), ==, 1);
 }
 
+static void
+save_keyed_task (SdStore    *store,
+                 const char *base,
+                 const char *prompt)
+{
+  g_autoptr(SdRequest) request = sd_test_images_request (prompt);
+  g_autoptr(SdTask) task = sd_task_new ("cgt-same", request);
+  g_autoptr(GError) error = NULL;
+
+  /* finished and saved: nothing to poll or download */
+  sd_task_set_status (task, SD_TASK_STATUS_COMPLETED, "completed");
+  sd_task_set_created_at (task, 1000);
+  sd_task_set_local_file (task, "/nonexistent/video.mp4");
+  sd_task_set_download_state (task, SD_DOWNLOAD_STATE_DONE);
+  sd_store_set_base (store, base);
+  g_assert_true (sd_store_save_task (store, task, &error));
+  g_assert_no_error (error);
+}
+
+static const char *
+prompt_of (SdContext *context)
+{
+  SdTask *task = sd_service_lookup (sd_context_get_service (context), "cgt-same");
+
+  g_assert_nonnull (task);
+  return sd_request_get_prompt (sd_task_get_request (task));
+}
+
+/* The same id from two servers is two tasks; the list, the lookups and
+ * the saves are those of the address in use, and follow it when it is
+ * changed in the settings. */
+static void
+test_context_history_follows_the_address (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (SCHEMA_ID);
+  g_autofree char *path = sd_store_default_path ();
+  g_autoptr(SdStore) store = NULL;
+  g_autoptr(SdContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  GListModel *tasks;
+
+  store = sd_store_open (path, NULL, &error);
+  g_assert_no_error (error);
+  save_keyed_task (store, "http://127.0.0.1:8001", "from one");
+  save_keyed_task (store, "http://127.0.0.1:8002", "from two");
+  g_clear_object (&store);
+
+  g_settings_set_string (settings, "api-base-url", "http://127.0.0.1:8001");
+  g_setenv ("SEEDANCE_API_TOKEN", "sk_real", TRUE);
+  context = start_context (FALSE);
+  g_unsetenv ("SEEDANCE_API_TOKEN");
+  tasks = sd_service_get_tasks (sd_context_get_service (context));
+
+  g_assert_cmpuint (g_list_model_get_n_items (tasks), ==, 1);
+  g_assert_cmpstr (prompt_of (context), ==, "from one");
+
+  g_settings_set_string (sd_context_get_settings (context), "api-base-url", "http://127.0.0.1:8002/");
+  g_assert_cmpuint (g_list_model_get_n_items (tasks), ==, 1);
+  g_assert_cmpstr (prompt_of (context), ==, "from two");
+
+  g_settings_set_string (sd_context_get_settings (context), "api-base-url", "http://127.0.0.1:8003");
+  g_assert_cmpuint (g_list_model_get_n_items (tasks), ==, 0);
+  g_assert_null (sd_service_lookup (sd_context_get_service (context), "cgt-same"));
+  g_settings_reset (settings, "api-base-url");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1759,6 +1825,7 @@ main (int   argc,
 #undef ADD
 
   g_test_add_func ("/context/demo/starts-with-a-token", test_context_demo);
+  g_test_add_func ("/context/history/follows-the-address", test_context_history_follows_the_address);
   g_test_add_func ("/context/demo/switches-a-running-context", test_context_start_demo_switches);
   g_test_add_func ("/context/demo/finishes-tasks-of-an-earlier-run",
                    test_context_demo_finishes_tasks_of_an_earlier_run);
