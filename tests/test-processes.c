@@ -73,6 +73,7 @@ spawn_with_base (Fixture            *fixture,
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GError) error = NULL;
   const char *cli = g_getenv ("SEEDANCE_CLI");
+  g_autofree char *keyring = g_build_filename (fixture->data_home, "keyring", NULL);
   GSubprocess *process;
 
   g_assert_nonnull (cli);
@@ -85,7 +86,14 @@ spawn_with_base (Fixture            *fixture,
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
                                         G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  /* Everything the children keep stays in the fixture's folder, tokens
+   * in libsecret's file backend (as test-cli does), not a real keyring. */
   g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", fixture->data_home, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", fixture->data_home, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_CACHE_HOME", fixture->data_home, TRUE);
+  g_subprocess_launcher_setenv (launcher, "SECRET_BACKEND", "file", TRUE);
+  g_subprocess_launcher_setenv (launcher, "SECRET_FILE_TEST_PATH", keyring, TRUE);
+  g_subprocess_launcher_setenv (launcher, "SECRET_FILE_TEST_PASSWORD", "test-password", TRUE);
   if (base != NULL)
     {
       g_subprocess_launcher_setenv (launcher, "SEEDANCE_API_BASE", base, TRUE);
