@@ -6,6 +6,9 @@
 
 #include "config.h"
 
+#include <string.h>
+
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <locale.h>
 
@@ -72,6 +75,8 @@ set_up_network (SdService *service)
                           g_object_ref (service), g_object_unref);
     }
 }
+/* Done to each new context of the next runs, e.g. to break its history. */
+static void (*context_hook) (SdContext *context);
 
 static void
 on_context_created_cb (SdCli     *cli,
@@ -85,6 +90,8 @@ on_context_created_cb (SdCli     *cli,
     g_object_set (sd_context_get_service (context),
                   "first-poll-delay", 5, "max-poll-interval", 20, NULL);
   set_up_network (sd_context_get_service (context));
+  if (context_hook != NULL)
+    context_hook (context);
   if (simulator == NULL)
     return;
 
@@ -1423,6 +1430,94 @@ use_file_keyring (void)
   g_unsetenv ("SEEDANCE_API_BASE");
 }
 
+static void
+delete_history (SdContext *context)
+{
+  g_assert_cmpint (g_unlink (sd_store_get_path (sd_context_get_store (context))), ==, 0);
+}
+
+static void
+replace_history (SdContext *context)
+{
+  const char *path = sd_store_get_path (sd_context_get_store (context));
+  g_autofree char *other = g_strconcat (path, ".new", NULL);
+
+  g_assert_true (g_file_set_contents (other, "", 0, NULL));
+  g_assert_cmpint (g_rename (other, path), ==, 0);
+}
+
+/* The history is deleted or replaced while submit runs: the task exists at
+ * the provider, so its id is printed with an error saying it is not in the
+ * history, the exit status is 1, and the journal keeps it until the next
+ * run adds it, where `wait ID` finds it. */
+static void
+check_submit_with_a_lost_history (void (*hook) (SdContext *context))
+{
+  g_autoptr(Run) submit = NULL;
+  g_autoptr(Run) wait = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *history = NULL;
+  g_autofree char *journal = NULL;
+  g_autofree char *contents = NULL;
+  g_autofree char *id = NULL;
+
+  context_hook = hook;
+  submit = run_cli ("--demo", "submit", "--model", "seedance2.0-std", "--prompt", "a lost kite");
+  context_hook = NULL;
+
+  g_assert_cmpint (submit->status, ==, SD_CLI_EXIT_FAILURE);
+  g_assert_cmpuint (sd_simulator_get_task_count (submit->simulator), ==, 1);
+  id = g_strchomp (g_strdup (submit->out));
+  g_assert_true (g_str_has_prefix (id, "vid_"));
+  g_assert_nonnull (strstr (submit->err, id));
+  g_assert_nonnull (strstr (submit->err, "created by the provider"));
+  g_assert_nonnull (strstr (submit->err, "not in the task history"));
+
+  history = g_build_filename (g_get_user_data_dir (), "seedance-studio", "demo-history.db", NULL);
+  journal = g_strconcat (history, SD_STORE_JOURNAL_SUFFIX, NULL);
+  g_assert_true (g_file_get_contents (journal, &contents, NULL, NULL));
+  g_assert_nonnull (strstr (contents, id));
+
+  wait = run_cli ("--demo", "wait", id, "--json");
+  g_assert_cmpint (wait->status, ==, SD_CLI_EXIT_SUCCESS);
+  root = parse_json (wait->out);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (root), "task_id"), ==, id);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (root), "status"), ==, "completed");
+  g_assert_false (g_file_test (journal, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_demo_submit_with_the_history_deleted (void)
+{
+  check_submit_with_a_lost_history (delete_history);
+}
+
+static void
+test_demo_submit_with_the_history_replaced (void)
+{
+  check_submit_with_a_lost_history (replace_history);
+}
+
+/* --json says the same: the id and the error, in one object. */
+static void
+test_demo_submit_json_with_the_history_deleted (void)
+{
+  g_autoptr(Run) submit = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *object;
+
+  context_hook = delete_history;
+  submit = run_cli ("--demo", "submit", "--json", "--model", "seedance2.0-std",
+                    "--prompt", "a lost kite");
+  context_hook = NULL;
+
+  g_assert_cmpint (submit->status, ==, SD_CLI_EXIT_FAILURE);
+  root = parse_json (submit->out);
+  object = json_node_get_object (root);
+  g_assert_true (g_str_has_prefix (json_object_get_string_member (object, "task_id"), "vid_"));
+  g_assert_nonnull (strstr (json_object_get_string_member (object, "error"), "not in the task history"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1491,6 +1586,12 @@ main (int   argc,
   g_test_add_func ("/cli/list/empty-history-is-an-empty-array",
                    test_list_of_an_empty_history_is_an_empty_array);
   g_test_add_func ("/cli/download/unknown-task-exits-1", test_download_of_an_unknown_task_exits_1);
+  g_test_add_func ("/cli/history/deleted-during-submit-keeps-the-task",
+                   test_demo_submit_with_the_history_deleted);
+  g_test_add_func ("/cli/history/replaced-during-submit-keeps-the-task",
+                   test_demo_submit_with_the_history_replaced);
+  g_test_add_func ("/cli/history/deleted-during-submit-json-has-the-id",
+                   test_demo_submit_json_with_the_history_deleted);
 
   add_hostile_text_tests ();
 

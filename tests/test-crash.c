@@ -406,6 +406,10 @@ all_settled (gpointer data)
     {
       g_autoptr(SdTask) task = g_list_model_get_item (tasks, i);
 
+      /* A create the kill cut short left its pending row: it says the
+       * task may exist, and nothing more happens to it. */
+      if (sd_task_get_status (task) == SD_TASK_STATUS_UNCERTAIN)
+        continue;
       if (sd_task_get_status (task) != SD_TASK_STATUS_COMPLETED ||
           sd_task_get_download_state (task) != SD_DOWNLOAD_STATE_DONE)
         return FALSE;
@@ -470,7 +474,8 @@ resume_round (Run *run)
     {
       g_autoptr(SdTask) task = g_list_model_get_item (tasks, i);
 
-      assert_whole_video (sd_task_get_local_file (task));
+      if (sd_task_get_status (task) != SD_TASK_STATUS_UNCERTAIN)
+        assert_whole_video (sd_task_get_local_file (task));
     }
   g_settings_reset (settings, "auto-download");
   g_settings_reset (settings, "download-dir");

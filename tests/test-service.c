@@ -6,6 +6,8 @@
 
 #include "sd-test-util.h"
 
+#include <string.h>
+
 #include <glib/gstdio.h>
 
 #include "sd-api.h"
@@ -1652,6 +1654,165 @@ test_context_moved_aside_history (void)
   g_assert_nonnull (strstr (notices[0], ".broken-"));
 }
 
+/* The request is in the history before it is sent, as a pending row that
+ * says the task may exist: a crash during the create leaves that trace.
+ * The answer takes the row over; no pending row stays behind it. */
+static void
+test_submit_notes_intent_before_sending (Fixture       *fixture,
+                                         gconstpointer  data)
+{
+  g_autoptr(SdRequest) request = sd_test_images_request ("A fox at dawn");
+  g_autoptr(SdStore) other = open_store ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GPtrArray) stored = NULL;
+  g_autoptr(SdTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  SdTask *pending;
+
+  /* well under the simulator's slow delay, well over a slow sanitizer build's connect */
+  sd_client_set_request_timeout (fixture->client, 1000);
+  sd_simulator_set_fault (fixture->sim, SD_SIMULATOR_STEP_CREATE, SD_SIMULATOR_FAULT_SLOW, 1);
+  sd_service_submit_async (fixture->service, request, NULL, sd_test_store_result_cb, &result);
+  stored = sd_store_load_tasks (other, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (stored->len, ==, 1);
+  pending = g_ptr_array_index (stored, 0);
+  g_assert_true (g_str_has_prefix (sd_task_get_id (pending), SD_TASK_UNCERTAIN_ID_PREFIX));
+  g_assert_cmpint (sd_task_get_status (pending), ==, SD_TASK_STATUS_UNCERTAIN);
+  g_assert_cmpstr (sd_request_get_prompt (sd_task_get_request (pending)), ==, "A fox at dawn");
+  g_assert_nonnull (strstr (sd_task_get_failure_message (pending), "may or may not"));
+  g_assert_cmpint (sd_task_get_created_at (pending), >, 0);
+
+  /* the answer never came in time: the row stays, saying so */
+  sd_test_wait_until (sd_test_result_arrived, &result, WAIT_LIMIT_S, "the submission");
+  task = sd_service_submit_finish (fixture->service, result, &error);
+  g_assert_null (task);
+  g_assert_error (error, SD_API_ERROR, SD_API_ERROR_OUTCOME_UNKNOWN);
+  g_clear_error (&error);
+  g_clear_pointer (&stored, g_ptr_array_unref);
+  stored = sd_store_load_tasks (other, &error);
+  g_assert_cmpuint (stored->len, ==, 1);
+  g_assert_cmpint (sd_task_get_status (g_ptr_array_index (stored, 0)), ==, SD_TASK_STATUS_UNCERTAIN);
+
+  /* an answered create: its row has the provider's id, nothing else is new */
+  sd_client_set_request_timeout (fixture->client, 30000);
+  task = submit_ok (fixture, "A fox at noon");
+  g_clear_pointer (&stored, g_ptr_array_unref);
+  stored = sd_store_load_tasks (other, &error);
+  g_assert_cmpuint (stored->len, ==, 2);
+  g_assert_cmpstr (sd_task_get_id (g_ptr_array_index (stored, 0)), ==, sd_task_get_id (task));
+  g_assert_cmpint (sd_task_get_status (g_ptr_array_index (stored, 0)), ==, SD_TASK_STATUS_QUEUED);
+}
+
+/* A history deleted before the answer: the task is kept in the list and in
+ * the journal, the caller is told with its id, and the next open adds it. */
+static void
+test_submit_unsaved_task_goes_to_the_journal (Fixture       *fixture,
+                                              gconstpointer  data)
+{
+  g_autoptr(SdRequest) request = sd_test_images_request ("A boat on a lake");
+  g_autofree char *path = g_strdup (sd_store_get_path (fixture->store));
+  g_autofree char *journal = sd_store_get_journal_path (fixture->store);
+  g_autofree char *contents = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) not_saved = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdTask) task = NULL;
+  g_autoptr(SdTask) stored = NULL;
+  g_autoptr(SdStore) reopened = NULL;
+
+  /* no poll during the test: its saves would fail the same way */
+  g_object_set (fixture->service, "first-poll-delay", 600000, NULL);
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  sd_service_submit_async (fixture->service, request, NULL, sd_test_store_result_cb, &result);
+  sd_test_wait_until (sd_test_result_arrived, &result, WAIT_LIMIT_S, "the submission");
+  task = sd_service_submit_finish_full (fixture->service, result, &not_saved, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (task);
+  g_assert_error (not_saved, SD_STORE_ERROR, SD_STORE_ERROR_REPLACED);
+  g_assert_nonnull (strstr (not_saved->message, sd_task_get_id (task)));
+  g_assert_nonnull (strstr (not_saved->message, "not in the task history"));
+  g_assert_cmpuint (sd_simulator_get_task_count (fixture->sim), ==, 1);
+  g_assert_true (sd_service_lookup (fixture->service, sd_task_get_id (task)) == task);
+
+  g_assert_true (g_file_get_contents (journal, &contents, NULL, NULL));
+  g_assert_nonnull (strstr (contents, sd_task_get_id (task)));
+
+  reopened = open_store ();
+  g_assert_false (g_file_test (journal, G_FILE_TEST_EXISTS));
+  stored = sd_store_load_task (reopened, sd_task_get_id (task), &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (stored);
+  g_assert_cmpstr (sd_request_get_prompt (sd_task_get_request (stored)), ==, "A boat on a lake");
+  g_assert_cmpint (sd_store_count (reopened, NULL), ==, 1);
+}
+
+static void
+save_keyed_task (SdStore    *store,
+                 const char *base,
+                 const char *prompt)
+{
+  g_autoptr(SdRequest) request = sd_test_images_request (prompt);
+  g_autoptr(SdTask) task = sd_task_new ("cgt-same", request);
+  g_autoptr(GError) error = NULL;
+
+  /* finished and saved: nothing to poll or download */
+  sd_task_set_status (task, SD_TASK_STATUS_COMPLETED, "completed");
+  sd_task_set_created_at (task, 1000);
+  sd_task_set_local_file (task, "/nonexistent/video.mp4");
+  sd_task_set_download_state (task, SD_DOWNLOAD_STATE_DONE);
+  sd_store_set_base (store, base);
+  g_assert_true (sd_store_save_task (store, task, &error));
+  g_assert_no_error (error);
+}
+
+static const char *
+prompt_of (SdContext *context)
+{
+  SdTask *task = sd_service_lookup (sd_context_get_service (context), "cgt-same");
+
+  g_assert_nonnull (task);
+  return sd_request_get_prompt (sd_task_get_request (task));
+}
+
+/* The same id from two servers is two tasks; the list, the lookups and
+ * the saves are those of the address in use, and follow it when it is
+ * changed in the settings. */
+static void
+test_context_history_follows_the_address (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (SCHEMA_ID);
+  g_autofree char *path = sd_store_default_path ();
+  g_autoptr(SdStore) store = NULL;
+  g_autoptr(SdContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  GListModel *tasks;
+
+  store = sd_store_open (path, NULL, &error);
+  g_assert_no_error (error);
+  save_keyed_task (store, "http://127.0.0.1:8001", "from one");
+  save_keyed_task (store, "http://127.0.0.1:8002", "from two");
+  g_clear_object (&store);
+
+  g_settings_set_string (settings, "api-base-url", "http://127.0.0.1:8001");
+  g_setenv ("SEEDANCE_API_TOKEN", "sk_real", TRUE);
+  context = start_context (FALSE);
+  g_unsetenv ("SEEDANCE_API_TOKEN");
+  tasks = sd_service_get_tasks (sd_context_get_service (context));
+
+  g_assert_cmpuint (g_list_model_get_n_items (tasks), ==, 1);
+  g_assert_cmpstr (prompt_of (context), ==, "from one");
+
+  g_settings_set_string (sd_context_get_settings (context), "api-base-url", "http://127.0.0.1:8002/");
+  g_assert_cmpuint (g_list_model_get_n_items (tasks), ==, 1);
+  g_assert_cmpstr (prompt_of (context), ==, "from two");
+
+  g_settings_set_string (sd_context_get_settings (context), "api-base-url", "http://127.0.0.1:8003");
+  g_assert_cmpuint (g_list_model_get_n_items (tasks), ==, 0);
+  g_assert_null (sd_service_lookup (sd_context_get_service (context), "cgt-same"));
+  g_settings_reset (settings, "api-base-url");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1671,6 +1832,8 @@ main (int   argc,
   ADD ("submit/frames-mode-completes-and-saves-the-video", test_frames_happy_path);
   ADD ("submit/task-is-in-the-history-before-returning", test_submit_saves_before_returning);
   ADD ("submit/request-is-copied", test_submit_copies_the_request);
+  ADD ("submit/request-is-noted-before-it-is-sent", test_submit_notes_intent_before_sending);
+  ADD ("submit/unsaved-task-goes-to-the-journal", test_submit_unsaved_task_goes_to_the_journal);
   ADD ("submit/server-error-makes-no-task", test_create_500);
   ADD ("submit/dropped-answer-is-outcome-unknown-and-not-retried", test_create_dropped);
   ADD ("submit/slow-answer-is-outcome-unknown-and-not-retried", test_create_slow);
@@ -1710,6 +1873,7 @@ main (int   argc,
 #undef ADD
 
   g_test_add_func ("/context/demo/starts-with-a-token", test_context_demo);
+  g_test_add_func ("/context/history/follows-the-address", test_context_history_follows_the_address);
   g_test_add_func ("/context/demo/switches-a-running-context", test_context_start_demo_switches);
   g_test_add_func ("/context/demo/switching-finishes-tasks-of-an-earlier-run",
                    test_context_start_demo_finishes_tasks_of_an_earlier_run);

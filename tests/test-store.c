@@ -8,7 +8,9 @@
 
 #include <math.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -18,6 +20,7 @@
 #include <sqlite3.h>
 
 #include "sd-api.h"
+#include "sd-client.h"
 #include "sd-enum-types.h"
 #include "sd-store.h"
 #include "sd-task.h"
@@ -1465,6 +1468,322 @@ test_store_crash_keeps_acknowledged_saves (void)
     }
 }
 
+/* The same id from two servers is two tasks; each base sees its own. */
+static void
+test_store_key_same_id_two_bases (void)
+{
+  g_autofree char *path = history_path ();
+  g_autoptr(SdStore) store = open_store (path);
+  g_autoptr(SdTask) first = make_task ("cgt-same", 100);
+  g_autoptr(SdTask) second = make_task ("cgt-same", 200);
+  g_autoptr(SdTask) loaded = NULL;
+  g_autoptr(GPtrArray) tasks = NULL;
+  g_autofree char *rows = NULL;
+  g_autoptr(GError) error = NULL;
+
+  sd_store_set_base (store, "http://127.0.0.1:8001");
+  sd_task_set_server_model (first, "from-one");
+  save (store, first);
+  sd_store_set_base (store, "http://127.0.0.1:8002/");
+  g_assert_cmpstr (sd_store_get_base (store), ==, "http://127.0.0.1:8002");
+  sd_task_set_server_model (second, "from-two");
+  save (store, second);
+
+  rows = query_text (path, "SELECT count(*) FROM tasks WHERE id = 'cgt-same'");
+  g_assert_cmpstr (rows, ==, "2");
+  g_assert_cmpint (sd_store_count (store, NULL), ==, 1);
+  loaded = sd_store_load_task (store, "cgt-same", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (sd_task_get_server_model (loaded), ==, "from-two");
+
+  /* deleting in one base leaves the other's task */
+  g_assert_true (sd_store_delete_task (store, "cgt-same", &error));
+  g_assert_no_error (error);
+  sd_store_set_base (store, "http://127.0.0.1:8001");
+  g_clear_object (&loaded);
+  loaded = sd_store_load_task (store, "cgt-same", &error);
+  g_assert_nonnull (loaded);
+  g_assert_cmpstr (sd_task_get_server_model (loaded), ==, "from-one");
+  tasks = sd_store_load_tasks (store, &error);
+  g_assert_cmpuint (tasks->len, ==, 1);
+}
+
+/* A schema 2 history keeps its tasks under the default base (or the one
+ * the caller says they were made with). */
+static void
+test_store_open_version_2_gets_the_legacy_base (void)
+{
+  g_autofree char *path = history_path ();
+  g_autofree char *folder = g_path_get_dirname (path);
+  g_autofree char *base = NULL;
+  g_autoptr(SdStore) store = NULL;
+  g_autoptr(SdTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0700), ==, 0);
+  run_sql (path,
+           "CREATE TABLE tasks (id TEXT PRIMARY KEY NOT NULL, request TEXT, status TEXT,"
+           "  status_raw TEXT, server_model TEXT, created_at INTEGER NOT NULL DEFAULT 0,"
+           "  updated_at INTEGER NOT NULL DEFAULT 0, failure_message TEXT, video_url TEXT,"
+           "  local_file TEXT, download_state INTEGER NOT NULL DEFAULT 0, download_error TEXT,"
+           "  first_seen INTEGER NOT NULL DEFAULT 0);"
+           "INSERT INTO tasks (id, request, status, created_at, first_seen) VALUES"
+           "  ('old-1', '{}', 'queued', 100, 42), ('old-2', '{}', 'completed', 101, 43);"
+           "PRAGMA user_version = 2;");
+
+  store = open_store (path);
+  g_assert_cmpstr (sd_store_get_base (store), ==, SD_CLIENT_DEFAULT_BASE_URL);
+  g_assert_cmpint (sd_store_count (store, NULL), ==, 2);
+  base = query_text (path, "SELECT base FROM tasks WHERE id = 'old-1'");
+  g_assert_cmpstr (base, ==, SD_CLIENT_DEFAULT_BASE_URL);
+  g_clear_pointer (&base, g_free);
+  /* a column another version added is carried over */
+  base = query_text (path, "SELECT first_seen FROM tasks WHERE id = 'old-2'");
+  g_assert_cmpstr (base, ==, "43");
+
+  sd_store_set_base (store, "http://127.0.0.1:9");
+  task = sd_store_load_task (store, "old-1", &error);
+  g_assert_no_error (error);
+  g_assert_null (task);
+  g_assert_cmpint (sd_store_count (store, NULL), ==, 0);
+}
+
+/* A history deleted, or replaced by another file, while a store has it
+ * open is an error at the next write, not a write nobody will read. */
+static void
+test_store_save_notices_deleted_or_replaced_file (void)
+{
+  g_autofree char *path = history_path ();
+  g_autofree char *other = g_strconcat (path, ".other", NULL);
+  g_autoptr(SdStore) store = open_store (path);
+  g_autoptr(SdTask) task = make_task ("cgt-gone", 100);
+  g_autoptr(GError) error = NULL;
+
+  save (store, task);
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  g_assert_false (sd_store_save_task (store, task, &error));
+  g_assert_error (error, SD_STORE_ERROR, SD_STORE_ERROR_REPLACED);
+  g_assert_nonnull (strstr (error->message, "deleted"));
+  g_clear_error (&error);
+  g_assert_false (sd_store_delete_task (store, "cgt-gone", &error));
+  g_assert_error (error, SD_STORE_ERROR, SD_STORE_ERROR_REPLACED);
+  g_clear_error (&error);
+
+  /* another file at the same path */
+  g_assert_true (g_file_set_contents (other, "", 0, NULL));
+  g_assert_cmpint (g_rename (other, path), ==, 0);
+  g_assert_false (sd_store_save_task (store, task, &error));
+  g_assert_error (error, SD_STORE_ERROR, SD_STORE_ERROR_REPLACED);
+  g_assert_nonnull (strstr (error->message, "replaced"));
+}
+
+/* A journaled task is in the history at the next open, over its pending
+ * row, and the journal is gone; a line that cannot be read stays. */
+static void
+test_store_journal_is_replayed_at_open (void)
+{
+  g_autofree char *path = history_path ();
+  g_autofree char *journal = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *contents = NULL;
+  g_autoptr(SdStore) store = open_store (path);
+  g_autoptr(SdTask) pending = make_task ("local-1234", 100);
+  g_autoptr(SdTask) task = make_full_task ("cgt-journaled", 101);
+  g_autoptr(SdTask) loaded = NULL;
+  g_autoptr(GError) error = NULL;
+
+  sd_store_set_base (store, "http://127.0.0.1:7");
+  sd_task_set_status (pending, SD_TASK_STATUS_UNCERTAIN, NULL);
+  save (store, pending);
+  g_assert_true (sd_store_journal_task (store, task, "local-1234", &error));
+  g_assert_no_error (error);
+  journal = sd_store_get_journal_path (store);
+  expected = g_strconcat (path, SD_STORE_JOURNAL_SUFFIX, NULL);
+  g_assert_cmpstr (journal, ==, expected);
+  g_assert_true (g_file_get_contents (journal, &contents, NULL, NULL));
+  g_assert_nonnull (strstr (contents, "\"task_id\":\"cgt-journaled\""));
+  g_assert_nonnull (strstr (contents, "\"base\":\"http://127.0.0.1:7\""));
+  g_assert_nonnull (strstr (contents, "\"request\":{"));
+  g_assert_nonnull (strstr (contents, "\"journaled_at\":"));
+  g_clear_object (&store);
+
+  store = open_store (path);
+  g_assert_false (g_file_test (journal, G_FILE_TEST_EXISTS));
+  sd_store_set_base (store, "http://127.0.0.1:7");
+  loaded = sd_store_load_task (store, "cgt-journaled", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (loaded);
+  g_assert_cmpint (sd_task_get_status (loaded), ==, SD_TASK_STATUS_COMPLETED);
+  g_assert_cmpstr (sd_request_get_prompt (sd_task_get_request (loaded)), ==,
+                   "a girl turns in the rain, «ü» 雨");
+  g_clear_object (&loaded);
+  loaded = sd_store_load_task (store, "local-1234", &error);
+  g_assert_null (loaded);
+  g_assert_cmpint (sd_store_count (store, NULL), ==, 1);
+  g_clear_object (&store);
+
+  /* garbage is kept for a person to look at, and does not block opening */
+  g_assert_true (g_file_set_contents (journal, "not json\n", -1, NULL));
+  store = open_store (path);
+  g_clear_pointer (&contents, g_free);
+  g_assert_true (g_file_get_contents (journal, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "not json\n");
+}
+
+/* A pending row renamed to the server's id keeps its place. */
+static void
+test_store_replace_renames_pending_row (void)
+{
+  g_autofree char *path = history_path ();
+  g_autoptr(SdStore) store = open_store (path);
+  g_autoptr(SdTask) pending = make_task ("local-abc", 100);
+  g_autoptr(SdTask) task = make_task ("cgt-real", 100);
+  g_autoptr(GPtrArray) tasks = NULL;
+  g_autofree char *rowid_before = NULL;
+  g_autofree char *rowid_after = NULL;
+  g_autoptr(GError) error = NULL;
+
+  sd_task_set_status (pending, SD_TASK_STATUS_UNCERTAIN, NULL);
+  save (store, pending);
+  rowid_before = query_text (path, "SELECT rowid FROM tasks WHERE id = 'local-abc'");
+  g_assert_true (sd_store_replace_task (store, "local-abc", task, &error));
+  g_assert_no_error (error);
+  rowid_after = query_text (path, "SELECT rowid FROM tasks WHERE id = 'cgt-real'");
+  g_assert_cmpstr (rowid_before, ==, rowid_after);
+  tasks = sd_store_load_tasks (store, &error);
+  g_assert_cmpuint (tasks->len, ==, 1);
+  g_assert_cmpint (sd_task_get_status (g_ptr_array_index (tasks, 0)), ==, SD_TASK_STATUS_QUEUED);
+  /* uncertain rows are not resumed: there is no server id to ask */
+  g_clear_pointer (&tasks, g_ptr_array_unref);
+  save (store, pending);
+  tasks = sd_store_load_to_resume (store, &error);
+  g_assert_cmpuint (tasks->len, ==, 1);
+  g_assert_cmpstr (sd_task_get_id (g_ptr_array_index (tasks, 0)), ==, "cgt-real");
+}
+
+#define OPENERS 16
+
+/* Many processes opening a history that does not exist yet, at once:
+ * each waits for the others instead of failing with "database is locked". */
+static void
+test_store_open_concurrent_on_a_new_file (void)
+{
+  g_autofree char *path = history_path ();
+  g_autoptr(SdStore) store = NULL;
+  GPid children[OPENERS];
+
+  for (guint round = 0; round < 3; round++)
+    {
+      g_autofree char *file = g_strdup_printf ("%s.%u", path, round);
+
+      for (guint i = 0; i < OPENERS; i++)
+        {
+          pid_t pid = fork ();
+
+          g_assert_cmpint (pid, >=, 0);
+          if (pid == 0)
+            {
+              g_autoptr(GError) error = NULL;
+              g_autofree char *id = g_strdup_printf ("cgt-%u", i);
+              SdStore *child_store = sd_store_open (file, NULL, &error);
+              SdTask *task = make_task (id, 100 + i);
+              gboolean saved = child_store != NULL && sd_store_save_task (child_store, task, &error);
+
+              if (!saved)
+                fprintf (stderr, "child %u: %s\n", i, error->message);
+              _exit (saved ? 0 : 1);
+            }
+          children[i] = pid;
+        }
+      for (guint i = 0; i < OPENERS; i++)
+        {
+          int status = 0;
+
+          g_assert_cmpint (waitpid (children[i], &status, 0), ==, children[i]);
+          g_assert_true (WIFEXITED (status));
+          g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+        }
+      store = open_store (file);
+      g_assert_cmpint (sd_store_count (store, NULL), ==, OPENERS);
+      g_clear_object (&store);
+    }
+}
+
+/* A history deleted while another process has it open leaves that
+ * process's -wal and -shm at the path: a new history of the same name
+ * must start empty and sound with companions of its own, not share the
+ * old one's WAL index. */
+static void
+test_store_deleted_history_companions_are_not_shared (void)
+{
+  g_autofree char *path = history_path ();
+  g_autoptr(SdStore) store = NULL;
+  g_autofree char *moved_aside = NULL;
+  g_autofree char *check = NULL;
+  g_autoptr(GError) error = NULL;
+  int ready[2], done[2];
+  int status = 0;
+  char byte = 0;
+  pid_t pid;
+
+  g_assert_cmpint (pipe (ready), ==, 0);
+  g_assert_cmpint (pipe (done), ==, 0);
+  pid = fork ();
+  g_assert_cmpint (pid, >=, 0);
+  if (pid == 0)
+    {
+      SdStore *child_store;
+
+      /* a parent that fails ends this child's wait */
+      close (ready[0]);
+      close (done[1]);
+      child_store = sd_store_open (path, NULL, NULL);
+      /* many pages in the WAL, and the history stays open */
+      for (guint i = 0; child_store != NULL && i < 200; i++)
+        {
+          g_autofree char *id = g_strdup_printf ("cgt-old-%u", i);
+          SdTask *old = make_full_task (id, 100 + i);
+
+          sd_store_save_task (child_store, old, NULL);
+          g_object_unref (old);
+        }
+      if (write (ready[1], "r", 1) != 1 || read (done[0], &byte, 1) != 1)
+        _exit (2);
+      _exit (child_store != NULL ? 0 : 1);
+    }
+  close (ready[1]);
+  close (done[0]);
+  g_assert_cmpint (read (ready[0], &byte, 1), ==, 1);
+  g_assert_cmpint (g_unlink (path), ==, 0);
+
+  store = sd_store_open (path, &moved_aside, &error);
+  g_assert_no_error (error);
+  g_assert_null (moved_aside);
+  g_assert_cmpint (sd_store_count (store, &error), ==, 0);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 50; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("cgt-new-%u", i);
+      g_autoptr(SdTask) task = make_full_task (id, 300 + i);
+
+      save (store, task);
+    }
+  check = query_text (path, "PRAGMA quick_check");
+  g_assert_cmpstr (check, ==, "ok");
+
+  g_assert_cmpint (write (done[1], "d", 1), ==, 1);
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+  g_clear_object (&store);
+  g_clear_pointer (&check, g_free);
+  check = query_text (path, "PRAGMA quick_check");
+  g_assert_cmpstr (check, ==, "ok");
+  store = open_store (path);
+  g_assert_cmpint (sd_store_count (store, NULL), ==, 50);
+  close (ready[0]);
+  close (done[1]);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1513,6 +1832,16 @@ main (int   argc,
   g_test_add_func ("/store/token/has-no-column", test_store_never_has_a_token_column);
   g_test_add_func ("/store/watch/saves-stored-changes-only", test_store_watch_saves_stored_changes_only);
   g_test_add_func ("/store/watch/reports-a-failed-save", test_store_watch_reports_failed_save);
+  g_test_add_func ("/store/key/same-id-from-two-bases-is-two-tasks", test_store_key_same_id_two_bases);
+  g_test_add_func ("/store/open/version-2-history-gets-the-legacy-base",
+                   test_store_open_version_2_gets_the_legacy_base);
+  g_test_add_func ("/store/save/deleted-or-replaced-file-is-an-error",
+                   test_store_save_notices_deleted_or_replaced_file);
+  g_test_add_func ("/store/journal/is-replayed-at-open", test_store_journal_is_replayed_at_open);
+  g_test_add_func ("/store/open/companions-of-a-deleted-open-history-are-not-shared",
+                   test_store_deleted_history_companions_are_not_shared);
+  g_test_add_func ("/store/replace/renames-the-pending-row", test_store_replace_renames_pending_row);
+  g_test_add_func ("/store/open/concurrent-opens-of-a-new-file", test_store_open_concurrent_on_a_new_file);
   g_test_add_func ("/store/crash/killed-writer-loses-no-acknowledged-save",
                    test_store_crash_keeps_acknowledged_saves);
 

@@ -1381,14 +1381,23 @@ submit_request (SdCli        *self,
   SdService *service = sd_context_get_service (self->context);
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
+  g_autoptr(GError) not_saved = NULL;
   g_autoptr(SdTask) task = NULL;
   GAsyncResult *slot = NULL;
 
   sd_service_submit_async (service, request, NULL, on_async_ready_cb, &slot);
   result = await_result (&slot);
-  task = sd_service_submit_finish (service, result, &error);
+  task = sd_service_submit_finish_full (service, result, &not_saved, &error);
   if (task == NULL)
     return report_error (self, error, NULL);
+  /* The task exists and is paid for: its id is the one thing to keep. */
+  if (not_saved != NULL)
+    {
+      if (!self->json)
+        print_result (self, "%s\n", sd_task_get_id (task));
+      report_error (self, not_saved, sd_task_get_id (task));
+      return SD_CLI_EXIT_FAILURE;
+    }
 
   if (options->wait)
     {

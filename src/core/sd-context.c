@@ -129,6 +129,7 @@ store_path (gboolean demo)
   return g_build_filename (dir, DEMO_HISTORY, NULL);
 }
 
+/* The tasks of the history are those of the client's base (or the demo's). */
 static SdStore *
 open_store (SdContext  *self,
             gboolean    demo,
@@ -138,7 +139,13 @@ open_store (SdContext  *self,
   g_autofree char *moved_aside = NULL;
   SdStore *store;
 
+  /* The demo history's tasks all belong to the simulator, whatever port it
+   * listens on in a run: they keep the store's first base (the default
+   * address's), in a file of their own. A refused address has none: the
+   * tasks shown are then the default's. */
   store = sd_store_open (path, &moved_aside, error);
+  if (store != NULL && !demo && sd_client_get_base_url (self->client) != NULL)
+    sd_store_set_base (store, sd_client_get_base_url (self->client));
   if (moved_aside != NULL)
     {
       g_autofree char *notice = NULL;
@@ -182,6 +189,22 @@ set_service_demo (SdService *service)
 
 static void on_base_url_setting_changed_cb (SdContext *self);
 
+/* Another address is another server: the list becomes its history. */
+static void
+on_client_base_url_cb (SdContext *self)
+{
+  const char *base = sd_client_get_base_url (self->client);
+  g_autoptr(GError) error = NULL;
+
+  if (self->demo || self->endpoint != NULL || base == NULL)
+    return;
+  if (g_strcmp0 (base, sd_store_get_base (self->store)) == 0)
+    return;
+  sd_store_set_base (self->store, base);
+  if (!sd_service_load_history (self->service, &error))
+    g_message ("Could not read the history of %s: %s", base, error->message);
+}
+
 static gboolean
 context_setup (SdContext  *self,
                SdEndpoint *demo_endpoint,
@@ -217,6 +240,8 @@ context_setup (SdContext  *self,
   self->service = sd_service_new (self->client, self->store, self->catalog, self->settings);
   if (self->demo)
     set_service_demo (self->service);
+  g_signal_connect_object (self->client, "notify::base-url",
+                           G_CALLBACK (on_client_base_url_cb), self, G_CONNECT_SWAPPED);
   return TRUE;
 }
 

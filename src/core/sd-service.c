@@ -1617,6 +1617,121 @@ validate_request (SdService  *self,
   return FALSE;
 }
 
+/* What a submit carries from the send to the answer. */
+typedef struct
+{
+  SdRequest *request;
+  char      *local_id;   /* the pending row's id, NULL when none was written */
+  GError    *not_saved;  /* the created task could not be written */
+} Submit;
+
+static void
+submit_free (Submit *submit)
+{
+  g_clear_object (&submit->request);
+  g_free (submit->local_id);
+  g_clear_error (&submit->not_saved);
+  g_free (submit);
+}
+
+/* The pending row written before a create is sent: if the process ends
+ * before the answer, the history still says the task may exist. */
+static SdTask *
+intent_task_new (SdRequest *request)
+{
+  g_autofree char *uuid = g_uuid_string_random ();
+  g_autofree char *id = g_strconcat (SD_TASK_UNCERTAIN_ID_PREFIX, uuid, NULL);
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *when = g_date_time_format (now, "%Y-%m-%d %H:%M:%S");
+  g_autofree char *message = NULL;
+  SdTask *task = sd_task_new (id, request);
+
+  /* Translators: %s is a date and time. */
+  message = g_strdup_printf (_("This request was being sent at %s and no answer was "
+                               "received: the task may or may not have been created. "
+                               "Look in the provider’s console before sending it again."),
+                             when);
+  sd_task_set_status (task, SD_TASK_STATUS_UNCERTAIN, NULL);
+  sd_task_set_failure_message (task, message);
+  sd_task_set_created_at (task, now_unix ());
+  sd_task_set_updated_at (task, now_unix ());
+  return task;
+}
+
+static char *
+record_intent (SdService *self,
+               SdRequest *request)
+{
+  g_autoptr(SdTask) intent = intent_task_new (request);
+  g_autoptr(GError) error = NULL;
+
+  if (!sd_store_save_task (self->store, intent, &error))
+    {
+      /* The answer is still kept, by the journal if need be. */
+      g_message ("Could not note the request before sending it: %s", error->message);
+      return NULL;
+    }
+  g_debug ("Pending create noted as %s", sd_task_get_id (intent));
+  return g_strdup (sd_task_get_id (intent));
+}
+
+/* An error that proves the server created nothing ends the pending row;
+ * a cancel leaves it saying the task may exist. */
+static void
+settle_intent (SdService    *self,
+               Submit       *submit,
+               const GError *error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  if (submit->local_id == NULL ||
+      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (!sd_store_delete_task (self->store, submit->local_id, &local_error))
+    g_message ("Could not remove pending create %s: %s", submit->local_id, local_error->message);
+}
+
+/* Writes the acknowledged @task to the history (over its pending row);
+ * when it cannot, keeps it in the journal and says so in @submit. */
+static void
+keep_created_task (SdService *self,
+                   Submit    *submit,
+                   SdTask    *task)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) journal_error = NULL;
+  g_autofree char *journal = NULL;
+  gboolean saved;
+
+  if (submit->local_id != NULL)
+    saved = sd_store_replace_task (self->store, submit->local_id, task, &error);
+  else
+    saved = sd_store_save_task (self->store, task, &error);
+  if (saved)
+    return;
+
+  journal = sd_store_get_journal_path (self->store);
+  if (sd_store_journal_task (self->store, task, submit->local_id, &journal_error))
+    submit->not_saved =
+      g_error_new (SD_STORE_ERROR, error->code,
+                   /* Translators: the first and last %s are a task ID, the second
+                    * why the history could not be written, the third a file. */
+                   _("Task %s was created by the provider, but it is not in the task "
+                     "history: %s. Its ID was kept in “%s” and is added to the history "
+                     "when Seedance Studio or seedance next starts; then “seedance wait %s” "
+                     "finds it."),
+                   sd_task_get_id (task), error->message, journal, sd_task_get_id (task));
+  else
+    submit->not_saved =
+      g_error_new (SD_STORE_ERROR, error->code,
+                   _("Task %s was created by the provider, but neither the task history "
+                     "nor the journal could be written (%s; %s). Keep the task ID %s: "
+                     "it is not in the history."),
+                   sd_task_get_id (task), error->message, journal_error->message,
+                   sd_task_get_id (task));
+  g_debug ("%s", submit->not_saved->message);
+}
+
 static SdTask *
 task_from_create_result (SdRequest         *request,
                          SdApiCreateResult *result)
@@ -1643,16 +1758,19 @@ add_new_task (SdService *self,
 
 /* A create that may have made its task is kept in the history as
  * uncertain, with why, so that the user looks there (or in the provider's
- * console) before sending it again. It has no server id: its id is local,
- * and it is never polled. The create is never sent again by the service. */
+ * console) before sending it again. It has no server id: its id is local
+ * (the pending row's, which it takes over), and it is never polled. The
+ * create is never sent again by the service. */
 static void
 record_uncertain_create (SdService    *self,
-                         SdRequest    *request,
+                         Submit       *submit,
                          const GError *error)
 {
   g_autofree char *uuid = g_uuid_string_random ();
-  g_autofree char *id = g_strconcat (SD_TASK_UNCERTAIN_ID_PREFIX, uuid, NULL);
-  g_autoptr(SdTask) task = sd_task_new (id, request);
+  g_autofree char *id = submit->local_id != NULL
+                          ? g_strdup (submit->local_id)
+                          : g_strconcat (SD_TASK_UNCERTAIN_ID_PREFIX, uuid, NULL);
+  g_autoptr(SdTask) task = sd_task_new (id, submit->request);
   g_autoptr(GError) store_error = NULL;
   gint64 now = now_unix ();
 
@@ -1673,7 +1791,7 @@ on_create_finished_cb (GObject      *source,
 {
   g_autoptr(GTask) gtask = user_data;
   SdService *self = g_task_get_source_object (gtask);
-  SdRequest *request = g_task_get_task_data (gtask);
+  Submit *submit = g_task_get_task_data (gtask);
   g_autoptr(SdApiCreateResult) created = NULL;
   g_autoptr(SdTask) task = NULL;
   g_autoptr(GError) error = NULL;
@@ -1682,16 +1800,17 @@ on_create_finished_cb (GObject      *source,
   if (created == NULL)
     {
       if (g_error_matches (error, SD_API_ERROR, SD_API_ERROR_OUTCOME_UNKNOWN))
-        record_uncertain_create (self, request, error);
+        record_uncertain_create (self, submit, error);
+      else
+        settle_intent (self, submit, error);
       g_task_return_error (gtask, g_steal_pointer (&error));
       return;
     }
 
-  task = task_from_create_result (request, created);
+  task = task_from_create_result (submit->request, created);
   /* Saved before anything else: a task the server acknowledged must survive
    * a crash, or it would be paid for and lost. */
-  if (!sd_store_save_task (self->store, task, &error))
-    g_warning ("Could not save new task %s: %s", sd_task_get_id (task), error->message);
+  keep_created_task (self, submit, task);
 
   if (self->paused && sd_client_has_token (self->client))
     sd_service_resume (self);
@@ -1720,28 +1839,34 @@ sd_service_submit_async (SdService           *self,
 {
   g_autoptr(GTask) task = NULL;
   g_autoptr(GError) error = NULL;
-  SdRequest *copy;
+  Submit *submit;
 
   g_return_if_fail (SD_IS_SERVICE (self));
   g_return_if_fail (SD_IS_REQUEST (request));
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, sd_service_submit_async);
-  copy = sd_request_copy (request);
-  g_task_set_task_data (task, copy, g_object_unref);
+  submit = g_new0 (Submit, 1);
+  submit->request = sd_request_copy (request);
+  g_task_set_task_data (task, submit, (GDestroyNotify) submit_free);
 
-  if (!validate_request (self, copy, &error))
+  if (!validate_request (self, submit->request, &error))
     {
       g_task_return_error (task, g_steal_pointer (&error));
       return;
     }
 
-  sd_client_create_async (self->client, copy, cancellable,
+  submit->local_id = record_intent (self, submit->request);
+  sd_client_create_async (self->client, submit->request, cancellable,
                           on_create_finished_cb, g_steal_pointer (&task));
 }
 
 /**
  * sd_service_submit_finish:
+ *
+ * A task the server created that the history could not take is in the list
+ * (and in the journal), but this fails with the %SD_STORE_ERROR that says so,
+ * its ID in the message; sd_service_submit_finish_full() gives both.
  *
  * Returns: (transfer full): the new task, already in the list and the history
  */
@@ -1750,9 +1875,41 @@ sd_service_submit_finish (SdService     *self,
                           GAsyncResult  *result,
                           GError       **error)
 {
+  g_autoptr(GError) not_saved = NULL;
+  g_autoptr(SdTask) task = NULL;
+
+  task = sd_service_submit_finish_full (self, result, &not_saved, error);
+  if (not_saved == NULL)
+    return g_steal_pointer (&task);
+  g_propagate_error (error, g_steal_pointer (&not_saved));
+  return NULL;
+}
+
+/**
+ * sd_service_submit_finish_full:
+ * @not_saved: (out) (optional) (nullable): set when the task was created
+ *   but could not be written to the history (it is in the list and in the
+ *   journal, replayed at the next start)
+ *
+ * Returns: (transfer full) (nullable): the new task, or %NULL with @error
+ *   when the server did not create one
+ */
+SdTask *
+sd_service_submit_finish_full (SdService     *self,
+                               GAsyncResult  *result,
+                               GError       **not_saved,
+                               GError       **error)
+{
+  Submit *submit;
+  SdTask *task;
+
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
-  return g_task_propagate_pointer (G_TASK (result), error);
+  submit = g_task_get_task_data (G_TASK (result));
+  task = g_task_propagate_pointer (G_TASK (result), error);
+  if (task != NULL && submit->not_saved != NULL && not_saved != NULL)
+    *not_saved = g_error_copy (submit->not_saved);
+  return task;
 }
 
 /* Refreshing one task. */

@@ -96,6 +96,10 @@ void        sd_service_submit_async       (SdService           *self,
 SdTask     *sd_service_submit_finish      (SdService     *self,
                                            GAsyncResult  *result,
                                            GError       **error);
+SdTask     *sd_service_submit_finish_full (SdService     *self,
+                                           GAsyncResult  *result,
+                                           GError       **not_saved,
+                                           GError       **error);
 
 /* Queries @task now instead of waiting for the schedule. */
 void        sd_service_refresh_async      (SdService           *self,

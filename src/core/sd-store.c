@@ -7,20 +7,34 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <sqlite3.h>
 
 #include "sd-api.h"
+#include "sd-client.h"
 #include "sd-enum-types.h"
 #include "sd-store.h"
 
 /* WAL with synchronous=NORMAL: a commit survives the process being killed
  * (only a power cut may lose the last ones), without an fsync per save. */
-#define BUSY_TIMEOUT_MS 5000
+#define BUSY_TIMEOUT_MS 10000
+/* An open or a migration that finds the history busy past the busy timeout
+ * (another process creating or migrating it) is tried again until then. */
+#define OPEN_RETRY_US   (20 * G_USEC_PER_SEC)
+#define OPEN_PAUSE_US   (50 * G_USEC_PER_SEC / 1000)
+
+/* Every statement about tasks names the API base the ids belong to with
+ * this parameter. */
+#define BASE_PARAM "?20"
+#define BASE_PARAM_INDEX 20
 
 typedef enum {
   STMT_UPSERT,
@@ -31,6 +45,8 @@ typedef enum {
   STMT_SELECT_ONE,
   STMT_SELECT_PAGE,
   STMT_COUNT,
+  STMT_RENAME,
+  STMT_INSERT_NEW,
   N_STATEMENTS
 } StatementId;
 
@@ -43,9 +59,11 @@ typedef enum {
  * completed with a download a run left queued (1) or running (2). SQLite
  * uses the partial index "tasks_to_resume" (schema 2) only for a query that
  * repeats its condition word for word, so both are written with this one
- * text, in literals (a bound parameter would not match). */
+ * text, in literals (a bound parameter would not match). A create whose
+ * outcome is unknown ("uncertain") has no server id to poll, and a task
+ * the server has long not known ("not-found") is no longer polled. */
 #define TO_RESUME \
-  "(status IS NULL OR status NOT IN ('completed', 'failed') " \
+  "(status IS NULL OR status NOT IN ('completed', 'failed', 'uncertain', 'not-found') " \
   "OR (status = 'completed' AND download_state IN (1, 2)))"
 
 G_STATIC_ASSERT (SD_DOWNLOAD_STATE_QUEUED == 1 && SD_DOWNLOAD_STATE_RUNNING == 2);
@@ -55,9 +73,9 @@ G_STATIC_ASSERT (SD_DOWNLOAD_STATE_QUEUED == 1 && SD_DOWNLOAD_STATE_RUNNING == 2
 
 static const char * const statement_sql[N_STATEMENTS] = {
   [STMT_UPSERT] =
-    "INSERT INTO tasks (" TASK_COLUMNS ") "
-    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
-    "ON CONFLICT (id) DO UPDATE SET "
+    "INSERT INTO tasks (base, " TASK_COLUMNS ") "
+    "VALUES (" BASE_PARAM ", ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
+    "ON CONFLICT (base, id) DO UPDATE SET "
     "request = excluded.request, status = excluded.status, "
     "status_raw = excluded.status_raw, server_model = excluded.server_model, "
     "created_at = excluded.created_at, updated_at = excluded.updated_at, "
@@ -66,20 +84,30 @@ static const char * const statement_sql[N_STATEMENTS] = {
     "download_state = excluded.download_state, "
     "download_error = excluded.download_error, "
     "first_seen_at = excluded.first_seen_at",
-  [STMT_DELETE] = "DELETE FROM tasks WHERE id = ?1",
-  [STMT_SELECT_ALL] = "SELECT " TASK_COLUMNS " FROM tasks" NEWEST_FIRST,
+  [STMT_DELETE] = "DELETE FROM tasks WHERE base = " BASE_PARAM " AND id = ?1",
+  [STMT_SELECT_ALL] =
+    "SELECT " TASK_COLUMNS " FROM tasks WHERE base = " BASE_PARAM NEWEST_FIRST,
   [STMT_SELECT_UNFINISHED] =
-    "SELECT " TASK_COLUMNS " FROM tasks "
-    "WHERE status IS NULL OR status NOT IN (?1, ?2)" NEWEST_FIRST,
+    "SELECT " TASK_COLUMNS " FROM tasks WHERE base = " BASE_PARAM " AND "
+    "(status IS NULL OR status NOT IN (?1, ?2, ?3, ?4))" NEWEST_FIRST,
   [STMT_SELECT_TO_RESUME] =
-    "SELECT " TASK_COLUMNS " FROM tasks WHERE " TO_RESUME NEWEST_FIRST,
-  [STMT_SELECT_ONE] = "SELECT " TASK_COLUMNS " FROM tasks WHERE id = ?1",
+    "SELECT " TASK_COLUMNS " FROM tasks WHERE base = " BASE_PARAM " AND "
+    TO_RESUME NEWEST_FIRST,
+  [STMT_SELECT_ONE] =
+    "SELECT " TASK_COLUMNS " FROM tasks WHERE base = " BASE_PARAM " AND id = ?1",
   /* Rows after the cursor (created_at ?1, rowid ?2) in NEWEST_FIRST order;
-   * the row value comparison walks the created_at index from there. */
+   * the row value comparison walks the (base, created_at) index from there. */
   [STMT_SELECT_PAGE] =
-    "SELECT " TASK_COLUMNS ", rowid FROM tasks "
-    "WHERE (created_at, rowid) < (?1, ?2)" NEWEST_FIRST " LIMIT ?3",
-  [STMT_COUNT] = "SELECT count(*) FROM tasks",
+    "SELECT " TASK_COLUMNS ", rowid FROM tasks WHERE base = " BASE_PARAM " AND "
+    "(created_at, rowid) < (?1, ?2)" NEWEST_FIRST " LIMIT ?3",
+  [STMT_COUNT] = "SELECT count(*) FROM tasks WHERE base = " BASE_PARAM,
+  /* A row that has the new id already gives way to the renamed one. */
+  [STMT_RENAME] =
+    "UPDATE OR REPLACE tasks SET id = ?1 WHERE base = " BASE_PARAM " AND id = ?2",
+  [STMT_INSERT_NEW] =
+    "INSERT INTO tasks (base, " TASK_COLUMNS ") "
+    "VALUES (" BASE_PARAM ", ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
+    "ON CONFLICT (base, id) DO NOTHING",
 };
 
 enum {
@@ -104,8 +132,11 @@ struct _SdStore
   GObject parent_instance;
 
   char         *path;
+  char         *base;      /* the API base of the tasks read and written */
   sqlite3      *db;
   sqlite3_stmt *statements[N_STATEMENTS];
+  dev_t         dev;       /* the file opened at @path, to notice it */
+  ino_t         ino;       /* being deleted or replaced meanwhile */
 };
 
 G_DEFINE_FINAL_TYPE (SdStore, sd_store, G_TYPE_OBJECT)
@@ -122,12 +153,15 @@ typedef enum {
   OPEN_OK,
   OPEN_DAMAGED,
   OPEN_FAILED,
+  OPEN_BUSY,     /* another process held the history past the busy timeout */
 } OpenOutcome;
 
 /* Migrations */
 
-typedef gboolean (*MigrateFunc) (sqlite3  *db,
-                                 GError  **error);
+/* @legacy_base: the API base the tasks of an older schema were made with. */
+typedef gboolean (*MigrateFunc) (sqlite3     *db,
+                                 const char  *legacy_base,
+                                 GError     **error);
 
 static gboolean
 exec_sql (sqlite3     *db,
@@ -227,8 +261,9 @@ adopt_unversioned_tasks (sqlite3  *db,
 }
 
 static gboolean
-migrate_to_1 (sqlite3  *db,
-              GError  **error)
+migrate_to_1 (sqlite3     *db,
+              const char  *legacy_base,
+              GError     **error)
 {
   gboolean created;
 
@@ -243,8 +278,9 @@ migrate_to_1 (sqlite3  *db,
 
 /* The tasks to resume at start, read without scanning the history. */
 static gboolean
-migrate_to_2 (sqlite3  *db,
-              GError  **error)
+migrate_to_2 (sqlite3     *db,
+              const char  *legacy_base,
+              GError     **error)
 {
   return exec_sql (db, "CREATE INDEX tasks_to_resume ON tasks (created_at) "
                        "WHERE " TO_RESUME, error);
@@ -253,11 +289,99 @@ migrate_to_2 (sqlite3  *db,
 /* The local time a task was first seen: a link's expiry never counts from
  * before it, whatever the server's created_at says. */
 static gboolean
-migrate_to_3 (sqlite3  *db,
-              GError  **error)
+migrate_to_3 (sqlite3     *db,
+              const char  *legacy_base,
+              GError     **error)
 {
   return exec_sql (db, "ALTER TABLE tasks ADD COLUMN first_seen_at INTEGER NOT NULL DEFAULT 0",
                    error);
+}
+
+/* The definition of a column of @table that is not one of @known, from
+ * PRAGMA table_info, e.g. "first_seen INTEGER NOT NULL DEFAULT 0". */
+static void
+append_other_columns (sqlite3            *db,
+                      const char         *table,
+                      const char * const *known,
+                      GString            *definitions,
+                      GString            *names)
+{
+  g_autofree char *sql = g_strdup_printf ("PRAGMA table_info(%s)", table);
+  sqlite3_stmt *stmt = NULL;
+
+  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    return;
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      const char *name = (const char *) sqlite3_column_text (stmt, 1);
+      const char *type = (const char *) sqlite3_column_text (stmt, 2);
+      const char *value = (const char *) sqlite3_column_text (stmt, 4);
+      char *quoted;
+
+      if (name == NULL || g_strv_contains (known, name))
+        continue;
+      quoted = sqlite3_mprintf ("%w", name);
+      g_string_append_printf (definitions, ", \"%s\" %s%s%s%s", quoted,
+                              type != NULL ? type : "",
+                              sqlite3_column_int (stmt, 3) ? " NOT NULL" : "",
+                              value != NULL ? " DEFAULT " : "",
+                              value != NULL ? value : "");
+      g_string_append_printf (names, ", \"%s\"", quoted);
+      sqlite3_free (quoted);
+    }
+  sqlite3_finalize (stmt);
+}
+
+/* Tasks are keyed by (API base, id): two servers may hand out the same id.
+ * SQLite cannot change a primary key, so the table is made again; the rows
+ * of the older schema get @legacy_base, and any column added meanwhile is
+ * carried over as it is. */
+static gboolean
+migrate_to_4 (sqlite3     *db,
+              const char  *legacy_base,
+              GError     **error)
+{
+  g_autoptr(GString) definitions = g_string_new (NULL);
+  g_autoptr(GString) names = g_string_new (NULL);
+  g_autofree char *create = NULL;
+  g_autofree char *copy = NULL;
+  char *base;
+  gboolean done;
+
+  for (guint i = 0; tasks_v1_columns[i] != NULL; i++)
+    g_string_append_printf (names, "%s%s", i > 0 ? ", " : "", tasks_v1_columns[i]);
+  append_other_columns (db, "tasks", tasks_v1_columns, definitions, names);
+
+  create = g_strdup_printf ("CREATE TABLE tasks_v4 ("
+                            "  base            TEXT NOT NULL,"
+                            "  id              TEXT NOT NULL,"
+                            "  request         TEXT,"
+                            "  status          TEXT,"
+                            "  status_raw      TEXT,"
+                            "  server_model    TEXT,"
+                            "  created_at      INTEGER NOT NULL DEFAULT 0,"
+                            "  updated_at      INTEGER NOT NULL DEFAULT 0,"
+                            "  failure_message TEXT,"
+                            "  video_url       TEXT,"
+                            "  local_file      TEXT,"
+                            "  download_state  INTEGER NOT NULL DEFAULT 0,"
+                            "  download_error  TEXT"
+                            "  %s,"
+                            "  PRIMARY KEY (base, id)"
+                            ")", definitions->str);
+  base = sqlite3_mprintf ("%Q", legacy_base);
+  copy = g_strdup_printf ("INSERT INTO tasks_v4 (base, %s) SELECT %s, %s FROM tasks",
+                          names->str, base, names->str);
+  sqlite3_free (base);
+
+  done = exec_sql (db, create, error) &&
+         exec_sql (db, copy, error) &&
+         exec_sql (db, "DROP TABLE tasks", error) &&
+         exec_sql (db, "ALTER TABLE tasks_v4 RENAME TO tasks", error) &&
+         exec_sql (db, "CREATE INDEX tasks_created_at ON tasks (base, created_at)", error) &&
+         exec_sql (db, "CREATE INDEX tasks_to_resume ON tasks (base, created_at) "
+                       "WHERE " TO_RESUME, error);
+  return done;
 }
 
 /* migrations[i] brings a database from version i to version i + 1. A new
@@ -266,6 +390,7 @@ static const MigrateFunc migrations[] = {
   migrate_to_1,
   migrate_to_2,
   migrate_to_3,
+  migrate_to_4,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SD_STORE_SCHEMA_VERSION);
@@ -288,10 +413,11 @@ read_user_version (sqlite3 *db)
  * under the write lock, a step already done is skipped. @failed_rc gets
  * the SQLite code of a failure, before the rollback clears it. */
 static gboolean
-run_migration (sqlite3  *db,
-               int       from,
-               int      *failed_rc,
-               GError  **error)
+run_migration (sqlite3     *db,
+               int          from,
+               const char  *legacy_base,
+               int         *failed_rc,
+               GError     **error)
 {
   g_autofree char *set_version = NULL;
 
@@ -303,7 +429,7 @@ run_migration (sqlite3  *db,
     }
   if (read_user_version (db) > from)
     return exec_sql (db, "COMMIT", error);
-  if (migrations[from] (db, error) &&
+  if (migrations[from] (db, legacy_base, error) &&
       exec_sql (db, set_version, error) &&
       exec_sql (db, "COMMIT", error))
     return TRUE;
@@ -319,6 +445,13 @@ is_damage (int rc)
 {
   rc &= 0xff;
   return rc == SQLITE_NOTADB || rc == SQLITE_CORRUPT;
+}
+
+static gboolean
+is_busy (int rc)
+{
+  rc &= 0xff;
+  return rc == SQLITE_BUSY || rc == SQLITE_LOCKED;
 }
 
 static void
@@ -422,6 +555,8 @@ check_database (sqlite3     *db,
     rc = query_pragma (db, "PRAGMA quick_check", &check);
   if (is_damage (rc) || (rc == SQLITE_OK && quick_check && g_strcmp0 (check, "ok") != 0))
     return OPEN_DAMAGED;
+  if (is_busy (rc))
+    return OPEN_BUSY;
   if (rc != SQLITE_OK)
     {
       set_open_error (error, SD_STORE_ERROR_OPEN, path, sqlite3_errstr (rc));
@@ -439,13 +574,14 @@ configure_database (sqlite3     *db,
   g_autofree char *mode = NULL;
   int rc;
 
-  sqlite3_busy_timeout (db, BUSY_TIMEOUT_MS);
   rc = query_pragma (db, "PRAGMA journal_mode = WAL", &mode);
   if (rc == SQLITE_OK)
     rc = sqlite3_exec (db, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON",
                        NULL, NULL, NULL);
   if (is_damage (rc))
     return OPEN_DAMAGED;
+  if (is_busy (rc))
+    return OPEN_BUSY;
   if (rc != SQLITE_OK || g_strcmp0 (mode, "wal") != 0)
     {
       set_open_error (error, SD_STORE_ERROR_OPEN, path,
@@ -459,6 +595,7 @@ static OpenOutcome
 migrate_database (sqlite3     *db,
                   const char  *path,
                   int          version,
+                  const char  *legacy_base,
                   GError     **error)
 {
   g_autoptr(GError) local_error = NULL;
@@ -473,18 +610,53 @@ migrate_database (sqlite3     *db,
       return OPEN_FAILED;
     }
   for (int from = version; from < SD_STORE_SCHEMA_VERSION; from++)
-    if (!run_migration (db, from, &failed_rc, &local_error))
+    if (!run_migration (db, from, legacy_base, &failed_rc, &local_error))
       {
         if (is_damage (failed_rc))
           return OPEN_DAMAGED;
+        if (is_busy (failed_rc))
+          return OPEN_BUSY;
         set_open_error (error, SD_STORE_ERROR_OPEN, path, local_error->message);
         return OPEN_FAILED;
       }
   return OPEN_OK;
 }
 
+/* A -wal or -shm without its database is what a history deleted under a
+ * running process leaves: replayed into a new file of the same name, its
+ * pages would bring back parts of the old one. Under a lock on the folder
+ * (so that a process creating the history meanwhile is not mistaken for
+ * that), they are removed and the new file is created. */
+static int
+create_database (const char  *path,
+                 sqlite3    **db)
+{
+  static const char * const companions[] = { "-wal", "-shm" };
+  g_autofree char *folder = g_path_get_dirname (path);
+  int lock = open (folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  int rc;
+
+  if (lock >= 0)
+    flock (lock, LOCK_EX);
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    for (guint i = 0; i < G_N_ELEMENTS (companions); i++)
+      {
+        g_autofree char *companion = g_strconcat (path, companions[i], NULL);
+
+        if (g_unlink (companion) == 0)
+          g_debug ("Removed %s, left by a deleted history", companion);
+      }
+  /* This creates the file (empty): a process that takes the lock next
+   * finds it and leaves the companions alone. */
+  rc = sqlite3_open_v2 (path, db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+  if (lock >= 0)
+    close (lock);
+  return rc;
+}
+
 static OpenOutcome
 open_database (const char  *path,
+               const char  *legacy_base,
                sqlite3    **out_db,
                GError     **error)
 {
@@ -494,10 +666,14 @@ open_database (const char  *path,
   int version = 0;
   int rc;
 
-  rc = sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL);
+  rc = create_database (path, &db);
+  /* Before any statement: the first one may already meet another process
+   * creating, switching to WAL or migrating the same file. */
+  if (db != NULL)
+    sqlite3_busy_timeout (db, BUSY_TIMEOUT_MS);
   if (rc != SQLITE_OK)
     {
-      outcome = is_damage (rc) ? OPEN_DAMAGED : OPEN_FAILED;
+      outcome = is_damage (rc) ? OPEN_DAMAGED : is_busy (rc) ? OPEN_BUSY : OPEN_FAILED;
       if (outcome == OPEN_FAILED)
         set_open_error (error, SD_STORE_ERROR_OPEN, path, sqlite3_errstr (rc));
       sqlite3_close_v2 (db);
@@ -509,7 +685,7 @@ open_database (const char  *path,
   if (outcome == OPEN_OK)
     outcome = configure_database (db, path, error);
   if (outcome == OPEN_OK)
-    outcome = migrate_database (db, path, version, error);
+    outcome = migrate_database (db, path, version, legacy_base, error);
 
   if (outcome == OPEN_OK)
     {
@@ -525,6 +701,29 @@ open_database (const char  *path,
       sqlite3_file_control (db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
     }
   sqlite3_close_v2 (db);
+  return outcome;
+}
+
+/* Opens the history, trying again while another process holds it busy
+ * (creating or migrating it) for up to OPEN_RETRY_US. */
+static OpenOutcome
+open_database_retrying (const char  *path,
+                        const char  *legacy_base,
+                        sqlite3    **out_db,
+                        GError     **error)
+{
+  gint64 deadline = g_get_monotonic_time () + OPEN_RETRY_US;
+  OpenOutcome outcome;
+
+  while ((outcome = open_database (path, legacy_base, out_db, error)) == OPEN_BUSY &&
+         g_get_monotonic_time () < deadline)
+    {
+      g_debug ("The task history %s is busy; trying again", path);
+      g_usleep (OPEN_PAUSE_US);
+    }
+  if (outcome == OPEN_BUSY)
+    set_open_error (error, SD_STORE_ERROR_OPEN, path,
+                    _("another program kept it locked for too long"));
   return outcome;
 }
 
@@ -604,6 +803,7 @@ get_statement (SdStore      *self,
                    display, sqlite3_errmsg (self->db));
       return NULL;
     }
+  sqlite3_bind_text (self->statements[id], BASE_PARAM_INDEX, self->base, -1, SQLITE_TRANSIENT);
   return self->statements[id];
 }
 
@@ -628,6 +828,107 @@ set_step_error (SdStore     *self,
   else
     g_set_error (error, SD_STORE_ERROR, code,
                  _("Could not read the task history “%s”: %s"), display, reason);
+}
+
+/* The file at the history's path, to tell later whether it is still the
+ * one this store has open. */
+static void
+remember_file (SdStore *self)
+{
+  GStatBuf st;
+
+  if (g_stat (self->path, &st) == 0)
+    {
+      self->dev = st.st_dev;
+      self->ino = st.st_ino;
+    }
+}
+
+/* A history deleted or replaced while this process runs would take every
+ * later write into a file nobody will open again: that is an error. */
+static gboolean
+check_file (SdStore  *self,
+            GError  **error)
+{
+  g_autofree char *display = g_filename_display_name (self->path);
+  GStatBuf st;
+
+  if (g_stat (self->path, &st) != 0)
+    {
+      int saved_errno = errno;
+
+      g_debug ("The history %s is gone: %s", self->path, g_strerror (saved_errno));
+      g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_REPLACED,
+                   _("The task history “%s” was deleted while the app was running (%s); "
+                     "nothing more is written to it"),
+                   display, g_strerror (saved_errno));
+      return FALSE;
+    }
+  if (st.st_dev != self->dev || st.st_ino != self->ino)
+    {
+      g_debug ("The history %s is another file now", self->path);
+      g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_REPLACED,
+                   _("The task history “%s” was replaced by another file while the app "
+                     "was running; nothing more is written to it"), display);
+      return FALSE;
+    }
+  if (g_access (self->path, W_OK) != 0)
+    {
+      int saved_errno = errno;
+
+      g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_WRITE,
+                   _("Could not write to the task history “%s”: %s"),
+                   display, g_strerror (saved_errno));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Every change is one IMMEDIATE transaction: the write lock is taken at
+ * the start (waiting up to the busy timeout), so two processes never
+ * deadlock upgrading a read, and the file is checked under that lock. */
+static gboolean
+begin_write (SdStore  *self,
+             GError  **error)
+{
+  if (sqlite3_exec (self->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+    {
+      set_step_error (self, error, SD_STORE_ERROR_WRITE);
+      return FALSE;
+    }
+  if (check_file (self, error))
+    return TRUE;
+  sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+  return FALSE;
+}
+
+/* Commits when @done, else rolls back; FALSE with @error unless committed. */
+static gboolean
+end_write (SdStore   *self,
+           gboolean   done,
+           GError   **error)
+{
+  if (done && sqlite3_exec (self->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
+    return TRUE;
+  if (done)
+    set_step_error (self, error, SD_STORE_ERROR_WRITE);
+  if (!sqlite3_get_autocommit (self->db))
+    sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
+  return FALSE;
+}
+
+/* Runs @stmt to the end; FALSE with @error when it failed. */
+static gboolean
+step_write (SdStore       *self,
+            sqlite3_stmt  *stmt,
+            GError       **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  if (rc != SQLITE_DONE)
+    set_step_error (self, error, SD_STORE_ERROR_WRITE);
+  release_statement (stmt);
+  return rc == SQLITE_DONE;
 }
 
 static const char *
@@ -671,6 +972,14 @@ column_time (sqlite3_stmt *stmt,
              int           column)
 {
   return MAX (sqlite3_column_int64 (stmt, column), 0);
+}
+
+static const char *
+status_to_text (SdTaskStatus status)
+{
+  const char *text = sd_api_status_to_string (status);
+
+  return text != NULL ? text : "unknown";
 }
 
 static SdTask *
@@ -727,12 +1036,30 @@ request_to_text (SdRequest *request)
   return json_to_string (node, FALSE);
 }
 
-static const char *
-status_to_text (SdTaskStatus status)
-{
-  const char *text = sd_api_status_to_string (status);
 
-  return text != NULL ? text : "unknown";
+static void
+bind_task (sqlite3_stmt *stmt,
+           SdTask       *task,
+           char         *request_text);
+
+/* Inserts (or updates) @task with @id, a statement binding bind_task()'s
+ * parameters, inside a transaction. */
+static gboolean
+write_task (SdStore      *self,
+            StatementId   id,
+            SdTask       *task,
+            GError      **error)
+{
+  sqlite3_stmt *stmt = get_statement (self, id, error);
+
+  if (stmt == NULL)
+    return FALSE;
+  /* A task loaded but never looked at keeps its stored text as it was. */
+  if (sd_task_peek_request_text (task) != NULL)
+    bind_task (stmt, task, g_strdup (sd_task_peek_request_text (task)));
+  else
+    bind_task (stmt, task, request_to_text (sd_task_get_request (task)));
+  return step_write (self, stmt, error);
 }
 
 static void
@@ -755,6 +1082,328 @@ bind_task (sqlite3_stmt *stmt,
   sqlite3_bind_int64 (stmt, 13, sd_task_get_first_seen_at (task));
 }
 
+/* The journal of tasks the history could not take */
+
+static char *
+journal_path (const char *history_path)
+{
+  return g_strconcat (history_path, SD_STORE_JOURNAL_SUFFIX, NULL);
+}
+
+static void
+set_journal_error (GError     **error,
+                   const char  *path,
+                   int          saved_errno)
+{
+  g_autofree char *display = g_filename_display_name (path);
+
+  g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_WRITE,
+               _("Could not write to the task journal “%s”: %s"),
+               display, g_strerror (saved_errno));
+}
+
+static char *
+journal_entry (SdStore    *self,
+               SdTask     *task,
+               const char *local_id)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) request = sd_api_request_to_json (sd_task_get_request (task));
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "base");
+  json_builder_add_string_value (builder, self->base);
+  json_builder_set_member_name (builder, "task_id");
+  json_builder_add_string_value (builder, sd_task_get_id (task));
+  json_builder_set_member_name (builder, "local_id");
+  json_builder_add_string_value (builder, local_id);
+  json_builder_set_member_name (builder, "status");
+  json_builder_add_string_value (builder, status_to_text (sd_task_get_status (task)));
+  json_builder_set_member_name (builder, "status_raw");
+  json_builder_add_string_value (builder, sd_task_get_status_raw (task));
+  json_builder_set_member_name (builder, "server_model");
+  json_builder_add_string_value (builder, sd_task_get_server_model (task));
+  json_builder_set_member_name (builder, "created_at");
+  json_builder_add_int_value (builder, sd_task_get_created_at (task));
+  json_builder_set_member_name (builder, "journaled_at");
+  json_builder_add_int_value (builder, g_get_real_time () / G_USEC_PER_SEC);
+  json_builder_set_member_name (builder, "request");
+  json_builder_add_value (builder, g_steal_pointer (&request));
+  json_builder_end_object (builder);
+  root = json_builder_get_root (builder);
+  return json_to_string (root, FALSE);
+}
+
+/* The folder's entry for a new file survives a power cut only once the
+ * folder itself is synced. */
+static void
+sync_folder (const char *path)
+{
+  g_autofree char *folder = g_path_get_dirname (path);
+  int fd = open (folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+  if (fd >= 0)
+    {
+      fsync (fd);
+      close (fd);
+    }
+}
+
+/* Opens the journal locked for this process alone; a file a replay
+ * removed while this one waited for the lock is opened again. */
+static int
+open_journal_locked (const char *path,
+                     int         flags)
+{
+  for (guint attempt = 0; attempt < 8; attempt++)
+    {
+      struct stat st;
+      /* O_NONBLOCK: a FIFO planted there must not hang the open. */
+      int fd = open (path, flags | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0600);
+
+      if (fd < 0)
+        return -1;
+      if (flock (fd, LOCK_EX) == 0 && fstat (fd, &st) == 0 && st.st_nlink > 0 &&
+          S_ISREG (st.st_mode))
+        return fd;
+      close (fd);
+      if (!(flags & O_CREAT))
+        break;
+    }
+  errno = EAGAIN;
+  return -1;
+}
+
+static char *
+read_all (int fd)
+{
+  g_autoptr(GString) contents = g_string_new (NULL);
+  char buffer[8192];
+  ssize_t n;
+
+  while ((n = read (fd, buffer, sizeof buffer)) != 0)
+    {
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        return NULL;
+      g_string_append_len (contents, buffer, n);
+    }
+  return g_string_free (g_steal_pointer (&contents), FALSE);
+}
+
+static gboolean
+write_all (int         fd,
+           const char *data,
+           gsize       length)
+{
+  while (length > 0)
+    {
+      ssize_t written = write (fd, data, length);
+
+      if (written < 0 && errno == EINTR)
+        continue;
+      if (written <= 0)
+        return FALSE;
+      data += written;
+      length -= (gsize) written;
+    }
+  return TRUE;
+}
+
+/**
+ * sd_store_journal_task:
+ * @self: a store
+ * @task: a task the server created that the history could not take
+ * @local_id: (nullable): the id of the task's pending row, if it has one
+ * @error: an %SD_STORE_ERROR
+ *
+ * Appends @task (its id, the store's base, the request and the times) to
+ * the journal next to the history, synced to disk before this returns.
+ * The next sd_store_open() of the history adds it and empties the journal.
+ *
+ * Returns: %TRUE when the task is in the journal.
+ */
+gboolean
+sd_store_journal_task (SdStore     *self,
+                       SdTask      *task,
+                       const char  *local_id,
+                       GError     **error)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *entry = NULL;
+  g_autofree char *line = NULL;
+  gboolean written;
+  int saved_errno;
+  int fd;
+
+  g_return_val_if_fail (SD_IS_STORE (self), FALSE);
+  g_return_val_if_fail (SD_IS_TASK (task), FALSE);
+
+  path = journal_path (self->path);
+  if (!make_folder (self->path, error))
+    return FALSE;
+  entry = journal_entry (self, task, local_id);
+  line = g_strconcat (entry, "\n", NULL);
+  fd = open_journal_locked (path, O_WRONLY | O_APPEND | O_CREAT);
+  if (fd < 0)
+    {
+      set_journal_error (error, path, errno);
+      return FALSE;
+    }
+  written = write_all (fd, line, strlen (line)) && fsync (fd) == 0;
+  saved_errno = errno;
+  close (fd);
+  if (!written)
+    {
+      set_journal_error (error, path, saved_errno);
+      return FALSE;
+    }
+  sync_folder (path);
+  g_debug ("Task %s went to the journal %s", sd_task_get_id (task), path);
+  return TRUE;
+}
+
+char *
+sd_store_get_journal_path (SdStore *self)
+{
+  g_return_val_if_fail (SD_IS_STORE (self), NULL);
+  return journal_path (self->path);
+}
+
+static const char *
+member_string (JsonObject *object,
+               const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+static gint64
+member_int (JsonObject *object,
+            const char *name)
+{
+  JsonNode *node = json_object_get_member (object, name);
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_INT64)
+    return 0;
+  return MAX (json_node_get_int (node), 0);
+}
+
+/* Adds one journal line to the history (within a transaction); a task
+ * the history has by now is left as it is there. FALSE when the line
+ * cannot be read, or with @error when it could not be written. */
+static gboolean
+replay_entry (SdStore     *self,
+              const char  *line,
+              GError     **error)
+{
+  g_autoptr(JsonNode) root = json_from_string (line, NULL);
+  g_autoptr(SdTask) task = NULL;
+  g_autofree char *request = NULL;
+  JsonObject *object;
+  JsonNode *request_node;
+  const char *base, *task_id, *local_id;
+  sqlite3_stmt *stmt;
+
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return FALSE;
+  object = json_node_get_object (root);
+  base = member_string (object, "base");
+  task_id = member_string (object, "task_id");
+  local_id = member_string (object, "local_id");
+  request_node = json_object_get_member (object, "request");
+  if (base == NULL || *base == '\0' || task_id == NULL || *task_id == '\0')
+    return FALSE;
+  if (request_node != NULL)
+    request = json_to_string (request_node, FALSE);
+
+  task = sd_task_new_unparsed (task_id, request, request_from_text);
+  sd_task_set_status (task, sd_api_status_from_string (member_string (object, "status")),
+                      member_string (object, "status_raw"));
+  sd_task_set_server_model (task, member_string (object, "server_model"));
+  sd_task_set_created_at (task, member_int (object, "created_at"));
+  sd_task_set_updated_at (task, member_int (object, "created_at"));
+
+  if (local_id != NULL)
+    {
+      stmt = get_statement (self, STMT_DELETE, error);
+      if (stmt == NULL)
+        return FALSE;
+      sqlite3_bind_text (stmt, BASE_PARAM_INDEX, base, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 1, local_id, -1, SQLITE_TRANSIENT);
+      if (!step_write (self, stmt, error))
+        return FALSE;
+    }
+  stmt = get_statement (self, STMT_INSERT_NEW, error);
+  if (stmt == NULL)
+    return FALSE;
+  bind_task (stmt, task, g_strdup (request));
+  sqlite3_bind_text (stmt, BASE_PARAM_INDEX, base, -1, SQLITE_TRANSIENT);
+  g_debug ("Task %s of %s comes back from the journal", task_id, base);
+  return step_write (self, stmt, error);
+}
+
+/* Adds the tasks of the journal to the history, in one transaction, and
+ * then removes the journal; a line that cannot be read stays in it. */
+static void
+replay_journal (SdStore *self)
+{
+  g_autofree char *path = journal_path (self->path);
+  g_autofree char *contents = NULL;
+  g_autoptr(GString) kept = g_string_new (NULL);
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) lines = NULL;
+  gboolean done;
+  int fd;
+
+  fd = open_journal_locked (path, O_RDWR);
+  if (fd < 0)
+    return;
+  contents = read_all (fd);
+  if (contents == NULL)
+    set_journal_error (&error, path, errno);
+  if (contents == NULL || !begin_write (self, &error))
+    {
+      g_warning ("Could not add the tasks of %s to the history: %s", path, error->message);
+      close (fd);
+      return;
+    }
+
+  lines = g_strsplit (contents, "\n", -1);
+  done = TRUE;
+  for (guint i = 0; done && lines[i] != NULL; i++)
+    {
+      if (*g_strstrip (lines[i]) == '\0')
+        continue;
+      if (!replay_entry (self, lines[i], &error) && error == NULL)
+        g_string_append_printf (kept, "%s\n", lines[i]);
+      done = error == NULL;
+    }
+
+  if (end_write (self, done, &error))
+    {
+      if (kept->len == 0)
+        done = g_unlink (path) == 0;
+      else
+        done = ftruncate (fd, 0) == 0 && lseek (fd, 0, SEEK_SET) == 0 &&
+               write_all (fd, kept->str, kept->len) && fsync (fd) == 0;
+      if (!done)
+        g_warning ("Could not empty the task journal %s: %s", path, g_strerror (errno));
+      else if (kept->len > 0)
+        g_message ("Some lines of the task journal %s could not be read; they were kept", path);
+    }
+  else
+    g_warning ("Could not add the tasks of %s to the history: %s", path, error->message);
+  close (fd);
+}
+
 /* GObject */
 
 static void
@@ -766,6 +1415,7 @@ sd_store_finalize (GObject *object)
     sqlite3_finalize (self->statements[i]);
   sqlite3_close_v2 (self->db);
   g_free (self->path);
+  g_free (self->base);
 
   G_OBJECT_CLASS (sd_store_parent_class)->finalize (object);
 }
@@ -818,6 +1468,26 @@ sd_store_open (const char  *path,
                char       **moved_aside,
                GError     **error)
 {
+  return sd_store_open_full (path, NULL, moved_aside, error);
+}
+
+/**
+ * sd_store_open_full:
+ * @path: the database file
+ * @legacy_base: (nullable): the API base the tasks of a history from before
+ *   schema 3 were made with; %NULL for %SD_CLIENT_DEFAULT_BASE_URL. It is
+ *   also the store's base until sd_store_set_base().
+ * @moved_aside: (out) (optional) (nullable): as for sd_store_open()
+ * @error: an %SD_STORE_ERROR
+ *
+ * Returns: (transfer full) (nullable): the store, or %NULL with @error set.
+ */
+SdStore *
+sd_store_open_full (const char  *path,
+                    const char  *legacy_base,
+                    char       **moved_aside,
+                    GError     **error)
+{
   g_autofree char *aside = NULL;
   sqlite3 *db = NULL;
   OpenOutcome outcome;
@@ -826,18 +1496,20 @@ sd_store_open (const char  *path,
   g_return_val_if_fail (path != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
+  if (legacy_base == NULL)
+    legacy_base = SD_CLIENT_DEFAULT_BASE_URL;
   if (moved_aside != NULL)
     *moved_aside = NULL;
   if (!make_folder (path, error))
     return NULL;
 
-  outcome = open_database (path, &db, error);
+  outcome = open_database_retrying (path, legacy_base, &db, error);
   if (outcome == OPEN_DAMAGED)
     {
       if (!move_aside (path, &aside, error))
         return NULL;
       g_message ("The task history %s was damaged; it was moved to %s", path, aside);
-      outcome = open_database (path, &db, error);
+      outcome = open_database_retrying (path, legacy_base, &db, error);
       if (outcome == OPEN_DAMAGED)
         set_open_error (error, SD_STORE_ERROR_OPEN, path, _("a new history could not be started"));
     }
@@ -846,10 +1518,47 @@ sd_store_open (const char  *path,
 
   self = g_object_new (SD_TYPE_STORE, NULL);
   self->path = g_strdup (path);
+  self->base = g_strdup (legacy_base);
   self->db = db;
+  remember_file (self);
+  replay_journal (self);
   if (moved_aside != NULL)
     *moved_aside = g_steal_pointer (&aside);
   return self;
+}
+
+/**
+ * sd_store_set_base:
+ * @base: the API base URL the tasks from now on belong to
+ *
+ * Tasks are keyed by (base, id): every later read, write and lookup is
+ * about the tasks of @base only.
+ */
+void
+sd_store_set_base (SdStore    *self,
+                   const char *base)
+{
+  g_return_if_fail (SD_IS_STORE (self));
+  g_return_if_fail (base != NULL && *base != '\0');
+
+  g_autofree char *key = g_strdup (base);
+  gsize length = strlen (key);
+
+  /* "https://host/" and "https://host" are one server. */
+  while (length > 1 && key[length - 1] == '/')
+    key[--length] = '\0';
+  if (g_strcmp0 (self->base, key) == 0)
+    return;
+  g_debug ("The history now reads and writes the tasks of %s", key);
+  g_free (self->base);
+  self->base = g_steal_pointer (&key);
+}
+
+const char *
+sd_store_get_base (SdStore *self)
+{
+  g_return_val_if_fail (SD_IS_STORE (self), NULL);
+  return self->base;
 }
 
 const char *
@@ -876,25 +1585,51 @@ sd_store_save_task (SdStore  *self,
                     SdTask   *task,
                     GError  **error)
 {
-  sqlite3_stmt *stmt;
-  int rc;
-
   g_return_val_if_fail (SD_IS_STORE (self), FALSE);
   g_return_val_if_fail (SD_IS_TASK (task), FALSE);
 
-  stmt = get_statement (self, STMT_UPSERT, error);
-  if (stmt == NULL)
+  if (!begin_write (self, error))
     return FALSE;
-  /* A task loaded but never looked at keeps its stored text as it was. */
-  if (sd_task_peek_request_text (task) != NULL)
-    bind_task (stmt, task, g_strdup (sd_task_peek_request_text (task)));
-  else
-    bind_task (stmt, task, request_to_text (sd_task_get_request (task)));
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_DONE)
-    set_step_error (self, error, SD_STORE_ERROR_WRITE);
-  release_statement (stmt);
-  return rc == SQLITE_DONE;
+  return end_write (self, write_task (self, STMT_UPSERT, task, error), error);
+}
+
+/**
+ * sd_store_replace_task:
+ * @self: a store
+ * @old_id: the id of the row @task takes over, e.g. a pending create's
+ * @task: the task, with the id it has from now on
+ * @error: an %SD_STORE_ERROR
+ *
+ * Gives the row @old_id the id of @task and every field of @task, in one
+ * transaction; without such a row, @task is inserted.
+ *
+ * Returns: %TRUE when the task was written.
+ */
+gboolean
+sd_store_replace_task (SdStore     *self,
+                       const char  *old_id,
+                       SdTask      *task,
+                       GError     **error)
+{
+  sqlite3_stmt *stmt;
+  gboolean done;
+
+  g_return_val_if_fail (SD_IS_STORE (self), FALSE);
+  g_return_val_if_fail (old_id != NULL, FALSE);
+  g_return_val_if_fail (SD_IS_TASK (task), FALSE);
+
+  if (!begin_write (self, error))
+    return FALSE;
+  stmt = get_statement (self, STMT_RENAME, error);
+  done = stmt != NULL;
+  if (done)
+    {
+      sqlite3_bind_text (stmt, 1, sd_task_get_id (task), -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 2, old_id, -1, SQLITE_TRANSIENT);
+      done = step_write (self, stmt, error);
+    }
+  done = done && write_task (self, STMT_UPSERT, task, error);
+  return end_write (self, done, error);
 }
 
 /**
@@ -997,6 +1732,8 @@ sd_store_load_unfinished (SdStore  *self,
     return NULL;
   sqlite3_bind_text (stmt, 1, status_to_text (SD_TASK_STATUS_COMPLETED), -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 2, status_to_text (SD_TASK_STATUS_FAILED), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, status_to_text (SD_TASK_STATUS_UNCERTAIN), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, status_to_text (SD_TASK_STATUS_NOT_FOUND), -1, SQLITE_STATIC);
   return collect_tasks (self, stmt, error);
 }
 
@@ -1059,20 +1796,16 @@ sd_store_delete_task (SdStore     *self,
                       GError     **error)
 {
   sqlite3_stmt *stmt;
-  int rc;
 
   g_return_val_if_fail (SD_IS_STORE (self), FALSE);
   g_return_val_if_fail (id != NULL, FALSE);
 
-  stmt = get_statement (self, STMT_DELETE, error);
-  if (stmt == NULL)
+  if (!begin_write (self, error))
     return FALSE;
-  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
-  rc = sqlite3_step (stmt);
-  if (rc != SQLITE_DONE)
-    set_step_error (self, error, SD_STORE_ERROR_WRITE);
-  release_statement (stmt);
-  return rc == SQLITE_DONE;
+  stmt = get_statement (self, STMT_DELETE, error);
+  if (stmt != NULL)
+    sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
+  return end_write (self, stmt != NULL && step_write (self, stmt, error), error);
 }
 
 gint64

@@ -18,12 +18,13 @@ typedef enum {
   SD_STORE_ERROR_TOO_NEW, /* a newer version of the app wrote it; left untouched */
   SD_STORE_ERROR_WRITE,   /* a change could not be written (disk full, …) */
   SD_STORE_ERROR_READ,    /* the history could not be read */
+  SD_STORE_ERROR_REPLACED, /* the file was deleted or replaced while open */
 } SdStoreError;
 
 GQuark       sd_store_error_quark     (void);
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define SD_STORE_SCHEMA_VERSION 3
+#define SD_STORE_SCHEMA_VERSION 4
 
 #define SD_TYPE_STORE (sd_store_get_type ())
 G_DECLARE_FINAL_TYPE (SdStore, sd_store, SD, STORE, GObject)
@@ -32,6 +33,10 @@ G_DECLARE_FINAL_TYPE (SdStore, sd_store, SD, STORE, GObject)
  *   save-failed (SdTask *task, GError *error): a save made by
  *     sd_store_watch_task() failed; the task stays as it is in memory.
  */
+
+/* Next to the history: the tasks the server created that the history
+ * could not take, one JSON object a line, added at the next open. */
+#define SD_STORE_JOURNAL_SUFFIX ".pending-tasks.jsonl"
 
 /* $XDG_DATA_HOME/seedance-studio/history.db */
 char        *sd_store_default_path    (void);
@@ -44,13 +49,37 @@ char        *sd_store_default_path    (void);
 SdStore     *sd_store_open            (const char  *path,
                                        char       **moved_aside,
                                        GError     **error);
+/* The same, saying which API base the tasks of an older history (from
+ * before tasks were keyed by base) belong to. Opening adds the tasks of
+ * the journal (SD_STORE_JOURNAL_SUFFIX) and removes them from it. */
+SdStore     *sd_store_open_full       (const char  *path,
+                                       const char  *legacy_base,
+                                       char       **moved_aside,
+                                       GError     **error);
 const char  *sd_store_get_path        (SdStore *self);
+/* Tasks are keyed by (API base, id); every call below is about the tasks
+ * of this base (the legacy base until set). */
+void         sd_store_set_base        (SdStore    *self,
+                                       const char *base);
+const char  *sd_store_get_base        (SdStore *self);
 
 /* Inserts or updates every field of @task, in one transaction. The token is
- * never part of a task and never stored. */
+ * never part of a task and never stored. A history file deleted or
+ * replaced since the open fails with SD_STORE_ERROR_REPLACED. */
 gboolean     sd_store_save_task       (SdStore  *self,
                                        SdTask   *task,
                                        GError  **error);
+/* Gives the row @old_id (a pending create) @task's id and fields. */
+gboolean     sd_store_replace_task    (SdStore     *self,
+                                       const char  *old_id,
+                                       SdTask      *task,
+                                       GError     **error);
+/* Keeps @task in the journal when the history cannot take it. */
+gboolean     sd_store_journal_task    (SdStore     *self,
+                                       SdTask      *task,
+                                       const char  *local_id,
+                                       GError     **error);
+char        *sd_store_get_journal_path (SdStore *self);
 /* Every task, newest first (created-at, then insertion order), as a
  * GPtrArray of SdTask with every stored property restored. A task whose
  * stored request is damaged keeps its row with an empty request. */
