@@ -36,9 +36,15 @@ run_suite () {
     return
   fi
   rm -f "$dir/meson-logs/testlog.json"
+  # A runtime folder of its own: the accessibility bus lives there, and a
+  # shared one (~/.cache/at-spi) is torn down by any other session's end.
+  local runtime
+  runtime=$(mktemp -d)
   env -u DISPLAY -u WAYLAND_DISPLAY -u DBUS_SESSION_BUS_ADDRESS \
+    XDG_RUNTIME_DIR="$runtime" \
     dbus-run-session -- xvfb-run -a -s "-screen 0 1280x1024x24" \
     meson test -C "$dir" --print-errorlogs --num-processes 2
+  rm -rf "$runtime"
   count_results "$dir"
 }
 
