@@ -16,7 +16,7 @@
 
 #include "sd-catalog.h"
 #include "sd-client.h"
-#include "sd-download-private.h"
+#include "sd-download-test.h"
 #include "sd-service.h"
 #include "sd-simulator-test.h"
 #include "sd-store.h"

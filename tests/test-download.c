@@ -14,7 +14,7 @@
 #include "sd-catalog.h"
 #include "sd-client.h"
 #include "sd-download.h"
-#include "sd-download-private.h"
+#include "sd-download-test.h"
 #include "sd-request.h"
 #include "sd-simulator-test.h"
 

@@ -19,7 +19,7 @@
 #include <glib/gstdio.h>
 
 #include "sd-download.h"
-#include "sd-download-private.h"
+#include "sd-download-test.h"
 
 G_DEFINE_QUARK (sd-download-error-quark, sd_download_error)
 

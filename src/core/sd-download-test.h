@@ -1,4 +1,4 @@
-/* sd-download-private.h: knobs for tests of the download code
+/* sd-download-test.h: knobs for tests of the download code
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
