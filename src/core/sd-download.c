@@ -19,6 +19,7 @@
 #include <glib/gstdio.h>
 
 #include "sd-download.h"
+#include "sd-download-private.h"
 #include "sd-download-test.h"
 
 G_DEFINE_QUARK (sd-download-error-quark, sd_download_error)
@@ -285,9 +286,9 @@ sd_download_make_basename (const char *prompt,
 
 /* Moving the finished file into place */
 
-static gboolean
-check_basename (const char  *basename,
-                GError     **error)
+gboolean
+_sd_download_check_basename (const char  *basename,
+                             GError     **error)
 {
   g_autofree char *shown = NULL;
 
@@ -399,48 +400,6 @@ move_into_place (const char  *part_path,
  * file. A resume only continues bytes it can prove are the same file: the
  * ETag or Last-Modified of the first answer is kept beside the .part and
  * sent as If-Range. */
-
-typedef enum {
-  PART_LOCKED,  /* the .part is ours to resume or start */
-  PART_BUSY,    /* another download holds it */
-  PART_REUSED,  /* another download finished it: final_path is the video */
-} PartState;
-
-typedef struct
-{
-  SoupSession            *session;
-  GUri                   *uri;
-  char                   *directory;
-  char                   *basename;
-  char                   *part_path;
-  char                   *meta_path;
-  SdDownloadProgressFunc  progress;
-  gpointer                progress_data;
-  GDestroyNotify          progress_destroy;
-
-  SoupMessage            *message;
-  GInputStream           *body;
-  int                     fd;         /* the .part, -1 once closed */
-  GOutputStream          *output;     /* writes to (and closes) @fd */
-  guint8                 *buffer;
-  char                   *validator;  /* If-Range value for the bytes on disk */
-  char                   *final_path;
-  PartState               part_state;
-  gboolean                locked;     /* @fd holds the exclusive lock */
-  gboolean                directory_ready;
-  gboolean                waiting_logged;
-  guint                   reopens;
-
-  guint64                 received;   /* bytes in the .part file */
-  guint64                 total;      /* announced size; 0 when unknown */
-  gint64                  last_progress_time;
-  guint                   retries;
-  guint                   restarts;   /* answers that could not continue the .part */
-  guint                   max_retries;
-  guint                   first_delay_ms;
-  gboolean                use_range;  /* cleared once the server ignored one */
-  GError                 *error;      /* held while the .part is closed */
-} Download;
 
 static void
 download_free (Download *self)
@@ -627,8 +586,8 @@ read_validator (const char *meta_path,
   return g_strdup (lines[2]);
 }
 
-static void
-forget_validator (Download *self)
+void
+_sd_download_forget_validator (Download *self)
 {
   g_clear_pointer (&self->validator, g_free);
   if (g_unlink (self->meta_path) != 0 && errno != ENOENT)
@@ -656,14 +615,14 @@ response_validator (SoupMessage *message)
 /* Kept so that a later resume can prove it continues the same file; written
  * to a new file renamed into place, so a planted link is replaced, never
  * followed. */
-static void
-remember_validator (Download *self)
+void
+_sd_download_remember_validator (Download *self)
 {
   g_autofree char *contents = NULL;
   g_autoptr(GError) error = NULL;
   struct stat st;
 
-  forget_validator (self);
+  _sd_download_forget_validator (self);
   self->validator = response_validator (self->message);
   if (self->validator == NULL)
     {
@@ -687,9 +646,9 @@ remember_validator (Download *self)
 
 /* The .part starts over from zero; the lock stays held (the file is
  * truncated, not replaced). */
-static gboolean
-empty_part (Download  *self,
-            GError   **error)
+gboolean
+_sd_download_empty_part (Download  *self,
+                         GError   **error)
 {
   self->received = 0;
   if (ftruncate (self->fd, 0) == 0)
@@ -821,11 +780,11 @@ take_part (Download      *self,
   return FALSE;
 }
 
-static void
-take_part_thread (GTask        *task,
-                  gpointer      source_object,
-                  gpointer      task_data,
-                  GCancellable *cancellable)
+void
+_sd_download_take_part_thread (GTask        *task,
+                               gpointer      source_object,
+                               gpointer      task_data,
+                               GCancellable *cancellable)
 {
   GError *error = NULL;
 
@@ -860,8 +819,8 @@ on_output_closed_then_return_cb (GObject      *source,
 /* An empty .part (an error page, a refusal) is not left behind; one with
  * bytes is, for a later resume. Only while the lock is ours: a saver that
  * gives up waiting must not remove the .part another one is filling. */
-static void
-discard_empty_part (Download *self)
+void
+_sd_download_discard_empty_part (Download *self)
 {
   struct stat st;
 
@@ -869,7 +828,7 @@ discard_empty_part (Download *self)
       !fd_is_at_path (self->fd, self->part_path))
     return;
   g_unlink (self->part_path);
-  forget_validator (self);
+  _sd_download_forget_validator (self);
 }
 
 /* Every end comes here: the .part is closed, which releases the lock, before
@@ -884,7 +843,7 @@ finish (GTask  *task,
   g_clear_error (&self->error);
   self->error = error;
   if (error != NULL)
-    discard_empty_part (self);
+    _sd_download_discard_empty_part (self);
 
   if (self->output == NULL || g_output_stream_is_closed (self->output))
     {
@@ -1041,11 +1000,11 @@ retry_or_fail (GTask        *task,
 
 /* Moving the finished file into place, the lock still held */
 
-static void
-move_into_place_thread (GTask        *task,
-                        gpointer      source_object,
-                        gpointer      task_data,
-                        GCancellable *cancellable)
+void
+_sd_download_move_into_place_thread (GTask        *task,
+                                     gpointer      source_object,
+                                     gpointer      task_data,
+                                     GCancellable *cancellable)
 {
   Download *self = task_data;
   GError *error = NULL;
@@ -1067,7 +1026,7 @@ move_into_place_thread (GTask        *task,
       g_task_return_error (task, error);
       return;
     }
-  forget_validator (self);
+  _sd_download_forget_validator (self);
   g_task_return_pointer (task, path, g_free);
 }
 
@@ -1086,9 +1045,9 @@ on_renamed_cb (GObject      *source,
 
 /* The whole file counts, not the bytes this writer wrote. A .part of the
  * wrong size is emptied: it cannot be trusted for a resume either. */
-static gboolean
-check_whole_file (Download  *self,
-                  GError   **error)
+gboolean
+_sd_download_check_whole_file (Download  *self,
+                               GError   **error)
 {
   g_autofree char *on_disk = NULL;
   g_autofree char *expected = NULL;
@@ -1111,7 +1070,7 @@ check_whole_file (Download  *self,
                _("The saved file holds %s bytes but the video has %s. Nothing was "
                  "kept under the video’s name; download it again."),
                on_disk, expected);
-  empty_part (self, NULL);
+  _sd_download_empty_part (self, NULL);
   return FALSE;
 }
 
@@ -1142,7 +1101,7 @@ on_body_ended (GTask *task)
 
   if (self->total == 0)
     self->total = self->received;
-  if (!check_whole_file (self, &error))
+  if (!_sd_download_check_whole_file (self, &error))
     {
       fail (task, error);
       return;
@@ -1151,9 +1110,9 @@ on_body_ended (GTask *task)
 
   /* Not cancellable: the file is complete, only its name is left to set. */
   move = g_task_new (NULL, NULL, on_renamed_cb, task);
-  g_task_set_source_tag (move, move_into_place_thread);
+  g_task_set_source_tag (move, _sd_download_move_into_place_thread);
   g_task_set_task_data (move, self, NULL);
-  g_task_run_in_thread (move, move_into_place_thread);
+  g_task_run_in_thread (move, _sd_download_move_into_place_thread);
 }
 
 static void
@@ -1336,12 +1295,12 @@ restart_without_range (GTask *task)
                                          "again later.")));
       return;
     }
-  if (!empty_part (self, &error))
+  if (!_sd_download_empty_part (self, &error))
     {
       fail (task, error);
       return;
     }
-  forget_validator (self);
+  _sd_download_forget_validator (self);
   attempt (task);
 }
 
@@ -1357,12 +1316,12 @@ take_whole_file (GTask *task)
     g_debug ("%s: the server sent the whole file instead of continuing at byte %"
              G_GUINT64_FORMAT " (changed, or If-Range not honoured); starting over",
              self->basename, self->received);
-  if (!empty_part (self, &error))
+  if (!_sd_download_empty_part (self, &error))
     {
       fail (task, error);
       return;
     }
-  remember_validator (self);
+  _sd_download_remember_validator (self);
   pump (task);
 }
 
@@ -1391,7 +1350,7 @@ on_response_cb (GObject      *source,
     {
       g_debug ("%s: continuing at byte %" G_GUINT64_FORMAT, self->basename, self->received);
       if (self->received == 0)
-        remember_validator (self);
+        _sd_download_remember_validator (self);
       pump (task);
     }
   else if (status == SOUP_STATUS_PARTIAL_CONTENT ||
@@ -1455,7 +1414,7 @@ attempt (GTask *task)
                self->basename, self->received,
                self->use_range ? "nothing proves which file they are from"
                                : "the server does not continue files");
-      if (!empty_part (self, &error))
+      if (!_sd_download_empty_part (self, &error))
         {
           fail (task, error);
           return;
@@ -1520,9 +1479,9 @@ prepare_part (GTask *task)
   g_autoptr(GTask) take = NULL;
 
   take = g_task_new (NULL, g_task_get_cancellable (task), on_part_taken_cb, task);
-  g_task_set_source_tag (take, take_part_thread);
+  g_task_set_source_tag (take, _sd_download_take_part_thread);
   g_task_set_task_data (take, g_task_get_task_data (task), NULL);
-  g_task_run_in_thread (take, take_part_thread);
+  g_task_run_in_thread (take, _sd_download_take_part_thread);
 }
 
 /**
@@ -1645,7 +1604,7 @@ sd_download_file_async (SoupSession            *session,
   g_task_set_source_tag (task, sd_download_file_async);
 
   uri = parse_download_uri (url, &error);
-  if (uri == NULL || !check_basename (basename, &error))
+  if (uri == NULL || !_sd_download_check_basename (basename, &error))
     {
       if (progress_destroy != NULL)
         progress_destroy (progress_data);
