@@ -13,6 +13,7 @@
 #include <libsoup/soup.h>
 
 #include "sd-api.h"
+#include "sd-api-private.h"
 #include "sd-json.h"
 
 /* Task ids end up in a URL path and in file names: anything longer than this
@@ -208,10 +209,10 @@ set_error (GError     **error,
                                                    message));
 }
 
-static void
-set_malformed (GError     **error,
-               guint        http_status,
-               const char  *reason)
+void
+_sd_api_set_malformed (GError     **error,
+                       guint        http_status,
+                       const char  *reason)
 {
   g_autofree char *message = NULL;
 
@@ -637,23 +638,23 @@ sd_api_parse_json (GBytes  *body,
     }
   if (length == 0)
     {
-      set_malformed (error, 0, _("the body is empty"));
+      _sd_api_set_malformed (error, 0, _("the body is empty"));
       return NULL;
     }
   if (!g_utf8_validate_len (data, length, NULL))
     {
-      set_malformed (error, 0, _("the body is not UTF-8 text"));
+      _sd_api_set_malformed (error, 0, _("the body is not UTF-8 text"));
       return NULL;
     }
   if (!sd_json_nesting_within_limit (data, length, SD_API_MAX_DEPTH))
     {
-      set_malformed (error, 0, _("the body is nested too deeply"));
+      _sd_api_set_malformed (error, 0, _("the body is nested too deeply"));
       return NULL;
     }
 
   if (!sd_json_holds_one_value (data, length))
     {
-      set_malformed (error, 0, _("the body holds more than one JSON value"));
+      _sd_api_set_malformed (error, 0, _("the body holds more than one JSON value"));
       return NULL;
     }
 
@@ -663,18 +664,18 @@ sd_api_parse_json (GBytes  *body,
   parser = json_parser_new ();
   if (!json_parser_load_from_data (parser, data, length, NULL))
     {
-      set_malformed (error, 0, _("the body is not valid JSON"));
+      _sd_api_set_malformed (error, 0, _("the body is not valid JSON"));
       return NULL;
     }
   root = json_parser_steal_root (parser);
   if (root == NULL)
     {
-      set_malformed (error, 0, _("the body is empty"));
+      _sd_api_set_malformed (error, 0, _("the body is empty"));
       return NULL;
     }
   if (!sd_json_strings_are_utf8 (root))
     {
-      set_malformed (error, 0, _("the body is not UTF-8 text"));
+      _sd_api_set_malformed (error, 0, _("the body is not UTF-8 text"));
       return NULL;
     }
 
@@ -684,9 +685,9 @@ sd_api_parse_json (GBytes  *body,
 
 /* Responses */
 
-static const char *
-get_string_member (JsonObject *object,
-                   const char *name)
+const char *
+_sd_api_get_string_member (JsonObject *object,
+                           const char *name)
 {
   JsonNode *node;
 
@@ -698,9 +699,9 @@ get_string_member (JsonObject *object,
   return json_node_get_string (node);
 }
 
-static JsonObject *
-get_object_member (JsonObject *object,
-                   const char *name)
+JsonObject *
+_sd_api_get_object_member (JsonObject *object,
+                           const char *name)
 {
   JsonNode *node;
 
@@ -713,8 +714,8 @@ get_object_member (JsonObject *object,
 }
 
 /* A string, or a number written as text; NULL for other types. */
-static char *
-value_as_text (JsonNode *node)
+char *
+_sd_api_value_as_text (JsonNode *node)
 {
   GType type;
 
@@ -896,8 +897,8 @@ set_status_error (GError     **error,
   if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
     object = json_node_get_object (root);
   if (object != NULL)
-    api_code = value_as_text (json_object_get_member (object, "code"));
-  server_message = get_string_member (object, "msg");
+    api_code = _sd_api_value_as_text (json_object_get_member (object, "code"));
+  server_message = _sd_api_get_string_member (object, "msg");
   if (server_message != NULL && *server_message == '\0')
     server_message = NULL;
 
@@ -958,28 +959,28 @@ check_code (JsonObject  *object,
   if (node == NULL || JSON_NODE_HOLDS_NULL (node))
     return TRUE;
 
-  code = value_as_text (node);
+  code = _sd_api_value_as_text (node);
   if (code == NULL)
     {
-      set_malformed (error, http_status, _("its code is neither a number nor text"));
+      _sd_api_set_malformed (error, http_status, _("its code is neither a number nor text"));
       return FALSE;
     }
   if (is_success_code (code))
     return TRUE;
 
-  set_api_error (error, http_status, code, get_string_member (object, "msg"));
+  set_api_error (error, http_status, code, _sd_api_get_string_member (object, "msg"));
   return FALSE;
 }
 
 /* Returns the root object of a successful answer, with its data object in
  * @data; sets the right error otherwise. */
-static JsonNode *
-parse_envelope (guint         http_status,
-                const char   *retry_after,
-                gint64        now,
-                GBytes       *body,
-                JsonObject  **data,
-                GError      **error)
+JsonNode *
+_sd_api_parse_envelope (guint         http_status,
+                        const char   *retry_after,
+                        gint64        now,
+                        GBytes       *body,
+                        JsonObject  **data,
+                        GError      **error)
 {
   g_autoptr(JsonNode) root = NULL;
   g_autoptr(GError) local_error = NULL;
@@ -1000,7 +1001,7 @@ parse_envelope (guint         http_status,
     }
   if (!JSON_NODE_HOLDS_OBJECT (root))
     {
-      set_malformed (error, http_status, _("it is not a JSON object"));
+      _sd_api_set_malformed (error, http_status, _("it is not a JSON object"));
       return NULL;
     }
 
@@ -1008,10 +1009,10 @@ parse_envelope (guint         http_status,
   if (!check_code (object, http_status, error))
     return NULL;
 
-  *data = get_object_member (object, "data");
+  *data = _sd_api_get_object_member (object, "data");
   if (*data == NULL)
     {
-      set_malformed (error, http_status, _("it has no data"));
+      _sd_api_set_malformed (error, http_status, _("it has no data"));
       return NULL;
     }
   return g_steal_pointer (&root);
@@ -1032,7 +1033,7 @@ get_task_id (JsonObject *data)
       json_node_get_value_type (node) != G_TYPE_INT64)
     return NULL;
 
-  id = value_as_text (node);
+  id = _sd_api_value_as_text (node);
   if (id == NULL || *id == '\0' || strlen (id) > MAX_TASK_ID_LENGTH)
     return NULL;
   for (const char *p = id; *p != '\0'; p++)
@@ -1046,7 +1047,7 @@ get_task_id (JsonObject *data)
 static char *
 get_status_raw (JsonObject *data)
 {
-  return value_as_text (json_object_get_member (data, "status"));
+  return _sd_api_value_as_text (json_object_get_member (data, "status"));
 }
 
 /* "uncertain" and "not-found" are what the app concluded, never what a
@@ -1178,7 +1179,7 @@ sd_api_parse_create_response (guint        http_status,
 
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  root = parse_envelope (http_status, retry_after, now, body, &data, &local_error);
+  root = _sd_api_parse_envelope (http_status, retry_after, now, body, &data, &local_error);
   if (root == NULL)
     {
       if (create_may_exist (local_error))
@@ -1192,7 +1193,7 @@ sd_api_parse_create_response (guint        http_status,
   result->task_id = get_task_id (data);
   if (result->task_id == NULL)
     {
-      set_malformed (error, http_status, _("it has no task id"));
+      _sd_api_set_malformed (error, http_status, _("it has no task id"));
       return NULL;
     }
 
@@ -1201,7 +1202,7 @@ sd_api_parse_create_response (guint        http_status,
     result->status = SD_TASK_STATUS_QUEUED;
   else
     result->status = status_from_server (result->status_raw);
-  result->model = dup_nonempty (get_string_member (data, "model"));
+  result->model = dup_nonempty (_sd_api_get_string_member (data, "model"));
   result->created_at = get_time_member (data, "created_at");
   return g_steal_pointer (&result);
 }
@@ -1221,9 +1222,9 @@ get_error_text (JsonObject *data)
     return NULL;
 
   object = json_node_get_object (node);
-  text = get_string_member (object, "message");
+  text = _sd_api_get_string_member (object, "message");
   if (text == NULL || *text == '\0')
-    text = get_string_member (object, "msg");
+    text = _sd_api_get_string_member (object, "msg");
   return dup_nonempty (text);
 }
 
@@ -1246,14 +1247,14 @@ get_failure_message (JsonObject   *root,
 
   if ((text = get_error_text (data)) != NULL)
     return text;
-  if ((text = dup_nonempty (get_string_member (data, "fail_reason"))) != NULL)
+  if ((text = dup_nonempty (_sd_api_get_string_member (data, "fail_reason"))) != NULL)
     return text;
   if (status != SD_TASK_STATUS_FAILED)
     return NULL;
-  if ((text = dup_nonempty (get_string_member (data, "message"))) != NULL)
+  if ((text = dup_nonempty (_sd_api_get_string_member (data, "message"))) != NULL)
     return text;
 
-  msg = get_string_member (root, "msg");
+  msg = _sd_api_get_string_member (root, "msg");
   if (msg != NULL && !is_plain_ok (msg))
     return dup_nonempty (msg);
   return NULL;
@@ -1287,7 +1288,7 @@ sd_api_parse_query_response (guint        http_status,
 
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  root = parse_envelope (http_status, retry_after, now, body, &data, error);
+  root = _sd_api_parse_envelope (http_status, retry_after, now, body, &data, error);
   if (root == NULL)
     return NULL;
 
@@ -1295,11 +1296,12 @@ sd_api_parse_query_response (guint        http_status,
   result->task_id = get_task_id (data);
   result->status_raw = get_status_raw (data);
   result->status = status_from_server (result->status_raw);
-  result->model = dup_nonempty (get_string_member (data, "model"));
+  result->model = dup_nonempty (_sd_api_get_string_member (data, "model"));
   result->created_at = get_time_member (data, "created_at");
   result->updated_at = get_time_member (data, "updated_at");
-  result->video_url = dup_nonempty (get_string_member (get_object_member (data, "result"),
-                                                       "video_url"));
+  result->video_url =
+    dup_nonempty (_sd_api_get_string_member (_sd_api_get_object_member (data, "result"),
+                                             "video_url"));
   result->failure_message = get_failure_message (json_node_get_object (root), data,
                                                  result->status);
   return g_steal_pointer (&result);
