@@ -94,7 +94,10 @@ move_into_place (const char  *part_path,
       int saved_errno;
 
       if (rename_without_replacing (part_path, path))
-        return g_steal_pointer (&path);
+        {
+          g_debug ("Saved as %s%s", path, n > 1 ? " (the name was taken)" : "");
+          return g_steal_pointer (&path);
+        }
 
       saved_errno = errno;
       if (saved_errno != EEXIST)
@@ -411,6 +414,8 @@ take_part (Download      *self,
           self->part_state = PART_REUSED;
           return TRUE;
         }
+      g_debug ("%s: the saver we waited for removed its .part; opening a new one",
+               self->basename);
       close (self->fd);
       self->fd = -1;
       self->locked = FALSE;

@@ -263,6 +263,8 @@ schedule_retry (GTask *task)
   Download *self = g_task_get_task_data (task);
   guint delay_ms = self->first_delay_ms << MIN (self->retries - 1, 16u);
 
+  g_debug ("%s: waiting %u ms before retry %u of %u", self->basename, delay_ms,
+           self->retries, self->max_retries);
   g_source_unref (wait_source_new (task, delay_ms, on_retry_due_cb, "[sd-download] retry"));
 }
 
@@ -294,11 +296,17 @@ retry_or_fail (GTask        *task,
       if (g_error_matches (cause, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         fail (task, g_error_copy (cause));
       else
-        fail (task, incomplete_error (cause));
+        {
+          g_debug ("%s: the transfer failed (%s); not a drop that retrying fixes",
+                   self->basename, cause->message);
+          fail (task, incomplete_error (cause));
+        }
       return;
     }
   if (self->retries >= self->max_retries)
     {
+      g_debug ("%s: the transfer dropped (%s) with no retry left of %u; giving up",
+               self->basename, cause->message, self->max_retries);
       fail (task, incomplete_error (cause));
       return;
     }
@@ -341,6 +349,8 @@ on_body_ended (GTask *task)
     }
   if (self->total > 0 && self->received > self->total)
     {
+      g_debug ("%s: %" G_GUINT64_FORMAT " bytes received, more than the %" G_GUINT64_FORMAT
+               " announced", self->basename, self->received, self->total);
       fail (task, g_error_new (SD_DOWNLOAD_ERROR, SD_DOWNLOAD_ERROR_INCOMPLETE,
                                _("The server sent more data than the video’s announced "
                                  "size. Download it again.")));
@@ -537,6 +547,8 @@ restart_without_range (GTask *task)
   /* A server that answers every request with a stray range never ends. */
   if (self->restarts++ >= self->max_retries)
     {
+      g_debug ("%s: %u answers in a row did not fit the .part; giving up",
+               self->basename, self->restarts);
       fail (task, g_error_new_literal (SD_DOWNLOAD_ERROR, SD_DOWNLOAD_ERROR_INCOMPLETE,
                                        _("The video server keeps sending parts of the "
                                          "video that do not fit together. Download it "
@@ -593,7 +605,11 @@ on_response_cb (GObject      *source,
   status = soup_message_get_status (self->message);
   if ((status == SOUP_STATUS_OK || status == SOUP_STATUS_PARTIAL_CONTENT) &&
       is_web_page (self->message))
-    fail (task, web_page_error ());
+    {
+      g_debug ("%s: HTTP %u with a web page, not a video; nothing kept",
+               self->basename, status);
+      fail (task, web_page_error ());
+    }
   else if (status == SOUP_STATUS_PARTIAL_CONTENT && take_partial_response (self))
     {
       g_debug ("%s: continuing at byte %" G_GUINT64_FORMAT, self->basename, self->received);
@@ -613,7 +629,10 @@ on_response_cb (GObject      *source,
       retry_or_fail (task, cause);
     }
   else
-    fail (task, http_error (status));
+    {
+      g_debug ("%s: HTTP %u; not retried", self->basename, status);
+      fail (task, http_error (status));
+    }
 }
 
 static void
@@ -710,6 +729,8 @@ on_part_taken_cb (GObject      *source,
 
     case PART_LOCKED:
     default:
+      if (self->waiting_logged)
+        g_debug ("%s: the lock is ours after waiting", self->basename);
       break;
     }
 
