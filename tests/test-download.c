@@ -1179,6 +1179,43 @@ test_download_waiter_cancelled_leaves_the_writer_alone (Fixture *f, gconstpointe
   g_assert_cmpuint (request_count (f->server), ==, 1);
 }
 
+#define N_LATER_SAVERS 4
+
+/* The saver started first writes, whatever order the threads that open
+ * the .part run in: the later ones wait their turn, so cancelling all of
+ * them never costs the first one its transfer. */
+static void
+test_download_savers_take_turns_in_the_order_started (Fixture *f, gconstpointer data)
+{
+  g_auto(Result) writer = { NULL, };
+  Result later[N_LATER_SAVERS] = { { NULL, }, };
+  g_autofree char *url = server_url (f->server, "/videos/t.mp4");
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+
+  f->server->chunk_delay_ms = 20;
+  start_download_into (f, url, f->dir, "t.mp4", &writer);
+  for (guint i = 0; i < N_LATER_SAVERS; i++)
+    {
+      later[i].loop = g_main_loop_new (NULL, FALSE);
+      sd_download_file_async (f->session, url, f->dir, "t.mp4", TEST_OWNER, NULL, NULL, NULL,
+                              cancellable, on_downloaded_cb, &later[i]);
+    }
+  g_timeout_add (60, cancel_cb, cancellable);
+  for (guint i = 0; i < N_LATER_SAVERS; i++)
+    run_until_done (&later[i]);
+  run_until_done (&writer);
+
+  for (guint i = 0; i < N_LATER_SAVERS; i++)
+    {
+      g_assert_error (later[i].error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+      result_clear (&later[i]);
+    }
+  g_assert_no_error (writer.error);
+  assert_file_is_video (f, writer.path);
+  g_assert_cmpuint (count_files (f->dir), ==, 1);
+  g_assert_cmpuint (request_count (f->server), ==, 1);
+}
+
 static void
 test_download_stray_ranges_end_in_an_error (Fixture *f, gconstpointer data)
 {
@@ -1910,6 +1947,7 @@ main (int argc, char **argv)
   ADD ("/download/file/two-savers-of-one-task-end-with-one-whole-file", test_download_two_savers_share_one_file);
   ADD ("/download/file/two-processes-saving-one-task-end-with-one-whole-file", test_download_two_processes_share_one_file);
   ADD ("/download/file/cancelled-waiter-leaves-the-writer-alone", test_download_waiter_cancelled_leaves_the_writer_alone);
+  ADD ("/download/file/savers-take-turns-in-the-order-started", test_download_savers_take_turns_in_the_order_started);
   ADD ("/download/file/stray-ranges-end-in-an-error", test_download_stray_ranges_end_in_an_error);
   ADD ("/download/file/fifo-in-place-of-the-part-is-replaced", test_download_special_file_part_is_replaced);
   ADD ("/download/file/folder-in-place-of-the-part-is-refused", test_download_folder_in_place_of_the_part_is_refused);

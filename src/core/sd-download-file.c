@@ -392,6 +392,15 @@ take_part (Download      *self,
       if (self->fd < 0 && (self->fd = open_part (self->part_path, error)) < 0)
         return FALSE;
 
+      /* A saver that waits its turn holds the .part open all the same:
+       * if the one before it finishes, this inode under the video's name
+       * says the video is ours too. */
+      if (!self->my_turn)
+        {
+          self->part_state = PART_BUSY;
+          return TRUE;
+        }
+
       lock = lock_part (self, error);
       if (lock == LOCK_FAILED)
         return FALSE;

@@ -41,6 +41,7 @@ typedef struct
   char                   *final_path;
   PartState               part_state;
   gboolean                locked;     /* @fd holds the exclusive lock */
+  gboolean                my_turn;    /* first of this process's savers of the .part */
   gboolean                directory_ready;
   gboolean                waiting_logged;
   guint                   reopens;

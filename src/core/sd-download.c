@@ -48,9 +48,12 @@ sd_download_set_retry_policy (guint max_retries,
  * ETag or Last-Modified of the first answer is kept beside the .part and
  * sent as If-Range. */
 
+static void end_turn (Download *self);
+
 static void
 download_free (Download *self)
 {
+  end_turn (self);
   g_clear_object (&self->session);
   g_clear_pointer (&self->uri, g_uri_unref);
   g_free (self->directory);
@@ -150,6 +153,7 @@ finish (GTask  *task,
 {
   Download *self = g_task_get_task_data (task);
 
+  end_turn (self);
   g_clear_object (&self->body);
   g_clear_error (&self->error);
   self->error = error;
@@ -279,6 +283,63 @@ on_lock_poll_due_cb (gpointer user_data)
   else
     prepare_part (task);
   return G_SOURCE_REMOVE;
+}
+
+static void
+wait_for_lock (GTask *task)
+{
+  Download *self = g_task_get_task_data (task);
+
+  if (!self->waiting_logged)
+    g_debug ("%s: another download is saving this video; waiting for its lock",
+             self->basename);
+  self->waiting_logged = TRUE;
+  g_source_unref (wait_source_new (task, LOCK_POLL_MS, on_lock_poll_due_cb,
+                                   "[sd-download] lock wait"));
+}
+
+/* Savers of one .part in this process take it in the order they started.
+ * The lock alone leaves the order to the threads that open the .part, so
+ * a saver started later (and perhaps cancelled at once) could become the
+ * writer and cost the first one its transfer. */
+G_LOCK_DEFINE_STATIC (turns);
+static GHashTable *turns; /* part path -> GQueue of Download, the writer first */
+
+static gboolean
+take_turn (Download *self)
+{
+  GQueue *queue;
+  gboolean first;
+
+  G_LOCK (turns);
+  if (turns == NULL)
+    turns = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                   (GDestroyNotify) g_queue_free);
+  queue = g_hash_table_lookup (turns, self->part_path);
+  if (queue == NULL)
+    {
+      queue = g_queue_new ();
+      g_hash_table_insert (turns, g_strdup (self->part_path), queue);
+    }
+  if (g_queue_find (queue, self) == NULL)
+    g_queue_push_tail (queue, self);
+  first = g_queue_peek_head (queue) == self;
+  G_UNLOCK (turns);
+  return first;
+}
+
+static void
+end_turn (Download *self)
+{
+  GQueue *queue;
+
+  G_LOCK (turns);
+  queue = turns != NULL ? g_hash_table_lookup (turns, self->part_path) : NULL;
+  if (queue != NULL && g_queue_remove (queue, self) && g_queue_is_empty (queue))
+    g_hash_table_remove (turns, self->part_path);
+  if (turns != NULL && g_hash_table_size (turns) == 0)
+    g_clear_pointer (&turns, g_hash_table_unref);
+  G_UNLOCK (turns);
 }
 
 /* A dropped transfer: try again after a pause, or give up. */
@@ -713,12 +774,7 @@ on_part_taken_cb (GObject      *source,
   switch (self->part_state)
     {
     case PART_BUSY:
-      if (!self->waiting_logged)
-        g_debug ("%s: another download is saving this video; waiting for its lock",
-                 self->basename);
-      self->waiting_logged = TRUE;
-      g_source_unref (wait_source_new (task, LOCK_POLL_MS, on_lock_poll_due_cb,
-                                       "[sd-download] lock wait"));
+      wait_for_lock (task);
       return;
 
     case PART_REUSED:
@@ -745,11 +801,13 @@ on_part_taken_cb (GObject      *source,
 static void
 prepare_part (GTask *task)
 {
+  Download *self = g_task_get_task_data (task);
   g_autoptr(GTask) take = NULL;
 
+  self->my_turn = take_turn (self);
   take = g_task_new (NULL, g_task_get_cancellable (task), on_part_taken_cb, task);
   g_task_set_source_tag (take, _sd_download_take_part_thread);
-  g_task_set_task_data (take, g_task_get_task_data (task), NULL);
+  g_task_set_task_data (take, self, NULL);
   g_task_run_in_thread (take, _sd_download_take_part_thread);
 }
 
