@@ -119,15 +119,23 @@ move_into_place (const char  *part_path,
 
 /* The .part on disk */
 
+GError *
+_sd_download_write_error_new (const char *path,
+                              const char *reason)
+{
+  return g_error_new (SD_DOWNLOAD_ERROR, SD_DOWNLOAD_ERROR_FILE,
+                      /* Translators: the first %s is a file or folder path, the second a
+                       * system error */
+                      _("The video could not be written to “%s”: %s. Check that the "
+                        "download folder is writable and the disk is not full."),
+                      path, reason);
+}
+
 static GError *
 file_error (const char *path,
             int         errsv)
 {
-  return g_error_new (SD_DOWNLOAD_ERROR, SD_DOWNLOAD_ERROR_FILE,
-                      /* Translators: the first %s is a file path, the second a system error */
-                      _("The video could not be written to “%s”: %s. Check that the "
-                        "download folder is writable and the disk is not full."),
-                      path, g_strerror (errsv));
+  return _sd_download_write_error_new (path, g_strerror (errsv));
 }
 
 /* TRUE when @fd is the file @path names now (not a file since renamed,

@@ -62,6 +62,8 @@ gboolean _sd_download_check_basename         (const char    *basename,
                                               GError       **error);
 
 /* sd-download-file.c */
+GError  *_sd_download_write_error_new        (const char    *path,
+                                              const char    *reason);
 void     _sd_download_take_part_thread       (GTask         *task,
                                               gpointer       source_object,
                                               gpointer       task_data,

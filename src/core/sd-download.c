@@ -195,11 +195,7 @@ fail_with_file_error (GTask  *task,
       fail (task, error);
       return;
     }
-  fail (task, g_error_new (SD_DOWNLOAD_ERROR, SD_DOWNLOAD_ERROR_FILE,
-                           /* Translators: the first %s is a folder, the second a system error */
-                           _("The video could not be written to “%s”: %s. Check that the "
-                             "download folder is writable and the disk is not full."),
-                           self->directory, error->message));
+  fail (task, _sd_download_write_error_new (self->directory, error->message));
   g_error_free (error);
 }
 
@@ -225,17 +221,41 @@ incomplete_error (const GError *cause)
 
 /* Waiting: for a retry, or for another saver's lock */
 
-static GSource *
-wait_source_new (GTask       *task,
-                 guint        delay_ms,
-                 GSourceFunc  callback,
-                 const char  *name)
+typedef struct
+{
+  GTask  *task;
+  void  (*next) (GTask *task);
+} Wait;
+
+static gboolean
+on_wait_over_cb (gpointer user_data)
+{
+  Wait *wait = user_data;
+  GError *error = NULL;
+
+  if (g_cancellable_set_error_if_cancelled (g_task_get_cancellable (wait->task), &error))
+    fail (wait->task, error);
+  else
+    wait->next (wait->task);
+  return G_SOURCE_REMOVE;
+}
+
+/* Calls @next after @delay_ms, or fails the download as soon as it is
+ * cancelled. */
+static void
+wait_then (GTask       *task,
+           guint        delay_ms,
+           void       (*next) (GTask *task),
+           const char  *name)
 {
   GCancellable *cancellable = g_task_get_cancellable (task);
-  GSource *source = g_timeout_source_new (delay_ms);
+  g_autoptr(GSource) source = g_timeout_source_new (delay_ms);
+  Wait *wait = g_new (Wait, 1);
 
+  wait->task = task;
+  wait->next = next;
   g_source_set_static_name (source, name);
-  g_source_set_callback (source, callback, task, NULL);
+  g_source_set_callback (source, on_wait_over_cb, wait, g_free);
   if (cancellable != NULL)
     {
       /* Wakes the wait early when the download is cancelled. */
@@ -245,20 +265,6 @@ wait_source_new (GTask       *task,
       g_source_add_child_source (source, cancelled);
     }
   g_source_attach (source, g_task_get_context (task));
-  return source;
-}
-
-static gboolean
-on_retry_due_cb (gpointer user_data)
-{
-  GTask *task = user_data;
-  GError *error = NULL;
-
-  if (g_cancellable_set_error_if_cancelled (g_task_get_cancellable (task), &error))
-    fail (task, error);
-  else
-    attempt (task);
-  return G_SOURCE_REMOVE;
 }
 
 static void
@@ -269,20 +275,7 @@ schedule_retry (GTask *task)
 
   g_debug ("%s: waiting %u ms before retry %u of %u", self->basename, delay_ms,
            self->retries, self->max_retries);
-  g_source_unref (wait_source_new (task, delay_ms, on_retry_due_cb, "[sd-download] retry"));
-}
-
-static gboolean
-on_lock_poll_due_cb (gpointer user_data)
-{
-  GTask *task = user_data;
-  GError *error = NULL;
-
-  if (g_cancellable_set_error_if_cancelled (g_task_get_cancellable (task), &error))
-    fail (task, error);
-  else
-    prepare_part (task);
-  return G_SOURCE_REMOVE;
+  wait_then (task, delay_ms, attempt, "[sd-download] retry");
 }
 
 static void
@@ -294,8 +287,7 @@ wait_for_lock (GTask *task)
     g_debug ("%s: another download is saving this video; waiting for its lock",
              self->basename);
   self->waiting_logged = TRUE;
-  g_source_unref (wait_source_new (task, LOCK_POLL_MS, on_lock_poll_due_cb,
-                                   "[sd-download] lock wait"));
+  wait_then (task, LOCK_POLL_MS, prepare_part, "[sd-download] lock wait");
 }
 
 /* Savers of one .part in this process take it in the order they started.
