@@ -584,13 +584,24 @@ take_full_response (Download *self)
     self->total = soup_message_headers_get_content_length (headers);
 }
 
+/* The .part starts over from zero, or the download fails. */
+static gboolean
+empty_part_or_fail (GTask *task)
+{
+  GError *error = NULL;
+
+  if (_sd_download_empty_part (g_task_get_task_data (task), &error))
+    return TRUE;
+  fail (task, error);
+  return FALSE;
+}
+
 /* The server would not continue the .part: empty it and ask for the whole
  * file, without Range from now on. */
 static void
 restart_without_range (GTask *task)
 {
   Download *self = g_task_get_task_data (task);
-  GError *error = NULL;
 
   g_debug ("%s: the server did not continue at byte %" G_GUINT64_FORMAT
            "; starting over", self->basename, self->received);
@@ -608,11 +619,8 @@ restart_without_range (GTask *task)
                                          "again later.")));
       return;
     }
-  if (!_sd_download_empty_part (self, &error))
-    {
-      fail (task, error);
-      return;
-    }
+  if (!empty_part_or_fail (task))
+    return;
   _sd_download_forget_validator (self);
   attempt (task);
 }
@@ -622,18 +630,14 @@ static void
 take_whole_file (GTask *task)
 {
   Download *self = g_task_get_task_data (task);
-  GError *error = NULL;
 
   take_full_response (self);
   if (self->received > 0)
     g_debug ("%s: the server sent the whole file instead of continuing at byte %"
              G_GUINT64_FORMAT " (changed, or If-Range not honoured); starting over",
              self->basename, self->received);
-  if (!_sd_download_empty_part (self, &error))
-    {
-      fail (task, error);
-      return;
-    }
+  if (!empty_part_or_fail (task))
+    return;
   _sd_download_remember_validator (self);
   pump (task);
 }
@@ -726,7 +730,6 @@ static void
 attempt (GTask *task)
 {
   Download *self = g_task_get_task_data (task);
-  GError *error = NULL;
 
   if (self->received > 0 && (!self->use_range || self->validator == NULL))
     {
@@ -734,11 +737,8 @@ attempt (GTask *task)
                self->basename, self->received,
                self->use_range ? "nothing proves which file they are from"
                                : "the server does not continue files");
-      if (!_sd_download_empty_part (self, &error))
-        {
-          fail (task, error);
-          return;
-        }
+      if (!empty_part_or_fail (task))
+        return;
     }
 
   g_clear_object (&self->message);
