@@ -10,6 +10,43 @@
 
 #include <string.h>
 
+/* Walks JSON text a byte at a time, skipping what is inside strings: a
+ * string's opening quote is seen, its contents (escapes included) and its
+ * closing quote are not. Brackets inside strings therefore never count. */
+typedef struct
+{
+  const char *data;
+  gsize       length;
+  gsize       next;
+  gboolean    in_string;
+} Scan;
+
+static gboolean
+scan_next (Scan  *scan,
+           char  *c,
+           gsize *at)
+{
+  while (scan->next < scan->length)
+    {
+      gsize i = scan->next++;
+      char b = scan->data[i];
+
+      if (scan->in_string)
+        {
+          if (b == '\\')
+            scan->next++;
+          else if (b == '"')
+            scan->in_string = FALSE;
+          continue;
+        }
+      scan->in_string = b == '"';
+      *c = b;
+      *at = i;
+      return TRUE;
+    }
+  return FALSE;
+}
+
 /**
  * sd_json_nesting_within_limit:
  * @data: JSON text, not necessarily nul-terminated
@@ -23,23 +60,14 @@ sd_json_nesting_within_limit (const char *data,
                               gsize       length,
                               guint       max_depth)
 {
-  gboolean in_string = FALSE;
+  Scan scan = { data, length, 0, FALSE };
   guint depth = 0;
+  gsize at;
+  char c;
 
-  for (gsize i = 0; i < length; i++)
+  while (scan_next (&scan, &c, &at))
     {
-      char c = data[i];
-
-      if (in_string)
-        {
-          if (c == '\\')
-            i++;
-          else if (c == '"')
-            in_string = FALSE;
-        }
-      else if (c == '"')
-        in_string = TRUE;
-      else if (c == '[' || c == '{')
+      if (c == '[' || c == '{')
         {
           if (++depth > max_depth)
             return FALSE;
@@ -75,39 +103,28 @@ gboolean
 sd_json_holds_one_value (const char *data,
                          gsize       length)
 {
-  gboolean in_string = FALSE;
+  Scan scan = { data, length, 0, FALSE };
   gboolean started = FALSE;
   gboolean closed = FALSE;
   guint depth = 0;
-  gsize i = 0;
+  gsize at;
+  char c;
 
   if (length >= 3 && memcmp (data, "\xef\xbb\xbf", 3) == 0)
-    i = 3;
+    scan.next = 3;
 
-  for (; i < length; i++)
+  while (scan_next (&scan, &c, &at))
     {
-      char c = data[i];
-
-      if (in_string)
-        {
-          if (c == '\\')
-            i++;
-          else if (c == '"')
-            in_string = FALSE;
-          continue;
-        }
       if (depth == 0 && !is_blank (c))
         {
           if (closed || ((c == '[' || c == '{') && started))
             {
-              g_debug ("refusing JSON text with a second top-level value at byte %" G_GSIZE_FORMAT, i);
+              g_debug ("refusing JSON text with a second top-level value at byte %" G_GSIZE_FORMAT, at);
               return FALSE;
             }
           started = TRUE;
         }
-      if (c == '"')
-        in_string = TRUE;
-      else if (c == '[' || c == '{')
+      if (c == '[' || c == '{')
         depth++;
       else if ((c == ']' || c == '}') && depth > 0 && --depth == 0)
         closed = TRUE;
