@@ -9,7 +9,8 @@
              screenshot scenes
   cli        core and cli; the demo start-up (sd-demo.h), never the
              simulator's own headers
-  sd-simulator-test.h (fault injection) only in the simulator itself;
+  sd-simulator-test.h (fault injection) only in the simulator itself,
+  sd-download-test.h (retry policy, .part names) only in the download code;
   tests and benchmarks are outside src/.
 
 Usage: check-layers.py SRC_DIR
@@ -37,7 +38,10 @@ EXCEPTIONS = {
     ("gui", "sd-simulator.h"): {"sd-demo-scenes.c"},
     ("cli", "sd-demo.h"): None,
 }
-TEST_HOOKS = {"sd-simulator-test.h": {"simulator/sd-simulator.c"}}
+TEST_HOOKS = {
+    "sd-simulator-test.h": {"simulator/sd-simulator.c"},
+    "sd-download-test.h": {"core/sd-download.c", "core/sd-download-name.c"},
+}
 # The simulator's headers, wherever a branch puts them.
 SIMULATOR_HEADERS = ("sd-simulator.h", "sd-simulator-test.h", "sd-demo.h")
 
