@@ -1,0 +1,101 @@
+/* sd-service-private.h: the SdService struct and what its files share
+ *
+ * sd-service.c holds the life cycle, the properties and submitting;
+ * sd-service-poll.c the poll schedule; sd-service-downloads.c the saving of
+ * videos; sd-service-tasks.c the list of tasks and the history behind it.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include "sd-service.h"
+#include "sd-store.h"
+
+G_BEGIN_DECLS
+
+struct _SdService
+{
+  GObject          parent_instance;
+
+  SdClient        *client;
+  SdStore         *store;
+  SdCatalog       *catalog;
+  GSettings       *settings;
+  GNetworkMonitor *monitor;
+
+  GListStore      *tasks;
+  GHashTable      *tasks_by_id;   /* id → SdTask, those in the list */
+  SdStoreCursor    cursor;        /* where the pages read so far end */
+  gboolean         has_more;      /* older tasks remain in the store */
+
+  GHashTable      *polls;         /* id → Poll */
+  GSequence       *schedule;      /* Poll, earliest due first */
+  GSource         *timer;
+  guint64          poll_order;
+  guint            queries_in_flight;
+  GCancellable    *cancellable;   /* the schedule's queries */
+
+  GHashTable      *downloads;     /* id → Download, running or queued */
+  GQueue           download_queue;
+  guint            downloads_running;
+
+  guint            first_poll_delay;
+  guint            max_poll_interval;
+  guint            max_queries;
+  guint            not_found_limit; /* ms */
+  gboolean         online;
+  gboolean         paused;        /* by a refused token or address */
+  char            *last_error;
+  guint64          change_serial; /* bumped by every stored change of a task */
+};
+
+/* sd-service.c */
+gint64   _sd_service_now_unix               (void);
+void     _sd_service_set_last_error         (SdService    *self,
+                                             const char   *message);
+void     _sd_service_set_queries_in_flight  (SdService    *self,
+                                             guint         count);
+void     _sd_service_set_has_more           (SdService    *self,
+                                             gboolean      has_more);
+void     _sd_service_emit_task_changed      (SdService    *self,
+                                             SdTask       *task);
+void     _sd_service_emit_task_completed    (SdService    *self,
+                                             SdTask       *task);
+void     _sd_service_emit_task_failed       (SdService    *self,
+                                             SdTask       *task);
+void     _sd_service_emit_download_progress (SdService    *self,
+                                             SdTask       *task,
+                                             double        fraction);
+void     _sd_service_emit_poll_error        (SdService    *self,
+                                             SdTask       *task,
+                                             const GError *error);
+
+/* sd-service-poll.c */
+void     _sd_service_poll_init              (SdService    *self);
+void     _sd_service_poll_start             (SdService    *self);
+void     _sd_service_poll_stop              (SdService    *self);
+void     _sd_service_schedule_poll          (SdService    *self,
+                                             SdTask       *task,
+                                             guint         delay_ms);
+void     _sd_service_unschedule_poll        (SdService    *self,
+                                             SdTask       *task);
+void     _sd_service_arm_schedule           (SdService    *self);
+
+/* sd-service-downloads.c */
+gboolean _sd_service_auto_download_enabled  (SdService    *self);
+void     _sd_service_maybe_auto_download    (SdService    *self,
+                                             SdTask       *task);
+void     _sd_service_drop_download          (SdService    *self,
+                                             SdTask       *task);
+void     _sd_service_drop_downloads         (SdService    *self);
+
+/* sd-service-tasks.c */
+void     _sd_service_save_task              (SdService    *self,
+                                             SdTask       *task);
+SdTask  *_sd_service_lookup_loaded          (SdService    *self,
+                                             const char   *task_id);
+void     _sd_service_track_task             (SdService    *self,
+                                             SdTask       *task);
+void     _sd_service_clear_tasks            (SdService    *self);
+
+G_END_DECLS
