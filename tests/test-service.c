@@ -1361,6 +1361,21 @@ start_context (gboolean demo)
   return g_steal_pointer (&context);
 }
 
+/* The signals a listener uses, and no others: a task's own "notify" tells
+ * every change, its "download-progress" the progress. */
+static void
+test_service_signals (void)
+{
+  g_autoptr(GTypeClass) klass = g_type_class_ref (SD_TYPE_SERVICE);
+
+  g_assert_cmpuint (g_signal_lookup ("task-added", SD_TYPE_SERVICE), !=, 0);
+  g_assert_cmpuint (g_signal_lookup ("task-completed", SD_TYPE_SERVICE), !=, 0);
+  g_assert_cmpuint (g_signal_lookup ("task-failed", SD_TYPE_SERVICE), !=, 0);
+  g_assert_cmpuint (g_signal_lookup ("poll-error", SD_TYPE_SERVICE), !=, 0);
+  g_assert_cmpuint (g_signal_lookup ("task-changed", SD_TYPE_SERVICE), ==, 0);
+  g_assert_cmpuint (g_signal_lookup ("download-progress", SD_TYPE_SERVICE), ==, 0);
+}
+
 static void
 test_context_demo (void)
 {
@@ -1872,6 +1887,7 @@ main (int   argc,
 
 #undef ADD
 
+  g_test_add_func ("/service/signals/only-those-with-listeners", test_service_signals);
   g_test_add_func ("/context/demo/starts-with-a-token", test_context_demo);
   g_test_add_func ("/context/history/follows-the-address", test_context_history_follows_the_address);
   g_test_add_func ("/context/demo/switches-a-running-context", test_context_start_demo_switches);

@@ -13,6 +13,7 @@
 #include "sd-service-private.h"
 
 #define MAX_DOWNLOADS              2
+/* A task's "download-progress" changes at most ten times a second. */
 #define PROGRESS_TICK_US           (G_USEC_PER_SEC / 10)
 
 typedef struct
@@ -200,8 +201,6 @@ on_download_progress_cb (guint64  received,
     return;
   download->last_tick = now;
   sd_task_set_download_progress (download->task, fraction);
-  _sd_service_emit_download_progress (download->self, download->task,
-                                      sd_task_get_download_progress (download->task));
 }
 
 static void start_next_download (SdService *self);

@@ -57,15 +57,10 @@ void     _sd_service_set_queries_in_flight  (SdService    *self,
                                              guint         count);
 void     _sd_service_set_has_more           (SdService    *self,
                                              gboolean      has_more);
-void     _sd_service_emit_task_changed      (SdService    *self,
-                                             SdTask       *task);
 void     _sd_service_emit_task_completed    (SdService    *self,
                                              SdTask       *task);
 void     _sd_service_emit_task_failed       (SdService    *self,
                                              SdTask       *task);
-void     _sd_service_emit_download_progress (SdService    *self,
-                                             SdTask       *task,
-                                             double        fraction);
 void     _sd_service_emit_poll_error        (SdService    *self,
                                              SdTask       *task,
                                              const GError *error);

@@ -36,11 +36,8 @@ on_task_notify_cb (SdTask     *task,
                    GParamSpec *pspec,
                    SdService  *self)
 {
-  if (g_strcmp0 (pspec->name, "download-progress") == 0)
-    return;
   if (property_is_stored (pspec))
     self->change_serial++;
-  _sd_service_emit_task_changed (self, task);
 }
 
 void

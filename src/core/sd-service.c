@@ -44,10 +44,8 @@ enum {
 
 enum {
   TASK_ADDED,
-  TASK_CHANGED,
   TASK_COMPLETED,
   TASK_FAILED,
-  DOWNLOAD_PROGRESS,
   POLL_ERROR,
   N_SIGNALS
 };
@@ -93,13 +91,6 @@ _sd_service_set_has_more (SdService *self,
 }
 
 void
-_sd_service_emit_task_changed (SdService *self,
-                               SdTask    *task)
-{
-  g_signal_emit (self, signals[TASK_CHANGED], 0, task);
-}
-
-void
 _sd_service_emit_task_completed (SdService *self,
                                  SdTask    *task)
 {
@@ -111,14 +102,6 @@ _sd_service_emit_task_failed (SdService *self,
                               SdTask    *task)
 {
   g_signal_emit (self, signals[TASK_FAILED], 0, task);
-}
-
-void
-_sd_service_emit_download_progress (SdService *self,
-                                    SdTask    *task,
-                                    double     fraction)
-{
-  g_signal_emit (self, signals[DOWNLOAD_PROGRESS], 0, task, fraction);
 }
 
 void
@@ -307,18 +290,12 @@ sd_service_class_init (SdServiceClass *klass)
   signals[TASK_ADDED] =
     g_signal_new ("task-added", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, SD_TYPE_TASK);
-  signals[TASK_CHANGED] =
-    g_signal_new ("task-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, SD_TYPE_TASK);
   signals[TASK_COMPLETED] =
     g_signal_new ("task-completed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, SD_TYPE_TASK);
   signals[TASK_FAILED] =
     g_signal_new ("task-failed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, SD_TYPE_TASK);
-  signals[DOWNLOAD_PROGRESS] =
-    g_signal_new ("download-progress", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, SD_TYPE_TASK, G_TYPE_DOUBLE);
   signals[POLL_ERROR] =
     g_signal_new ("poll-error", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 2, SD_TYPE_TASK, G_TYPE_ERROR);

@@ -16,10 +16,8 @@ G_DECLARE_FINAL_TYPE (SdService, sd_service, SD, SERVICE, GObject)
 
 /* Signals:
  *   task-added        (SdTask *task): a submitted task (not loaded or restored ones)
- *   task-changed      (SdTask *task): any property but download-progress changed
  *   task-completed    (SdTask *task): once, when the server says completed
  *   task-failed       (SdTask *task): once, when the server says failed
- *   download-progress (SdTask *task, double fraction), at most ~10 a second
  *   poll-error        (SdTask *task, GError *error): a query failed; the
  *                     service tries again later (the task is not failed)
  *
