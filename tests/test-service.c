@@ -1338,6 +1338,64 @@ test_fifty_tasks_one_schedule (Fixture       *fixture,
   g_assert_cmpuint (sd_simulator_get_request_count (fixture->sim, SD_SIMULATOR_STEP_DOWNLOAD), ==, 0);
 }
 
+static void
+count_notify_of_cb (GObject    *object,
+                    GParamSpec *pspec,
+                    guint      *count)
+{
+  (*count)++;
+}
+
+static void
+assert_read_only (GObject    *object,
+                  const char *name)
+{
+  GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (object), name);
+
+  g_assert_nonnull (pspec);
+  g_assert_true (pspec->flags & G_PARAM_READABLE);
+  g_assert_false ((pspec->flags & G_PARAM_WRITABLE) && !(pspec->flags & G_PARAM_CONSTRUCT_ONLY));
+}
+
+/* A view reaches the list and the service's parts through properties
+ * (a .ui <lookup>, g_object_bind_property), and hears of a new store. */
+static void
+test_service_properties (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(GListModel) tasks = NULL;
+  g_autoptr(SdClient) client = NULL;
+  g_autoptr(SdStore) store = NULL;
+  g_autoptr(SdStore) other = NULL;
+  g_autoptr(SdStore) now = NULL;
+  g_autoptr(SdTask) task = NULL;
+  g_autoptr(SdTask) listed = NULL;
+  g_autofree char *path = g_build_filename (g_get_user_data_dir (), "other.db", NULL);
+  g_autoptr(GError) error = NULL;
+  guint notified = 0;
+
+  g_object_get (fixture->service, "tasks", &tasks, "client", &client, "store", &store, NULL);
+  g_assert_true (tasks == sd_service_get_tasks (fixture->service));
+  g_assert_true (client == fixture->client);
+  g_assert_true (store == fixture->store);
+  for (guint i = 0; i < 3; i++)
+    assert_read_only (G_OBJECT (fixture->service), (const char *[]) { "tasks", "client", "store" }[i]);
+
+  task = submit_ok (fixture, "A kite over the dunes");
+  g_assert_cmpuint (g_list_model_get_n_items (tasks), ==, 1);
+  listed = g_list_model_get_item (tasks, 0);
+  g_assert_true (listed == task);
+
+  other = sd_store_open (path, NULL, &error);
+  g_assert_no_error (error);
+  g_signal_connect (fixture->service, "notify::store", G_CALLBACK (count_notify_of_cb), &notified);
+  sd_service_set_store (fixture->service, other);
+  g_assert_cmpuint (notified, ==, 1);
+  g_object_get (fixture->service, "store", &now, NULL);
+  g_assert_true (now == other);
+  g_assert_cmpuint (g_list_model_get_n_items (tasks), ==, 0);
+}
+
 /* The context. */
 
 typedef struct
@@ -1499,6 +1557,52 @@ test_context_start_demo_switches (void)
   path = g_path_get_basename (sd_store_get_path (sd_context_get_store (context)));
   g_assert_cmpstr (path, ==, "demo-history.db");
   g_assert_no_error (none);
+}
+
+/* Each part of the context is a read-only property that agrees with its
+ * getter; starting the demo tells that the store changed. */
+static void
+test_context_properties (void)
+{
+  const char *names[] = { "service", "store", "catalog", "client", "settings", "secrets" };
+  g_autoptr(SdContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  gpointer parts[G_N_ELEMENTS (names)];
+  gpointer getters[G_N_ELEMENTS (names)];
+  g_autoptr(SdStore) store = NULL;
+  g_autoptr(SdService) service = NULL;
+  guint notified = 0;
+
+  g_setenv ("SEEDANCE_API_TOKEN", "sk_real", TRUE);
+  context = start_context (FALSE);
+  g_unsetenv ("SEEDANCE_API_TOKEN");
+
+  getters[0] = sd_context_get_service (context);
+  getters[1] = sd_context_get_store (context);
+  getters[2] = sd_context_get_catalog (context);
+  getters[3] = sd_context_get_client (context);
+  getters[4] = sd_context_get_settings (context);
+  getters[5] = sd_context_get_secrets (context);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      GParamSpec *pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (context), names[i]);
+
+      g_assert_nonnull (pspec);
+      g_assert_cmpint (pspec->flags & (G_PARAM_READABLE | G_PARAM_WRITABLE), ==, G_PARAM_READABLE);
+      g_object_get (context, names[i], &parts[i], NULL);
+      g_assert_nonnull (parts[i]);
+      g_assert_true (parts[i] == getters[i]);
+      g_object_unref (parts[i]);
+    }
+
+  g_signal_connect (context, "notify::store", G_CALLBACK (count_notify_of_cb), &notified);
+  g_assert_true (sd_demo_start (context, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (notified, ==, 1);
+  g_object_get (context, "store", &store, "service", &service, NULL);
+  g_assert_true (store == sd_context_get_store (context));
+  g_assert_true (store != getters[1]);
+  g_assert_true (service == getters[0]);
 }
 
 static void
@@ -1884,6 +1988,7 @@ main (int   argc,
   ADD ("download/works-while-the-address-is-refused", test_download_with_a_refused_address);
   ADD ("download/default-folder-is-videos-seedance", test_download_default_folder);
   ADD ("download/failure-keeps-the-task-completed", test_download_failure_keeps_task_completed);
+  ADD ("properties/tasks-client-and-store-are-read-only", test_service_properties);
 
 #undef ADD
 
@@ -1903,6 +2008,7 @@ main (int   argc,
   g_test_add_func ("/context/base-url/loopback-from-the-environment", test_context_base_url_from_environment);
   g_test_add_func ("/context/token/from-the-environment", test_context_token_from_environment);
   g_test_add_func ("/context/history/damaged-file-becomes-a-notice", test_context_moved_aside_history);
+  g_test_add_func ("/context/properties/its-parts-are-read-only", test_context_properties);
 
   return g_test_run ();
 }

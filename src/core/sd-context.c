@@ -46,6 +46,12 @@ enum {
   PROP_DEMO,
   PROP_HAS_TOKEN,
   PROP_BASE_URL_ERROR,
+  PROP_SERVICE,
+  PROP_STORE,
+  PROP_CATALOG,
+  PROP_CLIENT,
+  PROP_SETTINGS,
+  PROP_SECRETS,
   N_PROPS
 };
 
@@ -292,6 +298,24 @@ sd_context_get_property (GObject    *object,
     case PROP_BASE_URL_ERROR:
       g_value_set_string (value, self->base_url_error != NULL ? self->base_url_error->message : NULL);
       break;
+    case PROP_SERVICE:
+      g_value_set_object (value, self->service);
+      break;
+    case PROP_STORE:
+      g_value_set_object (value, self->store);
+      break;
+    case PROP_CATALOG:
+      g_value_set_object (value, self->catalog);
+      break;
+    case PROP_CLIENT:
+      g_value_set_object (value, self->client);
+      break;
+    case PROP_SETTINGS:
+      g_value_set_object (value, self->settings);
+      break;
+    case PROP_SECRETS:
+      g_value_set_object (value, self->secrets);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -315,6 +339,26 @@ sd_context_class_init (SdContextClass *klass)
   properties[PROP_BASE_URL_ERROR] =
     g_param_spec_string ("base-url-error", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SERVICE] =
+    g_param_spec_object ("service", NULL, NULL, SD_TYPE_SERVICE,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /* The demo history replaces the real one in sd_context_start_demo(). */
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL, SD_TYPE_STORE,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CATALOG] =
+    g_param_spec_object ("catalog", NULL, NULL, SD_TYPE_CATALOG,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CLIENT] =
+    g_param_spec_object ("client", NULL, NULL, SD_TYPE_CLIENT,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /* NULL when the settings schema is not installed. */
+  properties[PROP_SETTINGS] =
+    g_param_spec_object ("settings", NULL, NULL, G_TYPE_SETTINGS,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SECRETS] =
+    g_param_spec_object ("secrets", NULL, NULL, SD_TYPE_SECRETS,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -561,7 +605,8 @@ sd_context_start_demo (SdContext   *self,
     return FALSE;
 
   use_demo_endpoint (self, endpoint);
-  g_set_object (&self->store, store);
+  if (g_set_object (&self->store, store))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STORE]);
   sd_service_set_store (self->service, store);
   set_service_demo (self->service);
   sd_service_resume (self->service);

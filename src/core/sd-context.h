@@ -22,7 +22,10 @@ G_DECLARE_FINAL_TYPE (SdContext, sd_context, SD, CONTEXT, GObject)
  * Properties: "demo" (boolean, read-only), "has-token" (boolean: a token is
  * known for the current base URL, or the context is in demo mode),
  * "base-url-error" (string, read-only: why the configured API address is
- * refused, NULL when it is usable; while set, nothing is sent anywhere). */
+ * refused, NULL when it is usable; while set, nothing is sent anywhere),
+ * and, read-only, what the getters below return: "service", "store" (it
+ * changes when the demo starts), "catalog", "client", "settings" (NULL
+ * without the settings schema) and "secrets". */
 SdContext   *sd_context_new                (GError     **error);
 SdContext   *sd_context_new_for_demo       (SdEndpoint  *endpoint,
                                             GError     **error);

@@ -39,6 +39,7 @@ enum {
   PROP_NOT_FOUND_LIMIT,
   PROP_QUERIES_IN_FLIGHT,
   PROP_HAS_MORE,
+  PROP_TASKS,
   N_PROPS
 };
 
@@ -184,6 +185,7 @@ sd_service_get_property (GObject    *object,
     case PROP_NOT_FOUND_LIMIT:   g_value_set_uint (value, self->not_found_limit); break;
     case PROP_QUERIES_IN_FLIGHT: g_value_set_uint (value, self->queries_in_flight); break;
     case PROP_HAS_MORE:          g_value_set_boolean (value, self->has_more); break;
+    case PROP_TASKS:             g_value_set_object (value, self->tasks); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -232,25 +234,6 @@ sd_service_set_property (GObject      *object,
     }
 }
 
-static GParamSpec *
-object_param (const char *name,
-              GType       type)
-{
-  return g_param_spec_object (name, NULL, NULL, type,
-                              G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
-}
-
-static GParamSpec *
-uint_param (const char *name,
-            guint       minimum,
-            guint       maximum,
-            guint       default_value)
-{
-  return g_param_spec_uint (name, NULL, NULL, minimum, maximum, default_value,
-                            G_PARAM_READWRITE | G_PARAM_CONSTRUCT |
-                            G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-}
-
 static void
 sd_service_class_init (SdServiceClass *klass)
 {
@@ -262,10 +245,19 @@ sd_service_class_init (SdServiceClass *klass)
   object_class->get_property = sd_service_get_property;
   object_class->set_property = sd_service_set_property;
 
-  properties[PROP_CLIENT] = object_param ("client", SD_TYPE_CLIENT);
-  properties[PROP_STORE] = object_param ("store", SD_TYPE_STORE);
-  properties[PROP_CATALOG] = object_param ("catalog", SD_TYPE_CATALOG);
-  properties[PROP_SETTINGS] = object_param ("settings", G_TYPE_SETTINGS);
+  properties[PROP_CLIENT] =
+    g_param_spec_object ("client", NULL, NULL, SD_TYPE_CLIENT,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /* Changed by sd_service_set_store() only. */
+  properties[PROP_STORE] =
+    g_param_spec_object ("store", NULL, NULL, SD_TYPE_STORE,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CATALOG] =
+    g_param_spec_object ("catalog", NULL, NULL, SD_TYPE_CATALOG,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SETTINGS] =
+    g_param_spec_object ("settings", NULL, NULL, G_TYPE_SETTINGS,
+                         G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   properties[PROP_ONLINE] =
     g_param_spec_boolean ("online", NULL, NULL, TRUE,
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
@@ -273,18 +265,30 @@ sd_service_class_init (SdServiceClass *klass)
     g_param_spec_string ("last-error", NULL, NULL, NULL,
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_FIRST_POLL_DELAY] =
-    uint_param ("first-poll-delay", 0, G_MAXINT, DEFAULT_FIRST_POLL_DELAY);
+    g_param_spec_uint ("first-poll-delay", NULL, NULL, 0, G_MAXINT, DEFAULT_FIRST_POLL_DELAY,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT |
+                       G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_MAX_POLL_INTERVAL] =
-    uint_param ("max-poll-interval", 1, G_MAXINT, DEFAULT_MAX_POLL_INTERVAL);
-  properties[PROP_MAX_QUERIES] = uint_param ("max-queries", 1, 64, DEFAULT_MAX_QUERIES);
+    g_param_spec_uint ("max-poll-interval", NULL, NULL, 1, G_MAXINT, DEFAULT_MAX_POLL_INTERVAL,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT |
+                       G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_MAX_QUERIES] =
+    g_param_spec_uint ("max-queries", NULL, NULL, 1, 64, DEFAULT_MAX_QUERIES,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT |
+                       G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_NOT_FOUND_LIMIT] =
-    uint_param ("not-found-limit", 0, G_MAXUINT, DEFAULT_NOT_FOUND_LIMIT);
+    g_param_spec_uint ("not-found-limit", NULL, NULL, 0, G_MAXUINT, DEFAULT_NOT_FOUND_LIMIT,
+                       G_PARAM_READWRITE | G_PARAM_CONSTRUCT |
+                       G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_QUERIES_IN_FLIGHT] =
     g_param_spec_uint ("queries-in-flight", NULL, NULL, 0, G_MAXUINT, 0,
                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_HAS_MORE] =
     g_param_spec_boolean ("has-more", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TASKS] =
+    g_param_spec_object ("tasks", NULL, NULL, G_TYPE_LIST_MODEL,
+                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[TASK_ADDED] =

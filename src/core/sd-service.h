@@ -35,6 +35,11 @@ G_DECLARE_FINAL_TYPE (SdService, sd_service, SD, SERVICE, GObject)
  *   "queries-in-flight" uint, read-only
  *   "has-more"          boolean, read-only: older tasks of the history
  *                       are not in the list yet (sd_service_load_more())
+ *   "tasks"             GListModel of SdTask, read-only: the list
+ *                       (sd_service_get_tasks())
+ *   "client", "store", "catalog", "settings" (nullable): construct-only,
+ *                       then read-only; "store" changes by
+ *                       sd_service_set_store() alone
  */
 
 /* How many of the newest tasks sd_service_load_history() reads. */
