@@ -718,6 +718,72 @@ test_restart_resumes_unfinished (Fixture       *fixture,
   g_assert_cmpint (sd_task_get_download_state (loaded), ==, SD_DOWNLOAD_STATE_DONE);
 }
 
+#define WRONG_TOKEN "sk_wrong_but_secret"
+
+static gboolean
+service_is_paused (gpointer data)
+{
+  return sd_service_get_last_error (data) != NULL;
+}
+
+/* Runs in a subprocess with the service's debug log on: a 429 with
+ * Retry-After, the backoff to completion, a resume at start and a refused
+ * token. */
+static void
+log_schedule_decisions (Fixture *fixture)
+{
+  g_autoptr(SdTask) task = NULL;
+  g_autoptr(SdTask) unfinished = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_setenv ("G_MESSAGES_DEBUG", "sd-service", TRUE);
+  sd_simulator_set_retry_after (fixture->sim, 1);
+  sd_simulator_set_fault (fixture->sim, SD_SIMULATOR_STEP_QUERY, SD_SIMULATOR_FAULT_RATE_LIMITED, 1);
+  task = submit_ok (fixture, "A windmill in spring");
+  sd_test_wait_until (poll_error_seen, fixture, WAIT_LIMIT_S, "the 429");
+  /* The retry answers "queued", and the one after it is sent. */
+  wait_for_count (fixture->sim, SD_SIMULATOR_STEP_QUERY, query_count (fixture) + 2);
+  finish_on_server (fixture);
+  sd_test_wait_for_status (task, SD_TASK_STATUS_COMPLETED, WAIT_LIMIT_S);
+  sd_test_wait_for_download (task, WAIT_LIMIT_S);
+
+  g_object_set (fixture->service, "first-poll-delay", 60000, NULL);
+  unfinished = submit_ok (fixture, "A lighthouse at night");
+  g_clear_object (&fixture->service);
+  fixture->service = make_service (fixture);
+  sd_client_set_token (fixture->client, WRONG_TOKEN);
+  g_assert_true (sd_service_load_history (fixture->service, &error));
+  g_assert_no_error (error);
+  sd_test_wait_until (service_is_paused, fixture->service, WAIT_LIMIT_S, "the refused token");
+}
+
+/* What a bug report needs is in the debug log: each decision of the poll
+ * schedule, the backoff, a Retry-After honoured, a retry, a resume at
+ * start, a pause; never a token, the good one or the refused one. */
+static void
+test_debug_log_tells_the_schedule (Fixture       *fixture,
+                                   gconstpointer  data)
+{
+  if (g_test_subprocess ())
+    {
+      log_schedule_decisions (fixture);
+      return;
+    }
+
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stdout ("*sd-service-DEBUG*: Task vid_*: next query in 20 ms*");
+  g_test_trap_assert_stdout ("*query failed (SdApiError 3, HTTP 429); retry in 30 ms (backoff)*");
+  g_test_trap_assert_stdout ("*Retry-After honoured, retry in 1 s*");
+  g_test_trap_assert_stdout ("*: queued; next query in 45 ms (backoff)*");
+  g_test_trap_assert_stdout ("*: video saved*");
+  g_test_trap_assert_stdout ("*History: 1 tasks to resume*");
+  g_test_trap_assert_stdout ("*: resumed unfinished, asking the server*");
+  g_test_trap_assert_stdout ("*Polling paused: the server refused the token*");
+  g_test_trap_assert_stdout_unmatched ("*" SD_SIMULATOR_DEFAULT_TOKEN "*");
+  g_test_trap_assert_stdout_unmatched ("*" WRONG_TOKEN "*");
+}
+
 static void
 test_finished_tasks_are_not_polled_after_restart (Fixture       *fixture,
                                                   gconstpointer  data)
@@ -1989,6 +2055,7 @@ main (int   argc,
   ADD ("download/default-folder-is-videos-seedance", test_download_default_folder);
   ADD ("download/failure-keeps-the-task-completed", test_download_failure_keeps_task_completed);
   ADD ("properties/tasks-client-and-store-are-read-only", test_service_properties);
+  ADD ("debug/log-tells-the-schedule-never-the-token", test_debug_log_tells_the_schedule);
 
 #undef ADD
 

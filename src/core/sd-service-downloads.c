@@ -213,6 +213,11 @@ finish_download (SdService  *self,
 {
   SdTask *task = download->task;
 
+  if (path != NULL)
+    g_debug ("Task %s: video saved", sd_task_get_id (task));
+  else
+    g_debug ("Task %s: download ended with %s %d", sd_task_get_id (task),
+             g_quark_to_string (error->domain), error->code);
   g_object_freeze_notify (G_OBJECT (task));
   if (path != NULL)
     {
@@ -287,6 +292,8 @@ start_download (SdService *self,
   base_url = sd_client_get_base_url (self->client);
   owner = g_strconcat (base_url != NULL ? base_url : "", "\n", sd_task_get_id (task), NULL);
   self->downloads_running++;
+  g_debug ("Task %s: saving the video (%u running)", sd_task_get_id (task),
+           self->downloads_running);
   sd_task_set_download_progress (task, 0.0);
   sd_task_set_download_state (task, SD_DOWNLOAD_STATE_RUNNING);
   sd_download_file_async (sd_client_get_session (self->client),
@@ -313,6 +320,8 @@ queue_download (SdService *self,
   sd_task_set_download_state (download->task, SD_DOWNLOAD_STATE_QUEUED);
   sd_task_set_download_error (download->task, NULL);
   g_queue_push_tail (&self->download_queue, download);
+  g_debug ("Task %s: download queued (%u waiting)", sd_task_get_id (download->task),
+           g_queue_get_length (&self->download_queue));
   start_next_download (self);
 }
 

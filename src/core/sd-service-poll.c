@@ -37,6 +37,19 @@ typedef struct
   GCancellable *cancellable;
 } Query;
 
+/* An error as a bug report needs it: never its message, which may carry
+ * a server's words, nor an address. */
+static char *
+describe_error (const GError *error)
+{
+  if (error == NULL)
+    return g_strdup ("no error");
+  if (error->domain == SD_API_ERROR)
+    return g_strdup_printf ("%s %d, HTTP %d", g_quark_to_string (error->domain), error->code,
+                            sd_api_error_get_http_status (error));
+  return g_strdup_printf ("%s %d", g_quark_to_string (error->domain), error->code);
+}
+
 /* The schedule: one GSource whose ready time is the earliest due query. */
 
 static gboolean
@@ -102,6 +115,8 @@ _sd_service_schedule_poll (SdService *self,
     }
   if (!poll->in_flight)
     poll_set_due (self, poll, g_get_monotonic_time () + (gint64) delay_ms * 1000);
+  g_debug ("Task %s: next query in %u ms%s", sd_task_get_id (task), delay_ms,
+           poll->in_flight ? " (after the one in flight)" : "");
   _sd_service_arm_schedule (self);
 }
 
@@ -198,6 +213,7 @@ pause_for_error (SdService    *self,
 {
   if (g_error_matches (error, SD_API_ERROR, SD_API_ERROR_UNAUTHORIZED))
     {
+      g_debug ("Polling paused: the server refused the token");
       self->paused = TRUE;
       _sd_service_set_last_error (self, _("The server refused the API token. Check the "
                                           "token in Preferences; tasks are not checked "
@@ -207,6 +223,7 @@ pause_for_error (SdService    *self,
   if (g_error_matches (error, SD_API_ERROR, SD_API_ERROR_INSECURE) ||
       sd_client_get_base_url_error (self->client) != NULL)
     {
+      g_debug ("Polling paused: the API address is refused");
       self->paused = TRUE;
       _sd_service_set_last_error (self, error->message);
       return TRUE;
@@ -222,14 +239,24 @@ reschedule_after_error (SdService    *self,
                         const GError *error)
 {
   gint64 retry_after = sd_api_error_get_retry_after (error);
+  g_autofree char *why = describe_error (error);
+  gint64 now = g_get_monotonic_time ();
   gint64 due;
 
   poll->interval = grow_interval (self, poll->interval);
-  due = g_get_monotonic_time () + (gint64) poll->interval * 1000;
+  due = now + (gint64) poll->interval * 1000;
+  g_debug ("Task %s: query failed (%s); retry in %u ms (backoff)",
+           sd_task_get_id (poll->task), why, poll->interval);
   if (retry_after > 0)
     {
+      if (retry_after > MAX_RETRY_AFTER_S)
+        g_debug ("Task %s: Retry-After %" G_GINT64_FORMAT " s taken as %d s",
+                 sd_task_get_id (poll->task), retry_after, MAX_RETRY_AFTER_S);
       retry_after = MIN (retry_after, MAX_RETRY_AFTER_S);
-      due = MAX (due, g_get_monotonic_time () + retry_after * G_USEC_PER_SEC);
+      if (now + retry_after * G_USEC_PER_SEC > due)
+        g_debug ("Task %s: Retry-After honoured, retry in %" G_GINT64_FORMAT " s",
+                 sd_task_get_id (poll->task), retry_after);
+      due = MAX (due, now + retry_after * G_USEC_PER_SEC);
     }
   poll_set_due (self, poll, due);
 }
@@ -351,6 +378,9 @@ on_query_finished_cb (GObject      *source,
         {
           poll->interval = grow_interval (self, poll->interval);
           poll_set_due (self, poll, g_get_monotonic_time () + (gint64) poll->interval * 1000);
+          g_debug ("Task %s: %s; next query in %u ms (backoff)", sd_task_get_id (poll->task),
+                   answer != NULL ? sd_api_status_to_string (answer->status) : "polling paused",
+                   poll->interval);
         }
       else
         reschedule_after_error (self, poll, error);
@@ -374,6 +404,8 @@ start_query (SdService *self,
   poll->iter = NULL;
   poll->in_flight = TRUE;
   _sd_service_set_queries_in_flight (self, self->queries_in_flight + 1);
+  g_debug ("Task %s: querying (%u in flight)", sd_task_get_id (poll->task),
+           self->queries_in_flight);
 
   sd_client_query_async (self->client, sd_task_get_id (poll->task), self->cancellable,
                          on_query_finished_cb, query);
@@ -411,6 +443,9 @@ follow_network (SdService *self)
 {
   if (self->monitor == NULL)
     return;
+  g_debug ("Network %s, API address %s", g_network_monitor_get_network_available (self->monitor) ?
+           "available" : "unavailable",
+           sd_client_get_base_url_is_loopback (self->client) ? "on loopback" : "remote");
   sd_service_set_online (self, g_network_monitor_get_network_available (self->monitor) ||
                                sd_client_get_base_url_is_loopback (self->client));
 }

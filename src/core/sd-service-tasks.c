@@ -186,6 +186,7 @@ resume_task (SdService *self,
 
   if (!sd_task_get_is_finished (task))
     {
+      g_debug ("Task %s: resumed unfinished, asking the server", sd_task_get_id (task));
       _sd_service_schedule_poll (self, task, 0);
       return;
     }
@@ -198,9 +199,13 @@ resume_task (SdService *self,
 
   if (state != SD_DOWNLOAD_STATE_NONE && !_sd_service_auto_download_enabled (self))
     {
+      g_debug ("Task %s: its download was interrupted and auto-download is off; "
+               "left to be saved by hand", sd_task_get_id (task));
       sd_task_set_download_state (task, SD_DOWNLOAD_STATE_NONE);
       _sd_service_save_task (self, task);
     }
+  else
+    g_debug ("Task %s: resumed completed without a saved video", sd_task_get_id (task));
   _sd_service_maybe_auto_download (self, task);
 }
 
@@ -310,6 +315,7 @@ sd_service_load_history (SdService  *self,
     return FALSE;
 
   _sd_service_clear_tasks (self);
+  g_debug ("History: %u tasks to resume", to_resume->len);
   add_loaded_tasks (self, to_resume);
   return load_page (self, SD_SERVICE_HISTORY_PAGE, &added, error);
 }

@@ -389,6 +389,7 @@ sd_service_set_online (SdService *self,
   if (self->online == online)
     return;
   self->online = online;
+  g_debug ("%s", online ? "Online: polling goes on" : "Offline: polling waits");
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ONLINE]);
   _sd_service_arm_schedule (self);
 }
@@ -416,6 +417,8 @@ sd_service_resume (SdService *self)
 {
   g_return_if_fail (SD_IS_SERVICE (self));
 
+  if (self->paused)
+    g_debug ("Polling resumed");
   self->paused = FALSE;
   _sd_service_set_last_error (self, NULL);
   _sd_service_arm_schedule (self);
