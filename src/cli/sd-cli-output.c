@@ -1,4 +1,4 @@
-/* sd-cli-output.c: how the command line shows text it did not write
+/* sd-cli-output.c: how the command line shows text, its own and others'
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -6,7 +6,12 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+#include <stdio.h>
+
+#include "sd-api.h"
 #include "sd-cli-output.h"
+#include "sd-cli-private.h"
 
 /* Server messages, failure reasons, task ids, video addresses, model names,
  * paths and the user's own arguments reach a terminal through these
@@ -236,4 +241,277 @@ sd_cli_output_log_writer (GLogLevelFlags   log_level,
     }
 
   return g_log_writer_default (log_level, copy, n_fields, user_data);
+}
+
+/* Printing: every line a command prints goes through these. */
+
+static void
+write_text (SdCli      *self,
+            gboolean    to_stdout,
+            const char *text)
+{
+  GOutputStream *stream = to_stdout ? self->out : self->err;
+
+  if (stream != NULL)
+    {
+      g_output_stream_write_all (stream, text, strlen (text), NULL, NULL, NULL);
+      return;
+    }
+
+  fputs (text, to_stdout ? stdout : stderr);
+  fflush (to_stdout ? stdout : stderr);
+}
+
+void
+_sd_cli_end_progress (SdCli *self)
+{
+  if (self->progress_open)
+    write_text (self, FALSE, "\n");
+  self->progress_open = FALSE;
+}
+
+/* Every line a command prints, on stdout or stderr, is escaped as a whole
+ * as above: whatever a server message, a task id, a path or an
+ * argument holds is shown, never acted on by the terminal, and only a
+ * newline the format itself ends with ends the line. */
+static void
+write_escaped (SdCli      *self,
+               gboolean    to_stdout,
+               gboolean    newline,
+               const char *format,
+               va_list     args)
+{
+  g_autofree char *text = g_strdup_vprintf (format, args);
+  g_autoptr(GString) line = g_string_new (NULL);
+  gsize length = strlen (text);
+
+  if (g_str_has_suffix (format, "\n") && length > 0)
+    {
+      length--;
+      newline = TRUE;
+    }
+
+  sd_cli_output_escape_append (line, text, length);
+  if (newline)
+    g_string_append_c (line, '\n');
+
+  _sd_cli_end_progress (self);
+  write_text (self, to_stdout, line->str);
+}
+
+/* A line of a command's result on stdout; @format ends with a newline. */
+void
+_sd_cli_print_result (SdCli      *self,
+                      const char *format,
+                      ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  write_escaped (self, TRUE, FALSE, format, args);
+  va_end (args);
+}
+
+/* One message line on stderr. */
+void
+_sd_cli_print_message (SdCli      *self,
+                       const char *format,
+                       ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  write_escaped (self, FALSE, TRUE, format, args);
+  va_end (args);
+}
+
+/* The help texts are ours (and GOption's), several lines at once. */
+void
+_sd_cli_print_help_text (SdCli      *self,
+                         const char *text)
+{
+  _sd_cli_end_progress (self);
+  write_text (self, TRUE, text);
+}
+
+/* One updating line on a terminal, a line per change otherwise. */
+void
+_sd_cli_print_progress (SdCli      *self,
+                        const char *raw_text)
+{
+  g_autofree char *text = sd_cli_output_escape (raw_text);
+
+  if (g_strcmp0 (text, self->last_progress) == 0)
+    return;
+
+  g_free (self->last_progress);
+  self->last_progress = g_strdup (text);
+
+  if (self->err_is_tty)
+    {
+      write_text (self, FALSE, "\r\033[K");
+      write_text (self, FALSE, text);
+      self->progress_open = TRUE;
+    }
+  else
+    {
+      write_text (self, FALSE, text);
+      write_text (self, FALSE, "\n");
+    }
+}
+
+void
+_sd_cli_print_json (SdCli    *self,
+                    JsonNode *node)
+{
+  g_autofree char *text = sd_cli_output_json_to_text (node);
+
+  _sd_cli_end_progress (self);
+  write_text (self, TRUE, text);
+  write_text (self, TRUE, "\n");
+}
+
+/* Tasks as text and JSON */
+
+const char *
+_sd_cli_status_label (SdTaskStatus status)
+{
+  switch (status)
+    {
+    case SD_TASK_STATUS_QUEUED:
+      return _("queued");
+    case SD_TASK_STATUS_PROCESSING:
+      return _("processing");
+    case SD_TASK_STATUS_COMPLETED:
+      return _("completed");
+    case SD_TASK_STATUS_FAILED:
+      return _("failed");
+    case SD_TASK_STATUS_UNCERTAIN:
+      return _("uncertain (may have been created)");
+    case SD_TASK_STATUS_NOT_FOUND:
+      return _("unknown to the server");
+    case SD_TASK_STATUS_UNKNOWN:
+    default:
+      return _("unknown");
+    }
+}
+
+char *
+_sd_cli_format_time (gint64 unix_time)
+{
+  g_autoptr(GDateTime) time = NULL;
+
+  if (unix_time <= 0)
+    return NULL;
+
+  time = g_date_time_new_from_unix_utc (unix_time);
+  return time != NULL ? g_date_time_format_iso8601 (time) : NULL;
+}
+
+void
+_sd_cli_add_string_member (JsonBuilder *builder,
+                           const char  *name,
+                           const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value != NULL && *value != '\0')
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+static void
+add_time_member (JsonBuilder *builder,
+                 const char  *name,
+                 gint64       unix_time)
+{
+  g_autofree char *text = _sd_cli_format_time (unix_time);
+
+  _sd_cli_add_string_member (builder, name, text);
+}
+
+/* A task that ended without a video: failed, an uncertain create, or one
+ * the server no longer knows. Its failure message says which and why. */
+gboolean
+_sd_cli_task_ended_without_video (SdTask *task)
+{
+  SdTaskStatus status = sd_task_get_status (task);
+
+  return status == SD_TASK_STATUS_FAILED || status == SD_TASK_STATUS_UNCERTAIN ||
+         status == SD_TASK_STATUS_NOT_FOUND;
+}
+
+static const char *
+task_error (SdTask *task)
+{
+  if (_sd_cli_task_ended_without_video (task))
+    return sd_task_get_failure_message (task);
+
+  if (sd_task_get_download_state (task) == SD_DOWNLOAD_STATE_FAILED)
+    return sd_task_get_download_error (task);
+
+  return NULL;
+}
+
+JsonNode *
+_sd_cli_task_to_json (SdTask *task)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  SdRequest *request = sd_task_get_request (task);
+
+  json_builder_begin_object (builder);
+  _sd_cli_add_string_member (builder, "task_id", sd_task_get_id (task));
+  _sd_cli_add_string_member (builder, "status", sd_api_status_to_string (sd_task_get_status (task)));
+  _sd_cli_add_string_member (builder, "status_raw", sd_task_get_status_raw (task));
+  _sd_cli_add_string_member (builder, "model", request != NULL ? sd_request_get_model (request) : NULL);
+  _sd_cli_add_string_member (builder, "prompt", request != NULL ? sd_request_get_prompt (request) : NULL);
+  add_time_member (builder, "created_at", sd_task_get_created_at (task));
+  add_time_member (builder, "updated_at", sd_task_get_updated_at (task));
+  _sd_cli_add_string_member (builder, "video_url", sd_task_get_video_url (task));
+  add_time_member (builder, "expires_at", sd_task_get_expires_at (task));
+  _sd_cli_add_string_member (builder, "file", sd_task_get_local_file (task));
+  _sd_cli_add_string_member (builder, "error", task_error (task));
+  json_builder_end_object (builder);
+
+  return json_builder_get_root (builder);
+}
+
+static void
+print_field (SdCli      *self,
+             const char *label,
+             const char *value)
+{
+  g_autofree char *padded = NULL;
+
+  if (value == NULL || *value == '\0')
+    return;
+  padded = sd_cli_output_pad_to_width (label, 10);
+  _sd_cli_print_result (self, "%s %s\n", padded, value);
+}
+
+void
+_sd_cli_print_task (SdCli  *self,
+                    SdTask *task)
+{
+  SdRequest *request = sd_task_get_request (task);
+  g_autofree char *created = _sd_cli_format_time (sd_task_get_created_at (task));
+  g_autofree char *expires = _sd_cli_format_time (sd_task_get_expires_at (task));
+
+  if (self->json)
+    {
+      g_autoptr(JsonNode) node = _sd_cli_task_to_json (task);
+      _sd_cli_print_json (self, node);
+      return;
+    }
+
+  /* Translators: the labels of "seedance status" are padded to 10 columns */
+  print_field (self, _("Task:"), sd_task_get_id (task));
+  print_field (self, _("Status:"), _sd_cli_status_label (sd_task_get_status (task)));
+  print_field (self, _("Model:"), request != NULL ? sd_request_get_model (request) : NULL);
+  print_field (self, _("Prompt:"), request != NULL ? sd_request_get_prompt (request) : NULL);
+  print_field (self, _("Created:"), created);
+  print_field (self, _("Video:"), sd_task_get_video_url (task));
+  print_field (self, _("Expires:"), expires);
+  print_field (self, _("File:"), sd_task_get_local_file (task));
+  print_field (self, _("Error:"), task_error (task));
 }

@@ -1,0 +1,133 @@
+/* sd-cli-private.h: what the files of the command line share
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+
+#include "sd-cli.h"
+#include "sd-context.h"
+#include "sd-request.h"
+#include "sd-task.h"
+
+G_BEGIN_DECLS
+
+struct _SdCli
+{
+  GObject        parent_instance;
+
+  GOutputStream *out;
+  GOutputStream *err;
+  gboolean       err_is_tty;
+
+  /* Per run. */
+  gboolean       demo;
+  gboolean       json;
+  gboolean       progress_open;   /* a tty progress line awaits its newline */
+  char          *last_progress;
+  SdContext     *context;
+};
+
+/* What one command line asked for, filled as its options are parsed. */
+typedef struct
+{
+  gboolean   demo;
+  gboolean   help;
+  gboolean   json;
+  gboolean   wait;
+  char      *download_dir;
+  char     **positional;
+  SdRequest *request;           /* submit's options fill it directly */
+  char      *invalid_duration;  /* a --duration that is no whole number */
+} SdCliArguments;
+
+/* The options several commands share; a command lists those it takes. */
+typedef enum {
+  SD_CLI_OPTION_WAIT         = 1 << 0,
+  SD_CLI_OPTION_DOWNLOAD_DIR = 1 << 1,
+  SD_CLI_OPTION_JSON         = 1 << 2,
+} SdCliOptionFlags;
+
+typedef struct _SdCliCommand SdCliCommand;
+
+/* Runs a parsed command; returns FALSE when it failed. *@exit_status is
+ * set either way (an SdCliExit). */
+typedef gboolean (*SdCliCommandFunc) (SdCli              *self,
+                                      const SdCliCommand *command,
+                                      SdCliArguments     *args,
+                                      int                *exit_status);
+
+struct _SdCliCommand
+{
+  const char         *name;
+  const char         *summary;     /* N_(): its line in "seedance --help" */
+  const char         *parameters;  /* N_("ID") when it takes a task ID, else NULL */
+  const GOptionEntry *entries;     /* its own options, or NULL */
+  SdCliOptionFlags    options;     /* the shared options it takes */
+  SdCliCommandFunc    run;
+};
+
+/* Each command is defined in its file: sd-cli-models.c, sd-cli-submit.c,
+ * sd-cli-task.c (status, wait, download), sd-cli-list.c. */
+extern const SdCliCommand _sd_cli_models_command;
+extern const SdCliCommand _sd_cli_submit_command;
+extern const SdCliCommand _sd_cli_status_command;
+extern const SdCliCommand _sd_cli_wait_command;
+extern const SdCliCommand _sd_cli_download_command;
+extern const SdCliCommand _sd_cli_list_command;
+
+/* Waits for @task, saves its video, prints the outcome (sd-cli-task.c). */
+gboolean      _sd_cli_finish_task          (SdCli              *self,
+                                            SdTask             *task,
+                                            const char         *directory,
+                                            int                *exit_status);
+
+/* The main loop, the context, errors (sd-cli.c). */
+gboolean      _sd_cli_exit_with            (int                *exit_status,
+                                            SdCliExit           status);
+void          _sd_cli_on_async_ready_cb    (GObject            *source,
+                                            GAsyncResult       *result,
+                                            gpointer            user_data);
+GAsyncResult *_sd_cli_await_result         (GAsyncResult      **slot);
+gboolean      _sd_cli_open_context         (SdCli              *self,
+                                            int                *exit_status);
+gboolean      _sd_cli_check_token          (SdCli              *self,
+                                            int                *exit_status);
+gboolean      _sd_cli_report_error         (SdCli              *self,
+                                            const GError       *error,
+                                            const char         *task_id,
+                                            int                *exit_status);
+gboolean      _sd_cli_report_task_error    (SdCli              *self,
+                                            const GError       *error,
+                                            SdTask             *task,
+                                            int                *exit_status);
+void          _sd_cli_print_demo_hint      (SdCli              *self);
+
+/* Output; every line is escaped (sd-cli-output.c). */
+void          _sd_cli_print_result         (SdCli              *self,
+                                            const char         *format,
+                                            ...) G_GNUC_PRINTF (2, 3);
+void          _sd_cli_print_message        (SdCli              *self,
+                                            const char         *format,
+                                            ...) G_GNUC_PRINTF (2, 3);
+void          _sd_cli_print_help_text      (SdCli              *self,
+                                            const char         *text);
+void          _sd_cli_print_progress       (SdCli              *self,
+                                            const char         *raw_text);
+void          _sd_cli_print_json           (SdCli              *self,
+                                            JsonNode           *node);
+void          _sd_cli_end_progress         (SdCli              *self);
+
+/* Tasks as text and JSON (sd-cli-output.c). */
+const char   *_sd_cli_status_label         (SdTaskStatus        status);
+char         *_sd_cli_format_time          (gint64              unix_time);
+gboolean      _sd_cli_task_ended_without_video (SdTask         *task);
+void          _sd_cli_add_string_member    (JsonBuilder        *builder,
+                                            const char         *name,
+                                            const char         *value);
+JsonNode     *_sd_cli_task_to_json         (SdTask             *task);
+void          _sd_cli_print_task           (SdCli              *self,
+                                            SdTask             *task);
+
+G_END_DECLS
