@@ -1518,6 +1518,68 @@ test_demo_submit_json_with_the_history_deleted (void)
   g_assert_nonnull (strstr (json_object_get_string_member (object, "error"), "not in the task history"));
 }
 
+/* list shows a prompt on one line, cut by characters to 40 with "…": a
+ * Chinese prompt is never split inside a character, and one of exactly 40
+ * characters is shown whole. */
+static void
+test_list_cuts_long_prompts_by_characters (void)
+{
+  g_autoptr(Run) exact = run_cli ("--demo", "submit", "--model", "seedance2.0-std",
+                                  "--prompt", "exactly forty characters long prompt 123");
+  g_autoptr(Run) lines = run_cli ("--demo", "submit", "--model", "seedance2.0-std",
+                                  "--prompt", "a kite\tover\nthe sea, 一个女孩在雨中转身一个女孩在雨中转身一个女孩在雨中转身");
+  g_autoptr(Run) list = run_cli ("--demo", "list");
+  g_auto(GStrv) rows = NULL;
+  const char *cut;
+
+  g_assert_cmpint (exact->status, ==, SD_CLI_EXIT_SUCCESS);
+  g_assert_cmpint (lines->status, ==, SD_CLI_EXIT_SUCCESS);
+  g_assert_cmpint (list->status, ==, SD_CLI_EXIT_SUCCESS);
+  g_assert_true (g_utf8_validate (list->out, -1, NULL));
+  rows = g_strsplit (list->out, "\n", -1);
+  g_assert_cmpuint (g_strv_length (rows), ==, 3);
+
+  /* Newest first: the cut one, then the whole one. */
+  cut = strstr (rows[0], "  a kite over the sea, ");
+  g_assert_nonnull (cut);
+  cut += 2;
+  g_assert_cmpint (g_utf8_strlen (cut, -1), ==, 40);
+  g_assert_true (g_str_has_suffix (cut, "…"));
+  g_assert_true (g_str_has_suffix (rows[1], "  exactly forty characters long prompt 123"));
+}
+
+/* Short options fill the request as long ones do, a repeated list option
+ * adds to the list, and the last --duration counts. */
+static void
+test_submit_options_fill_the_request (void)
+{
+  g_autoptr(Run) later_good = run_cli ("submit", "-m", "seedance2.0-std", "-p", "x", "-d", "abc",
+                                       "-d", "5", "-i", "https://example.com/a.png",
+                                       "--image", "ftp://b", "-r", "1:7");
+  g_autoptr(Run) later_bad = run_cli ("submit", "--model", "seedance2.0-std", "--prompt", "x",
+                                      "--duration", "99", "--duration", "abc");
+  g_autoptr(Run) demo = run_cli ("--demo", "submit", "-m", "seedance2.0-std", "-p", "a fox", "--json");
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *object;
+
+  g_assert_cmpint (later_good->status, ==, SD_CLI_EXIT_USAGE);
+  g_assert_null (strstr (later_good->err, "duration"));
+  g_assert_nonnull (strstr (later_good->err, "ratio: "));
+  g_assert_nonnull (strstr (later_good->err, "images: "));
+  g_assert_nonnull (strstr (later_good->err, "“ftp://b”"));
+  g_assert_null (strstr (later_good->err, "a.png"));
+
+  g_assert_cmpint (later_bad->status, ==, SD_CLI_EXIT_USAGE);
+  g_assert_nonnull (strstr (later_bad->err, "duration: “abc” is not a whole number of seconds"));
+  g_assert_null (strstr (later_bad->err, "99"));
+
+  g_assert_cmpint (demo->status, ==, SD_CLI_EXIT_SUCCESS);
+  root = parse_json (demo->out);
+  object = json_node_get_object (root);
+  g_assert_cmpstr (json_object_get_string_member (object, "model"), ==, "seedance2.0-std");
+  g_assert_cmpstr (json_object_get_string_member (object, "prompt"), ==, "a fox");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1592,6 +1654,9 @@ main (int   argc,
                    test_demo_submit_with_the_history_replaced);
   g_test_add_func ("/cli/history/deleted-during-submit-json-has-the-id",
                    test_demo_submit_json_with_the_history_deleted);
+  g_test_add_func ("/cli/list/long-prompts-are-cut-by-characters",
+                   test_list_cuts_long_prompts_by_characters);
+  g_test_add_func ("/cli/submit/options-fill-the-request", test_submit_options_fill_the_request);
 
   add_hostile_text_tests ();
 
