@@ -56,4 +56,25 @@ typedef enum {
   SD_DOWNLOAD_STATE_EXPIRED,
 } SdDownloadState;
 
+/* The request fields that hold media links. */
+typedef enum {
+  SD_MEDIA_FIELD_IMAGES,
+  SD_MEDIA_FIELD_FIRST_IMAGE,
+  SD_MEDIA_FIELD_LAST_IMAGE,
+  SD_MEDIA_FIELD_REFERENCE_VIDEOS,
+  SD_MEDIA_FIELD_REFERENCE_AUDIOS,
+} SdMediaField;
+
+/* Where the pre-flight check of a link (or of all of them) stands. SKIPPED
+ * is an asset:// id, sent as it is; WARNING is a check that could not
+ * finish (the user may send anyway); REFUSED is a link the provider would
+ * fail the task for. */
+typedef enum {
+  SD_MEDIA_CHECK_STATE_CHECKING,
+  SD_MEDIA_CHECK_STATE_OK,
+  SD_MEDIA_CHECK_STATE_SKIPPED,
+  SD_MEDIA_CHECK_STATE_WARNING,
+  SD_MEDIA_CHECK_STATE_REFUSED,
+} SdMediaCheckState;
+
 G_END_DECLS

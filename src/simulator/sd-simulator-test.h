@@ -102,4 +102,23 @@ const char  *sd_simulator_get_auth_seen     (SdSimulator      *self,
 /* Tasks created so far. */
 guint        sd_simulator_get_task_count    (SdSimulator      *self);
 
+/* Test media for the pre-flight checks (sd-media-check.h), served as
+ * "<base URL>/media/<name>" on every host (sd_simulator_add_media()). */
+typedef enum /*< flags >*/ {
+  SD_SIMULATOR_MEDIA_NONE        = 0,
+  /* HEAD answers 405, as some hosts do: the checks fall back to a ranged GET. */
+  SD_SIMULATOR_MEDIA_REFUSE_HEAD = 1 << 0,
+} SdSimulatorMediaFlags;
+
+void         sd_simulator_add_media         (SdSimulator           *self,
+                                             const char            *name,
+                                             const char            *content_type,
+                                             GBytes                *bytes,
+                                             guint64                announced_size,
+                                             guint                  delay_ms,
+                                             SdSimulatorMediaFlags  flags);
+char        *sd_simulator_get_media_url     (SdSimulator           *self,
+                                             const char            *name);
+guint        sd_simulator_get_media_request_count (SdSimulator     *self);
+
 G_END_DECLS

@@ -12,6 +12,7 @@
 #include "sd-api.h"
 #include "sd-core-resources.h"
 #include "sd-request.h"
+#include "sd-simulator-media.h"
 #include "sd-simulator-test.h"
 
 #define SAMPLE_RESOURCE       "/io/github/seedancestudio/SeedanceStudio/core/sample.mp4"
@@ -73,6 +74,7 @@ struct _SdSimulator
   GHashTable  *auth_seen;      /* host → Authorization header */
   GHashTable  *tasks;          /* id → SimTask */
   guint        next_task;
+  SdSimMedia  *media;          /* what /media/ serves */
 };
 
 G_DEFINE_FINAL_TYPE (SdSimulator, sd_simulator, G_TYPE_OBJECT)
@@ -132,6 +134,7 @@ sd_simulator_finalize (GObject *object)
   g_clear_pointer (&self->host_counts, g_hash_table_unref);
   g_clear_pointer (&self->auth_seen, g_hash_table_unref);
   g_clear_pointer (&self->tasks, g_hash_table_unref);
+  g_clear_pointer (&self->media, _sd_sim_media_free);
 
   G_OBJECT_CLASS (sd_simulator_parent_class)->finalize (object);
 }
@@ -158,6 +161,7 @@ sd_simulator_init (SdSimulator *self)
   self->auth_seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->tasks = g_hash_table_new_full (g_str_hash, g_str_equal,
                                        NULL, (GDestroyNotify) sim_task_free);
+  self->media = _sd_sim_media_new ();
 }
 
 /* The clock */
@@ -1049,6 +1053,7 @@ listen_on (SdSimulator  *self,
   soup_server_add_handler (server, "/api/open-api/v1/videos", on_query_cb, self, NULL);
   soup_server_add_handler (server, "/videos", on_video_cb, self, NULL);
   soup_server_add_handler (server, "/images", on_image_cb, self, NULL);
+  _sd_sim_media_attach (self->media, server);
 
   return g_steal_pointer (&server);
 }
@@ -1372,4 +1377,59 @@ sd_simulator_get_task_count (SdSimulator *self)
   g_return_val_if_fail (SD_IS_SIMULATOR (self), 0);
 
   return g_hash_table_size (self->tasks);
+}
+
+/**
+ * sd_simulator_add_media:
+ * @self: the simulator
+ * @name: the file name under /media/
+ * @content_type: the Content-Type it is served with
+ * @bytes: (nullable): what GET sends
+ * @announced_size: the Content-Length HEAD announces (0: the real size)
+ * @delay_ms: how late every answer comes (0: at once)
+ * @flags: how the route misbehaves
+ *
+ * Serves @bytes as "<base URL>/media/@name" on every host; any other name
+ * there is a 404 with an HTML page, and "/media/redirect/<n>/@name" is n
+ * redirects away from it.
+ */
+void
+sd_simulator_add_media (SdSimulator           *self,
+                        const char            *name,
+                        const char            *content_type,
+                        GBytes                *bytes,
+                        guint64                announced_size,
+                        guint                  delay_ms,
+                        SdSimulatorMediaFlags  flags)
+{
+  g_return_if_fail (SD_IS_SIMULATOR (self));
+  g_return_if_fail (name != NULL && content_type != NULL);
+
+  _sd_sim_media_add (self->media, name, content_type, bytes, announced_size, delay_ms, flags);
+}
+
+/**
+ * sd_simulator_get_media_url:
+ * @self: the simulator
+ * @name: a name under /media/
+ *
+ * Returns: (transfer full): its https link (http where there is no TLS)
+ */
+char *
+sd_simulator_get_media_url (SdSimulator *self,
+                            const char  *name)
+{
+  g_return_val_if_fail (SD_IS_SIMULATOR (self), NULL);
+
+  return g_strconcat (self->tls_base_url != NULL ? self->tls_base_url : self->base_url,
+                      "/media/", name, NULL);
+}
+
+/* Requests that reached /media/ so far, on any host. */
+guint
+sd_simulator_get_media_request_count (SdSimulator *self)
+{
+  g_return_val_if_fail (SD_IS_SIMULATOR (self), 0);
+
+  return _sd_sim_media_get_count (self->media);
 }

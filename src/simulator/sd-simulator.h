@@ -18,6 +18,7 @@ G_BEGIN_DECLS
  *   GET  /api/open-api/v1/videos/{task_id}  query it
  *   GET  /videos/{task_id}.mp4              the finished video
  *   GET  /images/{name}.jpg                 a few sample pictures
+ *   HEAD/GET /media/{name}                  test media (sd-simulator-test.h)
  *
  * The first host also listens with TLS, with a self-signed certificate for
  * 127.0.0.1 whose key ships with the app, so that the demo's sample pictures
