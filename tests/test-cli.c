@@ -1580,6 +1580,72 @@ test_submit_options_fill_the_request (void)
   g_assert_cmpstr (json_object_get_string_member (object, "prompt"), ==, "a fox");
 }
 
+/* Pre-flight checks of the media links */
+
+static SdSimulator *
+start_media_host (void)
+{
+  g_autoptr(SdCatalog) catalog = sd_catalog_new ();
+  g_autoptr(GError) error = NULL;
+  SdSimulator *host = sd_simulator_new (catalog, &error);
+  g_autoptr(GBytes) page = g_bytes_new_static ("<html><body>Log in</body></html>", 32);
+
+  g_assert_no_error (error);
+  sd_simulator_add_media (host, "login.png", "text/html", page, 0, 0, SD_SIMULATOR_MEDIA_NONE);
+  return host;
+}
+
+static void
+test_submit_with_a_dead_link_exits_2_and_sends_nothing (void)
+{
+  g_autoptr(SdSimulator) host = start_media_host ();
+  g_autofree char *good = g_strdup (sd_simulator_get_sample_image_url (host, 0));
+  g_autofree char *dead = sd_simulator_get_media_url (host, "gone.png");
+  g_autofree char *page = sd_simulator_get_media_url (host, "login.png");
+  g_autoptr(Run) run = run_cli ("--demo", "submit", "--model", "seedance2.0-fast-i2v",
+                                "--prompt", "a cat", "--image", good, "--image", dead,
+                                "--image", page);
+
+  g_assert_cmpint (run->status, ==, SD_CLI_EXIT_USAGE);
+  g_assert_nonnull (strstr (run->err, "images: Image 2 (gone.png): "));
+  g_assert_nonnull (strstr (run->err, "404 Not Found"));
+  g_assert_nonnull (strstr (run->err, "images: Image 3 (login.png): "));
+  g_assert_nonnull (strstr (run->err, "--no-check"));
+  g_assert_null (strstr (run->err, "Image 1"));
+  g_assert_cmpstr (run->out, ==, "");
+  g_assert_nonnull (run->simulator);
+  g_assert_cmpuint (sd_simulator_get_task_count (run->simulator), ==, 0);
+  /* The links' host never saw the token. */
+  g_assert_null (sd_simulator_get_auth_seen (host, "127.0.0.1"));
+}
+
+static void
+test_submit_no_check_sends_without_checking (void)
+{
+  g_autoptr(SdSimulator) host = start_media_host ();
+  g_autofree char *dead = sd_simulator_get_media_url (host, "gone.png");
+  g_autoptr(Run) run = run_cli ("--demo", "submit", "--model", "seedance2.0-fast-i2v",
+                                "--prompt", "a cat", "--image", dead, "--no-check");
+
+  g_assert_cmpint (run->status, ==, SD_CLI_EXIT_SUCCESS);
+  g_assert_true (g_str_has_prefix (run->out, "vid_"));
+  g_assert_cmpuint (sd_simulator_get_task_count (run->simulator), ==, 1);
+  g_assert_cmpuint (sd_simulator_get_media_request_count (host), ==, 0);
+}
+
+static void
+test_submit_checks_and_sends_good_links (void)
+{
+  g_autoptr(SdSimulator) host = start_media_host ();
+  g_autofree char *good = g_strdup (sd_simulator_get_sample_image_url (host, 1));
+  g_autoptr(Run) run = run_cli ("--demo", "submit", "--model", "seedance2.0-fast-i2v",
+                                "--prompt", "a cat", "--image", good);
+
+  g_assert_cmpint (run->status, ==, SD_CLI_EXIT_SUCCESS);
+  g_assert_cmpuint (sd_simulator_get_task_count (run->simulator), ==, 1);
+  g_assert_cmpuint (sd_simulator_get_host_request_count (host, "127.0.0.1"), >, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1594,6 +1660,12 @@ main (int   argc,
   /* Every server here is on loopback by address: no name is ever resolved. */
   sd_test_install_counting_resolver ();
 
+  g_test_add_func ("/cli/submit/media-check/dead-link-exits-2-and-sends-nothing",
+                   test_submit_with_a_dead_link_exits_2_and_sends_nothing);
+  g_test_add_func ("/cli/submit/media-check/no-check-sends-without-checking",
+                   test_submit_no_check_sends_without_checking);
+  g_test_add_func ("/cli/submit/media-check/good-links-are-checked-and-sent",
+                   test_submit_checks_and_sends_good_links);
   g_test_add_func ("/cli/base-url/refused-exits-2-and-sends-nothing",
                    test_refused_base_url_exits_2_and_sends_nothing);
   g_test_add_func ("/cli/base-url/loopback-spellings-are-used", test_loopback_spellings_are_used);

@@ -36,6 +36,7 @@ typedef struct
   gboolean   help;
   gboolean   json;
   gboolean   wait;
+  gboolean   no_check;          /* submit: send without checking the media */
   char      *download_dir;
   char     **positional;
   SdRequest *request;           /* submit's options fill it directly */

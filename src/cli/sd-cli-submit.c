@@ -10,9 +10,14 @@
 
 #include "sd-catalog.h"
 #include "sd-cli-private.h"
+#include "sd-media-check.h"
 #include "sd-service.h"
 
 static gboolean on_request_option_cb (const char  *option_name,
+                                      const char  *value,
+                                      gpointer     data,
+                                      GError     **error);
+static gboolean on_no_check_cb       (const char  *option_name,
                                       const char  *value,
                                       gpointer     data,
                                       GError     **error);
@@ -43,6 +48,8 @@ static const GOptionEntry request_entries[] = {
     N_("A reference video (repeat for more)"), N_("URL") },
   { "reference-audio", 0, 0, G_OPTION_ARG_CALLBACK, on_request_option_cb,
     N_("A reference audio (repeat for more)"), N_("URL") },
+  { "no-check", 0, G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, on_no_check_cb,
+    N_("Send without checking the media links first"), NULL },
   { NULL }
 };
 
@@ -134,6 +141,16 @@ on_request_option_cb (const char  *option_name,
   return TRUE;
 }
 
+static gboolean
+on_no_check_cb (const char  *option_name,
+                const char  *value,
+                gpointer     data,
+                GError     **error)
+{
+  ((SdCliArguments *) data)->no_check = TRUE;
+  return TRUE;
+}
+
 /* A --duration that is not an integer at all; one that is, but out of the
  * model's range (0 and negative ones too), is the request's problem. */
 static gboolean
@@ -182,6 +199,41 @@ check_request (SdCli                *self,
     }
 
   return duration_ok && problems->len == 0;
+}
+
+/* The media links are checked as the composer checks them: a refusal
+ * sends nothing; a link that could not be checked is said, and the
+ * request goes anyway (there is no one to ask). */
+static gboolean
+check_media (SdCli     *self,
+             SdRequest *request)
+{
+  g_autoptr(SdMediaChecker) checker = sd_media_checker_new ();
+  g_autoptr(SdMediaCheck) check = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree char *problems = NULL;
+  g_auto(GStrv) lines = NULL;
+  GAsyncResult *slot = NULL;
+  gboolean ok;
+
+  sd_media_checker_set_loopback_certificate (checker, sd_context_get_tls_certificate (self->context));
+  check = sd_media_check_new (checker, request,
+                              sd_catalog_lookup (sd_context_get_catalog (self->context),
+                                                 sd_request_get_model (request)));
+  sd_media_check_run_async (check, NULL, _sd_cli_on_async_ready_cb, &slot);
+  result = _sd_cli_await_result (&slot);
+  ok = sd_media_check_run_finish (check, result, NULL);
+
+  problems = sd_media_check_format_problems (check);
+  lines = g_strsplit (problems, "\n", -1);
+  for (guint i = 0; lines[i] != NULL && *lines[i] != '\0'; i++)
+    _sd_cli_print_message (self, "%s", lines[i]);
+  if (!ok)
+    _sd_cli_print_message (self, "%s", _("Nothing was sent. Fix the links above, or send without "
+                                         "checking them with --no-check."));
+  else if (sd_media_check_get_state (check) == SD_MEDIA_CHECK_STATE_WARNING)
+    _sd_cli_print_message (self, "%s", _("Sending anyway: the links above could not be checked."));
+  return ok;
 }
 
 static gboolean
@@ -238,6 +290,9 @@ run_submit (SdCli              *self,
   if (!_sd_cli_open_context (self, exit_status) ||
       !_sd_cli_check_token (self, exit_status))
     return FALSE;
+
+  if (!args->no_check && !check_media (self, args->request))
+    return _sd_cli_exit_with (exit_status, SD_CLI_EXIT_USAGE);
 
   return submit_request (self, args, exit_status);
 }
