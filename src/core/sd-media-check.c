@@ -82,8 +82,13 @@ sd_media_checker_class_init (SdMediaCheckerClass *klass)
 static void
 sd_media_checker_init (SdMediaChecker *self)
 {
-  /* Links of one request often share a host: let them all go at once. */
+  g_autoptr(GTlsDatabase) database = g_tls_backend_get_default_database (g_tls_backend_get_default ());
+
+  /* Links of one request often share a host: let them all go at once. The
+   * session holds the system's trust store: GLib reads it again whenever
+   * no one holds it, which costs more than a whole check. */
   self->session = soup_session_new_with_options ("max-conns", 64,
+                                                 "tls-database", database,
                                                  "max-conns-per-host", 24,
                                                  "timeout", 30,
                                                  "user-agent", "SeedanceStudio/" PACKAGE_VERSION " ",
@@ -795,7 +800,8 @@ start_item (GTask       *task,
   call->task = g_object_ref (task);
   call->item = g_object_ref (item);
   ((RunData *) g_task_get_task_data (task))->pending++;
-  sd_media_probe_async (self->checker->session, uri, self->checker->loopback_certificate,
+  sd_media_probe_async (self->checker->session, uri, expected_kind (sd_media_item_get_field (item)),
+                        self->checker->loopback_certificate,
                         self->checker->timeout_ms, g_task_get_cancellable (task),
                         on_probed_cb, call);
 }

@@ -102,7 +102,7 @@ typedef struct
   GCancellable    *cancellable;   /* ours: the timeout and the caller's cancel it */
   GCancellable    *outer;
   gulong           outer_id;
-  guint            timeout_id;
+  GSource         *timeout;
   guint            timeout_ms;
   gint64           deadline_us;
   gboolean         timed_out;
@@ -129,19 +129,32 @@ on_stop_discoverer_cb (gpointer user_data)
 static void
 stop_discoverer (Probe *probe)
 {
+  GSource *source;
+
   if (probe->discoverer == NULL)
     return;
   g_signal_handlers_disconnect_matched (probe->discoverer, G_SIGNAL_MATCH_ID, probe->discovered_id,
                                         0, NULL, NULL, NULL);
   g_signal_handlers_disconnect_by_data (probe->discoverer, probe);
-  g_idle_add_full (G_PRIORITY_DEFAULT, on_stop_discoverer_cb,
-                   g_steal_pointer (&probe->discoverer), g_object_unref);
+  source = g_idle_source_new ();
+  g_source_set_callback (source, on_stop_discoverer_cb, g_steal_pointer (&probe->discoverer), g_object_unref);
+  g_source_attach (source, g_main_context_get_thread_default ());
+  g_source_unref (source);
+}
+
+static void
+clear_timeout (Probe *probe)
+{
+  if (probe->timeout == NULL)
+    return;
+  g_source_destroy (probe->timeout);
+  g_clear_pointer (&probe->timeout, g_source_unref);
 }
 
 static void
 probe_free (Probe *probe)
 {
-  g_clear_handle_id (&probe->timeout_id, g_source_remove);
+  clear_timeout (probe);
   stop_discoverer (probe);
   g_clear_object (&probe->outer);
   g_clear_object (&probe->session);
@@ -169,7 +182,7 @@ probe_return (GTask  *task,
       return;
     }
   probe->done = TRUE;
-  g_clear_handle_id (&probe->timeout_id, g_source_remove);
+  clear_timeout (probe);
   if (probe->outer != NULL && probe->outer_id != 0)
     g_cancellable_disconnect (probe->outer, probe->outer_id);
   probe->outer_id = 0;
@@ -216,7 +229,6 @@ on_probe_timeout_cb (gpointer user_data)
   GTask *task = user_data;
   Probe *probe = g_task_get_task_data (task);
 
-  probe->timeout_id = 0;
   probe->timed_out = TRUE;
   probe_return_io_error (task, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "timeout"));
   return G_SOURCE_REMOVE;
@@ -746,6 +758,8 @@ discover (GTask *task)
  * sd_media_probe_async:
  * @session: the session to ask with (it must carry no credentials)
  * @uri: an http or https link
+ * @expected: what the link should serve: for an image, whose header is
+ *   needed anyway, the probe starts with the ranged GET
  * @loopback_certificate: (nullable): the one self-signed certificate to
  *   accept, on loopback addresses only (the demo simulator's)
  * @timeout_ms: the most the whole probe may take
@@ -763,6 +777,7 @@ discover (GTask *task)
 void
 sd_media_probe_async (SoupSession         *session,
                       const char          *uri,
+                      SdMediaKind          expected,
                       GTlsCertificate     *loopback_certificate,
                       guint                timeout_ms,
                       GCancellable        *cancellable,
@@ -795,15 +810,17 @@ sd_media_probe_async (SoupSession         *session,
       return;
     }
 
-  probe->timeout_id = g_timeout_add_full (G_PRIORITY_DEFAULT, timeout_ms, on_probe_timeout_cb,
-                                          g_object_ref (task), g_object_unref);
+  probe->timeout = g_timeout_source_new (timeout_ms);
+  g_source_set_callback (probe->timeout, on_probe_timeout_cb, g_object_ref (task), g_object_unref);
+  g_source_attach (probe->timeout, g_task_get_context (task));
   if (cancellable != NULL)
     {
       probe->outer = g_object_ref (cancellable);
       probe->outer_id = g_cancellable_connect (cancellable, G_CALLBACK (on_outer_cancelled_cb),
                                                g_object_ref (task), g_object_unref);
     }
-  send_request (task, SOUP_METHOD_HEAD);
+  probe->ranged = expected == SD_MEDIA_KIND_IMAGE;
+  send_request (task, probe->ranged ? SOUP_METHOD_GET : SOUP_METHOD_HEAD);
 }
 
 /**

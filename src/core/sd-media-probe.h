@@ -66,6 +66,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdMediaFacts, sd_media_facts_free)
 
 void          sd_media_probe_async    (SoupSession         *session,
                                        const char          *uri,
+                                       SdMediaKind          expected,
                                        GTlsCertificate     *loopback_certificate,
                                        guint                timeout_ms,
                                        GCancellable        *cancellable,

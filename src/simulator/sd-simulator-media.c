@@ -49,13 +49,22 @@ _sd_sim_media_new (void)
   return media;
 }
 
+static void
+remove_source (guint id)
+{
+  GSource *source = g_main_context_find_source_by_id (g_main_context_get_thread_default (), id);
+
+  if (source != NULL)
+    g_source_destroy (source);
+}
+
 static gboolean
 remove_pending (gpointer key,
                 gpointer value,
                 gpointer user_data)
 {
   g_signal_handlers_disconnect_by_data (key, user_data);
-  g_source_remove (GPOINTER_TO_UINT (value));
+  remove_source (GPOINTER_TO_UINT (value));
   return TRUE;
 }
 
@@ -204,7 +213,7 @@ on_late_answer_disconnected_cb (SoupServerMessage *msg,
 
   if (g_hash_table_lookup_extended (media->pending, msg, NULL, &source_id))
     {
-      g_source_remove (GPOINTER_TO_UINT (source_id));
+      remove_source (GPOINTER_TO_UINT (source_id));
       g_hash_table_remove (media->pending, msg);
     }
 }
@@ -215,14 +224,18 @@ answer_late (SdSimMedia        *media,
              MediaEntry        *entry)
 {
   LateAnswer *late = g_new0 (LateAnswer, 1);
+  GSource *source;
   guint source_id;
 
   late->media = media;
   late->msg = msg;
   late->entry = entry;
   soup_server_message_pause (msg);
-  source_id = g_timeout_add_full (G_PRIORITY_DEFAULT, entry->delay_ms,
-                                  on_late_answer_due_cb, late, g_free);
+  source = g_timeout_source_new (entry->delay_ms);
+  g_source_set_callback (source, on_late_answer_due_cb, late, g_free);
+  /* The server's own context, which need not be the global default one. */
+  source_id = g_source_attach (source, g_main_context_get_thread_default ());
+  g_source_unref (source);
   g_hash_table_insert (media->pending, g_object_ref (msg), GUINT_TO_POINTER (source_id));
   g_signal_connect (msg, "disconnected", G_CALLBACK (on_late_answer_disconnected_cb), media);
 }
