@@ -298,20 +298,22 @@ static void
 test_head_refused_falls_back_to_a_ranged_get (Fixture       *f,
                                               gconstpointer  data)
 {
-  g_autoptr(GBytes) png = make_png (300, 200);
-  g_autofree char *a = url (f, "signed.png");
-  const char *images[] = { a, NULL };
-  g_autoptr(SdRequest) request = request_for ("seedance2.0-fast-i2v", images, NULL, NULL);
+  g_autoptr(GBytes) clip = make_webm (64, 64, 2);
+  g_autofree char *a = url (f, "signed.webm");
+  const char *videos[] = { a, NULL };
+  g_autoptr(SdRequest) request = request_for ("seedance2.0-sp", NULL, videos, NULL);
   g_autoptr(SdMediaCheck) check = NULL;
   g_autoptr(GError) error = NULL;
 
-  sd_simulator_add_media (f->sim, "signed.png", "image/png", png, 0, 0, SD_SIMULATOR_MEDIA_REFUSE_HEAD);
+  sd_simulator_add_media (f->sim, "signed.webm", "video/webm", clip, 0, 0, SD_SIMULATOR_MEDIA_REFUSE_HEAD);
+  sd_media_checker_set_timeout (f->checker, 20000);
   check = run_check (f, request, &error);
 
   g_assert_no_error (error);
   g_assert_cmpint (sd_media_check_get_state (check), ==, SD_MEDIA_CHECK_STATE_OK);
-  assert_contains (sd_media_item_get_facts (item_at (check, 0)), "300×200");
-  g_assert_cmpint (sd_media_item_get_media_facts (item_at (check, 0))->size, ==, g_bytes_get_size (png));
+  assert_contains (sd_media_item_get_facts (item_at (check, 0)), "2.0 s, 64×64");
+  /* The size comes from the ranged answer's Content-Range. */
+  g_assert_cmpint (sd_media_item_get_media_facts (item_at (check, 0))->size, ==, g_bytes_get_size (clip));
 }
 
 static void
