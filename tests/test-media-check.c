@@ -220,6 +220,51 @@ test_png_is_fine_with_its_pixel_size (Fixture       *f,
   g_assert_null (sd_simulator_get_auth_seen (f->sim, "127.0.0.1"));
 }
 
+static guint32
+crc32_of (const guint8 *data,
+          gsize         length)
+{
+  guint32 crc = 0xffffffff;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      crc ^= data[i];
+      for (int k = 0; k < 8; k++)
+        crc = (crc >> 1) ^ (0xedb88320 & -(crc & 1));
+    }
+  return crc ^ 0xffffffff;
+}
+
+/* A PNG whose header claims 30000×30000 (3.6 GB of pixels): the size is
+ * read from the header and nothing is allocated for it. */
+static void
+test_huge_picture_header_is_read_without_decoding (Fixture       *f,
+                                                    gconstpointer  data)
+{
+  g_autoptr(GBytes) png = make_png (16, 16);
+  gsize length = 0;
+  guint8 *bytes = g_memdup2 (g_bytes_get_data (png, &length), g_bytes_get_size (png));
+  g_autoptr(GBytes) huge = NULL;
+  g_autofree char *a = url (f, "huge.png");
+  const char *images[] = { a, NULL };
+  g_autoptr(SdRequest) request = request_for ("seedance2.0-fast-i2v", images, NULL, NULL);
+  g_autoptr(SdMediaCheck) check = NULL;
+  g_autoptr(GError) error = NULL;
+  guint32 side = GUINT32_TO_BE (30000), crc;
+
+  /* IHDR: its width and height at bytes 16 and 20, its CRC at 29. */
+  memcpy (bytes + 16, &side, 4);
+  memcpy (bytes + 20, &side, 4);
+  crc = GUINT32_TO_BE (crc32_of (bytes + 12, 17));
+  memcpy (bytes + 29, &crc, 4);
+  huge = g_bytes_new_take (bytes, length);
+  serve (f, "huge.png", "image/png", huge);
+  check = run_check (f, request, &error);
+
+  g_assert_no_error (error);
+  assert_contains (sd_media_item_get_facts (item_at (check, 0)), "PNG, 30000×30000");
+}
+
 static void
 test_dead_link_is_refused_naming_field_and_item (Fixture       *f,
                                                  gconstpointer  data)
@@ -291,7 +336,7 @@ test_video_as_an_image_is_refused (Fixture       *f,
 
   g_assert_error (error, SD_MEDIA_CHECK_ERROR, SD_MEDIA_CHECK_ERROR_REFUSED);
   assert_contains (error->message, "first_image: First frame (start.webm)");
-  assert_contains (error->message, "a video (video/webm), not an image");
+  assert_contains (error->message, "a video (WebM, video/webm), not an image");
 }
 
 static void
@@ -651,6 +696,8 @@ main (int   argc,
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/media-check/image/png-is-fine-with-its-pixel-size", test_png_is_fine_with_its_pixel_size);
+  ADD ("/media-check/image/huge-header-is-read-without-decoding",
+       test_huge_picture_header_is_read_without_decoding);
   ADD ("/media-check/image/dead-link-is-refused-naming-field-and-item",
        test_dead_link_is_refused_naming_field_and_item);
   ADD ("/media-check/image/html-page-is-refused", test_html_page_as_an_image_is_refused);

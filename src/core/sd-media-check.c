@@ -399,6 +399,9 @@ what_was_served (const SdMediaFacts *facts)
       g_strcmp0 (facts->content_type, "application/xhtml+xml") == 0)
     /* TRANSLATORS: what a link served, e.g. "a web page (text/html)" */
     return g_strdup_printf (_("a web page (%s)"), type);
+  if (facts->format != NULL)
+    /* TRANSLATORS: what a link served, e.g. "a video (WebM, video/webm)" */
+    return g_strdup_printf (_("%s (%s, %s)"), kind_noun (facts->kind), facts->format, type);
   /* TRANSLATORS: what a link served, e.g. "a video (video/webm)" */
   return g_strdup_printf (_("%s (%s)"), kind_noun (facts->kind), type);
 }

@@ -485,8 +485,9 @@ on_size_prepared_cb (GdkPixbufLoader *loader,
 
   facts->width = width;
   facts->height = height;
-  /* Nothing past the header is wanted: ask the loader for a 1×1 image. */
-  gdk_pixbuf_loader_set_size (loader, 1, 1);
+  /* A size of 0 tells the loader it will be closed soon: nothing past the
+   * header is decoded, and no pixels are allocated for a huge picture. */
+  gdk_pixbuf_loader_set_size (loader, 0, 0);
 }
 
 /* Only the loaders of the formats the provider lists are given bytes from
