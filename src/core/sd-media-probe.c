@@ -287,8 +287,8 @@ send_request (GTask      *task,
     soup_message_headers_set_range (soup_message_get_request_headers (probe->msg),
                                     0, SD_MEDIA_PROBE_HEAD_BYTES - 1);
   g_signal_connect (probe->msg, "accept-certificate", G_CALLBACK (on_accept_certificate_cb), probe);
-  g_debug ("Probe: %s %s://%s%s", method, g_uri_get_scheme (probe->uri),
-           g_uri_get_host (probe->uri), g_uri_get_path (probe->uri));
+  /* The host only: a link's path and query may carry its signature. */
+  g_debug ("Probe: %s to %s://%s", method, g_uri_get_scheme (probe->uri), g_uri_get_host (probe->uri));
   soup_session_send_async (probe->session, probe->msg, G_PRIORITY_DEFAULT,
                            probe->cancellable, on_sent_cb, g_object_ref (task));
 }
@@ -748,7 +748,7 @@ discover (GTask *task)
   probe->discovered_id = g_signal_lookup ("discovered", GST_TYPE_DISCOVERER);
   g_signal_connect (probe->discoverer, "discovered", G_CALLBACK (on_discovered_cb), task);
   g_signal_connect (probe->discoverer, "source-setup", G_CALLBACK (on_source_setup_cb), probe);
-  g_debug ("Probe: discovering %s%s", g_uri_get_host (probe->uri), g_uri_get_path (probe->uri));
+  g_debug ("Probe: discovering on %s", g_uri_get_host (probe->uri));
   gst_discoverer_start (probe->discoverer);
   if (!gst_discoverer_discover_uri_async (probe->discoverer, uri))
     probe_return (task, g_error_new (SD_MEDIA_PROBE_ERROR, SD_MEDIA_PROBE_ERROR_UNREADABLE,
