@@ -418,7 +418,10 @@ on_sent_cb (GObject      *source,
 
   stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
   if (probe->done)
-    return;
+    {
+      g_clear_error (&error);
+      return;
+    }
   if (stream == NULL)
     {
       probe_return_io_error (task, error);
