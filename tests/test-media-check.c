@@ -16,6 +16,9 @@
 #include "sd-test-util.h"
 
 #define MIB (1024 * 1024)
+/* Tests about videos give each check a minute: GStreamer under the
+ * sanitizers or valgrind is slow, and a timeout would be a warning. */
+#define VIDEO_TIMEOUT_MS 60000
 
 typedef struct
 {
@@ -351,7 +354,7 @@ test_head_refused_falls_back_to_a_ranged_get (Fixture       *f,
   g_autoptr(GError) error = NULL;
 
   sd_simulator_add_media (f->sim, "signed.webm", "video/webm", clip, 0, 0, SD_SIMULATOR_MEDIA_REFUSE_HEAD);
-  sd_media_checker_set_timeout (f->checker, 20000);
+  sd_media_checker_set_timeout (f->checker, VIDEO_TIMEOUT_MS);
   check = run_check (f, request, &error);
 
   g_assert_no_error (error);
@@ -410,7 +413,7 @@ test_md_videos_over_15_s_in_all_are_refused (Fixture       *f,
   serve (f, "c.webm", "video/webm", seven);
   sd_request_set_model (refused, "seedance2.0-md");
   sd_request_set_model (accepted, "seedance2.0-md");
-  sd_media_checker_set_timeout (f->checker, 20000);
+  sd_media_checker_set_timeout (f->checker, VIDEO_TIMEOUT_MS);
 
   check = run_check (f, refused, &error);
   g_assert_error (error, SD_MEDIA_CHECK_ERROR, SD_MEDIA_CHECK_ERROR_REFUSED);
@@ -451,7 +454,7 @@ test_md_videos_over_200_mb_in_all_are_refused (Fixture       *f,
   sd_simulator_add_media (f->sim, "big-a.webm", "video/webm", clip, 120 * MIB, 0, 0);
   sd_simulator_add_media (f->sim, "big-b.webm", "video/webm", clip, 120 * MIB, 0, 0);
   sd_simulator_add_media (f->sim, "mid.webm", "video/webm", clip, 70 * MIB, 0, 0);
-  sd_media_checker_set_timeout (f->checker, 20000);
+  sd_media_checker_set_timeout (f->checker, VIDEO_TIMEOUT_MS);
 
   check = run_check (f, refused, &error);
   g_assert_error (error, SD_MEDIA_CHECK_ERROR, SD_MEDIA_CHECK_ERROR_REFUSED);
@@ -482,7 +485,7 @@ test_md_video_resolution_outside_720_to_2160_is_refused (Fixture       *f,
 
   serve (f, "hd.webm", "video/webm", hd);
   serve (f, "small.webm", "video/webm", small);
-  sd_media_checker_set_timeout (f->checker, 20000);
+  sd_media_checker_set_timeout (f->checker, VIDEO_TIMEOUT_MS);
   check = run_check (f, request, &error);
   other = run_check (f, elsewhere, NULL);
 
@@ -532,7 +535,7 @@ test_audio_is_checked_as_a_sound (Fixture       *f,
 
   serve (f, "voice.wav", "audio/wav", wav);
   serve (f, "clip.webm", "video/webm", clip);
-  sd_media_checker_set_timeout (f->checker, 20000);
+  sd_media_checker_set_timeout (f->checker, VIDEO_TIMEOUT_MS);
   check = run_check (f, request, &error);
 
   g_assert_cmpint (sd_media_item_get_state (item_at (check, 0)), ==, SD_MEDIA_CHECK_STATE_OK);
@@ -563,7 +566,7 @@ test_truncated_or_corrupt_video_is_an_error_not_a_crash (Fixture       *f,
   garbage = g_bytes_new (noise, 4096);
   serve (f, "cut.webm", "video/webm", cut);
   serve (f, "noise.mp4", "video/mp4", garbage);
-  sd_media_checker_set_timeout (f->checker, 20000);
+  sd_media_checker_set_timeout (f->checker, VIDEO_TIMEOUT_MS);
   check = run_check (f, request, &error);
 
   /* Never fine: refused as unreadable, or at worst not checked. */
