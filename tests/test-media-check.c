@@ -680,6 +680,8 @@ test_names_come_from_the_link (void)
     { "https://cdn.example/", "cdn.example" },
     { "asset://asset-9", "asset-9" },
     { "https://cdn.example/%0Aevil%07.png", "evil .png" },
+    { "https://cdn.example/photo%E2%80%AEgpj.exe", "photo gpj.exe" },
+    { "https://cdn.example/%C2%9B31m%FF.png", "31m\xef\xbf\xbd.png" },
   };
 
   for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)

@@ -124,15 +124,25 @@ sd_media_item_init (SdMediaItem *self)
   self->facts_text = g_strdup ("");
 }
 
+/* Names come from links anyone can make: control characters and
+ * invisible format characters (a right-to-left override that would show
+ * "gpj.exe" as "exe.jpg") become spaces. */
 static char *
 clean_name (const char *raw)
 {
   g_autofree char *valid = g_utf8_make_valid (raw, -1);
+  g_autoptr(GString) clean = g_string_sized_new (strlen (valid));
 
-  for (char *p = valid; *p != '\0'; p++)
-    if (g_ascii_iscntrl (*p))
-      *p = ' ';
-  return sd_utf8_ellipsize (g_strstrip (valid), NAME_MAX_CHARS);
+  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (g_unichar_iscntrl (c) || g_unichar_type (c) == G_UNICODE_FORMAT)
+        g_string_append_c (clean, ' ');
+      else
+        g_string_append_unichar (clean, c);
+    }
+  return sd_utf8_ellipsize (g_strstrip (clean->str), NAME_MAX_CHARS);
 }
 
 /**
