@@ -80,7 +80,7 @@ on_submitted_cb (GObject      *source,
       _sd_composer_show_message (self, submit_error_message (error));
       /* a refused token concerns everything: the window says so above */
       if (g_error_matches (error, SD_API_ERROR, SD_API_ERROR_UNAUTHORIZED))
-        gtk_widget_activate_action (GTK_WIDGET (self), "win.token-refused", "s", error->message);
+        gtk_widget_activate_action (GTK_WIDGET (self), "win.token-refused", NULL);
       return;
     }
 

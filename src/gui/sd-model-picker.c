@@ -16,7 +16,7 @@ struct _SdModelPicker
 {
   GtkWidget       parent_instance;
 
-  GtkMenuButton  *button;
+  GtkButton      *button;
   GtkLabel       *button_title;
   GtkLabel       *button_subtitle;
   GtkPopover     *popover;
@@ -425,6 +425,7 @@ sd_model_picker_dispose (GObject *object)
 
   if (self->models != NULL)
     g_signal_handlers_disconnect_by_func (self->models, rebuild_rows, self);
+  g_clear_pointer ((GtkWidget **) &self->popover, gtk_widget_unparent);
   g_clear_pointer ((GtkWidget **) &self->button, gtk_widget_unparent);
   self->list = NULL;
   g_clear_object (&self->models);
@@ -482,6 +483,38 @@ sd_model_picker_set_property (GObject      *object,
     }
 }
 
+/* The popover is the picker's own child, so the picker presents it. */
+static void
+sd_model_picker_measure (GtkWidget      *widget,
+                         GtkOrientation  orientation,
+                         int             for_size,
+                         int            *minimum,
+                         int            *natural,
+                         int            *minimum_baseline,
+                         int            *natural_baseline)
+{
+  gtk_widget_measure (GTK_WIDGET (SD_MODEL_PICKER (widget)->button), orientation, for_size,
+                      minimum, natural, minimum_baseline, natural_baseline);
+}
+
+static void
+sd_model_picker_size_allocate (GtkWidget *widget,
+                               int        width,
+                               int        height,
+                               int        baseline)
+{
+  SdModelPicker *self = SD_MODEL_PICKER (widget);
+
+  gtk_widget_allocate (GTK_WIDGET (self->button), width, height, baseline, NULL);
+  gtk_popover_present (self->popover);
+}
+
+static gboolean
+sd_model_picker_grab_focus (GtkWidget *widget)
+{
+  return gtk_widget_grab_focus (GTK_WIDGET (SD_MODEL_PICKER (widget)->button));
+}
+
 static void
 sd_model_picker_class_init (SdModelPickerClass *klass)
 {
@@ -503,7 +536,9 @@ sd_model_picker_class_init (SdModelPickerClass *klass)
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  widget_class->measure = sd_model_picker_measure;
+  widget_class->size_allocate = sd_model_picker_size_allocate;
+  widget_class->grab_focus = sd_model_picker_grab_focus;
 }
 
 static GtkWidget *
@@ -578,11 +613,17 @@ sd_model_picker_init (SdModelPicker *self)
                            G_CALLBACK (on_popover_shown_cb), self, G_CONNECT_SWAPPED);
   gtk_search_entry_set_key_capture_widget (self->search_entry, GTK_WIDGET (self->popover));
 
-  self->button = GTK_MENU_BUTTON (gtk_menu_button_new ());
-  gtk_menu_button_set_child (self->button, build_button_child (self));
-  gtk_menu_button_set_popover (self->button, GTK_WIDGET (self->popover));
+  /* a plain button: a menu button centres its child with the arrow */
+  self->button = GTK_BUTTON (gtk_button_new ());
+  gtk_button_set_child (self->button, build_button_child (self));
   gtk_widget_set_hexpand (GTK_WIDGET (self->button), TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->button),
+                                  GTK_ACCESSIBLE_PROPERTY_HAS_POPUP, TRUE,
+                                  -1);
+  g_signal_connect_object (self->button, "clicked",
+                           G_CALLBACK (gtk_popover_popup), self->popover, G_CONNECT_SWAPPED);
   gtk_widget_set_parent (GTK_WIDGET (self->button), GTK_WIDGET (self));
+  gtk_widget_set_parent (GTK_WIDGET (self->popover), GTK_WIDGET (self));
   update_button (self);
 }
 

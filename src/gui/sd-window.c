@@ -480,12 +480,15 @@ retry_connection_action (GtkWidget  *widget,
   sd_service_set_online (sd_context_get_service (self->context), TRUE);
 }
 
+/* The server's own words are by Generate; the bar says what it means. */
 static void
 token_refused_action (GtkWidget  *widget,
                       const char *action_name,
                       GVariant   *parameter)
 {
-  sd_window_set_notice (SD_WINDOW (widget), SD_NOTICE_TOKEN, g_variant_get_string (parameter, NULL));
+  sd_window_set_notice (SD_WINDOW (widget), SD_NOTICE_TOKEN,
+                        _("The server refused the API token: nothing can be generated "
+                          "until it is replaced."));
 }
 
 static void
@@ -728,7 +731,7 @@ sd_window_class_init (SdWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.remove-selected", NULL, remove_selected_action);
   gtk_widget_class_install_action (widget_class, "win.undo-remove", "s", undo_remove_action);
   gtk_widget_class_install_action (widget_class, "win.retry-connection", NULL, retry_connection_action);
-  gtk_widget_class_install_action (widget_class, "win.token-refused", "s", token_refused_action);
+  gtk_widget_class_install_action (widget_class, "win.token-refused", NULL, token_refused_action);
   gtk_widget_class_install_property_action (widget_class, "win.pane", "pane");
   _sd_window_class_install_task_actions (widget_class);
 
