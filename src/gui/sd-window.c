@@ -183,9 +183,7 @@ ensure_welcome_page (SdWindow *self)
   sd_welcome_page_set_context (self->welcome_page, self->context);
   g_signal_connect_object (self->welcome_page, "show-toast",
                            G_CALLBACK (on_show_toast_cb), self, G_CONNECT_SWAPPED);
-  self->welcome_toast_overlay = ADW_TOAST_OVERLAY (adw_toast_overlay_new ());
-  adw_toast_overlay_set_child (self->welcome_toast_overlay, GTK_WIDGET (self->welcome_page));
-  gtk_stack_add_named (self->main_stack, GTK_WIDGET (self->welcome_toast_overlay), "welcome");
+  gtk_stack_add_named (self->main_stack, GTK_WIDGET (self->welcome_page), "welcome");
 }
 
 static void
@@ -711,6 +709,7 @@ sd_window_class_init (SdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdWindow, demo_label);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, notice_bar);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, welcome_toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, composer_scroller);
@@ -815,8 +814,9 @@ sd_window_add_toast (SdWindow *self,
   g_return_if_fail (SD_IS_WINDOW (self));
   g_return_if_fail (ADW_IS_TOAST (toast));
 
-  welcome = self->welcome_toast_overlay != NULL &&
-            gtk_stack_get_visible_child (self->main_stack) == GTK_WIDGET (self->welcome_toast_overlay);
+  /* the welcome page has no Generate to cover */
+  welcome = self->welcome_page != NULL &&
+            gtk_stack_get_visible_child (self->main_stack) == GTK_WIDGET (self->welcome_page);
   adw_toast_overlay_add_toast (welcome ? self->welcome_toast_overlay : self->toast_overlay, toast);
 }
 
