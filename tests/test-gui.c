@@ -1236,6 +1236,52 @@ test_remove_selected_asks_nothing (Fixture       *fixture,
   g_assert_cmpuint (g_list_model_get_n_items (get_tasks (fixture)), ==, 1);
 }
 
+
+/* Without a keyring the start says so once, in the bar at the top (not a
+ * toast that never goes away), in words, without the D-Bus error. */
+static void
+test_no_keyring_is_in_the_notice_bar (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdContext) context = NULL;
+  SdWindow *window;
+  const char *notice;
+
+  if (!g_test_subprocess ())
+    {
+      /* no accessibility bus either, without a session bus */
+      g_setenv ("GTK_A11Y", "none", TRUE);
+      g_test_trap_subprocess (NULL, 120 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+      g_unsetenv ("GTK_A11Y");
+      g_test_trap_assert_passed ();
+      return;
+    }
+
+  /* a session bus that does not exist: no Secret Service answers */
+  g_unsetenv ("SEEDANCE_API_TOKEN");
+  g_setenv ("SECRET_BACKEND", "service", TRUE);
+  g_setenv ("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus", TRUE);
+  context = sd_context_new (&error);
+  g_assert_no_error (error);
+  start_context (context);
+  g_assert_false (sd_context_get_has_token (context));
+
+  window = g_object_ref_sink (sd_window_new (NULL, context));
+  sd_window_set_ready (window, TRUE);
+  gtk_window_present (GTK_WINDOW (window));
+
+  notice = sd_window_get_notice (window);
+  g_assert_nonnull (notice);
+  g_assert_nonnull (strstr (notice, "keyring"));
+  g_assert_null (strstr (notice, "org.freedesktop"));
+  g_assert_null (strstr (notice, "DBus"));
+  g_assert_null (strchr (notice, '('));
+  g_assert_true (sd_notice_bar_get_revealed (SD_NOTICE_BAR (get_child (window, SD_TYPE_WINDOW, "notice_bar"))));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_object_unref (window);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1284,6 +1330,7 @@ main (int   argc,
                    test_hostile_text_in_notifications_is_plain);
   g_test_add_func ("/gui/settings/starts-without-the-schema", test_starts_without_the_settings_schema);
   ADD_WINDOW_TEST ("/gui/notices/offline-is-in-the-bar-with-try-again", test_offline_shows_in_the_notice_bar);
+  g_test_add_func ("/gui/notices/no-keyring-is-in-the-bar-in-words", test_no_keyring_is_in_the_notice_bar);
   ADD_WINDOW_TEST ("/gui/notices/refused-token-shows-by-generate-each-time-and-in-the-bar",
                    test_refused_token_shows_by_generate_and_in_the_bar);
   ADD_WINDOW_TEST ("/gui/layout/toasts-never-cover-generate-or-the-pane-switcher",
