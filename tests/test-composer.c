@@ -12,7 +12,9 @@
 #include "sd-context.h"
 #include "sd-demo.h"
 #include "sd-gui-resources.h"
+#include "sd-media-list.h"
 #include "sd-media-row.h"
+#include "sd-model-picker-test.h"
 #include "sd-preferences-window.h"
 #include "sd-simulator-test.h"
 #include "sd-thumbnailer.h"
@@ -486,17 +488,8 @@ typedef struct
   SdContext  *context;
   GtkWidget  *window;
   SdComposer *composer;
-  GPtrArray  *toasts;
   SdTask     *submitted;
 } ComposerFixture;
-
-static void
-on_show_toast_cb (SdComposer      *composer,
-                  AdwToast        *toast,
-                  ComposerFixture *fixture)
-{
-  g_ptr_array_add (fixture->toasts, g_strdup (adw_toast_get_title (toast)));
-}
 
 static void
 on_submitted_cb (SdComposer      *composer,
@@ -515,13 +508,11 @@ composer_set_up (ComposerFixture *fixture,
   g_content_type_set_mime_dirs ((const char * const *) mime_dirs);
   fixture->context = sd_demo_context_new (&error);
   g_assert_no_error (error);
-  fixture->toasts = g_ptr_array_new_with_free_func (g_free);
   fixture->composer = SD_COMPOSER (sd_composer_new (fixture->context));
   fixture->window = gtk_window_new ();
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), 360, 700);
   gtk_window_set_child (GTK_WINDOW (fixture->window), GTK_WIDGET (fixture->composer));
   gtk_window_present (GTK_WINDOW (fixture->window));
-  g_signal_connect (fixture->composer, "show-toast", G_CALLBACK (on_show_toast_cb), fixture);
   g_signal_connect (fixture->composer, "submitted", G_CALLBACK (on_submitted_cb), fixture);
 }
 
@@ -540,7 +531,6 @@ composer_tear_down (ComposerFixture *fixture,
 {
   gtk_window_destroy (GTK_WINDOW (fixture->window));
   g_clear_object (&fixture->submitted);
-  g_clear_pointer (&fixture->toasts, g_ptr_array_unref);
   drain_pending_events ();
   g_clear_object (&fixture->context);
 }
@@ -590,15 +580,15 @@ test_composer_adds_urls_and_refuses_the_rest (ComposerFixture *fixture,
                                                 "https://example.com/5.png"), ==, 3);
   g_assert_cmpuint (g_strv_length ((char **) sd_request_get_images (request)), ==, 5);
   g_assert_cmpstr (sd_request_get_images (request)[4], ==, "https://example.com/5.png");
-  g_assert_cmpuint (fixture->toasts->len, ==, 0);
+  g_assert_cmpstr (sd_composer_get_images_message_text (fixture->composer), ==, "");
 
+  /* what is refused is said under the entry, until the next addition */
   g_assert_cmpuint (sd_composer_add_image_text (fixture->composer, "a cat"), ==, 0);
-  g_assert_cmpuint (fixture->toasts->len, ==, 1);
-  g_assert_nonnull (strstr (g_ptr_array_index (fixture->toasts, 0), "cat"));
+  g_assert_nonnull (strstr (sd_composer_get_images_message_text (fixture->composer), "cat"));
 
   g_assert_cmpuint (sd_composer_add_image_text (fixture->composer, "file:///home/ana/cat.png"), ==, 0);
-  g_assert_cmpuint (fixture->toasts->len, ==, 2);
-  g_assert_nonnull (strstr (g_ptr_array_index (fixture->toasts, 1), "https://"));
+  g_assert_null (strstr (sd_composer_get_images_message_text (fixture->composer), "cat”"));
+  g_assert_nonnull (strstr (sd_composer_get_images_message_text (fixture->composer), "https://"));
   g_assert_cmpuint (g_strv_length ((char **) sd_request_get_images (request)), ==, 5);
 }
 
@@ -614,7 +604,7 @@ test_composer_invalid_request_blocks_generate (ComposerFixture *fixture,
                               "https://example.com/5.png");
 
   /* MD takes at most 4 images */
-  g_assert_cmpstr (sd_composer_get_images_count_text (fixture->composer), ==, "5 of 4 images");
+  g_assert_cmpstr (sd_composer_get_images_count_text (fixture->composer), ==, "5 / 4");
   g_assert_cmpstr (sd_composer_get_problem_text (fixture->composer, "images"), !=, "");
   g_assert_false (sd_composer_get_can_generate (fixture->composer));
   gtk_widget_activate_action (GTK_WIDGET (fixture->composer), "composer.generate", NULL);
@@ -638,11 +628,13 @@ test_composer_generate_submits_and_keeps_content (ComposerFixture *fixture,
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->composer), "composer.generate", NULL));
   g_assert_false (sd_composer_get_can_generate (fixture->composer));
-  while (fixture->submitted == NULL && fixture->toasts->len == 0)
+  while (fixture->submitted == NULL &&
+         *sd_composer_get_generate_hint_text (fixture->composer) == '\0')
     g_main_context_iteration (NULL, TRUE);
 
+  /* no "Task submitted": the new row in the results says it */
   g_assert_nonnull (fixture->submitted);
-  g_assert_cmpstr (g_ptr_array_index (fixture->toasts, 0), ==, "Task submitted");
+  g_assert_cmpstr (sd_composer_get_generate_hint_text (fixture->composer), ==, "");
   g_assert_cmpstr (sd_request_get_prompt (sd_task_get_request (fixture->submitted)), ==, "a cat turns its head");
   /* nothing lost: the composer keeps its content */
   g_assert_cmpstr (sd_request_get_prompt (request), ==, "a cat turns its head");
@@ -918,6 +910,182 @@ test_refused_base_url_blocks_generate_until_corrected (void)
   g_settings_reset (settings, "api-base-url");
 }
 
+
+static GtkWidget *
+composer_child (SdComposer *composer,
+                const char *name)
+{
+  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (composer), SD_TYPE_COMPOSER, name);
+
+  g_assert_nonnull (child);
+  return GTK_WIDGET (child);
+}
+
+static GtkWidget *
+images_child (SdComposer *composer,
+              const char *name)
+{
+  GtkWidget *list = composer_child (composer, "images_list");
+  GObject *child = gtk_widget_get_template_child (list, SD_TYPE_MEDIA_LIST, name);
+
+  g_assert_nonnull (child);
+  return GTK_WIDGET (child);
+}
+
+/* Pasting several links into the entry makes them rows at once, not a
+ * line of text with line-break glyphs. */
+static void
+test_composer_paste_of_links_makes_rows (ComposerFixture *fixture,
+                                         gconstpointer    data)
+{
+  SdRequest *request = sd_composer_get_request (fixture->composer);
+  GtkEditable *entry = GTK_EDITABLE (images_child (fixture->composer, "entry"));
+  int position = 0;
+
+  sd_composer_select_model (fixture->composer, "seedance2.0-fast-i2v");
+  gtk_editable_insert_text (entry, "https://example.com/1.png\nhttps://example.com/2.png\r\n"
+                                   "https://example.com/3.png\n", -1, &position);
+  g_assert_cmpuint (g_strv_length ((char **) sd_request_get_images (request)), ==, 3);
+  g_assert_cmpstr (gtk_editable_get_text (entry), ==, "");
+
+  /* space-separated, too */
+  position = 0;
+  gtk_editable_insert_text (entry, "https://example.com/4.png https://example.com/5.png", -1, &position);
+  g_assert_cmpuint (g_strv_length ((char **) sd_request_get_images (request)), ==, 5);
+  g_assert_cmpstr (gtk_editable_get_text (entry), ==, "");
+
+  /* one link, typed or pasted, stays in the entry until Enter */
+  position = 0;
+  gtk_editable_insert_text (entry, "https://example.com/6.png", -1, &position);
+  g_assert_cmpstr (gtk_editable_get_text (entry), ==, "https://example.com/6.png");
+  g_assert_cmpuint (g_strv_length ((char **) sd_request_get_images (request)), ==, 5);
+}
+
+static SdMediaRow *
+image_row (ComposerFixture *fixture,
+           int              index)
+{
+  GtkListBox *list = GTK_LIST_BOX (images_child (fixture->composer, "list"));
+
+  return SD_MEDIA_ROW (gtk_list_box_get_row_at_index (list, index));
+}
+
+/* Validation points at the culprit: the rows at fault are marked, the
+ * counter reads "10 / 9" in the error colour, the text is said once and
+ * the hint by Generate takes the user to the field. */
+static void
+test_composer_marks_the_culprit (ComposerFixture *fixture,
+                                 gconstpointer    data)
+{
+  GtkWidget *count = images_child (fixture->composer, "count_label");
+  g_autoptr(GString) links = g_string_new (NULL);
+  GtkWidget *focus;
+
+  sd_composer_select_model (fixture->composer, "seedance2.0-md");
+  type_prompt (fixture, "a cat turns its head");
+  sd_composer_add_image_text (fixture->composer, "https://example.com/ok.png http://example.com/plain.png");
+
+  /* an http:// link looks invalid, and says why to screen readers */
+  g_assert_null (sd_media_row_get_problem (image_row (fixture, 0)));
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (image_row (fixture, 0)), "error"));
+  g_assert_nonnull (sd_media_row_get_problem (image_row (fixture, 1)));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (image_row (fixture, 1)), "error"));
+  g_assert_cmpstr (sd_media_row_get_problem (image_row (fixture, 1)), ==,
+                   sd_composer_get_problem_text (fixture->composer, "images"));
+
+  /* said once: under the list; by Generate only a link to it */
+  g_assert_null (strstr (sd_composer_get_generate_hint_text (fixture->composer), "http://"));
+  g_assert_nonnull (strstr (sd_composer_get_generate_hint_text (fixture->composer), "Images"));
+  g_assert_true (sd_composer_activate_generate_hint (fixture->composer));
+  focus = gtk_root_get_focus (GTK_ROOT (fixture->window));
+  g_assert_true (focus == GTK_WIDGET (image_row (fixture, 1)));
+
+  /* ten of nine: the counter and the row past the limit */
+  sd_composer_select_model (fixture->composer, "seedance2.0-std");
+  sd_media_list_set_urls (SD_MEDIA_LIST (composer_child (fixture->composer, "images_list")), NULL);
+  for (guint i = 0; i < 10; i++)
+    g_string_append_printf (links, "https://example.com/%u.png\n", i);
+  g_assert_cmpuint (sd_composer_add_image_text (fixture->composer, links->str), ==, 10);
+  g_assert_cmpstr (sd_composer_get_images_count_text (fixture->composer), ==, "10 / 9");
+  g_assert_true (gtk_widget_has_css_class (count, "error"));
+  g_assert_null (sd_media_row_get_problem (image_row (fixture, 8)));
+  g_assert_nonnull (sd_media_row_get_problem (image_row (fixture, 9)));
+
+  /* fixed: nothing stays marked */
+  g_signal_emit_by_name (image_row (fixture, 9), "remove");
+  g_assert_cmpstr (sd_composer_get_images_count_text (fixture->composer), ==, "9 / 9");
+  g_assert_false (gtk_widget_has_css_class (count, "error"));
+  for (guint i = 0; i < 9; i++)
+    g_assert_null (sd_media_row_get_problem (image_row (fixture, i)));
+  g_assert_true (sd_composer_get_can_generate (fixture->composer));
+}
+
+/* The model picker: grouped by family, searchable, the current one marked,
+ * each fact once. */
+static void
+test_composer_model_picker_searches_and_marks (ComposerFixture *fixture,
+                                               gconstpointer    data)
+{
+  SdModelPicker *picker = SD_MODEL_PICKER (composer_child (fixture->composer, "model_picker"));
+  GListModel *models = sd_catalog_get_models (sd_context_get_catalog (fixture->context));
+  g_auto(GStrv) all = NULL;
+  g_auto(GStrv) headers = NULL;
+  g_auto(GStrv) found = NULL;
+  g_autofree char *marked = NULL;
+
+  g_assert_true (sd_composer_select_model (fixture->composer, "seedance2.0-md"));
+  marked = sd_model_picker_dup_marked_id (picker);
+  g_assert_cmpstr (marked, ==, "seedance2.0-md");
+  g_assert_cmpstr (sd_model_picker_get_button_text (picker), ==, "MD");
+
+  all = sd_model_picker_dup_shown_ids (picker);
+  g_assert_cmpuint (g_strv_length (all), ==, g_list_model_get_n_items (models));
+  headers = sd_model_picker_dup_headers (picker);
+  g_assert_true (g_strv_contains ((const char * const *) headers, "Full (Manxue)"));
+  g_assert_true (g_strv_contains ((const char * const *) headers, "SP Economy"));
+  g_assert_true (g_strv_contains ((const char * const *) headers, "STD Standard"));
+  g_assert_cmpuint (g_strv_length (headers), <, g_strv_length (all));
+
+  /* each fact once, no dangling separator */
+  for (guint i = 0; all[i] != NULL; i++)
+    {
+      g_autofree char *text = sd_model_picker_dup_row_text (picker, all[i]);
+      g_auto(GStrv) lines = g_strsplit (text, "\n", 2);
+
+      g_assert_false (g_str_has_suffix (lines[1], "·"));
+      g_assert_false (g_str_has_suffix (lines[1], "· "));
+      g_assert_null (strstr (lines[1], lines[0]));
+      g_assert_null (strstr (lines[0], "("));
+    }
+
+  sd_model_picker_set_search_text (picker, "md");
+  found = sd_model_picker_dup_shown_ids (picker);
+  g_assert_cmpuint (g_strv_length (found), ==, 2);
+  g_assert_true (g_strv_contains ((const char * const *) found, "seedance2.0-md"));
+  g_assert_true (g_strv_contains ((const char * const *) found, "seedance2.0-fast-md"));
+  g_clear_pointer (&headers, g_strfreev);
+  headers = sd_model_picker_dup_headers (picker);
+  g_assert_cmpuint (g_strv_length (headers), ==, 1);
+  g_assert_cmpstr (headers[0], ==, "MD");
+
+  /* by family name and id, too */
+  g_clear_pointer (&found, g_strfreev);
+  sd_model_picker_set_search_text (picker, "economy");
+  found = sd_model_picker_dup_shown_ids (picker);
+  g_assert_cmpuint (g_strv_length (found), ==, 2);
+  g_clear_pointer (&found, g_strfreev);
+  sd_model_picker_set_search_text (picker, "SD2_MX_4K");
+  found = sd_model_picker_dup_shown_ids (picker);
+  g_assert_cmpuint (g_strv_length (found), ==, 1);
+  g_assert_cmpstr (found[0], ==, "sd2_mx_4k");
+
+  g_clear_pointer (&marked, g_free);
+  g_assert_true (sd_composer_select_model (fixture->composer, "sd2_mx_4k"));
+  marked = sd_model_picker_dup_marked_id (picker);
+  g_assert_cmpstr (marked, ==, "sd2_mx_4k");
+  g_assert_cmpstr (sd_model_picker_get_button_text (picker), ==, "Full (Manxue) · 4K");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -960,6 +1128,9 @@ main (int   argc,
   ADD ("a-loaded-draft-is-not-remembered", test_composer_loaded_draft_is_not_remembered);
   ADD ("demo-sample-images-validate-and-show-their-thumbnails", test_composer_demo_sample_images_validate_and_show);
   ADD ("fits-a-360-px-window-with-every-model-and-long-links", test_composer_fits_a_narrow_window);
+  ADD ("a-paste-of-several-links-makes-rows-at-once", test_composer_paste_of_links_makes_rows);
+  ADD ("validation-marks-the-culprit-and-links-to-it", test_composer_marks_the_culprit);
+  ADD ("model-picker-groups-searches-and-marks-the-current-one", test_composer_model_picker_searches_and_marks);
 
 #undef ADD
 

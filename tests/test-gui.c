@@ -14,6 +14,7 @@
 #include "sd-catalog.h"
 #include "sd-composer-test.h"
 #include "sd-context.h"
+#include "sd-notice-bar.h"
 #include "sd-preferences-window.h"
 #include "sd-service.h"
 #include "sd-demo.h"
@@ -943,6 +944,10 @@ test_starts_without_the_settings_schema (void)
   for (guint i = 0; i < 20 && g_main_context_pending (NULL); i++)
     g_main_context_iteration (NULL, FALSE);
 
+  /* a lasting condition: in the bar at the top, before the demo's own */
+  g_assert_nonnull (sd_window_get_notice (window));
+  g_assert_nonnull (strstr (sd_window_get_notice (window), "will not be kept"));
+
   /* the schema's defaults */
   request = sd_composer_get_request (sd_window_get_composer (window));
   g_assert_cmpstr (sd_request_get_model (request), ==, "seedance2.0-fast-i2v");
@@ -952,6 +957,327 @@ test_starts_without_the_settings_schema (void)
   /* choosing saves nothing and does not fail */
   g_assert_true (sd_composer_select_model (sd_window_get_composer (window), "seedance2.0-md"));
   gtk_window_close (GTK_WINDOW (window));
+  gtk_window_destroy (GTK_WINDOW (window));
+  g_object_unref (window);
+}
+
+
+/* Lasting conditions ---------------------------------------------------------- */
+
+static SdNoticeBar *
+get_notice_bar (Fixture *fixture)
+{
+  return SD_NOTICE_BAR (get_child (fixture->window, SD_TYPE_WINDOW, "notice_bar"));
+}
+
+static GtkWidget *
+find_button_with_icon (GtkWidget  *widget,
+                       const char *icon_name)
+{
+  if (GTK_IS_BUTTON (widget) &&
+      g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (widget)), icon_name) == 0)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget);
+       child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button_with_icon (child, icon_name);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+dismiss_notice (Fixture *fixture)
+{
+  GtkWidget *close = find_button_with_icon (GTK_WIDGET (get_notice_bar (fixture)),
+                                            "window-close-symbolic");
+
+  g_assert_nonnull (close);
+  g_signal_emit_by_name (close, "clicked");
+}
+
+/* Offline is a lasting condition: it stays in the bar at the top (not in
+ * a toast) with the one action that helps, until dismissed or over. */
+static void
+test_offline_shows_in_the_notice_bar (Fixture       *fixture,
+                                      gconstpointer  user_data)
+{
+  SdService *service = sd_context_get_service (fixture->context);
+  SdNoticeBar *bar = get_notice_bar (fixture);
+
+  /* demo mode says so first */
+  g_assert_nonnull (strstr (sd_window_get_notice (fixture->window), "Demo mode"));
+  g_assert_null (sd_notice_bar_get_action_name (bar));
+
+  sd_service_set_network_monitor (service, NULL);
+  sd_service_set_online (service, FALSE);
+  g_assert_true (sd_notice_bar_get_revealed (bar));
+  g_assert_nonnull (strstr (sd_window_get_notice (fixture->window), "offline"));
+  g_assert_cmpstr (sd_notice_bar_get_button_label (bar), ==, "_Try Again");
+  g_assert_cmpstr (sd_notice_bar_get_action_name (bar), ==, "win.retry-connection");
+
+  /* the button helps: asking again clears it */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.retry-connection", NULL));
+  g_assert_true (sd_service_get_online (service));
+  g_assert_null (strstr (sd_window_get_notice (fixture->window), "offline"));
+
+  /* dismissed, it stays away until it happens again */
+  sd_service_set_online (service, FALSE);
+  dismiss_notice (fixture);
+  g_assert_null (strstr (sd_window_get_notice (fixture->window), "offline"));
+  dismiss_notice (fixture);
+  g_assert_null (sd_window_get_notice (fixture->window));
+  g_assert_false (sd_notice_bar_get_revealed (bar));
+  sd_service_set_online (service, TRUE);
+  sd_service_set_online (service, FALSE);
+  g_assert_nonnull (strstr (sd_window_get_notice (fixture->window), "offline"));
+}
+
+static gboolean
+is_not_submitting (gpointer data)
+{
+  SdComposer *composer = data;
+
+  return *sd_composer_get_generate_hint_text (composer) != '\0';
+}
+
+/* A refused token: each Generate visibly works (the spinner, then the
+ * reason by the button, again each time) and the bar says what helps. */
+static void
+test_refused_token_shows_by_generate_and_in_the_bar (Fixture       *fixture,
+                                                     gconstpointer  user_data)
+{
+  SdComposer *composer = sd_window_get_composer (fixture->window);
+  SdNoticeBar *bar = get_notice_bar (fixture);
+
+  sd_simulator_set_token (sd_demo_get_simulator (fixture->context), "another-token");
+  set_prompt (composer, "A kite over the dunes");
+  g_assert_cmpuint (sd_composer_add_image_text (composer, TEST_IMAGE), ==, 1);
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.generate", NULL));
+      /* the last failure goes while the request is on its way */
+      g_assert_cmpstr (sd_composer_get_generate_hint_text (composer), ==, "");
+      g_assert_false (sd_composer_get_can_generate (composer));
+      run_until (is_not_submitting, composer);
+      g_assert_nonnull (strstr (sd_composer_get_generate_hint_text (composer), "token"));
+      g_assert_true (sd_composer_get_can_generate (composer));
+    }
+
+  g_assert_cmpuint (g_list_model_get_n_items (get_tasks (fixture)), ==, 0);
+  g_assert_true (sd_notice_bar_get_revealed (bar));
+  g_assert_nonnull (strstr (sd_window_get_notice (fixture->window), "token"));
+  g_assert_cmpstr (sd_notice_bar_get_button_label (bar), ==, "_Set Token");
+  g_assert_cmpstr (sd_notice_bar_get_action_name (bar), ==, "app.preferences");
+}
+
+static void
+set_flag_true (gboolean *flag)
+{
+  *flag = TRUE;
+}
+
+static gboolean
+is_laid_out (gpointer data)
+{
+  GtkWidget *widget = data;
+
+  return gtk_widget_get_mapped (widget) && gtk_widget_get_width (widget) > 0;
+}
+
+static void
+settle (void)
+{
+  /* a few frames: the window takes its new size, then its children */
+  for (guint i = 0; i < 5; i++)
+    {
+      gboolean done = FALSE;
+
+      g_timeout_add_once (50, (GSourceOnceFunc) set_flag_true, &done);
+      while (!done)
+        g_main_context_iteration (NULL, TRUE);
+    }
+}
+
+static void
+resize_window (Fixture *fixture,
+               int      width,
+               int      height)
+{
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), width, height);
+  settle ();
+}
+
+static graphene_rect_t
+bounds_in_window (Fixture   *fixture,
+                  GtkWidget *widget)
+{
+  graphene_rect_t bounds;
+
+  g_assert_true (gtk_widget_compute_bounds (widget, GTK_WIDGET (fixture->window), &bounds));
+  return bounds;
+}
+
+static gboolean
+widget_is_shown (GtkWidget *widget)
+{
+  return gtk_widget_get_mapped (widget) && gtk_widget_get_child_visible (widget);
+}
+
+/* Toasts cover the results only: never Generate, nor the pane switcher of
+ * a narrow window. */
+static void
+test_toasts_never_cover_generate (Fixture       *fixture,
+                                  gconstpointer  user_data)
+{
+  const int widths[] = { 1366, 1100, 360 };
+  GtkWidget *overlay = get_child (fixture->window, SD_TYPE_WINDOW, "toast_overlay");
+  GtkWidget *generate_button = get_child (sd_window_get_composer (fixture->window), SD_TYPE_COMPOSER,
+                                          "generate_button");
+  GtkWidget *switcher = get_child (fixture->window, SD_TYPE_WINDOW, "switcher_revealer");
+  g_autoptr(SdTask) task = generate (fixture, "A kite over the dunes");
+
+  /* the toast of a removal, with its Undo */
+  gtk_widget_activate_action (GTK_WIDGET (wait_for_row (fixture, task)), "row.remove", NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (widths); i++)
+    {
+      const char *panes[] = { "composer", "results" };
+
+      resize_window (fixture, widths[i], 720);
+      for (guint p = 0; p < G_N_ELEMENTS (panes); p++)
+        {
+          graphene_rect_t toasts, other;
+
+          gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.pane", "s", panes[p]);
+          settle ();
+          if (!widget_is_shown (overlay))
+            continue;
+          toasts = bounds_in_window (fixture, overlay);
+          if (widget_is_shown (generate_button))
+            {
+              other = bounds_in_window (fixture, generate_button);
+              g_assert_false (graphene_rect_intersection (&toasts, &other, NULL));
+            }
+          if (widget_is_shown (switcher) && gtk_revealer_get_child_revealed (GTK_REVEALER (switcher)))
+            {
+              other = bounds_in_window (fixture, switcher);
+              g_assert_false (graphene_rect_intersection (&toasts, &other, NULL));
+            }
+        }
+    }
+}
+
+/* The composer has one width whatever it holds: nothing moves while the
+ * user edits. */
+static void
+test_composer_width_does_not_follow_its_content (Fixture       *fixture,
+                                                 gconstpointer  user_data)
+{
+  SdComposer *composer = sd_window_get_composer (fixture->window);
+  GtkWidget *pane = get_child (fixture->window, SD_TYPE_WINDOW, "composer_scroller");
+  g_autoptr(GString) links = g_string_new (NULL);
+  g_autoptr(SdRequest) empty = sd_request_new ();
+  int width;
+
+  resize_window (fixture, 1100, 720);
+  sd_request_set_model (empty, "sd2_mx_720p");
+  sd_composer_load_request (composer, empty);
+  settle ();
+  run_until (is_laid_out, pane);
+  width = gtk_widget_get_width (pane);
+  g_assert_cmpint (width, >=, 360);
+  g_assert_cmpint (width, <=, 480);
+
+  /* a long refusal, a long hint by Generate */
+  sd_composer_add_image_text (composer,
+                              "not-a-link-but-a-very-long-word-that-will-not-break-anywhere-at-all-"
+                              "and-goes-on-and-on-and-on-well-past-the-width-of-any-pane");
+  set_prompt (composer, "");
+  settle ();
+  g_assert_cmpint (gtk_widget_get_width (pane), ==, width);
+
+  /* nine references with long names */
+  for (guint i = 0; i < 9; i++)
+    g_string_append_printf (links, "https://images.example.com/a-very-long-folder-name/"
+                                   "and-an-even-longer-file-name-for-reference-%u.png\n", i);
+  g_assert_cmpuint (sd_composer_add_image_text (composer, links->str), ==, 9);
+  settle ();
+  g_assert_cmpint (gtk_widget_get_width (pane), ==, width);
+}
+
+/* Removing asks nothing: it happens, and the toast offers Undo. */
+static void
+test_remove_selected_asks_nothing (Fixture       *fixture,
+                                   gconstpointer  user_data)
+{
+  g_autoptr(SdTask) task = generate (fixture, "A lighthouse in a storm");
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  guint n_windows;
+  GtkSingleSelection *selection;
+
+  wait_for_row (fixture, task);
+  selection = GTK_SINGLE_SELECTION (gtk_widget_get_template_child (GTK_WIDGET (fixture->window),
+                                                                   SD_TYPE_WINDOW, "selection"));
+  gtk_single_selection_set_selected (selection, 0);
+  n_windows = g_list_model_get_n_items (toplevels);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.remove-selected", NULL));
+  settle ();
+  g_assert_cmpuint (g_list_model_get_n_items (toplevels), ==, n_windows);
+  g_assert_cmpuint (g_list_model_get_n_items (get_tasks (fixture)), ==, 0);
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.undo-remove", "s", sd_task_get_id (task));
+  g_assert_cmpuint (g_list_model_get_n_items (get_tasks (fixture)), ==, 1);
+}
+
+
+/* Without a keyring the start says so once, in the bar at the top (not a
+ * toast that never goes away), in words, without the D-Bus error. */
+static void
+test_no_keyring_is_in_the_notice_bar (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdContext) context = NULL;
+  SdWindow *window;
+  const char *notice;
+
+  if (!g_test_subprocess ())
+    {
+      /* no accessibility bus either, without a session bus */
+      g_setenv ("GTK_A11Y", "none", TRUE);
+      g_test_trap_subprocess (NULL, 120 * G_USEC_PER_SEC, G_TEST_SUBPROCESS_INHERIT_STDERR);
+      g_unsetenv ("GTK_A11Y");
+      g_test_trap_assert_passed ();
+      return;
+    }
+
+  /* a session bus that does not exist: no Secret Service answers */
+  g_unsetenv ("SEEDANCE_API_TOKEN");
+  g_setenv ("SECRET_BACKEND", "service", TRUE);
+  g_setenv ("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus", TRUE);
+  context = sd_context_new (&error);
+  g_assert_no_error (error);
+  start_context (context);
+  g_assert_false (sd_context_get_has_token (context));
+
+  window = g_object_ref_sink (sd_window_new (NULL, context));
+  sd_window_set_ready (window, TRUE);
+  gtk_window_present (GTK_WINDOW (window));
+
+  notice = sd_window_get_notice (window);
+  g_assert_nonnull (notice);
+  g_assert_nonnull (strstr (notice, "keyring"));
+  g_assert_null (strstr (notice, "org.freedesktop"));
+  g_assert_null (strstr (notice, "DBus"));
+  g_assert_null (strchr (notice, '('));
+  g_assert_true (sd_notice_bar_get_revealed (SD_NOTICE_BAR (get_child (window, SD_TYPE_WINDOW, "notice_bar"))));
+
   gtk_window_destroy (GTK_WINDOW (window));
   g_object_unref (window);
 }
@@ -1003,6 +1329,16 @@ main (int   argc,
   g_test_add_func ("/gui/hostile/notification-body-is-the-plain-reason",
                    test_hostile_text_in_notifications_is_plain);
   g_test_add_func ("/gui/settings/starts-without-the-schema", test_starts_without_the_settings_schema);
+  ADD_WINDOW_TEST ("/gui/notices/offline-is-in-the-bar-with-try-again", test_offline_shows_in_the_notice_bar);
+  g_test_add_func ("/gui/notices/no-keyring-is-in-the-bar-in-words", test_no_keyring_is_in_the_notice_bar);
+  ADD_WINDOW_TEST ("/gui/notices/refused-token-shows-by-generate-each-time-and-in-the-bar",
+                   test_refused_token_shows_by_generate_and_in_the_bar);
+  ADD_WINDOW_TEST ("/gui/layout/toasts-never-cover-generate-or-the-pane-switcher",
+                   test_toasts_never_cover_generate);
+  ADD_WINDOW_TEST ("/gui/layout/composer-width-does-not-follow-its-content",
+                   test_composer_width_does_not_follow_its_content);
+  ADD_WINDOW_TEST ("/gui/window/remove-selected-asks-nothing-and-offers-undo",
+                   test_remove_selected_asks_nothing);
 
   return g_test_run ();
 }

@@ -755,6 +755,23 @@ url_is_acceptable (const char  *url,
   return FALSE;
 }
 
+/**
+ * sd_request_url_is_acceptable:
+ * @url: a link of the request
+ * @schemes: what the model takes (SD_URL_SCHEME_NONE: undocumented)
+ *
+ * Whether validation would accept @url for a field taking @schemes, so
+ * that a list can mark the entries a problem is about.
+ */
+gboolean
+sd_request_url_is_acceptable (const char  *url,
+                              SdUrlScheme  schemes)
+{
+  g_return_val_if_fail (url != NULL, FALSE);
+
+  return url_is_acceptable (url, effective_schemes (schemes));
+}
+
 static const char *
 url_kind_message (const UrlKind *kind,
                   SdUrlScheme    schemes)

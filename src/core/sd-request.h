@@ -80,5 +80,7 @@ void                sd_request_set_reference_audios (SdRequest  *self,
  * as a GPtrArray of SdProblem; empty when the request may be sent. */
 GPtrArray          *sd_request_validate             (SdRequest *self,
                                                      SdModel   *model);
+gboolean            sd_request_url_is_acceptable    (const char  *url,
+                                                     SdUrlScheme  schemes);
 
 G_END_DECLS

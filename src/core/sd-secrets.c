@@ -37,21 +37,22 @@ get_schema (void)
   return &schema;
 }
 
-/* The keyring's own message may help the user; it never holds the token. */
+/* The keyring's own message (a D-Bus error) goes to the debug log: the
+ * user is told what it means for the token, in one sentence. */
 static char *
 keyring_missing_notice (const GError *error)
 {
-  return g_strdup_printf (_("The keyring is not available (%s). The API token "
-                            "is kept for this session only."),
-                          error->message);
+  g_debug ("Keyring not available for storing: %s", error->message);
+  return g_strdup (_("No keyring is available: the API token is kept for this "
+                     "session only, and you will be asked for it again next time."));
 }
 
 static char *
 keyring_unreadable_notice (const GError *error)
 {
-  return g_strdup_printf (_("The keyring is not available (%s), so no saved "
-                            "API token could be read."),
-                          error->message);
+  g_debug ("Keyring not available for reading: %s", error->message);
+  return g_strdup (_("No keyring is available, so no saved API token could be "
+                     "read; a token you give now is kept for this session only."));
 }
 
 void

@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "sd-api.h"
 #include "sd-application.h"
 #include "sd-demo-scenes.h"
 #include "sd-demo.h"
@@ -108,56 +109,6 @@ on_task_failed_cb (SdService     *service,
 }
 
 static void
-on_notices_details_cb (AdwToast      *toast,
-                       SdApplication *self)
-{
-  const char * const *notices = sd_context_get_notices (self->context);
-  g_autofree char *body = g_strjoinv ("\n\n", (char **) notices);
-  GtkWidget *dialog;
-
-  dialog = adw_message_dialog_new (GTK_WINDOW (get_main_window (self)),
-                                   _("Things to Know"), NULL);
-  adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog), body);
-  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-/* Notices are whole sentences, too long for a toast's one line: the toast
- * says there is something to read, the dialog says it. */
-static void
-show_notices (SdApplication *self,
-              SdWindow      *window)
-{
-  const char * const *notices = sd_context_get_notices (self->context);
-  guint n_notices = notices != NULL ? g_strv_length ((char **) notices) : 0;
-  AdwToast *toast;
-
-  if (n_notices == 0)
-    return;
-
-  /* A toast holds one short line; longer sentences wait behind "Details". */
-  if (n_notices == 1 && g_utf8_strlen (notices[0], -1) <= 60)
-    {
-      g_autofree char *escaped = g_markup_escape_text (notices[0], -1);
-
-      toast = adw_toast_new (escaped);
-      adw_toast_set_timeout (toast, 0);
-      sd_window_add_toast (window, toast);
-      return;
-    }
-
-  toast = adw_toast_new (g_dngettext (GETTEXT_PACKAGE,
-                                      "Something needs your attention",
-                                      "Some things need your attention",
-                                      n_notices));
-  adw_toast_set_button_label (toast, _("_Details"));
-  adw_toast_set_timeout (toast, 0);
-  g_signal_connect_object (toast, "button-clicked",
-                           G_CALLBACK (on_notices_details_cb), self, 0);
-  sd_window_add_toast (window, toast);
-}
-
-static void
 on_context_started_cb (GObject      *source,
                        GAsyncResult *result,
                        gpointer      user_data)
@@ -186,9 +137,11 @@ on_context_started_cb (GObject      *source,
   if ((window = get_main_window (self)) == NULL)
     return;
 
-  show_notices (self, window);
   if (error != NULL)
-    sd_window_show_message (window, error->message);
+    sd_window_set_notice (window,
+                          g_error_matches (error, SD_API_ERROR, SD_API_ERROR_UNAUTHORIZED)
+                          ? SD_NOTICE_TOKEN : SD_NOTICE_STARTUP,
+                          error->message);
   sd_demo_scenes_run (window);
 }
 

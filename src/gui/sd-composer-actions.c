@@ -76,11 +76,15 @@ on_submitted_cb (GObject      *source,
   set_submitting (self, FALSE);
   if (task == NULL)
     {
-      _sd_composer_show_toast (self, submit_error_message (error));
+      g_debug ("Generate failed: %s", error->message);
+      _sd_composer_show_message (self, submit_error_message (error));
+      /* a refused token concerns everything: the window says so above */
+      if (g_error_matches (error, SD_API_ERROR, SD_API_ERROR_UNAUTHORIZED))
+        gtk_widget_activate_action (GTK_WIDGET (self), "win.token-refused", NULL);
       return;
     }
 
-  _sd_composer_show_toast (self, _("Task submitted"));
+  /* the new row in the results says it was submitted */
   _sd_composer_emit_submitted (self, task);
 }
 
@@ -96,6 +100,9 @@ generate_cb (GtkWidget  *widget,
     return;
 
   request = sd_request_copy (self->request);
+  /* the last failure goes while the spinner turns: the same error again
+   * shows again, so Generate is never seen doing nothing */
+  _sd_composer_show_message (self, NULL);
   set_submitting (self, TRUE);
   sd_service_submit_async (sd_context_get_service (self->context), request,
                            self->cancellable, on_submitted_cb, g_object_ref (self));

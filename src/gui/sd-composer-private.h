@@ -59,6 +59,9 @@ struct _SdComposer
   GCancellable        *cancellable;       /* cancelled on dispose */
   GList               *error_widgets;     /* widgets wearing the "error" class */
   char                *blocker;
+  char                *blocker_field;     /* the field it is about, or "preferences" */
+  gboolean             blocker_shown;     /* its text shows under the field too */
+  char                *message;           /* a failed Generate, by the button */
   gboolean             can_generate;
   gboolean             submitting;
   gulong               save_request_id;   /* saving the last-* keys; blocked while loading */
@@ -67,7 +70,7 @@ struct _SdComposer
 };
 
 /* sd-composer.c */
-void _sd_composer_show_toast          (SdComposer     *self,
+void _sd_composer_show_message        (SdComposer     *self,
                                        const char     *text);
 void _sd_composer_update_can_generate (SdComposer     *self);
 void _sd_composer_emit_submitted      (SdComposer     *self,

@@ -29,22 +29,25 @@ enum {
 
 enum {
   SIGNAL_SUBMITTED,
-  SIGNAL_SHOW_TOAST,
   N_SIGNALS
 };
 
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
-void
-_sd_composer_show_toast (SdComposer *self,
-                         const char *text)
-{
-  g_autofree char *escaped = g_markup_escape_text (text, -1);
-  g_autoptr(AdwToast) toast = adw_toast_new (escaped);
+static void update_generate_hint (SdComposer *self);
 
-  adw_toast_set_timeout (toast, 5);
-  g_signal_emit (self, signals[SIGNAL_SHOW_TOAST], 0, toast);
+/* A sentence by Generate (why it failed, what a loaded draft lost) that
+ * stays until the user changes something or generates again. */
+void
+_sd_composer_show_message (SdComposer *self,
+                           const char *text)
+{
+  if (g_strcmp0 (self->message, text) == 0)
+    return;
+  g_free (self->message);
+  self->message = g_strdup (text);
+  update_generate_hint (self);
 }
 
 void
@@ -125,7 +128,8 @@ clear_problems (SdComposer *self)
     }
 }
 
-static void
+/* Returns whether the problem's text shows under its field. */
+static gboolean
 show_problem (SdComposer *self,
               SdProblem  *problem)
 {
@@ -137,21 +141,21 @@ show_problem (SdComposer *self,
       /* in frame mode the images' problems point at the mode switch */
       if (is_frame_mode (self) && g_strcmp0 (problem->field, "images") == 0)
         mark_error (self, GTK_WIDGET (self->frames_toggle));
-      return;
+      return TRUE;
     }
   if (sd_media_list_show_problem (self->videos_list, problem) ||
       sd_media_list_show_problem (self->audios_list, problem))
-    return;
+    return TRUE;
 
   field = field_for_problem (problem->field);
   /* a fresh composer is not scolded for the prompt it has not had yet;
    * the blocker next to Generate still says why it is disabled */
   if (field == FIELD_PROMPT && !self->prompt_touched)
-    return;
+    return FALSE;
 
   mark_error (self, widget_for_problem (self, problem->field));
   if (field == N_FIELDS)
-    return;
+    return FALSE;
 
   label = self->error_labels[field];
   if (gtk_widget_get_visible (GTK_WIDGET (label)))
@@ -165,19 +169,142 @@ show_problem (SdComposer *self,
       gtk_label_set_text (label, problem->message);
       gtk_widget_set_visible (GTK_WIDGET (label), TRUE);
     }
+  return TRUE;
+}
+
+/* The field names the hint by Generate links to. */
+static const char *
+field_title (const char *field)
+{
+  static const struct { const char *field; const char *title; } titles[] = {
+    { "model", N_("Model") },
+    { "prompt", N_("Prompt") },
+    { "ratio", N_("Ratio") },
+    { "duration", N_("Duration") },
+    { "resolution", N_("Resolution") },
+    { "images", N_("Images") },
+    { "first_image", N_("Images") },
+    { "last_image", N_("Images") },
+    { "reference_videos", N_("Reference Videos") },
+    { "reference_audios", N_("Reference Audio") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (titles); i++)
+    if (g_strcmp0 (field, titles[i].field) == 0)
+      return _(titles[i].title);
+  return NULL;
+}
+
+/* Says each problem once: when its text shows under its field, the hint
+ * by Generate only names the field, as a link that goes there. */
+static char *
+make_blocker_markup (SdComposer *self)
+{
+  const char *title = field_title (self->blocker_field);
+  g_autofree char *escaped = g_markup_escape_text (self->blocker, -1);
+  g_autofree char *link = NULL;
+
+  if (self->blocker_field != NULL && g_str_equal (self->blocker_field, "preferences"))
+    /* TRANSLATORS: the link opens the preferences */
+    return g_strdup (_("Nothing is sent until the API address is fixed in "
+                       "<a href=\"preferences\">Preferences</a>."));
+  if (title == NULL)
+    return g_steal_pointer (&escaped);
+  if (!self->blocker_shown)
+    return g_strdup_printf ("<a href=\"%s\">%s</a>", self->blocker_field, escaped);
+
+  g_clear_pointer (&escaped, g_free);
+  escaped = g_markup_escape_text (title, -1);
+  link = g_strdup_printf ("<a href=\"%s\">%s</a>", self->blocker_field, escaped);
+  /* TRANSLATORS: %s is a link to a field of the composer, e.g. "Images" */
+  return g_strdup_printf (_("To generate, fix %s."), link);
+}
+
+static void
+update_generate_hint (SdComposer *self)
+{
+  g_autofree char *markup = NULL;
+  gboolean error = FALSE;
+
+  if (self->message != NULL)
+    {
+      markup = g_markup_escape_text (self->message, -1);
+      error = TRUE;
+    }
+  else if (self->blocker != NULL)
+    markup = make_blocker_markup (self);
+
+  /* Stays visible when empty: it pushes Generate to the end either way. */
+  gtk_label_set_markup (self->blocker_label, markup != NULL ? markup : "");
+  if (error)
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->blocker_label), "dim-label");
+      gtk_widget_add_css_class (GTK_WIDGET (self->blocker_label), "error");
+    }
+  else
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->blocker_label), "error");
+      gtk_widget_add_css_class (GTK_WIDGET (self->blocker_label), "dim-label");
+    }
 }
 
 static void
 set_blocker (SdComposer *self,
-             const char *blocker)
+             const char *blocker,
+             const char *field,
+             gboolean    shown)
 {
-  if (g_strcmp0 (self->blocker, blocker) == 0)
-    return;
+  gboolean changed = g_strcmp0 (self->blocker, blocker) != 0;
+
   g_free (self->blocker);
   self->blocker = g_strdup (blocker);
-  /* Stays visible when empty: it pushes Generate to the end either way. */
-  gtk_label_set_text (self->blocker_label, blocker != NULL ? blocker : "");
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BLOCKER]);
+  g_free (self->blocker_field);
+  self->blocker_field = g_strdup (field);
+  self->blocker_shown = shown;
+  update_generate_hint (self);
+  if (changed)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BLOCKER]);
+}
+
+static gboolean
+focus_field (SdComposer *self,
+             const char *field)
+{
+  GtkWidget *widget = NULL;
+
+  if (g_strcmp0 (field, "images") == 0 || g_strcmp0 (field, "first_image") == 0 ||
+      g_strcmp0 (field, "last_image") == 0)
+    return sd_media_list_focus_problem (self->images_list, field);
+  if (g_strcmp0 (field, "reference_videos") == 0)
+    return sd_media_list_focus_problem (self->videos_list, field);
+  if (g_strcmp0 (field, "reference_audios") == 0)
+    return sd_media_list_focus_problem (self->audios_list, field);
+
+  switch (field_for_problem (field))
+    {
+    case FIELD_PROMPT: widget = GTK_WIDGET (self->prompt_view); break;
+    case FIELD_DURATION: widget = GTK_WIDGET (self->duration_spin); break;
+    case FIELD_MODEL:
+    case FIELD_RATIO:
+    case FIELD_RESOLUTION:
+      widget = widget_for_problem (self, field);
+      break;
+    case N_FIELDS:
+    default:
+      return FALSE;
+    }
+  return gtk_widget_grab_focus (widget);
+}
+
+static gboolean
+on_hint_link_activated_cb (SdComposer *self,
+                           const char *uri)
+{
+  g_debug ("Hint link to %s", uri);
+  if (g_str_equal (uri, "preferences"))
+    return gtk_widget_activate_action (GTK_WIDGET (self), "app.preferences", NULL);
+  focus_field (self, uri);
+  return TRUE;
 }
 
 void
@@ -196,26 +323,38 @@ static void
 revalidate (SdComposer *self)
 {
   g_autoptr(GPtrArray) problems = sd_request_validate (self->request, self->model);
+  gboolean first_shown = FALSE;
 
   clear_problems (self);
   for (guint i = 0; i < problems->len; i++)
-    show_problem (self, g_ptr_array_index (problems, i));
+    {
+      gboolean shown = show_problem (self, g_ptr_array_index (problems, i));
 
-  /* Nothing is sent while the configured API address is refused. */
+      if (i == 0)
+        first_shown = shown;
+    }
+
+  /* Nothing is sent while the configured API address is refused; the
+   * notice bar says why, the hint where to fix it. */
   if (sd_context_get_base_url_error (self->context) != NULL)
-    set_blocker (self, sd_context_get_base_url_error (self->context));
+    set_blocker (self, sd_context_get_base_url_error (self->context), "preferences", TRUE);
   else if (problems->len > 0)
-    set_blocker (self, ((SdProblem *) g_ptr_array_index (problems, 0))->message);
+    {
+      SdProblem *first = g_ptr_array_index (problems, 0);
+
+      set_blocker (self, first->message, first->field, first_shown);
+    }
   else if (self->model == NULL)
-    set_blocker (self, _("Choose a model."));
+    set_blocker (self, _("Choose a model."), "model", FALSE);
   else
-    set_blocker (self, NULL);
+    set_blocker (self, NULL, NULL, FALSE);
   _sd_composer_update_can_generate (self);
 }
 
 static void
 on_request_notify_cb (SdComposer *self)
 {
+  _sd_composer_show_message (self, NULL);
   revalidate (self);
 }
 
@@ -255,6 +394,8 @@ update_hints (SdComposer *self)
     return;
 
   sd_media_list_set_model (self->images_list, self->model);
+  sd_media_list_set_model (self->videos_list, self->model);
+  sd_media_list_set_model (self->audios_list, self->model);
   adw_preferences_group_set_description (self->videos_group,
                                          sd_media_list_describe_schemes (sd_model_get_video_schemes (self->model)));
   adw_preferences_group_set_description (self->audios_group,
@@ -291,13 +432,6 @@ sync_media_to_request (SdComposer *self)
   audios = sd_media_list_dup_urls (self->audios_list);
   sd_request_set_reference_videos (self->request, (const char * const *) videos);
   sd_request_set_reference_audios (self->request, (const char * const *) audios);
-}
-
-static void
-on_media_message_cb (SdComposer  *self,
-                     const char  *text)
-{
-  _sd_composer_show_toast (self, text);
 }
 
 guint
@@ -629,7 +763,7 @@ sd_composer_load_request (SdComposer *self,
       /* TRANSLATORS: %s is a model id */
       text = g_strdup_printf (_("The model “%s” is not in the catalogue; the other settings were copied."),
                               sd_request_get_model (request) != NULL ? sd_request_get_model (request) : "");
-      _sd_composer_show_toast (self, text);
+      _sd_composer_show_message (self, text);
     }
 
   prompt = sd_request_get_prompt (request);
@@ -688,6 +822,46 @@ load_settings (SdComposer *self)
   block_saving (self, FALSE);
 }
 
+/* Size ---------------------------------------------------------------------- */
+
+/* The composer asks for one width whatever it holds (a long hint, nine
+ * references): the pane never moves while the user edits, and the results
+ * take the rest. Narrower windows get what they have, down to the content's
+ * minimum. */
+#define COMPOSER_NATURAL_WIDTH 420
+
+static void
+sd_composer_measure (GtkWidget      *widget,
+                     GtkOrientation  orientation,
+                     int             for_size,
+                     int            *minimum,
+                     int            *natural,
+                     int            *minimum_baseline,
+                     int            *natural_baseline)
+{
+  SdComposer *self = SD_COMPOSER (widget);
+
+  gtk_widget_measure (self->main_box, orientation, for_size,
+                      minimum, natural, minimum_baseline, natural_baseline);
+  if (orientation == GTK_ORIENTATION_HORIZONTAL)
+    *natural = MAX (*minimum, COMPOSER_NATURAL_WIDTH);
+}
+
+static GtkSizeRequestMode
+sd_composer_get_request_mode (GtkWidget *widget)
+{
+  return gtk_widget_get_request_mode (SD_COMPOSER (widget)->main_box);
+}
+
+static void
+sd_composer_size_allocate (GtkWidget *widget,
+                           int        width,
+                           int        height,
+                           int        baseline)
+{
+  gtk_widget_allocate (SD_COMPOSER (widget)->main_box, width, height, baseline, NULL);
+}
+
 /* GObject ------------------------------------------------------------------- */
 
 static void
@@ -744,8 +918,6 @@ connect_widgets (SdComposer *self)
 
       g_signal_connect_object (list, "changed",
                                G_CALLBACK (sync_media_to_request), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (list, "show-message",
-                               G_CALLBACK (on_media_message_cb), self, G_CONNECT_SWAPPED);
     }
 }
 
@@ -805,6 +977,8 @@ sd_composer_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->ratio_values, g_ptr_array_unref);
   g_free (self->blocker);
+  g_free (self->blocker_field);
+  g_free (self->message);
 
   G_OBJECT_CLASS (sd_composer_parent_class)->finalize (object);
 }
@@ -883,9 +1057,6 @@ sd_composer_class_init (SdComposerClass *klass)
   signals[SIGNAL_SUBMITTED] =
     g_signal_new ("submitted", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, SD_TYPE_TASK);
-  signals[SIGNAL_SHOW_TOAST] =
-    g_signal_new ("show-toast", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, ADW_TYPE_TOAST);
 
   g_type_ensure (SD_TYPE_MEDIA_LIST);
   g_type_ensure (SD_TYPE_MODEL_PICKER);
@@ -924,9 +1095,13 @@ sd_composer_class_init (SdComposerClass *klass)
   gtk_widget_class_bind_template_child_full (widget_class, "resolution_error", FALSE,
                                              G_STRUCT_OFFSET (SdComposer, error_labels[FIELD_RESOLUTION]));
 
+  gtk_widget_class_bind_template_callback (widget_class, on_hint_link_activated_cb);
+
   _sd_composer_class_install_actions (widget_class);
 
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  widget_class->measure = sd_composer_measure;
+  widget_class->size_allocate = sd_composer_size_allocate;
+  widget_class->get_request_mode = sd_composer_get_request_mode;
 }
 
 static void
@@ -1016,6 +1191,14 @@ sd_composer_get_images_count_text (SdComposer *self)
 }
 
 const char *
+sd_composer_get_images_message_text (SdComposer *self)
+{
+  g_return_val_if_fail (SD_IS_COMPOSER (self), NULL);
+
+  return sd_media_list_get_message_text (self->images_list);
+}
+
+const char *
 sd_composer_get_prompt_count_text (SdComposer *self)
 {
   g_return_val_if_fail (SD_IS_COMPOSER (self), NULL);
@@ -1029,4 +1212,25 @@ sd_composer_get_prompt_buffer (SdComposer *self)
   g_return_val_if_fail (SD_IS_COMPOSER (self), NULL);
 
   return gtk_text_view_get_buffer (self->prompt_view);
+}
+
+const char *
+sd_composer_get_generate_hint_text (SdComposer *self)
+{
+  g_return_val_if_fail (SD_IS_COMPOSER (self), NULL);
+
+  return gtk_label_get_text (self->blocker_label);
+}
+
+gboolean
+sd_composer_activate_generate_hint (SdComposer *self)
+{
+  const char *uri;
+
+  g_return_val_if_fail (SD_IS_COMPOSER (self), FALSE);
+
+  uri = gtk_label_get_current_uri (self->blocker_label);
+  if (uri == NULL && self->blocker_field != NULL)
+    uri = self->blocker_field;
+  return uri != NULL && on_hint_link_activated_cb (self, uri);
 }

@@ -22,9 +22,12 @@ G_DECLARE_FINAL_TYPE (SdComposer, sd_composer, SD, COMPOSER, GtkWidget)
  * Actions (gtk_widget_class_install_action): "composer.generate",
  * "composer.paste-images", "composer.focus-prompt", "composer.add-image".
  *
+ * What goes wrong is said by the field at fault or next to Generate (a
+ * failed Generate stays there until the next edit or try); a refused token
+ * also activates "win.token-refused" for the window's notice bar.
+ *
  * Signals:
- *   submitted  (SdTask *task)        a task was created on the server
- *   show-toast (AdwToast *toast)     errors and confirmations for the window */
+ *   submitted  (SdTask *task)        a task was created on the server */
 GtkWidget *sd_composer_new          (SdContext  *context);
 SdRequest *sd_composer_get_request  (SdComposer *self);
 gboolean   sd_composer_get_can_generate (SdComposer *self);

@@ -193,6 +193,9 @@ sd_demo_scenes_run (SdWindow *window)
   if (scene == NULL || sd_demo_get_simulator (sd_window_get_context (window)) == NULL)
     return;
 
+  /* the pictures show the app as it is used, not the demo's own notice */
+  sd_window_set_notice (window, SD_NOTICE_DEMO, NULL);
+
   if (g_str_equal (scene, "dark"))
     adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
                                         ADW_COLOR_SCHEME_FORCE_DARK);

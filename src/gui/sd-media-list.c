@@ -8,6 +8,8 @@
 
 #include <glib/gi18n.h>
 
+#include <string.h>
+
 #include "sd-media-list.h"
 #include "sd-media-row.h"
 #include "sd-uri-list.h"
@@ -30,11 +32,13 @@ struct _SdMediaList
   GtkLabel      *hint_label;
   GtkLabel      *count_label;
   GtkLabel      *problem_label;
+  GtkLabel      *message_label;
 
   SdMediaKind    kind;
   SdThumbnailer *thumbnailer;
   GtkStringList *urls;
   int            max_items;
+  SdUrlScheme    schemes;                 /* what the model takes */
   GCancellable  *cancellable;             /* cancelled on dispose */
   GCancellable  *first_thumb_cancellable;
   GCancellable  *last_thumb_cancellable;
@@ -59,7 +63,6 @@ enum {
 
 enum {
   SIGNAL_CHANGED,
-  SIGNAL_SHOW_MESSAGE,
   N_SIGNALS
 };
 
@@ -89,11 +92,30 @@ get_kind_info (SdMediaKind kind)
   return &infos[kind];
 }
 
+/* What an addition refused, under the entry, until the next addition:
+ * beside the field, not in a toast that covers something else. */
 static void
 show_message (SdMediaList *self,
               const char  *text)
 {
-  g_signal_emit (self, signals[SIGNAL_SHOW_MESSAGE], 0, text);
+  const char *shown = gtk_label_get_text (self->message_label);
+
+  if (gtk_widget_get_visible (GTK_WIDGET (self->message_label)) && *shown != '\0')
+    {
+      g_autofree char *both = g_strconcat (shown, "\n", text, NULL);
+
+      gtk_label_set_text (self->message_label, both);
+    }
+  else
+    gtk_label_set_text (self->message_label, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->message_label), TRUE);
+}
+
+static void
+clear_message (SdMediaList *self)
+{
+  gtk_label_set_text (self->message_label, "");
+  gtk_widget_set_visible (GTK_WIDGET (self->message_label), FALSE);
 }
 
 const char *
@@ -122,12 +144,22 @@ update_count (SdMediaList *self)
     }
 
   if (max >= 0)
-    /* TRANSLATORS: e.g. "3 of 9 images" */
-    text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u of %d image", "%u of %d images", max), n, max);
+    /* TRANSLATORS: images in the list / images the model takes, e.g. "3 / 9" */
+    text = g_strdup_printf (_("%u / %d"), n, max);
   else
     text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u image", "%u images", n), n);
   gtk_label_set_text (self->count_label, text);
   gtk_widget_set_visible (GTK_WIDGET (self->count_label), TRUE);
+  if (max >= 0 && n > (guint) max)
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->count_label), "dim-label");
+      gtk_widget_add_css_class (GTK_WIDGET (self->count_label), "error");
+    }
+  else
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->count_label), "error");
+      gtk_widget_add_css_class (GTK_WIDGET (self->count_label), "dim-label");
+    }
 }
 
 static void
@@ -305,6 +337,7 @@ sd_media_list_add_text (SdMediaList *self,
   if (text == NULL)
     return 0;
 
+  clear_message (self);
   items = sd_uri_list_parse (text, -1);
   for (guint i = 0; i < items->len; i++)
     {
@@ -346,6 +379,44 @@ add_from_entry (SdMediaList *self)
     return;
   if (sd_media_list_add_text (self, text) > 0)
     gtk_editable_set_text (GTK_EDITABLE (self->entry), "");
+}
+
+/* A paste of several links (or of one with its line ending) becomes rows
+ * at once, not one line of text with line-break glyphs in the entry. */
+static gboolean
+is_list_of_links (const char *text,
+                  int         length)
+{
+  g_autoptr(GPtrArray) items = NULL;
+  guint n_links = 0;
+
+  if (memchr (text, '\n', length) != NULL || memchr (text, '\r', length) != NULL)
+    return TRUE;
+
+  items = sd_uri_list_parse (text, length);
+  for (guint i = 0; i < items->len; i++)
+    n_links += ((SdUriItem *) g_ptr_array_index (items, i))->kind != SD_URI_KIND_NOT_A_URL;
+  return n_links > 1;
+}
+
+static void
+on_entry_insert_text_cb (GtkEditable *editable,
+                         const char  *text,
+                         int          length,
+                         int         *position,
+                         SdMediaList *self)
+{
+  g_autofree char *inserted = NULL;
+
+  if (length < 0)
+    length = strlen (text);
+  if (length == 0 || !is_list_of_links (text, length))
+    return;
+
+  g_signal_stop_emission_by_name (editable, "insert-text");
+  inserted = g_strndup (text, length);
+  g_debug ("A list of links pasted into the entry: adding them as rows");
+  sd_media_list_add_text (self, inserted);
 }
 
 static void
@@ -447,11 +518,45 @@ mark_error (SdMediaList *self,
   self->error_widgets = g_list_prepend (self->error_widgets, widget);
 }
 
+/* The rows at fault: a link the model cannot take, or one past its limit.
+ * Returns how many were marked. */
+static guint
+mark_culprit_rows (SdMediaList *self,
+                   const char  *message)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->urls));
+  guint marked = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      SdMediaRow *row = SD_MEDIA_ROW (gtk_list_box_get_row_at_index (self->list, i));
+      const char *url = gtk_string_list_get_string (self->urls, i);
+
+      if (row == NULL ||
+          (sd_request_url_is_acceptable (url, self->schemes) &&
+           (self->max_items < 0 || i < (guint) self->max_items)))
+        continue;
+      sd_media_row_set_problem (row, message);
+      marked++;
+    }
+  return marked;
+}
+
 void
 sd_media_list_clear_problems (SdMediaList *self)
 {
+  guint n;
+
   g_return_if_fail (SD_IS_MEDIA_LIST (self));
 
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->urls));
+  for (guint i = 0; i < n; i++)
+    {
+      GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->list, i);
+
+      if (row != NULL)
+        sd_media_row_set_problem (SD_MEDIA_ROW (row), NULL);
+    }
   for (GList *l = self->error_widgets; l != NULL; l = l->next)
     gtk_widget_remove_css_class (l->data, "error");
   g_clear_pointer (&self->error_widgets, g_list_free);
@@ -485,7 +590,7 @@ sd_media_list_show_problem (SdMediaList     *self,
     mark_error (self, GTK_WIDGET (self->first_frame_row));
   else if (g_strcmp0 (problem->field, "last_image") == 0)
     mark_error (self, GTK_WIDGET (self->last_frame_row));
-  else if (!self->frame_mode)
+  else if (!self->frame_mode && mark_culprit_rows (self, problem->message) == 0)
     mark_error (self, GTK_WIDGET (self->list));
 
   if (gtk_widget_get_visible (GTK_WIDGET (label)))
@@ -508,6 +613,39 @@ sd_media_list_get_problem_text (SdMediaList *self)
   g_return_val_if_fail (SD_IS_MEDIA_LIST (self), NULL);
 
   return gtk_label_get_text (self->problem_label);
+}
+
+gboolean
+sd_media_list_focus_problem (SdMediaList *self,
+                             const char  *field)
+{
+  guint n;
+
+  g_return_val_if_fail (SD_IS_MEDIA_LIST (self), FALSE);
+
+  if (g_strcmp0 (field, "first_image") == 0)
+    return gtk_widget_grab_focus (GTK_WIDGET (self->first_frame_row));
+  if (g_strcmp0 (field, "last_image") == 0 || self->frame_mode)
+    return gtk_widget_grab_focus (GTK_WIDGET (g_strcmp0 (field, "last_image") == 0
+                                              ? self->last_frame_row : self->first_frame_row));
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->urls));
+  for (guint i = 0; i < n; i++)
+    {
+      GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->list, i);
+
+      if (row != NULL && sd_media_row_get_problem (SD_MEDIA_ROW (row)) != NULL)
+        return gtk_widget_grab_focus (GTK_WIDGET (row));
+    }
+  return gtk_widget_grab_focus (GTK_WIDGET (self->entry));
+}
+
+const char *
+sd_media_list_get_message_text (SdMediaList *self)
+{
+  g_return_val_if_fail (SD_IS_MEDIA_LIST (self), NULL);
+
+  return gtk_label_get_text (self->message_label);
 }
 
 const char *
@@ -585,6 +723,13 @@ sd_media_list_set_model (SdMediaList *self,
   g_return_if_fail (SD_IS_MEDIA_LIST (self));
   g_return_if_fail (SD_IS_MODEL (model));
 
+  switch (self->kind)
+    {
+    case SD_MEDIA_KIND_IMAGES: self->schemes = sd_model_get_image_schemes (model); break;
+    case SD_MEDIA_KIND_VIDEOS: self->schemes = sd_model_get_video_schemes (model); break;
+    case SD_MEDIA_KIND_AUDIOS: self->schemes = sd_model_get_audio_schemes (model); break;
+    default: g_assert_not_reached ();
+    }
   if (self->kind != SD_MEDIA_KIND_IMAGES)
     return;
 
@@ -780,9 +925,6 @@ sd_media_list_class_init (SdMediaListClass *klass)
   signals[SIGNAL_CHANGED] =
     g_signal_new ("changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
-  signals[SIGNAL_SHOW_MESSAGE] =
-    g_signal_new ("show-message", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/seedancestudio/SeedanceStudio/gui/sd-media-list.ui");
@@ -799,6 +941,7 @@ sd_media_list_class_init (SdMediaListClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdMediaList, hint_label);
   gtk_widget_class_bind_template_child (widget_class, SdMediaList, count_label);
   gtk_widget_class_bind_template_child (widget_class, SdMediaList, problem_label);
+  gtk_widget_class_bind_template_child (widget_class, SdMediaList, message_label);
 
   gtk_widget_class_install_action (widget_class, "media.add", NULL, add_action);
 
@@ -824,6 +967,8 @@ sd_media_list_init (SdMediaList *self)
                            G_CALLBACK (on_frame_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->entry, "entry-activated",
                            G_CALLBACK (add_from_entry), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (gtk_editable_get_delegate (GTK_EDITABLE (self->entry)), "insert-text",
+                           G_CALLBACK (on_entry_insert_text_cb), self, 0);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->first_frame_row),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("First frame"),
                                   -1);

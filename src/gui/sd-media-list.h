@@ -33,9 +33,10 @@ G_DECLARE_FINAL_TYPE (SdMediaList, sd_media_list, SD, MEDIA_LIST, GtkWidget)
  * one, and for images a hint and a counter; drops and pastes end up in
  * sd_media_list_add_text(). The problems of its fields show under it.
  *
+ * What an addition refuses is said under the entry until the next one.
+ *
  * Signals:
- *   changed ()                 the links or the frames changed
- *   show-message (char *text)  a refusal or an explanation, for a toast */
+ *   changed ()                 the links or the frames changed */
 SdMediaKind  sd_media_list_get_kind         (SdMediaList        *self);
 void         sd_media_list_set_thumbnailer  (SdMediaList        *self,
                                              SdThumbnailer      *thumbnailer);
@@ -53,7 +54,8 @@ void         sd_media_list_set_frames       (SdMediaList        *self,
                                              const char         *first,
                                              const char         *last);
 
-/* How many links @model takes and which kinds, for the counter and hint. */
+/* How many links @model takes and which kinds, for the counter, the hint
+ * and the rows marked at fault. */
 void         sd_media_list_set_model        (SdMediaList        *self,
                                              SdModel            *model);
 
@@ -75,6 +77,12 @@ gboolean     sd_media_list_show_problem     (SdMediaList        *self,
                                              const SdProblem    *problem);
 const char  *sd_media_list_get_problem_text (SdMediaList        *self);
 const char  *sd_media_list_get_count_text   (SdMediaList        *self);
+/* What the last addition refused, "" when nothing. */
+const char  *sd_media_list_get_message_text (SdMediaList        *self);
+/* Focuses the row at fault for @field (a problem field), else the entry
+ * or the frame; FALSE when nothing could take the focus. */
+gboolean     sd_media_list_focus_problem    (SdMediaList        *self,
+                                             const char         *field);
 
 /* "https:// links", "asset:// IDs …": what @schemes accept, for hints. */
 const char  *sd_media_list_describe_schemes (SdUrlScheme         schemes);

@@ -22,6 +22,7 @@ struct _SdMediaRow
 
   char          *url;
   char          *icon_name;
+  char          *problem;
   SdThumbnailer *thumbnailer;
   GCancellable  *cancellable;
   gboolean       can_move_up;
@@ -183,6 +184,7 @@ sd_media_row_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->thumbnailer);
   g_free (self->url);
+  g_free (self->problem);
   g_free (self->icon_name);
 
   G_OBJECT_CLASS (sd_media_row_parent_class)->finalize (object);
@@ -386,4 +388,42 @@ sd_media_row_set_position (SdMediaRow *self,
   g_return_if_fail (SD_IS_MEDIA_ROW (self));
 
   set_can_move (self, position > 0, position + 1 < n_items);
+}
+
+/* Marks the row at fault, for the eye (the error style) and for screen
+ * readers (the description); NULL clears it. */
+void
+sd_media_row_set_problem (SdMediaRow *self,
+                          const char *problem)
+{
+  g_return_if_fail (SD_IS_MEDIA_ROW (self));
+
+  if (g_strcmp0 (self->problem, problem) == 0)
+    return;
+  g_free (self->problem);
+  self->problem = g_strdup (problem);
+  if (problem != NULL)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self), "error");
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                      GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, problem,
+                                      -1);
+      gtk_accessible_update_state (GTK_ACCESSIBLE (self),
+                                   GTK_ACCESSIBLE_STATE_INVALID, GTK_ACCESSIBLE_INVALID_TRUE,
+                                   -1);
+    }
+  else
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self), "error");
+      gtk_accessible_reset_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION);
+      gtk_accessible_reset_state (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_STATE_INVALID);
+    }
+}
+
+const char *
+sd_media_row_get_problem (SdMediaRow *self)
+{
+  g_return_val_if_fail (SD_IS_MEDIA_ROW (self), NULL);
+
+  return self->problem;
 }

@@ -30,6 +30,12 @@ void        sd_media_row_set_position      (SdMediaRow    *self,
                                             guint          position,
                                             guint          n_items);
 
+/* The problem the row is marked with (error style, accessible
+ * description), NULL when none. */
+void        sd_media_row_set_problem       (SdMediaRow    *self,
+                                            const char    *problem);
+const char *sd_media_row_get_problem       (SdMediaRow    *self);
+
 /* Shows @url's preview in @image (48 px): an asset icon for asset:// IDs, a
  * broken-image icon with the reason as tooltip when it cannot be shown.
  * Cancel @cancellable when @image goes away. */

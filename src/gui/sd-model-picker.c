@@ -1,4 +1,4 @@
-/* sd-model-picker.c: the drop-down that chooses the composer's model
+/* sd-model-picker.c: the button and searchable list that choose the model
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -7,14 +7,25 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "sd-model-picker.h"
+#include "sd-model-picker-test.h"
 
 struct _SdModelPicker
 {
-  GtkWidget    parent_instance;
+  GtkWidget       parent_instance;
 
-  GtkDropDown *dropdown;
+  GtkButton      *button;
+  GtkLabel       *button_title;
+  GtkLabel       *button_subtitle;
+  GtkPopover     *popover;
+  GtkSearchEntry *search_entry;
+  GtkListBox     *list;
+
+  GListModel     *models;
+  SdModel        *selected;
+  char           *search;    /* casefolded, NULL: no filter */
 };
 
 G_DEFINE_FINAL_TYPE (SdModelPicker, sd_model_picker, GTK_TYPE_WIDGET)
@@ -28,96 +39,333 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
+/* Names ------------------------------------------------------------------- */
+
+/* The built-in families, consistently cased; what is a product name stays
+ * as it is, the words around it are translated. */
+static const struct { const char *id; const char *title; gboolean translate; } family_titles[] = {
+  { "full", "Full (Manxue)", FALSE },
+  { "full-fast", "Full Fast", FALSE },
+  { "full-video", N_("Full Video Reference"), TRUE },
+  { "full-video-fast", N_("Full Video Reference Fast"), TRUE },
+  { "sp", N_("SP Economy"), TRUE },
+  { "sp-official", N_("SP Official"), TRUE },
+  { "mini", "Mini", FALSE },
+  { "mini-special", N_("Mini Special"), TRUE },
+  { "md", "MD", FALSE },
+  { "fast-i2v", "Fast I2V", FALSE },
+  { "std", N_("STD Standard"), TRUE },
+};
+
+static const char *
+family_title (SdModel *model)
+{
+  const char *family = sd_model_get_family (model);
+  const char *name = sd_model_get_family_name (model);
+
+  for (guint i = 0; i < G_N_ELEMENTS (family_titles); i++)
+    if (g_strcmp0 (family, family_titles[i].id) == 0)
+      return family_titles[i].translate ? _(family_titles[i].title) : family_titles[i].title;
+  /* a family of the user's models.json: as written there */
+  return name != NULL ? name : family != NULL ? family : "";
+}
+
+/* What the model's name adds to its family's: "Full 720p" in "Full (Manxue)"
+ * is "720p", "SP economy Fast" in "SP economy" is "Fast"; "" when nothing. */
 static char *
-model_title (SdModel *model)
+name_beyond_family (SdModel *model)
 {
   const char *family = sd_model_get_family_name (model);
   const char *name = sd_model_get_display_name (model);
+  g_auto(GStrv) family_words = g_strsplit (family != NULL ? family : "", " ", -1);
+  g_auto(GStrv) name_words = g_strsplit (name != NULL ? name : "", " ", -1);
+  guint common = 0;
 
-  /* "MD · MD Fast" says MD twice: the name alone is enough */
-  if (family == NULL || g_str_has_prefix (name, family))
-    return g_strdup (name);
-  /* TRANSLATORS: model family, then model name, e.g. "MD · MD Fast" */
-  return g_strdup_printf (_("%s · %s"), family, name);
+  while (family_words[common] != NULL && name_words[common] != NULL &&
+         g_ascii_strcasecmp (family_words[common], name_words[common]) == 0)
+    common++;
+  /* nothing in common: the name stands alone */
+  if (common == 0)
+    return g_strdup (name != NULL ? name : "");
+  return g_strjoinv (" ", name_words + common);
 }
 
 static char *
-model_subtitle (SdModel *model)
+model_row_title (SdModel *model)
 {
-  const char *output = sd_model_get_output (model);
+  g_autofree char *beyond = name_beyond_family (model);
 
-  if (sd_model_get_billing (model) == SD_BILLING_PER_SECOND)
-    /* TRANSLATORS: billing and output quality, e.g. "per second · 720p" */
-    return g_strdup_printf (_("per second · %s"), output != NULL ? output : "");
-  /* TRANSLATORS: billing and output quality, e.g. "per task · 720p" */
-  return g_strdup_printf (_("per task · %s"), output != NULL ? output : "");
+  return *beyond != '\0' ? g_steal_pointer (&beyond) : g_strdup (family_title (model));
+}
+
+static char *
+model_full_title (SdModel *model)
+{
+  g_autofree char *beyond = name_beyond_family (model);
+  const char *family = family_title (model);
+
+  if (*beyond == '\0' || strstr (family, beyond) != NULL)
+    return g_strdup (family);
+  /* TRANSLATORS: a model family, then what sets the model apart, e.g. "MD · Fast" */
+  return g_strdup_printf (_("%s · %s"), family, beyond);
+}
+
+/* Billing, and the output unless the title says it already. */
+static char *
+model_subtitle (SdModel *model,
+                const char *title)
+{
+  const char *billing = sd_model_get_billing (model) == SD_BILLING_PER_SECOND
+                        ? _("Billed per second") : _("Billed per task");
+  const char * const *resolutions = sd_model_get_resolutions (model);
+  g_autofree char *output = g_strdup (sd_model_get_output (model));
+
+  if (output == NULL && resolutions != NULL && resolutions[0] != NULL)
+    output = g_strjoinv (" / ", (char **) resolutions);
+  if (output == NULL || *output == '\0' || strstr (title, output) != NULL)
+    return g_strdup (billing);
+  /* TRANSLATORS: billing, then the output, e.g. "Billed per task · 720p" */
+  return g_strdup_printf (_("%s · %s"), billing, output);
+}
+
+/* Rows ---------------------------------------------------------------------- */
+
+static SdModel *
+row_get_model (GtkListBoxRow *row)
+{
+  return g_object_get_data (G_OBJECT (row), "model");
+}
+
+static GtkWidget *
+row_get_check (GtkListBoxRow *row)
+{
+  return g_object_get_data (G_OBJECT (row), "check");
+}
+
+static GtkWidget *
+create_row_cb (gpointer item,
+               gpointer user_data)
+{
+  SdModel *model = item;
+  SdModelPicker *self = user_data;
+  g_autofree char *title = model_row_title (model);
+  g_autofree char *subtitle = model_subtitle (model, title);
+  g_autofree char *full_title = model_full_title (model);
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *labels = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
+  GtkWidget *title_label = gtk_label_new (title);
+  GtkWidget *subtitle_label = gtk_label_new (subtitle);
+  GtkWidget *check = gtk_image_new_from_icon_name ("object-select-symbolic");
+
+  gtk_label_set_xalign (GTK_LABEL (title_label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (title_label), PANGO_ELLIPSIZE_END);
+  gtk_label_set_xalign (GTK_LABEL (subtitle_label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (subtitle_label), PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (subtitle_label, "dim-label");
+  gtk_widget_add_css_class (subtitle_label, "caption");
+  gtk_widget_set_hexpand (labels, TRUE);
+  gtk_box_append (GTK_BOX (labels), title_label);
+  gtk_box_append (GTK_BOX (labels), subtitle_label);
+  gtk_box_append (GTK_BOX (box), labels);
+  gtk_box_append (GTK_BOX (box), check);
+  gtk_widget_set_margin_top (box, 6);
+  gtk_widget_set_margin_bottom (box, 6);
+  gtk_widget_set_margin_start (box, 6);
+  gtk_widget_set_margin_end (box, 6);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+
+  gtk_widget_set_visible (check, model == self->selected);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, full_title,
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, subtitle,
+                                  -1);
+  gtk_accessible_update_state (GTK_ACCESSIBLE (row),
+                               GTK_ACCESSIBLE_STATE_SELECTED, model == self->selected,
+                               -1);
+  g_object_set_data_full (G_OBJECT (row), "model", g_object_ref (model), g_object_unref);
+  g_object_set_data (G_OBJECT (row), "check", check);
+  return row;
+}
+
+static gboolean
+matches_search (SdModel    *model,
+                const char *search)
+{
+  const char *fields[] = {
+    sd_model_get_id (model), sd_model_get_display_name (model),
+    sd_model_get_family_name (model), family_title (model),
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+    {
+      g_autofree char *folded = fields[i] != NULL ? g_utf8_casefold (fields[i], -1) : NULL;
+
+      if (folded != NULL && strstr (folded, search) != NULL)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static gboolean
+filter_row_cb (GtkListBoxRow *row,
+               gpointer       user_data)
+{
+  SdModelPicker *self = user_data;
+
+  return self->search == NULL || matches_search (row_get_model (row), self->search);
+}
+
+/* A family's name heads its first row; the list box asks with the row
+ * shown before, so a search keeps the headers of what it shows. */
+static void
+header_cb (GtkListBoxRow *row,
+           GtkListBoxRow *before,
+           gpointer       user_data)
+{
+  SdModel *model = row_get_model (row);
+  GtkWidget *header;
+
+  if (before != NULL &&
+      g_strcmp0 (sd_model_get_family (row_get_model (before)), sd_model_get_family (model)) == 0)
+    {
+      gtk_list_box_row_set_header (row, NULL);
+      return;
+    }
+
+  header = gtk_label_new (family_title (model));
+  gtk_label_set_xalign (GTK_LABEL (header), 0);
+  gtk_widget_set_margin_top (header, before != NULL ? 12 : 6);
+  gtk_widget_set_margin_bottom (header, 3);
+  gtk_widget_set_margin_start (header, 6);
+  gtk_widget_add_css_class (header, "heading");
+  gtk_widget_add_css_class (header, "dim-label");
+  gtk_list_box_row_set_header (row, header);
+}
+
+/* Selection ----------------------------------------------------------------- */
+
+static void
+update_button (SdModelPicker *self)
+{
+  g_autofree char *title = NULL;
+  g_autofree char *subtitle = NULL;
+  g_autofree char *label = NULL;
+
+  if (self->selected == NULL)
+    {
+      gtk_label_set_text (self->button_title, _("Choose a Model"));
+      gtk_label_set_text (self->button_subtitle, "");
+      gtk_widget_set_visible (GTK_WIDGET (self->button_subtitle), FALSE);
+      return;
+    }
+
+  title = model_full_title (self->selected);
+  subtitle = model_subtitle (self->selected, title);
+  gtk_label_set_text (self->button_title, title);
+  gtk_label_set_text (self->button_subtitle, subtitle);
+  gtk_widget_set_visible (GTK_WIDGET (self->button_subtitle), TRUE);
+  /* TRANSLATORS: the model button for screen readers, e.g. "Model: MD · Fast" */
+  label = g_strdup_printf (_("Model: %s"), title);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                  -1);
 }
 
 static void
-setup_button_cb (GtkSignalListItemFactory *factory,
-                 GtkListItem              *item,
-                 gpointer                  user_data)
+update_checks (SdModelPicker *self)
 {
-  GtkWidget *label = gtk_label_new (NULL);
+  for (int i = 0;; i++)
+    {
+      GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->list, i);
+      gboolean current;
 
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_list_item_set_child (item, label);
+      if (row == NULL)
+        break;
+      current = row_get_model (row) == self->selected;
+      gtk_widget_set_visible (row_get_check (row), current);
+      gtk_accessible_update_state (GTK_ACCESSIBLE (row),
+                                   GTK_ACCESSIBLE_STATE_SELECTED, current,
+                                   -1);
+    }
 }
 
 static void
-bind_button_cb (GtkSignalListItemFactory *factory,
-                GtkListItem              *item,
-                gpointer                  user_data)
+set_selected (SdModelPicker *self,
+              SdModel       *model)
 {
-  SdModel *model = gtk_list_item_get_item (item);
-  g_autofree char *title = model_title (model);
-  g_autofree char *subtitle = model_subtitle (model);
-  g_autofree char *text = NULL;
-
-  /* Translators: a model's name, then its billing and output,
-   * e.g. "Fast I2V (per task · 720p)". */
-  text = g_strdup_printf (_("%s (%s)"), title, subtitle);
-
-  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)), text);
-}
-
-static void
-setup_row_cb (GtkSignalListItemFactory *factory,
-              GtkListItem              *item,
-              gpointer                  user_data)
-{
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 2);
-  GtkWidget *title = gtk_label_new (NULL);
-  GtkWidget *subtitle = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (title), 0);
-  gtk_label_set_xalign (GTK_LABEL (subtitle), 0);
-  gtk_widget_add_css_class (subtitle, "dim-label");
-  gtk_widget_add_css_class (subtitle, "caption");
-  gtk_box_append (GTK_BOX (box), title);
-  gtk_box_append (GTK_BOX (box), subtitle);
-  gtk_list_item_set_child (item, box);
-}
-
-static void
-bind_row_cb (GtkSignalListItemFactory *factory,
-             GtkListItem              *item,
-             gpointer                  user_data)
-{
-  SdModel *model = gtk_list_item_get_item (item);
-  GtkWidget *box = gtk_list_item_get_child (item);
-  g_autofree char *title = model_title (model);
-  g_autofree char *subtitle = model_subtitle (model);
-
-  gtk_label_set_text (GTK_LABEL (gtk_widget_get_first_child (box)), title);
-  gtk_label_set_text (GTK_LABEL (gtk_widget_get_last_child (box)), subtitle);
-}
-
-static void
-on_selected_cb (SdModelPicker *self)
-{
+  g_set_object (&self->selected, model);
+  update_button (self);
+  update_checks (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SELECTED_MODEL]);
+}
+
+static void
+on_row_activated_cb (SdModelPicker *self,
+                     GtkListBoxRow *row)
+{
+  g_debug ("Model chosen: %s", sd_model_get_id (row_get_model (row)));
+  set_selected (self, row_get_model (row));
+  gtk_popover_popdown (self->popover);
+}
+
+static void
+on_search_changed_cb (SdModelPicker *self)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (self->search_entry));
+  g_autofree char *stripped = g_strstrip (g_strdup (text));
+
+  g_clear_pointer (&self->search, g_free);
+  if (*stripped != '\0')
+    self->search = g_utf8_casefold (stripped, -1);
+  gtk_list_box_invalidate_filter (self->list);
+  gtk_list_box_invalidate_headers (self->list);
+}
+
+static GtkListBoxRow *
+get_first_visible_row (SdModelPicker *self)
+{
+  for (int i = 0;; i++)
+    {
+      GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->list, i);
+
+      if (row == NULL || gtk_widget_get_child_visible (GTK_WIDGET (row)))
+        return row;
+    }
+}
+
+static void
+on_search_activated_cb (SdModelPicker *self)
+{
+  GtkListBoxRow *row = get_first_visible_row (self);
+
+  if (row != NULL)
+    on_row_activated_cb (self, row);
+}
+
+static void
+on_popover_shown_cb (SdModelPicker *self)
+{
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
+  gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+/* A list box bound to a model ignores filters: the rows (a catalogue
+ * holds a couple of dozen) are made again when it changes. */
+static void
+rebuild_rows (SdModelPicker *self)
+{
+  GtkWidget *child;
+  guint n = self->models != NULL ? g_list_model_get_n_items (self->models) : 0;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->list))) != NULL)
+    gtk_list_box_remove (self->list, child);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(SdModel) model = g_list_model_get_item (self->models, i);
+
+      gtk_list_box_append (self->list, create_row_cb (model, self));
+    }
 }
 
 void
@@ -127,9 +375,14 @@ sd_model_picker_set_models (SdModelPicker *self,
   g_return_if_fail (SD_IS_MODEL_PICKER (self));
   g_return_if_fail (models == NULL || G_IS_LIST_MODEL (models));
 
-  if (gtk_drop_down_get_model (self->dropdown) == models)
+  if (self->models != NULL)
+    g_signal_handlers_disconnect_by_func (self->models, rebuild_rows, self);
+  if (!g_set_object (&self->models, models))
     return;
-  gtk_drop_down_set_model (self->dropdown, models);
+  if (models != NULL)
+    g_signal_connect_object (models, "items-changed", G_CALLBACK (rebuild_rows),
+                             self, G_CONNECT_SWAPPED);
+  rebuild_rows (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODELS]);
 }
 
@@ -138,41 +391,57 @@ sd_model_picker_get_selected_model (SdModelPicker *self)
 {
   g_return_val_if_fail (SD_IS_MODEL_PICKER (self), NULL);
 
-  return gtk_drop_down_get_selected_item (self->dropdown);
+  return self->selected;
 }
 
 gboolean
 sd_model_picker_select (SdModelPicker *self,
                         const char    *model_id)
 {
-  GListModel *models;
   guint n;
 
   g_return_val_if_fail (SD_IS_MODEL_PICKER (self), FALSE);
 
-  models = gtk_drop_down_get_model (self->dropdown);
-  n = models != NULL ? g_list_model_get_n_items (models) : 0;
+  n = self->models != NULL ? g_list_model_get_n_items (self->models) : 0;
   for (guint i = 0; i < n; i++)
     {
-      g_autoptr(SdModel) model = g_list_model_get_item (models, i);
+      g_autoptr(SdModel) model = g_list_model_get_item (self->models, i);
 
       if (g_strcmp0 (sd_model_get_id (model), model_id) == 0)
         {
-          gtk_drop_down_set_selected (self->dropdown, i);
+          set_selected (self, model);
           return TRUE;
         }
     }
   return FALSE;
 }
 
+/* GObject ------------------------------------------------------------------- */
+
 static void
 sd_model_picker_dispose (GObject *object)
 {
   SdModelPicker *self = SD_MODEL_PICKER (object);
 
-  g_clear_pointer ((GtkWidget **) &self->dropdown, gtk_widget_unparent);
+  if (self->models != NULL)
+    g_signal_handlers_disconnect_by_func (self->models, rebuild_rows, self);
+  g_clear_pointer ((GtkWidget **) &self->popover, gtk_widget_unparent);
+  g_clear_pointer ((GtkWidget **) &self->button, gtk_widget_unparent);
+  self->list = NULL;
+  g_clear_object (&self->models);
+  g_clear_object (&self->selected);
 
   G_OBJECT_CLASS (sd_model_picker_parent_class)->dispose (object);
+}
+
+static void
+sd_model_picker_finalize (GObject *object)
+{
+  SdModelPicker *self = SD_MODEL_PICKER (object);
+
+  g_free (self->search);
+
+  G_OBJECT_CLASS (sd_model_picker_parent_class)->finalize (object);
 }
 
 static void
@@ -186,10 +455,10 @@ sd_model_picker_get_property (GObject    *object,
   switch (prop_id)
     {
     case PROP_MODELS:
-      g_value_set_object (value, gtk_drop_down_get_model (self->dropdown));
+      g_value_set_object (value, self->models);
       break;
     case PROP_SELECTED_MODEL:
-      g_value_set_object (value, sd_model_picker_get_selected_model (self));
+      g_value_set_object (value, self->selected);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -214,6 +483,38 @@ sd_model_picker_set_property (GObject      *object,
     }
 }
 
+/* The popover is the picker's own child, so the picker presents it. */
+static void
+sd_model_picker_measure (GtkWidget      *widget,
+                         GtkOrientation  orientation,
+                         int             for_size,
+                         int            *minimum,
+                         int            *natural,
+                         int            *minimum_baseline,
+                         int            *natural_baseline)
+{
+  gtk_widget_measure (GTK_WIDGET (SD_MODEL_PICKER (widget)->button), orientation, for_size,
+                      minimum, natural, minimum_baseline, natural_baseline);
+}
+
+static void
+sd_model_picker_size_allocate (GtkWidget *widget,
+                               int        width,
+                               int        height,
+                               int        baseline)
+{
+  SdModelPicker *self = SD_MODEL_PICKER (widget);
+
+  gtk_widget_allocate (GTK_WIDGET (self->button), width, height, baseline, NULL);
+  gtk_popover_present (self->popover);
+}
+
+static gboolean
+sd_model_picker_grab_focus (GtkWidget *widget)
+{
+  return gtk_widget_grab_focus (GTK_WIDGET (SD_MODEL_PICKER (widget)->button));
+}
+
 static void
 sd_model_picker_class_init (SdModelPickerClass *klass)
 {
@@ -221,6 +522,7 @@ sd_model_picker_class_init (SdModelPickerClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = sd_model_picker_dispose;
+  object_class->finalize = sd_model_picker_finalize;
   object_class->get_property = sd_model_picker_get_property;
   object_class->set_property = sd_model_picker_set_property;
 
@@ -234,29 +536,192 @@ sd_model_picker_class_init (SdModelPickerClass *klass)
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  widget_class->measure = sd_model_picker_measure;
+  widget_class->size_allocate = sd_model_picker_size_allocate;
+  widget_class->grab_focus = sd_model_picker_grab_focus;
+}
+
+static GtkWidget *
+build_button_child (SdModelPicker *self)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *labels = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+
+  self->button_title = GTK_LABEL (gtk_label_new (NULL));
+  self->button_subtitle = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (self->button_title, 0);
+  gtk_label_set_xalign (self->button_subtitle, 0);
+  gtk_label_set_ellipsize (self->button_title, PANGO_ELLIPSIZE_END);
+  gtk_label_set_ellipsize (self->button_subtitle, PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (GTK_WIDGET (self->button_subtitle), "dim-label");
+  gtk_widget_add_css_class (GTK_WIDGET (self->button_subtitle), "caption");
+  gtk_widget_set_hexpand (labels, TRUE);
+  gtk_box_append (GTK_BOX (labels), GTK_WIDGET (self->button_title));
+  gtk_box_append (GTK_BOX (labels), GTK_WIDGET (self->button_subtitle));
+  gtk_box_append (GTK_BOX (box), labels);
+  gtk_box_append (GTK_BOX (box), gtk_image_new_from_icon_name ("pan-down-symbolic"));
+  gtk_widget_set_hexpand (box, TRUE);
+  gtk_widget_set_halign (box, GTK_ALIGN_FILL);
+  return box;
+}
+
+static GtkWidget *
+build_popover_child (SdModelPicker *self)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *scroller = gtk_scrolled_window_new ();
+
+  self->search_entry = GTK_SEARCH_ENTRY (gtk_search_entry_new ());
+  g_object_set (self->search_entry, "placeholder-text", _("Search models"), NULL);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->search_entry),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Search models"),
+                                  -1);
+  g_signal_connect_object (self->search_entry, "search-changed",
+                           G_CALLBACK (on_search_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->search_entry, "activate",
+                           G_CALLBACK (on_search_activated_cb), self, G_CONNECT_SWAPPED);
+
+  self->list = GTK_LIST_BOX (gtk_list_box_new ());
+  gtk_list_box_set_selection_mode (self->list, GTK_SELECTION_NONE);
+  gtk_list_box_set_activate_on_single_click (self->list, TRUE);
+  gtk_list_box_set_filter_func (self->list, filter_row_cb, self, NULL);
+  gtk_list_box_set_header_func (self->list, header_cb, self, NULL);
+  gtk_widget_add_css_class (GTK_WIDGET (self->list), "navigation-sidebar");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->list),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Models"),
+                                  -1);
+  g_signal_connect_object (self->list, "row-activated",
+                           G_CALLBACK (on_row_activated_cb), self, G_CONNECT_SWAPPED);
+
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scroller), TRUE);
+  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scroller), 420);
+  gtk_scrolled_window_set_min_content_width (GTK_SCROLLED_WINDOW (scroller), 280);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), GTK_WIDGET (self->list));
+
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->search_entry));
+  gtk_box_append (GTK_BOX (box), scroller);
+  return box;
 }
 
 static void
 sd_model_picker_init (SdModelPicker *self)
 {
-  g_autoptr(GtkListItemFactory) button_factory = gtk_signal_list_item_factory_new ();
-  g_autoptr(GtkListItemFactory) list_factory = gtk_signal_list_item_factory_new ();
+  self->popover = GTK_POPOVER (gtk_popover_new ());
+  gtk_popover_set_child (self->popover, build_popover_child (self));
+  g_signal_connect_object (self->popover, "show",
+                           G_CALLBACK (on_popover_shown_cb), self, G_CONNECT_SWAPPED);
+  gtk_search_entry_set_key_capture_widget (self->search_entry, GTK_WIDGET (self->popover));
 
-  g_signal_connect (button_factory, "setup", G_CALLBACK (setup_button_cb), NULL);
-  g_signal_connect (button_factory, "bind", G_CALLBACK (bind_button_cb), NULL);
-  g_signal_connect (list_factory, "setup", G_CALLBACK (setup_row_cb), NULL);
-  g_signal_connect (list_factory, "bind", G_CALLBACK (bind_row_cb), NULL);
-
-  self->dropdown = GTK_DROP_DOWN (gtk_drop_down_new (NULL, NULL));
-  gtk_widget_set_hexpand (GTK_WIDGET (self->dropdown), TRUE);
-  gtk_drop_down_set_enable_search (self->dropdown, FALSE);
-  gtk_drop_down_set_factory (self->dropdown, button_factory);
-  gtk_drop_down_set_list_factory (self->dropdown, list_factory);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->dropdown),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Model"),
+  /* a plain button: a menu button centres its child with the arrow */
+  self->button = GTK_BUTTON (gtk_button_new ());
+  gtk_button_set_child (self->button, build_button_child (self));
+  gtk_widget_set_hexpand (GTK_WIDGET (self->button), TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->button),
+                                  GTK_ACCESSIBLE_PROPERTY_HAS_POPUP, TRUE,
                                   -1);
-  gtk_widget_set_parent (GTK_WIDGET (self->dropdown), GTK_WIDGET (self));
-  g_signal_connect_object (self->dropdown, "notify::selected",
-                           G_CALLBACK (on_selected_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->button, "clicked",
+                           G_CALLBACK (gtk_popover_popup), self->popover, G_CONNECT_SWAPPED);
+  gtk_widget_set_parent (GTK_WIDGET (self->button), GTK_WIDGET (self));
+  gtk_widget_set_parent (GTK_WIDGET (self->popover), GTK_WIDGET (self));
+  update_button (self);
+}
+
+/* For the tests ------------------------------------------------------------- */
+
+void
+sd_model_picker_set_search_text (SdModelPicker *self,
+                                 const char    *text)
+{
+  g_return_if_fail (SD_IS_MODEL_PICKER (self));
+
+  gtk_editable_set_text (GTK_EDITABLE (self->search_entry), text);
+  /* the entry waits a moment before it says; the tests do not */
+  on_search_changed_cb (self);
+}
+
+char **
+sd_model_picker_dup_shown_ids (SdModelPicker *self)
+{
+  g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
+
+  g_return_val_if_fail (SD_IS_MODEL_PICKER (self), NULL);
+
+  for (int i = 0;; i++)
+    {
+      GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->list, i);
+
+      if (row == NULL)
+        break;
+      if (filter_row_cb (row, self))
+        g_strv_builder_add (ids, sd_model_get_id (row_get_model (row)));
+    }
+  return g_strv_builder_end (ids);
+}
+
+char **
+sd_model_picker_dup_headers (SdModelPicker *self)
+{
+  g_autoptr(GStrvBuilder) headers = g_strv_builder_new ();
+
+  g_return_val_if_fail (SD_IS_MODEL_PICKER (self), NULL);
+
+  for (int i = 0;; i++)
+    {
+      GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->list, i);
+      GtkWidget *header;
+
+      if (row == NULL)
+        break;
+      header = gtk_list_box_row_get_header (row);
+      if (filter_row_cb (row, self) && header != NULL)
+        g_strv_builder_add (headers, gtk_label_get_text (GTK_LABEL (header)));
+    }
+  return g_strv_builder_end (headers);
+}
+
+char *
+sd_model_picker_dup_marked_id (SdModelPicker *self)
+{
+  g_return_val_if_fail (SD_IS_MODEL_PICKER (self), NULL);
+
+  for (int i = 0;; i++)
+    {
+      GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->list, i);
+
+      if (row == NULL)
+        return NULL;
+      if (gtk_widget_get_visible (row_get_check (row)))
+        return g_strdup (sd_model_get_id (row_get_model (row)));
+    }
+}
+
+char *
+sd_model_picker_dup_row_text (SdModelPicker *self,
+                              const char    *model_id)
+{
+  g_return_val_if_fail (SD_IS_MODEL_PICKER (self), NULL);
+
+  for (int i = 0;; i++)
+    {
+      GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->list, i);
+      GtkWidget *labels;
+
+      if (row == NULL)
+        return NULL;
+      if (g_strcmp0 (sd_model_get_id (row_get_model (row)), model_id) != 0)
+        continue;
+      labels = gtk_widget_get_first_child (gtk_list_box_row_get_child (row));
+      return g_strdup_printf ("%s\n%s",
+                              gtk_label_get_text (GTK_LABEL (gtk_widget_get_first_child (labels))),
+                              gtk_label_get_text (GTK_LABEL (gtk_widget_get_last_child (labels))));
+    }
+}
+
+const char *
+sd_model_picker_get_button_text (SdModelPicker *self)
+{
+  g_return_val_if_fail (SD_IS_MODEL_PICKER (self), NULL);
+
+  return gtk_label_get_text (self->button_title);
 }

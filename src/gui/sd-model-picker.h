@@ -1,4 +1,4 @@
-/* sd-model-picker.h: the drop-down that chooses the composer's model
+/* sd-model-picker.h: the button and searchable list that choose the model
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -16,8 +16,10 @@ G_DECLARE_FINAL_TYPE (SdModelPicker, sd_model_picker, SD, MODEL_PICKER, GtkWidge
 /* Properties: "models" (GListModel of SdModel), "selected-model" (SdModel,
  * read-only; notified whenever the selection is set, even to the same).
  *
- * Each model shows as "Family · Name (billing · output)" on the button and
- * as its title over its billing and output in the list. */
+ * The button shows the chosen model as "Family · what sets it apart" over
+ * its billing and output; its popover lists the models under a header per
+ * family, with a search entry (name, family or id) and a check mark on the
+ * current one. Each fact is said once. */
 void        sd_model_picker_set_models         (SdModelPicker *self,
                                                 GListModel    *models);
 SdModel    *sd_model_picker_get_selected_model (SdModelPicker *self);

@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "sd-gui-resources.h"
+#include "sd-notice-bar.h"
 #include "sd-service.h"
 #include "sd-task-row.h"
 #include "sd-video-window.h"
@@ -29,9 +30,13 @@ struct _SdWindow
   GtkSliceListModel    *results;
   guint                 show_all_source;
   guint                 load_more_source;
+  GPtrArray            *notices[SD_N_NOTICES];  /* of sentences not dismissed yet */
+  char                 *dismissed[SD_N_NOTICES]; /* stays away until it changes */
+  SdNoticeKind          shown_notice;            /* SD_N_NOTICES: none */
 
   /* Template widgets */
   GtkLabel             *demo_label;
+  SdNoticeBar          *notice_bar;
   AdwToastOverlay      *toast_overlay;
   GtkStack             *main_stack;
   AdwLeaflet           *leaflet;
@@ -42,6 +47,7 @@ struct _SdWindow
   GtkSingleSelection   *selection;
   GtkRevealer          *switcher_revealer;
   SdWelcomePage        *welcome_page;
+  AdwToastOverlay      *welcome_toast_overlay;
 };
 
 G_DEFINE_FINAL_TYPE (SdWindow, sd_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -163,7 +169,7 @@ static void
 on_show_toast_cb (SdWindow *self,
                   AdwToast *toast)
 {
-  adw_toast_overlay_add_toast (self->toast_overlay, g_object_ref (toast));
+  sd_window_add_toast (self, g_object_ref (toast));
 }
 
 /* Most starts have a token: the welcome page is built when first shown. */
@@ -302,41 +308,16 @@ paste_images_action (GtkWidget  *widget,
 }
 
 static void
-on_remove_response_cb (AdwMessageDialog *dialog,
-                       const char       *response,
-                       SdWindow         *self)
-{
-  SdTask *task = g_object_get_data (G_OBJECT (dialog), "task");
-
-  if (g_strcmp0 (response, "remove") == 0)
-    sd_window_remove_task (self, task);
-}
-
-static void
 remove_selected_action (GtkWidget  *widget,
                         const char *action_name,
                         GVariant   *parameter)
 {
   SdWindow *self = SD_WINDOW (widget);
   SdTask *task = gtk_single_selection_get_selected_item (self->selection);
-  GtkWidget *dialog;
 
-  if (task == NULL)
-    return;
-
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Remove Video from History?"),
-                                   _("The task leaves the list. A video already saved stays in your download folder."));
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "remove", _("_Remove"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "remove",
-                                              ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_object_set_data_full (G_OBJECT (dialog), "task", g_object_ref (task), g_object_unref);
-  g_signal_connect_object (dialog, "response", G_CALLBACK (on_remove_response_cb), self, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+  /* Nothing to confirm: the toast offers Undo. */
+  if (task != NULL)
+    sd_window_remove_task (self, task);
 }
 
 static void
@@ -356,6 +337,156 @@ undo_remove_action (GtkWidget  *widget,
 
   if (!sd_service_restore (sd_context_get_service (self->context), task, &error))
     sd_window_show_message (self, error->message);
+}
+
+/* Notices ---------------------------------------------------------------------- */
+
+typedef struct
+{
+  const char *button_label;
+  const char *action_name;
+} NoticeButton;
+
+/* The one action that helps with each condition; none for what the user
+ * can only take note of. */
+static const NoticeButton notice_buttons[SD_N_NOTICES] = {
+  [SD_NOTICE_ADDRESS] = { N_("_Preferences"), "app.preferences" },
+  [SD_NOTICE_TOKEN] = { N_("_Set Token"), "app.preferences" },
+  [SD_NOTICE_OFFLINE] = { N_("_Try Again"), "win.retry-connection" },
+  [SD_NOTICE_NO_UPLOADS] = { N_("_Preferences"), "app.preferences" },
+  [SD_NOTICE_STARTUP] = { NULL, NULL },
+  [SD_NOTICE_DEMO] = { NULL, NULL },
+};
+
+static void
+update_notice_bar (SdWindow *self)
+{
+  for (guint kind = 0; kind < SD_N_NOTICES; kind++)
+    {
+      GPtrArray *texts = self->notices[kind];
+      const NoticeButton *button = &notice_buttons[kind];
+
+      if (texts->len == 0)
+        continue;
+      self->shown_notice = kind;
+      sd_notice_bar_show (self->notice_bar, g_ptr_array_index (texts, 0),
+                          button->button_label != NULL ? _(button->button_label) : NULL,
+                          button->action_name);
+      return;
+    }
+
+  self->shown_notice = SD_N_NOTICES;
+  sd_notice_bar_hide (self->notice_bar);
+}
+
+static void
+on_notice_dismissed_cb (SdWindow *self)
+{
+  SdNoticeKind kind = self->shown_notice;
+
+  if (kind == SD_N_NOTICES || self->notices[kind]->len == 0)
+    return;
+
+  g_free (self->dismissed[kind]);
+  self->dismissed[kind] = g_ptr_array_steal_index (self->notices[kind], 0);
+  update_notice_bar (self);
+}
+
+/* The conditions the window follows itself. */
+static void
+follow_address (SdWindow *self)
+{
+  sd_window_set_notice (self, SD_NOTICE_ADDRESS, sd_context_get_base_url_error (self->context));
+}
+
+static void
+follow_service (SdWindow *self)
+{
+  SdService *service = sd_context_get_service (self->context);
+  const char *error = sd_service_get_last_error (service);
+
+  /* a refused address pauses the service too: it is said once, above */
+  if (sd_context_get_base_url_error (self->context) != NULL)
+    error = NULL;
+  sd_window_set_notice (self, SD_NOTICE_TOKEN, error);
+  sd_window_set_notice (self, SD_NOTICE_OFFLINE,
+                        sd_service_get_online (service) ? NULL
+                        : _("You are offline: nothing can be generated now, and running tasks "
+                            "are checked again when the connection is back."));
+}
+
+static void
+follow_demo (SdWindow *self)
+{
+  const char * const *notices = sd_context_get_notices (self->context);
+  GPtrArray *startup = self->notices[SD_NOTICE_STARTUP];
+
+  /* the demo makes some (a missing keyring) moot: the context drops them */
+  for (guint i = startup->len; i > 0; i--)
+    if (notices == NULL || !g_strv_contains (notices, g_ptr_array_index (startup, i - 1)))
+      g_ptr_array_remove_index (startup, i - 1);
+
+  sd_window_set_notice (self, SD_NOTICE_DEMO,
+                        sd_context_get_demo (self->context)
+                        ? _("Demo mode: the built-in simulator makes the videos; nothing reaches "
+                            "the real service and nothing is billed.")
+                        : NULL);
+}
+
+static void
+connect_notices (SdWindow *self)
+{
+  SdService *service = sd_context_get_service (self->context);
+
+  g_signal_connect_object (self->context, "notify::base-url-error",
+                           G_CALLBACK (follow_address), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->context, "notify::base-url-error",
+                           G_CALLBACK (follow_service), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->context, "notify::demo",
+                           G_CALLBACK (follow_demo), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (service, "notify::online",
+                           G_CALLBACK (follow_service), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (service, "notify::last-error",
+                           G_CALLBACK (follow_service), self, G_CONNECT_SWAPPED);
+  follow_address (self);
+  follow_service (self);
+  follow_demo (self);
+}
+
+/* What the start found stays in the bar until dismissed, one sentence at
+ * a time; the refused address has its own notice. */
+static void
+add_startup_notices (SdWindow *self)
+{
+  const char * const *notices = sd_context_get_notices (self->context);
+  const char *address_error = sd_context_get_base_url_error (self->context);
+
+  for (guint i = 0; notices != NULL && notices[i] != NULL; i++)
+    if (g_strcmp0 (notices[i], address_error) != 0)
+      sd_window_set_notice (self, SD_NOTICE_STARTUP, notices[i]);
+}
+
+static void
+retry_connection_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  SdWindow *self = SD_WINDOW (widget);
+
+  /* The network monitor can be wrong (a VPN, a container): asking again
+   * either works or brings the notice back. */
+  sd_service_set_online (sd_context_get_service (self->context), TRUE);
+}
+
+/* The server's own words are by Generate; the bar says what it means. */
+static void
+token_refused_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  sd_window_set_notice (SD_WINDOW (widget), SD_NOTICE_TOKEN,
+                        _("The server refused the API token: nothing can be generated "
+                          "until it is replaced."));
 }
 
 static void
@@ -418,8 +549,6 @@ sd_window_constructed (GObject *object)
   gtk_scrolled_window_set_child (self->composer_scroller, GTK_WIDGET (self->composer));
   g_signal_connect_object (self->composer, "submitted",
                            G_CALLBACK (on_composer_submitted_cb), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->composer, "show-toast",
-                           G_CALLBACK (on_show_toast_cb), self, G_CONNECT_SWAPPED);
 
   self->results = gtk_slice_list_model_new (g_object_ref (tasks), 0,
                                             get_first_screen_rows (self));
@@ -436,6 +565,7 @@ sd_window_constructed (GObject *object)
 
   g_object_bind_property (self->context, "demo", self->demo_label, "visible",
                           G_BINDING_SYNC_CREATE);
+  connect_notices (self);
   g_signal_connect_object (self->context, "notify::has-token",
                            G_CALLBACK (on_has_token_changed_cb), self, G_CONNECT_SWAPPED);
   update_main_page (self);
@@ -470,6 +600,11 @@ sd_window_finalize (GObject *object)
   g_clear_object (&self->context);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->removed_tasks, g_hash_table_unref);
+  for (guint i = 0; i < SD_N_NOTICES; i++)
+    {
+      g_clear_pointer (&self->notices[i], g_ptr_array_unref);
+      g_clear_pointer (&self->dismissed[i], g_free);
+    }
 
   G_OBJECT_CLASS (sd_window_parent_class)->finalize (object);
 }
@@ -565,13 +700,16 @@ sd_window_class_init (SdWindowClass *klass)
    * their constructor registers them. */
   g_assert (sd_gui_get_resource () != NULL);
 
+  g_type_ensure (SD_TYPE_NOTICE_BAR);
   g_type_ensure (SD_TYPE_TASK_ROW);
   g_type_ensure (SD_TYPE_WELCOME_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/seedancestudio/SeedanceStudio/gui/sd-window.ui");
   gtk_widget_class_bind_template_child (widget_class, SdWindow, demo_label);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, notice_bar);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, welcome_toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, leaflet);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, composer_scroller);
@@ -581,7 +719,7 @@ sd_window_class_init (SdWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdWindow, switcher_revealer);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, results_scroller);
   gtk_widget_class_bind_template_callback (widget_class, on_list_activated_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_show_toast_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_notice_dismissed_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_task_row_setup_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_task_row_bind_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_task_row_unbind_cb);
@@ -591,6 +729,8 @@ sd_window_class_init (SdWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.paste-images", NULL, paste_images_action);
   gtk_widget_class_install_action (widget_class, "win.remove-selected", NULL, remove_selected_action);
   gtk_widget_class_install_action (widget_class, "win.undo-remove", "s", undo_remove_action);
+  gtk_widget_class_install_action (widget_class, "win.retry-connection", NULL, retry_connection_action);
+  gtk_widget_class_install_action (widget_class, "win.token-refused", NULL, token_refused_action);
   gtk_widget_class_install_property_action (widget_class, "win.pane", "pane");
   _sd_window_class_install_task_actions (widget_class);
 
@@ -604,6 +744,9 @@ sd_window_init (SdWindow *self)
 {
   self->cancellable = g_cancellable_new ();
   self->removed_tasks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+  for (guint i = 0; i < SD_N_NOTICES; i++)
+    self->notices[i] = g_ptr_array_new_with_free_func (g_free);
+  self->shown_notice = SD_N_NOTICES;
 
   gtk_widget_init_template (GTK_WIDGET (self));
 }
@@ -656,6 +799,8 @@ sd_window_set_ready (SdWindow *self,
     return;
 
   self->ready = ready;
+  if (ready)
+    add_startup_notices (self);
   update_main_page (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_READY]);
 }
@@ -664,10 +809,52 @@ void
 sd_window_add_toast (SdWindow *self,
                      AdwToast *toast)
 {
+  gboolean welcome;
+
   g_return_if_fail (SD_IS_WINDOW (self));
   g_return_if_fail (ADW_IS_TOAST (toast));
 
-  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+  /* the welcome page has no Generate to cover */
+  welcome = self->welcome_page != NULL &&
+            gtk_stack_get_visible_child (self->main_stack) == GTK_WIDGET (self->welcome_page);
+  adw_toast_overlay_add_toast (welcome ? self->welcome_toast_overlay : self->toast_overlay, toast);
+}
+
+void
+sd_window_set_notice (SdWindow     *self,
+                      SdNoticeKind  kind,
+                      const char   *text)
+{
+  GPtrArray *texts;
+
+  g_return_if_fail (SD_IS_WINDOW (self));
+  g_return_if_fail ((guint) kind < SD_N_NOTICES);
+
+  texts = self->notices[kind];
+  if (text == NULL)
+    {
+      g_ptr_array_set_size (texts, 0);
+      g_clear_pointer (&self->dismissed[kind], g_free);
+    }
+  else if (kind == SD_NOTICE_STARTUP)
+    g_ptr_array_add (texts, g_strdup (text));
+  else if (g_strcmp0 (text, self->dismissed[kind]) != 0 &&
+           (texts->len == 0 || g_strcmp0 (g_ptr_array_index (texts, 0), text) != 0))
+    {
+      g_ptr_array_set_size (texts, 0);
+      g_ptr_array_add (texts, g_strdup (text));
+    }
+  update_notice_bar (self);
+}
+
+const char *
+sd_window_get_notice (SdWindow *self)
+{
+  g_return_val_if_fail (SD_IS_WINDOW (self), NULL);
+
+  if (!sd_notice_bar_get_revealed (self->notice_bar))
+    return NULL;
+  return sd_notice_bar_get_title (self->notice_bar);
 }
 
 void
@@ -757,8 +944,8 @@ sd_window_reuse_request (SdWindow  *self,
   g_return_if_fail (SD_IS_REQUEST (request));
 
   sd_composer_load_request (self->composer, request);
+  /* the composer changing under the user's eyes says it: no toast */
   set_pane (self, "composer");
-  sd_window_add_toast (self, adw_toast_new (_("Settings copied to the composer")));
 }
 
 static void

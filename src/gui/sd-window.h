@@ -15,6 +15,19 @@ G_BEGIN_DECLS
 #define SD_TYPE_WINDOW (sd_window_get_type ())
 G_DECLARE_FINAL_TYPE (SdWindow, sd_window, SD, WINDOW, AdwApplicationWindow)
 
+/* Lasting conditions, shown one at a time in the bar at the top of the
+ * window, the first of this order first. The window follows the address,
+ * token, connection and demo state itself; the others are added. */
+typedef enum {
+  SD_NOTICE_ADDRESS,     /* the configured API address is refused */
+  SD_NOTICE_TOKEN,       /* the server refused the token, or it cannot be sent */
+  SD_NOTICE_OFFLINE,     /* no network */
+  SD_NOTICE_NO_UPLOADS,  /* the server takes no uploads: links only */
+  SD_NOTICE_STARTUP,     /* what the start found (keyring, settings, history) */
+  SD_NOTICE_DEMO,        /* the built-in simulator answers */
+  SD_N_NOTICES
+} SdNoticeKind;
+
 /* Properties: "context" (SdContext, construct-only), "ready" (boolean: the
  * context finished starting, so a missing token means the welcome page). */
 SdWindow     *sd_window_new                  (GtkApplication *application,
@@ -25,7 +38,17 @@ GCancellable *sd_window_get_cancellable      (SdWindow   *self);
 void          sd_window_set_ready            (SdWindow   *self,
                                               gboolean    ready);
 
-/* Takes ownership of @toast. */
+/* Shows @text (one plain sentence) in the notice bar until the user
+ * dismisses it; SD_NOTICE_STARTUP notices queue, the others replace the
+ * one of their kind. NULL takes the notice of @kind away. */
+void          sd_window_set_notice           (SdWindow     *self,
+                                              SdNoticeKind  kind,
+                                              const char   *text);
+/* The notice the bar shows, NULL when it is hidden. */
+const char   *sd_window_get_notice           (SdWindow     *self);
+
+/* Takes ownership of @toast: a short confirmation over the results, with
+ * Undo where there is something to undo. */
 void          sd_window_add_toast            (SdWindow   *self,
                                               AdwToast   *toast);
 /* A toast showing @text as plain text (toast titles are markup). */
