@@ -38,6 +38,7 @@ sd_cli_arguments_clear (SdCliArguments *args)
   g_strfreev (args->positional);
   g_clear_object (&args->request);
   g_free (args->invalid_duration);
+  g_clear_pointer (&args->values, g_hash_table_unref);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (SdCliArguments, sd_cli_arguments_clear)
@@ -181,6 +182,15 @@ report_usage (SdCli      *self,
   return SD_CLI_EXIT_USAGE;
 }
 
+gboolean
+_sd_cli_report_usage (SdCli      *self,
+                      const char *command,
+                      const char *message,
+                      int        *exit_status)
+{
+  return _sd_cli_exit_with (exit_status, report_usage (self, command, message));
+}
+
 /* Option parsing */
 
 /* The options a command takes by its SdCliOptionFlags, after its own. */
@@ -301,12 +311,14 @@ check_arguments (SdCli                *self,
   guint wanted = command->parameters != NULL ? 1 : 0;
   guint given = args->positional != NULL ? g_strv_length (args->positional) : 0;
 
-  if (given == wanted)
+  if (given == wanted || (command->options & SD_CLI_OPTION_MANY_IDS && given > 0))
     return TRUE;
 
   if (wanted == 0)
     *exit_status = report_usage (self, command->name,
                                  _("This command takes no arguments besides its options."));
+  else if (command->options & SD_CLI_OPTION_MANY_IDS)
+    *exit_status = report_usage (self, command->name, _("Give one task ID or more."));
   else
     *exit_status = report_usage (self, command->name, _("Give exactly one task ID."));
   return FALSE;
@@ -410,6 +422,10 @@ static const SdCliCommand * const commands[] = {
   &_sd_cli_wait_command,
   &_sd_cli_download_command,
   &_sd_cli_list_command,
+  &_sd_cli_show_command,
+  &_sd_cli_remove_command,
+  &_sd_cli_favourite_command,
+  &_sd_cli_export_command,
 };
 
 static const SdCliCommand *
