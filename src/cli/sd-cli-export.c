@@ -14,7 +14,7 @@
 /* One JSON object a line, each the request of one task with the API's own
  * field names (model, prompt, duration, ratio, resolution, orientation,
  * images, first_image, last_image, reference_videos, reference_audios):
- * what "seedance submit --batch" reads. Newest first, as list shows. */
+ * the batch format of one request a line. Newest first, as list shows. */
 static gboolean
 run_export (SdCli              *self,
             const SdCliCommand *command,
