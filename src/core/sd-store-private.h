@@ -43,9 +43,10 @@ gboolean      _sd_store_migrate_to_5     (sqlite3     *db,
 extern gint64 _sd_store_progress_after_us;
 
 /* The progress callback of the open running on this thread, if any. */
-void          _sd_store_push_progress    (SdStoreProgressFunc  func,
+gpointer      _sd_store_push_progress    (SdStoreProgressFunc  func,
                                           gpointer             user_data);
-void          _sd_store_pop_progress     (void);
+/* Restores what push returned. */
+void          _sd_store_pop_progress     (gpointer             previous);
 
 sqlite3      *_sd_store_get_db           (SdStore      *self);
 SdTask       *_sd_store_task_from_row    (sqlite3_stmt *stmt);

@@ -63,28 +63,67 @@ typedef struct {
   gboolean            reported;
 } Progress;
 
-static GPrivate current_progress = G_PRIVATE_INIT (g_free);
+/* The thread's Progress, owned by the slot (freed when replaced). */
+static GPrivate current_progress = G_PRIVATE_INIT (NULL);
 
-void
+static Progress *
+new_progress (SdStoreProgressFunc func,
+              gpointer            user_data)
+{
+  Progress *progress;
+
+  if (func == NULL)
+    return NULL;
+  progress = g_new0 (Progress, 1);
+  progress->func = func;
+  progress->user_data = user_data;
+  return progress;
+}
+
+gpointer
 _sd_store_push_progress (SdStoreProgressFunc func,
                          gpointer            user_data)
 {
-  Progress *progress = NULL;
+  gpointer previous = g_private_get (&current_progress);
 
-  if (func != NULL)
-    {
-      progress = g_new0 (Progress, 1);
-      progress->func = func;
-      progress->user_data = user_data;
-      progress->started = g_get_monotonic_time ();
-    }
-  g_private_replace (&current_progress, progress);
+  g_private_set (&current_progress, new_progress (func, user_data));
+  return previous;
 }
 
 void
-_sd_store_pop_progress (void)
+_sd_store_pop_progress (gpointer previous)
 {
-  g_private_replace (&current_progress, NULL);
+  g_free (g_private_get (&current_progress));
+  g_private_set (&current_progress, previous);
+}
+
+/**
+ * sd_store_set_thread_progress:
+ * @func: (nullable): told how an upgrade of a large history goes
+ * @user_data: for @func
+ *
+ * From now on, every open on the calling thread (also one made by
+ * another object, such as #SdContext) reports to @func, as
+ * sd_store_open_with_progress() does; %NULL stops that.
+ */
+void
+sd_store_set_thread_progress (SdStoreProgressFunc func,
+                              gpointer            user_data)
+{
+  g_free (g_private_get (&current_progress));
+  g_private_set (&current_progress, new_progress (func, user_data));
+}
+
+/* The clock of "over a second" starts with the work. */
+static void
+start_progress (void)
+{
+  Progress *progress = g_private_get (&current_progress);
+
+  if (progress == NULL)
+    return;
+  progress->started = g_get_monotonic_time ();
+  progress->reported = FALSE;
 }
 
 static void
@@ -149,6 +188,7 @@ build_index (sqlite3  *db,
   sqlite3_stmt *stmt = NULL;
   gboolean done = TRUE;
 
+  start_progress ();
   if (!query_int64 (db, "SELECT coalesce(min(rowid), 0) FROM tasks", &first, error) ||
       !query_int64 (db, "SELECT coalesce(max(rowid), -1) FROM tasks", &last, error))
     return FALSE;

@@ -1547,11 +1547,12 @@ sd_store_open_with_progress (const char           *path,
                              char                **moved_aside,
                              GError              **error)
 {
+  gpointer previous;
   SdStore *self;
 
-  _sd_store_push_progress (progress, user_data);
+  previous = _sd_store_push_progress (progress, user_data);
   self = sd_store_open_full (path, legacy_base, moved_aside, error);
-  _sd_store_pop_progress ();
+  _sd_store_pop_progress (previous);
   return self;
 }
 

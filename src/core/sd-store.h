@@ -68,6 +68,10 @@ SdStore     *sd_store_open_with_progress (const char           *path,
                                           gpointer              user_data,
                                           char                **moved_aside,
                                           GError              **error);
+/* Every later open on the calling thread (also through SdContext)
+ * reports to @func, until set again (NULL: none). */
+void         sd_store_set_thread_progress (SdStoreProgressFunc func,
+                                           gpointer            user_data);
 /* A second, read-only connection to the history of @self, with its base:
  * for one worker thread to run queries (sd-store-query.h) on while @self
  * stays on the main thread. It writes nothing and cannot save. */
