@@ -11,9 +11,12 @@
 #include <string.h>
 
 #include <glib/gstdio.h>
+#include <sqlite3.h>
 #include <json-glib/json-glib.h>
 
 #include "sd-cli.h"
+#include "sd-client.h"
+#include "sd-store-private.h"
 #include "sd-store.h"
 #include "sd-task.h"
 
@@ -366,6 +369,44 @@ test_export_writes_the_batch_format (void)
   g_assert_nonnull (strstr (bad->err, "--since"));
 }
 
+/* The first command on a schema 4 history builds its search index, with
+ * progress on stderr when that takes a while (here: always). */
+static void
+test_upgrade_shows_progress_and_finds (void)
+{
+  g_autofree char *path = sd_store_default_path ();
+  g_autofree char *folder = g_path_get_dirname (path);
+  g_autofree char *sql = NULL;
+  g_autoptr(Run) run = NULL;
+  g_autofree char *ids = NULL;
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (folder, 0700), ==, 0);
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  sql = g_strdup_printf (
+    "CREATE TABLE tasks (base TEXT NOT NULL, id TEXT NOT NULL, request TEXT,"
+    "  status TEXT, status_raw TEXT, server_model TEXT,"
+    "  created_at INTEGER NOT NULL DEFAULT 0, updated_at INTEGER NOT NULL DEFAULT 0,"
+    "  failure_message TEXT, video_url TEXT, local_file TEXT,"
+    "  download_state INTEGER NOT NULL DEFAULT 0, download_error TEXT,"
+    "  first_seen_at INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (base, id));"
+    "INSERT INTO tasks (base, id, request, status, created_at) VALUES"
+    "  ('%s', 'old1', '{\"prompt\":\"一只在雨中的纸船\"}', 'completed', 100),"
+    "  ('%s', 'old2', '{\"prompt\":\"a lighthouse\"}', 'failed', 200);"
+    "PRAGMA user_version = 4;", SD_CLIENT_DEFAULT_BASE_URL, SD_CLIENT_DEFAULT_BASE_URL);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  _sd_store_progress_after_us = 0;
+  run = run_cli ("list", "--json", "--search", "雨中的");
+  _sd_store_progress_after_us = G_USEC_PER_SEC;
+  g_assert_cmpint (run->status, ==, 0);
+  g_assert_nonnull (strstr (run->err, "search index"));
+  g_assert_nonnull (strstr (run->err, "100 %"));
+  ids = ids_of (run->out);
+  g_assert_cmpstr (ids, ==, "old1");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -392,6 +433,7 @@ main (int   argc,
   g_test_add_func ("/cli-history/remove/many-keeps-or-deletes-files",
                    test_remove_many_keeps_or_deletes_files);
   g_test_add_func ("/cli-history/export/writes-the-batch-format", test_export_writes_the_batch_format);
+  g_test_add_func ("/cli-history/upgrade/shows-progress-and-finds", test_upgrade_shows_progress_and_finds);
 
   return g_test_run ();
 }

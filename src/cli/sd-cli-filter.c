@@ -298,3 +298,19 @@ _sd_cli_find_in_history (SdCli       *self,
                                    "the tasks submitted from this computer."), id);
   return _sd_cli_exit_with (exit_status, SD_CLI_EXIT_FAILURE);
 }
+
+/* An upgrade of the history that takes a while, on stderr. */
+void
+_sd_cli_on_store_progress_cb (const char *what,
+                              double      fraction,
+                              gpointer    user_data)
+{
+  SdCli *self = user_data;
+  g_autofree char *text = NULL;
+
+  /* Translators: progress of a long task: what is done, then a percentage */
+  text = g_strdup_printf (_("%s: %u %%"), what, (guint) (fraction * 100.0));
+  _sd_cli_print_progress (self, text);
+  if (fraction >= 1.0)
+    _sd_cli_end_progress (self);
+}

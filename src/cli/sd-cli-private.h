@@ -107,6 +107,9 @@ gboolean      _sd_cli_find_in_history      (SdCli              *self,
                                             const char         *id,
                                             SdTask            **task,
                                             int                *exit_status);
+void          _sd_cli_on_store_progress_cb (const char         *what,
+                                            double              fraction,
+                                            gpointer            user_data);
 gboolean      _sd_cli_report_usage         (SdCli              *self,
                                             const char         *command,
                                             const char         *message,

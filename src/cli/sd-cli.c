@@ -12,6 +12,7 @@
 #include "sd-cli-private.h"
 #include "sd-demo.h"
 #include "sd-service.h"
+#include "sd-store.h"
 
 G_DEFINE_FINAL_TYPE (SdCli, sd_cli, G_TYPE_OBJECT)
 
@@ -350,7 +351,10 @@ open_context (SdCli   *self,
   GAsyncResult *slot = NULL;
   const char * const *notices;
 
+  /* A long upgrade of the history (its search index) shows progress. */
+  sd_store_set_thread_progress (_sd_cli_on_store_progress_cb, self);
   context = self->demo ? sd_demo_context_new (error) : sd_context_new (error);
+  sd_store_set_thread_progress (NULL, NULL);
   /* A refused address is never swapped for another: nothing is sent. */
   if (context == NULL || !sd_context_check_base_url (context, error))
     return NULL;
