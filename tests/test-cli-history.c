@@ -334,6 +334,21 @@ test_remove_many_keeps_or_deletes_files (void)
                    ==, video);
   g_assert_false (g_file_test (video, G_FILE_TEST_EXISTS));
   assert_list ("h5 h4", "--status", "all");
+
+  /* a path that is a folder now is neither deleted nor its task removed */
+  {
+    g_autofree char *folder = g_path_get_dirname (video);
+    g_autofree char *history = sd_store_default_path ();
+    g_autoptr(SdStore) store = sd_store_open (history, NULL, NULL);
+    g_autoptr(Run) refused = NULL;
+
+    add_task (store, "h6", "a folder", "m", SD_TASK_STATUS_COMPLETED, T0, folder);
+    refused = run_cli ("remove", "h6", "h5", "--delete-file");
+    g_assert_cmpint (refused->status, ==, 1);
+    g_assert_nonnull (strstr (refused->err, "not a file"));
+    g_assert_true (g_file_test (folder, G_FILE_TEST_IS_DIR));
+    assert_list ("h4 h6", "--status", "all");
+  }
 }
 
 static void

@@ -39,23 +39,25 @@ _sd_cli_option_value (SdCliArguments *args,
   return args->values != NULL ? g_hash_table_lookup (args->values, name) : NULL;
 }
 
-#define VALUE_OPTION(name, help, arg) \
-  { name, 0, 0, G_OPTION_ARG_CALLBACK, (gpointer) _sd_cli_store_option, help, arg }
-#define FLAG_OPTION(name, help) \
-  { name, 0, G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, (gpointer) _sd_cli_store_option, help, NULL }
-
 const GOptionEntry _sd_cli_filter_entries[] = {
-  VALUE_OPTION ("search", N_("Only tasks whose prompt, ID or model holds every word of TEXT"),
-                N_("TEXT")),
-  VALUE_OPTION ("status", N_("Only tasks of status S: all, running, completed, failed, "
-                             "uncertain or waiting (several with commas)"), N_("S")),
-  VALUE_OPTION ("model", N_("Only tasks of model ID, or of every model of family ID"), N_("ID")),
-  VALUE_OPTION ("since", N_("Only tasks created on or after DATE (YYYY-MM-DD, an ISO 8601 "
-                            "time, or “today”)"), N_("DATE")),
-  VALUE_OPTION ("until", N_("Only tasks created before the end of DATE"), N_("DATE")),
-  FLAG_OPTION ("favourite", N_("Only favourite tasks")),
-  VALUE_OPTION ("group", N_("Only tasks of group ID"), N_("ID")),
-  VALUE_OPTION ("limit", N_("At most N tasks, the newest"), N_("N")),
+  { "search", 0, 0, G_OPTION_ARG_CALLBACK, (gpointer) _sd_cli_store_option,
+    N_("Only tasks whose prompt, ID or model holds every word of TEXT"), N_("TEXT") },
+  { "status", 0, 0, G_OPTION_ARG_CALLBACK, (gpointer) _sd_cli_store_option,
+    N_("Only tasks of status S: all, running, completed, failed, "
+       "uncertain or waiting (several with commas)"), N_("S") },
+  { "model", 0, 0, G_OPTION_ARG_CALLBACK, (gpointer) _sd_cli_store_option,
+    N_("Only tasks of model ID, or of every model of family ID"), N_("ID") },
+  { "since", 0, 0, G_OPTION_ARG_CALLBACK, (gpointer) _sd_cli_store_option,
+    N_("Only tasks created on or after DATE (YYYY-MM-DD, an ISO 8601 "
+       "time, or “today”)"), N_("DATE") },
+  { "until", 0, 0, G_OPTION_ARG_CALLBACK, (gpointer) _sd_cli_store_option,
+    N_("Only tasks created before the end of DATE"), N_("DATE") },
+  { "favourite", 0, G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, (gpointer) _sd_cli_store_option,
+    N_("Only favourite tasks"), NULL },
+  { "group", 0, 0, G_OPTION_ARG_CALLBACK, (gpointer) _sd_cli_store_option,
+    N_("Only tasks of group ID"), N_("ID") },
+  { "limit", 0, 0, G_OPTION_ARG_CALLBACK, (gpointer) _sd_cli_store_option,
+    N_("At most N tasks, the newest"), N_("N") },
   { NULL }
 };
 

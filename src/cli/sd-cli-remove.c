@@ -8,15 +8,13 @@
 #include "config.h"
 
 #include <errno.h>
+#include <sys/stat.h>
 
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
 #include "sd-cli-private.h"
 #include "sd-service.h"
-
-#define FLAG_OPTION(name, help) \
-  { name, 0, G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, (gpointer) _sd_cli_store_option, help, NULL }
 
 /* The tasks of @ids (each once), or NULL when one of them is not in the
  * history: then nothing is changed, and each unknown id was reported. */
@@ -87,10 +85,20 @@ delete_file (SdCli      *self,
              GPtrArray  *deleted)
 {
   const char *path = sd_task_get_local_file (task);
+  GStatBuf st;
   int saved_errno;
 
   if (path == NULL || *path == '\0')
     return TRUE;
+  /* Only a saved video is deleted: never a folder or a device the
+   * history's path may name by now. */
+  if (g_lstat (path, &st) == 0 && !S_ISREG (st.st_mode) && !S_ISLNK (st.st_mode))
+    {
+      _sd_cli_print_message (self, _("“%s”, the video of task %s, is not a file; it was not "
+                                     "deleted and the task stays in the history."),
+                             path, sd_task_get_id (task));
+      return FALSE;
+    }
   if (g_unlink (path) == 0)
     {
       g_ptr_array_add (deleted, g_strdup (path));
@@ -150,7 +158,8 @@ run_remove (SdCli              *self,
 }
 
 static const GOptionEntry remove_entries[] = {
-  FLAG_OPTION ("delete-file", N_("Delete the saved video of each task too")),
+  { "delete-file", 0, G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, (gpointer) _sd_cli_store_option,
+    N_("Delete the saved video of each task too"), NULL },
   { NULL }
 };
 
@@ -210,7 +219,8 @@ run_favourite (SdCli              *self,
 }
 
 static const GOptionEntry favourite_entries[] = {
-  FLAG_OPTION ("off", N_("Take the tasks out of the favourites")),
+  { "off", 0, G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, (gpointer) _sd_cli_store_option,
+    N_("Take the tasks out of the favourites"), NULL },
   { NULL }
 };
 
