@@ -289,6 +289,15 @@ test_search_text_short_query_scans (void)
   assert_finds (store, "n_", "");
   assert_finds (store, "2_", "t5 t4 t3 t2 t1");
   assert_finds (store, "t3", "t3");
+  /* case folds as in LIKE, and a request written with \u escapes is found */
+  assert_finds (store, "RA", "t5 t1");
+  assert_finds (store, "MX", "t5 t4 t3 t2 t1");
+  run_sql (sd_store_get_path (store),
+           "UPDATE tasks SET request = '{\"model\":\"m\",\"prompt\":\"\\u96e8\\u5929\"}' "
+           "WHERE id = 't3'");
+  assert_finds (store, "雨", "t3 t2");
+  assert_finds (store, "雨天", "t3");
+  assert_finds (store, "a\"", "");
 }
 
 /* Quotes, stars, AND, minus and colons are characters, never syntax. */
@@ -393,6 +402,40 @@ test_search_filter_each_and_combined (void)
   assert_query (store, query, "t1");
   query->since = 1001;
   assert_query (store, query, "");
+}
+
+static void
+test_search_filter_date_ranges_and_ids (void)
+{
+  g_autoptr(SdStore) store = open_sample ();
+  g_autoptr(SdTaskQuery) query = sd_task_query_new ();
+  g_autoptr(GTimeZone) zone = g_time_zone_new_utc ();
+  /* Wednesday 2026-03-18 12:00 UTC */
+  g_autoptr(GDateTime) now = g_date_time_new (zone, 2026, 3, 18, 12, 0, 0);
+  const gint64 midnight = g_date_time_to_unix (now) - 12 * 3600;
+  g_auto(GStrv) ids = NULL;
+  g_autofree char *joined = NULL;
+
+  g_assert_true (sd_task_query_is_empty (query));
+  sd_task_query_set_date_range (query, SD_TASK_DATE_TODAY, now);
+  g_assert_cmpint (query->since, ==, midnight);
+  g_assert_false (sd_task_query_is_empty (query));
+  sd_task_query_set_date_range (query, SD_TASK_DATE_LAST_7_DAYS, now);
+  g_assert_cmpint (query->since, ==, midnight - 6 * 86400);
+  sd_task_query_set_date_range (query, SD_TASK_DATE_THIS_MONTH, now);
+  g_assert_cmpint (query->since, ==, midnight - 17 * 86400);
+  sd_task_query_set_date_range (query, SD_TASK_DATE_ANY, now);
+  g_assert_cmpint (query->since, ==, 0);
+  g_assert_true (sd_task_query_is_empty (query));
+  query->text = g_strdup (" \t");
+  g_assert_true (sd_task_query_is_empty (query));
+
+  /* every matching id, for acting on a whole filtered view */
+  g_clear_pointer (&query->text, g_free);
+  query->statuses = SD_TASK_STATUS_FILTER_COMPLETED | SD_TASK_STATUS_FILTER_FAILED;
+  ids = sd_store_query_ids (store, query, NULL);
+  joined = g_strjoinv (" ", ids);
+  g_assert_cmpstr (joined, ==, "t5 t2 t1");
 }
 
 /* Results come in pages with the history's cursor, newest first. */
@@ -620,6 +663,8 @@ main (int   argc,
   g_test_add_func ("/search/text/query-syntax-is-literal", test_search_text_syntax_is_literal);
   g_test_add_func ("/search/text/words-id-and-model", test_search_text_words_id_and_model);
   g_test_add_func ("/search/filter/each-and-combined", test_search_filter_each_and_combined);
+  g_test_add_func ("/search/filter/date-ranges-and-all-matching-ids",
+                   test_search_filter_date_ranges_and_ids);
   g_test_add_func ("/search/page/newest-first-in-pages", test_search_page_in_order);
   g_test_add_func ("/search/index/follows-every-write", test_search_index_follows_writes);
   g_test_add_func ("/search/favourite/round-trip", test_search_favourite_round_trip);

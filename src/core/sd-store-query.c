@@ -294,6 +294,65 @@ sd_task_query_set_model (SdTaskQuery *query,
   query->models = g_strv_builder_end (models);
 }
 
+static gboolean
+is_blank (const char *text)
+{
+  for (const char *c = text; c != NULL && *c != '\0'; c = g_utf8_next_char (c))
+    if (!g_unichar_isspace (g_utf8_get_char (c)))
+      return FALSE;
+  return TRUE;
+}
+
+gboolean
+sd_task_query_is_empty (const SdTaskQuery *query)
+{
+  g_return_val_if_fail (query != NULL, TRUE);
+
+  return is_blank (query->text) &&
+         query->statuses == 0 && query->models == NULL && query->since <= 0 &&
+         query->until <= 0 && !query->favourite && query->group == NULL;
+}
+
+/**
+ * sd_task_query_set_date_range:
+ * @query: a query
+ * @range: which days
+ * @now: the time now, in the time zone whose days count
+ *
+ * Sets @query's since (and clears until) to the start of @range.
+ */
+void
+sd_task_query_set_date_range (SdTaskQuery     *query,
+                              SdTaskDateRange  range,
+                              GDateTime       *now)
+{
+  g_autoptr(GDateTime) start = NULL;
+  int days_back = 0;
+
+  g_return_if_fail (query != NULL);
+  g_return_if_fail (now != NULL);
+
+  query->until = 0;
+  if (range == SD_TASK_DATE_LAST_7_DAYS)
+    days_back = 6;
+  else if (range == SD_TASK_DATE_THIS_MONTH)
+    days_back = g_date_time_get_day_of_month (now) - 1;
+  else if (range != SD_TASK_DATE_TODAY)
+    {
+      query->since = 0;
+      return;
+    }
+  {
+    g_autoptr(GDateTime) day = g_date_time_add_days (now, -days_back);
+
+    start = g_date_time_new (g_date_time_get_timezone (now), g_date_time_get_year (day),
+                             g_date_time_get_month (day), g_date_time_get_day_of_month (day),
+                             0, 0, 0);
+  }
+  query->since = start != NULL ? g_date_time_to_unix (start) : 0;
+  g_debug ("Date filter %d: since %" G_GINT64_FORMAT, range, query->since);
+}
+
 gboolean
 sd_task_status_filter_from_name (const char *name,
                                  guint      *filter)
@@ -381,6 +440,54 @@ like_pattern (const char *word)
   return g_string_free (g_steal_pointer (&pattern), FALSE);
 }
 
+/* Whether @word is written as it is inside the stored JSON text of a
+ * request: json-glib escapes only quotes, backslashes and control
+ * characters. */
+static gboolean
+is_verbatim_in_json (const char *word)
+{
+  for (const char *c = word; *c != '\0'; c++)
+    if (*c == '"' || *c == '\\' || (guchar) *c < 0x20)
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+has_ascii_letters (const char *word)
+{
+  for (const char *c = word; *c != '\0'; c++)
+    if (g_ascii_isalpha (*c))
+      return TRUE;
+  return FALSE;
+}
+
+/* A short word has no index: every row is read. Looking for it in the
+ * raw texts first (the request's JSON holds the prompt and the model)
+ * spares parsing the JSON of the rows that cannot match. LIKE folds
+ * ASCII case only, as lower() does. A request with \u escapes (not
+ * written by json-glib) always goes on to the exact test. */
+static void
+add_raw_prefilter (Conditions *conditions,
+                   const char *word)
+{
+  gboolean fold = has_ascii_letters (word);
+  const char *name;
+
+  if (!is_verbatim_in_json (word))
+    return;
+  name = add_value (conditions, "raw", fold ? g_ascii_strdown (word, -1) : g_strdup (word));
+  if (fold)
+    g_string_append_printf (conditions->where,
+                            " AND (instr(lower(request), %s) > 0 OR instr(request, '\\u') > 0 "
+                            "OR instr(lower(id), %s) > 0 OR instr(lower(server_model), %s) > 0)",
+                            name, name, name);
+  else
+    g_string_append_printf (conditions->where,
+                            " AND (instr(request, %s) > 0 OR instr(request, '\\u') > 0 "
+                            "OR instr(id, %s) > 0 OR instr(server_model, %s) > 0)",
+                            name, name, name);
+}
+
 /* The trigram tokenizer finds only strings of three characters or more:
  * such words go to the index (all in one MATCH), shorter ones to a LIKE
  * on the same fields. */
@@ -410,6 +517,7 @@ add_text (Conditions *conditions,
           g_string_append_printf (match, "%s%s", match->len > 0 ? " " : "", phrase);
           continue;
         }
+      add_raw_prefilter (conditions, words[i]);
       name = add_value (conditions, "like", like_pattern (words[i]));
       g_string_append_printf (conditions->where,
                               " AND (" PROMPT_OF ("tasks") " LIKE %s ESCAPE '\\' "
@@ -634,6 +742,42 @@ sd_store_query_count (SdStore            *self,
     _sd_store_set_read_error (self, error);
   sqlite3_finalize (stmt);
   return count;
+}
+
+/**
+ * sd_store_query_ids:
+ * @self: a store (or a reader)
+ * @query: (nullable): what to find
+ * @error: an %SD_STORE_ERROR
+ *
+ * Returns: (transfer full) (nullable): the ids, newest first (an empty
+ *   array when none match), or %NULL with @error set.
+ */
+char **
+sd_store_query_ids (SdStore            *self,
+                    const SdTaskQuery  *query,
+                    GError            **error)
+{
+  g_auto(Conditions) conditions = { 0 };
+  g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
+  g_autofree char *sql = NULL;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (SD_IS_STORE (self), NULL);
+
+  build_conditions (&conditions, query);
+  sql = g_strdup_printf ("SELECT id FROM tasks WHERE base = :base%s "
+                         "ORDER BY created_at DESC, rowid DESC", conditions.where->str);
+  stmt = prepare (self, sql, &conditions, error);
+  if (stmt == NULL)
+    return NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    g_strv_builder_add (ids, (const char *) sqlite3_column_text (stmt, 0));
+  if (rc != SQLITE_DONE)
+    _sd_store_set_read_error (self, error);
+  sqlite3_finalize (stmt);
+  return rc == SQLITE_DONE ? g_strv_builder_end (ids) : NULL;
 }
 
 char *

@@ -52,6 +52,21 @@ void         sd_task_query_set_model  (SdTaskQuery       *query,
                                        SdCatalog         *catalog,
                                        const char        *model_or_family);
 
+/* Whether @query keeps every task (nothing to clear). */
+gboolean     sd_task_query_is_empty   (const SdTaskQuery *query);
+
+/* The date filters of the history's menu, in the time zone of @now. */
+typedef enum {
+  SD_TASK_DATE_ANY,
+  SD_TASK_DATE_TODAY,       /* since midnight */
+  SD_TASK_DATE_LAST_7_DAYS, /* today and the six days before */
+  SD_TASK_DATE_THIS_MONTH,  /* since the first of the month */
+} SdTaskDateRange;
+
+void         sd_task_query_set_date_range (SdTaskQuery     *query,
+                                           SdTaskDateRange  range,
+                                           GDateTime       *now);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdTaskQuery, sd_task_query_free)
 
 /* The next @limit tasks matching @query after @cursor, newest first (the
@@ -65,6 +80,12 @@ GPtrArray   *sd_store_query_page      (SdStore            *self,
                                        GError            **error);
 /* The number of tasks matching @query, or -1 with @error set. */
 gint64       sd_store_query_count     (SdStore            *self,
+                                       const SdTaskQuery  *query,
+                                       GError            **error);
+
+/* The ids of every task matching @query, newest first: for acting on a
+ * whole filtered view ("Remove Failed…"), with sd_store_remove_tasks(). */
+char       **sd_store_query_ids       (SdStore            *self,
                                        const SdTaskQuery  *query,
                                        GError            **error);
 
