@@ -557,6 +557,38 @@ test_search_favourite_round_trip (void)
   g_assert_true (sd_task_get_favourite (loaded));
 }
 
+/* Another process's copy of a task (here: a second store) saving a
+ * status change does not undo the star this one set. */
+static void
+test_search_favourite_survives_another_copy (void)
+{
+  g_autofree char *path = new_history ();
+  g_autoptr(SdStore) app = open_store (path);
+  g_autoptr(SdStore) cli = NULL;
+  g_autoptr(SdTask) copy = NULL;
+  g_autoptr(SdTask) loaded = NULL;
+  const char *ids[] = { "s1", NULL };
+
+  add_task (app, "s1", "a star", "m", SD_TASK_STATUS_PROCESSING, 10);
+  copy = sd_store_load_task (app, "s1", NULL);
+  sd_store_watch_task (app, copy);
+
+  cli = open_store (path);
+  g_assert_true (sd_store_set_favourite (cli, ids, TRUE, NULL));
+  sd_task_set_status (copy, SD_TASK_STATUS_COMPLETED, "completed");
+  loaded = sd_store_load_task (cli, "s1", NULL);
+  g_assert_true (sd_task_get_favourite (loaded));
+  g_assert_cmpint (sd_task_get_status (loaded), ==, SD_TASK_STATUS_COMPLETED);
+  g_clear_object (&loaded);
+
+  /* and its own change of the star is written */
+  sd_task_set_favourite (copy, TRUE);
+  sd_task_set_favourite (copy, FALSE);
+  loaded = sd_store_load_task (cli, "s1", NULL);
+  g_assert_false (sd_task_get_favourite (loaded));
+  sd_store_unwatch_task (app, copy);
+}
+
 /* Act on many */
 
 static void
@@ -668,6 +700,8 @@ main (int   argc,
   g_test_add_func ("/search/page/newest-first-in-pages", test_search_page_in_order);
   g_test_add_func ("/search/index/follows-every-write", test_search_index_follows_writes);
   g_test_add_func ("/search/favourite/round-trip", test_search_favourite_round_trip);
+  g_test_add_func ("/search/favourite/another-copy-saving-does-not-undo-it",
+                   test_search_favourite_survives_another_copy);
   g_test_add_func ("/search/remove/many-and-restore", test_search_remove_many_and_restore);
   g_test_add_func ("/search/reader/pages-on-a-thread", test_search_reader_pages_on_a_thread);
 

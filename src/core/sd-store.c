@@ -54,7 +54,6 @@ typedef enum {
   N_STATEMENTS
 } StatementId;
 
-
 /* The tasks a start resumes: neither completed nor failed (polled), or
  * completed with a download a run left queued (1) or running (2). SQLite
  * uses the partial index "tasks_to_resume" (schema 2) only for a query that
@@ -73,6 +72,9 @@ G_STATIC_ASSERT (SD_DOWNLOAD_STATE_QUEUED == 1 && SD_DOWNLOAD_STATE_RUNNING == 2
 
 static const char * const statement_sql[N_STATEMENTS] = {
   [STMT_UPSERT] =
+    /* The favourite flag of a row already there changes only by
+     * STMT_SET_FAVOURITE: another process's older copy of the task must
+     * not undo a star this one set. */
     "INSERT INTO tasks (base, " TASK_COLUMNS ") "
     "VALUES (" BASE_PARAM ", ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) "
     "ON CONFLICT (base, id) DO UPDATE SET "
@@ -83,7 +85,7 @@ static const char * const statement_sql[N_STATEMENTS] = {
     "video_url = excluded.video_url, local_file = excluded.local_file, "
     "download_state = excluded.download_state, "
     "download_error = excluded.download_error, "
-    "first_seen_at = excluded.first_seen_at, favourite = excluded.favourite",
+    "first_seen_at = excluded.first_seen_at",
   [STMT_DELETE] = "DELETE FROM tasks WHERE base = " BASE_PARAM " AND id = ?1",
   [STMT_SELECT_ALL] =
     "SELECT " TASK_COLUMNS " FROM tasks WHERE base = " BASE_PARAM NEWEST_FIRST,
@@ -120,7 +122,6 @@ static const char * const statement_sql[N_STATEMENTS] = {
   [STMT_SELECT_ONE_ROWID] =
     "SELECT " TASK_COLUMNS ", rowid FROM tasks WHERE base = " BASE_PARAM " AND id = ?1",
 };
-
 
 struct _SdStore
 {
@@ -1644,8 +1645,8 @@ sd_store_get_path (SdStore *self)
  * @error: an %SD_STORE_ERROR
  *
  * Writes every stored field of @task as one statement, hence one
- * transaction; when this returns %TRUE the row survives the process being
- * killed.
+ * transaction (the favourite flag only for a new row); when this returns
+ * %TRUE the row survives the process being killed.
  *
  * Returns: %TRUE when the task was written.
  */
@@ -2100,6 +2101,30 @@ property_is_stored (GParamSpec *pspec)
   return TRUE;
 }
 
+/* A star changes the flag alone; a task not stored yet is saved whole. */
+static gboolean
+save_favourite (SdStore  *self,
+                SdTask   *task,
+                GError  **error)
+{
+  sqlite3_stmt *stmt;
+  gboolean done;
+
+  if (!begin_write (self, error))
+    return FALSE;
+  stmt = get_statement (self, STMT_SET_FAVOURITE, error);
+  done = stmt != NULL;
+  if (done)
+    {
+      sqlite3_bind_text (stmt, 1, sd_task_get_id (task), -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int (stmt, 2, sd_task_get_favourite (task));
+      done = step_write (self, stmt, error);
+    }
+  if (done && sqlite3_changes (self->db) == 0)
+    done = write_task (self, STMT_UPSERT, task, error);
+  return end_write (self, done, error);
+}
+
 static void
 on_task_notify_cb (SdTask     *task,
                    GParamSpec *pspec,
@@ -2107,9 +2132,15 @@ on_task_notify_cb (SdTask     *task,
 {
   g_autoptr(GError) error = NULL;
 
+  gboolean saved;
+
   if (!property_is_stored (pspec))
     return;
-  if (!sd_store_save_task (self, task, &error))
+  if (strcmp (pspec->name, "favourite") == 0)
+    saved = save_favourite (self, task, &error);
+  else
+    saved = sd_store_save_task (self, task, &error);
+  if (!saved)
     g_signal_emit (self, signals[SAVE_FAILED], 0, task, error);
 }
 

@@ -84,7 +84,10 @@ void         sd_store_set_base        (SdStore    *self,
                                        const char *base);
 const char  *sd_store_get_base        (SdStore *self);
 
-/* Inserts or updates every field of @task, in one transaction. The token is
+/* Inserts or updates every field of @task, in one transaction; the
+ * favourite flag of a task already there is left as stored (it changes
+ * by sd_store_set_favourite() or a watched task's "favourite" only, so
+ * that the copy of another process does not undo it). The token is
  * never part of a task and never stored. A history file deleted or
  * replaced since the open fails with SD_STORE_ERROR_REPLACED. */
 gboolean     sd_store_save_task       (SdStore  *self,
