@@ -51,7 +51,7 @@ const GOptionEntry _sd_cli_filter_entries[] = {
     N_("Only tasks created on or after DATE (YYYY-MM-DD, an ISO 8601 "
        "time, or “today”)"), N_("DATE") },
   { "until", 0, 0, G_OPTION_ARG_CALLBACK, (gpointer) _sd_cli_store_option,
-    N_("Only tasks created before the end of DATE"), N_("DATE") },
+    N_("Only tasks created before DATE (before the end of a YYYY-MM-DD day)"), N_("DATE") },
   { "favourite", 0, G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, (gpointer) _sd_cli_store_option,
     N_("Only favourite tasks"), NULL },
   { "group", 0, 0, G_OPTION_ARG_CALLBACK, (gpointer) _sd_cli_store_option,
