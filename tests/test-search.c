@@ -672,6 +672,22 @@ test_search_reader_pages_on_a_thread (void)
   g_assert_true (more);
   g_assert_cmpint (next.created_at, ==, 5000);
 
+  /* a cancelled query reports so */
+  {
+    g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+    g_autoptr(GAsyncResult) cancelled = NULL;
+    g_autoptr(GPtrArray) none = NULL;
+    g_autoptr(GError) cancel_error = NULL;
+
+    sd_store_query_page_async (reader, query, &cursor, 10, cancellable, on_page_cb, &cancelled);
+    g_cancellable_cancel (cancellable);
+    while (cancelled == NULL)
+      g_main_context_iteration (NULL, TRUE);
+    none = sd_store_query_page_finish (reader, cancelled, NULL, NULL, &cancel_error);
+    g_assert_null (none);
+    g_assert_error (cancel_error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  }
+
   /* the reader sees the main store's writes, and cannot write */
   add_task (store, "t7", "rain again", "m", SD_TASK_STATUS_COMPLETED, 7000);
   assert_finds (reader, "rain", "t7 t5 t1");

@@ -89,9 +89,12 @@ char       **sd_store_query_ids       (SdStore            *self,
                                        const SdTaskQuery  *query,
                                        GError            **error);
 
-/* sd_store_query_page() on a worker thread, for a reader
- * (sd_store_open_reader()) that no other thread uses meanwhile; the
- * callback runs on the thread-default main context of the caller. */
+/* sd_store_query_page() on a worker thread, on a reader
+ * (sd_store_open_reader()); the callback runs on the thread-default main
+ * context of the caller. Queries on one reader may overlap (its
+ * connection is serialized, each query has its own statement); set the
+ * reader's base only while none runs. A cancelled query that has started
+ * runs to its end and then reports G_IO_ERROR_CANCELLED. */
 void         sd_store_query_page_async  (SdStore              *reader,
                                          const SdTaskQuery    *query,
                                          const SdStoreCursor  *cursor,
