@@ -6,6 +6,8 @@
  * Tasks look like a long-used history: nine in ten completed with a saved
  * local file (so loading it starts no download), the rest failed with a
  * message; prompts of realistic length, one task a minute going back in time.
+ * One prompt in four is Chinese; one task in 9,973 has a rare word
+ * ("lighthouse", "灯塔守望"), for the search benchmark.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -24,18 +26,29 @@ static const char * const words[] = {
   "city", "street", "rain", "neon", "reflections", "cyclist", "passing",
 };
 
+static const char * const zh_words[] = {
+  "一只", "纸船", "在", "雨中", "的", "港口", "黎明", "雾气", "渔船", "海鸥",
+  "温暖", "光线", "特写", "双手", "面包", "城市", "街道", "霓虹", "倒影", "骑车人",
+};
+
 static char *
-make_prompt (GRand *rand)
+make_prompt (GRand *rand,
+             guint  index)
 {
   GString *prompt = g_string_new (NULL);
+  gboolean chinese = index % 4 == 1;
   guint n = g_rand_int_range (rand, 12, 60);
 
   for (guint i = 0; i < n; i++)
     {
-      if (i > 0)
-        g_string_append_c (prompt, ' ');
-      g_string_append (prompt, words[g_rand_int_range (rand, 0, G_N_ELEMENTS (words))]);
+      if (chinese)
+        g_string_append (prompt, zh_words[g_rand_int_range (rand, 0, G_N_ELEMENTS (zh_words))]);
+      else
+        g_string_append_printf (prompt, "%s%s", i > 0 ? " " : "",
+                                words[g_rand_int_range (rand, 0, G_N_ELEMENTS (words))]);
     }
+  if (index % 9973 == 5)
+    g_string_append (prompt, chinese ? "灯塔守望" : " lighthouse");
   return g_string_free (prompt, FALSE);
 }
 
@@ -45,7 +58,7 @@ make_task (GRand  *rand,
            gint64  now)
 {
   g_autoptr(SdRequest) request = sd_request_new ();
-  g_autofree char *prompt = make_prompt (rand);
+  g_autofree char *prompt = make_prompt (rand, index);
   g_autofree char *id = g_strdup_printf ("cgt-bench-%08u", index);
   gint64 created_at = now - (gint64) index * 60;
   SdTask *task;

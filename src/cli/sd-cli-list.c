@@ -10,7 +10,6 @@
 
 #include "sd-cli-output.h"
 #include "sd-cli-private.h"
-#include "sd-service.h"
 #include "sd-utf8.h"
 
 /* A prompt on one line: its line breaks and tabs as spaces, cut to fit. */
@@ -43,19 +42,15 @@ print_task_line (SdCli  *self,
 }
 
 static void
-print_tasks_as_json (SdCli      *self,
-                     GListModel *tasks)
+print_tasks_as_json (SdCli     *self,
+                     GPtrArray *tasks)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) node = NULL;
 
   json_builder_begin_array (builder);
-  for (guint i = 0; i < g_list_model_get_n_items (tasks); i++)
-    {
-      g_autoptr(SdTask) task = g_list_model_get_item (tasks, i);
-
-      json_builder_add_value (builder, _sd_cli_task_to_json (task));
-    }
+  for (guint i = 0; i < tasks->len; i++)
+    json_builder_add_value (builder, _sd_cli_task_to_json (g_ptr_array_index (tasks, i)));
   json_builder_end_array (builder);
 
   node = json_builder_get_root (builder);
@@ -63,18 +58,15 @@ print_tasks_as_json (SdCli      *self,
 }
 
 static void
-print_tasks (SdCli      *self,
-             GListModel *tasks)
+print_tasks (SdCli     *self,
+             GPtrArray *tasks,
+             gboolean   filtered)
 {
-  for (guint i = 0; i < g_list_model_get_n_items (tasks); i++)
-    {
-      g_autoptr(SdTask) task = g_list_model_get_item (tasks, i);
+  for (guint i = 0; i < tasks->len; i++)
+    print_task_line (self, g_ptr_array_index (tasks, i));
 
-      print_task_line (self, task);
-    }
-
-  if (g_list_model_get_n_items (tasks) == 0)
-    _sd_cli_print_message (self, "%s", _("No tasks yet."));
+  if (tasks->len == 0)
+    _sd_cli_print_message (self, "%s", filtered ? _("No tasks match.") : _("No tasks yet."));
 }
 
 static gboolean
@@ -83,21 +75,22 @@ run_list (SdCli              *self,
           SdCliArguments     *args,
           int                *exit_status)
 {
-  SdService *service;
-  GListModel *tasks;
+  g_autoptr(SdTaskQuery) query = NULL;
+  g_autoptr(GPtrArray) tasks = NULL;
+  guint limit;
 
-  if (!_sd_cli_open_context (self, exit_status))
+  query = _sd_cli_query_from_arguments (self, command, args, &limit, exit_status);
+  if (query == NULL || !_sd_cli_open_context (self, exit_status))
     return FALSE;
 
-  service = sd_context_get_service (self->context);
-  /* The service reads the history a page at a time; list all of it. */
-  sd_service_load_more (service, G_MAXUINT);
-  tasks = sd_service_get_tasks (service);
+  tasks = _sd_cli_run_query (self, query, limit, exit_status);
+  if (tasks == NULL)
+    return FALSE;
 
   if (self->json)
     print_tasks_as_json (self, tasks);
   else
-    print_tasks (self, tasks);
+    print_tasks (self, tasks, args->values != NULL);
 
   return _sd_cli_exit_with (exit_status, SD_CLI_EXIT_SUCCESS);
 }
@@ -105,6 +98,7 @@ run_list (SdCli              *self,
 const SdCliCommand _sd_cli_list_command = {
   .name = "list",
   .summary = N_("Show the task history, newest first."),
+  .entries = _sd_cli_filter_entries,
   .options = SD_CLI_OPTION_JSON,
   .run = run_list,
 };

@@ -371,6 +371,19 @@ _sd_cli_print_json (SdCli    *self,
   write_text (self, TRUE, "\n");
 }
 
+/* One JSON value on one line (JSON Lines), escaped as above. */
+void
+_sd_cli_print_json_line (SdCli    *self,
+                         JsonNode *node)
+{
+  g_autofree char *compact = json_to_string (node, FALSE);
+  g_autofree char *text = escape_json_text (compact);
+
+  _sd_cli_end_progress (self);
+  write_text (self, TRUE, text);
+  write_text (self, TRUE, "\n");
+}
+
 /* Tasks as text and JSON */
 
 const char *
@@ -471,6 +484,8 @@ _sd_cli_task_to_json (SdTask *task)
   add_time_member (builder, "expires_at", sd_task_get_expires_at (task));
   _sd_cli_add_string_member (builder, "file", sd_task_get_local_file (task));
   _sd_cli_add_string_member (builder, "error", task_error (task));
+  json_builder_set_member_name (builder, "favourite");
+  json_builder_add_boolean_value (builder, sd_task_get_favourite (task));
   json_builder_end_object (builder);
 
   return json_builder_get_root (builder);

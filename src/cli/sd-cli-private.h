@@ -9,6 +9,7 @@
 #include "sd-cli.h"
 #include "sd-context.h"
 #include "sd-request.h"
+#include "sd-store-query.h"
 #include "sd-task.h"
 
 G_BEGIN_DECLS
@@ -41,6 +42,7 @@ typedef struct
   char     **positional;
   SdRequest *request;           /* submit's options fill it directly */
   char      *invalid_duration;  /* a --duration that is no whole number */
+  GHashTable *values;           /* the history options given, by long name */
 } SdCliArguments;
 
 /* The options several commands share; a command lists those it takes. */
@@ -48,6 +50,7 @@ typedef enum {
   SD_CLI_OPTION_WAIT         = 1 << 0,
   SD_CLI_OPTION_DOWNLOAD_DIR = 1 << 1,
   SD_CLI_OPTION_JSON         = 1 << 2,
+  SD_CLI_OPTION_MANY_IDS     = 1 << 3, /* takes one task ID or more */
 } SdCliOptionFlags;
 
 typedef struct _SdCliCommand SdCliCommand;
@@ -77,6 +80,40 @@ extern const SdCliCommand _sd_cli_status_command;
 extern const SdCliCommand _sd_cli_wait_command;
 extern const SdCliCommand _sd_cli_download_command;
 extern const SdCliCommand _sd_cli_list_command;
+/* sd-cli-show.c, sd-cli-remove.c (remove, favourite), sd-cli-export.c */
+extern const SdCliCommand _sd_cli_show_command;
+extern const SdCliCommand _sd_cli_remove_command;
+extern const SdCliCommand _sd_cli_favourite_command;
+extern const SdCliCommand _sd_cli_export_command;
+
+/* The filters of list and export, and what they share (sd-cli-filter.c). */
+extern const GOptionEntry _sd_cli_filter_entries[];
+gboolean      _sd_cli_store_option         (const char         *option_name,
+                                            const char         *value,
+                                            gpointer            data,
+                                            GError            **error);
+const char   *_sd_cli_option_value         (SdCliArguments     *args,
+                                            const char         *name);
+SdTaskQuery  *_sd_cli_query_from_arguments (SdCli              *self,
+                                            const SdCliCommand *command,
+                                            SdCliArguments     *args,
+                                            guint              *limit,
+                                            int                *exit_status);
+GPtrArray    *_sd_cli_run_query            (SdCli              *self,
+                                            const SdTaskQuery  *query,
+                                            guint               limit,
+                                            int                *exit_status);
+gboolean      _sd_cli_find_in_history      (SdCli              *self,
+                                            const char         *id,
+                                            SdTask            **task,
+                                            int                *exit_status);
+void          _sd_cli_on_store_progress_cb (const char         *what,
+                                            double              fraction,
+                                            gpointer            user_data);
+gboolean      _sd_cli_report_usage         (SdCli              *self,
+                                            const char         *command,
+                                            const char         *message,
+                                            int                *exit_status);
 
 /* Waits for @task, saves its video, prints the outcome (sd-cli-task.c). */
 gboolean      _sd_cli_finish_task          (SdCli              *self,
@@ -117,6 +154,8 @@ void          _sd_cli_print_help_text      (SdCli              *self,
 void          _sd_cli_print_progress       (SdCli              *self,
                                             const char         *raw_text);
 void          _sd_cli_print_json           (SdCli              *self,
+                                            JsonNode           *node);
+void          _sd_cli_print_json_line      (SdCli              *self,
                                             JsonNode           *node);
 void          _sd_cli_end_progress         (SdCli              *self);
 

@@ -12,6 +12,7 @@
 #include "sd-cli-private.h"
 #include "sd-demo.h"
 #include "sd-service.h"
+#include "sd-store.h"
 
 G_DEFINE_FINAL_TYPE (SdCli, sd_cli, G_TYPE_OBJECT)
 
@@ -38,6 +39,7 @@ sd_cli_arguments_clear (SdCliArguments *args)
   g_strfreev (args->positional);
   g_clear_object (&args->request);
   g_free (args->invalid_duration);
+  g_clear_pointer (&args->values, g_hash_table_unref);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (SdCliArguments, sd_cli_arguments_clear)
@@ -181,6 +183,15 @@ report_usage (SdCli      *self,
   return SD_CLI_EXIT_USAGE;
 }
 
+gboolean
+_sd_cli_report_usage (SdCli      *self,
+                      const char *command,
+                      const char *message,
+                      int        *exit_status)
+{
+  return _sd_cli_exit_with (exit_status, report_usage (self, command, message));
+}
+
 /* Option parsing */
 
 /* The options a command takes by its SdCliOptionFlags, after its own. */
@@ -301,12 +312,14 @@ check_arguments (SdCli                *self,
   guint wanted = command->parameters != NULL ? 1 : 0;
   guint given = args->positional != NULL ? g_strv_length (args->positional) : 0;
 
-  if (given == wanted)
+  if (given == wanted || (command->options & SD_CLI_OPTION_MANY_IDS && given > 0))
     return TRUE;
 
   if (wanted == 0)
     *exit_status = report_usage (self, command->name,
                                  _("This command takes no arguments besides its options."));
+  else if (command->options & SD_CLI_OPTION_MANY_IDS)
+    *exit_status = report_usage (self, command->name, _("Give one task ID or more."));
   else
     *exit_status = report_usage (self, command->name, _("Give exactly one task ID."));
   return FALSE;
@@ -338,7 +351,10 @@ open_context (SdCli   *self,
   GAsyncResult *slot = NULL;
   const char * const *notices;
 
+  /* A long upgrade of the history (its search index) shows progress. */
+  sd_store_set_thread_progress (_sd_cli_on_store_progress_cb, self);
   context = self->demo ? sd_demo_context_new (error) : sd_context_new (error);
+  sd_store_set_thread_progress (NULL, NULL);
   /* A refused address is never swapped for another: nothing is sent. */
   if (context == NULL || !sd_context_check_base_url (context, error))
     return NULL;
@@ -410,6 +426,10 @@ static const SdCliCommand * const commands[] = {
   &_sd_cli_wait_command,
   &_sd_cli_download_command,
   &_sd_cli_list_command,
+  &_sd_cli_show_command,
+  &_sd_cli_remove_command,
+  &_sd_cli_favourite_command,
+  &_sd_cli_export_command,
 };
 
 static const SdCliCommand *

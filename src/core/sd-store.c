@@ -22,6 +22,7 @@
 #include "sd-client.h"
 #include "sd-enum-types.h"
 #include "sd-store.h"
+#include "sd-store-private.h"
 
 /* WAL with synchronous=NORMAL: a commit survives the process being killed
  * (only a power cut may lose the last ones), without an fsync per save. */
@@ -47,13 +48,11 @@ typedef enum {
   STMT_COUNT,
   STMT_RENAME,
   STMT_INSERT_NEW,
+  STMT_RESTORE,
+  STMT_SET_FAVOURITE,
+  STMT_SELECT_ONE_ROWID,
   N_STATEMENTS
 } StatementId;
-
-#define TASK_COLUMNS \
-  "id, request, status, status_raw, server_model, created_at, updated_at, " \
-  "failure_message, video_url, local_file, download_state, download_error, " \
-  "first_seen_at"
 
 /* The tasks a start resumes: neither completed nor failed (polled), or
  * completed with a download a run left queued (1) or running (2). SQLite
@@ -73,8 +72,11 @@ G_STATIC_ASSERT (SD_DOWNLOAD_STATE_QUEUED == 1 && SD_DOWNLOAD_STATE_RUNNING == 2
 
 static const char * const statement_sql[N_STATEMENTS] = {
   [STMT_UPSERT] =
+    /* The favourite flag of a row already there changes only by
+     * STMT_SET_FAVOURITE: another process's older copy of the task must
+     * not undo a star this one set. */
     "INSERT INTO tasks (base, " TASK_COLUMNS ") "
-    "VALUES (" BASE_PARAM ", ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
+    "VALUES (" BASE_PARAM ", ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) "
     "ON CONFLICT (base, id) DO UPDATE SET "
     "request = excluded.request, status = excluded.status, "
     "status_raw = excluded.status_raw, server_model = excluded.server_model, "
@@ -106,25 +108,19 @@ static const char * const statement_sql[N_STATEMENTS] = {
     "UPDATE OR REPLACE tasks SET id = ?1 WHERE base = " BASE_PARAM " AND id = ?2",
   [STMT_INSERT_NEW] =
     "INSERT INTO tasks (base, " TASK_COLUMNS ") "
-    "VALUES (" BASE_PARAM ", ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) "
+    "VALUES (" BASE_PARAM ", ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) "
     "ON CONFLICT (base, id) DO NOTHING",
-};
-
-enum {
-  COL_ID,
-  COL_REQUEST,
-  COL_STATUS,
-  COL_STATUS_RAW,
-  COL_SERVER_MODEL,
-  COL_CREATED_AT,
-  COL_UPDATED_AT,
-  COL_FAILURE_MESSAGE,
-  COL_VIDEO_URL,
-  COL_LOCAL_FILE,
-  COL_DOWNLOAD_STATE,
-  COL_DOWNLOAD_ERROR,
-  COL_FIRST_SEEN_AT,
-  COL_ROWID,          /* in STMT_SELECT_PAGE only */
+  /* A restored row takes back its rowid (its place among tasks of the
+   * same second) unless another row has it by now. */
+  [STMT_RESTORE] =
+    "INSERT INTO tasks (rowid, base, " TASK_COLUMNS ") "
+    "VALUES (CASE WHEN EXISTS (SELECT 1 FROM tasks WHERE rowid = ?15) THEN NULL ELSE ?15 END, "
+    BASE_PARAM ", ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) "
+    "ON CONFLICT (base, id) DO NOTHING",
+  [STMT_SET_FAVOURITE] =
+    "UPDATE tasks SET favourite = ?2 WHERE base = " BASE_PARAM " AND id = ?1",
+  [STMT_SELECT_ONE_ROWID] =
+    "SELECT " TASK_COLUMNS ", rowid FROM tasks WHERE base = " BASE_PARAM " AND id = ?1",
 };
 
 struct _SdStore
@@ -391,6 +387,7 @@ static const MigrateFunc migrations[] = {
   migrate_to_2,
   migrate_to_3,
   migrate_to_4,
+  _sd_store_migrate_to_5,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SD_STORE_SCHEMA_VERSION);
@@ -576,7 +573,9 @@ configure_database (sqlite3     *db,
 
   rc = query_pragma (db, "PRAGMA journal_mode = WAL", &mode);
   if (rc == SQLITE_OK)
-    rc = sqlite3_exec (db, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON",
+    rc = sqlite3_exec (db, "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; "
+                       /* A row REPLACE deletes leaves the search index too. */
+                       "PRAGMA recursive_triggers = ON",
                        NULL, NULL, NULL);
   if (is_damage (rc))
     return OPEN_DAMAGED;
@@ -1002,6 +1001,7 @@ task_from_row (sqlite3_stmt *stmt)
   sd_task_set_local_file (task, column_string (stmt, COL_LOCAL_FILE));
   sd_task_set_download_state (task, download_state_from_int (sqlite3_column_int64 (stmt, COL_DOWNLOAD_STATE)));
   sd_task_set_download_error (task, column_string (stmt, COL_DOWNLOAD_ERROR));
+  sd_task_set_favourite (task, sqlite3_column_int64 (stmt, COL_FAVOURITE) != 0);
   if (sd_task_get_download_state (task) == SD_DOWNLOAD_STATE_DONE)
     sd_task_set_download_progress (task, 1.0);
   return task;
@@ -1080,6 +1080,7 @@ bind_task (sqlite3_stmt *stmt,
   sqlite3_bind_int (stmt, 11, sd_task_get_download_state (task));
   sqlite3_bind_text (stmt, 12, sd_task_get_download_error (task), -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, 13, sd_task_get_first_seen_at (task));
+  sqlite3_bind_int (stmt, 14, sd_task_get_favourite (task));
 }
 
 /* The journal of tasks the history could not take */
@@ -1528,6 +1529,75 @@ sd_store_open_full (const char  *path,
 }
 
 /**
+ * sd_store_open_with_progress:
+ * @path: the database file
+ * @legacy_base: (nullable): as for sd_store_open_full()
+ * @progress: (nullable) (scope call): told how an upgrade that takes over
+ *   a second goes
+ * @user_data: for @progress
+ * @moved_aside: (out) (optional) (nullable): as for sd_store_open()
+ * @error: an %SD_STORE_ERROR
+ *
+ * Returns: (transfer full) (nullable): the store, or %NULL with @error set.
+ */
+SdStore *
+sd_store_open_with_progress (const char           *path,
+                             const char           *legacy_base,
+                             SdStoreProgressFunc   progress,
+                             gpointer              user_data,
+                             char                **moved_aside,
+                             GError              **error)
+{
+  gpointer previous;
+  SdStore *self;
+
+  previous = _sd_store_push_progress (progress, user_data);
+  self = sd_store_open_full (path, legacy_base, moved_aside, error);
+  _sd_store_pop_progress (previous);
+  return self;
+}
+
+/**
+ * sd_store_open_reader:
+ * @self: an open store
+ * @error: an %SD_STORE_ERROR
+ *
+ * Opens the history of @self again, read-only, with the same base. SQLite
+ * connections are not shared between threads here: each thread that reads
+ * has its own, and a reader is used by one thread at a time.
+ *
+ * Returns: (transfer full) (nullable): the reader, or %NULL with @error set.
+ */
+SdStore *
+sd_store_open_reader (SdStore  *self,
+                      GError  **error)
+{
+  SdStore *reader;
+  sqlite3 *db = NULL;
+  int rc;
+
+  g_return_val_if_fail (SD_IS_STORE (self), NULL);
+
+  rc = sqlite3_open_v2 (self->path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_FULLMUTEX, NULL);
+  if (rc != SQLITE_OK)
+    {
+      set_open_error (error, SD_STORE_ERROR_OPEN, self->path,
+                      db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc));
+      sqlite3_close_v2 (db);
+      return NULL;
+    }
+  sqlite3_busy_timeout (db, BUSY_TIMEOUT_MS);
+  sqlite3_extended_result_codes (db, TRUE);
+  reader = g_object_new (SD_TYPE_STORE, NULL);
+  reader->path = g_strdup (self->path);
+  reader->base = g_strdup (self->base);
+  reader->db = db;
+  reader->dev = self->dev;
+  reader->ino = self->ino;
+  return reader;
+}
+
+/**
  * sd_store_set_base:
  * @base: the API base URL the tasks from now on belong to
  *
@@ -1575,8 +1645,8 @@ sd_store_get_path (SdStore *self)
  * @error: an %SD_STORE_ERROR
  *
  * Writes every stored field of @task as one statement, hence one
- * transaction; when this returns %TRUE the row survives the process being
- * killed.
+ * transaction (the favourite flag only for a new row); when this returns
+ * %TRUE the row survives the process being killed.
  *
  * Returns: %TRUE when the task was written.
  */
@@ -1808,6 +1878,168 @@ sd_store_delete_task (SdStore     *self,
   return end_write (self, stmt != NULL && step_write (self, stmt, error), error);
 }
 
+/**
+ * sd_store_set_favourite:
+ * @self: a store
+ * @ids: (array zero-terminated=1): task ids
+ * @favourite: the flag to set
+ * @error: an %SD_STORE_ERROR
+ *
+ * Returns: %TRUE when every task was written (ids not in the history are
+ *   not an error).
+ */
+gboolean
+sd_store_set_favourite (SdStore             *self,
+                        const char * const  *ids,
+                        gboolean             favourite,
+                        GError             **error)
+{
+  gboolean done = TRUE;
+
+  g_return_val_if_fail (SD_IS_STORE (self), FALSE);
+  g_return_val_if_fail (ids != NULL, FALSE);
+
+  if (!begin_write (self, error))
+    return FALSE;
+  for (guint i = 0; done && ids[i] != NULL; i++)
+    {
+      sqlite3_stmt *stmt = get_statement (self, STMT_SET_FAVOURITE, error);
+
+      done = stmt != NULL;
+      if (done)
+        {
+          sqlite3_bind_text (stmt, 1, ids[i], -1, SQLITE_TRANSIENT);
+          sqlite3_bind_int (stmt, 2, favourite ? 1 : 0);
+          done = step_write (self, stmt, error);
+        }
+    }
+  g_debug ("Favourite %s for %u tasks", favourite ? "set" : "cleared", g_strv_length ((char **) ids));
+  return end_write (self, done, error);
+}
+
+/* Reads the row of @id (to give back on undo) and deletes it. */
+static gboolean
+remove_one (SdStore     *self,
+            const char  *id,
+            GPtrArray   *removed,
+            GError     **error)
+{
+  sqlite3_stmt *stmt = get_statement (self, STMT_SELECT_ONE_ROWID, error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    {
+      SdTask *task = task_from_row (stmt);
+      gint64 rowid = sqlite3_column_int64 (stmt, COL_ROWID);
+
+      if (task != NULL)
+        {
+          /* Its place in the order, for the undo to give back. */
+          g_object_set_data_full (G_OBJECT (task), "sd-store-rowid",
+                                  g_memdup2 (&rowid, sizeof rowid), g_free);
+          g_ptr_array_add (removed, task);
+        }
+    }
+  else if (rc != SQLITE_DONE)
+    set_step_error (self, error, SD_STORE_ERROR_READ);
+  release_statement (stmt);
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    return FALSE;
+
+  stmt = get_statement (self, STMT_DELETE, error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
+  return step_write (self, stmt, error);
+}
+
+/**
+ * sd_store_remove_tasks:
+ * @self: a store
+ * @ids: (array zero-terminated=1): task ids
+ * @removed: (out) (optional) (transfer container) (element-type SdTask):
+ *   the tasks removed, as they were stored
+ * @error: an %SD_STORE_ERROR
+ *
+ * Removes every task of @ids, or (on an error) none. Ids not in the
+ * history are skipped.
+ *
+ * Returns: %TRUE when the tasks were removed.
+ */
+gboolean
+sd_store_remove_tasks (SdStore             *self,
+                       const char * const  *ids,
+                       GPtrArray          **removed,
+                       GError             **error)
+{
+  g_autoptr(GPtrArray) tasks = g_ptr_array_new_with_free_func (g_object_unref);
+  gboolean done = TRUE;
+
+  g_return_val_if_fail (SD_IS_STORE (self), FALSE);
+  g_return_val_if_fail (ids != NULL, FALSE);
+
+  if (removed != NULL)
+    *removed = NULL;
+  if (!begin_write (self, error))
+    return FALSE;
+  for (guint i = 0; done && ids[i] != NULL; i++)
+    done = remove_one (self, ids[i], tasks, error);
+  if (!end_write (self, done, error))
+    return FALSE;
+  g_debug ("Removed %u tasks from the history", tasks->len);
+  if (removed != NULL)
+    *removed = g_steal_pointer (&tasks);
+  return TRUE;
+}
+
+/**
+ * sd_store_restore_tasks:
+ * @self: a store
+ * @tasks: (element-type SdTask): tasks sd_store_remove_tasks() gave
+ * @error: an %SD_STORE_ERROR
+ *
+ * Writes the tasks back in one transaction, each with the rowid it had
+ * when that is free, so it takes its old place among tasks of the same
+ * second. A task with the same id added meanwhile is kept.
+ *
+ * Returns: %TRUE when the tasks were written.
+ */
+gboolean
+sd_store_restore_tasks (SdStore    *self,
+                        GPtrArray  *tasks,
+                        GError    **error)
+{
+  gboolean done = TRUE;
+
+  g_return_val_if_fail (SD_IS_STORE (self), FALSE);
+  g_return_val_if_fail (tasks != NULL, FALSE);
+
+  if (!begin_write (self, error))
+    return FALSE;
+  for (guint i = 0; done && i < tasks->len; i++)
+    {
+      SdTask *task = g_ptr_array_index (tasks, i);
+      const gint64 *rowid = g_object_get_data (G_OBJECT (task), "sd-store-rowid");
+      sqlite3_stmt *stmt = get_statement (self, STMT_RESTORE, error);
+
+      done = stmt != NULL;
+      if (!done)
+        break;
+      bind_task (stmt, task, sd_task_peek_request_text (task) != NULL
+                             ? g_strdup (sd_task_peek_request_text (task))
+                             : request_to_text (sd_task_get_request (task)));
+      if (rowid != NULL)
+        sqlite3_bind_int64 (stmt, 15, *rowid);
+      done = step_write (self, stmt, error);
+    }
+  g_debug ("Restored %u tasks to the history", tasks->len);
+  return end_write (self, done, error);
+}
+
 gint64
 sd_store_count (SdStore  *self,
                 GError  **error)
@@ -1869,6 +2101,30 @@ property_is_stored (GParamSpec *pspec)
   return TRUE;
 }
 
+/* A star changes the flag alone; a task not stored yet is saved whole. */
+static gboolean
+save_favourite (SdStore  *self,
+                SdTask   *task,
+                GError  **error)
+{
+  sqlite3_stmt *stmt;
+  gboolean done;
+
+  if (!begin_write (self, error))
+    return FALSE;
+  stmt = get_statement (self, STMT_SET_FAVOURITE, error);
+  done = stmt != NULL;
+  if (done)
+    {
+      sqlite3_bind_text (stmt, 1, sd_task_get_id (task), -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int (stmt, 2, sd_task_get_favourite (task));
+      done = step_write (self, stmt, error);
+    }
+  if (done && sqlite3_changes (self->db) == 0)
+    done = write_task (self, STMT_UPSERT, task, error);
+  return end_write (self, done, error);
+}
+
 static void
 on_task_notify_cb (SdTask     *task,
                    GParamSpec *pspec,
@@ -1876,9 +2132,15 @@ on_task_notify_cb (SdTask     *task,
 {
   g_autoptr(GError) error = NULL;
 
+  gboolean saved;
+
   if (!property_is_stored (pspec))
     return;
-  if (!sd_store_save_task (self, task, &error))
+  if (strcmp (pspec->name, "favourite") == 0)
+    saved = save_favourite (self, task, &error);
+  else
+    saved = sd_store_save_task (self, task, &error);
+  if (!saved)
     g_signal_emit (self, signals[SAVE_FAILED], 0, task, error);
 }
 
@@ -1901,4 +2163,25 @@ sd_store_unwatch_task (SdStore *self,
   g_return_if_fail (SD_IS_TASK (task));
 
   g_signal_handlers_disconnect_by_func (task, on_task_notify_cb, self);
+}
+
+/* For sd-store-query.c */
+
+sqlite3 *
+_sd_store_get_db (SdStore *self)
+{
+  return self->db;
+}
+
+SdTask *
+_sd_store_task_from_row (sqlite3_stmt *stmt)
+{
+  return task_from_row (stmt);
+}
+
+void
+_sd_store_set_read_error (SdStore  *self,
+                          GError  **error)
+{
+  set_step_error (self, error, SD_STORE_ERROR_READ);
 }

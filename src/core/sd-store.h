@@ -24,7 +24,7 @@ typedef enum {
 GQuark       sd_store_error_quark     (void);
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define SD_STORE_SCHEMA_VERSION 4
+#define SD_STORE_SCHEMA_VERSION 5
 
 #define SD_TYPE_STORE (sd_store_get_type ())
 G_DECLARE_FINAL_TYPE (SdStore, sd_store, SD, STORE, GObject)
@@ -56,6 +56,27 @@ SdStore     *sd_store_open_full       (const char  *path,
                                        const char  *legacy_base,
                                        char       **moved_aside,
                                        GError     **error);
+/* Told how far an open's upgrade of a large history has come (building
+ * the search index), @fraction from 0 to 1: only once the work has taken
+ * over a second, and then at the end (1.0). Called on the opening thread. */
+typedef void (*SdStoreProgressFunc) (const char *what,
+                                     double      fraction,
+                                     gpointer    user_data);
+SdStore     *sd_store_open_with_progress (const char           *path,
+                                          const char           *legacy_base,
+                                          SdStoreProgressFunc   progress,
+                                          gpointer              user_data,
+                                          char                **moved_aside,
+                                          GError              **error);
+/* Every later open on the calling thread (also through SdContext)
+ * reports to @func, until set again (NULL: none). */
+void         sd_store_set_thread_progress (SdStoreProgressFunc func,
+                                           gpointer            user_data);
+/* A second, read-only connection to the history of @self, with its base:
+ * for one worker thread to run queries (sd-store-query.h) on while @self
+ * stays on the main thread. It writes nothing and cannot save. */
+SdStore     *sd_store_open_reader     (SdStore  *self,
+                                       GError  **error);
 const char  *sd_store_get_path        (SdStore *self);
 /* Tasks are keyed by (API base, id); every call below is about the tasks
  * of this base (the legacy base until set). */
@@ -63,7 +84,10 @@ void         sd_store_set_base        (SdStore    *self,
                                        const char *base);
 const char  *sd_store_get_base        (SdStore *self);
 
-/* Inserts or updates every field of @task, in one transaction. The token is
+/* Inserts or updates every field of @task, in one transaction; the
+ * favourite flag of a task already there is left as stored (it changes
+ * by sd_store_set_favourite() or a watched task's "favourite" only, so
+ * that the copy of another process does not undo it). The token is
  * never part of a task and never stored. A history file deleted or
  * replaced since the open fails with SD_STORE_ERROR_REPLACED. */
 gboolean     sd_store_save_task       (SdStore  *self,
@@ -117,6 +141,24 @@ SdTask      *sd_store_load_task       (SdStore     *self,
 gboolean     sd_store_delete_task     (SdStore     *self,
                                        const char  *id,
                                        GError     **error);
+/* Sets the favourite flag of the tasks @ids (NULL-terminated), in one
+ * transaction; ids not in the history are skipped. */
+gboolean     sd_store_set_favourite   (SdStore             *self,
+                                       const char * const  *ids,
+                                       gboolean             favourite,
+                                       GError             **error);
+/* Removes the tasks @ids in one transaction; @removed (optional) gets
+ * them as they were (every field, favourite included), for
+ * sd_store_restore_tasks() to undo the removal. */
+gboolean     sd_store_remove_tasks    (SdStore             *self,
+                                       const char * const  *ids,
+                                       GPtrArray          **removed,
+                                       GError             **error);
+/* Puts back tasks sd_store_remove_tasks() removed, in their place in the
+ * order; a task the history has again meanwhile is left as it is there. */
+gboolean     sd_store_restore_tasks   (SdStore    *self,
+                                       GPtrArray  *tasks,
+                                       GError    **error);
 /* The number of tasks, or -1 with @error set. */
 gint64       sd_store_count           (SdStore  *self,
                                        GError  **error);

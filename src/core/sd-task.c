@@ -32,6 +32,7 @@ struct _SdTask
   double           download_progress;
   SdDownloadState  download_state;
   char            *download_error;
+  gboolean         favourite;
 };
 
 G_DEFINE_FINAL_TYPE (SdTask, sd_task, G_TYPE_OBJECT)
@@ -54,6 +55,7 @@ enum {
   PROP_DOWNLOAD_STATE,
   PROP_DOWNLOAD_ERROR,
   PROP_IS_FINISHED,
+  PROP_FAVOURITE,
   N_PROPS
 };
 
@@ -145,6 +147,7 @@ sd_task_get_property (GObject    *object,
     case PROP_DOWNLOAD_STATE:    g_value_set_enum (value, self->download_state); break;
     case PROP_DOWNLOAD_ERROR:    g_value_set_string (value, self->download_error); break;
     case PROP_IS_FINISHED:       g_value_set_boolean (value, sd_task_get_is_finished (self)); break;
+    case PROP_FAVOURITE:         g_value_set_boolean (value, self->favourite); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -173,6 +176,7 @@ sd_task_set_property (GObject      *object,
     case PROP_DOWNLOAD_PROGRESS: sd_task_set_download_progress (self, g_value_get_double (value)); break;
     case PROP_DOWNLOAD_STATE:    sd_task_set_download_state (self, g_value_get_enum (value)); break;
     case PROP_DOWNLOAD_ERROR:    sd_task_set_download_error (self, g_value_get_string (value)); break;
+    case PROP_FAVOURITE:         sd_task_set_favourite (self, g_value_get_boolean (value)); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -227,6 +231,8 @@ sd_task_class_init (SdTaskClass *klass)
   properties[PROP_DOWNLOAD_ERROR] = string_param ("download-error");
   properties[PROP_IS_FINISHED] =
     g_param_spec_boolean ("is-finished", NULL, NULL, FALSE, RO_FLAGS);
+  properties[PROP_FAVOURITE] =
+    g_param_spec_boolean ("favourite", NULL, NULL, FALSE, RW_FLAGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -586,4 +592,25 @@ sd_task_set_download_error (SdTask     *self,
 {
   g_return_if_fail (SD_IS_TASK (self));
   set_string (self, &self->download_error, message, PROP_DOWNLOAD_ERROR);
+}
+
+gboolean
+sd_task_get_favourite (SdTask *self)
+{
+  g_return_val_if_fail (SD_IS_TASK (self), FALSE);
+  return self->favourite;
+}
+
+/* The user's star; the store saves it like any stored property. */
+void
+sd_task_set_favourite (SdTask   *self,
+                       gboolean  favourite)
+{
+  g_return_if_fail (SD_IS_TASK (self));
+
+  favourite = !!favourite;
+  if (self->favourite == favourite)
+    return;
+  self->favourite = favourite;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FAVOURITE]);
 }

@@ -40,6 +40,7 @@ G_DECLARE_FINAL_TYPE (SdTask, sd_task, SD, TASK, GObject)
  *   "download-state"     SdDownloadState
  *   "download-error"     string: why the last download failed
  *   "is-finished"        boolean: completed, failed, uncertain or not found (not polled)
+ *   "favourite"          boolean: starred by the user (stored)
  */
 SdTask          *sd_task_new                   (const char *id,
                                                 SdRequest  *request);
@@ -70,6 +71,7 @@ double           sd_task_get_download_progress (SdTask *self);
 SdDownloadState  sd_task_get_download_state    (SdTask *self);
 const char      *sd_task_get_download_error    (SdTask *self);
 gboolean         sd_task_get_is_finished       (SdTask *self);
+gboolean         sd_task_get_favourite         (SdTask *self);
 /* TRUE when the link has expired (at @now, Unix seconds) and no local copy exists. */
 gboolean         sd_task_is_link_expired       (SdTask *self,
                                                 gint64  now);
@@ -98,5 +100,7 @@ void             sd_task_set_download_state    (SdTask          *self,
                                                 SdDownloadState  state);
 void             sd_task_set_download_error    (SdTask     *self,
                                                 const char *message);
+void             sd_task_set_favourite         (SdTask   *self,
+                                                gboolean  favourite);
 
 G_END_DECLS
