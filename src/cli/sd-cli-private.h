@@ -48,6 +48,8 @@ typedef enum {
   SD_CLI_OPTION_WAIT         = 1 << 0,
   SD_CLI_OPTION_DOWNLOAD_DIR = 1 << 1,
   SD_CLI_OPTION_JSON         = 1 << 2,
+  /* its parameters are one or more (files), not exactly one */
+  SD_CLI_OPTION_MANY_PARAMETERS = 1 << 3,
 } SdCliOptionFlags;
 
 typedef struct _SdCliCommand SdCliCommand;
@@ -77,6 +79,13 @@ extern const SdCliCommand _sd_cli_status_command;
 extern const SdCliCommand _sd_cli_wait_command;
 extern const SdCliCommand _sd_cli_download_command;
 extern const SdCliCommand _sd_cli_list_command;
+extern const SdCliCommand _sd_cli_upload_command;
+
+/* Uploads the local files @request refers to and puts their links in it;
+ * FALSE after saying why, nothing may be created then (sd-cli-upload.c). */
+gboolean      _sd_cli_upload_resolve       (SdCli              *self,
+                                            SdRequest          *request,
+                                            int                *exit_status);
 
 /* Waits for @task, saves its video, prints the outcome (sd-cli-task.c). */
 gboolean      _sd_cli_finish_task          (SdCli              *self,
