@@ -37,36 +37,166 @@ typedef struct
 } Format;
 
 /* PROVIDER-EXTRAS.md: images .jpg .jpeg .png .gif .webp .bmp .svg; video
- * .mp4 .mov .avi .webm .mkv .m4v .flv; audio .mp3 .wav .aac .m4a .flac .ogg,
- * as shared-mime-info names what their content is. */
-static const Format formats[] = {
-  { "image/jpeg", SD_UPLOAD_KIND_IMAGE },
-  { "image/png", SD_UPLOAD_KIND_IMAGE },
-  { "image/gif", SD_UPLOAD_KIND_IMAGE },
-  { "image/webp", SD_UPLOAD_KIND_IMAGE },
-  { "image/bmp", SD_UPLOAD_KIND_IMAGE },
-  { "image/svg+xml", SD_UPLOAD_KIND_IMAGE },
-  { "video/mp4", SD_UPLOAD_KIND_VIDEO },
-  { "video/quicktime", SD_UPLOAD_KIND_VIDEO },
-  { "video/x-msvideo", SD_UPLOAD_KIND_VIDEO },
-  { "video/vnd.avi", SD_UPLOAD_KIND_VIDEO },
-  { "video/webm", SD_UPLOAD_KIND_VIDEO },
-  { "video/x-matroska", SD_UPLOAD_KIND_VIDEO },
-  { "video/x-m4v", SD_UPLOAD_KIND_VIDEO },
-  { "video/x-flv", SD_UPLOAD_KIND_VIDEO },
-  { "audio/mpeg", SD_UPLOAD_KIND_AUDIO },
-  { "audio/x-wav", SD_UPLOAD_KIND_AUDIO },
-  { "audio/vnd.wave", SD_UPLOAD_KIND_AUDIO },
-  { "audio/aac", SD_UPLOAD_KIND_AUDIO },
-  { "audio/mp4", SD_UPLOAD_KIND_AUDIO },
-  { "audio/x-m4a", SD_UPLOAD_KIND_AUDIO },
-  { "audio/flac", SD_UPLOAD_KIND_AUDIO },
-  { "audio/ogg", SD_UPLOAD_KIND_AUDIO },
-  { "audio/x-vorbis+ogg", SD_UPLOAD_KIND_AUDIO },
-  { "audio/x-opus+ogg", SD_UPLOAD_KIND_AUDIO },
-  { "audio/x-flac+ogg", SD_UPLOAD_KIND_AUDIO },
-  { "application/ogg", SD_UPLOAD_KIND_AUDIO },
-};
+ * .mp4 .mov .avi .webm .mkv .m4v .flv; audio .mp3 .wav .aac .m4a .flac .ogg.
+ * Told apart by their magic numbers, not by shared-mime-info (which a
+ * sandbox or a minimal system may lack) and never by the name. */
+static const Format jpeg = { "image/jpeg", SD_UPLOAD_KIND_IMAGE };
+static const Format png = { "image/png", SD_UPLOAD_KIND_IMAGE };
+static const Format gif = { "image/gif", SD_UPLOAD_KIND_IMAGE };
+static const Format webp = { "image/webp", SD_UPLOAD_KIND_IMAGE };
+static const Format bmp = { "image/bmp", SD_UPLOAD_KIND_IMAGE };
+static const Format svg = { "image/svg+xml", SD_UPLOAD_KIND_IMAGE };
+static const Format mp4 = { "video/mp4", SD_UPLOAD_KIND_VIDEO };
+static const Format quicktime = { "video/quicktime", SD_UPLOAD_KIND_VIDEO };
+static const Format m4v = { "video/x-m4v", SD_UPLOAD_KIND_VIDEO };
+static const Format avi = { "video/x-msvideo", SD_UPLOAD_KIND_VIDEO };
+static const Format webm = { "video/webm", SD_UPLOAD_KIND_VIDEO };
+static const Format matroska = { "video/x-matroska", SD_UPLOAD_KIND_VIDEO };
+static const Format flv = { "video/x-flv", SD_UPLOAD_KIND_VIDEO };
+static const Format mp3 = { "audio/mpeg", SD_UPLOAD_KIND_AUDIO };
+static const Format wav = { "audio/wav", SD_UPLOAD_KIND_AUDIO };
+static const Format aac = { "audio/aac", SD_UPLOAD_KIND_AUDIO };
+static const Format m4a = { "audio/mp4", SD_UPLOAD_KIND_AUDIO };
+static const Format flac = { "audio/flac", SD_UPLOAD_KIND_AUDIO };
+static const Format ogg = { "audio/ogg", SD_UPLOAD_KIND_AUDIO };
+
+static gboolean
+has_bytes (const guint8 *data,
+           gsize         length,
+           gsize         offset,
+           const char   *magic,
+           gsize         magic_length)
+{
+  return length >= offset + magic_length && memcmp (data + offset, magic, magic_length) == 0;
+}
+
+#define HAS(offset, magic) has_bytes (data, length, offset, magic, sizeof magic - 1)
+
+static const Format *
+classify_iso_media (const guint8 *data,
+                    gsize         length)
+{
+  if (HAS (4, "ftyp"))
+    {
+      if (HAS (8, "qt  "))
+        return &quicktime;
+      if (HAS (8, "M4A ") || HAS (8, "M4B "))
+        return &m4a;
+      if (HAS (8, "M4V"))
+        return &m4v;
+      return &mp4;
+    }
+  if (HAS (4, "moov") || HAS (4, "mdat") || HAS (4, "wide") || HAS (4, "free"))
+    return &quicktime;
+  return NULL;
+}
+
+static const Format *
+classify_riff (const guint8 *data,
+               gsize         length)
+{
+  if (!HAS (0, "RIFF"))
+    return NULL;
+  if (HAS (8, "WEBP"))
+    return &webp;
+  if (HAS (8, "AVI "))
+    return &avi;
+  if (HAS (8, "WAVE"))
+    return &wav;
+  return NULL;
+}
+
+static const Format *
+classify_mpeg_audio (const guint8 *data,
+                     gsize         length)
+{
+  guint layer;
+
+  if (HAS (0, "ID3"))
+    return &mp3;
+  if (length < 2 || data[0] != 0xff || (data[1] & 0xe0) != 0xe0)
+    return NULL;
+  layer = (data[1] >> 1) & 0x3;
+  if ((data[1] & 0xf6) == 0xf0)   /* ADTS: MPEG-2/4 sync, layer 0 */
+    return &aac;
+  return layer != 0 ? &mp3 : NULL;
+}
+
+static gboolean
+bmp_header_is_plausible (const guint8 *data,
+                         gsize         length)
+{
+  guint32 header;
+
+  if (!HAS (0, "BM") || length < 18)
+    return FALSE;
+  header = data[14] | data[15] << 8 | data[16] << 16 | (guint32) data[17] << 24;
+  return header == 12 || header == 40 || header == 52 || header == 56 ||
+         header == 64 || header == 108 || header == 124;
+}
+
+/* An SVG document: text whose first element is <svg, after an optional
+ * byte order mark, XML declaration, comments and doctype. */
+static gboolean
+is_svg (const guint8 *data,
+        gsize         length)
+{
+  g_autofree char *text = g_strndup ((const char *) data, length);
+  const char *p = text;
+
+  if (g_str_has_prefix (p, "\xef\xbb\xbf"))
+    p += 3;
+  for (;;)
+    {
+      while (g_ascii_isspace (*p))
+        p++;
+      if (g_str_has_prefix (p, "<?") || g_str_has_prefix (p, "<!"))
+        {
+          const char *end = g_str_has_prefix (p, "<!--") ? strstr (p, "-->") : strchr (p, '>');
+
+          if (end == NULL)
+            return FALSE;
+          p = end + 1;
+          continue;
+        }
+      return g_str_has_prefix (p, "<svg") &&
+             (g_ascii_isspace (p[4]) || p[4] == '>' || p[4] == '\0');
+    }
+}
+
+static const Format *
+classify (const guint8 *data,
+          gsize         length)
+{
+  const Format *format;
+
+  if (length >= 3 && data[0] == 0xff && data[1] == 0xd8 && data[2] == 0xff)
+    return &jpeg;
+  if (HAS (0, "\x89PNG\r\n\x1a\n"))
+    return &png;
+  if (HAS (0, "GIF87a") || HAS (0, "GIF89a"))
+    return &gif;
+  if (bmp_header_is_plausible (data, length))
+    return &bmp;
+  if ((format = classify_riff (data, length)) != NULL ||
+      (format = classify_iso_media (data, length)) != NULL)
+    return format;
+  if (HAS (0, "\x1a\x45\xdf\xa3"))
+    return g_strstr_len ((const char *) data, MIN (length, 64), "webm") != NULL ? &webm : &matroska;
+  if (HAS (0, "FLV\x01"))
+    return &flv;
+  if (HAS (0, "fLaC"))
+    return &flac;
+  if (HAS (0, "OggS"))
+    return &ogg;
+  if ((format = classify_mpeg_audio (data, length)) != NULL)
+    return format;
+  if (is_svg (data, length))
+    return &svg;
+  return NULL;
+}
+
+#undef HAS
 
 static const char *
 kind_noun (SdUploadKind kind)
@@ -97,16 +227,13 @@ sd_upload_classify_content (const guint8 *data,
                             gsize         length,
                             SdUploadKind *kind)
 {
-  g_autofree char *guessed = g_content_type_guess (NULL, data, length, NULL);
+  const Format *format = data != NULL ? classify (data, length) : NULL;
 
-  for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
-    if (g_content_type_is_a (guessed, formats[i].content_type))
-      {
-        if (kind != NULL)
-          *kind = formats[i].kind;
-        return formats[i].content_type;
-      }
-  return NULL;
+  if (format == NULL)
+    return NULL;
+  if (kind != NULL)
+    *kind = format->kind;
+  return format->content_type;
 }
 
 gboolean
@@ -829,10 +956,16 @@ on_caller_cancelled_cb (GCancellable *cancellable,
 
 static void start_next_waiting (SdUploader *self);
 
+/* The answer's stream holds a connection of the session (2 a host) until
+ * it is closed: closed as soon as the job is over, whoever keeps the job. */
 static void
 job_release_slot (SdUploader *self,
                   Job        *job)
 {
+  if (job->answer_stream != NULL)
+    g_input_stream_close_async (job->answer_stream, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
+  g_clear_object (&job->answer_stream);
+  g_clear_object (&job->message);
   if (!job->holds_slot)
     return;
   job->holds_slot = FALSE;
@@ -937,16 +1070,14 @@ check_type (const char    *name,
             char         **content_type,
             GError       **error)
 {
-  g_autofree char *guessed = g_content_type_guess (NULL, data, length, NULL);
-  g_autofree char *description = g_content_type_get_description (guessed);
   SdUploadKind kind;
   const char *type = sd_upload_classify_content (data, length, &kind);
 
   if (type == NULL)
     {
       g_set_error (error, SD_UPLOAD_ERROR, SD_UPLOAD_ERROR_WRONG_TYPE,
-                   _("“%s” is not a format the upload takes: its content is %s (%s), and %s must be %s."),
-                   name, description, guessed, kind_noun (wanted), kind_formats (wanted));
+                   _("“%s” is not a format the upload takes: by its content it is none of them, and %s must be %s."),
+                   name, kind_noun (wanted), kind_formats (wanted));
       return FALSE;
     }
   if (kind != wanted)
@@ -1431,6 +1562,7 @@ job_maybe_retry (GTask *task)
   if (header != NULL && !g_ascii_string_to_unsigned (header, 10, 0, MAX_RETRY_AFTER, &seconds, NULL))
     return FALSE;
   job->retries++;
+  g_clear_object (&job->answer_stream);
   g_debug ("upload of %s rate limited; retry %u in %" G_GUINT64_FORMAT " s",
            name, job->retries, seconds);
   job->retry_source = g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, MAX (1, seconds),
