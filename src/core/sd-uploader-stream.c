@@ -26,7 +26,15 @@ struct _SdUploadBodyStream
   gsize         tail_at;
 };
 
-G_DEFINE_FINAL_TYPE (SdUploadBodyStream, sd_upload_body_stream, G_TYPE_INPUT_STREAM)
+static void sd_upload_body_stream_pollable_init (GPollableInputStreamInterface *iface);
+
+/* Pollable, so that GIO reads it on the main context instead of handing
+ * each 8 KiB read to a worker thread (a 100 MB upload took 4× curl's time).
+ * A local file is always readable; a read takes microseconds from the page
+ * cache. */
+G_DEFINE_FINAL_TYPE_WITH_CODE (SdUploadBodyStream, sd_upload_body_stream, G_TYPE_INPUT_STREAM,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_POLLABLE_INPUT_STREAM,
+                                                      sd_upload_body_stream_pollable_init))
 
 static gssize
 copy_from_bytes (GBytes *bytes,
@@ -73,6 +81,45 @@ sd_upload_body_stream_read (GInputStream  *stream,
     }
 
   return copy_from_bytes (self->tail, &self->tail_at, buffer, count);
+}
+
+static gboolean
+sd_upload_body_stream_can_poll (GPollableInputStream *stream)
+{
+  return TRUE;
+}
+
+static gboolean
+sd_upload_body_stream_is_readable (GPollableInputStream *stream)
+{
+  return TRUE;
+}
+
+static GSource *
+sd_upload_body_stream_create_source (GPollableInputStream *stream,
+                                     GCancellable         *cancellable)
+{
+  g_autoptr(GSource) ready = g_idle_source_new ();
+
+  return g_pollable_source_new_full (stream, ready, cancellable);
+}
+
+static gssize
+sd_upload_body_stream_read_nonblocking (GPollableInputStream  *stream,
+                                        void                  *buffer,
+                                        gsize                  count,
+                                        GError               **error)
+{
+  return sd_upload_body_stream_read (G_INPUT_STREAM (stream), buffer, count, NULL, error);
+}
+
+static void
+sd_upload_body_stream_pollable_init (GPollableInputStreamInterface *iface)
+{
+  iface->can_poll = sd_upload_body_stream_can_poll;
+  iface->is_readable = sd_upload_body_stream_is_readable;
+  iface->create_source = sd_upload_body_stream_create_source;
+  iface->read_nonblocking = sd_upload_body_stream_read_nonblocking;
 }
 
 static gboolean

@@ -10,6 +10,9 @@
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
+#if HAVE_GNUTLS
+#include <gnutls/crypto.h>
+#endif
 
 #include "sd-client.h"
 #include "sd-enum-types.h"
@@ -18,7 +21,7 @@
 #include "sd-uploader-stream.h"
 
 #define SNIFF_SIZE       4096
-#define HASH_CHUNK       (64 * 1024)
+#define HASH_CHUNK       (256 * 1024)
 #define MAX_ANSWER       (1024 * 1024)
 #define MAX_AT_ONCE      2
 #define MAX_RETRIES_429  3
@@ -1003,6 +1006,68 @@ job_succeed (GTask      *task,
   g_task_return_pointer (task, g_object_ref (job->upload), g_object_unref);
 }
 
+/* SHA-256, streamed: GnuTLS uses the CPU's SHA instructions (about 5×
+ * GChecksum's speed, which alone was slower than sending on loopback). */
+typedef struct
+{
+#if HAVE_GNUTLS
+  gnutls_hash_hd_t  gnutls;
+#endif
+  GChecksum        *checksum;
+} Hash;
+
+static void
+hash_init (Hash *hash)
+{
+#if HAVE_GNUTLS
+  if (gnutls_hash_init (&hash->gnutls, GNUTLS_DIG_SHA256) == 0)
+    return;
+  hash->gnutls = NULL;
+#endif
+  hash->checksum = g_checksum_new (G_CHECKSUM_SHA256);
+}
+
+static void
+hash_update (Hash         *hash,
+             const guint8 *data,
+             gsize         length)
+{
+#if HAVE_GNUTLS
+  if (hash->gnutls != NULL)
+    {
+      gnutls_hash (hash->gnutls, data, length);
+      return;
+    }
+#endif
+  g_checksum_update (hash->checksum, data, length);
+}
+
+/* The hex digest; frees the state. */
+static char *
+hash_finish (Hash *hash)
+{
+  char *hex;
+
+#if HAVE_GNUTLS
+  if (hash->gnutls != NULL)
+    {
+      guint8 digest[32];
+
+      gnutls_hash_deinit (hash->gnutls, digest);
+      hash->gnutls = NULL;
+      hex = g_malloc (2 * sizeof digest + 1);
+      for (gsize i = 0; i < sizeof digest; i++)
+        g_snprintf (hex + 2 * i, 3, "%02x", digest[i]);
+      return hex;
+    }
+#endif
+  if (hash->checksum == NULL)
+    return NULL;
+  hex = g_strdup (g_checksum_get_string (hash->checksum));
+  g_clear_pointer (&hash->checksum, g_checksum_free);
+  return hex;
+}
+
 /* Facts, read in a thread: size, type by content, SHA-256 (streamed). */
 
 typedef struct
@@ -1099,10 +1164,11 @@ read_facts (GFile         *file,
 {
   g_autofree char *name = g_file_get_parse_name (file);
   g_autoptr(GFileInputStream) stream = NULL;
-  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
   g_autofree guint8 *buffer = g_malloc (HASH_CHUNK);
+  Hash hash = { 0 };
   g_autoptr(GError) local_error = NULL;
   g_autofree char *content_type = NULL;
+  g_autofree char *sha256 = NULL;
   guint64 size = 0, hashed = 0;
   gsize sniffed = 0;
   Facts *facts;
@@ -1117,7 +1183,8 @@ read_facts (GFile         *file,
     goto unreadable;
   if (!check_type (name, buffer, sniffed, kind, &content_type, error))
     return NULL;
-  g_checksum_update (checksum, buffer, sniffed);
+  hash_init (&hash);
+  hash_update (&hash, buffer, sniffed);
   hashed = sniffed;
   for (;;)
     {
@@ -1127,11 +1194,12 @@ read_facts (GFile         *file,
         goto unreadable;
       if (n == 0)
         break;
-      g_checksum_update (checksum, buffer, n);
+      hash_update (&hash, buffer, n);
       hashed += n;
       if (hashed > SD_UPLOAD_MAX_SIZE)
         break;
     }
+  sha256 = hash_finish (&hash);
   if (hashed != size)
     {
       g_set_error (error, SD_UPLOAD_ERROR, SD_UPLOAD_ERROR_UNREADABLE,
@@ -1142,10 +1210,11 @@ read_facts (GFile         *file,
   facts = g_new0 (Facts, 1);
   facts->size = size;
   facts->content_type = g_steal_pointer (&content_type);
-  facts->sha256 = g_strdup (g_checksum_get_string (checksum));
+  facts->sha256 = g_steal_pointer (&sha256);
   return facts;
 
 unreadable:
+  g_free (hash_finish (&hash));
   if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     g_propagate_error (error, g_steal_pointer (&local_error));
   else

@@ -17,9 +17,15 @@ typedef struct
   GBytes     *bytes;
 } SimUpload;
 
+/* What a long demo session or a benchmark uploads must not pile up in
+ * memory: past this, the oldest uploads are forgotten (their links 404). */
+#define MAX_KEPT_BYTES ((guint64) 256 * 1024 * 1024)
+
 struct _SdSimUploads
 {
   GHashTable *files;   /* path → SimUpload */
+  GQueue      order;   /* paths, oldest first (owned by files) */
+  guint64     kept;
   guint64     limit;
   guint       next;
 };
@@ -48,6 +54,7 @@ sd_sim_uploads_free (SdSimUploads *self)
 {
   if (self == NULL)
     return;
+  g_queue_clear (&self->order);
   g_hash_table_unref (self->files);
   g_free (self);
 }
@@ -62,7 +69,7 @@ sd_sim_uploads_set_limit (SdSimUploads *self,
 guint
 sd_sim_uploads_get_count (SdSimUploads *self)
 {
-  return g_hash_table_size (self->files);
+  return self->next;
 }
 
 static gboolean
@@ -161,7 +168,21 @@ sd_sim_uploads_store (SdSimUploads       *self,
   upload = g_new0 (SimUpload, 1);
   upload->content_type = g_strdup (content_type);
   upload->bytes = g_bytes_ref (file);
-  g_hash_table_replace (self->files, g_strdup (path), upload);
+  while (self->kept + g_bytes_get_size (file) > MAX_KEPT_BYTES && !g_queue_is_empty (&self->order))
+    {
+      char *oldest = g_queue_pop_head (&self->order);
+      SimUpload *old = g_hash_table_lookup (self->files, oldest);
+
+      self->kept -= g_bytes_get_size (old->bytes);
+      g_hash_table_remove (self->files, oldest);
+    }
+  {
+    char *key = g_strdup (path);
+
+    g_hash_table_replace (self->files, key, upload);
+    g_queue_push_tail (&self->order, key);
+    self->kept += g_bytes_get_size (file);
+  }
 
   url = g_strconcat (public_base, path, NULL);
   data = json_object_new ();
