@@ -850,6 +850,93 @@ test_own_service_from_the_config_file (void)
   g_unlink (path);
 }
 
+static void
+test_own_service_from_settings (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (SCHEMA_ID);
+  g_autoptr(SdUploadService) none = NULL;
+  g_autoptr(SdUploadService) service = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *key = NULL;
+
+  none = sd_upload_service_new_from_settings (settings, NULL, &error);
+  g_assert_null (none);
+  g_assert_no_error (error);
+
+  g_settings_set_string (settings, "upload-service-url", "https://img.example.com/api/1/upload");
+  g_settings_set_string (settings, "upload-service-header", "X-API-Key");
+  g_settings_set_string (settings, "upload-service-json-path", "data.links.url");
+  service = sd_upload_service_new_from_settings (settings, "secret", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (service->field, ==, "file");
+  g_assert_cmpstr (service->header_name, ==, "X-API-Key");
+  g_assert_cmpstr (service->secret, ==, "secret");
+  g_assert_cmpstr (service->json_path, ==, "data.links.url");
+
+  key = sd_upload_service_secret_key (service->url);
+  g_assert_cmpstr (key, ==, "upload-service:https://img.example.com/api/1/upload");
+
+  g_settings_set_string (settings, "upload-service-url", "http://img.example.com/up");
+  g_clear_pointer (&service, sd_upload_service_free);
+  service = sd_upload_service_new_from_settings (settings, NULL, &error);
+  g_assert_null (service);
+  g_assert_error (error, SD_UPLOAD_ERROR, SD_UPLOAD_ERROR_SERVICE);
+  g_settings_reset (settings, "upload-service-url");
+}
+
+/* Formats, by their first bytes */
+
+static void
+test_formats_by_magic_numbers (void)
+{
+  static const struct {
+    const char  *bytes;
+    gsize        length;
+    const char  *type;
+    SdUploadKind kind;
+  } cases[] = {
+    { "\xff\xd8\xff\xe0\x00\x10JFIF", 10, "image/jpeg", SD_UPLOAD_KIND_IMAGE },
+    { "\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16, "image/png", SD_UPLOAD_KIND_IMAGE },
+    { "GIF89a\x01\x00", 8, "image/gif", SD_UPLOAD_KIND_IMAGE },
+    { "RIFF\x10\0\0\0WEBPVP8 ", 16, "image/webp", SD_UPLOAD_KIND_IMAGE },
+    { "BM\x36\0\0\0\0\0\0\0\x36\0\0\0\x28\0\0\0", 18, "image/bmp", SD_UPLOAD_KIND_IMAGE },
+    { "<?xml version=\"1.0\"?>\n<!-- x -->\n<svg xmlns=\"http://www.w3.org/2000/svg\"/>", 0,
+      "image/svg+xml", SD_UPLOAD_KIND_IMAGE },
+    { "\0\0\0\x20" "ftypisom\0\0\x02\0", 16, "video/mp4", SD_UPLOAD_KIND_VIDEO },
+    { "\0\0\0\x14" "ftypqt  \0\0\0\0", 16, "video/quicktime", SD_UPLOAD_KIND_VIDEO },
+    { "\0\0\0\x1c" "ftypM4V \0\0\0\0", 16, "video/x-m4v", SD_UPLOAD_KIND_VIDEO },
+    { "RIFF\x10\0\0\0AVI LIST", 16, "video/x-msvideo", SD_UPLOAD_KIND_VIDEO },
+    { "\x1a\x45\xdf\xa3\x9f\x42\x86\x81\x01\x42\x82\x84webm", 16, "video/webm", SD_UPLOAD_KIND_VIDEO },
+    { "\x1a\x45\xdf\xa3\xa3\x42\x86\x81\x01\x42\x82\x88matroska", 20, "video/x-matroska", SD_UPLOAD_KIND_VIDEO },
+    { "FLV\x01\x05\0\0\0\x09", 9, "video/x-flv", SD_UPLOAD_KIND_VIDEO },
+    { "ID3\x04\0\0\0\0\0\0", 10, "audio/mpeg", SD_UPLOAD_KIND_AUDIO },
+    { "\xff\xfb\x90\x64", 4, "audio/mpeg", SD_UPLOAD_KIND_AUDIO },
+    { "\xff\xf1\x50\x80", 4, "audio/aac", SD_UPLOAD_KIND_AUDIO },
+    { "RIFF\x10\0\0\0WAVEfmt ", 16, "audio/wav", SD_UPLOAD_KIND_AUDIO },
+    { "\0\0\0\x20" "ftypM4A \0\0\0\0", 16, "audio/mp4", SD_UPLOAD_KIND_AUDIO },
+    { "fLaC\0\0\0\x22", 8, "audio/flac", SD_UPLOAD_KIND_AUDIO },
+    { "OggS\0\x02\0\0", 8, "audio/ogg", SD_UPLOAD_KIND_AUDIO },
+  };
+  static const char * const refused[] = {
+    "<html><body>hello</body></html>", "%PDF-1.7", "PK\x03\x04zip", "just text", "",
+    "RIFF\x10\0\0\0XXXX", "<svgfoo/>",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      SdUploadKind kind = SD_UPLOAD_KIND_IMAGE + 100;
+
+      g_test_message ("case %u: %s", i, cases[i].type);
+      gsize length = cases[i].length > 0 ? cases[i].length : strlen (cases[i].bytes);
+
+      g_assert_cmpstr (sd_upload_classify_content ((const guint8 *) cases[i].bytes, length, &kind),
+                       ==, cases[i].type);
+      g_assert_cmpint (kind, ==, cases[i].kind);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    g_assert_null (sd_upload_classify_content ((const guint8 *) refused[i], strlen (refused[i]), NULL));
+}
+
 /* Privacy */
 
 static void
@@ -1105,6 +1192,8 @@ main (int   argc,
   add_fixture_test ("/upload/service/answer-without-link", test_own_service_answer_without_link_is_an_error);
   g_test_add_func ("/upload/service/https-only", test_own_service_must_be_https);
   g_test_add_func ("/upload/service/config-file", test_own_service_from_the_config_file);
+  g_test_add_func ("/upload/service/settings", test_own_service_from_settings);
+  g_test_add_func ("/upload/check/formats-by-magic-numbers", test_formats_by_magic_numbers);
   add_fixture_test ("/upload/privacy/acknowledged-once", test_privacy_notice_is_acknowledged_once);
   add_fixture_test ("/upload/cli/upload-json-shape", test_cli_upload_json_shape);
   add_fixture_test ("/upload/cli/upload-failure-exits-1", test_cli_upload_failure_exits_1);

@@ -17,6 +17,7 @@
 #include "sd-client.h"
 #include "sd-enum-types.h"
 #include "sd-request.h"
+#include "sd-secrets.h"
 #include "sd-uploader.h"
 #include "sd-uploader-stream.h"
 
@@ -155,11 +156,12 @@ is_svg (const guint8 *data,
         p++;
       if (g_str_has_prefix (p, "<?") || g_str_has_prefix (p, "<!"))
         {
-          const char *end = g_str_has_prefix (p, "<!--") ? strstr (p, "-->") : strchr (p, '>');
+          gboolean comment = g_str_has_prefix (p, "<!--");
+          const char *end = comment ? strstr (p, "-->") : strchr (p, '>');
 
           if (end == NULL)
             return FALSE;
-          p = end + 1;
+          p = end + (comment ? 3 : 1);
           continue;
         }
       return g_str_has_prefix (p, "<svg") &&
@@ -432,6 +434,27 @@ sd_upload_service_load (const char  *path,
   json_path = g_key_file_get_string (keyfile, "service", "json-path", NULL);
   return sd_upload_service_new (url, field, header, g_getenv (SD_UPLOAD_SECRET_ENV),
                                 json_path, error);
+}
+
+SdUploadService *
+sd_upload_service_new_from_settings (GSettings  *settings,
+                                     const char *secret,
+                                     GError    **error)
+{
+  g_autofree char *url = g_settings_get_string (settings, "upload-service-url");
+  g_autofree char *field = g_settings_get_string (settings, "upload-service-field");
+  g_autofree char *header = g_settings_get_string (settings, "upload-service-header");
+  g_autofree char *json_path = g_settings_get_string (settings, "upload-service-json-path");
+
+  if (*g_strstrip (url) == '\0')
+    return NULL;
+  return sd_upload_service_new (url, field, header, secret, json_path, error);
+}
+
+char *
+sd_upload_service_secret_key (const char *service_url)
+{
+  return g_strconcat (SD_SECRETS_UPLOAD_SERVICE_PREFIX, service_url, NULL);
 }
 
 static SdUploadService *

@@ -68,6 +68,14 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdUploadService, sd_upload_service_free)
  * $XDG_CONFIG_HOME/seedance-studio/upload.ini. No file: NULL without error. */
 SdUploadService *sd_upload_service_load  (const char *path,
                                           GError    **error);
+/* From the upload-service-* settings, with @secret (from the keyring, see
+ * sd_upload_service_secret_key()). An empty address: NULL without error. */
+SdUploadService *sd_upload_service_new_from_settings (GSettings  *settings,
+                                                      const char *secret,
+                                                      GError    **error);
+/* The key the service's secret is kept under with sd_secrets_*: its own
+ * name space beside the API tokens ("upload-service:<url>"). */
+char            *sd_upload_service_secret_key (const char *service_url);
 
 #define SD_TYPE_UPLOAD (sd_upload_get_type ())
 G_DECLARE_FINAL_TYPE (SdUpload, sd_upload, SD, UPLOAD, GObject)
