@@ -572,6 +572,64 @@ test_at_most_two_at_once (Fixture       *fixture,
   g_assert_cmpuint (upload_requests (fixture), ==, G_N_ELEMENTS (results));
 }
 
+static void
+test_queued_upload_cancels_at_once (Fixture       *fixture,
+                                    gconstpointer  data)
+{
+  GAsyncResult *busy[2] = { NULL };
+  SdUpload *busy_uploads[2] = { NULL };
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdUpload) done = NULL;
+  g_autofree char *third_path = write_image (fixture, "third.jpg", "third");
+  g_autoptr(GFile) third = g_file_new_for_path (third_path);
+  g_autoptr(GCancellable) cancel_busy = g_cancellable_new ();
+  SdUpload *upload;
+
+  /* both slots taken by answers that come 60 s late */
+  sd_simulator_set_slow_delay (fixture->sim, 60000);
+  sd_simulator_set_fault (fixture->sim, SD_SIMULATOR_STEP_UPLOAD, SD_SIMULATOR_FAULT_SLOW, 2);
+  for (guint i = 0; i < G_N_ELEMENTS (busy); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("busy-%u.jpg", i);
+      g_autofree char *extra = g_strdup_printf ("busy %u", i);
+      g_autofree char *path = write_image (fixture, name, extra);
+      g_autoptr(GFile) file = g_file_new_for_path (path);
+
+      busy_uploads[i] = sd_uploader_upload_async (fixture->uploader, file, SD_UPLOAD_KIND_IMAGE,
+                                                  cancel_busy, sd_test_store_result_cb, &busy[i]);
+    }
+  /* both are sending before the third is checked */
+  while (sd_upload_get_state (busy_uploads[0]) != SD_UPLOAD_STATE_SENDING ||
+         sd_upload_get_state (busy_uploads[1]) != SD_UPLOAD_STATE_SENDING)
+    g_main_context_iteration (NULL, TRUE);
+
+  upload = sd_uploader_upload_async (fixture->uploader, third, SD_UPLOAD_KIND_IMAGE, NULL,
+                                     sd_test_store_result_cb, &result);
+  g_object_ref (upload);
+  while (sd_upload_get_state (upload) != SD_UPLOAD_STATE_QUEUED &&
+         sd_upload_get_state (upload) != SD_UPLOAD_STATE_FAILED)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (sd_upload_get_state (upload), ==, SD_UPLOAD_STATE_QUEUED);
+
+  sd_upload_cancel (upload);
+  sd_test_wait_until (sd_test_result_arrived, &result, 10, "the cancelled queued upload");
+  done = sd_uploader_upload_finish (fixture->uploader, result, &error);
+  g_assert_null (done);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpint (sd_upload_get_state (upload), ==, SD_UPLOAD_STATE_FAILED);
+  g_assert_null (busy[0]);
+  g_assert_null (busy[1]);
+  g_object_unref (upload);
+
+  g_cancellable_cancel (cancel_busy);
+  for (guint i = 0; i < G_N_ELEMENTS (busy); i++)
+    {
+      sd_test_wait_until (sd_test_result_arrived, &busy[i], 10, "a cancelled upload");
+      g_clear_object (&busy[i]);
+    }
+}
+
 /* Requests */
 
 static GPtrArray *
@@ -1184,6 +1242,7 @@ main (int   argc,
   add_fixture_test ("/upload/stream/large-file-with-progress", test_large_file_is_streamed_with_progress);
   add_fixture_test ("/upload/stream/cancel", test_upload_can_be_cancelled);
   add_fixture_test ("/upload/queue/at-most-two", test_at_most_two_at_once);
+  add_fixture_test ("/upload/queue/cancel-while-queued", test_queued_upload_cancels_at_once);
   add_fixture_test ("/upload/request/local-files-become-links", test_request_local_files_become_links);
   add_fixture_test ("/upload/request/failure-names-field-and-item",
                     test_request_failure_names_field_and_item);

@@ -943,6 +943,7 @@ typedef struct
   SdUpload     *upload;
   GCancellable *caller_cancellable;
   gulong        caller_handler;
+  gulong        queued_handler; /* on the upload's cancellable, while waiting */
   char         *content_type;
   char         *target;        /* where it goes, copied at send time */
   gboolean      custom;        /* the user's own service */
@@ -960,6 +961,8 @@ typedef struct
 static void
 job_free (Job *job)
 {
+  if (job->queued_handler != 0)
+    g_cancellable_disconnect (job->upload->cancellable, job->queued_handler);
   if (job->caller_handler != 0)
     g_cancellable_disconnect (job->caller_cancellable, job->caller_handler);
   g_clear_object (&job->caller_cancellable);
@@ -1732,6 +1735,82 @@ job_send (GTask *task)
 }
 
 static void
+job_leave_queue (Job *job)
+{
+  if (job->queued_handler != 0)
+    g_cancellable_disconnect (job->upload->cancellable, job->queued_handler);
+  job->queued_handler = 0;
+}
+
+/* A queued upload cancelled: out of the queue at once, not when a slot
+ * frees. Only the uploader and the task's address travel (no reference):
+ * a task still in the queue is alive. */
+typedef struct
+{
+  GWeakRef  uploader;
+  GTask    *task;
+} QueuedCancel;
+
+static void
+queued_cancel_free (QueuedCancel *data)
+{
+  g_weak_ref_clear (&data->uploader);
+  g_free (data);
+}
+
+static gboolean
+on_queued_cancelled_idle (gpointer user_data)
+{
+  QueuedCancel *data = user_data;
+  g_autoptr(SdUploader) self = g_weak_ref_get (&data->uploader);
+  GList *link = self != NULL ? g_queue_find (&self->waiting, data->task) : NULL;
+  GTask *task;
+
+  if (link == NULL)
+    return G_SOURCE_REMOVE;
+  task = link->data;
+  g_queue_delete_link (&self->waiting, link);
+  job_leave_queue (g_task_get_task_data (task));
+  job_fail (task, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                       _("The upload was cancelled.")));
+  g_object_unref (task);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_queued_cancelled_cb (GCancellable *cancellable,
+                        gpointer      user_data)
+{
+  QueuedCancel *template = user_data;
+  QueuedCancel *data = g_new0 (QueuedCancel, 1);
+  g_autoptr(SdUploader) self = g_weak_ref_get (&template->uploader);
+  g_autoptr(GSource) idle = g_idle_source_new ();
+
+  g_weak_ref_init (&data->uploader, self);
+  data->task = template->task;
+  /* always later, never from inside this handler: disconnecting it here
+   * would deadlock */
+  g_source_set_callback (idle, on_queued_cancelled_idle, data, (GDestroyNotify) queued_cancel_free);
+  g_source_set_static_name (idle, "[sd-uploader] queued upload cancelled");
+  g_source_attach (idle, g_task_get_context (data->task));
+}
+
+static void
+job_enter_queue (SdUploader *self,
+                 GTask      *task)
+{
+  Job *job = g_task_get_task_data (task);
+  QueuedCancel *data = g_new0 (QueuedCancel, 1);
+
+  g_weak_ref_init (&data->uploader, self);
+  data->task = task;
+  g_queue_push_tail (&self->waiting, task);
+  job->queued_handler = g_cancellable_connect (job->upload->cancellable,
+                                               G_CALLBACK (on_queued_cancelled_cb), data,
+                                               (GDestroyNotify) queued_cancel_free);
+}
+
+static void
 start_next_waiting (SdUploader *self)
 {
   while (self->active < MAX_AT_ONCE && !g_queue_is_empty (&self->waiting))
@@ -1739,6 +1818,7 @@ start_next_waiting (SdUploader *self)
       GTask *task = g_queue_pop_head (&self->waiting);
       Job *job = g_task_get_task_data (task);
 
+      job_leave_queue (job);
       self->active++;
       job->holds_slot = TRUE;
       job_send (task);
@@ -1799,7 +1879,7 @@ on_facts_cb (GObject      *source,
     }
 
   upload_set_state (job->upload, SD_UPLOAD_STATE_QUEUED);
-  g_queue_push_tail (&self->waiting, g_steal_pointer (&task));
+  job_enter_queue (self, g_steal_pointer (&task));
   start_next_waiting (self);
 }
 
@@ -2053,6 +2133,8 @@ sd_uploader_resolve_request_async (SdUploader          *self,
   if (cancellable != NULL)
     g_signal_connect_object (cancellable, "cancelled", G_CALLBACK (g_cancellable_cancel),
                              resolve->cancellable, G_CONNECT_SWAPPED);
+  if (cancellable != NULL && g_cancellable_is_cancelled (cancellable))
+    g_cancellable_cancel (resolve->cancellable);
   g_task_set_task_data (task, resolve, (GDestroyNotify) resolve_free);
 
   /* one reference held while the uploads start, so none finishes us early */
