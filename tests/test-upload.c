@@ -863,6 +863,24 @@ test_own_service_must_be_https (void)
       g_assert_error (error, SD_UPLOAD_ERROR, SD_UPLOAD_ERROR_SERVICE);
       g_assert_nonnull (strstr (error->message, "https://"));
     }
+  {
+    g_autoptr(GError) field_error = NULL;
+    g_autoptr(GError) header_error = NULL;
+    g_autoptr(GError) secret_error = NULL;
+    g_autoptr(SdUploadService) bad_field =
+      sd_upload_service_new (accepted[0], "file\"\r\nX-Evil: 1", NULL, NULL, NULL, &field_error);
+    g_autoptr(SdUploadService) bad_header =
+      sd_upload_service_new (accepted[0], NULL, "X Key:", "s", NULL, &header_error);
+    g_autoptr(SdUploadService) bad_secret =
+      sd_upload_service_new (accepted[0], NULL, "X-Key", "s\r\nX-Evil: 1", NULL, &secret_error);
+
+    g_assert_error (field_error, SD_UPLOAD_ERROR, SD_UPLOAD_ERROR_SERVICE);
+    g_assert_error (header_error, SD_UPLOAD_ERROR, SD_UPLOAD_ERROR_SERVICE);
+    g_assert_error (secret_error, SD_UPLOAD_ERROR, SD_UPLOAD_ERROR_SERVICE);
+    g_assert_null (bad_field);
+    g_assert_null (bad_header);
+    g_assert_null (bad_secret);
+  }
   for (guint i = 0; i < G_N_ELEMENTS (accepted); i++)
     {
       g_autoptr(GError) error = NULL;

@@ -384,12 +384,21 @@ sd_upload_service_new (const char  *url,
                    header_name);
       return NULL;
     }
-  if (secret != NULL && (strchr (secret, '\r') != NULL || strchr (secret, '\n') != NULL))
+  /* the field name goes between quotes in the multipart head */
+  if (field != NULL && *field != '\0' && !is_header_name (field))
     {
-      g_set_error_literal (error, SD_UPLOAD_ERROR, SD_UPLOAD_ERROR_SERVICE,
-                           _("The upload service secret contains a line break; it cannot be sent in a header."));
+      g_set_error (error, SD_UPLOAD_ERROR, SD_UPLOAD_ERROR_SERVICE,
+                   _("The upload service field name “%s” may hold only letters, digits and - _ . ! # $ %% & ' * + ^ ` | ~."),
+                   field);
       return NULL;
     }
+  for (const char *p = secret; p != NULL && *p != '\0'; p++)
+    if ((guchar) *p < 0x20 || *p == 0x7f)
+      {
+        g_set_error_literal (error, SD_UPLOAD_ERROR, SD_UPLOAD_ERROR_SERVICE,
+                             _("The upload service secret contains a line break or another control character; it cannot be sent in a header."));
+        return NULL;
+      }
 
   service->url = g_strdup (url);
   service->field = g_strdup (field != NULL && *field != '\0' ? field : "file");
