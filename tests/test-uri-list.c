@@ -102,6 +102,13 @@ test_local_files_are_local (void)
   assert_item (items, 0, "file:///home/ana/cat.png", SD_URI_KIND_LOCAL_FILE);
   assert_item (items, 1, "/home/ana/dog.png", SD_URI_KIND_LOCAL_FILE);
   assert_item (items, 2, "~/bird.png", SD_URI_KIND_LOCAL_FILE);
+
+  /* relative to the current folder, as typed in a terminal */
+  g_clear_pointer (&items, g_ptr_array_unref);
+  items = sd_uri_list_parse ("./ref.png ../clips/a.mp4", -1);
+  g_assert_cmpuint (items->len, ==, 2);
+  assert_item (items, 0, "./ref.png", SD_URI_KIND_LOCAL_FILE);
+  assert_item (items, 1, "../clips/a.mp4", SD_URI_KIND_LOCAL_FILE);
 }
 
 static void

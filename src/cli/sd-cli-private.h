@@ -51,6 +51,8 @@ typedef enum {
   SD_CLI_OPTION_DOWNLOAD_DIR = 1 << 1,
   SD_CLI_OPTION_JSON         = 1 << 2,
   SD_CLI_OPTION_MANY_IDS     = 1 << 3, /* takes one task ID or more */
+  /* its parameters are one or more (files), not exactly one */
+  SD_CLI_OPTION_MANY_PARAMETERS = 1 << 4,
 } SdCliOptionFlags;
 
 typedef struct _SdCliCommand SdCliCommand;
@@ -113,6 +115,14 @@ void          _sd_cli_on_store_progress_cb (const char         *what,
 gboolean      _sd_cli_report_usage         (SdCli              *self,
                                             const char         *command,
                                             const char         *message,
+                                            int                *exit_status);
+
+extern const SdCliCommand _sd_cli_upload_command;
+
+/* Uploads the local files @request refers to and puts their links in it;
+ * FALSE after saying why, nothing may be created then (sd-cli-upload.c). */
+gboolean      _sd_cli_upload_resolve       (SdCli              *self,
+                                            SdRequest          *request,
                                             int                *exit_status);
 
 /* Waits for @task, saves its video, prints the outcome (sd-cli-task.c). */

@@ -12,6 +12,7 @@
 #include "sd-cli-private.h"
 #include "sd-media-check.h"
 #include "sd-service.h"
+#include "sd-uploader.h"
 
 static gboolean on_request_option_cb (const char  *option_name,
                                       const char  *value,
@@ -179,6 +180,7 @@ check_request (SdCli                *self,
 {
   g_autoptr(SdCatalog) catalog = NULL;
   g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(SdRequest) as_sent = NULL;
   g_autofree char *warning = NULL;
   const char *model_id = sd_request_get_model (args->request);
   SdModel *model = NULL;
@@ -188,7 +190,9 @@ check_request (SdCli                *self,
   if (model_id != NULL)
     model = sd_catalog_lookup (catalog, model_id);
 
-  problems = sd_request_validate (args->request, model);
+  /* local files are checked as the links they will become */
+  as_sent = sd_upload_request_with_stand_ins (args->request);
+  problems = sd_request_validate (as_sent, model);
   if (problems->len > 0 && warning != NULL)
     _sd_cli_print_message (self, "%s", warning);
   duration_ok = check_duration_text (self, args, model);
@@ -288,7 +292,8 @@ run_submit (SdCli              *self,
     return _sd_cli_exit_with (exit_status, SD_CLI_EXIT_USAGE);
 
   if (!_sd_cli_open_context (self, exit_status) ||
-      !_sd_cli_check_token (self, exit_status))
+      !_sd_cli_check_token (self, exit_status) ||
+      !_sd_cli_upload_resolve (self, args->request, exit_status))
     return FALSE;
 
   if (!args->no_check && !check_media (self, args->request))

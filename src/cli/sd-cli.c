@@ -312,10 +312,13 @@ check_arguments (SdCli                *self,
   guint wanted = command->parameters != NULL ? 1 : 0;
   guint given = args->positional != NULL ? g_strv_length (args->positional) : 0;
 
-  if (given == wanted || (command->options & SD_CLI_OPTION_MANY_IDS && given > 0))
+  if (given == wanted ||
+      (given > 0 && (command->options & (SD_CLI_OPTION_MANY_IDS | SD_CLI_OPTION_MANY_PARAMETERS))))
     return TRUE;
 
-  if (wanted == 0)
+  if (command->options & SD_CLI_OPTION_MANY_PARAMETERS)
+    *exit_status = report_usage (self, command->name, _("Give at least one file."));
+  else if (wanted == 0)
     *exit_status = report_usage (self, command->name,
                                  _("This command takes no arguments besides its options."));
   else if (command->options & SD_CLI_OPTION_MANY_IDS)
@@ -430,6 +433,7 @@ static const SdCliCommand * const commands[] = {
   &_sd_cli_remove_command,
   &_sd_cli_favourite_command,
   &_sd_cli_export_command,
+  &_sd_cli_upload_command,
 };
 
 static const SdCliCommand *

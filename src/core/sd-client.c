@@ -932,6 +932,17 @@ new_api_message (SdClient    *self,
   return message;
 }
 
+SoupMessage *
+sd_client_new_api_message (SdClient    *self,
+                           const char  *method,
+                           const char  *path,
+                           GError     **error)
+{
+  g_return_val_if_fail (SD_IS_CLIENT (self), NULL);
+
+  return new_api_message (self, method, path, error);
+}
+
 static void
 call_start (SdClient    *self,
             GTask       *task,

@@ -70,6 +70,14 @@ gboolean     sd_host_is_loopback           (const char  *host);
 char        *sd_client_normalize_token     (const char  *raw,
                                             GError     **error);
 
+/* A message to @path on the API host carrying the token, that never follows
+ * a redirect (for the other endpoints of the API family, such as uploads);
+ * NULL with the error every call would give (no address, no token). */
+SoupMessage *sd_client_new_api_message     (SdClient    *self,
+                                            const char  *method,
+                                            const char  *path,
+                                            GError     **error);
+
 /* Creates a task. Never retried: when the request may have reached the server
  * and no clear answer came back, the error is SD_API_ERROR_OUTCOME_UNKNOWN
  * (the task may exist; check before submitting again). Failures before

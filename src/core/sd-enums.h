@@ -77,4 +77,20 @@ typedef enum {
   SD_MEDIA_CHECK_STATE_REFUSED,
 } SdMediaCheckState;
 
+/* Where the upload of one local file stands (SdUpload:state). */
+typedef enum {
+  SD_UPLOAD_STATE_CHECKING,   /* reading its size, type and SHA-256 */
+  SD_UPLOAD_STATE_QUEUED,     /* waiting for a free slot (2 at once) */
+  SD_UPLOAD_STATE_SENDING,
+  SD_UPLOAD_STATE_DONE,       /* :url is the link, until :expires-at */
+  SD_UPLOAD_STATE_FAILED,
+} SdUploadState;
+
+/* What kind of media a field takes. */
+typedef enum {
+  SD_UPLOAD_KIND_IMAGE,
+  SD_UPLOAD_KIND_VIDEO,
+  SD_UPLOAD_KIND_AUDIO,
+} SdUploadKind;
+
 G_END_DECLS

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 #include <libsecret/secret.h>
 
 #include "sd-secrets.h"
@@ -253,8 +254,13 @@ sd_secrets_store_async (SdSecrets           *self,
   g_task_set_task_data (task, secrets_op_new (base_url, token),
                         (GDestroyNotify) secrets_op_free);
 
-  /* Translators: the label of the token in the keyring; %s is a URL. */
-  label = g_strdup_printf (_("Seedance API token for %s"), base_url);
+  if (g_str_has_prefix (base_url, SD_SECRETS_UPLOAD_SERVICE_PREFIX))
+    /* Translators: the label of a secret in the keyring; %s is a URL. */
+    label = g_strdup_printf (_("Upload service secret for %s"),
+                             base_url + strlen (SD_SECRETS_UPLOAD_SERVICE_PREFIX));
+  else
+    /* Translators: the label of the token in the keyring; %s is a URL. */
+    label = g_strdup_printf (_("Seedance API token for %s"), base_url);
   secret_password_store (get_schema (), SECRET_COLLECTION_DEFAULT, label, token,
                          cancellable, on_store_finished_cb, g_steal_pointer (&task),
                          BASE_URL_ATTRIBUTE, base_url,

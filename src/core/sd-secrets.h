@@ -54,6 +54,10 @@ gboolean   sd_secrets_clear_finish   (SdSecrets     *self,
                                       GAsyncResult  *result,
                                       GError       **error);
 
+/* Keys starting with this hold the secret of the user's own upload service
+ * (sd_upload_service_secret_key()), not an API token. */
+#define SD_SECRETS_UPLOAD_SERVICE_PREFIX "upload-service:"
+
 /* Overwrites the token's memory before freeing it. */
 void       sd_secrets_free_token     (char *token);
 

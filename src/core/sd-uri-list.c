@@ -51,7 +51,9 @@ classify (const char *text)
     return SD_URI_KIND_WEB;
   if (has_prefix_ci (text, "asset://") && text[strlen ("asset://")] != '\0')
     return SD_URI_KIND_ASSET;
-  if (has_prefix_ci (text, "file://") || text[0] == '/' || g_str_has_prefix (text, "~/"))
+  /* the same spellings sd_upload_local_file_for_reference() uploads */
+  if (has_prefix_ci (text, "file://") || text[0] == '/' || g_str_has_prefix (text, "~/") ||
+      g_str_has_prefix (text, "./") || g_str_has_prefix (text, "../"))
     return SD_URI_KIND_LOCAL_FILE;
   return SD_URI_KIND_NOT_A_URL;
 }

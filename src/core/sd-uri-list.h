@@ -11,7 +11,8 @@ G_BEGIN_DECLS
 typedef enum {
   SD_URI_KIND_WEB,        /* https:// (or http://) with a host */
   SD_URI_KIND_ASSET,      /* asset://id */
-  SD_URI_KIND_LOCAL_FILE, /* file:// or an absolute path */
+  SD_URI_KIND_LOCAL_FILE, /* file://, an absolute path, ~/, ./ or ../: a file
+                           * to upload (sd_uploader_upload_async()) */
   SD_URI_KIND_NOT_A_URL,
 } SdUriKind;
 

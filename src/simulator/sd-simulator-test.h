@@ -22,6 +22,7 @@ typedef enum {
   SD_SIMULATOR_STEP_CREATE,
   SD_SIMULATOR_STEP_QUERY,
   SD_SIMULATOR_STEP_DOWNLOAD,
+  SD_SIMULATOR_STEP_UPLOAD,
   SD_SIMULATOR_N_STEPS
 } SdSimulatorStep;
 
@@ -49,6 +50,10 @@ typedef enum {
   SD_SIMULATOR_FAULT_OVERSIZED_BODY_CHUNKED,
   /* 503 with a JSON error body of code -1 ("server error, retry later"). */
   SD_SIMULATOR_FAULT_HTTP_503,
+  /* 404: the route does not exist (uploads: "no upload endpoint"). */
+  SD_SIMULATOR_FAULT_NO_ENDPOINT,
+  /* 413 with a JSON error body, after the request body was read. */
+  SD_SIMULATOR_FAULT_TOO_LARGE,
 } SdSimulatorFault;
 
 /* The base URL of the second host, e.g. "http://127.0.0.2:<port>". */
@@ -83,6 +88,13 @@ void         sd_simulator_set_retry_after   (SdSimulator      *self,
 /* How late SLOW answers come (default 90000 ms). */
 void         sd_simulator_set_slow_delay    (SdSimulator      *self,
                                              guint             delay_ms);
+
+/* Uploads: bodies over @bytes get 413 (default 100 MB). Uploaded files are
+ * kept in memory (the oldest forgotten past 256 MiB). */
+void         sd_simulator_set_upload_limit  (SdSimulator      *self,
+                                             guint64           bytes);
+/* Files stored so far. */
+guint        sd_simulator_get_n_uploads     (SdSimulator      *self);
 
 /* Adds @text (NULL: nothing) to every text the simulator makes up: msg,
  * failure reasons, task ids and models of new tasks, video addresses. */

@@ -14,6 +14,8 @@
 #include "sd-request.h"
 #include "sd-simulator-media.h"
 #include "sd-simulator-test.h"
+#include "sd-simulator-upload.h"
+#include "sd-uploader.h"
 
 #define SAMPLE_RESOURCE       "/io/github/seedancestudio/SeedanceStudio/core/sample.mp4"
 #define VIDEO_PATH            "/videos/"
@@ -75,6 +77,7 @@ struct _SdSimulator
   GHashTable  *tasks;          /* id → SimTask */
   guint        next_task;
   SdSimMedia  *media;          /* what /media/ serves */
+  SdSimUploads *uploads;
 };
 
 G_DEFINE_FINAL_TYPE (SdSimulator, sd_simulator, G_TYPE_OBJECT)
@@ -135,6 +138,7 @@ sd_simulator_finalize (GObject *object)
   g_clear_pointer (&self->auth_seen, g_hash_table_unref);
   g_clear_pointer (&self->tasks, g_hash_table_unref);
   g_clear_pointer (&self->media, _sd_sim_media_free);
+  g_clear_pointer (&self->uploads, sd_sim_uploads_free);
 
   G_OBJECT_CLASS (sd_simulator_parent_class)->finalize (object);
 }
@@ -162,6 +166,7 @@ sd_simulator_init (SdSimulator *self)
   self->tasks = g_hash_table_new_full (g_str_hash, g_str_equal,
                                        NULL, (GDestroyNotify) sim_task_free);
   self->media = _sd_sim_media_new ();
+  self->uploads = sd_sim_uploads_new ();
 }
 
 /* The clock */
@@ -1016,6 +1021,74 @@ on_image_cb (SoupServer        *server,
   send_bytes (self, msg, SOUP_STATUS_OK, "image/jpeg", image, SD_SIMULATOR_FAULT_NONE);
 }
 
+/* POST /api/open-api/v1/files/upload, and what was uploaded */
+
+static void
+on_upload_cb (SoupServer        *server,
+              SoupServerMessage *msg,
+              const char        *path,
+              GHashTable        *query,
+              gpointer           user_data)
+{
+  SdSimulator *self = user_data;
+  g_autoptr(JsonObject) data = NULL;
+  g_autofree char *message = NULL;
+  const char *code = NULL;
+  guint status = 0;
+  SdSimulatorFault fault;
+
+  note_request (self, msg);
+  fault = take_fault (self, msg, SD_SIMULATOR_STEP_UPLOAD);
+  if (fault == SD_SIMULATOR_FAULT_NO_ENDPOINT || !g_str_equal (path, SD_UPLOAD_PATH))
+    {
+      send_api_error (self, msg, SOUP_STATUS_NOT_FOUND, "40400", "Not found");
+      return;
+    }
+  if (fault == SD_SIMULATOR_FAULT_TOO_LARGE)
+    {
+      send_api_error (self, msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "41300",
+                      "File too large (simulated)");
+      return;
+    }
+  if (send_replacing_fault (self, msg, SD_SIMULATOR_STEP_UPLOAD, fault) ||
+      !check_method (self, msg, SOUP_METHOD_POST) ||
+      !check_token (self, msg))
+    return;
+
+  data = sd_sim_uploads_store (self->uploads, msg,
+                               self->tls_base_url != NULL ? self->tls_base_url : self->base_url,
+                               &status, &code, &message);
+  if (data == NULL)
+    {
+      send_api_error (self, msg, status, code, message);
+      return;
+    }
+  send_success (self, msg, data, fault);
+}
+
+static void
+on_uploaded_file_cb (SoupServer        *server,
+                     SoupServerMessage *msg,
+                     const char        *path,
+                     GHashTable        *query,
+                     gpointer           user_data)
+{
+  SdSimulator *self = user_data;
+  g_autoptr(GBytes) bytes = NULL;
+  const char *content_type = NULL;
+
+  note_request (self, msg);
+  if (!check_method (self, msg, SOUP_METHOD_GET))
+    return;
+  bytes = sd_sim_uploads_lookup (self->uploads, path, &content_type);
+  if (bytes == NULL)
+    {
+      send_api_error (self, msg, SOUP_STATUS_NOT_FOUND, "40400", "No such upload");
+      return;
+    }
+  send_bytes (self, msg, SOUP_STATUS_OK, content_type, bytes, SD_SIMULATOR_FAULT_NONE);
+}
+
 static void
 on_other_path_cb (SoupServer        *server,
                   SoupServerMessage *msg,
@@ -1054,6 +1127,8 @@ listen_on (SdSimulator  *self,
   soup_server_add_handler (server, "/videos", on_video_cb, self, NULL);
   soup_server_add_handler (server, "/images", on_image_cb, self, NULL);
   _sd_sim_media_attach (self->media, server);
+  soup_server_add_handler (server, SD_UPLOAD_PATH, on_upload_cb, self, NULL);
+  soup_server_add_handler (server, SD_SIM_UPLOADS_PATH, on_uploaded_file_cb, self, NULL);
 
   return g_steal_pointer (&server);
 }
@@ -1432,4 +1507,21 @@ sd_simulator_get_media_request_count (SdSimulator *self)
   g_return_val_if_fail (SD_IS_SIMULATOR (self), 0);
 
   return _sd_sim_media_get_count (self->media);
+}
+
+void
+sd_simulator_set_upload_limit (SdSimulator *self,
+                               guint64      bytes)
+{
+  g_return_if_fail (SD_IS_SIMULATOR (self));
+
+  sd_sim_uploads_set_limit (self->uploads, bytes);
+}
+
+guint
+sd_simulator_get_n_uploads (SdSimulator *self)
+{
+  g_return_val_if_fail (SD_IS_SIMULATOR (self), 0);
+
+  return sd_sim_uploads_get_count (self->uploads);
 }

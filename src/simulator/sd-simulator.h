@@ -19,6 +19,9 @@ G_BEGIN_DECLS
  *   GET  /videos/{task_id}.mp4              the finished video
  *   GET  /images/{name}.jpg                 a few sample pictures
  *   HEAD/GET /media/{name}                  test media (sd-simulator-test.h)
+ *   POST /api/open-api/v1/files/upload      multipart upload (PROVIDER-EXTRAS.md)
+ *   GET  /uploads/{id}/{filename}           what was uploaded (on the TLS host
+ *                                           in its links)
  *
  * The first host also listens with TLS, with a self-signed certificate for
  * 127.0.0.1 whose key ships with the app, so that the demo's sample pictures

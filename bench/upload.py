@@ -1,0 +1,109 @@
+#!/usr/bin/env python3
+# upload.py: a 100 MB file uploaded to the simulator on loopback through
+# SdUploader, against curl -F file=@… of the same file, runs alternating.
+#
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Usage: upload.py --build BUILD_ROOT [--size BYTES] [--runs N]
+
+Size defaults to 100 MiB minus a little (the upload limit is 100 MB;
+BENCH_UPLOAD_SIZE overrides); runs default to 5 (BENCH_UPLOAD_RUNS). Both
+send to sim-server (its own process). Throughput is the size over the wall
+time from spawning the process to its exit, for both."""
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import benchlib  # noqa: E402
+
+JPEG_HEAD = bytes([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10]) + b"JFIF\x00"
+
+
+def timed(cmd, env):
+    start = time.monotonic()
+    out = subprocess.run(cmd, env=env, check=True, stdout=subprocess.PIPE,
+                         text=True, timeout=900).stdout
+    return time.monotonic() - start, out
+
+
+def parse(out):
+    line = [l for l in out.splitlines() if l.startswith("upload ")][-1]
+    return {k: float(v) for k, v in (f.split("=") for f in line.split()[1:])}
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--build", required=True)
+    parser.add_argument("--size", type=int,
+                        default=int(os.environ.get("BENCH_UPLOAD_SIZE", 100 * 1000 * 1000)))
+    parser.add_argument("--runs", type=int, default=int(os.environ.get("BENCH_UPLOAD_RUNS", 5)))
+    args = parser.parse_args()
+    curl = shutil.which("curl")
+    if curl is None:
+        sys.exit("curl is needed (apt-get install curl)")
+
+    bench = os.path.join(args.build, "bench", "upload-bench")
+    env = benchlib.base_env(args.build)
+    root = benchlib.tmpdir("bench-upload-")
+    env.update(benchlib.make_xdg(root))
+    path = os.path.join(root, "big.jpg")
+    with open(path, "wb") as f:
+        f.write(JPEG_HEAD)
+        chunk = os.urandom(1024 * 1024)
+        left = args.size - len(JPEG_HEAD)
+        while left > 0:
+            f.write(chunk[:min(left, len(chunk))])
+            left -= len(chunk)
+    server = subprocess.Popen([os.path.join(args.build, "bench", "sim-server")],
+                              env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        base = token = None
+        for line in server.stdout:
+            if line.startswith("base-url "):
+                base = line.split()[1]
+            if line.startswith("token "):
+                token = line.split()[1]
+            if line.strip() == "ready":
+                break
+        url = base + "/api/open-api/v1/files/upload"
+        curl_cmd = [curl, "-s", "-S", "-f", "-o", os.devnull, "-H", "Authorization: Bearer " + token,
+                    "-F", "file=@%s;type=image/jpeg" % path, url]
+        timed(curl_cmd, env)  # warm-up (page cache), untimed
+        res = {"curl": [], "uploader": []}
+        rss = []
+        for i in range(args.runs):
+            kinds = ["curl", "uploader"] if i % 2 == 0 else ["uploader", "curl"]
+            for kind in kinds:
+                if kind == "curl":
+                    wall, _ = timed(curl_cmd, env)
+                else:
+                    wall, out = timed([bench, base, token, path], env)
+                    r = parse(out)
+                    if r["bytes"] != args.size:
+                        sys.exit("uploader sent %d bytes" % r["bytes"])
+                    rss.append((r["rss_max_kb"] - r["rss_start_kb"]) / 1024)
+                res[kind].append(args.size / wall / 1e6)
+
+        print("Upload of %d MB to the simulator on loopback, %d alternating runs each"
+              % (args.size // 1000000, args.runs))
+        for kind in res:
+            print("  %-9s throughput %s" % (kind, benchlib.fmt(res[kind], " MB/s")))
+        print("  uploader RSS growth during the transfer %s (target < 16 MB: %s)" % (
+            benchlib.fmt(rss, " MB"), "MET" if max(rss) < 16 else "MISSED"))
+        print("  " + benchlib.ratio_line("uploader/curl throughput", res["uploader"], res["curl"],
+                                         target=0.9, higher_is_better=True))
+    finally:
+        server.stdin.close()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
