@@ -21,6 +21,7 @@
 #include "sd-simulator-test.h"
 #include "sd-store.h"
 #include "sd-task-row.h"
+#include "sd-thumbnail-cache.h"
 #include "sd-window.h"
 
 #define TEST_IMAGE "https://images.example.com/girl-in-rain.jpg"
@@ -239,6 +240,98 @@ test_generate_saves_video (Fixture       *fixture,
   g_assert_true (g_str_has_prefix (get_row_label (row, "file_label"), "Saved to "));
   g_assert_true (gtk_widget_get_visible (get_child (row, SD_TYPE_TASK_ROW, "play_button")));
   g_assert_false (gtk_widget_get_visible (get_child (row, SD_TYPE_TASK_ROW, "failure_label")));
+}
+
+static void
+set_true (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+}
+
+static gboolean
+has_poster (gpointer data)
+{
+  GtkWidget *poster = get_child (data, SD_TYPE_TASK_ROW, "poster");
+
+  return gtk_picture_get_paintable (GTK_PICTURE (poster)) != NULL;
+}
+
+static gboolean
+on_poster_timeout_cb (gpointer user_data)
+{
+  g_error ("No poster frame within 30 seconds");
+  return G_SOURCE_REMOVE;
+}
+
+/* A saved video's row shows its poster frame, made into the thumbnail
+ * cache, in place of the status icon. */
+static void
+test_saved_video_shows_poster (Fixture       *fixture,
+                               gconstpointer  user_data)
+{
+  g_autoptr(SdTask) task = generate (fixture, "A poster of the rain");
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *thumbnail = NULL;
+  GtkWidget *poster;
+  GdkPaintable *paintable;
+  SdTaskRow *row;
+  guint timeout;
+
+  run_until (is_saved, task);
+  row = wait_for_row (fixture, task);
+  poster = get_child (row, SD_TYPE_TASK_ROW, "poster");
+  g_assert_true (gtk_widget_get_visible (poster));
+  g_assert_false (gtk_widget_get_visible (get_child (row, SD_TYPE_TASK_ROW, "status_image")));
+
+  timeout = g_timeout_add_seconds (30, on_poster_timeout_cb, NULL);
+  run_until (has_poster, row);
+  g_source_remove (timeout);
+  paintable = gtk_picture_get_paintable (GTK_PICTURE (poster));
+  g_assert_cmpint (gdk_paintable_get_intrinsic_width (paintable), >, 0);
+  g_assert_cmpint (gdk_paintable_get_intrinsic_width (paintable), <=, 128);
+  g_assert_cmpint (gdk_paintable_get_intrinsic_height (paintable), <=, 128);
+  g_assert_true (gtk_widget_has_css_class (poster, "task-poster"));
+
+  /* The one copy is the standard thumbnail, where Files looks for it. */
+  file = g_file_new_for_path (sd_task_get_local_file (task));
+  thumbnail = sd_thumbnail_cache_lookup (file, SD_THUMBNAIL_SIZE_NORMAL, NULL);
+  g_assert_nonnull (thumbnail);
+  g_assert_true (g_str_has_prefix (thumbnail, g_get_user_cache_dir ()));
+}
+
+/* A task without a saved video keeps its status icon. */
+static void
+test_task_without_file_shows_status_icon (Fixture       *fixture,
+                                          gconstpointer  user_data)
+{
+  SdService *service = sd_context_get_service (fixture->context);
+  g_autoptr(SdRequest) request = sd_request_new ();
+  g_autoptr(SdStore) store = NULL;
+  g_autoptr(SdTask) saved = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean waited = FALSE;
+  SdTaskRow *row;
+
+  g_object_get (service, "store", &store, NULL);
+  sd_request_set_model (request, "seedance2.0-std");
+  sd_request_set_prompt (request, "refused");
+  saved = sd_task_new ("failed-1", request);
+  sd_task_set_status (saved, SD_TASK_STATUS_FAILED, "failed");
+  sd_task_set_failure_message (saved, "The prompt was refused.");
+  sd_task_set_created_at (saved, 1000);
+  g_assert_true (sd_store_save_task (store, saved, &error));
+  g_assert_true (sd_service_load_history (service, &error));
+  g_assert_no_error (error);
+
+  row = wait_for_row (fixture, sd_service_lookup (service, "failed-1"));
+  /* Time for a poster to come, if one wrongly would. */
+  g_timeout_add_once (300, (GSourceOnceFunc) set_true, &waited);
+  run_until (is_true, &waited);
+  g_assert_false (gtk_widget_get_visible (get_child (row, SD_TYPE_TASK_ROW, "poster")));
+  g_assert_null (gtk_picture_get_paintable (GTK_PICTURE (get_child (row, SD_TYPE_TASK_ROW, "poster"))));
+  g_assert_true (gtk_widget_get_visible (get_child (row, SD_TYPE_TASK_ROW, "status_image")));
+  g_assert_cmpstr (gtk_image_get_icon_name (GTK_IMAGE (get_child (row, SD_TYPE_TASK_ROW, "status_image"))),
+                   ==, "dialog-error-symbolic");
 }
 
 static void
@@ -1311,6 +1404,9 @@ main (int   argc,
 
   ADD_WINDOW_TEST ("/gui/window/demo-mode-is-tagged", test_demo_tag);
   ADD_WINDOW_TEST ("/gui/window/generate-saves-the-video", test_generate_saves_video);
+  ADD_WINDOW_TEST ("/gui/window/saved-video-shows-its-poster-frame", test_saved_video_shows_poster);
+  ADD_WINDOW_TEST ("/gui/window/task-without-a-file-shows-its-status-icon",
+                   test_task_without_file_shows_status_icon);
   ADD_WINDOW_TEST ("/gui/window/invalid-request-is-not-sent", test_invalid_request_is_not_sent);
   ADD_WINDOW_TEST ("/gui/window/failure-shows-server-text-verbatim", test_failure_shows_server_text);
   ADD_WINDOW_TEST ("/gui/window/remove-then-undo-restores-the-task", test_remove_and_undo);
