@@ -27,6 +27,8 @@ struct _SdPosterLoader
   GQueue             order;     /* paths in @textures, oldest first (owned there) */
   GtkScrolledWindow *scroller;  /* weak */
   GtkAdjustment     *vadjustment;
+  GdkFrameClock     *frame_clock;
+  gulong             paint_handler;
 };
 
 G_DEFINE_FINAL_TYPE (SdPosterLoader, sd_poster_loader, G_TYPE_OBJECT)
@@ -180,14 +182,47 @@ on_pump_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* After the layout of the frame that follows: rows bound now have no
- * position yet. */
 static void
-schedule_pump (SdPosterLoader *self)
+schedule_pump_idle (SdPosterLoader *self)
 {
   if (self->pump_source == 0)
     self->pump_source = g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, on_pump_cb,
                                         g_object_ref (self), g_object_unref);
+}
+
+/* The clock drops its handlers itself when its window goes away. */
+static void
+clear_paint_handler (SdPosterLoader *self)
+{
+  if (self->paint_handler != 0 && g_signal_handler_is_connected (self->frame_clock, self->paint_handler))
+    g_signal_handler_disconnect (self->frame_clock, self->paint_handler);
+  self->paint_handler = 0;
+  g_clear_object (&self->frame_clock);
+}
+
+static void
+on_after_paint_cb (GdkFrameClock  *clock,
+                   SdPosterLoader *self)
+{
+  clear_paint_handler (self);
+  schedule_pump_idle (self);
+}
+
+/* Now, and after the next frame is painted: rows bound now have no
+ * position until it is laid out. */
+static void
+schedule_pump (SdPosterLoader *self)
+{
+  GdkFrameClock *clock = self->scroller != NULL ? gtk_widget_get_frame_clock (GTK_WIDGET (self->scroller))
+                                                : NULL;
+
+  schedule_pump_idle (self);
+  if (self->paint_handler != 0 && !g_signal_handler_is_connected (self->frame_clock, self->paint_handler))
+    clear_paint_handler (self);
+  if (clock == NULL || self->paint_handler != 0)
+    return;
+  self->frame_clock = g_object_ref (clock);
+  self->paint_handler = g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint_cb), self);
 }
 
 static void
@@ -203,6 +238,7 @@ sd_poster_loader_dispose (GObject *object)
   GTask *outer;
 
   g_clear_handle_id (&self->pump_source, g_source_remove);
+  clear_paint_handler (self);
   while ((outer = g_queue_pop_head (&self->pending)) != NULL)
     {
       g_task_return_new_error (outer, G_IO_ERROR, G_IO_ERROR_CANCELLED, "The list is gone");

@@ -751,8 +751,9 @@ sd_window_init (SdWindow *self)
     self->notices[i] = g_ptr_array_new_with_free_func (g_free);
   self->shown_notice = SD_N_NOTICES;
 
-  gtk_widget_init_template (GTK_WIDGET (self));
+  /* Before the template: its list view may make rows at once. */
   self->poster_loader = sd_poster_loader_new ();
+  gtk_widget_init_template (GTK_WIDGET (self));
   sd_poster_loader_set_scroller (self->poster_loader, self->results_scroller);
 }
 
