@@ -240,7 +240,7 @@ count_posters (GtkWidget   *widget,
     {
       GtkWidget *poster = GTK_WIDGET (gtk_widget_get_template_child (widget, SD_TYPE_TASK_ROW, "poster"));
 
-      if (gtk_widget_get_visible (poster) && gtk_widget_compute_bounds (widget, count->scroller, &bounds) &&
+      if (gtk_widget_is_visible (poster) && gtk_widget_compute_bounds (widget, count->scroller, &bounds) &&
           bounds.origin.y + bounds.size.height > 0 && bounds.origin.y < gtk_widget_get_height (count->scroller))
         {
           count->seen++;

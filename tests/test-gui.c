@@ -280,7 +280,7 @@ test_saved_video_shows_poster (Fixture       *fixture,
   run_until (is_saved, task);
   row = wait_for_row (fixture, task);
   poster = get_child (row, SD_TYPE_TASK_ROW, "poster");
-  g_assert_true (gtk_widget_get_visible (poster));
+  g_assert_true (gtk_widget_is_visible (poster));
   g_assert_false (gtk_widget_get_visible (get_child (row, SD_TYPE_TASK_ROW, "status_image")));
 
   timeout = g_timeout_add_seconds (30, on_poster_timeout_cb, NULL);
@@ -290,7 +290,8 @@ test_saved_video_shows_poster (Fixture       *fixture,
   g_assert_cmpint (gdk_paintable_get_intrinsic_width (paintable), >, 0);
   g_assert_cmpint (gdk_paintable_get_intrinsic_width (paintable), <=, 128);
   g_assert_cmpint (gdk_paintable_get_intrinsic_height (paintable), <=, 128);
-  g_assert_true (gtk_widget_has_css_class (poster, "task-poster"));
+  g_assert_true (gtk_widget_has_css_class (get_child (row, SD_TYPE_TASK_ROW, "poster_frame"),
+                                           "task-poster"));
 
   /* The one copy is the standard thumbnail, where Files looks for it. */
   file = g_file_new_for_path (sd_task_get_local_file (task));
@@ -435,7 +436,7 @@ test_task_without_file_shows_status_icon (Fixture       *fixture,
   /* Time for a poster to come, if one wrongly would. */
   g_timeout_add_once (300, (GSourceOnceFunc) set_true, &waited);
   run_until (is_true, &waited);
-  g_assert_false (gtk_widget_get_visible (get_child (row, SD_TYPE_TASK_ROW, "poster")));
+  g_assert_false (gtk_widget_get_visible (get_child (row, SD_TYPE_TASK_ROW, "poster_frame")));
   g_assert_null (gtk_picture_get_paintable (GTK_PICTURE (get_child (row, SD_TYPE_TASK_ROW, "poster"))));
   g_assert_true (gtk_widget_get_visible (get_child (row, SD_TYPE_TASK_ROW, "status_image")));
   g_assert_cmpstr (gtk_image_get_icon_name (GTK_IMAGE (get_child (row, SD_TYPE_TASK_ROW, "status_image"))),

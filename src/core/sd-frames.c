@@ -269,7 +269,13 @@ reader_seek_position (Reader          *reader,
 
   duration = reader_get_duration_usec (reader);
   g_debug ("Duration: %" G_GINT64_FORMAT " us", duration);
-  if (position == SD_FRAME_POSITION_LAST)
+  if (position == SD_FRAME_POSITION_POSTER)
+    {
+      if (duration < 0)
+        return reader_get_sample (reader);
+      time_usec = duration * 2 / 5;
+    }
+  else if (position == SD_FRAME_POSITION_LAST)
     {
       if (duration < 0)
         return reader_get_sample (reader);
@@ -401,7 +407,8 @@ check_arguments (GFile         *video,
 /**
  * sd_frame_read:
  * @video: a video file
- * @position: which frame: the first, the last, or the one at @time_usec
+ * @position: which frame: the first, the last, the one at @time_usec, or
+ *   the poster frame
  * @time_usec: with %SD_FRAME_POSITION_AT, the time in microseconds (clamped
  *   to the video's length)
  * @max_width: the largest width of the picture, 1 to %SD_FRAME_MAX_SIDE

@@ -24,6 +24,8 @@ typedef enum {
   SD_FRAME_POSITION_FIRST,
   SD_FRAME_POSITION_LAST,
   SD_FRAME_POSITION_AT,      /* at the time given in microseconds */
+  SD_FRAME_POSITION_POSTER,  /* two fifths of the way in (past fades and titles);
+                              * the first frame when the length is unknown */
 } SdFramePosition;
 
 /* The largest frame read from a file, and the largest asked for. */

@@ -293,7 +293,7 @@ make_thumbnail (GFile            *file,
       return NULL;
     }
 
-  pixbuf = sd_frame_read (file, SD_FRAME_POSITION_FIRST, 0, pixels, pixels, cancellable, &local_error);
+  pixbuf = sd_frame_read (file, SD_FRAME_POSITION_POSTER, 0, pixels, pixels, cancellable, &local_error);
   if (pixbuf == NULL)
     {
       if (error_is_lasting (local_error))
@@ -310,7 +310,7 @@ make_thumbnail (GFile            *file,
  * @cancellable: (nullable): a #GCancellable
  * @error: where an error goes
  *
- * Finds a valid thumbnail of @file or makes one from its first frame (with
+ * Finds a valid thumbnail of @file or makes one of its poster frame (with
  * sd_frame_read()) and saves it where the standard says. A stale one (the
  * file changed) is made again. A file that cannot be read is marked as
  * failed, and not read again until it changes. Blocks: call it from a

@@ -31,6 +31,7 @@ struct _SdTaskRow
   char           *poster_path;  /* the video whose poster is shown or asked for */
   GCancellable   *poster_cancellable;
 
+  GtkWidget  *poster_frame;
   GtkPicture *poster;
   GtkImage  *status_image;
   GtkWidget *status_spinner;
@@ -327,7 +328,7 @@ update_status (SdTaskRow *self)
   gtk_widget_set_visible (self->status_spinner, processing);
   gtk_spinner_set_spinning (GTK_SPINNER (self->status_spinner), processing);
   gtk_widget_set_visible (GTK_WIDGET (self->status_image),
-                          !processing && !gtk_widget_get_visible (GTK_WIDGET (self->poster)));
+                          !processing && !gtk_widget_get_visible (self->poster_frame));
   gtk_image_set_from_icon_name (self->status_image, icon);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->status_image), tooltip);
   gtk_widget_set_css_classes (GTK_WIDGET (self->status_image), (const char *[]) { style, NULL });
@@ -479,7 +480,7 @@ on_poster_loaded_cb (GObject      *source,
     gtk_picture_set_paintable (self->poster, GDK_PAINTABLE (texture));
   else
     {
-      gtk_widget_set_visible (GTK_WIDGET (self->poster), FALSE);
+      gtk_widget_set_visible (self->poster_frame, FALSE);
       update_status (self);
     }
 }
@@ -510,7 +511,7 @@ update_poster (SdTaskRow *self)
   self->poster_path = g_strdup (wanted);
   texture = wanted != NULL ? sd_poster_loader_lookup (self->poster_loader, wanted) : NULL;
   gtk_picture_set_paintable (self->poster, GDK_PAINTABLE (texture));
-  gtk_widget_set_visible (GTK_WIDGET (self->poster), wanted != NULL);
+  gtk_widget_set_visible (self->poster_frame, wanted != NULL);
   if (wanted == NULL || texture != NULL)
     return;
 
@@ -788,6 +789,7 @@ sd_task_row_class_init (SdTaskRowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/seedancestudio/SeedanceStudio/gui/sd-task-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, SdTaskRow, poster_frame);
   gtk_widget_class_bind_template_child (widget_class, SdTaskRow, poster);
   gtk_widget_class_bind_template_child (widget_class, SdTaskRow, status_image);
   gtk_widget_class_bind_template_child (widget_class, SdTaskRow, status_spinner);
