@@ -10,6 +10,8 @@
  *            the id index, the list model; "rows" is how many it holds)
  *   view     the service's list in a GtkListView of the app's SdTaskRow in a
  *            window, until its first frame is painted (needs a display)
+ *   posters  the same, with poster frames on (an SdPosterLoader, as SdWindow
+ *            has; the tasks' files are the video BENCH_HISTORY_VIDEO named)
  *   labels   the same list with a plain GtkLabel of the prompt as each row:
  *            what the list costs without the app's row widget
  *
@@ -30,8 +32,10 @@
 #include "bench-util.h"
 #include "sd-catalog.h"
 #include "sd-client.h"
+#include "sd-gui-resources.h"
 #include "sd-service.h"
 #include "sd-store.h"
+#include "sd-poster-loader.h"
 #include "sd-task-row.h"
 
 typedef struct {
@@ -160,11 +164,17 @@ run_service (const char *path)
   return 0;
 }
 
+/* "posters": the rows get poster frames, as in SdWindow. */
+static SdPosterLoader *poster_loader;
+
 static void
 setup_row_cb (GtkSignalListItemFactory *factory,
               GtkListItem              *item)
 {
-  gtk_list_item_set_child (item, sd_task_row_new ());
+  GtkWidget *row = sd_task_row_new ();
+
+  sd_task_row_set_poster_loader (SD_TASK_ROW (row), poster_loader);
+  gtk_list_item_set_child (item, row);
 }
 
 static void
@@ -214,6 +224,62 @@ on_realize_cb (GtkWidget *window,
                     G_CALLBACK (on_after_paint_cb), loop);
 }
 
+typedef struct {
+  GtkWidget *scroller;
+  guint      seen;
+  guint      shown;
+} PosterCount;
+
+static void
+count_posters (GtkWidget   *widget,
+               PosterCount *count)
+{
+  graphene_rect_t bounds;
+
+  if (SD_IS_TASK_ROW (widget))
+    {
+      GtkWidget *poster = GTK_WIDGET (gtk_widget_get_template_child (widget, SD_TYPE_TASK_ROW, "poster"));
+
+      if (gtk_widget_is_visible (poster) && gtk_widget_compute_bounds (widget, count->scroller, &bounds) &&
+          bounds.origin.y + bounds.size.height > 0 && bounds.origin.y < gtk_widget_get_height (count->scroller))
+        {
+          count->seen++;
+          count->shown += gtk_picture_get_paintable (GTK_PICTURE (poster)) != NULL;
+        }
+      return;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    count_posters (child, count);
+}
+
+static gboolean
+on_wake_cb (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
+/* After the first frame: until every row seen shows its poster frame. */
+static void
+wait_for_posters (GtkWidget *scroller)
+{
+  guint wake = g_timeout_add (5, on_wake_cb, NULL);
+  gint64 limit = bench_monotonic_usec () + 60 * G_USEC_PER_SEC;
+  PosterCount count = { scroller, 0, 0 };
+
+  while (bench_monotonic_usec () < limit)
+    {
+      count.seen = count.shown = 0;
+      count_posters (scroller, &count);
+      if (count.seen > 0 && count.shown == count.seen)
+        break;
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_source_remove (wake);
+  g_print ("poster-frames seen=%u shown=%u ms=%.3f\n", count.seen, count.shown,
+           (bench_monotonic_usec () - start_usec) / 1000.0);
+}
+
 static int
 run_view (const char *path)
 {
@@ -225,6 +291,9 @@ run_view (const char *path)
 
   gtk_init ();
   adw_init ();
+  /* The row's template is in the GUI library's resources, which only
+   * register themselves when something names them (as SdWindow does). */
+  g_assert (sd_gui_get_resource () != NULL);
   g_type_ensure (SD_TYPE_TASK_ROW);
 
   start_clock ();
@@ -242,6 +311,8 @@ run_view (const char *path)
                               WINDOW_HEIGHT / 56 + 1))));
   view = gtk_list_view_new (selection, factory);
   scroller = gtk_scrolled_window_new ();
+  if (poster_loader != NULL)
+    sd_poster_loader_set_scroller (poster_loader, GTK_SCROLLED_WINDOW (scroller));
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), view);
   window = adw_window_new ();
   adw_window_set_content (ADW_WINDOW (window), scroller);
@@ -249,7 +320,10 @@ run_view (const char *path)
   g_signal_connect (window, "realize", G_CALLBACK (on_realize_cb), loop);
   gtk_window_present (GTK_WINDOW (window));
   g_main_loop_run (loop);
-  report (plain_labels ? "labels" : "view", g_list_model_get_n_items (sd_service_get_tasks (service)));
+  report (plain_labels ? "labels" : poster_loader != NULL ? "posters" : "view",
+          g_list_model_get_n_items (sd_service_get_tasks (service)));
+  if (poster_loader != NULL)
+    wait_for_posters (scroller);
   gtk_window_destroy (GTK_WINDOW (window));
   return 0;
 }
@@ -260,7 +334,7 @@ main (int   argc,
 {
   if (argc != 3)
     {
-      g_printerr ("Usage: %s plain|model|service|view|labels PATH\n", argv[0]);
+      g_printerr ("Usage: %s plain|model|service|view|posters|labels PATH\n", argv[0]);
       return 2;
     }
   if (g_str_equal (argv[1], "plain"))
@@ -271,6 +345,13 @@ main (int   argc,
     return run_service (argv[2]);
   if (g_str_equal (argv[1], "view"))
     return run_view (argv[2]);
+  if (g_str_equal (argv[1], "posters"))
+    {
+      g_autoptr(SdPosterLoader) loader = sd_poster_loader_new ();
+
+      poster_loader = loader;
+      return run_view (argv[2]);
+    }
   if (g_str_equal (argv[1], "labels"))
     {
       plain_labels = TRUE;

@@ -1,13 +1,19 @@
 /* make-history.c: fills a history database with N finished tasks, through
  * the store's own API, for the start-up and history benchmarks
  *
- * Usage: make-history PATH COUNT
+ * Usage: make-history PATH COUNT [BASE]
+ *
+ * The tasks are those of the API base BASE (the app's SEEDANCE_API_BASE:
+ * the history keeps each base's tasks apart), of the store's legacy base
+ * without it.
  *
  * Tasks look like a long-used history: nine in ten completed with a saved
  * local file (so loading it starts no download), the rest failed with a
  * message; prompts of realistic length, one task a minute going back in time.
  * One prompt in four is Chinese; one task in 9,973 has a rare word
  * ("lighthouse", "灯塔守望"), for the search benchmark.
+ * With BENCH_HISTORY_VIDEO set, every saved task's file is that video (for
+ * the poster frames); otherwise a path that does not exist.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -81,7 +87,9 @@ make_task (GRand  *rand,
   else
     {
       g_autofree char *url = g_strdup_printf ("https://cdn.example.invalid/videos/%s.mp4", id);
-      g_autofree char *file = g_strdup_printf ("/home/user/Videos/Seedance/%s.mp4", id);
+      const char *video = g_getenv ("BENCH_HISTORY_VIDEO");
+      g_autofree char *file = video != NULL ? g_strdup (video)
+                                            : g_strdup_printf ("/home/user/Videos/Seedance/%s.mp4", id);
 
       sd_task_set_status (task, SD_TASK_STATUS_COMPLETED, "completed");
       sd_task_set_video_url (task, url);
@@ -102,9 +110,9 @@ main (int   argc,
   gint64 start = g_get_monotonic_time ();
   guint count;
 
-  if (argc != 3)
+  if (argc != 3 && argc != 4)
     {
-      g_printerr ("Usage: %s PATH COUNT\n", argv[0]);
+      g_printerr ("Usage: %s PATH COUNT [BASE]\n", argv[0]);
       return 2;
     }
   count = (guint) strtoul (argv[2], NULL, 10);
@@ -112,6 +120,8 @@ main (int   argc,
   store = sd_store_open (argv[1], NULL, &error);
   if (store == NULL)
     g_error ("%s", error->message);
+  if (argc == 4)
+    sd_store_set_base (store, argv[3]);
 
   for (guint i = 0; i < count; i++)
     {

@@ -23,6 +23,11 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import benchlib  # noqa: E402
 
 
+# Nothing listens there; the history is made for this base (it keeps each
+# base's tasks apart).
+API_BASE = "http://127.0.0.1:9"
+
+
 def run_once(cmd, env, timeout=120):
     start = time.monotonic()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE,
@@ -46,12 +51,37 @@ def run_once(cmd, env, timeout=120):
     return wall, selfreport
 
 
+def wait_for_thumbnail(cmd, env, limit=60):
+    """Runs the app without its exit at the first frame until the thumbnail
+    cache holds a poster, then ends it."""
+    folder = os.path.join(env["XDG_CACHE_HOME"], "thumbnails", "normal")
+    e = dict(env)
+    e.pop("SEEDANCE_STUDIO_EXIT_AFTER_FIRST_FRAME", None)
+    proc = subprocess.Popen(cmd, env=e, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        end = time.monotonic() + limit
+        while time.monotonic() < end:
+            if os.path.isdir(folder) and any(n.endswith(".png") for n in os.listdir(folder)):
+                return
+            time.sleep(0.1)
+        raise SystemExit("no poster frame was made within %d s" % limit)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--build", required=True)
     parser.add_argument("--runs", type=int, default=int(os.environ.get("BENCH_STARTUP_RUNS", 10)))
     parser.add_argument("--tasks", type=int, default=int(os.environ.get("BENCH_STARTUP_TASKS", 10000)))
     parser.add_argument("--demo", action="store_true")
+    parser.add_argument("--posters", action="store_true",
+                        help="also run the app on a history whose files are a real video, "
+                             "so its rows show poster frames")
+    parser.add_argument("--before", metavar="APP",
+                        help="also run another build of seedance-studio (e.g. of main) on a "
+                             "copy of the same history, for a before/after in one run")
     parser.add_argument("--renderer", default=os.environ.get("GSK_RENDERER", "cairo"))
     args = parser.parse_args()
     benchlib.ensure_display(sys.argv)
@@ -66,7 +96,7 @@ def main():
         app_env = dict(env, **benchlib.make_xdg(os.path.join(root, "app")))
         app_env.update({
             "SEEDANCE_API_TOKEN": "sk_bench",
-            "SEEDANCE_API_BASE": "http://127.0.0.1:9",
+            "SEEDANCE_API_BASE": API_BASE,
             "SEEDANCE_STUDIO_REPORT_FIRST_FRAME": "1",
             "SEEDANCE_STUDIO_EXIT_AFTER_FIRST_FRAME": "1",
         })
@@ -76,14 +106,35 @@ def main():
             app_cmd.append("--demo")
         else:
             history = os.path.join(app_env["XDG_DATA_HOME"], "seedance-studio", "history.db")
-            subprocess.check_call([maker, history, str(args.tasks)])
+            subprocess.check_call([maker, history, str(args.tasks), API_BASE])
+        programs = [("app", app_cmd, app_env), ("minimal", [minimal], min_env)]
+        if args.before:
+            before_env = dict(app_env, **benchlib.make_xdg(os.path.join(root, "before")))
+            if not args.demo:
+                folder = os.path.join(before_env["XDG_DATA_HOME"], "seedance-studio")
+                os.makedirs(folder, exist_ok=True)
+                shutil.copy(history, os.path.join(folder, "history.db"))
+            programs.append(("before", [args.before] + app_cmd[1:], before_env))
+        if args.posters:
+            poster_env = dict(app_env, **benchlib.make_xdg(os.path.join(root, "posters")))
+            video = os.path.join(root, "sample.mp4")
+            shutil.copy(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "data",
+                                     "sample.mp4"), video)
+            history = os.path.join(poster_env["XDG_DATA_HOME"], "seedance-studio", "history.db")
+            subprocess.check_call([maker, history, str(args.tasks), API_BASE],
+                                  env=dict(os.environ, BENCH_HISTORY_VIDEO=video))
+            programs.append(("posters", app_cmd, poster_env))
 
         # One untimed run of each fills the caches and compiles the schemas.
-        run_once(app_cmd, app_env)
-        run_once([minimal], min_env)
-        res = {"app": [], "minimal": []}
+        for name, cmd, e in programs:
+            run_once(cmd, e)
+        if args.posters:
+            # And the thumbnail cache: the app exits at its first frame,
+            # before its posters are made.
+            wait_for_thumbnail(app_cmd, poster_env)
+        res = {name: [] for name, _, _ in programs}
         for i in range(args.runs):
-            order = [("app", app_cmd, app_env), ("minimal", [minimal], min_env)]
+            order = list(programs)
             if i % 2:
                 order.reverse()
             for name, cmd, e in order:
@@ -92,12 +143,26 @@ def main():
         what = "--demo" if args.demo else "%d tasks" % args.tasks
         print("Start-up to first frame, %d alternating runs each, GSK_RENDERER=%s, history %s"
               % (args.runs, args.renderer, what))
-        for name in ("minimal", "app"):
+        for name in [p[0] for p in programs if p[0] != "app"] + ["app"]:
             print("  %-8s wall %s" % (name, benchlib.fmt([w for w, _ in res[name]], " ms", 1e3)))
             print("  %-8s self %s" % (name, benchlib.fmt([s for _, s in res[name]], " ms", 1e3)))
         print("  " + benchlib.ratio_line("app/minimal (wall)",
                                          [w for w, _ in res["app"]],
                                          [w for w, _ in res["minimal"]], target=1.3))
+        if args.posters:
+            print("  " + benchlib.ratio_line("posters/minimal (wall)",
+                                             [w for w, _ in res["posters"]],
+                                             [w for w, _ in res["minimal"]], target=1.3))
+            print("  " + benchlib.ratio_line("posters/app (wall)",
+                                             [w for w, _ in res["posters"]],
+                                             [w for w, _ in res["app"]]))
+        if args.before:
+            print("  " + benchlib.ratio_line("before/minimal (wall)",
+                                             [w for w, _ in res["before"]],
+                                             [w for w, _ in res["minimal"]], target=1.3))
+            print("  " + benchlib.ratio_line("app/before (wall)",
+                                             [w for w, _ in res["app"]],
+                                             [w for w, _ in res["before"]]))
         app_self = [s for _, s in res["app"]]
         if max(app_self) > 60:
             print("  app self-report is implausible (%.0f s): its /proc/self/stat parsing "

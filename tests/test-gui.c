@@ -21,6 +21,7 @@
 #include "sd-simulator-test.h"
 #include "sd-store.h"
 #include "sd-task-row.h"
+#include "sd-thumbnail-cache.h"
 #include "sd-window.h"
 
 #define TEST_IMAGE "https://images.example.com/girl-in-rain.jpg"
@@ -239,6 +240,207 @@ test_generate_saves_video (Fixture       *fixture,
   g_assert_true (g_str_has_prefix (get_row_label (row, "file_label"), "Saved to "));
   g_assert_true (gtk_widget_get_visible (get_child (row, SD_TYPE_TASK_ROW, "play_button")));
   g_assert_false (gtk_widget_get_visible (get_child (row, SD_TYPE_TASK_ROW, "failure_label")));
+}
+
+static void
+set_true (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+}
+
+static gboolean
+has_poster (gpointer data)
+{
+  GtkWidget *poster = get_child (data, SD_TYPE_TASK_ROW, "poster");
+
+  return gtk_picture_get_paintable (GTK_PICTURE (poster)) != NULL;
+}
+
+static gboolean
+on_poster_timeout_cb (gpointer user_data)
+{
+  g_error ("No poster frame within 30 seconds");
+  return G_SOURCE_REMOVE;
+}
+
+/* A saved video's row shows its poster frame, made into the thumbnail
+ * cache, in place of the status icon. */
+static void
+test_saved_video_shows_poster (Fixture       *fixture,
+                               gconstpointer  user_data)
+{
+  g_autoptr(SdTask) task = generate (fixture, "A poster of the rain");
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *thumbnail = NULL;
+  GtkWidget *poster;
+  GdkPaintable *paintable;
+  SdTaskRow *row;
+  guint timeout;
+
+  run_until (is_saved, task);
+  row = wait_for_row (fixture, task);
+  poster = get_child (row, SD_TYPE_TASK_ROW, "poster");
+  g_assert_true (gtk_widget_is_visible (poster));
+  g_assert_false (gtk_widget_get_visible (get_child (row, SD_TYPE_TASK_ROW, "status_image")));
+
+  timeout = g_timeout_add_seconds (30, on_poster_timeout_cb, NULL);
+  run_until (has_poster, row);
+  g_source_remove (timeout);
+  paintable = gtk_picture_get_paintable (GTK_PICTURE (poster));
+  g_assert_cmpint (gdk_paintable_get_intrinsic_width (paintable), >, 0);
+  g_assert_cmpint (gdk_paintable_get_intrinsic_width (paintable), <=, 128);
+  g_assert_cmpint (gdk_paintable_get_intrinsic_height (paintable), <=, 128);
+  g_assert_true (gtk_widget_has_css_class (get_child (row, SD_TYPE_TASK_ROW, "poster_frame"),
+                                           "task-poster"));
+
+  /* The one copy is the standard thumbnail, where Files looks for it. */
+  file = g_file_new_for_path (sd_task_get_local_file (task));
+  thumbnail = sd_thumbnail_cache_lookup (file, SD_THUMBNAIL_SIZE_NORMAL, NULL);
+  g_assert_nonnull (thumbnail);
+  g_assert_true (g_str_has_prefix (thumbnail, g_get_user_cache_dir ()));
+}
+
+typedef struct {
+  GtkWidget *scroller;
+  guint      seen;
+  guint      shown;
+  guint      bound_with_poster;
+} PosterCount;
+
+static void
+count_posters (GtkWidget   *widget,
+               PosterCount *count)
+{
+  graphene_rect_t bounds;
+
+  if (SD_IS_TASK_ROW (widget) && sd_task_row_get_task (SD_TASK_ROW (widget)) != NULL)
+    {
+      GtkWidget *poster = get_child (widget, SD_TYPE_TASK_ROW, "poster");
+      gboolean shown = gtk_picture_get_paintable (GTK_PICTURE (poster)) != NULL;
+
+      count->bound_with_poster += shown;
+      if (gtk_widget_compute_bounds (widget, count->scroller, &bounds) &&
+          bounds.origin.y + bounds.size.height > 0 &&
+          bounds.origin.y < gtk_widget_get_height (count->scroller))
+        {
+          count->seen++;
+          count->shown += shown;
+        }
+      return;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    count_posters (child, count);
+}
+
+static gboolean
+seen_rows_show_posters (gpointer data)
+{
+  PosterCount *count = data;
+
+  count->seen = count->shown = count->bound_with_poster = 0;
+  count_posters (count->scroller, count);
+  return count->seen > 0 && count->shown == count->seen;
+}
+
+static guint
+count_thumbnails (void)
+{
+  g_autofree char *folder = g_build_filename (g_get_user_cache_dir (), "thumbnails", "normal", NULL);
+  g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
+  guint n = 0;
+
+  while (dir != NULL && g_dir_read_name (dir) != NULL)
+    n++;
+  return n;
+}
+
+/* Posters are made for the rows on screen only, not for every row the list
+ * view binds (GTK 4.8 binds up to 200). */
+static void
+test_posters_only_for_rows_on_screen (Fixture       *fixture,
+                                      gconstpointer  user_data)
+{
+  SdService *service = sd_context_get_service (fixture->context);
+  g_autoptr(GBytes) video = g_resources_lookup_data ("/io/github/seedancestudio/SeedanceStudio/core/sample.mp4",
+                                                     G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+  g_autoptr(SdStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  PosterCount count = { get_child (fixture->window, SD_TYPE_WINDOW, "results_scroller") };
+  gboolean waited = FALSE;
+  guint timeout;
+
+  g_assert_nonnull (video);
+  g_object_get (service, "store", &store, NULL);
+  for (guint i = 0; i < 40; i++)
+    {
+      g_autoptr(SdRequest) request = sd_request_new ();
+      g_autofree char *id = g_strdup_printf ("take-%02u", i);
+      g_autofree char *path = g_strdup_printf ("%s/%s.mp4", fixture->download_dir, id);
+      g_autoptr(SdTask) task = NULL;
+
+      g_assert_true (g_file_set_contents (path, g_bytes_get_data (video, NULL),
+                                          g_bytes_get_size (video), &error));
+      sd_request_set_model (request, "seedance2.0-std");
+      sd_request_set_prompt (request, id);
+      task = sd_task_new (id, request);
+      sd_task_set_status (task, SD_TASK_STATUS_COMPLETED, "completed");
+      sd_task_set_local_file (task, path);
+      sd_task_set_download_state (task, SD_DOWNLOAD_STATE_DONE);
+      sd_task_set_created_at (task, 2000 + i);
+      g_assert_true (sd_store_save_task (store, task, &error));
+    }
+  g_assert_true (sd_service_load_history (service, &error));
+  g_assert_no_error (error);
+
+  timeout = g_timeout_add_seconds (60, on_poster_timeout_cb, NULL);
+  run_until (seen_rows_show_posters, &count);
+  g_source_remove (timeout);
+  g_timeout_add_once (500, (GSourceOnceFunc) set_true, &waited);
+  run_until (is_true, &waited);
+  seen_rows_show_posters (&count);
+
+  g_test_message ("%u rows seen, %u thumbnails made", count.seen, count_thumbnails ());
+  g_assert_cmpuint (count.seen, <, 40);
+  /* One thumbnail per row seen; a row half in view at the edge may be one more. */
+  g_assert_cmpuint (count_thumbnails (), >=, count.seen);
+  g_assert_cmpuint (count_thumbnails (), <=, count.seen + 2);
+  g_assert_cmpuint (count.bound_with_poster, <=, count.seen + 2);
+}
+
+/* A task without a saved video keeps its status icon. */
+static void
+test_task_without_file_shows_status_icon (Fixture       *fixture,
+                                          gconstpointer  user_data)
+{
+  SdService *service = sd_context_get_service (fixture->context);
+  g_autoptr(SdRequest) request = sd_request_new ();
+  g_autoptr(SdStore) store = NULL;
+  g_autoptr(SdTask) saved = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean waited = FALSE;
+  SdTaskRow *row;
+
+  g_object_get (service, "store", &store, NULL);
+  sd_request_set_model (request, "seedance2.0-std");
+  sd_request_set_prompt (request, "refused");
+  saved = sd_task_new ("failed-1", request);
+  sd_task_set_status (saved, SD_TASK_STATUS_FAILED, "failed");
+  sd_task_set_failure_message (saved, "The prompt was refused.");
+  sd_task_set_created_at (saved, 1000);
+  g_assert_true (sd_store_save_task (store, saved, &error));
+  g_assert_true (sd_service_load_history (service, &error));
+  g_assert_no_error (error);
+
+  row = wait_for_row (fixture, sd_service_lookup (service, "failed-1"));
+  /* Time for a poster to come, if one wrongly would. */
+  g_timeout_add_once (300, (GSourceOnceFunc) set_true, &waited);
+  run_until (is_true, &waited);
+  g_assert_false (gtk_widget_get_visible (get_child (row, SD_TYPE_TASK_ROW, "poster_frame")));
+  g_assert_null (gtk_picture_get_paintable (GTK_PICTURE (get_child (row, SD_TYPE_TASK_ROW, "poster"))));
+  g_assert_true (gtk_widget_get_visible (get_child (row, SD_TYPE_TASK_ROW, "status_image")));
+  g_assert_cmpstr (gtk_image_get_icon_name (GTK_IMAGE (get_child (row, SD_TYPE_TASK_ROW, "status_image"))),
+                   ==, "dialog-error-symbolic");
 }
 
 static void
@@ -1311,6 +1513,11 @@ main (int   argc,
 
   ADD_WINDOW_TEST ("/gui/window/demo-mode-is-tagged", test_demo_tag);
   ADD_WINDOW_TEST ("/gui/window/generate-saves-the-video", test_generate_saves_video);
+  ADD_WINDOW_TEST ("/gui/window/saved-video-shows-its-poster-frame", test_saved_video_shows_poster);
+  ADD_WINDOW_TEST ("/gui/window/posters-are-made-for-rows-on-screen-only",
+                   test_posters_only_for_rows_on_screen);
+  ADD_WINDOW_TEST ("/gui/window/task-without-a-file-shows-its-status-icon",
+                   test_task_without_file_shows_status_icon);
   ADD_WINDOW_TEST ("/gui/window/invalid-request-is-not-sent", test_invalid_request_is_not_sent);
   ADD_WINDOW_TEST ("/gui/window/failure-shows-server-text-verbatim", test_failure_shows_server_text);
   ADD_WINDOW_TEST ("/gui/window/remove-then-undo-restores-the-task", test_remove_and_undo);

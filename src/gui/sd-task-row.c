@@ -11,6 +11,7 @@
 
 #include "sd-catalog.h"
 #include "sd-enum-types.h"
+#include "sd-poster-loader.h"
 #include "sd-service.h"
 #include "sd-task-row.h"
 #include "sd-utf8.h"
@@ -26,7 +27,12 @@ struct _SdTaskRow
   gint64     now;
   guint      tick_id;
   guint      tick_interval;
+  SdPosterLoader *poster_loader;
+  char           *poster_path;  /* the video whose poster is shown or asked for */
+  GCancellable   *poster_cancellable;
 
+  GtkWidget  *poster_frame;
+  GtkPicture *poster;
   GtkImage  *status_image;
   GtkWidget *status_spinner;
   GtkLabel  *prompt_label;
@@ -321,7 +327,8 @@ update_status (SdTaskRow *self)
 
   gtk_widget_set_visible (self->status_spinner, processing);
   gtk_spinner_set_spinning (GTK_SPINNER (self->status_spinner), processing);
-  gtk_widget_set_visible (GTK_WIDGET (self->status_image), !processing);
+  gtk_widget_set_visible (GTK_WIDGET (self->status_image),
+                          !processing && !gtk_widget_get_visible (self->poster_frame));
   gtk_image_set_from_icon_name (self->status_image, icon);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->status_image), tooltip);
   gtk_widget_set_css_classes (GTK_WIDGET (self->status_image), (const char *[]) { style, NULL });
@@ -454,6 +461,65 @@ update_timer (SdTaskRow *self)
     self->tick_id = g_timeout_add_seconds (interval, on_tick_cb, self);
 }
 
+static void
+on_poster_loaded_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkTexture) texture = sd_poster_loader_load_finish (SD_POSTER_LOADER (source), result, &error);
+  SdTaskRow *self;
+
+  /* Cancelled: the row was unbound, or disposed. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  self = SD_TASK_ROW (user_data);
+  g_clear_object (&self->poster_cancellable);
+  if (texture != NULL)
+    gtk_picture_set_paintable (self->poster, GDK_PAINTABLE (texture));
+  else
+    {
+      gtk_widget_set_visible (self->poster_frame, FALSE);
+      update_status (self);
+    }
+}
+
+static const char *
+get_wanted_poster (SdTaskRow *self)
+{
+  if (self->task == NULL || self->poster_loader == NULL ||
+      sd_task_get_status (self->task) != SD_TASK_STATUS_COMPLETED)
+    return NULL;
+  return sd_task_get_local_file (self->task);
+}
+
+/* A saved video shows its poster frame in place of the status icon; it is
+ * asked for when the row is bound, and no longer once it is unbound. */
+static void
+update_poster (SdTaskRow *self)
+{
+  const char *wanted = get_wanted_poster (self);
+  GdkTexture *texture;
+
+  if (g_strcmp0 (wanted, self->poster_path) == 0)
+    return;
+
+  g_cancellable_cancel (self->poster_cancellable);
+  g_clear_object (&self->poster_cancellable);
+  g_free (self->poster_path);
+  self->poster_path = g_strdup (wanted);
+  texture = wanted != NULL ? sd_poster_loader_lookup (self->poster_loader, wanted) : NULL;
+  gtk_picture_set_paintable (self->poster, GDK_PAINTABLE (texture));
+  gtk_widget_set_visible (self->poster_frame, wanted != NULL);
+  if (wanted == NULL || texture != NULL)
+    return;
+
+  self->poster_cancellable = g_cancellable_new ();
+  sd_poster_loader_load_async (self->poster_loader, wanted, GTK_WIDGET (self),
+                               self->poster_cancellable, on_poster_loaded_cb, self);
+}
+
 /* One handler for every property of the task: cheaper than a binding per
  * label. Progress ticks come often and change the bar only. */
 static void
@@ -467,6 +533,7 @@ on_task_notify_cb (SdTaskRow  *self,
       return;
     }
 
+  update_poster (self);
   update_status (self);
   update_meta_label (self);
   update_failure_label (self);
@@ -598,6 +665,9 @@ sd_task_row_dispose (GObject *object)
   SdTaskRow *self = SD_TASK_ROW (object);
 
   g_clear_handle_id (&self->tick_id, g_source_remove);
+  g_cancellable_cancel (self->poster_cancellable);
+  g_clear_object (&self->poster_cancellable);
+  g_clear_object (&self->poster_loader);
   gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_TASK_ROW);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
@@ -614,6 +684,7 @@ sd_task_row_finalize (GObject *object)
   SdTaskRow *self = SD_TASK_ROW (object);
 
   g_free (self->model_name);
+  g_free (self->poster_path);
 
   G_OBJECT_CLASS (sd_task_row_parent_class)->finalize (object);
 }
@@ -718,6 +789,8 @@ sd_task_row_class_init (SdTaskRowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/seedancestudio/SeedanceStudio/gui/sd-task-row.ui");
+  gtk_widget_class_bind_template_child (widget_class, SdTaskRow, poster_frame);
+  gtk_widget_class_bind_template_child (widget_class, SdTaskRow, poster);
   gtk_widget_class_bind_template_child (widget_class, SdTaskRow, status_image);
   gtk_widget_class_bind_template_child (widget_class, SdTaskRow, status_spinner);
   gtk_widget_class_bind_template_child (widget_class, SdTaskRow, prompt_label);
@@ -783,6 +856,7 @@ sd_task_row_set_task (SdTaskRow *self,
     }
   else
     {
+      update_poster (self);
       update_actions (self);
       update_timer (self);
     }
@@ -808,4 +882,20 @@ sd_task_row_set_catalog (SdTaskRow *self,
     return;
   update_model_name (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CATALOG]);
+}
+
+/* Where the row gets the poster frames of saved videos; none without. */
+void
+sd_task_row_set_poster_loader (SdTaskRow      *self,
+                               SdPosterLoader *loader)
+{
+  g_return_if_fail (SD_IS_TASK_ROW (self));
+  g_return_if_fail (loader == NULL || SD_IS_POSTER_LOADER (loader));
+
+  if (!g_set_object (&self->poster_loader, loader))
+    return;
+  g_clear_pointer (&self->poster_path, g_free);
+  update_poster (self);
+  if (self->task != NULL)
+    update_status (self);
 }

@@ -7,6 +7,7 @@
 #include <gtk/gtk.h>
 
 #include "sd-catalog.h"
+#include "sd-poster-loader.h"
 #include "sd-task.h"
 
 G_BEGIN_DECLS
@@ -31,5 +32,7 @@ void       sd_task_row_set_task (SdTaskRow *self,
 SdCatalog *sd_task_row_get_catalog (SdTaskRow *self);
 void       sd_task_row_set_catalog (SdTaskRow *self,
                                     SdCatalog *catalog);
+void       sd_task_row_set_poster_loader (SdTaskRow      *self,
+                                          SdPosterLoader *loader);
 
 G_END_DECLS

@@ -28,6 +28,7 @@ struct _SdWindow
 
   SdComposer           *composer;
   GtkSliceListModel    *results;
+  SdPosterLoader       *poster_loader;
   guint                 show_all_source;
   guint                 load_more_source;
   GPtrArray            *notices[SD_N_NOTICES];  /* of sentences not dismissed yet */
@@ -245,6 +246,7 @@ on_task_row_setup_cb (GtkSignalListItemFactory *factory,
   GtkWidget *row = sd_task_row_new ();
 
   sd_task_row_set_catalog (SD_TASK_ROW (row), sd_context_get_catalog (self->context));
+  sd_task_row_set_poster_loader (SD_TASK_ROW (row), self->poster_loader);
   gtk_list_item_set_child (item, row);
 }
 
@@ -588,6 +590,7 @@ sd_window_dispose (GObject *object)
   g_clear_handle_id (&self->load_more_source, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_WINDOW);
   g_clear_object (&self->results);
+  g_clear_object (&self->poster_loader);
 
   G_OBJECT_CLASS (sd_window_parent_class)->dispose (object);
 }
@@ -748,7 +751,10 @@ sd_window_init (SdWindow *self)
     self->notices[i] = g_ptr_array_new_with_free_func (g_free);
   self->shown_notice = SD_N_NOTICES;
 
+  /* Before the template: its list view may make rows at once. */
+  self->poster_loader = sd_poster_loader_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
+  sd_poster_loader_set_scroller (self->poster_loader, self->results_scroller);
 }
 
 SdWindow *
