@@ -311,6 +311,38 @@ get_failure_message (JsonObject   *root,
   return NULL;
 }
 
+/* data.progress as a percentage: a number or a numeric string ("42",
+ * "42.5", "42%"), clamped to 0..100; -1 when absent or not a number. */
+static int
+get_progress (JsonObject *data)
+{
+  JsonNode *node = json_object_get_member (data, "progress");
+  g_autofree char *text = NULL;
+  char *end = NULL;
+  double value;
+  GType type;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+    return -1;
+
+  type = json_node_get_value_type (node);
+  if (type == G_TYPE_STRING)
+    {
+      text = g_strstrip (g_strdup (json_node_get_string (node)));
+      value = g_ascii_strtod (text, &end);
+      if (end == text || (*end != '\0' && g_strcmp0 (end, "%") != 0))
+        return -1;
+    }
+  else if (type == G_TYPE_INT64 || type == G_TYPE_DOUBLE)
+    value = json_node_get_double (node);
+  else
+    return -1;
+
+  if (!isfinite (value))
+    return -1;
+  return (int) CLAMP (value, 0, 100);
+}
+
 /**
  * sd_api_parse_query_response:
  * @http_status: the response's status
@@ -355,5 +387,6 @@ sd_api_parse_query_response (guint        http_status,
                                              "video_url"));
   result->failure_message = get_failure_message (json_node_get_object (root), data,
                                                  result->status);
+  result->progress = get_progress (data);
   return g_steal_pointer (&result);
 }

@@ -87,6 +87,7 @@ struct _SdApiQueryResult
   gint64        updated_at;
   char         *video_url;       /* data.result.video_url, when completed */
   char         *failure_message; /* msg, data.error, data.fail_reason or data.message */
+  int           progress;        /* data.progress, 0..100; -1 when absent or unreadable */
 };
 
 void          sd_api_create_result_free  (SdApiCreateResult *result);

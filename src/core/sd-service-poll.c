@@ -179,6 +179,7 @@ apply_query_result (SdService        *self,
     sd_task_set_failure_message (task, result->failure_message);
   if (result->updated_at > 0)
     sd_task_set_updated_at (task, result->updated_at);
+  sd_task_set_progress (task, sd_task_get_is_finished (task) ? -1 : result->progress);
   g_object_thaw_notify (G_OBJECT (task));
 
   if (serial == self->change_serial)

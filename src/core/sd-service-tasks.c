@@ -27,6 +27,7 @@ static gboolean
 property_is_stored (GParamSpec *pspec)
 {
   return g_strcmp0 (pspec->name, "download-progress") != 0 &&
+         g_strcmp0 (pspec->name, "progress") != 0 &&
          g_strcmp0 (pspec->name, "expires-at") != 0 &&
          g_strcmp0 (pspec->name, "is-finished") != 0;
 }

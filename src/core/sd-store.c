@@ -2092,7 +2092,7 @@ static gboolean
 property_is_stored (GParamSpec *pspec)
 {
   static const char * const skipped[] = {
-    "download-progress", "expires-at", "is-finished",
+    "download-progress", "progress", "expires-at", "is-finished",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (skipped); i++)

@@ -33,6 +33,7 @@ struct _SdTask
   SdDownloadState  download_state;
   char            *download_error;
   gboolean         favourite;
+  int              progress;
 };
 
 G_DEFINE_FINAL_TYPE (SdTask, sd_task, G_TYPE_OBJECT)
@@ -56,6 +57,7 @@ enum {
   PROP_DOWNLOAD_ERROR,
   PROP_IS_FINISHED,
   PROP_FAVOURITE,
+  PROP_PROGRESS,
   N_PROPS
 };
 
@@ -148,6 +150,7 @@ sd_task_get_property (GObject    *object,
     case PROP_DOWNLOAD_ERROR:    g_value_set_string (value, self->download_error); break;
     case PROP_IS_FINISHED:       g_value_set_boolean (value, sd_task_get_is_finished (self)); break;
     case PROP_FAVOURITE:         g_value_set_boolean (value, self->favourite); break;
+    case PROP_PROGRESS:          g_value_set_int (value, self->progress); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -177,6 +180,7 @@ sd_task_set_property (GObject      *object,
     case PROP_DOWNLOAD_STATE:    sd_task_set_download_state (self, g_value_get_enum (value)); break;
     case PROP_DOWNLOAD_ERROR:    sd_task_set_download_error (self, g_value_get_string (value)); break;
     case PROP_FAVOURITE:         sd_task_set_favourite (self, g_value_get_boolean (value)); break;
+    case PROP_PROGRESS:          sd_task_set_progress (self, g_value_get_int (value)); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -233,6 +237,8 @@ sd_task_class_init (SdTaskClass *klass)
     g_param_spec_boolean ("is-finished", NULL, NULL, FALSE, RO_FLAGS);
   properties[PROP_FAVOURITE] =
     g_param_spec_boolean ("favourite", NULL, NULL, FALSE, RW_FLAGS);
+  properties[PROP_PROGRESS] =
+    g_param_spec_int ("progress", NULL, NULL, -1, 100, -1, RW_FLAGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -240,6 +246,7 @@ sd_task_class_init (SdTaskClass *klass)
 static void
 sd_task_init (SdTask *self)
 {
+  self->progress = -1;
 }
 
 /**
@@ -613,4 +620,26 @@ sd_task_set_favourite (SdTask   *self,
     return;
   self->favourite = favourite;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FAVOURITE]);
+}
+
+int
+sd_task_get_progress (SdTask *self)
+{
+  g_return_val_if_fail (SD_IS_TASK (self), -1);
+  return self->progress;
+}
+
+/* What the server said of its own work, not kept in the history: -1 until
+ * a query says again. Values outside 0..100 are clamped, negative is -1. */
+void
+sd_task_set_progress (SdTask *self,
+                      int     progress)
+{
+  g_return_if_fail (SD_IS_TASK (self));
+
+  progress = progress < 0 ? -1 : MIN (progress, 100);
+  if (self->progress == progress)
+    return;
+  self->progress = progress;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROGRESS]);
 }

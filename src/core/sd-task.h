@@ -41,6 +41,7 @@ G_DECLARE_FINAL_TYPE (SdTask, sd_task, SD, TASK, GObject)
  *   "download-error"     string: why the last download failed
  *   "is-finished"        boolean: completed, failed, uncertain or not found (not polled)
  *   "favourite"          boolean: starred by the user (stored)
+ *   "progress"           int: the server's data.progress (0..100), -1 unknown; not stored
  */
 SdTask          *sd_task_new                   (const char *id,
                                                 SdRequest  *request);
@@ -68,6 +69,7 @@ const char      *sd_task_get_video_url         (SdTask *self);
 gint64           sd_task_get_expires_at        (SdTask *self);
 const char      *sd_task_get_local_file        (SdTask *self);
 double           sd_task_get_download_progress (SdTask *self);
+int              sd_task_get_progress          (SdTask *self);
 SdDownloadState  sd_task_get_download_state    (SdTask *self);
 const char      *sd_task_get_download_error    (SdTask *self);
 gboolean         sd_task_get_is_finished       (SdTask *self);
@@ -96,6 +98,8 @@ void             sd_task_set_local_file        (SdTask     *self,
                                                 const char *path);
 void             sd_task_set_download_progress (SdTask *self,
                                                 double  progress);
+void             sd_task_set_progress          (SdTask *self,
+                                                int     progress);
 void             sd_task_set_download_state    (SdTask          *self,
                                                 SdDownloadState  state);
 void             sd_task_set_download_error    (SdTask     *self,
