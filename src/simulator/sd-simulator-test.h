@@ -63,6 +63,10 @@ const char  *sd_simulator_get_other_base_url (SdSimulator     *self);
  * TLS backend is installed. */
 const char  *sd_simulator_get_tls_base_url  (SdSimulator      *self);
 
+/* FALSE: the balance routes answer 404, as on a server without them. */
+void         sd_simulator_set_has_balance   (SdSimulator      *self,
+                                             gboolean          has_balance);
+
 /* Changes the token the API accepts. */
 void         sd_simulator_set_token         (SdSimulator      *self,
                                              const char       *token);

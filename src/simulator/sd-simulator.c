@@ -78,6 +78,7 @@ struct _SdSimulator
   guint        next_task;
   SdSimMedia  *media;          /* what /media/ serves */
   SdSimUploads *uploads;
+  gboolean     no_balance;     /* the balance routes answer 404 */
 };
 
 G_DEFINE_FINAL_TYPE (SdSimulator, sd_simulator, G_TYPE_OBJECT)
@@ -766,6 +767,10 @@ task_to_json (SdSimulator *self,
   json_object_set_string_member (data, "model", task->model);
   json_object_set_int_member (data, "created_at", task->created_at);
   json_object_set_int_member (data, "updated_at", updated_at);
+  if (status == SD_TASK_STATUS_PROCESSING && self->processing_ms > 0)
+    json_object_set_int_member (data, "progress",
+                                CLAMP ((sim_now_us (self) - task->created_us) / 1000 - (gint64) self->queued_ms, 0,
+                                       (gint64) self->processing_ms) * 100 / self->processing_ms);
 
   if (status == SD_TASK_STATUS_COMPLETED)
     {
@@ -843,6 +848,53 @@ on_query_cb (SoupServer        *server,
 
   data = task_to_json (self, task);
   send_success (self, msg, data, fault);
+}
+
+/* Balance (PROVIDER-EXTRAS.md): a token without a cap, nothing spent. */
+
+static void
+on_balance_cb (SoupServer        *server,
+               SoupServerMessage *msg,
+               const char        *path,
+               GHashTable        *query,
+               gpointer           user_data)
+{
+  SdSimulator *self = user_data;
+  g_autoptr(JsonObject) data = json_object_new ();
+
+  note_request (self, msg);
+  if (self->no_balance)
+    {
+      send_api_error (self, msg, SOUP_STATUS_NOT_FOUND, "40400", "Not found");
+      return;
+    }
+  if (!check_method (self, msg, SOUP_METHOD_GET) || !check_token (self, msg))
+    return;
+
+  if (g_str_has_suffix (path, "/key/balance"))
+    {
+      json_object_set_string_member (data, "name", "simulator");
+      json_object_set_int_member (data, "total_quota", 0);
+      json_object_set_int_member (data, "used_quota", 0);
+      json_object_set_int_member (data, "available_quota", 0);
+      json_object_set_boolean_member (data, "unlimited", TRUE);
+    }
+  else
+    {
+      json_object_set_int_member (data, "balance", 1000);
+      json_object_set_int_member (data, "used_coin", 0);
+      json_object_set_int_member (data, "available", 1000);
+    }
+  send_success (self, msg, data, SD_SIMULATOR_FAULT_NONE);
+}
+
+void
+sd_simulator_set_has_balance (SdSimulator *self,
+                              gboolean     has_balance)
+{
+  g_return_if_fail (SD_IS_SIMULATOR (self));
+
+  self->no_balance = !has_balance;
 }
 
 /* Download */
@@ -1124,6 +1176,8 @@ listen_on (SdSimulator  *self,
   soup_server_add_handler (server, NULL, on_other_path_cb, self, NULL);
   soup_server_add_handler (server, SD_API_CREATE_PATH, on_create_cb, self, NULL);
   soup_server_add_handler (server, "/api/open-api/v1/videos", on_query_cb, self, NULL);
+  soup_server_add_handler (server, "/api/open-api/v1/key/balance", on_balance_cb, self, NULL);
+  soup_server_add_handler (server, "/api/open-api/v1/user/balance", on_balance_cb, self, NULL);
   soup_server_add_handler (server, "/videos", on_video_cb, self, NULL);
   soup_server_add_handler (server, "/images", on_image_cb, self, NULL);
   _sd_sim_media_attach (self->media, server);
