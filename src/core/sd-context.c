@@ -947,3 +947,60 @@ sd_context_set_token_finish (SdContext     *self,
     *notice = g_steal_pointer (&data->notice);
   return TRUE;
 }
+
+static void
+on_token_cleared_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+
+  if (!sd_secrets_clear_finish (SD_SECRETS (source), result, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * sd_context_clear_token_async:
+ *
+ * Stops using the token at once and removes the one stored for the current
+ * base URL from the keyring (or from this session when there is none). A
+ * token from SEEDANCE_API_TOKEN is not used again by this process either.
+ */
+void
+sd_context_clear_token_async (SdContext           *self,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  const char *base_url;
+
+  g_return_if_fail (SD_IS_CONTEXT (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sd_context_clear_token_async);
+  g_debug ("Forgetting the token");
+  use_token (self, NULL);
+
+  base_url = sd_client_get_base_url (self->client);
+  if (base_url == NULL)
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  sd_secrets_clear_async (self->secrets, base_url, cancellable,
+                          on_token_cleared_cb, g_steal_pointer (&task));
+}
+
+gboolean
+sd_context_clear_token_finish (SdContext     *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

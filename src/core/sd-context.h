@@ -83,4 +83,14 @@ gboolean     sd_context_set_token_finish   (SdContext     *self,
                                             char         **notice,
                                             GError       **error);
 
+/* Forgets the token (has-token goes FALSE unless in demo mode) and removes
+ * it from the keyring for the current base URL. */
+void         sd_context_clear_token_async  (SdContext           *self,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+gboolean     sd_context_clear_token_finish (SdContext     *self,
+                                            GAsyncResult  *result,
+                                            GError       **error);
+
 G_END_DECLS
