@@ -40,6 +40,7 @@ struct _SdTaskRow
   GtkLabel  *failure_label;
   GtkLabel  *file_label;
   GtkWidget *progress_bar;
+  gboolean   bar_shows_download;
   GtkWidget *play_button;
   GtkWidget *menu_button;
 };
@@ -106,15 +107,20 @@ get_failure_text (const char *message)
   return g_strdup (message);
 }
 
+/* How long a task has run, in words: "10 s", "2 min 10 s", "1 h 5 min". */
 static char *
 format_elapsed (gint64 seconds)
 {
   seconds = MAX (seconds, 0);
   if (seconds >= 3600)
-    return g_strdup_printf ("%" G_GINT64_FORMAT ":%02d:%02d", seconds / 3600,
-                            (int) (seconds / 60 % 60), (int) (seconds % 60));
+    /* Translators: how long a task has run, such as "1 h 5 min" */
+    return g_strdup_printf (_("%d h %d min"), (int) (seconds / 3600), (int) (seconds / 60 % 60));
+  if (seconds >= 60)
+    /* Translators: how long a task has run, such as "2 min 10 s" */
+    return g_strdup_printf (_("%d min %d s"), (int) (seconds / 60), (int) (seconds % 60));
 
-  return g_strdup_printf ("%02d:%02d", (int) (seconds / 60), (int) (seconds % 60));
+  /* Translators: how long a task has run, such as "10 s" */
+  return g_strdup_printf (_("%d s"), (int) seconds);
 }
 
 static char *
@@ -143,8 +149,27 @@ format_time (gint64 unix_time,
   return g_date_time_format (time, _("%e %b %H:%M"));
 }
 
+/* The clock time alone today, else the day too. */
+static char *
+format_submitted (gint64 created_at,
+                  gint64 now)
+{
+  g_autoptr(GDateTime) time = g_date_time_new_from_unix_local (created_at);
+  g_autoptr(GDateTime) today = g_date_time_new_from_unix_local (now);
+
+  if (time != NULL && today != NULL &&
+      g_date_time_get_year (time) == g_date_time_get_year (today) &&
+      g_date_time_get_day_of_year (time) == g_date_time_get_day_of_year (today))
+    /* Translators: a strftime format for the time a task was sent today, such as "21:33" */
+    /* xgettext:no-c-format */
+    return g_date_time_format (time, _("%H:%M"));
+
+  return format_time (created_at, now);
+}
+
 static char *
 get_meta_text (SdTaskStatus  status,
+               int           progress,
                gint64        created_at,
                SdRequest    *request,
                const char   *model_name,
@@ -154,18 +179,21 @@ get_meta_text (SdTaskStatus  status,
   const char *ratio = request != NULL ? sd_request_get_ratio (request) : NULL;
   int duration = request != NULL ? sd_request_get_duration (request) : 0;
 
+  g_ptr_array_add (parts, g_strdup (get_status_word (status)));
   if (status == SD_TASK_STATUS_QUEUED || status == SD_TASK_STATUS_PROCESSING)
     {
-      g_autofree char *elapsed = format_elapsed (now - created_at);
+      g_autofree char *when = format_submitted (created_at, now);
 
-      g_ptr_array_add (parts, g_strdup (get_status_word (status)));
-      g_ptr_array_add (parts, g_steal_pointer (&elapsed));
+      if (progress >= 0)
+        /* Translators: the server's progress of a task, such as "42 %" */
+        g_ptr_array_add (parts, g_strdup_printf (_("%d %%"), progress));
+      /* Counted from submission, which the history keeps: not from start-up. */
+      g_ptr_array_add (parts, format_elapsed (now - created_at));
+      /* Translators: when a running task was sent, such as "submitted 21:33" */
+      g_ptr_array_add (parts, g_strdup_printf (_("submitted %s"), when));
     }
   else
-    {
-      g_ptr_array_add (parts, g_strdup (get_status_word (status)));
-      g_ptr_array_add (parts, format_time (created_at, now));
-    }
+    g_ptr_array_add (parts, format_time (created_at, now));
 
   if (model_name != NULL && *model_name != '\0')
     g_ptr_array_add (parts, g_strdup (model_name));
@@ -345,6 +373,7 @@ update_meta_label (SdTaskRow *self)
     return;
 
   meta = get_meta_text (sd_task_get_status (self->task),
+                        sd_task_get_progress (self->task),
                         sd_task_get_created_at (self->task),
                         sd_task_get_request (self->task),
                         self->model_name, self->now);
@@ -385,23 +414,52 @@ update_failure_label (SdTaskRow *self)
     }
 }
 
+/* One bar: the download while saving, else the server's progress of a
+ * running task when it sends one (data.progress). */
 static void
 update_progress (SdTaskRow *self)
 {
-  gboolean running = sd_task_get_download_state (self->task) == SD_DOWNLOAD_STATE_RUNNING;
+  gboolean downloading = sd_task_get_download_state (self->task) == SD_DOWNLOAD_STATE_RUNNING;
+  int progress = sd_task_get_is_finished (self->task) ? -1 : sd_task_get_progress (self->task);
+  gboolean shown = downloading || progress >= 0;
 
-  gtk_widget_set_visible (self->progress_bar, running);
-  if (running)
-    gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (self->progress_bar),
-                                   sd_task_get_download_progress (self->task));
+  gtk_widget_set_visible (self->progress_bar, shown);
+  if (!shown)
+    return;
+
+  gtk_progress_bar_set_fraction (GTK_PROGRESS_BAR (self->progress_bar),
+                                 downloading ? sd_task_get_download_progress (self->task)
+                                             : progress / 100.0);
+  if (downloading != self->bar_shows_download)
+    {
+      self->bar_shows_download = downloading;
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->progress_bar),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      downloading ? _("Download progress") : _("Progress of the video"),
+                                      -1);
+    }
 }
 
+/* The row's buttons say which video they act on: a list of "Play"
+ * buttons tells a screen reader user nothing. */
 static void
 update_prompt_label (SdTaskRow *self)
 {
   g_autofree char *prompt = get_prompt_text (sd_task_get_request (self->task));
+  g_autofree char *short_prompt = sd_utf8_ellipsize (prompt, 40);
+  g_autofree char *play = NULL;
+  g_autofree char *more = NULL;
 
   gtk_label_set_text (self->prompt_label, prompt);
+
+  /* Translators: a button's name for a screen reader; %s is the video's prompt */
+  play = g_strdup_printf (_("Play “%s”"), short_prompt);
+  /* Translators: a menu button's name for a screen reader; %s is the video's prompt */
+  more = g_strdup_printf (_("More actions for “%s”"), short_prompt);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->play_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, play, -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->menu_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, more, -1);
 }
 
 static void
@@ -530,6 +588,12 @@ on_task_notify_cb (SdTaskRow  *self,
   if (pspec != NULL && g_strcmp0 (pspec->name, "download-progress") == 0)
     {
       update_progress (self);
+      return;
+    }
+  if (pspec != NULL && g_strcmp0 (pspec->name, "progress") == 0)
+    {
+      update_progress (self);
+      update_meta_label (self);
       return;
     }
 
@@ -816,6 +880,7 @@ sd_task_row_init (SdTaskRow *self)
                                  G_CALLBACK (on_task_notify_cb), self, G_CONNECT_SWAPPED);
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->bar_shows_download = TRUE; /* the template's name for the bar */
   gtk_menu_button_set_create_popup_func (GTK_MENU_BUTTON (self->menu_button),
                                          create_menu_popup_cb, NULL, NULL);
   update_actions (self);
