@@ -169,6 +169,15 @@ show_startup_error (SdApplication *self,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+static void
+update_leave_demo (SdApplication *self)
+{
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), "leave-demo");
+
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (action),
+                               self->context != NULL && sd_context_get_demo (self->context));
+}
+
 static gboolean
 ensure_context (SdApplication *self)
 {
@@ -194,6 +203,10 @@ ensure_context (SdApplication *self)
     g_simple_action_set_enabled (G_SIMPLE_ACTION (g_action_map_lookup_action (G_ACTION_MAP (self),
                                                                               "preferences")),
                                  FALSE);
+
+  g_signal_connect_object (self->context, "notify::demo",
+                           G_CALLBACK (update_leave_demo), self, G_CONNECT_SWAPPED);
+  update_leave_demo (self);
 
   service = sd_context_get_service (self->context);
   g_signal_connect_object (service, "task-completed",
@@ -239,6 +252,7 @@ preferences_action (GSimpleAction *action,
 
   preferences = sd_preferences_window_new (self->context);
   gtk_window_set_transient_for (GTK_WINDOW (preferences), GTK_WINDOW (window));
+  gtk_window_set_destroy_with_parent (GTK_WINDOW (preferences), TRUE);
   gtk_window_present (GTK_WINDOW (preferences));
 }
 
@@ -316,7 +330,42 @@ show_tasks_action (GSimpleAction *action,
     sd_window_show_results (window);
 }
 
+/* Demo mode has its own history and endpoint in the context: leaving it
+ * is starting again, with a new context on the real service and a new
+ * window (the welcome page when no token is known). */
+static void
+leave_demo_action (GSimpleAction *action,
+                   GVariant      *parameter,
+                   gpointer       user_data)
+{
+  SdApplication *self = user_data;
+  g_autoptr(GList) windows = NULL;
+
+  if (self->context == NULL || !sd_context_get_demo (self->context))
+    return;
+
+  g_debug ("Leaving demo mode: starting again on the real service");
+  g_application_hold (G_APPLICATION (self));
+  windows = g_list_copy (gtk_application_get_windows (GTK_APPLICATION (self)));
+  for (GList *l = windows; l != NULL; l = l->next)
+    gtk_window_destroy (l->data);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  sd_store_checkpoint (sd_context_get_store (self->context));
+  g_clear_object (&self->context);
+  self->demo_option = FALSE;
+  self->demo_without_token = FALSE;
+  self->started = FALSE;
+
+  present_main_window (self);
+  update_leave_demo (self);
+  g_application_release (G_APPLICATION (self));
+}
+
 static const GActionEntry app_entries[] = {
+  { "leave-demo", leave_demo_action },
   { "preferences", preferences_action },
   { "shortcuts", shortcuts_action },
   { "about", about_action },
@@ -368,6 +417,7 @@ sd_application_startup (GApplication *app)
 
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_entries,
                                    G_N_ELEMENTS (app_entries), app);
+  update_leave_demo (SD_APPLICATION (app));
   set_accels (GTK_APPLICATION (app));
 }
 

@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "sd-a11y.h"
 #include "sd-client.h"
 #include "sd-download.h"
 #include "sd-files.h"
@@ -23,6 +24,10 @@ struct _SdPreferencesWindow
 
   AdwEntryRow          *base_url_row;
   AdwPasswordEntryRow  *token_row;
+  AdwActionRow         *token_state_row;
+  GtkWidget            *remove_token_button;
+  GtkWidget            *demo_group;
+  GtkWidget            *leave_demo_button;
   GtkLabel             *base_url_error_label;
   AdwActionRow         *download_dir_row;
   GtkSwitch            *auto_download_switch;
@@ -146,6 +151,81 @@ on_token_applied_cb (SdPreferencesWindow *self)
                               on_token_saved_cb, g_object_ref (self));
 }
 
+/* Whether a token is known for the address, and the way to forget it;
+ * demo mode needs none. */
+static void
+update_token_state (SdPreferencesWindow *self)
+{
+  gboolean demo = sd_context_get_demo (self->context);
+  gboolean has_token = !demo && sd_context_get_has_token (self->context);
+
+  adw_action_row_set_subtitle (self->token_state_row,
+                               demo ? _("Demo mode needs no token")
+                               : has_token ? _("A token is saved for this address")
+                               : _("No token is saved for this address"));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "preferences.remove-token", has_token);
+  gtk_widget_set_visible (self->demo_group, demo);
+}
+
+static void
+on_token_removed_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(SdPreferencesWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *escaped = NULL;
+
+  if (!sd_context_clear_token_finish (SD_CONTEXT (source), result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      escaped = g_markup_escape_text (error->message, -1);
+      adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self), adw_toast_new (escaped));
+      return;
+    }
+
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (self),
+                                    adw_toast_new (_("Token removed")));
+}
+
+static void
+remove_token_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  SdPreferencesWindow *self = SD_PREFERENCES_WINDOW (widget);
+
+  sd_context_clear_token_async (self->context, self->cancellable,
+                                on_token_removed_cb, g_object_ref (self));
+}
+
+/* The application starts again on the real service: it owns the context. */
+static void
+leave_demo_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (widget));
+
+  if (parent != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (parent), "app.leave-demo", NULL);
+  gtk_window_destroy (GTK_WINDOW (widget));
+}
+
+/* Nothing is focused when the window opens: the first entry would have its
+ * text selected, and one stray key would replace the address. */
+static void
+sd_preferences_window_show (GtkWidget *widget)
+{
+  SdPreferencesWindow *self = SD_PREFERENCES_WINDOW (widget);
+
+  /* GtkWindow focuses the first entry as it shows */
+  GTK_WIDGET_CLASS (sd_preferences_window_parent_class)->show (widget);
+  gtk_window_set_focus (GTK_WINDOW (self), NULL);
+  gtk_editable_select_region (GTK_EDITABLE (self->base_url_row), 0, 0);
+}
+
 static gboolean
 map_download_dir_to_subtitle (GValue   *value,
                               GVariant *variant,
@@ -224,6 +304,11 @@ sd_preferences_window_constructed (GObject *object)
   on_context_base_url_error_cb (self);
   g_signal_connect_object (self->context, "notify::base-url-error",
                            G_CALLBACK (on_context_base_url_error_cb), self, G_CONNECT_SWAPPED);
+  update_token_state (self);
+  g_signal_connect_object (self->context, "notify::has-token",
+                           G_CALLBACK (update_token_state), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->context, "notify::demo",
+                           G_CALLBACK (update_token_state), self, G_CONNECT_SWAPPED);
 
   g_settings_bind_with_mapping (settings, "download-dir",
                                 self->download_dir_row, "subtitle",
@@ -306,6 +391,7 @@ sd_preferences_window_class_init (SdPreferencesWindowClass *klass)
   object_class->finalize = sd_preferences_window_finalize;
   object_class->get_property = sd_preferences_window_get_property;
   object_class->set_property = sd_preferences_window_set_property;
+  widget_class->show = sd_preferences_window_show;
 
   properties[PROP_CONTEXT] =
     g_param_spec_object ("context", NULL, NULL,
@@ -317,6 +403,10 @@ sd_preferences_window_class_init (SdPreferencesWindowClass *klass)
                                                "/io/github/seedancestudio/SeedanceStudio/gui/sd-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, SdPreferencesWindow, base_url_row);
   gtk_widget_class_bind_template_child (widget_class, SdPreferencesWindow, token_row);
+  gtk_widget_class_bind_template_child (widget_class, SdPreferencesWindow, token_state_row);
+  gtk_widget_class_bind_template_child (widget_class, SdPreferencesWindow, remove_token_button);
+  gtk_widget_class_bind_template_child (widget_class, SdPreferencesWindow, demo_group);
+  gtk_widget_class_bind_template_child (widget_class, SdPreferencesWindow, leave_demo_button);
   gtk_widget_class_bind_template_child (widget_class, SdPreferencesWindow, base_url_error_label);
   gtk_widget_class_bind_template_child (widget_class, SdPreferencesWindow, download_dir_row);
   gtk_widget_class_bind_template_child (widget_class, SdPreferencesWindow, auto_download_switch);
@@ -327,6 +417,10 @@ sd_preferences_window_class_init (SdPreferencesWindowClass *klass)
 
   gtk_widget_class_install_action (widget_class, "preferences.choose-folder", NULL,
                                    choose_folder_action);
+  gtk_widget_class_install_action (widget_class, "preferences.remove-token", NULL,
+                                   remove_token_action);
+  gtk_widget_class_install_action (widget_class, "preferences.leave-demo", NULL,
+                                   leave_demo_action);
 }
 
 static void
@@ -335,6 +429,9 @@ sd_preferences_window_init (SdPreferencesWindow *self)
   self->cancellable = g_cancellable_new ();
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  sd_a11y_name_entry_row_buttons (self->base_url_row, _("Save the API address"), NULL);
+  sd_a11y_name_entry_row_buttons (ADW_ENTRY_ROW (self->token_row), _("Save the new token"),
+                                  _("Show or hide the new token"));
 }
 
 GtkWidget *
