@@ -277,3 +277,51 @@ sd_files_choose_folder_finish (GAsyncResult  *result,
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
+
+#if !GTK_CHECK_VERSION (4, 12, 0)
+static void
+on_app_chosen_cb (GtkDialog *dialog,
+                  int        response,
+                  GFile     *file)
+{
+  g_autoptr(GAppInfo) app = NULL;
+  g_autoptr(GError) error = NULL;
+  GList files = { file, NULL, NULL };
+
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  if (response == GTK_RESPONSE_OK)
+    app = gtk_app_chooser_get_app_info (GTK_APP_CHOOSER (dialog));
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  if (app != NULL && !g_app_info_launch (app, &files, NULL, &error))
+    g_warning ("Could not open the video with %s: %s", g_app_info_get_name (app), error->message);
+  gtk_window_destroy (GTK_WINDOW (dialog));
+}
+#endif
+
+/**
+ * sd_files_open_with:
+ * @parent: (nullable): the window asking
+ * @file: the file
+ *
+ * Asks which application should open @file, then opens it with that one.
+ */
+void
+sd_files_open_with (GtkWindow *parent,
+                    GFile     *file)
+{
+#if GTK_CHECK_VERSION (4, 12, 0)
+  g_autoptr(GtkFileLauncher) launcher = gtk_file_launcher_new (file);
+
+  gtk_file_launcher_set_always_ask (launcher, TRUE);
+  gtk_file_launcher_launch (launcher, parent, NULL, NULL, NULL);
+#else
+  GtkWidget *dialog;
+
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  dialog = gtk_app_chooser_dialog_new (parent, GTK_DIALOG_MODAL | GTK_DIALOG_DESTROY_WITH_PARENT, file);
+  G_GNUC_END_IGNORE_DEPRECATIONS
+  g_signal_connect_data (dialog, "response", G_CALLBACK (on_app_chosen_cb),
+                         g_object_ref (file), (GClosureNotify) (void (*) (void)) g_object_unref, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+#endif
+}

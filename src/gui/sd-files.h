@@ -21,5 +21,8 @@ void   sd_files_open                 (GtkWindow           *parent,
                                       GFile               *file);
 void   sd_files_show_in_folder       (GtkWindow           *parent,
                                       GFile               *file);
+/* Asks which application opens @file ("Open With…"). */
+void   sd_files_open_with            (GtkWindow           *parent,
+                                      GFile               *file);
 
 G_END_DECLS

@@ -13,7 +13,10 @@ G_BEGIN_DECLS
 #define SD_TYPE_VIDEO_WINDOW (sd_video_window_get_type ())
 G_DECLARE_FINAL_TYPE (SdVideoWindow, sd_video_window, SD, VIDEO_WINDOW, AdwWindow)
 
-/* Plays the saved file of @task, or its link when it was not saved. */
-GtkWidget *sd_video_window_new (SdTask *task);
+/* Plays the saved file of @task, or its link when it was not saved; says
+ * why when neither plays. @tasks (nullable) is the list next and previous
+ * walk. */
+GtkWidget *sd_video_window_new (SdTask     *task,
+                                GListModel *tasks);
 
 G_END_DECLS

@@ -36,7 +36,7 @@ struct _SdWindow
   SdNoticeKind          shown_notice;            /* SD_N_NOTICES: none */
 
   /* Template widgets */
-  GtkLabel             *demo_label;
+  GtkWidget            *demo_label;
   SdNoticeBar          *notice_bar;
   AdwToastOverlay      *toast_overlay;
   GtkStack             *main_stack;
@@ -937,8 +937,9 @@ sd_window_play_task (SdWindow *self,
   g_return_if_fail (SD_IS_WINDOW (self));
   g_return_if_fail (SD_IS_TASK (task));
 
-  video_window = sd_video_window_new (task);
+  video_window = sd_video_window_new (task, G_LIST_MODEL (self->selection));
   gtk_window_set_transient_for (GTK_WINDOW (video_window), GTK_WINDOW (self));
+  gtk_window_set_destroy_with_parent (GTK_WINDOW (video_window), TRUE);
   gtk_window_present (GTK_WINDOW (video_window));
 }
 
