@@ -168,7 +168,17 @@ update_row_positions (SdMediaList *self)
   guint n = g_list_model_get_n_items (G_LIST_MODEL (self->urls));
 
   for (guint i = 0; i < n; i++)
-    sd_media_row_set_position (SD_MEDIA_ROW (gtk_list_box_get_row_at_index (self->list, i)), i, n);
+    {
+      SdMediaRow *row = SD_MEDIA_ROW (gtk_list_box_get_row_at_index (self->list, i));
+      g_autofree char *item_name = NULL;
+
+      sd_media_row_set_position (row, i, n);
+      /* Translators: the Nth link in a list, for a screen reader: "image 2", "video 1", "audio 3" */
+      item_name = g_strdup_printf (self->kind == SD_MEDIA_KIND_IMAGES ? _("image %u")
+                                   : self->kind == SD_MEDIA_KIND_VIDEOS ? _("video %u") : _("audio %u"),
+                                   i + 1);
+      sd_media_row_set_item_name (row, item_name);
+    }
   gtk_widget_set_visible (GTK_WIDGET (self->list), n > 0);
 }
 
@@ -796,6 +806,11 @@ apply_kind (SdMediaList *self)
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->entry), _(info->entry_title));
   gtk_button_set_label (self->add_button, _(info->add_label));
   gtk_button_set_use_underline (self->add_button, info->add_underline);
+  /* a mnemonic label would be read out with its underscore */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->add_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  self->kind == SD_MEDIA_KIND_IMAGES ? _("Add the image link")
+                                  : self->kind == SD_MEDIA_KIND_VIDEOS ? _("Add the video link")
+                                  : _("Add the audio link"), -1);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->entry),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _(info->entry_title),
                                   -1);

@@ -427,3 +427,35 @@ sd_media_row_get_problem (SdMediaRow *self)
 
   return self->problem;
 }
+
+/**
+ * sd_media_row_set_item_name:
+ * @item_name: what the row is in its list, such as "image 2"
+ *
+ * Names the row's buttons after it, such as "Remove image 2 (boat.jpg)".
+ */
+void
+sd_media_row_set_item_name (SdMediaRow *self,
+                            const char *item_name)
+{
+  const char *title = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (self));
+  g_autofree char *item = NULL;
+  g_autofree char *remove = NULL;
+  g_autofree char *up = NULL;
+  g_autofree char *down = NULL;
+
+  g_return_if_fail (SD_IS_MEDIA_ROW (self));
+
+  /* Translators: a link in a list for a screen reader, such as "image 2 (boat.jpg)" */
+  item = g_strdup_printf (_("%s (%s)"), item_name, title);
+  /* Translators: button names for a screen reader; %s is such as "image 2 (boat.jpg)" */
+  remove = g_strdup_printf (_("Remove %s"), item);
+  up = g_strdup_printf (_("Move %s up"), item);
+  down = g_strdup_printf (_("Move %s down"), item);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->remove_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, remove, -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->up_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, up, -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->down_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, down, -1);
+}

@@ -44,4 +44,8 @@ void        sd_media_row_show_thumbnail    (GtkImage      *image,
                                             const char    *url,
                                             GCancellable  *cancellable);
 
+/* Names the buttons after @item_name ("image 2") and the row's title. */
+void        sd_media_row_set_item_name     (SdMediaRow *self,
+                                            const char *item_name);
+
 G_END_DECLS
