@@ -1213,7 +1213,7 @@ test_offline_shows_in_the_notice_bar (Fixture       *fixture,
 
   /* demo mode says so first */
   g_assert_nonnull (strstr (sd_window_get_notice (fixture->window), "Demo mode"));
-  g_assert_null (sd_notice_bar_get_action_name (bar));
+  g_assert_cmpstr (sd_notice_bar_get_action_name (bar), ==, "app.leave-demo");
 
   sd_service_set_network_monitor (service, NULL);
   sd_service_set_online (service, FALSE);

@@ -106,13 +106,31 @@ build_message (SdNoticeBar *self)
   return box;
 }
 
+/* "_Try Again" as a screen reader should say it: "Try Again". */
+static char *
+strip_mnemonic (const char *label)
+{
+  GString *text = g_string_new (NULL);
+
+  for (const char *p = label; *p != '\0'; p++)
+    if (*p != '_' || (p[1] == '_' && *++p != '\0'))
+      g_string_append_c (text, *p);
+  return g_string_free (text, FALSE);
+}
+
 static void
 apply_message (SdNoticeBar *self)
 {
   gtk_label_set_text (self->label, self->title != NULL ? self->title : "");
   gtk_widget_set_visible (GTK_WIDGET (self->button), self->button_label != NULL);
   if (self->button_label != NULL)
-    gtk_button_set_label (self->button, self->button_label);
+    {
+      g_autofree char *name = strip_mnemonic (self->button_label);
+
+      gtk_button_set_label (self->button, self->button_label);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (self->button),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+    }
   gtk_actionable_set_action_name (GTK_ACTIONABLE (self->button), self->action_name);
 }
 #endif
