@@ -596,13 +596,14 @@ test_timeout_is_a_warning_not_a_refusal (Fixture       *f,
   g_autoptr(GError) error = NULL;
   gint64 started = g_get_monotonic_time ();
 
-  sd_simulator_add_media (f->sim, "slow.png", "image/png", png, 0, 5000, 0);
+  sd_simulator_add_media (f->sim, "slow.png", "image/png", png, 0, 30000, 0);
   serve (f, "quick.png", "image/png", png);
   sd_media_checker_set_timeout (f->checker, 300);
   check = run_check (f, request, &error);
 
   g_assert_no_error (error);
-  g_assert_cmpint (g_get_monotonic_time () - started, <, 3 * G_USEC_PER_SEC);
+  /* Cut short by the timeout, long before the server would answer. */
+  g_assert_cmpint (g_get_monotonic_time () - started, <, 15 * G_USEC_PER_SEC);
   g_assert_cmpint (sd_media_check_get_state (check), ==, SD_MEDIA_CHECK_STATE_WARNING);
   g_assert_cmpint (sd_media_item_get_state (item_at (check, 0)), ==, SD_MEDIA_CHECK_STATE_WARNING);
   assert_contains (sd_media_item_get_problem (item_at (check, 0)), "could not be checked");

@@ -79,6 +79,19 @@ sd_media_checker_class_init (SdMediaCheckerClass *klass)
   G_OBJECT_CLASS (klass)->finalize = sd_media_checker_finalize;
 }
 
+/* SEEDANCE_CHECK_TIMEOUT_MS lets a slow machine (or a sanitizer build)
+ * give each check longer than the default before it counts as a warning. */
+static guint
+default_timeout_ms (void)
+{
+  const char *value = g_getenv ("SEEDANCE_CHECK_TIMEOUT_MS");
+  guint64 ms;
+
+  if (value != NULL && g_ascii_string_to_unsigned (value, 10, 100, 600000, &ms, NULL))
+    return (guint) ms;
+  return SD_MEDIA_CHECK_DEFAULT_TIMEOUT_MS;
+}
+
 static void
 sd_media_checker_init (SdMediaChecker *self)
 {
@@ -93,7 +106,7 @@ sd_media_checker_init (SdMediaChecker *self)
                                                  "timeout", 30,
                                                  "user-agent", "SeedanceStudio/" PACKAGE_VERSION " ",
                                                  NULL);
-  self->timeout_ms = SD_MEDIA_CHECK_DEFAULT_TIMEOUT_MS;
+  self->timeout_ms = default_timeout_ms ();
   self->cache_seconds = SD_MEDIA_CHECK_DEFAULT_CACHE_SECONDS;
   self->cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                        (GDestroyNotify) cache_entry_free);
