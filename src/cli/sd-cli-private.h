@@ -43,6 +43,9 @@ typedef struct
   SdRequest *request;           /* submit's options fill it directly */
   char      *invalid_duration;  /* a --duration that is no whole number */
   GHashTable *values;           /* the history options given, by long name */
+  guint      concurrency;       /* batch: 0 means the default */
+  gboolean   skip_invalid;      /* batch */
+  gboolean   dry_run;           /* batch */
 } SdCliArguments;
 
 /* The options several commands share; a command lists those it takes. */
@@ -75,7 +78,7 @@ struct _SdCliCommand
 };
 
 /* Each command is defined in its file: sd-cli-models.c, sd-cli-submit.c,
- * sd-cli-task.c (status, wait, download), sd-cli-list.c. */
+ * sd-cli-task.c (status, wait, download), sd-cli-list.c, sd-cli-batch.c. */
 extern const SdCliCommand _sd_cli_models_command;
 extern const SdCliCommand _sd_cli_submit_command;
 extern const SdCliCommand _sd_cli_status_command;
@@ -116,6 +119,7 @@ gboolean      _sd_cli_report_usage         (SdCli              *self,
                                             const char         *command,
                                             const char         *message,
                                             int                *exit_status);
+extern const SdCliCommand _sd_cli_batch_command;
 
 extern const SdCliCommand _sd_cli_upload_command;
 

@@ -323,6 +323,8 @@ check_arguments (SdCli                *self,
                                  _("This command takes no arguments besides its options."));
   else if (command->options & SD_CLI_OPTION_MANY_IDS)
     *exit_status = report_usage (self, command->name, _("Give one task ID or more."));
+  else if (g_str_equal (command->parameters, "FILE"))
+    *exit_status = report_usage (self, command->name, _("Give exactly one file."));
   else
     *exit_status = report_usage (self, command->name, _("Give exactly one task ID."));
   return FALSE;
@@ -434,6 +436,7 @@ static const SdCliCommand * const commands[] = {
   &_sd_cli_favourite_command,
   &_sd_cli_export_command,
   &_sd_cli_upload_command,
+  &_sd_cli_batch_command,
 };
 
 static const SdCliCommand *

@@ -245,6 +245,29 @@ resolve_local_files (SdBatchLine *line,
   return g_steal_pointer (&as_sent);
 }
 
+/**
+ * sd_batch_request_has_local_files:
+ * @request: a request
+ *
+ * Returns: %TRUE when an entry of a link field is a local file
+ */
+gboolean
+sd_batch_request_has_local_files (SdRequest *request)
+{
+  g_return_val_if_fail (SD_IS_REQUEST (request), FALSE);
+
+  for (gsize i = 0; i < G_N_ELEMENTS (link_fields); i++)
+    {
+      g_auto(GStrv) values = NULL;
+
+      get_link_field (request, &link_fields[i], &values);
+      for (gsize j = 0; values != NULL && values[j] != NULL; j++)
+        if (sd_batch_is_local_path (values[j]))
+          return TRUE;
+    }
+  return FALSE;
+}
+
 /* Reading one line */
 
 static gboolean
@@ -615,9 +638,13 @@ sd_batch_describe_problems (SdBatch *self)
         {
           SdProblem *problem = g_ptr_array_index (line->problems, j);
 
-          /* Translators: a batch line's number, the field, then the rule */
-          g_string_append_printf (text, _("line %u: %s: %s"), line->line,
-                                  problem->field, problem->message);
+          if (g_str_equal (problem->field, "line"))
+            /* Translators: a batch line's number, then what is wrong with it */
+            g_string_append_printf (text, _("line %u: %s"), line->line, problem->message);
+          else
+            /* Translators: a batch line's number, the field, then the rule */
+            g_string_append_printf (text, _("line %u: %s: %s"), line->line,
+                                    problem->field, problem->message);
           g_string_append_c (text, '\n');
         }
     }

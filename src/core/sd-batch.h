@@ -85,6 +85,8 @@ void         sd_batch_estimate          (SdBatch   *self,
 
 /* TRUE for an entry of a link field that names a local file. */
 gboolean     sd_batch_is_local_path     (const char *value);
+/* TRUE when any link field of @request names a local file. */
+gboolean     sd_batch_request_has_local_files (SdRequest *request);
 
 /* One batch line for @request: its fields as the API names them, then
  * "variants" when above 1 and "label" when given; no newline. */

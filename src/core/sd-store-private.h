@@ -14,7 +14,7 @@ G_BEGIN_DECLS
 #define TASK_COLUMNS \
   "id, request, status, status_raw, server_model, created_at, updated_at, " \
   "failure_message, video_url, local_file, download_state, download_error, " \
-  "first_seen_at, favourite"
+  "first_seen_at, favourite, estimate, estimate_currency"
 
 enum {
   COL_ID,
@@ -31,6 +31,8 @@ enum {
   COL_DOWNLOAD_ERROR,
   COL_FIRST_SEEN_AT,
   COL_FAVOURITE,
+  COL_ESTIMATE,
+  COL_ESTIMATE_CURRENCY,
   COL_ROWID,          /* in the statements that page */
 };
 

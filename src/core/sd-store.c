@@ -51,6 +51,7 @@ typedef enum {
   STMT_RESTORE,
   STMT_SET_FAVOURITE,
   STMT_SELECT_ONE_ROWID,
+  STMT_COST_TOTALS,
   N_STATEMENTS
 } StatementId;
 
@@ -76,7 +77,7 @@ static const char * const statement_sql[N_STATEMENTS] = {
      * STMT_SET_FAVOURITE: another process's older copy of the task must
      * not undo a star this one set. */
     "INSERT INTO tasks (base, " TASK_COLUMNS ") "
-    "VALUES (" BASE_PARAM ", ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) "
+    "VALUES (" BASE_PARAM ", ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) "
     "ON CONFLICT (base, id) DO UPDATE SET "
     "request = excluded.request, status = excluded.status, "
     "status_raw = excluded.status_raw, server_model = excluded.server_model, "
@@ -85,7 +86,8 @@ static const char * const statement_sql[N_STATEMENTS] = {
     "video_url = excluded.video_url, local_file = excluded.local_file, "
     "download_state = excluded.download_state, "
     "download_error = excluded.download_error, "
-    "first_seen_at = excluded.first_seen_at",
+    "first_seen_at = excluded.first_seen_at, "
+    "estimate = excluded.estimate, estimate_currency = excluded.estimate_currency",
   [STMT_DELETE] = "DELETE FROM tasks WHERE base = " BASE_PARAM " AND id = ?1",
   [STMT_SELECT_ALL] =
     "SELECT " TASK_COLUMNS " FROM tasks WHERE base = " BASE_PARAM NEWEST_FIRST,
@@ -108,19 +110,23 @@ static const char * const statement_sql[N_STATEMENTS] = {
     "UPDATE OR REPLACE tasks SET id = ?1 WHERE base = " BASE_PARAM " AND id = ?2",
   [STMT_INSERT_NEW] =
     "INSERT INTO tasks (base, " TASK_COLUMNS ") "
-    "VALUES (" BASE_PARAM ", ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) "
+    "VALUES (" BASE_PARAM ", ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) "
     "ON CONFLICT (base, id) DO NOTHING",
   /* A restored row takes back its rowid (its place among tasks of the
    * same second) unless another row has it by now. */
   [STMT_RESTORE] =
     "INSERT INTO tasks (rowid, base, " TASK_COLUMNS ") "
-    "VALUES (CASE WHEN EXISTS (SELECT 1 FROM tasks WHERE rowid = ?15) THEN NULL ELSE ?15 END, "
-    BASE_PARAM ", ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) "
+    "VALUES (CASE WHEN EXISTS (SELECT 1 FROM tasks WHERE rowid = ?17) THEN NULL ELSE ?17 END, "
+    BASE_PARAM ", ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) "
     "ON CONFLICT (base, id) DO NOTHING",
   [STMT_SET_FAVOURITE] =
     "UPDATE tasks SET favourite = ?2 WHERE base = " BASE_PARAM " AND id = ?1",
   [STMT_SELECT_ONE_ROWID] =
     "SELECT " TASK_COLUMNS ", rowid FROM tasks WHERE base = " BASE_PARAM " AND id = ?1",
+  /* The estimates of the tasks made since ?1 in currency ?2, by status. */
+  [STMT_COST_TOTALS] =
+    "SELECT status, total(estimate), count(*) FROM tasks WHERE base = " BASE_PARAM " AND "
+    "created_at >= ?1 AND estimate IS NOT NULL AND estimate_currency = ?2 GROUP BY status",
 };
 
 struct _SdStore
@@ -380,6 +386,17 @@ migrate_to_4 (sqlite3     *db,
   return done;
 }
 
+/* What each task was estimated to cost when sent (sd-prices.h): an
+ * integer of millionths and its currency, NULL when no price was known. */
+static gboolean
+migrate_to_6 (sqlite3     *db,
+              const char  *legacy_base,
+              GError     **error)
+{
+  return exec_sql (db, "ALTER TABLE tasks ADD COLUMN estimate INTEGER", error) &&
+         exec_sql (db, "ALTER TABLE tasks ADD COLUMN estimate_currency TEXT", error);
+}
+
 /* migrations[i] brings a database from version i to version i + 1. A new
  * schema is one more function here and a bump of SD_STORE_SCHEMA_VERSION. */
 static const MigrateFunc migrations[] = {
@@ -388,6 +405,7 @@ static const MigrateFunc migrations[] = {
   migrate_to_3,
   migrate_to_4,
   _sd_store_migrate_to_5,
+  migrate_to_6,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SD_STORE_SCHEMA_VERSION);
@@ -981,6 +999,18 @@ status_to_text (SdTaskStatus status)
   return text != NULL ? text : "unknown";
 }
 
+/* A stored estimate is kept only whole: an amount and its currency. */
+static void
+set_estimate_from_row (SdTask       *task,
+                       sqlite3_stmt *stmt)
+{
+  const char *currency = column_string (stmt, COL_ESTIMATE_CURRENCY);
+
+  if (sqlite3_column_type (stmt, COL_ESTIMATE) != SQLITE_INTEGER || currency == NULL)
+    return;
+  sd_task_set_estimate (task, MAX (sqlite3_column_int64 (stmt, COL_ESTIMATE), -1), currency);
+}
+
 static SdTask *
 task_from_row (sqlite3_stmt *stmt)
 {
@@ -1002,6 +1032,7 @@ task_from_row (sqlite3_stmt *stmt)
   sd_task_set_download_state (task, download_state_from_int (sqlite3_column_int64 (stmt, COL_DOWNLOAD_STATE)));
   sd_task_set_download_error (task, column_string (stmt, COL_DOWNLOAD_ERROR));
   sd_task_set_favourite (task, sqlite3_column_int64 (stmt, COL_FAVOURITE) != 0);
+  set_estimate_from_row (task, stmt);
   if (sd_task_get_download_state (task) == SD_DOWNLOAD_STATE_DONE)
     sd_task_set_download_progress (task, 1.0);
   return task;
@@ -1081,6 +1112,16 @@ bind_task (sqlite3_stmt *stmt,
   sqlite3_bind_text (stmt, 12, sd_task_get_download_error (task), -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, 13, sd_task_get_first_seen_at (task));
   sqlite3_bind_int (stmt, 14, sd_task_get_favourite (task));
+  if (sd_task_get_estimate (task) >= 0)
+    {
+      sqlite3_bind_int64 (stmt, 15, sd_task_get_estimate (task));
+      sqlite3_bind_text (stmt, 16, sd_task_get_estimate_currency (task), -1, SQLITE_TRANSIENT);
+    }
+  else
+    {
+      sqlite3_bind_null (stmt, 15);
+      sqlite3_bind_null (stmt, 16);
+    }
 }
 
 /* The journal of tasks the history could not take */
@@ -2033,7 +2074,7 @@ sd_store_restore_tasks (SdStore    *self,
                              ? g_strdup (sd_task_peek_request_text (task))
                              : request_to_text (sd_task_get_request (task)));
       if (rowid != NULL)
-        sqlite3_bind_int64 (stmt, 15, *rowid);
+        sqlite3_bind_int64 (stmt, 17, *rowid);
       done = step_write (self, stmt, error);
     }
   g_debug ("Restored %u tasks to the history", tasks->len);
@@ -2058,6 +2099,69 @@ sd_store_count (SdStore  *self,
     set_step_error (self, error, SD_STORE_ERROR_READ);
   release_statement (stmt);
   return count;
+}
+
+static void
+add_to_totals (SdStoreCostTotals *totals,
+               const char        *status_text,
+               double             sum,
+               gint64             count)
+{
+  SdTaskStatus status = sd_api_status_from_string (status_text);
+  gint64 amount = sum >= 0 && sum < (double) G_MAXINT64 ? (gint64) sum : G_MAXINT64;
+  gint64 *slot;
+
+  if (status == SD_TASK_STATUS_COMPLETED)
+    slot = &totals->completed;
+  else if (status == SD_TASK_STATUS_FAILED)
+    slot = &totals->failed;
+  else if (status == SD_TASK_STATUS_UNCERTAIN)
+    slot = &totals->uncertain;
+  else
+    slot = &totals->in_progress;
+  *slot = *slot <= G_MAXINT64 - amount ? *slot + amount : G_MAXINT64;
+  totals->n_tasks += count;
+}
+
+/**
+ * sd_store_get_cost_totals:
+ * @self: a store
+ * @since: Unix time; tasks created from then on count
+ * @currency: the currency of the estimates to add up
+ * @totals: (out caller-allocates): the sums, by how the tasks ended
+ * @error: return location for an %SD_STORE_ERROR_READ
+ *
+ * Failed tasks are "charge unknown": the provider may or may not bill them.
+ * Sums are of integers below 2^53 in practice; one that is not is capped.
+ *
+ * Returns: %TRUE when the history could be read
+ */
+gboolean
+sd_store_get_cost_totals (SdStore           *self,
+                          gint64             since,
+                          const char        *currency,
+                          SdStoreCostTotals *totals,
+                          GError           **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_return_val_if_fail (SD_IS_STORE (self), FALSE);
+  g_return_val_if_fail (currency != NULL, FALSE);
+
+  memset (totals, 0, sizeof *totals);
+  stmt = get_statement (self, STMT_COST_TOTALS, error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, since);
+  sqlite3_bind_text (stmt, 2, currency, -1, SQLITE_TRANSIENT);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    add_to_totals (totals, (const char *) sqlite3_column_text (stmt, 0),
+                   sqlite3_column_double (stmt, 1), sqlite3_column_int64 (stmt, 2));
+  if (rc != SQLITE_DONE)
+    set_step_error (self, error, SD_STORE_ERROR_READ);
+  release_statement (stmt);
+  return rc == SQLITE_DONE;
 }
 
 /**

@@ -24,7 +24,7 @@ typedef enum {
 GQuark       sd_store_error_quark     (void);
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define SD_STORE_SCHEMA_VERSION 5
+#define SD_STORE_SCHEMA_VERSION 6
 
 #define SD_TYPE_STORE (sd_store_get_type ())
 G_DECLARE_FINAL_TYPE (SdStore, sd_store, SD, STORE, GObject)
@@ -165,6 +165,22 @@ gint64       sd_store_count           (SdStore  *self,
 /* Empties the journal (at the end of a run); FALSE when it could not, e.g.
  * while another process reads. */
 gboolean     sd_store_checkpoint      (SdStore  *self);
+
+/* The estimates (millionths, sd-prices.h) of the tasks made since a time,
+ * by how they ended; tasks without an estimate are not counted. */
+typedef struct {
+  gint64 completed;
+  gint64 failed;       /* "charge unknown": the provider may bill a failure */
+  gint64 uncertain;    /* the create's outcome is unknown */
+  gint64 in_progress;  /* queued or processing */
+  gint64 n_tasks;
+} SdStoreCostTotals;
+
+gboolean     sd_store_get_cost_totals (SdStore           *self,
+                                       gint64             since,
+                                       const char        *currency,
+                                       SdStoreCostTotals *totals,
+                                       GError           **error);
 
 /* Saves @task whenever a stored property changes (not on every
  * download-progress tick), until sd_store_unwatch_task() or the end of

@@ -34,6 +34,8 @@ struct _SdTask
   char            *download_error;
   gboolean         favourite;
   int              progress;
+  gint64           estimate;          /* millionths of the currency; -1: none */
+  char            *estimate_currency;
 };
 
 G_DEFINE_FINAL_TYPE (SdTask, sd_task, G_TYPE_OBJECT)
@@ -58,6 +60,7 @@ enum {
   PROP_IS_FINISHED,
   PROP_FAVOURITE,
   PROP_PROGRESS,
+  PROP_ESTIMATE,
   N_PROPS
 };
 
@@ -119,6 +122,7 @@ sd_task_finalize (GObject *object)
   g_free (self->video_url);
   g_free (self->local_file);
   g_free (self->download_error);
+  g_free (self->estimate_currency);
 
   G_OBJECT_CLASS (sd_task_parent_class)->finalize (object);
 }
@@ -151,6 +155,7 @@ sd_task_get_property (GObject    *object,
     case PROP_IS_FINISHED:       g_value_set_boolean (value, sd_task_get_is_finished (self)); break;
     case PROP_FAVOURITE:         g_value_set_boolean (value, self->favourite); break;
     case PROP_PROGRESS:          g_value_set_int (value, self->progress); break;
+    case PROP_ESTIMATE:          g_value_set_int64 (value, self->estimate); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -239,6 +244,9 @@ sd_task_class_init (SdTaskClass *klass)
     g_param_spec_boolean ("favourite", NULL, NULL, FALSE, RW_FLAGS);
   properties[PROP_PROGRESS] =
     g_param_spec_int ("progress", NULL, NULL, -1, 100, -1, RW_FLAGS);
+  /* Set with its currency by sd_task_set_estimate(). */
+  properties[PROP_ESTIMATE] =
+    g_param_spec_int64 ("estimate", NULL, NULL, -1, G_MAXINT64, -1, RO_FLAGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -247,6 +255,7 @@ static void
 sd_task_init (SdTask *self)
 {
   self->progress = -1;
+  self->estimate = -1;
 }
 
 /**
@@ -562,6 +571,48 @@ sd_task_set_local_file (SdTask     *self,
 {
   g_return_if_fail (SD_IS_TASK (self));
   set_string (self, &self->local_file, path, PROP_LOCAL_FILE);
+}
+
+/**
+ * sd_task_set_estimate:
+ * @self: a task
+ * @amount: what it was estimated to cost when sent, in millionths of
+ *   @currency (an SdMoney), or -1 for no estimate
+ * @currency: (nullable): its ISO 4217 code
+ */
+void
+sd_task_set_estimate (SdTask     *self,
+                      gint64      amount,
+                      const char *currency)
+{
+  g_return_if_fail (SD_IS_TASK (self));
+  g_return_if_fail (amount < 0 || currency != NULL);
+
+  if (amount < 0)
+    {
+      amount = -1;
+      currency = NULL;
+    }
+  if (self->estimate == amount && g_strcmp0 (self->estimate_currency, currency) == 0)
+    return;
+  self->estimate = amount;
+  g_free (self->estimate_currency);
+  self->estimate_currency = g_strdup (currency);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ESTIMATE]);
+}
+
+gint64
+sd_task_get_estimate (SdTask *self)
+{
+  g_return_val_if_fail (SD_IS_TASK (self), -1);
+  return self->estimate;
+}
+
+const char *
+sd_task_get_estimate_currency (SdTask *self)
+{
+  g_return_val_if_fail (SD_IS_TASK (self), NULL);
+  return self->estimate_currency;
 }
 
 /* Progress comes from byte counts that may overshoot (a server that

@@ -96,6 +96,13 @@ void             sd_task_set_video_url         (SdTask     *self,
                                                 const char *url);
 void             sd_task_set_local_file        (SdTask     *self,
                                                 const char *path);
+/* What the task was estimated to cost when sent: millionths of the
+ * currency (an SdMoney, sd-prices.h), -1 when no price was known. */
+void             sd_task_set_estimate          (SdTask     *self,
+                                                gint64      amount,
+                                                const char *currency);
+gint64           sd_task_get_estimate          (SdTask     *self);
+const char      *sd_task_get_estimate_currency (SdTask     *self);
 void             sd_task_set_download_progress (SdTask *self,
                                                 double  progress);
 void             sd_task_set_progress          (SdTask *self,

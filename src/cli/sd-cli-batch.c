@@ -1,0 +1,739 @@
+/* sd-cli-batch.c: “seedance batch FILE”, many requests from a JSON Lines file
+ *
+ * Every line is read and validated before anything is sent; then the tasks
+ * go out at most --concurrency at a time (creates in flight, and with
+ * --wait tasks at the provider), and one failure never stops the rest.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "seedance-cli"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "sd-api.h"
+#include "sd-batch.h"
+#include "sd-catalog.h"
+#include "sd-cli-private.h"
+#include "sd-prices.h"
+#include "sd-service.h"
+
+#define DEFAULT_CONCURRENCY 2
+#define MAX_CONCURRENCY     10
+
+typedef enum {
+  TAKE_PENDING,    /* not sent */
+  TAKE_SUBMITTING, /* its create is in flight */
+  TAKE_ACTIVE,     /* at the provider, watched until it ends (--wait) */
+  TAKE_DONE,
+} TakeState;
+
+/* One task of the batch: a line's request, once per variant. */
+typedef struct
+{
+  guint         line;
+  SdRequest    *request;
+  SdMoney       estimate;  /* -1: no price */
+  TakeState     state;
+  SdTask       *task;
+  GAsyncResult *submit;
+  GAsyncResult *download;
+  gboolean      downloading;
+  char         *error;     /* why it has no task or no video */
+} Take;
+
+typedef struct
+{
+  SdCli       *cli;
+  SdService   *service;
+  GPtrArray   *takes;       /* Take */
+  guint        concurrency;
+  gboolean     wait;
+  const char  *directory;
+  gboolean     stopped;     /* an error that stops every send (the token) */
+  char        *stop_reason;
+  const char  *currency;
+} Run;
+
+static void
+take_free (Take *take)
+{
+  g_clear_object (&take->request);
+  g_clear_object (&take->task);
+  g_clear_object (&take->submit);
+  g_clear_object (&take->download);
+  g_free (take->error);
+  g_free (take);
+}
+
+static void
+run_clear (Run *run)
+{
+  g_clear_pointer (&run->takes, g_ptr_array_unref);
+  g_clear_pointer (&run->stop_reason, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
+
+/* Options */
+
+static gboolean
+on_concurrency_cb (const char  *option_name,
+                   const char  *value,
+                   gpointer     data,
+                   GError     **error)
+{
+  SdCliArguments *args = data;
+  guint64 n;
+
+  if (!g_ascii_string_to_unsigned (value, 10, 1, MAX_CONCURRENCY, &n, NULL))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _("--concurrency must be a whole number from 1 to %d; “%s” is not."),
+                   MAX_CONCURRENCY, value);
+      return FALSE;
+    }
+  args->concurrency = (guint) n;
+  return TRUE;
+}
+
+static gboolean
+on_flag_cb (const char  *option_name,
+            const char  *value,
+            gpointer     data,
+            GError     **error)
+{
+  SdCliArguments *args = data;
+
+  if (g_str_equal (option_name, "--skip-invalid"))
+    args->skip_invalid = TRUE;
+  else
+    args->dry_run = TRUE;
+  return TRUE;
+}
+
+static const GOptionEntry batch_entries[] = {
+  { "concurrency", 'c', 0, G_OPTION_ARG_CALLBACK, on_concurrency_cb,
+    N_("Send at most N tasks at once (1 to 10, default 2)"), N_("N") },
+  { "skip-invalid", 0, G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, on_flag_cb,
+    N_("Send the valid lines even when some are invalid"), NULL },
+  { "dry-run", 'n', G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, on_flag_cb,
+    N_("Check every line and print the estimate; send nothing"), NULL },
+  { NULL }
+};
+
+/* Reading the batch */
+
+static void
+print_problems (SdCli   *self,
+                SdBatch *batch)
+{
+  g_autofree char *text = sd_batch_describe_problems (batch);
+  g_auto(GStrv) lines = NULL;
+
+  if (text == NULL)
+    return;
+  lines = g_strsplit (text, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (*lines[i] != '\0')
+      _sd_cli_print_message (self, "%s", lines[i]);
+}
+
+static JsonNode *
+problems_to_json (SdBatch *batch)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < sd_batch_get_n_lines (batch); i++)
+    {
+      SdBatchLine *line = sd_batch_get_line (batch, i);
+
+      for (guint j = 0; j < line->problems->len; j++)
+        {
+          SdProblem *problem = g_ptr_array_index (line->problems, j);
+
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "line");
+          json_builder_add_int_value (builder, line->line);
+          _sd_cli_add_string_member (builder, "field", problem->field);
+          _sd_cli_add_string_member (builder, "message", problem->message);
+          json_builder_end_object (builder);
+        }
+    }
+  json_builder_end_array (builder);
+  return json_builder_get_root (builder);
+}
+
+static SdPrices *
+load_prices (SdCli *self)
+{
+  g_autofree char *path = sd_prices_default_path ();
+  g_autoptr(GError) error = NULL;
+  SdPrices *prices = sd_prices_new_from_file (path, &error);
+
+  if (prices != NULL)
+    return prices;
+  /* The file stays as it is; the batch shows units only. */
+  _sd_cli_print_message (self, "%s", error->message);
+  return sd_prices_new ();
+}
+
+static char *
+describe_estimate (SdBatch  *batch,
+                   SdPrices *prices,
+                   SdMoney   total,
+                   guint     n_unpriced)
+{
+  g_autofree char *amount = sd_money_format (total, sd_prices_get_currency (prices));
+  guint n_takes = sd_batch_get_n_takes (batch);
+  guint n_valid = sd_batch_get_n_lines (batch) - sd_batch_get_n_invalid (batch);
+  g_autofree char *tasks = NULL;
+
+  /* Translators: "8 tasks from 3 lines" */
+  tasks = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u task", "%u tasks", n_takes), n_takes);
+  if (n_unpriced == 0)
+    /* Translators: the estimate of a batch: the total, the tasks, the lines */
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Estimate: ≈ %s for %s from %u line.",
+                                         "Estimate: ≈ %s for %s from %u lines.", n_valid),
+                            amount, tasks, n_valid);
+  /* Translators: as above, then how many lines' models have no price */
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "Estimate: ≈ %s for %s; %u line has no price (set prices in Preferences or prices.json).",
+                                       "Estimate: ≈ %s for %s; %u lines have no price (set prices in Preferences or prices.json).",
+                                       n_unpriced),
+                          amount, tasks, n_unpriced);
+}
+
+static void
+add_estimate_member (JsonBuilder *builder,
+                     SdPrices    *prices,
+                     SdMoney      total,
+                     guint        n_unpriced)
+{
+  g_autofree char *amount = g_strdup_printf ("%" G_GINT64_FORMAT ".%06" G_GINT64_FORMAT,
+                                             total / SD_MONEY_SCALE, total % SD_MONEY_SCALE);
+
+  json_builder_set_member_name (builder, "estimate");
+  json_builder_begin_object (builder);
+  _sd_cli_add_string_member (builder, "total", amount);
+  _sd_cli_add_string_member (builder, "currency", sd_prices_get_currency (prices));
+  json_builder_set_member_name (builder, "unpriced_lines");
+  json_builder_add_int_value (builder, n_unpriced);
+  json_builder_end_object (builder);
+}
+
+/* Refuses the batch when a line is invalid (unless skipped) or none is
+ * left; prints every problem either way. */
+static gboolean
+check_batch (SdCli          *self,
+             SdBatch        *batch,
+             SdCliArguments *args)
+{
+  g_autoptr(GError) error = NULL;
+
+  print_problems (self, batch);
+  if (sd_batch_check (batch, &error) || args->skip_invalid)
+    {
+      if (error != NULL)
+        _sd_cli_print_message (self, g_dngettext (GETTEXT_PACKAGE, "Skipping %u invalid line.",
+                                                  "Skipping %u invalid lines.",
+                                                  sd_batch_get_n_invalid (batch)),
+                               sd_batch_get_n_invalid (batch));
+      g_clear_error (&error);
+      if (sd_batch_get_n_takes (batch) > 0)
+        return TRUE;
+      g_set_error_literal (&error, SD_BATCH_ERROR, SD_BATCH_ERROR_INVALID,
+                           _("No line of the batch is valid; nothing was sent."));
+    }
+
+  _sd_cli_print_message (self, "%s", error->message);
+  if (self->json)
+    {
+      g_autoptr(JsonBuilder) builder = json_builder_new ();
+      g_autoptr(JsonNode) node = NULL;
+
+      json_builder_begin_object (builder);
+      _sd_cli_add_string_member (builder, "error", error->message);
+      json_builder_set_member_name (builder, "problems");
+      json_builder_add_value (builder, problems_to_json (batch));
+      json_builder_end_object (builder);
+      node = json_builder_get_root (builder);
+      _sd_cli_print_json (self, node);
+    }
+  return FALSE;
+}
+
+/* Sending */
+
+static void
+make_takes (Run      *run,
+            SdBatch  *batch,
+            SdPrices *prices,
+            SdCatalog *catalog)
+{
+  for (guint i = 0; i < sd_batch_get_n_lines (batch); i++)
+    {
+      SdBatchLine *line = sd_batch_get_line (batch, i);
+      SdModel *model;
+      g_auto(SdEstimate) estimate = { 0 };
+
+      if (line->problems->len > 0)
+        continue;
+      model = sd_catalog_lookup (catalog, sd_request_get_model (line->request));
+      sd_prices_estimate (prices, line->request, model, 1, &estimate);
+      for (guint v = 0; v < line->variants; v++)
+        {
+          Take *take = g_new0 (Take, 1);
+
+          take->line = line->line;
+          take->request = sd_request_copy (line->request);
+          take->estimate = estimate.priced ? estimate.total : -1;
+          g_ptr_array_add (run->takes, take);
+        }
+    }
+}
+
+static guint
+count_in_flight (Run *run)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < run->takes->len; i++)
+    {
+      Take *take = g_ptr_array_index (run->takes, i);
+
+      if (take->state == TAKE_SUBMITTING || take->state == TAKE_ACTIVE)
+        n++;
+    }
+  return n;
+}
+
+static void
+start_more (Run *run)
+{
+  guint in_flight = count_in_flight (run);
+
+  for (guint i = 0; i < run->takes->len && in_flight < run->concurrency && !run->stopped; i++)
+    {
+      Take *take = g_ptr_array_index (run->takes, i);
+
+      if (take->state != TAKE_PENDING)
+        continue;
+      g_debug ("Sending batch line %u", take->line);
+      take->state = TAKE_SUBMITTING;
+      sd_service_submit_async (run->service, take->request, NULL,
+                               _sd_cli_on_async_ready_cb, &take->submit);
+      in_flight++;
+    }
+}
+
+static void
+stop_sending (Run          *run,
+              const GError *error)
+{
+  run->stopped = TRUE;
+  if (run->stop_reason == NULL)
+    run->stop_reason = g_strdup (error->message);
+}
+
+static void
+take_failed (Take       *take,
+             const char *message)
+{
+  g_free (take->error);
+  take->error = g_strdup (message);
+  take->state = TAKE_DONE;
+}
+
+static void
+finish_submit (Run  *run,
+               Take *take)
+{
+  g_autoptr(GAsyncResult) result = g_steal_pointer (&take->submit);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) not_saved = NULL;
+
+  take->task = sd_service_submit_finish_full (run->service, result, &not_saved, &error);
+  if (take->task == NULL)
+    {
+      _sd_cli_print_message (run->cli, _("Line %u: %s"), take->line, error->message);
+      take_failed (take, error->message);
+      if (g_error_matches (error, SD_API_ERROR, SD_API_ERROR_UNAUTHORIZED))
+        stop_sending (run, error);
+      return;
+    }
+
+  if (take->estimate >= 0)
+    sd_task_set_estimate (take->task, take->estimate, run->currency);
+  if (not_saved != NULL)
+    _sd_cli_print_message (run->cli, _("Line %u: task %s: %s"), take->line,
+                           sd_task_get_id (take->task), not_saved->message);
+  _sd_cli_print_message (run->cli, _("Line %u: sent task %s."), take->line, sd_task_get_id (take->task));
+  take->state = run->wait ? TAKE_ACTIVE : TAKE_DONE;
+}
+
+static void
+finish_download (Run  *run,
+                 Take *take)
+{
+  g_autoptr(GAsyncResult) result = g_steal_pointer (&take->download);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = sd_service_download_finish (run->service, result, &error);
+
+  /* Another download of it (the service's own) ran first: wait for it to
+   * end, then save ours where asked. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PENDING))
+    {
+      take->downloading = FALSE;
+      return;
+    }
+  if (path == NULL)
+    {
+      _sd_cli_print_message (run->cli, _("Line %u: task %s: %s"), take->line,
+                             sd_task_get_id (take->task), error->message);
+      take_failed (take, error->message);
+      return;
+    }
+  _sd_cli_print_message (run->cli, _("Line %u: task %s saved as %s"), take->line,
+                         sd_task_get_id (take->task), path);
+  take->state = TAKE_DONE;
+}
+
+static void
+start_download (Run  *run,
+                Take *take)
+{
+  SdDownloadState state = sd_task_get_download_state (take->task);
+
+  if (state == SD_DOWNLOAD_STATE_QUEUED || state == SD_DOWNLOAD_STATE_RUNNING)
+    return;
+  take->downloading = TRUE;
+  sd_service_download_async (run->service, take->task, run->directory, NULL,
+                             _sd_cli_on_async_ready_cb, &take->download);
+}
+
+static void
+watch_task (Run  *run,
+            Take *take)
+{
+  SdTask *task = take->task;
+  const char *reason = sd_task_get_failure_message (task);
+
+  if (!sd_task_get_is_finished (task))
+    return;
+
+  if (sd_task_get_status (task) != SD_TASK_STATUS_COMPLETED)
+    {
+      _sd_cli_print_message (run->cli, _("Line %u: task %s is %s: %s"), take->line,
+                             sd_task_get_id (task), _sd_cli_status_label (sd_task_get_status (task)),
+                             reason != NULL ? reason : _("the server gave no reason."));
+      take_failed (take, reason != NULL ? reason : _sd_cli_status_label (sd_task_get_status (task)));
+      return;
+    }
+
+  if (!take->downloading)
+    start_download (run, take);
+  else if (take->download != NULL)
+    finish_download (run, take);
+}
+
+/* Asked for as soon as the task completes, before the service's automatic
+ * download, so the video is saved once, where the user said. */
+static void
+on_task_completed_cb (SdService *service,
+                      SdTask    *task,
+                      Run       *run)
+{
+  for (guint i = 0; i < run->takes->len; i++)
+    {
+      Take *take = g_ptr_array_index (run->takes, i);
+
+      if (take->task == task && take->state == TAKE_ACTIVE && !take->downloading)
+        start_download (run, take);
+    }
+}
+
+/* TRUE when every take is done, or sending stopped and none is in flight. */
+static gboolean
+advance (Run *run)
+{
+  gboolean done = TRUE;
+  const char *service_error = sd_service_get_last_error (run->service);
+
+  for (guint i = 0; i < run->takes->len; i++)
+    {
+      Take *take = g_ptr_array_index (run->takes, i);
+
+      if (take->state == TAKE_SUBMITTING && take->submit != NULL)
+        finish_submit (run, take);
+      if (take->state == TAKE_ACTIVE && service_error != NULL && !sd_task_get_is_finished (take->task))
+        {
+          /* The service stopped asking (a refused token): nothing will end. */
+          take_failed (take, service_error);
+          run->stopped = TRUE;
+        }
+      if (take->state == TAKE_ACTIVE)
+        watch_task (run, take);
+      if (take->state == TAKE_SUBMITTING || take->state == TAKE_ACTIVE ||
+          (take->state == TAKE_PENDING && !run->stopped))
+        done = FALSE;
+    }
+  return done;
+}
+
+static gboolean
+has_pending (Run *run)
+{
+  for (guint i = 0; i < run->takes->len && !run->stopped; i++)
+    if (((Take *) g_ptr_array_index (run->takes, i))->state == TAKE_PENDING)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+send_all (Run *run)
+{
+  GMainContext *context = g_main_context_get_thread_default ();
+
+  for (;;)
+    {
+      start_more (run);
+      if (advance (run))
+        return;
+      /* A slot that advance() freed is filled before the loop sleeps. */
+      if (has_pending (run) && count_in_flight (run) < run->concurrency)
+        continue;
+      g_main_context_iteration (context, TRUE);
+    }
+}
+
+/* Output */
+
+static const char *
+take_status (Take *take)
+{
+  if (take->task != NULL)
+    return sd_api_status_to_string (sd_task_get_status (take->task));
+  return take->state == TAKE_PENDING ? "not-sent" : "failed";
+}
+
+static gboolean
+take_succeeded (Run  *run,
+                Take *take)
+{
+  if (take->task == NULL || take->error != NULL)
+    return FALSE;
+  return !run->wait || sd_task_get_status (take->task) == SD_TASK_STATUS_COMPLETED;
+}
+
+static void
+print_takes_json (Run        *run,
+                  const char *group,
+                  SdPrices   *prices,
+                  SdMoney     total,
+                  guint       n_unpriced)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonNode) node = NULL;
+
+  json_builder_begin_object (builder);
+  _sd_cli_add_string_member (builder, "group", group);
+  add_estimate_member (builder, prices, total, n_unpriced);
+  json_builder_set_member_name (builder, "tasks");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < run->takes->len; i++)
+    {
+      Take *take = g_ptr_array_index (run->takes, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "line");
+      json_builder_add_int_value (builder, take->line);
+      _sd_cli_add_string_member (builder, "task_id", take->task != NULL ? sd_task_get_id (take->task) : NULL);
+      _sd_cli_add_string_member (builder, "status", take_status (take));
+      _sd_cli_add_string_member (builder, "file", take->task != NULL ? sd_task_get_local_file (take->task) : NULL);
+      _sd_cli_add_string_member (builder, "error", take->error);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  node = json_builder_get_root (builder);
+  _sd_cli_print_json (run->cli, node);
+}
+
+/* One line a task: line number, task id, status, file. */
+static void
+print_takes_text (Run *run)
+{
+  for (guint i = 0; i < run->takes->len; i++)
+    {
+      Take *take = g_ptr_array_index (run->takes, i);
+      const char *id = take->task != NULL ? sd_task_get_id (take->task) : "-";
+      const char *file = take->task != NULL ? sd_task_get_local_file (take->task) : NULL;
+
+      _sd_cli_print_result (run->cli, "%u  %s  %s  %s\n", take->line, id, take_status (take),
+                            file != NULL && run->wait ? file : "-");
+    }
+}
+
+static gboolean
+print_dry_run (SdCli    *self,
+               SdBatch  *batch,
+               SdPrices *prices,
+               SdMoney   total,
+               guint     n_unpriced,
+               int      *exit_status)
+{
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(JsonNode) node = NULL;
+
+  _sd_cli_print_message (self, "%s", _("Dry run: nothing was sent."));
+  if (!self->json)
+    return _sd_cli_exit_with (exit_status, SD_CLI_EXIT_SUCCESS);
+
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  _sd_cli_add_string_member (builder, "group", NULL);
+  json_builder_set_member_name (builder, "dry_run");
+  json_builder_add_boolean_value (builder, TRUE);
+  add_estimate_member (builder, prices, total, n_unpriced);
+  json_builder_set_member_name (builder, "problems");
+  json_builder_add_value (builder, problems_to_json (batch));
+  json_builder_set_member_name (builder, "tasks");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < sd_batch_get_n_lines (batch); i++)
+    {
+      SdBatchLine *line = sd_batch_get_line (batch, i);
+
+      for (guint v = 0; line->problems->len == 0 && v < line->variants; v++)
+        {
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "line");
+          json_builder_add_int_value (builder, line->line);
+          _sd_cli_add_string_member (builder, "task_id", NULL);
+          _sd_cli_add_string_member (builder, "status", "not-sent");
+          _sd_cli_add_string_member (builder, "file", NULL);
+          json_builder_end_object (builder);
+        }
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+  node = json_builder_get_root (builder);
+  _sd_cli_print_json (self, node);
+  return _sd_cli_exit_with (exit_status, SD_CLI_EXIT_SUCCESS);
+}
+
+/* Local files must become links before a create: that is the uploader's
+ * work. Until this build has one, a batch naming local files is refused
+ * before anything is sent, naming the line. */
+static gboolean
+check_local_files (SdCli   *self,
+                   SdBatch *batch)
+{
+  gboolean ok = TRUE;
+
+  for (guint i = 0; i < sd_batch_get_n_lines (batch); i++)
+    {
+      SdBatchLine *line = sd_batch_get_line (batch, i);
+
+      if (line->problems->len > 0 || !sd_batch_request_has_local_files (line->request))
+        continue;
+      _sd_cli_print_message (self, _("line %u: local files cannot be uploaded by this build; use links (https://…) or asset:// IDs."),
+                             line->line);
+      ok = FALSE;
+    }
+  return ok;
+}
+
+static gboolean
+send_batch (SdCli          *self,
+            SdBatch        *batch,
+            SdCatalog      *catalog,
+            SdPrices       *prices,
+            SdCliArguments *args,
+            int            *exit_status)
+{
+  g_auto(Run) run = { 0 };
+  g_autofree char *group = g_uuid_string_random ();
+  SdMoney total;
+  guint n_unpriced;
+  gboolean ok = TRUE;
+
+  run.cli = self;
+  run.service = sd_context_get_service (self->context);
+  run.takes = g_ptr_array_new_with_free_func ((GDestroyNotify) take_free);
+  run.concurrency = args->concurrency > 0 ? args->concurrency : DEFAULT_CONCURRENCY;
+  run.wait = args->wait;
+  run.directory = args->download_dir;
+  run.currency = sd_prices_get_currency (prices);
+
+  make_takes (&run, batch, prices, catalog);
+  g_debug ("Batch group %s: %u tasks, at most %u at once", group, run.takes->len, run.concurrency);
+  g_signal_connect (run.service, "task-completed", G_CALLBACK (on_task_completed_cb), &run);
+  send_all (&run);
+  g_signal_handlers_disconnect_by_data (run.service, &run);
+
+  if (run.stop_reason != NULL)
+    _sd_cli_print_message (self, _("Stopped sending: %s"), run.stop_reason);
+  for (guint i = 0; i < run.takes->len; i++)
+    ok = take_succeeded (&run, g_ptr_array_index (run.takes, i)) && ok;
+
+  sd_batch_estimate (batch, prices, catalog, &total, &n_unpriced);
+  _sd_cli_print_demo_hint (self);
+  if (self->json)
+    print_takes_json (&run, group, prices, total, n_unpriced);
+  else
+    print_takes_text (&run);
+  return _sd_cli_exit_with (exit_status, ok ? SD_CLI_EXIT_SUCCESS : SD_CLI_EXIT_FAILURE);
+}
+
+static gboolean
+run_batch (SdCli              *self,
+           const SdCliCommand *command,
+           SdCliArguments     *args,
+           int                *exit_status)
+{
+  g_autoptr(SdCatalog) catalog = NULL;
+  g_autoptr(SdBatch) batch = NULL;
+  g_autoptr(SdPrices) prices = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *warning = NULL;
+  g_autofree char *summary = NULL;
+  SdMoney total;
+  guint n_unpriced;
+
+  catalog = sd_catalog_new_with_overrides (&warning);
+  if (warning != NULL)
+    _sd_cli_print_message (self, "%s", warning);
+  batch = sd_batch_new_from_file (args->positional[0], catalog, &error);
+  if (batch == NULL)
+    {
+      _sd_cli_print_message (self, "%s", error->message);
+      return _sd_cli_exit_with (exit_status, SD_CLI_EXIT_USAGE);
+    }
+  if (!check_batch (self, batch, args) || !check_local_files (self, batch))
+    return _sd_cli_exit_with (exit_status, SD_CLI_EXIT_USAGE);
+
+  prices = load_prices (self);
+  sd_batch_estimate (batch, prices, catalog, &total, &n_unpriced);
+  summary = describe_estimate (batch, prices, total, n_unpriced);
+  _sd_cli_print_message (self, "%s", summary);
+  if (args->dry_run)
+    return print_dry_run (self, batch, prices, total, n_unpriced, exit_status);
+
+  if (!_sd_cli_open_context (self, exit_status) ||
+      !_sd_cli_check_token (self, exit_status))
+    return FALSE;
+
+  return send_batch (self, batch, catalog, prices, args, exit_status);
+}
+
+const SdCliCommand _sd_cli_batch_command = {
+  .name = "batch",
+  .summary = N_("Send every request of a JSON Lines file (see “seedance batch --help”)."),
+  .parameters = N_("FILE"),
+  .entries = batch_entries,
+  .options = SD_CLI_OPTION_WAIT | SD_CLI_OPTION_DOWNLOAD_DIR | SD_CLI_OPTION_JSON,
+  .run = run_batch,
+};
