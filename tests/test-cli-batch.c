@@ -1,0 +1,361 @@
+/* test-cli-batch.c: “seedance batch”, run in-process against the simulator
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "test-cli-batch"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <locale.h>
+
+#include "sd-cli.h"
+#include "sd-context.h"
+#include "sd-demo.h"
+#include "sd-service.h"
+#include "sd-simulator-test.h"
+#include "sd-store.h"
+#include "sd-test-util.h"
+
+#define PER_TASK "seedance2.0-fast-i2v"
+
+typedef struct
+{
+  int          status;
+  char        *out;
+  char        *err;
+  guint        contexts;  /* none: nothing could be sent */
+  SdSimulator *simulator;
+  SdContext   *context;
+} Run;
+
+static void
+run_free (Run *run)
+{
+  g_free (run->out);
+  g_free (run->err);
+  g_clear_object (&run->simulator);
+  g_clear_object (&run->context);
+  g_free (run);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Run, run_free)
+
+static void
+on_context_created_cb (SdCli     *cli,
+                       SdContext *context,
+                       Run       *run)
+{
+  SdSimulator *simulator = sd_demo_get_simulator (context);
+
+  run->contexts++;
+  g_set_object (&run->context, context);
+  if (simulator == NULL)
+    return;
+  /* The demo's pace is for people watching; tests need not wait. */
+  sd_simulator_set_timing (simulator, 10, 10);
+  g_object_set (sd_context_get_service (context),
+                "first-poll-delay", 5, "max-poll-interval", 20, NULL);
+  g_set_object (&run->simulator, simulator);
+}
+
+static char *
+steal_text (GOutputStream *stream)
+{
+  g_autoptr(GBytes) bytes = NULL;
+
+  g_output_stream_close (stream, NULL, NULL);
+  bytes = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (stream));
+  if (g_bytes_get_size (bytes) == 0)
+    return g_strdup ("");
+  return g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
+}
+
+static Run *
+run_argv (const char * const *args)
+{
+  g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
+  g_autoptr(GOutputStream) err = g_memory_output_stream_new_resizable ();
+  g_autoptr(SdCli) cli = sd_cli_new (out, err);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  Run *run = g_new0 (Run, 1);
+
+  g_ptr_array_add (argv, g_strdup ("seedance"));
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, g_strdup (args[i]));
+  g_ptr_array_add (argv, NULL);
+
+  g_signal_connect (cli, "context-created", G_CALLBACK (on_context_created_cb), run);
+  run->status = sd_cli_run (cli, argv->len - 1, (char **) argv->pdata);
+  run->out = steal_text (out);
+  run->err = steal_text (err);
+  g_test_message ("exit %d\nstdout:\n%s\nstderr:\n%s", run->status, run->out, run->err);
+  return run;
+}
+
+#define run_cli(...) run_argv ((const char * const []) { __VA_ARGS__, NULL })
+
+/* A batch file in the test's own folder; returns its path. */
+static char *
+write_batch (const char *text)
+{
+  g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "batches", NULL);
+  char *path = g_build_filename (dir, "b.jsonl", NULL);
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+  return path;
+}
+
+static void
+write_prices (const char *text)
+{
+  g_autofree char *dir = g_build_filename (g_get_user_config_dir (), "seedance-studio", NULL);
+  g_autofree char *path = g_build_filename (dir, "prices.json", NULL);
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+}
+
+static JsonObject *
+parse_object (const char *text,
+              JsonNode  **root)
+{
+  g_autoptr(GError) error = NULL;
+
+  *root = json_from_string (text, &error);
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (*root));
+  return json_node_get_object (*root);
+}
+
+static void
+test_invalid_batch_exits_2_and_sends_nothing (void)
+{
+  g_autofree char *path = write_batch ("{\"model\": \"" PER_TASK "\", \"prompt\": \"ok\"}\n"
+                                       "# fine\n"
+                                       "{\"model\": \"" PER_TASK "\", \"prompt\": \"a\", \"variants\": 12}\n"
+                                       "{\"model\": \"nope\", \"prompt\": \"a\"}\n");
+  g_autoptr(Run) run = run_cli ("--demo", "batch", path, "--wait");
+
+  g_assert_cmpint (run->status, ==, 2);
+  g_assert_cmpuint (run->contexts, ==, 0);
+  g_assert_nonnull (strstr (run->err, "line 3: variants:"));
+  g_assert_nonnull (strstr (run->err, "line 4: model:"));
+  g_assert_null (strstr (run->err, "line 1:"));
+  g_assert_cmpstr (run->out, ==, "");
+}
+
+static void
+test_invalid_batch_json_lists_the_problems (void)
+{
+  g_autofree char *path = write_batch ("{\"model\": \"nope\", \"prompt\": \"a\"}\n");
+  g_autoptr(Run) run = run_cli ("--demo", "batch", path, "--json");
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *object;
+  JsonObject *problem;
+
+  g_assert_cmpint (run->status, ==, 2);
+  object = parse_object (run->out, &root);
+  g_assert_true (json_object_has_member (object, "error"));
+  problem = json_array_get_object_element (json_object_get_array_member (object, "problems"), 0);
+  g_assert_cmpint (json_object_get_int_member (problem, "line"), ==, 1);
+  g_assert_cmpstr (json_object_get_string_member (problem, "field"), ==, "model");
+}
+
+static void
+test_dry_run_sends_nothing_and_estimates (void)
+{
+  g_autofree char *path = write_batch ("{\"model\": \"" PER_TASK "\", \"prompt\": \"a\", \"variants\": 8}\n"
+                                       "{\"model\": \"seedance2.0-std\", \"prompt\": \"b\"}\n");
+  g_autoptr(Run) run = NULL;
+  g_autoptr(Run) json = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *object;
+  JsonObject *estimate;
+
+  write_prices ("{\"currency\": \"CNY\", \"prices\": {\"" PER_TASK "\": \"0.05\"}}");
+  run = run_cli ("--demo", "batch", path, "--dry-run");
+  g_assert_cmpint (run->status, ==, 0);
+  /* No context was made: no simulator, so no create could be recorded. */
+  g_assert_cmpuint (run->contexts, ==, 0);
+  g_assert_nonnull (strstr (run->err, "¥0.40"));
+  g_assert_nonnull (strstr (run->err, "1 line has no price"));
+
+  json = run_cli ("--demo", "batch", path, "--dry-run", "--json");
+  g_assert_cmpint (json->status, ==, 0);
+  g_assert_cmpuint (json->contexts, ==, 0);
+  object = parse_object (json->out, &root);
+  g_assert_true (json_object_get_null_member (object, "group"));
+  estimate = json_object_get_object_member (object, "estimate");
+  g_assert_cmpstr (json_object_get_string_member (estimate, "total"), ==, "0.400000");
+  g_assert_cmpint (json_object_get_int_member (estimate, "unpriced_lines"), ==, 1);
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object, "tasks")), ==, 9);
+}
+
+static void
+test_wait_saves_every_video (void)
+{
+  g_autofree char *path = write_batch ("{\"model\": \"" PER_TASK "\", \"prompt\": \"a cat\", \"variants\": 2}\n"
+                                       "\n"
+                                       "{\"model\": \"" PER_TASK "\", \"prompt\": \"a dog\"}\n");
+  g_autofree char *dir = g_build_filename (g_get_user_cache_dir (), "videos", NULL);
+  g_autoptr(Run) run = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *object;
+  JsonArray *tasks;
+  guint lines[] = { 1, 1, 3 };
+
+  write_prices ("{\"currency\": \"USD\", \"prices\": {\"" PER_TASK "\": \"0.25\"}}");
+  run = run_cli ("--demo", "batch", path, "--wait", "--download-dir", dir, "--concurrency", "2", "--json");
+  g_assert_cmpint (run->status, ==, 0);
+  g_assert_cmpuint (sd_simulator_get_task_count (run->simulator), ==, 3);
+
+  object = parse_object (run->out, &root);
+  g_assert_nonnull (json_object_get_string_member (object, "group"));
+  tasks = json_object_get_array_member (object, "tasks");
+  g_assert_cmpuint (json_array_get_length (tasks), ==, 3);
+  for (guint i = 0; i < 3; i++)
+    {
+      JsonObject *task = json_array_get_object_element (tasks, i);
+      const char *file = json_object_get_string_member (task, "file");
+      g_autoptr(SdTask) stored = NULL;
+
+      g_assert_cmpint (json_object_get_int_member (task, "line"), ==, lines[i]);
+      g_assert_cmpstr (json_object_get_string_member (task, "status"), ==, "completed");
+      g_assert_nonnull (file);
+      g_assert_true (g_str_has_prefix (file, dir));
+      g_assert_true (g_file_test (file, G_FILE_TEST_IS_REGULAR));
+
+      /* Each task kept the estimate it was sent with. */
+      stored = sd_store_load_task (sd_context_get_store (run->context),
+                                   json_object_get_string_member (task, "task_id"), &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (sd_task_get_estimate (stored), ==, 250000);
+      g_assert_cmpstr (sd_task_get_estimate_currency (stored), ==, "USD");
+    }
+}
+
+static void
+test_one_failure_exits_1_and_the_rest_complete (void)
+{
+  g_autofree char *path = write_batch ("{\"model\": \"" PER_TASK "\", \"prompt\": \"this will fail\"}\n"
+                                       "{\"model\": \"" PER_TASK "\", \"prompt\": \"a dog\"}\n");
+  g_autofree char *dir = g_build_filename (g_get_user_cache_dir (), "videos", NULL);
+  g_autoptr(Run) run = run_cli ("--demo", "batch", path, "--wait", "--download-dir", dir, "--json");
+  g_autoptr(JsonNode) root = NULL;
+  JsonArray *tasks;
+
+  g_assert_cmpint (run->status, ==, 1);
+  tasks = json_object_get_array_member (parse_object (run->out, &root), "tasks");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (tasks, 0), "status"), ==, "failed");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (tasks, 1), "status"), ==, "completed");
+}
+
+static void
+test_without_wait_returns_once_sent (void)
+{
+  g_autofree char *path = write_batch ("{\"model\": \"" PER_TASK "\", \"prompt\": \"a\", \"variants\": 3}\n");
+  g_autoptr(Run) run = run_cli ("--demo", "batch", path, "--concurrency", "1");
+  g_auto(GStrv) lines = NULL;
+
+  g_assert_cmpint (run->status, ==, 0);
+  g_assert_cmpuint (sd_simulator_get_task_count (run->simulator), ==, 3);
+  lines = g_strsplit (run->out, "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 4);
+  for (guint i = 0; i < 3; i++)
+    g_assert_true (g_str_has_prefix (lines[i], "1  vid_"));
+}
+
+static void
+test_skip_invalid_sends_the_rest (void)
+{
+  g_autofree char *path = write_batch ("{\"model\": \"nope\", \"prompt\": \"a\"}\n"
+                                       "{\"model\": \"" PER_TASK "\", \"prompt\": \"b\"}\n");
+  g_autoptr(Run) run = run_cli ("--demo", "batch", path, "--skip-invalid");
+
+  g_assert_cmpint (run->status, ==, 0);
+  g_assert_nonnull (strstr (run->err, "line 1: model:"));
+  g_assert_cmpuint (sd_simulator_get_task_count (run->simulator), ==, 1);
+  g_assert_true (g_str_has_prefix (run->out, "2  vid_"));
+}
+
+static void
+test_usage_errors_exit_2 (void)
+{
+  g_autofree char *path = write_batch ("{\"model\": \"" PER_TASK "\", \"prompt\": \"b\"}\n");
+  g_autoptr(Run) none = run_cli ("batch");
+  g_autoptr(Run) zero = run_cli ("batch", path, "--concurrency", "0");
+  g_autoptr(Run) many = run_cli ("batch", path, "--concurrency", "11");
+  g_autoptr(Run) missing = run_cli ("batch", "/nonexistent.jsonl");
+  g_autoptr(Run) empty = NULL;
+  g_autofree char *empty_path = NULL;
+
+  g_assert_cmpint (none->status, ==, 2);
+  g_assert_nonnull (strstr (none->err, "one file"));
+  g_assert_cmpint (zero->status, ==, 2);
+  g_assert_nonnull (strstr (zero->err, "--concurrency"));
+  g_assert_cmpint (many->status, ==, 2);
+  g_assert_cmpint (missing->status, ==, 2);
+  g_assert_nonnull (strstr (missing->err, "/nonexistent.jsonl"));
+
+  empty_path = write_batch ("# nothing\n");
+  empty = run_cli ("batch", empty_path);
+  g_assert_cmpint (empty->status, ==, 2);
+  g_assert_cmpuint (empty->contexts, ==, 0);
+}
+
+static void
+test_malformed_prices_shows_units_only (void)
+{
+  g_autofree char *path = write_batch ("{\"model\": \"" PER_TASK "\", \"prompt\": \"a\"}\n");
+  g_autoptr(Run) run = NULL;
+
+  write_prices ("{\"prices\": {\"" PER_TASK "\": \"cheap\"}}");
+  run = run_cli ("batch", path, "--dry-run");
+  g_assert_cmpint (run->status, ==, 0);
+  g_assert_nonnull (strstr (run->err, "prices.json"));
+  g_assert_nonnull (strstr (run->err, "prices." PER_TASK));
+  g_assert_nonnull (strstr (run->err, "1 line has no price"));
+}
+
+static void
+use_file_keyring (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("seedance-keyring-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "keyring", NULL);
+
+  g_setenv ("SECRET_BACKEND", "file", TRUE);
+  g_setenv ("SECRET_FILE_TEST_PATH", path, TRUE);
+  g_setenv ("SECRET_FILE_TEST_PASSWORD", "test-password", TRUE);
+  g_unsetenv ("SEEDANCE_API_TOKEN");
+  g_unsetenv ("SEEDANCE_API_BASE");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  setlocale (LC_ALL, "C.UTF-8");
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  use_file_keyring ();
+  g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
+  sd_test_install_counting_resolver ();
+
+  g_test_add_func ("/cli/batch/invalid-exits-2-and-sends-nothing", test_invalid_batch_exits_2_and_sends_nothing);
+  g_test_add_func ("/cli/batch/invalid-json-lists-the-problems", test_invalid_batch_json_lists_the_problems);
+  g_test_add_func ("/cli/batch/dry-run-sends-nothing-and-estimates", test_dry_run_sends_nothing_and_estimates);
+  g_test_add_func ("/cli/batch/wait-saves-every-video", test_wait_saves_every_video);
+  g_test_add_func ("/cli/batch/one-failure-exits-1-and-the-rest-complete",
+                   test_one_failure_exits_1_and_the_rest_complete);
+  g_test_add_func ("/cli/batch/without-wait-returns-once-sent", test_without_wait_returns_once_sent);
+  g_test_add_func ("/cli/batch/skip-invalid-sends-the-rest", test_skip_invalid_sends_the_rest);
+  g_test_add_func ("/cli/batch/usage-errors-exit-2", test_usage_errors_exit_2);
+  g_test_add_func ("/cli/batch/malformed-prices-shows-units-only", test_malformed_prices_shows_units_only);
+
+  return g_test_run ();
+}
