@@ -38,19 +38,24 @@ static const char * const known_fields[] = {
   "variants", "label",
 };
 
-/* The fields whose entries are links, which a local path may stand for. */
+/* The fields whose entries are links, which a local path may stand for,
+ * read and written through the request's own accessors (a property lookup
+ * by name for each would be most of the cost of a large batch). */
 typedef struct
 {
-  const char *name;
-  gboolean    is_list;
+  const char          *name;
+  const char * const *(*get_list) (SdRequest *);
+  void               (*set_list) (SdRequest *, const char * const *);
+  const char         *(*get_one)  (SdRequest *);
+  void               (*set_one)  (SdRequest *, const char *);
 } LinkField;
 
 static const LinkField link_fields[] = {
-  { "images", TRUE },
-  { "first_image", FALSE },
-  { "last_image", FALSE },
-  { "reference_videos", TRUE },
-  { "reference_audios", TRUE },
+  { "images", sd_request_get_images, sd_request_set_images, NULL, NULL },
+  { "first_image", NULL, NULL, sd_request_get_first_image, sd_request_set_first_image },
+  { "last_image", NULL, NULL, sd_request_get_last_image, sd_request_set_last_image },
+  { "reference_videos", sd_request_get_reference_videos, sd_request_set_reference_videos, NULL, NULL },
+  { "reference_audios", sd_request_get_reference_audios, sd_request_set_reference_audios, NULL, NULL },
 };
 
 static void
@@ -179,41 +184,29 @@ resolve_entries (SdBatchLine        *line,
     }
 }
 
-static void
+/* The entries of one link field as a list (a single link is a list of
+ * one); @one is storage for that single entry's list. */
+static const char * const *
 get_link_field (SdRequest       *request,
                 const LinkField *field,
-                GStrv           *values)
+                const char      *one[2])
 {
-  g_autofree char *property = g_strdelimit (g_strdup (field->name), "_", '-');
-
-  char *value = NULL;
-
-  if (field->is_list)
-    {
-      g_object_get (request, property, values, NULL);
-      return;
-    }
-
-  g_object_get (request, property, &value, NULL);
-  *values = NULL;
-  if (value != NULL)
-    {
-      *values = g_new0 (char *, 2);
-      (*values)[0] = value;
-    }
+  if (field->get_list != NULL)
+    return field->get_list (request);
+  one[0] = field->get_one (request);
+  one[1] = NULL;
+  return one[0] != NULL ? one : NULL;
 }
 
 static void
-set_link_field (SdRequest       *request,
-                const LinkField *field,
-                GStrv            values)
+set_link_field (SdRequest          *request,
+                const LinkField    *field,
+                const char * const *values)
 {
-  g_autofree char *property = g_strdelimit (g_strdup (field->name), "_", '-');
-
-  if (field->is_list)
-    g_object_set (request, property, values, NULL);
+  if (field->set_list != NULL)
+    field->set_list (request, values);
   else
-    g_object_set (request, property, values != NULL ? values[0] : NULL, NULL);
+    field->set_one (request, values != NULL ? values[0] : NULL);
 }
 
 /* Makes the line's request name each local file by its absolute path, and
@@ -222,8 +215,13 @@ static SdRequest *
 resolve_local_files (SdBatchLine *line,
                      const char  *base_dir)
 {
-  g_autoptr(SdRequest) as_sent = sd_request_copy (line->request);
+  g_autoptr(SdRequest) as_sent = NULL;
 
+  /* Most lines name links only: they are validated as they are. */
+  if (!sd_batch_request_has_local_files (line->request))
+    return g_object_ref (line->request);
+
+  as_sent = sd_request_copy (line->request);
   for (gsize i = 0; i < G_N_ELEMENTS (link_fields); i++)
     {
       g_autoptr(GStrvBuilder) resolved = g_strv_builder_new ();
@@ -231,16 +229,19 @@ resolve_local_files (SdBatchLine *line,
       g_auto(GStrv) values = NULL;
       g_auto(GStrv) resolved_values = NULL;
       g_auto(GStrv) stand_in_values = NULL;
+      const char *one[2];
+      const char * const *current = get_link_field (line->request, &link_fields[i], one);
 
-      get_link_field (line->request, &link_fields[i], &values);
-      if (values == NULL || values[0] == NULL)
+      if (current == NULL || current[0] == NULL)
         continue;
+      /* A copy: setting the field below frees what it returned. */
+      values = g_strdupv ((char **) current);
       resolve_entries (line, link_fields[i].name, (const char * const *) values,
                        base_dir, resolved, stand_ins);
       resolved_values = g_strv_builder_end (resolved);
       stand_in_values = g_strv_builder_end (stand_ins);
-      set_link_field (line->request, &link_fields[i], resolved_values);
-      set_link_field (as_sent, &link_fields[i], stand_in_values);
+      set_link_field (line->request, &link_fields[i], (const char * const *) resolved_values);
+      set_link_field (as_sent, &link_fields[i], (const char * const *) stand_in_values);
     }
   return g_steal_pointer (&as_sent);
 }
@@ -258,9 +259,9 @@ sd_batch_request_has_local_files (SdRequest *request)
 
   for (gsize i = 0; i < G_N_ELEMENTS (link_fields); i++)
     {
-      g_auto(GStrv) values = NULL;
+      const char *one[2];
+      const char * const *values = get_link_field (request, &link_fields[i], one);
 
-      get_link_field (request, &link_fields[i], &values);
       for (gsize j = 0; values != NULL && values[j] != NULL; j++)
         if (sd_batch_is_local_path (values[j]))
           return TRUE;
@@ -283,17 +284,20 @@ static void
 check_members (SdBatchLine *line,
                JsonObject  *object)
 {
-  g_autoptr(GList) members = json_object_get_members (object);
+  JsonObjectIter iter;
+  const char *name;
+  JsonNode *member;
 
-  for (GList *l = members; l != NULL; l = l->next)
+  json_object_iter_init (&iter, object);
+  while (json_object_iter_next (&iter, &name, &member))
     {
       g_autofree char *message = NULL;
 
-      if (is_known_field (l->data))
+      if (is_known_field (name))
         continue;
       /* Translators: a field name a batch line holds that no request has */
       message = g_strdup_printf (_("“%s” is not a field of a batch line; the fields are model, prompt, duration, ratio, resolution, orientation, images, first_image, last_image, reference_videos, reference_audios, variants and label."),
-                                 (const char *) l->data);
+                                 name);
       add_problem (line, "line", message);
     }
 }
@@ -366,26 +370,36 @@ parse_line_json (JsonParser  *parser,
   g_autofree char *message = NULL;
   JsonNode *root;
 
-  if (!g_utf8_validate (text, length, NULL))
-    {
-      add_problem (line, "line", _("The line is not UTF-8 text."));
-      return NULL;
-    }
-  if (!sd_json_nesting_within_limit (text, length, SD_BATCH_MAX_DEPTH) ||
-      !sd_json_holds_one_value (text, length))
+  if (!sd_json_nesting_within_limit (text, length, SD_BATCH_MAX_DEPTH))
     {
       add_problem (line, "line", _("The line must hold one JSON object of request fields, nested at most 8 levels."));
       return NULL;
     }
+  /* json-glib refuses text that is not UTF-8 itself: checked again only
+   * to say so rather than quote its message. */
   if (!json_parser_load_from_data (parser, text, length, &error))
     {
+      if (!g_utf8_validate (text, length, NULL))
+        {
+          add_problem (line, "line", _("The line is not UTF-8 text."));
+          return NULL;
+        }
       /* Translators: %s is json-glib's description of the syntax error */
       message = g_strdup_printf (_("The line is not valid JSON: %s"), error->message);
       add_problem (line, "line", message);
       return NULL;
     }
+  /* json-glib takes "{} {}" as its first value. */
+  if (!sd_json_holds_one_value (text, length))
+    {
+      add_problem (line, "line", _("The line must hold one JSON object of request fields, nested at most 8 levels."));
+      return NULL;
+    }
+  /* Text that is UTF-8 decodes to UTF-8 but through a \u escape (a lone
+   * surrogate): only a line with one needs its strings walked. */
   root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root) || !sd_json_strings_are_utf8 (root))
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root) ||
+      (memmem (text, length, "\\u", 2) != NULL && !sd_json_strings_are_utf8 (root)))
     {
       add_problem (line, "line", _("The line must be one JSON object of request fields, in UTF-8."));
       return NULL;
@@ -461,7 +475,7 @@ read_lines (SdBatch     *self,
             const char  *base_dir,
             GError     **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new_immutable ();
+  g_autoptr(JsonParser) parser = json_parser_new ();
   gsize start = 0;
   guint number = 0;
 
