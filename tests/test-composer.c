@@ -5,12 +5,14 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <glib/gstdio.h>
 #include <libsoup/soup.h>
 
 #include "sd-catalog.h"
 #include "sd-composer-test.h"
 #include "sd-context.h"
 #include "sd-demo.h"
+#include "sd-estimate-label.h"
 #include "sd-gui-resources.h"
 #include "sd-media-list.h"
 #include "sd-media-row.h"
@@ -523,6 +525,51 @@ drain_pending_events (void)
 {
   for (guint i = 0; i < 200 && g_main_context_iteration (NULL, FALSE); i++)
     ;
+}
+
+/* The estimate beside Generate follows the request, the takes and the
+ * price table on disk. */
+static gboolean
+estimate_is (SdEstimateLabel *label,
+             const char      *text)
+{
+  gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  while (g_strcmp0 (sd_estimate_label_get_text (label), text) != 0 &&
+         g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+  return g_strcmp0 (sd_estimate_label_get_text (label), text) == 0;
+}
+
+static void
+test_composer_shows_the_estimate_before_generate (ComposerFixture *fixture,
+                                                  gconstpointer    data)
+{
+  SdEstimateLabel *label = SD_ESTIMATE_LABEL (gtk_widget_get_template_child (GTK_WIDGET (fixture->composer),
+                                                                             SD_TYPE_COMPOSER,
+                                                                             "estimate_label"));
+  g_autoptr(SdRequest) source = sd_request_new ();
+  g_autofree char *path = sd_prices_default_path ();
+  g_autofree char *dir = g_path_get_dirname (path);
+
+  sd_request_set_model (source, "sd2_mx_720p");
+  sd_request_set_prompt (source, "waves at dusk");
+  sd_request_set_duration (source, 8);
+  sd_composer_load_request (fixture->composer, source);
+  /* No price yet: the unit only. */
+  g_assert_true (estimate_is (label, "billed per second; no price set"));
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (path, "{\"currency\": \"CNY\", \"prices\": {\"sd2_mx_720p\": \"0.05\"}}", -1, NULL));
+  g_assert_true (estimate_is (label, "≈ ¥0.40 · 8 s × ¥0.05"));
+
+  sd_estimate_label_set_takes (label, 4);
+  g_assert_true (estimate_is (label, "≈ ¥1.60 · 4 takes × 8 s × ¥0.05"));
+
+  /* The request is followed as it changes. */
+  sd_request_set_duration (sd_composer_get_request (fixture->composer), 10);
+  g_assert_true (estimate_is (label, "≈ ¥2.00 · 4 takes × 10 s × ¥0.05"));
+  g_unlink (path);
 }
 
 static void
@@ -1120,6 +1167,7 @@ main (int   argc,
   g_test_add ("/composer/" path, ComposerFixture, NULL, composer_set_up, func, composer_tear_down)
 
   ADD ("ratio-list-follows-the-model", test_composer_ratios_follow_the_model);
+  ADD ("shows-the-estimate-before-generate", test_composer_shows_the_estimate_before_generate);
   ADD ("adds-links-from-uri-lists-and-plain-text-and-refuses-the-rest", test_composer_adds_urls_and_refuses_the_rest);
   ADD ("invalid-request-shows-its-problem-and-blocks-generate", test_composer_invalid_request_blocks_generate);
   ADD ("generate-submits-and-keeps-the-content", test_composer_generate_submits_and_keeps_content);

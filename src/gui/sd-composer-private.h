@@ -5,6 +5,7 @@
 #pragma once
 
 #include "sd-composer.h"
+#include "sd-estimate-label.h"
 #include "sd-media-list.h"
 #include "sd-model-picker.h"
 #include "sd-thumbnailer.h"
@@ -45,6 +46,7 @@ struct _SdComposer
   AdwPreferencesGroup *audios_group;
   SdMediaList         *audios_list;
   GtkLabel            *blocker_label;
+  SdEstimateLabel     *estimate_label;
   GtkButton           *generate_button;
   GtkStack            *generate_stack;
   GtkSpinner          *generate_spinner;

@@ -945,6 +945,8 @@ sd_composer_constructed (GObject *object)
   sd_model_picker_set_models (self->model_picker,
                               sd_catalog_get_models (sd_context_get_catalog (self->context)));
   connect_widgets (self);
+  sd_estimate_label_set_catalog (self->estimate_label, sd_context_get_catalog (self->context));
+  sd_estimate_label_set_request (self->estimate_label, self->request);
   load_settings (self);
   g_signal_connect_object (self->context, "notify::base-url-error",
                            G_CALLBACK (revalidate), self, G_CONNECT_SWAPPED);
@@ -1060,6 +1062,7 @@ sd_composer_class_init (SdComposerClass *klass)
 
   g_type_ensure (SD_TYPE_MEDIA_LIST);
   g_type_ensure (SD_TYPE_MODEL_PICKER);
+  g_type_ensure (SD_TYPE_ESTIMATE_LABEL);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/seedancestudio/SeedanceStudio/gui/sd-composer.ui");
   gtk_widget_class_bind_template_child (widget_class, SdComposer, main_box);
@@ -1081,6 +1084,7 @@ sd_composer_class_init (SdComposerClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdComposer, audios_group);
   gtk_widget_class_bind_template_child (widget_class, SdComposer, audios_list);
   gtk_widget_class_bind_template_child (widget_class, SdComposer, blocker_label);
+  gtk_widget_class_bind_template_child (widget_class, SdComposer, estimate_label);
   gtk_widget_class_bind_template_child (widget_class, SdComposer, generate_button);
   gtk_widget_class_bind_template_child (widget_class, SdComposer, generate_stack);
   gtk_widget_class_bind_template_child (widget_class, SdComposer, generate_spinner);

@@ -1,0 +1,287 @@
+/* sd-estimate-label.c: what a request will cost, beside Generate
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "sd-estimate-label"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "sd-estimate-label.h"
+
+struct _SdEstimateLabel
+{
+  GtkWidget     parent_instance;
+
+  GtkLabel     *label;
+  SdRequest    *request;
+  SdCatalog    *catalog;
+  SdPrices     *prices;
+  GFileMonitor *monitor;
+  guint         takes;
+  char         *text;
+};
+
+G_DEFINE_FINAL_TYPE (SdEstimateLabel, sd_estimate_label, GTK_TYPE_WIDGET)
+
+enum {
+  PROP_0,
+  PROP_REQUEST,
+  PROP_CATALOG,
+  PROP_TAKES,
+  PROP_TEXT,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void
+set_text (SdEstimateLabel *self,
+          const char      *text)
+{
+  if (g_strcmp0 (self->text, text) == 0)
+    return;
+  g_free (self->text);
+  self->text = g_strdup (text);
+  gtk_label_set_label (self->label, text != NULL ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->label), text != NULL);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TEXT]);
+}
+
+static void
+update (SdEstimateLabel *self)
+{
+  g_auto(SdEstimate) estimate = { 0 };
+  g_autofree char *text = NULL;
+  SdModel *model = NULL;
+
+  if (self->request != NULL && self->catalog != NULL && sd_request_get_model (self->request) != NULL)
+    model = sd_catalog_lookup (self->catalog, sd_request_get_model (self->request));
+  if (model == NULL)
+    {
+      set_text (self, NULL);
+      return;
+    }
+
+  sd_prices_estimate (self->prices, self->request, model, self->takes, &estimate);
+  text = sd_estimate_format (&estimate);
+  set_text (self, text);
+}
+
+/* A bad file keeps the last good table: it is reported where it is edited
+ * (Preferences, the CLI); here the units still show. */
+static void
+load_prices (SdEstimateLabel *self)
+{
+  g_autofree char *path = sd_prices_default_path ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdPrices) prices = sd_prices_new_from_file (path, &error);
+
+  if (prices == NULL)
+    {
+      g_debug ("Keeping the last price table: %s", error->message);
+      return;
+    }
+  g_set_object (&self->prices, prices);
+  update (self);
+}
+
+static void
+on_prices_file_changed_cb (GFileMonitor      *monitor,
+                           GFile             *file,
+                           GFile             *other,
+                           GFileMonitorEvent  event,
+                           SdEstimateLabel   *self)
+{
+  if (event == G_FILE_MONITOR_EVENT_CHANGES_DONE_HINT || event == G_FILE_MONITOR_EVENT_DELETED ||
+      event == G_FILE_MONITOR_EVENT_CREATED || event == G_FILE_MONITOR_EVENT_RENAMED ||
+      event == G_FILE_MONITOR_EVENT_MOVED_IN)
+    load_prices (self);
+}
+
+static void
+watch_prices_file (SdEstimateLabel *self)
+{
+  g_autofree char *path = sd_prices_default_path ();
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+
+  self->monitor = g_file_monitor_file (file, G_FILE_MONITOR_WATCH_MOVES, NULL, NULL);
+  if (self->monitor != NULL)
+    g_signal_connect_object (self->monitor, "changed",
+                             G_CALLBACK (on_prices_file_changed_cb), self, 0);
+}
+
+static void
+sd_estimate_label_dispose (GObject *object)
+{
+  SdEstimateLabel *self = SD_ESTIMATE_LABEL (object);
+
+  sd_estimate_label_set_request (self, NULL);
+  if (self->monitor != NULL)
+    g_file_monitor_cancel (self->monitor);
+  g_clear_object (&self->monitor);
+  g_clear_pointer ((GtkWidget **) &self->label, gtk_widget_unparent);
+
+  G_OBJECT_CLASS (sd_estimate_label_parent_class)->dispose (object);
+}
+
+static void
+sd_estimate_label_finalize (GObject *object)
+{
+  SdEstimateLabel *self = SD_ESTIMATE_LABEL (object);
+
+  g_clear_object (&self->catalog);
+  g_clear_object (&self->prices);
+  g_free (self->text);
+
+  G_OBJECT_CLASS (sd_estimate_label_parent_class)->finalize (object);
+}
+
+static void
+sd_estimate_label_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  SdEstimateLabel *self = SD_ESTIMATE_LABEL (object);
+
+  switch (prop_id)
+    {
+    case PROP_REQUEST: g_value_set_object (value, self->request); break;
+    case PROP_CATALOG: g_value_set_object (value, self->catalog); break;
+    case PROP_TAKES:   g_value_set_uint (value, self->takes); break;
+    case PROP_TEXT:    g_value_set_string (value, self->text); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sd_estimate_label_set_property (GObject      *object,
+                                guint         prop_id,
+                                const GValue *value,
+                                GParamSpec   *pspec)
+{
+  SdEstimateLabel *self = SD_ESTIMATE_LABEL (object);
+
+  switch (prop_id)
+    {
+    case PROP_REQUEST: sd_estimate_label_set_request (self, g_value_get_object (value)); break;
+    case PROP_CATALOG: sd_estimate_label_set_catalog (self, g_value_get_object (value)); break;
+    case PROP_TAKES:   sd_estimate_label_set_takes (self, g_value_get_uint (value)); break;
+    default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+sd_estimate_label_class_init (SdEstimateLabelClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = sd_estimate_label_dispose;
+  object_class->finalize = sd_estimate_label_finalize;
+  object_class->get_property = sd_estimate_label_get_property;
+  object_class->set_property = sd_estimate_label_set_property;
+
+  properties[PROP_REQUEST] =
+    g_param_spec_object ("request", NULL, NULL, SD_TYPE_REQUEST,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CATALOG] =
+    g_param_spec_object ("catalog", NULL, NULL, SD_TYPE_CATALOG,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TAKES] =
+    g_param_spec_uint ("takes", NULL, NULL, 1, 8, 1,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_TEXT] =
+    g_param_spec_string ("text", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "estimate");
+}
+
+static void
+sd_estimate_label_init (SdEstimateLabel *self)
+{
+  self->takes = 1;
+  self->prices = sd_prices_new ();
+  self->label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_xalign (self->label, 1);
+  gtk_widget_add_css_class (GTK_WIDGET (self->label), "caption");
+  gtk_widget_add_css_class (GTK_WIDGET (self->label), "numeric");
+  gtk_widget_set_visible (GTK_WIDGET (self->label), FALSE);
+  gtk_widget_set_parent (GTK_WIDGET (self->label), GTK_WIDGET (self));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self),
+                               _("An estimate from your own prices (Preferences, Prices); the provider’s bill may differ."));
+  load_prices (self);
+  watch_prices_file (self);
+}
+
+GtkWidget *
+sd_estimate_label_new (void)
+{
+  return g_object_new (SD_TYPE_ESTIMATE_LABEL, NULL);
+}
+
+void
+sd_estimate_label_set_request (SdEstimateLabel *self,
+                               SdRequest       *request)
+{
+  g_return_if_fail (SD_IS_ESTIMATE_LABEL (self));
+
+  if (self->request == request)
+    return;
+  if (self->request != NULL)
+    g_signal_handlers_disconnect_by_data (self->request, self);
+  g_set_object (&self->request, request);
+  if (request != NULL)
+    g_signal_connect_object (request, "notify", G_CALLBACK (update), self, G_CONNECT_SWAPPED);
+  update (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_REQUEST]);
+}
+
+void
+sd_estimate_label_set_catalog (SdEstimateLabel *self,
+                               SdCatalog       *catalog)
+{
+  g_return_if_fail (SD_IS_ESTIMATE_LABEL (self));
+
+  if (!g_set_object (&self->catalog, catalog))
+    return;
+  update (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CATALOG]);
+}
+
+void
+sd_estimate_label_set_takes (SdEstimateLabel *self,
+                             guint            takes)
+{
+  g_return_if_fail (SD_IS_ESTIMATE_LABEL (self));
+
+  takes = CLAMP (takes, 1, 8);
+  if (self->takes == takes)
+    return;
+  self->takes = takes;
+  update (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TAKES]);
+}
+
+void
+sd_estimate_label_set_prices (SdEstimateLabel *self,
+                              SdPrices        *prices)
+{
+  g_return_if_fail (SD_IS_ESTIMATE_LABEL (self));
+  g_return_if_fail (SD_IS_PRICES (prices));
+
+  g_set_object (&self->prices, prices);
+  update (self);
+}
+
+const char *
+sd_estimate_label_get_text (SdEstimateLabel *self)
+{
+  g_return_val_if_fail (SD_IS_ESTIMATE_LABEL (self), NULL);
+
+  return self->text;
+}
