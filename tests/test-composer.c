@@ -5,9 +5,11 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <string.h>
 #include <glib/gstdio.h>
 #include <libsoup/soup.h>
 
+#include "sd-batch-import.h"
 #include "sd-catalog.h"
 #include "sd-composer-test.h"
 #include "sd-context.h"
@@ -15,6 +17,7 @@
 #include "sd-estimate-label.h"
 #include "sd-gui-resources.h"
 #include "sd-media-list.h"
+#include "sd-service.h"
 #include "sd-media-row.h"
 #include "sd-model-picker-test.h"
 #include "sd-preferences-window.h"
@@ -569,6 +572,58 @@ test_composer_shows_the_estimate_before_generate (ComposerFixture *fixture,
   /* The request is followed as it changes. */
   sd_request_set_duration (sd_composer_get_request (fixture->composer), 10);
   g_assert_true (estimate_is (label, "≈ ¥2.00 · 4 takes × 10 s × ¥0.05"));
+  g_unlink (path);
+}
+
+/* Import Batch: a file of 10 lines with one invalid line names it, skipping
+ * it queues the other nine; Export as Batch writes the requests back. */
+static void
+test_import_batch_reports_and_queues (ComposerFixture *fixture,
+                                      gconstpointer    data)
+{
+  SdCatalog *catalog = sd_context_get_catalog (fixture->context);
+  SdService *service = sd_context_get_service (fixture->context);
+  g_autoptr(GString) text = g_string_new ("# ten lines\n");
+  g_autoptr(SdBatch) batch = NULL;
+  g_autoptr(SdBatch) exported = NULL;
+  g_autoptr(SdPrices) prices = sd_prices_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *description = NULL;
+  g_autofree char *path = g_build_filename (g_get_user_data_dir (), "exported.jsonl", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  SdSimulator *simulator = sd_demo_get_simulator (fixture->context);
+  gint64 end;
+
+  for (guint i = 0; i < 10; i++)
+    g_string_append_printf (text, "{\"model\": \"%s\", \"prompt\": \"take %u\"}\n",
+                            i == 6 ? "nope" : "seedance2.0-fast-i2v", i);
+  batch = sd_batch_new_from_data (text->str, text->len, catalog, NULL, &error);
+  g_assert_no_error (error);
+  sd_prices_set (prices, "seedance2.0-fast-i2v", 100000);
+
+  description = sd_batch_import_describe (batch, catalog, prices);
+  g_assert_nonnull (strstr (description, "9 tasks to send"));
+  g_assert_nonnull (strstr (description, "¥0.90"));
+  g_assert_nonnull (strstr (description, "line 8: model:"));
+
+  sd_batch_import_send (fixture->context, batch, prices);
+  end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while (g_list_model_get_n_items (sd_service_get_tasks (service)) < 9 && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (g_list_model_get_n_items (sd_service_get_tasks (service)), ==, 9);
+  g_assert_cmpuint (sd_simulator_get_task_count (simulator), ==, 9);
+  {
+    g_autoptr(SdTask) first = g_list_model_get_item (sd_service_get_tasks (service), 0);
+
+    g_assert_cmpint (sd_task_get_estimate (first), ==, 100000);
+  }
+
+  g_assert_true (sd_batch_export_write (sd_service_get_tasks (service), file, &error));
+  g_assert_no_error (error);
+  exported = sd_batch_new_from_file (path, catalog, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (sd_batch_get_n_lines (exported), ==, 9);
+  g_assert_cmpuint (sd_batch_get_n_invalid (exported), ==, 0);
   g_unlink (path);
 }
 
@@ -1168,6 +1223,7 @@ main (int   argc,
 
   ADD ("ratio-list-follows-the-model", test_composer_ratios_follow_the_model);
   ADD ("shows-the-estimate-before-generate", test_composer_shows_the_estimate_before_generate);
+  ADD ("import-batch-reports-and-queues", test_import_batch_reports_and_queues);
   ADD ("adds-links-from-uri-lists-and-plain-text-and-refuses-the-rest", test_composer_adds_urls_and_refuses_the_rest);
   ADD ("invalid-request-shows-its-problem-and-blocks-generate", test_composer_invalid_request_blocks_generate);
   ADD ("generate-submits-and-keeps-the-content", test_composer_generate_submits_and_keeps_content);

@@ -12,6 +12,7 @@
 
 #include <glib/gi18n.h>
 
+#include "sd-batch-import.h"
 #include "sd-files.h"
 #include "sd-service.h"
 #include "sd-window-private.h"
@@ -147,9 +148,30 @@ remove_task_action (GtkWidget  *widget,
   sd_window_remove_task (SD_WINDOW (widget), kept);
 }
 
+static void
+import_batch_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  sd_batch_import_choose (GTK_WINDOW (widget), sd_window_get_context (SD_WINDOW (widget)));
+}
+
+/* Every task of the list, as recipes to share or run again. */
+static void
+export_batch_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  SdContext *context = sd_window_get_context (SD_WINDOW (widget));
+
+  sd_batch_export_choose (GTK_WINDOW (widget), sd_service_get_tasks (sd_context_get_service (context)));
+}
+
 void
 _sd_window_class_install_task_actions (GtkWidgetClass *widget_class)
 {
+  gtk_widget_class_install_action (widget_class, "win.import-batch", NULL, import_batch_action);
+  gtk_widget_class_install_action (widget_class, "win.export-batch", NULL, export_batch_action);
   gtk_widget_class_install_action (widget_class, "win.play-task", "s", play_task_action);
   gtk_widget_class_install_action (widget_class, "win.open-task", "s", open_task_action);
   gtk_widget_class_install_action (widget_class, "win.show-task-in-folder", "s", show_task_in_folder_action);

@@ -1,0 +1,492 @@
+/* sd-batch-import.c: Import Batch… and Export as Batch… in the window
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "sd-batch-import"
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gi18n.h>
+
+#include "sd-batch-import.h"
+#include "sd-service.h"
+
+/* At most this many creates in flight while a batch is sent. */
+#define SEND_CONCURRENCY 2
+
+/* Reading the file */
+
+typedef struct
+{
+  GtkWindow *parent;
+  SdContext *context;
+  SdCatalog *catalog;
+} ImportData;
+
+static void
+import_data_free (ImportData *data)
+{
+  g_clear_object (&data->parent);
+  g_clear_object (&data->context);
+  g_clear_object (&data->catalog);
+  g_free (data);
+}
+
+static void
+read_batch_thread (GTask        *task,
+                   gpointer      source,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  ImportData *data = task_data;
+  GFile *file = source;
+  g_autoptr(GError) error = NULL;
+  SdBatch *batch;
+
+  if (g_file_peek_path (file) == NULL)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                               _("Batch files must be on this computer."));
+      return;
+    }
+  batch = sd_batch_new_from_file (g_file_peek_path (file), data->catalog, &error);
+  if (batch == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, batch, g_object_unref);
+}
+
+static SdPrices *
+load_prices (char **warning)
+{
+  g_autofree char *path = sd_prices_default_path ();
+  g_autoptr(GError) error = NULL;
+  SdPrices *prices = sd_prices_new_from_file (path, &error);
+
+  if (prices != NULL)
+    return prices;
+  *warning = g_strdup (error->message);
+  return sd_prices_new ();
+}
+
+/**
+ * sd_batch_import_describe:
+ * @batch: a batch
+ * @catalog: its models
+ * @prices: the price table
+ *
+ * Returns: (transfer full): the lines, tasks, estimate and problems
+ */
+char *
+sd_batch_import_describe (SdBatch   *batch,
+                          SdCatalog *catalog,
+                          SdPrices  *prices)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autofree char *problems = sd_batch_describe_problems (batch);
+  g_autofree char *total_text = NULL;
+  guint n_lines = sd_batch_get_n_lines (batch);
+  guint n_invalid = sd_batch_get_n_invalid (batch);
+  guint n_takes = sd_batch_get_n_takes (batch);
+  SdMoney total;
+  guint n_unpriced;
+
+  sd_batch_estimate (batch, prices, catalog, &total, &n_unpriced);
+  total_text = sd_money_format (total, sd_prices_get_currency (prices));
+
+  g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%u request", "%u requests", n_lines), n_lines);
+  g_string_append (text, " · ");
+  g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%u task to send", "%u tasks to send", n_takes), n_takes);
+  g_string_append (text, "\n");
+  /* Translators: the estimate of a batch */
+  g_string_append_printf (text, _("Estimate: ≈ %s"), total_text);
+  if (n_unpriced > 0)
+    {
+      g_string_append (text, " · ");
+      g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%u line has no price",
+                                                 "%u lines have no price", n_unpriced), n_unpriced);
+    }
+  if (n_invalid > 0)
+    {
+      g_string_append (text, "\n\n");
+      g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%u line is invalid:",
+                                                 "%u lines are invalid:", n_invalid), n_invalid);
+      g_string_append_printf (text, "\n%s", problems);
+    }
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/* Sending */
+
+typedef struct
+{
+  SdService *service;
+  GPtrArray *requests;   /* SdRequest, one per task */
+  GArray    *estimates;  /* SdMoney, -1: none */
+  char      *currency;
+  guint      next;
+  guint      in_flight;
+} Sender;
+
+static void
+sender_free (Sender *sender)
+{
+  g_clear_object (&sender->service);
+  g_ptr_array_unref (sender->requests);
+  g_array_unref (sender->estimates);
+  g_free (sender->currency);
+  g_free (sender);
+}
+
+static void send_more (Sender *sender);
+
+/* One create in flight: which of the sender's requests it is. */
+typedef struct
+{
+  Sender *sender;
+  guint   index;
+} Submission;
+
+static void
+on_submitted_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree Submission *submission = user_data;
+  Sender *sender = submission->sender;
+  guint index = submission->index;
+  g_autoptr(SdTask) task = sd_service_submit_finish (SD_SERVICE (source), result, &error);
+  SdMoney estimate;
+
+  sender->in_flight--;
+  /* One failure never stops the rest: the service shows it. */
+  if (task == NULL)
+    g_debug ("A batch task was not sent: %s", error->message);
+  else if (index < sender->estimates->len &&
+           (estimate = g_array_index (sender->estimates, SdMoney, index)) >= 0)
+    sd_task_set_estimate (task, estimate, sender->currency);
+
+  if (sender->next >= sender->requests->len && sender->in_flight == 0)
+    {
+      sender_free (sender);
+      return;
+    }
+  send_more (sender);
+}
+
+static void
+send_more (Sender *sender)
+{
+  while (sender->in_flight < SEND_CONCURRENCY && sender->next < sender->requests->len)
+    {
+      SdRequest *request = g_ptr_array_index (sender->requests, sender->next);
+      Submission *submission = g_new0 (Submission, 1);
+
+      submission->sender = sender;
+      submission->index = sender->next++;
+      sender->in_flight++;
+      sd_service_submit_async (sender->service, request, NULL, on_submitted_cb, submission);
+    }
+}
+
+/**
+ * sd_batch_import_send:
+ * @context: the app's context
+ * @batch: a batch; its invalid lines are left out
+ * @prices: the price table, for the estimate each task keeps
+ */
+void
+sd_batch_import_send (SdContext *context,
+                      SdBatch   *batch,
+                      SdPrices  *prices)
+{
+  Sender *sender = g_new0 (Sender, 1);
+  SdCatalog *catalog = sd_context_get_catalog (context);
+
+  sender->service = g_object_ref (sd_context_get_service (context));
+  sender->requests = g_ptr_array_new_with_free_func (g_object_unref);
+  sender->estimates = g_array_new (FALSE, FALSE, sizeof (SdMoney));
+  sender->currency = g_strdup (sd_prices_get_currency (prices));
+  for (guint i = 0; i < sd_batch_get_n_lines (batch); i++)
+    {
+      SdBatchLine *line = sd_batch_get_line (batch, i);
+      g_auto(SdEstimate) estimate = { 0 };
+
+      if (line->problems->len > 0)
+        continue;
+      sd_prices_estimate (prices, line->request,
+                          sd_catalog_lookup (catalog, sd_request_get_model (line->request)),
+                          1, &estimate);
+      for (guint v = 0; v < line->variants; v++)
+        {
+          SdMoney amount = estimate.priced ? estimate.total : -1;
+
+          g_ptr_array_add (sender->requests, sd_request_copy (line->request));
+          g_array_append_val (sender->estimates, amount);
+        }
+    }
+  if (sender->requests->len == 0)
+    {
+      sender_free (sender);
+      return;
+    }
+  send_more (sender);
+}
+
+/* The dialog */
+
+typedef struct
+{
+  SdContext *context;
+  SdBatch   *batch;
+  SdPrices  *prices;
+} DialogData;
+
+static void
+dialog_data_free (DialogData *data)
+{
+  g_clear_object (&data->context);
+  g_clear_object (&data->batch);
+  g_clear_object (&data->prices);
+  g_free (data);
+}
+
+static void
+on_dialog_response_cb (AdwMessageDialog *dialog,
+                       const char       *response,
+                       DialogData       *data)
+{
+  if (g_str_equal (response, "queue") || g_str_equal (response, "skip"))
+    sd_batch_import_send (data->context, data->batch, data->prices);
+}
+
+static GtkWidget *
+make_details (const char *text)
+{
+  GtkWidget *scrolled = gtk_scrolled_window_new ();
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_set_valign (label, GTK_ALIGN_START);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scrolled), label);
+  gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scrolled), 120);
+  gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), 320);
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
+  return scrolled;
+}
+
+static void
+show_dialog (GtkWindow *parent,
+             SdContext *context,
+             SdBatch   *batch)
+{
+  g_autofree char *warning = NULL;
+  g_autoptr(SdPrices) prices = load_prices (&warning);
+  g_autofree char *text = sd_batch_import_describe (batch, sd_context_get_catalog (context), prices);
+  g_autofree char *details = warning != NULL ? g_strdup_printf ("%s\n\n%s", text, warning) : g_strdup (text);
+  guint n_invalid = sd_batch_get_n_invalid (batch);
+  guint n_takes = sd_batch_get_n_takes (batch);
+  GtkWidget *dialog = adw_message_dialog_new (parent, _("Import Batch"), NULL);
+  DialogData *data = g_new0 (DialogData, 1);
+  AdwMessageDialog *message = ADW_MESSAGE_DIALOG (dialog);
+
+  data->context = g_object_ref (context);
+  data->batch = g_object_ref (batch);
+  data->prices = g_object_ref (prices);
+
+  adw_message_dialog_set_extra_child (message, make_details (details));
+  adw_message_dialog_add_response (message, "cancel", _("_Cancel"));
+  if (n_invalid > 0 && n_takes > 0)
+    adw_message_dialog_add_response (message, "skip", _("_Skip Invalid Lines"));
+  adw_message_dialog_add_response (message, "queue", _("_Queue"));
+  adw_message_dialog_set_response_enabled (message, "queue", n_invalid == 0 && n_takes > 0);
+  adw_message_dialog_set_response_appearance (message, "queue", ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (message, n_invalid == 0 ? "queue" : "cancel");
+  adw_message_dialog_set_close_response (message, "cancel");
+  g_signal_connect_data (dialog, "response", G_CALLBACK (on_dialog_response_cb), data,
+                         (GClosureNotify) (void (*) (void)) dialog_data_free, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+show_error (GtkWindow    *parent,
+            const GError *error)
+{
+  GtkWidget *dialog = adw_message_dialog_new (parent, _("Could Not Import the Batch"), error->message);
+
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+on_batch_read_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  ImportData *data = g_task_get_task_data (G_TASK (result));
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdBatch) batch = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (batch == NULL)
+    show_error (data->parent, error);
+  else
+    show_dialog (data->parent, data->context, batch);
+}
+
+void
+sd_batch_import_show_file (GtkWindow *parent,
+                           SdContext *context,
+                           GFile     *file)
+{
+  g_autoptr(GTask) task = g_task_new (file, NULL, on_batch_read_cb, NULL);
+  ImportData *data = g_new0 (ImportData, 1);
+
+  data->parent = parent != NULL ? g_object_ref (parent) : NULL;
+  data->context = g_object_ref (context);
+  data->catalog = g_object_ref (sd_context_get_catalog (context));
+  g_task_set_source_tag (task, sd_batch_import_show_file);
+  g_task_set_task_data (task, data, (GDestroyNotify) import_data_free);
+  g_task_run_in_thread (task, read_batch_thread);
+}
+
+/* Choosing files. GtkFileChooserNative takes the portal in a sandbox and
+ * exists on every GTK this app builds with. */
+
+static GtkFileFilter *
+batch_filter (void)
+{
+  GtkFileFilter *filter = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (filter, _("Batch files (JSON Lines)"));
+  gtk_file_filter_add_pattern (filter, "*.jsonl");
+  gtk_file_filter_add_pattern (filter, "*.ndjson");
+  gtk_file_filter_add_mime_type (filter, "application/jsonl");
+  return filter;
+}
+
+typedef struct
+{
+  GtkWindow  *parent;
+  SdContext  *context;
+  GListModel *tasks;
+} ChooseData;
+
+static void
+choose_data_free (ChooseData *data)
+{
+  g_clear_object (&data->parent);
+  g_clear_object (&data->context);
+  g_clear_object (&data->tasks);
+  g_free (data);
+}
+
+static void
+on_import_chosen_cb (GtkNativeDialog *chooser,
+                     int              response,
+                     ChooseData      *data)
+{
+  g_autoptr(GFile) file = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+  if (file != NULL)
+    sd_batch_import_show_file (data->parent, data->context, file);
+  choose_data_free (data);
+  g_object_unref (chooser);
+}
+
+void
+sd_batch_import_choose (GtkWindow *parent,
+                        SdContext *context)
+{
+  GtkFileChooserNative *chooser;
+  ChooseData *data = g_new0 (ChooseData, 1);
+
+  data->parent = parent != NULL ? g_object_ref (parent) : NULL;
+  data->context = g_object_ref (context);
+  chooser = gtk_file_chooser_native_new (_("Import Batch"), parent, GTK_FILE_CHOOSER_ACTION_OPEN,
+                                         _("_Import"), _("_Cancel"));
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), batch_filter ());
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_import_chosen_cb), data);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+/* Export */
+
+/**
+ * sd_batch_export_write:
+ * @tasks: a GListModel of SdTask
+ * @file: where to write
+ * @error: return location for a #GIOError
+ *
+ * Writes one batch line for each task's request, oldest first, so the
+ * file re-runs them in the order they were made.
+ *
+ * Returns: %TRUE when the whole file was written
+ */
+gboolean
+sd_batch_export_write (GListModel  *tasks,
+                       GFile       *file,
+                       GError     **error)
+{
+  g_autoptr(GString) text = g_string_new ("# Seedance Studio batch: one request a line\n");
+  guint n = g_list_model_get_n_items (tasks);
+
+  for (guint i = n; i > 0; i--)
+    {
+      g_autoptr(SdTask) task = g_list_model_get_item (tasks, i - 1);
+      SdRequest *request = sd_task_get_request (task);
+      g_autofree char *line = NULL;
+
+      if (request == NULL)
+        continue;
+      line = sd_batch_write_line (request, 1, NULL);
+      g_string_append_printf (text, "%s\n", line);
+    }
+  return g_file_replace_contents (file, text->str, text->len, NULL, FALSE,
+                                  G_FILE_CREATE_NONE, NULL, NULL, error);
+}
+
+static void
+on_export_chosen_cb (GtkNativeDialog *chooser,
+                     int              response,
+                     ChooseData      *data)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+  if (file != NULL && !sd_batch_export_write (data->tasks, file, &error))
+    {
+      GtkWidget *dialog = adw_message_dialog_new (data->parent, _("Could Not Export the Batch"), error->message);
+
+      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+      gtk_window_present (GTK_WINDOW (dialog));
+    }
+  choose_data_free (data);
+  g_object_unref (chooser);
+}
+
+void
+sd_batch_export_choose (GtkWindow  *parent,
+                        GListModel *tasks)
+{
+  GtkFileChooserNative *chooser;
+  ChooseData *data = g_new0 (ChooseData, 1);
+
+  data->parent = parent != NULL ? g_object_ref (parent) : NULL;
+  data->tasks = g_object_ref (tasks);
+  chooser = gtk_file_chooser_native_new (_("Export as Batch"), parent, GTK_FILE_CHOOSER_ACTION_SAVE,
+                                         _("_Export"), _("_Cancel"));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), _("batch.jsonl"));
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), batch_filter ());
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_export_chosen_cb), data);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
