@@ -12,6 +12,7 @@
 #include <json-glib/json-glib.h>
 #include <locale.h>
 
+#include "sd-catalog.h"
 #include "sd-cli.h"
 #include "sd-context.h"
 #include "sd-demo.h"
@@ -323,6 +324,41 @@ test_malformed_prices_shows_units_only (void)
   g_assert_nonnull (strstr (run->err, "1 line has no price"));
 }
 
+static SdSimulator *
+start_media_host (void)
+{
+  g_autoptr(SdCatalog) catalog = sd_catalog_new ();
+  g_autoptr(GError) error = NULL;
+  SdSimulator *host = sd_simulator_new (catalog, &error);
+
+  g_assert_no_error (error);
+  return host;
+}
+
+static void
+test_dead_link_refuses_the_batch (void)
+{
+  g_autoptr(SdSimulator) host = start_media_host ();
+  g_autofree char *good = g_strdup (sd_simulator_get_sample_image_url (host, 0));
+  g_autofree char *dead = sd_simulator_get_media_url (host, "gone.png");
+  g_autofree char *text = g_strdup_printf ("{\"model\": \"" PER_TASK "\", \"prompt\": \"a\", \"images\": [\"%s\"]}\n"
+                                           "{\"model\": \"" PER_TASK "\", \"prompt\": \"b\", \"images\": [\"%s\"]}\n",
+                                           good, dead);
+  g_autofree char *path = write_batch (text);
+  g_autoptr(Run) run = run_cli ("--demo", "batch", path);
+  g_autoptr(Run) unchecked = NULL;
+
+  g_assert_cmpint (run->status, ==, 2);
+  g_assert_nonnull (strstr (run->err, "line 2: images: Image 1 (gone.png): "));
+  g_assert_null (strstr (run->err, "line 1:"));
+  g_assert_nonnull (strstr (run->err, "--no-check"));
+  g_assert_cmpuint (sd_simulator_get_task_count (run->simulator), ==, 0);
+
+  unchecked = run_cli ("--demo", "batch", path, "--no-check");
+  g_assert_cmpint (unchecked->status, ==, 0);
+  g_assert_cmpuint (sd_simulator_get_task_count (unchecked->simulator), ==, 2);
+}
+
 static void
 use_file_keyring (void)
 {
@@ -356,6 +392,7 @@ main (int   argc,
   g_test_add_func ("/cli/batch/skip-invalid-sends-the-rest", test_skip_invalid_sends_the_rest);
   g_test_add_func ("/cli/batch/usage-errors-exit-2", test_usage_errors_exit_2);
   g_test_add_func ("/cli/batch/malformed-prices-shows-units-only", test_malformed_prices_shows_units_only);
+  g_test_add_func ("/cli/batch/dead-link-refuses-the-batch", test_dead_link_refuses_the_batch);
 
   return g_test_run ();
 }

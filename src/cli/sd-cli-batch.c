@@ -16,6 +16,7 @@
 #include "sd-batch.h"
 #include "sd-catalog.h"
 #include "sd-cli-private.h"
+#include "sd-media-check.h"
 #include "sd-prices.h"
 #include "sd-service.h"
 
@@ -108,6 +109,8 @@ on_flag_cb (const char  *option_name,
 
   if (g_str_equal (option_name, "--skip-invalid"))
     args->skip_invalid = TRUE;
+  else if (g_str_equal (option_name, "--no-check"))
+    args->no_check = TRUE;
   else
     args->dry_run = TRUE;
   return TRUE;
@@ -120,6 +123,8 @@ static const GOptionEntry batch_entries[] = {
     N_("Send the valid lines even when some are invalid"), NULL },
   { "dry-run", 'n', G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, on_flag_cb,
     N_("Check every line and print the estimate; send nothing"), NULL },
+  { "no-check", 0, G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, on_flag_cb,
+    N_("Send without checking the media links first"), NULL },
   { NULL }
 };
 
@@ -263,6 +268,96 @@ check_batch (SdCli          *self,
       _sd_cli_print_json (self, node);
     }
   return FALSE;
+}
+
+/* Media checks: every link of every valid line, all at once, before
+ * anything is sent, as "seedance submit" checks one request's. */
+
+typedef struct
+{
+  guint         line;
+  SdMediaCheck *check;
+  GAsyncResult *result;
+} LineCheck;
+
+static void
+line_check_free (LineCheck *line_check)
+{
+  g_clear_object (&line_check->check);
+  g_clear_object (&line_check->result);
+  g_free (line_check);
+}
+
+static gboolean
+request_has_links (SdRequest *request)
+{
+  const char * const *images = sd_request_get_images (request);
+  const char * const *videos = sd_request_get_reference_videos (request);
+  const char * const *audios = sd_request_get_reference_audios (request);
+
+  return (images != NULL && images[0] != NULL) || (videos != NULL && videos[0] != NULL) ||
+         (audios != NULL && audios[0] != NULL) || sd_request_get_first_image (request) != NULL ||
+         sd_request_get_last_image (request) != NULL;
+}
+
+static GPtrArray *
+start_media_checks (SdCli     *self,
+                    SdBatch   *batch,
+                    SdCatalog *catalog)
+{
+  g_autoptr(SdMediaChecker) checker = sd_media_checker_new ();
+  GPtrArray *checks = g_ptr_array_new_with_free_func ((GDestroyNotify) line_check_free);
+
+  if (self->context != NULL)
+    sd_media_checker_set_loopback_certificate (checker, sd_context_get_tls_certificate (self->context));
+  for (guint i = 0; i < sd_batch_get_n_lines (batch); i++)
+    {
+      SdBatchLine *line = sd_batch_get_line (batch, i);
+      LineCheck *line_check;
+
+      if (line->problems->len > 0 || !request_has_links (line->request))
+        continue;
+      line_check = g_new0 (LineCheck, 1);
+      line_check->line = line->line;
+      line_check->check = sd_media_check_new (checker, line->request,
+                                              sd_catalog_lookup (catalog, sd_request_get_model (line->request)));
+      g_ptr_array_add (checks, line_check);
+      sd_media_check_run_async (line_check->check, NULL, _sd_cli_on_async_ready_cb, &line_check->result);
+    }
+  return checks;
+}
+
+/* FALSE when a link of some line is refused: nothing is sent. */
+static gboolean
+check_media (SdCli     *self,
+             SdBatch   *batch,
+             SdCatalog *catalog)
+{
+  g_autoptr(GPtrArray) checks = start_media_checks (self, batch, catalog);
+  gboolean ok = TRUE;
+  gboolean warned = FALSE;
+
+  for (guint i = 0; i < checks->len; i++)
+    {
+      LineCheck *line_check = g_ptr_array_index (checks, i);
+      g_autoptr(GAsyncResult) result = _sd_cli_await_result (&line_check->result);
+      g_autofree char *problems = NULL;
+      g_auto(GStrv) lines = NULL;
+
+      if (!sd_media_check_run_finish (line_check->check, result, NULL))
+        ok = FALSE;
+      warned = warned || sd_media_check_get_state (line_check->check) == SD_MEDIA_CHECK_STATE_WARNING;
+      problems = sd_media_check_format_problems (line_check->check);
+      lines = g_strsplit (problems, "\n", -1);
+      for (guint j = 0; lines[j] != NULL && *lines[j] != '\0'; j++)
+        _sd_cli_print_message (self, _("line %u: %s"), line_check->line, lines[j]);
+    }
+  if (!ok)
+    _sd_cli_print_message (self, "%s", _("Nothing was sent. Fix the links above, or send without "
+                                         "checking them with --no-check."));
+  else if (warned)
+    _sd_cli_print_message (self, "%s", _("Sending anyway: the links above could not be checked."));
+  return ok;
 }
 
 /* Sending */
@@ -719,12 +814,20 @@ run_batch (SdCli              *self,
   sd_batch_estimate (batch, prices, catalog, &total, &n_unpriced);
   summary = describe_estimate (batch, prices, total, n_unpriced);
   _sd_cli_print_message (self, "%s", summary);
+  /* A dry run checks the links too, but opens no context: nothing can be
+   * sent from it. */
   if (args->dry_run)
-    return print_dry_run (self, batch, prices, total, n_unpriced, exit_status);
+    {
+      if (!args->no_check && !check_media (self, batch, catalog))
+        return _sd_cli_exit_with (exit_status, SD_CLI_EXIT_USAGE);
+      return print_dry_run (self, batch, prices, total, n_unpriced, exit_status);
+    }
 
   if (!_sd_cli_open_context (self, exit_status) ||
       !_sd_cli_check_token (self, exit_status))
     return FALSE;
+  if (!args->no_check && !check_media (self, batch, catalog))
+    return _sd_cli_exit_with (exit_status, SD_CLI_EXIT_USAGE);
 
   return send_batch (self, batch, catalog, prices, args, exit_status);
 }
