@@ -21,6 +21,7 @@
 #include "sd-media-row.h"
 #include "sd-model-picker-test.h"
 #include "sd-preferences-window.h"
+#include "sd-prices-page.h"
 #include "sd-simulator-test.h"
 #include "sd-thumbnailer.h"
 
@@ -627,6 +628,42 @@ test_import_batch_reports_and_queues (ComposerFixture *fixture,
   g_unlink (path);
 }
 
+/* The Prices page writes prices.json on each valid edit, never a wrong
+ * amount, and keeps a file it cannot read as it is. */
+static void
+test_prices_page_writes_the_table (ComposerFixture *fixture,
+                                   gconstpointer    data)
+{
+  g_autofree char *path = sd_prices_default_path ();
+  g_autofree char *after = NULL;
+  g_autoptr(SdPrices) saved = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *page = g_object_ref_sink (sd_prices_page_new (fixture->context));
+  GtkWidget *bad_page = NULL;
+  SdMoney amount;
+  const char *bad = "{\"prices\": {\"sd2_mx_720p\": \"cheap\"}}";
+
+  g_unlink (path);
+  g_assert_true (sd_prices_page_set_amount_text (SD_PRICES_PAGE (page), "sd2_mx_720p", "0.05"));
+  g_assert_true (sd_prices_page_set_amount_text (SD_PRICES_PAGE (page), "seedance2.0-fast-i2v", "abc"));
+  g_assert_false (sd_prices_page_set_amount_text (SD_PRICES_PAGE (page), "nope", "1"));
+  saved = sd_prices_new_from_file (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (sd_prices_lookup (saved, "sd2_mx_720p", &amount));
+  g_assert_cmpint (amount, ==, 50000);
+  g_assert_false (sd_prices_lookup (saved, "seedance2.0-fast-i2v", NULL));
+  g_assert_nonnull (strstr (sd_prices_page_get_today_text (SD_PRICES_PAGE (page)), "completed"));
+  g_object_unref (page);
+
+  g_assert_true (g_file_set_contents (path, bad, -1, NULL));
+  bad_page = g_object_ref_sink (sd_prices_page_new (fixture->context));
+  sd_prices_page_set_amount_text (SD_PRICES_PAGE (bad_page), "sd2_mx_720p", "0.07");
+  g_assert_true (g_file_get_contents (path, &after, NULL, NULL));
+  g_assert_cmpstr (after, ==, bad);
+  g_object_unref (bad_page);
+  g_unlink (path);
+}
+
 static void
 composer_tear_down (ComposerFixture *fixture,
                     gconstpointer    data)
@@ -1224,6 +1261,7 @@ main (int   argc,
   ADD ("ratio-list-follows-the-model", test_composer_ratios_follow_the_model);
   ADD ("shows-the-estimate-before-generate", test_composer_shows_the_estimate_before_generate);
   ADD ("import-batch-reports-and-queues", test_import_batch_reports_and_queues);
+  ADD ("prices-page-writes-the-table", test_prices_page_writes_the_table);
   ADD ("adds-links-from-uri-lists-and-plain-text-and-refuses-the-rest", test_composer_adds_urls_and_refuses_the_rest);
   ADD ("invalid-request-shows-its-problem-and-blocks-generate", test_composer_invalid_request_blocks_generate);
   ADD ("generate-submits-and-keeps-the-content", test_composer_generate_submits_and_keeps_content);

@@ -14,6 +14,7 @@
 #include "sd-download.h"
 #include "sd-files.h"
 #include "sd-preferences-window.h"
+#include "sd-prices-page.h"
 
 struct _SdPreferencesWindow
 {
@@ -301,6 +302,8 @@ sd_preferences_window_constructed (GObject *object)
   G_OBJECT_CLASS (sd_preferences_window_parent_class)->constructed (object);
 
   gtk_editable_set_text (GTK_EDITABLE (self->base_url_row), base_url);
+  adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self),
+                              ADW_PREFERENCES_PAGE (sd_prices_page_new (self->context)));
   on_context_base_url_error_cb (self);
   g_signal_connect_object (self->context, "notify::base-url-error",
                            G_CALLBACK (on_context_base_url_error_cb), self, G_CONNECT_SWAPPED);
