@@ -359,6 +359,47 @@ test_dead_link_refuses_the_batch (void)
   g_assert_cmpuint (sd_simulator_get_task_count (unchecked->simulator), ==, 2);
 }
 
+/* A 1×1 PNG, enough for the uploader to know it is an image. */
+static void
+write_png (const char *path)
+{
+  static const guint8 png[] = {
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x02, 0x00, 0x00, 0x00, 0x90, 0x77, 0x53,
+    0xde, 0x00, 0x00, 0x00, 0x0c, 0x49, 0x44, 0x41, 0x54, 0x08, 0xd7, 0x63, 0xf8, 0xcf, 0xc0, 0x00,
+    0x00, 0x03, 0x01, 0x01, 0x00, 0x18, 0xdd, 0x8d, 0xb0, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e,
+    0x44, 0xae, 0x42, 0x60, 0x82,
+  };
+
+  g_assert_true (g_file_set_contents (path, (const char *) png, sizeof png, NULL));
+}
+
+static void
+test_local_files_are_uploaded_first (void)
+{
+  g_autofree char *path = write_batch ("{\"model\": \"" PER_TASK "\", \"prompt\": \"a\", \"first_image\": \"cat.png\"}\n"
+                                       "{\"model\": \"" PER_TASK "\", \"prompt\": \"b\", \"first_image\": \"missing.png\"}\n");
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *image = g_build_filename (dir, "cat.png", NULL);
+  g_autoptr(Run) missing = NULL;
+  g_autoptr(Run) run = NULL;
+  g_autofree char *good = NULL;
+
+  write_png (image);
+  /* A line naming a file that is not there refuses the batch by number. */
+  missing = run_cli ("--demo", "batch", path);
+  g_assert_cmpint (missing->status, ==, 2);
+  g_assert_nonnull (strstr (missing->err, "line 2: first_image:"));
+  g_assert_cmpuint (missing->contexts, ==, 0);
+
+  /* The file is relative to the batch, not to the working directory. */
+  good = write_batch ("{\"model\": \"" PER_TASK "\", \"prompt\": \"a\", \"first_image\": \"cat.png\"}\n");
+  run = run_cli ("--demo", "batch", good);
+  g_assert_cmpint (run->status, ==, 0);
+  g_assert_cmpuint (sd_simulator_get_n_uploads (run->simulator), ==, 1);
+  g_assert_cmpuint (sd_simulator_get_task_count (run->simulator), ==, 1);
+}
+
 static void
 use_file_keyring (void)
 {
@@ -393,6 +434,7 @@ main (int   argc,
   g_test_add_func ("/cli/batch/usage-errors-exit-2", test_usage_errors_exit_2);
   g_test_add_func ("/cli/batch/malformed-prices-shows-units-only", test_malformed_prices_shows_units_only);
   g_test_add_func ("/cli/batch/dead-link-refuses-the-batch", test_dead_link_refuses_the_batch);
+  g_test_add_func ("/cli/batch/local-files-are-uploaded-first", test_local_files_are_uploaded_first);
 
   return g_test_run ();
 }

@@ -719,26 +719,28 @@ print_dry_run (SdCli    *self,
   return _sd_cli_exit_with (exit_status, SD_CLI_EXIT_SUCCESS);
 }
 
-/* Local files must become links before a create: that is the uploader's
- * work. Until this build has one, a batch naming local files is refused
- * before anything is sent, naming the line. */
+/* Local files become links (uploaded, or taken from the upload cache)
+ * for every line before the first create: a file that cannot be uploaded
+ * stops the batch with nothing sent, naming its line. */
 static gboolean
-check_local_files (SdCli   *self,
-                   SdBatch *batch)
+upload_local_files (SdCli   *self,
+                    SdBatch *batch,
+                    int     *exit_status)
 {
-  gboolean ok = TRUE;
-
   for (guint i = 0; i < sd_batch_get_n_lines (batch); i++)
     {
       SdBatchLine *line = sd_batch_get_line (batch, i);
 
       if (line->problems->len > 0 || !sd_batch_request_has_local_files (line->request))
         continue;
-      _sd_cli_print_message (self, _("line %u: local files cannot be uploaded by this build; use links (https://…) or asset:// IDs."),
-                             line->line);
-      ok = FALSE;
+      if (!_sd_cli_upload_resolve (self, line->request, exit_status))
+        {
+          _sd_cli_print_message (self, _("line %u: its files could not be uploaded; nothing was sent."),
+                                 line->line);
+          return FALSE;
+        }
     }
-  return ok;
+  return TRUE;
 }
 
 static gboolean
@@ -807,7 +809,7 @@ run_batch (SdCli              *self,
       _sd_cli_print_message (self, "%s", error->message);
       return _sd_cli_exit_with (exit_status, SD_CLI_EXIT_USAGE);
     }
-  if (!check_batch (self, batch, args) || !check_local_files (self, batch))
+  if (!check_batch (self, batch, args))
     return _sd_cli_exit_with (exit_status, SD_CLI_EXIT_USAGE);
 
   prices = load_prices (self);
@@ -824,7 +826,8 @@ run_batch (SdCli              *self,
     }
 
   if (!_sd_cli_open_context (self, exit_status) ||
-      !_sd_cli_check_token (self, exit_status))
+      !_sd_cli_check_token (self, exit_status) ||
+      !upload_local_files (self, batch, exit_status))
     return FALSE;
   if (!args->no_check && !check_media (self, batch, catalog))
     return _sd_cli_exit_with (exit_status, SD_CLI_EXIT_USAGE);
