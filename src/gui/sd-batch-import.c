@@ -70,6 +70,23 @@ load_prices (char **warning)
   return sd_prices_new ();
 }
 
+/* Valid lines that name local files: the app has no upload step for a
+ * batch yet (the command line has), so they are not sent from here. */
+static guint
+count_local_lines (SdBatch *batch)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < sd_batch_get_n_lines (batch); i++)
+    {
+      SdBatchLine *line = sd_batch_get_line (batch, i);
+
+      if (line->problems->len == 0 && sd_batch_request_has_local_files (line->request))
+        n++;
+    }
+  return n;
+}
+
 /**
  * sd_batch_import_describe:
  * @batch: a batch
@@ -106,6 +123,15 @@ sd_batch_import_describe (SdBatch   *batch,
       g_string_append (text, " · ");
       g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%u line has no price",
                                                  "%u lines have no price", n_unpriced), n_unpriced);
+    }
+  if (count_local_lines (batch) > 0)
+    {
+      g_string_append (text, "\n\n");
+      g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE,
+                                                 "%u line names local files, which Import Batch cannot upload: send this batch with “seedance batch”, or use links.",
+                                                 "%u lines name local files, which Import Batch cannot upload: send this batch with “seedance batch”, or use links.",
+                                                 count_local_lines (batch)),
+                              count_local_lines (batch));
     }
   if (n_invalid > 0)
     {
@@ -214,7 +240,7 @@ sd_batch_import_send (SdContext *context,
       SdBatchLine *line = sd_batch_get_line (batch, i);
       g_auto(SdEstimate) estimate = { 0 };
 
-      if (line->problems->len > 0)
+      if (line->problems->len > 0 || sd_batch_request_has_local_files (line->request))
         continue;
       sd_prices_estimate (prices, line->request,
                           sd_catalog_lookup (catalog, sd_request_get_model (line->request)),
@@ -290,6 +316,7 @@ show_dialog (GtkWindow *parent,
   g_autofree char *details = warning != NULL ? g_strdup_printf ("%s\n\n%s", text, warning) : g_strdup (text);
   guint n_invalid = sd_batch_get_n_invalid (batch);
   guint n_takes = sd_batch_get_n_takes (batch);
+  gboolean sendable = n_takes > 0 && count_local_lines (batch) == 0;
   GtkWidget *dialog = adw_message_dialog_new (parent, _("Import Batch"), NULL);
   DialogData *data = g_new0 (DialogData, 1);
   AdwMessageDialog *message = ADW_MESSAGE_DIALOG (dialog);
@@ -300,10 +327,10 @@ show_dialog (GtkWindow *parent,
 
   adw_message_dialog_set_extra_child (message, make_details (details));
   adw_message_dialog_add_response (message, "cancel", _("_Cancel"));
-  if (n_invalid > 0 && n_takes > 0)
+  if (n_invalid > 0 && sendable)
     adw_message_dialog_add_response (message, "skip", _("_Skip Invalid Lines"));
   adw_message_dialog_add_response (message, "queue", _("_Queue"));
-  adw_message_dialog_set_response_enabled (message, "queue", n_invalid == 0 && n_takes > 0);
+  adw_message_dialog_set_response_enabled (message, "queue", n_invalid == 0 && sendable);
   adw_message_dialog_set_response_appearance (message, "queue", ADW_RESPONSE_SUGGESTED);
   adw_message_dialog_set_default_response (message, n_invalid == 0 ? "queue" : "cancel");
   adw_message_dialog_set_close_response (message, "cancel");
