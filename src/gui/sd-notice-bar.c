@@ -65,7 +65,7 @@ on_close_clicked_cb (SdNoticeBar *self)
 static GtkWidget *
 build_message (SdNoticeBar *self)
 {
-  self->banner = ADW_BANNER (adw_banner_new (NULL));
+  self->banner = ADW_BANNER (adw_banner_new (""));
   adw_banner_set_revealed (self->banner, TRUE);
   gtk_widget_set_hexpand (GTK_WIDGET (self->banner), TRUE);
   return GTK_WIDGET (self->banner);
