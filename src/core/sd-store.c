@@ -24,50 +24,6 @@
 #include "sd-store.h"
 #include "sd-store-private.h"
 
-/* WAL with synchronous=NORMAL: a commit survives the process being killed
- * (only a power cut may lose the last ones), without an fsync per save. */
-#define BUSY_TIMEOUT_MS 10000
-/* An open or a migration that finds the history busy past the busy timeout
- * (another process creating or migrating it) is tried again until then. */
-#define OPEN_RETRY_US   (20 * G_USEC_PER_SEC)
-#define OPEN_PAUSE_US   (50 * G_USEC_PER_SEC / 1000)
-
-/* Every statement about tasks names the API base the ids belong to with
- * this parameter. */
-#define BASE_PARAM "?20"
-#define BASE_PARAM_INDEX 20
-
-typedef enum {
-  STMT_UPSERT,
-  STMT_DELETE,
-  STMT_SELECT_ALL,
-  STMT_SELECT_UNFINISHED,
-  STMT_SELECT_TO_RESUME,
-  STMT_SELECT_ONE,
-  STMT_SELECT_PAGE,
-  STMT_COUNT,
-  STMT_RENAME,
-  STMT_INSERT_NEW,
-  STMT_RESTORE,
-  STMT_SET_FAVOURITE,
-  STMT_SELECT_ONE_ROWID,
-  STMT_COST_TOTALS,
-  N_STATEMENTS
-} StatementId;
-
-/* The tasks a start resumes: neither completed nor failed (polled), or
- * completed with a download a run left queued (1) or running (2). SQLite
- * uses the partial index "tasks_to_resume" (schema 2) only for a query that
- * repeats its condition word for word, so both are written with this one
- * text, in literals (a bound parameter would not match). A create whose
- * outcome is unknown ("uncertain") has no server id to poll, and a task
- * the server has long not known ("not-found") is no longer polled. */
-#define TO_RESUME \
-  "(status IS NULL OR status NOT IN ('completed', 'failed', 'uncertain', 'not-found') " \
-  "OR (status = 'completed' AND download_state IN (1, 2)))"
-
-G_STATIC_ASSERT (SD_DOWNLOAD_STATE_QUEUED == 1 && SD_DOWNLOAD_STATE_RUNNING == 2);
-
 /* Ties on created_at (same second) go to the later insertion. */
 #define NEWEST_FIRST " ORDER BY created_at DESC, rowid DESC"
 
@@ -129,17 +85,6 @@ static const char * const statement_sql[N_STATEMENTS] = {
     "created_at >= ?1 AND estimate IS NOT NULL AND estimate_currency = ?2 GROUP BY status",
 };
 
-struct _SdStore
-{
-  GObject parent_instance;
-
-  char         *path;
-  char         *base;      /* the API base of the tasks read and written */
-  sqlite3      *db;
-  sqlite3_stmt *statements[N_STATEMENTS];
-  dev_t         dev;       /* the file opened at @path, to notice it */
-  ino_t         ino;       /* being deleted or replaced meanwhile */
-};
 
 G_DEFINE_FINAL_TYPE (SdStore, sd_store, G_TYPE_OBJECT)
 G_DEFINE_QUARK (sd-store-error-quark, sd_store_error)
@@ -151,12 +96,6 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-typedef enum {
-  OPEN_OK,
-  OPEN_DAMAGED,
-  OPEN_FAILED,
-  OPEN_BUSY,     /* another process held the history past the busy timeout */
-} OpenOutcome;
 
 /* Migrations */
 
@@ -427,12 +366,12 @@ read_user_version (sqlite3 *db)
  * (the CLI next to the app) may have migrated since the version was read:
  * under the write lock, a step already done is skipped. @failed_rc gets
  * the SQLite code of a failure, before the rollback clears it. */
-static gboolean
-run_migration (sqlite3     *db,
-               int          from,
-               const char  *legacy_base,
-               int         *failed_rc,
-               GError     **error)
+gboolean
+_sd_store_run_migration (sqlite3     *db,
+                         int          from,
+                         const char  *legacy_base,
+                         int         *failed_rc,
+                         GError     **error)
 {
   g_autofree char *set_version = NULL;
 
@@ -469,11 +408,11 @@ is_busy (int rc)
   return rc == SQLITE_BUSY || rc == SQLITE_LOCKED;
 }
 
-static void
-set_open_error (GError     **error,
-                int          code,
-                const char  *path,
-                const char  *reason)
+void
+_sd_store_set_open_error (GError     **error,
+                          int          code,
+                          const char  *path,
+                          const char  *reason)
 {
   g_autofree char *display = g_filename_display_name (path);
 
@@ -574,7 +513,7 @@ check_database (sqlite3     *db,
     return OPEN_BUSY;
   if (rc != SQLITE_OK)
     {
-      set_open_error (error, SD_STORE_ERROR_OPEN, path, sqlite3_errstr (rc));
+      _sd_store_set_open_error (error, SD_STORE_ERROR_OPEN, path, sqlite3_errstr (rc));
       return OPEN_FAILED;
     }
   *version = (int) g_ascii_strtoll (user_version, NULL, 10);
@@ -601,7 +540,7 @@ configure_database (sqlite3     *db,
     return OPEN_BUSY;
   if (rc != SQLITE_OK || g_strcmp0 (mode, "wal") != 0)
     {
-      set_open_error (error, SD_STORE_ERROR_OPEN, path,
+      _sd_store_set_open_error (error, SD_STORE_ERROR_OPEN, path,
                       rc != SQLITE_OK ? sqlite3_errmsg (db) : _("the journal could not be set up"));
       return OPEN_FAILED;
     }
@@ -622,18 +561,18 @@ migrate_database (sqlite3     *db,
    * so that the newer version still finds it. */
   if (version > SD_STORE_SCHEMA_VERSION || version < 0)
     {
-      set_open_error (error, SD_STORE_ERROR_TOO_NEW, path,
+      _sd_store_set_open_error (error, SD_STORE_ERROR_TOO_NEW, path,
                       _("it was written by a newer version of the app; update the app to use it"));
       return OPEN_FAILED;
     }
   for (int from = version; from < SD_STORE_SCHEMA_VERSION; from++)
-    if (!run_migration (db, from, legacy_base, &failed_rc, &local_error))
+    if (!_sd_store_run_migration (db, from, legacy_base, &failed_rc, &local_error))
       {
         if (is_damage (failed_rc))
           return OPEN_DAMAGED;
         if (is_busy (failed_rc))
           return OPEN_BUSY;
-        set_open_error (error, SD_STORE_ERROR_OPEN, path, local_error->message);
+        _sd_store_set_open_error (error, SD_STORE_ERROR_OPEN, path, local_error->message);
         return OPEN_FAILED;
       }
   return OPEN_OK;
@@ -692,7 +631,7 @@ open_database (const char  *path,
     {
       outcome = is_damage (rc) ? OPEN_DAMAGED : is_busy (rc) ? OPEN_BUSY : OPEN_FAILED;
       if (outcome == OPEN_FAILED)
-        set_open_error (error, SD_STORE_ERROR_OPEN, path, sqlite3_errstr (rc));
+        _sd_store_set_open_error (error, SD_STORE_ERROR_OPEN, path, sqlite3_errstr (rc));
       sqlite3_close_v2 (db);
       return outcome;
     }
@@ -723,11 +662,11 @@ open_database (const char  *path,
 
 /* Opens the history, trying again while another process holds it busy
  * (creating or migrating it) for up to OPEN_RETRY_US. */
-static OpenOutcome
-open_database_retrying (const char  *path,
-                        const char  *legacy_base,
-                        sqlite3    **out_db,
-                        GError     **error)
+OpenOutcome
+_sd_store_open_database_retrying (const char  *path,
+                                  const char  *legacy_base,
+                                  sqlite3    **out_db,
+                                  GError     **error)
 {
   gint64 deadline = g_get_monotonic_time () + OPEN_RETRY_US;
   OpenOutcome outcome;
@@ -739,7 +678,7 @@ open_database_retrying (const char  *path,
       g_usleep (OPEN_PAUSE_US);
     }
   if (outcome == OPEN_BUSY)
-    set_open_error (error, SD_STORE_ERROR_OPEN, path,
+    _sd_store_set_open_error (error, SD_STORE_ERROR_OPEN, path,
                     _("another program kept it locked for too long"));
   return outcome;
 }
@@ -761,10 +700,10 @@ broken_name (const char *path)
 
 /* A journal left next to a new, empty database could be replayed into it:
  * the old one's companions go with it. */
-static gboolean
-move_aside (const char  *path,
-            char       **out_name,
-            GError     **error)
+gboolean
+_sd_store_move_aside (const char  *path,
+                      char       **out_name,
+                      GError     **error)
 {
   static const char * const companions[] = { "-wal", "-shm", "-journal" };
   g_autofree char *name = broken_name (path);
@@ -773,7 +712,7 @@ move_aside (const char  *path,
     {
       int saved_errno = errno;
 
-      set_open_error (error, SD_STORE_ERROR_OPEN, path, g_strerror (saved_errno));
+      _sd_store_set_open_error (error, SD_STORE_ERROR_OPEN, path, g_strerror (saved_errno));
       return FALSE;
     }
   for (guint i = 0; i < G_N_ELEMENTS (companions); i++)
@@ -788,9 +727,9 @@ move_aside (const char  *path,
   return TRUE;
 }
 
-static gboolean
-make_folder (const char  *path,
-             GError     **error)
+gboolean
+_sd_store_make_folder (const char  *path,
+                       GError     **error)
 {
   g_autofree char *folder = g_path_get_dirname (path);
   int saved_errno;
@@ -798,16 +737,16 @@ make_folder (const char  *path,
   if (g_mkdir_with_parents (folder, 0700) == 0)
     return TRUE;
   saved_errno = errno;
-  set_open_error (error, SD_STORE_ERROR_OPEN, path, g_strerror (saved_errno));
+  _sd_store_set_open_error (error, SD_STORE_ERROR_OPEN, path, g_strerror (saved_errno));
   return FALSE;
 }
 
 /* Reading and writing */
 
-static sqlite3_stmt *
-get_statement (SdStore      *self,
-               StatementId   id,
-               GError      **error)
+sqlite3_stmt *
+_sd_store_get_statement (SdStore      *self,
+                         StatementId   id,
+                         GError      **error)
 {
   if (self->statements[id] == NULL &&
       sqlite3_prepare_v3 (self->db, statement_sql[id], -1, SQLITE_PREPARE_PERSISTENT,
@@ -824,17 +763,17 @@ get_statement (SdStore      *self,
   return self->statements[id];
 }
 
-static void
-release_statement (sqlite3_stmt *stmt)
+void
+_sd_store_release_statement (sqlite3_stmt *stmt)
 {
   sqlite3_reset (stmt);
   sqlite3_clear_bindings (stmt);
 }
 
-static void
-set_step_error (SdStore     *self,
-                GError     **error,
-                int          code)
+void
+_sd_store_set_step_error (SdStore     *self,
+                          GError     **error,
+                          int          code)
 {
   g_autofree char *display = g_filename_display_name (self->path);
   const char *reason = sqlite3_errmsg (self->db);
@@ -904,13 +843,13 @@ check_file (SdStore  *self,
 /* Every change is one IMMEDIATE transaction: the write lock is taken at
  * the start (waiting up to the busy timeout), so two processes never
  * deadlock upgrading a read, and the file is checked under that lock. */
-static gboolean
-begin_write (SdStore  *self,
-             GError  **error)
+gboolean
+_sd_store_begin_write (SdStore  *self,
+                       GError  **error)
 {
   if (sqlite3_exec (self->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
     {
-      set_step_error (self, error, SD_STORE_ERROR_WRITE);
+      _sd_store_set_step_error (self, error, SD_STORE_ERROR_WRITE);
       return FALSE;
     }
   if (check_file (self, error))
@@ -920,31 +859,31 @@ begin_write (SdStore  *self,
 }
 
 /* Commits when @done, else rolls back; FALSE with @error unless committed. */
-static gboolean
-end_write (SdStore   *self,
-           gboolean   done,
-           GError   **error)
+gboolean
+_sd_store_end_write (SdStore   *self,
+                     gboolean   done,
+                     GError   **error)
 {
   if (done && sqlite3_exec (self->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK)
     return TRUE;
   if (done)
-    set_step_error (self, error, SD_STORE_ERROR_WRITE);
+    _sd_store_set_step_error (self, error, SD_STORE_ERROR_WRITE);
   if (!sqlite3_get_autocommit (self->db))
     sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
   return FALSE;
 }
 
 /* Runs @stmt to the end; FALSE with @error when it failed. */
-static gboolean
-step_write (SdStore       *self,
-            sqlite3_stmt  *stmt,
-            GError       **error)
+gboolean
+_sd_store_step_write (SdStore       *self,
+                      sqlite3_stmt  *stmt,
+                      GError       **error)
 {
   int rc = sqlite3_step (stmt);
 
   if (rc != SQLITE_DONE)
-    set_step_error (self, error, SD_STORE_ERROR_WRITE);
-  release_statement (stmt);
+    _sd_store_set_step_error (self, error, SD_STORE_ERROR_WRITE);
+  _sd_store_release_statement (stmt);
   return rc == SQLITE_DONE;
 }
 
@@ -956,9 +895,9 @@ column_string (sqlite3_stmt *stmt,
 }
 
 /* Called by SdTask when its request is first asked for. */
-static SdRequest *
-request_from_text (const char *text,
-                   const char *task_id)
+SdRequest *
+_sd_store_request_from_text (const char *text,
+                             const char *task_id)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(JsonNode) node = json_from_string (text, &error);
@@ -991,8 +930,8 @@ column_time (sqlite3_stmt *stmt,
   return MAX (sqlite3_column_int64 (stmt, column), 0);
 }
 
-static const char *
-status_to_text (SdTaskStatus status)
+const char *
+_sd_store_status_to_text (SdTaskStatus status)
 {
   const char *text = sd_api_status_to_string (status);
 
@@ -1019,7 +958,7 @@ task_from_row (sqlite3_stmt *stmt)
 
   if (id == NULL || *id == '\0')
     return NULL;
-  task = sd_task_new_unparsed (id, column_string (stmt, COL_REQUEST), request_from_text);
+  task = sd_task_new_unparsed (id, column_string (stmt, COL_REQUEST), _sd_store_request_from_text);
   sd_task_set_status (task, sd_api_status_from_string (column_string (stmt, COL_STATUS)),
                       column_string (stmt, COL_STATUS_RAW));
   sd_task_set_server_model (task, column_string (stmt, COL_SERVER_MODEL));
@@ -1054,13 +993,13 @@ collect_tasks (SdStore       *self,
         g_ptr_array_add (tasks, task);
     }
   if (rc != SQLITE_DONE)
-    set_step_error (self, error, SD_STORE_ERROR_READ);
-  release_statement (stmt);
+    _sd_store_set_step_error (self, error, SD_STORE_ERROR_READ);
+  _sd_store_release_statement (stmt);
   return rc == SQLITE_DONE ? g_steal_pointer (&tasks) : NULL;
 }
 
-static char *
-request_to_text (SdRequest *request)
+char *
+_sd_store_request_to_text (SdRequest *request)
 {
   g_autoptr(JsonNode) node = sd_api_request_to_json (request);
 
@@ -1068,12 +1007,7 @@ request_to_text (SdRequest *request)
 }
 
 
-static void
-bind_task (sqlite3_stmt *stmt,
-           SdTask       *task,
-           char         *request_text);
-
-/* Inserts (or updates) @task with @id, a statement binding bind_task()'s
+/* Inserts (or updates) @task with @id, a statement binding _sd_store_bind_task()'s
  * parameters, inside a transaction. */
 static gboolean
 write_task (SdStore      *self,
@@ -1081,26 +1015,26 @@ write_task (SdStore      *self,
             SdTask       *task,
             GError      **error)
 {
-  sqlite3_stmt *stmt = get_statement (self, id, error);
+  sqlite3_stmt *stmt = _sd_store_get_statement (self, id, error);
 
   if (stmt == NULL)
     return FALSE;
   /* A task loaded but never looked at keeps its stored text as it was. */
   if (sd_task_peek_request_text (task) != NULL)
-    bind_task (stmt, task, g_strdup (sd_task_peek_request_text (task)));
+    _sd_store_bind_task (stmt, task, g_strdup (sd_task_peek_request_text (task)));
   else
-    bind_task (stmt, task, request_to_text (sd_task_get_request (task)));
-  return step_write (self, stmt, error);
+    _sd_store_bind_task (stmt, task, _sd_store_request_to_text (sd_task_get_request (task)));
+  return _sd_store_step_write (self, stmt, error);
 }
 
-static void
-bind_task (sqlite3_stmt *stmt,
-           SdTask       *task,
-           char         *request_text)
+void
+_sd_store_bind_task (sqlite3_stmt *stmt,
+                     SdTask       *task,
+                     char         *request_text)
 {
   sqlite3_bind_text (stmt, 1, sd_task_get_id (task), -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 2, request_text, -1, g_free);
-  sqlite3_bind_text (stmt, 3, status_to_text (sd_task_get_status (task)), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, _sd_store_status_to_text (sd_task_get_status (task)), -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 4, sd_task_get_status_raw (task), -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, 5, sd_task_get_server_model (task), -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, 6, sd_task_get_created_at (task));
@@ -1161,7 +1095,7 @@ journal_entry (SdStore    *self,
   json_builder_set_member_name (builder, "local_id");
   json_builder_add_string_value (builder, local_id);
   json_builder_set_member_name (builder, "status");
-  json_builder_add_string_value (builder, status_to_text (sd_task_get_status (task)));
+  json_builder_add_string_value (builder, _sd_store_status_to_text (sd_task_get_status (task)));
   json_builder_set_member_name (builder, "status_raw");
   json_builder_add_string_value (builder, sd_task_get_status_raw (task));
   json_builder_set_member_name (builder, "server_model");
@@ -1284,7 +1218,7 @@ sd_store_journal_task (SdStore     *self,
   g_return_val_if_fail (SD_IS_TASK (task), FALSE);
 
   path = journal_path (self->path);
-  if (!make_folder (self->path, error))
+  if (!_sd_store_make_folder (self->path, error))
     return FALSE;
   entry = journal_entry (self, task, local_id);
   line = g_strconcat (entry, "\n", NULL);
@@ -1366,7 +1300,7 @@ replay_entry (SdStore     *self,
   if (request_node != NULL)
     request = json_to_string (request_node, FALSE);
 
-  task = sd_task_new_unparsed (task_id, request, request_from_text);
+  task = sd_task_new_unparsed (task_id, request, _sd_store_request_from_text);
   sd_task_set_status (task, sd_api_status_from_string (member_string (object, "status")),
                       member_string (object, "status_raw"));
   sd_task_set_server_model (task, member_string (object, "server_model"));
@@ -1375,27 +1309,27 @@ replay_entry (SdStore     *self,
 
   if (local_id != NULL)
     {
-      stmt = get_statement (self, STMT_DELETE, error);
+      stmt = _sd_store_get_statement (self, STMT_DELETE, error);
       if (stmt == NULL)
         return FALSE;
       sqlite3_bind_text (stmt, BASE_PARAM_INDEX, base, -1, SQLITE_TRANSIENT);
       sqlite3_bind_text (stmt, 1, local_id, -1, SQLITE_TRANSIENT);
-      if (!step_write (self, stmt, error))
+      if (!_sd_store_step_write (self, stmt, error))
         return FALSE;
     }
-  stmt = get_statement (self, STMT_INSERT_NEW, error);
+  stmt = _sd_store_get_statement (self, STMT_INSERT_NEW, error);
   if (stmt == NULL)
     return FALSE;
-  bind_task (stmt, task, g_strdup (request));
+  _sd_store_bind_task (stmt, task, g_strdup (request));
   sqlite3_bind_text (stmt, BASE_PARAM_INDEX, base, -1, SQLITE_TRANSIENT);
   g_debug ("Task %s of %s comes back from the journal", task_id, base);
-  return step_write (self, stmt, error);
+  return _sd_store_step_write (self, stmt, error);
 }
 
 /* Adds the tasks of the journal to the history, in one transaction, and
  * then removes the journal; a line that cannot be read stays in it. */
-static void
-replay_journal (SdStore *self)
+void
+_sd_store_replay_journal (SdStore *self)
 {
   g_autofree char *path = journal_path (self->path);
   g_autofree char *contents = NULL;
@@ -1411,7 +1345,7 @@ replay_journal (SdStore *self)
   contents = read_all (fd);
   if (contents == NULL)
     set_journal_error (&error, path, errno);
-  if (contents == NULL || !begin_write (self, &error))
+  if (contents == NULL || !_sd_store_begin_write (self, &error))
     {
       g_warning ("Could not add the tasks of %s to the history: %s", path, error->message);
       close (fd);
@@ -1429,7 +1363,7 @@ replay_journal (SdStore *self)
       done = error == NULL;
     }
 
-  if (end_write (self, done, &error))
+  if (_sd_store_end_write (self, done, &error))
     {
       if (kept->len == 0)
         done = g_unlink (path) == 0;
@@ -1542,18 +1476,18 @@ sd_store_open_full (const char  *path,
     legacy_base = SD_CLIENT_DEFAULT_BASE_URL;
   if (moved_aside != NULL)
     *moved_aside = NULL;
-  if (!make_folder (path, error))
+  if (!_sd_store_make_folder (path, error))
     return NULL;
 
-  outcome = open_database_retrying (path, legacy_base, &db, error);
+  outcome = _sd_store_open_database_retrying (path, legacy_base, &db, error);
   if (outcome == OPEN_DAMAGED)
     {
-      if (!move_aside (path, &aside, error))
+      if (!_sd_store_move_aside (path, &aside, error))
         return NULL;
       g_message ("The task history %s was damaged; it was moved to %s", path, aside);
-      outcome = open_database_retrying (path, legacy_base, &db, error);
+      outcome = _sd_store_open_database_retrying (path, legacy_base, &db, error);
       if (outcome == OPEN_DAMAGED)
-        set_open_error (error, SD_STORE_ERROR_OPEN, path, _("a new history could not be started"));
+        _sd_store_set_open_error (error, SD_STORE_ERROR_OPEN, path, _("a new history could not be started"));
     }
   if (outcome != OPEN_OK)
     return NULL;
@@ -1563,7 +1497,7 @@ sd_store_open_full (const char  *path,
   self->base = g_strdup (legacy_base);
   self->db = db;
   remember_file (self);
-  replay_journal (self);
+  _sd_store_replay_journal (self);
   if (moved_aside != NULL)
     *moved_aside = g_steal_pointer (&aside);
   return self;
@@ -1622,7 +1556,7 @@ sd_store_open_reader (SdStore  *self,
   rc = sqlite3_open_v2 (self->path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_FULLMUTEX, NULL);
   if (rc != SQLITE_OK)
     {
-      set_open_error (error, SD_STORE_ERROR_OPEN, self->path,
+      _sd_store_set_open_error (error, SD_STORE_ERROR_OPEN, self->path,
                       db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc));
       sqlite3_close_v2 (db);
       return NULL;
@@ -1699,9 +1633,9 @@ sd_store_save_task (SdStore  *self,
   g_return_val_if_fail (SD_IS_STORE (self), FALSE);
   g_return_val_if_fail (SD_IS_TASK (task), FALSE);
 
-  if (!begin_write (self, error))
+  if (!_sd_store_begin_write (self, error))
     return FALSE;
-  return end_write (self, write_task (self, STMT_UPSERT, task, error), error);
+  return _sd_store_end_write (self, write_task (self, STMT_UPSERT, task, error), error);
 }
 
 /**
@@ -1729,18 +1663,18 @@ sd_store_replace_task (SdStore     *self,
   g_return_val_if_fail (old_id != NULL, FALSE);
   g_return_val_if_fail (SD_IS_TASK (task), FALSE);
 
-  if (!begin_write (self, error))
+  if (!_sd_store_begin_write (self, error))
     return FALSE;
-  stmt = get_statement (self, STMT_RENAME, error);
+  stmt = _sd_store_get_statement (self, STMT_RENAME, error);
   done = stmt != NULL;
   if (done)
     {
       sqlite3_bind_text (stmt, 1, sd_task_get_id (task), -1, SQLITE_TRANSIENT);
       sqlite3_bind_text (stmt, 2, old_id, -1, SQLITE_TRANSIENT);
-      done = step_write (self, stmt, error);
+      done = _sd_store_step_write (self, stmt, error);
     }
   done = done && write_task (self, STMT_UPSERT, task, error);
-  return end_write (self, done, error);
+  return _sd_store_end_write (self, done, error);
 }
 
 /**
@@ -1759,7 +1693,7 @@ sd_store_load_tasks (SdStore  *self,
 
   g_return_val_if_fail (SD_IS_STORE (self), NULL);
 
-  stmt = get_statement (self, STMT_SELECT_ALL, error);
+  stmt = _sd_store_get_statement (self, STMT_SELECT_ALL, error);
   return stmt != NULL ? collect_tasks (self, stmt, error) : NULL;
 }
 
@@ -1793,7 +1727,7 @@ sd_store_load_page (SdStore        *self,
   g_return_val_if_fail (SD_IS_STORE (self), NULL);
   g_return_val_if_fail (cursor != NULL, NULL);
 
-  stmt = get_statement (self, STMT_SELECT_PAGE, error);
+  stmt = _sd_store_get_statement (self, STMT_SELECT_PAGE, error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, cursor->created_at);
@@ -1812,13 +1746,13 @@ sd_store_load_page (SdStore        *self,
     }
   if (rc != SQLITE_DONE && rc != SQLITE_ROW)
     {
-      set_step_error (self, error, SD_STORE_ERROR_READ);
-      release_statement (stmt);
+      _sd_store_set_step_error (self, error, SD_STORE_ERROR_READ);
+      _sd_store_release_statement (stmt);
       return NULL;
     }
   if (more != NULL)
     *more = rc == SQLITE_ROW;
-  release_statement (stmt);
+  _sd_store_release_statement (stmt);
   return g_steal_pointer (&tasks);
 }
 
@@ -1838,13 +1772,13 @@ sd_store_load_unfinished (SdStore  *self,
 
   g_return_val_if_fail (SD_IS_STORE (self), NULL);
 
-  stmt = get_statement (self, STMT_SELECT_UNFINISHED, error);
+  stmt = _sd_store_get_statement (self, STMT_SELECT_UNFINISHED, error);
   if (stmt == NULL)
     return NULL;
-  sqlite3_bind_text (stmt, 1, status_to_text (SD_TASK_STATUS_COMPLETED), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, status_to_text (SD_TASK_STATUS_FAILED), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 3, status_to_text (SD_TASK_STATUS_UNCERTAIN), -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 4, status_to_text (SD_TASK_STATUS_NOT_FOUND), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 1, _sd_store_status_to_text (SD_TASK_STATUS_COMPLETED), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 2, _sd_store_status_to_text (SD_TASK_STATUS_FAILED), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, _sd_store_status_to_text (SD_TASK_STATUS_UNCERTAIN), -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, _sd_store_status_to_text (SD_TASK_STATUS_NOT_FOUND), -1, SQLITE_STATIC);
   return collect_tasks (self, stmt, error);
 }
 
@@ -1865,7 +1799,7 @@ sd_store_load_to_resume (SdStore  *self,
 
   g_return_val_if_fail (SD_IS_STORE (self), NULL);
 
-  stmt = get_statement (self, STMT_SELECT_TO_RESUME, error);
+  stmt = _sd_store_get_statement (self, STMT_SELECT_TO_RESUME, error);
   if (stmt == NULL)
     return NULL;
   return collect_tasks (self, stmt, error);
@@ -1891,7 +1825,7 @@ sd_store_load_task (SdStore     *self,
   g_return_val_if_fail (SD_IS_STORE (self), NULL);
   g_return_val_if_fail (id != NULL, NULL);
 
-  stmt = get_statement (self, STMT_SELECT_ONE, error);
+  stmt = _sd_store_get_statement (self, STMT_SELECT_ONE, error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
@@ -1911,12 +1845,12 @@ sd_store_delete_task (SdStore     *self,
   g_return_val_if_fail (SD_IS_STORE (self), FALSE);
   g_return_val_if_fail (id != NULL, FALSE);
 
-  if (!begin_write (self, error))
+  if (!_sd_store_begin_write (self, error))
     return FALSE;
-  stmt = get_statement (self, STMT_DELETE, error);
+  stmt = _sd_store_get_statement (self, STMT_DELETE, error);
   if (stmt != NULL)
     sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
-  return end_write (self, stmt != NULL && step_write (self, stmt, error), error);
+  return _sd_store_end_write (self, stmt != NULL && _sd_store_step_write (self, stmt, error), error);
 }
 
 /**
@@ -1940,22 +1874,22 @@ sd_store_set_favourite (SdStore             *self,
   g_return_val_if_fail (SD_IS_STORE (self), FALSE);
   g_return_val_if_fail (ids != NULL, FALSE);
 
-  if (!begin_write (self, error))
+  if (!_sd_store_begin_write (self, error))
     return FALSE;
   for (guint i = 0; done && ids[i] != NULL; i++)
     {
-      sqlite3_stmt *stmt = get_statement (self, STMT_SET_FAVOURITE, error);
+      sqlite3_stmt *stmt = _sd_store_get_statement (self, STMT_SET_FAVOURITE, error);
 
       done = stmt != NULL;
       if (done)
         {
           sqlite3_bind_text (stmt, 1, ids[i], -1, SQLITE_TRANSIENT);
           sqlite3_bind_int (stmt, 2, favourite ? 1 : 0);
-          done = step_write (self, stmt, error);
+          done = _sd_store_step_write (self, stmt, error);
         }
     }
   g_debug ("Favourite %s for %u tasks", favourite ? "set" : "cleared", g_strv_length ((char **) ids));
-  return end_write (self, done, error);
+  return _sd_store_end_write (self, done, error);
 }
 
 /* Reads the row of @id (to give back on undo) and deletes it. */
@@ -1965,7 +1899,7 @@ remove_one (SdStore     *self,
             GPtrArray   *removed,
             GError     **error)
 {
-  sqlite3_stmt *stmt = get_statement (self, STMT_SELECT_ONE_ROWID, error);
+  sqlite3_stmt *stmt = _sd_store_get_statement (self, STMT_SELECT_ONE_ROWID, error);
   int rc;
 
   if (stmt == NULL)
@@ -1986,16 +1920,16 @@ remove_one (SdStore     *self,
         }
     }
   else if (rc != SQLITE_DONE)
-    set_step_error (self, error, SD_STORE_ERROR_READ);
-  release_statement (stmt);
+    _sd_store_set_step_error (self, error, SD_STORE_ERROR_READ);
+  _sd_store_release_statement (stmt);
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     return FALSE;
 
-  stmt = get_statement (self, STMT_DELETE, error);
+  stmt = _sd_store_get_statement (self, STMT_DELETE, error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_text (stmt, 1, id, -1, SQLITE_TRANSIENT);
-  return step_write (self, stmt, error);
+  return _sd_store_step_write (self, stmt, error);
 }
 
 /**
@@ -2025,11 +1959,11 @@ sd_store_remove_tasks (SdStore             *self,
 
   if (removed != NULL)
     *removed = NULL;
-  if (!begin_write (self, error))
+  if (!_sd_store_begin_write (self, error))
     return FALSE;
   for (guint i = 0; done && ids[i] != NULL; i++)
     done = remove_one (self, ids[i], tasks, error);
-  if (!end_write (self, done, error))
+  if (!_sd_store_end_write (self, done, error))
     return FALSE;
   g_debug ("Removed %u tasks from the history", tasks->len);
   if (removed != NULL)
@@ -2059,26 +1993,26 @@ sd_store_restore_tasks (SdStore    *self,
   g_return_val_if_fail (SD_IS_STORE (self), FALSE);
   g_return_val_if_fail (tasks != NULL, FALSE);
 
-  if (!begin_write (self, error))
+  if (!_sd_store_begin_write (self, error))
     return FALSE;
   for (guint i = 0; done && i < tasks->len; i++)
     {
       SdTask *task = g_ptr_array_index (tasks, i);
       const gint64 *rowid = g_object_get_data (G_OBJECT (task), "sd-store-rowid");
-      sqlite3_stmt *stmt = get_statement (self, STMT_RESTORE, error);
+      sqlite3_stmt *stmt = _sd_store_get_statement (self, STMT_RESTORE, error);
 
       done = stmt != NULL;
       if (!done)
         break;
-      bind_task (stmt, task, sd_task_peek_request_text (task) != NULL
+      _sd_store_bind_task (stmt, task, sd_task_peek_request_text (task) != NULL
                              ? g_strdup (sd_task_peek_request_text (task))
-                             : request_to_text (sd_task_get_request (task)));
+                             : _sd_store_request_to_text (sd_task_get_request (task)));
       if (rowid != NULL)
         sqlite3_bind_int64 (stmt, 17, *rowid);
-      done = step_write (self, stmt, error);
+      done = _sd_store_step_write (self, stmt, error);
     }
   g_debug ("Restored %u tasks to the history", tasks->len);
-  return end_write (self, done, error);
+  return _sd_store_end_write (self, done, error);
 }
 
 gint64
@@ -2090,14 +2024,14 @@ sd_store_count (SdStore  *self,
 
   g_return_val_if_fail (SD_IS_STORE (self), -1);
 
-  stmt = get_statement (self, STMT_COUNT, error);
+  stmt = _sd_store_get_statement (self, STMT_COUNT, error);
   if (stmt == NULL)
     return -1;
   if (sqlite3_step (stmt) == SQLITE_ROW)
     count = sqlite3_column_int64 (stmt, 0);
   else
-    set_step_error (self, error, SD_STORE_ERROR_READ);
-  release_statement (stmt);
+    _sd_store_set_step_error (self, error, SD_STORE_ERROR_READ);
+  _sd_store_release_statement (stmt);
   return count;
 }
 
@@ -2150,7 +2084,7 @@ sd_store_get_cost_totals (SdStore           *self,
   g_return_val_if_fail (currency != NULL, FALSE);
 
   memset (totals, 0, sizeof *totals);
-  stmt = get_statement (self, STMT_COST_TOTALS, error);
+  stmt = _sd_store_get_statement (self, STMT_COST_TOTALS, error);
   if (stmt == NULL)
     return FALSE;
   sqlite3_bind_int64 (stmt, 1, since);
@@ -2159,8 +2093,8 @@ sd_store_get_cost_totals (SdStore           *self,
     add_to_totals (totals, (const char *) sqlite3_column_text (stmt, 0),
                    sqlite3_column_double (stmt, 1), sqlite3_column_int64 (stmt, 2));
   if (rc != SQLITE_DONE)
-    set_step_error (self, error, SD_STORE_ERROR_READ);
-  release_statement (stmt);
+    _sd_store_set_step_error (self, error, SD_STORE_ERROR_READ);
+  _sd_store_release_statement (stmt);
   return rc == SQLITE_DONE;
 }
 
@@ -2214,19 +2148,19 @@ save_favourite (SdStore  *self,
   sqlite3_stmt *stmt;
   gboolean done;
 
-  if (!begin_write (self, error))
+  if (!_sd_store_begin_write (self, error))
     return FALSE;
-  stmt = get_statement (self, STMT_SET_FAVOURITE, error);
+  stmt = _sd_store_get_statement (self, STMT_SET_FAVOURITE, error);
   done = stmt != NULL;
   if (done)
     {
       sqlite3_bind_text (stmt, 1, sd_task_get_id (task), -1, SQLITE_TRANSIENT);
       sqlite3_bind_int (stmt, 2, sd_task_get_favourite (task));
-      done = step_write (self, stmt, error);
+      done = _sd_store_step_write (self, stmt, error);
     }
   if (done && sqlite3_changes (self->db) == 0)
     done = write_task (self, STMT_UPSERT, task, error);
-  return end_write (self, done, error);
+  return _sd_store_end_write (self, done, error);
 }
 
 static void
@@ -2287,5 +2221,5 @@ void
 _sd_store_set_read_error (SdStore  *self,
                           GError  **error)
 {
-  set_step_error (self, error, SD_STORE_ERROR_READ);
+  _sd_store_set_step_error (self, error, SD_STORE_ERROR_READ);
 }
