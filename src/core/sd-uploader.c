@@ -19,16 +19,8 @@
 #include "sd-request.h"
 #include "sd-secrets.h"
 #include "sd-uploader.h"
+#include "sd-uploader-private.h"
 #include "sd-uploader-stream.h"
-
-#define SNIFF_SIZE       4096
-#define HASH_CHUNK       (256 * 1024)
-#define MAX_ANSWER       (1024 * 1024)
-#define MAX_AT_ONCE      2
-#define MAX_RETRIES_429  3
-#define MAX_RETRY_AFTER  60
-#define MAX_LINK_LENGTH  4096
-#define CACHE_VERSION    1
 
 G_DEFINE_QUARK (sd-upload-error-quark, sd_upload_error)
 
@@ -289,8 +281,8 @@ sd_upload_local_file_for_reference (const char *reference)
 
 /* A link the create endpoint takes: https:// with a host, or http:// on
  * loopback (the simulator), no user info, printable ASCII. */
-static gboolean
-link_is_acceptable (const char *url)
+gboolean
+_sd_uploader_link_is_acceptable (const char *url)
 {
   g_autoptr(GUri) uri = NULL;
   const char *scheme, *host;
@@ -346,9 +338,9 @@ is_header_name (const char *name)
   return TRUE;
 }
 
-static gboolean
-check_service_url (const char  *url,
-                   GError     **error)
+gboolean
+_sd_uploader_check_service_url (const char  *url,
+                                GError     **error)
 {
   g_autoptr(GUri) uri = url != NULL ? g_uri_parse (url, G_URI_FLAGS_ENCODED, NULL) : NULL;
   const char *scheme = uri != NULL ? g_uri_get_scheme (uri) : NULL;
@@ -375,7 +367,7 @@ sd_upload_service_new (const char  *url,
 {
   g_autoptr(SdUploadService) service = g_new0 (SdUploadService, 1);
 
-  if (!check_service_url (url, error))
+  if (!_sd_uploader_check_service_url (url, error))
     return NULL;
   if (header_name != NULL && *header_name != '\0' && !is_header_name (header_name))
     {
@@ -466,8 +458,8 @@ sd_upload_service_secret_key (const char *service_url)
   return g_strconcat (SD_SECRETS_UPLOAD_SERVICE_PREFIX, service_url, NULL);
 }
 
-static SdUploadService *
-upload_service_copy (const SdUploadService *service)
+SdUploadService *
+_sd_upload_service_copy (const SdUploadService *service)
 {
   return sd_upload_service_new (service->url, service->field, service->header_name,
                                 service->secret, service->json_path, NULL);
@@ -475,22 +467,6 @@ upload_service_copy (const SdUploadService *service)
 
 /* SdUpload */
 
-struct _SdUpload
-{
-  GObject        parent_instance;
-
-  GFile         *file;
-  SdUploadKind   kind;
-  SdUploadState  state;
-  guint64        bytes_sent;
-  guint64        total;
-  char          *sha256;
-  char          *url;
-  gint64         expires_at;
-  gboolean       cached;
-  GError        *error;
-  GCancellable  *cancellable;
-};
 
 G_DEFINE_FINAL_TYPE (SdUpload, sd_upload, G_TYPE_OBJECT)
 
@@ -605,9 +581,9 @@ sd_upload_cancel (SdUpload *self)
   g_cancellable_cancel (self->cancellable);
 }
 
-static void
-upload_set_state (SdUpload      *self,
-                  SdUploadState  state)
+void
+_sd_upload_set_state (SdUpload      *self,
+                      SdUploadState  state)
 {
   if (self->state == state)
     return;
@@ -615,9 +591,9 @@ upload_set_state (SdUpload      *self,
   g_object_notify_by_pspec (G_OBJECT (self), upload_properties[UPLOAD_PROP_STATE]);
 }
 
-static void
-upload_set_bytes_sent (SdUpload *self,
-                       guint64   bytes)
+void
+_sd_upload_set_bytes_sent (SdUpload *self,
+                           guint64   bytes)
 {
   bytes = MIN (bytes, self->total);
   if (self->bytes_sent == bytes)
@@ -640,39 +616,18 @@ upload_set_link (SdUpload   *self,
   g_object_notify_by_pspec (G_OBJECT (self), upload_properties[UPLOAD_PROP_URL]);
   g_object_notify_by_pspec (G_OBJECT (self), upload_properties[UPLOAD_PROP_EXPIRES_AT]);
   g_object_notify_by_pspec (G_OBJECT (self), upload_properties[UPLOAD_PROP_CACHED]);
-  upload_set_state (self, SD_UPLOAD_STATE_DONE);
+  _sd_upload_set_state (self, SD_UPLOAD_STATE_DONE);
   g_object_thaw_notify (G_OBJECT (self));
 }
 
-static char *
-upload_name (SdUpload *self)
+char *
+_sd_upload_name (SdUpload *self)
 {
   return g_file_get_parse_name (self->file);
 }
 
 /* SdUploader */
 
-typedef struct
-{
-  char   *url;
-  gint64  created_at;
-  guint64 size;
-} CacheEntry;
-
-struct _SdUploader
-{
-  GObject          parent_instance;
-
-  SdClient        *client;
-  SdUploadService *service;     /* NULL: the provider's endpoint */
-  char            *cache_path;
-  GHashTable      *cache;       /* "sha256 target" → CacheEntry */
-  GHashTable      *unsupported; /* base URLs without an upload endpoint */
-  GQueue           waiting;     /* GTask, for a free slot */
-  guint            active;
-  gint64           lifetime;
-  gboolean         privacy_acknowledged;
-};
 
 G_DEFINE_FINAL_TYPE (SdUploader, sd_uploader, G_TYPE_OBJECT)
 
@@ -684,15 +639,11 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-enum {
-  SIGNAL_UPLOAD_STARTED,
-  N_SIGNALS
-};
+guint _sd_uploader_signals[N_SIGNALS];
 
-static guint signals[N_SIGNALS];
 
-static void
-cache_entry_free (CacheEntry *entry)
+void
+_sd_uploader_cache_entry_free (CacheEntry *entry)
 {
   g_free (entry->url);
   g_free (entry);
@@ -744,7 +695,7 @@ sd_uploader_class_init (SdUploaderClass *klass)
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  signals[SIGNAL_UPLOAD_STARTED] =
+  _sd_uploader_signals[SIGNAL_UPLOAD_STARTED] =
     g_signal_new ("upload-started", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, SD_TYPE_UPLOAD);
 }
@@ -753,7 +704,7 @@ static void
 sd_uploader_init (SdUploader *self)
 {
   self->cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                       (GDestroyNotify) cache_entry_free);
+                                       (GDestroyNotify) _sd_uploader_cache_entry_free);
   self->unsupported = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_queue_init (&self->waiting);
   self->lifetime = SD_UPLOAD_LIFETIME_S;
@@ -761,8 +712,8 @@ sd_uploader_init (SdUploader *self)
 
 /* The cache: a small JSON file, one entry per (file, upload target). */
 
-static void
-cache_load (SdUploader *self)
+void
+_sd_uploader_cache_load (SdUploader *self)
 {
   g_autoptr(JsonParser) parser = json_parser_new ();
   g_autoptr(GError) error = NULL;
@@ -796,21 +747,21 @@ cache_load (SdUploader *self)
       object = json_node_get_object (node);
       key = json_object_get_string_member_with_default (object, "key", NULL);
       url = json_object_get_string_member_with_default (object, "url", NULL);
-      if (key == NULL || !link_is_acceptable (url))
+      if (key == NULL || !_sd_uploader_link_is_acceptable (url))
         continue;
       entry = g_new0 (CacheEntry, 1);
       entry->url = g_strdup (url);
       entry->created_at = json_object_get_int_member_with_default (object, "created_at", 0);
       entry->size = json_object_get_int_member_with_default (object, "size", 0);
       if (entry->created_at + SD_UPLOAD_LIFETIME_S <= now)
-        cache_entry_free (entry);
+        _sd_uploader_cache_entry_free (entry);
       else
         g_hash_table_replace (self->cache, g_strdup (key), entry);
     }
 }
 
-static void
-cache_save (SdUploader *self)
+void
+_sd_uploader_cache_save (SdUploader *self)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
@@ -875,7 +826,7 @@ sd_uploader_new (SdClient   *client,
     ? g_strdup (cache_path)
     : g_build_filename (g_get_user_cache_dir (), "seedance-studio", "uploads.json", NULL);
   self->privacy_acknowledged = g_file_test (privacy, G_FILE_TEST_EXISTS);
-  cache_load (self);
+  _sd_uploader_cache_load (self);
   return self;
 }
 
@@ -887,7 +838,7 @@ sd_uploader_set_service (SdUploader      *self,
 
   g_clear_pointer (&self->service, sd_upload_service_free);
   if (service != NULL)
-    self->service = upload_service_copy (service);
+    self->service = _sd_upload_service_copy (service);
 }
 
 void
@@ -938,34 +889,14 @@ upload_target (SdUploader *self)
   return sd_client_get_base_url (self->client);
 }
 
-static char *
-cache_key (const char *sha256,
-           const char *target)
+char *
+_sd_uploader_cache_key (const char *sha256,
+                        const char *target)
 {
   return g_strconcat (sha256, " ", target, NULL);
 }
 
 /* One upload job: check, cache, wait for a slot, send, read the answer. */
-
-typedef struct
-{
-  SdUpload     *upload;
-  GCancellable *caller_cancellable;
-  gulong        caller_handler;
-  gulong        queued_handler; /* on the upload's cancellable, while waiting */
-  char         *content_type;
-  char         *target;        /* where it goes, copied at send time */
-  gboolean      custom;        /* the user's own service */
-  SoupMessage  *message;
-  GInputStream *answer_stream;
-  GByteArray   *answer;
-  guint64       body_written;  /* bytes of the whole body */
-  gsize         head_length;
-  gboolean      body_started;
-  gboolean      holds_slot;
-  guint         retries;
-  guint         retry_source;
-} Job;
 
 static void
 job_free (Job *job)
@@ -1011,27 +942,27 @@ job_release_slot (SdUploader *self,
   start_next_waiting (self);
 }
 
-static void
-job_fail (GTask  *task,
-          GError *error)
+void
+_sd_uploader_job_fail (GTask  *task,
+                       GError *error)
 {
   SdUploader *self = g_task_get_source_object (task);
   Job *job = g_task_get_task_data (task);
-  g_autofree char *name = upload_name (job->upload);
+  g_autofree char *name = _sd_upload_name (job->upload);
 
   g_debug ("upload of %s failed: %s", name, error->message);
   g_clear_error (&job->upload->error);
   job->upload->error = g_error_copy (error);
-  upload_set_state (job->upload, SD_UPLOAD_STATE_FAILED);
+  _sd_upload_set_state (job->upload, SD_UPLOAD_STATE_FAILED);
   job_release_slot (self, job);
   g_task_return_error (task, error);
 }
 
-static void
-job_succeed (GTask      *task,
-             const char *url,
-             gint64      created_at,
-             gboolean    cached)
+void
+_sd_uploader_job_succeed (GTask      *task,
+                          const char *url,
+                          gint64      created_at,
+                          gboolean    cached)
 {
   SdUploader *self = g_task_get_source_object (task);
   Job *job = g_task_get_task_data (task);
@@ -1105,15 +1036,9 @@ hash_finish (Hash *hash)
 
 /* Facts, read in a thread: size, type by content, SHA-256 (streamed). */
 
-typedef struct
-{
-  guint64  size;
-  char    *content_type;
-  char    *sha256;
-} Facts;
 
-static void
-facts_free (Facts *facts)
+void
+_sd_uploader_facts_free (Facts *facts)
 {
   g_free (facts->content_type);
   g_free (facts->sha256);
@@ -1258,11 +1183,11 @@ unreadable:
   return NULL;
 }
 
-static void
-read_facts_thread (GTask        *task,
-                   gpointer      source_object,
-                   gpointer      task_data,
-                   GCancellable *cancellable)
+void
+_sd_uploader_read_facts_thread (GTask        *task,
+                                gpointer      source_object,
+                                gpointer      task_data,
+                                GCancellable *cancellable)
 {
   SdUpload *upload = task_data;
   GError *error = NULL;
@@ -1271,7 +1196,7 @@ read_facts_thread (GTask        *task,
   if (facts == NULL)
     g_task_return_error (task, error);
   else
-    g_task_return_pointer (task, facts, (GDestroyNotify) facts_free);
+    g_task_return_pointer (task, facts, (GDestroyNotify) _sd_uploader_facts_free);
 }
 
 /* The multipart envelope around the file */
@@ -1302,7 +1227,7 @@ job_new_message (SdUploader  *self,
   message = soup_message_new (SOUP_METHOD_POST, self->service->url);
   if (message == NULL)
     {
-      check_service_url (NULL, error);
+      _sd_uploader_check_service_url (NULL, error);
       return NULL;
     }
   soup_message_add_flags (message, SOUP_MESSAGE_NO_REDIRECT);
@@ -1329,7 +1254,7 @@ job_set_body (SdUploader  *self,
   g_autoptr(GFileInputStream) file = NULL;
   g_autoptr(GInputStream) body = NULL;
   g_autoptr(GError) local_error = NULL;
-  g_autofree char *name = upload_name (job->upload);
+  g_autofree char *name = _sd_upload_name (job->upload);
   const char *field = job->custom ? self->service->field : "file";
 
   file = g_file_read (job->upload->file, NULL, &local_error);
@@ -1368,14 +1293,14 @@ on_wrote_body_data_cb (SoupMessage *message,
   job->body_started = TRUE;
   job->body_written += chunk_size;
   if (job->body_written > job->head_length)
-    upload_set_bytes_sent (job->upload, job->body_written - job->head_length);
+    _sd_upload_set_bytes_sent (job->upload, job->body_written - job->head_length);
 }
 
 /* Answers */
 
-static GError *
-unsupported_error (SdUploader *self,
-                   const char *why)
+GError *
+_sd_uploader_unsupported_error (SdUploader *self,
+                                const char *why)
 {
   const char *base = sd_client_get_base_url (self->client);
 
@@ -1465,11 +1390,11 @@ status_error (SdUploader *self,
               guint       status,
               JsonNode   *root)
 {
-  g_autofree char *name = upload_name (job->upload);
+  g_autofree char *name = _sd_upload_name (job->upload);
   g_autofree char *msg = answer_message (root);
 
   if (!job->custom && (status == SOUP_STATUS_NOT_FOUND || status == SOUP_STATUS_METHOD_NOT_ALLOWED))
-    return unsupported_error (self, "HTTP status");
+    return _sd_uploader_unsupported_error (self, "HTTP status");
   if (status == SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE)
     return g_error_new (SD_UPLOAD_ERROR, SD_UPLOAD_ERROR_TOO_LARGE,
                         _("The server refused “%s” as too large (HTTP 413); nothing was stored."),
@@ -1499,7 +1424,7 @@ answer_link (SdUploader  *self,
              JsonNode    *root,
              GError     **error)
 {
-  g_autofree char *name = upload_name (job->upload);
+  g_autofree char *name = _sd_upload_name (job->upload);
   g_autofree char *code = NULL;
   g_autofree char *msg = NULL;
   const char *url;
@@ -1528,7 +1453,7 @@ answer_link (SdUploader  *self,
                  name, msg);
   else if (code == NULL || (!g_str_equal (code, "20000") && !g_str_equal (code, "0")) ||
            (url = string_at_path (root, "data.url")) == NULL)
-    g_propagate_error (error, unsupported_error (self, "not the documented answer"));
+    g_propagate_error (error, _sd_uploader_unsupported_error (self, "not the documented answer"));
   else
     return url;
   return NULL;
@@ -1545,43 +1470,43 @@ job_answer (GTask *task)
   const char *url;
   GError *error = NULL;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-  g_autofree char *name = upload_name (job->upload);
+  g_autofree char *name = _sd_upload_name (job->upload);
 
   if (json_parser_load_from_data (parser, (const char *) job->answer->data, job->answer->len, NULL))
     root = json_parser_get_root (parser);
 
   if (!SOUP_STATUS_IS_SUCCESSFUL (status))
     {
-      job_fail (task, status_error (self, job, status, root));
+      _sd_uploader_job_fail (task, status_error (self, job, status, root));
       return;
     }
   url = answer_link (self, job, root, &error);
   if (url == NULL)
     {
-      job_fail (task, error);
+      _sd_uploader_job_fail (task, error);
       return;
     }
-  if (!link_is_acceptable (url))
+  if (!_sd_uploader_link_is_acceptable (url))
     {
-      job_fail (task, g_error_new (SD_UPLOAD_ERROR, SD_UPLOAD_ERROR_BAD_LINK,
+      _sd_uploader_job_fail (task, g_error_new (SD_UPLOAD_ERROR, SD_UPLOAD_ERROR_BAD_LINK,
                                    _("The link the server gave for “%s” is not an https:// address the API accepts."),
                                    name));
       return;
     }
 
   {
-    g_autofree char *key = cache_key (job->upload->sha256, job->target);
+    g_autofree char *key = _sd_uploader_cache_key (job->upload->sha256, job->target);
     CacheEntry *entry = g_new0 (CacheEntry, 1);
 
     entry->url = g_strdup (url);
     entry->created_at = now;
     entry->size = job->upload->total;
     g_hash_table_replace (self->cache, g_steal_pointer (&key), entry);
-    cache_save (self);
+    _sd_uploader_cache_save (self);
   }
   g_debug ("uploaded %s: %" G_GUINT64_FORMAT " bytes, sha256 %.12s…", name,
            job->upload->total, job->upload->sha256);
-  job_succeed (task, url, now, FALSE);
+  _sd_uploader_job_succeed (task, url, now, FALSE);
 }
 
 static void read_answer_chunk (GTask *task);
@@ -1595,7 +1520,7 @@ on_answer_chunk_cb (GObject      *source,
   Job *job = g_task_get_task_data (task);
   g_autoptr(GBytes) chunk = NULL;
   GError *error = NULL;
-  g_autofree char *name = upload_name (job->upload);
+  g_autofree char *name = _sd_upload_name (job->upload);
 
   chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
   if (chunk == NULL)
@@ -1608,7 +1533,7 @@ on_answer_chunk_cb (GObject      *source,
                                _("The answer to the upload of “%s” broke off (%s); the file may or may not have been stored, and it was not sent again."),
                                name, cause->message);
         }
-      job_fail (task, error);
+      _sd_uploader_job_fail (task, error);
       return;
     }
   if (g_bytes_get_size (chunk) == 0)
@@ -1618,7 +1543,7 @@ on_answer_chunk_cb (GObject      *source,
     }
   if (job->answer->len + g_bytes_get_size (chunk) > MAX_ANSWER)
     {
-      job_fail (task, g_error_new (SD_UPLOAD_ERROR, SD_UPLOAD_ERROR_FAILED,
+      _sd_uploader_job_fail (task, g_error_new (SD_UPLOAD_ERROR, SD_UPLOAD_ERROR_FAILED,
                                    _("The answer to the upload of “%s” is over 1 MB, not a link; the file was not sent again."),
                                    name));
       return;
@@ -1636,7 +1561,6 @@ read_answer_chunk (GTask *task)
                                    job->upload->cancellable, on_answer_chunk_cb, task);
 }
 
-static void job_send (GTask *task);
 
 static gboolean
 on_retry_due_cb (gpointer user_data)
@@ -1645,7 +1569,7 @@ on_retry_due_cb (gpointer user_data)
   Job *job = g_task_get_task_data (task);
 
   job->retry_source = 0;
-  job_send (g_object_ref (task));
+  _sd_uploader_job_send (g_object_ref (task));
   return G_SOURCE_REMOVE;
 }
 
@@ -1656,7 +1580,7 @@ job_maybe_retry (GTask *task)
   Job *job = g_task_get_task_data (task);
   const char *header;
   guint64 seconds = 1;
-  g_autofree char *name = upload_name (job->upload);
+  g_autofree char *name = _sd_upload_name (job->upload);
 
   if (soup_message_get_status (job->message) != 429 ||
       job->retries >= MAX_RETRIES_429)
@@ -1682,7 +1606,7 @@ on_sent_cb (GObject      *source,
   g_autoptr(GTask) task = user_data;
   Job *job = g_task_get_task_data (task);
   GError *error = NULL;
-  g_autofree char *name = upload_name (job->upload);
+  g_autofree char *name = _sd_upload_name (job->upload);
 
   job->answer_stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
   if (job->answer_stream == NULL)
@@ -1697,7 +1621,7 @@ on_sent_cb (GObject      *source,
                                  : _("Could not reach the upload service for “%s”: %s."),
                                name, cause->message);
         }
-      job_fail (task, error);
+      _sd_uploader_job_fail (task, error);
       return;
     }
   if (job_maybe_retry (task))
@@ -1709,8 +1633,8 @@ on_sent_cb (GObject      *source,
   read_answer_chunk (g_steal_pointer (&task));
 }
 
-static void
-job_send (GTask *task)
+void
+_sd_uploader_job_send (GTask *task)
 {
   SdUploader *self = g_task_get_source_object (task);
   Job *job = g_task_get_task_data (task);
@@ -1718,7 +1642,7 @@ job_send (GTask *task)
 
   if (g_cancellable_set_error_if_cancelled (job->upload->cancellable, &error))
     {
-      job_fail (task, error);
+      _sd_uploader_job_fail (task, error);
       g_object_unref (task);
       return;
     }
@@ -1728,17 +1652,17 @@ job_send (GTask *task)
   g_clear_pointer (&job->answer, g_byte_array_unref);
   job->body_written = 0;
   job->body_started = FALSE;
-  upload_set_bytes_sent (job->upload, 0);
+  _sd_upload_set_bytes_sent (job->upload, 0);
 
   job->message = job_new_message (self, job, &error);
   if (job->message == NULL || !job_set_body (self, job, &error))
     {
-      job_fail (task, error);
+      _sd_uploader_job_fail (task, error);
       g_object_unref (task);
       return;
     }
   g_signal_connect (job->message, "wrote-body-data", G_CALLBACK (on_wrote_body_data_cb), job);
-  upload_set_state (job->upload, SD_UPLOAD_STATE_SENDING);
+  _sd_upload_set_state (job->upload, SD_UPLOAD_STATE_SENDING);
   soup_session_send_async (sd_client_get_session (self->client), job->message,
                            G_PRIORITY_DEFAULT, job->upload->cancellable, on_sent_cb, task);
 }
@@ -1780,7 +1704,7 @@ on_queued_cancelled_idle (gpointer user_data)
   task = link->data;
   g_queue_delete_link (&self->waiting, link);
   job_leave_queue (g_task_get_task_data (task));
-  job_fail (task, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+  _sd_uploader_job_fail (task, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
                                        _("The upload was cancelled.")));
   g_object_unref (task);
   return G_SOURCE_REMOVE;
@@ -1830,7 +1754,7 @@ start_next_waiting (SdUploader *self)
       job_leave_queue (job);
       self->active++;
       job->holds_slot = TRUE;
-      job_send (task);
+      _sd_uploader_job_send (task);
     }
 }
 
@@ -1845,14 +1769,14 @@ on_facts_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   Facts *facts = g_task_propagate_pointer (G_TASK (result), &error);
   g_autofree char *key = NULL;
-  g_autofree char *name = upload_name (job->upload);
+  g_autofree char *name = _sd_upload_name (job->upload);
   const char *target = upload_target (self);
   CacheEntry *entry;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 
   if (facts == NULL)
     {
-      job_fail (task, g_steal_pointer (&error));
+      _sd_uploader_job_fail (task, g_steal_pointer (&error));
       return;
     }
   job->upload->total = facts->size;
@@ -1860,34 +1784,34 @@ on_facts_cb (GObject      *source,
   job->content_type = g_strdup (facts->content_type);
   g_object_notify_by_pspec (G_OBJECT (job->upload), upload_properties[UPLOAD_PROP_TOTAL]);
   g_object_notify_by_pspec (G_OBJECT (job->upload), upload_properties[UPLOAD_PROP_SHA256]);
-  facts_free (facts);
+  _sd_uploader_facts_free (facts);
 
   if (target == NULL)
     {
-      job_fail (task, g_error_new_literal (SD_UPLOAD_ERROR, SD_UPLOAD_ERROR_SERVICE,
+      _sd_uploader_job_fail (task, g_error_new_literal (SD_UPLOAD_ERROR, SD_UPLOAD_ERROR_SERVICE,
                                            _("No API address is set, so there is nowhere to upload to.")));
       return;
     }
   job->target = g_strdup (target);
   job->custom = self->service != NULL;
-  key = cache_key (job->upload->sha256, target);
+  key = _sd_uploader_cache_key (job->upload->sha256, target);
   entry = g_hash_table_lookup (self->cache, key);
   if (entry != NULL && entry->created_at + self->lifetime > now)
     {
       g_debug ("upload of %s: %" G_GUINT64_FORMAT " bytes, sha256 %.12s…, cache hit",
                name, job->upload->total, job->upload->sha256);
-      job_succeed (task, entry->url, entry->created_at, TRUE);
+      _sd_uploader_job_succeed (task, entry->url, entry->created_at, TRUE);
       return;
     }
   g_debug ("upload of %s: %" G_GUINT64_FORMAT " bytes, sha256 %.12s…, cache %s",
            name, job->upload->total, job->upload->sha256, entry != NULL ? "expired" : "miss");
   if (!job->custom && g_hash_table_contains (self->unsupported, target))
     {
-      job_fail (task, unsupported_error (self, "known"));
+      _sd_uploader_job_fail (task, _sd_uploader_unsupported_error (self, "known"));
       return;
     }
 
-  upload_set_state (job->upload, SD_UPLOAD_STATE_QUEUED);
+  _sd_upload_set_state (job->upload, SD_UPLOAD_STATE_QUEUED);
   job_enter_queue (self, g_steal_pointer (&task));
   start_next_waiting (self);
 }
@@ -1925,7 +1849,7 @@ sd_uploader_upload_async (SdUploader          *self,
 
   facts_task = g_task_new (self, job->upload->cancellable, on_facts_cb, g_object_ref (task));
   g_task_set_task_data (facts_task, g_object_ref (job->upload), g_object_unref);
-  g_task_run_in_thread (facts_task, read_facts_thread);
+  g_task_run_in_thread (facts_task, _sd_uploader_read_facts_thread);
   return job->upload;
 }
 
@@ -2106,7 +2030,7 @@ resolve_add (SdUploader *self,
   upload = sd_uploader_upload_async (self, file, kind, resolve->cancellable,
                                      on_slot_uploaded_cb, data);
   g_ptr_array_add (resolve->uploads, g_object_ref (upload));
-  g_signal_emit (self, signals[SIGNAL_UPLOAD_STARTED], 0, upload);
+  g_signal_emit (self, _sd_uploader_signals[SIGNAL_UPLOAD_STARTED], 0, upload);
 }
 
 static void

@@ -1,0 +1,128 @@
+/* sd-uploader-private.h: what the files of SdUploader share
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#pragma once
+
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+#include "sd-client.h"
+#include "sd-uploader.h"
+
+G_BEGIN_DECLS
+
+#define SNIFF_SIZE       4096
+#define HASH_CHUNK       (256 * 1024)
+#define MAX_ANSWER       (1024 * 1024)
+#define MAX_AT_ONCE      2
+#define MAX_RETRIES_429  3
+#define MAX_RETRY_AFTER  60
+#define MAX_LINK_LENGTH  4096
+#define CACHE_VERSION    1
+
+struct _SdUpload
+{
+  GObject        parent_instance;
+
+  GFile         *file;
+  SdUploadKind   kind;
+  SdUploadState  state;
+  guint64        bytes_sent;
+  guint64        total;
+  char          *sha256;
+  char          *url;
+  gint64         expires_at;
+  gboolean       cached;
+  GError        *error;
+  GCancellable  *cancellable;
+};
+
+typedef struct
+{
+  char   *url;
+  gint64  created_at;
+  guint64 size;
+} CacheEntry;
+
+struct _SdUploader
+{
+  GObject          parent_instance;
+
+  SdClient        *client;
+  SdUploadService *service;     /* NULL: the provider's endpoint */
+  char            *cache_path;
+  GHashTable      *cache;       /* "sha256 target" → CacheEntry */
+  GHashTable      *unsupported; /* base URLs without an upload endpoint */
+  GQueue           waiting;     /* GTask, for a free slot */
+  guint            active;
+  gint64           lifetime;
+  gboolean         privacy_acknowledged;
+};
+
+enum {
+  SIGNAL_UPLOAD_STARTED,
+  N_SIGNALS
+};
+
+extern guint _sd_uploader_signals[N_SIGNALS];
+
+typedef struct
+{
+  SdUpload     *upload;
+  GCancellable *caller_cancellable;
+  gulong        caller_handler;
+  gulong        queued_handler; /* on the upload's cancellable, while waiting */
+  char         *content_type;
+  char         *target;        /* where it goes, copied at send time */
+  gboolean      custom;        /* the user's own service */
+  SoupMessage  *message;
+  GInputStream *answer_stream;
+  GByteArray   *answer;
+  guint64       body_written;  /* bytes of the whole body */
+  gsize         head_length;
+  gboolean      body_started;
+  gboolean      holds_slot;
+  guint         retries;
+  guint         retry_source;
+} Job;
+
+
+typedef struct
+{
+  guint64  size;
+  char    *content_type;
+  char    *sha256;
+} Facts;
+
+void           _sd_uploader_cache_load (SdUploader *self);
+void           _sd_uploader_cache_save (SdUploader *self);
+void           _sd_uploader_facts_free (Facts *facts);
+void           _sd_uploader_read_facts_thread (GTask        *task,
+                                               gpointer      source_object,
+                                               gpointer      task_data,
+                                               GCancellable *cancellable);
+void           _sd_uploader_cache_entry_free (CacheEntry *entry);
+void           _sd_uploader_job_fail (GTask  *task,
+                                      GError *error);
+char *         _sd_uploader_cache_key (const char *sha256,
+                                       const char *target);
+void           _sd_uploader_job_succeed (GTask      *task,
+                                         const char *url,
+                                         gint64      created_at,
+                                         gboolean    cached);
+void           _sd_uploader_job_send (GTask *task);
+GError *       _sd_uploader_unsupported_error (SdUploader *self,
+                                               const char *why);
+gboolean       _sd_uploader_link_is_acceptable (const char *url);
+gboolean       _sd_uploader_check_service_url (const char  *url,
+                                               GError     **error);
+
+char *         _sd_upload_name (SdUpload *self);
+void           _sd_upload_set_bytes_sent (SdUpload *self,
+                                          guint64   bytes);
+void           _sd_upload_set_state (SdUpload      *self,
+                                     SdUploadState  state);
+SdUploadService * _sd_upload_service_copy (const SdUploadService *service);
+
+G_END_DECLS
