@@ -1,0 +1,491 @@
+/* sd-uploader-send.c: sending a file: the multipart body, retries and the answer
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "sd-uploader"
+
+#include "config.h"
+
+#include <string.h>
+#include <glib/gi18n-lib.h>
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+#if HAVE_GNUTLS
+#include <gnutls/crypto.h>
+#endif
+
+#include "sd-client.h"
+#include "sd-enum-types.h"
+#include "sd-request.h"
+#include "sd-secrets.h"
+#include "sd-uploader.h"
+#include "sd-uploader-private.h"
+#include "sd-uploader-stream.h"
+
+/* The multipart envelope around the file */
+
+static char *
+header_safe_filename (GFile *file)
+{
+  g_autofree char *name = g_file_get_basename (file);
+  g_autofree char *valid = g_utf8_make_valid (name != NULL ? name : "upload", -1);
+
+  for (char *p = valid; *p != '\0'; p++)
+    if ((guchar) *p < 0x20 || *p == 0x7f || *p == '"' || *p == '\\')
+      *p = '_';
+  return g_steal_pointer (&valid);
+}
+
+static SoupMessage *
+job_new_message (SdUploader  *self,
+                 Job         *job,
+                 GError     **error)
+{
+  SoupMessage *message;
+
+  if (!job->custom)
+    return sd_client_new_api_message (self->client, SOUP_METHOD_POST, SD_UPLOAD_PATH, error);
+
+  /* The user's own service: never the Seedance token, only its own secret. */
+  message = soup_message_new (SOUP_METHOD_POST, self->service->url);
+  if (message == NULL)
+    {
+      _sd_uploader_check_service_url (NULL, error);
+      return NULL;
+    }
+  soup_message_add_flags (message, SOUP_MESSAGE_NO_REDIRECT);
+  soup_message_headers_replace (soup_message_get_request_headers (message),
+                                "Accept", "application/json");
+  if (self->service->header_name != NULL && self->service->secret != NULL)
+    soup_message_headers_replace (soup_message_get_request_headers (message),
+                                  self->service->header_name, self->service->secret);
+  return message;
+}
+
+static gboolean
+job_set_body (SdUploader  *self,
+              Job         *job,
+              GError     **error)
+{
+  g_autofree char *boundary = NULL;
+  g_autofree char *filename = header_safe_filename (job->upload->file);
+  g_autofree char *content_type = NULL;
+  g_autofree char *head_text = NULL;
+  g_autofree char *tail_text = NULL;
+  g_autoptr(GBytes) head = NULL;
+  g_autoptr(GBytes) tail = NULL;
+  g_autoptr(GFileInputStream) file = NULL;
+  g_autoptr(GInputStream) body = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *name = _sd_upload_name (job->upload);
+  const char *field = job->custom ? self->service->field : "file";
+
+  file = g_file_read (job->upload->file, NULL, &local_error);
+  if (file == NULL)
+    {
+      g_set_error (error, SD_UPLOAD_ERROR, SD_UPLOAD_ERROR_UNREADABLE,
+                   _("Cannot read “%s”: %s"), name, local_error->message);
+      return FALSE;
+    }
+
+  boundary = g_strdup_printf ("seedance-%08x%08x%08x", g_random_int (), g_random_int (),
+                              g_random_int ());
+  head_text = g_strdup_printf ("--%s\r\n"
+                               "Content-Disposition: form-data; name=\"%s\"; filename=\"%s\"\r\n"
+                               "Content-Type: %s\r\n\r\n",
+                               boundary, field, filename, job->content_type);
+  tail_text = g_strdup_printf ("\r\n--%s--\r\n", boundary);
+  job->head_length = strlen (head_text);
+  head = g_bytes_new (head_text, job->head_length);
+  tail = g_bytes_new (tail_text, strlen (tail_text));
+
+  body = sd_upload_body_stream_new (head, G_INPUT_STREAM (file), job->upload->total, tail);
+  content_type = g_strdup_printf ("multipart/form-data; boundary=%s", boundary);
+  soup_message_set_request_body (job->message, content_type, body,
+                                 job->head_length + job->upload->total + strlen (tail_text));
+  return TRUE;
+}
+
+static void
+on_wrote_body_data_cb (SoupMessage *message,
+                       guint        chunk_size,
+                       gpointer     user_data)
+{
+  Job *job = user_data;
+
+  job->body_started = TRUE;
+  job->body_written += chunk_size;
+  if (job->body_written > job->head_length)
+    _sd_upload_set_bytes_sent (job->upload, job->body_written - job->head_length);
+}
+
+/* Answers */
+
+GError *
+_sd_uploader_unsupported_error (SdUploader *self,
+                                const char *why)
+{
+  const char *base = sd_client_get_base_url (self->client);
+
+  if (base != NULL && !g_hash_table_contains (self->unsupported, base))
+    {
+      g_debug ("%s has no upload endpoint (%s); said once", base, why);
+      g_hash_table_add (self->unsupported, g_strdup (base));
+    }
+  return g_error_new_literal (SD_UPLOAD_ERROR, SD_UPLOAD_ERROR_UNSUPPORTED,
+                              _("This server does not accept uploads; use links, or set an upload service in Preferences."));
+}
+
+static char *
+answer_message (JsonNode *root)
+{
+  const char *msg = NULL;
+  g_autofree char *valid = NULL;
+
+  if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
+    msg = json_object_get_string_member_with_default (json_node_get_object (root), "msg", NULL);
+  if (msg == NULL)
+    return g_strdup ("");
+  valid = g_utf8_make_valid (msg, -1);
+  if (g_utf8_strlen (valid, -1) > 200)
+    *g_utf8_offset_to_pointer (valid, 200) = '\0';
+  return g_steal_pointer (&valid);
+}
+
+/* The node at a dotted path ("data.url", "files.0.url"). */
+static JsonNode *
+node_at_path (JsonNode   *root,
+              const char *path)
+{
+  g_auto(GStrv) steps = g_strsplit (path, ".", 16);
+  JsonNode *node = root;
+
+  for (guint i = 0; steps[i] != NULL && node != NULL; i++)
+    {
+      char *end = NULL;
+      guint64 index;
+
+      if (JSON_NODE_HOLDS_OBJECT (node))
+        node = json_object_get_member (json_node_get_object (node), steps[i]);
+      else if (JSON_NODE_HOLDS_ARRAY (node) &&
+               (index = g_ascii_strtoull (steps[i], &end, 10), *steps[i] != '\0' && *end == '\0') &&
+               index < json_array_get_length (json_node_get_array (node)))
+        node = json_array_get_element (json_node_get_array (node), index);
+      else
+        node = NULL;
+    }
+  return node;
+}
+
+static const char *
+string_at_path (JsonNode   *root,
+                const char *path)
+{
+  JsonNode *node = root != NULL ? node_at_path (root, path) : NULL;
+
+  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node) ||
+      json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
+}
+
+/* The provider's envelope code as text ("20000", "0", "-1"), NULL if absent. */
+static char *
+answer_code (JsonNode *root)
+{
+  JsonNode *code;
+
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return NULL;
+  code = json_object_get_member (json_node_get_object (root), "code");
+  if (code == NULL || !JSON_NODE_HOLDS_VALUE (code))
+    return NULL;
+  if (json_node_get_value_type (code) == G_TYPE_STRING)
+    return g_strdup (json_node_get_string (code));
+  if (json_node_get_value_type (code) == G_TYPE_INT64)
+    return g_strdup_printf ("%" G_GINT64_FORMAT, json_node_get_int (code));
+  return NULL;
+}
+
+static GError *
+status_error (SdUploader *self,
+              Job        *job,
+              guint       status,
+              JsonNode   *root)
+{
+  g_autofree char *name = _sd_upload_name (job->upload);
+  g_autofree char *msg = answer_message (root);
+
+  if (!job->custom && (status == SOUP_STATUS_NOT_FOUND || status == SOUP_STATUS_METHOD_NOT_ALLOWED))
+    return _sd_uploader_unsupported_error (self, "HTTP status");
+  if (status == SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE)
+    return g_error_new (SD_UPLOAD_ERROR, SD_UPLOAD_ERROR_TOO_LARGE,
+                        _("The server refused “%s” as too large (HTTP 413); nothing was stored."),
+                        name);
+  if (status == SOUP_STATUS_UNAUTHORIZED || status == SOUP_STATUS_FORBIDDEN)
+    return g_error_new (SD_UPLOAD_ERROR, SD_UPLOAD_ERROR_REFUSED,
+                        job->custom ? _("The upload service refused the secret (HTTP %u); check its header and secret.")
+                                    : _("The server refused the API token (HTTP %u) for the upload; check your token."),
+                        status);
+  if (SOUP_STATUS_IS_CLIENT_ERROR (status))
+    return g_error_new (SD_UPLOAD_ERROR, SD_UPLOAD_ERROR_REFUSED,
+                        _("The server refused “%s” (HTTP %u%s%s); nothing was stored."),
+                        name, status, *msg != '\0' ? ": " : "", msg);
+  if (SOUP_STATUS_IS_REDIRECTION (status))
+    return g_error_new (SD_UPLOAD_ERROR, SD_UPLOAD_ERROR_FAILED,
+                        _("The server answered the upload of “%s” with a redirect (HTTP %u); it was not followed and the file was not sent again."),
+                        name, status);
+  return g_error_new (SD_UPLOAD_ERROR, SD_UPLOAD_ERROR_FAILED,
+                      _("The server failed after “%s” was sent (HTTP %u%s%s); it may or may not have been stored, and it was not sent again."),
+                      name, status, *msg != '\0' ? ": " : "", msg);
+}
+
+/* The link in a 2xx answer, or NULL with the error. */
+static const char *
+answer_link (SdUploader  *self,
+             Job         *job,
+             JsonNode    *root,
+             GError     **error)
+{
+  g_autofree char *name = _sd_upload_name (job->upload);
+  g_autofree char *code = NULL;
+  g_autofree char *msg = NULL;
+  const char *url;
+
+  if (job->custom)
+    {
+      url = string_at_path (root, self->service->json_path);
+      if (url == NULL)
+        g_set_error (error, SD_UPLOAD_ERROR, SD_UPLOAD_ERROR_BAD_LINK,
+                     _("The upload service’s answer for “%s” has no link at “%s”."),
+                     name, self->service->json_path);
+      return url;
+    }
+
+  code = answer_code (root);
+  msg = answer_message (root);
+  if (code != NULL && g_str_equal (code, SD_API_CODE_AUTH_FAILED))
+    g_set_error (error, SD_UPLOAD_ERROR, SD_UPLOAD_ERROR_REFUSED,
+                 _("The server refused the API token for the upload (code %s); check your token."), code);
+  else if (code != NULL && g_str_equal (code, SD_API_CODE_BAD_REQUEST))
+    g_set_error (error, SD_UPLOAD_ERROR, SD_UPLOAD_ERROR_REFUSED,
+                 _("The server refused “%s” (%s); nothing was stored."), name, msg);
+  else if (code != NULL && g_str_equal (code, SD_API_CODE_SERVER_ERROR))
+    g_set_error (error, SD_UPLOAD_ERROR, SD_UPLOAD_ERROR_FAILED,
+                 _("The server failed after “%s” was sent (%s); it may or may not have been stored, and it was not sent again."),
+                 name, msg);
+  else if (code == NULL || (!g_str_equal (code, "20000") && !g_str_equal (code, "0")) ||
+           (url = string_at_path (root, "data.url")) == NULL)
+    g_propagate_error (error, _sd_uploader_unsupported_error (self, "not the documented answer"));
+  else
+    return url;
+  return NULL;
+}
+
+static void
+job_answer (GTask *task)
+{
+  SdUploader *self = g_task_get_source_object (task);
+  Job *job = g_task_get_task_data (task);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  guint status = soup_message_get_status (job->message);
+  JsonNode *root = NULL;
+  const char *url;
+  GError *error = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  g_autofree char *name = _sd_upload_name (job->upload);
+
+  if (json_parser_load_from_data (parser, (const char *) job->answer->data, job->answer->len, NULL))
+    root = json_parser_get_root (parser);
+
+  if (!SOUP_STATUS_IS_SUCCESSFUL (status))
+    {
+      _sd_uploader_job_fail (task, status_error (self, job, status, root));
+      return;
+    }
+  url = answer_link (self, job, root, &error);
+  if (url == NULL)
+    {
+      _sd_uploader_job_fail (task, error);
+      return;
+    }
+  if (!_sd_uploader_link_is_acceptable (url))
+    {
+      _sd_uploader_job_fail (task, g_error_new (SD_UPLOAD_ERROR, SD_UPLOAD_ERROR_BAD_LINK,
+                                   _("The link the server gave for “%s” is not an https:// address the API accepts."),
+                                   name));
+      return;
+    }
+
+  {
+    g_autofree char *key = _sd_uploader_cache_key (job->upload->sha256, job->target);
+    CacheEntry *entry = g_new0 (CacheEntry, 1);
+
+    entry->url = g_strdup (url);
+    entry->created_at = now;
+    entry->size = job->upload->total;
+    g_hash_table_replace (self->cache, g_steal_pointer (&key), entry);
+    _sd_uploader_cache_save (self);
+  }
+  g_debug ("uploaded %s: %" G_GUINT64_FORMAT " bytes, sha256 %.12s…", name,
+           job->upload->total, job->upload->sha256);
+  _sd_uploader_job_succeed (task, url, now, FALSE);
+}
+
+static void read_answer_chunk (GTask *task);
+
+static void
+on_answer_chunk_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Job *job = g_task_get_task_data (task);
+  g_autoptr(GBytes) chunk = NULL;
+  GError *error = NULL;
+  g_autofree char *name = _sd_upload_name (job->upload);
+
+  chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
+  if (chunk == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_autoptr(GError) cause = error;
+
+          error = g_error_new (SD_UPLOAD_ERROR, SD_UPLOAD_ERROR_FAILED,
+                               _("The answer to the upload of “%s” broke off (%s); the file may or may not have been stored, and it was not sent again."),
+                               name, cause->message);
+        }
+      _sd_uploader_job_fail (task, error);
+      return;
+    }
+  if (g_bytes_get_size (chunk) == 0)
+    {
+      job_answer (task);
+      return;
+    }
+  if (job->answer->len + g_bytes_get_size (chunk) > MAX_ANSWER)
+    {
+      _sd_uploader_job_fail (task, g_error_new (SD_UPLOAD_ERROR, SD_UPLOAD_ERROR_FAILED,
+                                   _("The answer to the upload of “%s” is over 1 MB, not a link; the file was not sent again."),
+                                   name));
+      return;
+    }
+  g_byte_array_append (job->answer, g_bytes_get_data (chunk, NULL), g_bytes_get_size (chunk));
+  read_answer_chunk (g_steal_pointer (&task));
+}
+
+static void
+read_answer_chunk (GTask *task)
+{
+  Job *job = g_task_get_task_data (task);
+
+  g_input_stream_read_bytes_async (job->answer_stream, HASH_CHUNK, G_PRIORITY_DEFAULT,
+                                   job->upload->cancellable, on_answer_chunk_cb, task);
+}
+
+
+static gboolean
+on_retry_due_cb (gpointer user_data)
+{
+  GTask *task = user_data;
+  Job *job = g_task_get_task_data (task);
+
+  job->retry_source = 0;
+  _sd_uploader_job_send (g_object_ref (task));
+  return G_SOURCE_REMOVE;
+}
+
+/* 429 proves nothing was stored: wait as told and send again (a few times). */
+static gboolean
+job_maybe_retry (GTask *task)
+{
+  Job *job = g_task_get_task_data (task);
+  const char *header;
+  guint64 seconds = 1;
+  g_autofree char *name = _sd_upload_name (job->upload);
+
+  if (soup_message_get_status (job->message) != 429 ||
+      job->retries >= MAX_RETRIES_429)
+    return FALSE;
+  header = soup_message_headers_get_one (soup_message_get_response_headers (job->message),
+                                         "Retry-After");
+  if (header != NULL && !g_ascii_string_to_unsigned (header, 10, 0, MAX_RETRY_AFTER, &seconds, NULL))
+    return FALSE;
+  job->retries++;
+  g_clear_object (&job->answer_stream);
+  g_debug ("upload of %s rate limited; retry %u in %" G_GUINT64_FORMAT " s",
+           name, job->retries, seconds);
+  job->retry_source = g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, MAX (1, seconds),
+                                                  on_retry_due_cb, task, g_object_unref);
+  return TRUE;
+}
+
+static void
+on_sent_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  Job *job = g_task_get_task_data (task);
+  GError *error = NULL;
+  g_autofree char *name = _sd_upload_name (job->upload);
+
+  job->answer_stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
+  if (job->answer_stream == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_autoptr(GError) cause = error;
+
+          error = g_error_new (SD_UPLOAD_ERROR, SD_UPLOAD_ERROR_FAILED,
+                               job->body_started
+                                 ? _("The connection ended while “%s” was being sent or answered (%s); it may or may not have been stored, and it was not sent again.")
+                                 : _("Could not reach the upload service for “%s”: %s."),
+                               name, cause->message);
+        }
+      _sd_uploader_job_fail (task, error);
+      return;
+    }
+  if (job_maybe_retry (task))
+    {
+      g_steal_pointer (&task);
+      return;
+    }
+  job->answer = g_byte_array_new ();
+  read_answer_chunk (g_steal_pointer (&task));
+}
+
+void
+_sd_uploader_job_send (GTask *task)
+{
+  SdUploader *self = g_task_get_source_object (task);
+  Job *job = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (g_cancellable_set_error_if_cancelled (job->upload->cancellable, &error))
+    {
+      _sd_uploader_job_fail (task, error);
+      g_object_unref (task);
+      return;
+    }
+
+  g_clear_object (&job->message);
+  g_clear_object (&job->answer_stream);
+  g_clear_pointer (&job->answer, g_byte_array_unref);
+  job->body_written = 0;
+  job->body_started = FALSE;
+  _sd_upload_set_bytes_sent (job->upload, 0);
+
+  job->message = job_new_message (self, job, &error);
+  if (job->message == NULL || !job_set_body (self, job, &error))
+    {
+      _sd_uploader_job_fail (task, error);
+      g_object_unref (task);
+      return;
+    }
+  g_signal_connect (job->message, "wrote-body-data", G_CALLBACK (on_wrote_body_data_cb), job);
+  _sd_upload_set_state (job->upload, SD_UPLOAD_STATE_SENDING);
+  soup_session_send_async (sd_client_get_session (self->client), job->message,
+                           G_PRIORITY_DEFAULT, job->upload->cancellable, on_sent_cb, task);
+}
