@@ -173,7 +173,7 @@ configure_database (sqlite3     *db,
   if (rc != SQLITE_OK || g_strcmp0 (mode, "wal") != 0)
     {
       _sd_store_set_open_error (error, SD_STORE_ERROR_OPEN, path,
-                      rc != SQLITE_OK ? sqlite3_errmsg (db) : _("the journal could not be set up"));
+                                rc != SQLITE_OK ? sqlite3_errmsg (db) : _("the journal could not be set up"));
       return OPEN_FAILED;
     }
   return OPEN_OK;
@@ -194,7 +194,7 @@ migrate_database (sqlite3     *db,
   if (version > SD_STORE_SCHEMA_VERSION || version < 0)
     {
       _sd_store_set_open_error (error, SD_STORE_ERROR_TOO_NEW, path,
-                      _("it was written by a newer version of the app; update the app to use it"));
+                                _("it was written by a newer version of the app; update the app to use it"));
       return OPEN_FAILED;
     }
   for (int from = version; from < SD_STORE_SCHEMA_VERSION; from++)
@@ -311,7 +311,7 @@ _sd_store_open_database_retrying (const char  *path,
     }
   if (outcome == OPEN_BUSY)
     _sd_store_set_open_error (error, SD_STORE_ERROR_OPEN, path,
-                    _("another program kept it locked for too long"));
+                              _("another program kept it locked for too long"));
   return outcome;
 }
 

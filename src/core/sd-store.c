@@ -590,7 +590,7 @@ sd_store_open_reader (SdStore  *self,
   if (rc != SQLITE_OK)
     {
       _sd_store_set_open_error (error, SD_STORE_ERROR_OPEN, self->path,
-                      db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc));
+                                db != NULL ? sqlite3_errmsg (db) : sqlite3_errstr (rc));
       sqlite3_close_v2 (db);
       return NULL;
     }
