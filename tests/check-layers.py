@@ -39,7 +39,8 @@ EXCEPTIONS = {
     ("cli", "sd-demo.h"): None,
 }
 TEST_HOOKS = {
-    "sd-simulator-test.h": {"simulator/sd-simulator.c", "simulator/sd-simulator-media.c"},
+    "sd-simulator-test.h": {"simulator/sd-simulator.c", "simulator/sd-simulator-media.c",
+                            "simulator/sd-simulator-private.h"},
     "sd-download-test.h": {"core/sd-download.c", "core/sd-download-name.c"},
 }
 # The simulator's headers, wherever a branch puts them.

@@ -13,73 +13,10 @@
 #include "sd-core-resources.h"
 #include "sd-request.h"
 #include "sd-simulator-media.h"
+#include "sd-simulator-private.h"
 #include "sd-simulator-test.h"
 #include "sd-simulator-upload.h"
 #include "sd-uploader.h"
-
-#define SAMPLE_RESOURCE       "/io/github/seedancestudio/SeedanceStudio/core/sample.mp4"
-#define VIDEO_PATH            "/videos/"
-#define IMAGE_PATH            "/images/"
-#define IMAGE_RESOURCE_DIR    "/io/github/seedancestudio/SeedanceStudio/core/sample-images/"
-#define TLS_RESOURCE          "/io/github/seedancestudio/SeedanceStudio/core/simulator-demo-tls.pem"
-#define STREAM_CHUNK_SIZE     (64 * 1024)
-#define OVERSIZED_PADDING     (3 * SD_API_MAX_BODY / 2)
-#define DEFAULT_SLOW_DELAY_MS 90000
-#define DEFAULT_RETRY_AFTER   1
-
-typedef struct
-{
-  char    *id;
-  char    *model;
-  gint64   created_at;   /* Unix seconds */
-  gint64   created_us;   /* on the simulator's clock */
-  gboolean will_fail;
-} SimTask;
-
-typedef struct
-{
-  SdSimulatorFault fault;
-  guint            remaining;  /* 0: until changed */
-} FaultSlot;
-
-struct _SdSimulator
-{
-  GObject      parent_instance;
-
-  SdCatalog   *catalog;
-  SoupServer  *server;
-  SoupServer  *other_server;   /* NULL when 127.0.0.2 can't be bound */
-  char        *base_url;
-  char        *other_base_url;
-  char        *other_host;
-  char        *tls_base_url;   /* NULL without a TLS backend */
-  GTlsCertificate *tls_certificate;
-  GPtrArray   *sample_image_urls;
-  char        *token;
-  GBytes      *sample;
-
-  guint        queued_ms;
-  guint        processing_ms;
-  gboolean     manual_clock;
-  gint64       manual_now_us;
-  guint64      video_size;
-  guint        video_version;  /* 0 and 1: the sample as it is */
-
-  FaultSlot    faults[SD_SIMULATOR_N_STEPS];
-  guint        retry_after;
-  guint        slow_delay_ms;
-  char        *hostile_text;   /* added to every text we make up; NULL: none */
-  GHashTable  *slow_replies;   /* source id → nothing; removed on dispose */
-
-  guint        counts[SD_SIMULATOR_N_STEPS];
-  GHashTable  *host_counts;    /* host → count */
-  GHashTable  *auth_seen;      /* host → Authorization header */
-  GHashTable  *tasks;          /* id → SimTask */
-  guint        next_task;
-  SdSimMedia  *media;          /* what /media/ serves */
-  SdSimUploads *uploads;
-  gboolean     no_balance;     /* the balance routes answer 404 */
-};
 
 G_DEFINE_FINAL_TYPE (SdSimulator, sd_simulator, G_TYPE_OBJECT)
 
@@ -178,10 +115,10 @@ sim_now_us (SdSimulator *self)
   return self->manual_clock ? self->manual_now_us : g_get_monotonic_time ();
 }
 
-static SdTaskStatus
-sim_task_status (SdSimulator *self,
-                 SimTask     *task,
-                 gint64      *updated_at)
+SdTaskStatus
+_sd_sim_task_status (SdSimulator *self,
+                     SimTask     *task,
+                     gint64      *updated_at)
 {
   gint64 elapsed_ms = (sim_now_us (self) - task->created_us) / 1000;
   gint64 done_ms = (gint64) self->queued_ms + self->processing_ms;
@@ -202,18 +139,6 @@ sim_task_status (SdSimulator *self,
 }
 
 /* Answers */
-
-/* How an answer travels: whole, late, cut in half, or oversized. */
-typedef struct
-{
-  GBytes  *source;
-  gboolean repeat;     /* the source repeated up to @end (videos) */
-  guint64  position;
-  guint64  end;
-  guint64  drop_at;    /* G_MAXUINT64: never */
-  gboolean dropped;
-  guint8   mask;       /* XORed into every byte: another version of the video */
-} Stream;
 
 static void
 stream_free (gpointer data,
@@ -278,10 +203,10 @@ on_wrote_chunk_cb (SoupServerMessage *msg,
 
 /* Sends @stream (taken) as the body of @msg, as it is written: the whole body
  * is never held in memory (videos of any size). */
-static void
-send_stream (SoupServerMessage *msg,
-             Stream            *stream,
-             gboolean           chunked)
+void
+_sd_simulator_send_stream (SoupServerMessage *msg,
+                           Stream            *stream,
+                           gboolean           chunked)
 {
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
   SoupMessageBody *body = soup_server_message_get_response_body (msg);
@@ -311,9 +236,9 @@ on_slow_reply_due_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-static void
-delay_reply (SdSimulator       *self,
-             SoupServerMessage *msg)
+void
+_sd_simulator_delay_reply (SdSimulator       *self,
+                           SoupServerMessage *msg)
 {
   guint source_id;
 
@@ -326,13 +251,13 @@ delay_reply (SdSimulator       *self,
   g_hash_table_add (self->slow_replies, GUINT_TO_POINTER (source_id));
 }
 
-static void
-send_bytes (SdSimulator       *self,
-            SoupServerMessage *msg,
-            guint              status,
-            const char        *content_type,
-            GBytes            *bytes,
-            SdSimulatorFault   fault)
+void
+_sd_simulator_send_bytes (SdSimulator       *self,
+                          SoupServerMessage *msg,
+                          guint              status,
+                          const char        *content_type,
+                          GBytes            *bytes,
+                          SdSimulatorFault   fault)
 {
   Stream *stream = g_new0 (Stream, 1);
 
@@ -345,10 +270,10 @@ send_bytes (SdSimulator       *self,
   soup_server_message_set_status (msg, status, NULL);
   soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                 "Content-Type", content_type);
-  send_stream (msg, stream, fault == SD_SIMULATOR_FAULT_OVERSIZED_BODY_CHUNKED);
+  _sd_simulator_send_stream (msg, stream, fault == SD_SIMULATOR_FAULT_OVERSIZED_BODY_CHUNKED);
 
   if (fault == SD_SIMULATOR_FAULT_SLOW)
-    delay_reply (self, msg);
+    _sd_simulator_delay_reply (self, msg);
 }
 
 static void
@@ -364,13 +289,13 @@ send_json (SdSimulator       *self,
   gsize length = strlen (text);
 
   bytes = g_bytes_new_take (g_steal_pointer (&text), length);
-  send_bytes (self, msg, status, "application/json", bytes, fault);
+  _sd_simulator_send_bytes (self, msg, status, "application/json", bytes, fault);
 }
 
 /* @text with the hostile text after it (a copy of @text without one). */
-static char *
-with_hostile_text (SdSimulator *self,
-                   const char  *text)
+char *
+_sd_simulator_with_hostile_text (SdSimulator *self,
+                                 const char  *text)
 {
   return g_strconcat (text != NULL ? text : "", self->hostile_text, NULL);
 }
@@ -386,26 +311,26 @@ envelope_new (const char *code,
   return object;
 }
 
-static void
-send_api_error (SdSimulator       *self,
-                SoupServerMessage *msg,
-                guint              status,
-                const char        *code,
-                const char        *message)
+void
+_sd_simulator_send_api_error (SdSimulator       *self,
+                              SoupServerMessage *msg,
+                              guint              status,
+                              const char        *code,
+                              const char        *message)
 {
-  g_autofree char *text = with_hostile_text (self, message);
+  g_autofree char *text = _sd_simulator_with_hostile_text (self, message);
   g_autoptr(JsonObject) object = envelope_new (code, text);
 
   send_json (self, msg, status, object, SD_SIMULATOR_FAULT_NONE);
 }
 
-static void
-send_success (SdSimulator       *self,
-              SoupServerMessage *msg,
-              JsonObject        *data,
-              SdSimulatorFault   fault)
+void
+_sd_simulator_send_success (SdSimulator       *self,
+                            SoupServerMessage *msg,
+                            JsonObject        *data,
+                            SdSimulatorFault   fault)
 {
-  g_autofree char *text = with_hostile_text (self, "ok");
+  g_autofree char *text = _sd_simulator_with_hostile_text (self, "ok");
   g_autoptr(JsonObject) object = envelope_new ("20000", text);
 
   if (fault == SD_SIMULATOR_FAULT_OVERSIZED_BODY ||
@@ -423,11 +348,11 @@ send_success (SdSimulator       *self,
 }
 
 /* Faults that replace the answer, whatever the request was. */
-static gboolean
-send_replacing_fault (SdSimulator       *self,
-                      SoupServerMessage *msg,
-                      SdSimulatorStep    step,
-                      SdSimulatorFault   fault)
+gboolean
+_sd_simulator_send_replacing_fault (SdSimulator       *self,
+                                    SoupServerMessage *msg,
+                                    SdSimulatorStep    step,
+                                    SdSimulatorFault   fault)
 {
   static const char malformed_json[] = "{\"code\": \"20000\", \"msg\": \"ok\", \"data\": {\"task_id\": \"vid_";
   static const char html_page[] = "<!DOCTYPE html><html><body><h1>Please sign in to this network</h1></body></html>";
@@ -438,33 +363,33 @@ send_replacing_fault (SdSimulator       *self,
   switch (fault)
     {
     case SD_SIMULATOR_FAULT_HTTP_500:
-      send_api_error (self, msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "50000",
-                      "Internal server error (simulated)");
+      _sd_simulator_send_api_error (self, msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "50000",
+                                    "Internal server error (simulated)");
       return TRUE;
 
     case SD_SIMULATOR_FAULT_HTTP_503:
-      send_api_error (self, msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "-1",
-                      "Server error, retry later (simulated)");
+      _sd_simulator_send_api_error (self, msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "-1",
+                                    "Server error, retry later (simulated)");
       return TRUE;
 
     case SD_SIMULATOR_FAULT_RATE_LIMITED:
       retry_after = g_strdup_printf ("%u", self->retry_after);
       soup_message_headers_replace (soup_server_message_get_response_headers (msg),
                                     "Retry-After", retry_after);
-      send_api_error (self, msg, 429, "42900",
-                      "Too many requests, slow down (simulated)");
+      _sd_simulator_send_api_error (self, msg, 429, "42900",
+                                    "Too many requests, slow down (simulated)");
       return TRUE;
 
     case SD_SIMULATOR_FAULT_MALFORMED_JSON:
       if (step == SD_SIMULATOR_STEP_DOWNLOAD)
         {
           bytes = g_bytes_new_static (html_page, sizeof html_page - 1);
-          send_bytes (self, msg, SOUP_STATUS_OK, "text/html", bytes, SD_SIMULATOR_FAULT_NONE);
+          _sd_simulator_send_bytes (self, msg, SOUP_STATUS_OK, "text/html", bytes, SD_SIMULATOR_FAULT_NONE);
         }
       else
         {
           bytes = g_bytes_new_static (malformed_json, sizeof malformed_json - 1);
-          send_bytes (self, msg, SOUP_STATUS_OK, "application/json", bytes, SD_SIMULATOR_FAULT_NONE);
+          _sd_simulator_send_bytes (self, msg, SOUP_STATUS_OK, "application/json", bytes, SD_SIMULATOR_FAULT_NONE);
         }
       return TRUE;
 
@@ -509,9 +434,9 @@ is_other_host (SdSimulator       *self,
   return g_str_equal (request_host (msg), self->other_host);
 }
 
-static void
-note_request (SdSimulator       *self,
-              SoupServerMessage *msg)
+void
+_sd_simulator_note_request (SdSimulator       *self,
+                            SoupServerMessage *msg)
 {
   const char *host = request_host (msg);
   const char *authorization;
@@ -526,10 +451,10 @@ note_request (SdSimulator       *self,
     g_hash_table_replace (self->auth_seen, g_strdup (host), g_strdup (authorization));
 }
 
-static SdSimulatorFault
-take_fault (SdSimulator       *self,
-            SoupServerMessage *msg,
-            SdSimulatorStep    step)
+SdSimulatorFault
+_sd_simulator_take_fault (SdSimulator       *self,
+                          SoupServerMessage *msg,
+                          SdSimulatorStep    step)
 {
   FaultSlot *slot = &self->faults[step];
   SdSimulatorFault fault = slot->fault;
@@ -546,10 +471,10 @@ take_fault (SdSimulator       *self,
   return fault;
 }
 
-static gboolean
-check_method (SdSimulator       *self,
-              SoupServerMessage *msg,
-              const char        *allowed)
+gboolean
+_sd_simulator_check_method (SdSimulator       *self,
+                            SoupServerMessage *msg,
+                            const char        *allowed)
 {
   const char *method = soup_server_message_get_method (msg);
 
@@ -558,13 +483,13 @@ check_method (SdSimulator       *self,
     return TRUE;
 
   soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Allow", allowed);
-  send_api_error (self, msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "40500", "Method not allowed");
+  _sd_simulator_send_api_error (self, msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "40500", "Method not allowed");
   return FALSE;
 }
 
-static gboolean
-check_token (SdSimulator       *self,
-             SoupServerMessage *msg)
+gboolean
+_sd_simulator_check_token (SdSimulator       *self,
+                           SoupServerMessage *msg)
 {
   const char *authorization =
     soup_message_headers_get_one (soup_server_message_get_request_headers (msg), "Authorization");
@@ -573,8 +498,8 @@ check_token (SdSimulator       *self,
   if (g_strcmp0 (authorization, expected) == 0)
     return TRUE;
 
-  send_api_error (self, msg, SOUP_STATUS_UNAUTHORIZED, "40100",
-                  "Invalid or missing API token");
+  _sd_simulator_send_api_error (self, msg, SOUP_STATUS_UNAUTHORIZED, "40100",
+                                "Invalid or missing API token");
   return FALSE;
 }
 
@@ -632,7 +557,7 @@ read_create_request (SdSimulator       *self,
   if (request == NULL)
     {
       message = g_strdup_printf ("Invalid request body: %s", error->message);
-      send_api_error (self, msg, SOUP_STATUS_BAD_REQUEST, "40000", message);
+      _sd_simulator_send_api_error (self, msg, SOUP_STATUS_BAD_REQUEST, "40000", message);
       return NULL;
     }
 
@@ -641,7 +566,7 @@ read_create_request (SdSimulator       *self,
   if (problems->len > 0)
     {
       message = describe_problems (problems);
-      send_api_error (self, msg, SOUP_STATUS_BAD_REQUEST, "40000", message);
+      _sd_simulator_send_api_error (self, msg, SOUP_STATUS_BAD_REQUEST, "40000", message);
       return NULL;
     }
 
@@ -662,7 +587,7 @@ add_task (SdSimulator *self,
       *p = '_';
   self->next_task++;
   task->id = g_strdup_printf ("vid_sim%04u%08x%s", self->next_task, g_random_int (), id_text);
-  task->model = with_hostile_text (self, sd_request_get_model (request));
+  task->model = _sd_simulator_with_hostile_text (self, sd_request_get_model (request));
   task->created_at = g_get_real_time () / G_USEC_PER_SEC;
   task->created_us = sim_now_us (self);
   task->will_fail = prompt_asks_to_fail (sd_request_get_prompt (request));
@@ -705,12 +630,12 @@ sd_simulator_adopt_task (SdSimulator *self,
   g_hash_table_insert (self->tasks, task->id, task);
 }
 
-static void
-on_create_cb (SoupServer        *server,
-              SoupServerMessage *msg,
-              const char        *path,
-              GHashTable        *query,
-              gpointer           user_data)
+void
+_sd_simulator_on_create_cb (SoupServer        *server,
+                            SoupServerMessage *msg,
+                            const char        *path,
+                            GHashTable        *query,
+                            gpointer           user_data)
 {
   SdSimulator *self = user_data;
   g_autoptr(SdRequest) request = NULL;
@@ -718,17 +643,17 @@ on_create_cb (SoupServer        *server,
   SdSimulatorFault fault;
   SimTask *task;
 
-  note_request (self, msg);
+  _sd_simulator_note_request (self, msg);
   if (!g_str_equal (path, SD_API_CREATE_PATH))
     {
-      send_api_error (self, msg, SOUP_STATUS_NOT_FOUND, "40400", "Not found");
+      _sd_simulator_send_api_error (self, msg, SOUP_STATUS_NOT_FOUND, "40400", "Not found");
       return;
     }
 
-  fault = take_fault (self, msg, SD_SIMULATOR_STEP_CREATE);
-  if (send_replacing_fault (self, msg, SD_SIMULATOR_STEP_CREATE, fault) ||
-      !check_method (self, msg, SOUP_METHOD_POST) ||
-      !check_token (self, msg) ||
+  fault = _sd_simulator_take_fault (self, msg, SD_SIMULATOR_STEP_CREATE);
+  if (_sd_simulator_send_replacing_fault (self, msg, SD_SIMULATOR_STEP_CREATE, fault) ||
+      !_sd_simulator_check_method (self, msg, SOUP_METHOD_POST) ||
+      !_sd_simulator_check_token (self, msg) ||
       (request = read_create_request (self, msg)) == NULL)
     return;
 
@@ -738,7 +663,7 @@ on_create_cb (SoupServer        *server,
   json_object_set_string_member (data, "status", "queued");
   json_object_set_string_member (data, "model", task->model);
   json_object_set_int_member (data, "created_at", task->created_at);
-  send_success (self, msg, data, fault);
+  _sd_simulator_send_success (self, msg, data, fault);
 }
 
 /* Query */
@@ -760,7 +685,7 @@ task_to_json (SdSimulator *self,
 {
   JsonObject *data = json_object_new ();
   gint64 updated_at = 0;
-  SdTaskStatus status = sim_task_status (self, task, &updated_at);
+  SdTaskStatus status = _sd_sim_task_status (self, task, &updated_at);
 
   json_object_set_string_member (data, "task_id", task->id);
   json_object_set_string_member (data, "status", sd_api_status_to_string (status));
@@ -783,7 +708,7 @@ task_to_json (SdSimulator *self,
   else if (status == SD_TASK_STATUS_FAILED)
     {
       g_autofree char *reason =
-        with_hostile_text (self, "Generation failed: the prompt asked the simulator to fail.");
+        _sd_simulator_with_hostile_text (self, "Generation failed: the prompt asked the simulator to fail.");
 
       json_object_set_string_member (data, "error", reason);
     }
@@ -792,10 +717,10 @@ task_to_json (SdSimulator *self,
 }
 
 /* The id in an escaped last path segment after @prefix, or NULL. */
-static char *
-task_id_from_path (const char *path,
-                   const char *prefix,
-                   const char *suffix)
+char *
+_sd_simulator_task_id_from_path (const char *path,
+                                 const char *prefix,
+                                 const char *suffix)
 {
   g_autofree char *segment = NULL;
   gsize length;
@@ -818,12 +743,12 @@ task_id_from_path (const char *path,
   return g_uri_unescape_string (segment, NULL);
 }
 
-static void
-on_query_cb (SoupServer        *server,
-             SoupServerMessage *msg,
-             const char        *path,
-             GHashTable        *query,
-             gpointer           user_data)
+void
+_sd_simulator_on_query_cb (SoupServer        *server,
+                           SoupServerMessage *msg,
+                           const char        *path,
+                           GHashTable        *query,
+                           gpointer           user_data)
 {
   SdSimulator *self = user_data;
   g_autofree char *task_id = NULL;
@@ -831,23 +756,23 @@ on_query_cb (SoupServer        *server,
   SdSimulatorFault fault;
   SimTask *task;
 
-  note_request (self, msg);
-  fault = take_fault (self, msg, SD_SIMULATOR_STEP_QUERY);
-  if (send_replacing_fault (self, msg, SD_SIMULATOR_STEP_QUERY, fault) ||
-      !check_method (self, msg, SOUP_METHOD_GET) ||
-      !check_token (self, msg))
+  _sd_simulator_note_request (self, msg);
+  fault = _sd_simulator_take_fault (self, msg, SD_SIMULATOR_STEP_QUERY);
+  if (_sd_simulator_send_replacing_fault (self, msg, SD_SIMULATOR_STEP_QUERY, fault) ||
+      !_sd_simulator_check_method (self, msg, SOUP_METHOD_GET) ||
+      !_sd_simulator_check_token (self, msg))
     return;
 
-  task_id = task_id_from_path (path, SD_API_QUERY_PATH, NULL);
+  task_id = _sd_simulator_task_id_from_path (path, SD_API_QUERY_PATH, NULL);
   task = task_id != NULL ? g_hash_table_lookup (self->tasks, task_id) : NULL;
   if (task == NULL)
     {
-      send_api_error (self, msg, SOUP_STATUS_NOT_FOUND, "40400", "Task not found");
+      _sd_simulator_send_api_error (self, msg, SOUP_STATUS_NOT_FOUND, "40400", "Task not found");
       return;
     }
 
   data = task_to_json (self, task);
-  send_success (self, msg, data, fault);
+  _sd_simulator_send_success (self, msg, data, fault);
 }
 
 /* Balance (PROVIDER-EXTRAS.md): a token without a cap, nothing spent. */
@@ -862,13 +787,13 @@ on_balance_cb (SoupServer        *server,
   SdSimulator *self = user_data;
   g_autoptr(JsonObject) data = json_object_new ();
 
-  note_request (self, msg);
+  _sd_simulator_note_request (self, msg);
   if (self->no_balance)
     {
-      send_api_error (self, msg, SOUP_STATUS_NOT_FOUND, "40400", "Not found");
+      _sd_simulator_send_api_error (self, msg, SOUP_STATUS_NOT_FOUND, "40400", "Not found");
       return;
     }
-  if (!check_method (self, msg, SOUP_METHOD_GET) || !check_token (self, msg))
+  if (!_sd_simulator_check_method (self, msg, SOUP_METHOD_GET) || !_sd_simulator_check_token (self, msg))
     return;
 
   if (g_str_has_suffix (path, "/key/balance"))
@@ -885,7 +810,7 @@ on_balance_cb (SoupServer        *server,
       json_object_set_int_member (data, "used_coin", 0);
       json_object_set_int_member (data, "available", 1000);
     }
-  send_success (self, msg, data, SD_SIMULATOR_FAULT_NONE);
+  _sd_simulator_send_success (self, msg, data, SD_SIMULATOR_FAULT_NONE);
 }
 
 void
@@ -1004,18 +929,18 @@ send_video (SdSimulator       *self,
   stream->end = end;
   stream->drop_at = fault == SD_SIMULATOR_FAULT_DROP_MID_BODY ? start + (end - start) / 2 : G_MAXUINT64;
   stream->mask = (guint8) (version - 1);
-  send_stream (msg, stream, FALSE);
+  _sd_simulator_send_stream (msg, stream, FALSE);
 
   if (fault == SD_SIMULATOR_FAULT_SLOW)
-    delay_reply (self, msg);
+    _sd_simulator_delay_reply (self, msg);
 }
 
-static void
-on_video_cb (SoupServer        *server,
-             SoupServerMessage *msg,
-             const char        *path,
-             GHashTable        *query,
-             gpointer           user_data)
+void
+_sd_simulator_on_video_cb (SoupServer        *server,
+                           SoupServerMessage *msg,
+                           const char        *path,
+                           GHashTable        *query,
+                           gpointer           user_data)
 {
   SdSimulator *self = user_data;
   g_autofree char *task_id = NULL;
@@ -1023,18 +948,18 @@ on_video_cb (SoupServer        *server,
   SimTask *task;
   gint64 updated_at;
 
-  note_request (self, msg);
-  fault = take_fault (self, msg, SD_SIMULATOR_STEP_DOWNLOAD);
-  if (send_replacing_fault (self, msg, SD_SIMULATOR_STEP_DOWNLOAD, fault) ||
-      !check_method (self, msg, SOUP_METHOD_GET))
+  _sd_simulator_note_request (self, msg);
+  fault = _sd_simulator_take_fault (self, msg, SD_SIMULATOR_STEP_DOWNLOAD);
+  if (_sd_simulator_send_replacing_fault (self, msg, SD_SIMULATOR_STEP_DOWNLOAD, fault) ||
+      !_sd_simulator_check_method (self, msg, SOUP_METHOD_GET))
     return;
 
-  task_id = task_id_from_path (path, VIDEO_PATH, ".mp4");
+  task_id = _sd_simulator_task_id_from_path (path, VIDEO_PATH, ".mp4");
   task = task_id != NULL ? g_hash_table_lookup (self->tasks, task_id) : NULL;
   if (task == NULL ||
-      sim_task_status (self, task, &updated_at) != SD_TASK_STATUS_COMPLETED)
+      _sd_sim_task_status (self, task, &updated_at) != SD_TASK_STATUS_COMPLETED)
     {
-      send_api_error (self, msg, SOUP_STATUS_NOT_FOUND, "40400", "No such video");
+      _sd_simulator_send_api_error (self, msg, SOUP_STATUS_NOT_FOUND, "40400", "No such video");
       return;
     }
 
@@ -1053,8 +978,8 @@ on_image_cb (SoupServer        *server,
   g_autoptr(GBytes) image = NULL;
   const char *name = path + strlen (IMAGE_PATH);
 
-  note_request (self, msg);
-  if (!check_method (self, msg, SOUP_METHOD_GET))
+  _sd_simulator_note_request (self, msg);
+  if (!_sd_simulator_check_method (self, msg, SOUP_METHOD_GET))
     return;
 
   for (guint i = 0; i < G_N_ELEMENTS (sample_images) && image == NULL; i++)
@@ -1066,11 +991,11 @@ on_image_cb (SoupServer        *server,
       }
   if (image == NULL)
     {
-      send_api_error (self, msg, SOUP_STATUS_NOT_FOUND, "40400", "No such image");
+      _sd_simulator_send_api_error (self, msg, SOUP_STATUS_NOT_FOUND, "40400", "No such image");
       return;
     }
 
-  send_bytes (self, msg, SOUP_STATUS_OK, "image/jpeg", image, SD_SIMULATOR_FAULT_NONE);
+  _sd_simulator_send_bytes (self, msg, SOUP_STATUS_OK, "image/jpeg", image, SD_SIMULATOR_FAULT_NONE);
 }
 
 /* POST /api/open-api/v1/files/upload, and what was uploaded */
@@ -1089,22 +1014,22 @@ on_upload_cb (SoupServer        *server,
   guint status = 0;
   SdSimulatorFault fault;
 
-  note_request (self, msg);
-  fault = take_fault (self, msg, SD_SIMULATOR_STEP_UPLOAD);
+  _sd_simulator_note_request (self, msg);
+  fault = _sd_simulator_take_fault (self, msg, SD_SIMULATOR_STEP_UPLOAD);
   if (fault == SD_SIMULATOR_FAULT_NO_ENDPOINT || !g_str_equal (path, SD_UPLOAD_PATH))
     {
-      send_api_error (self, msg, SOUP_STATUS_NOT_FOUND, "40400", "Not found");
+      _sd_simulator_send_api_error (self, msg, SOUP_STATUS_NOT_FOUND, "40400", "Not found");
       return;
     }
   if (fault == SD_SIMULATOR_FAULT_TOO_LARGE)
     {
-      send_api_error (self, msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "41300",
-                      "File too large (simulated)");
+      _sd_simulator_send_api_error (self, msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "41300",
+                                    "File too large (simulated)");
       return;
     }
-  if (send_replacing_fault (self, msg, SD_SIMULATOR_STEP_UPLOAD, fault) ||
-      !check_method (self, msg, SOUP_METHOD_POST) ||
-      !check_token (self, msg))
+  if (_sd_simulator_send_replacing_fault (self, msg, SD_SIMULATOR_STEP_UPLOAD, fault) ||
+      !_sd_simulator_check_method (self, msg, SOUP_METHOD_POST) ||
+      !_sd_simulator_check_token (self, msg))
     return;
 
   data = sd_sim_uploads_store (self->uploads, msg,
@@ -1112,10 +1037,10 @@ on_upload_cb (SoupServer        *server,
                                &status, &code, &message);
   if (data == NULL)
     {
-      send_api_error (self, msg, status, code, message);
+      _sd_simulator_send_api_error (self, msg, status, code, message);
       return;
     }
-  send_success (self, msg, data, fault);
+  _sd_simulator_send_success (self, msg, data, fault);
 }
 
 static void
@@ -1129,16 +1054,16 @@ on_uploaded_file_cb (SoupServer        *server,
   g_autoptr(GBytes) bytes = NULL;
   const char *content_type = NULL;
 
-  note_request (self, msg);
-  if (!check_method (self, msg, SOUP_METHOD_GET))
+  _sd_simulator_note_request (self, msg);
+  if (!_sd_simulator_check_method (self, msg, SOUP_METHOD_GET))
     return;
   bytes = sd_sim_uploads_lookup (self->uploads, path, &content_type);
   if (bytes == NULL)
     {
-      send_api_error (self, msg, SOUP_STATUS_NOT_FOUND, "40400", "No such upload");
+      _sd_simulator_send_api_error (self, msg, SOUP_STATUS_NOT_FOUND, "40400", "No such upload");
       return;
     }
-  send_bytes (self, msg, SOUP_STATUS_OK, content_type, bytes, SD_SIMULATOR_FAULT_NONE);
+  _sd_simulator_send_bytes (self, msg, SOUP_STATUS_OK, content_type, bytes, SD_SIMULATOR_FAULT_NONE);
 }
 
 static void
@@ -1150,8 +1075,8 @@ on_other_path_cb (SoupServer        *server,
 {
   SdSimulator *self = user_data;
 
-  note_request (self, msg);
-  send_api_error (self, msg, SOUP_STATUS_NOT_FOUND, "40400", "Not found");
+  _sd_simulator_note_request (self, msg);
+  _sd_simulator_send_api_error (self, msg, SOUP_STATUS_NOT_FOUND, "40400", "Not found");
 }
 
 /* Construction */
@@ -1174,11 +1099,11 @@ listen_on (SdSimulator  *self,
   g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
 
   soup_server_add_handler (server, NULL, on_other_path_cb, self, NULL);
-  soup_server_add_handler (server, SD_API_CREATE_PATH, on_create_cb, self, NULL);
-  soup_server_add_handler (server, "/api/open-api/v1/videos", on_query_cb, self, NULL);
+  soup_server_add_handler (server, SD_API_CREATE_PATH, _sd_simulator_on_create_cb, self, NULL);
+  soup_server_add_handler (server, "/api/open-api/v1/videos", _sd_simulator_on_query_cb, self, NULL);
   soup_server_add_handler (server, "/api/open-api/v1/key/balance", on_balance_cb, self, NULL);
   soup_server_add_handler (server, "/api/open-api/v1/user/balance", on_balance_cb, self, NULL);
-  soup_server_add_handler (server, "/videos", on_video_cb, self, NULL);
+  soup_server_add_handler (server, "/videos", _sd_simulator_on_video_cb, self, NULL);
   soup_server_add_handler (server, "/images", on_image_cb, self, NULL);
   _sd_sim_media_attach (self->media, server);
   soup_server_add_handler (server, SD_UPLOAD_PATH, on_upload_cb, self, NULL);
