@@ -40,7 +40,10 @@ EXCEPTIONS = {
 }
 TEST_HOOKS = {
     "sd-simulator-test.h": {"simulator/sd-simulator.c", "simulator/sd-simulator-media.c",
-                            "simulator/sd-simulator-private.h"},
+                            "simulator/sd-simulator-private.h",
+                            "simulator/sd-simulator-reply.c",
+                            "simulator/sd-simulator-tasks.c",
+                            "simulator/sd-simulator-video.c"},
     "sd-download-test.h": {"core/sd-download.c", "core/sd-download-name.c"},
 }
 # The simulator's headers, wherever a branch puts them.
