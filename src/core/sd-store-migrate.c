@@ -31,10 +31,11 @@ typedef gboolean (*MigrateFunc) (sqlite3     *db,
                                  const char  *legacy_base,
                                  GError     **error);
 
-static gboolean
-exec_sql (sqlite3     *db,
-          const char  *sql,
-          GError     **error)
+/* Runs @sql; FALSE with an %SD_STORE_ERROR_WRITE @error when it failed. */
+gboolean
+_sd_store_exec_sql (sqlite3     *db,
+                    const char  *sql,
+                    GError     **error)
 {
   char *message = NULL;
 
@@ -111,8 +112,8 @@ adopt_unversioned_tasks (sqlite3  *db,
   g_autofree char *copy = NULL;
 
   if (!g_hash_table_contains (old_columns, "id"))
-    return exec_sql (db, "ALTER TABLE tasks RENAME TO tasks_unversioned", error) &&
-           exec_sql (db, TASKS_V1_TABLE ("tasks"), error);
+    return _sd_store_exec_sql (db, "ALTER TABLE tasks RENAME TO tasks_unversioned", error) &&
+           _sd_store_exec_sql (db, TASKS_V1_TABLE ("tasks"), error);
 
   for (guint i = 0; tasks_v1_columns[i] != NULL; i++)
     if (g_hash_table_contains (old_columns, tasks_v1_columns[i]))
@@ -122,10 +123,10 @@ adopt_unversioned_tasks (sqlite3  *db,
   copy = g_strdup_printf ("INSERT OR IGNORE INTO tasks_v1 (%s) "
                           "SELECT %s FROM tasks WHERE id IS NOT NULL",
                           names->str, names->str);
-  return exec_sql (db, TASKS_V1_TABLE ("tasks_v1"), error) &&
-         exec_sql (db, copy, error) &&
-         exec_sql (db, "DROP TABLE tasks", error) &&
-         exec_sql (db, "ALTER TABLE tasks_v1 RENAME TO tasks", error);
+  return _sd_store_exec_sql (db, TASKS_V1_TABLE ("tasks_v1"), error) &&
+         _sd_store_exec_sql (db, copy, error) &&
+         _sd_store_exec_sql (db, "DROP TABLE tasks", error) &&
+         _sd_store_exec_sql (db, "ALTER TABLE tasks_v1 RENAME TO tasks", error);
 }
 
 static gboolean
@@ -138,10 +139,10 @@ migrate_to_1 (sqlite3     *db,
   if (table_exists (db, "tasks"))
     created = adopt_unversioned_tasks (db, error);
   else
-    created = exec_sql (db, TASKS_V1_TABLE ("tasks"), error);
+    created = _sd_store_exec_sql (db, TASKS_V1_TABLE ("tasks"), error);
 
   return created &&
-         exec_sql (db, "CREATE INDEX tasks_created_at ON tasks (created_at)", error);
+         _sd_store_exec_sql (db, "CREATE INDEX tasks_created_at ON tasks (created_at)", error);
 }
 
 /* The tasks to resume at start, read without scanning the history. */
@@ -150,7 +151,7 @@ migrate_to_2 (sqlite3     *db,
               const char  *legacy_base,
               GError     **error)
 {
-  return exec_sql (db, "CREATE INDEX tasks_to_resume ON tasks (created_at) "
+  return _sd_store_exec_sql (db, "CREATE INDEX tasks_to_resume ON tasks (created_at) "
                        "WHERE " TO_RESUME, error);
 }
 
@@ -161,8 +162,8 @@ migrate_to_3 (sqlite3     *db,
               const char  *legacy_base,
               GError     **error)
 {
-  return exec_sql (db, "ALTER TABLE tasks ADD COLUMN first_seen_at INTEGER NOT NULL DEFAULT 0",
-                   error);
+  return _sd_store_exec_sql (db, "ALTER TABLE tasks ADD COLUMN first_seen_at INTEGER NOT NULL DEFAULT 0",
+                             error);
 }
 
 /* The definition of a column of @table that is not one of @known, from
@@ -242,12 +243,12 @@ migrate_to_4 (sqlite3     *db,
                           names->str, base, names->str);
   sqlite3_free (base);
 
-  done = exec_sql (db, create, error) &&
-         exec_sql (db, copy, error) &&
-         exec_sql (db, "DROP TABLE tasks", error) &&
-         exec_sql (db, "ALTER TABLE tasks_v4 RENAME TO tasks", error) &&
-         exec_sql (db, "CREATE INDEX tasks_created_at ON tasks (base, created_at)", error) &&
-         exec_sql (db, "CREATE INDEX tasks_to_resume ON tasks (base, created_at) "
+  done = _sd_store_exec_sql (db, create, error) &&
+         _sd_store_exec_sql (db, copy, error) &&
+         _sd_store_exec_sql (db, "DROP TABLE tasks", error) &&
+         _sd_store_exec_sql (db, "ALTER TABLE tasks_v4 RENAME TO tasks", error) &&
+         _sd_store_exec_sql (db, "CREATE INDEX tasks_created_at ON tasks (base, created_at)", error) &&
+         _sd_store_exec_sql (db, "CREATE INDEX tasks_to_resume ON tasks (base, created_at) "
                        "WHERE " TO_RESUME, error);
   return done;
 }
@@ -259,8 +260,8 @@ migrate_to_6 (sqlite3     *db,
               const char  *legacy_base,
               GError     **error)
 {
-  return exec_sql (db, "ALTER TABLE tasks ADD COLUMN estimate INTEGER", error) &&
-         exec_sql (db, "ALTER TABLE tasks ADD COLUMN estimate_currency TEXT", error);
+  return _sd_store_exec_sql (db, "ALTER TABLE tasks ADD COLUMN estimate INTEGER", error) &&
+         _sd_store_exec_sql (db, "ALTER TABLE tasks ADD COLUMN estimate_currency TEXT", error);
 }
 
 /* migrations[i] brings a database from version i to version i + 1. A new
@@ -303,16 +304,16 @@ _sd_store_run_migration (sqlite3     *db,
   g_autofree char *set_version = NULL;
 
   set_version = g_strdup_printf ("PRAGMA user_version = %d", from + 1);
-  if (!exec_sql (db, "BEGIN IMMEDIATE", error))
+  if (!_sd_store_exec_sql (db, "BEGIN IMMEDIATE", error))
     {
       *failed_rc = sqlite3_extended_errcode (db);
       return FALSE;
     }
   if (read_user_version (db) > from)
-    return exec_sql (db, "COMMIT", error);
+    return _sd_store_exec_sql (db, "COMMIT", error);
   if (migrations[from] (db, legacy_base, error) &&
-      exec_sql (db, set_version, error) &&
-      exec_sql (db, "COMMIT", error))
+      _sd_store_exec_sql (db, set_version, error) &&
+      _sd_store_exec_sql (db, "COMMIT", error))
     return TRUE;
   *failed_rc = sqlite3_extended_errcode (db);
   sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);

@@ -120,6 +120,9 @@ SdTask       *_sd_store_task_from_row    (sqlite3_stmt *stmt);
 void          _sd_store_set_read_error   (SdStore      *self,
                                           GError      **error);
 
+gboolean       _sd_store_exec_sql (sqlite3     *db,
+                                   const char  *sql,
+                                   GError     **error);
 gboolean       _sd_store_run_migration (sqlite3     *db,
                                         int          from,
                                         const char  *legacy_base,

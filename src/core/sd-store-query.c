@@ -144,21 +144,6 @@ report_progress (const char *what,
 /* The migration */
 
 static gboolean
-exec_sql (sqlite3     *db,
-          const char  *sql,
-          GError     **error)
-{
-  char *message = NULL;
-
-  if (sqlite3_exec (db, sql, NULL, NULL, &message) == SQLITE_OK)
-    return TRUE;
-  g_set_error_literal (error, SD_STORE_ERROR, SD_STORE_ERROR_WRITE,
-                       message != NULL ? message : sqlite3_errmsg (db));
-  sqlite3_free (message);
-  return FALSE;
-}
-
-static gboolean
 query_int64 (sqlite3     *db,
              const char  *sql,
              gint64      *value,
@@ -193,7 +178,7 @@ build_index (sqlite3  *db,
       !query_int64 (db, "SELECT coalesce(max(rowid), -1) FROM tasks", &last, error))
     return FALSE;
   if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
-    return exec_sql (db, sql, error);
+    return _sd_store_exec_sql (db, sql, error);
 
   for (gint64 from = first; done && from <= last; from += BUILD_CHUNK)
     {
@@ -222,10 +207,10 @@ _sd_store_migrate_to_5 (sqlite3     *db,
                         const char  *legacy_base,
                         GError     **error)
 {
-  if (!exec_sql (db, "ALTER TABLE tasks ADD COLUMN favourite INTEGER NOT NULL DEFAULT 0", error))
+  if (!_sd_store_exec_sql (db, "ALTER TABLE tasks ADD COLUMN favourite INTEGER NOT NULL DEFAULT 0", error))
     return FALSE;
   for (guint i = 0; i < G_N_ELEMENTS (search_schema); i++)
-    if (!exec_sql (db, search_schema[i], error))
+    if (!_sd_store_exec_sql (db, search_schema[i], error))
       return FALSE;
   return build_index (db, error);
 }
