@@ -395,11 +395,11 @@ parse_line_json (JsonParser  *parser,
       add_problem (line, "line", _("The line must hold one JSON object of request fields, nested at most 8 levels."));
       return NULL;
     }
-  /* Text that is UTF-8 decodes to UTF-8 but through a \u escape (a lone
-   * surrogate): only a line with one needs its strings walked. */
+  /* Text that is UTF-8 may still hold a \u escape of half a surrogate
+   * pair, which stands for no character. */
   root = json_parser_get_root (parser);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root) ||
-      (memmem (text, length, "\\u", 2) != NULL && !sd_json_strings_are_utf8 (root)))
+      sd_json_has_lone_surrogate (text, length) || !sd_json_strings_are_utf8 (root))
     {
       add_problem (line, "line", _("The line must be one JSON object of request fields, in UTF-8."));
       return NULL;

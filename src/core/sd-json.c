@@ -166,3 +166,62 @@ sd_json_strings_are_utf8 (JsonNode *node)
          json_node_get_value_type (node) != G_TYPE_STRING ||
          g_utf8_validate (json_node_get_string (node), -1, NULL);
 }
+
+static gboolean
+read_escape (const char *text,
+             gsize       length,
+             gsize       at,
+             guint      *code)
+{
+  *code = 0;
+  if (at + 6 > length || text[at] != '\\' || text[at + 1] != 'u')
+    return FALSE;
+  for (gsize i = at + 2; i < at + 6; i++)
+    {
+      int digit = g_ascii_xdigit_value (text[i]);
+
+      if (digit < 0)
+        return FALSE;
+      *code = *code * 16 + (guint) digit;
+    }
+  return TRUE;
+}
+
+/**
+ * sd_json_has_lone_surrogate:
+ * @text: JSON text
+ * @length: its length in bytes
+ *
+ * A `\u` escape of half a surrogate pair without its other half stands
+ * for no character: json-glib 1.6 decodes it to bytes that are not UTF-8,
+ * 1.10 to U+FFFD. Looking at the text says the same on both.
+ *
+ * Returns: %TRUE when @text holds such an escape
+ */
+gboolean
+sd_json_has_lone_surrogate (const char *text,
+                            gsize       length)
+{
+  for (gsize i = 0; i + 1 < length; i++)
+    {
+      guint code, low;
+
+      if (text[i] != '\\')
+        continue;
+      if (!read_escape (text, length, i, &code))
+        {
+          i++; /* another escape, such as \\ */
+          continue;
+        }
+      if (code >= 0xDC00 && code <= 0xDFFF)
+        return TRUE;
+      if (code >= 0xD800 && code <= 0xDBFF)
+        {
+          if (!read_escape (text, length, i + 6, &low) || low < 0xDC00 || low > 0xDFFF)
+            return TRUE;
+          i += 6;
+        }
+      i += 5;
+    }
+  return FALSE;
+}

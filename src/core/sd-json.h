@@ -19,6 +19,10 @@ gboolean sd_json_nesting_within_limit (const char *data,
 gboolean sd_json_holds_one_value      (const char *data,
                                        gsize       length);
 
+/* TRUE when a \u escape in @text is half a surrogate pair on its own. */
+gboolean sd_json_has_lone_surrogate (const char *text,
+                                     gsize       length);
+
 /* json-glib 1.6 decodes a lone "\ud800" escape into bytes that are not UTF-8
  * (and drops the character after it): such text must not reach the user, a
  * label or the database. TRUE when every member name and string is UTF-8. */

@@ -104,8 +104,13 @@ static void
 watch_prices_file (SdEstimateLabel *self)
 {
   g_autofree char *path = sd_prices_default_path ();
+  g_autofree char *dir = g_path_get_dirname (path);
   g_autoptr(GFile) file = g_file_new_for_path (path);
 
+  /* A file in a folder that does not exist yet is only looked for every few
+   * seconds (GLib's inotify backend): with the folder there, a price table
+   * written later shows at once. */
+  g_mkdir_with_parents (dir, 0700);
   self->monitor = g_file_monitor_file (file, G_FILE_MONITOR_WATCH_MOVES, NULL, NULL);
   if (self->monitor != NULL)
     g_signal_connect_object (self->monitor, "changed",
