@@ -375,6 +375,13 @@ parse_line_json (JsonParser  *parser,
       add_problem (line, "line", _("The line must hold one JSON object of request fields, nested at most 8 levels."));
       return NULL;
     }
+  /* Half a surrogate pair stands for no character; json-glib 1.6 decodes
+   * it to bytes that are not UTF-8, 1.10 refuses it: said the same on both. */
+  if (sd_json_has_lone_surrogate (text, length))
+    {
+      add_problem (line, "line", _("The line must be one JSON object of request fields, in UTF-8."));
+      return NULL;
+    }
   /* json-glib refuses text that is not UTF-8 itself: checked again only
    * to say so rather than quote its message. */
   if (!json_parser_load_from_data (parser, text, length, &error))
@@ -395,11 +402,9 @@ parse_line_json (JsonParser  *parser,
       add_problem (line, "line", _("The line must hold one JSON object of request fields, nested at most 8 levels."));
       return NULL;
     }
-  /* Text that is UTF-8 may still hold a \u escape of half a surrogate
-   * pair, which stands for no character. */
   root = json_parser_get_root (parser);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root) ||
-      sd_json_has_lone_surrogate (text, length) || !sd_json_strings_are_utf8 (root))
+      !sd_json_strings_are_utf8 (root))
     {
       add_problem (line, "line", _("The line must be one JSON object of request fields, in UTF-8."));
       return NULL;
