@@ -417,6 +417,14 @@ is_stored_favourite (Fixture    *fixture,
   g_assert_not_reached ();
 }
 
+static gboolean
+is_text_focused (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return GTK_IS_TEXT_VIEW (gtk_root_get_focus (GTK_ROOT (fixture->window)));
+}
+
 static void
 test_star_selected (Fixture       *fixture,
                     gconstpointer  user_data)
@@ -431,6 +439,17 @@ test_star_selected (Fixture       *fixture,
   kite = gtk_single_selection_get_selected_item (GTK_SINGLE_SELECTION (selection));
   g_assert_cmpstr (sd_task_get_id (kite), ==, "task-kite");
   g_assert_false (sd_task_get_favourite (kite));
+
+  /* Ctrl+D while typing a prompt is the text's */
+  gtk_widget_grab_focus (GTK_WIDGET (gtk_widget_get_template_child (
+    GTK_WIDGET (sd_window_get_composer (fixture->window)), SD_TYPE_COMPOSER, "prompt_view")));
+  run_until (is_text_focused, fixture);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window),
+                                             "win.toggle-favourite-selected", NULL));
+  g_assert_false (sd_task_get_favourite (kite));
+  g_assert_false (is_stored_favourite (fixture, "task-kite"));
+  gtk_widget_grab_focus (GTK_WIDGET (gtk_widget_get_template_child (
+    GTK_WIDGET (fixture->window), SD_TYPE_WINDOW, "list_view")));
 
   /* Ctrl+D */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window),

@@ -380,7 +380,8 @@ toggle_favourite_selected_action (GtkWidget  *widget,
   SdWindow *self = SD_WINDOW (widget);
   SdTask *task = gtk_single_selection_get_selected_item (self->selection);
 
-  if (task != NULL)
+  /* Ctrl+D while typing a prompt stars nothing */
+  if (task != NULL && !focus_is_in_text (self))
     gtk_widget_activate_action (widget, "win.toggle-favourite-task", "s", sd_task_get_id (task));
 }
 
