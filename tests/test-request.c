@@ -1154,6 +1154,44 @@ test_undocumented_scheme_still_refuses_unfetchable (void)
   assert_only_problem (problems, "images", "https://", "asset://", NULL);
 }
 
+/* The command, split as a shell would, gives every value back verbatim:
+ * quotes, spaces, `$`, newlines and Chinese text included. */
+static void
+test_command_line_parses_back (void)
+{
+  g_autoptr(SdRequest) request = sd_request_new ();
+  const char *prompt = "It's \"raining\" $HOME `date` \\ 雨中的女孩\nline two";
+  g_autofree char *command = NULL;
+  g_auto(GStrv) argv = NULL;
+  g_autoptr(GError) error = NULL;
+  const char * const expected[] = {
+    "seedance", "submit", "--model", "seedance2.0-std", "--prompt", prompt,
+    "--duration", "8", "--ratio", "16:9", "--image", "https://a.example/1.png",
+    "--image", "https://a.example/it's 2.png", "--reference-audio", "asset://a b", NULL
+  };
+
+  sd_request_set_model (request, "seedance2.0-std");
+  sd_request_set_prompt (request, prompt);
+  sd_request_set_duration (request, 8);
+  sd_request_set_ratio (request, "16:9");
+  sd_request_add_image (request, "https://a.example/1.png");
+  sd_request_add_image (request, "https://a.example/it's 2.png");
+  sd_request_set_reference_audios (request, (const char *[]) { "asset://a b", NULL });
+
+  command = sd_request_to_command_line (request);
+  g_assert_true (g_str_has_prefix (command, "seedance submit --model "));
+  g_assert_true (g_shell_parse_argv (command, NULL, &argv, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstrv (argv, expected);
+
+  /* an empty request is the bare command */
+  g_clear_object (&request);
+  g_clear_pointer (&command, g_free);
+  request = sd_request_new ();
+  command = sd_request_to_command_line (request);
+  g_assert_cmpstr (command, ==, "seedance submit");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1228,6 +1266,7 @@ main (int   argc,
   g_test_add_func ("/request/validate/several-problems-at-once", test_several_problems_at_once);
   g_test_add_func ("/request/validate/every-message-is-a-sentence", test_every_message_is_a_sentence);
   g_test_add_func ("/request/validate/undocumented-limits-accept-anything", test_undocumented_limits_accept_anything);
+  g_test_add_func ("/request/command-line/parses-back-to-the-request", test_command_line_parses_back);
 
   status = g_test_run ();
   g_clear_object (&catalog);

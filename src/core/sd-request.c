@@ -987,3 +987,59 @@ sd_request_validate (SdRequest *self,
   g_ptr_array_sort (problems, compare_problems);
   return problems;
 }
+
+static void
+append_option (GString    *command,
+               const char *option,
+               const char *value)
+{
+  g_autofree char *quoted = NULL;
+
+  if (value == NULL)
+    return;
+  quoted = g_shell_quote (value);
+  g_string_append_printf (command, " --%s %s", option, quoted);
+}
+
+static void
+append_options (GString            *command,
+                const char         *option,
+                const char * const *values)
+{
+  for (guint i = 0; values != NULL && values[i] != NULL; i++)
+    append_option (command, option, values[i]);
+}
+
+/**
+ * sd_request_to_command_line:
+ * @self: a request
+ *
+ * Returns: (transfer full): `seedance submit` with an option for every
+ * field of @self that is set, each value quoted for the shell
+ */
+char *
+sd_request_to_command_line (SdRequest *self)
+{
+  GString *command;
+
+  g_return_val_if_fail (SD_IS_REQUEST (self), NULL);
+
+  command = g_string_new ("seedance submit");
+  append_option (command, "model", sd_request_get_model (self));
+  append_option (command, "prompt", sd_request_get_prompt (self));
+  if (sd_request_has_duration (self))
+    {
+      g_autofree char *duration = g_strdup_printf ("%d", sd_request_get_duration (self));
+
+      append_option (command, "duration", duration);
+    }
+  append_option (command, "ratio", sd_request_get_ratio (self));
+  append_option (command, "resolution", sd_request_get_resolution (self));
+  append_option (command, "orientation", sd_request_get_orientation (self));
+  append_options (command, "image", sd_request_get_images (self));
+  append_option (command, "first-image", sd_request_get_first_image (self));
+  append_option (command, "last-image", sd_request_get_last_image (self));
+  append_options (command, "reference-video", sd_request_get_reference_videos (self));
+  append_options (command, "reference-audio", sd_request_get_reference_audios (self));
+  return g_string_free (command, FALSE);
+}

@@ -76,6 +76,11 @@ const char * const *sd_request_get_reference_audios (SdRequest  *self);
 void                sd_request_set_reference_audios (SdRequest  *self,
                                                      const char * const *urls);
 
+/* The `seedance submit …` command line that sends @self again: every
+ * field set, each value quoted for a POSIX shell (g_shell_quote), in
+ * the order of `seedance submit --help`. */
+char               *sd_request_to_command_line     (SdRequest  *self);
+
 /* Every problem of @self against @model (NULL: the model id is unknown),
  * as a GPtrArray of SdProblem; empty when the request may be sent. */
 GPtrArray          *sd_request_validate             (SdRequest *self,

@@ -15,6 +15,7 @@
 #include "sd-batch-import.h"
 #include "sd-files.h"
 #include "sd-service.h"
+#include "sd-store.h"
 #include "sd-window-private.h"
 
 /* The task the action names, NULL when it is not in the history (any
@@ -167,6 +168,41 @@ export_batch_action (GtkWidget  *widget,
   sd_batch_export_choose (GTK_WINDOW (widget), sd_service_get_tasks (sd_context_get_service (context)));
 }
 
+/* The star: in the history, on the service's task and on the row's copy
+ * a query read (the same id). */
+static void
+toggle_favourite_task_action (GtkWidget  *widget,
+                              const char *action_name,
+                              GVariant   *parameter)
+{
+  SdWindow *self = SD_WINDOW (widget);
+  SdContext *context = sd_window_get_context (self);
+  SdTask *task = lookup_task (self, parameter);
+  const char *ids[] = { g_variant_get_string (parameter, NULL), NULL };
+  GListModel *matches = _sd_window_history_get_matches (_sd_window_get_history (self));
+  g_autoptr(GError) error = NULL;
+  gboolean favourite;
+
+  if (task == NULL)
+    return;
+  favourite = !sd_task_get_favourite (task);
+  if (sd_context_get_store (context) != NULL &&
+      !sd_store_set_favourite (sd_context_get_store (context), ids, favourite, &error))
+    {
+      sd_window_show_message (self, error->message);
+      return;
+    }
+  g_debug ("Task %s favourite: %d", ids[0], favourite);
+  sd_task_set_favourite (task, favourite);
+  for (guint i = 0; i < g_list_model_get_n_items (matches); i++)
+    {
+      g_autoptr(SdTask) match = g_list_model_get_item (matches, i);
+
+      if (g_strcmp0 (sd_task_get_id (match), ids[0]) == 0)
+        sd_task_set_favourite (match, favourite);
+    }
+}
+
 void
 _sd_window_class_install_task_actions (GtkWidgetClass *widget_class)
 {
@@ -179,4 +215,6 @@ _sd_window_class_install_task_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.copy-task-link", "s", copy_task_link_action);
   gtk_widget_class_install_action (widget_class, "win.reuse-task", "s", reuse_task_action);
   gtk_widget_class_install_action (widget_class, "win.remove-task", "s", remove_task_action);
+  gtk_widget_class_install_action (widget_class, "win.toggle-favourite-task", "s",
+                                   toggle_favourite_task_action);
 }

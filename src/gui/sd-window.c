@@ -34,6 +34,7 @@ struct _SdWindow
   GPtrArray            *notices[SD_N_NOTICES];  /* of sentences not dismissed yet */
   char                 *dismissed[SD_N_NOTICES]; /* stays away until it changes */
   SdNoticeKind          shown_notice;            /* SD_N_NOTICES: none */
+  SdWindowHistory      *history;                 /* search and filters */
 
   /* Template widgets */
   GtkWidget            *demo_label;
@@ -135,6 +136,13 @@ on_results_scrolled_cb (SdWindow *self)
   GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->results_scroller);
   double page_size = gtk_adjustment_get_page_size (adjustment);
 
+  if (self->history != NULL && _sd_window_history_is_active (self->history))
+    {
+      if (page_size > 0 && gtk_adjustment_get_value (adjustment) + page_size >
+                           gtk_adjustment_get_upper (adjustment) - 2 * page_size)
+        _sd_window_history_load_more (self->history);
+      return;
+    }
   /* Until the slice shows every task, its end is not the list's end. */
   if (self->load_more_source != 0 || page_size <= 0 ||
       gtk_slice_list_model_get_size (self->results) != G_MAXUINT ||
@@ -149,8 +157,36 @@ static void
 update_results_page (SdWindow *self)
 {
   guint n_items = g_list_model_get_n_items (G_LIST_MODEL (self->selection));
+  const char *page = n_items > 0 ? "list" : "empty";
 
-  gtk_stack_set_visible_child_name (self->results_stack, n_items > 0 ? "list" : "empty");
+  /* a query's first page keeps the list until it comes */
+  if (n_items == 0 && self->history != NULL && _sd_window_history_is_active (self->history))
+    page = _sd_window_history_is_loading (self->history) ? "list" : "no-match";
+  gtk_stack_set_visible_child_name (self->results_stack, page);
+}
+
+SdWindowHistory *
+_sd_window_get_history (SdWindow *self)
+{
+  return self->history;
+}
+
+void
+_sd_window_history_set_active (SdWindow *self,
+                               gboolean  active)
+{
+  GListModel *model = active ? _sd_window_history_get_matches (self->history)
+                             : G_LIST_MODEL (self->results);
+
+  if (gtk_single_selection_get_model (self->selection) != model)
+    gtk_single_selection_set_model (self->selection, model);
+  update_results_page (self);
+}
+
+void
+_sd_window_history_changed (SdWindow *self)
+{
+  update_results_page (self);
 }
 
 static void
@@ -214,6 +250,9 @@ on_tasks_changed_cb (SdWindow   *self,
                      guint       added,
                      GListModel *model)
 {
+  /* a removed or new task: the query is asked again */
+  if (self->history != NULL)
+    _sd_window_history_refresh (self->history);
   update_results_page (self);
 }
 
@@ -320,6 +359,30 @@ remove_selected_action (GtkWidget  *widget,
   /* Nothing to confirm: the toast offers Undo. */
   if (task != NULL)
     sd_window_remove_task (self, task);
+}
+
+static void
+find_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  SdWindow *self = SD_WINDOW (widget);
+
+  sd_window_show_results (self);
+  _sd_window_history_find (self->history);
+}
+
+static void
+toggle_favourite_selected_action (GtkWidget  *widget,
+                                  const char *action_name,
+                                  GVariant   *parameter)
+{
+  SdWindow *self = SD_WINDOW (widget);
+  SdTask *task = gtk_single_selection_get_selected_item (self->selection);
+
+  /* Ctrl+D while typing a prompt stars nothing */
+  if (task != NULL && !focus_is_in_text (self))
+    gtk_widget_activate_action (widget, "win.toggle-favourite-task", "s", sd_task_get_id (task));
 }
 
 static void
@@ -554,6 +617,8 @@ sd_window_constructed (GObject *object)
 
   self->results = gtk_slice_list_model_new (g_object_ref (tasks), 0,
                                             get_first_screen_rows (self));
+  self->history = _sd_window_history_new (self, self->toast_overlay, self->results_stack,
+                                          GTK_WIDGET (self->list_view));
   gtk_single_selection_set_model (self->selection, G_LIST_MODEL (self->results));
   g_signal_connect (self, "realize", G_CALLBACK (on_realized_cb), NULL);
   g_signal_connect_object (tasks, "items-changed",
@@ -588,6 +653,7 @@ sd_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->show_all_source, g_source_remove);
   g_clear_handle_id (&self->load_more_source, g_source_remove);
+  g_clear_pointer (&self->history, _sd_window_history_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_WINDOW);
   g_clear_object (&self->results);
   g_clear_object (&self->poster_loader);
@@ -732,6 +798,9 @@ sd_window_class_init (SdWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.paste-images", NULL, paste_images_action);
   gtk_widget_class_install_action (widget_class, "win.remove-selected", NULL, remove_selected_action);
   gtk_widget_class_install_action (widget_class, "win.undo-remove", "s", undo_remove_action);
+  gtk_widget_class_install_action (widget_class, "win.find", NULL, find_action);
+  gtk_widget_class_install_action (widget_class, "win.toggle-favourite-selected", NULL,
+                                   toggle_favourite_selected_action);
   gtk_widget_class_install_action (widget_class, "win.retry-connection", NULL, retry_connection_action);
   gtk_widget_class_install_action (widget_class, "win.token-refused", NULL, token_refused_action);
   gtk_widget_class_install_property_action (widget_class, "win.pane", "pane");
@@ -740,6 +809,10 @@ sd_window_class_init (SdWindowClass *klass)
   /* Bubble phase: a focused text field handles Ctrl+V before the window. */
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_v, GDK_CONTROL_MASK,
                                        "win.paste-images", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_f, GDK_CONTROL_MASK,
+                                       "win.find", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_d, GDK_CONTROL_MASK,
+                                       "win.toggle-favourite-selected", NULL);
 }
 
 static void
