@@ -16,6 +16,7 @@
 #include "sd-gui-resources.h"
 #include "sd-media-list.h"
 #include "sd-media-row.h"
+#include "sd-preferences-upload.h"
 #include "sd-simulator-test.h"
 
 /* The desktop's MIME database, which the isolated XDG dirs would hide from
@@ -477,6 +478,44 @@ test_drop_and_paste_add_rows (Fixture       *fixture,
   g_assert_true (sd_composer_get_can_generate (fixture->composer));
 }
 
+static void
+test_preferences_upload_service_https_only (Fixture       *fixture,
+                                            gconstpointer  data)
+{
+  GSettings *settings = sd_context_get_settings (fixture->context);
+  GtkWidget *group = g_object_ref_sink (sd_preferences_upload_group_new (fixture->context));
+  g_autofree char *saved = NULL;
+
+  sd_preferences_upload_group_apply (group, "http://img.example.com/api/upload", "X-API-Key", "s3cret");
+  g_assert_nonnull (sd_preferences_upload_group_get_error (group));
+  g_assert_nonnull (strstr (sd_preferences_upload_group_get_error (group), "https://"));
+  saved = g_settings_get_string (settings, "upload-service-url");
+  g_assert_cmpstr (saved, ==, "");
+
+  sd_preferences_upload_group_apply (group, "https://img.example.com/api/upload", "X-API Key", "s3cret");
+  g_assert_nonnull (strstr (sd_preferences_upload_group_get_error (group), "X-API Key"));
+
+  /* loopback may be http:// */
+  sd_preferences_upload_group_apply (group, "http://127.0.0.1:8080/upload", "X-API-Key", "s3cret");
+  g_assert_null (sd_preferences_upload_group_get_error (group));
+  g_clear_pointer (&saved, g_free);
+  saved = g_settings_get_string (settings, "upload-service-url");
+  g_assert_cmpstr (saved, ==, "http://127.0.0.1:8080/upload");
+  g_clear_pointer (&saved, g_free);
+  saved = g_settings_get_string (settings, "upload-service-header");
+  g_assert_cmpstr (saved, ==, "X-API-Key");
+
+  /* empty: off */
+  sd_preferences_upload_group_apply (group, "", "", "");
+  g_assert_null (sd_preferences_upload_group_get_error (group));
+  g_clear_pointer (&saved, g_free);
+  saved = g_settings_get_string (settings, "upload-service-url");
+  g_assert_cmpstr (saved, ==, "");
+  for (guint i = 0; i < 50 && g_main_context_iteration (NULL, FALSE); i++)
+    ;
+  g_object_unref (group);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -498,6 +537,7 @@ main (int   argc,
   ADD ("dead-link-is-refused-and-generate-stays-off", test_dead_link_is_refused_and_generate_stays_off);
   ADD ("timeout-is-sent-anyway-only-on-request", test_timeout_is_sent_anyway_on_request);
   ADD ("file-drop-and-pasted-picture-add-rows", test_drop_and_paste_add_rows);
+  ADD ("preferences-upload-service-is-https-only-with-the-reason-shown", test_preferences_upload_service_https_only);
 
 #undef ADD
 

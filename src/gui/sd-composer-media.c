@@ -110,6 +110,8 @@ on_dialog_response_cb (AdwMessageDialog *dialog,
   Submission *submission = user_data;
   DialogAnswer answer = g_object_get_data (G_OBJECT (dialog), "sd-answer");
 
+  /* one answer: the submission goes with it */
+  g_signal_handlers_disconnect_by_func (dialog, on_dialog_response_cb, submission);
   if (submission->self->media_dialog == GTK_WINDOW (dialog))
     submission->self->media_dialog = NULL;
   if (g_strcmp0 (response, "go") != 0)
