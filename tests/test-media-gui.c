@@ -235,6 +235,16 @@ test_local_png_uploads_and_generates (Fixture       *fixture,
   /* nothing lost: the draft keeps the file */
   g_assert_cmpstr (sd_request_get_images (sd_composer_get_request (fixture->composer))[0], ==, uri);
 
+  /* the row shows the file itself as its thumbnail */
+  {
+    GtkImage *thumbnail = GTK_IMAGE (gtk_widget_get_template_child (GTK_WIDGET (row), SD_TYPE_MEDIA_ROW, "thumbnail"));
+    gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+    while (gtk_image_get_storage_type (thumbnail) != GTK_IMAGE_PAINTABLE && g_get_monotonic_time () < end)
+      g_main_context_iteration (NULL, FALSE);
+    g_assert_cmpint (gtk_image_get_storage_type (thumbnail), ==, GTK_IMAGE_PAINTABLE);
+  }
+
   /* again: no question, no second upload (the cache) */
   n_dialogs = 0;
   generate (fixture, "go", &n_dialogs);

@@ -962,7 +962,7 @@ sd_media_list_set_model (SdMediaList *self,
 
   self->max_items = sd_model_get_max_images (model);
   /* TRANSLATORS: %s is a kind of link, e.g. "https:// links" */
-  hint = g_strdup_printf (_("Drop, paste or type %s."),
+  hint = g_strdup_printf (_("Drop, paste or type %s, or local files."),
                           sd_media_list_describe_schemes (sd_model_get_image_schemes (model)));
   gtk_label_set_text (self->hint_label, hint);
   update_count (self);
