@@ -447,6 +447,8 @@ add_status_widgets (SdMediaRow *self)
   gtk_widget_set_visible (GTK_WIDGET (self->cancel_button), FALSE);
   gtk_widget_set_valign (GTK_WIDGET (self->cancel_button), GTK_ALIGN_CENTER);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->cancel_button), _("Cancel Upload"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->cancel_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Cancel Upload"), -1);
   gtk_widget_add_css_class (GTK_WIDGET (self->cancel_button), "flat");
   g_signal_connect_object (self->cancel_button, "clicked", G_CALLBACK (on_cancel_clicked_cb),
                            self, G_CONNECT_SWAPPED);

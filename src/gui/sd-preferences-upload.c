@@ -15,6 +15,7 @@
 
 #include <glib/gi18n.h>
 
+#include "sd-a11y.h"
 #include "sd-preferences-upload.h"
 #include "sd-secrets.h"
 #include "sd-uploader.h"
@@ -132,10 +133,15 @@ add_row (AdwPreferencesGroup *widget,
   GtkWidget *row = password ? adw_password_entry_row_new () : adw_entry_row_new ();
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (gtk_editable_get_delegate (GTK_EDITABLE (row))),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
   adw_entry_row_set_show_apply_button (ADW_ENTRY_ROW (row), TRUE);
   if (text != NULL)
     gtk_editable_set_text (GTK_EDITABLE (row), text);
   g_signal_connect_object (row, "apply", G_CALLBACK (on_applied_cb), widget, 0);
+  sd_a11y_name_entry_row_buttons (ADW_ENTRY_ROW (row), _("Save the upload service"),
+                                  password ? _("Show or hide the secret") : NULL);
   adw_preferences_group_add (widget, row);
   return ADW_ENTRY_ROW (row);
 }
