@@ -40,9 +40,9 @@ focus_prompt_cb (GtkWidget  *widget,
   gtk_widget_grab_focus (GTK_WIDGET (SD_COMPOSER (widget)->prompt_view));
 }
 
-static void
-set_submitting (SdComposer *self,
-                gboolean    submitting)
+void
+_sd_composer_set_submitting (SdComposer *self,
+                             gboolean    submitting)
 {
   self->submitting = submitting;
   gtk_stack_set_visible_child_name (self->generate_stack, submitting ? "spinner" : "label");
@@ -73,7 +73,7 @@ on_submitted_cb (GObject      *source,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return;
 
-  set_submitting (self, FALSE);
+  _sd_composer_set_submitting (self, FALSE);
   if (task == NULL)
     {
       g_debug ("Generate failed: %s", error->message);
@@ -103,7 +103,14 @@ generate_cb (GtkWidget  *widget,
   /* the last failure goes while the spinner turns: the same error again
    * shows again, so Generate is never seen doing nothing */
   _sd_composer_show_message (self, NULL);
-  set_submitting (self, TRUE);
+  _sd_composer_set_submitting (self, TRUE);
+  _sd_composer_media_submit (self, request);
+}
+
+void
+_sd_composer_send (SdComposer *self,
+                   SdRequest  *request)
+{
   sd_service_submit_async (sd_context_get_service (self->context), request,
                            self->cancellable, on_submitted_cb, g_object_ref (self));
 }

@@ -6,7 +6,9 @@
 
 #include "sd-composer.h"
 #include "sd-estimate-label.h"
+#include "sd-media-check.h"
 #include "sd-media-list.h"
+#include "sd-uploader.h"
 #include "sd-model-picker.h"
 #include "sd-thumbnailer.h"
 
@@ -69,6 +71,13 @@ struct _SdComposer
   gulong               save_request_id;   /* saving the last-* keys; blocked while loading */
   gulong               save_mode_id;
   gboolean             prompt_touched;    /* an empty prompt is only an error once edited */
+
+  /* sd-composer-media.c */
+  SdUploader          *uploader;          /* made at the first local file */
+  SdMediaChecker      *checker;
+  char                *media_refusal;     /* the last pre-flight refusal, until the draft changes */
+  GtkWindow           *media_dialog;      /* the privacy or "send anyway" question */
+  gboolean             no_uploads_said;   /* the window was told once */
 };
 
 /* sd-composer.c */
@@ -81,5 +90,17 @@ void _sd_composer_emit_submitted      (SdComposer     *self,
 /* sd-composer-actions.c: "composer.*" and their shortcuts */
 void _sd_composer_class_install_actions (GtkWidgetClass *widget_class);
 void _sd_composer_init_actions          (SdComposer     *self);
+void _sd_composer_set_submitting        (SdComposer     *self,
+                                         gboolean        submitting);
+/* Creates the task of @request, whose references are links now. */
+void _sd_composer_send                  (SdComposer     *self,
+                                         SdRequest      *request);
+
+/* sd-composer-media.c: uploads and pre-flight checks before the create */
+void        _sd_composer_media_submit        (SdComposer *self,
+                                              SdRequest  *request);
+void        _sd_composer_media_draft_changed (SdComposer *self);
+void        _sd_composer_media_dispose       (SdComposer *self);
+SdUploader *_sd_composer_get_uploader        (SdComposer *self);
 
 G_END_DECLS

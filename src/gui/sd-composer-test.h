@@ -5,6 +5,8 @@
 #pragma once
 
 #include "sd-composer.h"
+#include "sd-media-check.h"
+#include "sd-uploader.h"
 
 G_BEGIN_DECLS
 
@@ -25,5 +27,10 @@ GtkTextBuffer *sd_composer_get_prompt_buffer   (SdComposer *self);
 const char *sd_composer_get_generate_hint_text (SdComposer *self);
 /* Follows the hint's link (to the field at fault) as a click would. */
 gboolean    sd_composer_activate_generate_hint (SdComposer *self);
+
+/* sd-composer-media.c */
+GtkWindow      *sd_composer_get_media_dialog  (SdComposer *self);
+SdUploader     *sd_composer_get_uploader      (SdComposer *self);
+SdMediaChecker *sd_composer_get_media_checker (SdComposer *self);
 
 G_END_DECLS

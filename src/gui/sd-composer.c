@@ -310,7 +310,8 @@ on_hint_link_activated_cb (SdComposer *self,
 void
 _sd_composer_update_can_generate (SdComposer *self)
 {
-  gboolean can_generate = self->blocker == NULL && !self->submitting && self->model != NULL;
+  gboolean can_generate = self->blocker == NULL && !self->submitting && self->model != NULL &&
+                          self->media_refusal == NULL;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "composer.generate", can_generate);
   if (self->can_generate == can_generate)
@@ -322,7 +323,9 @@ _sd_composer_update_can_generate (SdComposer *self)
 static void
 revalidate (SdComposer *self)
 {
-  g_autoptr(GPtrArray) problems = sd_request_validate (self->request, self->model);
+  /* local files count as the links they will become */
+  g_autoptr(SdRequest) sent = sd_upload_request_with_stand_ins (self->request);
+  g_autoptr(GPtrArray) problems = sd_request_validate (sent, self->model);
   gboolean first_shown = FALSE;
 
   clear_problems (self);
@@ -354,6 +357,7 @@ revalidate (SdComposer *self)
 static void
 on_request_notify_cb (SdComposer *self)
 {
+  _sd_composer_media_draft_changed (self);
   _sd_composer_show_message (self, NULL);
   revalidate (self);
 }
@@ -959,6 +963,7 @@ sd_composer_dispose (GObject *object)
   SdComposer *self = SD_COMPOSER (object);
 
   g_cancellable_cancel (self->cancellable);
+  _sd_composer_media_dispose (self);
   g_clear_pointer (&self->error_widgets, g_list_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_COMPOSER);
 

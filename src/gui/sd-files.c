@@ -325,3 +325,143 @@ sd_files_open_with (GtkWindow *parent,
   gtk_window_present (GTK_WINDOW (dialog));
 #endif
 }
+
+/* Opening files ------------------------------------------------------------ */
+
+static GtkFileFilter *
+new_mime_filter (const char         *name,
+                 const char * const *mime_types)
+{
+  GtkFileFilter *filter = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (filter, name);
+  for (guint i = 0; mime_types != NULL && mime_types[i] != NULL; i++)
+    gtk_file_filter_add_mime_type (filter, mime_types[i]);
+  return filter;
+}
+
+static GPtrArray *
+files_from_model (GListModel *model)
+{
+  GPtrArray *files = g_ptr_array_new_with_free_func (g_object_unref);
+  guint n = model != NULL ? g_list_model_get_n_items (model) : 0;
+
+  for (guint i = 0; i < n; i++)
+    g_ptr_array_add (files, g_list_model_get_item (model, i));
+  return files;
+}
+
+#if GTK_CHECK_VERSION (4, 10, 0)
+
+static void
+on_files_opened_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GListModel) model = NULL;
+  GError *error = NULL;
+
+  model = gtk_file_dialog_open_multiple_finish (GTK_FILE_DIALOG (source), result, &error);
+  if (model == NULL && !g_error_matches (error, GTK_DIALOG_ERROR, GTK_DIALOG_ERROR_DISMISSED))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_clear_error (&error);
+  g_task_return_pointer (task, files_from_model (model), (GDestroyNotify) g_ptr_array_unref);
+}
+
+void
+sd_files_choose_files (GtkWindow           *parent,
+                       const char          *title,
+                       const char          *filter_name,
+                       const char * const  *mime_types,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_autoptr(GtkFileDialog) dialog = gtk_file_dialog_new ();
+  g_autoptr(GtkFileFilter) filter = new_mime_filter (filter_name, mime_types);
+  g_autoptr(GListStore) filters = g_list_store_new (GTK_TYPE_FILE_FILTER);
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, sd_files_choose_files);
+  g_list_store_append (filters, filter);
+  gtk_file_dialog_set_title (dialog, title);
+  gtk_file_dialog_set_modal (dialog, TRUE);
+  gtk_file_dialog_set_filters (dialog, G_LIST_MODEL (filters));
+  gtk_file_dialog_set_default_filter (dialog, filter);
+  gtk_file_dialog_open_multiple (dialog, parent, cancellable, on_files_opened_cb, task);
+}
+
+#else /* GTK 4.8 */
+
+static void
+on_files_chooser_response_cb (GtkNativeDialog *chooser,
+                              int              response,
+                              gpointer         user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GListModel) model = NULL;
+
+  g_signal_handlers_disconnect_by_data (chooser, task);
+  if (response == GTK_RESPONSE_ACCEPT)
+    model = gtk_file_chooser_get_files (GTK_FILE_CHOOSER (chooser));
+  gtk_native_dialog_destroy (chooser);
+  g_task_return_pointer (task, files_from_model (model), (GDestroyNotify) g_ptr_array_unref);
+}
+
+void
+sd_files_choose_files (GtkWindow           *parent,
+                       const char          *title,
+                       const char          *filter_name,
+                       const char * const  *mime_types,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+  GtkFileChooserNative *chooser;
+  g_autoptr(GtkFileFilter) filter = new_mime_filter (filter_name, mime_types);
+
+  g_task_set_source_tag (task, sd_files_choose_files);
+  if (g_task_return_error_if_cancelled (task))
+    {
+      g_object_unref (task);
+      return;
+    }
+
+  chooser = gtk_file_chooser_native_new (title, parent, GTK_FILE_CHOOSER_ACTION_OPEN,
+                                         _("_Open"), _("_Cancel"));
+  g_task_set_task_data (task, chooser, g_object_unref);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (chooser), TRUE);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  gtk_file_chooser_set_filter (GTK_FILE_CHOOSER (chooser), filter);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_files_chooser_response_cb), task);
+  if (cancellable != NULL)
+    g_signal_connect_object (cancellable, "cancelled", G_CALLBACK (on_chooser_cancelled_cb),
+                             chooser, G_CONNECT_SWAPPED);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+#endif
+
+/**
+ * sd_files_choose_files_finish:
+ * @result: the result given to the callback
+ * @error: return location for an error (%G_IO_ERROR_CANCELLED when cancelled)
+ *
+ * Returns: (transfer container) (element-type GFile): the chosen files,
+ *   empty when the user chose none, or %NULL with @error
+ */
+GPtrArray *
+sd_files_choose_files_finish (GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+  g_return_val_if_fail (g_async_result_is_tagged (result, sd_files_choose_files), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -17,6 +17,18 @@ void   sd_files_choose_folder        (GtkWindow           *parent,
 GFile *sd_files_choose_folder_finish (GAsyncResult        *result,
                                       GError             **error);
 
+/* Lets the user pick files of @mime_types (one filter named @filter_name);
+ * the finish gives a GPtrArray of GFile, empty when none was chosen. */
+void       sd_files_choose_files        (GtkWindow           *parent,
+                                         const char          *title,
+                                         const char          *filter_name,
+                                         const char * const  *mime_types,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data);
+GPtrArray *sd_files_choose_files_finish (GAsyncResult        *result,
+                                         GError             **error);
+
 void   sd_files_open                 (GtkWindow           *parent,
                                       GFile               *file);
 void   sd_files_show_in_folder       (GtkWindow           *parent,

@@ -8,10 +8,14 @@
 
 #include <glib/gi18n.h>
 
+#include <errno.h>
+#include <glib/gstdio.h>
 #include <string.h>
 
 #include "sd-media-list.h"
+#include "sd-files.h"
 #include "sd-media-row.h"
+#include "sd-uploader.h"
 #include "sd-uri-list.h"
 #include "sd-utf8.h"
 
@@ -34,7 +38,7 @@ struct _SdMediaList
   GtkLabel      *problem_label;
   GtkLabel      *message_label;
 
-  SdMediaKind    kind;
+  SdMediaListKind    kind;
   SdThumbnailer *thumbnailer;
   GtkStringList *urls;
   int            max_items;
@@ -46,7 +50,7 @@ struct _SdMediaList
   gboolean       frame_mode;
 };
 
-G_DEFINE_ENUM_TYPE (SdMediaKind, sd_media_kind,
+G_DEFINE_ENUM_TYPE (SdMediaListKind, sd_media_list_kind,
                     G_DEFINE_ENUM_VALUE (SD_MEDIA_KIND_IMAGES, "images"),
                     G_DEFINE_ENUM_VALUE (SD_MEDIA_KIND_VIDEOS, "videos"),
                     G_DEFINE_ENUM_VALUE (SD_MEDIA_KIND_AUDIOS, "audios"))
@@ -80,7 +84,7 @@ typedef struct
 } KindInfo;
 
 static const KindInfo *
-get_kind_info (SdMediaKind kind)
+get_kind_info (SdMediaListKind kind)
 {
   static const KindInfo infos[] = {
     [SD_MEDIA_KIND_IMAGES] = { "images", NULL, N_("Image URL"), N_("_Add"), TRUE },
@@ -287,6 +291,16 @@ add_frame (SdMediaList *self,
 
 /* Adding links ------------------------------------------------------------- */
 
+/* A local file (a path or a file:// URI) is kept in the draft as its
+ * file:// URI; the uploader turns it into a link at Generate. */
+static char *
+local_file_uri (const char *text)
+{
+  g_autoptr(GFile) file = sd_upload_local_file_for_reference (text);
+
+  return file != NULL ? g_file_get_uri (file) : NULL;
+}
+
 static char *
 quote_refused (GPtrArray *refused)
 {
@@ -309,13 +323,9 @@ quote_refused (GPtrArray *refused)
 
 static void
 report_refused (SdMediaList *self,
-                guint        local_files,
                 GPtrArray   *not_urls,
                 guint        frames_full)
 {
-  if (local_files > 0)
-    show_message (self, _("The API needs public https:// links; local files can’t be uploaded."));
-
   if (not_urls->len > 0)
     {
       g_autofree char *names = quote_refused (not_urls);
@@ -340,7 +350,7 @@ sd_media_list_add_text (SdMediaList *self,
 {
   g_autoptr(GPtrArray) items = NULL;
   g_autoptr(GPtrArray) not_urls = g_ptr_array_new ();
-  guint added = 0, local_files = 0, frames_full = 0;
+  guint added = 0, frames_full = 0;
 
   g_return_val_if_fail (SD_IS_MEDIA_LIST (self), 0);
 
@@ -357,17 +367,25 @@ sd_media_list_add_text (SdMediaList *self,
         {
         case SD_URI_KIND_WEB:
         case SD_URI_KIND_ASSET:
-          if (self->frame_mode && !add_frame (self, item->text))
-            {
-              frames_full++;
-              break;
-            }
-          if (!self->frame_mode)
-            gtk_string_list_append (self->urls, item->text);
-          added++;
-          break;
         case SD_URI_KIND_LOCAL_FILE:
-          local_files++;
+          {
+            g_autofree char *link = item->kind == SD_URI_KIND_LOCAL_FILE
+                                    ? local_file_uri (item->text) : g_strdup (item->text);
+
+            if (link == NULL)
+              {
+                g_ptr_array_add (not_urls, item->text);
+                break;
+              }
+            if (self->frame_mode && !add_frame (self, link))
+              {
+                frames_full++;
+                break;
+              }
+            if (!self->frame_mode)
+              gtk_string_list_append (self->urls, link);
+            added++;
+          }
           break;
         case SD_URI_KIND_NOT_A_URL:
         default:
@@ -376,7 +394,7 @@ sd_media_list_add_text (SdMediaList *self,
         }
     }
 
-  report_refused (self, local_files, not_urls, frames_full);
+  report_refused (self, not_urls, frames_full);
   return added;
 }
 
@@ -435,6 +453,82 @@ add_action (GtkWidget  *widget,
             GVariant   *parameter)
 {
   add_from_entry (SD_MEDIA_LIST (widget));
+}
+
+/* Choosing files --------------------------------------------------------------- */
+
+static const char * const *
+kind_mime_types (SdMediaListKind kind)
+{
+  static const char * const images[] = { "image/jpeg", "image/png", "image/gif", "image/webp",
+                                         "image/bmp", "image/svg+xml", NULL };
+  static const char * const videos[] = { "video/mp4", "video/quicktime", "video/x-m4v",
+                                         "video/x-msvideo", "video/webm", "video/x-matroska",
+                                         "video/x-flv", NULL };
+  static const char * const audios[] = { "audio/mpeg", "audio/wav", "audio/x-wav", "audio/aac",
+                                         "audio/mp4", "audio/flac", "audio/ogg", NULL };
+
+  switch (kind)
+    {
+    case SD_MEDIA_KIND_VIDEOS: return videos;
+    case SD_MEDIA_KIND_AUDIOS: return audios;
+    case SD_MEDIA_KIND_IMAGES:
+    default: return images;
+    }
+}
+
+/* Adds @files (GFile) as rows, or in frame mode to the empty frames. */
+void
+sd_media_list_add_files (SdMediaList *self,
+                         GPtrArray   *files)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  g_return_if_fail (SD_IS_MEDIA_LIST (self));
+
+  for (guint i = 0; i < files->len; i++)
+    {
+      g_autofree char *uri = g_file_get_uri (g_ptr_array_index (files, i));
+
+      g_string_append_printf (text, "%s\r\n", uri);
+    }
+  if (text->len > 0)
+    sd_media_list_add_text (self, text->str);
+}
+
+static void
+on_files_chosen_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(SdMediaList) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) files = sd_files_choose_files_finish (result, &error);
+
+  if (files == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_message (self, error->message);
+      return;
+    }
+  g_debug ("%u files chosen", files->len);
+  sd_media_list_add_files (self, files);
+}
+
+static void
+choose_files_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  SdMediaList *self = SD_MEDIA_LIST (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  static const char *titles[] = { N_("Choose Images"), N_("Choose Videos"), N_("Choose Audio") };
+  static const char *filters[] = { N_("Images"), N_("Videos"), N_("Audio") };
+
+  sd_files_choose_files (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                         _(titles[self->kind]), _(filters[self->kind]),
+                         kind_mime_types (self->kind), self->cancellable,
+                         on_files_chosen_cb, g_object_ref (self));
 }
 
 /* Drop and paste ------------------------------------------------------------ */
@@ -507,12 +601,77 @@ on_clipboard_text_cb (GObject      *source,
     sd_media_list_add_text (self, text);
 }
 
+/* A pasted picture becomes a PNG in the cache, named by its content (the
+ * same picture pasted twice is one file, uploaded once), then a local file. */
+gboolean
+sd_media_list_add_texture (SdMediaList  *self,
+                           GdkTexture   *texture,
+                           GError      **error)
+{
+  g_autoptr(GBytes) png = NULL;
+  g_autofree char *sum = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *uri = NULL;
+
+  g_return_val_if_fail (SD_IS_MEDIA_LIST (self), FALSE);
+  g_return_val_if_fail (GDK_IS_TEXTURE (texture), FALSE);
+
+  png = gdk_texture_save_to_png_bytes (texture);
+  sum = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, png);
+  dir = g_build_filename (g_get_user_cache_dir (), "seedance-studio", "pasted", NULL);
+  name = g_strdup_printf ("pasted-%.12s.png", sum);
+  path = g_build_filename (dir, name, NULL);
+  if (g_mkdir_with_parents (dir, 0700) != 0 ||
+      !g_file_set_contents (path, g_bytes_get_data (png, NULL), g_bytes_get_size (png), error))
+    {
+      if (error != NULL && *error == NULL)
+        g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errno),
+                     _("The pasted image could not be saved in %s: %s"), dir, g_strerror (errno));
+      return FALSE;
+    }
+  g_debug ("Pasted image saved as %s", path);
+  uri = g_filename_to_uri (path, NULL, error);
+  return uri != NULL && sd_media_list_add_text (self, uri) > 0;
+}
+
+static void
+on_clipboard_texture_cb (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(SdMediaList) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkTexture) texture = gdk_clipboard_read_texture_finish (GDK_CLIPBOARD (source),
+                                                                     result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+      g_cancellable_is_cancelled (self->cancellable))
+    return;
+  if (texture == NULL || !sd_media_list_add_texture (self, texture, &error))
+    show_message (self, error->message);
+}
+
 void
 sd_media_list_paste (SdMediaList *self)
 {
+  GdkClipboard *clipboard;
+  GdkContentFormats *formats;
+
   g_return_if_fail (SD_IS_MEDIA_LIST (self));
 
-  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (self)), self->cancellable,
+  clipboard = gtk_widget_get_clipboard (GTK_WIDGET (self));
+  formats = gdk_clipboard_get_formats (clipboard);
+  if (self->kind == SD_MEDIA_KIND_IMAGES &&
+      gdk_content_formats_contain_gtype (formats, GDK_TYPE_TEXTURE) &&
+      !gdk_content_formats_contain_gtype (formats, GDK_TYPE_FILE_LIST))
+    {
+      gdk_clipboard_read_texture_async (clipboard, self->cancellable,
+                                        on_clipboard_texture_cb, g_object_ref (self));
+      return;
+    }
+  gdk_clipboard_read_text_async (clipboard, self->cancellable,
                                  on_clipboard_text_cb, g_object_ref (self));
 }
 
@@ -526,6 +685,14 @@ mark_error (SdMediaList *self,
     return;
   gtk_widget_add_css_class (widget, "error");
   self->error_widgets = g_list_prepend (self->error_widgets, widget);
+}
+
+static gboolean
+is_local_file (const char *url)
+{
+  g_autoptr(GFile) file = sd_upload_local_file_for_reference (url);
+
+  return file != NULL;
 }
 
 /* The rows at fault: a link the model cannot take, or one past its limit.
@@ -543,7 +710,8 @@ mark_culprit_rows (SdMediaList *self,
       const char *url = gtk_string_list_get_string (self->urls, i);
 
       if (row == NULL ||
-          (sd_request_url_is_acceptable (url, self->schemes) &&
+          ((sd_request_url_is_acceptable (url, self->schemes) ||
+            is_local_file (url)) &&
            (self->max_items < 0 || i < (guint) self->max_items)))
         continue;
       sd_media_row_set_problem (row, message);
@@ -666,6 +834,55 @@ sd_media_list_get_count_text (SdMediaList *self)
   return gtk_label_get_text (self->count_label);
 }
 
+/* Uploads and checks ------------------------------------------------------------ */
+
+gboolean
+sd_media_list_show_upload (SdMediaList *self,
+                           SdUpload    *upload)
+{
+  g_autofree char *uri = g_file_get_uri (sd_upload_get_file (upload));
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->urls));
+  gboolean shown = FALSE;
+
+  g_return_val_if_fail (SD_IS_MEDIA_LIST (self), FALSE);
+
+  for (guint i = 0; i < n; i++)
+    {
+      GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->list, i);
+
+      if (row != NULL && g_strcmp0 (gtk_string_list_get_string (self->urls, i), uri) == 0)
+        {
+          sd_media_row_set_upload (SD_MEDIA_ROW (row), upload);
+          shown = TRUE;
+        }
+    }
+  return shown;
+}
+
+void
+sd_media_list_show_check (SdMediaList       *self,
+                          guint              index,
+                          SdMediaCheckState  state,
+                          const char        *text)
+{
+  GtkListBoxRow *row;
+
+  g_return_if_fail (SD_IS_MEDIA_LIST (self));
+
+  row = gtk_list_box_get_row_at_index (self->list, index);
+  if (row != NULL)
+    sd_media_row_set_check (SD_MEDIA_ROW (row), state, text);
+}
+
+SdMediaRow *
+sd_media_list_get_row (SdMediaList *self,
+                       guint        index)
+{
+  g_return_val_if_fail (SD_IS_MEDIA_LIST (self), NULL);
+
+  return (SdMediaRow *) gtk_list_box_get_row_at_index (self->list, index);
+}
+
 /* Links and frames ------------------------------------------------------------ */
 
 static char **
@@ -745,13 +962,13 @@ sd_media_list_set_model (SdMediaList *self,
 
   self->max_items = sd_model_get_max_images (model);
   /* TRANSLATORS: %s is a kind of link, e.g. "https:// links" */
-  hint = g_strdup_printf (_("Drop, paste or type %s."),
+  hint = g_strdup_printf (_("Drop, paste or type %s, or local files."),
                           sd_media_list_describe_schemes (sd_model_get_image_schemes (model)));
   gtk_label_set_text (self->hint_label, hint);
   update_count (self);
 }
 
-SdMediaKind
+SdMediaListKind
 sd_media_list_get_kind (SdMediaList *self)
 {
   g_return_val_if_fail (SD_IS_MEDIA_LIST (self), SD_MEDIA_KIND_IMAGES);
@@ -925,7 +1142,7 @@ sd_media_list_class_init (SdMediaListClass *klass)
 
   properties[PROP_KIND] =
     g_param_spec_enum ("kind", NULL, NULL,
-                       SD_TYPE_MEDIA_KIND, SD_MEDIA_KIND_IMAGES,
+                       SD_TYPE_MEDIA_LIST_KIND, SD_MEDIA_KIND_IMAGES,
                        G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   properties[PROP_THUMBNAILER] =
     g_param_spec_object ("thumbnailer", NULL, NULL,
@@ -959,6 +1176,7 @@ sd_media_list_class_init (SdMediaListClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdMediaList, message_label);
 
   gtk_widget_class_install_action (widget_class, "media.add", NULL, add_action);
+  gtk_widget_class_install_action (widget_class, "media.choose-files", NULL, choose_files_action);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
 }

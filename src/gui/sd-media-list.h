@@ -8,7 +8,9 @@
 
 #include "sd-model.h"
 #include "sd-request.h"
+#include "sd-media-row.h"
 #include "sd-thumbnailer.h"
+#include "sd-uploader.h"
 
 G_BEGIN_DECLS
 
@@ -16,15 +18,15 @@ typedef enum {
   SD_MEDIA_KIND_IMAGES,
   SD_MEDIA_KIND_VIDEOS,
   SD_MEDIA_KIND_AUDIOS,
-} SdMediaKind;
+} SdMediaListKind;
 
-#define SD_TYPE_MEDIA_KIND (sd_media_kind_get_type ())
-GType sd_media_kind_get_type (void);
+#define SD_TYPE_MEDIA_LIST_KIND (sd_media_list_kind_get_type ())
+GType sd_media_list_kind_get_type (void);
 
 #define SD_TYPE_MEDIA_LIST (sd_media_list_get_type ())
 G_DECLARE_FINAL_TYPE (SdMediaList, sd_media_list, SD, MEDIA_LIST, GtkWidget)
 
-/* Properties: "kind" (SdMediaKind, construct-only), "thumbnailer"
+/* Properties: "kind" (SdMediaListKind, construct-only), "thumbnailer"
  * (SdThumbnailer: the images' previews; videos and audios show an icon),
  * "frame-mode" (boolean, images only: a first and a last frame instead of
  * the list).
@@ -37,7 +39,7 @@ G_DECLARE_FINAL_TYPE (SdMediaList, sd_media_list, SD, MEDIA_LIST, GtkWidget)
  *
  * Signals:
  *   changed ()                 the links or the frames changed */
-SdMediaKind  sd_media_list_get_kind         (SdMediaList        *self);
+SdMediaListKind  sd_media_list_get_kind         (SdMediaList        *self);
 void         sd_media_list_set_thumbnailer  (SdMediaList        *self,
                                              SdThumbnailer      *thumbnailer);
 gboolean     sd_media_list_get_frame_mode   (SdMediaList        *self);
@@ -64,8 +66,15 @@ void         sd_media_list_set_model        (SdMediaList        *self,
  * how many were added. */
 guint        sd_media_list_add_text         (SdMediaList        *self,
                                              const char         *text);
-/* Adds the links of the text on the clipboard. */
+/* Adds @files (element-type GFile) as local files. */
+void         sd_media_list_add_files        (SdMediaList        *self,
+                                             GPtrArray          *files);
+/* Adds the links of the text on the clipboard, or the image on it (saved
+ * as a PNG under $XDG_CACHE_HOME/seedance-studio/pasted/). */
 void         sd_media_list_paste            (SdMediaList        *self);
+gboolean     sd_media_list_add_texture      (SdMediaList        *self,
+                                             GdkTexture         *texture,
+                                             GError            **error);
 /* A drop target for @self's links, to put on any widget. */
 GtkEventController *sd_media_list_new_drop_target (SdMediaList  *self);
 
@@ -83,6 +92,17 @@ const char  *sd_media_list_get_message_text (SdMediaList        *self);
  * or the frame; FALSE when nothing could take the focus. */
 gboolean     sd_media_list_focus_problem    (SdMediaList        *self,
                                              const char         *field);
+
+/* The rows of @upload's file follow it; FALSE when none has it. */
+gboolean     sd_media_list_show_upload      (SdMediaList        *self,
+                                             SdUpload           *upload);
+/* The pre-flight status of the row at @index (not in frame mode). */
+void         sd_media_list_show_check       (SdMediaList        *self,
+                                             guint               index,
+                                             SdMediaCheckState   state,
+                                             const char         *text);
+SdMediaRow  *sd_media_list_get_row          (SdMediaList        *self,
+                                             guint               index);
 
 /* "https:// links", "asset:// IDs …": what @schemes accept, for hints. */
 const char  *sd_media_list_describe_schemes (SdUrlScheme         schemes);

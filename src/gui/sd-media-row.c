@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "sd-media-row.h"
+#include "sd-uploader.h"
 
 struct _SdMediaRow
 {
@@ -25,6 +26,10 @@ struct _SdMediaRow
   char          *problem;
   SdThumbnailer *thumbnailer;
   GCancellable  *cancellable;
+  SdUpload      *upload;
+  GtkProgressBar *progress;
+  GtkButton     *cancel_button;
+  GtkSpinner    *spinner;
   gboolean       can_move_up;
   gboolean       can_move_down;
 };
@@ -74,12 +79,93 @@ on_thumbnail_loaded_cb (GObject      *source,
   gtk_widget_set_tooltip_text (GTK_WIDGET (image), NULL);
 }
 
+static void
+on_local_pixbuf_loaded_cb (GObject      *source,
+                           GAsyncResult *result,
+                           gpointer      user_data)
+{
+  g_autoptr(GtkImage) image = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new_from_stream_finish (result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (pixbuf == NULL)
+    {
+      gtk_image_set_from_icon_name (image, "image-missing-symbolic");
+      gtk_widget_set_tooltip_text (GTK_WIDGET (image), error->message);
+      return;
+    }
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  {
+    g_autoptr(GdkTexture) texture = gdk_texture_new_for_pixbuf (pixbuf);
+
+    gtk_image_set_from_paintable (image, GDK_PAINTABLE (texture));
+  }
+  G_GNUC_END_IGNORE_DEPRECATIONS
+}
+
+typedef struct
+{
+  GtkImage     *image;
+  GCancellable *cancellable;
+} LocalLoad;
+
+static void
+local_load_free (LocalLoad *load)
+{
+  g_object_unref (load->image);
+  g_clear_object (&load->cancellable);
+  g_free (load);
+}
+
+static void
+on_local_file_read_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  LocalLoad *load = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFileInputStream) stream = g_file_read_finish (G_FILE (source), result, &error);
+
+  if (stream == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          gtk_image_set_from_icon_name (load->image, "image-missing-symbolic");
+          gtk_widget_set_tooltip_text (GTK_WIDGET (load->image), error->message);
+        }
+      local_load_free (load);
+      return;
+    }
+  /* scaled while decoding, off the main loop's back: a photo is not held
+   * at full size for a 48 px preview */
+  gdk_pixbuf_new_from_stream_at_scale_async (G_INPUT_STREAM (stream), 96, 96, TRUE,
+                                             load->cancellable, on_local_pixbuf_loaded_cb,
+                                             g_object_ref (load->image));
+  local_load_free (load);
+}
+
+static void
+show_local_thumbnail (GtkImage     *image,
+                      GFile        *file,
+                      GCancellable *cancellable)
+{
+  LocalLoad *load = g_new0 (LocalLoad, 1);
+
+  load->image = g_object_ref (image);
+  load->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
+  gtk_image_set_from_icon_name (image, "image-x-generic-symbolic");
+  g_file_read_async (file, G_PRIORITY_LOW, cancellable, on_local_file_read_cb, load);
+}
+
 void
 sd_media_row_show_thumbnail (GtkImage      *image,
                              SdThumbnailer *thumbnailer,
                              const char    *url,
                              GCancellable  *cancellable)
 {
+  g_autoptr(GFile) local = NULL;
   GdkTexture *cached;
 
   g_return_if_fail (GTK_IS_IMAGE (image));
@@ -96,6 +182,12 @@ sd_media_row_show_thumbnail (GtkImage      *image,
       gtk_image_set_from_icon_name (image, "package-x-generic-symbolic");
       gtk_widget_set_tooltip_text (GTK_WIDGET (image),
                                    _("An image from the provider’s asset library"));
+      return;
+    }
+  local = sd_upload_local_file_for_reference (url);
+  if (local != NULL)
+    {
+      show_local_thumbnail (image, local, cancellable);
       return;
     }
   if (thumbnailer == NULL)
@@ -116,6 +208,23 @@ sd_media_row_show_thumbnail (GtkImage      *image,
                              on_thumbnail_loaded_cb, g_object_ref (image));
 }
 
+/* A local file shows as its name over "Local file", uploaded at Generate
+ * (or before); the tooltip has its path. */
+static void
+show_local_file (SdMediaRow *self,
+                 GFile      *file)
+{
+  g_autofree char *name = g_file_get_basename (file);
+  g_autofree char *display = g_filename_display_name (name != NULL ? name : "");
+  g_autofree char *path = g_file_get_parse_name (file);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), display);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self), _("Local file · uploaded when you generate"));
+  adw_action_row_set_title_lines (ADW_ACTION_ROW (self), 1);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (self), 1);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self), path);
+}
+
 /* A web link shows as its file name over its host, each on one line, so
  * that a narrow row still tells links apart (a long URL would wrap after
  * "https://" and show only the host); the tooltip has the whole link. Other
@@ -128,7 +237,13 @@ show_url (SdMediaRow *self)
   const char *host = uri != NULL ? g_uri_get_host (uri) : NULL;
   const char *slash = uri != NULL ? strrchr (g_uri_get_path (uri), '/') : NULL;
   g_autofree char *name = NULL;
+  g_autoptr(GFile) local = sd_upload_local_file_for_reference (self->url);
 
+  if (local != NULL)
+    {
+      show_local_file (self, local);
+      return;
+    }
   if (slash != NULL && slash[1] != '\0' && host != NULL && *host != '\0' &&
       (g_ascii_strcasecmp (scheme, "https") == 0 || g_ascii_strcasecmp (scheme, "http") == 0))
     name = g_uri_unescape_string (slash + 1, "/");
@@ -146,6 +261,8 @@ show_url (SdMediaRow *self)
   gtk_widget_set_tooltip_text (GTK_WIDGET (self), self->url);
 }
 
+static void add_status_widgets (SdMediaRow *self);
+
 static void
 sd_media_row_constructed (GObject *object)
 {
@@ -154,6 +271,7 @@ sd_media_row_constructed (GObject *object)
   G_OBJECT_CLASS (sd_media_row_parent_class)->constructed (object);
 
   show_url (self);
+  add_status_widgets (self);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, self->url,
                                   -1);
@@ -165,10 +283,186 @@ sd_media_row_constructed (GObject *object)
                                  self->url, self->cancellable);
 }
 
+/* Uploads and checks ------------------------------------------------------ */
+
+static void
+set_status (SdMediaRow *self,
+            const char *text)
+{
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (self), text != NULL ? text : "");
+}
+
+/* "Uploaded · until <time>", NULL unless the row's upload is done. */
+static char *
+dup_uploaded_text (SdMediaRow *self)
+{
+  g_autoptr(GDateTime) until = NULL;
+  g_autofree char *when = NULL;
+
+  if (self->upload == NULL || sd_upload_get_state (self->upload) != SD_UPLOAD_STATE_DONE)
+    return NULL;
+  until = g_date_time_new_from_unix_local (sd_upload_get_expires_at (self->upload));
+  when = until != NULL ? g_date_time_format (until, "%x %X") : g_strdup ("?");
+  /* TRANSLATORS: %s is a date and time, when the uploaded link expires */
+  return g_strdup_printf (_("Uploaded · until %s"), when);
+}
+
+static void
+update_upload (SdMediaRow *self)
+{
+  SdUploadState state = sd_upload_get_state (self->upload);
+  gboolean running = state == SD_UPLOAD_STATE_CHECKING || state == SD_UPLOAD_STATE_QUEUED ||
+                     state == SD_UPLOAD_STATE_SENDING;
+  guint64 total = sd_upload_get_total (self->upload);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->progress), running);
+  gtk_widget_set_visible (GTK_WIDGET (self->cancel_button), running);
+  if (total > 0)
+    gtk_progress_bar_set_fraction (self->progress,
+                                   (double) sd_upload_get_bytes_sent (self->upload) / total);
+
+  switch (state)
+    {
+    case SD_UPLOAD_STATE_CHECKING:
+      set_status (self, _("Checking the file…"));
+      break;
+    case SD_UPLOAD_STATE_QUEUED:
+      set_status (self, _("Waiting to upload…"));
+      break;
+    case SD_UPLOAD_STATE_SENDING:
+      set_status (self, _("Uploading…"));
+      break;
+    case SD_UPLOAD_STATE_DONE:
+      {
+        g_autofree char *text = dup_uploaded_text (self);
+
+        set_status (self, text);
+        sd_media_row_set_problem (self, NULL);
+      }
+      break;
+    case SD_UPLOAD_STATE_FAILED:
+      {
+        const GError *error = sd_upload_get_error (self->upload);
+
+        const char *message = error != NULL ? error->message : _("The upload failed.");
+
+        set_status (self, message);
+        sd_media_row_set_problem (self, message);
+      }
+      break;
+    default:
+      break;
+    }
+}
+
+void
+sd_media_row_set_upload (SdMediaRow *self,
+                         SdUpload   *upload)
+{
+  g_return_if_fail (SD_IS_MEDIA_ROW (self));
+  g_return_if_fail (upload == NULL || SD_IS_UPLOAD (upload));
+
+  if (self->upload != NULL)
+    g_signal_handlers_disconnect_by_data (self->upload, self);
+  if (!g_set_object (&self->upload, upload) || upload == NULL)
+    return;
+  g_signal_connect_object (upload, "notify::state", G_CALLBACK (update_upload), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (upload, "notify::bytes-sent", G_CALLBACK (update_upload), self, G_CONNECT_SWAPPED);
+  update_upload (self);
+}
+
+static void
+on_cancel_clicked_cb (SdMediaRow *self)
+{
+  if (self->upload != NULL)
+    {
+      g_debug ("Upload of a row cancelled by the user");
+      sd_upload_cancel (self->upload);
+    }
+}
+
+void
+sd_media_row_set_check (SdMediaRow        *self,
+                        SdMediaCheckState  state,
+                        const char        *text)
+{
+  g_return_if_fail (SD_IS_MEDIA_ROW (self));
+
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), state == SD_MEDIA_CHECK_STATE_CHECKING);
+  gtk_spinner_set_spinning (self->spinner, state == SD_MEDIA_CHECK_STATE_CHECKING);
+  switch (state)
+    {
+    case SD_MEDIA_CHECK_STATE_CHECKING:
+      if (self->upload == NULL)
+        set_status (self, _("Checking…"));
+      break;
+    case SD_MEDIA_CHECK_STATE_OK:
+    case SD_MEDIA_CHECK_STATE_SKIPPED:
+      {
+        g_autofree char *uploaded = dup_uploaded_text (self);
+        g_autofree char *both = NULL;
+
+        if (uploaded != NULL && text != NULL && *text != '\0')
+          /* TRANSLATORS: the upload's status, then the file's facts */
+          both = g_strdup_printf (_("%s · %s"), uploaded, text);
+        if (both != NULL || uploaded != NULL || (text != NULL && *text != '\0'))
+          set_status (self, both != NULL ? both : uploaded != NULL ? uploaded : text);
+        sd_media_row_set_problem (self, NULL);
+      }
+      break;
+    case SD_MEDIA_CHECK_STATE_WARNING:
+    case SD_MEDIA_CHECK_STATE_REFUSED:
+    default:
+      set_status (self, text);
+      sd_media_row_set_problem (self, text);
+      break;
+    }
+}
+
+const char *
+sd_media_row_get_status (SdMediaRow *self)
+{
+  g_return_val_if_fail (SD_IS_MEDIA_ROW (self), NULL);
+
+  return adw_action_row_get_subtitle (ADW_ACTION_ROW (self));
+}
+
+static void
+add_status_widgets (SdMediaRow *self)
+{
+  self->spinner = GTK_SPINNER (gtk_spinner_new ());
+  gtk_widget_set_visible (GTK_WIDGET (self->spinner), FALSE);
+  gtk_widget_set_valign (GTK_WIDGET (self->spinner), GTK_ALIGN_CENTER);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (self), GTK_WIDGET (self->spinner));
+
+  self->progress = GTK_PROGRESS_BAR (gtk_progress_bar_new ());
+  gtk_widget_set_visible (GTK_WIDGET (self->progress), FALSE);
+  gtk_widget_set_valign (GTK_WIDGET (self->progress), GTK_ALIGN_CENTER);
+  gtk_widget_set_size_request (GTK_WIDGET (self->progress), 48, -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->progress),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Upload progress"), -1);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (self), GTK_WIDGET (self->progress));
+
+  self->cancel_button = GTK_BUTTON (gtk_button_new_from_icon_name ("process-stop-symbolic"));
+  gtk_widget_set_visible (GTK_WIDGET (self->cancel_button), FALSE);
+  gtk_widget_set_valign (GTK_WIDGET (self->cancel_button), GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->cancel_button), _("Cancel Upload"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->cancel_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Cancel Upload"), -1);
+  gtk_widget_add_css_class (GTK_WIDGET (self->cancel_button), "flat");
+  g_signal_connect_object (self->cancel_button, "clicked", G_CALLBACK (on_cancel_clicked_cb),
+                           self, G_CONNECT_SWAPPED);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (self), GTK_WIDGET (self->cancel_button));
+}
+
 static void
 sd_media_row_dispose (GObject *object)
 {
   SdMediaRow *self = SD_MEDIA_ROW (object);
+
+  if (self->upload != NULL)
+    g_signal_handlers_disconnect_by_data (self->upload, self);
+  g_clear_object (&self->upload);
 
   g_cancellable_cancel (self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_MEDIA_ROW);

@@ -6,7 +6,9 @@
 
 #include <adwaita.h>
 
+#include "sd-enums.h"
 #include "sd-thumbnailer.h"
+#include "sd-uploader.h"
 
 G_BEGIN_DECLS
 
@@ -35,6 +37,19 @@ void        sd_media_row_set_position      (SdMediaRow    *self,
 void        sd_media_row_set_problem       (SdMediaRow    *self,
                                             const char    *problem);
 const char *sd_media_row_get_problem       (SdMediaRow    *self);
+
+/* Follows @upload (NULL: none): a progress bar and a cancel button while it
+ * runs, "Uploaded · until <time>" when done, its error in error style when
+ * it failed. */
+void        sd_media_row_set_upload        (SdMediaRow    *self,
+                                            SdUpload      *upload);
+/* The pre-flight status: CHECKING shows a spinner, OK/SKIPPED the @text
+ * (the facts) as subtitle, WARNING/REFUSED the @text as problem. */
+void        sd_media_row_set_check         (SdMediaRow    *self,
+                                            SdMediaCheckState state,
+                                            const char    *text);
+/* What the row's subtitle says now (file, upload or check status). */
+const char *sd_media_row_get_status        (SdMediaRow    *self);
 
 /* Shows @url's preview in @image (48 px): an asset icon for asset:// IDs, a
  * broken-image icon with the reason as tooltip when it cannot be shown.

@@ -13,6 +13,7 @@
 #include "sd-client.h"
 #include "sd-download.h"
 #include "sd-files.h"
+#include "sd-preferences-upload.h"
 #include "sd-preferences-window.h"
 #include "sd-prices-page.h"
 
@@ -305,6 +306,9 @@ sd_preferences_window_constructed (GObject *object)
   adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self),
                               ADW_PREFERENCES_PAGE (sd_prices_page_new (self->context)));
   on_context_base_url_error_cb (self);
+  /* the user's own upload service, after the others */
+  adw_preferences_page_add (adw_preferences_window_get_visible_page (ADW_PREFERENCES_WINDOW (self)),
+                            ADW_PREFERENCES_GROUP (sd_preferences_upload_group_new (self->context)));
   g_signal_connect_object (self->context, "notify::base-url-error",
                            G_CALLBACK (on_context_base_url_error_cb), self, G_CONNECT_SWAPPED);
   update_token_state (self);

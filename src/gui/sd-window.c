@@ -554,6 +554,16 @@ token_refused_action (GtkWidget  *widget,
                           "until it is replaced."));
 }
 
+/* A composer found the server takes no uploads: @parameter says so. */
+static void
+no_uploads_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  sd_window_set_notice (SD_WINDOW (widget), SD_NOTICE_NO_UPLOADS,
+                        g_variant_get_string (parameter, NULL));
+}
+
 static void
 save_window_state (SdWindow *self)
 {
@@ -803,6 +813,7 @@ sd_window_class_init (SdWindowClass *klass)
                                    toggle_favourite_selected_action);
   gtk_widget_class_install_action (widget_class, "win.retry-connection", NULL, retry_connection_action);
   gtk_widget_class_install_action (widget_class, "win.token-refused", NULL, token_refused_action);
+  gtk_widget_class_install_action (widget_class, "win.no-uploads", "s", no_uploads_action);
   gtk_widget_class_install_property_action (widget_class, "win.pane", "pane");
   _sd_window_class_install_task_actions (widget_class);
 
