@@ -1484,6 +1484,99 @@ test_no_keyring_is_in_the_notice_bar (void)
   g_object_unref (window);
 }
 
+static gboolean
+has_first_image (gpointer data)
+{
+  return sd_request_get_first_image (sd_composer_get_request (data)) != NULL;
+}
+
+static gboolean
+has_two_tasks (gpointer data)
+{
+  return g_list_model_get_n_items (get_tasks (data)) == 2;
+}
+
+/* Continue from Last Frame: the composer in frame mode with the uploaded
+ * frame as its one image, the prompt empty and focused; the draft it
+ * replaced comes back with Undo; the next task links to its parent. */
+static void
+test_continue_opens_frame_mode_and_keeps_the_draft (Fixture       *fixture,
+                                                    gconstpointer  user_data)
+{
+  g_autoptr(SdTask) parent = generate (fixture, "A kite over the dunes");
+  SdComposer *composer = sd_window_get_composer (fixture->window);
+  GtkWidget *prompt_view = get_child (composer, SD_TYPE_COMPOSER, "prompt_view");
+  GtkWidget *frames_toggle = get_child (composer, SD_TYPE_COMPOSER, "frames_toggle");
+  g_autoptr(SdTask) child = NULL;
+  SdRequest *request;
+  const char *prompt;
+  g_autofree char *first_image = NULL;
+
+  run_until (is_saved, parent);
+  set_prompt (composer, "my unfinished idea");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.continue-task",
+                                             "s", sd_task_get_id (parent)));
+  run_until (has_first_image, composer);
+
+  request = sd_composer_get_request (composer);
+  first_image = g_strdup (sd_request_get_first_image (request));
+  g_assert_true (g_str_has_prefix (first_image, "https://127.0.0.1:"));
+  g_assert_nonnull (strstr (first_image, "/uploads/"));
+  g_assert_null (sd_request_get_last_image (request));
+  g_assert_true (sd_request_get_images (request) == NULL || sd_request_get_images (request)[0] == NULL);
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (frames_toggle)));
+  g_assert_cmpstr (sd_request_get_model (request), ==, sd_request_get_model (sd_task_get_request (parent)));
+  g_assert_cmpstr (sd_request_get_ratio (request), ==, sd_request_get_ratio (sd_task_get_request (parent)));
+  prompt = sd_request_get_prompt (request);
+  g_assert_cmpstr (prompt != NULL ? prompt : "", ==, "");
+  g_assert_true (gtk_widget_is_focus (prompt_view));
+
+  /* the draft it replaced comes back, once */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.undo-draft", NULL));
+  g_assert_cmpstr (sd_request_get_prompt (sd_composer_get_request (composer)), ==, "my unfinished idea");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.undo-draft", NULL));
+  g_assert_cmpstr (sd_request_get_prompt (sd_composer_get_request (composer)), ==, "my unfinished idea");
+
+  /* Ctrl+E's action on the selected task, then Generate: the new task
+   * continues the first */
+  sd_window_show_task (fixture->window, sd_task_get_id (parent));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.continue-selected", NULL));
+  g_clear_pointer (&first_image, g_free);
+  while (g_strcmp0 (sd_request_get_prompt (sd_composer_get_request (composer)), "") != 0 &&
+         sd_request_get_prompt (sd_composer_get_request (composer)) != NULL)
+    g_main_context_iteration (NULL, TRUE);
+  set_prompt (composer, "the kite falls");
+  g_assert_true (sd_composer_get_can_generate (composer));
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.generate", NULL);
+  run_until (has_two_tasks, fixture);
+  child = g_list_model_get_item (get_tasks (fixture), 0);
+  g_assert_cmpstr (sd_request_get_prompt (sd_task_get_request (child)), ==, "the kite falls");
+  g_assert_cmpstr (sd_task_get_continues (child), ==, sd_task_get_id (parent));
+  g_assert_null (sd_task_get_continues (parent));
+
+  /* its row says so; a click selects the parent */
+  {
+    SdTaskRow *row = wait_for_row (fixture, child);
+    GtkWidget *button = get_child (row, SD_TYPE_TASK_ROW, "continues_button");
+    GtkSingleSelection *selection =
+      GTK_SINGLE_SELECTION (gtk_widget_get_template_child (GTK_WIDGET (fixture->window),
+                                                           SD_TYPE_WINDOW, "selection"));
+
+    g_assert_true (gtk_widget_get_visible (button));
+    g_assert_nonnull (strstr (gtk_button_get_label (GTK_BUTTON (button)), sd_task_get_id (parent)));
+    gtk_single_selection_set_selected (selection, 0);
+    g_assert_true (gtk_single_selection_get_selected_item (selection) == (gpointer) child);
+    g_assert_true (gtk_widget_activate (button));
+    /* a button's activation clicks after its pressed look has shown */
+    for (gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+         gtk_single_selection_get_selected_item (selection) == (gpointer) child &&
+         g_get_monotonic_time () < end;)
+      g_main_context_iteration (NULL, FALSE);
+    g_assert_cmpstr (sd_task_get_id (gtk_single_selection_get_selected_item (selection)), ==,
+                     sd_task_get_id (parent));
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1523,6 +1616,8 @@ main (int   argc,
   ADD_WINDOW_TEST ("/gui/window/remove-then-undo-restores-the-task", test_remove_and_undo);
   ADD_WINDOW_TEST ("/gui/window/uncertain-and-not-found-rows-say-so", test_uncertain_and_not_found_rows);
   ADD_WINDOW_TEST ("/gui/window/row-actions-reach-the-window-with-the-task-id", test_row_actions_reach_the_window);
+  ADD_WINDOW_TEST ("/gui/window/continue-opens-frame-mode-and-keeps-the-draft",
+                   test_continue_opens_frame_mode_and_keeps_the_draft);
   ADD_WINDOW_TEST ("/gui/window/narrow-shows-results-after-generate", test_narrow_window_switches_to_results);
   ADD_WINDOW_TEST ("/gui/window/long-history-reads-more-when-scrolled-to-the-end",
                    test_results_load_more_when_scrolled);

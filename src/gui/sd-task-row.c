@@ -414,6 +414,7 @@ update_continues_button (SdTaskRow *self)
   gtk_button_set_label (GTK_BUTTON (self->continues_button), text);
   gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->continues_button),
                                           g_variant_new_string (parent));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->continues_button), "win.select-task");
 }
 
 static void
