@@ -12,6 +12,7 @@
 
 #include "sd-application.h"
 #include "sd-catalog.h"
+#include "sd-compare-window.h"
 #include "sd-composer-test.h"
 #include "sd-context.h"
 #include "sd-notice-bar.h"
@@ -1577,6 +1578,180 @@ test_continue_opens_frame_mode_and_keeps_the_draft (Fixture       *fixture,
   }
 }
 
+/* A stream whose clock the test moves; a seek lands at once. */
+#define TEST_TYPE_STREAM (test_stream_get_type ())
+G_DECLARE_FINAL_TYPE (TestStream, test_stream, TEST, STREAM, GtkMediaStream)
+
+struct _TestStream
+{
+  GtkMediaStream parent_instance;
+  guint          seeks;
+};
+
+G_DEFINE_FINAL_TYPE (TestStream, test_stream, GTK_TYPE_MEDIA_STREAM)
+
+static gboolean
+test_stream_play (GtkMediaStream *stream)
+{
+  return TRUE;
+}
+
+static void
+test_stream_pause (GtkMediaStream *stream)
+{
+}
+
+static void
+test_stream_seek (GtkMediaStream *stream,
+                  gint64          timestamp)
+{
+  TEST_STREAM (stream)->seeks++;
+  gtk_media_stream_seek_success (stream);
+  gtk_media_stream_update (stream, timestamp);
+}
+
+static void
+test_stream_class_init (TestStreamClass *klass)
+{
+  GtkMediaStreamClass *stream_class = GTK_MEDIA_STREAM_CLASS (klass);
+
+  stream_class->play = test_stream_play;
+  stream_class->pause = test_stream_pause;
+  stream_class->seek = test_stream_seek;
+}
+
+static void
+test_stream_init (TestStream *self)
+{
+}
+
+static SdTask *
+compare_task (const char *id,
+              const char *model,
+              const char *prompt)
+{
+  g_autoptr(SdRequest) request = sd_request_new ();
+
+  sd_request_set_model (request, model);
+  sd_request_set_prompt (request, prompt);
+  return sd_task_new (id, request);
+}
+
+/* The first "Keep" button under @widget, in widget order. */
+static GtkWidget *
+find_keep_button (GtkWidget *widget)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), "_Keep") == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_keep_button (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* One clock for all: seeking the leader (or all) moves the followers
+ * within the tolerance; a follower that drifts is sought back, one within
+ * the tolerance is left alone; play and pause follow; Keep stars. */
+static void
+test_compare_seeks_the_followers (void)
+{
+  g_autoptr(GPtrArray) tasks = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) streams = g_ptr_array_new_with_free_func (g_object_unref);
+  SdCompareWindow *compare;
+  GtkMediaStream *leader;
+  guint seeks;
+
+  g_ptr_array_add (tasks, compare_task ("t1", "seedance2.0-std", "a heron"));
+  g_ptr_array_add (tasks, compare_task ("t2", "seedance2.0-fast-i2v", "a heron"));
+  g_ptr_array_add (tasks, compare_task ("t3", "seedance2.0-std", "a grey heron"));
+  for (guint i = 0; i < tasks->len; i++)
+    {
+      GtkMediaStream *stream = g_object_new (TEST_TYPE_STREAM, NULL);
+
+      gtk_media_stream_stream_prepared (stream, FALSE, TRUE, TRUE, 10 * G_USEC_PER_SEC);
+      g_ptr_array_add (streams, stream);
+    }
+  compare = SD_COMPARE_WINDOW (sd_compare_window_new_with_streams (tasks, streams));
+  g_object_ref_sink (compare);
+  leader = sd_compare_window_get_leader (compare);
+  g_assert_true (leader == g_ptr_array_index (streams, 0));
+
+  /* seek all */
+  sd_compare_window_seek (compare, 4 * G_USEC_PER_SEC);
+  for (guint i = 0; i < streams->len; i++)
+    g_assert_cmpint (ABS (gtk_media_stream_get_timestamp (g_ptr_array_index (streams, i))
+                          - 4 * G_USEC_PER_SEC), <=, SD_COMPARE_MAX_DRIFT_USEC);
+
+  /* the leader's clock runs ahead (playing): the followers are sought to it */
+  gtk_media_stream_update (leader, 6 * G_USEC_PER_SEC);
+  for (guint i = 1; i < streams->len; i++)
+    g_assert_cmpint (ABS (gtk_media_stream_get_timestamp (g_ptr_array_index (streams, i))
+                          - 6 * G_USEC_PER_SEC), <=, SD_COMPARE_MAX_DRIFT_USEC);
+
+  /* within the tolerance: left alone */
+  seeks = TEST_STREAM (g_ptr_array_index (streams, 1))->seeks;
+  gtk_media_stream_update (leader, 6 * G_USEC_PER_SEC + SD_COMPARE_MAX_DRIFT_USEC / 2);
+  g_assert_cmpuint (TEST_STREAM (g_ptr_array_index (streams, 1))->seeks, ==, seeks);
+
+  /* Right seeks all by 5 s, clamped to the length; Left goes back */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (compare), "compare.seek", "i", 1));
+  for (guint i = 0; i < streams->len; i++)
+    g_assert_cmpint (gtk_media_stream_get_timestamp (g_ptr_array_index (streams, i)), ==,
+                     10 * G_USEC_PER_SEC);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (compare), "compare.seek", "i", -1));
+  for (guint i = 0; i < streams->len; i++)
+    g_assert_cmpint (gtk_media_stream_get_timestamp (g_ptr_array_index (streams, i)), ==,
+                     5 * G_USEC_PER_SEC);
+
+  /* Space's action plays and pauses all */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (compare), "compare.play", NULL));
+  for (guint i = 0; i < streams->len; i++)
+    g_assert_true (gtk_media_stream_get_playing (g_ptr_array_index (streams, i)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (compare), "compare.play", NULL));
+  for (guint i = 0; i < streams->len; i++)
+    g_assert_false (gtk_media_stream_get_playing (g_ptr_array_index (streams, i)));
+
+  /* Keep under a take stars its task */
+  {
+    GtkWidget *keep = find_keep_button (GTK_WIDGET (compare));
+
+    g_assert_nonnull (keep);
+    g_assert_false (sd_task_get_favourite (g_ptr_array_index (tasks, 0)));
+    g_signal_emit_by_name (keep, "clicked");
+    g_assert_true (sd_task_get_favourite (g_ptr_array_index (tasks, 0)));
+    g_assert_false (sd_task_get_favourite (g_ptr_array_index (tasks, 1)));
+  }
+
+  gtk_window_destroy (GTK_WINDOW (compare));
+  g_object_unref (compare);
+}
+
+/* The window action takes ids (from either selection); fewer than two
+ * saved takes are refused with a message. */
+static void
+test_compare_action_opens_saved_takes (Fixture       *fixture,
+                                       gconstpointer  user_data)
+{
+  g_autoptr(SdTask) first = generate (fixture, "A kite over the dunes");
+  const char *ids[] = { sd_task_get_id (first), "no-such-task", NULL };
+  GList *before = gtk_window_list_toplevels ();
+  GList *after;
+
+  run_until (is_saved, first);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.compare-tasks",
+                                             "^as", ids));
+  after = gtk_window_list_toplevels ();
+  for (GList *l = after; l != NULL; l = l->next)
+    g_assert_false (SD_IS_COMPARE_WINDOW (l->data));
+  g_list_free (before);
+  g_list_free (after);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1616,6 +1791,9 @@ main (int   argc,
   ADD_WINDOW_TEST ("/gui/window/remove-then-undo-restores-the-task", test_remove_and_undo);
   ADD_WINDOW_TEST ("/gui/window/uncertain-and-not-found-rows-say-so", test_uncertain_and_not_found_rows);
   ADD_WINDOW_TEST ("/gui/window/row-actions-reach-the-window-with-the-task-id", test_row_actions_reach_the_window);
+  g_test_add_func ("/gui/compare/seeks-the-followers", test_compare_seeks_the_followers);
+  ADD_WINDOW_TEST ("/gui/window/compare-refuses-fewer-than-two-saved-takes",
+                   test_compare_action_opens_saved_takes);
   ADD_WINDOW_TEST ("/gui/window/continue-opens-frame-mode-and-keeps-the-draft",
                    test_continue_opens_frame_mode_and_keeps_the_draft);
   ADD_WINDOW_TEST ("/gui/window/narrow-shows-results-after-generate", test_narrow_window_switches_to_results);

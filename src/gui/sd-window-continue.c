@@ -4,6 +4,7 @@
  * and opens the composer in first/last-frame mode with it as the first
  * image; the next task made from that request remembers its parent.
  * win.select-task (a task id) selects a task in the results.
+ * win.compare-tasks (task ids, "as") opens 2 to 4 saved takes side by side.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -13,6 +14,7 @@
 
 #include <glib/gi18n.h>
 
+#include "sd-compare-window.h"
 #include "sd-continue.h"
 #include "sd-service.h"
 #include "sd-uploader.h"
@@ -148,9 +150,40 @@ _sd_window_note_submitted (SdWindow *self,
   g_object_set_data (G_OBJECT (self), PENDING_KEY, NULL);
 }
 
+static void
+compare_tasks_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  SdWindow *self = SD_WINDOW (widget);
+  SdService *service = sd_context_get_service (sd_window_get_context (self));
+  g_autoptr(GPtrArray) tasks = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree const char **ids = g_variant_get_strv (parameter, NULL);
+  GtkWidget *compare;
+
+  for (guint i = 0; ids[i] != NULL; i++)
+    {
+      SdTask *task = sd_service_lookup (service, ids[i]);
+      const char *path = task != NULL ? sd_task_get_local_file (task) : NULL;
+
+      if (path != NULL && sd_task_get_status (task) == SD_TASK_STATUS_COMPLETED &&
+          g_file_test (path, G_FILE_TEST_IS_REGULAR))
+        g_ptr_array_add (tasks, g_object_ref (task));
+    }
+  if (tasks->len < SD_COMPARE_MIN_TAKES || tasks->len > SD_COMPARE_MAX_TAKES)
+    {
+      sd_window_show_message (self, _("Compare takes two to four completed tasks with saved videos."));
+      return;
+    }
+  compare = sd_compare_window_new (tasks);
+  gtk_window_set_transient_for (GTK_WINDOW (compare), GTK_WINDOW (self));
+  gtk_window_present (GTK_WINDOW (compare));
+}
+
 void
 _sd_window_class_install_continue_actions (GtkWidgetClass *widget_class)
 {
   gtk_widget_class_install_action (widget_class, "win.continue-task", "s", continue_task_action);
   gtk_widget_class_install_action (widget_class, "win.select-task", "s", select_task_action);
+  gtk_widget_class_install_action (widget_class, "win.compare-tasks", "as", compare_tasks_action);
 }
