@@ -213,6 +213,38 @@ test_nearest_model_is_said (Fixture       *fixture,
   g_assert_cmpstr (sd_request_get_ratio (request), ==, "16:9");
 }
 
+/* A video that is no video, and a frames folder that cannot be made: a
+ * FRAME error naming the cause, and nothing uploaded. */
+static void
+test_unreadable_frame_or_folder_is_an_error (Fixture       *fixture,
+                                             gconstpointer  data)
+{
+  g_autofree char *garbage = g_build_filename (fixture->dir, "garbage.mp4", NULL);
+  g_autofree char *frame_path = sd_continue_frame_path ("vid_ok");
+  g_autofree char *frames_dir = g_path_get_dirname (frame_path);
+  g_autofree char *cache_dir = g_path_get_dirname (frames_dir);
+  g_autoptr(SdTask) broken = completed_task ("vid_broken", "seedance2.0-fast-i2v", garbage);
+  g_autoptr(SdTask) fine = completed_task ("vid_ok", "seedance2.0-fast-i2v", fixture->video_path);
+  g_autoptr(SdRequest) request = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_set_contents (garbage, "not a video at all", -1, NULL));
+  request = prepare (fixture, broken, NULL, NULL, &error);
+  g_assert_error (error, SD_CONTINUE_ERROR, SD_CONTINUE_ERROR_FRAME);
+  g_assert_nonnull (strstr (error->message, "vid_broken"));
+  g_assert_null (request);
+  g_clear_error (&error);
+
+  /* "frames" is a file: the folder cannot be made */
+  g_assert_cmpint (g_mkdir_with_parents (cache_dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (frames_dir, "", 0, NULL));
+  request = prepare (fixture, fine, NULL, NULL, &error);
+  g_assert_error (error, SD_CONTINUE_ERROR, SD_CONTINUE_ERROR_FRAME);
+  g_assert_nonnull (strstr (error->message, "vid_ok.png"));
+  g_assert_null (request);
+  g_assert_cmpuint (sd_simulator_get_n_uploads (fixture->sim), ==, 0);
+}
+
 static void
 test_pick_model_rules (void)
 {
@@ -263,6 +295,7 @@ main (int   argc,
   ADD ("/continue/no-saved-video-is-refused", test_no_saved_video_is_refused);
   ADD ("/continue/model-without-first-frame-is-refused", test_a_model_without_first_frame_is_refused);
   ADD ("/continue/nearest-model-is-said", test_nearest_model_is_said);
+  ADD ("/continue/unreadable-frame-or-folder-is-an-error", test_unreadable_frame_or_folder_is_an_error);
 #undef ADD
   g_test_add_func ("/continue/pick-model-rules", test_pick_model_rules);
   g_test_add_func ("/continue/frame-path-is-safe", test_frame_path_is_safe);

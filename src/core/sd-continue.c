@@ -7,6 +7,8 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <errno.h>
+
 #include <glib/gstdio.h>
 
 #include "sd-continue.h"
@@ -131,8 +133,9 @@ sd_continue_frame_path (const char *task_id)
 
   for (const char *p = task_id; *p != '\0'; p++)
     g_string_append_c (name, g_ascii_isalnum (*p) || *p == '-' || *p == '_' ? *p : '_');
-  if (name->len == 0 || name->len > 200)
-    g_string_truncate (name, MIN (name->len, 200));
+  if (name->len == 0)
+    g_string_append (name, "task");
+  g_string_truncate (name, MIN (name->len, 200));
   g_string_append (name, ".png");
   return g_build_filename (g_get_user_cache_dir (), "seedance-studio", "frames", name->str, NULL);
 }
@@ -190,12 +193,13 @@ save_frame_thread (GTask        *task,
       !gdk_pixbuf_save (frame, partial, "png", &error, NULL) ||
       g_rename (partial, data->frame_path) != 0)
     {
+      int saved_errno = errno;
       g_autofree char *display = g_filename_display_name (data->frame_path);
 
-      g_unlink (partial);
       g_task_return_new_error (task, SD_CONTINUE_ERROR, SD_CONTINUE_ERROR_FRAME,
                                _("The last frame could not be saved as %s: %s"), display,
-                               error != NULL ? error->message : g_strerror (errno));
+                               error != NULL ? error->message : g_strerror (saved_errno));
+      g_unlink (partial);
       return;
     }
   g_task_return_boolean (task, TRUE);
