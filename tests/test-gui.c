@@ -12,6 +12,7 @@
 
 #include "sd-application.h"
 #include "sd-catalog.h"
+#include "sd-compare-window.h"
 #include "sd-composer-test.h"
 #include "sd-context.h"
 #include "sd-notice-bar.h"
@@ -1501,6 +1502,273 @@ test_no_keyring_is_in_the_notice_bar (void)
   g_object_unref (window);
 }
 
+static gboolean
+has_first_image (gpointer data)
+{
+  return sd_request_get_first_image (sd_composer_get_request (data)) != NULL;
+}
+
+static gboolean
+has_two_tasks (gpointer data)
+{
+  return g_list_model_get_n_items (get_tasks (data)) == 2;
+}
+
+/* Continue from Last Frame: the composer in frame mode with the uploaded
+ * frame as its one image, the prompt empty and focused; the draft it
+ * replaced comes back with Undo; the next task links to its parent. */
+static void
+test_continue_opens_frame_mode_and_keeps_the_draft (Fixture       *fixture,
+                                                    gconstpointer  user_data)
+{
+  g_autoptr(SdTask) parent = generate (fixture, "A kite over the dunes");
+  SdComposer *composer = sd_window_get_composer (fixture->window);
+  GtkWidget *prompt_view = get_child (composer, SD_TYPE_COMPOSER, "prompt_view");
+  GtkWidget *frames_toggle = get_child (composer, SD_TYPE_COMPOSER, "frames_toggle");
+  g_autoptr(SdTask) child = NULL;
+  SdRequest *request;
+  const char *prompt;
+  g_autofree char *first_image = NULL;
+
+  run_until (is_saved, parent);
+  set_prompt (composer, "my unfinished idea");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.continue-task",
+                                             "s", sd_task_get_id (parent)));
+  run_until (has_first_image, composer);
+
+  request = sd_composer_get_request (composer);
+  first_image = g_strdup (sd_request_get_first_image (request));
+  g_assert_true (g_str_has_prefix (first_image, "https://127.0.0.1:"));
+  g_assert_nonnull (strstr (first_image, "/uploads/"));
+  g_assert_null (sd_request_get_last_image (request));
+  g_assert_true (sd_request_get_images (request) == NULL || sd_request_get_images (request)[0] == NULL);
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (frames_toggle)));
+  g_assert_cmpstr (sd_request_get_model (request), ==, sd_request_get_model (sd_task_get_request (parent)));
+  g_assert_cmpstr (sd_request_get_ratio (request), ==, sd_request_get_ratio (sd_task_get_request (parent)));
+  prompt = sd_request_get_prompt (request);
+  g_assert_cmpstr (prompt != NULL ? prompt : "", ==, "");
+  g_assert_true (gtk_widget_is_focus (prompt_view));
+
+  /* the draft it replaced comes back, once */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.undo-draft", NULL));
+  g_assert_cmpstr (sd_request_get_prompt (sd_composer_get_request (composer)), ==, "my unfinished idea");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.undo-draft", NULL));
+  g_assert_cmpstr (sd_request_get_prompt (sd_composer_get_request (composer)), ==, "my unfinished idea");
+
+  /* Ctrl+E's action on the selected task, then Generate: the new task
+   * continues the first */
+  sd_window_show_task (fixture->window, sd_task_get_id (parent));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.continue-selected", NULL));
+  g_clear_pointer (&first_image, g_free);
+  while (g_strcmp0 (sd_request_get_prompt (sd_composer_get_request (composer)), "") != 0 &&
+         sd_request_get_prompt (sd_composer_get_request (composer)) != NULL)
+    g_main_context_iteration (NULL, TRUE);
+  set_prompt (composer, "the kite falls");
+  g_assert_true (sd_composer_get_can_generate (composer));
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.generate", NULL);
+  run_until (has_two_tasks, fixture);
+  child = g_list_model_get_item (get_tasks (fixture), 0);
+  g_assert_cmpstr (sd_request_get_prompt (sd_task_get_request (child)), ==, "the kite falls");
+  g_assert_cmpstr (sd_task_get_continues (child), ==, sd_task_get_id (parent));
+  g_assert_null (sd_task_get_continues (parent));
+
+  /* its row says so; a click selects the parent */
+  {
+    SdTaskRow *row = wait_for_row (fixture, child);
+    GtkWidget *button = get_child (row, SD_TYPE_TASK_ROW, "continues_button");
+    GtkSingleSelection *selection =
+      GTK_SINGLE_SELECTION (gtk_widget_get_template_child (GTK_WIDGET (fixture->window),
+                                                           SD_TYPE_WINDOW, "selection"));
+
+    g_assert_true (gtk_widget_get_visible (button));
+    g_assert_nonnull (strstr (gtk_button_get_label (GTK_BUTTON (button)), sd_task_get_id (parent)));
+    gtk_single_selection_set_selected (selection, 0);
+    g_assert_true (gtk_single_selection_get_selected_item (selection) == (gpointer) child);
+    g_assert_true (gtk_widget_activate (button));
+    /* a button's activation clicks after its pressed look has shown */
+    for (gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+         gtk_single_selection_get_selected_item (selection) == (gpointer) child &&
+         g_get_monotonic_time () < end;)
+      g_main_context_iteration (NULL, FALSE);
+    g_assert_cmpstr (sd_task_get_id (gtk_single_selection_get_selected_item (selection)), ==,
+                     sd_task_get_id (parent));
+  }
+}
+
+/* A stream whose clock the test moves; a seek lands at once. */
+#define TEST_TYPE_STREAM (test_stream_get_type ())
+G_DECLARE_FINAL_TYPE (TestStream, test_stream, TEST, STREAM, GtkMediaStream)
+
+struct _TestStream
+{
+  GtkMediaStream parent_instance;
+  guint          seeks;
+};
+
+G_DEFINE_FINAL_TYPE (TestStream, test_stream, GTK_TYPE_MEDIA_STREAM)
+
+static gboolean
+test_stream_play (GtkMediaStream *stream)
+{
+  return TRUE;
+}
+
+static void
+test_stream_pause (GtkMediaStream *stream)
+{
+}
+
+static void
+test_stream_seek (GtkMediaStream *stream,
+                  gint64          timestamp)
+{
+  TEST_STREAM (stream)->seeks++;
+  gtk_media_stream_seek_success (stream);
+  gtk_media_stream_update (stream, timestamp);
+}
+
+static void
+test_stream_class_init (TestStreamClass *klass)
+{
+  GtkMediaStreamClass *stream_class = GTK_MEDIA_STREAM_CLASS (klass);
+
+  stream_class->play = test_stream_play;
+  stream_class->pause = test_stream_pause;
+  stream_class->seek = test_stream_seek;
+}
+
+static void
+test_stream_init (TestStream *self)
+{
+}
+
+static SdTask *
+compare_task (const char *id,
+              const char *model,
+              const char *prompt)
+{
+  g_autoptr(SdRequest) request = sd_request_new ();
+
+  sd_request_set_model (request, model);
+  sd_request_set_prompt (request, prompt);
+  return sd_task_new (id, request);
+}
+
+/* The first "Keep" button under @widget, in widget order. */
+static GtkWidget *
+find_keep_button (GtkWidget *widget)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), "_Keep") == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_keep_button (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* One clock for all: seeking the leader (or all) moves the followers
+ * within the tolerance; a follower that drifts is sought back, one within
+ * the tolerance is left alone; play and pause follow; Keep stars. */
+static void
+test_compare_seeks_the_followers (void)
+{
+  g_autoptr(GPtrArray) tasks = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) streams = g_ptr_array_new_with_free_func (g_object_unref);
+  SdCompareWindow *compare;
+  GtkMediaStream *leader;
+  guint seeks;
+
+  g_ptr_array_add (tasks, compare_task ("t1", "seedance2.0-std", "a heron"));
+  g_ptr_array_add (tasks, compare_task ("t2", "seedance2.0-fast-i2v", "a heron"));
+  g_ptr_array_add (tasks, compare_task ("t3", "seedance2.0-std", "a grey heron"));
+  for (guint i = 0; i < tasks->len; i++)
+    {
+      GtkMediaStream *stream = g_object_new (TEST_TYPE_STREAM, NULL);
+
+      gtk_media_stream_stream_prepared (stream, FALSE, TRUE, TRUE, 10 * G_USEC_PER_SEC);
+      g_ptr_array_add (streams, stream);
+    }
+  compare = SD_COMPARE_WINDOW (sd_compare_window_new_with_streams (tasks, streams));
+  g_object_ref_sink (compare);
+  leader = sd_compare_window_get_leader (compare);
+  g_assert_true (leader == g_ptr_array_index (streams, 0));
+
+  /* seek all */
+  sd_compare_window_seek (compare, 4 * G_USEC_PER_SEC);
+  for (guint i = 0; i < streams->len; i++)
+    g_assert_cmpint (ABS (gtk_media_stream_get_timestamp (g_ptr_array_index (streams, i))
+                          - 4 * G_USEC_PER_SEC), <=, SD_COMPARE_MAX_DRIFT_USEC);
+
+  /* the leader's clock runs ahead (playing): the followers are sought to it */
+  gtk_media_stream_update (leader, 6 * G_USEC_PER_SEC);
+  for (guint i = 1; i < streams->len; i++)
+    g_assert_cmpint (ABS (gtk_media_stream_get_timestamp (g_ptr_array_index (streams, i))
+                          - 6 * G_USEC_PER_SEC), <=, SD_COMPARE_MAX_DRIFT_USEC);
+
+  /* within the tolerance: left alone */
+  seeks = TEST_STREAM (g_ptr_array_index (streams, 1))->seeks;
+  gtk_media_stream_update (leader, 6 * G_USEC_PER_SEC + SD_COMPARE_MAX_DRIFT_USEC / 2);
+  g_assert_cmpuint (TEST_STREAM (g_ptr_array_index (streams, 1))->seeks, ==, seeks);
+
+  /* Right seeks all by 5 s, clamped to the length; Left goes back */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (compare), "compare.seek", "i", 1));
+  for (guint i = 0; i < streams->len; i++)
+    g_assert_cmpint (gtk_media_stream_get_timestamp (g_ptr_array_index (streams, i)), ==,
+                     10 * G_USEC_PER_SEC);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (compare), "compare.seek", "i", -1));
+  for (guint i = 0; i < streams->len; i++)
+    g_assert_cmpint (gtk_media_stream_get_timestamp (g_ptr_array_index (streams, i)), ==,
+                     5 * G_USEC_PER_SEC);
+
+  /* Space's action plays and pauses all */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (compare), "compare.play", NULL));
+  for (guint i = 0; i < streams->len; i++)
+    g_assert_true (gtk_media_stream_get_playing (g_ptr_array_index (streams, i)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (compare), "compare.play", NULL));
+  for (guint i = 0; i < streams->len; i++)
+    g_assert_false (gtk_media_stream_get_playing (g_ptr_array_index (streams, i)));
+
+  /* Keep under a take stars its task */
+  {
+    GtkWidget *keep = find_keep_button (GTK_WIDGET (compare));
+
+    g_assert_nonnull (keep);
+    g_assert_false (sd_task_get_favourite (g_ptr_array_index (tasks, 0)));
+    g_signal_emit_by_name (keep, "clicked");
+    g_assert_true (sd_task_get_favourite (g_ptr_array_index (tasks, 0)));
+    g_assert_false (sd_task_get_favourite (g_ptr_array_index (tasks, 1)));
+  }
+
+  gtk_window_destroy (GTK_WINDOW (compare));
+  g_object_unref (compare);
+}
+
+/* The window action takes ids (from either selection); fewer than two
+ * saved takes are refused with a message. */
+static void
+test_compare_action_opens_saved_takes (Fixture       *fixture,
+                                       gconstpointer  user_data)
+{
+  g_autoptr(SdTask) first = generate (fixture, "A kite over the dunes");
+  const char *ids[] = { sd_task_get_id (first), "no-such-task", NULL };
+  GList *before = gtk_window_list_toplevels ();
+  GList *after;
+
+  run_until (is_saved, first);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.compare-tasks",
+                                             "^as", ids));
+  after = gtk_window_list_toplevels ();
+  for (GList *l = after; l != NULL; l = l->next)
+    g_assert_false (SD_IS_COMPARE_WINDOW (l->data));
+  g_list_free (before);
+  g_list_free (after);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1540,6 +1808,11 @@ main (int   argc,
   ADD_WINDOW_TEST ("/gui/window/remove-then-undo-restores-the-task", test_remove_and_undo);
   ADD_WINDOW_TEST ("/gui/window/uncertain-and-not-found-rows-say-so", test_uncertain_and_not_found_rows);
   ADD_WINDOW_TEST ("/gui/window/row-actions-reach-the-window-with-the-task-id", test_row_actions_reach_the_window);
+  g_test_add_func ("/gui/compare/seeks-the-followers", test_compare_seeks_the_followers);
+  ADD_WINDOW_TEST ("/gui/window/compare-refuses-fewer-than-two-saved-takes",
+                   test_compare_action_opens_saved_takes);
+  ADD_WINDOW_TEST ("/gui/window/continue-opens-frame-mode-and-keeps-the-draft",
+                   test_continue_opens_frame_mode_and_keeps_the_draft);
   ADD_WINDOW_TEST ("/gui/window/narrow-shows-results-after-generate", test_narrow_window_switches_to_results);
   ADD_WINDOW_TEST ("/gui/window/long-history-reads-more-when-scrolled-to-the-end",
                    test_results_load_more_when_scrolled);

@@ -1784,6 +1784,61 @@ test_store_deleted_history_companions_are_not_shared (void)
   close (done[1]);
 }
 
+/* Schema 7: a version-6 history gets the "continues" column, its tasks
+ * continue none, and the link is kept through saves, pages and a reopen. */
+static void
+test_store_continues_is_migrated_and_kept (void)
+{
+  g_autofree char *path = history_path ();
+  g_autofree char *version = NULL;
+  g_autofree char *column = NULL;
+  g_autoptr(GError) error = NULL;
+
+  {
+    g_autoptr(SdStore) store = open_store (path);
+    g_autoptr(SdTask) parent = make_full_task ("cgt-parent", 1700000000);
+
+    save (store, parent);
+  }
+  /* as a version-6 build left it */
+  run_sql (path, "ALTER TABLE tasks DROP COLUMN continues; PRAGMA user_version = 6;");
+  column = query_text (path, "SELECT count(*) FROM pragma_table_info('tasks') "
+                             "WHERE name = 'continues'");
+  g_assert_cmpstr (column, ==, "0");
+  g_clear_pointer (&column, g_free);
+
+  {
+    g_autoptr(SdStore) store = open_store (path);
+    g_autoptr(SdTask) parent = sd_store_load_task (store, "cgt-parent", &error);
+    g_autoptr(SdTask) child = make_full_task ("cgt-child", 1700000100);
+
+    g_assert_no_error (error);
+    g_assert_nonnull (parent);
+    g_assert_null (sd_task_get_continues (parent));
+    sd_task_set_continues (child, "cgt-parent");
+    save (store, child);
+    /* a later save of the whole task keeps the link */
+    sd_task_set_video_url (child, "https://x/child.mp4");
+    save (store, child);
+  }
+  version = query_text (path, "PRAGMA user_version");
+  g_assert_cmpint (g_ascii_strtoll (version, NULL, 10), ==, SD_STORE_SCHEMA_VERSION);
+  column = query_text (path, "SELECT continues FROM tasks WHERE id = 'cgt-child'");
+  g_assert_cmpstr (column, ==, "cgt-parent");
+
+  {
+    g_autoptr(SdStore) store = open_store (path);
+    g_autoptr(SdTask) child = sd_store_load_task (store, "cgt-child", &error);
+    g_autoptr(GPtrArray) tasks = load_all (store);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (sd_task_get_continues (child), ==, "cgt-parent");
+    g_assert_cmpuint (tasks->len, ==, 2);
+    g_assert_cmpstr (sd_task_get_continues (g_ptr_array_index (tasks, 0)), ==, "cgt-parent");
+    g_assert_null (sd_task_get_continues (g_ptr_array_index (tasks, 1)));
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1806,6 +1861,7 @@ main (int   argc,
                    test_store_open_damage_after_crash_moved_aside);
   g_test_add_func ("/store/checkpoint/empties-the-journal", test_store_checkpoint_empties_journal);
   g_test_add_func ("/store/open/unversioned-table-is-migrated", test_store_open_unversioned_table_migrated);
+  g_test_add_func ("/store/open/version-6-history-gets-continues", test_store_continues_is_migrated_and_kept);
   g_test_add_func ("/store/open/unversioned-table-without-ids-is-kept-aside",
                    test_store_open_unversioned_without_ids_kept_aside);
   g_test_add_func ("/store/open/version-1-history-is-migrated-with-the-resume-index",

@@ -486,6 +486,7 @@ _sd_cli_task_to_json (SdTask *task)
   _sd_cli_add_string_member (builder, "error", task_error (task));
   json_builder_set_member_name (builder, "favourite");
   json_builder_add_boolean_value (builder, sd_task_get_favourite (task));
+  _sd_cli_add_string_member (builder, "continues", sd_task_get_continues (task));
   json_builder_end_object (builder);
 
   return json_builder_get_root (builder);

@@ -11,6 +11,7 @@
 #include "sd-request.h"
 #include "sd-store-query.h"
 #include "sd-task.h"
+#include "sd-uploader.h"
 
 G_BEGIN_DECLS
 
@@ -122,6 +123,12 @@ gboolean      _sd_cli_report_usage         (SdCli              *self,
 extern const SdCliCommand _sd_cli_batch_command;
 
 extern const SdCliCommand _sd_cli_upload_command;
+/* sd-cli-extend.c */
+extern const SdCliCommand _sd_cli_extend_command;
+
+/* The uploader of a command: upload.ini's service or the API host; NULL
+ * after saying why (sd-cli-upload.c). */
+SdUploader   *_sd_cli_new_uploader         (SdCli              *self);
 
 /* Uploads the local files @request refers to and puts their links in it;
  * FALSE after saying why, nothing may be created then (sd-cli-upload.c). */

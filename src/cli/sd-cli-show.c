@@ -45,6 +45,7 @@ task_details_to_json (SdTask *task)
   _sd_cli_add_string_member (builder, "server_model", sd_task_get_server_model (task));
   json_builder_set_member_name (builder, "favourite");
   json_builder_add_boolean_value (builder, sd_task_get_favourite (task));
+  _sd_cli_add_string_member (builder, "continues", sd_task_get_continues (task));
   add_time (builder, "created_at", sd_task_get_created_at (task));
   add_time (builder, "first_seen_at", sd_task_get_first_seen_at (task));
   add_time (builder, "updated_at", sd_task_get_updated_at (task));
@@ -136,6 +137,7 @@ print_details (SdCli  *self,
   print_field (self, _("Status:"), _sd_cli_status_label (sd_task_get_status (task)));
   print_field (self, _("Server status:"), sd_task_get_status_raw (task));
   print_field (self, _("Favourite:"), sd_task_get_favourite (task) ? _("yes") : NULL);
+  print_field (self, _("Continues:"), sd_task_get_continues (task));
   print_request (self, sd_task_get_request (task));
   print_field (self, _("Server model:"), sd_task_get_server_model (task));
   print_time_field (self, _("Submitted:"), sd_task_get_created_at (task));

@@ -13,8 +13,8 @@
 
 /* The uploader for this command: the custom service from upload.ini when
  * there is one, else the API host. NULL after saying why. */
-static SdUploader *
-new_uploader (SdCli *self)
+SdUploader *
+_sd_cli_new_uploader (SdCli *self)
 {
   g_autoptr(SdUploader) uploader = sd_uploader_new (sd_context_get_client (self->context), NULL);
   g_autoptr(GError) error = NULL;
@@ -77,7 +77,7 @@ upload_files (SdCli        *self,
               char * const *paths,
               int          *exit_status)
 {
-  g_autoptr(SdUploader) uploader = new_uploader (self);
+  g_autoptr(SdUploader) uploader = _sd_cli_new_uploader (self);
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
   gboolean failed = FALSE;
@@ -183,7 +183,7 @@ _sd_cli_upload_resolve (SdCli     *self,
 
   if (!has_local_file (request))
     return TRUE;
-  uploader = new_uploader (self);
+  uploader = _sd_cli_new_uploader (self);
   if (uploader == NULL)
     return _sd_cli_exit_with (exit_status, SD_CLI_EXIT_FAILURE);
 

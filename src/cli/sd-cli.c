@@ -437,6 +437,7 @@ static const SdCliCommand * const commands[] = {
   &_sd_cli_export_command,
   &_sd_cli_upload_command,
   &_sd_cli_batch_command,
+  &_sd_cli_extend_command,
 };
 
 static const SdCliCommand *

@@ -197,7 +197,7 @@ sd_store_restore_tasks (SdStore    *self,
                              ? g_strdup (sd_task_peek_request_text (task))
                              : _sd_store_request_to_text (sd_task_get_request (task)));
       if (rowid != NULL)
-        sqlite3_bind_int64 (stmt, 17, *rowid);
+        sqlite3_bind_int64 (stmt, 18, *rowid);
       done = _sd_store_step_write (self, stmt, error);
     }
   g_debug ("Restored %u tasks to the history", tasks->len);

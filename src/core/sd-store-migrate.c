@@ -264,6 +264,15 @@ migrate_to_6 (sqlite3     *db,
          _sd_store_exec_sql (db, "ALTER TABLE tasks ADD COLUMN estimate_currency TEXT", error);
 }
 
+/* The task a task continues from its last frame (issue 12). */
+static gboolean
+migrate_to_7 (sqlite3     *db,
+              const char  *legacy_base,
+              GError     **error)
+{
+  return _sd_store_exec_sql (db, "ALTER TABLE tasks ADD COLUMN continues TEXT", error);
+}
+
 /* migrations[i] brings a database from version i to version i + 1. A new
  * schema is one more function here and a bump of SD_STORE_SCHEMA_VERSION. */
 static const MigrateFunc migrations[] = {
@@ -273,6 +282,7 @@ static const MigrateFunc migrations[] = {
   migrate_to_4,
   _sd_store_migrate_to_5,
   migrate_to_6,
+  migrate_to_7,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SD_STORE_SCHEMA_VERSION);

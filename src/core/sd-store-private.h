@@ -16,7 +16,7 @@ G_BEGIN_DECLS
 #define TASK_COLUMNS \
   "id, request, status, status_raw, server_model, created_at, updated_at, " \
   "failure_message, video_url, local_file, download_state, download_error, " \
-  "first_seen_at, favourite, estimate, estimate_currency"
+  "first_seen_at, favourite, estimate, estimate_currency, continues"
 
 enum {
   COL_ID,
@@ -35,6 +35,7 @@ enum {
   COL_FAVOURITE,
   COL_ESTIMATE,
   COL_ESTIMATE_CURRENCY,
+  COL_CONTINUES,
   COL_ROWID,          /* in the statements that page */
 };
 

@@ -33,7 +33,7 @@ static const char * const statement_sql[N_STATEMENTS] = {
      * STMT_SET_FAVOURITE: another process's older copy of the task must
      * not undo a star this one set. */
     "INSERT INTO tasks (base, " TASK_COLUMNS ") "
-    "VALUES (" BASE_PARAM ", ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) "
+    "VALUES (" BASE_PARAM ", ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17) "
     "ON CONFLICT (base, id) DO UPDATE SET "
     "request = excluded.request, status = excluded.status, "
     "status_raw = excluded.status_raw, server_model = excluded.server_model, "
@@ -43,7 +43,8 @@ static const char * const statement_sql[N_STATEMENTS] = {
     "download_state = excluded.download_state, "
     "download_error = excluded.download_error, "
     "first_seen_at = excluded.first_seen_at, "
-    "estimate = excluded.estimate, estimate_currency = excluded.estimate_currency",
+    "estimate = excluded.estimate, estimate_currency = excluded.estimate_currency, "
+    "continues = excluded.continues",
   [STMT_DELETE] = "DELETE FROM tasks WHERE base = " BASE_PARAM " AND id = ?1",
   [STMT_SELECT_ALL] =
     "SELECT " TASK_COLUMNS " FROM tasks WHERE base = " BASE_PARAM NEWEST_FIRST,
@@ -66,14 +67,14 @@ static const char * const statement_sql[N_STATEMENTS] = {
     "UPDATE OR REPLACE tasks SET id = ?1 WHERE base = " BASE_PARAM " AND id = ?2",
   [STMT_INSERT_NEW] =
     "INSERT INTO tasks (base, " TASK_COLUMNS ") "
-    "VALUES (" BASE_PARAM ", ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) "
+    "VALUES (" BASE_PARAM ", ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17) "
     "ON CONFLICT (base, id) DO NOTHING",
   /* A restored row takes back its rowid (its place among tasks of the
    * same second) unless another row has it by now. */
   [STMT_RESTORE] =
     "INSERT INTO tasks (rowid, base, " TASK_COLUMNS ") "
-    "VALUES (CASE WHEN EXISTS (SELECT 1 FROM tasks WHERE rowid = ?17) THEN NULL ELSE ?17 END, "
-    BASE_PARAM ", ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) "
+    "VALUES (CASE WHEN EXISTS (SELECT 1 FROM tasks WHERE rowid = ?18) THEN NULL ELSE ?18 END, "
+    BASE_PARAM ", ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17) "
     "ON CONFLICT (base, id) DO NOTHING",
   [STMT_SET_FAVOURITE] =
     "UPDATE tasks SET favourite = ?2 WHERE base = " BASE_PARAM " AND id = ?1",
@@ -328,6 +329,7 @@ task_from_row (sqlite3_stmt *stmt)
   sd_task_set_download_error (task, column_string (stmt, COL_DOWNLOAD_ERROR));
   sd_task_set_favourite (task, sqlite3_column_int64 (stmt, COL_FAVOURITE) != 0);
   set_estimate_from_row (task, stmt);
+  sd_task_set_continues (task, column_string (stmt, COL_CONTINUES));
   if (sd_task_get_download_state (task) == SD_DOWNLOAD_STATE_DONE)
     sd_task_set_download_progress (task, 1.0);
   return task;
@@ -411,6 +413,7 @@ _sd_store_bind_task (sqlite3_stmt *stmt,
       sqlite3_bind_null (stmt, 15);
       sqlite3_bind_null (stmt, 16);
     }
+  sqlite3_bind_text (stmt, 17, sd_task_get_continues (task), -1, SQLITE_TRANSIENT);
 }
 
 /* GObject */

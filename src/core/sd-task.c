@@ -36,6 +36,7 @@ struct _SdTask
   int              progress;
   gint64           estimate;          /* millionths of the currency; -1: none */
   char            *estimate_currency;
+  char            *continues;
 };
 
 G_DEFINE_FINAL_TYPE (SdTask, sd_task, G_TYPE_OBJECT)
@@ -61,6 +62,7 @@ enum {
   PROP_FAVOURITE,
   PROP_PROGRESS,
   PROP_ESTIMATE,
+  PROP_CONTINUES,
   N_PROPS
 };
 
@@ -123,6 +125,7 @@ sd_task_finalize (GObject *object)
   g_free (self->local_file);
   g_free (self->download_error);
   g_free (self->estimate_currency);
+  g_free (self->continues);
 
   G_OBJECT_CLASS (sd_task_parent_class)->finalize (object);
 }
@@ -156,6 +159,7 @@ sd_task_get_property (GObject    *object,
     case PROP_FAVOURITE:         g_value_set_boolean (value, self->favourite); break;
     case PROP_PROGRESS:          g_value_set_int (value, self->progress); break;
     case PROP_ESTIMATE:          g_value_set_int64 (value, self->estimate); break;
+    case PROP_CONTINUES:         g_value_set_string (value, self->continues); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -186,6 +190,7 @@ sd_task_set_property (GObject      *object,
     case PROP_DOWNLOAD_ERROR:    sd_task_set_download_error (self, g_value_get_string (value)); break;
     case PROP_FAVOURITE:         sd_task_set_favourite (self, g_value_get_boolean (value)); break;
     case PROP_PROGRESS:          sd_task_set_progress (self, g_value_get_int (value)); break;
+    case PROP_CONTINUES:         sd_task_set_continues (self, g_value_get_string (value)); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -247,6 +252,7 @@ sd_task_class_init (SdTaskClass *klass)
   /* Set with its currency by sd_task_set_estimate(). */
   properties[PROP_ESTIMATE] =
     g_param_spec_int64 ("estimate", NULL, NULL, -1, G_MAXINT64, -1, RO_FLAGS);
+  properties[PROP_CONTINUES] = string_param ("continues");
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -693,4 +699,20 @@ sd_task_set_progress (SdTask *self,
     return;
   self->progress = progress;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROGRESS]);
+}
+
+const char *
+sd_task_get_continues (SdTask *self)
+{
+  g_return_val_if_fail (SD_IS_TASK (self), NULL);
+  return self->continues;
+}
+
+/* The id of the task whose last frame this one starts from (stored). */
+void
+sd_task_set_continues (SdTask     *self,
+                       const char *task_id)
+{
+  g_return_if_fail (SD_IS_TASK (self));
+  set_string (self, &self->continues, task_id, PROP_CONTINUES);
 }

@@ -42,6 +42,8 @@ G_DECLARE_FINAL_TYPE (SdTask, sd_task, SD, TASK, GObject)
  *   "is-finished"        boolean: completed, failed, uncertain or not found (not polled)
  *   "favourite"          boolean: starred by the user (stored)
  *   "progress"           int: the server's data.progress (0..100), -1 unknown; not stored
+ *   "continues"          string: the id of the task whose last frame this
+ *                        one starts from, or NULL (stored)
  */
 SdTask          *sd_task_new                   (const char *id,
                                                 SdRequest  *request);
@@ -74,6 +76,7 @@ SdDownloadState  sd_task_get_download_state    (SdTask *self);
 const char      *sd_task_get_download_error    (SdTask *self);
 gboolean         sd_task_get_is_finished       (SdTask *self);
 gboolean         sd_task_get_favourite         (SdTask *self);
+const char      *sd_task_get_continues         (SdTask *self);
 /* TRUE when the link has expired (at @now, Unix seconds) and no local copy exists. */
 gboolean         sd_task_is_link_expired       (SdTask *self,
                                                 gint64  now);
@@ -113,5 +116,7 @@ void             sd_task_set_download_error    (SdTask     *self,
                                                 const char *message);
 void             sd_task_set_favourite         (SdTask   *self,
                                                 gboolean  favourite);
+void             sd_task_set_continues         (SdTask     *self,
+                                                const char *task_id);
 
 G_END_DECLS

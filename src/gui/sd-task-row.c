@@ -39,6 +39,7 @@ struct _SdTaskRow
   GtkLabel  *meta_label;
   GtkLabel  *failure_label;
   GtkLabel  *file_label;
+  GtkWidget *continues_button;
   GtkWidget *progress_bar;
   gboolean   bar_shows_download;
   GtkWidget *play_button;
@@ -296,6 +297,7 @@ update_actions (SdTaskRow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.download", completed && alive && !busy);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.copy-link", completed && alive);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.reuse", task != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.continue", completed && saved);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.remove", task != NULL);
 }
 
@@ -395,6 +397,24 @@ update_file_label (SdTaskRow *self)
                         self->now);
   gtk_label_set_text (self->file_label, text);
   gtk_widget_set_visible (GTK_WIDGET (self->file_label), *text != '\0');
+}
+
+/* "continues …": a click selects the parent (win.select-task). */
+static void
+update_continues_button (SdTaskRow *self)
+{
+  const char *parent = self->task != NULL ? sd_task_get_continues (self->task) : NULL;
+  g_autofree char *text = NULL;
+
+  gtk_widget_set_visible (self->continues_button, parent != NULL);
+  if (parent == NULL)
+    return;
+  /* Translators: %s is the id of the task whose last frame this one starts from */
+  text = g_strdup_printf (_("continues %s"), parent);
+  gtk_button_set_label (GTK_BUTTON (self->continues_button), text);
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->continues_button),
+                                          g_variant_new_string (parent));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->continues_button), "win.select-task");
 }
 
 static void
@@ -602,6 +622,7 @@ on_task_notify_cb (SdTaskRow  *self,
   update_meta_label (self);
   update_failure_label (self);
   update_file_label (self);
+  update_continues_button (self);
   update_progress (self);
   update_actions (self);
   update_accessible_label (self);
@@ -653,6 +674,7 @@ row_action (GtkWidget  *widget,
     { "row.download", "win.download-task" },
     { "row.copy-link", "win.copy-task-link" },
     { "row.reuse", "win.reuse-task" },
+    { "row.continue", "win.continue-task" },
     { "row.remove", "win.remove-task" },
   };
 
@@ -682,6 +704,7 @@ get_row_menu (void)
   g_menu_append (section, _("_Download Again"), "row.download");
   g_menu_append (section, _("_Copy Link"), "row.copy-link");
   g_menu_append (section, _("_Re-use Settings"), "row.reuse");
+  g_menu_append (section, _("Continue from _Last Frame"), "row.continue");
   g_menu_append_section (menu, NULL, G_MENU_MODEL (section));
   g_object_unref (section);
 
@@ -816,6 +839,7 @@ install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "row.download", NULL, row_action);
   gtk_widget_class_install_action (widget_class, "row.copy-link", NULL, row_action);
   gtk_widget_class_install_action (widget_class, "row.reuse", NULL, row_action);
+  gtk_widget_class_install_action (widget_class, "row.continue", NULL, row_action);
   gtk_widget_class_install_action (widget_class, "row.remove", NULL, row_action);
 }
 
@@ -861,6 +885,7 @@ sd_task_row_class_init (SdTaskRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdTaskRow, meta_label);
   gtk_widget_class_bind_template_child (widget_class, SdTaskRow, failure_label);
   gtk_widget_class_bind_template_child (widget_class, SdTaskRow, file_label);
+  gtk_widget_class_bind_template_child (widget_class, SdTaskRow, continues_button);
   gtk_widget_class_bind_template_child (widget_class, SdTaskRow, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, SdTaskRow, play_button);
   gtk_widget_class_bind_template_child (widget_class, SdTaskRow, menu_button);

@@ -37,4 +37,10 @@ void             _sd_window_history_set_active (SdWindow *self,
 /* The matches changed: the results page follows. */
 void             _sd_window_history_changed    (SdWindow *self);
 
+/* sd-window-continue.c: win.continue-task and win.select-task ("s"), and
+ * the link of a task made from a continued one's last frame. */
+void _sd_window_class_install_continue_actions (GtkWidgetClass *widget_class);
+void _sd_window_note_submitted                 (SdWindow       *self,
+                                                SdTask         *task);
+
 G_END_DECLS

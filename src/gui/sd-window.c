@@ -240,6 +240,7 @@ on_composer_submitted_cb (SdWindow *self,
   if (adw_leaflet_get_folded (self->leaflet))
     set_pane (self, "results");
 
+  _sd_window_note_submitted (self, task);
   sd_window_show_task (self, sd_task_get_id (task));
 }
 
@@ -359,6 +360,23 @@ remove_selected_action (GtkWidget  *widget,
   /* Nothing to confirm: the toast offers Undo. */
   if (task != NULL)
     sd_window_remove_task (self, task);
+}
+
+static void undo_draft_action (GtkWidget  *widget,
+                               const char *action_name,
+                               GVariant   *parameter);
+
+/* Ctrl+E: Continue from Last Frame on the selected task. */
+static void
+continue_selected_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  SdWindow *self = SD_WINDOW (widget);
+  SdTask *task = gtk_single_selection_get_selected_item (self->selection);
+
+  if (task != NULL)
+    gtk_widget_activate_action (widget, "win.continue-task", "s", sd_task_get_id (task));
 }
 
 static void
@@ -811,11 +829,14 @@ sd_window_class_init (SdWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.find", NULL, find_action);
   gtk_widget_class_install_action (widget_class, "win.toggle-favourite-selected", NULL,
                                    toggle_favourite_selected_action);
+  gtk_widget_class_install_action (widget_class, "win.undo-draft", NULL, undo_draft_action);
+  gtk_widget_class_install_action (widget_class, "win.continue-selected", NULL, continue_selected_action);
   gtk_widget_class_install_action (widget_class, "win.retry-connection", NULL, retry_connection_action);
   gtk_widget_class_install_action (widget_class, "win.token-refused", NULL, token_refused_action);
   gtk_widget_class_install_action (widget_class, "win.no-uploads", "s", no_uploads_action);
   gtk_widget_class_install_property_action (widget_class, "win.pane", "pane");
   _sd_window_class_install_task_actions (widget_class);
+  _sd_window_class_install_continue_actions (widget_class);
 
   /* Bubble phase: a focused text field handles Ctrl+V before the window. */
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_v, GDK_CONTROL_MASK,
@@ -824,6 +845,8 @@ sd_window_class_init (SdWindowClass *klass)
                                        "win.find", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_d, GDK_CONTROL_MASK,
                                        "win.toggle-favourite-selected", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_e, GDK_CONTROL_MASK,
+                                       "win.continue-selected", NULL);
 }
 
 static void
@@ -1027,15 +1050,65 @@ sd_window_play_task (SdWindow *self,
   gtk_window_present (GTK_WINDOW (video_window));
 }
 
+static gboolean
+strv_is_empty (const char * const *strv)
+{
+  return strv == NULL || strv[0] == NULL;
+}
+
+/* Something typed or added that loading another request would lose. */
+static gboolean
+draft_has_content (SdRequest *draft)
+{
+  const char *prompt = sd_request_get_prompt (draft);
+
+  while (prompt != NULL && g_ascii_isspace (*prompt))
+    prompt++;
+  return (prompt != NULL && *prompt != '\0') ||
+         sd_request_get_first_image (draft) != NULL ||
+         sd_request_get_last_image (draft) != NULL ||
+         !strv_is_empty (sd_request_get_images (draft)) ||
+         !strv_is_empty (sd_request_get_reference_videos (draft)) ||
+         !strv_is_empty (sd_request_get_reference_audios (draft));
+}
+
+static void
+undo_draft_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  SdWindow *self = SD_WINDOW (widget);
+  g_autoptr(SdRequest) draft = g_object_steal_data (G_OBJECT (self), "sd-replaced-draft");
+
+  if (draft == NULL)
+    return;
+  g_debug ("Restoring the replaced draft");
+  sd_composer_load_request (self->composer, draft);
+  set_pane (self, "composer");
+}
+
 void
 sd_window_reuse_request (SdWindow  *self,
                          SdRequest *request)
 {
+  SdRequest *draft;
+
   g_return_if_fail (SD_IS_WINDOW (self));
   g_return_if_fail (SD_IS_REQUEST (request));
 
+  /* Nothing typed is lost silently: the draft comes back with Undo. */
+  draft = sd_composer_get_request (self->composer);
+  if (draft_has_content (draft))
+    {
+      AdwToast *toast = adw_toast_new (_("Draft replaced"));
+
+      g_object_set_data_full (G_OBJECT (self), "sd-replaced-draft",
+                              sd_request_copy (draft), g_object_unref);
+      adw_toast_set_button_label (toast, _("_Undo"));
+      adw_toast_set_action_name (toast, "win.undo-draft");
+      sd_window_add_toast (self, toast);
+    }
   sd_composer_load_request (self->composer, request);
-  /* the composer changing under the user's eyes says it: no toast */
   set_pane (self, "composer");
 }
 
