@@ -139,6 +139,10 @@ find_named (GtkWidget  *widget,
 {
   g_autofree char *mismatch = NULL;
 
+  /* What a closed popover holds is not on screen (GTK 4.18 keeps it in the
+   * tree: the model picker has a search entry of its own). */
+  if (GTK_IS_POPOVER (widget) && !gtk_widget_get_visible (widget))
+    return NULL;
   mismatch = gtk_test_accessible_check_property (GTK_ACCESSIBLE (widget),
                                                  GTK_ACCESSIBLE_PROPERTY_LABEL, name);
   if (mismatch == NULL)
