@@ -81,11 +81,43 @@ struct _SdComposer
 };
 
 /* sd-composer.c */
-void _sd_composer_show_message        (SdComposer     *self,
-                                       const char     *text);
-void _sd_composer_update_can_generate (SdComposer     *self);
-void _sd_composer_emit_submitted      (SdComposer     *self,
-                                       SdTask         *task);
+void     _sd_composer_update_can_generate (SdComposer *self);
+void     _sd_composer_emit_submitted      (SdComposer *self,
+                                           SdTask     *task);
+gboolean _sd_composer_is_frame_mode       (SdComposer *self);
+/* The first problem, the one Generate waits for; @field is the problem's
+ * field or "preferences", @shown whether its text shows under the field. */
+void     _sd_composer_set_blocker         (SdComposer *self,
+                                           const char *blocker,
+                                           const char *field,
+                                           gboolean    shown);
+void     _sd_composer_apply_model         (SdComposer *self,
+                                           SdModel    *model);
+gboolean _sd_composer_select_model        (SdComposer *self,
+                                           const char *model_id);
+
+/* sd-composer-validate.c: the problems under the fields, the hint by Generate */
+void     _sd_composer_revalidate                (SdComposer *self);
+void     _sd_composer_show_message              (SdComposer *self,
+                                                 const char *text);
+void     _sd_composer_update_generate_hint      (SdComposer *self);
+gboolean _sd_composer_on_hint_link_activated_cb (SdComposer *self,
+                                                 const char *uri);
+
+/* sd-composer-fields.c: what the model offers, into the fields */
+void _sd_composer_apply_ratios         (SdComposer *self,
+                                        const char *wanted);
+void _sd_composer_apply_duration       (SdComposer *self,
+                                        int         wanted);
+void _sd_composer_apply_resolutions    (SdComposer *self,
+                                        const char *wanted);
+void _sd_composer_apply_model_features (SdComposer *self);
+
+/* sd-composer-settings.c: the last-* keys */
+void _sd_composer_connect_settings (SdComposer *self);
+void _sd_composer_block_saving     (SdComposer *self,
+                                    gboolean    block);
+void _sd_composer_load_settings    (SdComposer *self);
 
 /* sd-composer-actions.c: "composer.*" and their shortcuts */
 void _sd_composer_class_install_actions (GtkWidgetClass *widget_class);

@@ -35,21 +35,6 @@ enum {
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
-static void update_generate_hint (SdComposer *self);
-
-/* A sentence by Generate (why it failed, what a loaded draft lost) that
- * stays until the user changes something or generates again. */
-void
-_sd_composer_show_message (SdComposer *self,
-                           const char *text)
-{
-  if (g_strcmp0 (self->message, text) == 0)
-    return;
-  g_free (self->message);
-  self->message = g_strdup (text);
-  update_generate_hint (self);
-}
-
 void
 _sd_composer_emit_submitted (SdComposer *self,
                              SdTask     *task)
@@ -57,202 +42,17 @@ _sd_composer_emit_submitted (SdComposer *self,
   g_signal_emit (self, signals[SIGNAL_SUBMITTED], 0, task);
 }
 
-static gboolean
-is_frame_mode (SdComposer *self)
+gboolean
+_sd_composer_is_frame_mode (SdComposer *self)
 {
   return gtk_toggle_button_get_active (self->frames_toggle);
 }
 
-/* Validation ------------------------------------------------------------ */
-
-static Field
-field_for_problem (const char *field)
-{
-  static const struct { const char *name; Field field; } map[] = {
-    { "model", FIELD_MODEL },
-    { "prompt", FIELD_PROMPT },
-    { "ratio", FIELD_RATIO },
-    { "duration", FIELD_DURATION },
-    { "resolution", FIELD_RESOLUTION },
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (map); i++)
-    if (g_strcmp0 (field, map[i].name) == 0)
-      return map[i].field;
-  return N_FIELDS;
-}
-
-static GtkWidget *
-widget_for_problem (SdComposer *self,
-                    const char *field)
-{
-  switch (field_for_problem (field))
-    {
-    case FIELD_MODEL: return GTK_WIDGET (self->model_picker);
-    case FIELD_PROMPT: return GTK_WIDGET (self->prompt_frame);
-    case FIELD_RATIO:
-      return GTK_WIDGET (gtk_widget_get_visible (GTK_WIDGET (self->ratio_row))
-                         ? GTK_WIDGET (self->ratio_row) : GTK_WIDGET (self->ratio_entry_row));
-    case FIELD_DURATION: return GTK_WIDGET (self->duration_row);
-    case FIELD_RESOLUTION: return GTK_WIDGET (self->resolution_row);
-    case N_FIELDS:
-    default:
-      return NULL;
-    }
-}
-
-static void
-mark_error (SdComposer *self,
-            GtkWidget  *widget)
-{
-  if (widget == NULL || g_list_find (self->error_widgets, widget) != NULL)
-    return;
-  gtk_widget_add_css_class (widget, "error");
-  self->error_widgets = g_list_prepend (self->error_widgets, widget);
-}
-
-static void
-clear_problems (SdComposer *self)
-{
-  sd_media_list_clear_problems (self->images_list);
-  sd_media_list_clear_problems (self->videos_list);
-  sd_media_list_clear_problems (self->audios_list);
-  for (GList *l = self->error_widgets; l != NULL; l = l->next)
-    gtk_widget_remove_css_class (l->data, "error");
-  g_clear_pointer (&self->error_widgets, g_list_free);
-
-  for (guint i = 0; i < N_FIELDS; i++)
-    {
-      gtk_label_set_text (self->error_labels[i], "");
-      gtk_widget_set_visible (GTK_WIDGET (self->error_labels[i]), FALSE);
-    }
-}
-
-/* Returns whether the problem's text shows under its field. */
-static gboolean
-show_problem (SdComposer *self,
-              SdProblem  *problem)
-{
-  Field field;
-  GtkLabel *label;
-
-  if (sd_media_list_show_problem (self->images_list, problem))
-    {
-      /* in frame mode the images' problems point at the mode switch */
-      if (is_frame_mode (self) && g_strcmp0 (problem->field, "images") == 0)
-        mark_error (self, GTK_WIDGET (self->frames_toggle));
-      return TRUE;
-    }
-  if (sd_media_list_show_problem (self->videos_list, problem) ||
-      sd_media_list_show_problem (self->audios_list, problem))
-    return TRUE;
-
-  field = field_for_problem (problem->field);
-  /* a fresh composer is not scolded for the prompt it has not had yet;
-   * the blocker next to Generate still says why it is disabled */
-  if (field == FIELD_PROMPT && !self->prompt_touched)
-    return FALSE;
-
-  mark_error (self, widget_for_problem (self, problem->field));
-  if (field == N_FIELDS)
-    return FALSE;
-
-  label = self->error_labels[field];
-  if (gtk_widget_get_visible (GTK_WIDGET (label)))
-    {
-      g_autofree char *text = g_strconcat (gtk_label_get_text (label), "\n", problem->message, NULL);
-
-      gtk_label_set_text (label, text);
-    }
-  else
-    {
-      gtk_label_set_text (label, problem->message);
-      gtk_widget_set_visible (GTK_WIDGET (label), TRUE);
-    }
-  return TRUE;
-}
-
-/* The field names the hint by Generate links to. */
-static const char *
-field_title (const char *field)
-{
-  static const struct { const char *field; const char *title; } titles[] = {
-    { "model", N_("Model") },
-    { "prompt", N_("Prompt") },
-    { "ratio", N_("Ratio") },
-    { "duration", N_("Duration") },
-    { "resolution", N_("Resolution") },
-    { "images", N_("Images") },
-    { "first_image", N_("Images") },
-    { "last_image", N_("Images") },
-    { "reference_videos", N_("Reference Videos") },
-    { "reference_audios", N_("Reference Audio") },
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (titles); i++)
-    if (g_strcmp0 (field, titles[i].field) == 0)
-      return _(titles[i].title);
-  return NULL;
-}
-
-/* Says each problem once: when its text shows under its field, the hint
- * by Generate only names the field, as a link that goes there. */
-static char *
-make_blocker_markup (SdComposer *self)
-{
-  const char *title = field_title (self->blocker_field);
-  g_autofree char *escaped = g_markup_escape_text (self->blocker, -1);
-  g_autofree char *link = NULL;
-
-  if (self->blocker_field != NULL && g_str_equal (self->blocker_field, "preferences"))
-    /* TRANSLATORS: the link opens the preferences */
-    return g_strdup (_("Nothing is sent until the API address is fixed in "
-                       "<a href=\"preferences\">Preferences</a>."));
-  if (title == NULL)
-    return g_steal_pointer (&escaped);
-  if (!self->blocker_shown)
-    return g_strdup_printf ("<a href=\"%s\">%s</a>", self->blocker_field, escaped);
-
-  g_clear_pointer (&escaped, g_free);
-  escaped = g_markup_escape_text (title, -1);
-  link = g_strdup_printf ("<a href=\"%s\">%s</a>", self->blocker_field, escaped);
-  /* TRANSLATORS: %s is a link to a field of the composer, e.g. "Images" */
-  return g_strdup_printf (_("To generate, fix %s."), link);
-}
-
-static void
-update_generate_hint (SdComposer *self)
-{
-  g_autofree char *markup = NULL;
-  gboolean error = FALSE;
-
-  if (self->message != NULL)
-    {
-      markup = g_markup_escape_text (self->message, -1);
-      error = TRUE;
-    }
-  else if (self->blocker != NULL)
-    markup = make_blocker_markup (self);
-
-  /* Stays visible when empty: it pushes Generate to the end either way. */
-  gtk_label_set_markup (self->blocker_label, markup != NULL ? markup : "");
-  if (error)
-    {
-      gtk_widget_remove_css_class (GTK_WIDGET (self->blocker_label), "dim-label");
-      gtk_widget_add_css_class (GTK_WIDGET (self->blocker_label), "error");
-    }
-  else
-    {
-      gtk_widget_remove_css_class (GTK_WIDGET (self->blocker_label), "error");
-      gtk_widget_add_css_class (GTK_WIDGET (self->blocker_label), "dim-label");
-    }
-}
-
-static void
-set_blocker (SdComposer *self,
-             const char *blocker,
-             const char *field,
-             gboolean    shown)
+void
+_sd_composer_set_blocker (SdComposer *self,
+                          const char *blocker,
+                          const char *field,
+                          gboolean    shown)
 {
   gboolean changed = g_strcmp0 (self->blocker, blocker) != 0;
 
@@ -261,50 +61,9 @@ set_blocker (SdComposer *self,
   g_free (self->blocker_field);
   self->blocker_field = g_strdup (field);
   self->blocker_shown = shown;
-  update_generate_hint (self);
+  _sd_composer_update_generate_hint (self);
   if (changed)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BLOCKER]);
-}
-
-static gboolean
-focus_field (SdComposer *self,
-             const char *field)
-{
-  GtkWidget *widget = NULL;
-
-  if (g_strcmp0 (field, "images") == 0 || g_strcmp0 (field, "first_image") == 0 ||
-      g_strcmp0 (field, "last_image") == 0)
-    return sd_media_list_focus_problem (self->images_list, field);
-  if (g_strcmp0 (field, "reference_videos") == 0)
-    return sd_media_list_focus_problem (self->videos_list, field);
-  if (g_strcmp0 (field, "reference_audios") == 0)
-    return sd_media_list_focus_problem (self->audios_list, field);
-
-  switch (field_for_problem (field))
-    {
-    case FIELD_PROMPT: widget = GTK_WIDGET (self->prompt_view); break;
-    case FIELD_DURATION: widget = GTK_WIDGET (self->duration_spin); break;
-    case FIELD_MODEL:
-    case FIELD_RATIO:
-    case FIELD_RESOLUTION:
-      widget = widget_for_problem (self, field);
-      break;
-    case N_FIELDS:
-    default:
-      return FALSE;
-    }
-  return gtk_widget_grab_focus (widget);
-}
-
-static gboolean
-on_hint_link_activated_cb (SdComposer *self,
-                           const char *uri)
-{
-  g_debug ("Hint link to %s", uri);
-  if (g_str_equal (uri, "preferences"))
-    return gtk_widget_activate_action (GTK_WIDGET (self), "app.preferences", NULL);
-  focus_field (self, uri);
-  return TRUE;
 }
 
 void
@@ -321,45 +80,11 @@ _sd_composer_update_can_generate (SdComposer *self)
 }
 
 static void
-revalidate (SdComposer *self)
-{
-  /* local files count as the links they will become */
-  g_autoptr(SdRequest) sent = sd_upload_request_with_stand_ins (self->request);
-  g_autoptr(GPtrArray) problems = sd_request_validate (sent, self->model);
-  gboolean first_shown = FALSE;
-
-  clear_problems (self);
-  for (guint i = 0; i < problems->len; i++)
-    {
-      gboolean shown = show_problem (self, g_ptr_array_index (problems, i));
-
-      if (i == 0)
-        first_shown = shown;
-    }
-
-  /* Nothing is sent while the configured API address is refused; the
-   * notice bar says why, the hint where to fix it. */
-  if (sd_context_get_base_url_error (self->context) != NULL)
-    set_blocker (self, sd_context_get_base_url_error (self->context), "preferences", TRUE);
-  else if (problems->len > 0)
-    {
-      SdProblem *first = g_ptr_array_index (problems, 0);
-
-      set_blocker (self, first->message, first->field, first_shown);
-    }
-  else if (self->model == NULL)
-    set_blocker (self, _("Choose a model."), "model", FALSE);
-  else
-    set_blocker (self, NULL, NULL, FALSE);
-  _sd_composer_update_can_generate (self);
-}
-
-static void
 on_request_notify_cb (SdComposer *self)
 {
   _sd_composer_media_draft_changed (self);
   _sd_composer_show_message (self, NULL);
-  revalidate (self);
+  _sd_composer_revalidate (self);
 }
 
 /* Counts and hints ------------------------------------------------------ */
@@ -415,7 +140,7 @@ sync_media_to_request (SdComposer *self)
   g_auto(GStrv) videos = NULL;
   g_auto(GStrv) audios = NULL;
 
-  if (is_frame_mode (self))
+  if (_sd_composer_is_frame_mode (self))
     {
       g_autofree char *first_url = sd_media_list_dup_frame (self->images_list, FALSE);
       g_autofree char *last_url = sd_media_list_dup_frame (self->images_list, TRUE);
@@ -447,170 +172,13 @@ sd_composer_add_image_text (SdComposer *self,
   return sd_media_list_add_text (self->images_list, text);
 }
 
-/* Settings ------------------------------------------------------------------ */
-
-/* Saves what the user last chose, as the request (and the mode switch,
- * which an empty request does not show) changes; blocked while a draft or
- * the settings themselves are loaded. */
-static void
-on_save_last_cb (SdComposer *self,
-                 GParamSpec *pspec)
-{
-  const char *name = g_param_spec_get_name (pspec);
-
-  if (g_str_equal (name, "model") || g_str_equal (name, "ratio") || g_str_equal (name, "resolution"))
-    {
-      g_autofree char *key = g_strconcat ("last-", name, NULL);
-      g_autofree char *value = NULL;
-
-      g_object_get (self->request, name, &value, NULL);
-      g_settings_set_string (self->settings, key, value != NULL ? value : "");
-    }
-  else if (g_str_equal (name, "duration"))
-    g_settings_set_int (self->settings, "last-duration",
-                        CLAMP (sd_request_get_duration (self->request), 0, 60));
-  else if (g_str_equal (name, "frame-mode"))
-    g_settings_set_boolean (self->settings, "last-frame-mode",
-                            sd_media_list_get_frame_mode (self->images_list));
-}
-
-static void
-block_saving (SdComposer *self,
-              gboolean    block)
-{
-  if (self->save_request_id == 0)
-    return;
-
-  if (block)
-    {
-      g_signal_handler_block (self->request, self->save_request_id);
-      g_signal_handler_block (self->images_list, self->save_mode_id);
-    }
-  else
-    {
-      g_signal_handler_unblock (self->request, self->save_request_id);
-      g_signal_handler_unblock (self->images_list, self->save_mode_id);
-    }
-}
-
-/* Model and its fields ---------------------------------------------------- */
-
-static int
-find_string (GPtrArray  *values,
-             const char *value)
-{
-  for (guint i = 0; i < values->len; i++)
-    if (g_strcmp0 (g_ptr_array_index (values, i), value) == 0)
-      return i;
-  return -1;
-}
-
-static void
-apply_ratios (SdComposer *self,
-              const char *wanted)
-{
-  const char * const *ratios = sd_model_get_ratios (self->model);
-  const char *fallback = sd_model_get_default_ratio (self->model);
-  g_autoptr(GtkStringList) labels = gtk_string_list_new (NULL);
-  int selected;
-
-  gtk_widget_set_visible (GTK_WIDGET (self->ratio_row), ratios != NULL);
-  gtk_widget_set_visible (GTK_WIDGET (self->ratio_entry_row), ratios == NULL);
-  if (ratios == NULL)
-    {
-      gtk_editable_set_text (GTK_EDITABLE (self->ratio_entry_row), wanted != NULL ? wanted : "");
-      return;
-    }
-
-  g_ptr_array_set_size (self->ratio_values, 0);
-  if (fallback == NULL)
-    {
-      g_ptr_array_add (self->ratio_values, NULL);
-      gtk_string_list_append (labels, _("Server default"));
-    }
-  for (guint i = 0; ratios[i] != NULL; i++)
-    {
-      g_ptr_array_add (self->ratio_values, g_strdup (ratios[i]));
-      gtk_string_list_append (labels, ratios[i]);
-    }
-
-  selected = find_string (self->ratio_values, wanted);
-  if (selected < 0)
-    selected = MAX (0, find_string (self->ratio_values, fallback));
-  adw_combo_row_set_model (self->ratio_row, G_LIST_MODEL (labels));
-  adw_combo_row_set_selected (self->ratio_row, selected);
-  sd_request_set_ratio (self->request, g_ptr_array_index (self->ratio_values, selected));
-}
-
-static void
-apply_duration (SdComposer *self,
-                int         wanted)
-{
-  int min = 1, max = 60;
-  gboolean known = sd_model_get_duration_range (self->model, &min, &max);
-  int fallback = sd_model_get_default_duration (self->model);
-
-  adw_action_row_set_subtitle (self->duration_row,
-                               known ? _("Seconds")
-                                     : _("Seconds; this model’s range is not documented, the server decides"));
-  gtk_adjustment_configure (self->duration_adjustment,
-                            gtk_adjustment_get_value (self->duration_adjustment),
-                            min, max, 1, 5, 0);
-  if (wanted < min || wanted > max)
-    wanted = fallback >= min && fallback <= max ? fallback : CLAMP (5, min, max);
-  gtk_adjustment_set_value (self->duration_adjustment, wanted);
-  sd_request_set_duration (self->request, wanted);
-}
-
-static void
-apply_resolutions (SdComposer *self,
-                   const char *wanted)
-{
-  const char * const *resolutions = sd_model_get_resolutions (self->model);
-  g_autoptr(GtkStringList) labels = NULL;
-  guint selected = 0;
-
-  gtk_widget_set_visible (GTK_WIDGET (self->resolution_row), resolutions != NULL);
-  if (resolutions == NULL)
-    {
-      adw_combo_row_set_model (self->resolution_row, NULL);
-      sd_request_set_resolution (self->request, NULL);
-      return;
-    }
-
-  if (wanted == NULL || !g_strv_contains (resolutions, wanted))
-    wanted = sd_model_get_default_resolution (self->model);
-  labels = gtk_string_list_new (resolutions);
-  for (guint i = 0; resolutions[i] != NULL; i++)
-    if (g_strcmp0 (resolutions[i], wanted) == 0)
-      selected = i;
-  adw_combo_row_set_model (self->resolution_row, G_LIST_MODEL (labels));
-  adw_combo_row_set_selected (self->resolution_row, selected);
-  sd_request_set_resolution (self->request, resolutions[selected]);
-}
-
-static void
-apply_model_features (SdComposer *self)
-{
-  gboolean frames = sd_model_get_frames (self->model) != SD_SUPPORT_NO;
-
-  gtk_widget_set_sensitive (GTK_WIDGET (self->frames_toggle), frames);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->frames_toggle),
-                               frames ? NULL : _("This model does not take first and last frames"));
-  if (!frames)
-    gtk_toggle_button_set_active (self->references_toggle, TRUE);
-
-  gtk_widget_set_visible (GTK_WIDGET (self->videos_group),
-                          sd_model_get_reference_videos (self->model) != SD_SUPPORT_NO);
-  gtk_widget_set_visible (GTK_WIDGET (self->audios_group),
-                          sd_model_get_reference_audios (self->model) != SD_SUPPORT_NO);
-}
+/* Model --------------------------------------------------------------------- */
 
 /* Fills the model-dependent fields, keeping the wanted values the model
  * allows and falling back to its defaults for the others. */
-static void
-apply_model (SdComposer *self,
-             SdModel    *model)
+void
+_sd_composer_apply_model (SdComposer *self,
+                          SdModel    *model)
 {
   g_autofree char *ratio = g_strdup (sd_request_get_ratio (self->request));
   g_autofree char *resolution = g_strdup (sd_request_get_resolution (self->request));
@@ -621,32 +189,32 @@ apply_model (SdComposer *self,
 
   sd_request_set_model (self->request, sd_model_get_id (model));
   /* what the model makes of the wanted values is not what the user chose */
-  block_saving (self, TRUE);
-  apply_ratios (self, ratio);
-  apply_duration (self, duration);
-  apply_resolutions (self, resolution);
-  apply_model_features (self);
+  _sd_composer_block_saving (self, TRUE);
+  _sd_composer_apply_ratios (self, ratio);
+  _sd_composer_apply_duration (self, duration);
+  _sd_composer_apply_resolutions (self, resolution);
+  _sd_composer_apply_model_features (self);
   update_hints (self);
   update_prompt_count (self);
   sync_media_to_request (self);
-  block_saving (self, FALSE);
-  revalidate (self);
+  _sd_composer_block_saving (self, FALSE);
+  _sd_composer_revalidate (self);
 }
 
-static gboolean
-select_model (SdComposer *self,
-              const char *model_id)
+gboolean
+_sd_composer_select_model (SdComposer *self,
+                           const char *model_id)
 {
   if (!sd_model_picker_select (self->model_picker, model_id))
     return FALSE;
-  apply_model (self, sd_model_picker_get_selected_model (self->model_picker));
+  _sd_composer_apply_model (self, sd_model_picker_get_selected_model (self->model_picker));
   return TRUE;
 }
 
 static void
 on_model_selected_cb (SdComposer *self)
 {
-  apply_model (self, sd_model_picker_get_selected_model (self->model_picker));
+  _sd_composer_apply_model (self, sd_model_picker_get_selected_model (self->model_picker));
 }
 
 /* Widget → request --------------------------------------------------------- */
@@ -709,7 +277,7 @@ on_prompt_changed_cb (SdComposer    *self,
 static void
 on_mode_toggled_cb (SdComposer *self)
 {
-  gboolean frames = is_frame_mode (self);
+  gboolean frames = _sd_composer_is_frame_mode (self);
 
   sd_media_list_set_frame_mode (self->images_list, frames);
   sync_media_to_request (self);
@@ -745,7 +313,7 @@ sd_composer_load_request (SdComposer *self,
   g_return_if_fail (SD_IS_REQUEST (request));
 
   /* a draft is not the user's last choice, and its prompt is not an edit */
-  block_saving (self, TRUE);
+  _sd_composer_block_saving (self, TRUE);
   prompt_touched = self->prompt_touched;
   g_signal_handlers_block_by_func (self->request, on_request_notify_cb, self);
 
@@ -758,7 +326,7 @@ sd_composer_load_request (SdComposer *self,
   if (model != NULL)
     {
       g_clear_object (&self->model);
-      select_model (self, sd_model_get_id (model));
+      _sd_composer_select_model (self, sd_model_get_id (model));
     }
   else
     {
@@ -777,53 +345,8 @@ sd_composer_load_request (SdComposer *self,
   load_media (self, request);
 
   g_signal_handlers_unblock_by_func (self->request, on_request_notify_cb, self);
-  block_saving (self, FALSE);
-  revalidate (self);
-}
-
-/* Without the schema (settings NULL) the composer starts from these, the
- * schema's defaults, and keeps nothing. */
-#define DEFAULT_MODEL "seedance2.0-fast-i2v"
-#define DEFAULT_DURATION 5
-
-static char *
-get_last_string (SdComposer *self,
-                 const char *key,
-                 const char *fallback)
-{
-  char *value = self->settings != NULL ? g_settings_get_string (self->settings, key) : g_strdup (fallback);
-
-  if (*value == '\0')
-    g_clear_pointer (&value, g_free);
-  return value;
-}
-
-static void
-load_settings (SdComposer *self)
-{
-  g_autofree char *model_id = get_last_string (self, "last-model", DEFAULT_MODEL);
-  g_autofree char *ratio = get_last_string (self, "last-ratio", "");
-  g_autofree char *resolution = get_last_string (self, "last-resolution", "");
-  int duration = DEFAULT_DURATION;
-  gboolean frames = FALSE;
-
-  if (self->settings != NULL)
-    {
-      duration = g_settings_get_int (self->settings, "last-duration");
-      frames = g_settings_get_boolean (self->settings, "last-frame-mode");
-    }
-
-  block_saving (self, TRUE);
-  sd_request_set_ratio (self->request, ratio);
-  sd_request_set_resolution (self->request, resolution);
-  sd_request_set_duration (self->request, duration);
-
-  if (!select_model (self, model_id))
-    on_model_selected_cb (self);
-  gtk_toggle_button_set_active (frames ? self->frames_toggle : self->references_toggle, TRUE);
-  if (frames && !gtk_widget_get_sensitive (GTK_WIDGET (self->frames_toggle)))
-    gtk_toggle_button_set_active (self->references_toggle, TRUE);
-  block_saving (self, FALSE);
+  _sd_composer_block_saving (self, FALSE);
+  _sd_composer_revalidate (self);
 }
 
 /* Size ---------------------------------------------------------------------- */
@@ -891,15 +414,7 @@ set_accessible_labels (SdComposer *self)
 static void
 connect_widgets (SdComposer *self)
 {
-  if (self->settings != NULL)
-    {
-      self->save_request_id = g_signal_connect_object (self->request, "notify",
-                                                       G_CALLBACK (on_save_last_cb),
-                                                       self, G_CONNECT_SWAPPED);
-      self->save_mode_id = g_signal_connect_object (self->images_list, "notify::frame-mode",
-                                                    G_CALLBACK (on_save_last_cb),
-                                                    self, G_CONNECT_SWAPPED);
-    }
+  _sd_composer_connect_settings (self);
   g_signal_connect_object (self->request, "notify", G_CALLBACK (on_request_notify_cb),
                            self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->model_picker, "notify::selected-model",
@@ -951,10 +466,10 @@ sd_composer_constructed (GObject *object)
   connect_widgets (self);
   sd_estimate_label_set_catalog (self->estimate_label, sd_context_get_catalog (self->context));
   sd_estimate_label_set_request (self->estimate_label, self->request);
-  load_settings (self);
+  _sd_composer_load_settings (self);
   g_signal_connect_object (self->context, "notify::base-url-error",
-                           G_CALLBACK (revalidate), self, G_CONNECT_SWAPPED);
-  revalidate (self);
+                           G_CALLBACK (_sd_composer_revalidate), self, G_CONNECT_SWAPPED);
+  _sd_composer_revalidate (self);
 }
 
 static void
@@ -1104,7 +619,8 @@ sd_composer_class_init (SdComposerClass *klass)
   gtk_widget_class_bind_template_child_full (widget_class, "resolution_error", FALSE,
                                              G_STRUCT_OFFSET (SdComposer, error_labels[FIELD_RESOLUTION]));
 
-  gtk_widget_class_bind_template_callback (widget_class, on_hint_link_activated_cb);
+  gtk_widget_class_bind_template_callback_full (widget_class, "on_hint_link_activated_cb",
+                                                G_CALLBACK (_sd_composer_on_hint_link_activated_cb));
 
   _sd_composer_class_install_actions (widget_class);
 
@@ -1152,28 +668,6 @@ sd_composer_get_can_generate (SdComposer *self)
   return self->can_generate;
 }
 
-/* For the tests: the problem text shown under @field's widget ("" when
- * none), and the values the ratio list offers. */
-const char *
-sd_composer_get_problem_text (SdComposer *self,
-                              const char *field)
-{
-  Field f = field_for_problem (field);
-
-  g_return_val_if_fail (SD_IS_COMPOSER (self), NULL);
-
-  if (g_strcmp0 (field, "images") == 0 || g_strcmp0 (field, "first_image") == 0 ||
-      g_strcmp0 (field, "last_image") == 0)
-    return sd_media_list_get_problem_text (self->images_list);
-  if (g_strcmp0 (field, "reference_videos") == 0)
-    return sd_media_list_get_problem_text (self->videos_list);
-  if (g_strcmp0 (field, "reference_audios") == 0)
-    return sd_media_list_get_problem_text (self->audios_list);
-  g_return_val_if_fail (f != N_FIELDS, NULL);
-
-  return gtk_label_get_text (self->error_labels[f]);
-}
-
 GPtrArray *
 sd_composer_get_ratio_values (SdComposer *self)
 {
@@ -1188,7 +682,7 @@ sd_composer_select_model (SdComposer *self,
 {
   g_return_val_if_fail (SD_IS_COMPOSER (self), FALSE);
 
-  return select_model (self, model_id);
+  return _sd_composer_select_model (self, model_id);
 }
 
 const char *
@@ -1221,25 +715,4 @@ sd_composer_get_prompt_buffer (SdComposer *self)
   g_return_val_if_fail (SD_IS_COMPOSER (self), NULL);
 
   return gtk_text_view_get_buffer (self->prompt_view);
-}
-
-const char *
-sd_composer_get_generate_hint_text (SdComposer *self)
-{
-  g_return_val_if_fail (SD_IS_COMPOSER (self), NULL);
-
-  return gtk_label_get_text (self->blocker_label);
-}
-
-gboolean
-sd_composer_activate_generate_hint (SdComposer *self)
-{
-  const char *uri;
-
-  g_return_val_if_fail (SD_IS_COMPOSER (self), FALSE);
-
-  uri = gtk_label_get_current_uri (self->blocker_label);
-  if (uri == NULL && self->blocker_field != NULL)
-    uri = self->blocker_field;
-  return uri != NULL && on_hint_link_activated_cb (self, uri);
 }
