@@ -1232,6 +1232,159 @@ test_composer_model_picker_searches_and_marks (ComposerFixture *fixture,
   g_assert_cmpstr (sd_model_picker_get_button_text (picker), ==, "Full (Manxue) · 4K");
 }
 
+/* Counts the places a screen reader would read @text from under @widget:
+ * labels it is shown to, and descriptions. */
+static guint
+count_exposures (GtkWidget  *widget,
+                 const char *text)
+{
+  GtkAccessible *accessible = GTK_ACCESSIBLE (widget);
+  guint count = 0;
+
+  if (!gtk_widget_get_visible (widget))
+    return 0;
+  if (gtk_test_accessible_has_state (accessible, GTK_ACCESSIBLE_STATE_HIDDEN))
+    {
+      g_autofree char *shown = gtk_test_accessible_check_state (accessible, GTK_ACCESSIBLE_STATE_HIDDEN, TRUE);
+
+      if (shown == NULL)
+        return 0;
+    }
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
+    count++;
+  if (gtk_test_accessible_has_property (accessible, GTK_ACCESSIBLE_PROPERTY_DESCRIPTION))
+    {
+      g_autofree char *differs = gtk_test_accessible_check_property (accessible,
+                                                                     GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                                                     text);
+      count += differs == NULL;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    count += count_exposures (child, text);
+  return count;
+}
+
+/* The prompt says what to write while it is empty, and a screen reader
+ * hears that once, as the text view's description. */
+static void
+test_composer_prompt_placeholder (ComposerFixture *fixture,
+                                  gconstpointer    data)
+{
+  GtkWidget *placeholder = composer_child (fixture->composer, "prompt_placeholder");
+  GtkWidget *view = composer_child (fixture->composer, "prompt_view");
+  const char *text = gtk_label_get_text (GTK_LABEL (placeholder));
+  g_autoptr(SdRequest) draft = sd_request_new ();
+
+  g_assert_cmpuint (strlen (text), >, 10);
+  g_assert_true (gtk_widget_get_visible (placeholder));
+  g_assert_false (gtk_widget_get_can_target (placeholder));
+  g_assert_cmpuint (count_exposures (GTK_WIDGET (fixture->composer), text), ==, 1);
+  g_assert_null (gtk_test_accessible_check_property (GTK_ACCESSIBLE (view),
+                                                     GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, text));
+
+  type_prompt (fixture, "a paper boat");
+  g_assert_false (gtk_widget_get_visible (placeholder));
+  type_prompt (fixture, "");
+  g_assert_true (gtk_widget_get_visible (placeholder));
+
+  /* a loaded draft's prompt hides it too, and an empty one shows it */
+  sd_request_set_model (draft, "seedance2.0-sp");
+  sd_request_set_prompt (draft, "waves at dusk");
+  sd_composer_load_request (fixture->composer, draft);
+  g_assert_false (gtk_widget_get_visible (placeholder));
+  sd_request_set_prompt (draft, NULL);
+  sd_composer_load_request (fixture->composer, draft);
+  g_assert_true (gtk_widget_get_visible (placeholder));
+  g_assert_cmpuint (count_exposures (GTK_WIDGET (fixture->composer), text), ==, 1);
+}
+
+static const char *
+duration_subtitle (ComposerFixture *fixture)
+{
+  return adw_action_row_get_subtitle (ADW_ACTION_ROW (composer_child (fixture->composer, "duration_row")));
+}
+
+/* The duration row shows the model's range from the catalogue, and a
+ * model without one still offers whole seconds the server may take. */
+static void
+test_composer_duration_shows_the_range (ComposerFixture *fixture,
+                                        gconstpointer    data)
+{
+  GtkAdjustment *adjustment = GTK_ADJUSTMENT (gtk_widget_get_template_child (GTK_WIDGET (fixture->composer),
+                                                                             SD_TYPE_COMPOSER,
+                                                                             "duration_adjustment"));
+  SdRequest *request = sd_composer_get_request (fixture->composer);
+
+  g_assert_true (sd_composer_select_model (fixture->composer, "seedance2.0-sp"));
+  g_assert_cmpstr (duration_subtitle (fixture), ==, "4–15 s");
+  g_assert_true (sd_composer_select_model (fixture->composer, "sd2_mx_720p"));
+  g_assert_cmpstr (duration_subtitle (fixture), ==, "4–12 s");
+  g_assert_true (sd_composer_select_model (fixture->composer, "seedance2.0-md"));
+  g_assert_cmpstr (duration_subtitle (fixture), ==, "1–15 s");
+  g_assert_cmpfloat (gtk_adjustment_get_lower (adjustment), ==, 1);
+  g_assert_cmpfloat (gtk_adjustment_get_upper (adjustment), ==, 15);
+
+  /* no documented range: 1–60 s, and the request stays valid */
+  g_assert_true (sd_composer_select_model (fixture->composer, "seedance2.0-mini"));
+  g_assert_nonnull (strstr (duration_subtitle (fixture), "not documented"));
+  g_assert_cmpfloat (gtk_adjustment_get_lower (adjustment), ==, 1);
+  g_assert_cmpfloat (gtk_adjustment_get_upper (adjustment), ==, 60);
+  g_assert_cmpint (sd_request_get_duration (request), ==, 5);
+  g_assert_cmpstr (sd_composer_get_problem_text (fixture->composer, "duration"), ==, "");
+}
+
+static void
+type_duration (ComposerFixture *fixture,
+               const char      *text)
+{
+  GtkSpinButton *spin = GTK_SPIN_BUTTON (composer_child (fixture->composer, "duration_spin"));
+
+  gtk_editable_set_text (GTK_EDITABLE (spin), text);
+  gtk_spin_button_update (spin);
+}
+
+/* A duration out of the model's range is not changed without a word: the
+ * row says what was asked, the rule and what it is now. */
+static void
+test_composer_duration_out_of_range_is_said (ComposerFixture *fixture,
+                                             gconstpointer    data)
+{
+  SdRequest *request = sd_composer_get_request (fixture->composer);
+
+  g_assert_true (sd_composer_select_model (fixture->composer, "seedance2.0-sp"));
+  type_prompt (fixture, "a paper boat");
+  type_duration (fixture, "20");
+  g_assert_cmpint (sd_request_get_duration (request), ==, 15);
+  g_assert_cmpstr (sd_composer_get_problem_text (fixture->composer, "duration"), ==,
+                   "Duration: 20 s is outside this model’s range of 4–15 s; it is now 15 s.");
+  /* a note, not a refusal */
+  g_assert_true (sd_composer_get_can_generate (fixture->composer));
+
+  /* already at the bound: nothing changes, and it is still said */
+  type_duration (fixture, "99");
+  g_assert_cmpint (sd_request_get_duration (request), ==, 15);
+  g_assert_nonnull (strstr (sd_composer_get_problem_text (fixture->composer, "duration"), "99 s"));
+
+  type_duration (fixture, "2");
+  g_assert_cmpint (sd_request_get_duration (request), ==, 4);
+  g_assert_nonnull (strstr (sd_composer_get_problem_text (fixture->composer, "duration"), "2 s"));
+
+  /* a value in range ends the note */
+  type_duration (fixture, "8");
+  g_assert_cmpint (sd_request_get_duration (request), ==, 8);
+  g_assert_cmpstr (sd_composer_get_problem_text (fixture->composer, "duration"), ==, "");
+
+  /* a model that does not take the chosen duration says so too */
+  type_duration (fixture, "15");
+  g_assert_true (sd_composer_select_model (fixture->composer, "sd2_mx_720p"));
+  g_assert_cmpint (sd_request_get_duration (request), ==, 5);
+  g_assert_cmpstr (sd_composer_get_problem_text (fixture->composer, "duration"), ==,
+                   "Duration: 15 s is outside this model’s range of 4–12 s; it is now 5 s.");
+  g_assert_true (sd_composer_select_model (fixture->composer, "seedance2.0-sp"));
+  g_assert_cmpstr (sd_composer_get_problem_text (fixture->composer, "duration"), ==, "");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1286,6 +1439,9 @@ main (int   argc,
   ADD ("a-paste-of-several-links-makes-rows-at-once", test_composer_paste_of_links_makes_rows);
   ADD ("validation-marks-the-culprit-and-links-to-it", test_composer_marks_the_culprit);
   ADD ("model-picker-groups-searches-and-marks-the-current-one", test_composer_model_picker_searches_and_marks);
+  ADD ("prompt-placeholder-shows-while-empty-and-is-said-once", test_composer_prompt_placeholder);
+  ADD ("duration-row-shows-the-model-range", test_composer_duration_shows_the_range);
+  ADD ("duration-out-of-range-is-said-not-clamped-silently", test_composer_duration_out_of_range_is_said);
 
 #undef ADD
 

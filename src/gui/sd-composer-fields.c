@@ -59,24 +59,103 @@ _sd_composer_apply_ratios (SdComposer *self,
   sd_request_set_ratio (self->request, g_ptr_array_index (self->ratio_values, selected));
 }
 
+/* What became of a duration the spin button or the model does not take:
+ * either would otherwise change it without a word. */
+static void
+set_duration_note (SdComposer *self,
+                   const char *asked,
+                   int         now)
+{
+  int min = (int) gtk_adjustment_get_lower (self->duration_adjustment);
+  int max = (int) gtk_adjustment_get_upper (self->duration_adjustment);
+  gboolean known = self->model != NULL && sd_model_get_duration_range (self->model, NULL, NULL);
+
+  g_free (self->duration_note);
+  if (known)
+    /* TRANSLATORS: "Duration: 20 s is outside this model’s range of 4–15 s; it is now 15 s." */
+    self->duration_note = g_strdup_printf (_("Duration: %s s is outside this model’s range of %d–%d s; "
+                                             "it is now %d s."),
+                                           asked, min, max, now);
+  else
+    /* TRANSLATORS: the model documents no range; 1–60 s is what the composer offers */
+    self->duration_note = g_strdup_printf (_("Duration: %s s is outside %d–%d s; it is now %d s."),
+                                           asked, min, max, now);
+  self->duration_note_value = now;
+}
+
+static char *
+describe_duration_range (int min,
+                         int max)
+{
+  /* TRANSLATORS: a duration range in seconds, e.g. "4–15 s" */
+  return g_strdup_printf (_("%d–%d s"), min, max);
+}
+
 void
 _sd_composer_apply_duration (SdComposer *self,
                              int         wanted)
 {
-  int min = 1, max = 60;
+  int min, max;
   gboolean known = sd_model_get_duration_range (self->model, &min, &max);
   int fallback = sd_model_get_default_duration (self->model);
+  g_autofree char *range = NULL;
+  const char *subtitle;
 
-  adw_action_row_set_subtitle (self->duration_row,
-                               known ? _("Seconds")
-                                     : _("Seconds; this model’s range is not documented, the server decides"));
+  /* Where the catalogue says nothing the server decides; the composer
+   * still offers only what a person would ask for. */
+  if (!known)
+    {
+      min = 1;
+      max = 60;
+    }
+  range = describe_duration_range (min, max);
+  subtitle = known ? range : _("Seconds; this model’s range is not documented, the server decides");
+
+  adw_action_row_set_subtitle (self->duration_row, subtitle);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->duration_spin),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, subtitle,
+                                  -1);
   gtk_adjustment_configure (self->duration_adjustment,
                             gtk_adjustment_get_value (self->duration_adjustment),
                             min, max, 1, 5, 0);
+  g_clear_pointer (&self->duration_note, g_free);
+  /* 0 is no duration chosen: the default, and nothing to say */
   if (wanted < min || wanted > max)
-    wanted = fallback >= min && fallback <= max ? fallback : CLAMP (5, min, max);
+    {
+      g_autofree char *asked = g_strdup_printf ("%d", wanted);
+      int now = fallback >= min && fallback <= max ? fallback : CLAMP (5, min, max);
+
+      g_debug ("Duration %d s is outside %d–%d s, now %d s", wanted, min, max, now);
+      if (wanted != 0)
+        set_duration_note (self, asked, now);
+      wanted = now;
+    }
   gtk_adjustment_set_value (self->duration_adjustment, wanted);
   sd_request_set_duration (self->request, wanted);
+}
+
+int
+_sd_composer_on_duration_input_cb (SdComposer    *self,
+                                   double        *new_value,
+                                   GtkSpinButton *spin)
+{
+  g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (spin))));
+  double min = gtk_adjustment_get_lower (self->duration_adjustment);
+  double max = gtk_adjustment_get_upper (self->duration_adjustment);
+  gint64 asked;
+
+  /* anything but a whole number is GTK's to parse or refuse */
+  if (!g_ascii_string_to_signed (text, 10, G_MININT64, G_MAXINT64, &asked, NULL))
+    return FALSE;
+
+  *new_value = CLAMP ((double) asked, min, max);
+  if (*new_value != (double) asked)
+    {
+      g_debug ("Duration %s s typed, outside %.0f–%.0f s", text, min, max);
+      set_duration_note (self, text, (int) *new_value);
+      _sd_composer_revalidate (self);
+    }
+  return TRUE;
 }
 
 void

@@ -34,6 +34,7 @@ struct _SdComposer
   GtkFrame            *prompt_frame;
   GtkTextView         *prompt_view;
   GtkLabel            *prompt_count;
+  GtkLabel            *prompt_placeholder;
   GtkToggleButton     *references_toggle;
   GtkToggleButton     *frames_toggle;
   SdMediaList         *images_list;
@@ -71,6 +72,8 @@ struct _SdComposer
   gulong               save_request_id;   /* saving the last-* keys; blocked while loading */
   gulong               save_mode_id;
   gboolean             prompt_touched;    /* an empty prompt is only an error once edited */
+  char                *duration_note;     /* what became of a duration out of range */
+  int                  duration_note_value;
 
   /* sd-composer-media.c */
   SdUploader          *uploader;          /* made at the first local file */
@@ -112,6 +115,11 @@ void _sd_composer_apply_duration       (SdComposer *self,
 void _sd_composer_apply_resolutions    (SdComposer *self,
                                         const char *wanted);
 void _sd_composer_apply_model_features (SdComposer *self);
+/* Parses what was typed into the duration; says, rather than clamps
+ * silently, when it is out of range. */
+int  _sd_composer_on_duration_input_cb (SdComposer    *self,
+                                        double        *new_value,
+                                        GtkSpinButton *spin);
 
 /* sd-composer-settings.c: the last-* keys */
 void _sd_composer_connect_settings (SdComposer *self);

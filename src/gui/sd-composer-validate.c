@@ -89,13 +89,32 @@ clear_problems (SdComposer *self)
     }
 }
 
+static void
+show_under_field (SdComposer *self,
+                  Field       field,
+                  const char *message)
+{
+  GtkLabel *label = self->error_labels[field];
+
+  if (gtk_widget_get_visible (GTK_WIDGET (label)))
+    {
+      g_autofree char *text = g_strconcat (gtk_label_get_text (label), "\n", message, NULL);
+
+      gtk_label_set_text (label, text);
+    }
+  else
+    {
+      gtk_label_set_text (label, message);
+      gtk_widget_set_visible (GTK_WIDGET (label), TRUE);
+    }
+}
+
 /* Returns whether the problem's text shows under its field. */
 static gboolean
 show_problem (SdComposer *self,
               SdProblem  *problem)
 {
   Field field;
-  GtkLabel *label;
 
   if (sd_media_list_show_problem (self->images_list, problem))
     {
@@ -118,18 +137,7 @@ show_problem (SdComposer *self,
   if (field == N_FIELDS)
     return FALSE;
 
-  label = self->error_labels[field];
-  if (gtk_widget_get_visible (GTK_WIDGET (label)))
-    {
-      g_autofree char *text = g_strconcat (gtk_label_get_text (label), "\n", problem->message, NULL);
-
-      gtk_label_set_text (label, text);
-    }
-  else
-    {
-      gtk_label_set_text (label, problem->message);
-      gtk_widget_set_visible (GTK_WIDGET (label), TRUE);
-    }
+  show_under_field (self, field, problem->message);
   return TRUE;
 }
 
@@ -266,6 +274,9 @@ _sd_composer_revalidate (SdComposer *self)
       if (i == 0)
         first_shown = shown;
     }
+  /* what became of a duration out of range; a note, not a problem */
+  if (self->duration_note != NULL)
+    show_under_field (self, FIELD_DURATION, self->duration_note);
 
   /* Nothing is sent while the configured API address is refused; the
    * notice bar says why, the hint where to fix it. */

@@ -246,6 +246,9 @@ on_duration_changed_cb (SdComposer *self)
 {
   int duration = (int) gtk_adjustment_get_value (self->duration_adjustment);
 
+  /* the note says what a value was changed to, until it changes again */
+  if (self->duration_note != NULL && duration != self->duration_note_value)
+    g_clear_pointer (&self->duration_note, g_free);
   sd_request_set_duration (self->request, duration);
 }
 
@@ -260,6 +263,18 @@ on_resolution_selected_cb (SdComposer *self)
   sd_request_set_resolution (self->request, resolution);
 }
 
+/* Showing a widget marks it as not hidden to screen readers: the
+ * placeholder is hidden again, since the text view describes itself. */
+static void
+show_placeholder (SdComposer *self,
+                  gboolean    show)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->prompt_placeholder), show);
+  gtk_accessible_update_state (GTK_ACCESSIBLE (self->prompt_placeholder),
+                               GTK_ACCESSIBLE_STATE_HIDDEN, TRUE,
+                               -1);
+}
+
 static void
 on_prompt_changed_cb (SdComposer    *self,
                       GtkTextBuffer *buffer)
@@ -269,6 +284,7 @@ on_prompt_changed_cb (SdComposer    *self,
 
   gtk_text_buffer_get_bounds (buffer, &start, &end);
   prompt = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  show_placeholder (self, *prompt == '\0');
   self->prompt_touched = TRUE;
   sd_request_set_prompt (self->request, prompt);
   update_prompt_count (self);
@@ -409,6 +425,11 @@ set_accessible_labels (SdComposer *self)
     gtk_accessible_update_property (GTK_ACCESSIBLE (labels[i].widget),
                                     GTK_ACCESSIBLE_PROPERTY_LABEL, labels[i].label,
                                     -1);
+  /* the placeholder itself is hidden from screen readers (see the .ui) */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->prompt_view),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  gtk_label_get_text (self->prompt_placeholder),
+                                  -1);
 }
 
 static void
@@ -425,6 +446,8 @@ connect_widgets (SdComposer *self)
                            G_CALLBACK (on_ratio_entry_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->duration_adjustment, "value-changed",
                            G_CALLBACK (on_duration_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->duration_spin, "input",
+                           G_CALLBACK (_sd_composer_on_duration_input_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->resolution_row, "notify::selected",
                            G_CALLBACK (on_resolution_selected_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (gtk_text_view_get_buffer (self->prompt_view), "changed",
@@ -501,6 +524,7 @@ sd_composer_finalize (GObject *object)
   g_free (self->blocker);
   g_free (self->blocker_field);
   g_free (self->message);
+  g_free (self->duration_note);
 
   G_OBJECT_CLASS (sd_composer_parent_class)->finalize (object);
 }
@@ -590,6 +614,7 @@ sd_composer_class_init (SdComposerClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdComposer, prompt_frame);
   gtk_widget_class_bind_template_child (widget_class, SdComposer, prompt_view);
   gtk_widget_class_bind_template_child (widget_class, SdComposer, prompt_count);
+  gtk_widget_class_bind_template_child (widget_class, SdComposer, prompt_placeholder);
   gtk_widget_class_bind_template_child (widget_class, SdComposer, references_toggle);
   gtk_widget_class_bind_template_child (widget_class, SdComposer, frames_toggle);
   gtk_widget_class_bind_template_child (widget_class, SdComposer, images_list);
