@@ -953,9 +953,7 @@ walk_names (GtkWidget *widget,
             GPtrArray *nameless,
             guint     *n_checked)
 {
-  /* A toast's close button is libadwaita's own, made when the toast
-   * shows; the app cannot name it (see the report of issue 15). */
-  if (!gtk_widget_get_mapped (widget) || g_str_equal (G_OBJECT_TYPE_NAME (widget), "AdwToastWidget"))
+  if (!gtk_widget_get_mapped (widget))
     return;
 
   if (is_control (widget))
@@ -999,6 +997,107 @@ assert_all_named (GtkWindow  *window,
              (char *) g_ptr_array_index (nameless, 0));
 }
 
+/* The shown toast under @widget, or NULL. */
+static GtkWidget *
+find_toast (GtkWidget *widget)
+{
+  if (g_str_equal (G_OBJECT_TYPE_NAME (widget), "AdwToastWidget") && gtk_widget_get_mapped (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *toast = find_toast (child);
+
+      if (toast != NULL)
+        return toast;
+    }
+  return NULL;
+}
+
+static gboolean
+has_toast (gpointer widget)
+{
+  return find_toast (widget) != NULL;
+}
+
+static GtkWidget *
+find_icon_button (GtkWidget *widget)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *button;
+
+      if (GTK_IS_BUTTON (child) && gtk_button_get_icon_name (GTK_BUTTON (child)) != NULL)
+        return child;
+      if ((button = find_icon_button (child)) != NULL)
+        return button;
+    }
+  return NULL;
+}
+
+typedef struct
+{
+  GtkWidget  *root;
+  const char *title;
+} ToastWait;
+
+static gboolean
+shows_toast (gpointer data)
+{
+  ToastWait *wait = data;
+  GtkWidget *toast = find_toast (wait->root);
+
+  return toast != NULL && g_strcmp0 (find_label_text (toast), wait->title) == 0;
+}
+
+/* Waits for the toast titled @title under @root; returns the name of its
+ * close button. */
+static char *
+dup_toast_close_name (gpointer    root,
+                      const char *title)
+{
+  ToastWait wait = { root, title };
+  GtkWidget *close;
+
+  run_until (shows_toast, &wait);
+  close = find_icon_button (find_toast (root));
+  g_assert_nonnull (close);
+  return dup_accessible_label (close);
+}
+
+/* A toast's close button is libadwaita's, made when the toast shows,
+ * without a name in 1.2: each one shown, queued ones too, is named. */
+static void
+test_a11y_toast_close_button_is_named (Fixture       *fixture,
+                                       gconstpointer  user_data)
+{
+  g_autoptr(AdwToast) first = g_object_ref (adw_toast_new ("Link copied"));
+  AdwToast *second = adw_toast_new ("Task removed");
+  g_autofree char *first_name = NULL;
+  g_autofree char *second_name = NULL;
+  g_autofree char *prefs_name = NULL;
+  GtkWindow *prefs;
+
+  adw_toast_set_timeout (first, 0);
+  adw_toast_set_button_label (second, "_Undo");
+  sd_window_add_toast (fixture->window, first);
+  sd_window_add_toast (fixture->window, second);
+  first_name = dup_toast_close_name (fixture->window, "Link copied");
+  g_assert_cmpstr (first_name, ==, "Dismiss");
+
+  /* the second waited in the queue: its widget is made only now */
+  adw_toast_dismiss (first);
+  second_name = dup_toast_close_name (fixture->window, "Task removed");
+  g_assert_cmpstr (second_name, ==, "Dismiss");
+
+  prefs = open_preferences (fixture->context, fixture->window);
+  adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (prefs), adw_toast_new ("Token saved"));
+  prefs_name = dup_toast_close_name (prefs, "Token saved");
+  g_assert_cmpstr (prefs_name, ==, "Dismiss");
+  gtk_window_destroy (prefs);
+}
+
 static void
 test_a11y_every_control_is_named (Fixture       *fixture,
                                   gconstpointer  user_data)
@@ -1022,7 +1121,9 @@ test_a11y_every_control_is_named (Fixture       *fixture,
   sd_request_set_reference_videos (request, videos);
   sd_request_set_reference_audios (request, audios);
   sd_composer_load_request (composer, request);
-  assert_all_named (GTK_WINDOW (fixture->window), "main window, composer with images, videos, audios");
+  sd_window_add_toast (fixture->window, adw_toast_new ("Link copied"));
+  run_until (has_toast, fixture->window);
+  assert_all_named (GTK_WINDOW (fixture->window), "main window with a toast, composer with images, videos, audios");
 
   sd_request_set_model (frames, "seedance2.0-sp");
   sd_request_set_prompt (frames, "first and last frame");
@@ -1106,6 +1207,7 @@ main (int   argc,
   ADD_WINDOW_TEST ("/polish/player/steps-through-the-list", test_player_steps_through_the_list);
   ADD_WINDOW_TEST ("/polish/a11y/every-control-is-named", test_a11y_every_control_is_named);
   ADD_WELCOME_TEST ("/polish/a11y/welcome-is-named", test_a11y_welcome_is_named);
+  ADD_WINDOW_TEST ("/polish/a11y/toast-close-button-is-named", test_a11y_toast_close_button_is_named);
 
   return g_test_run ();
 }

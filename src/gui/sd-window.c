@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "sd-a11y.h"
 #include "sd-gui-resources.h"
 #include "sd-notice-bar.h"
 #include "sd-service.h"
@@ -862,6 +863,7 @@ sd_window_init (SdWindow *self)
   self->poster_loader = sd_poster_loader_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
   sd_poster_loader_set_scroller (self->poster_loader, self->results_scroller);
+  sd_a11y_name_toast_buttons (GTK_WIDGET (self));
 }
 
 SdWindow *
