@@ -16,74 +16,16 @@
 #include "sd-demo.h"
 #include "sd-service.h"
 #include "sd-simulator-test.h"
+#include "sd-test-cli.h"
 #include "sd-test-util.h"
 
-typedef struct
-{
-  int          status;
-  char        *out;
-  char        *err;
-  SdSimulator *simulator;
-} Run;
-
-static void
-run_free (Run *run)
-{
-  g_free (run->out);
-  g_free (run->err);
-  g_clear_object (&run->simulator);
-  g_free (run);
-}
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Run, run_free)
-
-static void
-on_context_created_cb (SdCli     *cli,
-                       SdContext *context,
-                       Run       *run)
-{
-  SdSimulator *simulator = sd_demo_get_simulator (context);
-
-  if (simulator == NULL)
-    return;
-  /* The demo's pace is for people watching; tests need not wait. */
-  sd_simulator_set_timing (simulator, 10, 10);
-  g_object_set (sd_context_get_service (context),
-                "first-poll-delay", 5, "max-poll-interval", 20, NULL);
-  g_set_object (&run->simulator, simulator);
-}
-
-static char *
-steal_text (GOutputStream *stream)
-{
-  g_autoptr(GBytes) bytes = NULL;
-
-  g_output_stream_close (stream, NULL, NULL);
-  bytes = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (stream));
-  if (g_bytes_get_size (bytes) == 0)
-    return g_strdup ("");
-  return g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
-}
+typedef SdTestRun Run;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Run, sd_test_run_free)
 
 static Run *
 run_argv (const char * const *args)
 {
-  g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
-  g_autoptr(GOutputStream) err = g_memory_output_stream_new_resizable ();
-  g_autoptr(SdCli) cli = sd_cli_new (out, err);
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  Run *run = g_new0 (Run, 1);
-
-  g_ptr_array_add (argv, (gpointer) "seedance");
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer) args[i]);
-  g_ptr_array_add (argv, NULL);
-
-  g_signal_connect (cli, "context-created", G_CALLBACK (on_context_created_cb), run);
-  run->status = sd_cli_run (cli, argv->len - 1, (char **) argv->pdata);
-  run->out = steal_text (out);
-  run->err = steal_text (err);
-  g_test_message ("exit %d\nstdout:\n%s\nstderr:\n%s", run->status, run->out, run->err);
-  return run;
+  return sd_test_run_cli_argv (args, NULL, NULL);
 }
 
 #define run_cli(...) run_argv ((const char * const []) { __VA_ARGS__, NULL })

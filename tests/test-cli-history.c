@@ -19,54 +19,15 @@
 #include "sd-store-private.h"
 #include "sd-store.h"
 #include "sd-task.h"
+#include "sd-test-cli.h"
 
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} Run;
-
-static void
-run_free (Run *run)
-{
-  g_free (run->out);
-  g_free (run->err);
-  g_free (run);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Run, run_free)
-
-static char *
-steal_text (GOutputStream *stream)
-{
-  g_autoptr(GBytes) bytes = NULL;
-
-  g_output_stream_close (stream, NULL, NULL);
-  bytes = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (stream));
-  if (g_bytes_get_size (bytes) == 0)
-    return g_strdup ("");
-  return g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
-}
+typedef SdTestRun Run;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Run, sd_test_run_free)
 
 static Run *
 run_argv (const char * const *args)
 {
-  g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
-  g_autoptr(GOutputStream) err = g_memory_output_stream_new_resizable ();
-  g_autoptr(SdCli) cli = sd_cli_new (out, err);
-  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
-  Run *run = g_new0 (Run, 1);
-
-  g_ptr_array_add (argv, g_strdup ("seedance"));
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, g_strdup (args[i]));
-  g_ptr_array_add (argv, NULL);
-  run->status = sd_cli_run (cli, argv->len - 1, (char **) argv->pdata);
-  run->out = steal_text (out);
-  run->err = steal_text (err);
-  g_test_message ("exit %d\nstdout:\n%s\nstderr:\n%s", run->status, run->out, run->err);
-  return run;
+  return sd_test_run_cli_argv (args, NULL, NULL);
 }
 
 #define run_cli(...) run_argv ((const char * const []) { __VA_ARGS__, NULL })

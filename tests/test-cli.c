@@ -21,30 +21,13 @@
 #include "sd-demo.h"
 #include "sd-simulator-test.h"
 #include "sd-store.h"
+#include "sd-test-cli.h"
 #include "sd-test-util.h"
 
 #define WAIT_LIMIT_S 30
 
-/* What one command line did. */
-typedef struct
-{
-  int          status;
-  char        *out;
-  char        *err;
-  guint        contexts;  /* contexts made: none means nothing could be sent */
-  SdSimulator *simulator; /* the last demo simulator, kept to count tasks */
-} Run;
-
-static void
-run_free (Run *run)
-{
-  g_free (run->out);
-  g_free (run->err);
-  g_clear_object (&run->simulator);
-  g_free (run);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Run, run_free)
+typedef SdTestRun Run;
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Run, sd_test_run_free)
 
 /* Set while a test plays a hostile server (see the hostile text tests). */
 static const char *simulator_hostile_text;
@@ -79,13 +62,12 @@ set_up_network (SdService *service)
 static void (*context_hook) (SdContext *context);
 
 static void
-on_context_created_cb (SdCli     *cli,
+on_context_created_cb (SdTestRun *run,
                        SdContext *context,
-                       Run       *run)
+                       gpointer   user_data)
 {
   SdSimulator *simulator = sd_demo_get_simulator (context);
 
-  run->contexts++;
   if (simulator == NULL && simulator_hostile_text != NULL)
     g_object_set (sd_context_get_service (context),
                   "first-poll-delay", 5, "max-poll-interval", 20, NULL);
@@ -95,51 +77,24 @@ on_context_created_cb (SdCli     *cli,
   if (simulator == NULL)
     return;
 
-  /* The demo's pace is for people watching; tests need not wait. */
-  sd_simulator_set_timing (simulator, 10, 10);
   sd_simulator_set_hostile_text (simulator, simulator_hostile_text);
   sd_simulator_set_fault (simulator, SD_SIMULATOR_STEP_CREATE, next_create_fault, 0);
   next_create_fault = SD_SIMULATOR_FAULT_NONE;
-  g_object_set (sd_context_get_service (context),
-                "first-poll-delay", 5,
-                "max-poll-interval", 20,
-                NULL);
-  g_set_object (&run->simulator, simulator);
-}
-
-static char *
-steal_text (GOutputStream *stream)
-{
-  g_autoptr(GBytes) bytes = NULL;
-
-  g_output_stream_close (stream, NULL, NULL);
-  bytes = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (stream));
-  if (g_bytes_get_size (bytes) == 0)
-    return g_strdup ("");
-  return g_strndup (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
 }
 
 static Run *
 run_argv (const char * const *args)
 {
-  g_autoptr(GOutputStream) out = g_memory_output_stream_new_resizable ();
-  g_autoptr(GOutputStream) err = g_memory_output_stream_new_resizable ();
-  g_autoptr(SdCli) cli = sd_cli_new (out, err);
-  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
-  Run *run = g_new0 (Run, 1);
+  return sd_test_run_cli_argv (args, on_context_created_cb, NULL);
+}
 
-  g_ptr_array_add (argv, g_strdup ("seedance"));
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, g_strdup (args[i]));
-  g_ptr_array_add (argv, NULL);
-
-  g_signal_connect (cli, "context-created", G_CALLBACK (on_context_created_cb), run);
-  run->status = sd_cli_run (cli, argv->len - 1, (char **) argv->pdata);
-  run->out = steal_text (out);
-  run->err = steal_text (err);
-  g_test_message ("exit %d\nstdout:\n%s\nstderr:\n%s", run->status, run->out, run->err);
-
-  return run;
+static void
+on_own_cli_context_created_cb (SdCli     *cli,
+                               SdContext *context,
+                               Run       *run)
+{
+  sd_test_run_take_context (run, context);
+  on_context_created_cb (run, context, NULL);
 }
 
 #define run_cli(...) run_argv ((const char * const []) { __VA_ARGS__, NULL })
@@ -1369,14 +1324,14 @@ test_hostile_progress_on_a_terminal_is_escaped (void)
   int status;
 
   g_object_set (cli, "stderr-is-tty", TRUE, NULL);
-  g_signal_connect (cli, "context-created", G_CALLBACK (on_context_created_cb), &run);
+  g_signal_connect (cli, "context-created", G_CALLBACK (on_own_cli_context_created_cb), &run);
   simulator_hostile_text = HOSTILE_TEXT;
   status = sd_cli_run (cli, G_N_ELEMENTS (argv) - 1, (char **) argv);
   simulator_hostile_text = NULL;
   g_clear_object (&run.simulator);
 
   g_assert_cmpint (status, ==, SD_CLI_EXIT_SUCCESS);
-  text = steal_text (err);
+  text = sd_test_steal_text (err);
   g_test_message ("stderr:\n%s", text);
   g_assert_nonnull (strstr (text, "\r\033[K"));
   /* Our own redraw sequence is the only control that reaches the terminal. */
