@@ -10,6 +10,7 @@
 
 #include "sd-composer-private.h"
 #include "sd-composer-test.h"
+#include "sd-gui-util.h"
 
 /* A sentence by Generate (why it failed, what a loaded draft lost) that
  * stays until the user changes something or generates again. */
@@ -89,26 +90,6 @@ clear_problems (SdComposer *self)
     }
 }
 
-static void
-show_under_field (SdComposer *self,
-                  Field       field,
-                  const char *message)
-{
-  GtkLabel *label = self->error_labels[field];
-
-  if (gtk_widget_get_visible (GTK_WIDGET (label)))
-    {
-      g_autofree char *text = g_strconcat (gtk_label_get_text (label), "\n", message, NULL);
-
-      gtk_label_set_text (label, text);
-    }
-  else
-    {
-      gtk_label_set_text (label, message);
-      gtk_widget_set_visible (GTK_WIDGET (label), TRUE);
-    }
-}
-
 /* Returns whether the problem's text shows under its field. */
 static gboolean
 show_problem (SdComposer *self,
@@ -137,7 +118,7 @@ show_problem (SdComposer *self,
   if (field == N_FIELDS)
     return FALSE;
 
-  show_under_field (self, field, problem->message);
+  sd_gui_label_add_line (self->error_labels[field], problem->message);
   return TRUE;
 }
 
@@ -276,7 +257,7 @@ _sd_composer_revalidate (SdComposer *self)
     }
   /* what became of a duration out of range; a note, not a problem */
   if (self->duration_note != NULL)
-    show_under_field (self, FIELD_DURATION, self->duration_note);
+    sd_gui_label_add_line (self->error_labels[FIELD_DURATION], self->duration_note);
 
   /* Nothing is sent while the configured API address is refused; the
    * notice bar says why, the hint where to fix it. */
