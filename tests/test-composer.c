@@ -1232,6 +1232,41 @@ test_composer_model_picker_searches_and_marks (ComposerFixture *fixture,
   g_assert_cmpstr (sd_model_picker_get_button_text (picker), ==, "Full (Manxue) · 4K");
 }
 
+static gboolean
+picker_shows_selected (gpointer picker)
+{
+  return sd_model_picker_shows_selected (picker);
+}
+
+static void
+open_picker_at (ComposerFixture *fixture,
+                const char      *model_id)
+{
+  SdModelPicker *picker = SD_MODEL_PICKER (composer_child (fixture->composer, "model_picker"));
+  GtkPopover *popover = GTK_POPOVER (gtk_widget_get_last_child (GTK_WIDGET (picker)));
+  gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+  g_assert_true (sd_composer_select_model (fixture->composer, model_id));
+  gtk_widget_activate (gtk_widget_get_first_child (GTK_WIDGET (picker)));
+  while (!picker_shows_selected (picker) && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_true (picker_shows_selected (picker));
+  gtk_popover_popdown (popover);
+  drain_pending_events ();
+}
+
+/* The list opens where the current model is, so its check mark shows:
+ * near the end of two dozen models, and at the start. */
+static void
+test_composer_model_picker_opens_at_the_current_model (ComposerFixture *fixture,
+                                                       gconstpointer    data)
+{
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 480, 900);
+  open_picker_at (fixture, "seedance2.0-fast-i2v");
+  open_picker_at (fixture, "sd2_mx_720p");
+  open_picker_at (fixture, "seedance2.0-std");
+}
+
 /* Counts the places a screen reader would read @text from under @widget:
  * labels it is shown to, and descriptions. */
 static guint
@@ -1439,6 +1474,7 @@ main (int   argc,
   ADD ("a-paste-of-several-links-makes-rows-at-once", test_composer_paste_of_links_makes_rows);
   ADD ("validation-marks-the-culprit-and-links-to-it", test_composer_marks_the_culprit);
   ADD ("model-picker-groups-searches-and-marks-the-current-one", test_composer_model_picker_searches_and_marks);
+  ADD ("model-picker-opens-at-the-current-model", test_composer_model_picker_opens_at_the_current_model);
   ADD ("prompt-placeholder-shows-while-empty-and-is-said-once", test_composer_prompt_placeholder);
   ADD ("duration-row-shows-the-model-range", test_composer_duration_shows_the_range);
   ADD ("duration-out-of-range-is-said-not-clamped-silently", test_composer_duration_out_of_range_is_said);

@@ -21,5 +21,7 @@ char       *sd_model_picker_dup_marked_id   (SdModelPicker *self);
 char       *sd_model_picker_dup_row_text    (SdModelPicker *self,
                                              const char    *model_id);
 const char *sd_model_picker_get_button_text (SdModelPicker *self);
+/* Whether the popover is open with the current model's row in view. */
+gboolean    sd_model_picker_shows_selected  (SdModelPicker *self);
 
 G_END_DECLS

@@ -343,11 +343,53 @@ on_search_activated_cb (SdModelPicker *self)
     on_row_activated_cb (self, row);
 }
 
+static GtkListBoxRow *
+find_selected_row (SdModelPicker *self)
+{
+  for (int i = 0;; i++)
+    {
+      GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->list, i);
+
+      if (row == NULL || row_get_model (row) == self->selected)
+        return row;
+    }
+}
+
+/* Centres the current model's row, once the popover has its size: with
+ * two dozen models it is often below the end of the list, and its check
+ * mark with it. */
+static gboolean
+scroll_to_selected_cb (GtkWidget     *list,
+                       GdkFrameClock *frame_clock,
+                       gpointer       user_data)
+{
+  SdModelPicker *self = SD_MODEL_PICKER (user_data);
+  GtkListBoxRow *row = find_selected_row (self);
+  GtkWidget *scroller = gtk_widget_get_ancestor (list, GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *adjustment;
+  graphene_rect_t bounds;
+  double page;
+
+  if (row == NULL || scroller == NULL)
+    return G_SOURCE_REMOVE;
+  adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
+  page = gtk_adjustment_get_page_size (adjustment);
+  if (page <= 0 || !gtk_widget_compute_bounds (GTK_WIDGET (row), list, &bounds) ||
+      bounds.size.height <= 0)
+    return G_SOURCE_CONTINUE;
+
+  gtk_adjustment_set_value (adjustment, bounds.origin.y - (page - bounds.size.height) / 2);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_popover_shown_cb (SdModelPicker *self)
 {
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
   gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+  if (self->selected != NULL)
+    gtk_widget_add_tick_callback (GTK_WIDGET (self->list), scroll_to_selected_cb,
+                                  g_object_ref (self), g_object_unref);
 }
 
 /* A list box bound to a model ignores filters: the rows (a catalogue
@@ -724,4 +766,22 @@ sd_model_picker_get_button_text (SdModelPicker *self)
   g_return_val_if_fail (SD_IS_MODEL_PICKER (self), NULL);
 
   return gtk_label_get_text (self->button_title);
+}
+
+gboolean
+sd_model_picker_shows_selected (SdModelPicker *self)
+{
+  GtkListBoxRow *row;
+  GtkWidget *scroller;
+  graphene_rect_t bounds;
+
+  g_return_val_if_fail (SD_IS_MODEL_PICKER (self), FALSE);
+
+  row = find_selected_row (self);
+  scroller = gtk_widget_get_ancestor (GTK_WIDGET (self->list), GTK_TYPE_SCROLLED_WINDOW);
+  if (row == NULL || !gtk_widget_get_mapped (GTK_WIDGET (row)) ||
+      !gtk_widget_compute_bounds (GTK_WIDGET (row), scroller, &bounds))
+    return FALSE;
+  return bounds.size.height > 0 && bounds.origin.y >= 0 &&
+         bounds.origin.y + bounds.size.height <= gtk_widget_get_height (scroller);
 }
