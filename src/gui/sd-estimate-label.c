@@ -214,10 +214,12 @@ sd_estimate_label_init (SdEstimateLabel *self)
   self->label = GTK_LABEL (gtk_label_new (NULL));
   gtk_label_set_xalign (self->label, 1);
   /* It shares a row with the blocker and Generate: in a narrow window it
-   * wraps rather than widen the composer. */
+   * wraps rather than widen the composer, but into two lines, not a column
+   * of single words beside a long hint. */
   gtk_label_set_wrap (self->label, TRUE);
   gtk_label_set_wrap_mode (self->label, PANGO_WRAP_WORD_CHAR);
   gtk_label_set_justify (self->label, GTK_JUSTIFY_RIGHT);
+  gtk_label_set_width_chars (self->label, 18);
   gtk_label_set_max_width_chars (self->label, 24);
   gtk_widget_add_css_class (GTK_WIDGET (self->label), "caption");
   gtk_widget_add_css_class (GTK_WIDGET (self->label), "numeric");
