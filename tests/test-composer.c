@@ -1405,6 +1405,14 @@ test_composer_duration_out_of_range_is_said (ComposerFixture *fixture,
   g_assert_cmpint (sd_request_get_duration (request), ==, 4);
   g_assert_nonnull (strstr (sd_composer_get_problem_text (fixture->composer, "duration"), "2 s"));
 
+  /* however it is written */
+  type_duration (fixture, "-3");
+  g_assert_cmpint (sd_request_get_duration (request), ==, 4);
+  g_assert_nonnull (strstr (sd_composer_get_problem_text (fixture->composer, "duration"), "-3 s"));
+  type_duration (fixture, "99999999999999999999");
+  g_assert_cmpint (sd_request_get_duration (request), ==, 15);
+  g_assert_nonnull (strstr (sd_composer_get_problem_text (fixture->composer, "duration"), "99999999999999999999 s"));
+
   /* a value in range ends the note */
   type_duration (fixture, "8");
   g_assert_cmpint (sd_request_get_duration (request), ==, 8);

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <math.h>
 
 #include "sd-composer-private.h"
 
@@ -142,14 +143,15 @@ _sd_composer_on_duration_input_cb (SdComposer    *self,
   g_autofree char *text = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (spin))));
   double min = gtk_adjustment_get_lower (self->duration_adjustment);
   double max = gtk_adjustment_get_upper (self->duration_adjustment);
-  gint64 asked;
+  char *end = NULL;
+  double asked = g_ascii_strtod (text, &end);
 
-  /* anything but a whole number is GTK's to parse or refuse */
-  if (!g_ascii_string_to_signed (text, 10, G_MININT64, G_MAXINT64, &asked, NULL))
+  /* what is not a number is GTK's to refuse */
+  if (*text == '\0' || end == NULL || *end != '\0' || !isfinite (asked))
     return FALSE;
 
-  *new_value = CLAMP ((double) asked, min, max);
-  if (*new_value != (double) asked)
+  *new_value = CLAMP (asked, min, max);
+  if (asked < min || asked > max)
     {
       g_debug ("Duration %s s typed, outside %.0f–%.0f s", text, min, max);
       set_duration_note (self, text, (int) *new_value);
