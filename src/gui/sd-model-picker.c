@@ -216,20 +216,54 @@ filter_row_cb (GtkListBoxRow *row,
   return self->search == NULL || matches_search (row_get_model (row), self->search);
 }
 
+static gboolean
+same_family (GtkListBoxRow *row,
+             GtkListBoxRow *other)
+{
+  return other != NULL &&
+         g_strcmp0 (sd_model_get_family (row_get_model (row)), sd_model_get_family (row_get_model (other))) == 0;
+}
+
+static GtkListBoxRow *
+get_next_shown_row (SdModelPicker *self,
+                    GtkListBoxRow *row)
+{
+  for (int i = gtk_list_box_row_get_index (row) + 1;; i++)
+    {
+      GtkListBoxRow *next = gtk_list_box_get_row_at_index (self->list, i);
+
+      if (next == NULL || filter_row_cb (next, self))
+        return next;
+    }
+}
+
 /* A family's name heads its first row; the list box asks with the row
- * shown before, so a search keeps the headers of what it shows. */
+ * shown before, so a search keeps the headers of what it shows. A family
+ * of one shown model needs no heading, its row says the same: a line
+ * sets it apart instead. */
 static void
 header_cb (GtkListBoxRow *row,
            GtkListBoxRow *before,
            gpointer       user_data)
 {
+  SdModelPicker *self = user_data;
   SdModel *model = row_get_model (row);
   GtkWidget *header;
 
-  if (before != NULL &&
-      g_strcmp0 (sd_model_get_family (row_get_model (before)), sd_model_get_family (model)) == 0)
+  if (same_family (row, before))
     {
       gtk_list_box_row_set_header (row, NULL);
+      return;
+    }
+  if (!same_family (row, get_next_shown_row (self, row)))
+    {
+      header = before != NULL ? gtk_separator_new (GTK_ORIENTATION_HORIZONTAL) : NULL;
+      if (header != NULL)
+        {
+          gtk_widget_set_margin_top (header, 6);
+          gtk_widget_set_margin_bottom (header, 6);
+        }
+      gtk_list_box_row_set_header (row, header);
       return;
     }
 
@@ -408,6 +442,8 @@ rebuild_rows (SdModelPicker *self)
 
       gtk_list_box_append (self->list, create_row_cb (model, self));
     }
+  /* a row's header depends on the row after it, too */
+  gtk_list_box_invalidate_headers (self->list);
 }
 
 void
@@ -639,6 +675,11 @@ build_popover_child (SdModelPicker *self)
   gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scroller), TRUE);
   gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scroller), 420);
   gtk_scrolled_window_set_min_content_width (GTK_SCROLLED_WINDOW (scroller), 280);
+  /* The rows ellipsize, so the list would ask only for its titles' width
+   * and cut most subtitles short; 290 px shows "Billed per second · 480p /
+   * 720p / 1080p" and keeps the popover inside a 360 px window (wider, GTK
+   * cannot place it there). */
+  gtk_widget_set_size_request (scroller, 290, -1);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), GTK_WIDGET (self->list));
 
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->search_entry));
@@ -716,7 +757,7 @@ sd_model_picker_dup_headers (SdModelPicker *self)
       if (row == NULL)
         break;
       header = gtk_list_box_row_get_header (row);
-      if (filter_row_cb (row, self) && header != NULL)
+      if (filter_row_cb (row, self) && GTK_IS_LABEL (header))
         g_strv_builder_add (headers, gtk_label_get_text (GTK_LABEL (header)));
     }
   return g_strv_builder_end (headers);
