@@ -1250,7 +1250,9 @@ open_picker_at (ComposerFixture *fixture,
 {
   SdModelPicker *picker = SD_MODEL_PICKER (composer_child (fixture->composer, "model_picker"));
   GtkPopover *popover = GTK_POPOVER (gtk_widget_get_last_child (GTK_WIDGET (picker)));
-  gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  /* Under Xvfb a new popover's second frame can take seconds to come on
+   * a loaded machine; the list is sized, and scrolled, only then. */
+  gint64 end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
 
   g_assert_true (sd_composer_select_model (fixture->composer, model_id));
   gtk_widget_activate (gtk_widget_get_first_child (GTK_WIDGET (picker)));
