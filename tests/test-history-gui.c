@@ -442,8 +442,9 @@ test_star_selected (Fixture       *fixture,
   SdTask *kite;
 
   wait_for (fixture, "list", all_ids);
-  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (selection), 2);
-  kite = gtk_single_selection_get_selected_item (GTK_SINGLE_SELECTION (selection));
+  gtk_selection_model_select_item (GTK_SELECTION_MODEL (selection), 2, TRUE);
+  kite = g_list_model_get_item (G_LIST_MODEL (selection), 2);
+  g_object_unref (kite);
   g_assert_cmpstr (sd_task_get_id (kite), ==, "task-kite");
   g_assert_false (sd_task_get_favourite (kite));
 
@@ -468,7 +469,7 @@ test_star_selected (Fixture       *fixture,
   /* the favourites filter finds it, and the star comes off there too */
   g_assert_true (gtk_widget_activate_action (filter, "history.favourites", NULL));
   wait_for (fixture, "list", (const char *[]) { "task-kite", NULL });
-  gtk_single_selection_set_selected (GTK_SINGLE_SELECTION (selection), 0);
+  gtk_selection_model_select_item (GTK_SELECTION_MODEL (selection), 0, TRUE);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window),
                                              "win.toggle-favourite-selected", NULL));
   g_assert_false (is_stored_favourite (fixture, "task-kite"));
