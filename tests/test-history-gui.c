@@ -662,6 +662,13 @@ test_favourite_many (Fixture       *fixture,
   g_assert_false (is_stored_favourite (fixture, "task-rain"));
   /* all starred: the star is off */
   g_assert_false (gtk_widget_is_sensitive (star));
+  /* a row's star taken off: the bar's comes back */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window),
+                                             "win.toggle-favourite-task", "s", "task-forest"));
+  g_assert_true (gtk_widget_is_sensitive (star));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window),
+                                             "win.toggle-favourite-task", "s", "task-forest"));
+  g_assert_false (gtk_widget_is_sensitive (star));
 
   /* Ctrl+D on many: all starred, so all off */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window),

@@ -201,6 +201,7 @@ toggle_favourite_task_action (GtkWidget  *widget,
       if (g_strcmp0 (sd_task_get_id (match), ids[0]) == 0)
         sd_task_set_favourite (match, favourite);
     }
+  _sd_window_selection_update (_sd_window_get_selection (self));
 }
 
 void

@@ -61,6 +61,8 @@ SdTask            *_sd_window_selection_get_current (SdWindowSelection *self);
 /* Ctrl+D: the star of the task selected, or of every one (all on, unless
  * they all have it). */
 void               _sd_window_selection_toggle_favourite (SdWindowSelection *self);
+/* A selected task changed (a row's star): the bar's actions follow. */
+void               _sd_window_selection_update (SdWindowSelection *self);
 /* Removes @tasks, first asking about their saved videos when they have any. */
 void               _sd_window_remove_tasks   (SdWindow          *window,
                                               GPtrArray         *tasks);

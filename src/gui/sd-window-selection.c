@@ -207,6 +207,13 @@ on_selection_changed_cb (SdWindowSelection *self)
   update_actions (self);
 }
 
+void
+_sd_window_selection_update (SdWindowSelection *self)
+{
+  if (self != NULL)
+    update_actions (self);
+}
+
 /* Favourites ------------------------------------------------------------------ */
 
 /* The star in the history, on the service's tasks and on the copies a
@@ -599,12 +606,13 @@ undo_remove_tasks_action (GtkWidget  *widget,
   SdWindow *window = SD_WINDOW (widget);
   SdWindowSelection *self = get_self (widget);
   const char *key = g_variant_get_string (parameter, NULL);
+  g_autofree char *stolen_key = NULL;
   g_autoptr(GPtrArray) removed = NULL;
   g_autoptr(GError) error = NULL;
 
-  if (!g_hash_table_steal_extended (self->undo, key, NULL, (gpointer *) &removed))
+  if (!g_hash_table_steal_extended (self->undo, key, (gpointer *) &stolen_key,
+                                    (gpointer *) &removed))
     return;
-  g_hash_table_remove (self->undo, key);
   if (!sd_service_restore_many (get_service (window), removed, &error))
     sd_window_show_message (window, error->message);
   _sd_window_history_refresh (_sd_window_get_history (window));
