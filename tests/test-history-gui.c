@@ -1080,7 +1080,10 @@ test_live_status_in_filter (Fixture       *fixture,
 {
   GtkWidget *filter = get_named (fixture, "Filter");
   SdTask *kite = sd_service_get_loaded_task (sd_context_get_service (fixture->context), "task-kite");
+  SdTask *harbour = sd_service_get_loaded_task (sd_context_get_service (fixture->context),
+                                                "task-harbour");
   g_autoptr(SdTask) shown = NULL;
+  g_autoptr(GError) error = NULL;
 
   g_assert_true (gtk_widget_activate_action (filter, "history.status", "s", "failed"));
   wait_for (fixture, "list", (const char *[]) { "task-harbour", "task-kite", NULL });
@@ -1089,6 +1092,20 @@ test_live_status_in_filter (Fixture       *fixture,
 
   sd_task_set_status (kite, SD_TASK_STATUS_COMPLETED, "succeeded");
   wait_for (fixture, "list", (const char *[]) { "task-harbour", NULL });
+  g_assert_true (sd_store_save_task (get_store (fixture), kite, &error));
+  g_assert_no_error (error);
+
+  /* a task finishing into the filter comes in (the service saves it,
+   * then says so) */
+  g_assert_true (gtk_widget_activate_action (filter, "history.status", "s", "completed"));
+  wait_for (fixture, "list", (const char *[]) { "task-forest", "task-kite", "task-rain",
+                                                "task-lighthouse", NULL });
+  sd_task_set_status (harbour, SD_TASK_STATUS_COMPLETED, "succeeded");
+  g_assert_true (sd_store_save_task (get_store (fixture), harbour, &error));
+  g_assert_no_error (error);
+  g_signal_emit_by_name (sd_context_get_service (fixture->context), "task-completed", harbour);
+  wait_for (fixture, "list", (const char *[]) { "task-forest", "task-harbour", "task-kite",
+                                                "task-rain", "task-lighthouse", NULL });
 }
 
 int

@@ -24,6 +24,7 @@ struct _SdWindowDays
   GListModel *model;  /* what the list shows, not owned */
   GHashTable *bound;  /* the list items that show a task */
   guint       update_source;
+  guint       midnight_source;
 };
 
 static void
@@ -157,6 +158,44 @@ update_all_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+static void
+schedule_update (SdWindowDays *self)
+{
+  if (self->update_source == 0)
+    self->update_source = g_idle_add (update_all_cb, self);
+}
+
+static void schedule_midnight (SdWindowDays *self);
+
+/* Today becomes Yesterday at midnight, with the window open. */
+static gboolean
+on_midnight_cb (gpointer user_data)
+{
+  SdWindowDays *self = user_data;
+
+  self->midnight_source = 0;
+  g_debug ("A new day: the day headers are named again");
+  schedule_update (self);
+  schedule_midnight (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_midnight (SdWindowDays *self)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) today = g_date_time_new_local (g_date_time_get_year (now),
+                                                      g_date_time_get_month (now),
+                                                      g_date_time_get_day_of_month (now),
+                                                      0, 0, 0);
+  g_autoptr(GDateTime) tomorrow = today != NULL ? g_date_time_add_days (today, 1) : NULL;
+  GTimeSpan until = tomorrow != NULL ? g_date_time_difference (tomorrow, now) : G_TIME_SPAN_DAY;
+
+  /* a second late rather than a moment early */
+  self->midnight_source = g_timeout_add_seconds ((guint) (until / G_USEC_PER_SEC) + 1,
+                                                 on_midnight_cb, self);
+}
+
 /* A row keeps its binding when a task comes or goes above it: the rows on
  * screen look at their neighbour again once the list has settled. */
 static void
@@ -166,8 +205,7 @@ on_items_changed_cb (GListModel   *model,
                      guint         added,
                      SdWindowDays *self)
 {
-  if (self->update_source == 0)
-    self->update_source = g_idle_add (update_all_cb, self);
+  schedule_update (self);
 }
 
 SdWindowDays *
@@ -178,6 +216,7 @@ _sd_window_days_new (GListModel *model)
   self->model = model;
   self->bound = g_hash_table_new (NULL, NULL);
   g_signal_connect (model, "items-changed", G_CALLBACK (on_items_changed_cb), self);
+  schedule_midnight (self);
   return self;
 }
 
@@ -188,6 +227,7 @@ _sd_window_days_free (SdWindowDays *self)
     return;
   g_signal_handlers_disconnect_by_data (self->model, self);
   g_clear_handle_id (&self->update_source, g_source_remove);
+  g_clear_handle_id (&self->midnight_source, g_source_remove);
   g_hash_table_unref (self->bound);
   g_free (self);
 }
