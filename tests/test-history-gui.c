@@ -931,6 +931,91 @@ test_clear_completed_counts (Fixture       *fixture,
   g_assert_cmpint (count_stored (fixture), ==, 3);
 }
 
+
+typedef struct
+{
+  Fixture *fixture;
+  gint64   count;
+} CountCheck;
+
+static gboolean
+has_stored_count (gpointer data)
+{
+  CountCheck *check = data;
+
+  return count_stored (check->fixture) == check->count;
+}
+
+static void
+wait_for_stored_count (Fixture *fixture,
+                       gint64   count)
+{
+  CountCheck check = { fixture, count };
+
+  run_until (has_stored_count, &check);
+}
+
+static gboolean
+shows_failed_again (gpointer data)
+{
+  GListModel *shown = get_shown (data);
+  g_autoptr(SdTask) first = NULL;
+  g_autoptr(SdTask) third = NULL;
+
+  if (g_list_model_get_n_items (shown) < 3)
+    return FALSE;
+  first = g_list_model_get_item (shown, 0);
+  third = g_list_model_get_item (shown, 2);
+  return g_str_equal (sd_task_get_id (first), "task-harbour") &&
+         g_str_equal (sd_task_get_id (third), "task-failed-249");
+}
+
+/* A view of hundreds goes a chunk at a time, the window drawing between
+ * them, and comes back whole with Undo. */
+static void
+test_remove_hundreds_in_chunks (Fixture       *fixture,
+                                gconstpointer  user_data)
+{
+  GtkWidget *filter = get_named (fixture, "Filter");
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < 250; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("task-failed-%03u", i);
+      g_autoptr(SdRequest) request = sd_request_new ();
+      g_autoptr(SdTask) task = NULL;
+
+      sd_request_set_model (request, "seedance2.0-std");
+      sd_request_set_prompt (request, id);
+      task = sd_task_new (id, request);
+      sd_task_set_status (task, SD_TASK_STATUS_FAILED, "failed");
+      sd_task_set_created_at (task, now - 1000 + i);
+      g_assert_true (sd_store_save_task (get_store (fixture), task, &error));
+      g_assert_no_error (error);
+    }
+  wait_for (fixture, "list", all_ids);
+  g_assert_true (gtk_widget_activate_action (filter, "history.remove-failed", NULL));
+  {
+    GtkWidget *dialog = wait_for_message_dialog ();
+
+    g_assert_cmpstr (get_heading (dialog), ==, "Remove 252 failed tasks?");
+    answer (dialog, "remove");
+  }
+  /* the first hundred at once, the rest later */
+  g_assert_cmpint (count_stored (fixture), ==, 255 - 100);
+  wait_for_label (fixture, "Removing 252 tasks…");
+  wait_for_stored_count (fixture, 3);
+  g_assert_true (gtk_widget_activate_action (filter, "history.status", "s", "all"));
+  wait_for (fixture, "list", (const char *[]) { "task-forest", "task-rain", "task-lighthouse",
+                                                NULL });
+
+  click_undo (fixture);
+  wait_for_stored_count (fixture, 255);
+  g_assert_true (gtk_widget_activate_action (filter, "history.status", "s", "failed"));
+  run_until (shows_failed_again, fixture);
+}
+
 static void
 test_day_names (void)
 {
@@ -1153,6 +1238,7 @@ main (int   argc,
   ADD ("selection/remove-asks-about-videos", test_remove_asks_about_videos);
   ADD ("selection/remove-reports-undeletable-video", test_remove_reports_undeletable_video);
   ADD ("selection/clear-completed-counts", test_clear_completed_counts);
+  ADD ("selection/remove-hundreds-in-chunks", test_remove_hundreds_in_chunks);
   ADD ("days/headers", test_day_headers);
   ADD ("live-status-in-filter", test_live_status_in_filter);
 #undef ADD

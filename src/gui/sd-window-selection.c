@@ -375,25 +375,136 @@ offer_undo (SdWindow  *window,
   sd_window_add_toast (window, toast);
 }
 
+/* Thousands of tasks go (or come back) a chunk at a time, each chunk one
+ * transaction, so that the window keeps drawing: a task takes about half a
+ * millisecond with its search index rows (bench/RESULTS.md). */
+#define CHUNK_TASKS 100
+
+typedef struct
+{
+  SdWindow  *window;
+  char     **ids;          /* to remove; NULL when restoring */
+  GPtrArray *tasks;        /* removed so far, or to restore */
+  guint      next;
+  guint      total;
+  gboolean   delete_files;
+} Job;
+
+static void
+job_free (gpointer data)
+{
+  Job *job = data;
+
+  g_object_unref (job->window);
+  g_strfreev (job->ids);
+  g_ptr_array_unref (job->tasks);
+  g_free (job);
+}
+
+static gboolean
+remove_chunk (Job     *job,
+              GError **error)
+{
+  g_autoptr(GPtrArray) chunk = g_ptr_array_new ();
+  g_autoptr(GPtrArray) removed = NULL;
+
+  for (guint i = job->next; i < job->total && chunk->len < CHUNK_TASKS; i++)
+    g_ptr_array_add (chunk, job->ids[i]);
+  g_ptr_array_add (chunk, NULL);
+  job->next += chunk->len - 1;
+  if (!sd_service_remove_many (get_service (job->window), (const char * const *) chunk->pdata,
+                               &removed, error))
+    return FALSE;
+  g_ptr_array_extend_and_steal (job->tasks, g_steal_pointer (&removed));
+  return TRUE;
+}
+
+static gboolean
+restore_chunk (Job     *job,
+               GError **error)
+{
+  g_autoptr(GPtrArray) chunk = g_ptr_array_new ();
+
+  for (guint i = job->next; i < job->total && chunk->len < CHUNK_TASKS; i++)
+    g_ptr_array_add (chunk, g_ptr_array_index (job->tasks, i));
+  job->next += chunk->len;
+  return sd_service_restore_many (get_service (job->window), chunk, error);
+}
+
+static void
+finish_job (Job *job)
+{
+  /* tasks the service had not loaded leave no trace in its list */
+  _sd_window_history_refresh (_sd_window_get_history (job->window));
+  if (job->ids == NULL)
+    return;
+  if (job->delete_files)
+    delete_videos (job->window, job->tasks);
+  if (job->tasks->len > 0)
+    offer_undo (job->window, job->tasks);
+}
+
+/* FALSE once the job is done (or failed): what it did so far stays done,
+ * and a removal's Undo offers that. */
+static gboolean
+run_job_step (Job *job)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean done;
+
+  done = job->ids != NULL ? remove_chunk (job, &error) : restore_chunk (job, &error);
+  if (!done)
+    sd_window_show_message (job->window, error->message);
+  if (done && job->next < job->total)
+    return TRUE;
+  g_debug ("%s %u of %u tasks", job->ids != NULL ? "Removed" : "Restored", job->next, job->total);
+  finish_job (job);
+  return FALSE;
+}
+
+static gboolean
+run_job_step_cb (gpointer data)
+{
+  return run_job_step (data) ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+}
+
+/* The first chunk at once (a selection is one chunk), the rest from idles
+ * between frames. */
+static void
+start_job (Job *job)
+{
+  if (job->total > CHUNK_TASKS)
+    {
+      g_autofree char *title =
+        job->ids != NULL
+        ? g_strdup_printf (ngettext ("Removing %u task…", "Removing %u tasks…", job->total),
+                           job->total)
+        : g_strdup_printf (ngettext ("Restoring %u task…", "Restoring %u tasks…", job->total),
+                           job->total);
+
+      sd_window_add_toast (job->window, adw_toast_new (title));
+    }
+  if (!run_job_step (job))
+    {
+      job_free (job);
+      return;
+    }
+  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, run_job_step_cb, job, job_free);
+}
+
 static void
 remove_ids (SdWindow            *window,
             const char * const  *ids,
             gboolean             delete_files)
 {
-  g_autoptr(GPtrArray) removed = NULL;
-  g_autoptr(GError) error = NULL;
+  Job *job = g_new0 (Job, 1);
 
-  if (!sd_service_remove_many (get_service (window), ids, &removed, &error))
-    {
-      sd_window_show_message (window, error->message);
-      return;
-    }
-  /* tasks of the query the service had not loaded leave no trace there */
-  _sd_window_history_refresh (_sd_window_get_history (window));
-  if (delete_files)
-    delete_videos (window, removed);
-  if (removed->len > 0)
-    offer_undo (window, removed);
+  job->window = g_object_ref (window);
+  job->ids = g_strdupv ((char **) ids);
+  job->total = g_strv_length (job->ids);
+  job->tasks = g_ptr_array_new_with_free_func (g_object_unref);
+  job->delete_files = delete_files;
+  start_job (job);
 }
 
 /* One task goes the way a row's Remove always went (win.undo-remove). */
@@ -608,14 +719,16 @@ undo_remove_tasks_action (GtkWidget  *widget,
   const char *key = g_variant_get_string (parameter, NULL);
   g_autofree char *stolen_key = NULL;
   g_autoptr(GPtrArray) removed = NULL;
-  g_autoptr(GError) error = NULL;
+  Job *job;
 
   if (!g_hash_table_steal_extended (self->undo, key, (gpointer *) &stolen_key,
                                     (gpointer *) &removed))
     return;
-  if (!sd_service_restore_many (get_service (window), removed, &error))
-    sd_window_show_message (window, error->message);
-  _sd_window_history_refresh (_sd_window_get_history (window));
+  job = g_new0 (Job, 1);
+  job->window = g_object_ref (window);
+  job->tasks = g_steal_pointer (&removed);
+  job->total = job->tasks->len;
+  start_job (job);
 }
 
 static void
