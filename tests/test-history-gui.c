@@ -10,6 +10,7 @@
 #include <adwaita.h>
 #include <glib/gstdio.h>
 
+#include "sd-compare-window.h"
 #include "sd-context.h"
 #include "sd-demo.h"
 #include "sd-service.h"
@@ -709,6 +710,21 @@ give_saved_video (Fixture    *fixture,
   return path;
 }
 
+static GtkWidget *
+find_compare_window (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWidget) window = g_list_model_get_item (toplevels, i);
+
+      if (SD_IS_COMPARE_WINDOW (window))
+        return window;
+    }
+  return NULL;
+}
+
 static gboolean
 is_compare_enabled (Fixture *fixture)
 {
@@ -733,6 +749,14 @@ test_compare_takes_two_to_four_completed (Fixture       *fixture,
   g_assert_false (is_compare_enabled (fixture));
   select_ids (fixture, (const char *[]) { "task-forest", "task-rain", NULL });
   g_assert_true (is_compare_enabled (fixture));
+  /* Compare opens them side by side */
+  click (get_bar_button (fixture, "win.compare-selection"));
+  {
+    GtkWidget *compare = find_compare_window ();
+
+    g_assert_nonnull (compare);
+    gtk_window_destroy (GTK_WINDOW (compare));
+  }
   /* a failed one among them */
   select_ids (fixture, (const char *[]) { "task-forest", "task-rain", "task-kite", NULL });
   g_assert_false (is_compare_enabled (fixture));
