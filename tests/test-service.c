@@ -1086,6 +1086,62 @@ test_remove_and_restore (Fixture       *fixture,
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_EXISTS);
 }
 
+
+/* Many at once: loaded tasks leave the list, one only in the history
+ * leaves it too, an unknown id is skipped; Undo puts back every one,
+ * favourite and all, the loaded ones at their places. */
+static void
+test_remove_many_and_restore (Fixture       *fixture,
+                              gconstpointer  data)
+{
+  const char *ids[] = { "h249", "h248", "h200", "h010", "no-such-task", NULL };
+  g_autoptr(GPtrArray) removed = NULL;
+  g_autoptr(SdTask) stored = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *list = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *restored = NULL;
+  GListModel *tasks = sd_service_get_tasks (fixture->service);
+
+  save_history (fixture, 250, 0);
+  g_assert_true (sd_store_set_favourite (fixture->store, (const char *[]) { "h200", "h010", NULL },
+                                         TRUE, &error));
+  g_assert_no_error (error);
+  g_assert_true (sd_service_load_history (fixture->service, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (tasks), ==, 100);
+  g_assert_null (sd_service_get_loaded_task (fixture->service, "h010"));
+
+  g_assert_true (sd_service_remove_many (fixture->service, ids, &removed, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (removed->len, ==, 4);
+  g_assert_cmpuint (g_list_model_get_n_items (tasks), ==, 97);
+  g_assert_null (sd_service_get_loaded_task (fixture->service, "h249"));
+  g_assert_null (sd_service_get_loaded_task (fixture->service, "h200"));
+  g_assert_cmpint (sd_store_count (fixture->store, &error), ==, 246);
+  stored = sd_store_load_task (fixture->store, "h010", &error);
+  g_assert_no_error (error);
+  g_assert_null (stored);
+  list = list_ids (fixture);
+  g_assert_null (strstr (list, "h248"));
+  g_assert_nonnull (strstr (list, "h247|h246"));
+  g_assert_nonnull (strstr (list, "h201|h199"));
+
+  g_assert_true (sd_service_restore_many (fixture->service, removed, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (sd_store_count (fixture->store, &error), ==, 250);
+  /* the loaded ones in their places; h010 after them, as its page would */
+  restored = list_ids (fixture);
+  expected = expected_ids (249, 150, 0);
+  g_assert_true (g_str_has_prefix (restored, expected));
+  g_assert_cmpstr (restored + strlen (expected), ==, "|h010");
+  stored = sd_store_load_task (fixture->store, "h010", &error);
+  g_assert_nonnull (stored);
+  g_assert_true (sd_task_get_favourite (stored));
+  g_assert_true (sd_task_get_favourite (sd_service_get_loaded_task (fixture->service, "h200")));
+  g_assert_false (sd_task_get_favourite (sd_service_get_loaded_task (fixture->service, "h249")));
+}
+
 static gboolean
 no_query_in_flight (gpointer data)
 {
@@ -2057,6 +2113,7 @@ main (int   argc,
        test_history_interrupted_download_resumes_beyond_the_page);
   ADD ("history/lookup-reads-a-task-no-page-loaded", test_history_lookup_reads_an_unloaded_task);
   ADD ("history/removed-during-a-query-stays-removed", test_removed_during_a_query_stays_removed);
+  ADD ("history/remove-many-and-restore-exactly", test_remove_many_and_restore);
   ADD ("download/expired-link-is-tried-once-then-said-expired", test_expired_link_is_tried_once);
   ADD ("download/created-at-far-in-the-past-still-downloads", test_created_at_far_in_the_past_still_downloads);
   ADD ("download/created-at-far-in-the-future-still-downloads", test_created_at_far_in_the_future_still_downloads);

@@ -434,3 +434,128 @@ sd_service_restore (SdService  *self,
   return TRUE;
 }
 
+
+/**
+ * sd_service_get_loaded_task:
+ * @task_id: a task id
+ *
+ * The task the list holds with @task_id, without reading the history:
+ * the object whose status the service keeps current.
+ *
+ * Returns: (transfer none) (nullable): the loaded task, or %NULL
+ */
+SdTask *
+sd_service_get_loaded_task (SdService  *self,
+                            const char *task_id)
+{
+  g_return_val_if_fail (SD_IS_SERVICE (self), NULL);
+  g_return_val_if_fail (task_id != NULL, NULL);
+
+  return _sd_service_lookup_loaded (self, task_id);
+}
+
+/* Takes the tasks of @removed out of the list, a run of neighbours at a
+ * time (one change for the list's views), from the end so that the
+ * positions before stay. */
+static void
+drop_loaded_tasks (SdService *self,
+                   GPtrArray *removed)
+{
+  GListModel *model = G_LIST_MODEL (self->tasks);
+  g_autoptr(GHashTable) ids = g_hash_table_new (g_str_hash, g_str_equal);
+  guint end = g_list_model_get_n_items (model);
+
+  for (guint i = 0; i < removed->len; i++)
+    g_hash_table_add (ids, (gpointer) sd_task_get_id (g_ptr_array_index (removed, i)));
+  while (end > 0)
+    {
+      guint start = end;
+
+      for (; start > 0; start--)
+        {
+          g_autoptr(SdTask) task = g_list_model_get_item (model, start - 1);
+
+          if (!g_hash_table_contains (ids, sd_task_get_id (task)))
+            break;
+          untrack_task (self, task);
+          if (sd_task_get_download_state (task) == SD_DOWNLOAD_STATE_RUNNING ||
+              sd_task_get_download_state (task) == SD_DOWNLOAD_STATE_QUEUED)
+            sd_task_set_download_state (task, SD_DOWNLOAD_STATE_NONE);
+        }
+      if (start < end)
+        g_list_store_splice (self->tasks, start, end - start, NULL, 0);
+      end = start > 0 ? start - 1 : 0;
+    }
+}
+
+/**
+ * sd_service_remove_many:
+ * @ids: (array zero-terminated=1): task ids, loaded or only in the history
+ * @removed: (out) (transfer container) (element-type SdTask): the tasks as
+ *   the history had them, for sd_service_restore_many()
+ * @error: an %SD_STORE_ERROR
+ *
+ * Removes the tasks of @ids from the history in one transaction, then
+ * from the list; ids in neither are skipped. Saved videos stay on disk.
+ *
+ * Returns: %TRUE when the tasks were removed (all of them, or none)
+ */
+gboolean
+sd_service_remove_many (SdService           *self,
+                        const char * const  *ids,
+                        GPtrArray          **removed,
+                        GError             **error)
+{
+  g_autoptr(GPtrArray) tasks = NULL;
+
+  g_return_val_if_fail (SD_IS_SERVICE (self), FALSE);
+  g_return_val_if_fail (ids != NULL, FALSE);
+  g_return_val_if_fail (removed != NULL, FALSE);
+
+  *removed = NULL;
+  if (self->store == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                           _("The history is not open: nothing can be removed."));
+      return FALSE;
+    }
+  if (!sd_store_remove_tasks (self->store, ids, &tasks, error))
+    return FALSE;
+  g_debug ("Removing %u tasks from the list", tasks->len);
+  drop_loaded_tasks (self, tasks);
+  *removed = g_steal_pointer (&tasks);
+  return TRUE;
+}
+
+/**
+ * sd_service_restore_many:
+ * @tasks: (element-type SdTask): what sd_service_remove_many() gave
+ * @error: an %SD_STORE_ERROR
+ *
+ * Puts the tasks back in the history exactly as they were (their place
+ * among tasks of the same second included) and in the list, and resumes
+ * whatever they were waiting for. A task the list has again meanwhile is
+ * left as it is.
+ *
+ * Returns: %TRUE when the tasks were written back
+ */
+gboolean
+sd_service_restore_many (SdService  *self,
+                         GPtrArray  *tasks,
+                         GError    **error)
+{
+  g_return_val_if_fail (SD_IS_SERVICE (self), FALSE);
+  g_return_val_if_fail (tasks != NULL, FALSE);
+
+  if (self->store == NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                           _("The history is not open: nothing can be restored."));
+      return FALSE;
+    }
+  if (!sd_store_restore_tasks (self->store, tasks, error))
+    return FALSE;
+  g_debug ("Restoring %u tasks to the list", tasks->len);
+  add_loaded_tasks (self, tasks);
+  return TRUE;
+}

@@ -134,5 +134,16 @@ gboolean    sd_service_remove             (SdService  *self,
 gboolean    sd_service_restore            (SdService  *self,
                                            SdTask     *task,
                                            GError    **error);
+/* Many at once, loaded or only in the history, exactly restorable. */
+gboolean    sd_service_remove_many        (SdService           *self,
+                                           const char * const  *ids,
+                                           GPtrArray          **removed,
+                                           GError             **error);
+gboolean    sd_service_restore_many       (SdService  *self,
+                                           GPtrArray  *tasks,
+                                           GError    **error);
+/* The loaded task with @task_id; NULL rather than reading the history. */
+SdTask     *sd_service_get_loaded_task    (SdService  *self,
+                                           const char *task_id);
 
 G_END_DECLS

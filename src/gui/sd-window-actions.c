@@ -139,14 +139,14 @@ remove_task_action (GtkWidget  *widget,
                     GVariant   *parameter)
 {
   SdTask *task = lookup_task (SD_WINDOW (widget), parameter);
-  g_autoptr(SdTask) kept = NULL;
+  g_autoptr(GPtrArray) tasks = g_ptr_array_new_with_free_func (g_object_unref);
 
   if (task == NULL)
     return;
 
-  /* removing it drops the list's reference */
-  kept = g_object_ref (task);
-  sd_window_remove_task (SD_WINDOW (widget), kept);
+  /* removing it drops the list's reference; a saved video asks first */
+  g_ptr_array_add (tasks, g_object_ref (task));
+  _sd_window_remove_tasks (SD_WINDOW (widget), tasks);
 }
 
 static void
@@ -201,6 +201,7 @@ toggle_favourite_task_action (GtkWidget  *widget,
       if (g_strcmp0 (sd_task_get_id (match), ids[0]) == 0)
         sd_task_set_favourite (match, favourite);
     }
+  _sd_window_selection_update (_sd_window_get_selection (self));
 }
 
 void

@@ -94,8 +94,8 @@ _sd_window_history_get_matches (SdWindowHistory *self)
   return G_LIST_MODEL (self->matches);
 }
 
-static SdTaskQuery *
-build_query (SdWindowHistory *self)
+SdTaskQuery *
+_sd_window_history_build_query (SdWindowHistory *self)
 {
   g_autoptr(SdTaskQuery) query = sd_task_query_new ();
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
@@ -141,7 +141,7 @@ on_page_loaded_cb (GObject      *source,
 static void
 load_page (SdWindowHistory *self)
 {
-  g_autoptr(SdTaskQuery) query = build_query (self);
+  g_autoptr(SdTaskQuery) query = _sd_window_history_build_query (self);
   SdStore *reader = ensure_reader (self);
 
   if (reader == NULL)
@@ -151,6 +151,97 @@ load_page (SdWindowHistory *self)
   sd_store_query_page_async (reader, query, &self->cursor, HISTORY_PAGE, self->cancellable,
                              on_page_loaded_cb,
                              g_object_ref (self->window));
+}
+
+/* The status filter's bit a task's status falls under (the store's rule). */
+static guint
+get_status_filter (SdTaskStatus status)
+{
+  switch (status)
+    {
+    case SD_TASK_STATUS_COMPLETED:
+      return SD_TASK_STATUS_FILTER_COMPLETED;
+    case SD_TASK_STATUS_FAILED:
+    case SD_TASK_STATUS_NOT_FOUND:
+      return SD_TASK_STATUS_FILTER_FAILED;
+    case SD_TASK_STATUS_UNCERTAIN:
+      return SD_TASK_STATUS_FILTER_UNCERTAIN;
+    default:
+      return SD_TASK_STATUS_FILTER_RUNNING;
+    }
+}
+
+static gboolean
+keeps_status (SdWindowHistory *self,
+              SdTask          *task)
+{
+  guint statuses = 0;
+
+  sd_task_status_filter_from_name (self->status, &statuses);
+  return statuses == 0 || (statuses & get_status_filter (sd_task_get_status (task))) != 0;
+}
+
+/* A task whose new status the filter does not keep leaves the list at
+ * once, rather than staying there with a status it was not asked for. */
+static void
+on_match_status_changed_cb (SdTask          *task,
+                            GParamSpec      *pspec,
+                            SdWindowHistory *self)
+{
+  guint position;
+
+  if (keeps_status (self, task) || !g_list_store_find (self->matches, task, &position))
+    return;
+  g_debug ("Task %s leaves the filtered list", sd_task_get_id (task));
+  g_signal_handlers_disconnect_by_func (task, on_match_status_changed_cb, self);
+  g_list_store_remove (self->matches, position);
+  _sd_window_history_changed (self->window);
+}
+
+/* A task the filter did not keep may now: the query is asked again. */
+static void
+on_task_finished_cb (SdService       *service,
+                     SdTask          *task,
+                     SdWindowHistory *self)
+{
+  if (g_strcmp0 (self->status, "all") == 0 || !keeps_status (self, task) ||
+      g_list_store_find (self->matches, task, NULL))
+    return;
+  g_debug ("Task %s may enter the filtered list", sd_task_get_id (task));
+  _sd_window_history_refresh (self);
+}
+
+static void
+forget_matches (SdWindowHistory *self)
+{
+  GListModel *matches = G_LIST_MODEL (self->matches);
+
+  for (guint i = 0; i < g_list_model_get_n_items (matches); i++)
+    {
+      g_autoptr(SdTask) task = g_list_model_get_item (matches, i);
+
+      g_signal_handlers_disconnect_by_func (task, on_match_status_changed_cb, self);
+    }
+}
+
+/* A task the service has loaded is shown as the service's own object, not
+ * the copy the query read: its row follows its status as it changes. */
+static void
+use_loaded_tasks (SdWindowHistory *self,
+                  GPtrArray       *tasks)
+{
+  SdService *service = sd_context_get_service (get_context (self));
+
+  for (guint i = 0; i < tasks->len; i++)
+    {
+      SdTask *loaded = sd_service_get_loaded_task (service, sd_task_get_id (tasks->pdata[i]));
+
+      if (loaded == NULL)
+        continue;
+      g_object_unref (tasks->pdata[i]);
+      tasks->pdata[i] = g_object_ref (loaded);
+      g_signal_connect (loaded, "notify::status", G_CALLBACK (on_match_status_changed_cb), self);
+    }
 }
 
 static void
@@ -177,6 +268,9 @@ on_page_loaded_cb (GObject      *source,
     }
 
   first = self->cursor.created_at == G_MAXINT64 && self->cursor.rowid == G_MAXINT64;
+  if (first)
+    forget_matches (self);
+  use_loaded_tasks (self, tasks);
   self->cursor = cursor;
   self->more = more;
   g_list_store_splice (self->matches, first ? 0 : g_list_model_get_n_items (G_LIST_MODEL (self->matches)),
@@ -252,7 +346,10 @@ refresh (SdWindowHistory *self)
     ensure_no_match_page (self);
   update_filter_bar (self);
   if (!active)
-    g_list_store_remove_all (self->matches);
+    {
+      forget_matches (self);
+      g_list_store_remove_all (self->matches);
+    }
   else
     load_page (self);
   _sd_window_history_set_active (self->window, active);
@@ -386,12 +483,39 @@ clear_activated (GSimpleAction *action,
   _sd_window_history_clear (user_data);
 }
 
+static void
+remove_matching (SdWindowHistory *self,
+                 guint            status_filter)
+{
+  g_autoptr(SdTaskQuery) query = _sd_window_history_build_query (self);
+
+  _sd_window_remove_matching (self->window, query, status_filter);
+}
+
+static void
+clear_completed_activated (GSimpleAction *action,
+                           GVariant      *parameter,
+                           gpointer       user_data)
+{
+  remove_matching (user_data, SD_TASK_STATUS_FILTER_COMPLETED);
+}
+
+static void
+remove_failed_activated (GSimpleAction *action,
+                         GVariant      *parameter,
+                         gpointer       user_data)
+{
+  remove_matching (user_data, SD_TASK_STATUS_FILTER_FAILED);
+}
+
 static const GActionEntry history_actions[] = {
   { "status", NULL, "s", "'all'", change_status, { 0 } },
   { "model", NULL, "s", "''", change_model, { 0 } },
   { "date", NULL, "s", "'any'", change_date, { 0 } },
   { "favourites", NULL, NULL, "false", change_favourites, { 0 } },
   { "clear", clear_activated, NULL, NULL, NULL, { 0 } },
+  { "clear-completed", clear_completed_activated, NULL, NULL, NULL, { 0 } },
+  { "remove-failed", remove_failed_activated, NULL, NULL, NULL, { 0 } },
 };
 
 static GMenuModel *
@@ -404,6 +528,7 @@ build_filter_menu (SdWindowHistory *self)
   g_autoptr(GMenu) models = g_menu_new ();
   g_autoptr(GMenu) dates = g_menu_new ();
   g_autoptr(GMenu) others = g_menu_new ();
+  g_autoptr(GMenu) removals = g_menu_new ();
 
   for (guint i = 0; i < G_N_ELEMENTS (status_names); i++)
     {
@@ -425,11 +550,15 @@ build_filter_menu (SdWindowHistory *self)
     }
   g_menu_append (others, _("Favourites Only"), "history.favourites");
   g_menu_append (others, _("Clear Filters"), "history.clear");
+  /* what the list shows now: the search and the filters hold */
+  g_menu_append (removals, _("Clear Completed…"), "history.clear-completed");
+  g_menu_append (removals, _("Remove Failed…"), "history.remove-failed");
 
   g_menu_append_section (menu, _("Status"), G_MENU_MODEL (statuses));
   g_menu_append_section (menu, _("Model"), G_MENU_MODEL (models));
   g_menu_append_section (menu, _("Date"), G_MENU_MODEL (dates));
   g_menu_append_section (menu, NULL, G_MENU_MODEL (others));
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (removals));
   return G_MENU_MODEL (g_steal_pointer (&menu));
 }
 
@@ -538,6 +667,10 @@ _sd_window_history_new (SdWindow        *window,
   adw_toast_overlay_set_child (overlay, box);
   self->results_stack = results_stack;
   update_filter_bar (self);
+  g_signal_connect (sd_context_get_service (get_context (self)), "task-completed",
+                    G_CALLBACK (on_task_finished_cb), self);
+  g_signal_connect (sd_context_get_service (get_context (self)), "task-failed",
+                    G_CALLBACK (on_task_finished_cb), self);
   return self;
 }
 
@@ -557,6 +690,8 @@ _sd_window_history_free (SdWindowHistory *self)
   g_clear_object (&self->cancellable);
   gtk_widget_insert_action_group (GTK_WIDGET (self->window), "history", NULL);
   g_clear_object (&self->actions);
+  g_signal_handlers_disconnect_by_data (sd_context_get_service (get_context (self)), self);
+  forget_matches (self);
   g_clear_object (&self->matches);
   g_clear_object (&self->reader);
   g_free (self->text);

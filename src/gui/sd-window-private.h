@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include "sd-store-query.h"
 #include "sd-window.h"
 
 G_BEGIN_DECLS
@@ -28,6 +29,8 @@ void             _sd_window_history_load_more (SdWindowHistory *self);
 void             _sd_window_history_refresh   (SdWindowHistory *self);
 void             _sd_window_history_clear     (SdWindowHistory *self);
 void             _sd_window_history_find      (SdWindowHistory *self);
+/* The query the list shows now (search and filters), to act on it all. */
+SdTaskQuery     *_sd_window_history_build_query (SdWindowHistory *self);
 
 /* sd-window.c, for sd-window-history.c: NULL once disposed. */
 SdWindowHistory *_sd_window_get_history        (SdWindow *self);
@@ -42,5 +45,48 @@ void             _sd_window_history_changed    (SdWindow *self);
 void _sd_window_class_install_continue_actions (GtkWidgetClass *widget_class);
 void _sd_window_note_submitted                 (SdWindow       *self,
                                                 SdTask         *task);
+
+/* sd-window-selection.c: acting on many tasks (the selection bar, its
+ * win.*-selection actions) and removing with the question about the
+ * saved videos. */
+typedef struct _SdWindowSelection SdWindowSelection;
+
+SdWindowSelection *_sd_window_selection_new  (SdWindow          *window,
+                                              GtkMultiSelection *selection,
+                                              GtkBox            *results_box);
+void               _sd_window_selection_free (SdWindowSelection *self);
+/* The task Ctrl+E and the like act on: the one selected, else the focused
+ * row when it is among the selected. */
+SdTask            *_sd_window_selection_get_current (SdWindowSelection *self);
+/* Ctrl+D: the star of the task selected, or of every one (all on, unless
+ * they all have it). */
+void               _sd_window_selection_toggle_favourite (SdWindowSelection *self);
+/* A selected task changed (a row's star): the bar's actions follow. */
+void               _sd_window_selection_update (SdWindowSelection *self);
+/* Removes @tasks, first asking about their saved videos when they have any. */
+void               _sd_window_remove_tasks   (SdWindow          *window,
+                                              GPtrArray         *tasks);
+/* "Clear Completed…" and "Remove Failed…": every task of @query with the
+ * status @status_filter (one SdTaskStatusFilter bit), after asking. */
+void               _sd_window_remove_matching (SdWindow          *window,
+                                               SdTaskQuery       *query,
+                                               guint              status_filter);
+void               _sd_window_class_install_selection_actions (GtkWidgetClass *widget_class);
+/* sd-window.c, for sd-window-selection.c: NULL once disposed. */
+SdWindowSelection *_sd_window_get_selection  (SdWindow          *self);
+
+/* sd-window-days.c: the day headers of the results. */
+typedef struct _SdWindowDays SdWindowDays;
+
+SdWindowDays *_sd_window_days_new      (GListModel   *model);
+void          _sd_window_days_free     (SdWindowDays *self);
+GtkWidget    *_sd_window_days_wrap_row (GtkWidget    *row);
+GtkWidget    *_sd_window_days_get_row  (GtkWidget    *child);
+void          _sd_window_days_bind     (SdWindowDays *self,
+                                        GtkListItem  *item);
+void          _sd_window_days_unbind   (SdWindowDays *self,
+                                        GtkListItem  *item);
+char         *_sd_window_format_day    (gint64        created_at,
+                                        GDateTime    *now);
 
 G_END_DECLS

@@ -36,6 +36,8 @@ struct _SdWindow
   char                 *dismissed[SD_N_NOTICES]; /* stays away until it changes */
   SdNoticeKind          shown_notice;            /* SD_N_NOTICES: none */
   SdWindowHistory      *history;                 /* search and filters */
+  SdWindowSelection    *selector;                /* acting on many */
+  SdWindowDays         *days;                    /* the day headers */
 
   /* Template widgets */
   GtkWidget            *demo_label;
@@ -47,7 +49,7 @@ struct _SdWindow
   GtkStack             *results_stack;
   GtkScrolledWindow    *results_scroller;
   GtkListView          *list_view;
-  GtkSingleSelection   *selection;
+  GtkMultiSelection    *selection;
   GtkRevealer          *switcher_revealer;
   SdWelcomePage        *welcome_page;
   AdwToastOverlay      *welcome_toast_overlay;
@@ -179,9 +181,15 @@ _sd_window_history_set_active (SdWindow *self,
   GListModel *model = active ? _sd_window_history_get_matches (self->history)
                              : G_LIST_MODEL (self->results);
 
-  if (gtk_single_selection_get_model (self->selection) != model)
-    gtk_single_selection_set_model (self->selection, model);
+  if (gtk_multi_selection_get_model (self->selection) != model)
+    gtk_multi_selection_set_model (self->selection, model);
   update_results_page (self);
+}
+
+SdWindowSelection *
+_sd_window_get_selection (SdWindow *self)
+{
+  return self->selector;
 }
 
 void
@@ -288,7 +296,7 @@ on_task_row_setup_cb (GtkSignalListItemFactory *factory,
 
   sd_task_row_set_catalog (SD_TASK_ROW (row), sd_context_get_catalog (self->context));
   sd_task_row_set_poster_loader (SD_TASK_ROW (row), self->poster_loader);
-  gtk_list_item_set_child (item, row);
+  gtk_list_item_set_child (item, _sd_window_days_wrap_row (row));
 }
 
 static void
@@ -296,7 +304,11 @@ on_task_row_bind_cb (GtkSignalListItemFactory *factory,
                      GtkListItem              *item,
                      SdWindow                 *self)
 {
-  sd_task_row_set_task (SD_TASK_ROW (gtk_list_item_get_child (item)), gtk_list_item_get_item (item));
+  GtkWidget *row = _sd_window_days_get_row (gtk_list_item_get_child (item));
+
+  sd_task_row_set_task (SD_TASK_ROW (row), gtk_list_item_get_item (item));
+  if (self->days != NULL)
+    _sd_window_days_bind (self->days, item);
 }
 
 static void
@@ -304,7 +316,11 @@ on_task_row_unbind_cb (GtkSignalListItemFactory *factory,
                        GtkListItem              *item,
                        SdWindow                 *self)
 {
-  sd_task_row_set_task (SD_TASK_ROW (gtk_list_item_get_child (item)), NULL);
+  GtkWidget *row = _sd_window_days_get_row (gtk_list_item_get_child (item));
+
+  sd_task_row_set_task (SD_TASK_ROW (row), NULL);
+  if (self->days != NULL)
+    _sd_window_days_unbind (self->days, item);
 }
 
 static gboolean
@@ -355,12 +371,7 @@ remove_selected_action (GtkWidget  *widget,
                         const char *action_name,
                         GVariant   *parameter)
 {
-  SdWindow *self = SD_WINDOW (widget);
-  SdTask *task = gtk_single_selection_get_selected_item (self->selection);
-
-  /* Nothing to confirm: the toast offers Undo. */
-  if (task != NULL)
-    sd_window_remove_task (self, task);
+  gtk_widget_activate_action (widget, "win.remove-selection", NULL);
 }
 
 static void undo_draft_action (GtkWidget  *widget,
@@ -374,7 +385,7 @@ continue_selected_action (GtkWidget  *widget,
                           GVariant   *parameter)
 {
   SdWindow *self = SD_WINDOW (widget);
-  SdTask *task = gtk_single_selection_get_selected_item (self->selection);
+  SdTask *task = _sd_window_selection_get_current (self->selector);
 
   if (task != NULL)
     gtk_widget_activate_action (widget, "win.continue-task", "s", sd_task_get_id (task));
@@ -397,11 +408,10 @@ toggle_favourite_selected_action (GtkWidget  *widget,
                                   GVariant   *parameter)
 {
   SdWindow *self = SD_WINDOW (widget);
-  SdTask *task = gtk_single_selection_get_selected_item (self->selection);
 
   /* Ctrl+D while typing a prompt stars nothing */
-  if (task != NULL && !focus_is_in_text (self))
-    gtk_widget_activate_action (widget, "win.toggle-favourite-task", "s", sd_task_get_id (task));
+  if (!focus_is_in_text (self))
+    _sd_window_selection_toggle_favourite (self->selector);
 }
 
 static void
@@ -648,7 +658,9 @@ sd_window_constructed (GObject *object)
                                             get_first_screen_rows (self));
   self->history = _sd_window_history_new (self, self->toast_overlay, self->results_stack,
                                           GTK_WIDGET (self->list_view));
-  gtk_single_selection_set_model (self->selection, G_LIST_MODEL (self->results));
+  gtk_multi_selection_set_model (self->selection, G_LIST_MODEL (self->results));
+  self->selector = _sd_window_selection_new (self, self->selection,
+                                             GTK_BOX (gtk_widget_get_parent (GTK_WIDGET (self->results_stack))));
   g_signal_connect (self, "realize", G_CALLBACK (on_realized_cb), NULL);
   g_signal_connect_object (tasks, "items-changed",
                            G_CALLBACK (on_tasks_changed_cb), self, G_CONNECT_SWAPPED);
@@ -683,7 +695,9 @@ sd_window_dispose (GObject *object)
   g_clear_handle_id (&self->show_all_source, g_source_remove);
   g_clear_handle_id (&self->load_more_source, g_source_remove);
   g_clear_pointer (&self->history, _sd_window_history_free);
+  g_clear_pointer (&self->selector, _sd_window_selection_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_WINDOW);
+  g_clear_pointer (&self->days, _sd_window_days_free);
   g_clear_object (&self->results);
   g_clear_object (&self->poster_loader);
 
@@ -838,6 +852,7 @@ sd_window_class_init (SdWindowClass *klass)
   gtk_widget_class_install_property_action (widget_class, "win.pane", "pane");
   _sd_window_class_install_task_actions (widget_class);
   _sd_window_class_install_continue_actions (widget_class);
+  _sd_window_class_install_selection_actions (widget_class);
 
   /* Bubble phase: a focused text field handles Ctrl+V before the window. */
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_v, GDK_CONTROL_MASK,
@@ -862,6 +877,7 @@ sd_window_init (SdWindow *self)
   /* Before the template: its list view may make rows at once. */
   self->poster_loader = sd_poster_loader_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->days = _sd_window_days_new (G_LIST_MODEL (self->selection));
   sd_poster_loader_set_scroller (self->poster_loader, self->results_scroller);
   sd_a11y_name_toast_buttons (GTK_WIDGET (self));
 }
@@ -1022,7 +1038,7 @@ sd_window_show_task (SdWindow   *self,
   if (!find_task_position (G_LIST_MODEL (self->selection), task_id, &position))
     return;
 
-  gtk_single_selection_set_selected (self->selection, position);
+  gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), position, TRUE);
   gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item",
                               "u", position);
 }
