@@ -8,9 +8,12 @@
 #include <locale.h>
 #include <string.h>
 
+#include "sd-balance.h"
 #include "sd-catalog.h"
 #include "sd-prices.h"
+#include "sd-simulator-test.h"
 #include "sd-store.h"
+#include "sd-test-util.h"
 
 #define PER_TASK   "seedance2.0-fast-i2v"  /* default 5 s */
 #define PER_SECOND "sd2_mx_720p"
@@ -178,6 +181,135 @@ test_currency_formatting (void)
   g_assert_false (sd_currency_is_valid ("cny"));
   g_assert_false (sd_currency_is_valid ("YUAN"));
   g_assert_false (sd_currency_is_valid (NULL));
+}
+
+/* The provider's coin: counted, not priced, so no forced decimals. */
+static void
+test_coin_formatting (void)
+{
+  const struct { SdMoney amount; const char *text; } cases[] = {
+    { 1000 * SD_MONEY_SCALE, "1000 coins" },
+    { SD_MONEY_SCALE, "1 coin" },
+    { 0, "0 coins" },
+    { 2500000, "2.5 coins" },
+    { 125, "0.000125 coins" },
+    { -3 * SD_MONEY_SCALE, "-3 coins" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = sd_money_format (cases[i].amount, SD_CURRENCY_COIN);
+
+      g_assert_cmpstr (text, ==, cases[i].text);
+    }
+}
+
+static void
+test_coin_is_a_currency (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdPrices) prices = NULL;
+  g_autoptr(SdPrices) back = NULL;
+  g_autofree char *data = NULL;
+  g_autofree char *coin = sd_currency_normalize ("Coin");
+  g_autofree char *usd = sd_currency_normalize ("usd");
+  g_autofree char *bad = sd_currency_normalize ("coins");
+  g_autofree char *estimate_text = NULL;
+  g_autoptr(SdCatalog) catalog = sd_catalog_new ();
+  g_autoptr(SdRequest) request = request_for (PER_TASK, 0);
+  g_auto(SdEstimate) estimate = { 0 };
+
+  g_assert_true (sd_currency_is_valid (SD_CURRENCY_COIN));
+  g_assert_false (sd_currency_is_valid ("COIN"));
+  g_assert_cmpstr (coin, ==, SD_CURRENCY_COIN);
+  g_assert_cmpstr (usd, ==, "USD");
+  g_assert_null (bad);
+  g_assert_null (sd_currency_normalize (NULL));
+
+  prices = sd_prices_new_from_data ("{\"currency\": \"coin\", \"prices\": {\"" PER_TASK "\": 30}}", -1,
+                                    "/cfg/prices.json", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (sd_prices_get_currency (prices), ==, SD_CURRENCY_COIN);
+  sd_prices_estimate (prices, request, lookup (catalog, PER_TASK), 2, &estimate);
+  estimate_text = sd_estimate_format (&estimate);
+  g_assert_cmpstr (estimate_text, ==, "≈ 60 coins · 2 takes × 1 task × 30 coins");
+
+  data = sd_prices_to_data (prices);
+  back = sd_prices_new_from_data (data, -1, "/cfg/prices.json", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (sd_prices_get_currency (back), ==, SD_CURRENCY_COIN);
+}
+
+/* The one rule of the batch warning: only coins are compared. */
+static void
+test_balance_is_exceeded_only_in_coins (void)
+{
+  SdBalance balance = { FALSE, 1000 };
+  SdBalance fraction = { FALSE, 0.5 };
+  SdBalance unlimited = { TRUE, 0 };
+
+  g_assert_cmpint (sd_balance_get_money (&balance), ==, 1000 * SD_MONEY_SCALE);
+  g_assert_cmpint (sd_balance_get_money (&fraction), ==, 500000);
+  g_assert_true (sd_balance_is_exceeded (&balance, 1000 * SD_MONEY_SCALE + 1, SD_CURRENCY_COIN));
+  g_assert_false (sd_balance_is_exceeded (&balance, 1000 * SD_MONEY_SCALE, SD_CURRENCY_COIN));
+  g_assert_false (sd_balance_is_exceeded (&balance, 5000 * SD_MONEY_SCALE, "CNY"));
+  g_assert_false (sd_balance_is_exceeded (&unlimited, 5000 * SD_MONEY_SCALE, SD_CURRENCY_COIN));
+  g_assert_false (sd_balance_is_exceeded (NULL, 5000 * SD_MONEY_SCALE, SD_CURRENCY_COIN));
+  g_assert_true (sd_balance_is_exceeded (&fraction, SD_MONEY_SCALE, SD_CURRENCY_COIN));
+}
+
+/* The account's balance, with the client's own token: the user route only. */
+static void
+test_user_balance_present_and_absent (void)
+{
+  g_autoptr(SdCatalog) catalog = sd_catalog_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdSimulator) simulator = sd_simulator_new (catalog, &error);
+  g_autoptr(SdClient) client = NULL;
+  g_autoptr(SdClient) no_token = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autofree SdBalance *balance = NULL;
+
+  g_assert_no_error (error);
+  client = sd_client_new (sd_simulator_get_base_url (simulator), sd_simulator_get_token (simulator));
+  sd_simulator_set_balance (simulator, 1234);
+  sd_client_get_user_balance_async (client, NULL, sd_test_store_result_cb, &result);
+  sd_test_wait_until (sd_test_result_arrived, &result, 10, "the balance");
+  balance = sd_client_get_balance_finish (client, result, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (balance);
+  g_assert_false (balance->unlimited);
+  g_assert_cmpfloat (balance->available, ==, 1234);
+  g_assert_cmpuint (sd_simulator_get_request_count (simulator, SD_SIMULATOR_STEP_BALANCE), ==, 1);
+  g_clear_object (&result);
+  g_clear_pointer (&balance, g_free);
+
+  sd_simulator_set_has_balance (simulator, FALSE);
+  sd_client_get_user_balance_async (client, NULL, sd_test_store_result_cb, &result);
+  sd_test_wait_until (sd_test_result_arrived, &result, 10, "no balance");
+  balance = sd_client_get_balance_finish (client, result, &error);
+  g_assert_no_error (error);
+  g_assert_null (balance);
+  g_clear_object (&result);
+
+  sd_simulator_set_has_balance (simulator, TRUE);
+  sd_simulator_set_fault (simulator, SD_SIMULATOR_STEP_BALANCE, SD_SIMULATOR_FAULT_HTTP_500, 1);
+  sd_client_get_user_balance_async (client, NULL, sd_test_store_result_cb, &result);
+  sd_test_wait_until (sd_test_result_arrived, &result, 10, "a failed balance");
+  balance = sd_client_get_balance_finish (client, result, &error);
+  g_assert_null (balance);
+  g_assert_error (error, SD_API_ERROR, SD_API_ERROR_HTTP_STATUS);
+  g_clear_error (&error);
+  g_clear_object (&result);
+
+  /* Without a token nothing is sent. */
+  no_token = sd_client_new (sd_simulator_get_base_url (simulator), NULL);
+  sd_client_get_user_balance_async (no_token, NULL, sd_test_store_result_cb, &result);
+  sd_test_wait_until (sd_test_result_arrived, &result, 10, "no token");
+  balance = sd_client_get_balance_finish (no_token, result, &error);
+  g_assert_null (balance);
+  g_assert_nonnull (error);
+  g_assert_cmpuint (sd_simulator_get_request_count (simulator, SD_SIMULATOR_STEP_BALANCE), ==, 3);
 }
 
 static SdPrices *
@@ -379,6 +511,10 @@ main (int   argc,
   g_test_add_func ("/prices/unset-duration-bills-the-default", test_unset_duration_bills_the_default);
   g_test_add_func ("/prices/missing-price-shows-the-unit", test_missing_price_shows_the_unit);
   g_test_add_func ("/prices/currency-formatting", test_currency_formatting);
+  g_test_add_func ("/prices/coin-formatting", test_coin_formatting);
+  g_test_add_func ("/prices/coin-is-a-currency", test_coin_is_a_currency);
+  g_test_add_func ("/prices/balance-is-exceeded-only-in-coins", test_balance_is_exceeded_only_in_coins);
+  g_test_add_func ("/prices/user-balance-present-and-absent", test_user_balance_present_and_absent);
   g_test_add_func ("/prices/file-reads-strings-and-numbers", test_file_reads_strings_and_numbers);
   g_test_add_func ("/prices/malformed-file-is-named", test_malformed_file_is_named);
   g_test_add_func ("/prices/bad-file-is-kept", test_bad_file_is_kept);

@@ -25,8 +25,9 @@ static const char * const balance_paths[] = {
 
 typedef struct
 {
-  char        *token;
+  char        *token;      /* NULL: the client's own */
   guint        path_index;
+  guint        n_paths;
   SoupMessage *message;
   guint8      *buffer;
 } BalanceCall;
@@ -150,7 +151,7 @@ on_read_cb (GObject      *source,
     g_task_return_pointer (task, balance, g_free);
   else if (error != NULL)
     g_task_return_error (task, g_steal_pointer (&error));
-  else if (++call->path_index < G_N_ELEMENTS (balance_paths))
+  else if (++call->path_index < call->n_paths)
     send_next (g_steal_pointer (&task));
   else
     g_task_return_pointer (task, NULL, NULL);
@@ -187,32 +188,58 @@ on_sent_cb (GObject      *source,
                                  on_read_cb, g_object_ref (task));
 }
 
+static SoupMessage *
+new_message (SdClient     *client,
+             BalanceCall  *call,
+             GError      **error)
+{
+  g_autofree char *url = NULL;
+  g_autofree char *authorization = NULL;
+  SoupMessage *message;
+  SoupMessageHeaders *headers;
+
+  if (call->token == NULL)
+    message = sd_client_new_api_message (client, SOUP_METHOD_GET, balance_paths[call->path_index], error);
+  else
+    {
+      url = g_strconcat (sd_client_get_base_url (client), balance_paths[call->path_index], NULL);
+      message = soup_message_new (SOUP_METHOD_GET, url);
+      if (message == NULL)
+        {
+          g_propagate_error (error, sd_api_error_new_full (SD_API_ERROR_INVALID_REQUEST, 0, -1, NULL, NULL,
+                                                           _("The service address must be an absolute http or https URL such as https://www.jimmyai.cn.")));
+          return NULL;
+        }
+      authorization = g_strconcat ("Bearer ", call->token, NULL);
+      soup_message_headers_replace (soup_message_get_request_headers (message), "Authorization",
+                                    authorization);
+      memset (authorization, 0, strlen (authorization));
+    }
+  if (message == NULL)
+    return NULL;
+
+  /* The token must never follow a redirect: a 3xx is read as no endpoint. */
+  soup_message_add_flags (message, SOUP_MESSAGE_NO_REDIRECT);
+  headers = soup_message_get_request_headers (message);
+  soup_message_headers_replace (headers, "Accept", "application/json");
+  return message;
+}
+
 static void
 send_next (GTask *task)
 {
   SdClient *client = g_task_get_source_object (task);
   BalanceCall *call = g_task_get_task_data (task);
-  g_autofree char *url = g_strconcat (sd_client_get_base_url (client),
-                                      balance_paths[call->path_index], NULL);
-  g_autofree char *authorization = g_strconcat ("Bearer ", call->token, NULL);
-  SoupMessageHeaders *headers;
+  GError *error = NULL;
 
   g_clear_object (&call->message);
-  call->message = soup_message_new (SOUP_METHOD_GET, url);
+  call->message = new_message (client, call, &error);
   if (call->message == NULL)
     {
-      g_task_return_error (task, sd_api_error_new_full (SD_API_ERROR_INVALID_REQUEST, 0, -1, NULL, NULL,
-                                                        _("The service address must be an absolute http or https URL such as https://www.jimmyai.cn.")));
+      g_task_return_error (task, error);
       g_object_unref (task);
       return;
     }
-
-  /* The token must never follow a redirect: a 3xx is read as no endpoint. */
-  soup_message_add_flags (call->message, SOUP_MESSAGE_NO_REDIRECT);
-  headers = soup_message_get_request_headers (call->message);
-  soup_message_headers_replace (headers, "Authorization", authorization);
-  soup_message_headers_replace (headers, "Accept", "application/json");
-  memset (authorization, 0, strlen (authorization));
 
   g_debug ("Asking %s", balance_paths[call->path_index]);
   soup_session_send_async (sd_client_get_session (client), call->message, G_PRIORITY_DEFAULT,
@@ -256,8 +283,82 @@ sd_client_get_balance_async (SdClient            *self,
 
   call = g_new0 (BalanceCall, 1);
   call->token = normalized;
+  call->n_paths = G_N_ELEMENTS (balance_paths);
   g_task_set_task_data (task, call, (GDestroyNotify) balance_call_free);
   send_next (g_steal_pointer (&task));
+}
+
+/**
+ * sd_client_get_user_balance_async:
+ * @self: a client
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called with the answer
+ * @user_data: for @callback
+ *
+ * Asks the account's balance (the user balance endpoint only: what the
+ * account may still spend, in coins) with the client's own token. Finish
+ * with sd_client_get_balance_finish().
+ */
+void
+sd_client_get_user_balance_async (SdClient            *self,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  BalanceCall *call;
+
+  g_return_if_fail (SD_IS_CLIENT (self));
+  g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  /* One finish for both: the answer is the same. */
+  g_task_set_source_tag (task, sd_client_get_balance_async);
+  call = g_new0 (BalanceCall, 1);
+  call->path_index = G_N_ELEMENTS (balance_paths) - 1;
+  call->n_paths = G_N_ELEMENTS (balance_paths);
+  g_assert (g_str_equal (balance_paths[call->path_index], SD_API_USER_BALANCE_PATH));
+  g_task_set_task_data (task, call, (GDestroyNotify) balance_call_free);
+  send_next (g_steal_pointer (&task));
+}
+
+/**
+ * sd_balance_get_money:
+ * @balance: a balance
+ *
+ * Returns: the available balance as an amount in %SD_CURRENCY_COIN, in
+ *   millionths (rounded; capped far beyond any batch)
+ */
+SdMoney
+sd_balance_get_money (const SdBalance *balance)
+{
+  double cap = (double) (G_MAXINT64 / 4);
+  double amount = CLAMP (balance->available * (double) SD_MONEY_SCALE, -cap, cap);
+
+  /* Rounded half away from zero, without libm. */
+  return amount >= 0 ? (SdMoney) (amount + 0.5) : -(SdMoney) (-amount + 0.5);
+}
+
+/**
+ * sd_balance_is_exceeded:
+ * @balance: (nullable): a balance; %NULL: not known
+ * @total: an estimate
+ * @currency: the estimate's currency
+ *
+ * The one rule for the warning before a batch: only an estimate in the
+ * provider's coin can be compared with a balance, and an unlimited token
+ * is never exceeded.
+ *
+ * Returns: %TRUE when @total, in coins, is more than what is available
+ */
+gboolean
+sd_balance_is_exceeded (const SdBalance *balance,
+                        SdMoney          total,
+                        const char      *currency)
+{
+  if (balance == NULL || balance->unlimited || g_strcmp0 (currency, SD_CURRENCY_COIN) != 0)
+    return FALSE;
+  return total > sd_balance_get_money (balance);
 }
 
 SdBalance *

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "sd-client.h"
+#include "sd-prices.h"
 
 G_BEGIN_DECLS
 
@@ -28,6 +29,12 @@ void       sd_client_get_balance_async  (SdClient            *self,
                                          GCancellable        *cancellable,
                                          GAsyncReadyCallback  callback,
                                          gpointer             user_data);
+/* Asks the account's balance (the user endpoint only) with the client's
+ * own token; finish with sd_client_get_balance_finish(). */
+void       sd_client_get_user_balance_async (SdClient            *self,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
 /* The balance; NULL without an error when the server has neither endpoint
  * (404, 405, or an answer not of the documented shape); NULL with
  * SD_API_ERROR_UNAUTHORIZED when the server refused the token (401, 403 or
@@ -40,5 +47,13 @@ SdBalance *sd_client_get_balance_finish (SdClient      *self,
 SdBalance *sd_api_parse_balance_response (guint    http_status,
                                           GBytes  *body,
                                           GError **error);
+
+/* The available amount in SD_CURRENCY_COIN millionths. */
+SdMoney    sd_balance_get_money   (const SdBalance *balance);
+/* TRUE only when @currency is SD_CURRENCY_COIN, the balance is known and
+ * capped, and @total is more than it: other currencies are never compared. */
+gboolean   sd_balance_is_exceeded (const SdBalance *balance,
+                                   SdMoney          total,
+                                   const char      *currency);
 
 G_END_DECLS

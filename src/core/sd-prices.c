@@ -178,17 +178,63 @@ sd_currency_symbol (const char *currency)
  * sd_currency_is_valid:
  * @currency: (nullable): a currency code
  *
- * Returns: %TRUE for three upper-case ASCII letters
+ * Returns: %TRUE for three upper-case ASCII letters, or %SD_CURRENCY_COIN
  */
 gboolean
 sd_currency_is_valid (const char *currency)
 {
+  if (g_strcmp0 (currency, SD_CURRENCY_COIN) == 0)
+    return TRUE;
   if (currency == NULL || strlen (currency) != 3)
     return FALSE;
   for (int i = 0; i < 3; i++)
     if (!g_ascii_isupper (currency[i]))
       return FALSE;
   return TRUE;
+}
+
+/**
+ * sd_currency_normalize:
+ * @text: (nullable): a currency as a user typed it
+ *
+ * Returns: (transfer full) (nullable): the code in upper case, or
+ *   %SD_CURRENCY_COIN for "coin" in any case; %NULL when it is neither
+ */
+char *
+sd_currency_normalize (const char *text)
+{
+  g_autofree char *code = NULL;
+
+  if (text == NULL)
+    return NULL;
+  if (g_ascii_strcasecmp (text, SD_CURRENCY_COIN) == 0)
+    return g_strdup (SD_CURRENCY_COIN);
+  code = g_ascii_strup (text, -1);
+  return sd_currency_is_valid (code) ? g_steal_pointer (&code) : NULL;
+}
+
+/* Coins are counted, not priced: no forced decimals, and a plural. */
+static char *
+format_coins (SdMoney amount)
+{
+  g_autofree char *number = sd_money_format_number (amount);
+  gsize length = strlen (number);
+  gulong plural = amount == SD_MONEY_SCALE ? 1 : 2;
+
+  if (amount % SD_MONEY_SCALE == 0)
+    {
+      g_autofree char *whole = g_strdup_printf ("%" G_GINT64_FORMAT, amount / SD_MONEY_SCALE);
+
+      g_free (number);
+      number = g_steal_pointer (&whole);
+    }
+  else
+    {
+      while (length > 0 && number[length - 1] == '0')
+        number[--length] = '\0';
+    }
+  /* Translators: an amount in the provider's own unit, e.g. "12 coins" */
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s coin", "%s coins", plural), number);
 }
 
 /**
@@ -205,6 +251,8 @@ sd_money_format (SdMoney     amount,
   g_autofree char *number = sd_money_format_number (amount);
   const char *symbol = sd_currency_symbol (currency);
 
+  if (g_strcmp0 (currency, SD_CURRENCY_COIN) == 0)
+    return format_coins (amount);
   if (symbol != NULL)
     /* Translators: an amount of money: the currency symbol (¥, $, €), then
      * the number; put them in your locale's order, e.g. "%2$s %1$s" */
@@ -265,7 +313,7 @@ read_currency (SdPrices    *self,
              ? json_node_get_string (node) : NULL;
   if (!sd_currency_is_valid (currency))
     return set_invalid (error, source_name, "currency",
-                        _("must be a three-letter currency code such as “CNY”, “USD” or “EUR”."));
+                        _("must be a three-letter currency code such as “CNY”, “USD” or “EUR”, or “coin” for the provider’s own unit."));
   sd_prices_set_currency (self, currency);
   return TRUE;
 }

@@ -39,13 +39,19 @@ gboolean    sd_money_parse        (const char *text,
 /* "0.05", "0.40", "1.125": at least two decimals, more when they matter;
  * the locale's decimal separator. */
 char       *sd_money_format_number (SdMoney amount);
-/* "¥0.40", "$1.25", "€0.40", else "0.40 CHF" (translatable). */
+/* "¥0.40", "$1.25", "€0.40", "12 coins", else "0.40 CHF" (translatable). */
 char       *sd_money_format       (SdMoney     amount,
                                    const char *currency);
 /* The symbol of CNY, USD, EUR, JPY, GBP; NULL for other codes. */
 const char *sd_currency_symbol    (const char *currency);
-/* Three upper-case ASCII letters (ISO 4217 shape). */
+/* The provider's own unit: what its balance counts (PROVIDER-EXTRAS.md).
+ * A price table in it can be compared with the balance. */
+#define SD_CURRENCY_COIN "coin"
+/* Three upper-case ASCII letters (ISO 4217 shape), or SD_CURRENCY_COIN. */
 gboolean    sd_currency_is_valid  (const char *currency);
+/* What a user typed as a currency ("usd", "Coin") as the table keeps it,
+ * or NULL when it is not one. */
+char       *sd_currency_normalize (const char *text);
 
 #define SD_TYPE_PRICES (sd_prices_get_type ())
 G_DECLARE_FINAL_TYPE (SdPrices, sd_prices, SD, PRICES, GObject)

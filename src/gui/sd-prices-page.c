@@ -69,8 +69,8 @@ static void
 on_currency_changed_cb (AdwEntryRow  *row,
                         SdPricesPage *self)
 {
-  g_autofree char *code = g_ascii_strup (gtk_editable_get_text (GTK_EDITABLE (row)), -1);
-  gboolean valid = sd_currency_is_valid (code);
+  g_autofree char *code = sd_currency_normalize (gtk_editable_get_text (GTK_EDITABLE (row)));
+  gboolean valid = code != NULL;
 
   mark (GTK_WIDGET (row), valid);
   if (!valid || self->prices == NULL)
@@ -167,7 +167,7 @@ add_currency_group (SdPricesPage *self,
                                  : _("The provider publishes no prices: enter your own. Estimates are shown before Generate and for batches; models without a price show their billing unit only."));
 
   self->currency_row = ADW_ENTRY_ROW (adw_entry_row_new ());
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->currency_row), _("Currency (ISO code, e.g. CNY, USD, EUR)"));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->currency_row), _("Currency (ISO code such as CNY, USD, EUR, or “coin” for the provider’s own unit)"));
   if (self->prices != NULL)
     gtk_editable_set_text (GTK_EDITABLE (self->currency_row), sd_prices_get_currency (self->prices));
   gtk_widget_set_sensitive (GTK_WIDGET (self->currency_row), self->prices != NULL);

@@ -75,6 +75,7 @@ struct _SdSimulator
   SdSimMedia  *media;          /* what /media/ serves */
   SdSimUploads *uploads;
   gboolean     no_balance;     /* the balance routes answer 404 */
+  gint64       balance;        /* the user balance's "available" */
 };
 
 /* How an answer travels: whole, late, cut in half, or oversized. */

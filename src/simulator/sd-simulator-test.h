@@ -23,6 +23,7 @@ typedef enum {
   SD_SIMULATOR_STEP_QUERY,
   SD_SIMULATOR_STEP_DOWNLOAD,
   SD_SIMULATOR_STEP_UPLOAD,
+  SD_SIMULATOR_STEP_BALANCE,  /* either balance route */
   SD_SIMULATOR_N_STEPS
 } SdSimulatorStep;
 
@@ -66,6 +67,9 @@ const char  *sd_simulator_get_tls_base_url  (SdSimulator      *self);
 /* FALSE: the balance routes answer 404, as on a server without them. */
 void         sd_simulator_set_has_balance   (SdSimulator      *self,
                                              gboolean          has_balance);
+/* What the user balance route says is available, in coins (default 1000). */
+void         sd_simulator_set_balance       (SdSimulator      *self,
+                                             gint64            available);
 
 /* Changes the token the API accepts. */
 void         sd_simulator_set_token         (SdSimulator      *self,

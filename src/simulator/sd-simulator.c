@@ -94,6 +94,7 @@ static void
 sd_simulator_init (SdSimulator *self)
 {
   self->token = g_strdup (SD_SIMULATOR_DEFAULT_TOKEN);
+  self->balance = 1000;
   self->queued_ms = SD_SIMULATOR_DEFAULT_QUEUED_MS;
   self->processing_ms = SD_SIMULATOR_DEFAULT_PROCESSING_MS;
   self->retry_after = DEFAULT_RETRY_AFTER;
@@ -211,8 +212,12 @@ on_balance_cb (SoupServer        *server,
 {
   SdSimulator *self = user_data;
   g_autoptr(JsonObject) data = json_object_new ();
+  SdSimulatorFault fault;
 
   _sd_simulator_note_request (self, msg);
+  fault = _sd_simulator_take_fault (self, msg, SD_SIMULATOR_STEP_BALANCE);
+  if (_sd_simulator_send_replacing_fault (self, msg, SD_SIMULATOR_STEP_BALANCE, fault))
+    return;
   if (self->no_balance)
     {
       _sd_simulator_send_api_error (self, msg, SOUP_STATUS_NOT_FOUND, "40400", "Not found");
@@ -231,9 +236,9 @@ on_balance_cb (SoupServer        *server,
     }
   else
     {
-      json_object_set_int_member (data, "balance", 1000);
+      json_object_set_int_member (data, "balance", self->balance);
       json_object_set_int_member (data, "used_coin", 0);
-      json_object_set_int_member (data, "available", 1000);
+      json_object_set_int_member (data, "available", self->balance);
     }
   _sd_simulator_send_success (self, msg, data, SD_SIMULATOR_FAULT_NONE);
 }
@@ -245,6 +250,15 @@ sd_simulator_set_has_balance (SdSimulator *self,
   g_return_if_fail (SD_IS_SIMULATOR (self));
 
   self->no_balance = !has_balance;
+}
+
+void
+sd_simulator_set_balance (SdSimulator *self,
+                          gint64       available)
+{
+  g_return_if_fail (SD_IS_SIMULATOR (self));
+
+  self->balance = available;
 }
 
 static void
