@@ -27,13 +27,23 @@
 typedef SdTestRun Run;
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Run, sd_test_run_free)
 
-/* Keeps the context, to read the history it wrote. */
+/* What the next run's simulator says of the balance: its available coins,
+ * or -1 for no balance endpoint (404). */
+static gint64 next_balance = 1000;
+
+/* Keeps the context, to read the history it wrote, and sets the balance. */
 static void
 keep_context_cb (SdTestRun *run,
                  SdContext *context,
                  gpointer   user_data)
 {
+  SdSimulator *simulator = sd_demo_get_simulator (context);
+
   g_set_object (&run->context, context);
+  if (simulator == NULL)
+    return;
+  sd_simulator_set_has_balance (simulator, next_balance >= 0);
+  sd_simulator_set_balance (simulator, MAX (next_balance, 0));
 }
 
 static Run *
@@ -269,6 +279,79 @@ test_malformed_prices_shows_units_only (void)
   g_assert_nonnull (strstr (run->err, "1 line has no price"));
 }
 
+/* Prices in the provider's coin: 4 tasks × 300 coins is over 1000. The
+ * warning comes before the first task is sent, and nothing is refused. */
+static void
+test_batch_over_the_balance_warns_and_sends (void)
+{
+  g_autofree char *path = write_batch ("{\"model\": \"" PER_TASK "\", \"prompt\": \"a\", \"variants\": 4}\n");
+  g_autoptr(Run) run = NULL;
+  g_autoptr(Run) json = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  JsonObject *balance;
+  const char *warning;
+
+  write_prices ("{\"currency\": \"coin\", \"prices\": {\"" PER_TASK "\": \"300\"}}");
+  next_balance = 1000;
+  run = run_cli ("--demo", "batch", path);
+  g_assert_cmpint (run->status, ==, 0);
+  g_assert_cmpuint (sd_simulator_get_task_count (run->simulator), ==, 4);
+  g_assert_cmpuint (sd_simulator_get_request_count (run->simulator, SD_SIMULATOR_STEP_BALANCE), ==, 1);
+  warning = strstr (run->err, "Warning:");
+  g_assert_nonnull (warning);
+  g_assert_nonnull (strstr (warning, "1200 coins"));
+  g_assert_nonnull (strstr (warning, "1000 coins"));
+  g_assert_nonnull (strstr (run->err, "sent task"));
+  g_assert_cmpint (warning - run->err, <, strstr (run->err, "sent task") - run->err);
+
+  json = run_cli ("--demo", "batch", path, "--json");
+  g_assert_cmpint (json->status, ==, 0);
+  balance = json_object_get_object_member (parse_object (json->out, &root), "balance");
+  g_assert_nonnull (balance);
+  g_assert_cmpstr (json_object_get_string_member (balance, "available"), ==, "1000.000000");
+  g_assert_cmpstr (json_object_get_string_member (balance, "currency"), ==, "coin");
+  g_assert_true (json_object_get_boolean_member (balance, "exceeded"));
+}
+
+/* Under the balance, or in another currency (never compared with coins),
+ * the balance is said without a warning; a server without the endpoint
+ * says nothing and the JSON's balance is null. */
+static void
+test_batch_balance_without_warning (void)
+{
+  g_autofree char *path = write_batch ("{\"model\": \"" PER_TASK "\", \"prompt\": \"a\", \"variants\": 2}\n");
+  g_autoptr(Run) under = NULL;
+  g_autoptr(Run) yuan = NULL;
+  g_autoptr(Run) none = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonNode) none_root = NULL;
+  JsonObject *balance;
+
+  write_prices ("{\"currency\": \"coin\", \"prices\": {\"" PER_TASK "\": \"300\"}}");
+  next_balance = 1000;
+  under = run_cli ("--demo", "batch", path);
+  g_assert_cmpint (under->status, ==, 0);
+  g_assert_nonnull (strstr (under->err, "Balance: 1000 coins."));
+  g_assert_null (strstr (under->err, "Warning:"));
+
+  /* ¥3000 is "more" than 1000 coins only if one compared them. */
+  write_prices ("{\"currency\": \"CNY\", \"prices\": {\"" PER_TASK "\": \"1500\"}}");
+  yuan = run_cli ("--demo", "batch", path, "--json");
+  g_assert_cmpint (yuan->status, ==, 0);
+  g_assert_null (strstr (yuan->err, "Warning:"));
+  balance = json_object_get_object_member (parse_object (yuan->out, &root), "balance");
+  g_assert_false (json_object_get_boolean_member (balance, "exceeded"));
+
+  next_balance = -1;
+  none = run_cli ("--demo", "batch", path, "--json");
+  next_balance = 1000;
+  g_assert_cmpint (none->status, ==, 0);
+  g_assert_null (strstr (none->err, "Balance"));
+  g_assert_true (json_object_get_null_member (parse_object (none->out, &none_root), "balance"));
+  g_assert_cmpuint (json_array_get_length (json_object_get_array_member (json_node_get_object (none_root),
+                                                                         "tasks")), ==, 2);
+}
+
 static SdSimulator *
 start_media_host (void)
 {
@@ -371,6 +454,8 @@ main (int   argc,
   g_test_add_func ("/cli/batch/invalid-exits-2-and-sends-nothing", test_invalid_batch_exits_2_and_sends_nothing);
   g_test_add_func ("/cli/batch/invalid-json-lists-the-problems", test_invalid_batch_json_lists_the_problems);
   g_test_add_func ("/cli/batch/dry-run-sends-nothing-and-estimates", test_dry_run_sends_nothing_and_estimates);
+  g_test_add_func ("/cli/batch/over-the-balance-warns-and-sends", test_batch_over_the_balance_warns_and_sends);
+  g_test_add_func ("/cli/batch/balance-without-warning", test_batch_balance_without_warning);
   g_test_add_func ("/cli/batch/wait-saves-every-video", test_wait_saves_every_video);
   g_test_add_func ("/cli/batch/one-failure-exits-1-and-the-rest-complete",
                    test_one_failure_exits_1_and_the_rest_complete);

@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 
 #include "sd-api.h"
+#include "sd-balance.h"
 #include "sd-batch.h"
 #include "sd-catalog.h"
 #include "sd-cli-private.h"
@@ -22,6 +23,8 @@
 
 #define DEFAULT_CONCURRENCY 2
 #define MAX_CONCURRENCY     10
+/* How long the balance may take before the batch goes on without it. */
+#define BALANCE_WAIT_MS     10000
 
 typedef enum {
   TAKE_PENDING,    /* not sent */
@@ -211,14 +214,23 @@ describe_estimate (SdBatch  *batch,
                           amount, tasks, n_unpriced);
 }
 
+/* "12.500000": exact, in the locale-free form JSON readers expect. */
+static char *
+money_to_json (SdMoney amount)
+{
+  guint64 magnitude = amount < 0 ? (guint64) -(amount + 1) + 1 : (guint64) amount;
+
+  return g_strdup_printf ("%s%" G_GUINT64_FORMAT ".%06" G_GUINT64_FORMAT, amount < 0 ? "-" : "",
+                          magnitude / SD_MONEY_SCALE, magnitude % SD_MONEY_SCALE);
+}
+
 static void
 add_estimate_member (JsonBuilder *builder,
                      SdPrices    *prices,
                      SdMoney      total,
                      guint        n_unpriced)
 {
-  g_autofree char *amount = g_strdup_printf ("%" G_GINT64_FORMAT ".%06" G_GINT64_FORMAT,
-                                             total / SD_MONEY_SCALE, total % SD_MONEY_SCALE);
+  g_autofree char *amount = money_to_json (total);
 
   json_builder_set_member_name (builder, "estimate");
   json_builder_begin_object (builder);
@@ -227,6 +239,130 @@ add_estimate_member (JsonBuilder *builder,
   json_builder_set_member_name (builder, "unpriced_lines");
   json_builder_add_int_value (builder, n_unpriced);
   json_builder_end_object (builder);
+}
+
+/* The balance (PROVIDER-EXTRAS.md): said before sending, compared with
+ * the estimate only when the prices are in the provider's coin. It never
+ * stops a batch. */
+
+typedef struct
+{
+  SdBalance *balance;   /* NULL: no token, no endpoint, or no answer */
+  SdMoney    total;
+  const char *currency;
+} BalanceCheck;
+
+static void
+balance_check_clear (BalanceCheck *check)
+{
+  g_clear_pointer (&check->balance, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (BalanceCheck, balance_check_clear)
+
+static gboolean
+on_balance_timeout_cb (gpointer user_data)
+{
+  g_debug ("The balance did not come in time");
+  g_cancellable_cancel (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+static SdBalance *
+ask_balance (SdCli *self)
+{
+  g_autoptr(GCancellable) cancellable = NULL;
+  g_autoptr(GSource) timeout = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GAsyncResult *slot = NULL;
+  SdBalance *balance;
+
+  if (self->context == NULL || !sd_context_get_has_token (self->context) ||
+      sd_context_get_base_url_error (self->context) != NULL)
+    return NULL;
+
+  cancellable = g_cancellable_new ();
+  timeout = g_timeout_source_new (BALANCE_WAIT_MS);
+  g_source_set_callback (timeout, on_balance_timeout_cb, cancellable, NULL);
+  g_source_attach (timeout, g_main_context_get_thread_default ());
+  sd_client_get_user_balance_async (sd_context_get_client (self->context), cancellable,
+                                    _sd_cli_on_async_ready_cb, &slot);
+  result = _sd_cli_await_result (&slot);
+  g_source_destroy (timeout);
+  balance = sd_client_get_balance_finish (sd_context_get_client (self->context), result, &error);
+  if (error != NULL)
+    /* Translators: %s is why the balance could not be read */
+    _sd_cli_print_message (self, _("The balance could not be read: %s"),
+                           g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+                           ? _("the server did not answer in time.") : error->message);
+  return balance;
+}
+
+static void
+report_balance (SdCli              *self,
+                const BalanceCheck *check)
+{
+  g_autofree char *available = NULL;
+  g_autofree char *estimate = NULL;
+
+  if (check->balance == NULL)
+    return;
+  if (check->balance->unlimited)
+    {
+      _sd_cli_print_message (self, "%s", _("Balance: unlimited."));
+      return;
+    }
+  available = sd_money_format (sd_balance_get_money (check->balance), SD_CURRENCY_COIN);
+  if (!sd_balance_is_exceeded (check->balance, check->total, check->currency))
+    {
+      /* Translators: the provider's balance, in its coins */
+      _sd_cli_print_message (self, _("Balance: %s."), available);
+      return;
+    }
+  estimate = sd_money_format (check->total, check->currency);
+  /* Translators: the batch's estimate, then the provider's balance */
+  _sd_cli_print_message (self, _("Warning: this batch’s estimate (≈ %s) is more than the balance (%s); "
+                                 "the provider may refuse some of its tasks."),
+                         estimate, available);
+}
+
+/* "balance": null, or what the provider said and whether the estimate
+ * exceeds it. */
+static void
+add_balance_member (JsonBuilder        *builder,
+                    const BalanceCheck *check)
+{
+  g_autofree char *available = NULL;
+
+  json_builder_set_member_name (builder, "balance");
+  if (check->balance == NULL)
+    {
+      json_builder_add_null_value (builder);
+      return;
+    }
+  available = money_to_json (sd_balance_get_money (check->balance));
+  json_builder_begin_object (builder);
+  _sd_cli_add_string_member (builder, "available", check->balance->unlimited ? NULL : available);
+  _sd_cli_add_string_member (builder, "currency", SD_CURRENCY_COIN);
+  json_builder_set_member_name (builder, "unlimited");
+  json_builder_add_boolean_value (builder, check->balance->unlimited);
+  json_builder_set_member_name (builder, "exceeded");
+  json_builder_add_boolean_value (builder, sd_balance_is_exceeded (check->balance, check->total,
+                                                                    check->currency));
+  json_builder_end_object (builder);
+}
+
+static void
+check_balance (SdCli        *self,
+               BalanceCheck *check,
+               SdPrices     *prices,
+               SdMoney       total)
+{
+  check->balance = ask_balance (self);
+  check->total = total;
+  check->currency = sd_prices_get_currency (prices);
+  report_balance (self, check);
 }
 
 /* Refuses the batch when a line is invalid (unless skipped) or none is
@@ -624,11 +760,12 @@ take_succeeded (Run  *run,
 }
 
 static void
-print_takes_json (Run        *run,
-                  const char *group,
-                  SdPrices   *prices,
-                  SdMoney     total,
-                  guint       n_unpriced)
+print_takes_json (Run                *run,
+                  const char         *group,
+                  SdPrices           *prices,
+                  SdMoney             total,
+                  guint               n_unpriced,
+                  const BalanceCheck *balance)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) node = NULL;
@@ -636,6 +773,7 @@ print_takes_json (Run        *run,
   json_builder_begin_object (builder);
   _sd_cli_add_string_member (builder, "group", group);
   add_estimate_member (builder, prices, total, n_unpriced);
+  add_balance_member (builder, balance);
   json_builder_set_member_name (builder, "tasks");
   json_builder_begin_array (builder);
   for (guint i = 0; i < run->takes->len; i++)
@@ -673,12 +811,13 @@ print_takes_text (Run *run)
 }
 
 static gboolean
-print_dry_run (SdCli    *self,
-               SdBatch  *batch,
-               SdPrices *prices,
-               SdMoney   total,
-               guint     n_unpriced,
-               int      *exit_status)
+print_dry_run (SdCli              *self,
+               SdBatch            *batch,
+               SdPrices           *prices,
+               SdMoney             total,
+               guint               n_unpriced,
+               const BalanceCheck *balance,
+               int                *exit_status)
 {
   g_autoptr(JsonBuilder) builder = NULL;
   g_autoptr(JsonNode) node = NULL;
@@ -693,6 +832,7 @@ print_dry_run (SdCli    *self,
   json_builder_set_member_name (builder, "dry_run");
   json_builder_add_boolean_value (builder, TRUE);
   add_estimate_member (builder, prices, total, n_unpriced);
+  add_balance_member (builder, balance);
   json_builder_set_member_name (builder, "problems");
   json_builder_add_value (builder, problems_to_json (batch));
   json_builder_set_member_name (builder, "tasks");
@@ -744,12 +884,13 @@ upload_local_files (SdCli   *self,
 }
 
 static gboolean
-send_batch (SdCli          *self,
-            SdBatch        *batch,
-            SdCatalog      *catalog,
-            SdPrices       *prices,
-            SdCliArguments *args,
-            int            *exit_status)
+send_batch (SdCli              *self,
+            SdBatch            *batch,
+            SdCatalog          *catalog,
+            SdPrices           *prices,
+            SdCliArguments     *args,
+            const BalanceCheck *balance,
+            int                *exit_status)
 {
   g_auto(Run) run = { 0 };
   g_autofree char *group = g_uuid_string_random ();
@@ -779,7 +920,7 @@ send_batch (SdCli          *self,
   sd_batch_estimate (batch, prices, catalog, &total, &n_unpriced);
   _sd_cli_print_demo_hint (self);
   if (self->json)
-    print_takes_json (&run, group, prices, total, n_unpriced);
+    print_takes_json (&run, group, prices, total, n_unpriced, balance);
   else
     print_takes_text (&run);
   return _sd_cli_exit_with (exit_status, ok ? SD_CLI_EXIT_SUCCESS : SD_CLI_EXIT_FAILURE);
@@ -797,6 +938,7 @@ run_batch (SdCli              *self,
   g_autoptr(GError) error = NULL;
   g_autofree char *warning = NULL;
   g_autofree char *summary = NULL;
+  g_auto(BalanceCheck) balance = { 0 };
   SdMoney total;
   guint n_unpriced;
 
@@ -817,12 +959,12 @@ run_batch (SdCli              *self,
   summary = describe_estimate (batch, prices, total, n_unpriced);
   _sd_cli_print_message (self, "%s", summary);
   /* A dry run checks the links too, but opens no context: nothing can be
-   * sent from it. */
+   * sent from it, and the balance (which needs the token) is not asked. */
   if (args->dry_run)
     {
       if (!args->no_check && !check_media (self, batch, catalog))
         return _sd_cli_exit_with (exit_status, SD_CLI_EXIT_USAGE);
-      return print_dry_run (self, batch, prices, total, n_unpriced, exit_status);
+      return print_dry_run (self, batch, prices, total, n_unpriced, &balance, exit_status);
     }
 
   if (!_sd_cli_open_context (self, exit_status) ||
@@ -832,7 +974,8 @@ run_batch (SdCli              *self,
   if (!args->no_check && !check_media (self, batch, catalog))
     return _sd_cli_exit_with (exit_status, SD_CLI_EXIT_USAGE);
 
-  return send_batch (self, batch, catalog, prices, args, exit_status);
+  check_balance (self, &balance, prices, total);
+  return send_batch (self, batch, catalog, prices, args, &balance, exit_status);
 }
 
 const SdCliCommand _sd_cli_batch_command = {
