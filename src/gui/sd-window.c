@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "sd-a11y.h"
+#include "sd-balance-label.h"
 #include "sd-gui-resources.h"
 #include "sd-notice-bar.h"
 #include "sd-service.h"
@@ -41,6 +42,7 @@ struct _SdWindow
 
   /* Template widgets */
   GtkWidget            *demo_label;
+  SdBalanceLabel       *balance_label;
   SdNoticeBar          *notice_bar;
   AdwToastOverlay      *toast_overlay;
   GtkStack             *main_stack;
@@ -673,6 +675,7 @@ sd_window_constructed (GObject *object)
 
   g_object_bind_property (self->context, "demo", self->demo_label, "visible",
                           G_BINDING_SYNC_CREATE);
+  sd_balance_label_set_context (self->balance_label, self->context);
   connect_notices (self);
   g_signal_connect_object (self->context, "notify::has-token",
                            G_CALLBACK (on_has_token_changed_cb), self, G_CONNECT_SWAPPED);
@@ -812,6 +815,7 @@ sd_window_class_init (SdWindowClass *klass)
    * their constructor registers them. */
   g_assert (sd_gui_get_resource () != NULL);
 
+  g_type_ensure (SD_TYPE_BALANCE_LABEL);
   g_type_ensure (SD_TYPE_NOTICE_BAR);
   g_type_ensure (SD_TYPE_TASK_ROW);
   g_type_ensure (SD_TYPE_WELCOME_PAGE);
@@ -819,6 +823,7 @@ sd_window_class_init (SdWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/seedancestudio/SeedanceStudio/gui/sd-window.ui");
   gtk_widget_class_bind_template_child (widget_class, SdWindow, demo_label);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, balance_label);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, notice_bar);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, welcome_toast_overlay);
