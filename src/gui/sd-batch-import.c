@@ -9,11 +9,14 @@
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
+#include "sd-balance.h"
 #include "sd-batch-import.h"
 #include "sd-service.h"
 
 /* At most this many creates in flight while a batch is sent. */
 #define SEND_CONCURRENCY 2
+/* How long Queue waits for the balance before it is left unknown. */
+#define BALANCE_WAIT_MS 5000
 
 /* Reading the file */
 
@@ -263,20 +266,62 @@ sd_batch_import_send (SdContext *context,
 
 /* The dialog */
 
+/**
+ * sd_batch_import_describe_balance:
+ * @balance: what the provider says is available
+ * @total: the batch's estimate
+ * @currency: the price table's currency
+ *
+ * Returns: (transfer full): "Balance: 1000 coins · this batch ≈ 1200
+ *   coins" when the estimate is in coins, else the balance alone
+ */
+char *
+sd_batch_import_describe_balance (const SdBalance *balance,
+                                  SdMoney          total,
+                                  const char      *currency)
+{
+  g_autofree char *available = NULL;
+  g_autofree char *estimate = NULL;
+
+  if (balance->unlimited)
+    return g_strdup (_("Balance: unlimited"));
+  available = sd_money_format (sd_balance_get_money (balance), SD_CURRENCY_COIN);
+  if (g_strcmp0 (currency, SD_CURRENCY_COIN) != 0)
+    /* Translators: the provider's balance, in its coins */
+    return g_strdup_printf (_("Balance: %s"), available);
+  estimate = sd_money_format (total, currency);
+  /* Translators: the provider's balance, then the batch's estimate */
+  return g_strdup_printf (_("Balance: %s · this batch ≈ %s"), available, estimate);
+}
+
 typedef struct
 {
-  SdContext *context;
-  SdBatch   *batch;
-  SdPrices  *prices;
+  SdContext    *context;
+  SdBatch      *batch;
+  SdPrices     *prices;
+  SdMoney       total;
+  gboolean      queue_enabled;  /* once the balance is known or given up */
+  GtkLabel     *balance_label;
+  GCancellable *cancellable;
+  guint         timeout_source;
 } DialogData;
 
 static void
 dialog_data_free (DialogData *data)
 {
+  g_clear_handle_id (&data->timeout_source, g_source_remove);
+  g_cancellable_cancel (data->cancellable);
+  g_clear_object (&data->cancellable);
   g_clear_object (&data->context);
   g_clear_object (&data->batch);
   g_clear_object (&data->prices);
   g_free (data);
+}
+
+static DialogData *
+get_dialog_data (AdwMessageDialog *dialog)
+{
+  return g_object_get_data (G_OBJECT (dialog), "sd-batch-import");
 }
 
 static void
@@ -284,15 +329,131 @@ on_dialog_response_cb (AdwMessageDialog *dialog,
                        const char       *response,
                        DialogData       *data)
 {
+  g_clear_handle_id (&data->timeout_source, g_source_remove);
+  g_cancellable_cancel (data->cancellable);
   if (g_str_equal (response, "queue") || g_str_equal (response, "skip"))
     sd_batch_import_send (data->context, data->batch, data->prices);
 }
 
-static GtkWidget *
-make_details (const char *text)
+static void
+enable_queue (AdwMessageDialog *dialog)
 {
+  DialogData *data = get_dialog_data (dialog);
+
+  g_clear_handle_id (&data->timeout_source, g_source_remove);
+  adw_message_dialog_set_response_enabled (dialog, "queue", data->queue_enabled);
+  if (adw_message_dialog_has_response (dialog, "skip"))
+    adw_message_dialog_set_response_enabled (dialog, "skip", TRUE);
+}
+
+/* More than the balance: said in the dialog, and Queue becomes a
+ * confirmation ("Queue Anyway"), no longer the default. */
+static void
+warn_over_balance (AdwMessageDialog *dialog)
+{
+  DialogData *data = get_dialog_data (dialog);
+  const char *text = gtk_label_get_label (data->balance_label);
+  g_autofree char *warning = g_strdup_printf ("%s\n%s", text,
+                                              _("This batch may cost more than the balance: the provider may refuse some of its tasks."));
+
+  gtk_label_set_label (data->balance_label, warning);
+  gtk_widget_add_css_class (GTK_WIDGET (data->balance_label), "warning");
+  adw_message_dialog_set_response_label (dialog, "queue", _("_Queue Anyway"));
+  adw_message_dialog_set_response_appearance (dialog, "queue", ADW_RESPONSE_DESTRUCTIVE);
+  if (adw_message_dialog_has_response (dialog, "skip"))
+    adw_message_dialog_set_response_appearance (dialog, "skip", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (dialog, "cancel");
+}
+
+static void
+on_balance_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  GWeakRef *weak = user_data;
+  g_autoptr(AdwMessageDialog) dialog = g_weak_ref_get (weak);
+  g_autoptr(GError) error = NULL;
+  g_autofree SdBalance *balance = sd_client_get_balance_finish (SD_CLIENT (source), result, &error);
+  g_autofree char *text = NULL;
+  DialogData *data;
+  const char *currency;
+
+  g_weak_ref_clear (weak);
+  g_free (weak);
+  if (dialog == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  data = get_dialog_data (dialog);
+  currency = sd_prices_get_currency (data->prices);
+  enable_queue (dialog);
+  if (balance == NULL)
+    {
+      /* No endpoint: nothing to say. An error: the balance is unknown. */
+      g_debug ("No balance for the batch%s", error != NULL ? ": it could not be read" : "");
+      if (error != NULL)
+        gtk_widget_set_tooltip_text (GTK_WIDGET (data->balance_label), error->message);
+      return;
+    }
+
+  text = sd_batch_import_describe_balance (balance, data->total, currency);
+  gtk_label_set_label (data->balance_label, text);
+  gtk_widget_set_visible (GTK_WIDGET (data->balance_label), TRUE);
+  if (sd_balance_is_exceeded (balance, data->total, currency))
+    {
+      g_debug ("The batch's estimate exceeds the balance");
+      warn_over_balance (dialog);
+    }
+}
+
+static gboolean
+on_balance_timeout_cb (gpointer user_data)
+{
+  AdwMessageDialog *dialog = user_data;
+  DialogData *data = get_dialog_data (dialog);
+
+  data->timeout_source = 0;
+  g_debug ("The balance did not come in time; Queue does not wait for it");
+  g_cancellable_cancel (data->cancellable);
+  enable_queue (dialog);
+  return G_SOURCE_REMOVE;
+}
+
+/* Queue waits (a few seconds at most) for the balance, so that a batch
+ * over it is never sent without the warning. */
+static void
+ask_balance (AdwMessageDialog *dialog)
+{
+  DialogData *data = get_dialog_data (dialog);
+  GWeakRef *weak;
+
+  if (!sd_context_get_has_token (data->context) || sd_context_get_base_url_error (data->context) != NULL)
+    return;
+  adw_message_dialog_set_response_enabled (dialog, "queue", FALSE);
+  if (adw_message_dialog_has_response (dialog, "skip"))
+    adw_message_dialog_set_response_enabled (dialog, "skip", FALSE);
+  /* Neither holds the dialog: the timeout goes with its data, and the
+   * answer finds it gone. */
+  weak = g_new0 (GWeakRef, 1);
+  g_weak_ref_init (weak, dialog);
+  data->cancellable = g_cancellable_new ();
+  data->timeout_source = g_timeout_add (BALANCE_WAIT_MS, on_balance_timeout_cb, dialog);
+  sd_client_get_user_balance_async (sd_context_get_client (data->context), data->cancellable,
+                                    on_balance_cb, weak);
+}
+
+static GtkWidget *
+make_details (const char *text,
+              GtkLabel  **balance_label)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 12);
   GtkWidget *scrolled = gtk_scrolled_window_new ();
   GtkWidget *label = gtk_label_new (text);
+
+  *balance_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_widget_set_name (GTK_WIDGET (*balance_label), "batch_balance_label");
+  gtk_label_set_wrap (*balance_label, TRUE);
+  gtk_label_set_xalign (*balance_label, 0);
+  gtk_widget_set_visible (GTK_WIDGET (*balance_label), FALSE);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (*balance_label));
 
   gtk_label_set_selectable (GTK_LABEL (label), TRUE);
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
@@ -302,7 +463,8 @@ make_details (const char *text)
   gtk_scrolled_window_set_min_content_height (GTK_SCROLLED_WINDOW (scrolled), 120);
   gtk_scrolled_window_set_max_content_height (GTK_SCROLLED_WINDOW (scrolled), 320);
   gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scrolled), TRUE);
-  return scrolled;
+  gtk_box_append (GTK_BOX (box), scrolled);
+  return box;
 }
 
 static void
@@ -320,22 +482,27 @@ show_dialog (GtkWindow *parent,
   GtkWidget *dialog = adw_message_dialog_new (parent, _("Import Batch"), NULL);
   DialogData *data = g_new0 (DialogData, 1);
   AdwMessageDialog *message = ADW_MESSAGE_DIALOG (dialog);
+  guint n_unpriced;
 
   data->context = g_object_ref (context);
   data->batch = g_object_ref (batch);
   data->prices = g_object_ref (prices);
+  data->queue_enabled = n_invalid == 0 && sendable;
+  sd_batch_estimate (batch, prices, sd_context_get_catalog (context), &data->total, &n_unpriced);
+  g_object_set_data_full (G_OBJECT (dialog), "sd-batch-import", data, (GDestroyNotify) dialog_data_free);
 
-  adw_message_dialog_set_extra_child (message, make_details (details));
+  adw_message_dialog_set_extra_child (message, make_details (details, &data->balance_label));
   adw_message_dialog_add_response (message, "cancel", _("_Cancel"));
   if (n_invalid > 0 && sendable)
     adw_message_dialog_add_response (message, "skip", _("_Skip Invalid Lines"));
   adw_message_dialog_add_response (message, "queue", _("_Queue"));
-  adw_message_dialog_set_response_enabled (message, "queue", n_invalid == 0 && sendable);
+  adw_message_dialog_set_response_enabled (message, "queue", data->queue_enabled);
   adw_message_dialog_set_response_appearance (message, "queue", ADW_RESPONSE_SUGGESTED);
   adw_message_dialog_set_default_response (message, n_invalid == 0 ? "queue" : "cancel");
   adw_message_dialog_set_close_response (message, "cancel");
-  g_signal_connect_data (dialog, "response", G_CALLBACK (on_dialog_response_cb), data,
-                         (GClosureNotify) (void (*) (void)) dialog_data_free, 0);
+  g_signal_connect (dialog, "response", G_CALLBACK (on_dialog_response_cb), data);
+  if (sendable)
+    ask_balance (message);
   gtk_window_present (GTK_WINDOW (dialog));
 }
 

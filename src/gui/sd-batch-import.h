@@ -6,6 +6,7 @@
 
 #include <gtk/gtk.h>
 
+#include "sd-balance.h"
 #include "sd-batch.h"
 #include "sd-context.h"
 
@@ -24,6 +25,12 @@ void        sd_batch_import_show_file (GtkWindow  *parent,
 char       *sd_batch_import_describe  (SdBatch    *batch,
                                        SdCatalog  *catalog,
                                        SdPrices   *prices);
+/* The dialog's balance line: the balance, and the batch's estimate when
+ * it is in the provider's coin (only then are they compared: a batch
+ * over the balance gets a warning and "Queue Anyway"). */
+char       *sd_batch_import_describe_balance (const SdBalance *balance,
+                                              SdMoney          total,
+                                              const char      *currency);
 /* Sends every valid line of @batch (its variants each), at most two
  * creates at once; each task keeps its estimate. */
 void        sd_batch_import_send      (SdContext  *context,
