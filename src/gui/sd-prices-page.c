@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "sd-catalog.h"
+#include "sd-cost-totals.h"
 #include "sd-prices.h"
 #include "sd-prices-page.h"
 #include "sd-store.h"
@@ -110,38 +111,14 @@ make_amount_row (SdPricesPage *self,
   return row;
 }
 
-static char *
-describe_totals (SdPricesPage *self,
-                 gint64        since)
-{
-  SdStore *store = sd_context_get_store (self->context);
-  const char *currency = self->prices != NULL ? sd_prices_get_currency (self->prices) : "CNY";
-  g_autofree char *completed = NULL;
-  g_autofree char *failed = NULL;
-  g_autofree char *uncertain = NULL;
-  SdStoreCostTotals totals;
-
-  if (store == NULL || !sd_store_get_cost_totals (store, since, currency, &totals, NULL))
-    return g_strdup (_("The history could not be read."));
-  completed = sd_money_format (totals.completed, currency);
-  failed = sd_money_format (totals.failed, currency);
-  uncertain = sd_money_format (totals.uncertain, currency);
-  /* Translators: estimates of what was spent, by how the tasks ended */
-  return g_strdup_printf (_("≈ %s completed · %s failed (charge unknown) · %s uncertain"),
-                          completed, failed, uncertain);
-}
-
 static void
 update_totals (SdPricesPage *self)
 {
+  SdStore *store = sd_context_get_store (self->context);
+  const char *currency = self->prices != NULL ? sd_prices_get_currency (self->prices) : "CNY";
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autoptr(GDateTime) today = g_date_time_new_local (g_date_time_get_year (now),
-                                                      g_date_time_get_month (now),
-                                                      g_date_time_get_day_of_month (now), 0, 0, 0);
-  g_autoptr(GDateTime) month = g_date_time_new_local (g_date_time_get_year (now),
-                                                      g_date_time_get_month (now), 1, 0, 0, 0);
-  g_autofree char *today_text = describe_totals (self, g_date_time_to_unix (today));
-  g_autofree char *month_text = describe_totals (self, g_date_time_to_unix (month));
+  g_autofree char *today_text = sd_cost_totals_describe (store, SD_COST_PERIOD_TODAY, currency, now);
+  g_autofree char *month_text = sd_cost_totals_describe (store, SD_COST_PERIOD_THIS_MONTH, currency, now);
 
   adw_action_row_set_subtitle (self->today_row, today_text);
   adw_action_row_set_subtitle (self->month_row, month_text);

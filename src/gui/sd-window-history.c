@@ -16,6 +16,7 @@
 
 #include <glib/gi18n.h>
 
+#include "sd-costs-bar.h"
 #include "sd-service.h"
 #include "sd-store-query.h"
 #include "sd-window-private.h"
@@ -636,7 +637,7 @@ ensure_no_match_page (SdWindowHistory *self)
 }
 
 /* The search and filter bars go above the results stack, in the toast
- * overlay; the stack gains the "no-match" page. */
+ * overlay, the costs below it; the stack gains the "no-match" page. */
 SdWindowHistory *
 _sd_window_history_new (SdWindow        *window,
                         AdwToastOverlay *overlay,
@@ -663,6 +664,7 @@ _sd_window_history_new (SdWindow        *window,
   gtk_box_append (GTK_BOX (box), build_filter_bar (self));
   gtk_widget_set_vexpand (GTK_WIDGET (results_stack), TRUE);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (results_stack));
+  gtk_box_append (GTK_BOX (box), sd_costs_bar_new (sd_window_get_context (window)));
   g_object_unref (results_stack);
   adw_toast_overlay_set_child (overlay, box);
   self->results_stack = results_stack;
