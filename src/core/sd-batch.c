@@ -754,3 +754,21 @@ sd_batch_write_line (SdRequest  *request,
   json_generator_set_root (generator, node);
   return json_generator_to_data (generator, NULL);
 }
+
+/**
+ * sd_batch_is_batch_file_name:
+ * @name: (nullable): a file name or path
+ *
+ * Returns: %TRUE when @name ends in ".jsonl" or ".ndjson" (any case), as
+ *   the files Import Batch takes from a drop
+ */
+gboolean
+sd_batch_is_batch_file_name (const char *name)
+{
+  g_autofree char *folded = NULL;
+
+  if (name == NULL)
+    return FALSE;
+  folded = g_ascii_strdown (name, -1);
+  return g_str_has_suffix (folded, ".jsonl") || g_str_has_suffix (folded, ".ndjson");
+}

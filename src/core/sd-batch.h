@@ -83,6 +83,9 @@ void         sd_batch_estimate          (SdBatch   *self,
                                          SdMoney   *total,
                                          guint     *n_unpriced);
 
+/* TRUE when @name (a file name or path) is a batch file's: ".jsonl" or
+ * ".ndjson", in any case. */
+gboolean     sd_batch_is_batch_file_name (const char *name);
 /* TRUE for an entry of a link field that names a local file. */
 gboolean     sd_batch_is_local_path     (const char *value);
 /* TRUE when any link field of @request names a local file. */

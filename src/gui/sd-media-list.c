@@ -12,6 +12,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "sd-batch.h"
 #include "sd-media-list.h"
 #include "sd-files.h"
 #include "sd-media-row.h"
@@ -533,8 +534,11 @@ choose_files_action (GtkWidget  *widget,
 
 /* Drop and paste ------------------------------------------------------------ */
 
+/* A batch file dropped here is not media: the window imports it
+ * (win.import-batch-file), and the other files are added as usual. */
 static char *
-file_list_to_text (GdkFileList *files)
+file_list_to_text (SdMediaList *self,
+                   GdkFileList *files)
 {
   g_autoptr(GString) text = g_string_new (NULL);
   GSList *list = gdk_file_list_get_files (files);
@@ -542,8 +546,12 @@ file_list_to_text (GdkFileList *files)
   for (GSList *l = list; l != NULL; l = l->next)
     {
       g_autofree char *uri = g_file_get_uri (l->data);
+      g_autofree char *name = g_file_get_basename (l->data);
 
-      g_string_append_printf (text, "%s\r\n", uri);
+      if (sd_batch_is_batch_file_name (name))
+        gtk_widget_activate_action (GTK_WIDGET (self), "win.import-batch-file", "s", uri);
+      else
+        g_string_append_printf (text, "%s\r\n", uri);
     }
   g_slist_free (list);
   return g_string_free (g_steal_pointer (&text), FALSE);
@@ -559,13 +567,14 @@ on_drop_cb (GtkDropTarget *target,
   g_autofree char *text = NULL;
 
   if (G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
-    text = file_list_to_text (g_value_get_boxed (value));
+    text = file_list_to_text (self, g_value_get_boxed (value));
   else if (G_VALUE_HOLDS_STRING (value))
     text = g_value_dup_string (value);
 
   if (text == NULL)
     return FALSE;
-  sd_media_list_add_text (self, text);
+  if (*text != '\0')
+    sd_media_list_add_text (self, text);
   return TRUE;
 }
 

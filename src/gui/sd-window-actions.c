@@ -157,6 +157,55 @@ import_batch_action (GtkWidget  *widget,
   sd_batch_import_choose (GTK_WINDOW (widget), sd_window_get_context (SD_WINDOW (widget)));
 }
 
+/* A batch file the window was given (a drop, on it or on the composer):
+ * its URI. */
+static void
+import_batch_file_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  g_autoptr(GFile) file = g_file_new_for_uri (g_variant_get_string (parameter, NULL));
+
+  g_debug ("Importing a dropped batch file");
+  sd_batch_import_show_file (GTK_WINDOW (widget), sd_window_get_context (SD_WINDOW (widget)), file);
+}
+
+/* Drops the composer does not take (on the results, the header bar…):
+ * batch files open Import Batch; nothing else is taken here. */
+static gboolean
+on_drop_cb (GtkDropTarget *target,
+            const GValue  *value,
+            double         x,
+            double         y,
+            GtkWidget     *window)
+{
+  GSList *files = gdk_file_list_get_files (g_value_get_boxed (value));
+  gboolean taken = FALSE;
+
+  for (GSList *l = files; l != NULL; l = l->next)
+    {
+      g_autofree char *name = g_file_get_basename (l->data);
+      g_autofree char *uri = NULL;
+
+      if (!sd_batch_is_batch_file_name (name))
+        continue;
+      uri = g_file_get_uri (l->data);
+      gtk_widget_activate_action (window, "win.import-batch-file", "s", uri);
+      taken = TRUE;
+    }
+  g_slist_free (files);
+  return taken;
+}
+
+void
+_sd_window_add_batch_drop_target (SdWindow *self)
+{
+  GtkDropTarget *target = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+
+  g_signal_connect_object (target, "drop", G_CALLBACK (on_drop_cb), self, 0);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (target));
+}
+
 /* Every task of the list, as recipes to share or run again. */
 static void
 export_batch_action (GtkWidget  *widget,
@@ -208,6 +257,7 @@ void
 _sd_window_class_install_task_actions (GtkWidgetClass *widget_class)
 {
   gtk_widget_class_install_action (widget_class, "win.import-batch", NULL, import_batch_action);
+  gtk_widget_class_install_action (widget_class, "win.import-batch-file", "s", import_batch_file_action);
   gtk_widget_class_install_action (widget_class, "win.export-batch", NULL, export_batch_action);
   gtk_widget_class_install_action (widget_class, "win.play-task", "s", play_task_action);
   gtk_widget_class_install_action (widget_class, "win.open-task", "s", open_task_action);

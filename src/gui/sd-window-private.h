@@ -12,6 +12,9 @@ G_BEGIN_DECLS
 /* sd-window-actions.c: the win.*-task actions the result rows activate,
  * each with the task id as its "s" parameter. */
 void _sd_window_class_install_task_actions (GtkWidgetClass *widget_class);
+/* A drop of a .jsonl file anywhere on the window opens Import Batch
+ * (win.import-batch-file, "s": its URI); the composer's lists pass theirs. */
+void _sd_window_add_batch_drop_target      (SdWindow       *self);
 
 /* sd-window-history.c: the search bar, the filter menu ("history.*"
  * actions) and the store's answer to them. */

@@ -676,6 +676,7 @@ sd_window_constructed (GObject *object)
   g_object_bind_property (self->context, "demo", self->demo_label, "visible",
                           G_BINDING_SYNC_CREATE);
   sd_balance_label_set_context (self->balance_label, self->context);
+  _sd_window_add_batch_drop_target (self);
   connect_notices (self);
   g_signal_connect_object (self->context, "notify::has-token",
                            G_CALLBACK (on_has_token_changed_cb), self, G_CONNECT_SWAPPED);
