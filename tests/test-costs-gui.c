@@ -1,0 +1,666 @@
+/* test-costs-gui.c: what it costs, in the window (issue 13, §5)
+ *
+ * The balance in the header bar, the warning before a batch that exceeds
+ * it, the totals under the results, and a batch file dropped anywhere.
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "test-costs-gui"
+
+#include "config.h"
+
+#include <adwaita.h>
+#include <glib/gstdio.h>
+#include <locale.h>
+#include <string.h>
+
+#include "sd-balance-label.h"
+#include "sd-batch-import.h"
+#include "sd-composer-test.h"
+#include "sd-context.h"
+#include "sd-costs-bar.h"
+#include "sd-demo.h"
+#include "sd-service.h"
+#include "sd-simulator-test.h"
+#include "sd-window.h"
+
+#define PER_TASK "seedance2.0-fast-i2v"
+
+typedef struct
+{
+  SdContext   *context;
+  SdSimulator *simulator;
+  SdWindow    *window;
+} Fixture;
+
+/* Waits */
+
+static void
+run_until (gboolean  (*condition) (gpointer data),
+           gpointer    data,
+           const char *what)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (!condition (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        g_error ("Timed out waiting for %s", what);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+/* For checking that something does NOT happen. */
+static void
+run_for (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
+static gboolean
+is_true (gpointer data)
+{
+  return *(gboolean *) data;
+}
+
+static void
+on_started_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_assert_true (sd_context_start_finish (SD_CONTEXT (source), result, NULL));
+  *(gboolean *) user_data = TRUE;
+}
+
+/* Files */
+
+static void
+write_prices (const char *text)
+{
+  g_autofree char *dir = g_build_filename (g_get_user_config_dir (), "seedance-studio", NULL);
+  g_autofree char *path = g_build_filename (dir, "prices.json", NULL);
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+}
+
+static char *
+write_file (const char *name,
+            const char *text)
+{
+  g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "files", NULL);
+  char *path = g_build_filename (dir, name, NULL);
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+  return path;
+}
+
+static char *
+write_png (const char *name)
+{
+  g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "files", NULL);
+  char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, TRUE, 8, 20, 10);
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  gdk_pixbuf_fill (pixbuf, 0x336699ff);
+  g_assert_true (gdk_pixbuf_save (pixbuf, path, "png", NULL, NULL));
+  return path;
+}
+
+/* The fixture: demo mode, fast, with @user_data (a gint64*: the
+ * simulator's balance, -1 for none) set before the window opens. */
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  user_data)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 balance = user_data != NULL ? *(const gint64 *) user_data : 1000;
+  gboolean started = FALSE;
+
+  fixture->context = sd_demo_context_new (&error);
+  g_assert_no_error (error);
+  fixture->simulator = sd_demo_get_simulator (fixture->context);
+  sd_simulator_set_timing (fixture->simulator, 20, 40);
+  sd_simulator_set_has_balance (fixture->simulator, balance >= 0);
+  sd_simulator_set_balance (fixture->simulator, MAX (balance, 0));
+  g_object_set (sd_context_get_service (fixture->context),
+                "first-poll-delay", 5, "max-poll-interval", 20, NULL);
+  sd_context_start_async (fixture->context, NULL, on_started_cb, &started);
+  run_until (is_true, &started, "the context");
+
+  fixture->window = g_object_ref_sink (sd_window_new (NULL, fixture->context));
+  sd_window_set_ready (fixture->window, TRUE);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (ADW_IS_MESSAGE_DIALOG (l->data))
+      gtk_window_destroy (l->data);
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  g_clear_object (&fixture->window);
+  g_clear_object (&fixture->context);
+}
+
+/* Widgets */
+
+static GtkWidget *
+find_named (GtkWidget  *widget,
+            const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_named (child, name);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static SdBalanceLabel *
+balance_label (Fixture *fixture)
+{
+  GtkWidget *label = find_named (GTK_WIDGET (fixture->window), "balance_label");
+
+  g_assert_true (SD_IS_BALANCE_LABEL (label));
+  return SD_BALANCE_LABEL (label);
+}
+
+static SdCostsBar *
+costs_bar (Fixture *fixture)
+{
+  GtkWidget *bar = find_named (GTK_WIDGET (fixture->window), "costs_bar");
+
+  g_assert_true (SD_IS_COSTS_BAR (bar));
+  return SD_COSTS_BAR (bar);
+}
+
+static char *
+dup_accessible_label (GtkWidget *widget)
+{
+  if (!gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL))
+    return NULL;
+  return gtk_test_accessible_check_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, "");
+}
+
+static AdwMessageDialog *
+find_import_dialog (void)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data) &&
+        g_strcmp0 (adw_message_dialog_get_heading (l->data), "Import Batch") == 0)
+      return l->data;
+  return NULL;
+}
+
+static gboolean
+import_dialog_shown (gpointer data)
+{
+  return find_import_dialog () != NULL;
+}
+
+static gboolean
+widget_visible (gpointer data)
+{
+  return gtk_widget_get_visible (data);
+}
+
+static gboolean
+widget_hidden (gpointer data)
+{
+  return !gtk_widget_get_visible (data);
+}
+
+static GtkLabel *
+dialog_balance_label (AdwMessageDialog *dialog)
+{
+  GtkWidget *label = find_named (adw_message_dialog_get_extra_child (dialog), "batch_balance_label");
+
+  g_assert_true (GTK_IS_LABEL (label));
+  return GTK_LABEL (label);
+}
+
+/* Opens the import dialog on @text and waits until it has asked the
+ * balance (its Queue waits for the answer). */
+static AdwMessageDialog *
+import_batch (Fixture    *fixture,
+              const char *text)
+{
+  g_autofree char *path = write_file ("b.jsonl", text);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  AdwMessageDialog *dialog;
+
+  sd_batch_import_show_file (GTK_WINDOW (fixture->window), fixture->context, file);
+  run_until (import_dialog_shown, NULL, "the import dialog");
+  dialog = find_import_dialog ();
+  run_until (widget_visible, dialog_balance_label (dialog), "the batch's balance line");
+  g_assert_true (adw_message_dialog_get_response_enabled (dialog, "queue"));
+  return dialog;
+}
+
+/* The balance */
+
+typedef struct
+{
+  SdBalanceLabel *label;
+  const char     *text;
+} TextWait;
+
+static gboolean
+balance_text_is (gpointer data)
+{
+  TextWait *wait = data;
+
+  return g_strcmp0 (sd_balance_label_get_text (wait->label), wait->text) == 0;
+}
+
+static guint
+balance_requests (Fixture *fixture)
+{
+  return sd_simulator_get_request_count (fixture->simulator, SD_SIMULATOR_STEP_BALANCE);
+}
+
+typedef struct
+{
+  Fixture *fixture;
+  guint    count;
+} CountWait;
+
+static gboolean
+balance_requests_reach (gpointer data)
+{
+  CountWait *wait = data;
+
+  return balance_requests (wait->fixture) >= wait->count;
+}
+
+static gboolean
+all_finished (gpointer data)
+{
+  GListModel *tasks = sd_service_get_tasks (sd_context_get_service (data));
+  guint n = g_list_model_get_n_items (tasks);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(SdTask) task = g_list_model_get_item (tasks, i);
+
+      if (!sd_task_get_is_finished (task))
+        return FALSE;
+    }
+  return n > 0;
+}
+
+static void
+send_batch (Fixture    *fixture,
+            const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdBatch) batch = sd_batch_new_from_data (text, strlen (text),
+                                                     sd_context_get_catalog (fixture->context), NULL,
+                                                     &error);
+  g_autofree char *path = sd_prices_default_path ();
+  g_autoptr(SdPrices) prices = sd_prices_new_from_file (path, &error);
+
+  g_assert_no_error (error);
+  sd_batch_import_send (fixture->context, batch, prices);
+}
+
+static void
+test_balance_after_start_and_after_a_task (Fixture       *fixture,
+                                           gconstpointer  user_data)
+{
+  SdBalanceLabel *label = balance_label (fixture);
+  TextWait first = { label, "1000 coins" };
+  TextWait second = { label, "940 coins" };
+  g_autofree char *name = NULL;
+
+  run_until (balance_text_is, &first, "the balance at start");
+  g_assert_cmpuint (balance_requests (fixture), ==, 1);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (label)));
+  g_assert_cmpfloat (sd_balance_label_get_balance (label)->available, ==, 1000);
+  name = dup_accessible_label (GTK_WIDGET (label));
+  g_assert_cmpstr (name, ==, "Balance");
+
+  /* A completed task: asked again, once, a moment after. */
+  write_prices ("{\"currency\": \"CNY\", \"prices\": {}}");
+  sd_simulator_set_balance (fixture->simulator, 940);
+  send_batch (fixture, "{\"model\": \"" PER_TASK "\", \"prompt\": \"a cat\"}\n");
+  run_until (all_finished, fixture->context, "the task");
+  run_until (balance_text_is, &second, "the balance after the task");
+  g_assert_cmpuint (balance_requests (fixture), ==, 2);
+  run_for (1500);
+  g_assert_cmpuint (balance_requests (fixture), ==, 2);
+}
+
+/* Two tasks ending close together: one request for both. */
+static void
+test_balance_debounces_tasks (Fixture       *fixture,
+                              gconstpointer  user_data)
+{
+  SdBalanceLabel *label = balance_label (fixture);
+  TextWait first = { label, "1000 coins" };
+  CountWait after = { fixture, 2 };
+
+  run_until (balance_text_is, &first, "the balance at start");
+  send_batch (fixture, "{\"model\": \"" PER_TASK "\", \"prompt\": \"a cat\", \"variants\": 2}\n");
+  run_until (all_finished, fixture->context, "the tasks");
+  run_until (balance_requests_reach, &after, "the second balance request");
+  run_for (1500);
+  g_assert_cmpuint (balance_requests (fixture), ==, 2);
+}
+
+static const gint64 no_balance = -1;
+
+static void
+test_balance_hidden_on_404 (Fixture       *fixture,
+                            gconstpointer  user_data)
+{
+  SdBalanceLabel *label = balance_label (fixture);
+  CountWait asked = { fixture, 1 };
+
+  run_until (balance_requests_reach, &asked, "the balance request");
+  run_for (300);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (label)));
+  g_assert_null (sd_balance_label_get_text (label));
+  g_assert_null (sd_balance_label_get_balance (label));
+}
+
+/* A failed request is a quiet state: shown dimmed, why in the tooltip, and
+ * no toast or notice. */
+static void
+test_balance_error_is_quiet (Fixture       *fixture,
+                             gconstpointer  user_data)
+{
+  SdBalanceLabel *label = balance_label (fixture);
+  TextWait first = { label, "1000 coins" };
+  TextWait unknown = { label, "Balance unknown" };
+  g_autofree char *notice = NULL;
+  const char *tooltip;
+
+  run_until (balance_text_is, &first, "the balance at start");
+  notice = g_strdup (sd_window_get_notice (fixture->window));
+  write_prices ("{\"currency\": \"CNY\", \"prices\": {}}");
+  sd_simulator_set_fault (fixture->simulator, SD_SIMULATOR_STEP_BALANCE, SD_SIMULATOR_FAULT_HTTP_500, 0);
+  send_batch (fixture, "{\"model\": \"" PER_TASK "\", \"prompt\": \"a cat\"}\n");
+  run_until (all_finished, fixture->context, "the task");
+  run_until (balance_text_is, &unknown, "the failed balance");
+  tooltip = gtk_widget_get_tooltip_text (GTK_WIDGET (label));
+  g_assert_nonnull (tooltip);
+  g_assert_nonnull (strstr (tooltip, "could not be read"));
+  g_assert_cmpstr (sd_window_get_notice (fixture->window), ==, notice);
+}
+
+/* No token (a real context, never started): nothing is asked or shown. */
+static void
+test_balance_hidden_without_token (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdContext) context = NULL;
+  g_autoptr(SdWindow) window = NULL;
+  GtkWidget *label;
+
+  g_unsetenv ("SEEDANCE_API_TOKEN");
+  context = sd_context_new (&error);
+  g_assert_no_error (error);
+  g_assert_false (sd_context_get_has_token (context));
+  window = g_object_ref_sink (sd_window_new (NULL, context));
+  label = find_named (GTK_WIDGET (window), "balance_label");
+  g_assert_true (SD_IS_BALANCE_LABEL (label));
+  run_for (200);
+  g_assert_false (gtk_widget_get_visible (label));
+  g_assert_null (sd_balance_label_get_balance (SD_BALANCE_LABEL (label)));
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+/* The batch warning */
+
+static void
+test_batch_over_the_balance_warns (Fixture       *fixture,
+                                   gconstpointer  user_data)
+{
+  AdwMessageDialog *dialog;
+  GtkLabel *line;
+
+  write_prices ("{\"currency\": \"coin\", \"prices\": {\"" PER_TASK "\": \"300\"}}");
+  dialog = import_batch (fixture, "{\"model\": \"" PER_TASK "\", \"prompt\": \"a\", \"variants\": 4}\n");
+  line = dialog_balance_label (dialog);
+  g_assert_true (g_str_has_prefix (gtk_label_get_label (line), "Balance: 1000 coins · this batch ≈ 1200 coins\n"));
+  g_assert_nonnull (strstr (gtk_label_get_label (line), "more than the balance"));
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (line), "warning"));
+  g_assert_cmpstr (adw_message_dialog_get_response_label (dialog, "queue"), ==, "_Queue Anyway");
+  g_assert_cmpint (adw_message_dialog_get_response_appearance (dialog, "queue"), ==, ADW_RESPONSE_DESTRUCTIVE);
+  g_assert_cmpstr (adw_message_dialog_get_default_response (dialog), ==, "cancel");
+
+  /* Confirmed, it is sent: the warning does not refuse. */
+  adw_message_dialog_response (dialog, "queue");
+  run_until (all_finished, fixture->context, "the batch");
+  g_assert_cmpuint (g_list_model_get_n_items (sd_service_get_tasks (sd_context_get_service (fixture->context))),
+                    ==, 4);
+}
+
+static void
+test_batch_under_the_balance_or_other_currency (Fixture       *fixture,
+                                                gconstpointer  user_data)
+{
+  AdwMessageDialog *dialog;
+  GtkLabel *line;
+
+  write_prices ("{\"currency\": \"coin\", \"prices\": {\"" PER_TASK "\": \"300\"}}");
+  dialog = import_batch (fixture, "{\"model\": \"" PER_TASK "\", \"prompt\": \"a\", \"variants\": 2}\n");
+  line = dialog_balance_label (dialog);
+  g_assert_cmpstr (gtk_label_get_label (line), ==, "Balance: 1000 coins · this batch ≈ 600 coins");
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (line), "warning"));
+  g_assert_cmpstr (adw_message_dialog_get_response_label (dialog, "queue"), ==, "_Queue");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+
+  /* ¥3000 is not compared with 1000 coins: no warning. */
+  write_prices ("{\"currency\": \"CNY\", \"prices\": {\"" PER_TASK "\": \"1500\"}}");
+  dialog = import_batch (fixture, "{\"model\": \"" PER_TASK "\", \"prompt\": \"a\", \"variants\": 2}\n");
+  line = dialog_balance_label (dialog);
+  g_assert_cmpstr (gtk_label_get_label (line), ==, "Balance: 1000 coins");
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (line), "warning"));
+  g_assert_cmpstr (adw_message_dialog_get_response_label (dialog, "queue"), ==, "_Queue");
+  g_assert_cmpint (adw_message_dialog_get_response_appearance (dialog, "queue"), ==, ADW_RESPONSE_SUGGESTED);
+}
+
+/* No balance endpoint: the dialog says nothing of it and Queue is ready. */
+static void
+test_batch_without_balance (Fixture       *fixture,
+                            gconstpointer  user_data)
+{
+  g_autofree char *path = write_file ("b.jsonl", "{\"model\": \"" PER_TASK "\", \"prompt\": \"a\"}\n");
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  AdwMessageDialog *dialog;
+  CountWait asked = { fixture, 2 };
+
+  write_prices ("{\"currency\": \"coin\", \"prices\": {\"" PER_TASK "\": \"3000\"}}");
+  sd_batch_import_show_file (GTK_WINDOW (fixture->window), fixture->context, file);
+  run_until (import_dialog_shown, NULL, "the import dialog");
+  dialog = find_import_dialog ();
+  run_until (balance_requests_reach, &asked, "the dialog's balance request");
+  run_for (300);
+  g_assert_true (adw_message_dialog_get_response_enabled (dialog, "queue"));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (dialog_balance_label (dialog))));
+  g_assert_cmpstr (adw_message_dialog_get_response_label (dialog, "queue"), ==, "_Queue");
+}
+
+/* The totals under the results */
+
+typedef struct
+{
+  SdCostsBar *bar;
+  const char *needle;
+} BarWait;
+
+static gboolean
+bar_says (gpointer data)
+{
+  BarWait *wait = data;
+  const char *text = sd_costs_bar_get_text (wait->bar);
+
+  return text != NULL && strstr (text, wait->needle) != NULL;
+}
+
+static void
+test_totals_follow_the_tasks (Fixture       *fixture,
+                              gconstpointer  user_data)
+{
+  SdCostsBar *bar = costs_bar (fixture);
+  BarWait empty = { bar, "Today: ≈ ¥0.00 completed · ¥0.00 failed (charge unknown) · ¥0.00 uncertain" };
+  BarWait done = { bar, "Today: ≈ ¥0.10 completed · ¥0.05 failed (charge unknown) · ¥0.00 uncertain\n"
+                        "This month: ≈ ¥0.10 completed · ¥0.05 failed (charge unknown) · ¥0.00 uncertain" };
+  g_autofree char *name = NULL;
+
+  /* No price: nothing to total. */
+  g_assert_null (sd_costs_bar_get_text (bar));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (bar)));
+
+  /* A price set (as the Prices page writes it): shown at once. */
+  write_prices ("{\"currency\": \"CNY\", \"prices\": {\"" PER_TASK "\": \"0.05\"}}");
+  run_until (bar_says, &empty, "the totals once priced");
+  name = dup_accessible_label (GTK_WIDGET (bar));
+  g_assert_cmpstr (name, ==, "Costs");
+
+  send_batch (fixture, "{\"model\": \"" PER_TASK "\", \"prompt\": \"a cat\", \"variants\": 2}\n"
+                       "{\"model\": \"" PER_TASK "\", \"prompt\": \"this will fail\"}\n");
+  run_until (all_finished, fixture->context, "the tasks");
+  run_until (bar_says, &done, "the totals after the tasks");
+
+  /* Every price removed: hidden again. */
+  write_prices ("{\"currency\": \"CNY\", \"prices\": {}}");
+  run_until (widget_hidden, bar, "the totals hidden without prices");
+  g_assert_null (sd_costs_bar_get_text (bar));
+}
+
+/* A .jsonl drop */
+
+static GtkDropTarget *
+find_drop_target (GtkWidget *widget)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_DROP_TARGET (controller))
+        return GTK_DROP_TARGET (controller);
+    }
+  return NULL;
+}
+
+static gboolean
+drop_files (GtkDropTarget      *target,
+            const char * const *paths)
+{
+  GSList *list = NULL;
+  GValue value = G_VALUE_INIT;
+  gboolean handled = FALSE;
+
+  for (guint i = 0; paths[i] != NULL; i++)
+    list = g_slist_append (list, g_file_new_for_path (paths[i]));
+  g_value_init (&value, GDK_TYPE_FILE_LIST);
+  g_value_take_boxed (&value, gdk_file_list_new_from_list (list));
+  g_slist_free_full (list, g_object_unref);
+  g_signal_emit_by_name (target, "drop", &value, 1.0, 1.0, &handled);
+  g_value_unset (&value);
+  return handled;
+}
+
+static void
+test_jsonl_drop_on_the_window (Fixture       *fixture,
+                               gconstpointer  user_data)
+{
+  g_autofree char *batch = write_file ("two.jsonl", "{\"model\": \"" PER_TASK "\", \"prompt\": \"a\"}\n"
+                                                    "{\"model\": \"" PER_TASK "\", \"prompt\": \"b\"}\n");
+  g_autofree char *text = write_file ("notes.txt", "not a batch");
+  GtkDropTarget *target = find_drop_target (GTK_WIDGET (fixture->window));
+  const char *not_batch[] = { text, NULL };
+  const char *both[] = { text, batch, NULL };
+
+  g_assert_nonnull (target);
+  /* Not a batch: not taken, nothing opens. */
+  g_assert_false (drop_files (target, not_batch));
+  run_for (200);
+  g_assert_null (find_import_dialog ());
+
+  g_assert_true (drop_files (target, both));
+  run_until (import_dialog_shown, NULL, "the import dialog after a drop");
+  g_assert_true (GTK_IS_WINDOW (gtk_window_get_transient_for (GTK_WINDOW (find_import_dialog ()))));
+}
+
+/* On the composer, a batch file opens Import Batch and the images with
+ * it still become rows. */
+static void
+test_jsonl_drop_on_the_composer (Fixture       *fixture,
+                                 gconstpointer  user_data)
+{
+  g_autofree char *batch = write_file ("b.JSONL", "{\"model\": \"" PER_TASK "\", \"prompt\": \"a\"}\n");
+  g_autofree char *image = write_png ("a.png");
+  SdComposer *composer = sd_window_get_composer (fixture->window);
+  GtkDropTarget *target = find_drop_target (GTK_WIDGET (composer));
+  const char *both[] = { image, batch, NULL };
+  const char *batch_only[] = { batch, NULL };
+  g_autofree char *before = g_strdup (sd_composer_get_images_count_text (composer));
+
+  g_assert_nonnull (target);
+  g_assert_true (drop_files (target, both));
+  run_until (import_dialog_shown, NULL, "the import dialog after a drop on the composer");
+  g_assert_cmpstr (sd_composer_get_images_count_text (composer), !=, before);
+  g_assert_cmpuint (g_strv_length ((char **) sd_request_get_images (sd_composer_get_request (composer))), ==, 1);
+  gtk_window_destroy (GTK_WINDOW (find_import_dialog ()));
+
+  /* A batch file alone adds no row and says nothing in the list. */
+  g_assert_true (drop_files (target, batch_only));
+  run_until (import_dialog_shown, NULL, "the second import dialog");
+  g_assert_cmpuint (g_strv_length ((char **) sd_request_get_images (sd_composer_get_request (composer))), ==, 1);
+  g_assert_cmpstr (sd_composer_get_images_message_text (composer), ==, "");
+}
+
+#define ADD_TEST(path, func, data) \
+  g_test_add ((path), Fixture, (data), fixture_set_up, (func), fixture_tear_down)
+
+int
+main (int   argc,
+      char *argv[])
+{
+  setlocale (LC_ALL, "C.UTF-8");
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_setenv ("GIO_USE_VOLUME_MONITOR", "unix", TRUE);
+  adw_init ();
+
+  ADD_TEST ("/costs/balance/after-start-and-after-a-task", test_balance_after_start_and_after_a_task, NULL);
+  ADD_TEST ("/costs/balance/debounces-tasks", test_balance_debounces_tasks, NULL);
+  ADD_TEST ("/costs/balance/hidden-on-404", test_balance_hidden_on_404, &no_balance);
+  ADD_TEST ("/costs/balance/error-is-quiet", test_balance_error_is_quiet, NULL);
+  g_test_add_func ("/costs/balance/hidden-without-token", test_balance_hidden_without_token);
+  ADD_TEST ("/costs/batch/over-the-balance-warns", test_batch_over_the_balance_warns, NULL);
+  ADD_TEST ("/costs/batch/under-the-balance-or-other-currency", test_batch_under_the_balance_or_other_currency, NULL);
+  ADD_TEST ("/costs/batch/without-balance", test_batch_without_balance, &no_balance);
+  ADD_TEST ("/costs/totals/follow-the-tasks", test_totals_follow_the_tasks, NULL);
+  ADD_TEST ("/costs/drop/jsonl-on-the-window", test_jsonl_drop_on_the_window, NULL);
+  ADD_TEST ("/costs/drop/jsonl-on-the-composer", test_jsonl_drop_on_the_composer, NULL);
+
+  return g_test_run ();
+}
