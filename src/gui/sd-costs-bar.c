@@ -27,6 +27,7 @@ struct _SdCostsBar
   SdPrices     *prices;   /* NULL: none could be read */
   GFileMonitor *monitor;
   guint         update_source;
+  guint         midnight_source;  /* "today" starts again */
 };
 
 G_DEFINE_FINAL_TYPE (SdCostsBar, sd_costs_bar, GTK_TYPE_WIDGET)
@@ -40,6 +41,32 @@ has_prices (SdCostsBar *self)
     return FALSE;
   models = sd_prices_list_models (self->prices);
   return models->len > 0;
+}
+
+static void update (SdCostsBar *self);
+
+static gboolean
+midnight_cb (gpointer user_data)
+{
+  SdCostsBar *self = user_data;
+
+  self->midnight_source = 0;
+  update (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_midnight (SdCostsBar *self,
+                   GDateTime  *now)
+{
+  g_autoptr(GDateTime) today = g_date_time_new_local (g_date_time_get_year (now), g_date_time_get_month (now),
+                                                      g_date_time_get_day_of_month (now), 0, 0, 0);
+  g_autoptr(GDateTime) tomorrow = g_date_time_add_days (today, 1);
+  GTimeSpan left = g_date_time_difference (tomorrow, now);
+
+  g_clear_handle_id (&self->midnight_source, g_source_remove);
+  self->midnight_source = g_timeout_add_seconds ((guint) (MAX (left, 0) / G_TIME_SPAN_SECOND) + 1,
+                                                 midnight_cb, self);
 }
 
 static void
@@ -65,6 +92,7 @@ update (SdCostsBar *self)
   text = g_strdup_printf (_("Today: %s\nThis month: %s"), today, month);
   gtk_label_set_label (self->label, text);
   gtk_widget_set_visible (GTK_WIDGET (self), TRUE);
+  schedule_midnight (self, now);
 }
 
 static gboolean
@@ -136,6 +164,7 @@ sd_costs_bar_dispose (GObject *object)
   SdCostsBar *self = SD_COSTS_BAR (object);
 
   g_clear_handle_id (&self->update_source, g_source_remove);
+  g_clear_handle_id (&self->midnight_source, g_source_remove);
   if (self->monitor != NULL)
     g_file_monitor_cancel (self->monitor);
   g_clear_object (&self->monitor);

@@ -18,8 +18,8 @@ G_DECLARE_FINAL_TYPE (SdCostsBar, sd_costs_bar, SD, COSTS_BAR, GtkWidget)
  * ("charge unknown") and uncertain (sd-cost-totals.h), in the price
  * table's currency. Hidden while no model has a price. Read again shortly
  * after a task is added, ends or is removed, when the history changes
- * (demo mode) and when the price table's file changes. Its accessible
- * name is "Costs". */
+ * (demo mode), when the price table's file changes and at midnight. Its
+ * accessible name is "Costs". */
 GtkWidget  *sd_costs_bar_new      (SdContext  *context);
 /* The text shown, NULL while hidden. */
 const char *sd_costs_bar_get_text (SdCostsBar *self);
