@@ -20,6 +20,7 @@
 #include "sd-context.h"
 #include "sd-costs-bar.h"
 #include "sd-demo.h"
+#include "sd-prices-page.h"
 #include "sd-service.h"
 #include "sd-simulator-test.h"
 #include "sd-window.h"
@@ -553,6 +554,59 @@ test_totals_follow_the_tasks (Fixture       *fixture,
   g_assert_null (sd_costs_bar_get_text (bar));
 }
 
+static AdwEntryRow *
+find_currency_row (GtkWidget *widget)
+{
+  if (ADW_IS_ENTRY_ROW (widget) &&
+      g_str_has_prefix (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), "Currency"))
+    return ADW_ENTRY_ROW (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      AdwEntryRow *row = find_currency_row (child);
+
+      if (row != NULL)
+        return row;
+    }
+  return NULL;
+}
+
+/* The Prices page takes "coin" in any case, keeps it as "coin", and says
+ * the totals in the words of the bar under the results. */
+static void
+test_prices_page_takes_coins (Fixture       *fixture,
+                              gconstpointer  user_data)
+{
+  g_autofree char *path = sd_prices_default_path ();
+  g_autofree char *saved = NULL;
+  g_autoptr(GtkWidget) page = NULL;
+  g_autofree char *line = NULL;
+  SdCostsBar *bar = costs_bar (fixture);
+  BarWait yuan = { bar, "Today: ≈ ¥0.00 completed" };
+  BarWait coins = { bar, "Today: ≈ 0 coins completed · 0 coins failed (charge unknown) · 0 coins uncertain" };
+  AdwEntryRow *row;
+
+  write_prices ("{\"currency\": \"CNY\", \"prices\": {\"" PER_TASK "\": \"0.05\"}}");
+  run_until (bar_says, &yuan, "the totals in yuan");
+  page = g_object_ref_sink (sd_prices_page_new (fixture->context));
+  /* One wording for both: the bar's first line is the page's "Today". */
+  line = g_strdup_printf ("Today: %s\n", sd_prices_page_get_today_text (SD_PRICES_PAGE (page)));
+  g_assert_true (g_str_has_prefix (sd_costs_bar_get_text (bar), line));
+
+  row = find_currency_row (page);
+  g_assert_nonnull (row);
+  gtk_editable_set_text (GTK_EDITABLE (row), "Coin");
+  g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (row), "error"));
+  g_assert_true (g_file_get_contents (path, &saved, NULL, NULL));
+  g_assert_nonnull (strstr (saved, "\"coin\""));
+  run_until (bar_says, &coins, "the totals in coins");
+  g_assert_cmpstr (sd_prices_page_get_today_text (SD_PRICES_PAGE (page)), ==,
+                   "≈ 0 coins completed · 0 coins failed (charge unknown) · 0 coins uncertain");
+
+  gtk_editable_set_text (GTK_EDITABLE (row), "coins");
+  g_assert_true (gtk_widget_has_css_class (GTK_WIDGET (row), "error"));
+}
+
 /* A .jsonl drop */
 
 static GtkDropTarget *
@@ -678,6 +732,7 @@ main (int   argc,
   ADD_TEST ("/costs/batch/under-the-balance-or-other-currency", test_batch_under_the_balance_or_other_currency, NULL);
   ADD_TEST ("/costs/batch/without-balance", test_batch_without_balance, &no_balance);
   ADD_TEST ("/costs/totals/follow-the-tasks", test_totals_follow_the_tasks, NULL);
+  ADD_TEST ("/costs/totals/prices-page-takes-coins", test_prices_page_takes_coins, NULL);
   ADD_TEST ("/costs/drop/jsonl-on-the-window", test_jsonl_drop_on_the_window, NULL);
   ADD_TEST ("/costs/drop/jsonl-on-the-composer", test_jsonl_drop_on_the_composer, NULL);
 

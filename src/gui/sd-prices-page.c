@@ -66,6 +66,8 @@ on_amount_changed_cb (AdwEntryRow  *row,
   save (self);
 }
 
+static void update_totals (SdPricesPage *self);
+
 static void
 on_currency_changed_cb (AdwEntryRow  *row,
                         SdPricesPage *self)
@@ -78,6 +80,9 @@ on_currency_changed_cb (AdwEntryRow  *row,
     return;
   sd_prices_set_currency (self->prices, code);
   save (self);
+  /* The totals are of the estimates in the currency shown. */
+  if (self->today_row != NULL)
+    update_totals (self);
 }
 
 static char *
