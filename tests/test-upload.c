@@ -11,6 +11,8 @@
 #include <locale.h>
 #include <string.h>
 #include <unistd.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
@@ -399,6 +401,152 @@ test_same_file_is_uploaded_once (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_true (sd_upload_get_cached (third));
   g_assert_cmpuint (upload_requests (fixture), ==, 1);
+}
+
+/* Two uploads of one file at the same time: one request, both get its link. */
+static void
+test_concurrent_same_file_is_one_request (Fixture       *fixture,
+                                          gconstpointer  data)
+{
+  g_autofree char *path = write_sparse_image (fixture, "twice.jpg", 4 * 1024 * 1024);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GFile) again = g_file_new_for_path (path);
+  g_autoptr(GAsyncResult) first_result = NULL;
+  g_autoptr(GAsyncResult) second_result = NULL;
+  g_autoptr(SdUpload) first = NULL;
+  g_autoptr(SdUpload) second = NULL;
+  g_autoptr(GError) error = NULL;
+
+  sd_uploader_upload_async (fixture->uploader, file, SD_UPLOAD_KIND_IMAGE, NULL,
+                            sd_test_store_result_cb, &first_result);
+  sd_uploader_upload_async (fixture->uploader, again, SD_UPLOAD_KIND_IMAGE, NULL,
+                            sd_test_store_result_cb, &second_result);
+  sd_test_wait_until (sd_test_result_arrived, &first_result, 60, "the first upload");
+  sd_test_wait_until (sd_test_result_arrived, &second_result, 60, "the second upload");
+  first = sd_uploader_upload_finish (fixture->uploader, first_result, &error);
+  g_assert_no_error (error);
+  second = sd_uploader_upload_finish (fixture->uploader, second_result, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (sd_upload_get_url (first));
+  g_assert_cmpstr (sd_upload_get_url (second), ==, sd_upload_get_url (first));
+  g_assert_cmpstr (sd_upload_get_sha256 (second), ==, sd_upload_get_sha256 (first));
+  g_assert_nonnull (sd_upload_get_sha256 (first));
+  g_assert_cmpuint (upload_requests (fixture), ==, 1);
+  g_assert_cmpuint (sd_simulator_get_n_uploads (fixture->sim), ==, 1);
+}
+
+/* The one that sends is cancelled: the other still gets a link, sent by
+ * itself; the one that waits is cancelled: the sending one goes on. */
+static void
+test_concurrent_upload_survives_the_other_cancel (Fixture       *fixture,
+                                                  gconstpointer  data)
+{
+  g_autofree char *path = write_sparse_image (fixture, "shared.jpg", 8 * 1024 * 1024);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GCancellable) cancel_first = g_cancellable_new ();
+  g_autoptr(GCancellable) cancel_third = g_cancellable_new ();
+  GAsyncResult *results[3] = { NULL };
+  GCancellable *cancellables[3] = { cancel_first, NULL, cancel_third };
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (results); i++)
+    sd_uploader_upload_async (fixture->uploader, file, SD_UPLOAD_KIND_IMAGE, cancellables[i],
+                              sd_test_store_result_cb, &results[i]);
+  g_cancellable_cancel (cancel_first);
+  g_cancellable_cancel (cancel_third);
+  for (guint i = 0; i < G_N_ELEMENTS (results); i++)
+    {
+      g_autoptr(SdUpload) upload = NULL;
+
+      sd_test_wait_until (sd_test_result_arrived, &results[i], 60, "an upload");
+      upload = sd_uploader_upload_finish (fixture->uploader, results[i], &error);
+      if (i == 1)
+        {
+          g_assert_no_error (error);
+          g_assert_nonnull (sd_upload_get_url (upload));
+        }
+      else
+        g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+      g_clear_error (&error);
+      g_clear_object (&results[i]);
+    }
+  g_assert_cmpuint (sd_simulator_get_n_uploads (fixture->sim), ==, 1);
+}
+
+static void
+overwrite_keeping_size_and_time (const char *path,
+                                 gboolean    keep_time)
+{
+  GStatBuf before;
+  FILE *stream;
+  struct timespec times[2];
+
+  g_assert_cmpint (g_stat (path, &before), ==, 0);
+  stream = fopen (path, "r+");
+  g_assert_nonnull (stream);
+  g_assert_cmpint (fseek (stream, -1, SEEK_END), ==, 0);
+  g_assert_cmpint (fputc ('Z', stream), !=, EOF);
+  g_assert_cmpint (fclose (stream), ==, 0);
+  times[0] = before.st_atim;
+  times[1] = before.st_mtim;
+  if (!keep_time)
+    times[1].tv_sec += 10;
+  g_assert_cmpint (utimensat (AT_FDCWD, path, times, 0), ==, 0);
+}
+
+/* The memo: a file not changed since (device, inode, size, mtime to the
+ * nanosecond) is not read again to find its link. Proved by changing its
+ * bytes behind the memo's back: its old link comes back, so it was not
+ * hashed again; with another mtime it is, and it is uploaded again. */
+static void
+test_memo_skips_the_rehash (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autofree char *path = write_image (fixture, "memo.jpg", "abc");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdUpload) first = upload_path (fixture, path, SD_UPLOAD_KIND_IMAGE, &error);
+  g_autoptr(SdUpload) second = NULL;
+  g_autoptr(SdUpload) third = NULL;
+
+  g_assert_no_error (error);
+  g_assert_false (sd_upload_get_cached (first));
+  overwrite_keeping_size_and_time (path, TRUE);
+
+  /* another run of the app: the memo is on disk with the cache */
+  g_clear_object (&fixture->uploader);
+  fixture->uploader = sd_uploader_new (fixture->client, fixture->cache_path);
+  second = upload_path (fixture, path, SD_UPLOAD_KIND_IMAGE, &error);
+  g_assert_no_error (error);
+  g_assert_true (sd_upload_get_cached (second));
+  g_assert_cmpstr (sd_upload_get_url (second), ==, sd_upload_get_url (first));
+  g_assert_cmpstr (sd_upload_get_sha256 (second), ==, sd_upload_get_sha256 (first));
+  g_assert_cmpuint (upload_requests (fixture), ==, 1);
+
+  overwrite_keeping_size_and_time (path, FALSE);
+  third = upload_path (fixture, path, SD_UPLOAD_KIND_IMAGE, &error);
+  g_assert_no_error (error);
+  g_assert_false (sd_upload_get_cached (third));
+  g_assert_cmpstr (sd_upload_get_sha256 (third), !=, sd_upload_get_sha256 (first));
+  g_assert_cmpuint (upload_requests (fixture), ==, 2);
+}
+
+/* The SHA-256 given with the link is of the bytes sent (hashed as they
+ * were sent, the file read once). */
+static void
+test_sha256_is_of_the_bytes_sent (Fixture       *fixture,
+                                  gconstpointer  data)
+{
+  g_autofree char *path = write_image (fixture, "hashed.jpg", "xyz");
+  g_autofree char *contents = NULL;
+  g_autofree char *expected = NULL;
+  gsize length = 0;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdUpload) upload = upload_path (fixture, path, SD_UPLOAD_KIND_IMAGE, &error);
+
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  expected = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, length);
+  g_assert_cmpstr (sd_upload_get_sha256 (upload), ==, expected);
 }
 
 static void
@@ -1215,6 +1363,12 @@ main (int   argc,
   add_fixture_test ("/upload/cache/same-file-once", test_same_file_is_uploaded_once);
   add_fixture_test ("/upload/cache/expired-uploaded-again", test_expired_link_is_uploaded_again);
   add_fixture_test ("/upload/cache/per-base-url", test_cache_is_per_base_url);
+  add_fixture_test ("/upload/cache/memo-skips-the-rehash", test_memo_skips_the_rehash);
+  add_fixture_test ("/upload/stream/sha256-of-the-bytes-sent", test_sha256_is_of_the_bytes_sent);
+  add_fixture_test ("/upload/queue/same-file-at-once-is-one-request",
+                    test_concurrent_same_file_is_one_request);
+  add_fixture_test ("/upload/queue/same-file-survives-a-cancel",
+                    test_concurrent_upload_survives_the_other_cancel);
   add_fixture_test ("/upload/stream/large-file-with-progress", test_large_file_is_streamed_with_progress);
   add_fixture_test ("/upload/stream/cancel", test_upload_can_be_cancelled);
   add_fixture_test ("/upload/queue/at-most-two", test_at_most_two_at_once);

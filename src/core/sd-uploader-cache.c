@@ -22,7 +22,96 @@
 #include "sd-uploader-private.h"
 #include "sd-uploader-stream.h"
 
-/* The cache: a small JSON file, one entry per (file, upload target). */
+/* The cache: a small JSON file, one entry per (file, upload target), and
+ * the memo of the files hashed, so that a file not changed since (same
+ * device, inode, size and modification time to the nanosecond) is not
+ * read again only to find its link. */
+
+static gboolean
+is_sha256 (const char *text)
+{
+  if (text == NULL || strlen (text) != 64)
+    return FALSE;
+  for (const char *p = text; *p != '\0'; p++)
+    if (!g_ascii_isxdigit (*p))
+      return FALSE;
+  return TRUE;
+}
+
+static void
+memo_load (SdUploader *self,
+           JsonObject *root)
+{
+  JsonNode *node = json_object_get_member (root, "memo");
+  JsonArray *entries;
+
+  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
+    return;
+  entries = json_node_get_array (node);
+  for (guint i = 0; i < json_array_get_length (entries); i++)
+    {
+      JsonNode *element = json_array_get_element (entries, i);
+      const char *file, *sha256;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element))
+        continue;
+      file = json_object_get_string_member_with_default (json_node_get_object (element), "file", NULL);
+      sha256 = json_object_get_string_member_with_default (json_node_get_object (element), "sha256", NULL);
+      if (file != NULL && is_sha256 (sha256))
+        g_hash_table_replace (self->memo, g_strdup (file), g_strdup (sha256));
+    }
+}
+
+/* Whether a cache entry holds @sha256: a memo entry without one is of no use. */
+static gboolean
+cache_holds (SdUploader *self,
+             const char *sha256)
+{
+  GHashTableIter iter;
+  gpointer key;
+
+  g_hash_table_iter_init (&iter, self->cache);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (strncmp (key, sha256, 64) == 0 && ((const char *) key)[64] == ' ')
+      return TRUE;
+  return FALSE;
+}
+
+static void
+memo_save (SdUploader  *self,
+           JsonBuilder *builder)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  json_builder_set_member_name (builder, "memo");
+  json_builder_begin_array (builder);
+  g_hash_table_iter_init (&iter, self->memo);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      if (!cache_holds (self, value))
+        continue;
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "file");
+      json_builder_add_string_value (builder, key);
+      json_builder_set_member_name (builder, "sha256");
+      json_builder_add_string_value (builder, value);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+}
+
+void
+_sd_uploader_remember (SdUploader *self,
+                       const char *identity,
+                       const char *sha256)
+{
+  if (g_strcmp0 (g_hash_table_lookup (self->memo, identity), sha256) == 0)
+    return;
+  g_hash_table_replace (self->memo, g_strdup (identity), g_strdup (sha256));
+  if (cache_holds (self, sha256))
+    _sd_uploader_cache_save (self);
+}
 
 void
 _sd_uploader_cache_load (SdUploader *self)
@@ -70,6 +159,7 @@ _sd_uploader_cache_load (SdUploader *self)
       else
         g_hash_table_replace (self->cache, g_strdup (key), entry);
     }
+  memo_load (self, json_node_get_object (root));
 }
 
 void
@@ -105,6 +195,7 @@ _sd_uploader_cache_save (SdUploader *self)
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
+  memo_save (self, builder);
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
   text = json_to_string (root, TRUE);

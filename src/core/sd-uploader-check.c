@@ -275,68 +275,6 @@ sd_upload_local_file_for_reference (const char *reference)
   return NULL;
 }
 
-/* SHA-256, streamed: GnuTLS uses the CPU's SHA instructions (about 5×
- * GChecksum's speed, which alone was slower than sending on loopback). */
-typedef struct
-{
-#if HAVE_GNUTLS
-  gnutls_hash_hd_t  gnutls;
-#endif
-  GChecksum        *checksum;
-} Hash;
-
-static void
-hash_init (Hash *hash)
-{
-#if HAVE_GNUTLS
-  if (gnutls_hash_init (&hash->gnutls, GNUTLS_DIG_SHA256) == 0)
-    return;
-  hash->gnutls = NULL;
-#endif
-  hash->checksum = g_checksum_new (G_CHECKSUM_SHA256);
-}
-
-static void
-hash_update (Hash         *hash,
-             const guint8 *data,
-             gsize         length)
-{
-#if HAVE_GNUTLS
-  if (hash->gnutls != NULL)
-    {
-      gnutls_hash (hash->gnutls, data, length);
-      return;
-    }
-#endif
-  g_checksum_update (hash->checksum, data, length);
-}
-
-/* The hex digest; frees the state. */
-static char *
-hash_finish (Hash *hash)
-{
-  char *hex;
-
-#if HAVE_GNUTLS
-  if (hash->gnutls != NULL)
-    {
-      guint8 digest[32];
-
-      gnutls_hash_deinit (hash->gnutls, digest);
-      hash->gnutls = NULL;
-      hex = g_malloc (2 * sizeof digest + 1);
-      for (gsize i = 0; i < sizeof digest; i++)
-        g_snprintf (hex + 2 * i, 3, "%02x", digest[i]);
-      return hex;
-    }
-#endif
-  if (hash->checksum == NULL)
-    return NULL;
-  hex = g_strdup (g_checksum_get_string (hash->checksum));
-  g_clear_pointer (&hash->checksum, g_checksum_free);
-  return hex;
-}
-
 /* Facts, read in a thread: size, type by content, SHA-256 (streamed). */
 
 
@@ -345,19 +283,39 @@ _sd_uploader_facts_free (Facts *facts)
 {
   g_free (facts->content_type);
   g_free (facts->sha256);
+  g_free (facts->identity);
   g_free (facts);
 }
 
+/* What tells an unchanged file: "device:inode:size:mtime-ns". */
+static char *
+file_identity (GFileInfo *info)
+{
+  guint64 seconds = g_file_info_get_attribute_uint64 (info, G_FILE_ATTRIBUTE_TIME_MODIFIED);
+  guint32 nsec = g_file_info_get_attribute_uint32 (info, G_FILE_ATTRIBUTE_TIME_MODIFIED_NSEC);
+
+  if (!g_file_info_has_attribute (info, G_FILE_ATTRIBUTE_UNIX_INODE) ||
+      !g_file_info_has_attribute (info, G_FILE_ATTRIBUTE_TIME_MODIFIED))
+    return NULL;
+  return g_strdup_printf ("%u:%" G_GUINT64_FORMAT ":%" G_GOFFSET_FORMAT ":%" G_GUINT64_FORMAT "%09u",
+                          g_file_info_get_attribute_uint32 (info, G_FILE_ATTRIBUTE_UNIX_DEVICE),
+                          g_file_info_get_attribute_uint64 (info, G_FILE_ATTRIBUTE_UNIX_INODE),
+                          g_file_info_get_size (info), seconds, nsec);
+}
+
 static gboolean
-check_info (GFile       *file,
-            const char  *name,
-            guint64     *size,
-            GCancellable *cancellable,
-            GError     **error)
+check_info (GFile         *file,
+            const char    *name,
+            guint64       *size,
+            char         **identity,
+            GCancellable  *cancellable,
+            GError       **error)
 {
   g_autoptr(GError) local_error = NULL;
   g_autoptr(GFileInfo) info =
-    g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_TYPE "," G_FILE_ATTRIBUTE_STANDARD_SIZE,
+    g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_TYPE "," G_FILE_ATTRIBUTE_STANDARD_SIZE ","
+                       G_FILE_ATTRIBUTE_UNIX_DEVICE "," G_FILE_ATTRIBUTE_UNIX_INODE ","
+                       G_FILE_ATTRIBUTE_TIME_MODIFIED "," G_FILE_ATTRIBUTE_TIME_MODIFIED_NSEC,
                        G_FILE_QUERY_INFO_NONE, cancellable, &local_error);
   g_autofree char *size_text = NULL;
 
@@ -387,6 +345,7 @@ check_info (GFile       *file,
                    _("“%s” is empty; an upload needs an image, video or audio file."), name);
       return FALSE;
     }
+  *identity = file_identity (info);
   return TRUE;
 }
 
@@ -419,24 +378,70 @@ check_type (const char    *name,
   return TRUE;
 }
 
+/* Hashes the rest of @stream after the @sniffed bytes of @buffer; NULL
+ * with @error when it cannot be read or is not @size bytes long. */
+static char *
+hash_rest (GInputStream  *stream,
+           guint8        *buffer,
+           gsize          sniffed,
+           guint64        size,
+           const char    *name,
+           GCancellable  *cancellable,
+           GError       **error)
+{
+  SdUploadHash hash = { 0 };
+  guint64 hashed = sniffed;
+  g_autofree char *sha256 = NULL;
+
+  _sd_upload_hash_init (&hash);
+  _sd_upload_hash_update (&hash, buffer, sniffed);
+  for (;;)
+    {
+      gssize n = g_input_stream_read (stream, buffer, HASH_CHUNK, cancellable, error);
+
+      if (n < 0)
+        {
+          g_free (_sd_upload_hash_finish (&hash));
+          return NULL;
+        }
+      if (n == 0)
+        break;
+      _sd_upload_hash_update (&hash, buffer, n);
+      hashed += n;
+      if (hashed > SD_UPLOAD_MAX_SIZE)
+        break;
+    }
+  sha256 = _sd_upload_hash_finish (&hash);
+  if (hashed != size)
+    {
+      g_set_error (error, SD_UPLOAD_ERROR, SD_UPLOAD_ERROR_UNREADABLE,
+                   _("“%s” changed while it was being read; try again once it is complete."), name);
+      return NULL;
+    }
+  return g_steal_pointer (&sha256);
+}
+
+/* Size, type by content and identity; the SHA-256 only when @hash (an
+ * upload hashes the file as it sends it, so that it is read once). */
 static Facts *
 read_facts (GFile         *file,
             SdUploadKind   kind,
+            gboolean       hash,
             GCancellable  *cancellable,
             GError       **error)
 {
   g_autofree char *name = g_file_get_parse_name (file);
   g_autoptr(GFileInputStream) stream = NULL;
   g_autofree guint8 *buffer = g_malloc (HASH_CHUNK);
-  Hash hash = { 0 };
   g_autoptr(GError) local_error = NULL;
   g_autofree char *content_type = NULL;
   g_autofree char *sha256 = NULL;
-  guint64 size = 0, hashed = 0;
+  g_autofree char *identity = NULL;
+  guint64 size = 0;
   gsize sniffed = 0;
   Facts *facts;
 
-  if (!check_info (file, name, &size, cancellable, error))
+  if (!check_info (file, name, &size, &identity, cancellable, error))
     return NULL;
   stream = g_file_read (file, cancellable, &local_error);
   /* The first bytes decide the type, before anything is hashed. */
@@ -446,44 +451,44 @@ read_facts (GFile         *file,
     goto unreadable;
   if (!check_type (name, buffer, sniffed, kind, &content_type, error))
     return NULL;
-  hash_init (&hash);
-  hash_update (&hash, buffer, sniffed);
-  hashed = sniffed;
-  for (;;)
+  if (hash)
     {
-      gssize n = g_input_stream_read (G_INPUT_STREAM (stream), buffer, HASH_CHUNK,
-                                      cancellable, &local_error);
-      if (n < 0)
+      sha256 = hash_rest (G_INPUT_STREAM (stream), buffer, sniffed, size, name,
+                          cancellable, &local_error);
+      if (sha256 == NULL && local_error->domain == SD_UPLOAD_ERROR)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+      if (sha256 == NULL)
         goto unreadable;
-      if (n == 0)
-        break;
-      hash_update (&hash, buffer, n);
-      hashed += n;
-      if (hashed > SD_UPLOAD_MAX_SIZE)
-        break;
-    }
-  sha256 = hash_finish (&hash);
-  if (hashed != size)
-    {
-      g_set_error (error, SD_UPLOAD_ERROR, SD_UPLOAD_ERROR_UNREADABLE,
-                   _("“%s” changed while it was being read; try again once it is complete."), name);
-      return NULL;
     }
 
   facts = g_new0 (Facts, 1);
   facts->size = size;
   facts->content_type = g_steal_pointer (&content_type);
   facts->sha256 = g_steal_pointer (&sha256);
+  facts->identity = g_steal_pointer (&identity);
   return facts;
 
 unreadable:
-  g_free (hash_finish (&hash));
   if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     g_propagate_error (error, g_steal_pointer (&local_error));
   else
     g_set_error (error, SD_UPLOAD_ERROR, SD_UPLOAD_ERROR_UNREADABLE,
                  _("Cannot read “%s”: %s"), name, local_error->message);
   return NULL;
+}
+
+static void
+return_facts (GTask   *task,
+              Facts   *facts,
+              GError  *error)
+{
+  if (facts == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, facts, (GDestroyNotify) _sd_uploader_facts_free);
 }
 
 void
@@ -494,10 +499,20 @@ _sd_uploader_read_facts_thread (GTask        *task,
 {
   SdUpload *upload = task_data;
   GError *error = NULL;
-  Facts *facts = read_facts (upload->file, upload->kind, cancellable, &error);
+  Facts *facts = read_facts (upload->file, upload->kind, FALSE, cancellable, &error);
 
-  if (facts == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, facts, (GDestroyNotify) _sd_uploader_facts_free);
+  return_facts (task, facts, error);
+}
+
+void
+_sd_uploader_hash_facts_thread (GTask        *task,
+                                gpointer      source_object,
+                                gpointer      task_data,
+                                GCancellable *cancellable)
+{
+  SdUpload *upload = task_data;
+  GError *error = NULL;
+  Facts *facts = read_facts (upload->file, upload->kind, TRUE, cancellable, &error);
+
+  return_facts (task, facts, error);
 }

@@ -54,6 +54,9 @@ struct _SdUploader
   char            *cache_path;
   GHashTable      *cache;       /* "sha256 target" → CacheEntry */
   GHashTable      *unsupported; /* base URLs without an upload endpoint */
+  GHashTable      *memo;        /* file identity → SHA-256, see Facts */
+  GHashTable      *in_flight;   /* cache key or identity key → leading GTask */
+  GHashTable      *following;   /* GTask of a follower → its leader */
   GQueue           waiting;     /* GTask, for a free slot */
   guint            active;
   gint64           lifetime;
@@ -85,6 +88,14 @@ typedef struct
   gboolean      holds_slot;
   guint         retries;
   guint         retry_source;
+  char         *identity;      /* the file as it was looked at */
+  gboolean      hashed_first;  /* read once to hash it before sending */
+  GInputStream *body;          /* hashes the file as it is sent */
+  /* Concurrent uploads of the same file: one leads (sends), the others
+   * follow it and get its link. */
+  GTask        *leader;        /* set on a follower; no reference */
+  GPtrArray    *followers;     /* on the leader: GTask (owned) */
+  gulong        leader_handlers[2];
 } Job;
 
 
@@ -92,7 +103,8 @@ typedef struct
 {
   guint64  size;
   char    *content_type;
-  char    *sha256;
+  char    *sha256;       /* NULL: not hashed (the send hashes it) */
+  char    *identity;     /* "device:inode:size:mtime-ns", NULL if unknown */
 } Facts;
 
 void           _sd_uploader_cache_load (SdUploader *self);
@@ -102,6 +114,13 @@ void           _sd_uploader_read_facts_thread (GTask        *task,
                                                gpointer      source_object,
                                                gpointer      task_data,
                                                GCancellable *cancellable);
+void           _sd_uploader_hash_facts_thread (GTask        *task,
+                                               gpointer      source_object,
+                                               gpointer      task_data,
+                                               GCancellable *cancellable);
+void           _sd_uploader_remember (SdUploader *self,
+                                      const char *identity,
+                                      const char *sha256);
 void           _sd_uploader_cache_entry_free (CacheEntry *entry);
 void           _sd_uploader_job_fail (GTask  *task,
                                       GError *error);
@@ -121,6 +140,8 @@ gboolean       _sd_uploader_check_service_url (const char  *url,
 char *         _sd_upload_name (SdUpload *self);
 void           _sd_upload_set_bytes_sent (SdUpload *self,
                                           guint64   bytes);
+void           _sd_upload_set_sha256 (SdUpload   *self,
+                                      const char *sha256);
 void           _sd_upload_set_state (SdUpload      *self,
                                      SdUploadState  state);
 SdUploadService * _sd_upload_service_copy (const SdUploadService *service);

@@ -75,7 +75,6 @@ job_set_body (SdUploader  *self,
   g_autoptr(GBytes) head = NULL;
   g_autoptr(GBytes) tail = NULL;
   g_autoptr(GFileInputStream) file = NULL;
-  g_autoptr(GInputStream) body = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autofree char *name = _sd_upload_name (job->upload);
   const char *field = job->custom ? self->service->field : "file";
@@ -99,9 +98,10 @@ job_set_body (SdUploader  *self,
   head = g_bytes_new (head_text, job->head_length);
   tail = g_bytes_new (tail_text, strlen (tail_text));
 
-  body = sd_upload_body_stream_new (head, G_INPUT_STREAM (file), job->upload->total, tail);
+  g_clear_object (&job->body);
+  job->body = sd_upload_body_stream_new (head, G_INPUT_STREAM (file), job->upload->total, tail);
   content_type = g_strdup_printf ("multipart/form-data; boundary=%s", boundary);
-  soup_message_set_request_body (job->message, content_type, body,
+  soup_message_set_request_body (job->message, content_type, job->body,
                                  job->head_length + job->upload->total + strlen (tail_text));
   return TRUE;
 }
@@ -282,6 +282,35 @@ answer_link (SdUploader  *self,
   return NULL;
 }
 
+/* The link goes into the cache under the file's SHA-256, hashed as it was
+ * sent when it was not known before, and the file's identity into the memo. */
+static void
+job_remember_link (SdUploader *self,
+                   Job        *job,
+                   const char *url,
+                   gint64      now)
+{
+  const char *sent = job->body != NULL ? sd_upload_body_stream_get_sha256 (job->body) : NULL;
+  g_autofree char *key = NULL;
+  CacheEntry *entry;
+
+  if (sent != NULL && job->upload->sha256 != NULL && !g_str_equal (sent, job->upload->sha256))
+    g_debug ("the file changed since it was looked at: its link is kept under what was sent");
+  if (sent != NULL)
+    _sd_upload_set_sha256 (job->upload, sent);
+  if (job->upload->sha256 == NULL)
+    return;
+  if (job->identity != NULL && sent != NULL)
+    _sd_uploader_remember (self, job->identity, sent);
+  key = _sd_uploader_cache_key (job->upload->sha256, job->target);
+  entry = g_new0 (CacheEntry, 1);
+  entry->url = g_strdup (url);
+  entry->created_at = now;
+  entry->size = job->upload->total;
+  g_hash_table_replace (self->cache, g_steal_pointer (&key), entry);
+  _sd_uploader_cache_save (self);
+}
+
 static void
 job_answer (GTask *task)
 {
@@ -317,18 +346,9 @@ job_answer (GTask *task)
       return;
     }
 
-  {
-    g_autofree char *key = _sd_uploader_cache_key (job->upload->sha256, job->target);
-    CacheEntry *entry = g_new0 (CacheEntry, 1);
-
-    entry->url = g_strdup (url);
-    entry->created_at = now;
-    entry->size = job->upload->total;
-    g_hash_table_replace (self->cache, g_steal_pointer (&key), entry);
-    _sd_uploader_cache_save (self);
-  }
+  job_remember_link (self, job, url, now);
   g_debug ("uploaded %s: %" G_GUINT64_FORMAT " bytes, sha256 %.12s…", name,
-           job->upload->total, job->upload->sha256);
+           job->upload->total, job->upload->sha256 != NULL ? job->upload->sha256 : "?");
   _sd_uploader_job_succeed (task, url, now, FALSE);
 }
 

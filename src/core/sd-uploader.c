@@ -151,6 +151,17 @@ _sd_upload_set_state (SdUpload      *self,
 }
 
 void
+_sd_upload_set_sha256 (SdUpload   *self,
+                       const char *sha256)
+{
+  if (g_strcmp0 (self->sha256, sha256) == 0)
+    return;
+  g_free (self->sha256);
+  self->sha256 = g_strdup (sha256);
+  g_object_notify_by_pspec (G_OBJECT (self), upload_properties[UPLOAD_PROP_SHA256]);
+}
+
+void
 _sd_upload_set_bytes_sent (SdUpload *self,
                            guint64   bytes)
 {
@@ -218,6 +229,9 @@ sd_uploader_finalize (GObject *object)
   g_clear_pointer (&self->cache_path, g_free);
   g_clear_pointer (&self->cache, g_hash_table_unref);
   g_clear_pointer (&self->unsupported, g_hash_table_unref);
+  g_clear_pointer (&self->memo, g_hash_table_unref);
+  g_clear_pointer (&self->in_flight, g_hash_table_unref);
+  g_clear_pointer (&self->following, g_hash_table_unref);
   g_queue_clear_full (&self->waiting, g_object_unref);
 
   G_OBJECT_CLASS (sd_uploader_parent_class)->finalize (object);
@@ -265,6 +279,9 @@ sd_uploader_init (SdUploader *self)
   self->cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                        (GDestroyNotify) _sd_uploader_cache_entry_free);
   self->unsupported = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->memo = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->in_flight = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->following = g_hash_table_new (NULL, NULL);
   g_queue_init (&self->waiting);
   self->lifetime = SD_UPLOAD_LIFETIME_S;
 }
@@ -378,6 +395,9 @@ job_free (Job *job)
   g_clear_object (&job->message);
   g_clear_object (&job->answer_stream);
   g_clear_pointer (&job->answer, g_byte_array_unref);
+  g_clear_object (&job->body);
+  g_clear_pointer (&job->followers, g_ptr_array_unref);
+  g_free (job->identity);
   g_free (job);
 }
 
@@ -407,6 +427,10 @@ job_release_slot (SdUploader *self,
   start_next_waiting (self);
 }
 
+static void job_release_followers (SdUploader   *self,
+                                   GTask        *task,
+                                   const GError *error);
+
 void
 _sd_uploader_job_fail (GTask  *task,
                        GError *error)
@@ -420,6 +444,7 @@ _sd_uploader_job_fail (GTask  *task,
   job->upload->error = g_error_copy (error);
   _sd_upload_set_state (job->upload, SD_UPLOAD_STATE_FAILED);
   job_release_slot (self, job);
+  job_release_followers (self, task, error);
   g_task_return_error (task, error);
 }
 
@@ -434,6 +459,7 @@ _sd_uploader_job_succeed (GTask      *task,
 
   upload_set_link (job->upload, url, created_at + self->lifetime, cached);
   job_release_slot (self, job);
+  job_release_followers (self, task, NULL);
   g_task_return_pointer (task, g_object_ref (job->upload), g_object_unref);
 }
 
@@ -445,9 +471,85 @@ job_leave_queue (Job *job)
   job->queued_handler = 0;
 }
 
+/* Followers: a second upload of a file already on its way waits for the
+ * first one's link instead of sending it again. */
+
+static void
+on_leader_progress_cb (SdUpload   *leader,
+                       GParamSpec *pspec,
+                       SdUpload   *follower)
+{
+  SdUploadState state = sd_upload_get_state (leader);
+
+  _sd_upload_set_bytes_sent (follower, sd_upload_get_bytes_sent (leader));
+  if (state == SD_UPLOAD_STATE_QUEUED || state == SD_UPLOAD_STATE_SENDING)
+    _sd_upload_set_state (follower, state);
+}
+
+static void
+job_unfollow (SdUploader *self,
+              GTask      *task)
+{
+  Job *job = g_task_get_task_data (task);
+  Job *leader = job->leader != NULL ? g_task_get_task_data (job->leader) : NULL;
+
+  job_leave_queue (job);
+  g_hash_table_remove (self->following, task);
+  for (guint i = 0; leader != NULL && i < G_N_ELEMENTS (job->leader_handlers); i++)
+    g_clear_signal_handler (&job->leader_handlers[i], leader->upload);
+  job->leader = NULL;
+}
+
+static void job_dispatch (SdUploader *self,
+                          GTask      *task);
+
+static void
+leave_in_flight (SdUploader *self,
+                 GTask      *task)
+{
+  GHashTableIter iter;
+  gpointer value;
+
+  g_hash_table_iter_init (&iter, self->in_flight);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (value == task)
+      g_hash_table_iter_remove (&iter);
+}
+
+/* The leader is over: its followers get its link or its error; when it
+ * was cancelled they are not, and the first of them sends instead. */
+static void
+job_release_followers (SdUploader   *self,
+                       GTask        *task,
+                       const GError *error)
+{
+  Job *job = g_task_get_task_data (task);
+  g_autoptr(GPtrArray) followers = g_steal_pointer (&job->followers);
+
+  leave_in_flight (self, task);
+  for (guint i = 0; followers != NULL && i < followers->len; i++)
+    {
+      GTask *follower = g_ptr_array_index (followers, i);
+      Job *other = g_task_get_task_data (follower);
+
+      job_unfollow (self, follower);
+      if (error == NULL)
+        {
+          if (other->upload->sha256 == NULL)
+            _sd_upload_set_sha256 (other->upload, job->upload->sha256);
+          _sd_uploader_job_succeed (follower, job->upload->url,
+                                    job->upload->expires_at - self->lifetime, FALSE);
+        }
+      else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        job_dispatch (self, g_object_ref (follower));
+      else
+        _sd_uploader_job_fail (follower, g_error_copy (error));
+    }
+}
+
 /* A queued upload cancelled: out of the queue at once, not when a slot
  * frees. Only the uploader and the task's address travel (no reference):
- * a task still in the queue is alive. */
+ * a task still in the queue, or following another, is alive. */
 typedef struct
 {
   GWeakRef  uploader;
@@ -468,7 +570,19 @@ on_queued_cancelled_idle (gpointer user_data)
   g_autoptr(SdUploader) self = g_weak_ref_get (&data->uploader);
   GList *link = self != NULL ? g_queue_find (&self->waiting, data->task) : NULL;
   GTask *task;
+  GTask *leader;
 
+  if (self != NULL && link == NULL &&
+      g_hash_table_lookup_extended (self->following, data->task, NULL, (gpointer *) &leader))
+    {
+      g_autoptr(GTask) follower = g_object_ref (data->task);
+
+      g_ptr_array_remove (((Job *) g_task_get_task_data (leader))->followers, follower);
+      job_unfollow (self, follower);
+      _sd_uploader_job_fail (follower, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                           _("The upload was cancelled.")));
+      return G_SOURCE_REMOVE;
+    }
   if (link == NULL)
     return G_SOURCE_REMOVE;
   task = link->data;
@@ -499,18 +613,50 @@ on_queued_cancelled_cb (GCancellable *cancellable,
 }
 
 static void
-job_enter_queue (SdUploader *self,
-                 GTask      *task)
+job_watch_cancel (SdUploader *self,
+                  GTask      *task)
 {
   Job *job = g_task_get_task_data (task);
   QueuedCancel *data = g_new0 (QueuedCancel, 1);
 
   g_weak_ref_init (&data->uploader, self);
   data->task = task;
-  g_queue_push_tail (&self->waiting, task);
   job->queued_handler = g_cancellable_connect (job->upload->cancellable,
                                                G_CALLBACK (on_queued_cancelled_cb), data,
                                                (GDestroyNotify) queued_cancel_free);
+}
+
+static void
+job_enter_queue (SdUploader *self,
+                 GTask      *task)
+{
+  g_queue_push_tail (&self->waiting, task);
+  job_watch_cancel (self, task);
+}
+
+/* @task (owned) waits for @leader, the upload of the same file. */
+static void
+job_follow (SdUploader *self,
+            GTask      *task,
+            GTask      *leader)
+{
+  Job *job = g_task_get_task_data (task);
+  Job *lead = g_task_get_task_data (leader);
+  g_autofree char *name = _sd_upload_name (job->upload);
+
+  g_debug ("upload of %s: the same file is on its way; waiting for its link", name);
+  if (lead->followers == NULL)
+    lead->followers = g_ptr_array_new_with_free_func (g_object_unref);
+  g_ptr_array_add (lead->followers, task);
+  g_hash_table_insert (self->following, task, leader);
+  job->leader = leader;
+  job->leader_handlers[0] = g_signal_connect (lead->upload, "notify::state",
+                                              G_CALLBACK (on_leader_progress_cb), job->upload);
+  job->leader_handlers[1] = g_signal_connect (lead->upload, "notify::bytes-sent",
+                                              G_CALLBACK (on_leader_progress_cb), job->upload);
+  _sd_upload_set_state (job->upload, SD_UPLOAD_STATE_QUEUED);
+  on_leader_progress_cb (lead->upload, NULL, job->upload);
+  job_watch_cancel (self, task);
 }
 
 static void
@@ -526,6 +672,115 @@ start_next_waiting (SdUploader *self)
       job->holds_slot = TRUE;
       _sd_uploader_job_send (task);
     }
+}
+
+/* The keys an upload in flight is found by: its file as it was looked at,
+ * and its content once it is known, each with where it goes. */
+static char *
+identity_key (Job *job)
+{
+  g_autofree char *file = job->identity != NULL ? g_strconcat ("file:", job->identity, NULL) : NULL;
+
+  return file != NULL ? _sd_uploader_cache_key (file, job->target) : NULL;
+}
+
+static GTask *
+find_in_flight (SdUploader *self,
+                Job        *job)
+{
+  g_autofree char *by_file = identity_key (job);
+  g_autofree char *by_content = job->upload->sha256 != NULL
+                                ? _sd_uploader_cache_key (job->upload->sha256, job->target) : NULL;
+  GTask *leader = by_content != NULL ? g_hash_table_lookup (self->in_flight, by_content) : NULL;
+
+  if (leader == NULL && by_file != NULL)
+    leader = g_hash_table_lookup (self->in_flight, by_file);
+  return leader;
+}
+
+static void
+enter_in_flight (SdUploader *self,
+                 GTask      *task)
+{
+  Job *job = g_task_get_task_data (task);
+  char *by_file = identity_key (job);
+
+  if (by_file != NULL)
+    g_hash_table_replace (self->in_flight, by_file, task);
+  if (job->upload->sha256 != NULL)
+    g_hash_table_replace (self->in_flight,
+                          _sd_uploader_cache_key (job->upload->sha256, job->target), task);
+}
+
+/* @task (owned), its file checked and not in the cache: follows the same
+ * file on its way, or waits for a slot to send it. */
+static void
+job_dispatch (SdUploader *self,
+              GTask      *task)
+{
+  Job *job = g_task_get_task_data (task);
+  GTask *leader = find_in_flight (self, job);
+
+  if (leader != NULL)
+    {
+      job_follow (self, task, leader);
+      return;
+    }
+  if (!job->custom && g_hash_table_contains (self->unsupported, job->target))
+    {
+      _sd_uploader_job_fail (task, _sd_uploader_unsupported_error (self, "known"));
+      g_object_unref (task);
+      return;
+    }
+  enter_in_flight (self, task);
+  _sd_upload_set_state (job->upload, SD_UPLOAD_STATE_QUEUED);
+  job_enter_queue (self, task);
+  start_next_waiting (self);
+}
+
+/* Whether a live cache entry for @target has @size bytes: only then can
+ * a file not seen before be in the cache, and is it worth hashing first. */
+static gboolean
+cache_may_hold (SdUploader *self,
+                const char *target,
+                guint64     size)
+{
+  g_autofree char *suffix = g_strconcat (" ", target, NULL);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  GHashTableIter iter;
+  gpointer key, value;
+
+  g_hash_table_iter_init (&iter, self->cache);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      CacheEntry *entry = value;
+
+      if (entry->size == size && entry->created_at + self->lifetime > now &&
+          g_str_has_suffix (key, suffix))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+job_take_facts (SdUploader *self,
+                Job        *job,
+                Facts      *facts)
+{
+  const char *known = facts->identity != NULL ? g_hash_table_lookup (self->memo, facts->identity) : NULL;
+
+  if (job->upload->total != facts->size)
+    {
+      job->upload->total = facts->size;
+      g_object_notify_by_pspec (G_OBJECT (job->upload), upload_properties[UPLOAD_PROP_TOTAL]);
+    }
+  g_free (job->content_type);
+  job->content_type = g_strdup (facts->content_type);
+  g_free (job->identity);
+  job->identity = g_strdup (facts->identity);
+  if (facts->sha256 != NULL && facts->identity != NULL)
+    _sd_uploader_remember (self, facts->identity, facts->sha256);
+  _sd_upload_set_sha256 (job->upload, facts->sha256 != NULL ? facts->sha256 : known);
 }
 
 static void
@@ -549,11 +804,7 @@ on_facts_cb (GObject      *source,
       _sd_uploader_job_fail (task, g_steal_pointer (&error));
       return;
     }
-  job->upload->total = facts->size;
-  job->upload->sha256 = g_strdup (facts->sha256);
-  job->content_type = g_strdup (facts->content_type);
-  g_object_notify_by_pspec (G_OBJECT (job->upload), upload_properties[UPLOAD_PROP_TOTAL]);
-  g_object_notify_by_pspec (G_OBJECT (job->upload), upload_properties[UPLOAD_PROP_SHA256]);
+  job_take_facts (self, job, facts);
   _sd_uploader_facts_free (facts);
 
   if (target == NULL)
@@ -562,10 +813,25 @@ on_facts_cb (GObject      *source,
                                            _("No API address is set, so there is nowhere to upload to.")));
       return;
     }
+  g_free (job->target);
   job->target = g_strdup (target);
   job->custom = self->service != NULL;
-  key = _sd_uploader_cache_key (job->upload->sha256, target);
-  entry = g_hash_table_lookup (self->cache, key);
+
+  if (job->upload->sha256 == NULL && !job->hashed_first &&
+      cache_may_hold (self, target, job->upload->total))
+    {
+      g_autoptr(GTask) hash_task = g_task_new (self, job->upload->cancellable, on_facts_cb,
+                                               g_steal_pointer (&task));
+
+      g_debug ("upload of %s: a cached link has its size; hashing it first", name);
+      job->hashed_first = TRUE;
+      g_task_set_task_data (hash_task, g_object_ref (job->upload), g_object_unref);
+      g_task_run_in_thread (hash_task, _sd_uploader_hash_facts_thread);
+      return;
+    }
+
+  key = job->upload->sha256 != NULL ? _sd_uploader_cache_key (job->upload->sha256, target) : NULL;
+  entry = key != NULL ? g_hash_table_lookup (self->cache, key) : NULL;
   if (entry != NULL && entry->created_at + self->lifetime > now)
     {
       g_debug ("upload of %s: %" G_GUINT64_FORMAT " bytes, sha256 %.12s…, cache hit",
@@ -573,17 +839,10 @@ on_facts_cb (GObject      *source,
       _sd_uploader_job_succeed (task, entry->url, entry->created_at, TRUE);
       return;
     }
-  g_debug ("upload of %s: %" G_GUINT64_FORMAT " bytes, sha256 %.12s…, cache %s",
-           name, job->upload->total, job->upload->sha256, entry != NULL ? "expired" : "miss");
-  if (!job->custom && g_hash_table_contains (self->unsupported, target))
-    {
-      _sd_uploader_job_fail (task, _sd_uploader_unsupported_error (self, "known"));
-      return;
-    }
-
-  _sd_upload_set_state (job->upload, SD_UPLOAD_STATE_QUEUED);
-  job_enter_queue (self, g_steal_pointer (&task));
-  start_next_waiting (self);
+  g_debug ("upload of %s: %" G_GUINT64_FORMAT " bytes, cache %s%s", name, job->upload->total,
+           entry != NULL ? "expired" : "miss",
+           job->upload->sha256 == NULL ? " (hashed while it is sent)" : "");
+  job_dispatch (self, g_steal_pointer (&task));
 }
 
 SdUpload *
