@@ -18,6 +18,8 @@
 #include "sd-media-row.h"
 #include "sd-preferences-upload.h"
 #include "sd-simulator-test.h"
+#include "sd-uploader.h"
+#include <libsoup/soup.h>
 
 /* The desktop's MIME database, which the isolated XDG dirs would hide from
  * the image loaders' type sniffing (the spinner's icon, the thumbnails). */
@@ -219,7 +221,8 @@ test_local_png_uploads_and_generates (Fixture       *fixture,
   row = sd_media_list_get_row (images_list (fixture), 0);
   g_assert_nonnull (row);
   g_assert_cmpstr (sd_media_row_get_url (row), ==, uri);
-  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "photo.png");
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)), ==, "Image 1 · photo.png");
+  g_assert_cmpstr (sd_media_row_get_name (row), ==, "photo.png");
 
   generate (fixture, "go", &n_dialogs);
   g_assert_nonnull (fixture->submitted);
@@ -526,6 +529,461 @@ test_preferences_upload_service_https_only (Fixture       *fixture,
   g_object_unref (group);
 }
 
+/* Uploads on add ------------------------------------------------------------ */
+
+static gboolean
+upload_is_over (gpointer data)
+{
+  SdUpload *upload = data;
+
+  return sd_upload_get_state (upload) == SD_UPLOAD_STATE_DONE ||
+         sd_upload_get_state (upload) == SD_UPLOAD_STATE_FAILED;
+}
+
+static void
+wait_for (gboolean  (*done) (gpointer),
+          gpointer    data,
+          const char *what)
+{
+  gint64 end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (!done (data))
+    {
+      if (g_get_monotonic_time () > end)
+        g_error ("Gave up waiting for %s", what);
+      g_main_context_iteration (NULL, TRUE);
+    }
+}
+
+/* A PNG of @size bytes: a real picture, then zeros (the type is the
+ * content's, and the simulator takes it). */
+static char *
+write_large_png (Fixture    *fixture,
+                 const char *name,
+                 goffset     size)
+{
+  char *path = write_png (fixture, name, 16);
+
+  g_assert_cmpint (truncate (path, size), ==, 0);
+  return path;
+}
+
+static SdMediaRow *
+first_row (Fixture *fixture)
+{
+  return sd_media_list_get_row (images_list (fixture), 0);
+}
+
+static gboolean
+row_has_upload (gpointer data)
+{
+  return sd_media_row_get_upload (data) != NULL;
+}
+
+/* Once the privacy notice was acknowledged, a file added uploads at once,
+ * with progress on its row; Generate then sends its link without a second
+ * upload. */
+static void
+test_upload_starts_when_a_file_is_added (Fixture       *fixture,
+                                         gconstpointer  data)
+{
+  g_autofree char *path = NULL;
+  SdUpload *upload;
+  guint n_dialogs = 0;
+
+  if (skip_without_tls (fixture))
+    return;
+
+  sd_uploader_acknowledge_privacy (sd_composer_get_uploader (fixture->composer));
+  path = write_png (fixture, "early.png", 32);
+  g_assert_cmpuint (sd_composer_add_image_text (fixture->composer, path), ==, 1);
+  wait_for (row_has_upload, first_row (fixture), "the upload on add");
+  upload = sd_media_row_get_upload (first_row (fixture));
+  wait_for (upload_is_over, upload, "the upload to end");
+  g_assert_cmpint (sd_upload_get_state (upload), ==, SD_UPLOAD_STATE_DONE);
+  g_assert_cmpuint (sd_simulator_get_n_uploads (fixture->simulator), ==, 1);
+  g_assert_true (g_str_has_prefix (sd_media_row_get_status (first_row (fixture)), "Uploaded · until "));
+  g_assert_null (fixture->submitted);
+
+  generate (fixture, "go", &n_dialogs);
+  g_assert_nonnull (fixture->submitted);
+  g_assert_cmpuint (n_dialogs, ==, 0);
+  g_assert_cmpuint (sd_simulator_get_n_uploads (fixture->simulator), ==, 1);
+  g_assert_cmpstr (sd_request_get_images (sd_task_get_request (fixture->submitted))[0], ==,
+                   sd_upload_get_url (upload));
+}
+
+static gboolean
+upload_is_sending (gpointer data)
+{
+  return sd_upload_get_bytes_sent (data) > 0 || upload_is_over (data);
+}
+
+/* Generate while the file is still on its way waits for that upload: one
+ * upload, not two. */
+static void
+test_generate_waits_for_the_upload_on_its_way (Fixture       *fixture,
+                                               gconstpointer  data)
+{
+  g_autofree char *path = NULL;
+  SdUpload *upload;
+
+  if (skip_without_tls (fixture))
+    return;
+
+  sd_uploader_acknowledge_privacy (sd_composer_get_uploader (fixture->composer));
+  path = write_large_png (fixture, "large.png", 30 * 1024 * 1024);
+  g_assert_cmpuint (sd_composer_add_image_text (fixture->composer, path), ==, 1);
+  wait_for (row_has_upload, first_row (fixture), "the upload on add");
+  upload = g_object_ref (sd_media_row_get_upload (first_row (fixture)));
+  g_assert_false (upload_is_over (upload));
+
+  generate (fixture, "go", NULL);
+  g_assert_nonnull (fixture->submitted);
+  g_assert_cmpint (sd_upload_get_state (upload), ==, SD_UPLOAD_STATE_DONE);
+  g_assert_cmpuint (sd_simulator_get_request_count (fixture->simulator, SD_SIMULATOR_STEP_UPLOAD), ==, 1);
+  g_assert_cmpuint (sd_simulator_get_n_uploads (fixture->simulator), ==, 1);
+  g_object_unref (upload);
+}
+
+/* Removing the row of a file on its way cancels its upload. */
+static void
+test_removing_the_row_cancels_its_upload (Fixture       *fixture,
+                                          gconstpointer  data)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(SdUpload) upload = NULL;
+
+  if (skip_without_tls (fixture))
+    return;
+
+  sd_uploader_acknowledge_privacy (sd_composer_get_uploader (fixture->composer));
+  path = write_large_png (fixture, "removed.png", 60 * 1024 * 1024);
+  g_assert_cmpuint (sd_composer_add_image_text (fixture->composer, path), ==, 1);
+  wait_for (row_has_upload, first_row (fixture), "the upload on add");
+  upload = g_object_ref (sd_media_row_get_upload (first_row (fixture)));
+  wait_for (upload_is_sending, upload, "the upload to send");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (first_row (fixture)), "row.remove", NULL));
+  g_assert_null (first_row (fixture));
+  wait_for (upload_is_over, upload, "the cancelled upload");
+  g_assert_cmpint (sd_upload_get_state (upload), ==, SD_UPLOAD_STATE_FAILED);
+  g_assert_true (g_error_matches (sd_upload_get_error (upload), G_IO_ERROR, G_IO_ERROR_CANCELLED));
+  g_assert_cmpuint (sd_simulator_get_n_uploads (fixture->simulator), ==, 0);
+}
+
+/* Rows ------------------------------------------------------------------------ */
+
+static const char *
+row_title (Fixture *fixture,
+           guint    index)
+{
+  SdMediaRow *row = sd_media_list_get_row (images_list (fixture), index);
+
+  g_assert_nonnull (row);
+  return adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row));
+}
+
+/* Rows are numbered with a readable name; two links with one file name
+ * differ by number, and the numbers follow a removal. */
+static void
+test_rows_are_numbered_and_follow_removals (Fixture       *fixture,
+                                            gconstpointer  data)
+{
+  if (skip_without_tls (fixture))
+    return;
+
+  g_assert_cmpuint (sd_composer_add_image_text (fixture->composer,
+                                                "https://a.example.com/x/cat.jpg\n"
+                                                "https://b.example.com/y/cat.jpg\n"
+                                                "https://c.example.com/dog%20two.png\n"), ==, 3);
+  g_assert_cmpstr (row_title (fixture, 0), ==, "Image 1 · cat.jpg");
+  g_assert_cmpstr (row_title (fixture, 1), ==, "Image 2 · cat.jpg");
+  g_assert_cmpstr (row_title (fixture, 2), ==, "Image 3 · dog two.png");
+  g_assert_cmpstr (sd_media_row_get_item_name (sd_media_list_get_row (images_list (fixture), 2)), ==, "Image 3");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (sd_media_list_get_row (images_list (fixture), 0)),
+                                             "row.remove", NULL));
+  g_assert_cmpstr (row_title (fixture, 0), ==, "Image 1 · cat.jpg");
+  g_assert_cmpstr (adw_action_row_get_subtitle (ADW_ACTION_ROW (sd_media_list_get_row (images_list (fixture), 0))),
+                   ==, "b.example.com");
+  g_assert_cmpstr (row_title (fixture, 1), ==, "Image 2 · dog two.png");
+  g_assert_null (sd_media_list_get_row (images_list (fixture), 2));
+}
+
+static GtkWidget *
+find_button_with_label (GtkWidget  *widget,
+                        const char *label)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0 &&
+      gtk_widget_get_mapped (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button_with_label (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Clear All, from 2 links on, with a toast whose Undo puts them back. */
+static void
+test_clear_all_and_undo (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *overlay = adw_toast_overlay_new ();
+  SdMediaList *list = g_object_new (SD_TYPE_MEDIA_LIST, "kind", SD_MEDIA_KIND_IMAGES, NULL);
+  g_auto(GStrv) urls = NULL;
+  GtkWidget *undo = NULL;
+  gint64 end;
+
+  adw_toast_overlay_set_child (ADW_TOAST_OVERLAY (overlay), GTK_WIDGET (list));
+  gtk_window_set_child (GTK_WINDOW (window), overlay);
+  gtk_window_present (GTK_WINDOW (window));
+
+  g_assert_cmpuint (sd_media_list_add_text (list, "https://a.example.com/one.jpg"), ==, 1);
+  g_assert_false (sd_media_list_get_can_clear (list));
+  g_assert_cmpuint (sd_media_list_add_text (list, "https://a.example.com/two.jpg\n"
+                                                  "https://a.example.com/three.jpg"), ==, 2);
+  g_assert_true (sd_media_list_get_can_clear (list));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (list), "media.clear-all", NULL));
+  urls = sd_media_list_dup_urls (list);
+  g_assert_cmpuint (g_strv_length (urls), ==, 0);
+  g_assert_false (sd_media_list_get_can_clear (list));
+
+  end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while ((undo = find_button_with_label (overlay, "_Undo")) == NULL && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_nonnull (undo);
+  g_signal_emit_by_name (undo, "clicked");
+  g_clear_pointer (&urls, g_strfreev);
+  urls = sd_media_list_dup_urls (list);
+  g_assert_cmpuint (g_strv_length (urls), ==, 3);
+  g_assert_cmpstr (urls[0], ==, "https://a.example.com/one.jpg");
+  g_assert_cmpstr (urls[2], ==, "https://a.example.com/three.jpg");
+  /* once only */
+  g_assert_false (sd_media_list_undo_clear (list));
+  gtk_window_destroy (GTK_WINDOW (window));
+  for (guint i = 0; i < 50 && g_main_context_iteration (NULL, FALSE); i++)
+    ;
+}
+
+static gboolean
+row_preview_failed (gpointer data)
+{
+  return sd_media_row_get_preview_problem (data) != NULL;
+}
+
+/* A failed preview looks failed: the broken-image icon in error colour, a
+ * short reason on the row, the raw one in the tooltip. */
+static void
+test_failed_thumbnail_says_why_on_the_row (Fixture       *fixture,
+                                           gconstpointer  data)
+{
+  g_autofree char *url = NULL;
+  SdMediaRow *row;
+  GtkWidget *thumbnail;
+
+  if (skip_without_tls (fixture))
+    return;
+
+  url = g_strconcat (sd_simulator_get_tls_base_url (fixture->simulator), "/images/none-such.jpg", NULL);
+  g_assert_cmpuint (sd_composer_add_image_text (fixture->composer, url), ==, 1);
+  row = first_row (fixture);
+  wait_for (row_preview_failed, row, "the preview to fail");
+  thumbnail = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (row), SD_TYPE_MEDIA_ROW, "thumbnail"));
+  g_assert_cmpstr (gtk_image_get_icon_name (GTK_IMAGE (thumbnail)), ==, "image-missing-symbolic");
+  g_assert_true (gtk_widget_has_css_class (thumbnail, "error"));
+  g_assert_true (g_str_has_prefix (sd_media_row_get_preview_problem (row), "No preview: "));
+  g_assert_nonnull (strstr (sd_media_row_get_preview_problem (row), "404"));
+  g_assert_cmpstr (sd_media_row_get_status (row), ==, sd_media_row_get_preview_problem (row));
+  g_assert_nonnull (gtk_widget_get_tooltip_text (thumbnail));
+}
+
+static void
+test_preview_errors_read_as_reasons (void)
+{
+  g_autoptr(GError) resolver = g_error_new_literal (G_RESOLVER_ERROR, G_RESOLVER_ERROR_NOT_FOUND,
+                                                    "Error resolving “x.invalid”: Name or service not known");
+  g_autoptr(GError) timeout = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "Socket I/O timed out");
+  g_autoptr(GError) tls = g_error_new_literal (G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE, "Unacceptable TLS certificate");
+  g_autofree char *a = sd_media_row_describe_preview_error (resolver);
+  g_autofree char *b = sd_media_row_describe_preview_error (timeout);
+  g_autofree char *c = sd_media_row_describe_preview_error (tls);
+
+  g_assert_cmpstr (a, ==, "No preview: the server was not found");
+  g_assert_null (strstr (a, "resolving"));
+  g_assert_cmpstr (b, ==, "No preview: the server did not answer in time");
+  g_assert_cmpstr (c, ==, "No preview: the server’s secure connection failed");
+}
+
+/* Placeholders are light icons in the preview's square, for every kind. */
+static void
+test_placeholders_are_light_and_alike (void)
+{
+  GtkWidget *video = g_object_ref_sink (sd_media_row_new ("https://a.example.com/clip.mp4", NULL,
+                                                          "video-x-generic-symbolic"));
+  GtkWidget *asset = g_object_ref_sink (sd_media_row_new ("asset://asset-1", NULL, NULL));
+  GtkWidget *rows[] = { video, asset };
+
+  for (guint i = 0; i < G_N_ELEMENTS (rows); i++)
+    {
+      GtkWidget *image = GTK_WIDGET (gtk_widget_get_template_child (rows[i], SD_TYPE_MEDIA_ROW, "thumbnail"));
+      int width, height;
+
+      g_assert_true (g_str_has_suffix (gtk_image_get_icon_name (GTK_IMAGE (image)), "-symbolic"));
+      g_assert_true (gtk_widget_has_css_class (image, "placeholder"));
+      g_assert_cmpint (gtk_image_get_pixel_size (GTK_IMAGE (image)), ==, 24);
+      gtk_widget_get_size_request (image, &width, &height);
+      g_assert_cmpint (width, ==, 48);
+      g_assert_cmpint (height, ==, 48);
+    }
+  g_object_unref (asset);
+  g_object_unref (video);
+}
+
+/* The entry's title follows what the model takes. */
+static void
+test_entry_title_follows_the_model (Fixture       *fixture,
+                                    gconstpointer  data)
+{
+  if (skip_without_tls (fixture))
+    return;
+
+  g_assert_cmpstr (sd_media_list_get_entry_title (images_list (fixture)), ==, "Image URL");
+  g_assert_true (sd_composer_select_model (fixture->composer, "sd2_mx_720p"));
+  g_assert_cmpstr (sd_media_list_get_entry_title (images_list (fixture)), ==, "Image Asset ID");
+  g_assert_true (sd_composer_select_model (fixture->composer, "seedance2.0-md"));
+  g_assert_cmpstr (sd_media_list_get_entry_title (images_list (fixture)), ==, "Image URL");
+}
+
+/* The custom upload service, end to end --------------------------------------- */
+
+typedef struct
+{
+  SoupServer *server;
+  char       *url;
+  char       *link;
+  guint       requests;
+  char       *authorization;  /* what came, NULL when none */
+  char       *secret_header;
+  char       *field;          /* the multipart part's name */
+} Service;
+
+static void
+on_service_request_cb (SoupServer        *server,
+                       SoupServerMessage *msg,
+                       const char        *path,
+                       GHashTable        *query,
+                       gpointer           user_data)
+{
+  Service *service = user_data;
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+  g_autoptr(GBytes) bytes = soup_message_body_flatten (body);
+  g_autoptr(SoupMultipart) multipart = soup_multipart_new_from_message (headers, bytes);
+  g_autofree char *answer = NULL;
+
+  service->requests++;
+  g_free (service->authorization);
+  service->authorization = g_strdup (soup_message_headers_get_one (headers, "Authorization"));
+  g_free (service->secret_header);
+  service->secret_header = g_strdup (soup_message_headers_get_one (headers, "X-Upload-Key"));
+  if (multipart != NULL && soup_multipart_get_length (multipart) > 0)
+    {
+      SoupMessageHeaders *part = NULL;
+      GBytes *part_body = NULL;
+      GHashTable *params = NULL;
+
+      soup_multipart_get_part (multipart, 0, &part, &part_body);
+      if (soup_message_headers_get_content_disposition (part, NULL, &params))
+        {
+          g_free (service->field);
+          service->field = g_strdup (g_hash_table_lookup (params, "name"));
+          g_hash_table_destroy (params);
+        }
+    }
+  answer = g_strdup_printf ("{\"ok\":true,\"result\":{\"files\":[{\"link\":\"%s\"}]}}", service->link);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, answer, strlen (answer));
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+}
+
+static gboolean
+row_upload_over (gpointer data)
+{
+  SdUpload *upload = sd_media_row_get_upload (data);
+
+  return upload != NULL && upload_is_over (upload);
+}
+
+/* Preferences → Upload Service; a file added in the composer goes to the
+ * service (never with the Seedance token) and the link at the configured
+ * path is the row's, then the task's. */
+static void
+test_custom_upload_service_end_to_end (Fixture       *fixture,
+                                       gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  GtkWidget *group = NULL;
+  Service service = { 0 };
+  g_autofree char *path = NULL;
+  GSList *uris;
+  SdMediaRow *row;
+  SdUpload *upload;
+
+  if (skip_without_tls (fixture))
+    return;
+
+  service.server = soup_server_new (NULL, NULL);
+  soup_server_add_handler (service.server, "/upload", on_service_request_cb, &service, NULL);
+  g_assert_true (soup_server_listen_local (service.server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (service.server);
+  service.url = g_strdup_printf ("http://127.0.0.1:%d/upload", g_uri_get_port (uris->data));
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  /* a picture the pre-flight check finds */
+  service.link = g_strconcat (sd_simulator_get_tls_base_url (fixture->simulator), "/images/red-coat.jpg", NULL);
+
+  /* the group's own rows show what is set; only the address is typed here */
+  g_settings_set_string (sd_context_get_settings (fixture->context), "upload-service-field", "picture");
+  g_settings_set_string (sd_context_get_settings (fixture->context), "upload-service-json-path",
+                         "result.files.0.link");
+  group = g_object_ref_sink (sd_preferences_upload_group_new (fixture->context));
+  sd_preferences_upload_group_apply (group, service.url, "", "");
+  g_assert_null (sd_preferences_upload_group_get_error (group));
+
+  sd_uploader_acknowledge_privacy (sd_composer_get_uploader (fixture->composer));
+  path = write_png (fixture, "mine.png", 24);
+  g_assert_cmpuint (sd_composer_add_image_text (fixture->composer, path), ==, 1);
+  row = first_row (fixture);
+  wait_for (row_upload_over, row, "the upload to the service");
+  upload = sd_media_row_get_upload (row);
+  g_assert_cmpint (sd_upload_get_state (upload), ==, SD_UPLOAD_STATE_DONE);
+  g_assert_cmpstr (sd_upload_get_url (upload), ==, service.link);
+  g_assert_cmpuint (service.requests, ==, 1);
+  g_assert_null (service.authorization);
+  g_assert_cmpstr (service.field, ==, "picture");
+  g_assert_cmpuint (sd_simulator_get_request_count (fixture->simulator, SD_SIMULATOR_STEP_UPLOAD), ==, 0);
+
+  generate (fixture, "go", NULL);
+  g_assert_nonnull (fixture->submitted);
+  g_assert_cmpstr (sd_request_get_images (sd_task_get_request (fixture->submitted))[0], ==, service.link);
+  g_assert_cmpuint (service.requests, ==, 1);
+
+  for (guint i = 0; i < 50 && g_main_context_iteration (NULL, FALSE); i++)
+    ;
+  g_object_unref (group);
+  soup_server_disconnect (service.server);
+  g_object_unref (service.server);
+  g_free (service.url);
+  g_free (service.link);
+  g_free (service.authorization);
+  g_free (service.secret_header);
+  g_free (service.field);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -554,6 +1012,16 @@ main (int   argc,
   ADD ("timeout-is-sent-anyway-only-on-request", test_timeout_is_sent_anyway_on_request);
   ADD ("file-drop-and-pasted-picture-add-rows", test_drop_and_paste_add_rows);
   ADD ("preferences-upload-service-is-https-only-with-the-reason-shown", test_preferences_upload_service_https_only);
+  ADD ("upload-starts-when-a-file-is-added", test_upload_starts_when_a_file_is_added);
+  ADD ("generate-waits-for-the-upload-on-its-way", test_generate_waits_for_the_upload_on_its_way);
+  ADD ("removing-the-row-cancels-its-upload", test_removing_the_row_cancels_its_upload);
+  ADD ("rows-are-numbered-and-follow-removals", test_rows_are_numbered_and_follow_removals);
+  ADD ("failed-thumbnail-says-why-on-the-row", test_failed_thumbnail_says_why_on_the_row);
+  ADD ("entry-title-follows-the-model", test_entry_title_follows_the_model);
+  ADD ("custom-upload-service-end-to-end", test_custom_upload_service_end_to_end);
+  g_test_add_func ("/media-gui/clear-all-and-undo", test_clear_all_and_undo);
+  g_test_add_func ("/media-gui/preview-errors-read-as-reasons", test_preview_errors_read_as_reasons);
+  g_test_add_func ("/media-gui/placeholders-are-light-and-alike", test_placeholders_are_light_and_alike);
 
 #undef ADD
 

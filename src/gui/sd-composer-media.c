@@ -342,10 +342,72 @@ start_uploads (Submission *submission)
                            on_secret_cb, submission);
 }
 
+/* Uploads on add: once the privacy notice was acknowledged, the lists
+ * start a file's upload when it is added, through the service Generate
+ * would use; Generate's uploads of those files wait for them. */
+static void
+lend_uploader (SdComposer *self,
+               const char *secret)
+{
+  SdMediaList *lists[] = { self->images_list, self->videos_list, self->audios_list };
+  g_autoptr(SdUploadService) service = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (self->settings != NULL)
+    service = sd_upload_service_new_from_settings (self->settings, secret, &error);
+  if (error != NULL)
+    {
+      /* Generate says why; nothing starts before */
+      g_debug ("No uploads on add: the upload service is not usable");
+      self->uploads_lent = FALSE;
+      return;
+    }
+  sd_uploader_set_service (_sd_composer_get_uploader (self), service);
+  for (guint i = 0; i < G_N_ELEMENTS (lists); i++)
+    sd_media_list_set_uploader (lists[i], _sd_composer_get_uploader (self));
+}
+
+static void
+on_lend_secret_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(SdComposer) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *notice = NULL;
+  char *secret = sd_secrets_lookup_finish (SD_SECRETS (source), result, &notice, &error);
+
+  if (!g_cancellable_is_cancelled (self->cancellable))
+    lend_uploader (self, secret);
+  sd_secrets_free_token (secret);
+}
+
+static void
+lend_uploader_once (SdComposer *self)
+{
+  g_autofree char *url = NULL;
+  g_autofree char *key = NULL;
+
+  if (self->uploads_lent ||
+      !sd_uploader_get_privacy_acknowledged (_sd_composer_get_uploader (self)))
+    return;
+  self->uploads_lent = TRUE;
+  if (self->settings == NULL ||
+      (url = g_settings_get_string (self->settings, "upload-service-url"), *url == '\0'))
+    {
+      lend_uploader (self, NULL);
+      return;
+    }
+  key = sd_upload_service_secret_key (url);
+  sd_secrets_lookup_async (sd_context_get_secrets (self->context), key, self->cancellable,
+                           on_lend_secret_cb, g_object_ref (self));
+}
+
 static void
 acknowledge_and_upload (Submission *submission)
 {
   sd_uploader_acknowledge_privacy (_sd_composer_get_uploader (submission->self));
+  lend_uploader_once (submission->self);
   start_uploads (submission);
 }
 
@@ -374,6 +436,8 @@ void
 _sd_composer_media_draft_changed (SdComposer *self)
 {
   g_clear_pointer (&self->media_refusal, g_free);
+  if (!self->uploads_lent && request_has_local_files (self->request))
+    lend_uploader_once (self);
 }
 
 void

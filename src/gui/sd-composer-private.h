@@ -81,6 +81,7 @@ struct _SdComposer
   char                *media_refusal;     /* the last pre-flight refusal, until the draft changes */
   GtkWindow           *media_dialog;      /* the privacy or "send anyway" question */
   gboolean             no_uploads_said;   /* the window was told once */
+  gboolean             uploads_lent;      /* the lists upload files on add */
 };
 
 /* sd-composer.c */

@@ -41,6 +41,13 @@ struct _SdMediaList
   GCancellable  *last_thumb_cancellable;
   GList         *error_widgets;           /* widgets wearing the "error" class */
   gboolean       frame_mode;
+  GtkButton     *clear_button;
+  GtkProgressBar *first_frame_progress;
+  GtkProgressBar *last_frame_progress;
+  SdUploader    *uploader;                /* NULL: files are uploaded at Generate */
+  GHashTable    *uploads;                 /* file:// URI → SdUpload, started on add */
+  char         **cleared;                 /* what Clear All removed, for Undo */
+  AdwToast      *clear_toast;             /* its toast while shown (no reference) */
 };
 
 /* What differs between the kinds of media. */
@@ -48,7 +55,9 @@ typedef struct
 {
   const char *field;       /* the SdProblem field of the list */
   const char *icon_name;   /* NULL: a thumbnail */
-  const char *entry_title;
+  const char *entry_title;       /* for https:// links */
+  const char *entry_title_asset; /* for asset:// IDs only */
+  const char *entry_title_both;
   const char *add_label;
   gboolean    add_underline;
 } KindInfo;
@@ -74,5 +83,11 @@ void      _sd_media_list_add_action (GtkWidget  *widget,
 void      _sd_media_list_choose_files_action (GtkWidget  *widget,
                                               const char *action_name,
                                               GVariant   *parameter);
+
+/* sd-media-list-status.c */
+SdUpload *_sd_media_list_upload_for     (SdMediaList *self,
+                                         const char  *uri);
+void      _sd_media_list_prune_uploads  (SdMediaList *self);
+void      _sd_media_list_update_frame_uploads (SdMediaList *self);
 
 G_END_DECLS

@@ -10,6 +10,7 @@
 
 #include "sd-media-list-private.h"
 #include "sd-uploader.h"
+#include "sd-media-item.h"
 
 /* Problems ------------------------------------------------------------------ */
 
@@ -219,3 +220,165 @@ sd_media_list_get_row (SdMediaList *self,
   return (SdMediaRow *) gtk_list_box_get_row_at_index (self->list, index);
 }
 
+
+/* Uploads on add -------------------------------------------------------------- */
+
+static SdUploadKind
+upload_kind (SdMediaListKind kind)
+{
+  switch (kind)
+    {
+    case SD_MEDIA_KIND_VIDEOS: return SD_UPLOAD_KIND_VIDEO;
+    case SD_MEDIA_KIND_AUDIOS: return SD_UPLOAD_KIND_AUDIO;
+    case SD_MEDIA_KIND_IMAGES:
+    default: return SD_UPLOAD_KIND_IMAGE;
+    }
+}
+
+/* The file:// URI of a local file reference, NULL for a link. */
+static char *
+dup_local_uri (const char *reference)
+{
+  g_autoptr(GFile) file = sd_upload_local_file_for_reference (reference);
+
+  return file != NULL ? g_file_get_uri (file) : NULL;
+}
+
+static void
+cancel_upload (gpointer data)
+{
+  sd_upload_cancel (data);
+  g_object_unref (data);
+}
+
+/* The upload of @uri, started now (at most 2 at once, the uploader sees to
+ * it) or already on its way; NULL for a link, or before an uploader. */
+SdUpload *
+_sd_media_list_upload_for (SdMediaList *self,
+                           const char  *uri)
+{
+  g_autofree char *local = NULL;
+  g_autoptr(GFile) file = NULL;
+  SdUpload *upload;
+
+  if (self->uploader == NULL || (local = dup_local_uri (uri)) == NULL)
+    return NULL;
+  if (self->uploads == NULL)
+    self->uploads = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, cancel_upload);
+  upload = g_hash_table_lookup (self->uploads, local);
+  if (upload != NULL)
+    return upload;
+
+  g_debug ("A local file was added: its upload starts now");
+  file = g_file_new_for_uri (local);
+  upload = sd_uploader_upload_async (self->uploader, file, upload_kind (self->kind),
+                                     NULL, NULL, NULL);
+  g_hash_table_insert (self->uploads, g_steal_pointer (&local), g_object_ref (upload));
+  g_signal_connect_object (upload, "notify::state",
+                           G_CALLBACK (_sd_media_list_update_frame_uploads), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (upload, "notify::bytes-sent",
+                           G_CALLBACK (_sd_media_list_update_frame_uploads), self, G_CONNECT_SWAPPED);
+  return upload;
+}
+
+static void
+add_local_uri (GHashTable *kept,
+               const char *reference)
+{
+  char *local = reference != NULL ? dup_local_uri (reference) : NULL;
+
+  if (local != NULL)
+    g_hash_table_add (kept, local);
+}
+
+/* A file no longer in the list or the frames: its upload is cancelled. */
+void
+_sd_media_list_prune_uploads (SdMediaList *self)
+{
+  g_autoptr(GHashTable) kept = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->urls));
+  GHashTableIter iter;
+  gpointer key;
+
+  if (self->uploads == NULL)
+    return;
+  for (guint i = 0; i < n; i++)
+    add_local_uri (kept, gtk_string_list_get_string (self->urls, i));
+  add_local_uri (kept, gtk_editable_get_text (GTK_EDITABLE (self->first_frame_row)));
+  add_local_uri (kept, gtk_editable_get_text (GTK_EDITABLE (self->last_frame_row)));
+  g_hash_table_iter_init (&iter, self->uploads);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (!g_hash_table_contains (kept, key))
+      {
+        g_debug ("A local file was removed: its upload is cancelled");
+        g_hash_table_iter_remove (&iter);
+      }
+}
+
+static void
+update_frame_upload (SdMediaList    *self,
+                     AdwEntryRow    *row,
+                     GtkProgressBar *progress)
+{
+  g_autofree char *local = dup_local_uri (gtk_editable_get_text (GTK_EDITABLE (row)));
+  SdUpload *upload = local != NULL && self->uploads != NULL
+                     ? g_hash_table_lookup (self->uploads, local) : NULL;
+  SdUploadState state = upload != NULL ? sd_upload_get_state (upload) : SD_UPLOAD_STATE_DONE;
+  gboolean running = upload != NULL && state != SD_UPLOAD_STATE_DONE &&
+                     state != SD_UPLOAD_STATE_FAILED;
+  guint64 total = upload != NULL ? sd_upload_get_total (upload) : 0;
+
+  gtk_widget_set_visible (GTK_WIDGET (progress), running);
+  if (total > 0)
+    gtk_progress_bar_set_fraction (progress, (double) sd_upload_get_bytes_sent (upload) / total);
+  if (upload != NULL && state == SD_UPLOAD_STATE_FAILED && sd_upload_get_error (upload) != NULL)
+    gtk_widget_set_tooltip_text (GTK_WIDGET (row), sd_upload_get_error (upload)->message);
+  else
+    gtk_widget_set_tooltip_text (GTK_WIDGET (row), NULL);
+}
+
+/* The frames' rows show their files' uploads too. */
+void
+_sd_media_list_update_frame_uploads (SdMediaList *self)
+{
+  update_frame_upload (self, self->first_frame_row, self->first_frame_progress);
+  update_frame_upload (self, self->last_frame_row, self->last_frame_progress);
+}
+
+/* Once set, a local file starts its upload when it is added (before, and
+ * without one, it waits for Generate, which waits for those on their way). */
+void
+sd_media_list_set_uploader (SdMediaList *self,
+                            SdUploader  *uploader)
+{
+  guint n;
+
+  g_return_if_fail (SD_IS_MEDIA_LIST (self));
+  g_return_if_fail (uploader == NULL || SD_IS_UPLOADER (uploader));
+
+  if (!g_set_object (&self->uploader, uploader))
+    return;
+  g_clear_pointer (&self->uploads, g_hash_table_unref);
+  if (uploader == NULL)
+    return;
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->urls));
+  for (guint i = 0; i < n; i++)
+    {
+      GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->list, i);
+      SdUpload *upload = _sd_media_list_upload_for (self, gtk_string_list_get_string (self->urls, i));
+
+      if (row != NULL && upload != NULL)
+        sd_media_row_set_upload (SD_MEDIA_ROW (row), upload);
+    }
+  _sd_media_list_upload_for (self, gtk_editable_get_text (GTK_EDITABLE (self->first_frame_row)));
+  _sd_media_list_upload_for (self, gtk_editable_get_text (GTK_EDITABLE (self->last_frame_row)));
+  _sd_media_list_update_frame_uploads (self);
+}
+
+SdUploader *
+sd_media_list_get_uploader (SdMediaList *self)
+{
+  g_return_val_if_fail (SD_IS_MEDIA_LIST (self), NULL);
+
+  return self->uploader;
+}

@@ -11,6 +11,7 @@
 #include "sd-media-list.h"
 #include "sd-media-list-private.h"
 #include "sd-media-row.h"
+#include "sd-window.h"
 
 G_DEFINE_ENUM_TYPE (SdMediaListKind, sd_media_list_kind,
                     G_DEFINE_ENUM_VALUE (SD_MEDIA_KIND_IMAGES, "images"),
@@ -40,9 +41,12 @@ const KindInfo *
 _sd_media_list_get_kind_info (SdMediaListKind kind)
 {
   static const KindInfo infos[] = {
-    [SD_MEDIA_KIND_IMAGES] = { "images", NULL, N_("Image URL"), N_("_Add"), TRUE },
-    [SD_MEDIA_KIND_VIDEOS] = { "reference_videos", "video-x-generic-symbolic", N_("Video URL"), N_("Add"), FALSE },
-    [SD_MEDIA_KIND_AUDIOS] = { "reference_audios", "audio-x-generic-symbolic", N_("Audio URL"), N_("Add"), FALSE },
+    [SD_MEDIA_KIND_IMAGES] = { "images", NULL, N_("Image URL"), N_("Image Asset ID"),
+                               N_("Image URL or Asset ID"), N_("_Add"), TRUE },
+    [SD_MEDIA_KIND_VIDEOS] = { "reference_videos", "video-x-generic-symbolic", N_("Video URL"),
+                               N_("Video Asset ID"), N_("Video URL or Asset ID"), N_("Add"), FALSE },
+    [SD_MEDIA_KIND_AUDIOS] = { "reference_audios", "audio-x-generic-symbolic", N_("Audio URL"),
+                               N_("Audio Asset ID"), N_("Audio URL or Asset ID"), N_("Add"), FALSE },
   };
 
   g_assert ((guint) kind < G_N_ELEMENTS (infos));
@@ -130,9 +134,9 @@ update_row_positions (SdMediaList *self)
       g_autofree char *item_name = NULL;
 
       sd_media_row_set_position (row, i, n);
-      /* Translators: the Nth link in a list, for a screen reader: "image 2", "video 1", "audio 3" */
-      item_name = g_strdup_printf (self->kind == SD_MEDIA_KIND_IMAGES ? _("image %u")
-                                   : self->kind == SD_MEDIA_KIND_VIDEOS ? _("video %u") : _("audio %u"),
+      /* Translators: the Nth item of a list, its number on the row: "Image 2", "Video 1", "Audio 3" */
+      item_name = g_strdup_printf (self->kind == SD_MEDIA_KIND_IMAGES ? _("Image %u")
+                                   : self->kind == SD_MEDIA_KIND_VIDEOS ? _("Video %u") : _("Audio %u"),
                                    i + 1);
       sd_media_row_set_item_name (row, item_name);
     }
@@ -194,12 +198,22 @@ create_row_cb (gpointer item,
   const char *icon_name = _sd_media_list_get_kind_info (self->kind)->icon_name;
   GtkWidget *row;
 
-  row = sd_media_row_new (gtk_string_object_get_string (item),
-                          icon_name == NULL ? self->thumbnailer : NULL,
-                          icon_name);
+  const char *url = gtk_string_object_get_string (item);
+  SdUpload *upload;
+
+  row = sd_media_row_new (url, icon_name == NULL ? self->thumbnailer : NULL, icon_name);
+  upload = _sd_media_list_upload_for (self, url);
+  if (upload != NULL)
+    sd_media_row_set_upload (SD_MEDIA_ROW (row), upload);
   g_signal_connect_object (row, "move", G_CALLBACK (on_row_move_cb), self, 0);
   g_signal_connect_object (row, "remove", G_CALLBACK (on_row_remove_cb), self, 0);
   return row;
+}
+
+static void
+update_clear_button (SdMediaList *self)
+{
+  gtk_widget_set_visible (GTK_WIDGET (self->clear_button), sd_media_list_get_can_clear (self));
 }
 
 static void
@@ -207,6 +221,8 @@ on_urls_changed_cb (SdMediaList *self)
 {
   update_row_positions (self);
   update_count (self);
+  update_clear_button (self);
+  _sd_media_list_prune_uploads (self);
   g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
 }
 
@@ -225,6 +241,9 @@ on_frame_changed_cb (SdMediaList *self,
   *cancellable = g_cancellable_new ();
   sd_media_row_show_thumbnail (first ? self->first_frame_thumb : self->last_frame_thumb,
                                self->thumbnailer, url, *cancellable);
+  _sd_media_list_upload_for (self, url);
+  _sd_media_list_prune_uploads (self);
+  _sd_media_list_update_frame_uploads (self);
   g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
 }
 
@@ -300,6 +319,136 @@ sd_media_list_set_frames (SdMediaList *self,
   gtk_editable_set_text (GTK_EDITABLE (self->last_frame_row), last != NULL ? last : "");
 }
 
+/* The entry's title says what the model takes: links, asset IDs or both. */
+static void
+update_entry_title (SdMediaList *self)
+{
+  const KindInfo *info = _sd_media_list_get_kind_info (self->kind);
+  const char *title = _(info->entry_title);
+
+  if (self->schemes == SD_URL_SCHEME_ASSET)
+    title = _(info->entry_title_asset);
+  else if (self->schemes == (SD_URL_SCHEME_HTTPS | SD_URL_SCHEME_ASSET))
+    title = _(info->entry_title_both);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->entry), title);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->entry),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, title, -1);
+}
+
+const char *
+sd_media_list_get_entry_title (SdMediaList *self)
+{
+  g_return_val_if_fail (SD_IS_MEDIA_LIST (self), NULL);
+
+  return adw_preferences_row_get_title (ADW_PREFERENCES_ROW (self->entry));
+}
+
+/* Clear All ---------------------------------------------------------------- */
+
+gboolean
+sd_media_list_get_can_clear (SdMediaList *self)
+{
+  g_return_val_if_fail (SD_IS_MEDIA_LIST (self), FALSE);
+
+  return !self->frame_mode && g_list_model_get_n_items (G_LIST_MODEL (self->urls)) >= 2;
+}
+
+gboolean
+sd_media_list_undo_clear (SdMediaList *self)
+{
+  g_auto(GStrv) cleared = NULL;
+
+  g_return_val_if_fail (SD_IS_MEDIA_LIST (self), FALSE);
+
+  if (self->cleared == NULL)
+    return FALSE;
+  cleared = g_steal_pointer (&self->cleared);
+  g_debug ("Clear All undone: %u links back", g_strv_length (cleared));
+  if (self->clear_toast != NULL)
+    adw_toast_dismiss (self->clear_toast);
+  gtk_string_list_splice (self->urls, 0, 0, (const char * const *) cleared);
+  return TRUE;
+}
+
+static void
+on_clear_toast_dismissed_cb (SdMediaList *self,
+                             AdwToast    *toast)
+{
+  if (self->clear_toast == toast)
+    self->clear_toast = NULL;
+}
+
+static char *
+dup_cleared_text (SdMediaList *self,
+                  guint        n)
+{
+  switch (self->kind)
+    {
+    case SD_MEDIA_KIND_VIDEOS:
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u video removed", "%u videos removed", n), n);
+    case SD_MEDIA_KIND_AUDIOS:
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u audio removed", "%u audios removed", n), n);
+    case SD_MEDIA_KIND_IMAGES:
+    default:
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u image removed", "%u images removed", n), n);
+    }
+}
+
+/* The toast goes where the window puts its toasts (not over Generate). */
+static void
+show_clear_toast (SdMediaList *self,
+                  guint        n)
+{
+  g_autofree char *title = dup_cleared_text (self, n);
+  AdwToast *toast = adw_toast_new (title);
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+
+  adw_toast_set_button_label (toast, _("_Undo"));
+  g_signal_connect_object (toast, "button-clicked", G_CALLBACK (sd_media_list_undo_clear),
+                           self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (toast, "dismissed", G_CALLBACK (on_clear_toast_dismissed_cb),
+                           self, G_CONNECT_SWAPPED);
+  self->clear_toast = toast;
+  if (SD_IS_WINDOW (root))
+    sd_window_add_toast (SD_WINDOW (root), toast);
+  else if (overlay != NULL)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
+  else
+    {
+      self->clear_toast = NULL;
+      g_object_unref (toast);
+    }
+}
+
+void
+sd_media_list_clear_all (SdMediaList *self)
+{
+  guint n;
+
+  g_return_if_fail (SD_IS_MEDIA_LIST (self));
+
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->urls));
+  if (n == 0)
+    return;
+  g_debug ("Clear All: %u links removed", n);
+  g_strfreev (self->cleared);
+  self->cleared = sd_media_list_dup_urls (self);
+  if (self->clear_toast != NULL)
+    adw_toast_dismiss (self->clear_toast);
+  gtk_string_list_splice (self->urls, 0, n, NULL);
+  show_clear_toast (self, n);
+  gtk_widget_grab_focus (GTK_WIDGET (self->entry));
+}
+
+static void
+clear_all_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  sd_media_list_clear_all (SD_MEDIA_LIST (widget));
+}
+
 void
 sd_media_list_set_model (SdMediaList *self,
                          SdModel     *model)
@@ -316,6 +465,7 @@ sd_media_list_set_model (SdMediaList *self,
     case SD_MEDIA_KIND_AUDIOS: self->schemes = sd_model_get_audio_schemes (model); break;
     default: g_assert_not_reached ();
     }
+  update_entry_title (self);
   if (self->kind != SD_MEDIA_KIND_IMAGES)
     return;
 
@@ -368,6 +518,7 @@ sd_media_list_set_frame_mode (SdMediaList *self,
   gtk_stack_set_visible_child_name (self->stack, frame_mode ? "frames" : "references");
   gtk_widget_set_visible (GTK_WIDGET (self->entry_list), !frame_mode);
   update_count (self);
+  update_clear_button (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FRAME_MODE]);
 }
 
@@ -379,7 +530,7 @@ apply_kind (SdMediaList *self)
   const KindInfo *info = _sd_media_list_get_kind_info (self->kind);
   gboolean images = self->kind == SD_MEDIA_KIND_IMAGES;
 
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->entry), _(info->entry_title));
+  update_entry_title (self);
   gtk_button_set_label (self->add_button, _(info->add_label));
   gtk_button_set_use_underline (self->add_button, info->add_underline);
   /* a mnemonic label would be read out with its underscore */
@@ -387,9 +538,10 @@ apply_kind (SdMediaList *self)
                                   self->kind == SD_MEDIA_KIND_IMAGES ? _("Add the image link")
                                   : self->kind == SD_MEDIA_KIND_VIDEOS ? _("Add the video link")
                                   : _("Add the audio link"), -1);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->entry),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _(info->entry_title),
-                                  -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->clear_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  self->kind == SD_MEDIA_KIND_IMAGES ? _("Remove all images")
+                                  : self->kind == SD_MEDIA_KIND_VIDEOS ? _("Remove all videos")
+                                  : _("Remove all audios"), -1);
   gtk_widget_set_visible (gtk_stack_get_child_by_name (self->stack, "frames"), images);
   gtk_widget_set_visible (self->hint_box, images);
   if (images)
@@ -418,6 +570,12 @@ sd_media_list_dispose (GObject *object)
   g_cancellable_cancel (self->first_thumb_cancellable);
   g_cancellable_cancel (self->last_thumb_cancellable);
   g_clear_pointer (&self->error_widgets, g_list_free);
+  g_clear_pointer (&self->uploads, g_hash_table_unref);
+  g_clear_object (&self->uploader);
+  g_clear_pointer (&self->cleared, g_strfreev);
+  if (self->clear_toast != NULL)
+    g_signal_handlers_disconnect_by_data (self->clear_toast, self);
+  self->clear_toast = NULL;
   if (self->list != NULL)
     gtk_list_box_bind_model (self->list, NULL, NULL, NULL, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_MEDIA_LIST);
@@ -533,9 +691,13 @@ sd_media_list_class_init (SdMediaListClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdMediaList, count_label);
   gtk_widget_class_bind_template_child (widget_class, SdMediaList, problem_label);
   gtk_widget_class_bind_template_child (widget_class, SdMediaList, message_label);
+  gtk_widget_class_bind_template_child (widget_class, SdMediaList, clear_button);
+  gtk_widget_class_bind_template_child (widget_class, SdMediaList, first_frame_progress);
+  gtk_widget_class_bind_template_child (widget_class, SdMediaList, last_frame_progress);
 
   gtk_widget_class_install_action (widget_class, "media.add", NULL, _sd_media_list_add_action);
   gtk_widget_class_install_action (widget_class, "media.choose-files", NULL, _sd_media_list_choose_files_action);
+  gtk_widget_class_install_action (widget_class, "media.clear-all", NULL, clear_all_action);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
 }
@@ -561,6 +723,8 @@ sd_media_list_init (SdMediaList *self)
                            G_CALLBACK (_sd_media_list_add_from_entry), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (gtk_editable_get_delegate (GTK_EDITABLE (self->entry)), "insert-text",
                            G_CALLBACK (_sd_media_list_on_entry_insert_text_cb), self, 0);
+  sd_media_row_show_thumbnail (self->first_frame_thumb, NULL, NULL, NULL);
+  sd_media_row_show_thumbnail (self->last_frame_thumb, NULL, NULL, NULL);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->first_frame_row),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("First frame"),
                                   -1);

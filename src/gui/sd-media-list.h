@@ -104,6 +104,22 @@ void         sd_media_list_show_check       (SdMediaList        *self,
 SdMediaRow  *sd_media_list_get_row          (SdMediaList        *self,
                                              guint               index);
 
+/* Once set, a local file (row or frame) starts its upload when it is added,
+ * with progress on its row; removing it cancels it. Generate's uploads of
+ * the same files then wait for those (the uploader merges them). */
+void         sd_media_list_set_uploader     (SdMediaList        *self,
+                                             SdUploader         *uploader);
+SdUploader  *sd_media_list_get_uploader     (SdMediaList        *self);
+
+/* Clear All (shown from 2 links on) removes every link, with a toast that
+ * offers Undo; sd_media_list_undo_clear() puts them back, before any added
+ * since. FALSE when there was nothing to put back. */
+void         sd_media_list_clear_all        (SdMediaList        *self);
+gboolean     sd_media_list_undo_clear       (SdMediaList        *self);
+gboolean     sd_media_list_get_can_clear    (SdMediaList        *self);
+/* The title of the entry for a link: "Image URL", "Image Asset ID"… */
+const char  *sd_media_list_get_entry_title  (SdMediaList        *self);
+
 /* "https:// links", "asset:// IDs …": what @schemes accept, for hints. */
 const char  *sd_media_list_describe_schemes (SdUrlScheme         schemes);
 

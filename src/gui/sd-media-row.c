@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "sd-media-row.h"
+#include "sd-media-item.h"
 #include "sd-uploader.h"
 
 struct _SdMediaRow
@@ -22,8 +23,11 @@ struct _SdMediaRow
   GtkButton     *remove_button;
 
   char          *url;
+  char          *name;          /* readable: the file name, or the link's last segment */
+  char          *item_name;     /* "Image 2", set by the list */
   char          *icon_name;
   char          *problem;
+  char          *preview_problem;
   SdThumbnailer *thumbnailer;
   GCancellable  *cancellable;
   SdUpload      *upload;
@@ -55,6 +59,99 @@ enum {
 static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
+#define THUMBNAIL_SIZE   48
+#define PLACEHOLDER_SIZE 24
+#define ROW_KEY          "sd-media-row"
+
+static void row_show_thumbnail_failure (SdMediaRow   *self,
+                                        const GError *error);
+
+/* A light symbolic icon centred in the 48 px square of a preview: the
+ * same look for a preview still loading and for assets, videos, audios. */
+static void
+image_set_placeholder (GtkImage   *image,
+                       const char *icon_name)
+{
+  gtk_image_set_from_icon_name (image, icon_name);
+  gtk_image_set_pixel_size (image, PLACEHOLDER_SIZE);
+  gtk_widget_set_size_request (GTK_WIDGET (image), THUMBNAIL_SIZE, THUMBNAIL_SIZE);
+  gtk_widget_remove_css_class (GTK_WIDGET (image), "error");
+  gtk_widget_add_css_class (GTK_WIDGET (image), "placeholder");
+}
+
+static void
+image_set_preview (GtkImage     *image,
+                   GdkPaintable *paintable)
+{
+  gtk_image_set_from_paintable (image, paintable);
+  gtk_image_set_pixel_size (image, THUMBNAIL_SIZE);
+  gtk_widget_remove_css_class (GTK_WIDGET (image), "error");
+  gtk_widget_remove_css_class (GTK_WIDGET (image), "placeholder");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (image), NULL);
+}
+
+/* A preview that failed looks failed: the broken-image icon in error
+ * colour; the raw reason in the tooltip, a short one on the row. */
+static void
+image_set_failed (GtkImage     *image,
+                  const GError *error)
+{
+  SdMediaRow *row = g_object_get_data (G_OBJECT (image), ROW_KEY);
+
+  image_set_placeholder (image, "image-missing-symbolic");
+  gtk_widget_remove_css_class (GTK_WIDGET (image), "placeholder");
+  gtk_widget_add_css_class (GTK_WIDGET (image), "error");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (image), error->message);
+  if (row != NULL)
+    row_show_thumbnail_failure (row, error);
+}
+
+/**
+ * sd_media_row_describe_preview_error:
+ * @error: why a preview could not be loaded
+ *
+ * Returns: (transfer full): a short reason for a person, such as
+ *   "No preview: the server was not found"
+ */
+char *
+sd_media_row_describe_preview_error (const GError *error)
+{
+  g_return_val_if_fail (error != NULL, NULL);
+
+  if (error->domain == G_RESOLVER_ERROR)
+    return g_strdup (_("No preview: the server was not found"));
+  if (error->domain == G_TLS_ERROR)
+    return g_strdup (_("No preview: the server’s secure connection failed"));
+  if (error->domain != G_IO_ERROR)
+    return g_strdup (_("No preview: the link could not be loaded"));
+  switch (error->code)
+    {
+    case G_IO_ERROR_TIMED_OUT:
+      return g_strdup (_("No preview: the server did not answer in time"));
+    case G_IO_ERROR_CONNECTION_REFUSED:
+    case G_IO_ERROR_HOST_UNREACHABLE:
+    case G_IO_ERROR_NETWORK_UNREACHABLE:
+    case G_IO_ERROR_CONNECTION_CLOSED:
+      return g_strdup (_("No preview: the server could not be reached"));
+    case G_IO_ERROR_INVALID_DATA:
+      return g_strdup (_("No preview: the link is not an image"));
+    case G_IO_ERROR_NO_SPACE:
+      return g_strdup (_("No preview: the image is over 10 MiB"));
+    case G_IO_ERROR_NOT_SUPPORTED:
+      return g_strdup (_("No preview: only https:// links are previewed"));
+    case G_IO_ERROR_NOT_FOUND:
+      return g_strdup (_("No preview: the file is not there"));
+    case G_IO_ERROR_PERMISSION_DENIED:
+      return g_strdup (_("No preview: the file cannot be read"));
+    case G_IO_ERROR_FAILED:
+      /* the thumbnailer's own words, "The server answered 404 Not Found." */
+      /* TRANSLATORS: %s is a short reason, e.g. "The server answered 404 Not Found." */
+      return g_strdup_printf (_("No preview: %s"), error->message);
+    default:
+      return g_strdup (_("No preview: the link could not be loaded"));
+    }
+}
+
 static void
 on_thumbnail_loaded_cb (GObject      *source,
                         GAsyncResult *result,
@@ -70,13 +167,11 @@ on_thumbnail_loaded_cb (GObject      *source,
 
   if (texture == NULL)
     {
-      gtk_image_set_from_icon_name (image, "image-missing-symbolic");
-      gtk_widget_set_tooltip_text (GTK_WIDGET (image), error->message);
+      image_set_failed (image, error);
       return;
     }
 
-  gtk_image_set_from_paintable (image, GDK_PAINTABLE (texture));
-  gtk_widget_set_tooltip_text (GTK_WIDGET (image), NULL);
+  image_set_preview (image, GDK_PAINTABLE (texture));
 }
 
 static void
@@ -92,15 +187,14 @@ on_local_pixbuf_loaded_cb (GObject      *source,
     return;
   if (pixbuf == NULL)
     {
-      gtk_image_set_from_icon_name (image, "image-missing-symbolic");
-      gtk_widget_set_tooltip_text (GTK_WIDGET (image), error->message);
+      image_set_failed (image, error);
       return;
     }
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS
   {
     g_autoptr(GdkTexture) texture = gdk_texture_new_for_pixbuf (pixbuf);
 
-    gtk_image_set_from_paintable (image, GDK_PAINTABLE (texture));
+    image_set_preview (image, GDK_PAINTABLE (texture));
   }
   G_GNUC_END_IGNORE_DEPRECATIONS
 }
@@ -131,10 +225,7 @@ on_local_file_read_cb (GObject      *source,
   if (stream == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          gtk_image_set_from_icon_name (load->image, "image-missing-symbolic");
-          gtk_widget_set_tooltip_text (GTK_WIDGET (load->image), error->message);
-        }
+        image_set_failed (load->image, error);
       local_load_free (load);
       return;
     }
@@ -155,7 +246,7 @@ show_local_thumbnail (GtkImage     *image,
 
   load->image = g_object_ref (image);
   load->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
-  gtk_image_set_from_icon_name (image, "image-x-generic-symbolic");
+  image_set_placeholder (image, "image-x-generic-symbolic");
   g_file_read_async (file, G_PRIORITY_LOW, cancellable, on_local_file_read_cb, load);
 }
 
@@ -174,12 +265,12 @@ sd_media_row_show_thumbnail (GtkImage      *image,
   gtk_widget_set_tooltip_text (GTK_WIDGET (image), NULL);
   if (url == NULL || *url == '\0')
     {
-      gtk_image_set_from_icon_name (image, "image-x-generic-symbolic");
+      image_set_placeholder (image, "image-x-generic-symbolic");
       return;
     }
   if (g_ascii_strncasecmp (url, "asset://", strlen ("asset://")) == 0)
     {
-      gtk_image_set_from_icon_name (image, "package-x-generic-symbolic");
+      image_set_placeholder (image, "package-x-generic-symbolic");
       gtk_widget_set_tooltip_text (GTK_WIDGET (image),
                                    _("An image from the provider’s asset library"));
       return;
@@ -192,18 +283,18 @@ sd_media_row_show_thumbnail (GtkImage      *image,
     }
   if (thumbnailer == NULL)
     {
-      gtk_image_set_from_icon_name (image, "image-x-generic-symbolic");
+      image_set_placeholder (image, "image-x-generic-symbolic");
       return;
     }
 
   cached = sd_thumbnailer_lookup (thumbnailer, url);
   if (cached != NULL)
     {
-      gtk_image_set_from_paintable (image, GDK_PAINTABLE (cached));
+      image_set_preview (image, GDK_PAINTABLE (cached));
       return;
     }
 
-  gtk_image_set_from_icon_name (image, "image-x-generic-symbolic");
+  image_set_placeholder (image, "image-x-generic-symbolic");
   sd_thumbnailer_load_async (thumbnailer, url, cancellable,
                              on_thumbnail_loaded_cb, g_object_ref (image));
 }
@@ -214,11 +305,12 @@ static void
 show_local_file (SdMediaRow *self,
                  GFile      *file)
 {
-  g_autofree char *name = g_file_get_basename (file);
-  g_autofree char *display = g_filename_display_name (name != NULL ? name : "");
+  g_autofree char *uri = g_file_get_uri (file);
   g_autofree char *path = g_file_get_parse_name (file);
 
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), display);
+  g_free (self->name);
+  self->name = sd_media_name_from_uri (uri);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), self->name);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self), _("Local file · uploaded when you generate"));
   adw_action_row_set_title_lines (ADW_ACTION_ROW (self), 1);
   adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (self), 1);
@@ -250,10 +342,12 @@ show_url (SdMediaRow *self)
 
   if (name == NULL || !g_utf8_validate (name, -1, NULL))
     {
+      self->name = g_strdup (self->url);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), self->url);
       return;
     }
 
+  self->name = g_strdup (name);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), name);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self), host);
   adw_action_row_set_title_lines (ADW_ACTION_ROW (self), 1);
@@ -276,8 +370,9 @@ sd_media_row_constructed (GObject *object)
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, self->url,
                                   -1);
 
+  g_object_set_data (G_OBJECT (self->thumbnail), ROW_KEY, self);
   if (self->icon_name != NULL)
-    gtk_image_set_from_icon_name (self->thumbnail, self->icon_name);
+    image_set_placeholder (self->thumbnail, self->icon_name);
   else
     sd_media_row_show_thumbnail (self->thumbnail, self->thumbnailer,
                                  self->url, self->cancellable);
@@ -478,6 +573,9 @@ sd_media_row_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->thumbnailer);
   g_free (self->url);
+  g_free (self->name);
+  g_free (self->item_name);
+  g_free (self->preview_problem);
   g_free (self->problem);
   g_free (self->icon_name);
 
@@ -724,23 +822,32 @@ sd_media_row_get_problem (SdMediaRow *self)
 
 /**
  * sd_media_row_set_item_name:
- * @item_name: what the row is in its list, such as "image 2"
+ * @item_name: what the row is in its list, such as "Image 2"
  *
- * Names the row's buttons after it, such as "Remove image 2 (boat.jpg)".
+ * Numbers the row: its title becomes "Image 2 · boat.jpg", and its
+ * buttons are named after it, such as "Remove Image 2 (boat.jpg)".
  */
 void
 sd_media_row_set_item_name (SdMediaRow *self,
                             const char *item_name)
 {
-  const char *title = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (self));
+  const char *title = self->name;
+  g_autofree char *numbered = NULL;
   g_autofree char *item = NULL;
   g_autofree char *remove = NULL;
   g_autofree char *up = NULL;
   g_autofree char *down = NULL;
 
   g_return_if_fail (SD_IS_MEDIA_ROW (self));
+  g_return_if_fail (item_name != NULL);
 
-  /* Translators: a link in a list for a screen reader, such as "image 2 (boat.jpg)" */
+  g_free (self->item_name);
+  self->item_name = g_strdup (item_name);
+  /* TRANSLATORS: a row's title, its number in the list and its name: "Image 2 · boat.jpg" */
+  numbered = g_strdup_printf (_("%s · %s"), item_name, title);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self), numbered);
+
+  /* Translators: a link in a list for a screen reader, such as "Image 2 (boat.jpg)" */
   item = g_strdup_printf (_("%s (%s)"), item_name, title);
   /* Translators: button names for a screen reader; %s is such as "image 2 (boat.jpg)" */
   remove = g_strdup_printf (_("Remove %s"), item);
@@ -752,4 +859,54 @@ sd_media_row_set_item_name (SdMediaRow *self,
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, up, -1);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->down_button),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, down, -1);
+}
+
+/* The readable name (the file's name, or the link's last path segment). */
+const char *
+sd_media_row_get_name (SdMediaRow *self)
+{
+  g_return_val_if_fail (SD_IS_MEDIA_ROW (self), NULL);
+
+  return self->name;
+}
+
+/* "Image 2", NULL until the list numbered the row. */
+const char *
+sd_media_row_get_item_name (SdMediaRow *self)
+{
+  g_return_val_if_fail (SD_IS_MEDIA_ROW (self), NULL);
+
+  return self->item_name;
+}
+
+static void
+row_show_thumbnail_failure (SdMediaRow   *self,
+                            const GError *error)
+{
+  g_autofree char *reason = sd_media_row_describe_preview_error (error);
+
+  g_debug ("Preview of a row failed: %s %d", g_quark_to_string (error->domain), error->code);
+  /* an upload or a check says more about the link than its preview */
+  if (self->upload == NULL && !gtk_widget_get_visible (GTK_WIDGET (self->spinner)))
+    set_status (self, reason);
+  g_free (self->preview_problem);
+  self->preview_problem = g_steal_pointer (&reason);
+}
+
+/* The short reason the preview failed, NULL when it did not. */
+const char *
+sd_media_row_get_preview_problem (SdMediaRow *self)
+{
+  g_return_val_if_fail (SD_IS_MEDIA_ROW (self), NULL);
+
+  return self->preview_problem;
+}
+
+/* The upload the row follows, NULL when none. */
+SdUpload *
+sd_media_row_get_upload (SdMediaRow *self)
+{
+  g_return_val_if_fail (SD_IS_MEDIA_ROW (self), NULL);
+
+  return self->upload;
 }

@@ -43,6 +43,7 @@ const char *sd_media_row_get_problem       (SdMediaRow    *self);
  * it failed. */
 void        sd_media_row_set_upload        (SdMediaRow    *self,
                                             SdUpload      *upload);
+SdUpload   *sd_media_row_get_upload        (SdMediaRow    *self);
 /* The pre-flight status: CHECKING shows a spinner, OK/SKIPPED the @text
  * (the facts) as subtitle, WARNING/REFUSED the @text as problem. */
 void        sd_media_row_set_check         (SdMediaRow    *self,
@@ -51,16 +52,25 @@ void        sd_media_row_set_check         (SdMediaRow    *self,
 /* What the row's subtitle says now (file, upload or check status). */
 const char *sd_media_row_get_status        (SdMediaRow    *self);
 
-/* Shows @url's preview in @image (48 px): an asset icon for asset:// IDs, a
- * broken-image icon with the reason as tooltip when it cannot be shown.
+/* Shows @url's preview in @image (48 px): a light placeholder icon while it
+ * loads, an asset icon for asset:// IDs, a broken-image icon in error
+ * colour with the raw reason as tooltip when it cannot be shown.
  * Cancel @cancellable when @image goes away. */
 void        sd_media_row_show_thumbnail    (GtkImage      *image,
                                             SdThumbnailer *thumbnailer,
                                             const char    *url,
                                             GCancellable  *cancellable);
 
-/* Names the buttons after @item_name ("image 2") and the row's title. */
+/* Numbers the row: the title "Image 2 · boat.jpg", the buttons named after it. */
 void        sd_media_row_set_item_name     (SdMediaRow *self,
                                             const char *item_name);
+/* "Image 2" (NULL until numbered), and the readable name ("boat.jpg"). */
+const char *sd_media_row_get_item_name     (SdMediaRow *self);
+const char *sd_media_row_get_name          (SdMediaRow *self);
+/* The short reason the preview failed (also the subtitle while nothing
+ * else is said there), NULL when it did not; the raw error is the
+ * preview's tooltip. */
+const char *sd_media_row_get_preview_problem (SdMediaRow *self);
+char       *sd_media_row_describe_preview_error (const GError *error);
 
 G_END_DECLS
