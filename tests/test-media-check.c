@@ -14,6 +14,7 @@
 #include "sd-request.h"
 #include "sd-simulator-test.h"
 #include "sd-test-util.h"
+#include "sd-tls-database.h"
 
 #define MIB (1024 * 1024)
 /* Tests about videos give each check a minute: GStreamer under the
@@ -704,6 +705,52 @@ test_names_come_from_the_link (void)
     }
 }
 
+/* The checker's trust database is the process's one (the system store
+ * read once), and it still verifies: the simulator's self-signed
+ * certificate is of no known authority, and a checker that was not told
+ * to accept it refuses the link. */
+static void
+test_one_trust_database_still_verifies (Fixture       *f,
+                                        gconstpointer  data)
+{
+  GTlsDatabase *database = sd_tls_database_get_default ();
+  g_autoptr(GSocketConnectable) identity = g_network_address_new ("127.0.0.1", 443);
+  g_autoptr(GBytes) png = make_png (64, 64);
+  g_autofree char *link = url (f, "trusted.png");
+  const char *images[] = { link, NULL };
+  g_autoptr(SdRequest) request = request_for ("seedance2.0-fast-i2v", images, NULL, NULL);
+  g_autoptr(SdMediaCheck) check = NULL;
+  g_autoptr(SdMediaChecker) strict = NULL;
+  g_autoptr(GError) error = NULL;
+  GTlsCertificateFlags flags;
+
+  if (database == NULL)
+    {
+      g_test_skip ("No TLS backend");
+      return;
+    }
+  g_assert_true (database == sd_tls_database_get_default ());
+  flags = g_tls_database_verify_chain (database, sd_simulator_get_tls_certificate (f->sim),
+                                       G_TLS_DATABASE_PURPOSE_AUTHENTICATE_SERVER, identity,
+                                       NULL, G_TLS_DATABASE_VERIFY_NONE, NULL, NULL);
+  g_assert_true (flags & G_TLS_CERTIFICATE_UNKNOWN_CA);
+
+  serve (f, "trusted.png", "image/png", png);
+  check = run_check (f, request, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sd_media_check_get_state (check), ==, SD_MEDIA_CHECK_STATE_OK);
+
+  /* the same link, without the demo certificate accepted */
+  g_clear_object (&check);
+  strict = f->checker;
+  f->checker = sd_media_checker_new ();
+  check = run_check (f, request, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sd_media_check_get_state (check), !=, SD_MEDIA_CHECK_STATE_OK);
+  g_object_unref (f->checker);
+  f->checker = g_steal_pointer (&strict);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -735,6 +782,7 @@ main (int   argc,
   ADD ("/media-check/timeout-is-a-warning-not-a-refusal", test_timeout_is_a_warning_not_a_refusal);
   ADD ("/media-check/asset-ids-are-passed-as-they-are", test_asset_ids_are_passed_as_they_are);
   ADD ("/media-check/cache-reuses-answers-for-a-while", test_cache_reuses_answers_for_a_while);
+  ADD ("/media-check/tls/one-trust-database-still-verifies", test_one_trust_database_still_verifies);
 #undef ADD
   g_test_add_func ("/media-check/names-come-from-the-link", test_names_come_from_the_link);
 

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "sd-media-check.h"
+#include "sd-tls-database.h"
 #include "sd-model.h"
 #include "sd-request.h"
 
@@ -95,13 +96,11 @@ default_timeout_ms (void)
 static void
 sd_media_checker_init (SdMediaChecker *self)
 {
-  g_autoptr(GTlsDatabase) database = g_tls_backend_get_default_database (g_tls_backend_get_default ());
-
   /* Links of one request often share a host: let them all go at once. The
-   * session holds the system's trust store: GLib reads it again whenever
-   * no one holds it, which costs more than a whole check. */
+   * process's one trust database: the system's store is read once, not
+   * again for every connection (see sd-tls-database.h). */
   self->session = soup_session_new_with_options ("max-conns", 64,
-                                                 "tls-database", database,
+                                                 "tls-database", sd_tls_database_get_default (),
                                                  "max-conns-per-host", 24,
                                                  "timeout", 30,
                                                  "user-agent", "SeedanceStudio/" PACKAGE_VERSION " ",

@@ -14,6 +14,7 @@
 
 #include "sd-client.h"
 #include "sd-media-probe.h"
+#include "sd-tls-database.h"
 
 G_DEFINE_QUARK (sd-media-probe-error-quark, sd_media_probe_error)
 
@@ -711,13 +712,19 @@ on_discovered_cb (GstDiscoverer     *discoverer,
 }
 
 /* The demo simulator's self-signed certificate cannot be handed to
- * souphttpsrc: on loopback, in demo mode only, it skips the check. */
+ * souphttpsrc: on loopback, in demo mode only, it skips the check. Its
+ * connections use the process's one trust database too (its own would
+ * read the system store again for each). */
 static void
 on_source_setup_cb (GstDiscoverer *discoverer,
                     GstElement    *source,
                     gpointer       user_data)
 {
   Probe *probe = user_data;
+  GTlsDatabase *database = sd_tls_database_get_default ();
+
+  if (database != NULL && g_object_class_find_property (G_OBJECT_GET_CLASS (source), "tls-database") != NULL)
+    g_object_set (source, "tls-database", database, NULL);
 
   if (probe->trusted != NULL && sd_host_is_loopback (g_uri_get_host (probe->uri)) &&
       g_object_class_find_property (G_OBJECT_GET_CLASS (source), "ssl-strict") != NULL)
