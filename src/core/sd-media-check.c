@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "sd-media-check.h"
+#include "sd-media-check-private.h"
 #include "sd-tls-database.h"
 #include "sd-model.h"
 #include "sd-request.h"
@@ -670,14 +671,7 @@ set_string (SdMediaCheck  *self,
             char          *value,
             guint          prop)
 {
-  if (g_strcmp0 (*slot, value) == 0)
-    {
-      g_free (value);
-      return;
-    }
-  g_free (*slot);
-  *slot = value;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+  _sd_media_set_text (G_OBJECT (self), slot, value, properties[prop]);
 }
 
 static char *
@@ -692,10 +686,7 @@ static void
 set_state (SdMediaCheck      *self,
            SdMediaCheckState  state)
 {
-  if (self->state == state)
-    return;
-  self->state = state;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+  _sd_media_set_state (G_OBJECT (self), &self->state, state, properties[PROP_STATE]);
 }
 
 /* Running */

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "sd-media-item.h"
+#include "sd-media-check-private.h"
 #include "sd-utf8.h"
 
 #define NAME_MAX_CHARS 40
@@ -312,7 +313,7 @@ sd_media_item_set_outcome (SdMediaItem        *self,
                            const SdMediaFacts *facts,
                            const char         *problem)
 {
-  g_autofree char *text = NULL;
+  char *text;
 
   g_return_if_fail (SD_IS_MEDIA_ITEM (self));
 
@@ -322,21 +323,35 @@ sd_media_item_set_outcome (SdMediaItem        *self,
       self->facts = facts != NULL ? sd_media_facts_copy (facts) : NULL;
     }
   text = self->facts != NULL ? sd_media_facts_describe (self->facts) : g_strdup ("");
-  if (g_strcmp0 (text, self->facts_text) != 0)
+  _sd_media_set_text (G_OBJECT (self), &self->facts_text, text, properties[PROP_FACTS]);
+  _sd_media_set_text (G_OBJECT (self), &self->problem, g_strdup (problem), properties[PROP_PROBLEM]);
+  _sd_media_set_state (G_OBJECT (self), &self->state, state, properties[PROP_STATE]);
+}
+
+void
+_sd_media_set_text (GObject     *object,
+                    char       **slot,
+                    char        *value,
+                    GParamSpec  *pspec)
+{
+  if (g_strcmp0 (*slot, value) == 0)
     {
-      g_free (self->facts_text);
-      self->facts_text = g_steal_pointer (&text);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FACTS]);
+      g_free (value);
+      return;
     }
-  if (g_strcmp0 (problem, self->problem) != 0)
-    {
-      g_free (self->problem);
-      self->problem = g_strdup (problem);
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROBLEM]);
-    }
-  if (state != self->state)
-    {
-      self->state = state;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
-    }
+  g_free (*slot);
+  *slot = value;
+  g_object_notify_by_pspec (object, pspec);
+}
+
+void
+_sd_media_set_state (GObject           *object,
+                     SdMediaCheckState *slot,
+                     SdMediaCheckState  state,
+                     GParamSpec        *pspec)
+{
+  if (*slot == state)
+    return;
+  *slot = state;
+  g_object_notify_by_pspec (object, pspec);
 }

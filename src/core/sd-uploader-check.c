@@ -480,39 +480,27 @@ unreadable:
   return NULL;
 }
 
-static void
-return_facts (GTask   *task,
-              Facts   *facts,
-              GError  *error)
+void
+_sd_uploader_facts_wanted_free (FactsWanted *wanted)
 {
-  if (facts == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, facts, (GDestroyNotify) _sd_uploader_facts_free);
+  g_object_unref (wanted->upload);
+  g_free (wanted);
 }
 
+/* Runs with a FactsWanted as task data. */
 void
 _sd_uploader_read_facts_thread (GTask        *task,
                                 gpointer      source_object,
                                 gpointer      task_data,
                                 GCancellable *cancellable)
 {
-  SdUpload *upload = task_data;
+  FactsWanted *wanted = task_data;
   GError *error = NULL;
-  Facts *facts = read_facts (upload->file, upload->kind, FALSE, cancellable, &error);
+  Facts *facts = read_facts (wanted->upload->file, wanted->upload->kind, wanted->hash,
+                             cancellable, &error);
 
-  return_facts (task, facts, error);
-}
-
-void
-_sd_uploader_hash_facts_thread (GTask        *task,
-                                gpointer      source_object,
-                                gpointer      task_data,
-                                GCancellable *cancellable)
-{
-  SdUpload *upload = task_data;
-  GError *error = NULL;
-  Facts *facts = read_facts (upload->file, upload->kind, TRUE, cancellable, &error);
-
-  return_facts (task, facts, error);
+  if (facts == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, facts, (GDestroyNotify) _sd_uploader_facts_free);
 }

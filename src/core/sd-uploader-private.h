@@ -107,14 +107,19 @@ typedef struct
   char    *identity;     /* "device:inode:size:mtime-ns", NULL if unknown */
 } Facts;
 
+/* What the facts thread is asked for. */
+typedef struct
+{
+  SdUpload *upload;
+  gboolean  hash;          /* also the SHA-256 (reads the whole file) */
+} FactsWanted;
+
+void           _sd_uploader_facts_wanted_free (FactsWanted *wanted);
+
 void           _sd_uploader_cache_load (SdUploader *self);
 void           _sd_uploader_cache_save (SdUploader *self);
 void           _sd_uploader_facts_free (Facts *facts);
 void           _sd_uploader_read_facts_thread (GTask        *task,
-                                               gpointer      source_object,
-                                               gpointer      task_data,
-                                               GCancellable *cancellable);
-void           _sd_uploader_hash_facts_thread (GTask        *task,
                                                gpointer      source_object,
                                                gpointer      task_data,
                                                GCancellable *cancellable);

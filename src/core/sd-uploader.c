@@ -783,6 +783,26 @@ job_take_facts (SdUploader *self,
   _sd_upload_set_sha256 (job->upload, facts->sha256 != NULL ? facts->sha256 : known);
 }
 
+static void on_facts_cb (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data);
+
+/* The file's facts, read in a thread, then on_facts_cb() with @task. */
+static void
+read_facts_async (SdUploader *self,
+                  SdUpload   *upload,
+                  gboolean    hash,
+                  GTask      *task)
+{
+  g_autoptr(GTask) facts_task = g_task_new (self, upload->cancellable, on_facts_cb, task);
+  FactsWanted *wanted = g_new0 (FactsWanted, 1);
+
+  wanted->upload = g_object_ref (upload);
+  wanted->hash = hash;
+  g_task_set_task_data (facts_task, wanted, (GDestroyNotify) _sd_uploader_facts_wanted_free);
+  g_task_run_in_thread (facts_task, _sd_uploader_read_facts_thread);
+}
+
 static void
 on_facts_cb (GObject      *source,
              GAsyncResult *result,
@@ -820,13 +840,9 @@ on_facts_cb (GObject      *source,
   if (job->upload->sha256 == NULL && !job->hashed_first &&
       cache_may_hold (self, target, job->upload->total))
     {
-      g_autoptr(GTask) hash_task = g_task_new (self, job->upload->cancellable, on_facts_cb,
-                                               g_steal_pointer (&task));
-
       g_debug ("upload of %s: a cached link has its size; hashing it first", name);
       job->hashed_first = TRUE;
-      g_task_set_task_data (hash_task, g_object_ref (job->upload), g_object_unref);
-      g_task_run_in_thread (hash_task, _sd_uploader_hash_facts_thread);
+      read_facts_async (self, job->upload, TRUE, g_steal_pointer (&task));
       return;
     }
 
@@ -854,7 +870,6 @@ sd_uploader_upload_async (SdUploader          *self,
                           gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
-  g_autoptr(GTask) facts_task = NULL;
   Job *job;
 
   g_return_val_if_fail (SD_IS_UPLOADER (self), NULL);
@@ -876,9 +891,7 @@ sd_uploader_upload_async (SdUploader          *self,
     }
   g_task_set_task_data (task, job, (GDestroyNotify) job_free);
 
-  facts_task = g_task_new (self, job->upload->cancellable, on_facts_cb, g_object_ref (task));
-  g_task_set_task_data (facts_task, g_object_ref (job->upload), g_object_unref);
-  g_task_run_in_thread (facts_task, _sd_uploader_read_facts_thread);
+  read_facts_async (self, job->upload, FALSE, g_object_ref (task));
   return job->upload;
 }
 
