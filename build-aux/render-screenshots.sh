@@ -1,8 +1,9 @@
 #!/bin/bash
 # Renders the screenshots of the documentation and the AppStream metadata:
-# data/screenshots/{composer,results,dark}.png (or into OUTDIR), from the app
-# in demo mode under Xvfb at 1280x800 (the composer at 1280x1000, tall enough
-# for the video settings), with its own temporary home.
+# data/screenshots/{composer,results,dark,local-files,failed-check}.png (or
+# into OUTDIR), from the app in demo mode under Xvfb at 1280x800 (the
+# composer scenes at 1280x1000, tall enough for the video settings), with
+# its own temporary home.
 #
 # Usage: build-aux/render-screenshots.sh [LANG [OUTDIR]]
 #   build-aux/render-screenshots.sh                       # en_US.UTF-8
@@ -54,7 +55,7 @@ trap 'rm -rf "$tmp"' EXIT
 render_scene () {
   local scene="$1" home="$tmp/$1" height="$HEIGHT"
 
-  [ "$scene" = composer ] && height="$COMPOSER_HEIGHT"
+  case "$scene" in composer|local-files|failed-check) height="$COMPOSER_HEIGHT" ;; esac
 
   mkdir -p "$home/config/glib-2.0/settings" "$home/data" "$home/cache" \
            "$home/state" "$home/Videos"
@@ -85,6 +86,6 @@ render_scene () {
   echo "$OUTDIR/$scene.png"
 }
 
-for scene in ${SCREENSHOT_SCENES:-composer results dark}; do
+for scene in ${SCREENSHOT_SCENES:-composer results dark local-files failed-check}; do
   render_scene "$scene"
 done

@@ -671,6 +671,34 @@ test_removing_the_row_cancels_its_upload (Fixture       *fixture,
   g_assert_cmpuint (sd_simulator_get_n_uploads (fixture->simulator), ==, 0);
 }
 
+/* A draft loaded with local files (reused, restored) uploads them too. */
+static void
+test_loaded_draft_uploads_its_files (Fixture       *fixture,
+                                     gconstpointer  data)
+{
+  g_autofree char *path = NULL;
+  g_autofree char *uri = NULL;
+  g_autoptr(SdRequest) request = NULL;
+  const char *images[] = { NULL, NULL };
+  SdUpload *upload;
+
+  if (skip_without_tls (fixture))
+    return;
+
+  sd_uploader_acknowledge_privacy (sd_composer_get_uploader (fixture->composer));
+  path = write_png (fixture, "loaded.png", 20);
+  uri = g_filename_to_uri (path, NULL, NULL);
+  images[0] = uri;
+  request = sd_request_copy (sd_composer_get_request (fixture->composer));
+  sd_request_set_images (request, images);
+  sd_composer_load_request (fixture->composer, request);
+  wait_for (row_has_upload, first_row (fixture), "the upload of the loaded file");
+  upload = sd_media_row_get_upload (first_row (fixture));
+  wait_for (upload_is_over, upload, "the upload to end");
+  g_assert_cmpint (sd_upload_get_state (upload), ==, SD_UPLOAD_STATE_DONE);
+  g_assert_cmpuint (sd_simulator_get_n_uploads (fixture->simulator), ==, 1);
+}
+
 /* Rows ------------------------------------------------------------------------ */
 
 static const char *
@@ -800,6 +828,18 @@ test_failed_thumbnail_says_why_on_the_row (Fixture       *fixture,
   g_assert_nonnull (strstr (sd_media_row_get_preview_problem (row), "404"));
   g_assert_cmpstr (sd_media_row_get_status (row), ==, sd_media_row_get_preview_problem (row));
   g_assert_nonnull (gtk_widget_get_tooltip_text (thumbnail));
+
+  /* a check's verdict is not overwritten by a preview failing later */
+  sd_media_row_set_check (row, SD_MEDIA_CHECK_STATE_REFUSED, "It cannot be used: gone.");
+  sd_media_row_show_thumbnail (GTK_IMAGE (thumbnail), NULL, "/no/such/file.png", NULL);
+  {
+    gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+
+    while (strstr (sd_media_row_get_preview_problem (row), "404") != NULL && g_get_monotonic_time () < end)
+      g_main_context_iteration (NULL, FALSE);
+  }
+  g_assert_null (strstr (sd_media_row_get_preview_problem (row), "404"));
+  g_assert_cmpstr (sd_media_row_get_status (row), ==, "It cannot be used: gone.");
 }
 
 static void
@@ -1015,6 +1055,7 @@ main (int   argc,
   ADD ("upload-starts-when-a-file-is-added", test_upload_starts_when_a_file_is_added);
   ADD ("generate-waits-for-the-upload-on-its-way", test_generate_waits_for_the_upload_on_its_way);
   ADD ("removing-the-row-cancels-its-upload", test_removing_the_row_cancels_its_upload);
+  ADD ("loaded-draft-uploads-its-files", test_loaded_draft_uploads_its_files);
   ADD ("rows-are-numbered-and-follow-removals", test_rows_are_numbered_and_follow_removals);
   ADD ("failed-thumbnail-says-why-on-the-row", test_failed_thumbnail_says_why_on_the_row);
   ADD ("entry-title-follows-the-model", test_entry_title_follows_the_model);

@@ -362,6 +362,7 @@ sd_composer_load_request (SdComposer *self,
 
   g_signal_handlers_unblock_by_func (self->request, on_request_notify_cb, self);
   _sd_composer_block_saving (self, FALSE);
+  _sd_composer_media_draft_changed (self);
   _sd_composer_revalidate (self);
 }
 

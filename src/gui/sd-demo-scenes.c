@@ -15,6 +15,7 @@
 #include "sd-demo-scenes.h"
 #include "sd-demo.h"
 #include "sd-service.h"
+#include "sd-uploader.h"
 
 /* The first-frame report ------------------------------------------------- */
 
@@ -182,6 +183,73 @@ submit_sample_tasks (SdWindow *window)
   submit_next_scene_task (data);
 }
 
+/* The sample pictures written to the cache, as a user's own files. */
+static GStrv
+write_local_samples (void)
+{
+  static const char * const names[] = { "red-coat.jpg", "umbrella.jpg" };
+  g_autofree char *dir = g_build_filename (g_get_user_cache_dir (), "seedance-studio", "scene", NULL);
+  g_autoptr(GStrvBuilder) uris = g_strv_builder_new ();
+
+  g_mkdir_with_parents (dir, 0700);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *resource = g_strconcat ("/io/github/seedancestudio/SeedanceStudio/core/sample-images/",
+                                               names[i], NULL);
+      g_autoptr(GBytes) bytes = g_resources_lookup_data (resource, G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+      g_autofree char *path = g_build_filename (dir, names[i], NULL);
+      g_autofree char *uri = g_filename_to_uri (path, NULL, NULL);
+
+      if (bytes != NULL && g_file_set_contents (path, g_bytes_get_data (bytes, NULL),
+                                                g_bytes_get_size (bytes), NULL))
+        g_strv_builder_add (uris, uri);
+    }
+  return g_strv_builder_end (uris);
+}
+
+/* "local-files": a draft with two files of the user's, uploaded on add;
+ * "failed-check": one link of three is dead, and Generate said so. */
+static void
+load_media_scene (SdWindow   *window,
+                  SdRequest  *request,
+                  const char *scene)
+{
+  SdComposer *composer = sd_window_get_composer (window);
+  SdSimulator *simulator = sd_demo_get_simulator (sd_window_get_context (window));
+
+  if (g_str_equal (scene, "local-files"))
+    {
+      g_auto(GStrv) files = write_local_samples ();
+      const char *images[] = { sd_simulator_get_sample_image_url (simulator, 0), NULL, NULL, NULL };
+
+      for (guint i = 0; files[i] != NULL && i < 2; i++)
+        images[i + 1] = files[i];
+      /* the notice was acknowledged before: the files upload as they come */
+      {
+        g_autoptr(SdUploader) uploader = sd_uploader_new (sd_context_get_client (sd_window_get_context (window)),
+                                                          NULL);
+
+        sd_uploader_acknowledge_privacy (uploader);
+      }
+      sd_request_set_images (request, images);
+      sd_composer_load_request (composer, request);
+      return;
+    }
+
+  {
+    const char *first = sd_simulator_get_sample_image_url (simulator, 0);
+    /* a picture the simulator does not have, beside its own */
+    g_autofree char *folder = g_strndup (first, strrchr (first, '/') - first);
+    g_autofree char *dead = g_strconcat (folder, "/beach-at-dusk.jpg", NULL);
+    const char *images[] = { first, dead,
+                             sd_simulator_get_sample_image_url (simulator, 2), NULL };
+
+    sd_request_set_images (request, images);
+    sd_composer_load_request (composer, request);
+    gtk_widget_activate_action (GTK_WIDGET (composer), "composer.generate", NULL);
+  }
+}
+
 void
 sd_demo_scenes_run (SdWindow *window)
 {
@@ -205,5 +273,10 @@ sd_demo_scenes_run (SdWindow *window)
   request = make_sample_request (window, _("A girl in a red coat turns around in the rain, "
                                            "neon signs reflected on the wet street, "
                                            "slow push-in, cinematic"));
+  if (g_str_equal (scene, "local-files") || g_str_equal (scene, "failed-check"))
+    {
+      load_media_scene (window, request, scene);
+      return;
+    }
   sd_composer_load_request (sd_window_get_composer (window), request);
 }

@@ -28,6 +28,7 @@ struct _SdMediaRow
   char          *icon_name;
   char          *problem;
   char          *preview_problem;
+  gboolean       status_said;   /* an upload or a check wrote the subtitle */
   SdThumbnailer *thumbnailer;
   GCancellable  *cancellable;
   SdUpload      *upload;
@@ -483,6 +484,7 @@ sd_media_row_set_check (SdMediaRow        *self,
 {
   g_return_if_fail (SD_IS_MEDIA_ROW (self));
 
+  self->status_said = TRUE;
   gtk_widget_set_visible (GTK_WIDGET (self->spinner), state == SD_MEDIA_CHECK_STATE_CHECKING);
   gtk_spinner_set_spinning (self->spinner, state == SD_MEDIA_CHECK_STATE_CHECKING);
   switch (state)
@@ -887,7 +889,7 @@ row_show_thumbnail_failure (SdMediaRow   *self,
 
   g_debug ("Preview of a row failed: %s %d", g_quark_to_string (error->domain), error->code);
   /* an upload or a check says more about the link than its preview */
-  if (self->upload == NULL && !gtk_widget_get_visible (GTK_WIDGET (self->spinner)))
+  if (self->upload == NULL && !self->status_said)
     set_status (self, reason);
   g_free (self->preview_problem);
   self->preview_problem = g_steal_pointer (&reason);
