@@ -540,12 +540,20 @@ upload_is_over (gpointer data)
          sd_upload_get_state (upload) == SD_UPLOAD_STATE_FAILED;
 }
 
+static gboolean
+G_SOURCE_CONTINUE_FUNC (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 wait_for (gboolean  (*done) (gpointer),
           gpointer    data,
           const char *what)
 {
   gint64 end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  /* wakes the loop up, so that the limit holds when nothing happens */
+  guint tick = g_timeout_add (50, (GSourceFunc) G_SOURCE_CONTINUE_FUNC, NULL);
 
   while (!done (data))
     {
@@ -553,6 +561,7 @@ wait_for (gboolean  (*done) (gpointer),
         g_error ("Gave up waiting for %s", what);
       g_main_context_iteration (NULL, TRUE);
     }
+  g_source_remove (tick);
 }
 
 /* A PNG of @size bytes: a real picture, then zeros (the type is the
@@ -697,6 +706,60 @@ test_loaded_draft_uploads_its_files (Fixture       *fixture,
   wait_for (upload_is_over, upload, "the upload to end");
   g_assert_cmpint (sd_upload_get_state (upload), ==, SD_UPLOAD_STATE_DONE);
   g_assert_cmpuint (sd_simulator_get_n_uploads (fixture->simulator), ==, 1);
+}
+
+typedef struct
+{
+  GtkWidget *progress;
+  gboolean   shown;
+  Fixture   *fixture;
+} FrameWatch;
+
+static void
+on_progress_visible_cb (GtkWidget  *progress,
+                        GParamSpec *pspec,
+                        FrameWatch *watch)
+{
+  watch->shown |= gtk_widget_get_visible (progress);
+}
+
+static gboolean
+frame_upload_over (gpointer data)
+{
+  FrameWatch *watch = data;
+
+  return watch->shown && !gtk_widget_get_visible (watch->progress) &&
+         sd_simulator_get_n_uploads (watch->fixture->simulator) == 1;
+}
+
+/* A frame's local file uploads on add too, with progress on its row. */
+static void
+test_frame_shows_its_upload (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  SdMediaList *list;
+  g_autofree char *path = NULL;
+  FrameWatch watch = { NULL, FALSE, fixture };
+
+  if (skip_without_tls (fixture))
+    return;
+
+  sd_uploader_acknowledge_privacy (sd_composer_get_uploader (fixture->composer));
+  list = images_list (fixture);
+  /* as the user does: the composer's switch */
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (gtk_widget_get_template_child (GTK_WIDGET (fixture->composer),
+                                                                                 SD_TYPE_COMPOSER,
+                                                                                 "frames_toggle")),
+                                TRUE);
+  g_assert_true (sd_media_list_get_frame_mode (list));
+  watch.progress = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (list), SD_TYPE_MEDIA_LIST,
+                                                              "first_frame_progress"));
+  g_assert_false (gtk_widget_get_visible (watch.progress));
+  g_signal_connect (watch.progress, "notify::visible", G_CALLBACK (on_progress_visible_cb), &watch);
+  path = write_large_png (fixture, "first.png", 40 * 1024 * 1024);
+  g_assert_cmpuint (sd_media_list_add_text (list, path), ==, 1);
+  wait_for (frame_upload_over, &watch, "the frame's upload, with progress");
+  g_signal_handlers_disconnect_by_data (watch.progress, &watch);
 }
 
 /* Rows ------------------------------------------------------------------------ */
@@ -1056,6 +1119,7 @@ main (int   argc,
   ADD ("generate-waits-for-the-upload-on-its-way", test_generate_waits_for_the_upload_on_its_way);
   ADD ("removing-the-row-cancels-its-upload", test_removing_the_row_cancels_its_upload);
   ADD ("loaded-draft-uploads-its-files", test_loaded_draft_uploads_its_files);
+  ADD ("frame-shows-its-upload", test_frame_shows_its_upload);
   ADD ("rows-are-numbered-and-follow-removals", test_rows_are_numbered_and_follow_removals);
   ADD ("failed-thumbnail-says-why-on-the-row", test_failed_thumbnail_says_why_on_the_row);
   ADD ("entry-title-follows-the-model", test_entry_title_follows_the_model);
