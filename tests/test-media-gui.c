@@ -760,6 +760,12 @@ test_frame_shows_its_upload (Fixture       *fixture,
   g_assert_cmpuint (sd_media_list_add_text (list, path), ==, 1);
   wait_for (frame_upload_over, &watch, "the frame's upload, with progress");
   g_signal_handlers_disconnect_by_data (watch.progress, &watch);
+  /* the mode is remembered in the settings, which the next tests share */
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (gtk_widget_get_template_child (GTK_WIDGET (fixture->composer),
+                                                                                 SD_TYPE_COMPOSER,
+                                                                                 "frames_toggle")),
+                                FALSE);
+  g_settings_reset (sd_context_get_settings (fixture->context), "last-frame-mode");
 }
 
 /* Rows ------------------------------------------------------------------------ */

@@ -562,6 +562,9 @@ sd_media_row_dispose (GObject *object)
   g_clear_object (&self->upload);
 
   g_cancellable_cancel (self->cancellable);
+  /* a preview's late answer may still find the image, never the row */
+  if (self->thumbnail != NULL)
+    g_object_set_data (G_OBJECT (self->thumbnail), ROW_KEY, NULL);
   gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_MEDIA_ROW);
 
   G_OBJECT_CLASS (sd_media_row_parent_class)->dispose (object);
