@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "sd-gui-util.h"
 #include "sd-media-list-private.h"
 #include "sd-uploader.h"
 #include "sd-media-item.h"
@@ -108,17 +109,7 @@ sd_media_list_show_problem (SdMediaList     *self,
   else if (!self->frame_mode && mark_culprit_rows (self, problem->message) == 0)
     mark_error (self, GTK_WIDGET (self->list));
 
-  if (gtk_widget_get_visible (GTK_WIDGET (label)))
-    {
-      g_autofree char *text = g_strconcat (gtk_label_get_text (label), "\n", problem->message, NULL);
-
-      gtk_label_set_text (label, text);
-    }
-  else
-    {
-      gtk_label_set_text (label, problem->message);
-      gtk_widget_set_visible (GTK_WIDGET (label), TRUE);
-    }
+  sd_gui_label_add_line (label, problem->message);
   return TRUE;
 }
 
