@@ -79,19 +79,10 @@ run_trixie_suite () {
     failed=$((failed + 1))
     return
   fi
-  # A second run only when the first failed: test-gui crashed once on
-  # Debian 13 in a run where it had passed just before (under study); the
-  # count is the last run's.
-  local attempt
-  for attempt in 1 2; do
-    rm -f _build-trixie/meson-logs/testlog.json
-    if bash build-aux/trixie-root.sh run \
-         dbus-run-session -- xvfb-run -a -s "-screen 0 1280x1024x24" \
-         meson test -C _build-trixie --print-errorlogs --num-processes 2; then
-      break
-    fi
-    echo "Debian 13: attempt $attempt failed (see above)" >&2
-  done
+  rm -f _build-trixie/meson-logs/testlog.json
+  bash build-aux/trixie-root.sh run \
+    dbus-run-session -- xvfb-run -a -s "-screen 0 1280x1024x24" \
+    meson test -C _build-trixie --print-errorlogs --num-processes 2
   count_results _build-trixie
   echo "Debian 13 part: $((SECONDS - start)) s" >&2
 }

@@ -1443,12 +1443,6 @@ main (int   argc,
   g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
   remember_mime_dirs ();
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
-  /* GTK 4.18 warns when a wrapping label is measured narrower than it asks
-   * (not seen on 4.8); GTK logs through the structured API, which no fatal
-   * handler can filter, so on that stack warnings are reported and only
-   * criticals stay fatal. */
-  if (gtk_check_version (4, 18, 0) == NULL)
-    g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
   gtk_init ();
   adw_init ();
   g_assert_nonnull (sd_gui_get_resource ());

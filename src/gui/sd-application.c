@@ -12,6 +12,7 @@
 #include "sd-application.h"
 #include "sd-demo-scenes.h"
 #include "sd-demo.h"
+#include "sd-message-dialog.h"
 #include "sd-preferences-window.h"
 #include "sd-service.h"
 #include "sd-store.h"
@@ -159,7 +160,7 @@ show_startup_error (SdApplication *self,
 {
   GtkWidget *dialog;
 
-  dialog = adw_message_dialog_new (NULL, _("Seedance Studio Could Not Start"), NULL);
+  dialog = sd_message_dialog_new (NULL, _("Seedance Studio Could Not Start"), NULL);
   adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog), "%s", error->message);
   adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
   gtk_window_set_application (GTK_WINDOW (dialog), GTK_APPLICATION (self));

@@ -11,6 +11,7 @@
 
 #include "sd-balance.h"
 #include "sd-batch-import.h"
+#include "sd-message-dialog.h"
 #include "sd-service.h"
 
 /* At most this many creates in flight while a batch is sent. */
@@ -479,7 +480,7 @@ show_dialog (GtkWindow *parent,
   guint n_invalid = sd_batch_get_n_invalid (batch);
   guint n_takes = sd_batch_get_n_takes (batch);
   gboolean sendable = n_takes > 0 && count_local_lines (batch) == 0;
-  GtkWidget *dialog = adw_message_dialog_new (parent, _("Import Batch"), NULL);
+  GtkWidget *dialog = sd_message_dialog_new (parent, _("Import Batch"), NULL);
   DialogData *data = g_new0 (DialogData, 1);
   AdwMessageDialog *message = ADW_MESSAGE_DIALOG (dialog);
   guint n_unpriced;
@@ -510,7 +511,7 @@ static void
 show_error (GtkWindow    *parent,
             const GError *error)
 {
-  GtkWidget *dialog = adw_message_dialog_new (parent, _("Could Not Import the Batch"), error->message);
+  GtkWidget *dialog = sd_message_dialog_new (parent, _("Could Not Import the Batch"), error->message);
 
   adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
   gtk_window_present (GTK_WINDOW (dialog));
@@ -658,7 +659,7 @@ on_export_chosen_cb (GtkNativeDialog *chooser,
     file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
   if (file != NULL && !sd_batch_export_write (data->tasks, file, &error))
     {
-      GtkWidget *dialog = adw_message_dialog_new (data->parent, _("Could Not Export the Batch"), error->message);
+      GtkWidget *dialog = sd_message_dialog_new (data->parent, _("Could Not Export the Batch"), error->message);
 
       adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
       gtk_window_present (GTK_WINDOW (dialog));

@@ -17,6 +17,7 @@
 #include "sd-composer-private.h"
 #include "sd-composer-test.h"
 #include "sd-media-check.h"
+#include "sd-message-dialog.h"
 #include "sd-secrets.h"
 #include "sd-uploader.h"
 
@@ -133,8 +134,8 @@ ask (Submission   *submission,
      DialogAnswer  answer)
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (submission->self));
-  GtkWidget *dialog = adw_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                              heading, body);
+  GtkWidget *dialog = sd_message_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                             heading, body);
 
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Cancel"),

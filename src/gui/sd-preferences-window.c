@@ -13,6 +13,7 @@
 #include "sd-client.h"
 #include "sd-download.h"
 #include "sd-files.h"
+#include "sd-message-dialog.h"
 #include "sd-preferences-upload.h"
 #include "sd-preferences-window.h"
 #include "sd-prices-page.h"
@@ -103,7 +104,7 @@ show_notice (SdPreferencesWindow *self,
 {
   GtkWidget *dialog;
 
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Token Kept for This Session"), NULL);
+  dialog = sd_message_dialog_new (GTK_WINDOW (self), _("Token Kept for This Session"), NULL);
   adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog), notice);
   adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
   gtk_window_present (GTK_WINDOW (dialog));

@@ -12,6 +12,7 @@
 #include "sd-a11y.h"
 #include "sd-balance.h"
 #include "sd-demo.h"
+#include "sd-message-dialog.h"
 #include "sd-welcome-page.h"
 
 struct _SdWelcomePage
@@ -60,8 +61,8 @@ show_notice (SdWelcomePage *self,
 {
   GtkWidget *dialog;
 
-  dialog = adw_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
-                                   _("Token Kept for This Session"), NULL);
+  dialog = sd_message_dialog_new (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))),
+                                  _("Token Kept for This Session"), NULL);
   adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog), notice);
   adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
   gtk_window_present (GTK_WINDOW (dialog));

@@ -20,6 +20,7 @@
 
 #include "sd-batch-import.h"
 #include "sd-compare-window.h"
+#include "sd-message-dialog.h"
 #include "sd-service.h"
 #include "sd-store.h"
 #include "sd-task-row.h"
@@ -574,7 +575,7 @@ ask (RemoveRequest *request,
      const char    *body,
      gboolean       offer_delete)
 {
-  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (request->window), heading, body);
+  GtkWidget *dialog = sd_message_dialog_new (GTK_WINDOW (request->window), heading, body);
 
   adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
                                     "cancel", _("_Cancel"),
