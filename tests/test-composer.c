@@ -1283,7 +1283,8 @@ count_exposures (GtkWidget  *widget,
   GtkAccessible *accessible = GTK_ACCESSIBLE (widget);
   guint count = 0;
 
-  if (!gtk_widget_get_visible (widget))
+  if (!gtk_widget_get_visible (widget) ||
+      gtk_accessible_get_accessible_role (accessible) == GTK_ACCESSIBLE_ROLE_NONE)
     return 0;
   if (gtk_test_accessible_has_state (accessible, GTK_ACCESSIBLE_STATE_HIDDEN))
     {

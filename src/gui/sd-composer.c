@@ -263,16 +263,13 @@ on_resolution_selected_cb (SdComposer *self)
   sd_request_set_resolution (self->request, resolution);
 }
 
-/* Showing a widget marks it as not hidden to screen readers: the
- * placeholder is hidden again, since the text view describes itself. */
+/* The placeholder has no accessible role (see the .ui): the text view
+ * describes itself, so screen readers hear the text once. */
 static void
 show_placeholder (SdComposer *self,
                   gboolean    show)
 {
   gtk_widget_set_visible (GTK_WIDGET (self->prompt_placeholder), show);
-  gtk_accessible_update_state (GTK_ACCESSIBLE (self->prompt_placeholder),
-                               GTK_ACCESSIBLE_STATE_HIDDEN, TRUE,
-                               -1);
 }
 
 static void
