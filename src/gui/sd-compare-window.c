@@ -215,6 +215,7 @@ build (SdCompareWindow *self)
 {
   GtkWidget *toolbar = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   GtkWidget *grid = gtk_grid_new ();
+  GtkWidget *scroller = gtk_scrolled_window_new ();
   GtkWidget *controls = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
   GtkWidget *scale;
   GtkMediaStream *leader = sd_compare_window_get_leader (self);
@@ -247,7 +248,14 @@ build (SdCompareWindow *self)
   gtk_box_append (GTK_BOX (controls), scale);
 
   gtk_box_append (GTK_BOX (toolbar), adw_header_bar_new ());
-  gtk_box_append (GTK_BOX (toolbar), grid);
+  /* The takes scroll rather than set the window's least height (a 3-4
+   * grid of wrapped labels is taller than a small screen). */
+  gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER,
+                                  GTK_POLICY_AUTOMATIC);
+  gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (scroller), TRUE);
+  gtk_widget_set_vexpand (scroller, TRUE);
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), grid);
+  gtk_box_append (GTK_BOX (toolbar), scroller);
   gtk_box_append (GTK_BOX (toolbar), controls);
   adw_window_set_content (ADW_WINDOW (self), toolbar);
   gtk_window_set_title (GTK_WINDOW (self), _("Compare Takes"));
