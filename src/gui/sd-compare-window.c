@@ -14,6 +14,7 @@
 
 #include "sd-compare-window.h"
 #include "sd-request.h"
+#include "sd-thumbnail-cache.h"
 
 #define STEP_USEC (5 * G_USEC_PER_SEC)
 
@@ -24,6 +25,7 @@ struct _SdCompareWindow
   GPtrArray     *tasks;    /* SdTask */
   GPtrArray     *streams;  /* GtkMediaStream, [0] the leader */
   GtkWidget     *play_button;
+  GPtrArray     *stacks;   /* GtkStack of each take: "poster", then "video" */
   GtkAdjustment *position;
   gboolean       updating_position;
 };
@@ -70,6 +72,12 @@ on_leader_notify_cb (SdCompareWindow *self,
                               ? "media-playback-pause-symbolic" : "media-playback-start-symbolic");
   if (g_str_equal (pspec->name, "duration"))
     gtk_adjustment_set_upper (self->position, MAX (gtk_media_stream_get_duration (leader), 0));
+  /* A paused stream shows nothing before its first play: the takes show
+   * their poster frames until then. */
+  if (self->stacks != NULL &&
+      (gtk_media_stream_get_playing (leader) || gtk_media_stream_get_timestamp (leader) > 0))
+    for (guint i = 0; i < self->stacks->len; i++)
+      gtk_stack_set_visible_child_name (g_ptr_array_index (self->stacks, i), "video");
   if (g_str_equal (pspec->name, "timestamp"))
     {
       self->updating_position = TRUE;
@@ -191,6 +199,8 @@ build_take (SdCompareWindow *self,
   SdTask *task = g_ptr_array_index (self->tasks, index);
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   GtkWidget *picture = gtk_picture_new_for_paintable (g_ptr_array_index (self->streams, index));
+  GtkWidget *stack = gtk_stack_new ();
+  GtkWidget *poster = NULL;
   g_autofree char *text = describe_take (self->tasks, task);
   GtkWidget *label = gtk_label_new (text);
   GtkWidget *keep = gtk_button_new_with_mnemonic (_("_Keep"));
@@ -204,7 +214,26 @@ build_take (SdCompareWindow *self,
   if (sd_task_get_favourite (task))
     on_keep_clicked_cb (GTK_BUTTON (keep), task);
   g_signal_connect_object (keep, "clicked", G_CALLBACK (on_keep_clicked_cb), task, 0);
-  gtk_box_append (GTK_BOX (box), picture);
+  if (sd_task_get_local_file (task) != NULL)
+    {
+      g_autoptr(GFile) file = g_file_new_for_path (sd_task_get_local_file (task));
+      g_autofree char *path = sd_thumbnail_cache_lookup (file, SD_THUMBNAIL_SIZE_LARGE, NULL);
+
+      if (path == NULL)
+        path = sd_thumbnail_cache_lookup (file, SD_THUMBNAIL_SIZE_NORMAL, NULL);
+
+      if (path != NULL)
+        poster = gtk_picture_new_for_filename (path);
+    }
+  if (poster != NULL)
+    {
+      gtk_widget_set_hexpand (poster, TRUE);
+      gtk_widget_set_vexpand (poster, TRUE);
+      gtk_stack_add_named (GTK_STACK (stack), poster, "poster");
+    }
+  gtk_stack_add_named (GTK_STACK (stack), picture, "video");
+  g_ptr_array_add (self->stacks, stack);
+  gtk_box_append (GTK_BOX (box), stack);
   gtk_box_append (GTK_BOX (box), label);
   gtk_box_append (GTK_BOX (box), keep);
   return box;
@@ -220,6 +249,8 @@ build (SdCompareWindow *self)
   GtkWidget *scale;
   GtkMediaStream *leader = sd_compare_window_get_leader (self);
   guint columns = self->tasks->len <= 2 ? self->tasks->len : 2;
+
+  self->stacks = g_ptr_array_new ();
 
   gtk_grid_set_row_spacing (GTK_GRID (grid), 12);
   gtk_grid_set_column_spacing (GTK_GRID (grid), 12);
@@ -274,6 +305,7 @@ sd_compare_window_dispose (GObject *object)
       gtk_media_stream_pause (g_ptr_array_index (self->streams, i));
   g_clear_pointer (&self->streams, g_ptr_array_unref);
   g_clear_pointer (&self->tasks, g_ptr_array_unref);
+  g_clear_pointer (&self->stacks, g_ptr_array_unref);
   G_OBJECT_CLASS (sd_compare_window_parent_class)->dispose (object);
 }
 

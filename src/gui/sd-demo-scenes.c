@@ -85,6 +85,7 @@ typedef struct
   SdWindow  *window;
   GPtrArray *requests;
   guint      next;
+  GPtrArray *tasks;        /* (nullable): kept for the "compare" scene */
 } SceneData;
 
 static void
@@ -92,6 +93,7 @@ scene_data_free (SceneData *data)
 {
   g_clear_object (&data->window);
   g_clear_pointer (&data->requests, g_ptr_array_unref);
+  g_clear_pointer (&data->tasks, g_ptr_array_unref);
   g_free (data);
 }
 
@@ -137,6 +139,8 @@ on_scene_task_submitted_cb (GObject      *source,
       return;
     }
 
+  if (data->tasks != NULL)
+    g_ptr_array_add (data->tasks, g_object_ref (task));
   /* Older tasks get further along: finished, then processing, then queued. */
   if (data->next < data->requests->len)
     sd_simulator_advance_clock (simulator, data->next + 1 < data->requests->len ? 20000 : 5000);
@@ -144,11 +148,43 @@ on_scene_task_submitted_cb (GObject      *source,
   submit_next_scene_task (data);
 }
 
+/* "compare": once both takes are saved, they open side by side. */
+static gboolean
+compare_when_saved_cb (gpointer user_data)
+{
+  SceneData *data = user_data;
+  g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
+  g_auto(GStrv) strv = NULL;
+
+  for (guint i = 0; i < data->tasks->len; i++)
+    {
+      SdTask *task = g_ptr_array_index (data->tasks, i);
+
+      if (sd_task_get_local_file (task) == NULL ||
+          sd_task_get_download_state (task) != SD_DOWNLOAD_STATE_DONE)
+        return G_SOURCE_CONTINUE;
+      g_strv_builder_add (ids, sd_task_get_id (task));
+    }
+  strv = g_strv_builder_end (ids);
+  gtk_widget_activate_action_variant (GTK_WIDGET (data->window), "win.compare-tasks",
+                                      g_variant_new_strv ((const char * const *) strv, -1));
+  return G_SOURCE_REMOVE;
+}
+
 static void
 submit_next_scene_task (SceneData *data)
 {
   SdService *service = sd_context_get_service (sd_window_get_context (data->window));
 
+  if (data->next >= data->requests->len && data->tasks != NULL)
+    {
+      SdSimulator *simulator = sd_demo_get_simulator (sd_window_get_context (data->window));
+
+      sd_simulator_advance_clock (simulator, 60000);
+      g_timeout_add_full (G_PRIORITY_DEFAULT, 250, compare_when_saved_cb, data,
+                          (GDestroyNotify) scene_data_free);
+      return;
+    }
   if (data->next >= data->requests->len)
     {
       scene_data_free (data);
@@ -160,7 +196,8 @@ submit_next_scene_task (SceneData *data)
 }
 
 static void
-submit_sample_tasks (SdWindow *window)
+submit_sample_tasks (SdWindow *window,
+                     gboolean  compare)
 {
   const char *prompts[] = {
     _("A paper boat drifts down a rain gutter, macro shot"),
@@ -177,8 +214,17 @@ submit_sample_tasks (SdWindow *window)
 
   data->window = g_object_ref (window);
   data->requests = g_ptr_array_new_with_free_func (g_object_unref);
-  for (guint i = 0; i < G_N_ELEMENTS (prompts); i++)
-    g_ptr_array_add (data->requests, make_sample_request (window, prompts[i]));
+  if (compare)
+    {
+      /* two takes of one shot, told apart by the camera */
+      g_ptr_array_add (data->requests, make_sample_request (window, prompts[3]));
+      g_ptr_array_add (data->requests,
+                       make_sample_request (window, _("A fox runs through fresh snow at sunrise, wide drone shot")));
+      data->tasks = g_ptr_array_new_with_free_func (g_object_unref);
+    }
+  else
+    for (guint i = 0; i < G_N_ELEMENTS (prompts); i++)
+      g_ptr_array_add (data->requests, make_sample_request (window, prompts[i]));
 
   submit_next_scene_task (data);
 }
@@ -267,8 +313,9 @@ sd_demo_scenes_run (SdWindow *window)
   if (g_str_equal (scene, "dark"))
     adw_style_manager_set_color_scheme (adw_style_manager_get_default (),
                                         ADW_COLOR_SCHEME_FORCE_DARK);
-  if (g_str_equal (scene, "results") || g_str_equal (scene, "dark"))
-    submit_sample_tasks (window);
+  if (g_str_equal (scene, "results") || g_str_equal (scene, "dark") ||
+      g_str_equal (scene, "compare"))
+    submit_sample_tasks (window, g_str_equal (scene, "compare"));
 
   request = make_sample_request (window, _("A girl in a red coat turns around in the rain, "
                                            "neon signs reflected on the wet street, "
