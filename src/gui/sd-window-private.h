@@ -43,6 +43,20 @@ void             _sd_window_history_set_active (SdWindow *self,
 /* The matches changed: the results page follows. */
 void             _sd_window_history_changed    (SdWindow *self);
 
+/* sd-window-details.c: the selected task's details, in a pane beside the
+ * results (the "results.show-details" toggle) or, folded, a dialog. */
+typedef struct _SdWindowDetails SdWindowDetails;
+
+SdWindowDetails *_sd_window_details_new  (SdWindow          *window,
+                                          AdwToastOverlay   *overlay,
+                                          GtkSelectionModel *selection,
+                                          AdwLeaflet        *leaflet);
+void             _sd_window_details_free (SdWindowDetails   *self);
+void             _sd_window_details_show (SdWindowDetails   *self);
+
+/* sd-window.c, for sd-window-actions.c: NULL once disposed. */
+SdWindowDetails *_sd_window_get_details  (SdWindow *self);
+
 /* sd-window-continue.c: win.continue-task and win.select-task ("s"), and
  * the link of a task made from a continued one's last frame. */
 void _sd_window_class_install_continue_actions (GtkWidgetClass *widget_class);
