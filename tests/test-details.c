@@ -19,6 +19,7 @@
 #include "sd-store.h"
 #include "sd-task-details.h"
 #include "sd-task-row.h"
+#include "sd-task-tile.h"
 #include "sd-window.h"
 
 typedef struct
@@ -744,6 +745,80 @@ test_details_dialog_when_narrow (Fixture       *fixture,
   gtk_window_close (dialog);
 }
 
+static GtkWidget *
+find_named (GtkWidget  *widget,
+            const char *name)
+{
+  if (is_named (widget, name))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_named (child, name);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static guint
+count_tiles (GtkWidget *widget)
+{
+  guint n = SD_IS_TASK_TILE (widget) && gtk_widget_get_mapped (widget) &&
+            sd_task_tile_get_task (SD_TASK_TILE (widget)) != NULL;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n += count_tiles (child);
+  return n;
+}
+
+static gboolean
+has_three_tiles (gpointer data)
+{
+  return count_tiles (data) == 3;
+}
+
+/* The Grid View toggle shows the same tasks, with the same selection, as
+ * tiles; off, the list comes back. */
+static void
+test_grid_view (Fixture       *fixture,
+                gconstpointer  user_data)
+{
+  GtkScrolledWindow *scroller = GTK_SCROLLED_WINDOW (get_child (fixture->window, SD_TYPE_WINDOW,
+                                                                "results_scroller"));
+  GtkWidget *list_view = get_child (fixture->window, SD_TYPE_WINDOW, "list_view");
+  GObject *selection = gtk_widget_get_template_child (GTK_WIDGET (fixture->window), SD_TYPE_WINDOW,
+                                                      "selection");
+  GtkWidget *toggle = find_named (GTK_WIDGET (fixture->window), "Grid View");
+  GtkWidget *grid;
+
+  g_assert_nonnull (toggle);
+  g_assert_nonnull (find_named (GTK_WIDGET (fixture->window), "Details"));
+  wait_for_row (fixture, "task-saved");
+  g_assert_true (gtk_scrolled_window_get_child (scroller) == list_view);
+  g_assert_true (gtk_widget_activate (toggle));
+  for (gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+       gtk_scrolled_window_get_child (scroller) == list_view && g_get_monotonic_time () < end;)
+    g_main_context_iteration (NULL, FALSE);
+
+  grid = gtk_scrolled_window_get_child (scroller);
+  g_assert_true (GTK_IS_GRID_VIEW (grid));
+  g_assert_true (G_OBJECT (gtk_grid_view_get_model (GTK_GRID_VIEW (grid))) == selection);
+  g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (toggle)));
+  run_until (has_three_tiles, grid);
+
+  /* one selection: the grid's pick is the details' task */
+  gtk_selection_model_select_item (GTK_SELECTION_MODEL (selection), 0, TRUE);
+  run_until (shows_task, fixture);
+  g_assert_cmpstr (sd_task_get_id (sd_task_details_get_task (get_pane (fixture))), ==, "task-failed");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "grid.show", NULL));
+  g_assert_true (gtk_scrolled_window_get_child (scroller) == list_view);
+  g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (toggle)));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -782,6 +857,7 @@ main (int   argc,
   ADD ("copy", test_details_copy);
   ADD ("toggle", test_details_toggle);
   ADD ("dialog-when-narrow", test_details_dialog_when_narrow);
+  ADD ("grid-view", test_grid_view);
 #undef ADD
 
   return g_test_run ();

@@ -216,6 +216,8 @@ add_thumbnail (SdTaskDetails *self,
   gtk_accessible_update_property (GTK_ACCESSIBLE (picture),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
   gtk_flow_box_append (self->thumbnails, picture);
+  /* a picture to look at, not a control: no Tab stop */
+  gtk_widget_set_focusable (gtk_widget_get_parent (picture), FALSE);
   if (texture != NULL)
     gtk_picture_set_paintable (GTK_PICTURE (picture), GDK_PAINTABLE (texture));
   else
@@ -566,6 +568,10 @@ sd_task_details_init (SdTaskDetails *self)
                                  G_CALLBACK (on_task_notify_cb), self, G_CONNECT_SWAPPED);
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  /* the buttons are the Tab stops, not the flow box's children */
+  for (GtkWidget *child = gtk_widget_get_first_child (self->copy_buttons); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    gtk_widget_set_focusable (child, FALSE);
   update_fields (self);
 }
 

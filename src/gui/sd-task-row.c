@@ -43,6 +43,7 @@ struct _SdTaskRow
   gboolean   bar_shows_download;
   GtkWidget *play_button;
   GtkWidget *star_button;
+  gboolean   favourite;     /* what the star shows */
   GtkWidget *menu_button;
 };
 
@@ -408,6 +409,9 @@ update_favourite (SdTaskRow *self)
   gtk_widget_set_tooltip_text (self->star_button, name);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->star_button),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+  if (favourite == self->favourite)
+    return;
+  self->favourite = favourite;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FAVOURITE]);
 }
 
@@ -831,7 +835,7 @@ sd_task_row_get_property (GObject    *object,
       break;
 
     case PROP_FAVOURITE:
-      g_value_set_boolean (value, self->task != NULL && sd_task_get_favourite (self->task));
+      g_value_set_boolean (value, self->favourite);
       break;
 
     default:
@@ -997,6 +1001,7 @@ sd_task_row_set_task (SdTaskRow *self,
     {
       update_poster (self);
       update_actions (self);
+      update_favourite (self);
       update_timer (self);
     }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TASK]);

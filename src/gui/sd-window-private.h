@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include "sd-poster-loader.h"
 #include "sd-store-query.h"
 #include "sd-window.h"
 
@@ -56,6 +57,16 @@ void             _sd_window_details_show (SdWindowDetails   *self);
 
 /* sd-window.c, for sd-window-actions.c: NULL once disposed. */
 SdWindowDetails *_sd_window_get_details  (SdWindow *self);
+
+/* sd-window-grid.c: the "grid.show" toggle, a grid of poster frames in
+ * the results scroller in place of its list, over the same selection. */
+typedef struct _SdWindowGrid SdWindowGrid;
+
+SdWindowGrid *_sd_window_grid_new  (SdWindow          *window,
+                                    GtkScrolledWindow *scroller,
+                                    GtkSelectionModel *selection,
+                                    SdPosterLoader    *poster_loader);
+void          _sd_window_grid_free (SdWindowGrid      *self);
 
 /* sd-window-continue.c: win.continue-task and win.select-task ("s"), and
  * the link of a task made from a continued one's last frame. */
