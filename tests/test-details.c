@@ -570,12 +570,15 @@ test_details_fields (Fixture       *fixture,
   /* the values are on screen, not only kept */
   g_assert_true (has_label_with (GTK_WIDGET (details), "task-saved"));
   g_assert_true (has_label_with (GTK_WIDGET (details), command));
+  /* the saved file can be opened from there */
+  g_assert_true (has_label_with (GTK_WIDGET (details), "Show in Folder"));
 
   /* another selection, other details: a failed task says why */
   details = select_task (fixture, "task-failed");
   g_assert_cmpstr (sd_task_details_get_field (details, "task-id"), ==, "task-failed");
   g_assert_cmpstr (sd_task_details_get_field (details, "reason"), ==, FAILURE_REASON);
   g_assert_null (sd_task_details_get_field (details, "file"));
+  g_assert_false (has_label_with (GTK_WIDGET (details), "Show in Folder"));
   g_assert_false (has_label_with (GTK_WIDGET (details), LONG_PROMPT));
 }
 
@@ -668,6 +671,48 @@ is_hidden (gpointer data)
   GtkWidget *revealer = gtk_widget_get_ancestor (GTK_WIDGET (get_pane (fixture)), GTK_TYPE_REVEALER);
 
   return !gtk_revealer_get_child_revealed (GTK_REVEALER (revealer));
+}
+
+/* The action of @widget's shortcut whose trigger reads @trigger, such as
+ * "F9"; NULL without. */
+static char *
+find_shortcut_action (GtkWidget  *widget,
+                      const char *trigger)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint j = 0; j < g_list_model_get_n_items (G_LIST_MODEL (controller)); j++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), j);
+          g_autofree char *text = gtk_shortcut_trigger_to_string (gtk_shortcut_get_trigger (shortcut));
+
+          if (strstr (text, trigger) != NULL)
+            return gtk_shortcut_action_to_string (gtk_shortcut_get_action (shortcut));
+        }
+    }
+  return NULL;
+}
+
+static void
+test_shortcuts (Fixture       *fixture,
+                gconstpointer  user_data)
+{
+  GtkWidget *list_view = get_child (fixture->window, SD_TYPE_WINDOW, "list_view");
+  g_autofree char *f9 = find_shortcut_action (GTK_WIDGET (fixture->window), "F9");
+  g_autofree char *alt_enter = find_shortcut_action (GTK_WIDGET (fixture->window), "<Alt>Return");
+  g_autofree char *shift_f10 = find_shortcut_action (list_view, "<Shift>F10");
+  g_autofree char *menu = find_shortcut_action (list_view, "Menu");
+
+  g_assert_cmpstr (f9, ==, "action(results.show-details)");
+  g_assert_cmpstr (alt_enter, ==, "action(results.show-details)");
+  g_assert_cmpstr (shift_f10, ==, "action(win.popup-focused-menu)");
+  g_assert_cmpstr (menu, ==, "action(win.popup-focused-menu)");
 }
 
 /* The Details toggle (F9) hides and shows the pane; the row's Details
@@ -858,6 +903,7 @@ main (int   argc,
   ADD ("toggle", test_details_toggle);
   ADD ("dialog-when-narrow", test_details_dialog_when_narrow);
   ADD ("grid-view", test_grid_view);
+  ADD ("shortcuts", test_shortcuts);
 #undef ADD
 
   return g_test_run ();

@@ -39,7 +39,6 @@ struct _SdTaskDetails
   GtkWidget     *copy_buttons;
   GtkGrid       *fields;
   GtkFlowBox    *thumbnails;
-  GtkWidget     *file_buttons;
 };
 
 G_DEFINE_FINAL_TYPE (SdTaskDetails, sd_task_details, GTK_TYPE_WIDGET)
@@ -100,7 +99,7 @@ add_field (SdTaskDetails *self,
   gtk_label_set_xalign (GTK_LABEL (label), 0);
   gtk_label_set_wrap (GTK_LABEL (label), TRUE);
   gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
-  gtk_label_set_max_width_chars (GTK_LABEL (label), 32);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 28);
   gtk_label_set_selectable (GTK_LABEL (label), TRUE);
   gtk_widget_set_hexpand (label, TRUE);
   gtk_accessible_update_relation (GTK_ACCESSIBLE (label),
@@ -290,6 +289,21 @@ add_status_fields (SdTaskDetails *self,
                   sd_task_get_expires_at (task));
 }
 
+/* Under the file's path. */
+static void
+add_file_buttons (SdTaskDetails *self)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *open = gtk_button_new_with_label (_("Open"));
+  GtkWidget *show = gtk_button_new_with_label (_("Show in Folder"));
+
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (open), "details.open");
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (show), "details.show-in-folder");
+  gtk_box_append (GTK_BOX (box), open);
+  gtk_box_append (GTK_BOX (box), show);
+  gtk_grid_attach (self->fields, box, 1, self->n_rows++, 1, 1);
+}
+
 static void
 add_file_fields (SdTaskDetails *self,
                  SdTask        *task)
@@ -298,8 +312,9 @@ add_file_fields (SdTaskDetails *self,
   g_autofree char *estimate = NULL;
 
   add_field (self, "file", _("Saved to"), path);
+  if (path != NULL)
+    add_file_buttons (self);
   add_field (self, "download-error", _("Could not save"), sd_task_get_download_error (task));
-  gtk_widget_set_visible (self->file_buttons, path != NULL);
   if (sd_task_get_estimate (task) >= 0 && sd_task_get_estimate_currency (task) != NULL)
     estimate = sd_money_format (sd_task_get_estimate (task), sd_task_get_estimate_currency (task));
   add_field (self, "estimate", _("Estimate"), estimate);
@@ -375,7 +390,6 @@ update_fields (SdTaskDetails *self)
   gtk_widget_set_visible (GTK_WIDGET (self->prompt_label), self->task != NULL);
   gtk_widget_set_visible (self->copy_buttons, self->task != NULL);
   gtk_widget_set_visible (GTK_WIDGET (self->thumbnails), FALSE);
-  gtk_widget_set_visible (self->file_buttons, FALSE);
   update_actions (self);
   if (self->task == NULL)
     return;
@@ -548,7 +562,6 @@ sd_task_details_class_init (SdTaskDetailsClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdTaskDetails, copy_buttons);
   gtk_widget_class_bind_template_child (widget_class, SdTaskDetails, fields);
   gtk_widget_class_bind_template_child (widget_class, SdTaskDetails, thumbnails);
-  gtk_widget_class_bind_template_child (widget_class, SdTaskDetails, file_buttons);
 
   gtk_widget_class_install_action (widget_class, "details.copy-prompt", NULL, copy_action);
   gtk_widget_class_install_action (widget_class, "details.copy-id", NULL, copy_action);
