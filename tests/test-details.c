@@ -380,6 +380,18 @@ walk_focusable (GtkWidget *widget,
   return FALSE;
 }
 
+/* The list item holding @row: the focus target. */
+static GtkWidget *
+get_list_item (SdTaskRow *row)
+{
+  GtkWidget *item = gtk_widget_get_parent (GTK_WIDGET (row));
+
+  while (item != NULL && !gtk_widget_get_focusable (item))
+    item = gtk_widget_get_parent (item);
+  g_assert_nonnull (item);
+  return item;
+}
+
 static gboolean
 is_focus (gpointer data)
 {
@@ -392,7 +404,7 @@ test_row_one_tab_stop (Fixture       *fixture,
                        gconstpointer  user_data)
 {
   SdTaskRow *row = wait_for_row (fixture, "task-saved");
-  GtkWidget *item = gtk_widget_get_parent (GTK_WIDGET (row));
+  GtkWidget *item = get_list_item (row);
   GtkWidget *focus;
 
   g_assert_false (walk_focusable (GTK_WIDGET (row), GTK_WIDGET (row)));
@@ -427,7 +439,7 @@ test_row_menu_key (Fixture       *fixture,
                    gconstpointer  user_data)
 {
   SdTaskRow *row = wait_for_row (fixture, "task-failed");
-  GtkWidget *item = gtk_widget_get_parent (GTK_WIDGET (row));
+  GtkWidget *item = get_list_item (row);
   GtkWidget *list_view = get_child (fixture->window, SD_TYPE_WINDOW, "list_view");
   GtkWidget *menu_button = get_child (row, SD_TYPE_TASK_ROW, "menu_button");
 

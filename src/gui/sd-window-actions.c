@@ -182,17 +182,33 @@ show_task_details_action (GtkWidget  *widget,
   _sd_window_details_show (_sd_window_get_details (self));
 }
 
+static GtkWidget *
+find_task_row (GtkWidget *widget)
+{
+  if (SD_IS_TASK_ROW (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *row = find_task_row (child);
+
+      if (row != NULL)
+        return row;
+    }
+  return NULL;
+}
+
 /* Shift+F10 and the Menu key reach the focused list item, which holds
- * the row: the row opens its menu. */
+ * the row (with what goes above it): the row opens its menu. */
 static void
 popup_focused_menu_action (GtkWidget  *widget,
                            const char *action_name,
                            GVariant   *parameter)
 {
   GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (widget));
-  GtkWidget *row = focus != NULL ? gtk_widget_get_first_child (focus) : NULL;
+  GtkWidget *row = focus != NULL ? find_task_row (focus) : NULL;
 
-  if (row != NULL && SD_IS_TASK_ROW (row))
+  if (row != NULL)
     gtk_widget_activate_action (row, "row.popup-menu", NULL);
 }
 
