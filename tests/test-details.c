@@ -876,6 +876,55 @@ test_grid_view (Fixture       *fixture,
   g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (toggle)));
 }
 
+static gboolean
+has_text_label (GtkWidget *widget)
+{
+  if (GTK_IS_LABEL (widget) && *gtk_label_get_text (GTK_LABEL (widget)) != '\0')
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (has_text_label (child))
+      return TRUE;
+  return FALSE;
+}
+
+/* Every button on screen under @widget has a name: its own, or its label. */
+static guint
+assert_buttons_named (GtkWidget *widget)
+{
+  guint n = 0;
+
+  if (!gtk_widget_get_mapped (widget))
+    return 0;
+  if (GTK_IS_BUTTON (widget) || GTK_IS_MENU_BUTTON (widget))
+    {
+      if (!gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL) &&
+          !has_text_label (widget))
+        g_error ("a %s without a name", G_OBJECT_TYPE_NAME (widget));
+      if (GTK_IS_MENU_BUTTON (widget))
+        return 1;
+      n++;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n += assert_buttons_named (child);
+  return n;
+}
+
+static void
+test_buttons_named (Fixture       *fixture,
+                    gconstpointer  user_data)
+{
+  SdTaskDetails *details = select_task (fixture, "task-saved");
+  SdTaskRow *row = wait_for_row (fixture, "task-saved");
+
+  /* play, star, menu; three copies, open, show in folder */
+  g_assert_cmpuint (assert_buttons_named (GTK_WIDGET (row)), ==, 3);
+  g_assert_cmpuint (assert_buttons_named (GTK_WIDGET (details)), ==, 5);
+  g_assert_nonnull (find_named (GTK_WIDGET (fixture->window), "Details"));
+  g_assert_nonnull (find_named (GTK_WIDGET (fixture->window), "Grid View"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -916,6 +965,7 @@ main (int   argc,
   ADD ("dialog-when-narrow", test_details_dialog_when_narrow);
   ADD ("grid-view", test_grid_view);
   ADD ("shortcuts", test_shortcuts);
+  ADD ("buttons-named", test_buttons_named);
 #undef ADD
 
   return g_test_run ();
