@@ -61,12 +61,7 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-/**
- * sd_task_row_get_status_word:
- * @status: a task's status
- *
- * Returns: the status in a word or two, as rows and details show it
- */
+/* Shared with the details and the grid: one word for each status. */
 const char *
 sd_task_row_get_status_word (SdTaskStatus status)
 {
