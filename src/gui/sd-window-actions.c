@@ -179,7 +179,8 @@ show_task_details_action (GtkWidget  *widget,
   SdWindow *self = SD_WINDOW (widget);
 
   sd_window_show_task (self, g_variant_get_string (parameter, NULL));
-  _sd_window_details_show (_sd_window_get_details (self));
+  if (_sd_window_get_details (self) != NULL)
+    _sd_window_details_show (_sd_window_get_details (self));
 }
 
 static GtkWidget *
