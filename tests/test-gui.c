@@ -22,6 +22,7 @@
 #include "sd-demo.h"
 #include "sd-simulator-test.h"
 #include "sd-store.h"
+#include "sd-task-details.h"
 #include "sd-task-row.h"
 #include "sd-thumbnail-cache.h"
 #include "sd-window.h"
@@ -128,6 +129,41 @@ get_child (gpointer    widget,
 
   g_assert_nonnull (child);
   return GTK_WIDGET (child);
+}
+
+/* The first widget of @type under @widget, depth first. */
+static GtkWidget *
+find_by_type (GtkWidget *widget,
+              GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_by_type (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GtkWidget *
+find_by_name (GtkWidget  *widget,
+              const char *name)
+{
+  if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_by_name (child, name);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
 }
 
 static void
@@ -254,9 +290,9 @@ test_generate_saves_video (Fixture       *fixture,
   folder = g_path_get_dirname (sd_task_get_local_file (task));
   g_assert_cmpstr (folder, ==, fixture->download_dir);
 
-  /* The row says where the file is, and offers to play it. */
+  /* The row offers to play it; where the file is, is in the details. */
   row = wait_for_row (fixture, task);
-  g_assert_true (g_str_has_prefix (get_row_label (row, "file_label"), "Saved to "));
+  g_assert_false (gtk_widget_get_visible (get_child (row, SD_TYPE_TASK_ROW, "attention_label")));
   g_assert_true (gtk_widget_get_visible (get_child (row, SD_TYPE_TASK_ROW, "play_button")));
   g_assert_false (gtk_widget_get_visible (get_child (row, SD_TYPE_TASK_ROW, "failure_label")));
 }
@@ -835,7 +871,7 @@ test_hostile_text_in_rows_is_plain (Fixture       *fixture,
   assert_plain_label (row, "prompt_label");
   assert_plain_label (row, "failure_label");
   assert_plain_label (row, "meta_label");
-  assert_plain_label (row, "file_label");
+  assert_plain_label (row, "attention_label");
 }
 
 /* A stand-in for the desktop's org.gtk.Notifications, which GNotification
@@ -1593,28 +1629,33 @@ test_continue_opens_frame_mode_and_keeps_the_draft (Fixture       *fixture,
   g_assert_cmpstr (sd_task_get_continues (child), ==, sd_task_get_id (parent));
   g_assert_null (sd_task_get_continues (parent));
 
-  /* its row says so; a click selects the parent */
+  /* its details say so, and the parent's name it; a click selects the parent */
   {
-    SdTaskRow *row = wait_for_row (fixture, child);
-    GtkWidget *button = get_child (row, SD_TYPE_TASK_ROW, "continues_button");
     GtkSelectionModel *selection =
       GTK_SELECTION_MODEL (gtk_widget_get_template_child (GTK_WIDGET (fixture->window),
                                                           SD_TYPE_WINDOW, "selection"));
     guint parent_position = G_MAXUINT;
+    SdTaskDetails *details;
+    GtkWidget *link;
 
-    g_assert_true (gtk_widget_get_visible (button));
-    g_assert_nonnull (strstr (gtk_button_get_label (GTK_BUTTON (button)), sd_task_get_id (parent)));
     g_assert_true (g_list_store_find (G_LIST_STORE (get_tasks (fixture)), parent, &parent_position));
     gtk_selection_model_select_item (selection, 0, TRUE);
     g_assert_true (gtk_selection_model_is_selected (selection, 0));
-    g_assert_true (gtk_widget_activate (button));
+    details = SD_TASK_DETAILS (find_by_type (GTK_WIDGET (fixture->window), SD_TYPE_TASK_DETAILS));
+    g_assert_true (sd_task_details_get_task (details) == child);
+    g_assert_cmpstr (sd_task_details_get_field (details, "continues"), ==, sd_task_get_id (parent));
+    link = gtk_widget_get_first_child (find_by_name (GTK_WIDGET (details), "continues"));
+    g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (link)), ==, sd_task_get_id (parent));
+    g_assert_true (gtk_widget_activate (link));
     /* a button's activation clicks after its pressed look has shown */
     for (gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
          gtk_selection_model_is_selected (selection, 0) && g_get_monotonic_time () < end;)
       g_main_context_iteration (NULL, FALSE);
-    /* the parent alone */
+    /* the parent alone, and its details name the child */
     g_assert_false (gtk_selection_model_is_selected (selection, 0));
     g_assert_true (gtk_selection_model_is_selected (selection, parent_position));
+    g_assert_true (sd_task_details_get_task (details) == parent);
+    g_assert_cmpstr (sd_task_details_get_field (details, "continuations"), ==, sd_task_get_id (child));
   }
 }
 

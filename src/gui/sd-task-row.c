@@ -38,11 +38,12 @@ struct _SdTaskRow
   GtkLabel  *prompt_label;
   GtkLabel  *meta_label;
   GtkLabel  *failure_label;
-  GtkLabel  *file_label;
-  GtkWidget *continues_button;
+  GtkLabel  *attention_label;
   GtkWidget *progress_bar;
   gboolean   bar_shows_download;
   GtkWidget *play_button;
+  GtkWidget *star_button;
+  gboolean   favourite;     /* what the star shows */
   GtkWidget *menu_button;
 };
 
@@ -54,13 +55,15 @@ enum {
   PROP_CATALOG,
   PROP_MODEL_NAME,
   PROP_NOW,
+  PROP_FAVOURITE,
   N_PROPS
 };
 
 static GParamSpec *properties[N_PROPS];
 
-static const char *
-get_status_word (SdTaskStatus status)
+/* Shared with the details and the grid: one word for each status. */
+const char *
+sd_task_row_get_status_word (SdTaskStatus status)
 {
   switch (status)
     {
@@ -81,6 +84,9 @@ get_status_word (SdTaskStatus status)
       return _("Unknown status");
     }
 }
+
+/* An unsaved video's link is worth a line once it has less than a day. */
+#define SD_TASK_ROW_EXPIRY_SOON (24 * 3600)
 
 /* Well over the two lines of 60 average characters the prompt label shows. */
 #define PROMPT_SHOWN_CHARS 200
@@ -180,7 +186,7 @@ get_meta_text (SdTaskStatus  status,
   const char *ratio = request != NULL ? sd_request_get_ratio (request) : NULL;
   int duration = request != NULL ? sd_request_get_duration (request) : 0;
 
-  g_ptr_array_add (parts, g_strdup (get_status_word (status)));
+  g_ptr_array_add (parts, g_strdup (sd_task_row_get_status_word (status)));
   if (status == SD_TASK_STATUS_QUEUED || status == SD_TASK_STATUS_PROCESSING)
     {
       g_autofree char *when = format_submitted (created_at, now);
@@ -209,19 +215,6 @@ get_meta_text (SdTaskStatus  status,
 }
 
 static char *
-get_folder_display_name (const char *path)
-{
-  g_autofree char *folder = g_path_get_dirname (path);
-  const char *home = g_get_home_dir ();
-  size_t home_len = strlen (home);
-
-  if (g_str_has_prefix (folder, home) && folder[home_len] == G_DIR_SEPARATOR)
-    return g_strdup (folder + home_len + 1);
-
-  return g_steal_pointer (&folder);
-}
-
-static char *
 format_expiry (gint64 remaining)
 {
   gint64 days = remaining / (24 * 3600);
@@ -239,22 +232,18 @@ format_expiry (gint64 remaining)
                                        "Link expires in %d minutes", minutes), (int) minutes);
 }
 
+/* A saved copy needs nothing: where it is, is in the details. */
 static char *
-get_file_text (const char      *local_file,
-               gint64           expires_at,
-               SdDownloadState  state,
-               const char      *download_error,
-               gint64           now)
+get_attention_text (const char      *local_file,
+                    gint64           expires_at,
+                    SdDownloadState  state,
+                    const char      *download_error,
+                    gint64           now)
 {
   g_autofree char *expiry = NULL;
 
   if (local_file != NULL)
-    {
-      g_autofree char *folder = get_folder_display_name (local_file);
-
-      return g_strdup_printf (_("Saved to %s"), folder);
-    }
-
+    return g_strdup ("");
   if (state == SD_DOWNLOAD_STATE_RUNNING)
     return g_strdup (_("Saving…"));
   if (state == SD_DOWNLOAD_STATE_QUEUED)
@@ -268,6 +257,8 @@ get_file_text (const char      *local_file,
   if (state == SD_DOWNLOAD_STATE_FAILED && download_error != NULL)
     /* Translators: the first %s is why saving failed, the second "Link expires in 2 days" */
     return g_strdup_printf (_("Could not save: %s · %s"), download_error, expiry);
+  if (expires_at - now > SD_TASK_ROW_EXPIRY_SOON)
+    return g_strdup ("");
 
   return g_steal_pointer (&expiry);
 }
@@ -299,6 +290,8 @@ update_actions (SdTaskRow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.reuse", task != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.continue", completed && saved);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.remove", task != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.details", task != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.favourite", task != NULL);
 }
 
 static void
@@ -312,7 +305,7 @@ update_accessible_label (SdTaskRow *self)
 
   prompt = get_prompt_text (sd_task_get_request (self->task));
   /* Translators: how a screen reader names a result, such as "Completed: a girl turns in rain" */
-  label = g_strdup_printf (_("%s: %s"), get_status_word (sd_task_get_status (self->task)), prompt);
+  label = g_strdup_printf (_("%s: %s"), sd_task_row_get_status_word (sd_task_get_status (self->task)), prompt);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, label,
                                   -1);
@@ -346,7 +339,7 @@ update_status (SdTaskRow *self)
     case SD_TASK_STATUS_UNCERTAIN:
     case SD_TASK_STATUS_NOT_FOUND:
       icon = "dialog-warning-symbolic";
-      tooltip = get_status_word (status);
+      tooltip = sd_task_row_get_status_word (status);
       style = "warning";
       break;
     case SD_TASK_STATUS_PROCESSING:
@@ -383,38 +376,38 @@ update_meta_label (SdTaskRow *self)
 }
 
 static void
-update_file_label (SdTaskRow *self)
+update_attention_label (SdTaskRow *self)
 {
   g_autofree char *text = NULL;
 
   if (self->task == NULL)
     return;
 
-  text = get_file_text (sd_task_get_local_file (self->task),
-                        sd_task_get_expires_at (self->task),
-                        sd_task_get_download_state (self->task),
-                        sd_task_get_download_error (self->task),
-                        self->now);
-  gtk_label_set_text (self->file_label, text);
-  gtk_widget_set_visible (GTK_WIDGET (self->file_label), *text != '\0');
+  text = get_attention_text (sd_task_get_local_file (self->task),
+                             sd_task_get_expires_at (self->task),
+                             sd_task_get_download_state (self->task),
+                             sd_task_get_download_error (self->task),
+                             self->now);
+  gtk_label_set_text (self->attention_label, text);
+  gtk_widget_set_visible (GTK_WIDGET (self->attention_label), *text != '\0');
 }
 
-/* "continues …": a click selects the parent (win.select-task). */
+/* The star says what a click does, as the menu's check item does. */
 static void
-update_continues_button (SdTaskRow *self)
+update_favourite (SdTaskRow *self)
 {
-  const char *parent = self->task != NULL ? sd_task_get_continues (self->task) : NULL;
-  g_autofree char *text = NULL;
+  gboolean favourite = self->task != NULL && sd_task_get_favourite (self->task);
+  const char *name = favourite ? _("Remove from Favourites") : _("Favourite");
 
-  gtk_widget_set_visible (self->continues_button, parent != NULL);
-  if (parent == NULL)
+  gtk_button_set_icon_name (GTK_BUTTON (self->star_button),
+                            favourite ? "starred-symbolic" : "non-starred-symbolic");
+  gtk_widget_set_tooltip_text (self->star_button, name);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->star_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+  if (favourite == self->favourite)
     return;
-  /* Translators: %s is the id of the task whose last frame this one starts from */
-  text = g_strdup_printf (_("continues %s"), parent);
-  gtk_button_set_label (GTK_BUTTON (self->continues_button), text);
-  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (self->continues_button),
-                                          g_variant_new_string (parent));
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->continues_button), "win.select-task");
+  self->favourite = favourite;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FAVOURITE]);
 }
 
 static void
@@ -491,7 +484,7 @@ set_now (SdTaskRow *self,
 
   self->now = now;
   update_meta_label (self);
-  update_file_label (self);
+  update_attention_label (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NOW]);
 }
 
@@ -621,8 +614,8 @@ on_task_notify_cb (SdTaskRow  *self,
   update_status (self);
   update_meta_label (self);
   update_failure_label (self);
-  update_file_label (self);
-  update_continues_button (self);
+  update_attention_label (self);
+  update_favourite (self);
   update_progress (self);
   update_actions (self);
   update_accessible_label (self);
@@ -676,6 +669,7 @@ row_action (GtkWidget  *widget,
     { "row.reuse", "win.reuse-task" },
     { "row.continue", "win.continue-task" },
     { "row.remove", "win.remove-task" },
+    { "row.details", "win.show-task-details" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
@@ -697,6 +691,8 @@ get_row_menu (void)
   g_menu_append (section, _("_Play"), "row.play");
   g_menu_append (section, _("_Open With Default Player"), "row.open");
   g_menu_append (section, _("Show in _Folder"), "row.show-in-folder");
+  g_menu_append (section, _("_Details"), "row.details");
+  g_menu_append (section, _("_Favourite"), "row.favourite");
   g_menu_append_section (menu, NULL, G_MENU_MODEL (section));
   g_object_unref (section);
 
@@ -722,6 +718,37 @@ create_menu_popup_cb (GtkMenuButton *button,
                       gpointer       user_data)
 {
   gtk_menu_button_set_menu_model (button, get_row_menu ());
+}
+
+/* Shift+F10, the Menu key (the list asks) and a right-click open the
+ * menu button's menu: the one menu of the row. */
+static void
+popup_menu_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  gtk_menu_button_popup (GTK_MENU_BUTTON (SD_TASK_ROW (widget)->menu_button));
+}
+
+static void
+on_context_pressed_cb (GtkGestureClick *gesture,
+                       int              n_press,
+                       double           x,
+                       double           y,
+                       SdTaskRow       *self)
+{
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  gtk_widget_activate_action (GTK_WIDGET (self), "row.popup-menu", NULL);
+}
+
+static void
+add_context_click (SdTaskRow *self)
+{
+  GtkGesture *click = gtk_gesture_click_new ();
+
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
+  g_signal_connect_object (click, "pressed", G_CALLBACK (on_context_pressed_cb), self, 0);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
 }
 
 static void
@@ -802,6 +829,10 @@ sd_task_row_get_property (GObject    *object,
       g_value_set_int64 (value, self->now);
       break;
 
+    case PROP_FAVOURITE:
+      g_value_set_boolean (value, self->favourite);
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -825,6 +856,12 @@ sd_task_row_set_property (GObject      *object,
       sd_task_row_set_catalog (self, g_value_get_object (value));
       break;
 
+    case PROP_FAVOURITE:
+      /* The window stars the task; the row follows the task. */
+      if (self->task != NULL && g_value_get_boolean (value) != sd_task_get_favourite (self->task))
+        activate_task_action (self, "win.toggle-favourite-task");
+      break;
+
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -841,6 +878,9 @@ install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "row.reuse", NULL, row_action);
   gtk_widget_class_install_action (widget_class, "row.continue", NULL, row_action);
   gtk_widget_class_install_action (widget_class, "row.remove", NULL, row_action);
+  gtk_widget_class_install_action (widget_class, "row.details", NULL, row_action);
+  gtk_widget_class_install_property_action (widget_class, "row.favourite", "favourite");
+  gtk_widget_class_install_action (widget_class, "row.popup-menu", NULL, popup_menu_action);
 }
 
 static void
@@ -873,6 +913,10 @@ sd_task_row_class_init (SdTaskRowClass *klass)
     g_param_spec_int64 ("now", NULL, NULL,
                         0, G_MAXINT64, 0,
                         G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_FAVOURITE] =
+    g_param_spec_boolean ("favourite", NULL, NULL,
+                          FALSE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -884,10 +928,10 @@ sd_task_row_class_init (SdTaskRowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdTaskRow, prompt_label);
   gtk_widget_class_bind_template_child (widget_class, SdTaskRow, meta_label);
   gtk_widget_class_bind_template_child (widget_class, SdTaskRow, failure_label);
-  gtk_widget_class_bind_template_child (widget_class, SdTaskRow, file_label);
-  gtk_widget_class_bind_template_child (widget_class, SdTaskRow, continues_button);
+  gtk_widget_class_bind_template_child (widget_class, SdTaskRow, attention_label);
   gtk_widget_class_bind_template_child (widget_class, SdTaskRow, progress_bar);
   gtk_widget_class_bind_template_child (widget_class, SdTaskRow, play_button);
+  gtk_widget_class_bind_template_child (widget_class, SdTaskRow, star_button);
   gtk_widget_class_bind_template_child (widget_class, SdTaskRow, menu_button);
 
   install_actions (widget_class);
@@ -908,6 +952,10 @@ sd_task_row_init (SdTaskRow *self)
   self->bar_shows_download = TRUE; /* the template's name for the bar */
   gtk_menu_button_set_create_popup_func (GTK_MENU_BUTTON (self->menu_button),
                                          create_menu_popup_cb, NULL, NULL);
+  /* The menu button's own button, which the template cannot reach. */
+  gtk_widget_set_focusable (gtk_widget_get_first_child (self->menu_button), FALSE);
+  gtk_widget_set_focus_on_click (gtk_widget_get_first_child (self->menu_button), FALSE);
+  add_context_click (self);
   update_actions (self);
 }
 
@@ -948,6 +996,7 @@ sd_task_row_set_task (SdTaskRow *self,
     {
       update_poster (self);
       update_actions (self);
+      update_favourite (self);
       update_timer (self);
     }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TASK]);

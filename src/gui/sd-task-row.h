@@ -20,11 +20,20 @@ G_DECLARE_FINAL_TYPE (SdTaskRow, sd_task_row, SD, TASK_ROW, GtkWidget)
  * name, its id when the catalog does not know it), "now" (int64, read-only:
  * the clock the row's countdowns are computed against).
  *
+ * "favourite" (boolean: the task's star; setting it activates
+ * win.toggle-favourite-task).
+ *
  * Actions: row.play, row.open, row.show-in-folder, row.download,
- * row.copy-link, row.reuse, row.remove; each activates the matching
- * win.play-task, win.open-task, win.show-task-in-folder, win.download-task,
- * win.copy-task-link, win.reuse-task or win.remove-task with the task id
- * ("s") for its window to do. */
+ * row.copy-link, row.reuse, row.continue, row.remove, row.details; each
+ * activates the matching win.play-task, win.open-task,
+ * win.show-task-in-folder, win.download-task, win.copy-task-link,
+ * win.reuse-task, win.continue-task, win.remove-task or
+ * win.show-task-details with the task id ("s") for its window to do.
+ * row.favourite (stateful) is the star; row.popup-menu opens the row's
+ * menu (Shift+F10 and the Menu key reach the focused list item, not the
+ * row: the list activates it).
+ *
+ * The list item is the row's one Tab stop: no child takes the focus. */
 GtkWidget *sd_task_row_new      (void);
 SdTask    *sd_task_row_get_task (SdTaskRow *self);
 void       sd_task_row_set_task (SdTaskRow *self,
@@ -34,5 +43,6 @@ void       sd_task_row_set_catalog (SdTaskRow *self,
                                     SdCatalog *catalog);
 void       sd_task_row_set_poster_loader (SdTaskRow      *self,
                                           SdPosterLoader *loader);
+const char *sd_task_row_get_status_word (SdTaskStatus status);
 
 G_END_DECLS

@@ -1,8 +1,10 @@
 /* sd-window-actions.c: what the window does for a result row
  *
  * A row activates win.play-task, win.open-task, win.show-task-in-folder,
- * win.download-task, win.copy-task-link, win.reuse-task or
- * win.remove-task with its task id; the row never knows the window.
+ * win.download-task, win.copy-task-link, win.reuse-task,
+ * win.remove-task or win.show-task-details with its task id, the details
+ * win.copy-task-prompt, win.copy-task-id or win.copy-task-command; the
+ * row never knows the window.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -16,6 +18,7 @@
 #include "sd-files.h"
 #include "sd-service.h"
 #include "sd-store.h"
+#include "sd-task-row.h"
 #include "sd-window-private.h"
 
 /* The task the action names, NULL when it is not in the history (any
@@ -120,6 +123,94 @@ copy_task_link_action (GtkWidget  *widget,
 
   gdk_clipboard_set_text (gtk_widget_get_clipboard (widget), sd_task_get_video_url (task));
   sd_window_add_toast (SD_WINDOW (widget), adw_toast_new (_("Link copied")));
+}
+
+static void
+copy_text (SdWindow   *self,
+           const char *text,
+           const char *toast)
+{
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), text);
+  sd_window_add_toast (self, adw_toast_new (toast));
+}
+
+static void
+copy_task_prompt_action (GtkWidget  *widget,
+                         const char *action_name,
+                         GVariant   *parameter)
+{
+  SdTask *task = lookup_task (SD_WINDOW (widget), parameter);
+  const char *prompt = task != NULL ? sd_request_get_prompt (sd_task_get_request (task)) : NULL;
+
+  if (prompt != NULL)
+    copy_text (SD_WINDOW (widget), prompt, _("Prompt copied"));
+}
+
+static void
+copy_task_id_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  SdTask *task = lookup_task (SD_WINDOW (widget), parameter);
+
+  if (task != NULL)
+    copy_text (SD_WINDOW (widget), sd_task_get_id (task), _("Task ID copied"));
+}
+
+static void
+copy_task_command_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  SdTask *task = lookup_task (SD_WINDOW (widget), parameter);
+  g_autofree char *command = NULL;
+
+  if (task == NULL)
+    return;
+  command = sd_request_to_command_line (sd_task_get_request (task));
+  copy_text (SD_WINDOW (widget), command, _("Command copied"));
+}
+
+static void
+show_task_details_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  SdWindow *self = SD_WINDOW (widget);
+
+  sd_window_show_task (self, g_variant_get_string (parameter, NULL));
+  if (_sd_window_get_details (self) != NULL)
+    _sd_window_details_show (_sd_window_get_details (self));
+}
+
+static GtkWidget *
+find_task_row (GtkWidget *widget)
+{
+  if (SD_IS_TASK_ROW (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *row = find_task_row (child);
+
+      if (row != NULL)
+        return row;
+    }
+  return NULL;
+}
+
+/* Shift+F10 and the Menu key reach the focused list item, which holds
+ * the row (with what goes above it): the row opens its menu. */
+static void
+popup_focused_menu_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (widget));
+  GtkWidget *row = focus != NULL ? find_task_row (focus) : NULL;
+
+  if (row != NULL)
+    gtk_widget_activate_action (row, "row.popup-menu", NULL);
 }
 
 static void
@@ -268,4 +359,9 @@ _sd_window_class_install_task_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.remove-task", "s", remove_task_action);
   gtk_widget_class_install_action (widget_class, "win.toggle-favourite-task", "s",
                                    toggle_favourite_task_action);
+  gtk_widget_class_install_action (widget_class, "win.copy-task-prompt", "s", copy_task_prompt_action);
+  gtk_widget_class_install_action (widget_class, "win.copy-task-id", "s", copy_task_id_action);
+  gtk_widget_class_install_action (widget_class, "win.copy-task-command", "s", copy_task_command_action);
+  gtk_widget_class_install_action (widget_class, "win.show-task-details", "s", show_task_details_action);
+  gtk_widget_class_install_action (widget_class, "win.popup-focused-menu", NULL, popup_focused_menu_action);
 }

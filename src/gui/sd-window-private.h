@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include "sd-poster-loader.h"
 #include "sd-store-query.h"
 #include "sd-window.h"
 
@@ -42,6 +43,30 @@ void             _sd_window_history_set_active (SdWindow *self,
                                                 gboolean  active);
 /* The matches changed: the results page follows. */
 void             _sd_window_history_changed    (SdWindow *self);
+
+/* sd-window-details.c: the selected task's details, in a pane beside the
+ * results (the "results.show-details" toggle) or, folded, a dialog. */
+typedef struct _SdWindowDetails SdWindowDetails;
+
+SdWindowDetails *_sd_window_details_new  (SdWindow          *window,
+                                          AdwToastOverlay   *overlay,
+                                          GtkSelectionModel *selection,
+                                          AdwLeaflet        *leaflet);
+void             _sd_window_details_free (SdWindowDetails   *self);
+void             _sd_window_details_show (SdWindowDetails   *self);
+
+/* sd-window.c, for sd-window-actions.c: NULL once disposed. */
+SdWindowDetails *_sd_window_get_details  (SdWindow *self);
+
+/* sd-window-grid.c: the "grid.show" toggle, a grid of poster frames in
+ * the results scroller in place of its list, over the same selection. */
+typedef struct _SdWindowGrid SdWindowGrid;
+
+SdWindowGrid *_sd_window_grid_new  (SdWindow          *window,
+                                    GtkScrolledWindow *scroller,
+                                    GtkSelectionModel *selection,
+                                    SdPosterLoader    *poster_loader);
+void          _sd_window_grid_free (SdWindowGrid      *self);
 
 /* sd-window-continue.c: win.continue-task and win.select-task ("s"), and
  * the link of a task made from a continued one's last frame. */

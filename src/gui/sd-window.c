@@ -39,6 +39,8 @@ struct _SdWindow
   SdWindowHistory      *history;                 /* search and filters */
   SdWindowSelection    *selector;                /* acting on many */
   SdWindowDays         *days;                    /* the day headers */
+  SdWindowDetails      *details;                 /* the selected task's */
+  SdWindowGrid         *grid;                    /* poster frames instead of rows */
 
   /* Template widgets */
   GtkWidget            *demo_label;
@@ -174,6 +176,12 @@ SdWindowHistory *
 _sd_window_get_history (SdWindow *self)
 {
   return self->history;
+}
+
+SdWindowDetails *
+_sd_window_get_details (SdWindow *self)
+{
+  return self->details;
 }
 
 void
@@ -663,6 +671,10 @@ sd_window_constructed (GObject *object)
   gtk_multi_selection_set_model (self->selection, G_LIST_MODEL (self->results));
   self->selector = _sd_window_selection_new (self, self->selection,
                                              GTK_BOX (gtk_widget_get_parent (GTK_WIDGET (self->results_stack))));
+  self->details = _sd_window_details_new (self, self->toast_overlay,
+                                          GTK_SELECTION_MODEL (self->selection), self->leaflet);
+  self->grid = _sd_window_grid_new (self, self->results_scroller,
+                                    GTK_SELECTION_MODEL (self->selection), self->poster_loader);
   g_signal_connect (self, "realize", G_CALLBACK (on_realized_cb), NULL);
   g_signal_connect_object (tasks, "items-changed",
                            G_CALLBACK (on_tasks_changed_cb), self, G_CONNECT_SWAPPED);
@@ -700,6 +712,8 @@ sd_window_dispose (GObject *object)
   g_clear_handle_id (&self->load_more_source, g_source_remove);
   g_clear_pointer (&self->history, _sd_window_history_free);
   g_clear_pointer (&self->selector, _sd_window_selection_free);
+  g_clear_pointer (&self->details, _sd_window_details_free);
+  g_clear_pointer (&self->grid, _sd_window_grid_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_WINDOW);
   g_clear_pointer (&self->days, _sd_window_days_free);
   g_clear_object (&self->results);
