@@ -1,6 +1,6 @@
 #!/bin/bash
 # Renders the screenshots of the documentation and the AppStream metadata:
-# data/screenshots/{composer,results,dark,local-files,failed-check}.png (or
+# data/screenshots/{composer,results,dark,local-files,failed-check,compare}.png (or
 # into OUTDIR), from the app in demo mode under Xvfb at 1280x800 (the
 # composer scenes at 1280x1000, tall enough for the video settings), with
 # its own temporary home.
@@ -86,6 +86,6 @@ render_scene () {
   echo "$OUTDIR/$scene.png"
 }
 
-for scene in ${SCREENSHOT_SCENES:-composer results dark local-files failed-check}; do
+for scene in ${SCREENSHOT_SCENES:-composer results dark local-files failed-check compare}; do
   render_scene "$scene"
 done

@@ -26,6 +26,7 @@ struct _SdCompareWindow
   GPtrArray     *streams;  /* GtkMediaStream, [0] the leader */
   GtkWidget     *play_button;
   GPtrArray     *stacks;   /* GtkStack of each take: "poster", then "video" */
+  GCancellable  *cancellable;
   GtkAdjustment *position;
   gboolean       updating_position;
 };
@@ -192,6 +193,21 @@ describe_take (GPtrArray *tasks,
   return g_string_free (g_steal_pointer (&text), FALSE);
 }
 
+static void
+on_poster_ready_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(GtkPicture) poster = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = sd_thumbnail_cache_ensure_finish (result, &error);
+
+  if (path != NULL)
+    gtk_picture_set_filename (poster, path);
+  else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_debug ("No poster frame for a take: %s", error->message);
+}
+
 static GtkWidget *
 build_take (SdCompareWindow *self,
             guint            index)
@@ -217,19 +233,14 @@ build_take (SdCompareWindow *self,
   if (sd_task_get_local_file (task) != NULL)
     {
       g_autoptr(GFile) file = g_file_new_for_path (sd_task_get_local_file (task));
-      g_autofree char *path = sd_thumbnail_cache_lookup (file, SD_THUMBNAIL_SIZE_LARGE, NULL);
 
-      if (path == NULL)
-        path = sd_thumbnail_cache_lookup (file, SD_THUMBNAIL_SIZE_NORMAL, NULL);
-
-      if (path != NULL)
-        poster = gtk_picture_new_for_filename (path);
-    }
-  if (poster != NULL)
-    {
+      poster = gtk_picture_new ();
       gtk_widget_set_hexpand (poster, TRUE);
       gtk_widget_set_vexpand (poster, TRUE);
       gtk_stack_add_named (GTK_STACK (stack), poster, "poster");
+      /* made off the main thread if Files has not made it yet */
+      sd_thumbnail_cache_ensure_async (file, SD_THUMBNAIL_SIZE_LARGE, self->cancellable,
+                                       on_poster_ready_cb, g_object_ref (poster));
     }
   gtk_stack_add_named (GTK_STACK (stack), picture, "video");
   g_ptr_array_add (self->stacks, stack);
@@ -251,6 +262,7 @@ build (SdCompareWindow *self)
   guint columns = self->tasks->len <= 2 ? self->tasks->len : 2;
 
   self->stacks = g_ptr_array_new ();
+  self->cancellable = g_cancellable_new ();
 
   gtk_grid_set_row_spacing (GTK_GRID (grid), 12);
   gtk_grid_set_column_spacing (GTK_GRID (grid), 12);
@@ -306,6 +318,8 @@ sd_compare_window_dispose (GObject *object)
   g_clear_pointer (&self->streams, g_ptr_array_unref);
   g_clear_pointer (&self->tasks, g_ptr_array_unref);
   g_clear_pointer (&self->stacks, g_ptr_array_unref);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
   G_OBJECT_CLASS (sd_compare_window_parent_class)->dispose (object);
 }
 
