@@ -317,6 +317,18 @@ check_create (Matrix           *m,
   sd_simulator_set_fault (m->sim, SD_SIMULATOR_STEP_CREATE, fault, 1);
   task = submit (&m->s, "A heron in the reeds", &error);
 
+  /* A 429 proves nothing was made: sent again after its Retry-After, once. */
+  if (fault == SD_SIMULATOR_FAULT_RATE_LIMITED)
+    {
+      g_assert_no_error (error);
+      g_assert_cmpuint (requests (m, SD_SIMULATOR_STEP_CREATE), ==, 2);
+      g_assert_cmpuint (sd_simulator_get_task_count (m->sim), ==, 1);
+      assert_stored (&m->s, task, SD_TASK_STATUS_QUEUED);
+      g_assert_cmpint (sd_store_count (m->s.store, &store_error), ==, 1);
+      assert_token_stayed_home (m);
+      return;
+    }
+
   /* Never retried: a second create could pay for the same video twice. */
   g_assert_cmpuint (requests (m, SD_SIMULATOR_STEP_CREATE), ==, 1);
   assert_token_stayed_home (m);
@@ -954,7 +966,6 @@ static const CreateAnswer create_answers[] = {
   { "http-400", 400, "{\"code\": 40000, \"msg\": \"prompt too long\"}", SD_API_ERROR_HTTP_STATUS },
   { "http-401", 401, NULL, SD_API_ERROR_UNAUTHORIZED },
   { "http-403", 403, "{\"code\": 40300, \"msg\": \"forbidden\"}", SD_API_ERROR_UNAUTHORIZED },
-  { "http-429", 429, NULL, SD_API_ERROR_RATE_LIMITED },
   { "code-20001", 200, "{\"code\": 20001, \"msg\": \"authentication failed\"}", SD_API_ERROR_UNAUTHORIZED },
   { "code-20002", 200, "{\"code\": 20002, \"msg\": \"bad request\"}", SD_API_ERROR_API },
 };
@@ -990,6 +1001,43 @@ test_hostile_create_answer (HostileFixture *f,
     }
   g_assert_null (strstr (error->message, "may or may not"));
   g_assert_cmpuint (g_list_model_get_n_items (sd_service_get_tasks (f->s.service)), ==, 0);
+  g_assert_cmpint (sd_store_count (f->s.store, &store_error), ==, 0);
+  g_assert_no_error (store_error);
+}
+
+/* A 429 on a create proves nothing was made: the task waits in its place
+ * and is sent again after a backoff (no Retry-After here), never at once;
+ * cancelled while it waits, it is not sent again. */
+static void
+test_hostile_create_429_waits_in_place (HostileFixture *f,
+                                        gconstpointer   data)
+{
+  g_autoptr(SdRequest) request = sd_test_images_request ("A heron in the reeds");
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(SdTask) task = NULL;
+  g_autoptr(SdTask) returned = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) store_error = NULL;
+
+  f->h.create_status = 429;
+  sd_service_submit_async (f->s.service, request, NULL, sd_test_store_result_cb, &result);
+  /* the first backoff is 2 s ± a quarter, the second twice that */
+  sd_test_run_for (3000);
+  g_assert_cmpuint (f->h.create_requests, ==, 2);
+  g_assert_null (result);
+  g_assert_cmpuint (f->h.query_paths->len, ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (sd_service_get_tasks (f->s.service)), ==, 1);
+  task = g_list_model_get_item (sd_service_get_tasks (f->s.service), 0);
+  g_assert_cmpint (sd_task_get_status (task), ==, SD_TASK_STATUS_WAITING);
+
+  g_assert_true (sd_service_cancel_waiting (f->s.service, task, &error));
+  g_assert_no_error (error);
+  sd_test_wait_until (sd_test_result_arrived, &result, 10, "the cancelled submission");
+  returned = sd_service_submit_finish (f->s.service, result, &error);
+  g_assert_null (returned);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  sd_test_run_for (5000);
+  g_assert_cmpuint (f->h.create_requests, ==, 2);
   g_assert_cmpint (sd_store_count (f->s.store, &store_error), ==, 0);
   g_assert_no_error (store_error);
 }
@@ -1181,6 +1229,7 @@ main (int   argc,
   add_hostile ("query/code-minus-one-is-retried", test_hostile_query_code_minus_one_is_retried, NULL);
   add_hostile ("query/404-for-too-long-is-unknown-to-the-server", test_hostile_not_found_for_too_long, NULL);
   add_hostile ("query/404-bound-counts-404s-in-a-row", test_hostile_not_found_timer_resets, NULL);
+  add_hostile ("create/answer/http-429-waits-in-place", test_hostile_create_429_waits_in_place, NULL);
   for (guint i = 0; i < G_N_ELEMENTS (create_answers); i++)
     {
       g_autofree char *path = g_strdup_printf ("create/answer/%s", create_answers[i].name);

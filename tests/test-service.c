@@ -90,6 +90,8 @@ make_service (Fixture *fixture)
   g_object_set (service,
                 "first-poll-delay", FIRST_POLL_MS,
                 "max-poll-interval", MAX_POLL_MS,
+                /* every task at the provider at once; the cap: test-queue */
+                "max-active", SD_SERVICE_MAX_ACTIVE_ANY,
                 NULL);
   g_signal_connect (service, "task-added", G_CALLBACK (on_task_added_cb), fixture);
   g_signal_connect (service, "task-completed", G_CALLBACK (on_task_completed_cb), fixture);

@@ -365,6 +365,8 @@ open_context (SdCli   *self,
     return NULL;
 
   keep_saving_to_the_cli (context);
+  /* Waiting tasks of other runs are left to them: this one exits soon. */
+  sd_service_set_hold_loaded (sd_context_get_service (context), TRUE);
   g_signal_emit (self, signals[CONTEXT_CREATED], 0, context);
 
   sd_context_start_async (context, NULL, _sd_cli_on_async_ready_cb, &slot);

@@ -101,7 +101,7 @@ get_status_raw (JsonObject *data)
   return _sd_api_value_as_text (json_object_get_member (data, "status"));
 }
 
-/* "uncertain" and "not-found" are what the app concluded, never what a
+/* "uncertain", "not-found" and "waiting" are what the app concluded, never what a
  * server may claim: from a server they are just a status the app does not
  * know, and the task is polled on. */
 static SdTaskStatus
@@ -109,7 +109,8 @@ status_from_server (const char *status_raw)
 {
   SdTaskStatus status = sd_api_status_from_string (status_raw);
 
-  if (status == SD_TASK_STATUS_UNCERTAIN || status == SD_TASK_STATUS_NOT_FOUND)
+  if (status == SD_TASK_STATUS_UNCERTAIN || status == SD_TASK_STATUS_NOT_FOUND ||
+      status == SD_TASK_STATUS_WAITING)
     return SD_TASK_STATUS_UNKNOWN;
   return status;
 }

@@ -8,6 +8,8 @@
 
 #include <math.h>
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 #include <libsoup/soup.h>
 
@@ -113,6 +115,50 @@ sd_api_error_get_server_message (const GError *error)
   const SdApiErrorPrivate *priv = get_private (error);
 
   return priv != NULL ? priv->server_message : NULL;
+}
+
+/* A msg that says the queue is full, in the provider's words or others':
+ * "queue is full", "Queue full", "队列已满". */
+static gboolean
+message_says_queue_full (const char *message)
+{
+  g_autofree char *folded = NULL;
+  const char *queue;
+
+  if (message == NULL)
+    return FALSE;
+  if (strstr (message, "队列已满") != NULL)
+    return TRUE;
+  folded = g_ascii_strdown (message, -1);
+  queue = strstr (folded, "queue");
+  return queue != NULL && strstr (queue, "full") != NULL;
+}
+
+/**
+ * sd_api_error_is_queue_full:
+ * @error: (nullable): a #GError
+ *
+ * A create answered 429, or with the provider's "queue full" code or
+ * message, was refused before anything was made: it may be sent again
+ * (after Retry-After). Anything else, above all
+ * %SD_API_ERROR_OUTCOME_UNKNOWN, is not.
+ *
+ * Returns: whether @error says the provider is too busy to take a task
+ */
+gboolean
+sd_api_error_is_queue_full (const GError *error)
+{
+  if (error == NULL || error->domain != SD_API_ERROR)
+    return FALSE;
+  if (error->code == SD_API_ERROR_RATE_LIMITED)
+    return TRUE;
+  if (error->code != SD_API_ERROR_API && error->code != SD_API_ERROR_HTTP_STATUS)
+    return FALSE;
+  if (sd_api_error_get_http_status (error) == 429 ||
+      g_strcmp0 (sd_api_error_get_api_code (error), SD_API_CODE_QUEUE_FULL) == 0)
+    return TRUE;
+  return error->code == SD_API_ERROR_API &&
+         message_says_queue_full (sd_api_error_get_server_message (error));
 }
 
 /**
@@ -285,6 +331,7 @@ sd_api_status_from_string (const char *status)
     { "expired", SD_TASK_STATUS_FAILED },
     { "uncertain", SD_TASK_STATUS_UNCERTAIN },
     { "not-found", SD_TASK_STATUS_NOT_FOUND },
+    { "waiting", SD_TASK_STATUS_WAITING },
   };
 
   if (status == NULL)
@@ -321,6 +368,8 @@ sd_api_status_to_string (SdTaskStatus status)
       return "uncertain";
     case SD_TASK_STATUS_NOT_FOUND:
       return "not-found";
+    case SD_TASK_STATUS_WAITING:
+      return "waiting";
     case SD_TASK_STATUS_UNKNOWN:
     default:
       return "unknown";

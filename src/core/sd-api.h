@@ -41,6 +41,9 @@ typedef enum {
 #define SD_API_CODE_AUTH_FAILED   "20001"  /* like HTTP 401: SD_API_ERROR_UNAUTHORIZED */
 #define SD_API_CODE_BAD_REQUEST   "20002"  /* a refusal: SD_API_ERROR_API, msg kept */
 #define SD_API_CODE_SERVER_ERROR  "-1"     /* SD_API_ERROR_SERVER; on a create, OUTCOME_UNKNOWN */
+/* The provider's queue is full: a refusal, nothing was created. The code
+ * is not documented; a msg that says the queue is full counts the same. */
+#define SD_API_CODE_QUEUE_FULL    "20029"
 
 GQuark       sd_api_error_quark               (void);
 
@@ -54,6 +57,10 @@ const char  *sd_api_error_get_server_message  (const GError *error);
  * (transport, 5xx, 429, code -1, malformed body); FALSE for auth and API
  * refusals. Never a reason to send a create again. */
 gboolean     sd_api_error_is_transient        (const GError *error);
+/* TRUE for a create refused because the provider is busy: 429, or the
+ * "queue full" answer. Nothing was created; the same create may be sent
+ * again later. */
+gboolean     sd_api_error_is_queue_full       (const GError *error);
 /* Makes an SD_API_ERROR carrying its details (for the client, which sets
  * TRANSPORT, INSECURE and OUTCOME_UNKNOWN errors itself). */
 GError      *sd_api_error_new_full            (SdApiError    code,

@@ -35,7 +35,9 @@ typedef enum /*< flags >*/ {
  * UNCERTAIN is a create that got no clear answer (the task may or may not
  * exist, and it has no server id to ask about); NOT_FOUND is a task the
  * server has answered 404 for, for longer than the service waits (it is
- * "unknown to the server" and no longer polled). */
+ * "unknown to the server" and no longer polled). WAITING is the local
+ * queue's: not sent yet (its id is local), waiting for a place at the
+ * provider. */
 typedef enum {
   SD_TASK_STATUS_UNKNOWN,
   SD_TASK_STATUS_QUEUED,
@@ -44,6 +46,7 @@ typedef enum {
   SD_TASK_STATUS_FAILED,
   SD_TASK_STATUS_UNCERTAIN,
   SD_TASK_STATUS_NOT_FOUND,
+  SD_TASK_STATUS_WAITING,   /*< nick=waiting >*/
 } SdTaskStatus;
 
 /* Where the local copy of a task's video stands. */

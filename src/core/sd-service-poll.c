@@ -106,6 +106,12 @@ _sd_service_schedule_poll (SdService *self,
 {
   Poll *poll = g_hash_table_lookup (self->polls, sd_task_get_id (task));
 
+  if (g_hash_table_contains (self->unwatched, sd_task_get_id (task)) ||
+      sd_task_get_status (task) == SD_TASK_STATUS_WAITING)
+    {
+      g_debug ("Task %s: not watched or not sent, no query", sd_task_get_id (task));
+      return;
+    }
   if (poll == NULL)
     {
       poll = g_new0 (Poll, 1);
@@ -589,7 +595,8 @@ sd_service_refresh_async (SdService           *self,
   g_task_set_task_data (gtask, g_object_ref (task), g_object_unref);
 
   /* Its id is the app's own: the server has nothing to say about it. */
-  if (sd_task_get_status (task) == SD_TASK_STATUS_UNCERTAIN)
+  if (sd_task_get_status (task) == SD_TASK_STATUS_UNCERTAIN ||
+      sd_task_get_status (task) == SD_TASK_STATUS_WAITING)
     {
       g_task_return_boolean (gtask, TRUE);
       return;

@@ -47,6 +47,18 @@ struct _SdService
   gboolean         paused;        /* by a refused token or address */
   char            *last_error;
   guint64          change_serial; /* bumped by every stored change of a task */
+
+  /* The local queue (sd-service-queue.c). */
+  GQueue           waiting;       /* SdTask (a ref), waiting to be sent, in order */
+  GHashTable      *sends;         /* SdTask → Send: creates on the way */
+  GHashTable      *callers;       /* SdTask → GTask of sd_service_submit_async() */
+  GHashTable      *unwatched;     /* id → id: Stop Watching */
+  guint            max_active;
+  gint64           last_position;
+  guint            pump_source;   /* an idle that sends what fits */
+  guint            backoff_source; /* the wait after a 429 or "queue full" */
+  guint            backoff_ms;    /* the next wait without a Retry-After */
+  gboolean         hold_loaded;   /* waiting tasks read from the history stay unsent */
 };
 
 /* sd-service.c */
@@ -64,6 +76,39 @@ void     _sd_service_emit_task_failed       (SdService    *self,
 void     _sd_service_emit_poll_error        (SdService    *self,
                                              SdTask       *task,
                                              const GError *error);
+
+gboolean _sd_service_validate_request       (SdService    *self,
+                                             SdRequest    *request,
+                                             GError      **error);
+GError  *_sd_service_keep_created_task      (SdStore      *store,
+                                             const char   *local_id,
+                                             SdTask       *task);
+void     _sd_service_emit_task_added        (SdService    *self,
+                                             SdTask       *task);
+void     _sd_service_notify_max_active      (SdService    *self);
+
+/* sd-service-queue.c */
+void     _sd_service_queue_init             (SdService    *self);
+void     _sd_service_queue_start            (SdService    *self);
+void     _sd_service_queue_stop             (SdService    *self);
+void     _sd_service_queue_finalize         (SdService    *self);
+void     _sd_service_queue_clear            (SdService    *self);
+void     _sd_service_queue_kick             (SdService    *self);
+void     _sd_service_queue_pump             (SdService    *self);
+void     _sd_service_queue_adopt            (SdService    *self,
+                                             SdTask       *task);
+void     _sd_service_queue_forget           (SdService    *self,
+                                             SdTask       *task);
+void     _sd_service_queue_add_caller       (SdService    *self,
+                                             SdTask       *task,
+                                             GTask        *caller);
+SdTask  *_sd_service_enqueue                (SdService    *self,
+                                             SdRequest    *request,
+                                             const char   *group_id,
+                                             const char   *group_label,
+                                             const char   *retry_of,
+                                             gboolean      unrecorded_ok,
+                                             GError      **error);
 
 /* sd-service-poll.c */
 void     _sd_service_poll_init              (SdService    *self);

@@ -39,6 +39,9 @@ on_task_notify_cb (SdTask     *task,
 {
   if (property_is_stored (pspec))
     self->change_serial++;
+  /* A task that finished (or was sent) may free a place at the provider. */
+  if (g_strcmp0 (pspec->name, "status") == 0)
+    _sd_service_queue_kick (self);
 }
 
 void
@@ -55,6 +58,7 @@ untrack_task (SdService *self,
 {
   _sd_service_drop_download (self, task);
   _sd_service_unschedule_poll (self, task);
+  _sd_service_queue_forget (self, task);
   g_signal_handlers_disconnect_by_func (task, on_task_notify_cb, self);
   g_hash_table_remove (self->tasks_by_id, sd_task_get_id (task));
 }
@@ -185,6 +189,11 @@ resume_task (SdService *self,
 {
   SdDownloadState state = sd_task_get_download_state (task);
 
+  if (sd_task_get_status (task) == SD_TASK_STATUS_WAITING)
+    {
+      _sd_service_queue_adopt (self, task);
+      return;
+    }
   if (!sd_task_get_is_finished (task))
     {
       g_debug ("Task %s: resumed unfinished, asking the server", sd_task_get_id (task));
@@ -218,6 +227,7 @@ stop_everything (SdService *self)
   self->cancellable = g_cancellable_new ();
   g_hash_table_remove_all (self->polls);
   _sd_service_set_queries_in_flight (self, 0);
+  _sd_service_queue_clear (self);
 
   _sd_service_drop_downloads (self);
 }

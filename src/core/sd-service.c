@@ -40,6 +40,7 @@ enum {
   PROP_QUERIES_IN_FLIGHT,
   PROP_HAS_MORE,
   PROP_TASKS,
+  PROP_MAX_ACTIVE,
   N_PROPS
 };
 
@@ -127,6 +128,7 @@ sd_service_constructed (GObject *object)
   g_assert (self->catalog != NULL);
 
   _sd_service_poll_start (self);
+  _sd_service_queue_start (self);
 }
 
 static void
@@ -135,6 +137,7 @@ sd_service_dispose (GObject *object)
   SdService *self = SD_SERVICE (object);
 
   _sd_service_poll_stop (self);
+  _sd_service_queue_stop (self);
   if (self->tasks != NULL)
     _sd_service_clear_tasks (self);
   g_cancellable_cancel (self->cancellable);
@@ -157,6 +160,7 @@ sd_service_finalize (GObject *object)
   g_clear_pointer (&self->polls, g_hash_table_unref);
   g_clear_pointer (&self->schedule, g_sequence_free);
   g_clear_pointer (&self->downloads, g_hash_table_unref);
+  _sd_service_queue_finalize (self);
   g_clear_object (&self->cancellable);
   g_free (self->last_error);
 
@@ -186,6 +190,7 @@ sd_service_get_property (GObject    *object,
     case PROP_QUERIES_IN_FLIGHT: g_value_set_uint (value, self->queries_in_flight); break;
     case PROP_HAS_MORE:          g_value_set_boolean (value, self->has_more); break;
     case PROP_TASKS:             g_value_set_object (value, self->tasks); break;
+    case PROP_MAX_ACTIVE:        g_value_set_uint (value, self->max_active); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -229,6 +234,9 @@ sd_service_set_property (GObject      *object,
       break;
     case PROP_MAX_QUERIES:
       set_uint_prop (self, &self->max_queries, g_value_get_uint (value), prop_id);
+      break;
+    case PROP_MAX_ACTIVE:
+      sd_service_set_max_active (self, g_value_get_uint (value));
       break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -289,6 +297,10 @@ sd_service_class_init (SdServiceClass *klass)
   properties[PROP_TASKS] =
     g_param_spec_object ("tasks", NULL, NULL, G_TYPE_LIST_MODEL,
                          G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_MAX_ACTIVE] =
+    g_param_spec_uint ("max-active", NULL, NULL, 1, SD_SERVICE_MAX_ACTIVE_ANY,
+                       SD_SERVICE_DEFAULT_MAX_ACTIVE,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   signals[TASK_ADDED] =
@@ -312,6 +324,7 @@ sd_service_init (SdService *self)
   self->tasks_by_id = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->cursor = (SdStoreCursor) SD_STORE_CURSOR_INIT;
   _sd_service_poll_init (self);
+  _sd_service_queue_init (self);
   self->downloads = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_queue_init (&self->download_queue);
   self->cancellable = g_cancellable_new ();
@@ -392,6 +405,7 @@ sd_service_set_online (SdService *self,
   g_debug ("%s", online ? "Online: polling goes on" : "Offline: polling waits");
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ONLINE]);
   _sd_service_arm_schedule (self);
+  _sd_service_queue_kick (self);
 }
 
 /**
@@ -422,14 +436,15 @@ sd_service_resume (SdService *self)
   self->paused = FALSE;
   _sd_service_set_last_error (self, NULL);
   _sd_service_arm_schedule (self);
+  _sd_service_queue_kick (self);
 }
 
 /* Submitting. */
 
-static gboolean
-validate_request (SdService  *self,
-                  SdRequest  *request,
-                  GError    **error)
+gboolean
+_sd_service_validate_request (SdService  *self,
+                              SdRequest  *request,
+                              GError    **error)
 {
   SdModel *model = sd_catalog_lookup (self->catalog, sd_request_get_model (request));
   g_autoptr(GPtrArray) problems = sd_request_validate (request, model);
@@ -452,102 +467,25 @@ validate_request (SdService  *self,
   return FALSE;
 }
 
-/* What a submit carries from the send to the answer. */
-typedef struct
-{
-  SdRequest *request;
-  char      *local_id;   /* the pending row's id, NULL when none was written */
-  GError    *not_saved;  /* the created task could not be written */
-} Submit;
-
-static void
-submit_free (Submit *submit)
-{
-  g_clear_object (&submit->request);
-  g_free (submit->local_id);
-  g_clear_error (&submit->not_saved);
-  g_free (submit);
-}
-
-/* The pending row written before a create is sent: if the process ends
- * before the answer, the history still says the task may exist. */
-static SdTask *
-intent_task_new (SdRequest *request)
-{
-  g_autofree char *uuid = g_uuid_string_random ();
-  g_autofree char *id = g_strconcat (SD_TASK_UNCERTAIN_ID_PREFIX, uuid, NULL);
-  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
-  g_autofree char *when = g_date_time_format (now, "%Y-%m-%d %H:%M:%S");
-  g_autofree char *message = NULL;
-  SdTask *task = sd_task_new (id, request);
-
-  /* Translators: %s is a date and time. */
-  message = g_strdup_printf (_("This request was being sent at %s and no answer was "
-                               "received: the task may or may not have been created. "
-                               "Look in the provider’s console before sending it again."),
-                             when);
-  sd_task_set_status (task, SD_TASK_STATUS_UNCERTAIN, NULL);
-  sd_task_set_failure_message (task, message);
-  sd_task_set_created_at (task, _sd_service_now_unix ());
-  sd_task_set_updated_at (task, _sd_service_now_unix ());
-  return task;
-}
-
-static char *
-record_intent (SdService *self,
-               SdRequest *request)
-{
-  g_autoptr(SdTask) intent = intent_task_new (request);
-  g_autoptr(GError) error = NULL;
-
-  if (!sd_store_save_task (self->store, intent, &error))
-    {
-      /* The answer is still kept, by the journal if need be. */
-      g_message ("Could not note the request before sending it: %s", error->message);
-      return NULL;
-    }
-  g_debug ("Pending create noted as %s", sd_task_get_id (intent));
-  return g_strdup (sd_task_get_id (intent));
-}
-
-/* An error that proves the server created nothing ends the pending row;
- * a cancel leaves it saying the task may exist. */
-static void
-settle_intent (SdService    *self,
-               Submit       *submit,
-               const GError *error)
-{
-  g_autoptr(GError) local_error = NULL;
-
-  if (submit->local_id == NULL ||
-      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-  if (!sd_store_delete_task (self->store, submit->local_id, &local_error))
-    g_message ("Could not remove pending create %s: %s", submit->local_id, local_error->message);
-}
-
-/* Writes the acknowledged @task to the history (over its pending row);
- * when it cannot, keeps it in the journal and says so in @submit. */
-static void
-keep_created_task (SdService *self,
-                   Submit    *submit,
-                   SdTask    *task)
+/* Writes the acknowledged @task to @store over its row @local_id (its
+ * waiting row); when it cannot, keeps it in the journal and returns the
+ * error that says so (NULL when written). */
+GError *
+_sd_service_keep_created_task (SdStore    *store,
+                               const char *local_id,
+                               SdTask     *task)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GError) journal_error = NULL;
   g_autofree char *journal = NULL;
-  gboolean saved;
+  GError *not_saved;
 
-  if (submit->local_id != NULL)
-    saved = sd_store_replace_task (self->store, submit->local_id, task, &error);
-  else
-    saved = sd_store_save_task (self->store, task, &error);
-  if (saved)
-    return;
+  if (sd_store_replace_task (store, local_id, task, &error))
+    return NULL;
 
-  journal = sd_store_get_journal_path (self->store);
-  if (sd_store_journal_task (self->store, task, submit->local_id, &journal_error))
-    submit->not_saved =
+  journal = sd_store_get_journal_path (store);
+  if (sd_store_journal_task (store, task, local_id, &journal_error))
+    not_saved =
       g_error_new (SD_STORE_ERROR, error->code,
                    /* Translators: the first and last %s are a task ID, the second
                     * why the history could not be written, the third a file. */
@@ -557,102 +495,28 @@ keep_created_task (SdService *self,
                      "finds it."),
                    sd_task_get_id (task), error->message, journal, sd_task_get_id (task));
   else
-    submit->not_saved =
+    not_saved =
       g_error_new (SD_STORE_ERROR, error->code,
                    _("Task %s was created by the provider, but neither the task history "
                      "nor the journal could be written (%s; %s). Keep the task ID %s: "
                      "it is not in the history."),
                    sd_task_get_id (task), error->message, journal_error->message,
                    sd_task_get_id (task));
-  g_debug ("%s", submit->not_saved->message);
+  g_debug ("%s", not_saved->message);
+  return not_saved;
 }
 
-static SdTask *
-task_from_create_result (SdRequest         *request,
-                         SdApiCreateResult *result)
+void
+_sd_service_emit_task_added (SdService *self,
+                             SdTask    *task)
 {
-  SdTask *task = sd_task_new (result->task_id, request);
-  gint64 created_at = result->created_at > 0 ? result->created_at : _sd_service_now_unix ();
-
-  sd_task_set_status (task, result->status, result->status_raw);
-  sd_task_set_server_model (task, result->model);
-  sd_task_set_created_at (task, created_at);
-  sd_task_set_first_seen_at (task, _sd_service_now_unix ());
-  sd_task_set_updated_at (task, created_at);
-  return task;
-}
-
-static void
-add_new_task (SdService *self,
-              SdTask    *task)
-{
-  _sd_service_track_task (self, task);
-  g_list_store_insert (self->tasks, 0, task);
   g_signal_emit (self, signals[TASK_ADDED], 0, task);
 }
 
-/* A create that may have made its task is kept in the history as
- * uncertain, with why, so that the user looks there (or in the provider's
- * console) before sending it again. It has no server id: its id is local
- * (the pending row's, which it takes over), and it is never polled. The
- * create is never sent again by the service. */
-static void
-record_uncertain_create (SdService    *self,
-                         Submit       *submit,
-                         const GError *error)
+void
+_sd_service_notify_max_active (SdService *self)
 {
-  g_autofree char *uuid = g_uuid_string_random ();
-  g_autofree char *id = submit->local_id != NULL
-                          ? g_strdup (submit->local_id)
-                          : g_strconcat (SD_TASK_UNCERTAIN_ID_PREFIX, uuid, NULL);
-  g_autoptr(SdTask) task = sd_task_new (id, submit->request);
-  g_autoptr(GError) store_error = NULL;
-  gint64 now = _sd_service_now_unix ();
-
-  g_debug ("create outcome unknown; kept as %s", id);
-  sd_task_set_status (task, SD_TASK_STATUS_UNCERTAIN, NULL);
-  sd_task_set_failure_message (task, error->message);
-  sd_task_set_created_at (task, now);
-  sd_task_set_updated_at (task, now);
-  if (!sd_store_save_task (self->store, task, &store_error))
-    g_warning ("Could not save uncertain task %s: %s", id, store_error->message);
-  add_new_task (self, task);
-}
-
-static void
-on_create_finished_cb (GObject      *source,
-                       GAsyncResult *result,
-                       gpointer      user_data)
-{
-  g_autoptr(GTask) gtask = user_data;
-  SdService *self = g_task_get_source_object (gtask);
-  Submit *submit = g_task_get_task_data (gtask);
-  g_autoptr(SdApiCreateResult) created = NULL;
-  g_autoptr(SdTask) task = NULL;
-  g_autoptr(GError) error = NULL;
-
-  created = sd_client_create_finish (SD_CLIENT (source), result, &error);
-  if (created == NULL)
-    {
-      if (g_error_matches (error, SD_API_ERROR, SD_API_ERROR_OUTCOME_UNKNOWN))
-        record_uncertain_create (self, submit, error);
-      else
-        settle_intent (self, submit, error);
-      g_task_return_error (gtask, g_steal_pointer (&error));
-      return;
-    }
-
-  task = task_from_create_result (submit->request, created);
-  /* Saved before anything else: a task the server acknowledged must survive
-   * a crash, or it would be paid for and lost. */
-  keep_created_task (self, submit, task);
-
-  if (self->paused && sd_client_has_token (self->client))
-    sd_service_resume (self);
-  add_new_task (self, task);
-  if (!sd_task_get_is_finished (task))
-    _sd_service_schedule_poll (self, task, self->first_poll_delay);
-  g_task_return_pointer (gtask, g_steal_pointer (&task), g_object_unref);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_ACTIVE]);
 }
 
 /**
@@ -660,10 +524,15 @@ on_create_finished_cb (GObject      *source,
  * @request: what to generate; a copy is taken
  *
  * A request with problems fails with %SD_API_ERROR_INVALID_REQUEST, every
- * problem in the message, and nothing is sent. A create is never retried:
- * %SD_API_ERROR_OUTCOME_UNKNOWN means the task may exist on the server, and
- * the list and the history then hold an %SD_TASK_STATUS_UNCERTAIN task
- * (a local id starting with %SD_TASK_UNCERTAIN_ID_PREFIX) that says so.
+ * problem in the message, and nothing is sent. Otherwise the task joins the
+ * local queue (it is in the list at once, "waiting" until the provider has
+ * room, see "max-active") and this completes once its create was answered.
+ * A create is never retried, but for a 429 or "queue full" answer, which
+ * proves nothing was made: %SD_API_ERROR_OUTCOME_UNKNOWN means the task may
+ * exist on the server, and the list and the history then hold an
+ * %SD_TASK_STATUS_UNCERTAIN task (a local id starting with
+ * %SD_TASK_UNCERTAIN_ID_PREFIX) that says so. Cancelling @cancellable while
+ * the task waits takes it out of the queue unsent.
  */
 void
 sd_service_submit_async (SdService           *self,
@@ -672,28 +541,24 @@ sd_service_submit_async (SdService           *self,
                          GAsyncReadyCallback  callback,
                          gpointer             user_data)
 {
-  g_autoptr(GTask) task = NULL;
+  g_autoptr(GTask) gtask = NULL;
   g_autoptr(GError) error = NULL;
-  Submit *submit;
+  SdTask *task;
 
   g_return_if_fail (SD_IS_SERVICE (self));
   g_return_if_fail (SD_IS_REQUEST (request));
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, sd_service_submit_async);
-  submit = g_new0 (Submit, 1);
-  submit->request = sd_request_copy (request);
-  g_task_set_task_data (task, submit, (GDestroyNotify) submit_free);
+  gtask = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (gtask, sd_service_submit_async);
 
-  if (!validate_request (self, submit->request, &error))
+  task = _sd_service_enqueue (self, request, NULL, NULL, NULL, TRUE, &error);
+  if (task == NULL)
     {
-      g_task_return_error (task, g_steal_pointer (&error));
+      g_task_return_error (gtask, g_steal_pointer (&error));
       return;
     }
-
-  submit->local_id = record_intent (self, submit->request);
-  sd_client_create_async (self->client, submit->request, cancellable,
-                          on_create_finished_cb, g_steal_pointer (&task));
+  _sd_service_queue_add_caller (self, task, g_steal_pointer (&gtask));
+  _sd_service_queue_pump (self);
 }
 
 /**
@@ -735,15 +600,14 @@ sd_service_submit_finish_full (SdService     *self,
                                GError       **not_saved,
                                GError       **error)
 {
-  Submit *submit;
+  const GError *kept;
   SdTask *task;
 
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
-  submit = g_task_get_task_data (G_TASK (result));
+  kept = g_task_get_task_data (G_TASK (result));
   task = g_task_propagate_pointer (G_TASK (result), error);
-  if (task != NULL && submit->not_saved != NULL && not_saved != NULL)
-    *not_saved = g_error_copy (submit->not_saved);
+  if (task != NULL && kept != NULL && not_saved != NULL)
+    *not_saved = g_error_copy (kept);
   return task;
 }
-

@@ -37,10 +37,27 @@ G_DECLARE_FINAL_TYPE (SdService, sd_service, SD, SERVICE, GObject)
  *                       are not in the list yet (sd_service_load_more())
  *   "tasks"             GListModel of SdTask, read-only: the list
  *                       (sd_service_get_tasks())
+ *   "max-active"        uint 1–1000: tasks queued or processing at the
+ *                       provider at once (2); the rest wait here, in
+ *                       order. Follows the "max-active-tasks" setting
+ *                       when the service has settings
  *   "client", "store", "catalog", "settings" (nullable): construct-only,
  *                       then read-only; "store" changes by
  *                       sd_service_set_store() alone
  */
+
+#define SD_SERVICE_DEFAULT_MAX_ACTIVE 2
+/* The setting's range; the property takes up to SD_SERVICE_MAX_ACTIVE_ANY. */
+#define SD_SERVICE_MAX_ACTIVE_LIMIT   10
+#define SD_SERVICE_MAX_ACTIVE_ANY     1000
+/* How many takes one Generate makes at most. */
+#define SD_SERVICE_MAX_TAKES          8
+
+typedef enum /*< flags >*/ {
+  SD_SERVICE_RETRY_NONE              = 0,
+  /* Retry an uncertain (or not found) task too: it may exist and be billed. */
+  SD_SERVICE_RETRY_INCLUDE_UNCERTAIN = 1 << 0,
+} SdServiceRetryFlags;
 
 /* How many of the newest tasks sd_service_load_history() reads. */
 #define SD_SERVICE_HISTORY_PAGE 100
@@ -145,5 +162,68 @@ gboolean    sd_service_restore_many       (SdService  *self,
 /* The loaded task with @task_id; NULL rather than reading the history. */
 SdTask     *sd_service_get_loaded_task    (SdService  *self,
                                            const char *task_id);
+
+/* The local queue. */
+guint       sd_service_get_max_active     (SdService  *self);
+void        sd_service_set_max_active     (SdService  *self,
+                                           guint       max_active);
+/* TRUE: waiting tasks read from the history are not sent by this service
+ * (the command line, which does not stay to see their answers). */
+void        sd_service_set_hold_loaded    (SdService  *self,
+                                           gboolean    hold);
+/* The tasks waiting to be sent, in the order they will be (transfer container). */
+GPtrArray  *sd_service_get_waiting        (SdService  *self);
+
+/* Validates @request and queues @n_takes (1–SD_SERVICE_MAX_TAKES) tasks of
+ * it in one new group labelled @label (NULL: the prompt's start). Returns
+ * the tasks, waiting or being sent (transfer container), or NULL with
+ * @error (nothing queued). A task whose create is refused is marked failed;
+ * the others go on. */
+GPtrArray  *sd_service_submit_takes       (SdService   *self,
+                                           SdRequest   *request,
+                                           guint        n_takes,
+                                           const char  *label,
+                                           GError     **error);
+/* Queues a new task with @task's request, in its group, linked to it
+ * ("retry-of"). @task must be failed, or uncertain / not found with
+ * SD_SERVICE_RETRY_INCLUDE_UNCERTAIN. Returns the new task (transfer none). */
+SdTask     *sd_service_retry              (SdService            *self,
+                                           SdTask               *task,
+                                           SdServiceRetryFlags   flags,
+                                           GError              **error);
+/* Retries each failed task of group @group_id that has no retry yet;
+ * uncertain ones are left alone. Returns the new tasks (transfer container;
+ * empty when none had failed). */
+GPtrArray  *sd_service_retry_failed       (SdService   *self,
+                                           const char  *group_id,
+                                           GError     **error);
+/* A waiting task: never sent, taken out of the queue, the list and the
+ * history. A task at the provider cannot be cancelled (G_IO_ERROR_NOT_SUPPORTED):
+ * sd_service_stop_watching() only. */
+gboolean    sd_service_cancel_waiting     (SdService   *self,
+                                           SdTask      *task,
+                                           GError     **error);
+/* Moves a waiting task @delta places (negative: sooner). */
+gboolean    sd_service_move_waiting       (SdService   *self,
+                                           SdTask      *task,
+                                           int          delta,
+                                           GError     **error);
+/* Takes a waiting task out of the queue (as cancel) and hands its request
+ * back, to be edited in the composer (transfer full). */
+SdRequest  *sd_service_take_back          (SdService   *self,
+                                           SdTask      *task,
+                                           GError     **error);
+/* Stops asking about a task at the provider (it may still complete and be
+ * billed); sd_service_watch_again() asks again. Not kept across runs. */
+gboolean    sd_service_stop_watching      (SdService   *self,
+                                           SdTask      *task,
+                                           GError     **error);
+gboolean    sd_service_watch_again        (SdService   *self,
+                                           SdTask      *task,
+                                           GError     **error);
+gboolean    sd_service_is_watching        (SdService   *self,
+                                           SdTask      *task);
+/* The label a group gets by default: the start of @prompt (transfer full). */
+char       *sd_service_default_group_label (const char *prompt);
 
 G_END_DECLS

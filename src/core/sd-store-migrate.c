@@ -273,6 +273,24 @@ migrate_to_7 (sqlite3     *db,
   return _sd_store_exec_sql (db, "ALTER TABLE tasks ADD COLUMN continues TEXT", error);
 }
 
+/* Groups and the local queue (issue 13): the group a task was made in
+ * (the takes of one Generate, a batch) and its label, the task it retries,
+ * and the order of the tasks waiting to be sent. The task it continues is
+ * schema 7's column. */
+static gboolean
+migrate_to_8 (sqlite3     *db,
+              const char  *legacy_base,
+              GError     **error)
+{
+  return _sd_store_exec_sql (db, "ALTER TABLE tasks ADD COLUMN group_id TEXT", error) &&
+         _sd_store_exec_sql (db, "ALTER TABLE tasks ADD COLUMN group_label TEXT", error) &&
+         _sd_store_exec_sql (db, "ALTER TABLE tasks ADD COLUMN retry_of TEXT", error) &&
+         _sd_store_exec_sql (db, "ALTER TABLE tasks ADD COLUMN queue_position "
+                                 "INTEGER NOT NULL DEFAULT 0", error) &&
+         _sd_store_exec_sql (db, "CREATE INDEX tasks_group ON tasks (base, group_id) "
+                                 "WHERE group_id IS NOT NULL", error);
+}
+
 /* migrations[i] brings a database from version i to version i + 1. A new
  * schema is one more function here and a bump of SD_STORE_SCHEMA_VERSION. */
 static const MigrateFunc migrations[] = {
@@ -283,6 +301,7 @@ static const MigrateFunc migrations[] = {
   _sd_store_migrate_to_5,
   migrate_to_6,
   migrate_to_7,
+  migrate_to_8,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SD_STORE_SCHEMA_VERSION);

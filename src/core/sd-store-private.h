@@ -16,7 +16,8 @@ G_BEGIN_DECLS
 #define TASK_COLUMNS \
   "id, request, status, status_raw, server_model, created_at, updated_at, " \
   "failure_message, video_url, local_file, download_state, download_error, " \
-  "first_seen_at, favourite, estimate, estimate_currency, continues"
+  "first_seen_at, favourite, estimate, estimate_currency, continues, " \
+  "group_id, group_label, retry_of, queue_position"
 
 enum {
   COL_ID,
@@ -36,6 +37,10 @@ enum {
   COL_ESTIMATE,
   COL_ESTIMATE_CURRENCY,
   COL_CONTINUES,
+  COL_GROUP_ID,
+  COL_GROUP_LABEL,
+  COL_RETRY_OF,
+  COL_QUEUE_POSITION,
   COL_ROWID,          /* in the statements that page */
 };
 
@@ -67,6 +72,8 @@ typedef enum {
   STMT_SET_FAVOURITE,
   STMT_SELECT_ONE_ROWID,
   STMT_COST_TOTALS,
+  STMT_SELECT_GROUP,
+  STMT_CLAIM_WAITING,
   N_STATEMENTS
 } StatementId;
 

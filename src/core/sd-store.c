@@ -27,13 +27,18 @@
 /* Ties on created_at (same second) go to the later insertion. */
 #define NEWEST_FIRST " ORDER BY created_at DESC, rowid DESC"
 
+/* The queue's columns (schema 8) take parameters after BASE_PARAM, in
+ * the order of TASK_COLUMNS. */
+#define QUEUE_PARAMS "?21, ?22, ?23, ?24"
+#define QUEUE_PARAM_FIRST 21
+
 static const char * const statement_sql[N_STATEMENTS] = {
   [STMT_UPSERT] =
     /* The favourite flag of a row already there changes only by
      * STMT_SET_FAVOURITE: another process's older copy of the task must
      * not undo a star this one set. */
     "INSERT INTO tasks (base, " TASK_COLUMNS ") "
-    "VALUES (" BASE_PARAM ", ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17) "
+    "VALUES (" BASE_PARAM ", ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, " QUEUE_PARAMS ") "
     "ON CONFLICT (base, id) DO UPDATE SET "
     "request = excluded.request, status = excluded.status, "
     "status_raw = excluded.status_raw, server_model = excluded.server_model, "
@@ -44,7 +49,9 @@ static const char * const statement_sql[N_STATEMENTS] = {
     "download_error = excluded.download_error, "
     "first_seen_at = excluded.first_seen_at, "
     "estimate = excluded.estimate, estimate_currency = excluded.estimate_currency, "
-    "continues = excluded.continues",
+    "continues = excluded.continues, "
+    "group_id = excluded.group_id, group_label = excluded.group_label, "
+    "retry_of = excluded.retry_of, queue_position = excluded.queue_position",
   [STMT_DELETE] = "DELETE FROM tasks WHERE base = " BASE_PARAM " AND id = ?1",
   [STMT_SELECT_ALL] =
     "SELECT " TASK_COLUMNS " FROM tasks WHERE base = " BASE_PARAM NEWEST_FIRST,
@@ -67,14 +74,14 @@ static const char * const statement_sql[N_STATEMENTS] = {
     "UPDATE OR REPLACE tasks SET id = ?1 WHERE base = " BASE_PARAM " AND id = ?2",
   [STMT_INSERT_NEW] =
     "INSERT INTO tasks (base, " TASK_COLUMNS ") "
-    "VALUES (" BASE_PARAM ", ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17) "
+    "VALUES (" BASE_PARAM ", ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, " QUEUE_PARAMS ") "
     "ON CONFLICT (base, id) DO NOTHING",
   /* A restored row takes back its rowid (its place among tasks of the
    * same second) unless another row has it by now. */
   [STMT_RESTORE] =
     "INSERT INTO tasks (rowid, base, " TASK_COLUMNS ") "
     "VALUES (CASE WHEN EXISTS (SELECT 1 FROM tasks WHERE rowid = ?18) THEN NULL ELSE ?18 END, "
-    BASE_PARAM ", ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17) "
+    BASE_PARAM ", ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, " QUEUE_PARAMS ") "
     "ON CONFLICT (base, id) DO NOTHING",
   [STMT_SET_FAVOURITE] =
     "UPDATE tasks SET favourite = ?2 WHERE base = " BASE_PARAM " AND id = ?1",
@@ -84,6 +91,14 @@ static const char * const statement_sql[N_STATEMENTS] = {
   [STMT_COST_TOTALS] =
     "SELECT status, total(estimate), count(*) FROM tasks WHERE base = " BASE_PARAM " AND "
     "created_at >= ?1 AND estimate IS NOT NULL AND estimate_currency = ?2 GROUP BY status",
+  /* A waiting task about to be sent becomes uncertain, if it still waits. */
+  [STMT_CLAIM_WAITING] =
+    "UPDATE tasks SET status = 'uncertain', failure_message = ?2, updated_at = ?3 "
+    "WHERE base = " BASE_PARAM " AND id = ?1 AND status = 'waiting'",
+  /* A group's tasks, oldest first (the order they were queued in). */
+  [STMT_SELECT_GROUP] =
+    "SELECT " TASK_COLUMNS " FROM tasks WHERE base = " BASE_PARAM " AND group_id = ?1 "
+    "ORDER BY created_at, queue_position, rowid",
 };
 
 
@@ -329,7 +344,11 @@ task_from_row (sqlite3_stmt *stmt)
   sd_task_set_download_error (task, column_string (stmt, COL_DOWNLOAD_ERROR));
   sd_task_set_favourite (task, sqlite3_column_int64 (stmt, COL_FAVOURITE) != 0);
   set_estimate_from_row (task, stmt);
+  sd_task_set_group_id (task, column_string (stmt, COL_GROUP_ID));
+  sd_task_set_group_label (task, column_string (stmt, COL_GROUP_LABEL));
+  sd_task_set_retry_of (task, column_string (stmt, COL_RETRY_OF));
   sd_task_set_continues (task, column_string (stmt, COL_CONTINUES));
+  sd_task_set_queue_position (task, MAX (sqlite3_column_int64 (stmt, COL_QUEUE_POSITION), 0));
   if (sd_task_get_download_state (task) == SD_DOWNLOAD_STATE_DONE)
     sd_task_set_download_progress (task, 1.0);
   return task;
@@ -414,6 +433,10 @@ _sd_store_bind_task (sqlite3_stmt *stmt,
       sqlite3_bind_null (stmt, 16);
     }
   sqlite3_bind_text (stmt, 17, sd_task_get_continues (task), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, QUEUE_PARAM_FIRST, sd_task_get_group_id (task), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, QUEUE_PARAM_FIRST + 1, sd_task_get_group_label (task), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text (stmt, QUEUE_PARAM_FIRST + 2, sd_task_get_retry_of (task), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, QUEUE_PARAM_FIRST + 3, sd_task_get_queue_position (task));
 }
 
 /* GObject */
@@ -714,6 +737,57 @@ sd_store_replace_task (SdStore     *self,
 }
 
 /**
+ * sd_store_claim_waiting:
+ * @self: a store
+ * @task: a task waiting to be sent
+ * @message: why it is uncertain if no answer comes (its failure message)
+ * @claimed: (out): whether the row was waiting and is now uncertain
+ * @error: an %SD_STORE_ERROR
+ *
+ * Marks the waiting row of @task "uncertain" before its create is sent, in
+ * one transaction, only if it is still waiting: a process that ends while
+ * the create is on the way leaves a task that may exist and is never sent
+ * again, and two processes sharing the history never both send it.
+ *
+ * Returns: %FALSE with @error when the history could not be written
+ */
+gboolean
+sd_store_claim_waiting (SdStore     *self,
+                        SdTask      *task,
+                        const char  *message,
+                        gboolean    *claimed,
+                        GError     **error)
+{
+  sqlite3_stmt *stmt;
+  gboolean done;
+
+  g_return_val_if_fail (SD_IS_STORE (self), FALSE);
+  g_return_val_if_fail (SD_IS_TASK (task), FALSE);
+  g_return_val_if_fail (claimed != NULL, FALSE);
+
+  *claimed = FALSE;
+  if (!_sd_store_begin_write (self, error))
+    return FALSE;
+  stmt = _sd_store_get_statement (self, STMT_CLAIM_WAITING, error);
+  done = stmt != NULL;
+  if (done)
+    {
+      sqlite3_bind_text (stmt, 1, sd_task_get_id (task), -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 2, message, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_int64 (stmt, 3, g_get_real_time () / G_USEC_PER_SEC);
+      done = _sd_store_step_write (self, stmt, error);
+    }
+  if (done)
+    *claimed = sqlite3_changes (self->db) == 1;
+  if (!_sd_store_end_write (self, done, error))
+    {
+      *claimed = FALSE;
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
  * sd_store_load_tasks:
  * @self: a store
  * @error: an %SD_STORE_ERROR
@@ -869,6 +943,32 @@ sd_store_load_task (SdStore     *self,
   if (tasks == NULL || tasks->len == 0)
     return NULL;
   return g_object_ref (g_ptr_array_index (tasks, 0));
+}
+
+/**
+ * sd_store_load_group:
+ * @self: a store
+ * @group_id: a group id
+ * @error: an %SD_STORE_ERROR
+ *
+ * Returns: (transfer container) (element-type SdTask) (nullable): the
+ *   tasks of the group, oldest first (the order they were queued in)
+ */
+GPtrArray *
+sd_store_load_group (SdStore     *self,
+                     const char  *group_id,
+                     GError     **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_return_val_if_fail (SD_IS_STORE (self), NULL);
+  g_return_val_if_fail (group_id != NULL, NULL);
+
+  stmt = _sd_store_get_statement (self, STMT_SELECT_GROUP, error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_text (stmt, 1, group_id, -1, SQLITE_TRANSIENT);
+  return collect_tasks (self, stmt, error);
 }
 
 gint64

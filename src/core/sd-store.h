@@ -24,7 +24,7 @@ typedef enum {
 GQuark       sd_store_error_quark     (void);
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define SD_STORE_SCHEMA_VERSION 7
+#define SD_STORE_SCHEMA_VERSION 8
 
 #define SD_TYPE_STORE (sd_store_get_type ())
 G_DECLARE_FINAL_TYPE (SdStore, sd_store, SD, STORE, GObject)
@@ -136,6 +136,17 @@ GPtrArray   *sd_store_load_to_resume  (SdStore  *self,
 /* One task, or NULL (without an error) when @id is not in the history. */
 SdTask      *sd_store_load_task       (SdStore     *self,
                                        const char  *id,
+                                       GError     **error);
+/* Marks @task's row uncertain (with @message) if it is still waiting:
+ * done before its create is sent. */
+gboolean     sd_store_claim_waiting   (SdStore     *self,
+                                       SdTask      *task,
+                                       const char  *message,
+                                       gboolean    *claimed,
+                                       GError     **error);
+/* The tasks of group @group_id, oldest first. */
+GPtrArray   *sd_store_load_group      (SdStore     *self,
+                                       const char  *group_id,
                                        GError     **error);
 /* Deleting an id that is not there is not an error. */
 gboolean     sd_store_delete_task     (SdStore     *self,

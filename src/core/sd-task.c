@@ -36,7 +36,11 @@ struct _SdTask
   int              progress;
   gint64           estimate;          /* millionths of the currency; -1: none */
   char            *estimate_currency;
+  char            *group_id;
+  char            *group_label;
+  char            *retry_of;
   char            *continues;
+  gint64           queue_position;
 };
 
 G_DEFINE_FINAL_TYPE (SdTask, sd_task, G_TYPE_OBJECT)
@@ -62,7 +66,11 @@ enum {
   PROP_FAVOURITE,
   PROP_PROGRESS,
   PROP_ESTIMATE,
+  PROP_GROUP_ID,
+  PROP_GROUP_LABEL,
+  PROP_RETRY_OF,
   PROP_CONTINUES,
+  PROP_QUEUE_POSITION,
   N_PROPS
 };
 
@@ -125,6 +133,9 @@ sd_task_finalize (GObject *object)
   g_free (self->local_file);
   g_free (self->download_error);
   g_free (self->estimate_currency);
+  g_free (self->group_id);
+  g_free (self->group_label);
+  g_free (self->retry_of);
   g_free (self->continues);
 
   G_OBJECT_CLASS (sd_task_parent_class)->finalize (object);
@@ -159,7 +170,11 @@ sd_task_get_property (GObject    *object,
     case PROP_FAVOURITE:         g_value_set_boolean (value, self->favourite); break;
     case PROP_PROGRESS:          g_value_set_int (value, self->progress); break;
     case PROP_ESTIMATE:          g_value_set_int64 (value, self->estimate); break;
+    case PROP_GROUP_ID:          g_value_set_string (value, self->group_id); break;
+    case PROP_GROUP_LABEL:       g_value_set_string (value, self->group_label); break;
+    case PROP_RETRY_OF:          g_value_set_string (value, self->retry_of); break;
     case PROP_CONTINUES:         g_value_set_string (value, self->continues); break;
+    case PROP_QUEUE_POSITION:    g_value_set_int64 (value, self->queue_position); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -190,7 +205,11 @@ sd_task_set_property (GObject      *object,
     case PROP_DOWNLOAD_ERROR:    sd_task_set_download_error (self, g_value_get_string (value)); break;
     case PROP_FAVOURITE:         sd_task_set_favourite (self, g_value_get_boolean (value)); break;
     case PROP_PROGRESS:          sd_task_set_progress (self, g_value_get_int (value)); break;
+    case PROP_GROUP_ID:          sd_task_set_group_id (self, g_value_get_string (value)); break;
+    case PROP_GROUP_LABEL:       sd_task_set_group_label (self, g_value_get_string (value)); break;
+    case PROP_RETRY_OF:          sd_task_set_retry_of (self, g_value_get_string (value)); break;
     case PROP_CONTINUES:         sd_task_set_continues (self, g_value_get_string (value)); break;
+    case PROP_QUEUE_POSITION:    sd_task_set_queue_position (self, g_value_get_int64 (value)); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -252,7 +271,12 @@ sd_task_class_init (SdTaskClass *klass)
   /* Set with its currency by sd_task_set_estimate(). */
   properties[PROP_ESTIMATE] =
     g_param_spec_int64 ("estimate", NULL, NULL, -1, G_MAXINT64, -1, RO_FLAGS);
+  properties[PROP_GROUP_ID] = string_param ("group-id");
+  properties[PROP_GROUP_LABEL] = string_param ("group-label");
+  properties[PROP_RETRY_OF] = string_param ("retry-of");
   properties[PROP_CONTINUES] = string_param ("continues");
+  properties[PROP_QUEUE_POSITION] =
+    g_param_spec_int64 ("queue-position", NULL, NULL, 0, G_MAXINT64, 0, RW_FLAGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -701,6 +725,29 @@ sd_task_set_progress (SdTask *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROGRESS]);
 }
 
+/* Groups, links and the local queue. */
+
+const char *
+sd_task_get_group_id (SdTask *self)
+{
+  g_return_val_if_fail (SD_IS_TASK (self), NULL);
+  return self->group_id;
+}
+
+const char *
+sd_task_get_group_label (SdTask *self)
+{
+  g_return_val_if_fail (SD_IS_TASK (self), NULL);
+  return self->group_label;
+}
+
+const char *
+sd_task_get_retry_of (SdTask *self)
+{
+  g_return_val_if_fail (SD_IS_TASK (self), NULL);
+  return self->retry_of;
+}
+
 const char *
 sd_task_get_continues (SdTask *self)
 {
@@ -708,11 +755,95 @@ sd_task_get_continues (SdTask *self)
   return self->continues;
 }
 
-/* The id of the task whose last frame this one starts from (stored). */
+gint64
+sd_task_get_queue_position (SdTask *self)
+{
+  g_return_val_if_fail (SD_IS_TASK (self), 0);
+  return self->queue_position;
+}
+
+void
+sd_task_set_group_id (SdTask     *self,
+                      const char *group_id)
+{
+  g_return_if_fail (SD_IS_TASK (self));
+  set_string (self, &self->group_id, group_id, PROP_GROUP_ID);
+}
+
+void
+sd_task_set_group_label (SdTask     *self,
+                         const char *label)
+{
+  g_return_if_fail (SD_IS_TASK (self));
+  set_string (self, &self->group_label, label, PROP_GROUP_LABEL);
+}
+
+void
+sd_task_set_retry_of (SdTask     *self,
+                      const char *task_id)
+{
+  g_return_if_fail (SD_IS_TASK (self));
+  set_string (self, &self->retry_of, task_id, PROP_RETRY_OF);
+}
+
 void
 sd_task_set_continues (SdTask     *self,
                        const char *task_id)
 {
   g_return_if_fail (SD_IS_TASK (self));
   set_string (self, &self->continues, task_id, PROP_CONTINUES);
+}
+
+void
+sd_task_set_queue_position (SdTask *self,
+                            gint64  position)
+{
+  g_return_if_fail (SD_IS_TASK (self));
+  g_return_if_fail (position >= 0);
+
+  if (self->queue_position == position)
+    return;
+  self->queue_position = position;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_QUEUE_POSITION]);
+}
+
+/**
+ * sd_task_copy_links:
+ * @self: the task that takes the fields
+ * @from: the task they come from
+ *
+ * Copies the group, the links and the queue position: a task renamed to
+ * the provider's id stays what it was in its group.
+ */
+void
+sd_task_copy_links (SdTask *self,
+                    SdTask *from)
+{
+  g_return_if_fail (SD_IS_TASK (self));
+  g_return_if_fail (SD_IS_TASK (from));
+
+  g_object_freeze_notify (G_OBJECT (self));
+  sd_task_set_group_id (self, from->group_id);
+  sd_task_set_group_label (self, from->group_label);
+  sd_task_set_retry_of (self, from->retry_of);
+  sd_task_set_continues (self, from->continues);
+  sd_task_set_queue_position (self, from->queue_position);
+  g_object_thaw_notify (G_OBJECT (self));
+}
+
+/**
+ * sd_task_set_id:
+ * @id: the provider's id
+ *
+ * For the service only: a task sent from the local queue takes the id the
+ * provider gave it (its row in the history is renamed first).
+ */
+void
+sd_task_set_id (SdTask     *self,
+                const char *id)
+{
+  g_return_if_fail (SD_IS_TASK (self));
+  g_return_if_fail (id != NULL && *id != '\0');
+
+  set_string (self, &self->id, id, PROP_ID);
 }

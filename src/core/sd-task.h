@@ -23,7 +23,8 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (SdTask, sd_task, SD, TASK, GObject)
 
 /* Properties (all readable, notify only on change, EXPLICIT_NOTIFY):
- *   "id"                 string, construct-only: the server's task_id
+ *   "id"                 string: the server's task_id, or a local one (uncertain-…)
+ *                        until a waiting task is sent
  *   "request"            SdRequest, construct-only: what was sent
  *   "status"             SdTaskStatus
  *   "status-raw"         string: the server's own spelling of the status
@@ -42,8 +43,13 @@ G_DECLARE_FINAL_TYPE (SdTask, sd_task, SD, TASK, GObject)
  *   "is-finished"        boolean: completed, failed, uncertain or not found (not polled)
  *   "favourite"          boolean: starred by the user (stored)
  *   "progress"           int: the server's data.progress (0..100), -1 unknown; not stored
+ *   "group-id"           string: the group (takes of one Generate, a batch), or NULL
+ *   "group-label"        string: the group's label for people (the prompt's start)
+ *   "retry-of"           string: the id of the task this one retries, or NULL
  *   "continues"          string: the id of the task whose last frame this
  *                        one starts from, or NULL (stored)
+ *   "queue-position"     gint64: the order of a waiting task in the local queue
+ *                        (smaller first); kept once sent
  */
 SdTask          *sd_task_new                   (const char *id,
                                                 SdRequest  *request);
@@ -118,5 +124,23 @@ void             sd_task_set_favourite         (SdTask   *self,
                                                 gboolean  favourite);
 void             sd_task_set_continues         (SdTask     *self,
                                                 const char *task_id);
+
+const char      *sd_task_get_group_id          (SdTask *self);
+const char      *sd_task_get_group_label       (SdTask *self);
+const char      *sd_task_get_retry_of          (SdTask *self);
+gint64           sd_task_get_queue_position    (SdTask *self);
+void             sd_task_set_group_id          (SdTask     *self,
+                                                const char *group_id);
+void             sd_task_set_group_label       (SdTask     *self,
+                                                const char *label);
+void             sd_task_set_retry_of          (SdTask     *self,
+                                                const char *task_id);
+void             sd_task_set_queue_position    (SdTask *self,
+                                                gint64  position);
+void             sd_task_copy_links            (SdTask *self,
+                                                SdTask *from);
+/* For the service only: a sent task takes the provider's id. */
+void             sd_task_set_id                (SdTask     *self,
+                                                const char *id);
 
 G_END_DECLS

@@ -76,6 +76,7 @@ struct _SdSimulator
   SdSimUploads *uploads;
   gboolean     no_balance;     /* the balance routes answer 404 */
   gint64       balance;        /* the user balance's "available" */
+  guint        max_active;     /* most tasks queued or processing at once */
 };
 
 /* How an answer travels: whole, late, cut in half, or oversized. */

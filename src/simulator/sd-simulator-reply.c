@@ -260,6 +260,11 @@ _sd_simulator_send_replacing_fault (SdSimulator       *self,
                                     "Too many requests, slow down (simulated)");
       return TRUE;
 
+    case SD_SIMULATOR_FAULT_QUEUE_FULL:
+      _sd_simulator_send_api_error (self, msg, SOUP_STATUS_OK, SD_API_CODE_QUEUE_FULL,
+                                    "Task queue is full, please try again later (simulated)");
+      return TRUE;
+
     case SD_SIMULATOR_FAULT_MALFORMED_JSON:
       if (step == SD_SIMULATOR_STEP_DOWNLOAD)
         {

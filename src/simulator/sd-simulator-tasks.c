@@ -138,6 +138,8 @@ add_task (SdSimulator *self,
   task->created_us = sim_now_us (self);
   task->will_fail = prompt_asks_to_fail (sd_request_get_prompt (request));
   g_hash_table_insert (self->tasks, task->id, task);
+  /* The count only grows at a create: its largest value is seen here. */
+  self->max_active = MAX (self->max_active, sd_simulator_get_active_count (self));
 
   return task;
 }

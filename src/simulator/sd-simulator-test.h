@@ -55,6 +55,9 @@ typedef enum {
   SD_SIMULATOR_FAULT_NO_ENDPOINT,
   /* 413 with a JSON error body, after the request body was read. */
   SD_SIMULATOR_FAULT_TOO_LARGE,
+  /* 200 with code SD_API_CODE_QUEUE_FULL: the provider's queue is full;
+   * nothing is created. */
+  SD_SIMULATOR_FAULT_QUEUE_FULL,
 } SdSimulatorFault;
 
 /* The base URL of the second host, e.g. "http://127.0.0.2:<port>". */
@@ -121,6 +124,9 @@ const char  *sd_simulator_get_auth_seen     (SdSimulator      *self,
                                              const char       *host);
 /* Tasks created so far. */
 guint        sd_simulator_get_task_count    (SdSimulator      *self);
+/* Tasks queued or processing now, and the most there were at once. */
+guint        sd_simulator_get_active_count  (SdSimulator      *self);
+guint        sd_simulator_get_max_active    (SdSimulator      *self);
 
 /* Test media for the pre-flight checks (sd-media-check.h), served as
  * "<base URL>/media/<name>" on every host (sd_simulator_add_media()). */

@@ -799,3 +799,43 @@ sd_simulator_get_n_uploads (SdSimulator *self)
 
   return sd_sim_uploads_get_count (self->uploads);
 }
+
+/**
+ * sd_simulator_get_active_count:
+ *
+ * Returns: how many tasks are queued or processing now, on the
+ *   simulator's clock
+ */
+guint
+sd_simulator_get_active_count (SdSimulator *self)
+{
+  GHashTableIter iter;
+  gpointer value;
+  guint count = 0;
+
+  g_return_val_if_fail (SD_IS_SIMULATOR (self), 0);
+
+  g_hash_table_iter_init (&iter, self->tasks);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      gint64 updated_at;
+      SdTaskStatus status = _sd_sim_task_status (self, value, &updated_at);
+
+      if (status == SD_TASK_STATUS_QUEUED || status == SD_TASK_STATUS_PROCESSING)
+        count++;
+    }
+  return count;
+}
+
+/**
+ * sd_simulator_get_max_active:
+ *
+ * Returns: the most tasks that were queued or processing at once
+ */
+guint
+sd_simulator_get_max_active (SdSimulator *self)
+{
+  g_return_val_if_fail (SD_IS_SIMULATOR (self), 0);
+
+  return self->max_active;
+}
