@@ -1,0 +1,635 @@
+/* test-queue.c: the local queue, groups of takes and retries, against
+ * SdSimulator on loopback
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#include "config.h"
+
+#include "sd-test-util.h"
+
+#include <string.h>
+
+#include "sd-api.h"
+#include "sd-catalog.h"
+#include "sd-client.h"
+#include "sd-service.h"
+#include "sd-simulator-test.h"
+#include "sd-store.h"
+
+#define QUEUED_MS         1000
+#define PROCESSING_MS     2000
+#define FIRST_POLL_MS     20
+#define MAX_POLL_MS       100
+#define WAIT_LIMIT_S      30
+
+typedef struct
+{
+  SdCatalog   *catalog;
+  SdSimulator *sim;
+  SdClient    *client;
+  SdStore     *store;
+  SdService   *service;
+} Fixture;
+
+static SdStore *
+open_store (void)
+{
+  g_autofree char *path = g_build_filename (g_get_user_data_dir (), "history.db", NULL);
+  g_autoptr(GError) error = NULL;
+  SdStore *store = sd_store_open (path, NULL, &error);
+
+  g_assert_no_error (error);
+  return store;
+}
+
+static SdService *
+make_service (Fixture *fixture,
+              guint    max_active)
+{
+  SdService *service = sd_service_new (fixture->client, fixture->store, fixture->catalog, NULL);
+
+  sd_service_set_network_monitor (service, NULL);
+  g_object_set (service,
+                "first-poll-delay", FIRST_POLL_MS,
+                "max-poll-interval", MAX_POLL_MS,
+                "max-active", max_active,
+                NULL);
+  return service;
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture->catalog = sd_catalog_new ();
+  fixture->sim = sd_simulator_new (fixture->catalog, &error);
+  g_assert_no_error (error);
+  sd_simulator_set_manual_clock (fixture->sim, TRUE);
+  sd_simulator_set_timing (fixture->sim, QUEUED_MS, PROCESSING_MS);
+  fixture->client = sd_client_new (sd_simulator_get_base_url (fixture->sim),
+                                   sd_simulator_get_token (fixture->sim));
+  fixture->store = open_store ();
+  fixture->service = make_service (fixture, 2);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_clear_object (&fixture->service);
+  g_clear_object (&fixture->store);
+  g_clear_object (&fixture->client);
+  g_clear_object (&fixture->sim);
+  g_clear_object (&fixture->catalog);
+}
+
+static guint
+creates (Fixture *fixture)
+{
+  return sd_simulator_get_request_count (fixture->sim, SD_SIMULATOR_STEP_CREATE);
+}
+
+static GPtrArray *
+takes (Fixture    *fixture,
+       const char *prompt,
+       guint       n)
+{
+  g_autoptr(SdRequest) request = sd_test_images_request (prompt);
+  g_autoptr(GError) error = NULL;
+  GPtrArray *tasks = sd_service_submit_takes (fixture->service, request, n, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (tasks);
+  g_assert_cmpuint (tasks->len, ==, n);
+  return tasks;
+}
+
+static gboolean
+none_in_flight (gpointer data)
+{
+  GPtrArray *tasks = data;
+
+  for (guint i = 0; i < tasks->len; i++)
+    if (sd_task_get_status (g_ptr_array_index (tasks, i)) == SD_TASK_STATUS_UNCERTAIN &&
+        g_str_has_prefix (sd_task_get_id (g_ptr_array_index (tasks, i)), SD_TASK_UNCERTAIN_ID_PREFIX) &&
+        strstr (sd_task_get_failure_message (g_ptr_array_index (tasks, i)), "no answer was received"))
+      return FALSE;
+  return TRUE;
+}
+
+/* Lets the creates on the way come back. */
+static void
+settle (GPtrArray *tasks)
+{
+  sd_test_run_for (200);
+  sd_test_wait_until (none_in_flight, tasks, WAIT_LIMIT_S, "the creates");
+}
+
+static guint
+count_status (GPtrArray    *tasks,
+              SdTaskStatus  status)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < tasks->len; i++)
+    n += sd_task_get_status (g_ptr_array_index (tasks, i)) == status;
+  return n;
+}
+
+static gboolean
+all_finished (gpointer data)
+{
+  GPtrArray *tasks = data;
+
+  for (guint i = 0; i < tasks->len; i++)
+    {
+      SdTask *task = g_ptr_array_index (tasks, i);
+
+      if (sd_task_get_status (task) != SD_TASK_STATUS_COMPLETED &&
+          sd_task_get_status (task) != SD_TASK_STATUS_FAILED)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Finishes what is at the simulator, over and over, until every task of
+ * @tasks finished (each round sends the next ones). */
+static void
+drain (Fixture   *fixture,
+       GPtrArray *tasks)
+{
+  gint64 deadline = g_get_monotonic_time () + WAIT_LIMIT_S * G_USEC_PER_SEC;
+
+  while (!all_finished (tasks))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_assert_cmpuint (sd_simulator_get_active_count (fixture->sim), <=,
+                        sd_service_get_max_active (fixture->service));
+      sd_simulator_advance_clock (fixture->sim, QUEUED_MS + PROCESSING_MS);
+      sd_test_run_for (150);
+    }
+}
+
+/* Never more than max-active at the provider, counted there; the rest
+ * wait here and go as places free up. */
+static void
+test_cap (Fixture       *fixture,
+          gconstpointer  data)
+{
+  g_autoptr(GPtrArray) tasks = takes (fixture, "A lighthouse at dusk", 5);
+
+  settle (tasks);
+  g_assert_cmpuint (sd_simulator_get_task_count (fixture->sim), ==, 2);
+  g_assert_cmpuint (sd_simulator_get_active_count (fixture->sim), ==, 2);
+  g_assert_cmpuint (count_status (tasks, SD_TASK_STATUS_WAITING), ==, 3);
+
+  drain (fixture, tasks);
+  g_assert_cmpuint (count_status (tasks, SD_TASK_STATUS_COMPLETED), ==, 5);
+  g_assert_cmpuint (sd_simulator_get_task_count (fixture->sim), ==, 5);
+  g_assert_cmpuint (creates (fixture), ==, 5);
+  g_assert_cmpuint (sd_simulator_get_max_active (fixture->sim), ==, 2);
+}
+
+/* Sent in the order queued; moved up or down, in the new order. */
+static void
+test_order_and_move (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(GPtrArray) tasks = NULL;
+  g_autoptr(GPtrArray) waiting = NULL;
+  g_autoptr(GError) error = NULL;
+  SdTask *first, *second, *third, *fourth;
+
+  g_object_set (fixture->service, "max-active", 1, NULL);
+  tasks = takes (fixture, "A paper boat", 4);
+  first = g_ptr_array_index (tasks, 0);
+  second = g_ptr_array_index (tasks, 1);
+  third = g_ptr_array_index (tasks, 2);
+  fourth = g_ptr_array_index (tasks, 3);
+  settle (tasks);
+  g_assert_cmpint (sd_task_get_status (first), ==, SD_TASK_STATUS_QUEUED);
+
+  g_assert_true (sd_service_move_waiting (fixture->service, fourth, -2, &error));
+  g_assert_no_error (error);
+  g_assert_true (sd_service_move_waiting (fixture->service, second, 1, &error));
+  waiting = sd_service_get_waiting (fixture->service);
+  g_assert_cmpuint (waiting->len, ==, 3);
+  g_assert_true (g_ptr_array_index (waiting, 0) == fourth);
+  g_assert_true (g_ptr_array_index (waiting, 1) == third);
+  g_assert_true (g_ptr_array_index (waiting, 2) == second);
+
+  /* a task at the provider is not in the queue */
+  g_assert_false (sd_service_move_waiting (fixture->service, first, 1, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
+
+  drain (fixture, tasks);
+  /* the simulator numbers its tasks in the order they were created */
+  g_assert_cmpstr (sd_task_get_id (first), <, sd_task_get_id (fourth));
+  g_assert_cmpstr (sd_task_get_id (fourth), <, sd_task_get_id (third));
+  g_assert_cmpstr (sd_task_get_id (third), <, sd_task_get_id (second));
+}
+
+/* A new service on the same history resumes the queue and sends nothing
+ * twice. */
+static void
+test_restart_resumes_queue (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(GPtrArray) tasks = NULL;
+  g_autoptr(GPtrArray) resumed = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) stored = NULL;
+  g_autoptr(GError) error = NULL;
+  GListModel *list;
+
+  g_object_set (fixture->service, "max-active", 1, NULL);
+  tasks = takes (fixture, "A kite over dunes", 3);
+  settle (tasks);
+  g_assert_cmpuint (creates (fixture), ==, 1);
+  g_clear_pointer (&tasks, g_ptr_array_unref);
+  g_clear_object (&fixture->service);
+
+  /* what the history holds: one sent, two waiting, in order */
+  stored = sd_store_load_tasks (fixture->store, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (count_status (stored, SD_TASK_STATUS_WAITING), ==, 2);
+  g_assert_cmpuint (count_status (stored, SD_TASK_STATUS_QUEUED), ==, 1);
+
+  fixture->service = make_service (fixture, 1);
+  g_assert_true (sd_service_load_history (fixture->service, &error));
+  g_assert_no_error (error);
+  list = sd_service_get_tasks (fixture->service);
+  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
+    g_ptr_array_add (resumed, g_list_model_get_item (list, i));
+  g_assert_cmpuint (resumed->len, ==, 3);
+  sd_test_run_for (300);
+  /* the one at the provider holds the only place */
+  g_assert_cmpuint (creates (fixture), ==, 1);
+
+  drain (fixture, resumed);
+  g_assert_cmpuint (creates (fixture), ==, 3);
+  g_assert_cmpuint (sd_simulator_get_task_count (fixture->sim), ==, 3);
+  g_assert_cmpuint (sd_simulator_get_max_active (fixture->sim), ==, 1);
+}
+
+/* "Queue full" proves nothing was made: the task waits in its place and
+ * is sent again after a backoff, before the ones behind it. */
+static void
+test_queue_full_keeps_place (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(GPtrArray) tasks = NULL;
+  SdTask *first, *second;
+
+  g_object_set (fixture->service, "max-active", 1, NULL);
+  sd_simulator_set_fault (fixture->sim, SD_SIMULATOR_STEP_CREATE, SD_SIMULATOR_FAULT_QUEUE_FULL, 1);
+  tasks = takes (fixture, "A red umbrella", 2);
+  first = g_ptr_array_index (tasks, 0);
+  second = g_ptr_array_index (tasks, 1);
+  sd_test_run_for (300);
+  g_assert_cmpuint (creates (fixture), ==, 1);
+  g_assert_cmpint (sd_task_get_status (first), ==, SD_TASK_STATUS_WAITING);
+  g_assert_cmpint (sd_task_get_status (second), ==, SD_TASK_STATUS_WAITING);
+
+  /* the backoff is 2 s ± a quarter */
+  sd_test_run_for (2800);
+  g_assert_cmpuint (creates (fixture), ==, 2);
+  g_assert_cmpint (sd_task_get_status (first), ==, SD_TASK_STATUS_QUEUED);
+  g_assert_cmpint (sd_task_get_status (second), ==, SD_TASK_STATUS_WAITING);
+  g_assert_cmpuint (sd_simulator_get_task_count (fixture->sim), ==, 1);
+
+  drain (fixture, tasks);
+  g_assert_cmpuint (sd_simulator_get_task_count (fixture->sim), ==, 2);
+}
+
+/* A 429 with Retry-After: the same, after the wait the server asked for. */
+static void
+test_rate_limited_create_is_sent_again (Fixture       *fixture,
+                                        gconstpointer  data)
+{
+  g_autoptr(GPtrArray) tasks = NULL;
+
+  sd_simulator_set_retry_after (fixture->sim, 1);
+  sd_simulator_set_fault (fixture->sim, SD_SIMULATOR_STEP_CREATE, SD_SIMULATOR_FAULT_RATE_LIMITED, 1);
+  tasks = takes (fixture, "A slow train", 1);
+  sd_test_run_for (500);
+  g_assert_cmpint (sd_task_get_status (g_ptr_array_index (tasks, 0)), ==, SD_TASK_STATUS_WAITING);
+  sd_test_run_for (1200);
+  g_assert_cmpuint (creates (fixture), ==, 2);
+  g_assert_cmpuint (sd_simulator_get_task_count (fixture->sim), ==, 1);
+  g_assert_cmpint (sd_task_get_status (g_ptr_array_index (tasks, 0)), ==, SD_TASK_STATUS_QUEUED);
+}
+
+/* An uncertain create (5xx) is never sent again, by this run or the next;
+ * the rest of the group goes on. */
+static void
+test_uncertain_create_not_resent (Fixture       *fixture,
+                                  gconstpointer  data)
+{
+  g_autoptr(GPtrArray) tasks = NULL;
+  g_autoptr(GError) error = NULL;
+  SdTask *first, *second;
+
+  g_object_set (fixture->service, "max-active", 1, NULL);
+  sd_simulator_set_fault (fixture->sim, SD_SIMULATOR_STEP_CREATE, SD_SIMULATOR_FAULT_HTTP_500, 1);
+  tasks = takes (fixture, "A glass of water", 2);
+  first = g_ptr_array_index (tasks, 0);
+  second = g_ptr_array_index (tasks, 1);
+  sd_test_run_for (500);
+  g_assert_cmpint (sd_task_get_status (first), ==, SD_TASK_STATUS_UNCERTAIN);
+  g_assert_nonnull (strstr (sd_task_get_failure_message (first), "500"));
+  g_assert_cmpint (sd_task_get_status (second), ==, SD_TASK_STATUS_QUEUED);
+  g_assert_cmpuint (creates (fixture), ==, 2);
+
+  /* not retried unless asked for */
+  g_assert_null (sd_service_retry (fixture->service, first, SD_SERVICE_RETRY_NONE, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
+  g_clear_error (&error);
+
+  g_clear_pointer (&tasks, g_ptr_array_unref);
+  g_clear_object (&fixture->service);
+  fixture->service = make_service (fixture, 1);
+  g_assert_true (sd_service_load_history (fixture->service, &error));
+  sd_test_run_for (1000);
+  g_assert_cmpuint (creates (fixture), ==, 2);
+}
+
+/* A waiting task is cancelled unsent; one at the provider is not, the
+ * error says why and names Stop Watching. */
+static void
+test_cancel_waiting (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autoptr(GPtrArray) tasks = NULL;
+  g_autoptr(GPtrArray) left = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdTask) gone = NULL;
+  g_autofree char *waiting_id = NULL;
+  SdTask *first, *third;
+
+  g_object_set (fixture->service, "max-active", 1, NULL);
+  tasks = takes (fixture, "A snail race", 3);
+  first = g_ptr_array_index (tasks, 0);
+  third = g_ptr_array_index (tasks, 2);
+  settle (tasks);
+
+  waiting_id = g_strdup (sd_task_get_id (third));
+  g_assert_true (sd_service_cancel_waiting (fixture->service, third, &error));
+  g_assert_no_error (error);
+  gone = sd_store_load_task (fixture->store, waiting_id, &error);
+  g_assert_no_error (error);
+  g_assert_null (gone);
+  g_assert_null (sd_service_lookup (fixture->service, waiting_id));
+
+  g_assert_false (sd_service_cancel_waiting (fixture->service, first, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
+  g_assert_nonnull (strstr (error->message, "Stop Watching"));
+  g_assert_nonnull (strstr (error->message, "billed"));
+  g_clear_error (&error);
+
+  g_ptr_array_add (left, first);
+  g_ptr_array_add (left, g_ptr_array_index (tasks, 1));
+  drain (fixture, left);
+  g_assert_cmpuint (creates (fixture), ==, 2);
+}
+
+/* Stop Watching: no more queries, the place is freed; Watch Again asks. */
+static void
+test_stop_watching (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(GPtrArray) tasks = NULL;
+  g_autoptr(GError) error = NULL;
+  SdTask *first;
+  guint queries;
+
+  g_object_set (fixture->service, "max-active", 1, NULL);
+  tasks = takes (fixture, "A windmill", 2);
+  first = g_ptr_array_index (tasks, 0);
+  settle (tasks);
+  g_assert_true (sd_service_stop_watching (fixture->service, first, &error));
+  g_assert_no_error (error);
+  g_assert_false (sd_service_is_watching (fixture->service, first));
+  settle (tasks);
+  queries = sd_simulator_get_request_count (fixture->sim, SD_SIMULATOR_STEP_QUERY);
+  sd_test_run_for (400);
+  /* the second take took the place; the first is not asked about */
+  g_assert_cmpint (sd_task_get_status (g_ptr_array_index (tasks, 1)), ==, SD_TASK_STATUS_QUEUED);
+  g_assert_cmpint (sd_task_get_status (first), ==, SD_TASK_STATUS_QUEUED);
+  g_assert_cmpuint (sd_simulator_get_request_count (fixture->sim, SD_SIMULATOR_STEP_QUERY), >, queries);
+
+  g_assert_true (sd_service_watch_again (fixture->service, first, &error));
+  /* both are at the simulator now: the unwatched one did not count */
+  g_assert_cmpuint (sd_simulator_get_active_count (fixture->sim), ==, 2);
+  g_object_set (fixture->service, "max-active", 2, NULL);
+  drain (fixture, tasks);
+  g_assert_cmpint (sd_task_get_status (first), ==, SD_TASK_STATUS_COMPLETED);
+}
+
+/* Retry makes a linked task in the group; Retry Failed retries only the
+ * failed ones that have no retry yet; one failure stops nothing. */
+static void
+test_retries (Fixture       *fixture,
+              gconstpointer  data)
+{
+  g_autoptr(GPtrArray) tasks = NULL;
+  g_autoptr(GPtrArray) again = NULL;
+  g_autoptr(GPtrArray) nothing = NULL;
+  g_autoptr(GError) error = NULL;
+  SdTask *first, *second, *retry;
+
+  g_object_set (fixture->service, "max-active", 1, NULL);
+  tasks = takes (fixture, "This one will fail", 2);
+  first = g_ptr_array_index (tasks, 0);
+  second = g_ptr_array_index (tasks, 1);
+  drain (fixture, tasks);
+  g_assert_cmpuint (count_status (tasks, SD_TASK_STATUS_FAILED), ==, 2);
+
+  retry = sd_service_retry (fixture->service, first, SD_SERVICE_RETRY_NONE, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (retry);
+  g_assert_cmpstr (sd_task_get_retry_of (retry), ==, sd_task_get_id (first));
+  g_assert_cmpstr (sd_task_get_group_id (retry), ==, sd_task_get_group_id (first));
+  g_assert_cmpstr (sd_request_get_prompt (sd_task_get_request (retry)), ==, "This one will fail");
+
+  again = sd_service_retry_failed (fixture->service, sd_task_get_group_id (first), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (again->len, ==, 1);
+  g_assert_cmpstr (sd_task_get_retry_of (g_ptr_array_index (again, 0)), ==, sd_task_get_id (second));
+
+  g_ptr_array_add (again, g_object_ref (retry));
+  drain (fixture, again);
+  g_assert_cmpuint (creates (fixture), ==, 4);
+
+  /* the link survives in the history */
+  {
+    g_autoptr(SdTask) stored = sd_store_load_task (fixture->store, sd_task_get_id (retry), &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (sd_task_get_retry_of (stored), ==, sd_task_get_id (first));
+  }
+
+  /* a completed task is not retried */
+  {
+    g_autoptr(GPtrArray) ok = takes (fixture, "A calm sea", 1);
+
+    drain (fixture, ok);
+    g_assert_null (sd_service_retry (fixture->service, g_ptr_array_index (ok, 0),
+                                     SD_SERVICE_RETRY_INCLUDE_UNCERTAIN, &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
+    g_clear_error (&error);
+  }
+  nothing = sd_service_retry_failed (fixture->service, "no-such-group", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (nothing->len, ==, 0);
+}
+
+/* An uncertain task is retried when the caller says so for it. */
+static void
+test_retry_uncertain_when_asked (Fixture       *fixture,
+                                 gconstpointer  data)
+{
+  g_autoptr(GPtrArray) tasks = NULL;
+  g_autoptr(GError) error = NULL;
+  SdTask *retry;
+
+  sd_simulator_set_fault (fixture->sim, SD_SIMULATOR_STEP_CREATE, SD_SIMULATOR_FAULT_HTTP_503, 1);
+  tasks = takes (fixture, "A quiet street", 1);
+  sd_test_run_for (500);
+  g_assert_cmpint (sd_task_get_status (g_ptr_array_index (tasks, 0)), ==, SD_TASK_STATUS_UNCERTAIN);
+  retry = sd_service_retry (fixture->service, g_ptr_array_index (tasks, 0),
+                            SD_SERVICE_RETRY_INCLUDE_UNCERTAIN, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (retry);
+  sd_test_run_for (500);
+  g_assert_cmpint (sd_task_get_status (retry), ==, SD_TASK_STATUS_QUEUED);
+  g_assert_cmpuint (creates (fixture), ==, 2);
+}
+
+/* Takes: N tasks of one request in one new group, labelled by the prompt;
+ * out of range, nothing is queued. */
+static void
+test_takes_make_a_group (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(SdRequest) request = sd_test_images_request ("A very long prompt about a fox "
+                                                         "crossing a frozen river at dawn");
+  g_autoptr(GPtrArray) tasks = NULL;
+  g_autoptr(GPtrArray) none = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *label = NULL;
+
+  tasks = sd_service_submit_takes (fixture->service, request, 4, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (tasks->len, ==, 4);
+  for (guint i = 0; i < 4; i++)
+    {
+      SdTask *task = g_ptr_array_index (tasks, i);
+
+      g_assert_nonnull (sd_task_get_group_id (task));
+      g_assert_cmpstr (sd_task_get_group_id (task), ==,
+                       sd_task_get_group_id (g_ptr_array_index (tasks, 0)));
+      g_assert_cmpstr (sd_task_get_group_label (task), ==, "A very long prompt about a fox crossing…");
+    }
+
+  none = sd_service_submit_takes (fixture->service, request, 0, NULL, &error);
+  g_assert_null (none);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  none = sd_service_submit_takes (fixture->service, request, SD_SERVICE_MAX_TAKES + 1, "x", &error);
+  g_assert_null (none);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_assert_cmpint (sd_store_count (fixture->store, NULL), ==, 4);
+
+  label = sd_service_default_group_label ("Short\nprompt");
+  g_assert_cmpstr (label, ==, "Short prompt");
+  settle (tasks);
+}
+
+/* The new columns round-trip through the history (schema 5). */
+static void
+test_store_keeps_links (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(SdRequest) request = sd_test_images_request ("A moth");
+  g_autoptr(SdTask) task = sd_task_new ("cgt-linked", request);
+  g_autoptr(SdTask) back = NULL;
+  g_autoptr(SdStore) reopened = NULL;
+  g_autoptr(GPtrArray) group = NULL;
+  g_autoptr(GError) error = NULL;
+
+  sd_task_set_status (task, SD_TASK_STATUS_WAITING, NULL);
+  sd_task_set_group_id (task, "g-1");
+  sd_task_set_group_label (task, "Moths");
+  sd_task_set_retry_of (task, "cgt-old");
+  sd_task_set_continues (task, "cgt-before");
+  sd_task_set_queue_position (task, 42);
+  g_assert_true (sd_store_save_task (fixture->store, task, &error));
+  g_clear_object (&fixture->service);
+  g_clear_object (&fixture->store);
+
+  reopened = open_store ();
+  back = sd_store_load_task (reopened, "cgt-linked", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sd_task_get_status (back), ==, SD_TASK_STATUS_WAITING);
+  g_assert_cmpstr (sd_task_get_group_id (back), ==, "g-1");
+  g_assert_cmpstr (sd_task_get_group_label (back), ==, "Moths");
+  g_assert_cmpstr (sd_task_get_retry_of (back), ==, "cgt-old");
+  g_assert_cmpstr (sd_task_get_continues (back), ==, "cgt-before");
+  g_assert_cmpint (sd_task_get_queue_position (back), ==, 42);
+  group = sd_store_load_group (reopened, "g-1", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (group->len, ==, 1);
+  fixture->store = g_steal_pointer (&reopened);
+}
+
+/* A row claimed for sending is not claimed again (another process, or a
+ * run that ended mid-create, sent it). */
+static void
+test_claim_is_once (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(SdRequest) request = sd_test_images_request ("A moth");
+  g_autoptr(SdTask) task = sd_task_new ("uncertain-claim", request);
+  g_autoptr(SdTask) back = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean claimed = FALSE;
+
+  sd_task_set_status (task, SD_TASK_STATUS_WAITING, NULL);
+  g_assert_true (sd_store_save_task (fixture->store, task, &error));
+  g_assert_true (sd_store_claim_waiting (fixture->store, task, "on the way", &claimed, &error));
+  g_assert_true (claimed);
+  g_assert_true (sd_store_claim_waiting (fixture->store, task, "on the way", &claimed, &error));
+  g_assert_false (claimed);
+  back = sd_store_load_task (fixture->store, "uncertain-claim", &error);
+  g_assert_cmpint (sd_task_get_status (back), ==, SD_TASK_STATUS_UNCERTAIN);
+  g_assert_cmpstr (sd_task_get_failure_message (back), ==, "on the way");
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+
+#define ADD(path, func) \
+  g_test_add ("/queue/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("cap/never-more-than-max-active-at-the-provider", test_cap);
+  ADD ("order/sent-in-order-and-moved", test_order_and_move);
+  ADD ("restart/resumes-and-sends-nothing-twice", test_restart_resumes_queue);
+  ADD ("busy/queue-full-waits-in-its-place", test_queue_full_keeps_place);
+  ADD ("busy/429-is-sent-again-after-retry-after", test_rate_limited_create_is_sent_again);
+  ADD ("uncertain/create-is-never-sent-again", test_uncertain_create_not_resent);
+  ADD ("cancel/waiting-is-never-sent", test_cancel_waiting);
+  ADD ("watch/stop-and-again", test_stop_watching);
+  ADD ("retry/linked-and-failed-only", test_retries);
+  ADD ("retry/uncertain-when-asked", test_retry_uncertain_when_asked);
+  ADD ("takes/make-a-group-of-n", test_takes_make_a_group);
+  ADD ("store/keeps-groups-and-links", test_store_keeps_links);
+  ADD ("store/claim-is-once", test_claim_is_once);
+
+  return g_test_run ();
+}
