@@ -1601,6 +1601,106 @@ test_submit_checks_and_sends_good_links (void)
   g_assert_cmpuint (sd_simulator_get_host_request_count (host, "127.0.0.1"), >, 0);
 }
 
+/* submit --takes N makes N tasks of one group; out of range is exit 2
+ * and nothing is sent. */
+static void
+test_takes_make_a_group (void)
+{
+  g_autoptr(Run) run = run_cli ("--demo", "submit", "--model", "seedance2.0-std",
+                                "--prompt", "a heron", "--takes", "3", "--concurrency", "3",
+                                "--json");
+  g_autoptr(Run) bad = run_cli ("--demo", "submit", "--model", "seedance2.0-std",
+                                "--prompt", "a heron", "--takes", "9");
+  g_autoptr(Run) zero = run_cli ("--demo", "submit", "--model", "seedance2.0-std",
+                                 "--prompt", "a heron", "--concurrency", "0");
+  g_autoptr(JsonNode) root = NULL;
+  JsonArray *tasks;
+  const char *group;
+
+  g_assert_cmpint (run->status, ==, SD_CLI_EXIT_SUCCESS);
+  root = json_from_string (run->out, NULL);
+  g_assert_nonnull (root);
+  tasks = json_node_get_array (root);
+  g_assert_cmpuint (json_array_get_length (tasks), ==, 3);
+  group = json_object_get_string_member (json_array_get_object_element (tasks, 0), "group_id");
+  g_assert_nonnull (group);
+  for (guint i = 0; i < 3; i++)
+    {
+      JsonObject *task = json_array_get_object_element (tasks, i);
+
+      g_assert_cmpstr (json_object_get_string_member (task, "group_id"), ==, group);
+      g_assert_cmpstr (json_object_get_string_member (task, "group_label"), ==, "a heron");
+      g_assert_cmpstr (json_object_get_string_member (task, "status"), ==, "queued");
+    }
+  g_assert_cmpuint (sd_simulator_get_task_count (run->simulator), ==, 3);
+
+  g_assert_cmpint (bad->status, ==, SD_CLI_EXIT_USAGE);
+  g_assert_nonnull (strstr (bad->err, "--takes"));
+  g_assert_cmpuint (bad->contexts, ==, 0);
+  g_assert_cmpint (zero->status, ==, SD_CLI_EXIT_USAGE);
+  g_assert_nonnull (strstr (zero->err, "--concurrency"));
+}
+
+/* retry: a failed task makes a new linked one (exit 0); a task that did
+ * not fail, or an unknown id, is exit 2 and nothing is sent. */
+static void
+test_retry_exit_codes (void)
+{
+  g_autofree char *dir = make_download_dir ();
+  g_autoptr(Run) failed = run_cli ("--demo", "submit", "--model", "seedance2.0-std",
+                                   "--prompt", "this will fail", "--wait",
+                                   "--download-dir", dir, "--json");
+  g_autoptr(Run) retried = NULL;
+  g_autoptr(Run) listed = NULL;
+  g_autoptr(Run) unknown = NULL;
+  g_autoptr(Run) neither = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autofree char *failed_id = NULL;
+  g_autofree char *new_id = NULL;
+
+  g_assert_cmpint (failed->status, ==, SD_CLI_EXIT_FAILURE);
+  root = json_from_string (failed->out, NULL);
+  g_assert_nonnull (root);
+  failed_id = g_strdup (json_object_get_string_member (json_node_get_object (root), "task_id"));
+
+  retried = run_cli ("--demo", "retry", failed_id);
+  g_assert_cmpint (retried->status, ==, SD_CLI_EXIT_SUCCESS);
+  new_id = g_strstrip (g_strdup (retried->out));
+  g_assert_cmpstr (new_id, !=, "");
+  g_assert_cmpstr (new_id, !=, failed_id);
+
+  listed = run_cli ("--demo", "list", "--json");
+  g_assert_nonnull (strstr (listed->out, failed_id));
+  g_assert_nonnull (strstr (listed->out, "\"retry_of\""));
+
+  /* the new one is queued, not failed: not retried */
+  unknown = run_cli ("--demo", "retry", new_id, "no-such-task");
+  g_assert_cmpint (unknown->status, ==, SD_CLI_EXIT_USAGE);
+  g_assert_nonnull (strstr (unknown->err, "no-such-task"));
+  g_assert_cmpuint (sd_simulator_get_request_count (unknown->simulator, SD_SIMULATOR_STEP_CREATE), ==, 0);
+  neither = run_cli ("--demo", "retry");
+  g_assert_cmpint (neither->status, ==, SD_CLI_EXIT_USAGE);
+}
+
+/* cancel: a task at the provider is exit 2 with the Stop Watching note. */
+static void
+test_cancel_exit_codes (void)
+{
+  g_autoptr(Run) sent = run_cli ("--demo", "submit", "--model", "seedance2.0-std",
+                                 "--prompt", "a heron");
+  g_autoptr(Run) cancel = NULL;
+  g_autoptr(Run) unknown = NULL;
+  g_autofree char *id = g_strstrip (g_strdup (sent->out));
+
+  g_assert_cmpint (sent->status, ==, SD_CLI_EXIT_SUCCESS);
+  cancel = run_cli ("--demo", "cancel", id);
+  g_assert_cmpint (cancel->status, ==, SD_CLI_EXIT_USAGE);
+  g_assert_nonnull (strstr (cancel->err, "Stop Watching"));
+  g_assert_nonnull (strstr (cancel->err, "billed"));
+  unknown = run_cli ("--demo", "cancel", "no-such-task");
+  g_assert_cmpint (unknown->status, ==, SD_CLI_EXIT_USAGE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1642,6 +1742,9 @@ main (int   argc,
   g_test_add_func ("/cli/models/lists-every-model", test_models_lists_every_model);
   g_test_add_func ("/cli/models/json-has-every-model-and-its-limits",
                    test_models_json_has_every_model_and_its_limits);
+  g_test_add_func ("/cli/queue/takes-make-a-group", test_takes_make_a_group);
+  g_test_add_func ("/cli/queue/retry-exit-codes", test_retry_exit_codes);
+  g_test_add_func ("/cli/queue/cancel-exit-codes", test_cancel_exit_codes);
   g_test_add_func ("/cli/submit/without-prompt-names-the-field",
                    test_submit_without_prompt_names_the_field);
   g_test_add_func ("/cli/submit/unknown-model-names-the-field",

@@ -32,13 +32,15 @@ print_task_line (SdCli  *self,
   g_autofree char *prompt = one_line_prompt (request);
   g_autofree char *status = sd_cli_output_pad_to_width (_sd_cli_status_label (sd_task_get_status (task)), 10);
 
-  _sd_cli_print_result (self, "%s  %s  %s  %s  %s\n",
+  g_autofree char *group = _sd_cli_group_column (task);
+
+  _sd_cli_print_result (self, "%s  %s  %s  %s  %s%s\n",
                         sd_task_get_id (task),
                         status,
                         created != NULL ? created : "-",
                         request != NULL && sd_request_get_model (request) != NULL
                           ? sd_request_get_model (request) : "-",
-                        prompt);
+                        group, prompt);
 }
 
 static void

@@ -403,6 +403,8 @@ _sd_cli_status_label (SdTaskStatus status)
       return _("uncertain (may have been created)");
     case SD_TASK_STATUS_NOT_FOUND:
       return _("unknown to the server");
+    case SD_TASK_STATUS_WAITING:
+      return _("waiting to send");
     case SD_TASK_STATUS_UNKNOWN:
     default:
       return _("unknown");
@@ -487,6 +489,7 @@ _sd_cli_task_to_json (SdTask *task)
   json_builder_set_member_name (builder, "favourite");
   json_builder_add_boolean_value (builder, sd_task_get_favourite (task));
   _sd_cli_add_string_member (builder, "continues", sd_task_get_continues (task));
+  _sd_cli_add_queue_members (builder, task);
   json_builder_end_object (builder);
 
   return json_builder_get_root (builder);

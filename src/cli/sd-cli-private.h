@@ -44,9 +44,12 @@ typedef struct
   SdRequest *request;           /* submit's options fill it directly */
   char      *invalid_duration;  /* a --duration that is no whole number */
   GHashTable *values;           /* the history options given, by long name */
-  guint      concurrency;       /* batch: 0 means the default */
+  guint      concurrency;       /* batch, submit, retry: 0 means the default */
   gboolean   skip_invalid;      /* batch */
   gboolean   dry_run;           /* batch */
+  guint      takes;             /* submit --takes (0: not given) */
+  gboolean   include_uncertain; /* retry --include-uncertain */
+  char      *group;             /* retry --group */
 } SdCliArguments;
 
 /* The options several commands share; a command lists those it takes. */
@@ -57,6 +60,8 @@ typedef enum {
   SD_CLI_OPTION_MANY_IDS     = 1 << 3, /* takes one task ID or more */
   /* its parameters are one or more (files), not exactly one */
   SD_CLI_OPTION_MANY_PARAMETERS = 1 << 4,
+  /* Any number of task IDs, checked by the command (retry). */
+  SD_CLI_OPTION_ANY_IDS      = 1 << 5,
 } SdCliOptionFlags;
 
 typedef struct _SdCliCommand SdCliCommand;
@@ -135,6 +140,29 @@ SdUploader   *_sd_cli_new_uploader         (SdCli              *self);
 gboolean      _sd_cli_upload_resolve       (SdCli              *self,
                                             SdRequest          *request,
                                             int                *exit_status);
+/* The local queue (sd-cli-queue.c): retry, cancel, and submit --takes. */
+extern const SdCliCommand _sd_cli_retry_command;
+extern const SdCliCommand _sd_cli_cancel_command;
+/* Fills --takes, --concurrency (whole numbers in their range) into the
+ * SdCliArguments @data. */
+gboolean      _sd_cli_on_queue_option_cb   (const char         *option_name,
+                                            const char         *value,
+                                            gpointer            data,
+                                            GError            **error);
+
+/* --concurrency or SEEDANCE_CONCURRENCY, on the opened context's service. */
+gboolean      _sd_cli_apply_concurrency    (SdCli              *self,
+                                            SdCliArguments     *args,
+                                            int                *exit_status);
+/* submit --takes N (N > 1): queues the group, waits until every take is
+ * sent (and with --wait, finished), prints them. */
+gboolean      _sd_cli_submit_takes         (SdCli              *self,
+                                            SdCliArguments     *args,
+                                            int                *exit_status);
+/* " · <group label>" before the prompt in list, or "". */
+char         *_sd_cli_group_column         (SdTask             *task);
+void          _sd_cli_add_queue_members    (JsonBuilder        *builder,
+                                            SdTask             *task);
 
 /* Waits for @task, saves its video, prints the outcome (sd-cli-task.c). */
 gboolean      _sd_cli_finish_task          (SdCli              *self,

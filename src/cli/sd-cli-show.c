@@ -46,6 +46,7 @@ task_details_to_json (SdTask *task)
   json_builder_set_member_name (builder, "favourite");
   json_builder_add_boolean_value (builder, sd_task_get_favourite (task));
   _sd_cli_add_string_member (builder, "continues", sd_task_get_continues (task));
+  _sd_cli_add_queue_members (builder, task);
   add_time (builder, "created_at", sd_task_get_created_at (task));
   add_time (builder, "first_seen_at", sd_task_get_first_seen_at (task));
   add_time (builder, "updated_at", sd_task_get_updated_at (task));

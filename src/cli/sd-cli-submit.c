@@ -51,6 +51,10 @@ static const GOptionEntry request_entries[] = {
     N_("A reference audio (repeat for more)"), N_("URL") },
   { "no-check", 0, G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, on_no_check_cb,
     N_("Send without checking the media links first"), NULL },
+  { "takes", 0, 0, G_OPTION_ARG_CALLBACK, _sd_cli_on_queue_option_cb,
+    N_("Make N takes of the request, in one group (1–8)"), N_("N") },
+  { "concurrency", 0, 0, G_OPTION_ARG_CALLBACK, _sd_cli_on_queue_option_cb,
+    N_("At most N tasks at the provider at once (1–10)"), N_("N") },
   { NULL }
 };
 
@@ -252,6 +256,8 @@ submit_request (SdCli          *self,
   g_autoptr(SdTask) task = NULL;
   GAsyncResult *slot = NULL;
 
+  if (args->takes > 1)
+    return _sd_cli_submit_takes (self, args, exit_status);
   sd_service_submit_async (service, args->request, NULL, _sd_cli_on_async_ready_cb, &slot);
   result = _sd_cli_await_result (&slot);
   task = sd_service_submit_finish_full (service, result, &not_saved, &error);
@@ -293,7 +299,8 @@ run_submit (SdCli              *self,
 
   if (!_sd_cli_open_context (self, exit_status) ||
       !_sd_cli_check_token (self, exit_status) ||
-      !_sd_cli_upload_resolve (self, args->request, exit_status))
+      !_sd_cli_upload_resolve (self, args->request, exit_status) ||
+      !_sd_cli_apply_concurrency (self, args, exit_status))
     return FALSE;
 
   if (!args->no_check && !check_media (self, args->request))

@@ -40,6 +40,7 @@ sd_cli_arguments_clear (SdCliArguments *args)
   g_clear_object (&args->request);
   g_free (args->invalid_duration);
   g_clear_pointer (&args->values, g_hash_table_unref);
+  g_free (args->group);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (SdCliArguments, sd_cli_arguments_clear)
@@ -312,7 +313,7 @@ check_arguments (SdCli                *self,
   guint wanted = command->parameters != NULL ? 1 : 0;
   guint given = args->positional != NULL ? g_strv_length (args->positional) : 0;
 
-  if (given == wanted ||
+  if (given == wanted || (command->options & SD_CLI_OPTION_ANY_IDS) ||
       (given > 0 && (command->options & (SD_CLI_OPTION_MANY_IDS | SD_CLI_OPTION_MANY_PARAMETERS))))
     return TRUE;
 
@@ -440,6 +441,8 @@ static const SdCliCommand * const commands[] = {
   &_sd_cli_upload_command,
   &_sd_cli_batch_command,
   &_sd_cli_extend_command,
+  &_sd_cli_retry_command,
+  &_sd_cli_cancel_command,
 };
 
 static const SdCliCommand *

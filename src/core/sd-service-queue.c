@@ -1178,3 +1178,14 @@ sd_service_set_hold_loaded (SdService *self,
 
   self->hold_loaded = !!hold;
 }
+
+/* TRUE while @task's create is on the way. */
+gboolean
+sd_service_is_sending (SdService *self,
+                       SdTask    *task)
+{
+  g_return_val_if_fail (SD_IS_SERVICE (self), FALSE);
+  g_return_val_if_fail (SD_IS_TASK (task), FALSE);
+
+  return g_hash_table_contains (self->sends, task);
+}

@@ -223,6 +223,9 @@ gboolean    sd_service_watch_again        (SdService   *self,
                                            GError     **error);
 gboolean    sd_service_is_watching        (SdService   *self,
                                            SdTask      *task);
+/* TRUE while @task's create is on the way (it is "uncertain" meanwhile). */
+gboolean    sd_service_is_sending         (SdService   *self,
+                                           SdTask      *task);
 /* The label a group gets by default: the start of @prompt (transfer full). */
 char       *sd_service_default_group_label (const char *prompt);
 
