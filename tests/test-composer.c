@@ -22,6 +22,7 @@
 #include "sd-model-picker-test.h"
 #include "sd-preferences-window.h"
 #include "sd-prices-page.h"
+#include "sd-service.h"
 #include "sd-simulator-test.h"
 #include "sd-thumbnailer.h"
 
@@ -788,6 +789,42 @@ test_composer_generate_submits_and_keeps_content (ComposerFixture *fixture,
   g_assert_true (sd_composer_get_can_generate (fixture->composer));
 }
 
+/* Takes: 4 makes four rows of one group, each carrying the group label. */
+static void
+test_composer_takes_make_a_group (ComposerFixture *fixture,
+                                  gconstpointer    data)
+{
+  SdService *service = sd_context_get_service (fixture->context);
+  GListModel *tasks = sd_service_get_tasks (service);
+  guint before = g_list_model_get_n_items (tasks);
+  g_autoptr(SdTask) first = NULL;
+
+  sd_composer_select_model (fixture->composer, "seedance2.0-md");
+  type_prompt (fixture, "a heron takes off");
+  sd_composer_add_image_text (fixture->composer, "https://example.com/1.png");
+  sd_composer_set_takes (fixture->composer, 4);
+  g_assert_true (sd_composer_get_can_generate (fixture->composer));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->composer), "composer.generate", NULL));
+  while (fixture->submitted == NULL &&
+         *sd_composer_get_generate_hint_text (fixture->composer) == '\0')
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_nonnull (fixture->submitted);
+  g_assert_cmpuint (g_list_model_get_n_items (tasks), ==, before + 4);
+  first = g_list_model_get_item (tasks, 0);
+  g_assert_nonnull (sd_task_get_group_id (first));
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autoptr(SdTask) task = g_list_model_get_item (tasks, i);
+
+      g_assert_cmpstr (sd_task_get_group_id (task), ==, sd_task_get_group_id (first));
+      g_assert_cmpstr (sd_task_get_group_label (task), ==, "a heron takes off");
+      g_assert_cmpstr (sd_request_get_prompt (sd_task_get_request (task)), ==, "a heron takes off");
+    }
+  /* the default cap: two at the provider, the rest wait here */
+  g_assert_cmpuint (sd_service_get_max_active (service), ==, 2);
+}
+
 static void
 test_composer_load_request_fills_every_field (ComposerFixture *fixture,
                                               gconstpointer    data)
@@ -1476,6 +1513,7 @@ main (int   argc,
   ADD ("adds-links-from-uri-lists-and-plain-text-and-refuses-the-rest", test_composer_adds_urls_and_refuses_the_rest);
   ADD ("invalid-request-shows-its-problem-and-blocks-generate", test_composer_invalid_request_blocks_generate);
   ADD ("generate-submits-and-keeps-the-content", test_composer_generate_submits_and_keeps_content);
+  ADD ("takes-make-n-rows-in-one-group", test_composer_takes_make_a_group);
   ADD ("load-request-fills-every-field", test_composer_load_request_fills_every_field);
   ADD ("remembers-the-last-model", test_composer_remembers_choices);
   ADD ("a-loaded-draft-is-not-remembered", test_composer_loaded_draft_is_not_remembered);

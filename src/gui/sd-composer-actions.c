@@ -88,6 +88,29 @@ on_submitted_cb (GObject      *source,
   _sd_composer_emit_submitted (self, task);
 }
 
+/* Takes: N queues N tasks in one group; they are in the results at once,
+ * waiting or sent, and a refused one says why on its row. */
+static void
+generate_takes (SdComposer *self,
+                SdRequest  *request,
+                int         n_takes)
+{
+  g_autoptr(GPtrArray) tasks = NULL;
+  g_autoptr(GError) error = NULL;
+
+  tasks = sd_service_submit_takes (sd_context_get_service (self->context), request,
+                                   (guint) n_takes, NULL, &error);
+  if (tasks == NULL)
+    {
+      g_debug ("Generate failed: %s", error->message);
+      _sd_composer_show_message (self, submit_error_message (error));
+      return;
+    }
+  g_debug ("Generate: %u takes queued", tasks->len);
+  if (tasks->len > 0)
+    _sd_composer_emit_submitted (self, g_ptr_array_index (tasks, 0));
+}
+
 static void
 generate_cb (GtkWidget  *widget,
              const char *action_name,
@@ -107,10 +130,19 @@ generate_cb (GtkWidget  *widget,
   _sd_composer_media_submit (self, request);
 }
 
+/* After the local files are uploaded (sd-composer-media.c). */
 void
 _sd_composer_send (SdComposer *self,
                    SdRequest  *request)
 {
+  int n_takes = gtk_spin_button_get_value_as_int (self->takes_spin);
+
+  if (n_takes > 1)
+    {
+      _sd_composer_set_submitting (self, FALSE);
+      generate_takes (self, request, n_takes);
+      return;
+    }
   sd_service_submit_async (sd_context_get_service (self->context), request,
                            self->cancellable, on_submitted_cb, g_object_ref (self));
 }

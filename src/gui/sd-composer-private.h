@@ -42,6 +42,7 @@ struct _SdComposer
   AdwEntryRow         *ratio_entry_row;
   AdwActionRow        *duration_row;
   GtkSpinButton       *duration_spin;
+  GtkSpinButton       *takes_spin;     /* Takes: N, 1–8 */
   GtkAdjustment       *duration_adjustment;
   AdwComboRow         *resolution_row;
   AdwPreferencesGroup *videos_group;

@@ -620,6 +620,7 @@ sd_composer_class_init (SdComposerClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdComposer, ratio_entry_row);
   gtk_widget_class_bind_template_child (widget_class, SdComposer, duration_row);
   gtk_widget_class_bind_template_child (widget_class, SdComposer, duration_spin);
+  gtk_widget_class_bind_template_child (widget_class, SdComposer, takes_spin);
   gtk_widget_class_bind_template_child (widget_class, SdComposer, duration_adjustment);
   gtk_widget_class_bind_template_child (widget_class, SdComposer, resolution_row);
   gtk_widget_class_bind_template_child (widget_class, SdComposer, videos_group);
@@ -738,4 +739,19 @@ sd_composer_get_prompt_buffer (SdComposer *self)
   g_return_val_if_fail (SD_IS_COMPOSER (self), NULL);
 
   return gtk_text_view_get_buffer (self->prompt_view);
+}
+
+/**
+ * sd_composer_set_takes:
+ * @n_takes: 1–8; clamped
+ *
+ * Sets "Takes: N": Generate then makes that many tasks in one group.
+ */
+void
+sd_composer_set_takes (SdComposer *self,
+                       guint       n_takes)
+{
+  g_return_if_fail (SD_IS_COMPOSER (self));
+
+  gtk_spin_button_set_value (self->takes_spin, CLAMP (n_takes, 1, SD_SERVICE_MAX_TAKES));
 }

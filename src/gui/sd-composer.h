@@ -31,6 +31,9 @@ G_DECLARE_FINAL_TYPE (SdComposer, sd_composer, SD, COMPOSER, GtkWidget)
 GtkWidget *sd_composer_new          (SdContext  *context);
 SdRequest *sd_composer_get_request  (SdComposer *self);
 gboolean   sd_composer_get_can_generate (SdComposer *self);
+/* Takes: N, how many tasks Generate makes (1–8), in one group. */
+void       sd_composer_set_takes        (SdComposer *self,
+                                         guint       n_takes);
 
 /* Fills the composer with the settings of @request ("re-use settings"). */
 void       sd_composer_load_request (SdComposer *self,

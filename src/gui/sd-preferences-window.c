@@ -34,6 +34,7 @@ struct _SdPreferencesWindow
   GtkLabel             *base_url_error_label;
   AdwActionRow         *download_dir_row;
   GtkSwitch            *auto_download_switch;
+  GtkSpinButton        *max_active_spin;
   GtkSwitch            *notifications_switch;
 };
 
@@ -326,6 +327,8 @@ sd_preferences_window_constructed (GObject *object)
                    self->auto_download_switch, "active", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "notifications",
                    self->notifications_switch, "active", G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "max-active-tasks",
+                   self->max_active_spin, "value", G_SETTINGS_BIND_DEFAULT);
 }
 
 static void
@@ -418,6 +421,7 @@ sd_preferences_window_class_init (SdPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdPreferencesWindow, base_url_error_label);
   gtk_widget_class_bind_template_child (widget_class, SdPreferencesWindow, download_dir_row);
   gtk_widget_class_bind_template_child (widget_class, SdPreferencesWindow, auto_download_switch);
+  gtk_widget_class_bind_template_child (widget_class, SdPreferencesWindow, max_active_spin);
   gtk_widget_class_bind_template_child (widget_class, SdPreferencesWindow, notifications_switch);
   gtk_widget_class_bind_template_callback (widget_class, on_base_url_applied_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_base_url_changed_cb);

@@ -79,6 +79,8 @@ sd_task_row_get_status_word (SdTaskStatus status)
       return _("Uncertain: may have been created");
     case SD_TASK_STATUS_NOT_FOUND:
       return _("Unknown to the server");
+    case SD_TASK_STATUS_WAITING:
+      return _("Waiting to send");
     case SD_TASK_STATUS_UNKNOWN:
     default:
       return _("Unknown status");
@@ -272,6 +274,27 @@ link_is_alive (SdTaskRow *self)
           sd_task_get_expires_at (self->task) > self->now);
 }
 
+/* Retry a failed task; cancel, move or edit one that waits; stop or
+ * resume watching one at the provider. */
+static void
+update_queue_actions (SdTaskRow *self)
+{
+  SdTaskStatus status = self->task != NULL ? sd_task_get_status (self->task) : SD_TASK_STATUS_UNKNOWN;
+  gboolean failed = self->task != NULL && status == SD_TASK_STATUS_FAILED;
+  gboolean waiting = self->task != NULL && status == SD_TASK_STATUS_WAITING;
+  gboolean at_provider = self->task != NULL && !waiting && !sd_task_get_is_finished (self->task);
+  gboolean grouped = self->task != NULL && sd_task_get_group_id (self->task) != NULL;
+
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.retry", failed);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.retry-failed", failed && grouped);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.cancel", waiting);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.move-up", waiting);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.move-down", waiting);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.edit", waiting);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.stop-watching", at_provider);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.watch-again", at_provider);
+}
+
 static void
 update_actions (SdTaskRow *self)
 {
@@ -292,6 +315,7 @@ update_actions (SdTaskRow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.remove", task != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.details", task != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.favourite", task != NULL);
+  update_queue_actions (self);
 }
 
 static void
@@ -335,6 +359,10 @@ update_status (SdTaskRow *self)
       icon = "dialog-error-symbolic";
       tooltip = _("Failed");
       style = "error";
+      break;
+    case SD_TASK_STATUS_WAITING:
+      icon = "content-loading-symbolic";
+      tooltip = sd_task_row_get_status_word (status);
       break;
     case SD_TASK_STATUS_UNCERTAIN:
     case SD_TASK_STATUS_NOT_FOUND:
@@ -462,8 +490,13 @@ update_prompt_label (SdTaskRow *self)
   g_autofree char *short_prompt = sd_utf8_ellipsize (prompt, 40);
   g_autofree char *play = NULL;
   g_autofree char *more = NULL;
+  const char *group = sd_task_get_group_label (self->task);
+  g_autofree char *text = NULL;
 
-  gtk_label_set_text (self->prompt_label, prompt);
+  /* a take carries its group: "Take · label · prompt" */
+  if (group != NULL && *group != '\0')
+    text = g_strdup_printf (_("Take · %s · %s"), group, prompt);
+  gtk_label_set_text (self->prompt_label, text != NULL ? text : prompt);
 
   /* Translators: a button's name for a screen reader; %s is the video's prompt */
   play = g_strdup_printf (_("Play “%s”"), short_prompt);
@@ -670,6 +703,14 @@ row_action (GtkWidget  *widget,
     { "row.continue", "win.continue-task" },
     { "row.remove", "win.remove-task" },
     { "row.details", "win.show-task-details" },
+    { "row.retry", "win.retry-task" },
+    { "row.retry-failed", "win.retry-failed-task" },
+    { "row.cancel", "win.cancel-task" },
+    { "row.move-up", "win.move-up-task" },
+    { "row.move-down", "win.move-down-task" },
+    { "row.edit", "win.edit-task" },
+    { "row.stop-watching", "win.stop-watching-task" },
+    { "row.watch-again", "win.watch-again-task" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (actions); i++)
@@ -701,6 +742,18 @@ get_row_menu (void)
   g_menu_append (section, _("_Copy Link"), "row.copy-link");
   g_menu_append (section, _("_Re-use Settings"), "row.reuse");
   g_menu_append (section, _("Continue from _Last Frame"), "row.continue");
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (section));
+  g_object_unref (section);
+
+  section = g_menu_new ();
+  g_menu_append (section, _("_Retry"), "row.retry");
+  g_menu_append (section, _("Retry _Failed in Group"), "row.retry-failed");
+  g_menu_append (section, _("_Cancel (Not Sent Yet)"), "row.cancel");
+  g_menu_append (section, _("Move _Up in Queue"), "row.move-up");
+  g_menu_append (section, _("Move Do_wn in Queue"), "row.move-down");
+  g_menu_append (section, _("_Edit in Composer"), "row.edit");
+  g_menu_append (section, _("_Stop Watching (May Still Be Billed)"), "row.stop-watching");
+  g_menu_append (section, _("_Watch Again"), "row.watch-again");
   g_menu_append_section (menu, NULL, G_MENU_MODEL (section));
   g_object_unref (section);
 
@@ -867,6 +920,11 @@ sd_task_row_set_property (GObject      *object,
     }
 }
 
+static const char * const queue_actions[] = {
+  "row.retry", "row.retry-failed", "row.cancel", "row.move-up", "row.move-down",
+  "row.edit", "row.stop-watching", "row.watch-again",
+};
+
 static void
 install_actions (GtkWidgetClass *widget_class)
 {
@@ -881,6 +939,8 @@ install_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "row.details", NULL, row_action);
   gtk_widget_class_install_property_action (widget_class, "row.favourite", "favourite");
   gtk_widget_class_install_action (widget_class, "row.popup-menu", NULL, popup_menu_action);
+  for (guint i = 0; i < G_N_ELEMENTS (queue_actions); i++)
+    gtk_widget_class_install_action (widget_class, queue_actions[i], NULL, row_action);
 }
 
 static void

@@ -364,4 +364,5 @@ _sd_window_class_install_task_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.copy-task-command", "s", copy_task_command_action);
   gtk_widget_class_install_action (widget_class, "win.show-task-details", "s", show_task_details_action);
   gtk_widget_class_install_action (widget_class, "win.popup-focused-menu", NULL, popup_focused_menu_action);
+  _sd_window_class_install_queue_actions (widget_class);
 }

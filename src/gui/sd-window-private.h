@@ -16,6 +16,8 @@ void _sd_window_class_install_task_actions (GtkWidgetClass *widget_class);
 /* A drop of a .jsonl file anywhere on the window opens Import Batch
  * (win.import-batch-file, "s": its URI); the composer's lists pass theirs. */
 void _sd_window_add_batch_drop_target      (SdWindow       *self);
+/* sd-window-queue-actions.c */
+void _sd_window_class_install_queue_actions (GtkWidgetClass *widget_class);
 
 /* sd-window-history.c: the search bar, the filter menu ("history.*"
  * actions) and the store's answer to them. */
