@@ -413,6 +413,7 @@ set_accessible_labels (SdComposer *self)
     { self->ratio_row, _("Ratio") },
     { self->ratio_entry_row, _("Ratio") },
     { self->duration_spin, _("Duration") },
+    { self->takes_spin, _("Takes") },
     { self->resolution_row, _("Resolution") },
     { self->generate_button, _("Generate") },
     { self->references_toggle, _("References") },

@@ -329,6 +329,9 @@ sd_preferences_window_constructed (GObject *object)
                    self->notifications_switch, "active", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "max-active-tasks",
                    self->max_active_spin, "value", G_SETTINGS_BIND_DEFAULT);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->max_active_spin),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("At most N tasks at the provider at once"), -1);
 }
 
 static void
