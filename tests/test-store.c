@@ -1784,8 +1784,16 @@ test_store_deleted_history_companions_are_not_shared (void)
   close (done[1]);
 }
 
+/* What schema 8 (groups and the local queue) added, taken away again: a
+ * history as a version-7 build left it. */
+#define UNDO_SCHEMA_8 \
+  "DROP INDEX tasks_group; ALTER TABLE tasks DROP COLUMN group_id; " \
+  "ALTER TABLE tasks DROP COLUMN group_label; ALTER TABLE tasks DROP COLUMN retry_of; " \
+  "ALTER TABLE tasks DROP COLUMN queue_position; "
+
 /* Schema 7: a version-6 history gets the "continues" column, its tasks
- * continue none, and the link is kept through saves, pages and a reopen. */
+ * continue none, and the link is kept through saves, pages and a reopen;
+ * it goes on to schema 8 in the same open. */
 static void
 test_store_continues_is_migrated_and_kept (void)
 {
@@ -1801,7 +1809,7 @@ test_store_continues_is_migrated_and_kept (void)
     save (store, parent);
   }
   /* as a version-6 build left it */
-  run_sql (path, "ALTER TABLE tasks DROP COLUMN continues; PRAGMA user_version = 6;");
+  run_sql (path, UNDO_SCHEMA_8 "ALTER TABLE tasks DROP COLUMN continues; PRAGMA user_version = 6;");
   column = query_text (path, "SELECT count(*) FROM pragma_table_info('tasks') "
                              "WHERE name = 'continues'");
   g_assert_cmpstr (column, ==, "0");
@@ -1839,6 +1847,86 @@ test_store_continues_is_migrated_and_kept (void)
   }
 }
 
+/* Schema 8: a version-7 history gets the group, retry and queue columns
+ * (and keeps schema 7's "continues"); its tasks are in no group, and the
+ * new fields are kept through saves and a reopen. A version-6 history
+ * goes 6 → 7 → 8 in one open. */
+static void
+test_store_groups_are_migrated_and_kept (void)
+{
+  for (int from = 6; from <= 7; from++)
+    {
+      g_autofree char *path = history_path ();
+      g_autofree char *undo = NULL;
+      g_autofree char *text = NULL;
+      g_autoptr(GError) error = NULL;
+
+      {
+        g_autoptr(SdStore) store = open_store (path);
+        g_autoptr(SdTask) old = make_full_task ("grp-old", 1700000000);
+
+        sd_task_set_continues (old, from == 7 ? "grp-before" : NULL);
+        save (store, old);
+      }
+      undo = g_strdup_printf ("%s%s PRAGMA user_version = %d;", UNDO_SCHEMA_8,
+                              from == 6 ? "ALTER TABLE tasks DROP COLUMN continues;" : "",
+                              from);
+      run_sql (path, undo);
+      text = query_text (path, "SELECT count(*) FROM pragma_table_info('tasks') "
+                               "WHERE name IN ('group_id', 'group_label', 'retry_of', "
+                               "'queue_position')");
+      g_assert_cmpstr (text, ==, "0");
+      g_clear_pointer (&text, g_free);
+
+      {
+        g_autoptr(SdStore) store = open_store (path);
+        g_autoptr(SdTask) old = sd_store_load_task (store, "grp-old", &error);
+        g_autoptr(SdTask) take = make_full_task ("grp-take", 1700000100);
+
+        g_assert_no_error (error);
+        g_assert_nonnull (old);
+        g_assert_null (sd_task_get_group_id (old));
+        g_assert_null (sd_task_get_group_label (old));
+        g_assert_null (sd_task_get_retry_of (old));
+        g_assert_cmpint (sd_task_get_queue_position (old), ==, 0);
+        g_assert_cmpstr (sd_task_get_continues (old), ==, from == 7 ? "grp-before" : NULL);
+        sd_task_set_group_id (take, "group-1");
+        sd_task_set_group_label (take, "a girl turns");
+        sd_task_set_retry_of (take, "grp-old");
+        sd_task_set_continues (take, "grp-old");
+        sd_task_set_queue_position (take, 42);
+        save (store, take);
+      }
+      text = query_text (path, "PRAGMA user_version");
+      g_assert_cmpint (g_ascii_strtoll (text, NULL, 10), ==, SD_STORE_SCHEMA_VERSION);
+      g_clear_pointer (&text, g_free);
+      text = query_text (path, "SELECT count(*) FROM sqlite_master WHERE name = 'tasks_group'");
+      g_assert_cmpstr (text, ==, "1");
+
+      {
+        g_autoptr(SdStore) store = open_store (path);
+        g_autoptr(SdTask) take = sd_store_load_task (store, "grp-take", &error);
+        g_autoptr(GPtrArray) group = sd_store_load_group (store, "group-1", &error);
+
+        g_assert_no_error (error);
+        g_assert_cmpstr (sd_task_get_group_id (take), ==, "group-1");
+        g_assert_cmpstr (sd_task_get_group_label (take), ==, "a girl turns");
+        g_assert_cmpstr (sd_task_get_retry_of (take), ==, "grp-old");
+        g_assert_cmpstr (sd_task_get_continues (take), ==, "grp-old");
+        g_assert_cmpint (sd_task_get_queue_position (take), ==, 42);
+        g_assert_cmpuint (group->len, ==, 1);
+        g_assert_cmpstr (sd_task_get_id (g_ptr_array_index (group, 0)), ==, "grp-take");
+      }
+      /* the next round starts from a new history */
+      for (guint i = 0; i < 3; i++)
+        {
+          g_autofree char *file = g_strconcat (path, (const char *[]) { "", "-wal", "-shm" }[i], NULL);
+
+          g_unlink (file);
+        }
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1862,6 +1950,8 @@ main (int   argc,
   g_test_add_func ("/store/checkpoint/empties-the-journal", test_store_checkpoint_empties_journal);
   g_test_add_func ("/store/open/unversioned-table-is-migrated", test_store_open_unversioned_table_migrated);
   g_test_add_func ("/store/open/version-6-history-gets-continues", test_store_continues_is_migrated_and_kept);
+  g_test_add_func ("/store/open/version-7-and-6-histories-get-groups",
+                   test_store_groups_are_migrated_and_kept);
   g_test_add_func ("/store/open/unversioned-table-without-ids-is-kept-aside",
                    test_store_open_unversioned_without_ids_kept_aside);
   g_test_add_func ("/store/open/version-1-history-is-migrated-with-the-resume-index",
