@@ -24,6 +24,7 @@
 #include "sd-prices-page.h"
 #include "sd-service.h"
 #include "sd-simulator-test.h"
+#include "sd-store.h"
 #include "sd-thumbnailer.h"
 
 /* The desktop's MIME database, which the isolated XDG dirs would hide from
@@ -594,6 +595,7 @@ test_import_batch_reports_and_queues (ComposerFixture *fixture,
   g_autofree char *path = g_build_filename (g_get_user_data_dir (), "exported.jsonl", NULL);
   g_autoptr(GFile) file = g_file_new_for_path (path);
   SdSimulator *simulator = sd_demo_get_simulator (fixture->context);
+  g_autoptr(GPtrArray) queued = NULL;
   gint64 end;
 
   for (guint i = 0; i < 10; i++)
@@ -608,12 +610,43 @@ test_import_batch_reports_and_queues (ComposerFixture *fixture,
   g_assert_nonnull (strstr (description, "¥0.90"));
   g_assert_nonnull (strstr (description, "line 8: model:"));
 
-  sd_batch_import_send (fixture->context, batch, prices);
-  end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-  while (g_list_model_get_n_items (sd_service_get_tasks (service)) < 9 && g_get_monotonic_time () < end)
-    g_main_context_iteration (NULL, TRUE);
+  /* Quick tasks and polls: the queue drains within the test. */
+  sd_simulator_set_timing (simulator, 100, 100);
+  g_object_set (service, "first-poll-delay", 50, "max-poll-interval", 100, NULL);
+
+  /* All nine are queued at once, in one group, before any answer: none
+   * waits for another's send (the cap is 2). */
+  queued = sd_batch_import_send (fixture->context, batch, prices, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (queued);
+  g_assert_cmpuint (queued->len, ==, 9);
   g_assert_cmpuint (g_list_model_get_n_items (sd_service_get_tasks (service)), ==, 9);
+  g_assert_cmpuint (sd_service_get_max_active (service), ==, 2);
+  for (guint i = 0; i < queued->len; i++)
+    {
+      SdTask *task = g_ptr_array_index (queued, i);
+      g_autoptr(SdTask) stored = sd_store_load_task (sd_context_get_store (fixture->context),
+                                                     sd_task_get_id (task), &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (stored);
+      g_assert_cmpstr (sd_task_get_group_id (task), ==,
+                       sd_task_get_group_id (g_ptr_array_index (queued, 0)));
+      g_assert_cmpstr (sd_task_get_group_id (stored), ==, sd_task_get_group_id (task));
+      g_assert_cmpstr (sd_task_get_group_label (stored), ==, "take 0");
+      g_assert_cmpint (sd_task_get_estimate (stored), ==, 100000);
+    }
+  {
+    g_autoptr(GPtrArray) waiting = sd_service_get_waiting (service);
+
+    g_assert_cmpuint (waiting->len, >=, 7);
+  }
+
+  end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while (sd_simulator_get_task_count (simulator) < 9 && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
   g_assert_cmpuint (sd_simulator_get_task_count (simulator), ==, 9);
+  g_assert_cmpuint (sd_simulator_get_max_active (simulator), <=, 2);
   {
     g_autoptr(SdTask) first = g_list_model_get_item (sd_service_get_tasks (service), 0);
 

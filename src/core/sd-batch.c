@@ -25,6 +25,7 @@ struct _SdBatch
   GObject    parent_instance;
 
   GPtrArray *lines;  /* SdBatchLine */
+  char      *name;   /* the file's name, for people; NULL: not from a file */
 };
 
 G_DEFINE_TYPE (SdBatch, sd_batch, G_TYPE_OBJECT)
@@ -73,6 +74,7 @@ sd_batch_finalize (GObject *object)
   SdBatch *self = SD_BATCH (object);
 
   g_ptr_array_unref (self->lines);
+  g_free (self->name);
 
   G_OBJECT_CLASS (sd_batch_parent_class)->finalize (object);
 }
@@ -568,6 +570,8 @@ sd_batch_new_from_file (const char  *path,
   g_autoptr(GMappedFile) file = NULL;
   g_autofree char *absolute = NULL;
   g_autofree char *base_dir = NULL;
+  g_autofree char *basename = NULL;
+  SdBatch *batch;
 
   g_return_val_if_fail (path != NULL, NULL);
 
@@ -583,9 +587,29 @@ sd_batch_new_from_file (const char  *path,
 
   absolute = g_canonicalize_filename (path, NULL);
   base_dir = g_path_get_dirname (absolute);
-  return sd_batch_new_from_data (g_mapped_file_get_contents (file),
-                                 g_mapped_file_get_length (file),
-                                 catalog, base_dir, error);
+  batch = sd_batch_new_from_data (g_mapped_file_get_contents (file),
+                                  g_mapped_file_get_length (file),
+                                  catalog, base_dir, error);
+  if (batch == NULL)
+    return NULL;
+  /* The name the batch's group is labelled with (sd_service_submit_group()). */
+  basename = g_path_get_basename (absolute);
+  batch->name = g_filename_display_name (basename);
+  return batch;
+}
+
+/**
+ * sd_batch_get_name:
+ *
+ * Returns: (nullable): the name of the file the batch was read from, for
+ *   people (its group's label), or %NULL when it was not read from a file
+ */
+const char *
+sd_batch_get_name (SdBatch *self)
+{
+  g_return_val_if_fail (SD_IS_BATCH (self), NULL);
+
+  return self->name;
 }
 
 guint

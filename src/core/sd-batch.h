@@ -62,6 +62,8 @@ SdBatch     *sd_batch_new_from_file     (const char  *path,
                                          SdCatalog   *catalog,
                                          GError     **error);
 
+/* The file's name, for people (a batch's group label), or NULL. */
+const char  *sd_batch_get_name          (SdBatch *self);
 guint        sd_batch_get_n_lines       (SdBatch *self);
 SdBatchLine *sd_batch_get_line          (SdBatch *self,
                                          guint    index);

@@ -102,13 +102,23 @@ void     _sd_service_queue_forget           (SdService    *self,
 void     _sd_service_queue_add_caller       (SdService    *self,
                                              SdTask       *task,
                                              GTask        *caller);
-SdTask  *_sd_service_enqueue                (SdService    *self,
-                                             SdRequest    *request,
-                                             const char   *group_id,
-                                             const char   *group_label,
-                                             const char   *retry_of,
-                                             gboolean      unrecorded_ok,
-                                             GError      **error);
+/* What a queued task is made with, besides its request. */
+typedef struct
+{
+  const char *group_id;     /* NULL: in no group */
+  const char *group_label;
+  const char *retry_of;
+  gint64      estimate;     /* millionths of @currency (sd-prices.h); -1: none */
+  const char *currency;
+} SdQueueEntry;
+
+#define SD_QUEUE_ENTRY_INIT { NULL, NULL, NULL, -1, NULL }
+
+SdTask  *_sd_service_enqueue                (SdService          *self,
+                                             SdRequest          *request,
+                                             const SdQueueEntry *entry,
+                                             gboolean            unrecorded_ok,
+                                             GError            **error);
 
 /* sd-service-poll.c */
 void     _sd_service_poll_init              (SdService    *self);

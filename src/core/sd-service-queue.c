@@ -699,15 +699,15 @@ sd_service_default_group_label (const char *prompt)
   return g_string_free (label, FALSE);
 }
 
+/* @entry: (nullable): the group, the link and the estimate; NULL: none */
 SdTask *
-_sd_service_enqueue (SdService   *self,
-                     SdRequest   *request,
-                     const char  *group_id,
-                     const char  *group_label,
-                     const char  *retry_of,
-                     gboolean     unrecorded_ok,
-                     GError     **error)
+_sd_service_enqueue (SdService          *self,
+                     SdRequest          *request,
+                     const SdQueueEntry *entry,
+                     gboolean            unrecorded_ok,
+                     GError            **error)
 {
+  static const SdQueueEntry none = SD_QUEUE_ENTRY_INIT;
   g_autoptr(GError) save_error = NULL;
   g_autofree char *uuid = g_uuid_string_random ();
   g_autofree char *id = g_strconcat (SD_TASK_UNCERTAIN_ID_PREFIX, uuid, NULL);
@@ -723,9 +723,13 @@ _sd_service_enqueue (SdService   *self,
   sd_task_set_status (task, SD_TASK_STATUS_WAITING, NULL);
   sd_task_set_created_at (task, now);
   sd_task_set_updated_at (task, now);
-  sd_task_set_group_id (task, group_id);
-  sd_task_set_group_label (task, group_label);
-  sd_task_set_retry_of (task, retry_of);
+  if (entry == NULL)
+    entry = &none;
+  sd_task_set_group_id (task, entry->group_id);
+  sd_task_set_group_label (task, entry->group_label);
+  sd_task_set_retry_of (task, entry->retry_of);
+  if (entry->estimate >= 0 && entry->currency != NULL)
+    sd_task_set_estimate (task, entry->estimate, entry->currency);
   sd_task_set_queue_position (task, next_position (self));
   /* The row is written first: a waiting task is in the history. A caller
    * who waits for the answer may send without it: the answer is then kept
@@ -738,8 +742,8 @@ _sd_service_enqueue (SdService   *self,
       g_object_set_data (G_OBJECT (task), UNRECORDED_KEY, GINT_TO_POINTER (TRUE));
     }
 
-  g_debug ("Task %s: queued%s%s", id, retry_of != NULL ? ", retrying " : "",
-           retry_of != NULL ? retry_of : "");
+  g_debug ("Task %s: queued%s%s", id, entry->retry_of != NULL ? ", retrying " : "",
+           entry->retry_of != NULL ? entry->retry_of : "");
   _sd_service_track_task (self, task);
   g_list_store_insert (self->tasks, 0, task);
   _sd_service_emit_task_added (self, task);
@@ -792,6 +796,98 @@ sd_service_get_waiting (SdService *self)
   return tasks;
 }
 
+/* Every request of a group is checked before any is queued; the message
+ * says which one (counted from 1) when there are several. */
+static gboolean
+validate_group (SdService  *self,
+                GPtrArray  *requests,
+                GError    **error)
+{
+  for (guint i = 0; i < requests->len; i++)
+    {
+      g_autoptr(GError) invalid = NULL;
+
+      if (_sd_service_validate_request (self, g_ptr_array_index (requests, i), &invalid))
+        continue;
+      if (requests->len > 1)
+        g_prefix_error (&invalid,
+                        /* Translators: %u is a number; a request's problems follow. */
+                        _("Request %u of the group: "), i + 1);
+      g_propagate_error (error, g_steal_pointer (&invalid));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * sd_service_submit_group:
+ * @requests: (element-type SdRequest): what to generate, in order; copies
+ *   are taken
+ * @estimates: (array) (nullable): for each request, what it is estimated
+ *   to cost (millionths of @currency, sd-prices.h), -1 for none
+ * @currency: (nullable): the estimates' currency
+ * @label: (nullable): the group's label; %NULL or empty: the start of the
+ *   first prompt
+ *
+ * Validates every request, then queues them all at once in one new group:
+ * they wait here, in order, and go to the provider as it has room
+ * ("max-active"). The caller never waits for one send before the next is
+ * queued; a refused create marks its task failed and the others go on.
+ *
+ * Returns: (transfer container) (element-type SdTask) (nullable): the
+ *   tasks of the new group, in the order they are sent, or %NULL with
+ *   @error (nothing queued)
+ */
+GPtrArray *
+sd_service_submit_group (SdService     *self,
+                         GPtrArray     *requests,
+                         const gint64  *estimates,
+                         const char    *currency,
+                         const char    *label,
+                         GError       **error)
+{
+  g_autoptr(GPtrArray) tasks = NULL;
+  g_autofree char *group_id = NULL;
+  g_autofree char *default_label = NULL;
+  SdQueueEntry entry = SD_QUEUE_ENTRY_INIT;
+
+  g_return_val_if_fail (SD_IS_SERVICE (self), NULL);
+  g_return_val_if_fail (requests != NULL && requests->len > 0, NULL);
+
+  if (!validate_group (self, requests, error))
+    return NULL;
+
+  group_id = g_uuid_string_random ();
+  if (label == NULL || *label == '\0')
+    label = default_label =
+      sd_service_default_group_label (sd_request_get_prompt (g_ptr_array_index (requests, 0)));
+  entry.group_id = group_id;
+  entry.group_label = label;
+  entry.currency = currency;
+  tasks = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < requests->len; i++)
+    {
+      SdTask *task;
+
+      entry.estimate = estimates != NULL ? estimates[i] : -1;
+      task = _sd_service_enqueue (self, g_ptr_array_index (requests, i), &entry, FALSE, error);
+      if (task == NULL)
+        break;
+      g_ptr_array_add (tasks, g_object_ref (task));
+    }
+  if (tasks->len < requests->len)
+    {
+      /* A history that cannot take a row: the tasks written so far are
+       * taken back; none was sent (the queue sends from an idle, or below). */
+      for (guint i = 0; i < tasks->len; i++)
+        sd_service_cancel_waiting (self, g_ptr_array_index (tasks, i), NULL);
+      return NULL;
+    }
+  g_debug ("Group %s: %u tasks queued", group_id, tasks->len);
+  _sd_service_queue_pump (self);
+  return g_steal_pointer (&tasks);
+}
+
 /**
  * sd_service_submit_takes:
  * @request: what to generate; copies are taken
@@ -808,9 +904,7 @@ sd_service_submit_takes (SdService   *self,
                          const char  *label,
                          GError     **error)
 {
-  g_autoptr(GPtrArray) tasks = NULL;
-  g_autofree char *group_id = NULL;
-  g_autofree char *default_label = NULL;
+  g_autoptr(GPtrArray) requests = NULL;
 
   g_return_val_if_fail (SD_IS_SERVICE (self), NULL);
   g_return_val_if_fail (SD_IS_REQUEST (request), NULL);
@@ -822,32 +916,13 @@ sd_service_submit_takes (SdService   *self,
                    _("Takes must be from 1 to %u, not %u."), SD_SERVICE_MAX_TAKES, n_takes);
       return NULL;
     }
+  /* One request: its problems are said as they are, without a number. */
   if (!_sd_service_validate_request (self, request, error))
     return NULL;
-
-  group_id = g_uuid_string_random ();
-  if (label == NULL || *label == '\0')
-    label = default_label = sd_service_default_group_label (sd_request_get_prompt (request));
-  tasks = g_ptr_array_new_with_free_func (g_object_unref);
+  requests = g_ptr_array_new ();
   for (guint i = 0; i < n_takes; i++)
-    {
-      SdTask *task = _sd_service_enqueue (self, request, group_id, label, NULL, FALSE, error);
-
-      if (task == NULL)
-        break;
-      g_ptr_array_add (tasks, g_object_ref (task));
-    }
-  if (tasks->len < n_takes)
-    {
-      /* A history that cannot take a row: the takes written so far are
-       * taken back; none was sent (the queue sends from an idle, or below). */
-      for (guint i = 0; i < tasks->len; i++)
-        sd_service_cancel_waiting (self, g_ptr_array_index (tasks, i), NULL);
-      return NULL;
-    }
-  g_debug ("Group %s: %u takes queued", group_id, n_takes);
-  _sd_service_queue_pump (self);
-  return g_steal_pointer (&tasks);
+    g_ptr_array_add (requests, request);
+  return sd_service_submit_group (self, requests, NULL, NULL, label, error);
 }
 
 static gboolean
@@ -869,6 +944,7 @@ sd_service_retry (SdService            *self,
                   SdServiceRetryFlags   flags,
                   GError              **error)
 {
+  SdQueueEntry entry = SD_QUEUE_ENTRY_INIT;
   SdRequest *request;
   gboolean allowed;
 
@@ -899,9 +975,13 @@ sd_service_retry (SdService            *self,
                    sd_task_get_id (task));
       return NULL;
     }
-  return _sd_service_enqueue (self, request, sd_task_get_group_id (task),
-                              sd_task_get_group_label (task), sd_task_get_id (task),
-                              FALSE, error);
+  /* The same request costs the same: the retry keeps the estimate. */
+  entry.group_id = sd_task_get_group_id (task);
+  entry.group_label = sd_task_get_group_label (task);
+  entry.retry_of = sd_task_get_id (task);
+  entry.estimate = sd_task_get_estimate (task);
+  entry.currency = sd_task_get_estimate_currency (task);
+  return _sd_service_enqueue (self, request, &entry, FALSE, error);
 }
 
 /**

@@ -551,7 +551,7 @@ sd_service_submit_async (SdService           *self,
   gtask = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (gtask, sd_service_submit_async);
 
-  task = _sd_service_enqueue (self, request, NULL, NULL, NULL, TRUE, &error);
+  task = _sd_service_enqueue (self, request, NULL, TRUE, &error);
   if (task == NULL)
     {
       g_task_return_error (gtask, g_steal_pointer (&error));

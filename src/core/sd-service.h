@@ -184,6 +184,17 @@ GPtrArray  *sd_service_submit_takes       (SdService   *self,
                                            guint        n_takes,
                                            const char  *label,
                                            GError     **error);
+/* Validates every request of @requests, then queues them all at once in
+ * one new group labelled @label (NULL: the first prompt's start), each
+ * with its estimate (@estimates: NULL, or one per request, -1: none, in
+ * millionths of @currency). Returns the tasks (transfer container), or
+ * NULL with @error (nothing queued). A batch file is one such group. */
+GPtrArray  *sd_service_submit_group       (SdService     *self,
+                                           GPtrArray     *requests,
+                                           const gint64  *estimates,
+                                           const char    *currency,
+                                           const char    *label,
+                                           GError       **error);
 /* Queues a new task with @task's request, in its group, linked to it
  * ("retry-of"). @task must be failed, or uncertain / not found with
  * SD_SERVICE_RETRY_INCLUDE_UNCERTAIN. Returns the new task (transfer none). */

@@ -14,8 +14,6 @@
 #include "sd-message-dialog.h"
 #include "sd-service.h"
 
-/* At most this many creates in flight while a batch is sent. */
-#define SEND_CONCURRENCY 2
 /* How long Queue waits for the balance before it is left unknown. */
 #define BALANCE_WAIT_MS 5000
 
@@ -149,120 +147,55 @@ sd_batch_import_describe (SdBatch   *batch,
 
 /* Sending */
 
-typedef struct
-{
-  SdService *service;
-  GPtrArray *requests;   /* SdRequest, one per task */
-  GArray    *estimates;  /* SdMoney, -1: none */
-  char      *currency;
-  guint      next;
-  guint      in_flight;
-} Sender;
-
-static void
-sender_free (Sender *sender)
-{
-  g_clear_object (&sender->service);
-  g_ptr_array_unref (sender->requests);
-  g_array_unref (sender->estimates);
-  g_free (sender->currency);
-  g_free (sender);
-}
-
-static void send_more (Sender *sender);
-
-/* One create in flight: which of the sender's requests it is. */
-typedef struct
-{
-  Sender *sender;
-  guint   index;
-} Submission;
-
-static void
-on_submitted_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-  g_autofree Submission *submission = user_data;
-  Sender *sender = submission->sender;
-  guint index = submission->index;
-  g_autoptr(SdTask) task = sd_service_submit_finish (SD_SERVICE (source), result, &error);
-  SdMoney estimate;
-
-  sender->in_flight--;
-  /* One failure never stops the rest: the service shows it. */
-  if (task == NULL)
-    g_debug ("A batch task was not sent: %s", error->message);
-  else if (index < sender->estimates->len &&
-           (estimate = g_array_index (sender->estimates, SdMoney, index)) >= 0)
-    sd_task_set_estimate (task, estimate, sender->currency);
-
-  if (sender->next >= sender->requests->len && sender->in_flight == 0)
-    {
-      sender_free (sender);
-      return;
-    }
-  send_more (sender);
-}
-
-static void
-send_more (Sender *sender)
-{
-  while (sender->in_flight < SEND_CONCURRENCY && sender->next < sender->requests->len)
-    {
-      SdRequest *request = g_ptr_array_index (sender->requests, sender->next);
-      Submission *submission = g_new0 (Submission, 1);
-
-      submission->sender = sender;
-      submission->index = sender->next++;
-      sender->in_flight++;
-      sd_service_submit_async (sender->service, request, NULL, on_submitted_cb, submission);
-    }
-}
-
 /**
  * sd_batch_import_send:
  * @context: the app's context
  * @batch: a batch; its invalid lines are left out
  * @prices: the price table, for the estimate each task keeps
+ *
+ * Queues every task of the batch at once, in one group labelled with the
+ * file's name: they wait in the local queue and go to the provider as it
+ * has room, never one send waited for before the next is queued.
+ *
+ * Returns: (transfer container) (element-type SdTask) (nullable): the
+ *   queued tasks; %NULL when none could be (with @error, or no error when
+ *   the batch had no task to send)
  */
-void
-sd_batch_import_send (SdContext *context,
-                      SdBatch   *batch,
-                      SdPrices  *prices)
+GPtrArray *
+sd_batch_import_send (SdContext  *context,
+                      SdBatch    *batch,
+                      SdPrices   *prices,
+                      GError    **error)
 {
-  Sender *sender = g_new0 (Sender, 1);
+  g_autoptr(GPtrArray) requests = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GArray) estimates = g_array_new (FALSE, FALSE, sizeof (gint64));
   SdCatalog *catalog = sd_context_get_catalog (context);
 
-  sender->service = g_object_ref (sd_context_get_service (context));
-  sender->requests = g_ptr_array_new_with_free_func (g_object_unref);
-  sender->estimates = g_array_new (FALSE, FALSE, sizeof (SdMoney));
-  sender->currency = g_strdup (sd_prices_get_currency (prices));
   for (guint i = 0; i < sd_batch_get_n_lines (batch); i++)
     {
       SdBatchLine *line = sd_batch_get_line (batch, i);
       g_auto(SdEstimate) estimate = { 0 };
+      gint64 amount;
 
       if (line->problems->len > 0 || sd_batch_request_has_local_files (line->request))
         continue;
       sd_prices_estimate (prices, line->request,
                           sd_catalog_lookup (catalog, sd_request_get_model (line->request)),
                           1, &estimate);
+      amount = estimate.priced ? estimate.total : -1;
       for (guint v = 0; v < line->variants; v++)
         {
-          SdMoney amount = estimate.priced ? estimate.total : -1;
-
-          g_ptr_array_add (sender->requests, sd_request_copy (line->request));
-          g_array_append_val (sender->estimates, amount);
+          g_ptr_array_add (requests, g_object_ref (line->request));
+          g_array_append_val (estimates, amount);
         }
     }
-  if (sender->requests->len == 0)
-    {
-      sender_free (sender);
-      return;
-    }
-  send_more (sender);
+  if (requests->len == 0)
+    return NULL;
+  g_debug ("Import Batch: queueing %u tasks", requests->len);
+  return sd_service_submit_group (sd_context_get_service (context), requests,
+                                  (const gint64 *) estimates->data,
+                                  sd_prices_get_currency (prices),
+                                  sd_batch_get_name (batch), error);
 }
 
 /* The dialog */
@@ -324,16 +257,24 @@ get_dialog_data (AdwMessageDialog *dialog)
 {
   return g_object_get_data (G_OBJECT (dialog), "sd-batch-import");
 }
+static void show_error (GtkWindow    *parent,
+                        const GError *error);
 
 static void
 on_dialog_response_cb (AdwMessageDialog *dialog,
                        const char       *response,
                        DialogData       *data)
 {
+  g_autoptr(GPtrArray) tasks = NULL;
+  g_autoptr(GError) error = NULL;
+
   g_clear_handle_id (&data->timeout_source, g_source_remove);
   g_cancellable_cancel (data->cancellable);
-  if (g_str_equal (response, "queue") || g_str_equal (response, "skip"))
-    sd_batch_import_send (data->context, data->batch, data->prices);
+  if (!g_str_equal (response, "queue") && !g_str_equal (response, "skip"))
+    return;
+  tasks = sd_batch_import_send (data->context, data->batch, data->prices, &error);
+  if (error != NULL)
+    show_error (gtk_window_get_transient_for (GTK_WINDOW (dialog)), error);
 }
 
 static void

@@ -31,11 +31,14 @@ char       *sd_batch_import_describe  (SdBatch    *batch,
 char       *sd_batch_import_describe_balance (const SdBalance *balance,
                                               SdMoney          total,
                                               const char      *currency);
-/* Sends every valid line of @batch (its variants each), at most two
- * creates at once; each task keeps its estimate. */
-void        sd_batch_import_send      (SdContext  *context,
+/* Queues every valid line of @batch (its variants each) at once, in one
+ * group named after the file; each task keeps its estimate. Returns the
+ * tasks (transfer container), or NULL (with @error when the history
+ * could not take them). */
+GPtrArray  *sd_batch_import_send      (SdContext  *context,
                                        SdBatch    *batch,
-                                       SdPrices   *prices);
+                                       SdPrices   *prices,
+                                       GError    **error);
 
 /* Asks where, then writes the requests of @tasks (GListModel of SdTask)
  * as a batch file, one line each. */
