@@ -196,6 +196,55 @@ test_wait_saves_every_video (void)
     }
 }
 
+/* A batch is one group in the history, labelled with the file's name, and
+ * --concurrency is the local queue's cap: never more at the provider. */
+static void
+test_batch_is_one_group_under_the_cap (void)
+{
+  g_autofree char *path = write_batch ("{\"model\": \"" PER_TASK "\", \"prompt\": \"a cat\", \"variants\": 4}\n"
+                                       "{\"model\": \"" PER_TASK "\", \"prompt\": \"a dog\"}\n"
+                                       "{\"model\": \"" PER_TASK "\", \"prompt\": \"a cow\"}\n"
+                                       "{\"model\": \"" PER_TASK "\", \"prompt\": \"an owl\"}\n");
+  g_autoptr(Run) run = run_cli ("--demo", "batch", path, "--wait", "--concurrency", "3", "--json");
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GPtrArray) group = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *object;
+  JsonArray *tasks;
+  const char *group_id;
+
+  g_assert_cmpint (run->status, ==, 0);
+  g_assert_cmpuint (sd_simulator_get_task_count (run->simulator), ==, 7);
+  g_assert_cmpuint (sd_service_get_max_active (sd_context_get_service (run->context)), ==, 3);
+  g_assert_cmpuint (sd_simulator_get_max_active (run->simulator), >=, 1);
+  g_assert_cmpuint (sd_simulator_get_max_active (run->simulator), <=, 3);
+
+  object = parse_object (run->out, &root);
+  group_id = json_object_get_string_member (object, "group");
+  g_assert_nonnull (group_id);
+  g_assert_cmpstr (json_object_get_string_member (object, "group_label"), ==, "b.jsonl");
+  tasks = json_object_get_array_member (object, "tasks");
+  g_assert_cmpuint (json_array_get_length (tasks), ==, 7);
+
+  group = sd_store_load_group (sd_context_get_store (run->context), group_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (group->len, ==, 7);
+  for (guint i = 0; i < group->len; i++)
+    {
+      SdTask *task = g_ptr_array_index (group, i);
+
+      g_assert_cmpstr (sd_task_get_group_label (task), ==, "b.jsonl");
+      g_assert_cmpint (sd_task_get_status (task), ==, SD_TASK_STATUS_COMPLETED);
+    }
+
+  /* One at a time is one at a time. */
+  g_clear_pointer (&run, sd_test_run_free);
+  run = run_cli ("--demo", "batch", path, "--concurrency", "1");
+  g_assert_cmpint (run->status, ==, 0);
+  g_assert_cmpuint (sd_simulator_get_task_count (run->simulator), ==, 7);
+  g_assert_cmpuint (sd_simulator_get_max_active (run->simulator), ==, 1);
+}
+
 static void
 test_one_failure_exits_1_and_the_rest_complete (void)
 {
@@ -457,6 +506,7 @@ main (int   argc,
   g_test_add_func ("/cli/batch/over-the-balance-warns-and-sends", test_batch_over_the_balance_warns_and_sends);
   g_test_add_func ("/cli/batch/balance-without-warning", test_batch_balance_without_warning);
   g_test_add_func ("/cli/batch/wait-saves-every-video", test_wait_saves_every_video);
+  g_test_add_func ("/cli/batch/is-one-group-under-the-cap", test_batch_is_one_group_under_the_cap);
   g_test_add_func ("/cli/batch/one-failure-exits-1-and-the-rest-complete",
                    test_one_failure_exits_1_and_the_rest_complete);
   g_test_add_func ("/cli/batch/without-wait-returns-once-sent", test_without_wait_returns_once_sent);

@@ -1,8 +1,10 @@
 /* sd-cli-batch.c: “seedance batch FILE”, many requests from a JSON Lines file
  *
- * Every line is read and validated before anything is sent; then the tasks
- * go out at most --concurrency at a time (creates in flight, and with
- * --wait tasks at the provider), and one failure never stops the rest.
+ * Every line is read and validated before anything is sent; then every
+ * task is queued at once, in one group named after the file, and goes to
+ * the provider as the local queue has room (--concurrency is its cap:
+ * tasks queued or processing there at once). One failure never stops the
+ * rest.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -21,14 +23,13 @@
 #include "sd-prices.h"
 #include "sd-service.h"
 
-#define DEFAULT_CONCURRENCY 2
-#define MAX_CONCURRENCY     10
+#define MAX_CONCURRENCY     SD_SERVICE_MAX_ACTIVE_LIMIT
 /* How long the balance may take before the batch goes on without it. */
 #define BALANCE_WAIT_MS     10000
 
 typedef enum {
-  TAKE_PENDING,    /* not sent */
-  TAKE_SUBMITTING, /* its create is in flight */
+  TAKE_PENDING,    /* not queued */
+  TAKE_QUEUED,     /* waiting in the local queue, or its create on the way */
   TAKE_ACTIVE,     /* at the provider, watched until it ends (--wait) */
   TAKE_DONE,
 } TakeState;
@@ -41,7 +42,6 @@ typedef struct
   SdMoney       estimate;  /* -1: no price */
   TakeState     state;
   SdTask       *task;
-  GAsyncResult *submit;
   GAsyncResult *download;
   gboolean      downloading;
   char         *error;     /* why it has no task or no video */
@@ -52,7 +52,6 @@ typedef struct
   SdCli       *cli;
   SdService   *service;
   GPtrArray   *takes;       /* Take */
-  guint        concurrency;
   gboolean     wait;
   const char  *directory;
   gboolean     stopped;     /* an error that stops every send (the token) */
@@ -65,7 +64,6 @@ take_free (Take *take)
 {
   g_clear_object (&take->request);
   g_clear_object (&take->task);
-  g_clear_object (&take->submit);
   g_clear_object (&take->download);
   g_free (take->error);
   g_free (take);
@@ -121,7 +119,7 @@ on_flag_cb (const char  *option_name,
 
 static const GOptionEntry batch_entries[] = {
   { "concurrency", 'c', 0, G_OPTION_ARG_CALLBACK, on_concurrency_cb,
-    N_("Send at most N tasks at once (1 to 10, default 2)"), N_("N") },
+    N_("Have at most N tasks at the provider at once (1 to 10; default: the app’s setting, 2)"), N_("N") },
   { "skip-invalid", 0, G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, on_flag_cb,
     N_("Send the valid lines even when some are invalid"), NULL },
   { "dry-run", 'n', G_OPTION_FLAG_NO_ARG, G_OPTION_ARG_CALLBACK, on_flag_cb,
@@ -526,47 +524,45 @@ make_takes (Run      *run,
     }
 }
 
-static guint
-count_in_flight (Run *run)
+/* Queues every take at once, in one group: none waits for another's send. */
+static gboolean
+queue_takes (Run         *run,
+             const char  *label,
+             GError     **error)
 {
-  guint n = 0;
+  g_autoptr(GPtrArray) requests = g_ptr_array_new ();
+  g_autoptr(GArray) estimates = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GPtrArray) tasks = NULL;
 
   for (guint i = 0; i < run->takes->len; i++)
     {
       Take *take = g_ptr_array_index (run->takes, i);
+      gint64 estimate = take->estimate;
 
-      if (take->state == TAKE_SUBMITTING || take->state == TAKE_ACTIVE)
-        n++;
+      g_ptr_array_add (requests, take->request);
+      g_array_append_val (estimates, estimate);
     }
-  return n;
-}
-
-static void
-start_more (Run *run)
-{
-  guint in_flight = count_in_flight (run);
-
-  for (guint i = 0; i < run->takes->len && in_flight < run->concurrency && !run->stopped; i++)
+  tasks = sd_service_submit_group (run->service, requests, (const gint64 *) estimates->data,
+                                   run->currency, label, error);
+  if (tasks == NULL)
+    return FALSE;
+  for (guint i = 0; i < run->takes->len; i++)
     {
       Take *take = g_ptr_array_index (run->takes, i);
 
-      if (take->state != TAKE_PENDING)
-        continue;
-      g_debug ("Sending batch line %u", take->line);
-      take->state = TAKE_SUBMITTING;
-      sd_service_submit_async (run->service, take->request, NULL,
-                               _sd_cli_on_async_ready_cb, &take->submit);
-      in_flight++;
+      take->task = g_object_ref (g_ptr_array_index (tasks, i));
+      take->state = TAKE_QUEUED;
     }
+  return TRUE;
 }
 
 static void
-stop_sending (Run          *run,
-              const GError *error)
+stop_sending (Run        *run,
+              const char *reason)
 {
   run->stopped = TRUE;
   if (run->stop_reason == NULL)
-    run->stop_reason = g_strdup (error->message);
+    run->stop_reason = g_strdup (reason);
 }
 
 static void
@@ -578,30 +574,50 @@ take_failed (Take       *take,
   take->state = TAKE_DONE;
 }
 
+/* The queue stopped (a refused token): a task still waiting is taken out
+ * of it, never sent, and says why. */
 static void
-finish_submit (Run  *run,
+take_not_sent (Run  *run,
                Take *take)
 {
-  g_autoptr(GAsyncResult) result = g_steal_pointer (&take->submit);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GError) not_saved = NULL;
 
-  take->task = sd_service_submit_finish_full (run->service, result, &not_saved, &error);
-  if (take->task == NULL)
+  if (!sd_service_cancel_waiting (run->service, take->task, &error))
+    g_debug ("Batch line %u stays queued: %s", take->line, error->message);
+  else
+    g_clear_object (&take->task);
+  take_failed (take, run->stop_reason);
+}
+
+static gboolean
+is_on_the_way (Run  *run,
+               Take *take)
+{
+  return sd_task_get_status (take->task) == SD_TASK_STATUS_WAITING ||
+         sd_service_is_sending (run->service, take->task);
+}
+
+/* A queued take whose create was answered: sent, or refused. */
+static void
+finish_queued (Run  *run,
+               Take *take)
+{
+  SdTask *task = take->task;
+  SdTaskStatus status = sd_task_get_status (task);
+  const char *reason = sd_task_get_failure_message (task);
+
+  if (status == SD_TASK_STATUS_UNCERTAIN || status == SD_TASK_STATUS_NOT_FOUND ||
+      (status == SD_TASK_STATUS_FAILED &&
+       g_str_has_prefix (sd_task_get_id (task), SD_TASK_UNCERTAIN_ID_PREFIX)))
     {
-      _sd_cli_print_message (run->cli, _("Line %u: %s"), take->line, error->message);
-      take_failed (take, error->message);
-      if (g_error_matches (error, SD_API_ERROR, SD_API_ERROR_UNAUTHORIZED))
-        stop_sending (run, error);
+      /* Refused (nothing was made), or no answer (it may exist): never sent again. */
+      _sd_cli_print_message (run->cli, _("Line %u: task %s is %s: %s"), take->line,
+                             sd_task_get_id (task), _sd_cli_status_label (status),
+                             reason != NULL ? reason : _("the server gave no reason."));
+      take_failed (take, reason != NULL ? reason : _sd_cli_status_label (status));
       return;
     }
-
-  if (take->estimate >= 0)
-    sd_task_set_estimate (take->task, take->estimate, run->currency);
-  if (not_saved != NULL)
-    _sd_cli_print_message (run->cli, _("Line %u: task %s: %s"), take->line,
-                           sd_task_get_id (take->task), not_saved->message);
-  _sd_cli_print_message (run->cli, _("Line %u: sent task %s."), take->line, sd_task_get_id (take->task));
+  _sd_cli_print_message (run->cli, _("Line %u: sent task %s."), take->line, sd_task_get_id (task));
   take->state = run->wait ? TAKE_ACTIVE : TAKE_DONE;
 }
 
@@ -697,8 +713,15 @@ advance (Run *run)
     {
       Take *take = g_ptr_array_index (run->takes, i);
 
-      if (take->state == TAKE_SUBMITTING && take->submit != NULL)
-        finish_submit (run, take);
+      if (take->state == TAKE_QUEUED && service_error != NULL &&
+          sd_task_get_status (take->task) == SD_TASK_STATUS_WAITING)
+        {
+          /* The queue waits for a new token: nothing more goes from here. */
+          stop_sending (run, service_error);
+          take_not_sent (run, take);
+        }
+      if (take->state == TAKE_QUEUED && !is_on_the_way (run, take))
+        finish_queued (run, take);
       if (take->state == TAKE_ACTIVE && service_error != NULL && !sd_task_get_is_finished (take->task))
         {
           /* The service stopped asking (a refused token): nothing will end. */
@@ -707,20 +730,10 @@ advance (Run *run)
         }
       if (take->state == TAKE_ACTIVE)
         watch_task (run, take);
-      if (take->state == TAKE_SUBMITTING || take->state == TAKE_ACTIVE ||
-          (take->state == TAKE_PENDING && !run->stopped))
+      if (take->state == TAKE_QUEUED || take->state == TAKE_ACTIVE)
         done = FALSE;
     }
   return done;
-}
-
-static gboolean
-has_pending (Run *run)
-{
-  for (guint i = 0; i < run->takes->len && !run->stopped; i++)
-    if (((Take *) g_ptr_array_index (run->takes, i))->state == TAKE_PENDING)
-      return TRUE;
-  return FALSE;
 }
 
 static void
@@ -728,16 +741,8 @@ send_all (Run *run)
 {
   GMainContext *context = g_main_context_get_thread_default ();
 
-  for (;;)
-    {
-      start_more (run);
-      if (advance (run))
-        return;
-      /* A slot that advance() freed is filled before the loop sleeps. */
-      if (has_pending (run) && count_in_flight (run) < run->concurrency)
-        continue;
-      g_main_context_iteration (context, TRUE);
-    }
+  while (!advance (run))
+    g_main_context_iteration (context, TRUE);
 }
 
 /* Output */
@@ -747,7 +752,8 @@ take_status (Take *take)
 {
   if (take->task != NULL)
     return sd_api_status_to_string (sd_task_get_status (take->task));
-  return take->state == TAKE_PENDING ? "not-sent" : "failed";
+  /* Never queued, or taken out of the queue unsent. */
+  return "not-sent";
 }
 
 static gboolean
@@ -762,6 +768,7 @@ take_succeeded (Run  *run,
 static void
 print_takes_json (Run                *run,
                   const char         *group,
+                  const char         *label,
                   SdPrices           *prices,
                   SdMoney             total,
                   guint               n_unpriced,
@@ -772,6 +779,7 @@ print_takes_json (Run                *run,
 
   json_builder_begin_object (builder);
   _sd_cli_add_string_member (builder, "group", group);
+  _sd_cli_add_string_member (builder, "group_label", label);
   add_estimate_member (builder, prices, total, n_unpriced);
   add_balance_member (builder, balance);
   json_builder_set_member_name (builder, "tasks");
@@ -893,7 +901,9 @@ send_batch (SdCli              *self,
             int                *exit_status)
 {
   g_auto(Run) run = { 0 };
-  g_autofree char *group = g_uuid_string_random ();
+  g_autoptr(GError) error = NULL;
+  const char *group = NULL;
+  const char *label = NULL;
   SdMoney total;
   guint n_unpriced;
   gboolean ok = TRUE;
@@ -901,15 +911,31 @@ send_batch (SdCli              *self,
   run.cli = self;
   run.service = sd_context_get_service (self->context);
   run.takes = g_ptr_array_new_with_free_func ((GDestroyNotify) take_free);
-  run.concurrency = args->concurrency > 0 ? args->concurrency : DEFAULT_CONCURRENCY;
   run.wait = args->wait;
   run.directory = args->download_dir;
   run.currency = sd_prices_get_currency (prices);
 
   make_takes (&run, batch, prices, catalog);
-  g_debug ("Batch group %s: %u tasks, at most %u at once", group, run.takes->len, run.concurrency);
   g_signal_connect (run.service, "task-completed", G_CALLBACK (on_task_completed_cb), &run);
-  send_all (&run);
+  if (run.takes->len > 0 && !queue_takes (&run, sd_batch_get_name (batch), &error))
+    {
+      /* The history could not take them: nothing was sent. */
+      _sd_cli_print_message (self, "%s", error->message);
+      ok = FALSE;
+    }
+  else if (run.takes->len > 0)
+    {
+      SdTask *first = ((Take *) g_ptr_array_index (run.takes, 0))->task;
+
+      group = sd_task_get_group_id (first);
+      label = sd_task_get_group_label (first);
+      g_debug ("Batch group %s: %u tasks, at most %u at the provider at once", group,
+               run.takes->len, sd_service_get_max_active (run.service));
+      if (!self->json)
+        _sd_cli_print_message (self, _("Group %s: %u tasks of “%s”, at most %u at the provider at once."),
+                               group, run.takes->len, label, sd_service_get_max_active (run.service));
+      send_all (&run);
+    }
   g_signal_handlers_disconnect_by_data (run.service, &run);
 
   if (run.stop_reason != NULL)
@@ -920,7 +946,7 @@ send_batch (SdCli              *self,
   sd_batch_estimate (batch, prices, catalog, &total, &n_unpriced);
   _sd_cli_print_demo_hint (self);
   if (self->json)
-    print_takes_json (&run, group, prices, total, n_unpriced, balance);
+    print_takes_json (&run, group, label, prices, total, n_unpriced, balance);
   else
     print_takes_text (&run);
   return _sd_cli_exit_with (exit_status, ok ? SD_CLI_EXIT_SUCCESS : SD_CLI_EXIT_FAILURE);
@@ -969,6 +995,7 @@ run_batch (SdCli              *self,
 
   if (!_sd_cli_open_context (self, exit_status) ||
       !_sd_cli_check_token (self, exit_status) ||
+      !_sd_cli_apply_concurrency (self, args, exit_status) ||
       !upload_local_files (self, batch, exit_status))
     return FALSE;
   if (!args->no_check && !check_media (self, batch, catalog))
