@@ -152,6 +152,39 @@ test_list_filters_each_and_combined (void)
                "--since", "2023-11-15");
 }
 
+/* A task waiting in the local queue is listed by --status waiting, and
+ * --group lists the tasks of one group, waiting or not. */
+static void
+test_list_waiting_and_group (void)
+{
+  g_autofree char *video = write_history ();
+  g_autofree char *path = sd_store_default_path ();
+
+  {
+    g_autoptr(SdStore) store = sd_store_open (path, NULL, NULL);
+    g_autoptr(GError) error = NULL;
+
+    g_assert_nonnull (store);
+    for (guint i = 0; i < 2; i++)
+      {
+        g_autoptr(SdTask) task = NULL;
+
+        add_task (store, i == 0 ? "g-sent" : "g-waiting", "two herons", "sd2_mx_720p",
+                  i == 0 ? SD_TASK_STATUS_QUEUED : SD_TASK_STATUS_WAITING, T0 + (5 + i) * 86400, NULL);
+        task = sd_store_load_task (store, i == 0 ? "g-sent" : "g-waiting", &error);
+        g_assert_no_error (error);
+        sd_task_set_group_id (task, "g1");
+        sd_task_set_group_label (task, "two herons");
+        g_assert_true (sd_store_save_task (store, task, &error));
+        g_assert_no_error (error);
+      }
+  }
+  assert_list ("g-waiting", "--status", "waiting");
+  assert_list ("g-waiting g-sent", "--group", "g1");
+  assert_list ("g-sent h4", "--status", "running");
+  assert_list ("", "--group", "g2");
+}
+
 static void
 test_list_bad_values_are_usage_errors (void)
 {
@@ -402,6 +435,7 @@ main (int   argc,
 
   g_test_add_func ("/cli-history/list/filters-each-and-combined", test_list_filters_each_and_combined);
   g_test_add_func ("/cli-history/list/bad-values-are-usage-errors", test_list_bad_values_are_usage_errors);
+  g_test_add_func ("/cli-history/list/waiting-and-group", test_list_waiting_and_group);
   g_test_add_func ("/cli-history/list/human-output-and-empty-result",
                    test_list_human_output_and_empty_result);
   g_test_add_func ("/cli-history/show/prints-every-field", test_show_prints_every_field);

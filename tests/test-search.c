@@ -341,6 +341,42 @@ test_search_text_words_id_and_model (void)
 
 /* Filters */
 
+/* The local queue's tasks: "waiting" finds the tasks not sent yet, a
+ * group id the tasks of that group, with the other filters. */
+static void
+test_search_filter_waiting_and_group (void)
+{
+  g_autoptr(SdStore) store = open_sample ();
+  g_autoptr(SdTaskQuery) query = sd_task_query_new ();
+  g_autoptr(GError) error = NULL;
+  guint filter = 0;
+
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("q%u", i + 1);
+      g_autoptr(SdTask) task = make_task (id, i == 2 ? "a heron" : "a paper heron", "sd2_mx_720p",
+                                          i == 0 ? SD_TASK_STATUS_FAILED : SD_TASK_STATUS_WAITING,
+                                          6000 + i);
+
+      sd_task_set_group_id (task, i < 2 ? "group-a" : "group-b");
+      g_assert_true (sd_store_save_task (store, task, &error));
+      g_assert_no_error (error);
+    }
+
+  g_assert_true (sd_task_status_filter_from_name ("waiting", &filter));
+  query->statuses = filter;
+  assert_query (store, query, "q3 q2");
+  query->group = g_strdup ("group-a");
+  assert_query (store, query, "q2");
+  query->statuses = 0;
+  assert_query (store, query, "q2 q1");
+  query->text = g_strdup ("paper");
+  assert_query (store, query, "q2 q1");
+  g_clear_pointer (&query->group, g_free);
+  query->group = g_strdup ("no-such-group");
+  assert_query (store, query, "");
+}
+
 static void
 test_search_filter_each_and_combined (void)
 {
@@ -711,6 +747,7 @@ main (int   argc,
   g_test_add_func ("/search/text/query-syntax-is-literal", test_search_text_syntax_is_literal);
   g_test_add_func ("/search/text/words-id-and-model", test_search_text_words_id_and_model);
   g_test_add_func ("/search/filter/each-and-combined", test_search_filter_each_and_combined);
+  g_test_add_func ("/search/filter/waiting-and-group", test_search_filter_waiting_and_group);
   g_test_add_func ("/search/filter/date-ranges-and-all-matching-ids",
                    test_search_filter_date_ranges_and_ids);
   g_test_add_func ("/search/page/newest-first-in-pages", test_search_page_in_order);

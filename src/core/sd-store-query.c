@@ -533,8 +533,8 @@ add_statuses (Conditions *conditions,
     { SD_TASK_STATUS_FILTER_COMPLETED, "status = 'completed'" },
     { SD_TASK_STATUS_FILTER_FAILED, "status IN ('failed', 'not-found')" },
     { SD_TASK_STATUS_FILTER_UNCERTAIN, "status = 'uncertain'" },
-    /* There is no local queue in this version: nothing is waiting. */
-    { SD_TASK_STATUS_FILTER_WAITING, "0" },
+    /* In the local queue, not sent yet (sd-service-queue.c). */
+    { SD_TASK_STATUS_FILTER_WAITING, "status = 'waiting'" },
   };
   gboolean first = TRUE;
 
@@ -593,10 +593,8 @@ build_conditions (Conditions        *conditions,
   if (query->favourite)
     g_string_append (conditions->where, " AND favourite != 0");
   if (query->group != NULL)
-    {
-      g_debug ("Tasks have no groups yet: the query for group %s finds none", query->group);
-      g_string_append (conditions->where, " AND 0");
-    }
+    g_string_append_printf (conditions->where, " AND group_id = %s",
+                            add_value (conditions, "group", g_strdup (query->group)));
 }
 
 static sqlite3_stmt *

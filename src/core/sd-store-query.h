@@ -17,7 +17,7 @@ typedef enum {
   SD_TASK_STATUS_FILTER_COMPLETED = 1 << 1,
   SD_TASK_STATUS_FILTER_FAILED    = 1 << 2, /* failed, or no longer known to the server */
   SD_TASK_STATUS_FILTER_UNCERTAIN = 1 << 3,
-  SD_TASK_STATUS_FILTER_WAITING   = 1 << 4, /* in the local queue (none in this version) */
+  SD_TASK_STATUS_FILTER_WAITING   = 1 << 4, /* in the local queue, not sent yet */
 } SdTaskStatusFilter;
 
 /* Reads "all", "running", "completed", "failed", "uncertain" or "waiting"
@@ -37,7 +37,7 @@ typedef struct {
   gint64    since;      /* created at or after, Unix seconds; 0: no bound */
   gint64    until;      /* created before, Unix seconds; 0: no bound */
   gboolean  favourite;  /* only the favourites */
-  /* A group id. Tasks have no groups yet: a query naming one finds none. */
+  /* A group id (the takes of one Generate, a batch): its tasks only. */
   char     *group;
 } SdTaskQuery;
 
