@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "sd-api.h"
 #include "sd-application.h"
 #include "sd-catalog.h"
 #include "sd-compare-window.h"
@@ -666,6 +667,112 @@ test_row_actions_reach_the_window (Fixture       *fixture,
   /* an id the history does not know does nothing */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.remove-task", "s", "no-such-task"));
   g_assert_cmpuint (g_list_model_get_n_items (get_tasks (fixture)), ==, 1);
+}
+
+static gboolean
+has_all_ended (gpointer data)
+{
+  GPtrArray *tasks = data;
+
+  /* "uncertain" is what a task is while its create is on the way */
+  for (guint i = 0; i < tasks->len; i++)
+    if (sd_task_get_status (g_ptr_array_index (tasks, i)) != SD_TASK_STATUS_COMPLETED &&
+        sd_task_get_status (g_ptr_array_index (tasks, i)) != SD_TASK_STATUS_FAILED)
+      return FALSE;
+  return TRUE;
+}
+
+typedef struct
+{
+  Fixture *fixture;
+  guint    n;
+} CountSearch;
+
+static gboolean
+has_n_tasks (gpointer data)
+{
+  CountSearch *search = data;
+
+  return g_list_model_get_n_items (get_tasks (search->fixture)) >= search->n;
+}
+
+/* Issue 13, in demo mode: Generate with 4 takes of the demo's flaky prompt
+ * makes a group of 4, sent 2 at a time; one fails, and its row's Retry
+ * Failed makes one new task, linked to it, in the group; once only. */
+static void
+test_takes_and_retry_failed (Fixture       *fixture,
+                             gconstpointer  user_data)
+{
+  SdComposer *composer = sd_window_get_composer (fixture->window);
+  SdService *service = sd_context_get_service (fixture->context);
+  SdSimulator *simulator = sd_demo_get_simulator (fixture->context);
+  g_autoptr(GPtrArray) takes = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) retries = g_ptr_array_new_with_free_func (g_object_unref);
+  CountSearch search = { fixture, 4 };
+  SdTask *failed = NULL;
+  SdTaskRow *row;
+
+  g_object_set (service, "first-poll-delay", 50, "max-poll-interval", 100, NULL);
+  set_prompt (composer, "a flaky heron");
+  g_assert_cmpuint (sd_composer_add_image_text (composer, TEST_IMAGE), ==, 1);
+  sd_composer_set_takes (composer, 4);
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.generate", NULL);
+  run_until (has_n_tasks, &search);
+
+  g_assert_cmpuint (g_list_model_get_n_items (get_tasks (fixture)), ==, 4);
+  for (guint i = 0; i < 4; i++)
+    g_ptr_array_add (takes, g_list_model_get_item (get_tasks (fixture), i));
+  for (guint i = 0; i < 4; i++)
+    {
+      SdTask *take = g_ptr_array_index (takes, i);
+
+      g_assert_nonnull (sd_task_get_group_id (take));
+      g_assert_cmpstr (sd_task_get_group_id (take), ==, sd_task_get_group_id (g_ptr_array_index (takes, 0)));
+      g_assert_cmpstr (sd_task_get_group_label (take), ==, "a flaky heron");
+    }
+  /* two at the provider, two waiting here */
+  {
+    g_autoptr(GPtrArray) waiting = sd_service_get_waiting (service);
+
+    g_autoptr(GPtrArray) moved = NULL;
+
+    g_assert_cmpuint (waiting->len, ==, 2);
+    /* the second waiting take, moved up, is sent first */
+    row = wait_for_row (fixture, g_ptr_array_index (waiting, 1));
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (row), "row.move-up", NULL));
+    moved = sd_service_get_waiting (service);
+    g_assert_true (g_ptr_array_index (moved, 0) == g_ptr_array_index (waiting, 1));
+  }
+
+  run_until (has_all_ended, takes);
+  for (guint i = 0; i < 4; i++)
+    g_test_message ("take %s: %s (%s)", sd_task_get_id (g_ptr_array_index (takes, i)),
+                    sd_api_status_to_string (sd_task_get_status (g_ptr_array_index (takes, i))),
+                    sd_task_get_failure_message (g_ptr_array_index (takes, i)));
+  g_assert_cmpuint (sd_simulator_get_task_count (simulator), ==, 4);
+  g_assert_cmpuint (sd_simulator_get_max_active (simulator), ==, 2);
+  for (guint i = 0; i < 4; i++)
+    if (sd_task_get_status (g_ptr_array_index (takes, i)) == SD_TASK_STATUS_FAILED)
+      {
+        g_assert_null (failed);
+        failed = g_ptr_array_index (takes, i);
+      }
+    else
+      g_assert_cmpint (sd_task_get_status (g_ptr_array_index (takes, i)), ==, SD_TASK_STATUS_COMPLETED);
+  g_assert_nonnull (failed);
+
+  row = wait_for_row (fixture, failed);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (row), "row.retry-failed", NULL));
+  g_assert_cmpuint (g_list_model_get_n_items (get_tasks (fixture)), ==, 5);
+  g_ptr_array_add (retries, g_list_model_get_item (get_tasks (fixture), 0));
+  g_assert_cmpstr (sd_task_get_retry_of (g_ptr_array_index (retries, 0)), ==, sd_task_get_id (failed));
+  g_assert_cmpstr (sd_task_get_group_id (g_ptr_array_index (retries, 0)), ==, sd_task_get_group_id (failed));
+  /* Retry Failed again: that failure has its retry already */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (row), "row.retry-failed", NULL));
+  g_assert_cmpuint (g_list_model_get_n_items (get_tasks (fixture)), ==, 5);
+
+  run_until (has_all_ended, retries);
+  g_assert_cmpint (sd_task_get_status (g_ptr_array_index (retries, 0)), ==, SD_TASK_STATUS_COMPLETED);
 }
 
 static void
@@ -1909,6 +2016,7 @@ main (int   argc,
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
 
   ADD_WINDOW_TEST ("/gui/window/demo-mode-is-tagged", test_demo_tag);
+  ADD_WINDOW_TEST ("/gui/queue/takes-fail-one-and-retry-failed-links-it", test_takes_and_retry_failed);
   ADD_WINDOW_TEST ("/gui/window/generate-saves-the-video", test_generate_saves_video);
   ADD_WINDOW_TEST ("/gui/window/saved-video-shows-its-poster-frame", test_saved_video_shows_poster);
   ADD_WINDOW_TEST ("/gui/window/posters-are-made-for-rows-on-screen-only",

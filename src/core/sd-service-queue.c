@@ -1211,6 +1211,7 @@ sd_service_stop_watching (SdService  *self,
   g_debug ("Task %s: no longer watched (it may still complete and be billed)",
            sd_task_get_id (task));
   g_hash_table_replace (self->unwatched, g_strdup (sd_task_get_id (task)), NULL);
+  sd_task_set_watched (task, FALSE);
   _sd_service_unschedule_poll (self, task);
   _sd_service_queue_kick (self);
   return TRUE;
@@ -1228,6 +1229,7 @@ sd_service_watch_again (SdService  *self,
     return FALSE;
   if (g_hash_table_remove (self->unwatched, sd_task_get_id (task)))
     g_debug ("Task %s: watched again", sd_task_get_id (task));
+  sd_task_set_watched (task, TRUE);
   _sd_service_schedule_poll (self, task, 0);
   return TRUE;
 }

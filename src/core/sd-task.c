@@ -41,6 +41,7 @@ struct _SdTask
   char            *retry_of;
   char            *continues;
   gint64           queue_position;
+  gboolean         unwatched;
 };
 
 G_DEFINE_FINAL_TYPE (SdTask, sd_task, G_TYPE_OBJECT)
@@ -71,6 +72,7 @@ enum {
   PROP_RETRY_OF,
   PROP_CONTINUES,
   PROP_QUEUE_POSITION,
+  PROP_WATCHED,
   N_PROPS
 };
 
@@ -175,6 +177,7 @@ sd_task_get_property (GObject    *object,
     case PROP_RETRY_OF:          g_value_set_string (value, self->retry_of); break;
     case PROP_CONTINUES:         g_value_set_string (value, self->continues); break;
     case PROP_QUEUE_POSITION:    g_value_set_int64 (value, self->queue_position); break;
+    case PROP_WATCHED:           g_value_set_boolean (value, !self->unwatched); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -210,6 +213,7 @@ sd_task_set_property (GObject      *object,
     case PROP_RETRY_OF:          sd_task_set_retry_of (self, g_value_get_string (value)); break;
     case PROP_CONTINUES:         sd_task_set_continues (self, g_value_get_string (value)); break;
     case PROP_QUEUE_POSITION:    sd_task_set_queue_position (self, g_value_get_int64 (value)); break;
+    case PROP_WATCHED:           sd_task_set_watched (self, g_value_get_boolean (value)); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -277,6 +281,8 @@ sd_task_class_init (SdTaskClass *klass)
   properties[PROP_CONTINUES] = string_param ("continues");
   properties[PROP_QUEUE_POSITION] =
     g_param_spec_int64 ("queue-position", NULL, NULL, 0, G_MAXINT64, 0, RW_FLAGS);
+  properties[PROP_WATCHED] =
+    g_param_spec_boolean ("watched", NULL, NULL, TRUE, RW_FLAGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -805,6 +811,32 @@ sd_task_set_queue_position (SdTask *self,
     return;
   self->queue_position = position;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_QUEUE_POSITION]);
+}
+
+/**
+ * sd_task_set_watched:
+ * @watched: %FALSE once the user stopped watching it at the provider
+ *
+ * For the service: whether the task is asked about (not stored: a new run
+ * watches every task again).
+ */
+void
+sd_task_set_watched (SdTask   *self,
+                     gboolean  watched)
+{
+  g_return_if_fail (SD_IS_TASK (self));
+
+  if (self->unwatched == !watched)
+    return;
+  self->unwatched = !watched;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WATCHED]);
+}
+
+gboolean
+sd_task_get_watched (SdTask *self)
+{
+  g_return_val_if_fail (SD_IS_TASK (self), TRUE);
+  return !self->unwatched;
 }
 
 /**

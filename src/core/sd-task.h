@@ -50,6 +50,8 @@ G_DECLARE_FINAL_TYPE (SdTask, sd_task, SD, TASK, GObject)
  *                        one starts from, or NULL (stored)
  *   "queue-position"     gint64: the order of a waiting task in the local queue
  *                        (smaller first); kept once sent
+ *   "watched"            boolean: FALSE once the user stopped watching it at
+ *                        the provider (sd_service_stop_watching()); not stored
  */
 SdTask          *sd_task_new                   (const char *id,
                                                 SdRequest  *request);
@@ -137,6 +139,9 @@ void             sd_task_set_retry_of          (SdTask     *self,
                                                 const char *task_id);
 void             sd_task_set_queue_position    (SdTask *self,
                                                 gint64  position);
+void             sd_task_set_watched           (SdTask   *self,
+                                                gboolean  watched);
+gboolean         sd_task_get_watched           (SdTask   *self);
 void             sd_task_copy_links            (SdTask *self,
                                                 SdTask *from);
 /* For the service only: a sent task takes the provider's id. */

@@ -284,6 +284,7 @@ update_queue_actions (SdTaskRow *self)
   gboolean waiting = self->task != NULL && status == SD_TASK_STATUS_WAITING;
   gboolean at_provider = self->task != NULL && !waiting && !sd_task_get_is_finished (self->task);
   gboolean grouped = self->task != NULL && sd_task_get_group_id (self->task) != NULL;
+  gboolean watched = self->task == NULL || sd_task_get_watched (self->task);
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.retry", failed);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.retry-failed", failed && grouped);
@@ -291,8 +292,8 @@ update_queue_actions (SdTaskRow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.move-up", waiting);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.move-down", waiting);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.edit", waiting);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.stop-watching", at_provider);
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.watch-again", at_provider);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.stop-watching", at_provider && watched);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "row.watch-again", at_provider && !watched);
 }
 
 static void
@@ -400,6 +401,14 @@ update_meta_label (SdTaskRow *self)
                         sd_task_get_created_at (self->task),
                         sd_task_get_request (self->task),
                         self->model_name, self->now);
+  /* Stop Watching cannot cancel it: the row says what that means. */
+  if (!sd_task_get_watched (self->task) && !sd_task_get_is_finished (self->task))
+    {
+      char *with = g_strdup_printf (_("%s · Not watched: it may still complete and be billed"), meta);
+
+      g_free (meta);
+      meta = with;
+    }
   gtk_label_set_text (self->meta_label, meta);
 }
 

@@ -69,6 +69,7 @@ struct _SdSimulator
 
   guint        counts[SD_SIMULATOR_N_STEPS];
   GHashTable  *host_counts;    /* host → count */
+  GHashTable  *flaky_prompts;  /* "flaky" prompts whose first task failed */
   GHashTable  *auth_seen;      /* host → Authorization header */
   GHashTable  *tasks;          /* id → SimTask */
   guint        next_task;

@@ -51,23 +51,41 @@ _sd_sim_task_status (SdSimulator *self,
 
 /* Create */
 
+/* TRUE when @prompt has @word as a word of its own, in any case. */
 static gboolean
-prompt_asks_to_fail (const char *prompt)
+prompt_has_word (const char *prompt,
+                 const char *word)
 {
   g_autofree char *lower = g_ascii_strdown (prompt != NULL ? prompt : "", -1);
+  gsize length = strlen (word);
   const char *p = lower;
 
-  while ((p = strstr (p, "fail")) != NULL)
+  while ((p = strstr (p, word)) != NULL)
     {
       gboolean starts_word = p == lower || !g_ascii_isalnum (p[-1]);
-      gboolean ends_word = !g_ascii_isalnum (p[4]);
+      gboolean ends_word = !g_ascii_isalnum (p[length]);
 
       if (starts_word && ends_word)
         return TRUE;
-      p += 4;
+      p += length;
     }
 
   return FALSE;
+}
+
+/* "fail" fails every task of the prompt; "flaky" only the first one made
+ * with that prompt: the demo's takes of it have one failure to retry. */
+static gboolean
+task_will_fail (SdSimulator *self,
+                const char  *prompt)
+{
+  if (prompt_has_word (prompt, "fail"))
+    return TRUE;
+  if (!prompt_has_word (prompt, "flaky") ||
+      g_hash_table_contains (self->flaky_prompts, prompt))
+    return FALSE;
+  g_hash_table_add (self->flaky_prompts, g_strdup (prompt));
+  return TRUE;
 }
 
 static char *
@@ -136,7 +154,8 @@ add_task (SdSimulator *self,
   task->model = _sd_simulator_with_hostile_text (self, sd_request_get_model (request));
   task->created_at = g_get_real_time () / G_USEC_PER_SEC;
   task->created_us = sim_now_us (self);
-  task->will_fail = prompt_asks_to_fail (sd_request_get_prompt (request));
+  task->will_fail = task_will_fail (self, sd_request_get_prompt (request) != NULL
+                                            ? sd_request_get_prompt (request) : "");
   g_hash_table_insert (self->tasks, task->id, task);
   /* The count only grows at a create: its largest value is seen here. */
   self->max_active = MAX (self->max_active, sd_simulator_get_active_count (self));
@@ -174,7 +193,7 @@ sd_simulator_adopt_task (SdSimulator *self,
   task->model = g_strdup (model);
   task->created_at = g_get_real_time () / G_USEC_PER_SEC;
   task->created_us = sim_now_us (self);
-  task->will_fail = prompt_asks_to_fail (prompt);
+  task->will_fail = prompt_has_word (prompt, "fail");
   g_hash_table_insert (self->tasks, task->id, task);
 }
 

@@ -73,6 +73,7 @@ sd_simulator_finalize (GObject *object)
   g_clear_pointer (&self->sample, g_bytes_unref);
   g_clear_pointer (&self->slow_replies, g_hash_table_unref);
   g_clear_pointer (&self->host_counts, g_hash_table_unref);
+  g_clear_pointer (&self->flaky_prompts, g_hash_table_unref);
   g_clear_pointer (&self->auth_seen, g_hash_table_unref);
   g_clear_pointer (&self->tasks, g_hash_table_unref);
   g_clear_pointer (&self->media, _sd_sim_media_free);
@@ -101,6 +102,7 @@ sd_simulator_init (SdSimulator *self)
   self->slow_delay_ms = DEFAULT_SLOW_DELAY_MS;
   self->slow_replies = g_hash_table_new (NULL, NULL);
   self->host_counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->flaky_prompts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->auth_seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->tasks = g_hash_table_new_full (g_str_hash, g_str_equal,
                                        NULL, (GDestroyNotify) sim_task_free);

@@ -37,7 +37,8 @@ G_BEGIN_DECLS
  * Tasks are queued for the first queued_ms, then processing for processing_ms,
  * then completed with data.result.video_url; a task whose prompt contains the
  * word "fail" (any case, as a whole word) ends failed instead, with a message
- * in data.error. The clock is the monotonic clock, or a manual one that only
+ * in data.error; with the word "flaky", only the first task made with that
+ * prompt fails (the takes of one Generate: one failure to retry). The clock is the monotonic clock, or a manual one that only
  * sd_simulator_advance_clock() moves (tests: no timed assertions).
  *
  * The video is data/sample.mp4 from the core resource (or a size tests
