@@ -1,5 +1,7 @@
 /* test-crash.c: kill -9 a running service at random moments; the history
- * must open, keep every acknowledged task, and never point at a partial file
+ * must open, keep every acknowledged task, and never point at a partial
+ * file; tasks left waiting in the local queue are sent by the next run,
+ * and no task is ever created twice
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -44,6 +46,7 @@ typedef struct
   SdService *service;
   guint      submitted;
   gboolean   submitting;
+  gboolean   takes;       /* queue all its tasks at once, one at a time at the provider */
 } Child;
 
 static void
@@ -116,6 +119,20 @@ on_child_tick_cb (gpointer user_data)
     return G_SOURCE_CONTINUE;
   if (child->submitted == TASKS_PER_CHILD)
     return G_SOURCE_REMOVE;
+  if (child->takes)
+    {
+      g_autoptr(GPtrArray) tasks = NULL;
+      g_autoptr(GError) error = NULL;
+
+      request = make_request (child->submitted);
+      child->submitted = TASKS_PER_CHILD;
+      tasks = sd_service_submit_takes (child->service, request, TASKS_PER_CHILD, NULL, &error);
+      if (tasks == NULL)
+        say ("submit-error %s\n", error->message);
+      else
+        say ("queued %u\n", tasks->len);
+      return G_SOURCE_REMOVE;
+    }
 
   request = make_request (child->submitted++);
   child->submitting = TRUE;
@@ -130,6 +147,7 @@ run_child (char **argv)
   const char *token = argv[3];
   const char *history = argv[4];
   const char *download_dir = argv[5];
+  gboolean takes = g_str_equal (argv[6], "takes");
   g_autoptr(SdCatalog) catalog = sd_catalog_new ();
   g_autoptr(SdClient) client = sd_client_new (base_url, token);
   g_autoptr(SdStore) store = NULL;
@@ -162,6 +180,9 @@ run_child (char **argv)
   sd_service_set_network_monitor (child.service, NULL);
   sd_service_set_online (child.service, TRUE);
   g_object_set (child.service, "first-poll-delay", 10, "max-poll-interval", 40, NULL);
+  child.takes = takes;
+  if (takes)
+    sd_service_set_max_active (child.service, 1);
   if (!sd_service_load_history (child.service, &error))
     {
       say ("load-error %s\n", error->message);
@@ -193,6 +214,8 @@ typedef struct
   guint local_files_checked;
   guint resumed_unfinished;
   guint resumed_downloads;
+  guint resumed_waiting;
+  guint queued;
   guint rounds;
 } Figures;
 
@@ -204,6 +227,7 @@ typedef struct
   char        *download_dir;
   GHashTable  *acked;     /* ids the children said were saved this round */
   gint64       tasks_at_last_check;
+  guint        creates_at_round_start;
   Figures      figures;
 } Run;
 
@@ -335,6 +359,8 @@ take_lines (Run    *run,
           loaded = g_ascii_strtoull (line + 7, NULL, 10);
           g_assert_cmpint ((gint64) loaded, ==, run->tasks_at_last_check);
         }
+      else if (g_str_has_prefix (line, "queued "))
+        run->figures.queued += g_ascii_strtoull (line + 7, NULL, 10);
       else if (!g_str_has_prefix (line, "submit-error "))
         g_error ("The child said: %s", line);
     }
@@ -355,7 +381,8 @@ kill_one (Run  *run,
                             self_path, "--child",
                             sd_simulator_get_base_url (run->sim),
                             sd_simulator_get_token (run->sim),
-                            run->history, run->download_dir, NULL);
+                            run->history, run->download_dir,
+                            n % 2 == 1 ? "takes" : "one-by-one", NULL);
   g_assert_no_error (error);
   out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (child));
   output.out = out;
@@ -446,6 +473,7 @@ resume_round (Run *run)
   g_autoptr(SdService) service = NULL;
   g_autoptr(GError) error = NULL;
   GListModel *tasks;
+  guint sent = 0, uncertain = 0, creates;
 
   store = sd_store_open (run->history, NULL, &error);
   g_assert_no_error (error);
@@ -467,6 +495,7 @@ resume_round (Run *run)
       run->figures.resumed_unfinished += !sd_task_get_is_finished (task);
       run->figures.resumed_downloads += sd_task_get_is_finished (task) &&
                                         sd_task_get_local_file (task) == NULL;
+      run->figures.resumed_waiting += sd_task_get_status (task) == SD_TASK_STATUS_WAITING;
     }
 
   sd_test_wait_until (all_settled, service, WAIT_LIMIT_S, "the resumed tasks to complete and be saved");
@@ -475,8 +504,18 @@ resume_round (Run *run)
       g_autoptr(SdTask) task = g_list_model_get_item (tasks, i);
 
       if (sd_task_get_status (task) != SD_TASK_STATUS_UNCERTAIN)
-        assert_whole_video (sd_task_get_local_file (task));
+        {
+          assert_whole_video (sd_task_get_local_file (task));
+          sent++;
+        }
+      else
+        uncertain++;
     }
+  /* Never sent twice: each create made a task the history holds, or one
+   * whose answer a kill cut off (uncertain, never sent again). */
+  creates = sd_simulator_get_task_count (run->sim) - run->creates_at_round_start;
+  g_assert_cmpuint (creates, >=, sent);
+  g_assert_cmpuint (creates, <=, sent + uncertain);
   g_settings_reset (settings, "auto-download");
   g_settings_reset (settings, "download-dir");
   run->figures.rounds++;
@@ -511,6 +550,7 @@ start_round (Run  *run,
   run->history = g_build_filename (run->round_dir, "history.db", NULL);
   run->download_dir = g_build_filename (run->round_dir, "videos", NULL);
   run->tasks_at_last_check = 0;
+  run->creates_at_round_start = sd_simulator_get_task_count (run->sim);
   g_hash_table_remove_all (run->acked);
 }
 
@@ -554,14 +594,16 @@ test_kill_nine (void)
 
   g_test_message ("kills %u (%u before the history was loaded), acknowledged tasks %u, "
                   "local files checked %u, .part files seen after kills %u, rounds %u "
-                  "resumed %u unfinished tasks and %u unsaved videos, %.1f s",
+                  "resumed %u unfinished tasks and %u unsaved videos; %u tasks queued as "
+                  "takes, %u resumed waiting, %.1f s",
                   run.figures.iterations, run.figures.kills_before_load, run.figures.acked,
                   run.figures.local_files_checked, run.figures.parts_on_disk,
                   run.figures.rounds, run.figures.resumed_unfinished,
-                  run.figures.resumed_downloads,
+                  run.figures.resumed_downloads, run.figures.queued, run.figures.resumed_waiting,
                   (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC);
   g_assert_cmpuint (run.figures.iterations, ==, wanted);
   g_assert_cmpuint (run.figures.acked, >, 0);
+  g_assert_cmpuint (run.figures.queued, >, 0);
 
   g_hash_table_unref (run.acked);
   g_free (run.round_dir);
@@ -575,7 +617,7 @@ main (int   argc,
       char *argv[])
 {
   g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
-  if (argc == 6 && g_str_equal (argv[1], "--child"))
+  if (argc == 7 && g_str_equal (argv[1], "--child"))
     return run_child (argv);
 
   self_path = argv[0];
