@@ -1,6 +1,6 @@
 /* queue-bench.c: 200 tasks through the local queue with a cap of 4
  *
- * Usage: queue-bench [TASKS [CAP]]   (200 and 4 by default)
+ * Usage: queue-bench [TASKS [CAP [--window]]]   (200 and 4 by default)
  *
  * Queues TASKS tasks as takes of groups of 8 (SdService, max-active CAP)
  * against the simulator in this process (each task queued 200 ms, then
@@ -12,12 +12,20 @@
  * schedule allows in that time, plus the one that saw it end). Exits 1
  * when the cap or the bound was broken.
  *
+ * With --window (needs a display), the service's list is shown as the
+ * app's rows (SdTaskRow in a GtkListView) while the queue drains, the
+ * frame clock kept running by a tick callback, and the longest frame
+ * (before-paint to after-paint), the longest gap between frames and the
+ * frames over 50 ms are printed too, after the same figures for 10 s of
+ * the window ticking with nothing queued (the machine's own noise).
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "queue-bench"
 
 #include "config.h"
 
+#include <adwaita.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <stdlib.h>
@@ -27,8 +35,10 @@
 #include "sd-catalog.h"
 #include "sd-client.h"
 #include "sd-service.h"
+#include "sd-gui-resources.h"
 #include "sd-simulator-test.h"
 #include "sd-store.h"
+#include "sd-task-row.h"
 
 #define QUERY_PREFIX     "/api/open-api/v1/videos/"
 #define FIRST_POLL_MS    300
@@ -37,6 +47,7 @@
 #define QUEUED_MS        200
 #define PROCESSING_MS    300
 #define TAKES            8
+#define SLOW_FRAME_US    (50 * 1000)
 
 typedef struct {
   GHashTable *queries;   /* provider id → count */
@@ -76,6 +87,108 @@ on_status_cb (SdTask     *task,
     g_hash_table_insert (bench->done_at, task, g_memdup2 (&now, sizeof now));
 }
 
+/* The window: frames while the queue drains */
+
+typedef struct {
+  gint64 paint_start;
+  gint64 last_frame;
+  gint64 longest_frame;  /* µs, before-paint to after-paint */
+  gint64 longest_gap;    /* µs between the ends of two frames */
+  guint  frames;
+  guint  slow_frames;    /* frames or gaps over SLOW_FRAME_US */
+} Frames;
+
+static void
+on_before_paint_cb (GdkFrameClock *clock,
+                    Frames        *frames)
+{
+  frames->paint_start = g_get_monotonic_time ();
+}
+
+static void
+on_after_paint_cb (GdkFrameClock *clock,
+                   Frames        *frames)
+{
+  gint64 now = g_get_monotonic_time ();
+  gint64 work = frames->paint_start > 0 ? now - frames->paint_start : 0;
+  gint64 gap = frames->last_frame > 0 ? now - frames->last_frame : 0;
+
+  frames->frames++;
+  frames->longest_frame = MAX (frames->longest_frame, work);
+  frames->longest_gap = MAX (frames->longest_gap, gap);
+  if (work > SLOW_FRAME_US || gap > SLOW_FRAME_US)
+    {
+      frames->slow_frames++;
+      if (g_getenv ("BENCH_QUEUE_SLOW_FRAMES") != NULL)
+        g_printerr ("slow frame %u: work %.1f ms, gap %.1f ms\n", frames->frames,
+                    work / 1000.0, gap / 1000.0);
+    }
+  frames->last_frame = now;
+}
+
+/* Keeps the clock ticking: a frame every refresh, as an animation would. */
+static gboolean
+keep_ticking_cb (GtkWidget     *widget,
+                 GdkFrameClock *clock,
+                 gpointer       data)
+{
+  gtk_widget_queue_draw (widget);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_realize_cb (GtkWidget *window,
+               Frames    *frames)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (window);
+
+  g_signal_connect (clock, "before-paint", G_CALLBACK (on_before_paint_cb), frames);
+  g_signal_connect (clock, "after-paint", G_CALLBACK (on_after_paint_cb), frames);
+}
+
+static void
+setup_row_cb (GtkSignalListItemFactory *factory,
+              GtkListItem              *item)
+{
+  gtk_list_item_set_child (item, sd_task_row_new ());
+}
+
+static void
+bind_row_cb (GtkSignalListItemFactory *factory,
+             GtkListItem              *item)
+{
+  sd_task_row_set_task (SD_TASK_ROW (gtk_list_item_get_child (item)),
+                        gtk_list_item_get_item (item));
+}
+
+static GtkWidget *
+show_window (SdService *service,
+             Frames    *frames)
+{
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+  GtkSelectionModel *selection;
+  GtkWidget *window, *scroller, *view;
+
+  gtk_init ();
+  adw_init ();
+  /* The row's template is in the GUI library's resources. */
+  g_assert (sd_gui_get_resource () != NULL);
+  g_signal_connect (factory, "setup", G_CALLBACK (setup_row_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (bind_row_cb), NULL);
+  selection = GTK_SELECTION_MODEL (gtk_no_selection_new (
+    g_object_ref (sd_service_get_tasks (service))));
+  view = gtk_list_view_new (selection, factory);
+  scroller = gtk_scrolled_window_new ();
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), view);
+  window = adw_window_new ();
+  adw_window_set_content (ADW_WINDOW (window), scroller);
+  gtk_window_set_default_size (GTK_WINDOW (window), 900, 800);
+  g_signal_connect (window, "realize", G_CALLBACK (on_realize_cb), frames);
+  gtk_widget_add_tick_callback (window, keep_ticking_cb, NULL, NULL);
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
+}
+
 /* The queries a schedule allows in @elapsed µs: the first after
  * FIRST_POLL_MS, then growing by POLL_GROWTH up to MAX_POLL_MS. */
 static guint
@@ -109,6 +222,9 @@ main (int   argc,
   Bench bench = { 0 };
   guint tasks = argc > 1 ? (guint) strtoul (argv[1], NULL, 10) : 200;
   guint cap = argc > 2 ? (guint) strtoul (argv[2], NULL, 10) : 4;
+  gboolean with_window = argc > 3 && g_str_equal (argv[3], "--window");
+  GtkWidget *window = NULL;
+  Frames frames = { 0 };
   guint total_queries = 0, over_bound = 0, max_queries = 0, total_bound = 0;
   gint64 start, cpu, deadline;
   double elapsed_s;
@@ -136,6 +252,23 @@ main (int   argc,
   bench.tasks = g_ptr_array_new_with_free_func (g_object_unref);
   g_signal_connect (sd_client_get_session (client), "request-queued",
                     G_CALLBACK (on_request_queued_cb), &bench);
+
+  if (with_window)
+    {
+      window = show_window (service, &frames);
+      /* the first frame is the window being made, not the queue */
+      while (frames.frames == 0)
+        g_main_context_iteration (NULL, TRUE);
+      /* The reference: the same window, ticking, with nothing queued. */
+      frames = (Frames) { 0 };
+      deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+      while (g_get_monotonic_time () < deadline)
+        g_main_context_iteration (NULL, TRUE);
+      g_print ("idle window frames=%u longest_frame_ms=%.1f longest_gap_ms=%.1f over_50ms=%u\n",
+               frames.frames, frames.longest_frame / 1000.0, frames.longest_gap / 1000.0,
+               frames.slow_frames);
+      frames = (Frames) { 0 };
+    }
 
   start = g_get_monotonic_time ();
   cpu = bench_cpu_usec ();
@@ -190,12 +323,18 @@ main (int   argc,
            sd_simulator_get_max_active (sim), total_queries / (double) MAX (tasks, 1),
            max_queries, total_bound / (double) MAX (tasks, 1), over_bound, elapsed_s,
            cpu / 1000.0);
+  if (window != NULL)
+    g_print ("window frames=%u longest_frame_ms=%.1f longest_gap_ms=%.1f over_50ms=%u\n",
+             frames.frames, frames.longest_frame / 1000.0, frames.longest_gap / 1000.0,
+             frames.slow_frames);
 
   {
     gboolean ok = sd_simulator_get_max_active (sim) <= cap && over_bound == 0 &&
                   g_hash_table_size (bench.done_at) == tasks &&
                   sd_simulator_get_task_count (sim) == tasks;
 
+    if (window != NULL)
+      gtk_window_destroy (GTK_WINDOW (window));
     g_clear_object (&service);
     g_hash_table_unref (bench.queries);
     g_hash_table_unref (bench.sent_at);
