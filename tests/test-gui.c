@@ -775,6 +775,72 @@ test_takes_and_retry_failed (Fixture       *fixture,
   g_assert_cmpint (sd_task_get_status (g_ptr_array_index (retries, 0)), ==, SD_TASK_STATUS_COMPLETED);
 }
 
+/* A waiting take: Edit takes it out of the queue (never sent) and into the
+ * composer, and the draft it replaced comes back with Undo; Cancel takes
+ * another out, unsent. A take at the provider offers neither, but Stop
+ * Watching (it may still be billed) and Watch Again. */
+static void
+test_waiting_take_edit_and_cancel (Fixture       *fixture,
+                                   gconstpointer  user_data)
+{
+  SdComposer *composer = sd_window_get_composer (fixture->window);
+  SdService *service = sd_context_get_service (fixture->context);
+  SdSimulator *simulator = sd_demo_get_simulator (fixture->context);
+  g_autoptr(GPtrArray) waiting = NULL;
+  g_autoptr(GPtrArray) left = NULL;
+  g_autofree char *edited_id = NULL;
+  CountSearch search = { fixture, 3 };
+  SdTaskRow *row;
+
+  sd_service_set_max_active (service, 1);
+  set_prompt (composer, "a heron at dawn");
+  g_assert_cmpuint (sd_composer_add_image_text (composer, TEST_IMAGE), ==, 1);
+  sd_composer_set_takes (composer, 3);
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.generate", NULL);
+  run_until (has_n_tasks, &search);
+  waiting = sd_service_get_waiting (service);
+  g_assert_cmpuint (waiting->len, ==, 2);
+
+  set_prompt (composer, "my next idea");
+  row = wait_for_row (fixture, g_ptr_array_index (waiting, 0));
+  edited_id = g_strdup (sd_task_get_id (g_ptr_array_index (waiting, 0)));
+  /* not at the provider: nothing to stop watching */
+  gtk_widget_activate_action (GTK_WIDGET (row), "row.stop-watching", NULL);
+  g_assert_true (sd_task_get_watched (g_ptr_array_index (waiting, 0)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (row), "row.edit", NULL));
+  g_assert_cmpstr (sd_request_get_prompt (sd_composer_get_request (composer)), ==, "a heron at dawn");
+  g_assert_null (sd_service_lookup (service, edited_id));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.undo-draft", NULL));
+  g_assert_cmpstr (sd_request_get_prompt (sd_composer_get_request (composer)), ==, "my next idea");
+
+  row = wait_for_row (fixture, g_ptr_array_index (waiting, 1));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (row), "row.cancel", NULL));
+  left = sd_service_get_waiting (service);
+  g_assert_cmpuint (left->len, ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (get_tasks (fixture)), ==, 1);
+
+  /* the one at the provider cannot be cancelled */
+  run_until (has_one_sent_task, fixture);
+  {
+    g_autoptr(SdTask) sent = g_list_model_get_item (get_tasks (fixture), 0);
+
+    row = wait_for_row (fixture, sent);
+    gtk_widget_activate_action (GTK_WIDGET (row), "row.cancel", NULL);
+    gtk_widget_activate_action (GTK_WIDGET (row), "row.edit", NULL);
+    g_assert_true (sd_service_lookup (service, sd_task_get_id (sent)) == sent);
+    g_assert_cmpstr (sd_request_get_prompt (sd_composer_get_request (composer)), ==, "my next idea");
+    /* Stop Watching, labelled as such, then Watch Again */
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (row), "row.stop-watching", NULL));
+    g_assert_false (sd_task_get_watched (sent));
+    g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (get_child (row, SD_TYPE_TASK_ROW, "meta_label"))),
+                              "may still complete and be billed"));
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (row), "row.watch-again", NULL));
+    g_assert_true (sd_task_get_watched (sent));
+  }
+  run_until (has_one_sent_task, fixture);
+  g_assert_cmpuint (sd_simulator_get_task_count (simulator), ==, 1);
+}
+
 static void
 test_demo_tag (Fixture       *fixture,
                gconstpointer  user_data)
@@ -2017,6 +2083,7 @@ main (int   argc,
 
   ADD_WINDOW_TEST ("/gui/window/demo-mode-is-tagged", test_demo_tag);
   ADD_WINDOW_TEST ("/gui/queue/takes-fail-one-and-retry-failed-links-it", test_takes_and_retry_failed);
+  ADD_WINDOW_TEST ("/gui/queue/waiting-take-edit-and-cancel", test_waiting_take_edit_and_cancel);
   ADD_WINDOW_TEST ("/gui/window/generate-saves-the-video", test_generate_saves_video);
   ADD_WINDOW_TEST ("/gui/window/saved-video-shows-its-poster-frame", test_saved_video_shows_poster);
   ADD_WINDOW_TEST ("/gui/window/posters-are-made-for-rows-on-screen-only",
