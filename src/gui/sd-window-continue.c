@@ -17,11 +17,13 @@
 #include "sd-compare-window.h"
 #include "sd-continue.h"
 #include "sd-service.h"
+#include "sd-store.h"
 #include "sd-uploader.h"
 #include "sd-window-private.h"
 
 #define UPLOADER_KEY "sd-continue-uploader"
 #define PENDING_KEY  "sd-continue-pending"
+#define WATCHING_KEY "sd-continue-watching-added"
 
 /* The continuation waiting for its Generate. */
 typedef struct
@@ -36,6 +38,37 @@ pending_free (Pending *pending)
   g_free (pending->parent_id);
   g_free (pending->first_image);
   g_free (pending);
+}
+
+static gboolean link_to_pending (SdWindow *self,
+                                 SdTask   *task);
+
+/* A task is linked when it joins the local queue, before it is sent: its
+ * waiting row holds the link, and its row shows it at once. */
+static void
+on_task_added_cb (SdWindow  *self,
+                  SdTask    *task,
+                  SdService *service)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!link_to_pending (self, task))
+    return;
+  if (!sd_store_save_task (sd_context_get_store (sd_window_get_context (self)), task, &error))
+    g_message ("Could not note that task %s continues another: %s",
+               sd_task_get_id (task), error->message);
+}
+
+static void
+watch_added_tasks (SdWindow *self)
+{
+  SdService *service = sd_context_get_service (sd_window_get_context (self));
+
+  if (g_object_get_data (G_OBJECT (self), WATCHING_KEY) == service)
+    return;
+  g_signal_connect_object (service, "task-added", G_CALLBACK (on_task_added_cb), self,
+                           G_CONNECT_SWAPPED);
+  g_object_set_data (G_OBJECT (self), WATCHING_KEY, service);
 }
 
 static SdUploader *
@@ -88,6 +121,7 @@ on_prepared_cb (GObject      *source,
   pending->parent_id = g_strdup (prepare->parent_id);
   pending->first_image = g_strdup (sd_request_get_first_image (request));
   g_object_set_data_full (G_OBJECT (self), PENDING_KEY, pending, (GDestroyNotify) pending_free);
+  watch_added_tasks (self);
 
   sd_window_reuse_request (self, request);
   if (note != NULL)
@@ -134,6 +168,25 @@ select_task_action (GtkWidget  *widget,
   sd_window_show_task (SD_WINDOW (widget), g_variant_get_string (parameter, NULL));
 }
 
+/* TRUE when @task was linked now. Only a request that still starts from
+ * the continued frame is linked. */
+static gboolean
+link_to_pending (SdWindow *self,
+                 SdTask   *task)
+{
+  Pending *pending = g_object_get_data (G_OBJECT (self), PENDING_KEY);
+  SdRequest *request = sd_task_get_request (task);
+
+  if (pending == NULL || request == NULL || sd_task_get_continues (task) != NULL ||
+      g_strcmp0 (sd_request_get_first_image (request), pending->first_image) != 0)
+    return FALSE;
+  g_debug ("Task %s continues %s", sd_task_get_id (task), pending->parent_id);
+  sd_task_set_continues (task, pending->parent_id);
+  return TRUE;
+}
+
+/* The Generate that used the continued frame is done with it (every take
+ * of it was linked as it joined the queue). */
 void
 _sd_window_note_submitted (SdWindow *self,
                            SdTask   *task)
@@ -141,12 +194,10 @@ _sd_window_note_submitted (SdWindow *self,
   Pending *pending = g_object_get_data (G_OBJECT (self), PENDING_KEY);
   SdRequest *request = sd_task_get_request (task);
 
-  /* Only a request that still starts from the continued frame is linked. */
   if (pending == NULL || request == NULL ||
       g_strcmp0 (sd_request_get_first_image (request), pending->first_image) != 0)
     return;
-  g_debug ("Task %s continues %s", sd_task_get_id (task), pending->parent_id);
-  sd_task_set_continues (task, pending->parent_id);
+  link_to_pending (self, task);
   g_object_set_data (G_OBJECT (self), PENDING_KEY, NULL);
 }
 
