@@ -840,7 +840,13 @@ test_composer_takes_make_a_group (ComposerFixture *fixture,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->composer), "composer.generate", NULL));
   while (fixture->submitted == NULL &&
          *sd_composer_get_generate_hint_text (fixture->composer) == '\0')
-    g_main_context_iteration (NULL, TRUE);
+    {
+      /* example.com cannot be reached here: send anyway */
+      if (sd_composer_get_media_dialog (fixture->composer) != NULL)
+        adw_message_dialog_response (ADW_MESSAGE_DIALOG (sd_composer_get_media_dialog (fixture->composer)), "go");
+      else
+        g_main_context_iteration (NULL, TRUE);
+    }
 
   g_assert_nonnull (fixture->submitted);
   g_assert_cmpuint (g_list_model_get_n_items (tasks), ==, before + 4);
