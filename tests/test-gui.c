@@ -670,6 +670,12 @@ test_row_actions_reach_the_window (Fixture       *fixture,
 }
 
 static gboolean
+has_provider_id (gpointer data)
+{
+  return !g_str_has_prefix (sd_task_get_id (data), SD_TASK_UNCERTAIN_ID_PREFIX);
+}
+
+static gboolean
 has_all_ended (gpointer data)
 {
   GPtrArray *tasks = data;
@@ -1811,6 +1817,9 @@ test_continue_opens_frame_mode_and_keeps_the_draft (Fixture       *fixture,
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.generate", NULL);
   run_until (has_two_tasks, fixture);
   child = g_list_model_get_item (get_tasks (fixture), 0);
+  /* linked as soon as it is queued; the window selects it once it is sent */
+  g_assert_cmpstr (sd_task_get_continues (child), ==, sd_task_get_id (parent));
+  run_until (has_provider_id, child);
   g_assert_cmpstr (sd_request_get_prompt (sd_task_get_request (child)), ==, "the kite falls");
   g_assert_cmpstr (sd_task_get_continues (child), ==, sd_task_get_id (parent));
   g_assert_null (sd_task_get_continues (parent));
