@@ -99,6 +99,11 @@ void     _sd_service_queue_adopt            (SdService    *self,
                                              SdTask       *task);
 void     _sd_service_queue_forget           (SdService    *self,
                                              SdTask       *task);
+void     _sd_service_queue_return           (SdService    *self,
+                                             SdTask       *task,
+                                             SdTask       *created,
+                                             GError       *error,
+                                             GError       *not_saved);
 void     _sd_service_queue_add_caller       (SdService    *self,
                                              SdTask       *task,
                                              GTask        *caller);
