@@ -43,129 +43,139 @@ toast_error (GtkWidget    *widget,
   sd_window_add_toast (SD_WINDOW (widget), adw_toast_new (error->message));
 }
 
-static void
-retry_task_action (GtkWidget  *widget,
-                   const char *action_name,
-                   GVariant   *parameter)
-{
-  SdTask *task = lookup_task (widget, parameter);
-  g_autoptr(GError) error = NULL;
+/* One step of a queue action on the task of the row: FALSE with @error
+ * set when the service refuses it. */
+typedef gboolean (*QueueStep) (GtkWidget  *widget,
+                               SdTask     *task,
+                               const char *action_name,
+                               GError    **error);
 
-  if (task != NULL &&
-      sd_service_retry (get_service (widget), task, SD_SERVICE_RETRY_NONE, &error) == NULL)
-    toast_error (widget, error);
+static gboolean
+retry_step (GtkWidget  *widget,
+            SdTask     *task,
+            const char *action_name,
+            GError    **error)
+{
+  return sd_service_retry (get_service (widget), task, SD_SERVICE_RETRY_NONE, error) != NULL;
 }
 
-static void
-retry_failed_task_action (GtkWidget  *widget,
-                          const char *action_name,
-                          GVariant   *parameter)
+static gboolean
+retry_failed_step (GtkWidget  *widget,
+                   SdTask     *task,
+                   const char *action_name,
+                   GError    **error)
 {
-  SdTask *task = lookup_task (widget, parameter);
   g_autoptr(GPtrArray) retries = NULL;
-  g_autoptr(GError) error = NULL;
   g_autofree char *message = NULL;
 
-  if (task == NULL || sd_task_get_group_id (task) == NULL)
-    return;
-  retries = sd_service_retry_failed (get_service (widget), sd_task_get_group_id (task), &error);
+  if (sd_task_get_group_id (task) == NULL)
+    return TRUE;
+  retries = sd_service_retry_failed (get_service (widget), sd_task_get_group_id (task), error);
   if (retries == NULL)
-    {
-      toast_error (widget, error);
-      return;
-    }
+    return FALSE;
   message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u failed task sent again",
                                           "%u failed tasks sent again", retries->len),
                              retries->len);
   sd_window_add_toast (SD_WINDOW (widget), adw_toast_new (message));
+  return TRUE;
 }
 
-static void
-cancel_task_action (GtkWidget  *widget,
-                    const char *action_name,
-                    GVariant   *parameter)
+static gboolean
+cancel_step (GtkWidget  *widget,
+             SdTask     *task,
+             const char *action_name,
+             GError    **error)
 {
-  SdTask *task = lookup_task (widget, parameter);
-  g_autoptr(GError) error = NULL;
-
-  if (task != NULL && !sd_service_cancel_waiting (get_service (widget), task, &error))
-    toast_error (widget, error);
+  return sd_service_cancel_waiting (get_service (widget), task, error);
 }
 
-static void
-move_task_action (GtkWidget  *widget,
-                  const char *action_name,
-                  GVariant   *parameter)
+static gboolean
+move_step (GtkWidget  *widget,
+           SdTask     *task,
+           const char *action_name,
+           GError    **error)
 {
-  SdTask *task = lookup_task (widget, parameter);
   int delta = g_str_equal (action_name, "win.move-up-task") ? -1 : 1;
-  g_autoptr(GError) error = NULL;
 
-  if (task != NULL && !sd_service_move_waiting (get_service (widget), task, delta, &error))
-    toast_error (widget, error);
+  return sd_service_move_waiting (get_service (widget), task, delta, error);
 }
 
-static void
-edit_task_action (GtkWidget  *widget,
-                  const char *action_name,
-                  GVariant   *parameter)
+static gboolean
+edit_step (GtkWidget  *widget,
+           SdTask     *task,
+           const char *action_name,
+           GError    **error)
 {
-  SdTask *task = lookup_task (widget, parameter);
-  g_autoptr(SdRequest) request = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr(SdRequest) request = sd_service_take_back (get_service (widget), task, error);
 
-  if (task == NULL)
-    return;
-  request = sd_service_take_back (get_service (widget), task, &error);
   if (request == NULL)
-    {
-      toast_error (widget, error);
-      return;
-    }
+    return FALSE;
   sd_window_reuse_request (SD_WINDOW (widget), request);
+  return TRUE;
 }
 
-static void
-stop_watching_task_action (GtkWidget  *widget,
-                           const char *action_name,
-                           GVariant   *parameter)
+static gboolean
+stop_watching_step (GtkWidget  *widget,
+                    SdTask     *task,
+                    const char *action_name,
+                    GError    **error)
 {
-  SdTask *task = lookup_task (widget, parameter);
-  g_autoptr(GError) error = NULL;
-
-  if (task == NULL)
-    return;
-  if (!sd_service_stop_watching (get_service (widget), task, &error))
-    {
-      toast_error (widget, error);
-      return;
-    }
+  if (!sd_service_stop_watching (get_service (widget), task, error))
+    return FALSE;
   sd_window_add_toast (SD_WINDOW (widget),
                        adw_toast_new (_("No longer watching: the provider cannot cancel it, "
                                         "so it may still complete and be billed")));
+  return TRUE;
 }
 
+static gboolean
+watch_again_step (GtkWidget  *widget,
+                  SdTask     *task,
+                  const char *action_name,
+                  GError    **error)
+{
+  return sd_service_watch_again (get_service (widget), task, error);
+}
+
+static const struct {
+  const char *name;
+  QueueStep   step;
+} queue_actions[] = {
+  { "win.retry-task", retry_step },
+  { "win.retry-failed-task", retry_failed_step },
+  { "win.cancel-task", cancel_step },
+  { "win.move-up-task", move_step },
+  { "win.move-down-task", move_step },
+  { "win.edit-task", edit_step },
+  { "win.stop-watching-task", stop_watching_step },
+  { "win.watch-again-task", watch_again_step },
+};
+
+/* Every queue action: look the task up by id, then take its step. */
 static void
-watch_again_task_action (GtkWidget  *widget,
-                         const char *action_name,
-                         GVariant   *parameter)
+queue_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
 {
   SdTask *task = lookup_task (widget, parameter);
   g_autoptr(GError) error = NULL;
 
-  if (task != NULL && !sd_service_watch_again (get_service (widget), task, &error))
-    toast_error (widget, error);
+  if (task == NULL)
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS (queue_actions); i++)
+    {
+      if (!g_str_equal (action_name, queue_actions[i].name))
+        continue;
+      if (!queue_actions[i].step (widget, task, action_name, &error))
+        toast_error (widget, error);
+      return;
+    }
+  g_assert_not_reached ();
 }
 
 void
 _sd_window_class_install_queue_actions (GtkWidgetClass *widget_class)
 {
-  gtk_widget_class_install_action (widget_class, "win.retry-task", "s", retry_task_action);
-  gtk_widget_class_install_action (widget_class, "win.retry-failed-task", "s", retry_failed_task_action);
-  gtk_widget_class_install_action (widget_class, "win.cancel-task", "s", cancel_task_action);
-  gtk_widget_class_install_action (widget_class, "win.move-up-task", "s", move_task_action);
-  gtk_widget_class_install_action (widget_class, "win.move-down-task", "s", move_task_action);
-  gtk_widget_class_install_action (widget_class, "win.edit-task", "s", edit_task_action);
-  gtk_widget_class_install_action (widget_class, "win.stop-watching-task", "s", stop_watching_task_action);
-  gtk_widget_class_install_action (widget_class, "win.watch-again-task", "s", watch_again_task_action);
+  for (guint i = 0; i < G_N_ELEMENTS (queue_actions); i++)
+    gtk_widget_class_install_action (widget_class, queue_actions[i].name, "s", queue_action);
 }
