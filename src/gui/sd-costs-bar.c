@@ -11,6 +11,7 @@
 
 #include "sd-cost-totals.h"
 #include "sd-costs-bar.h"
+#include "sd-gui-util.h"
 #include "sd-prices.h"
 #include "sd-service.h"
 
@@ -112,50 +113,13 @@ queue_update (SdCostsBar *self)
     self->update_source = g_timeout_add (UPDATE_DELAY_MS, update_cb, self);
 }
 
-/* A bad file keeps the last good table: Preferences says what is wrong. */
 static void
-load_prices (SdCostsBar *self)
+on_prices_file_changed (gpointer object)
 {
-  g_autofree char *path = sd_prices_default_path ();
-  g_autoptr(GError) error = NULL;
-  g_autoptr(SdPrices) prices = sd_prices_new_from_file (path, &error);
+  SdCostsBar *self = object;
 
-  if (prices == NULL)
-    {
-      g_debug ("Keeping the last price table: %s", error->message);
-      return;
-    }
-  g_set_object (&self->prices, prices);
-}
-
-static void
-on_prices_file_changed_cb (GFileMonitor      *monitor,
-                           GFile             *file,
-                           GFile             *other,
-                           GFileMonitorEvent  event,
-                           SdCostsBar        *self)
-{
-  if (event == G_FILE_MONITOR_EVENT_CHANGES_DONE_HINT || event == G_FILE_MONITOR_EVENT_DELETED ||
-      event == G_FILE_MONITOR_EVENT_CREATED || event == G_FILE_MONITOR_EVENT_RENAMED ||
-      event == G_FILE_MONITOR_EVENT_MOVED_IN)
-    {
-      load_prices (self);
-      update (self);
-    }
-}
-
-static void
-watch_prices_file (SdCostsBar *self)
-{
-  g_autofree char *path = sd_prices_default_path ();
-  g_autofree char *dir = g_path_get_dirname (path);
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-
-  /* Without the folder, GLib's inotify backend only looks every few s. */
-  g_mkdir_with_parents (dir, 0700);
-  self->monitor = g_file_monitor_file (file, G_FILE_MONITOR_WATCH_MOVES, NULL, NULL);
-  if (self->monitor != NULL)
-    g_signal_connect_object (self->monitor, "changed", G_CALLBACK (on_prices_file_changed_cb), self, 0);
+  sd_gui_load_prices (&self->prices);
+  update (self);
 }
 
 static void
@@ -246,8 +210,8 @@ sd_costs_bar_new (SdContext *context)
   g_signal_connect_object (sd_service_get_tasks (service), "items-changed",
                            G_CALLBACK (queue_update), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (context, "notify::store", G_CALLBACK (queue_update), self, G_CONNECT_SWAPPED);
-  load_prices (self);
-  watch_prices_file (self);
+  sd_gui_load_prices (&self->prices);
+  self->monitor = sd_gui_watch_prices_file (on_prices_file_changed, self);
   update (self);
   return GTK_WIDGET (self);
 }

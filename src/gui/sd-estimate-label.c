@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "sd-estimate-label.h"
+#include "sd-gui-util.h"
 
 struct _SdEstimateLabel
 {
@@ -69,52 +70,20 @@ update (SdEstimateLabel *self)
   set_text (self, text);
 }
 
-/* A bad file keeps the last good table: it is reported where it is edited
- * (Preferences, the CLI); here the units still show. */
+/* A bad file keeps the last good table: here the units still show. */
 static void
 load_prices (SdEstimateLabel *self)
 {
-  g_autofree char *path = sd_prices_default_path ();
-  g_autoptr(GError) error = NULL;
-  g_autoptr(SdPrices) prices = sd_prices_new_from_file (path, &error);
-
-  if (prices == NULL)
-    {
-      g_debug ("Keeping the last price table: %s", error->message);
-      return;
-    }
-  g_set_object (&self->prices, prices);
-  update (self);
+  if (sd_gui_load_prices (&self->prices))
+    update (self);
 }
 
 static void
-on_prices_file_changed_cb (GFileMonitor      *monitor,
-                           GFile             *file,
-                           GFile             *other,
-                           GFileMonitorEvent  event,
-                           SdEstimateLabel   *self)
+on_prices_file_changed (gpointer object)
 {
-  if (event == G_FILE_MONITOR_EVENT_CHANGES_DONE_HINT || event == G_FILE_MONITOR_EVENT_DELETED ||
-      event == G_FILE_MONITOR_EVENT_CREATED || event == G_FILE_MONITOR_EVENT_RENAMED ||
-      event == G_FILE_MONITOR_EVENT_MOVED_IN)
-    load_prices (self);
-}
+  SdEstimateLabel *self = object;
 
-static void
-watch_prices_file (SdEstimateLabel *self)
-{
-  g_autofree char *path = sd_prices_default_path ();
-  g_autofree char *dir = g_path_get_dirname (path);
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-
-  /* A file in a folder that does not exist yet is only looked for every few
-   * seconds (GLib's inotify backend): with the folder there, a price table
-   * written later shows at once. */
-  g_mkdir_with_parents (dir, 0700);
-  self->monitor = g_file_monitor_file (file, G_FILE_MONITOR_WATCH_MOVES, NULL, NULL);
-  if (self->monitor != NULL)
-    g_signal_connect_object (self->monitor, "changed",
-                             G_CALLBACK (on_prices_file_changed_cb), self, 0);
+  load_prices (self);
 }
 
 static void
@@ -228,7 +197,7 @@ sd_estimate_label_init (SdEstimateLabel *self)
   gtk_widget_set_tooltip_text (GTK_WIDGET (self),
                                _("An estimate from your own prices (Preferences, Prices); the provider’s bill may differ."));
   load_prices (self);
-  watch_prices_file (self);
+  self->monitor = sd_gui_watch_prices_file (on_prices_file_changed, self);
 }
 
 GtkWidget *
