@@ -350,6 +350,35 @@ sd_poster_loader_load_finish (SdPosterLoader  *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+gboolean
+sd_poster_loader_follow (SdPosterLoader       *self,
+                         const char           *wanted,
+                         GtkWidget            *widget,
+                         char                **path,
+                         GCancellable        **cancellable,
+                         GdkTexture          **texture,
+                         GAsyncReadyCallback   callback)
+{
+  g_return_val_if_fail (wanted == NULL || SD_IS_POSTER_LOADER (self), FALSE);
+  g_return_val_if_fail (GTK_IS_WIDGET (widget), FALSE);
+  g_return_val_if_fail (path != NULL && cancellable != NULL && texture != NULL, FALSE);
+
+  if (g_strcmp0 (wanted, *path) == 0)
+    return FALSE;
+
+  g_cancellable_cancel (*cancellable);
+  g_clear_object (cancellable);
+  g_free (*path);
+  *path = g_strdup (wanted);
+  *texture = wanted != NULL ? sd_poster_loader_lookup (self, wanted) : NULL;
+  if (wanted == NULL || *texture != NULL)
+    return TRUE;
+
+  *cancellable = g_cancellable_new ();
+  sd_poster_loader_load_async (self, wanted, widget, *cancellable, callback, widget);
+  return TRUE;
+}
+
 guint
 sd_poster_loader_get_n_running (SdPosterLoader *self)
 {

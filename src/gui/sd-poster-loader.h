@@ -38,6 +38,20 @@ GdkTexture     *sd_poster_loader_load_finish   (SdPosterLoader      *self,
                                                 GAsyncResult        *result,
                                                 GError             **error);
 
+/* What a row or a tile does when the video it shows a poster for may have
+ * changed to @wanted (NULL: none; @self may then be NULL). Returns FALSE
+ * when *@path is @wanted already. Otherwise the load asked for the one
+ * before (*@cancellable) is cancelled, *@path becomes @wanted, *@texture
+ * is its poster in memory (or NULL), and a poster not in memory is asked
+ * for with a new *@cancellable, @callback and @widget as user data. */
+gboolean        sd_poster_loader_follow        (SdPosterLoader      *self,
+                                                const char          *wanted,
+                                                GtkWidget           *widget,
+                                                char               **path,
+                                                GCancellable       **cancellable,
+                                                GdkTexture         **texture,
+                                                GAsyncReadyCallback  callback);
+
 /* How many loads are running now (for tests). */
 guint           sd_poster_loader_get_n_running (SdPosterLoader    *self);
 

@@ -612,25 +612,14 @@ get_wanted_poster (SdTaskRow *self)
 static void
 update_poster (SdTaskRow *self)
 {
-  const char *wanted = get_wanted_poster (self);
   GdkTexture *texture;
 
-  if (g_strcmp0 (wanted, self->poster_path) == 0)
+  if (!sd_poster_loader_follow (self->poster_loader, get_wanted_poster (self), GTK_WIDGET (self),
+                                &self->poster_path, &self->poster_cancellable, &texture,
+                                on_poster_loaded_cb))
     return;
-
-  g_cancellable_cancel (self->poster_cancellable);
-  g_clear_object (&self->poster_cancellable);
-  g_free (self->poster_path);
-  self->poster_path = g_strdup (wanted);
-  texture = wanted != NULL ? sd_poster_loader_lookup (self->poster_loader, wanted) : NULL;
   gtk_picture_set_paintable (self->poster, GDK_PAINTABLE (texture));
-  gtk_widget_set_visible (self->poster_frame, wanted != NULL);
-  if (wanted == NULL || texture != NULL)
-    return;
-
-  self->poster_cancellable = g_cancellable_new ();
-  sd_poster_loader_load_async (self->poster_loader, wanted, GTK_WIDGET (self),
-                               self->poster_cancellable, on_poster_loaded_cb, self);
+  gtk_widget_set_visible (self->poster_frame, self->poster_path != NULL);
 }
 
 /* One handler for every property of the task: cheaper than a binding per

@@ -84,21 +84,9 @@ update_poster (SdTaskTile *self)
 
   if (self->task != NULL && sd_task_get_status (self->task) == SD_TASK_STATUS_COMPLETED)
     wanted = sd_task_get_local_file (self->task);
-  if (g_strcmp0 (wanted, self->poster_path) == 0)
-    return;
-
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  g_free (self->poster_path);
-  self->poster_path = g_strdup (wanted);
-  texture = wanted != NULL ? sd_poster_loader_lookup (self->poster_loader, wanted) : NULL;
-  show_poster (self, texture);
-  if (wanted == NULL || texture != NULL)
-    return;
-
-  self->cancellable = g_cancellable_new ();
-  sd_poster_loader_load_async (self->poster_loader, wanted, GTK_WIDGET (self),
-                               self->cancellable, on_poster_loaded_cb, self);
+  if (sd_poster_loader_follow (self->poster_loader, wanted, GTK_WIDGET (self), &self->poster_path,
+                               &self->cancellable, &texture, on_poster_loaded_cb))
+    show_poster (self, texture);
 }
 
 static void
