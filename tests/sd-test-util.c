@@ -290,3 +290,46 @@ sd_test_get_name_lookups (void)
 {
   return g_atomic_int_get (&name_lookups);
 }
+
+SdStore *
+sd_test_open_store (void)
+{
+  g_autofree char *path = g_build_filename (g_get_user_data_dir (), "history.db", NULL);
+  g_autoptr(GError) error = NULL;
+  SdStore *store = sd_store_open (path, NULL, &error);
+
+  g_assert_no_error (error);
+  return store;
+}
+
+SdSimulator *
+sd_test_simulator_new (SdCatalog *catalog,
+                       guint      queued_ms,
+                       guint      processing_ms)
+{
+  g_autoptr(GError) error = NULL;
+  SdSimulator *simulator = sd_simulator_new (catalog, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (simulator);
+  sd_simulator_set_manual_clock (simulator, TRUE);
+  sd_simulator_set_timing (simulator, queued_ms, processing_ms);
+  return simulator;
+}
+
+gboolean
+sd_test_is_stored_favourite (SdService  *service,
+                             const char *id)
+{
+  g_autoptr(SdStore) store = NULL;
+  g_autoptr(GPtrArray) tasks = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_object_get (service, "store", &store, NULL);
+  tasks = sd_store_load_tasks (store, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < tasks->len; i++)
+    if (g_strcmp0 (sd_task_get_id (tasks->pdata[i]), id) == 0)
+      return sd_task_get_favourite (tasks->pdata[i]);
+  g_error ("The store has no task %s", id);
+}

@@ -6,6 +6,9 @@
 
 #include <gio/gio.h>
 
+#include "sd-service.h"
+#include "sd-simulator.h"
+#include "sd-store.h"
 #include "sd-task.h"
 
 G_BEGIN_DECLS
@@ -41,6 +44,19 @@ void     sd_test_wait_for_download (SdTask          *task,
  * @prompt, and first and last frame. */
 SdRequest *sd_test_images_request  (const char      *prompt);
 SdRequest *sd_test_frames_request  (void);
+
+/* The history "history.db" in the (isolated) user data dir, opened. */
+SdStore     *sd_test_open_store    (void);
+/* A simulator of @catalog on a manual clock, queueing @queued_ms and then
+ * processing @processing_ms of that clock. */
+SdSimulator *sd_test_simulator_new (SdCatalog       *catalog,
+                                    guint            queued_ms,
+                                    guint            processing_ms);
+
+/* Whether the task @id, as @service's store has it saved, is a favourite;
+ * fails the test if the store has no such task. */
+gboolean     sd_test_is_stored_favourite (SdService  *service,
+                                          const char *id);
 
 /* A network monitor that always says the network is down. */
 GNetworkMonitor *sd_test_offline_monitor_new (void);

@@ -31,15 +31,8 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
   fixture->catalog = sd_catalog_new ();
-  fixture->sim = sd_simulator_new (fixture->catalog, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (fixture->sim);
-
-  sd_simulator_set_manual_clock (fixture->sim, TRUE);
-  sd_simulator_set_timing (fixture->sim, QUEUED_MS, PROCESSING_MS);
+  fixture->sim = sd_test_simulator_new (fixture->catalog, QUEUED_MS, PROCESSING_MS);
   sd_simulator_set_slow_delay (fixture->sim, 10 * SHORT_TIMEOUT);
 
   fixture->client = sd_client_new (sd_simulator_get_base_url (fixture->sim),

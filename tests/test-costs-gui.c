@@ -23,7 +23,10 @@
 #include "sd-prices-page.h"
 #include "sd-service.h"
 #include "sd-simulator-test.h"
+#include "sd-test-gui.h"
 #include "sd-window.h"
+
+#define run_until sd_test_gui_run_until
 
 #define PER_TASK "seedance2.0-fast-i2v"
 
@@ -36,22 +39,6 @@ typedef struct
 
 /* Waits */
 
-static void
-run_until (gboolean  (*condition) (gpointer data),
-           gpointer    data,
-           const char *what)
-{
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-
-  while (!condition (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        g_error ("Timed out waiting for %s", what);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-}
-
 /* For checking that something does NOT happen. */
 static void
 run_for (guint ms)
@@ -63,21 +50,6 @@ run_for (guint ms)
       g_main_context_iteration (NULL, FALSE);
       g_usleep (1000);
     }
-}
-
-static gboolean
-is_true (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
-static void
-on_started_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  g_assert_true (sd_context_start_finish (SD_CONTEXT (source), result, NULL));
-  *(gboolean *) user_data = TRUE;
 }
 
 /* Files */
@@ -126,7 +98,6 @@ fixture_set_up (Fixture       *fixture,
 {
   g_autoptr(GError) error = NULL;
   gint64 balance = user_data != NULL ? *(const gint64 *) user_data : 1000;
-  gboolean started = FALSE;
 
   fixture->context = sd_demo_context_new (&error);
   g_assert_no_error (error);
@@ -136,12 +107,9 @@ fixture_set_up (Fixture       *fixture,
   sd_simulator_set_balance (fixture->simulator, MAX (balance, 0));
   g_object_set (sd_context_get_service (fixture->context),
                 "first-poll-delay", 5, "max-poll-interval", 20, NULL);
-  sd_context_start_async (fixture->context, NULL, on_started_cb, &started);
-  run_until (is_true, &started, "the context");
+  sd_test_gui_start_context (fixture->context);
 
-  fixture->window = g_object_ref_sink (sd_window_new (NULL, fixture->context));
-  sd_window_set_ready (fixture->window, TRUE);
-  gtk_window_present (GTK_WINDOW (fixture->window));
+  fixture->window = sd_test_gui_window_new (fixture->context);
 }
 
 static void
@@ -153,34 +121,16 @@ fixture_tear_down (Fixture       *fixture,
   for (GList *l = toplevels; l != NULL; l = l->next)
     if (ADW_IS_MESSAGE_DIALOG (l->data))
       gtk_window_destroy (l->data);
-  gtk_window_destroy (GTK_WINDOW (fixture->window));
-  g_clear_object (&fixture->window);
+  sd_test_gui_window_destroy (&fixture->window);
   g_clear_object (&fixture->context);
 }
 
 /* Widgets */
 
-static GtkWidget *
-find_named (GtkWidget  *widget,
-            const char *name)
-{
-  if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_named (child, name);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 static SdBalanceLabel *
 balance_label (Fixture *fixture)
 {
-  GtkWidget *label = find_named (GTK_WIDGET (fixture->window), "balance_label");
+  GtkWidget *label = sd_test_gui_find_by_name (GTK_WIDGET (fixture->window), "balance_label");
 
   g_assert_true (SD_IS_BALANCE_LABEL (label));
   return SD_BALANCE_LABEL (label);
@@ -189,7 +139,7 @@ balance_label (Fixture *fixture)
 static SdCostsBar *
 costs_bar (Fixture *fixture)
 {
-  GtkWidget *bar = find_named (GTK_WIDGET (fixture->window), "costs_bar");
+  GtkWidget *bar = sd_test_gui_find_by_name (GTK_WIDGET (fixture->window), "costs_bar");
 
   g_assert_true (SD_IS_COSTS_BAR (bar));
   return SD_COSTS_BAR (bar);
@@ -236,7 +186,7 @@ widget_hidden (gpointer data)
 static GtkLabel *
 dialog_balance_label (AdwMessageDialog *dialog)
 {
-  GtkWidget *label = find_named (adw_message_dialog_get_extra_child (dialog), "batch_balance_label");
+  GtkWidget *label = sd_test_gui_find_by_name (adw_message_dialog_get_extra_child (dialog), "batch_balance_label");
 
   g_assert_true (GTK_IS_LABEL (label));
   return GTK_LABEL (label);
@@ -432,7 +382,7 @@ test_balance_hidden_without_token (void)
   g_assert_no_error (error);
   g_assert_false (sd_context_get_has_token (context));
   window = g_object_ref_sink (sd_window_new (NULL, context));
-  label = find_named (GTK_WIDGET (window), "balance_label");
+  label = sd_test_gui_find_by_name (GTK_WIDGET (window), "balance_label");
   g_assert_true (SD_IS_BALANCE_LABEL (label));
   run_for (200);
   g_assert_false (gtk_widget_get_visible (label));
@@ -560,21 +510,12 @@ test_totals_follow_the_tasks (Fixture       *fixture,
   g_assert_null (sd_costs_bar_get_text (bar));
 }
 
-static AdwEntryRow *
-find_currency_row (GtkWidget *widget)
+static gboolean
+is_currency_row (GtkWidget     *widget,
+                 gconstpointer  data)
 {
-  if (ADW_IS_ENTRY_ROW (widget) &&
-      g_str_has_prefix (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), "Currency"))
-    return ADW_ENTRY_ROW (widget);
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      AdwEntryRow *row = find_currency_row (child);
-
-      if (row != NULL)
-        return row;
-    }
-  return NULL;
+  return ADW_IS_ENTRY_ROW (widget) &&
+         g_str_has_prefix (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), "Currency");
 }
 
 /* The Prices page takes "coin" in any case, keeps it as "coin", and says
@@ -599,7 +540,7 @@ test_prices_page_takes_coins (Fixture       *fixture,
   line = g_strdup_printf ("Today: %s\n", sd_prices_page_get_today_text (SD_PRICES_PAGE (page)));
   g_assert_true (g_str_has_prefix (sd_costs_bar_get_text (bar), line));
 
-  row = find_currency_row (page);
+  row = ADW_ENTRY_ROW (sd_test_gui_find (page, is_currency_row, NULL));
   g_assert_nonnull (row);
   gtk_editable_set_text (GTK_EDITABLE (row), "Coin");
   g_assert_false (gtk_widget_has_css_class (GTK_WIDGET (row), "error"));
@@ -705,29 +646,9 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GStrvBuilder) mime_dirs = g_strv_builder_new ();
-  g_auto(GStrv) mime_dir_list = NULL;
-
   setlocale (LC_ALL, "C.UTF-8");
-  /* The isolated folders hide the system's MIME database: keep it. */
-  for (const char * const *dir = g_get_system_data_dirs (); *dir != NULL; dir++)
-    {
-      g_autofree char *mime_dir = g_build_filename (*dir, "mime", NULL);
-
-      g_strv_builder_add (mime_dirs, mime_dir);
-    }
-  mime_dir_list = g_strv_builder_end (mime_dirs);
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
-  /* GTK 4.18 warns when a wrapping label is measured narrower than it asks
-   * (not seen on 4.8); GTK logs through the structured API, which no fatal
-   * handler can filter, so on that stack warnings are reported and only
-   * criticals stay fatal. */
-  if (gtk_check_version (4, 18, 0) == NULL)
-    g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
-  g_content_type_set_mime_dirs ((const char * const *) mime_dir_list);
   g_setenv ("GIO_USE_VOLUME_MONITOR", "unix", TRUE);
-  gtk_init ();
-  adw_init ();
+  sd_test_gui_init (&argc, &argv);
 
   ADD_TEST ("/costs/balance/after-start-and-after-a-task", test_balance_after_start_and_after_a_task, NULL);
   ADD_TEST ("/costs/balance/debounces-tasks", test_balance_debounces_tasks, NULL);

@@ -20,7 +20,14 @@
 #include "sd-task-details.h"
 #include "sd-task-row.h"
 #include "sd-task-tile.h"
+#include "sd-test-gui.h"
+#include "sd-test-util.h"
 #include "sd-window.h"
+
+#define run_until(condition, data) sd_test_gui_run_until ((condition), (data), #condition)
+#define get_child                  sd_test_gui_get_child
+#define is_stored_favourite(fixture, id) \
+  sd_test_is_stored_favourite (sd_context_get_service ((fixture)->context), (id))
 
 typedef struct
 {
@@ -38,46 +45,6 @@ typedef struct
   "clouds open and the first stars appear over the town."
 
 #define FAILURE_REASON "The prompt was refused by the content filter."
-
-static gboolean
-on_tick_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-/* A tick looks again when nothing else wakes the loop. */
-static void
-run_until (gboolean (*condition) (gpointer data),
-           gpointer   data)
-{
-  guint tick = g_timeout_add (20, on_tick_cb, NULL);
-  gint64 end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-
-  while (!condition (data))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, end);
-      g_main_context_iteration (NULL, TRUE);
-    }
-  g_source_remove (tick);
-}
-
-static gboolean
-is_true (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
-static void
-on_started_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (sd_context_start_finish (SD_CONTEXT (source), result, &error));
-  g_assert_no_error (error);
-  *(gboolean *) user_data = TRUE;
-}
 
 static SdTask *
 new_task (const char   *id,
@@ -141,7 +108,6 @@ fixture_set_up (Fixture       *fixture,
                 gconstpointer  user_data)
 {
   g_autoptr(GError) error = NULL;
-  gboolean started = FALSE;
 
   fixture->now = g_get_real_time () / G_USEC_PER_SEC;
   /* the isolated data dir exists; the video is not read, only named */
@@ -153,8 +119,7 @@ fixture_set_up (Fixture       *fixture,
   fixture->context = sd_demo_context_new (&error);
   g_assert_no_error (error);
   sd_simulator_set_timing (sd_demo_get_simulator (fixture->context), 50, 100);
-  sd_context_start_async (fixture->context, NULL, on_started_cb, &started);
-  run_until (is_true, &started);
+  sd_test_gui_start_context (fixture->context);
   store_tasks (fixture);
 
   fixture->window = sd_window_new (NULL, fixture->context);
@@ -169,8 +134,7 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  user_data)
 {
-  gtk_window_destroy (GTK_WINDOW (fixture->window));
-  g_clear_object (&fixture->window);
+  sd_test_gui_window_destroy (&fixture->window);
   g_clear_object (&fixture->context);
   g_clear_pointer (&fixture->video_path, g_free);
 }
@@ -185,25 +149,6 @@ lookup (Fixture    *fixture,
   return task;
 }
 
-/* The row on screen for @task. */
-static SdTaskRow *
-find_row (GtkWidget *widget,
-          SdTask    *task)
-{
-  if (SD_IS_TASK_ROW (widget) && sd_task_row_get_task (SD_TASK_ROW (widget)) == task &&
-      gtk_widget_get_mapped (widget))
-    return SD_TASK_ROW (widget);
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      SdTaskRow *row = find_row (child, task);
-
-      if (row != NULL)
-        return row;
-    }
-  return NULL;
-}
-
 typedef struct
 {
   Fixture *fixture;
@@ -215,7 +160,7 @@ has_row (gpointer data)
 {
   RowSearch *search = data;
 
-  return find_row (GTK_WIDGET (search->fixture->window), search->task) != NULL;
+  return sd_test_gui_find_shown_row (GTK_WIDGET (search->fixture->window), search->task) != NULL;
 }
 
 static SdTaskRow *
@@ -225,76 +170,7 @@ wait_for_row (Fixture    *fixture,
   RowSearch search = { fixture, lookup (fixture, id) };
 
   run_until (has_row, &search);
-  return find_row (GTK_WIDGET (fixture->window), search.task);
-}
-
-static GtkWidget *
-get_child (gpointer    widget,
-           GType       type,
-           const char *name)
-{
-  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
-
-  g_assert_nonnull (child);
-  return GTK_WIDGET (child);
-}
-
-static GtkWidget *
-find_by_type (GtkWidget *widget,
-              GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_by_type (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static GtkWidget *
-find_by_name (GtkWidget  *widget,
-              const char *name)
-{
-  if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_by_name (child, name);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-/* Any label at or under @widget whose text has @text in it. */
-static gboolean
-has_label_with (GtkWidget  *widget,
-                const char *text)
-{
-  if (GTK_IS_LABEL (widget) && strstr (gtk_label_get_text (GTK_LABEL (widget)), text) != NULL)
-    return TRUE;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (has_label_with (child, text))
-      return TRUE;
-  return FALSE;
-}
-
-static gboolean
-is_named (GtkWidget  *widget,
-          const char *name)
-{
-  g_autofree char *mismatch =
-    gtk_test_accessible_check_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, name);
-
-  return mismatch == NULL;
+  return sd_test_gui_find_shown_row (GTK_WIDGET (fixture->window), search.task);
 }
 
 static const char *
@@ -347,8 +223,8 @@ test_row_meta_lines (Fixture       *fixture,
   /* a saved take needs nothing: no attention line, no "Saved to" */
   g_assert_false (gtk_widget_get_visible (get_child (saved, SD_TYPE_TASK_ROW, "attention_label")));
   g_assert_false (gtk_widget_get_visible (get_child (saved, SD_TYPE_TASK_ROW, "failure_label")));
-  g_assert_false (has_label_with (GTK_WIDGET (saved), "Saved to"));
-  g_assert_false (has_label_with (GTK_WIDGET (saved), "Link expires"));
+  g_assert_false (sd_test_gui_has_label_with (GTK_WIDGET (saved), "Saved to"));
+  g_assert_false (sd_test_gui_has_label_with (GTK_WIDGET (saved), "Link expires"));
 
   /* a failed one says why, once */
   g_assert_true (gtk_widget_get_visible (get_child (failed, SD_TYPE_TASK_ROW, "failure_label")));
@@ -419,7 +295,7 @@ test_row_one_tab_stop (Fixture       *fixture,
   g_assert_false (gtk_widget_is_ancestor (focus, item));
 
   /* every button of the row still has a name */
-  g_assert_true (is_named (get_child (row, SD_TYPE_TASK_ROW, "star_button"), "Favourite"));
+  g_assert_true (sd_test_gui_is_named (get_child (row, SD_TYPE_TASK_ROW, "star_button"), "Favourite"));
   for (const char **name = (const char *[]) { "play_button", "menu_button", NULL }; *name != NULL; name++)
     g_assert_true (gtk_test_accessible_has_property (GTK_ACCESSIBLE (get_child (row, SD_TYPE_TASK_ROW, *name)),
                                                      GTK_ACCESSIBLE_PROPERTY_LABEL));
@@ -451,23 +327,6 @@ test_row_menu_key (Fixture       *fixture,
 }
 
 static gboolean
-is_stored_favourite (Fixture    *fixture,
-                     const char *id)
-{
-  g_autoptr(SdStore) store = NULL;
-  g_autoptr(GPtrArray) tasks = NULL;
-  g_autoptr(GError) error = NULL;
-
-  g_object_get (sd_context_get_service (fixture->context), "store", &store, NULL);
-  tasks = sd_store_load_tasks (store, &error);
-  g_assert_no_error (error);
-  for (guint i = 0; i < tasks->len; i++)
-    if (g_strcmp0 (sd_task_get_id (tasks->pdata[i]), id) == 0)
-      return sd_task_get_favourite (tasks->pdata[i]);
-  g_assert_not_reached ();
-}
-
-static gboolean
 is_not_favourite (gpointer data)
 {
   return !sd_task_get_favourite (data);
@@ -495,14 +354,14 @@ test_row_star (Fixture       *fixture,
   g_assert_true (is_stored_favourite (fixture, "task-failed"));
   g_assert_false (is_stored_favourite (fixture, "task-saved"));
   g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (star)));
-  g_assert_true (is_named (star, "Remove from Favourites"));
+  g_assert_true (sd_test_gui_is_named (star, "Remove from Favourites"));
 
   /* the menu's check item is the same action */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (row), "row.favourite", NULL));
   run_until (is_not_favourite, task);
   g_assert_false (is_stored_favourite (fixture, "task-failed"));
   g_assert_false (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (star)));
-  g_assert_true (is_named (star, "Favourite"));
+  g_assert_true (sd_test_gui_is_named (star, "Favourite"));
 }
 
 /* Details --------------------------------------------------------------------- */
@@ -510,7 +369,7 @@ test_row_star (Fixture       *fixture,
 static SdTaskDetails *
 get_pane (Fixture *fixture)
 {
-  GtkWidget *pane = find_by_type (GTK_WIDGET (fixture->window), SD_TYPE_TASK_DETAILS);
+  GtkWidget *pane = sd_test_gui_find_by_type (GTK_WIDGET (fixture->window), SD_TYPE_TASK_DETAILS);
 
   g_assert_nonnull (pane);
   return SD_TASK_DETAILS (pane);
@@ -557,7 +416,7 @@ test_details_fields (Fixture       *fixture,
   g_autofree char *finished = format_time (fixture->now - 200, "%H:%M:%S");
   g_autofree char *expires = format_time (fixture->now - 300 + SD_TASK_LINK_LIFETIME, "%H:%M:%S");
   g_autofree char *year = format_time (fixture->now - 300, "%Y");
-  GtkWidget *prompt = find_by_name (GTK_WIDGET (details), "prompt");
+  GtkWidget *prompt = sd_test_gui_find_by_name (GTK_WIDGET (details), "prompt");
 
   /* the whole prompt, as written, and selectable */
   g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (prompt)), ==, LONG_PROMPT);
@@ -580,18 +439,18 @@ test_details_fields (Fixture       *fixture,
   g_assert_null (sd_task_details_get_field (details, "reason"));
   g_assert_null (sd_task_details_get_field (details, "continues"));
   /* the values are on screen, not only kept */
-  g_assert_true (has_label_with (GTK_WIDGET (details), "task-saved"));
-  g_assert_true (has_label_with (GTK_WIDGET (details), command));
+  g_assert_true (sd_test_gui_has_label_with (GTK_WIDGET (details), "task-saved"));
+  g_assert_true (sd_test_gui_has_label_with (GTK_WIDGET (details), command));
   /* the saved file can be opened from there */
-  g_assert_true (has_label_with (GTK_WIDGET (details), "Show in Folder"));
+  g_assert_true (sd_test_gui_has_label_with (GTK_WIDGET (details), "Show in Folder"));
 
   /* another selection, other details: a failed task says why */
   details = select_task (fixture, "task-failed");
   g_assert_cmpstr (sd_task_details_get_field (details, "task-id"), ==, "task-failed");
   g_assert_cmpstr (sd_task_details_get_field (details, "reason"), ==, FAILURE_REASON);
   g_assert_null (sd_task_details_get_field (details, "file"));
-  g_assert_false (has_label_with (GTK_WIDGET (details), "Show in Folder"));
-  g_assert_false (has_label_with (GTK_WIDGET (details), LONG_PROMPT));
+  g_assert_false (sd_test_gui_has_label_with (GTK_WIDGET (details), "Show in Folder"));
+  g_assert_false (sd_test_gui_has_label_with (GTK_WIDGET (details), LONG_PROMPT));
 }
 
 typedef struct
@@ -620,31 +479,15 @@ read_clipboard (Fixture *fixture)
 
   gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (fixture->window)),
                                  NULL, on_text_read_cb, &read);
-  run_until (is_true, &read.done);
+  run_until (sd_test_gui_is_true, &read.done);
   return read.text;
-}
-
-typedef struct
-{
-  Fixture    *fixture;
-  const char *text;
-} ToastSearch;
-
-static gboolean
-has_toast (gpointer data)
-{
-  ToastSearch *search = data;
-
-  return has_label_with (GTK_WIDGET (search->fixture->window), search->text);
 }
 
 static void
 wait_for_toast (Fixture    *fixture,
                 const char *text)
 {
-  ToastSearch search = { fixture, text };
-
-  run_until (has_toast, &search);
+  sd_test_gui_wait_for_label_with (GTK_WIDGET (fixture->window), text);
 }
 
 /* Copy ID, Copy Prompt and Copy as Command put it on the clipboard, and
@@ -758,7 +601,7 @@ find_dialog (Fixture *fixture)
       if (window != GTK_WINDOW (fixture->window) &&
           gtk_window_get_transient_for (window) == GTK_WINDOW (fixture->window) &&
           gtk_widget_get_visible (GTK_WIDGET (window)) &&
-          find_by_type (GTK_WIDGET (window), SD_TYPE_TASK_DETAILS) != NULL)
+          sd_test_gui_find_by_type (GTK_WIDGET (window), SD_TYPE_TASK_DETAILS) != NULL)
         return window;
     }
   return NULL;
@@ -791,7 +634,7 @@ test_details_dialog_when_narrow (Fixture       *fixture,
   dialog = find_dialog (fixture);
   g_assert_nonnull (dialog);
   g_assert_true (gtk_window_get_modal (dialog));
-  details = SD_TASK_DETAILS (find_by_type (GTK_WIDGET (dialog), SD_TYPE_TASK_DETAILS));
+  details = SD_TASK_DETAILS (sd_test_gui_find_by_type (GTK_WIDGET (dialog), SD_TYPE_TASK_DETAILS));
   g_assert_cmpstr (sd_task_get_id (sd_task_details_get_task (details)), ==, "task-failed");
   g_assert_cmpstr (sd_task_details_get_field (details, "reason"), ==, FAILURE_REASON);
   g_assert_true (is_hidden (fixture));
@@ -800,23 +643,6 @@ test_details_dialog_when_narrow (Fixture       *fixture,
   text = read_clipboard (fixture);
   g_assert_cmpstr (text, ==, "task-failed");
   gtk_window_close (dialog);
-}
-
-static GtkWidget *
-find_named (GtkWidget  *widget,
-            const char *name)
-{
-  if (is_named (widget, name))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_named (child, name);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
 }
 
 static guint
@@ -848,11 +674,11 @@ test_grid_view (Fixture       *fixture,
   GtkWidget *list_view = get_child (fixture->window, SD_TYPE_WINDOW, "list_view");
   GObject *selection = gtk_widget_get_template_child (GTK_WIDGET (fixture->window), SD_TYPE_WINDOW,
                                                       "selection");
-  GtkWidget *toggle = find_named (GTK_WIDGET (fixture->window), "Grid View");
+  GtkWidget *toggle = sd_test_gui_find_by_label (GTK_WIDGET (fixture->window), "Grid View");
   GtkWidget *grid;
 
   g_assert_nonnull (toggle);
-  g_assert_nonnull (find_named (GTK_WIDGET (fixture->window), "Details"));
+  g_assert_nonnull (sd_test_gui_find_by_label (GTK_WIDGET (fixture->window), "Details"));
   wait_for_row (fixture, "task-saved");
   g_assert_true (gtk_scrolled_window_get_child (scroller) == list_view);
   g_assert_true (gtk_widget_activate (toggle));
@@ -921,37 +747,18 @@ test_buttons_named (Fixture       *fixture,
   /* play, star, menu; three copies, open, show in folder */
   g_assert_cmpuint (assert_buttons_named (GTK_WIDGET (row)), ==, 3);
   g_assert_cmpuint (assert_buttons_named (GTK_WIDGET (details)), ==, 5);
-  g_assert_nonnull (find_named (GTK_WIDGET (fixture->window), "Details"));
-  g_assert_nonnull (find_named (GTK_WIDGET (fixture->window), "Grid View"));
+  g_assert_nonnull (sd_test_gui_find_by_label (GTK_WIDGET (fixture->window), "Details"));
+  g_assert_nonnull (sd_test_gui_find_by_label (GTK_WIDGET (fixture->window), "Grid View"));
 }
 
 int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GStrvBuilder) mime_dirs = g_strv_builder_new ();
-  g_auto(GStrv) mime_dir_list = NULL;
-
   g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
   /* GTK's own accessibility backend: the names are read from it */
   g_setenv ("GTK_A11Y", "test", TRUE);
-  /* GTK 4.8 loads SVG icons by their MIME type, from the system's
-   * database that the isolated data dirs hide. */
-  for (const char * const *dir = g_get_system_data_dirs (); *dir != NULL; dir++)
-    {
-      g_autofree char *mime_dir = g_build_filename (*dir, "mime", NULL);
-
-      g_strv_builder_add (mime_dirs, mime_dir);
-    }
-  mime_dir_list = g_strv_builder_end (mime_dirs);
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
-  /* GTK 4.18 warns when a wrapping label is measured narrower than it asks
-   * (see test-history-gui.c); criticals stay fatal. */
-  if (gtk_check_version (4, 18, 0) == NULL)
-    g_log_set_always_fatal (G_LOG_FATAL_MASK | G_LOG_LEVEL_CRITICAL);
-  g_content_type_set_mime_dirs ((const char * const *) mime_dir_list);
-  gtk_init ();
-  adw_init ();
+  sd_test_gui_init (&argc, &argv);
 
 #define ADD(path, func) \
   g_test_add ("/details/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)

@@ -25,8 +25,12 @@
 #include "sd-store.h"
 #include "sd-task-details.h"
 #include "sd-task-row.h"
+#include "sd-test-gui.h"
 #include "sd-thumbnail-cache.h"
 #include "sd-window.h"
+
+#define wait_for_row(fixture, task) sd_test_gui_wait_for_row (GTK_WIDGET ((fixture)->window), (task))
+#define get_child sd_test_gui_get_child
 
 #define TEST_IMAGE "https://images.example.com/girl-in-rain.jpg"
 
@@ -40,53 +44,14 @@ typedef struct
 /* TEST_IMAGE's host cannot be reached here, so its pre-flight check cannot
  * finish: Generate asks whether to send anyway. These tests do. */
 static void
-answer_media_dialogs (void)
-{
-  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
-
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    if (ADW_IS_MESSAGE_DIALOG (l->data) &&
-        adw_message_dialog_has_response (l->data, "go") &&
-        gtk_widget_get_visible (l->data))
-      adw_message_dialog_response (l->data, "go");
-}
-
-static void
 run_until (gboolean (*condition) (gpointer data),
            gpointer   data)
 {
   while (!condition (data))
     {
-      answer_media_dialogs ();
+      sd_test_gui_answer_send_anyway ();
       g_main_context_iteration (NULL, TRUE);
     }
-}
-
-static gboolean
-is_true (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
-static void
-on_started_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (sd_context_start_finish (SD_CONTEXT (source), result, &error));
-  g_assert_no_error (error);
-  *(gboolean *) user_data = TRUE;
-}
-
-static void
-start_context (SdContext *context)
-{
-  gboolean started = FALSE;
-
-  sd_context_start_async (context, NULL, on_started_cb, &started);
-  run_until (is_true, &started);
 }
 
 static void
@@ -103,68 +68,18 @@ fixture_set_up (Fixture       *fixture,
   g_settings_set_string (sd_context_get_settings (fixture->context), "download-dir",
                          fixture->download_dir);
   sd_simulator_set_timing (sd_demo_get_simulator (fixture->context), 50, 100);
-  start_context (fixture->context);
+  sd_test_gui_start_context (fixture->context);
 
-  fixture->window = sd_window_new (NULL, fixture->context);
-  g_object_ref_sink (fixture->window);
-  sd_window_set_ready (fixture->window, TRUE);
-  gtk_window_present (GTK_WINDOW (fixture->window));
+  fixture->window = sd_test_gui_window_new (fixture->context);
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  user_data)
 {
-  gtk_window_destroy (GTK_WINDOW (fixture->window));
-  g_clear_object (&fixture->window);
+  sd_test_gui_window_destroy (&fixture->window);
   g_clear_object (&fixture->context);
   g_clear_pointer (&fixture->download_dir, g_free);
-}
-
-static GtkWidget *
-get_child (gpointer    widget,
-           GType       type,
-           const char *name)
-{
-  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
-
-  g_assert_nonnull (child);
-  return GTK_WIDGET (child);
-}
-
-/* The first widget of @type under @widget, depth first. */
-static GtkWidget *
-find_by_type (GtkWidget *widget,
-              GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_by_type (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
-static GtkWidget *
-find_by_name (GtkWidget  *widget,
-              const char *name)
-{
-  if (g_strcmp0 (gtk_widget_get_name (widget), name) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_by_name (child, name);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
 }
 
 static void
@@ -231,50 +146,6 @@ static gboolean
 is_failed (gpointer data)
 {
   return sd_task_get_status (data) == SD_TASK_STATUS_FAILED;
-}
-
-static SdTaskRow *
-find_row (GtkWidget *widget,
-          SdTask    *task)
-{
-  if (SD_IS_TASK_ROW (widget) && sd_task_row_get_task (SD_TASK_ROW (widget)) == task)
-    return SD_TASK_ROW (widget);
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      SdTaskRow *row = find_row (child, task);
-
-      if (row != NULL)
-        return row;
-    }
-
-  return NULL;
-}
-
-typedef struct
-{
-  Fixture *fixture;
-  SdTask  *task;
-} RowSearch;
-
-static gboolean
-has_row (gpointer data)
-{
-  RowSearch *search = data;
-
-  return find_row (GTK_WIDGET (search->fixture->window), search->task) != NULL;
-}
-
-static SdTaskRow *
-wait_for_row (Fixture *fixture,
-              SdTask  *task)
-{
-  RowSearch search = { fixture, task };
-
-  run_until (has_row, &search);
-  return find_row (GTK_WIDGET (fixture->window), task);
 }
 
 static const char *
@@ -465,7 +336,7 @@ test_posters_only_for_rows_on_screen (Fixture       *fixture,
   run_until (seen_rows_show_posters, &count);
   g_source_remove (timeout);
   g_timeout_add_once (500, (GSourceOnceFunc) set_true, &waited);
-  run_until (is_true, &waited);
+  run_until (sd_test_gui_is_true, &waited);
   seen_rows_show_posters (&count);
 
   g_test_message ("%u rows seen, %u thumbnails made", count.seen, count_thumbnails ());
@@ -503,7 +374,7 @@ test_task_without_file_shows_status_icon (Fixture       *fixture,
   row = wait_for_row (fixture, sd_service_lookup (service, "failed-1"));
   /* Time for a poster to come, if one wrongly would. */
   g_timeout_add_once (300, (GSourceOnceFunc) set_true, &waited);
-  run_until (is_true, &waited);
+  run_until (sd_test_gui_is_true, &waited);
   g_assert_false (gtk_widget_get_visible (get_child (row, SD_TYPE_TASK_ROW, "poster_frame")));
   g_assert_null (gtk_picture_get_paintable (GTK_PICTURE (get_child (row, SD_TYPE_TASK_ROW, "poster"))));
   g_assert_true (gtk_widget_get_visible (get_child (row, SD_TYPE_TASK_ROW, "status_image")));
@@ -904,7 +775,7 @@ test_welcome_without_token (void)
 
   context = sd_context_new (&error);
   g_assert_no_error (error);
-  start_context (context);
+  sd_test_gui_start_context (context);
   g_assert_false (sd_context_get_has_token (context));
 
   window = g_object_ref_sink (sd_window_new (NULL, context));
@@ -1130,7 +1001,7 @@ fake_notifications_start (FakeNotifications *fake)
                                                  G_BUS_NAME_OWNER_FLAGS_NONE,
                                                  on_notifications_name_acquired_cb,
                                                  NULL, fake, NULL);
-  run_until (is_true, &fake->owned);
+  run_until (sd_test_gui_is_true, &fake->owned);
 }
 
 static void
@@ -1395,7 +1266,7 @@ test_starts_without_the_settings_schema (void)
   context = sd_demo_context_new (&error);
   g_assert_no_error (error);
   g_assert_null (sd_context_get_settings (context));
-  start_context (context);
+  sd_test_gui_start_context (context);
 
   notices = sd_context_get_notices (context);
   for (guint i = 0; notices != NULL && notices[i] != NULL; i++)
@@ -1434,31 +1305,19 @@ get_notice_bar (Fixture *fixture)
   return SD_NOTICE_BAR (get_child (fixture->window, SD_TYPE_WINDOW, "notice_bar"));
 }
 
-static GtkWidget *
-find_button_with_icon (GtkWidget  *widget,
-                       const char *icon_name)
+static gboolean
+has_icon (GtkWidget     *widget,
+          gconstpointer  icon_name)
 {
-  if (GTK_IS_BUTTON (widget) &&
-      g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (widget)), icon_name) == 0)
-    return widget;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_button_with_icon (child, icon_name);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
+  return GTK_IS_BUTTON (widget) &&
+         g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (widget)), icon_name) == 0;
 }
 
 static void
 dismiss_notice (Fixture *fixture)
 {
-  GtkWidget *close = find_button_with_icon (GTK_WIDGET (get_notice_bar (fixture)),
-                                            "window-close-symbolic");
+  GtkWidget *close = sd_test_gui_find (GTK_WIDGET (get_notice_bar (fixture)), has_icon,
+                                       "window-close-symbolic");
 
   g_assert_nonnull (close);
   g_signal_emit_by_name (close, "clicked");
@@ -1732,7 +1591,7 @@ test_no_keyring_is_in_the_notice_bar (void)
   g_setenv ("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus", TRUE);
   context = sd_context_new (&error);
   g_assert_no_error (error);
-  start_context (context);
+  sd_test_gui_start_context (context);
   g_assert_false (sd_context_get_has_token (context));
 
   window = g_object_ref_sink (sd_window_new (NULL, context));
@@ -1836,10 +1695,10 @@ test_continue_opens_frame_mode_and_keeps_the_draft (Fixture       *fixture,
     g_assert_true (g_list_store_find (G_LIST_STORE (get_tasks (fixture)), parent, &parent_position));
     gtk_selection_model_select_item (selection, 0, TRUE);
     g_assert_true (gtk_selection_model_is_selected (selection, 0));
-    details = SD_TASK_DETAILS (find_by_type (GTK_WIDGET (fixture->window), SD_TYPE_TASK_DETAILS));
+    details = SD_TASK_DETAILS (sd_test_gui_find_by_type (GTK_WIDGET (fixture->window), SD_TYPE_TASK_DETAILS));
     g_assert_true (sd_task_details_get_task (details) == child);
     g_assert_cmpstr (sd_task_details_get_field (details, "continues"), ==, sd_task_get_id (parent));
-    link = gtk_widget_get_first_child (find_by_name (GTK_WIDGET (details), "continues"));
+    link = gtk_widget_get_first_child (sd_test_gui_find_by_name (GTK_WIDGET (details), "continues"));
     g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (link)), ==, sd_task_get_id (parent));
     g_assert_true (gtk_widget_activate (link));
     /* a button's activation clicks after its pressed look has shown */
@@ -1913,23 +1772,6 @@ compare_task (const char *id,
   return sd_task_new (id, request);
 }
 
-/* The first "Keep" button under @widget, in widget order. */
-static GtkWidget *
-find_keep_button (GtkWidget *widget)
-{
-  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), "_Keep") == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_keep_button (child);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 /* One clock for all: seeking the leader (or all) moves the followers
  * within the tolerance; a follower that drifts is sought back, one within
  * the tolerance is left alone; play and pause follow; Keep stars. */
@@ -1994,7 +1836,7 @@ test_compare_seeks_the_followers (void)
 
   /* Keep under a take stars its task */
   {
-    GtkWidget *keep = find_keep_button (GTK_WIDGET (compare));
+    GtkWidget *keep = sd_test_gui_find_button (GTK_WIDGET (compare), "_Keep");
 
     g_assert_nonnull (keep);
     g_assert_false (sd_task_get_favourite (g_ptr_array_index (tasks, 0)));
@@ -2068,25 +1910,10 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GStrvBuilder) mime_dirs = g_strv_builder_new ();
-  g_auto(GStrv) mime_dir_list = NULL;
-
   /* The isolated XDG dirs hide the desktop's proxy schema; the simulator is
    * on loopback anyway. */
   g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
-  /* GTK's own file chooser (4.8) loads SVG icons, which needs the system's
-   * MIME database that the isolated data dirs hide. */
-  for (const char * const *dir = g_get_system_data_dirs (); *dir != NULL; dir++)
-    {
-      g_autofree char *mime_dir = g_build_filename (*dir, "mime", NULL);
-
-      g_strv_builder_add (mime_dirs, mime_dir);
-    }
-  mime_dir_list = g_strv_builder_end (mime_dirs);
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
-  g_content_type_set_mime_dirs ((const char * const *) mime_dir_list);
-  gtk_init ();
-  adw_init ();
+  sd_test_gui_init (&argc, &argv);
 
 #define ADD_WINDOW_TEST(path, func) \
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)

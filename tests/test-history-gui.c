@@ -17,51 +17,20 @@
 #include "sd-simulator-test.h"
 #include "sd-store.h"
 #include "sd-task-row.h"
+#include "sd-test-gui.h"
+#include "sd-test-util.h"
 #include "sd-window.h"
 #include "sd-window-private.h"
+
+#define run_until(condition, data) sd_test_gui_run_until ((condition), (data), #condition)
+#define is_stored_favourite(fixture, id) \
+  sd_test_is_stored_favourite (sd_context_get_service ((fixture)->context), (id))
 
 typedef struct
 {
   SdContext *context;
   SdWindow  *window;
 } Fixture;
-
-static gboolean
-on_tick_cb (gpointer data)
-{
-  return G_SOURCE_CONTINUE;
-}
-
-/* Conditions of the list may change with nothing else to wake the loop:
- * a tick looks again. */
-static void
-run_until (gboolean (*condition) (gpointer data),
-           gpointer   data)
-{
-  guint tick = g_timeout_add (20, on_tick_cb, NULL);
-
-  while (!condition (data))
-    g_main_context_iteration (NULL, TRUE);
-  g_source_remove (tick);
-}
-
-static gboolean
-is_true (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
-static void
-on_started_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (sd_context_start_finish (SD_CONTEXT (source), result, &error));
-  g_assert_no_error (error);
-  *(gboolean *) user_data = TRUE;
-}
 
 typedef struct
 {
@@ -111,19 +80,14 @@ fixture_set_up (Fixture       *fixture,
                 gconstpointer  user_data)
 {
   g_autoptr(GError) error = NULL;
-  gboolean started = FALSE;
 
   fixture->context = sd_demo_context_new (&error);
   g_assert_no_error (error);
   sd_simulator_set_timing (sd_demo_get_simulator (fixture->context), 50, 100);
-  sd_context_start_async (fixture->context, NULL, on_started_cb, &started);
-  run_until (is_true, &started);
+  sd_test_gui_start_context (fixture->context);
   store_tasks (fixture);
 
-  fixture->window = sd_window_new (NULL, fixture->context);
-  g_object_ref_sink (fixture->window);
-  sd_window_set_ready (fixture->window, TRUE);
-  gtk_window_present (GTK_WINDOW (fixture->window));
+  fixture->window = sd_test_gui_window_new (fixture->context);
   sd_window_show_results (fixture->window);
 }
 
@@ -131,8 +95,7 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  user_data)
 {
-  gtk_window_destroy (GTK_WINDOW (fixture->window));
-  g_clear_object (&fixture->window);
+  sd_test_gui_window_destroy (&fixture->window);
   g_clear_object (&fixture->context);
 }
 
@@ -320,41 +283,25 @@ is_shown (GtkWidget *widget)
 }
 
 static gboolean
+is_shown_label (GtkWidget     *widget,
+                gconstpointer  text)
+{
+  return GTK_IS_LABEL (widget) &&
+         g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0 && is_shown (widget);
+}
+
+static gboolean
 find_label (GtkWidget  *widget,
             const char *text)
 {
-  if (GTK_IS_LABEL (widget) &&
-      g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0 && is_shown (widget))
-    return TRUE;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget);
-       child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (find_label (child, text))
-      return TRUE;
-  return FALSE;
-}
-
-typedef struct
-{
-  Fixture    *fixture;
-  const char *text;
-} LabelSearch;
-
-static gboolean
-shows_label (gpointer data)
-{
-  LabelSearch *search = data;
-
-  return find_label (GTK_WIDGET (search->fixture->window), search->text);
+  return sd_test_gui_find (widget, is_shown_label, text) != NULL;
 }
 
 static void
 wait_for_label (Fixture    *fixture,
                 const char *text)
 {
-  LabelSearch search = { fixture, text };
-
-  run_until (shows_label, &search);
+  sd_test_gui_wait_for (GTK_WIDGET (fixture->window), is_shown_label, text, text);
 }
 
 static GtkWidget *
@@ -409,23 +356,6 @@ test_no_match_and_clear (Fixture       *fixture,
   wait_for (fixture, "list", all_ids);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (entry)), ==, "");
   g_assert_false (find_label (GTK_WIDGET (fixture->window), "Failed"));
-}
-
-static gboolean
-is_stored_favourite (Fixture    *fixture,
-                     const char *id)
-{
-  g_autoptr(SdStore) store = NULL;
-  g_autoptr(GPtrArray) tasks = NULL;
-  g_autoptr(GError) error = NULL;
-
-  g_object_get (sd_context_get_service (fixture->context), "store", &store, NULL);
-  tasks = sd_store_load_tasks (store, &error);
-  g_assert_no_error (error);
-  for (guint i = 0; i < tasks->len; i++)
-    if (g_strcmp0 (sd_task_get_id (tasks->pdata[i]), id) == 0)
-      return sd_task_get_favourite (tasks->pdata[i]);
-  g_assert_not_reached ();
 }
 
 static gboolean
@@ -862,8 +792,9 @@ test_remove_asks_about_videos (Fixture       *fixture,
 
 typedef struct
 {
-  LabelSearch  label;
-  const char  *path;
+  Fixture    *fixture;
+  const char *text;
+  const char *path;
 } DeletionSearch;
 
 static gboolean
@@ -871,7 +802,8 @@ is_deleted_or_reported (gpointer data)
 {
   DeletionSearch *search = data;
 
-  return !g_file_test (search->path, G_FILE_TEST_EXISTS) || shows_label (&search->label);
+  return !g_file_test (search->path, G_FILE_TEST_EXISTS) ||
+         find_label (GTK_WIDGET (search->fixture->window), search->text);
 }
 
 /* A video that cannot be deleted is reported, and the task still goes. */
@@ -881,7 +813,7 @@ test_remove_reports_undeletable_video (Fixture       *fixture,
 {
   g_autofree char *rain = NULL;
   g_autofree char *folder = NULL;
-  DeletionSearch search = { { fixture, "Could not delete 1 video: “task-rain.mp4”: Permission denied" },
+  DeletionSearch search = { fixture, "Could not delete 1 video: “task-rain.mp4”: Permission denied",
                             NULL };
 
   wait_for (fixture, "list", all_ids);
@@ -898,7 +830,7 @@ test_remove_reports_undeletable_video (Fixture       *fixture,
   /* deleted (as root), or said why not */
   run_until (is_deleted_or_reported, &search);
   if (g_file_test (rain, G_FILE_TEST_EXISTS))
-    g_assert_true (shows_label (&search.label));
+    g_assert_true (find_label (GTK_WIDGET (fixture->window), search.text));
   g_assert_cmpint (g_chmod (folder, 0755), ==, 0);
 }
 
@@ -1221,25 +1153,10 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GStrvBuilder) mime_dirs = g_strv_builder_new ();
-  g_auto(GStrv) mime_dir_list = NULL;
-
   g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
   /* GTK's own accessibility backend: the names are read from it */
   g_setenv ("GTK_A11Y", "test", TRUE);
-  /* GTK 4.8 loads SVG icons by their MIME type, from the system's
-   * database that the isolated data dirs hide. */
-  for (const char * const *dir = g_get_system_data_dirs (); *dir != NULL; dir++)
-    {
-      g_autofree char *mime_dir = g_build_filename (*dir, "mime", NULL);
-
-      g_strv_builder_add (mime_dirs, mime_dir);
-    }
-  mime_dir_list = g_strv_builder_end (mime_dirs);
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
-  g_content_type_set_mime_dirs ((const char * const *) mime_dir_list);
-  gtk_init ();
-  adw_init ();
+  sd_test_gui_init (&argc, &argv);
 
 #define ADD(path, func) \
   g_test_add ("/history-gui/" path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)

@@ -26,9 +26,14 @@
 #include "sd-simulator-test.h"
 #include "sd-store.h"
 #include "sd-task-row.h"
+#include "sd-test-gui.h"
 #include "sd-video-window.h"
 #include "sd-welcome-page.h"
 #include "sd-window.h"
+
+#define run_until(condition, data) sd_test_gui_run_until ((condition), (data), #condition)
+#define wait_for_row(fixture, task) sd_test_gui_wait_for_row (GTK_WIDGET ((fixture)->window), (task))
+#define get_child                  sd_test_gui_get_child
 
 typedef struct
 {
@@ -41,28 +46,8 @@ typedef struct
 static void
 iterate_sending_anyway (void)
 {
-  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
-
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    if (ADW_IS_MESSAGE_DIALOG (l->data) &&
-        adw_message_dialog_has_response (l->data, "go") &&
-        gtk_widget_get_visible (l->data))
-      adw_message_dialog_response (l->data, "go");
+  sd_test_gui_answer_send_anyway ();
   g_main_context_iteration (NULL, TRUE);
-}
-
-static void
-run_until (gboolean (*condition) (gpointer data),
-           gpointer   data)
-{
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-
-  while (!condition (data))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
 }
 
 static void
@@ -76,30 +61,6 @@ iterate (guint times)
     }
 }
 
-static gboolean
-is_true (gpointer data)
-{
-  return *(gboolean *) data;
-}
-
-static void
-on_started_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  sd_context_start_finish (SD_CONTEXT (source), result, NULL);
-  *(gboolean *) user_data = TRUE;
-}
-
-static void
-start_context (SdContext *context)
-{
-  gboolean started = FALSE;
-
-  sd_context_start_async (context, NULL, on_started_cb, &started);
-  run_until (is_true, &started);
-}
-
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  user_data)
@@ -109,31 +70,17 @@ fixture_set_up (Fixture       *fixture,
   fixture->context = sd_demo_context_new (&error);
   g_assert_no_error (error);
   sd_simulator_set_timing (sd_demo_get_simulator (fixture->context), 50, 100);
-  start_context (fixture->context);
+  sd_test_gui_start_context (fixture->context);
 
-  fixture->window = g_object_ref_sink (sd_window_new (NULL, fixture->context));
-  sd_window_set_ready (fixture->window, TRUE);
-  gtk_window_present (GTK_WINDOW (fixture->window));
+  fixture->window = sd_test_gui_window_new (fixture->context);
 }
 
 static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  user_data)
 {
-  gtk_window_destroy (GTK_WINDOW (fixture->window));
-  g_clear_object (&fixture->window);
+  sd_test_gui_window_destroy (&fixture->window);
   g_clear_object (&fixture->context);
-}
-
-static GtkWidget *
-get_child (gpointer    widget,
-           GType       type,
-           const char *name)
-{
-  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (widget), type, name);
-
-  g_assert_nonnull (child);
-  return GTK_WIDGET (child);
 }
 
 static SdTask *
@@ -171,48 +118,6 @@ load_and_lookup (Fixture    *fixture,
   g_assert_true (sd_service_load_history (service, &error));
   g_assert_no_error (error);
   return sd_service_lookup (service, id);
-}
-
-static SdTaskRow *
-find_row (GtkWidget *widget,
-          SdTask    *task)
-{
-  if (SD_IS_TASK_ROW (widget) && sd_task_row_get_task (SD_TASK_ROW (widget)) == task)
-    return SD_TASK_ROW (widget);
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      SdTaskRow *row = find_row (child, task);
-
-      if (row != NULL)
-        return row;
-    }
-  return NULL;
-}
-
-typedef struct
-{
-  Fixture *fixture;
-  SdTask  *task;
-} RowSearch;
-
-static gboolean
-has_row (gpointer data)
-{
-  RowSearch *search = data;
-
-  return find_row (GTK_WIDGET (search->fixture->window), search->task) != NULL;
-}
-
-static SdTaskRow *
-wait_for_row (Fixture *fixture,
-              SdTask  *task)
-{
-  RowSearch search = { fixture, task };
-
-  run_until (has_row, &search);
-  return find_row (GTK_WIDGET (fixture->window), task);
 }
 
 static const char *
@@ -356,7 +261,7 @@ welcome_set_up (Welcome       *welcome,
   g_settings_set_string (settings, "api-base-url", sd_simulator_get_base_url (welcome->simulator));
   welcome->context = sd_context_new (&error);
   g_assert_no_error (error);
-  start_context (welcome->context);
+  sd_test_gui_start_context (welcome->context);
   g_assert_false (sd_context_get_has_token (welcome->context));
 
   welcome->window = g_object_ref_sink (sd_window_new (NULL, welcome->context));
@@ -581,7 +486,7 @@ test_preferences_token_state_and_remove (Welcome       *welcome,
     g_autoptr(SdContext) again = sd_context_new (&error);
 
     g_assert_no_error (error);
-    start_context (again);
+    sd_test_gui_start_context (again);
     g_assert_false (sd_context_get_has_token (again));
   }
 }
@@ -998,20 +903,17 @@ assert_all_named (GtkWindow  *window,
 }
 
 /* The shown toast under @widget, or NULL. */
+static gboolean
+is_shown_toast (GtkWidget     *widget,
+                gconstpointer  data)
+{
+  return g_str_equal (G_OBJECT_TYPE_NAME (widget), "AdwToastWidget") && gtk_widget_get_mapped (widget);
+}
+
 static GtkWidget *
 find_toast (GtkWidget *widget)
 {
-  if (g_str_equal (G_OBJECT_TYPE_NAME (widget), "AdwToastWidget") && gtk_widget_get_mapped (widget))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *toast = find_toast (child);
-
-      if (toast != NULL)
-        return toast;
-    }
-  return NULL;
+  return sd_test_gui_find (widget, is_shown_toast, NULL);
 }
 
 static gboolean
@@ -1162,23 +1064,8 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_autoptr(GStrvBuilder) mime_dirs = g_strv_builder_new ();
-  g_auto(GStrv) mime_dir_list = NULL;
-
   g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
-  /* GTK loads its SVG icons through the system's MIME database, which the
-   * isolated data dirs hide. */
-  for (const char * const *dir = g_get_system_data_dirs (); *dir != NULL; dir++)
-    {
-      g_autofree char *mime_dir = g_build_filename (*dir, "mime", NULL);
-
-      g_strv_builder_add (mime_dirs, mime_dir);
-    }
-  mime_dir_list = g_strv_builder_end (mime_dirs);
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
-  g_content_type_set_mime_dirs ((const char * const *) mime_dir_list);
-  gtk_init ();
-  adw_init ();
+  sd_test_gui_init (&argc, &argv);
 
 #define ADD_WINDOW_TEST(path, func) \
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)

@@ -31,17 +31,6 @@ typedef struct
   SdService   *service;
 } Fixture;
 
-static SdStore *
-open_store (void)
-{
-  g_autofree char *path = g_build_filename (g_get_user_data_dir (), "history.db", NULL);
-  g_autoptr(GError) error = NULL;
-  SdStore *store = sd_store_open (path, NULL, &error);
-
-  g_assert_no_error (error);
-  return store;
-}
-
 static SdService *
 make_service (Fixture *fixture,
               guint    max_active)
@@ -61,16 +50,11 @@ static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
   fixture->catalog = sd_catalog_new ();
-  fixture->sim = sd_simulator_new (fixture->catalog, &error);
-  g_assert_no_error (error);
-  sd_simulator_set_manual_clock (fixture->sim, TRUE);
-  sd_simulator_set_timing (fixture->sim, QUEUED_MS, PROCESSING_MS);
+  fixture->sim = sd_test_simulator_new (fixture->catalog, QUEUED_MS, PROCESSING_MS);
   fixture->client = sd_client_new (sd_simulator_get_base_url (fixture->sim),
                                    sd_simulator_get_token (fixture->sim));
-  fixture->store = open_store ();
+  fixture->store = sd_test_open_store ();
   fixture->service = make_service (fixture, 2);
 }
 
@@ -570,7 +554,7 @@ test_store_keeps_links (Fixture       *fixture,
   g_clear_object (&fixture->service);
   g_clear_object (&fixture->store);
 
-  reopened = open_store ();
+  reopened = sd_test_open_store ();
   back = sd_store_load_task (reopened, "cgt-linked", &error);
   g_assert_no_error (error);
   g_assert_cmpint (sd_task_get_status (back), ==, SD_TASK_STATUS_WAITING);

@@ -100,33 +100,17 @@ make_service (Fixture *fixture)
   return service;
 }
 
-static SdStore *
-open_store (void)
-{
-  g_autofree char *path = g_build_filename (g_get_user_data_dir (), "history.db", NULL);
-  g_autoptr(GError) error = NULL;
-  SdStore *store = sd_store_open (path, NULL, &error);
-
-  g_assert_no_error (error);
-  return store;
-}
-
 static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
   fixture->catalog = sd_catalog_new ();
-  fixture->sim = sd_simulator_new (fixture->catalog, &error);
-  g_assert_no_error (error);
-  sd_simulator_set_manual_clock (fixture->sim, TRUE);
-  sd_simulator_set_timing (fixture->sim, QUEUED_MS, PROCESSING_MS);
+  fixture->sim = sd_test_simulator_new (fixture->catalog, QUEUED_MS, PROCESSING_MS);
   sd_simulator_set_slow_delay (fixture->sim, 3000);
 
   fixture->client = sd_client_new (sd_simulator_get_base_url (fixture->sim),
                                    sd_simulator_get_token (fixture->sim));
-  fixture->store = open_store ();
+  fixture->store = sd_test_open_store ();
 
   fixture->download_dir = g_build_filename (g_get_user_cache_dir (), "saved", NULL);
   fixture->settings = g_settings_new (SCHEMA_ID);
@@ -327,7 +311,7 @@ test_submit_saves_before_returning (Fixture       *fixture,
                                     gconstpointer  data)
 {
   g_autoptr(SdTask) task = submit_ok (fixture, "A lighthouse in fog");
-  g_autoptr(SdStore) other = open_store ();
+  g_autoptr(SdStore) other = sd_test_open_store ();
   g_autoptr(SdTask) stored = NULL;
   g_autoptr(GError) error = NULL;
 
@@ -698,7 +682,7 @@ test_restart_resumes_unfinished (Fixture       *fixture,
   /* The app is closed before the tasks finish, then started again. */
   g_clear_object (&fixture->service);
   g_clear_object (&fixture->store);
-  fixture->store = open_store ();
+  fixture->store = sd_test_open_store ();
   fixture->service = make_service (fixture);
   g_assert_true (sd_service_load_history (fixture->service, &error));
   g_assert_no_error (error);
@@ -1916,7 +1900,7 @@ test_submit_notes_intent_before_sending (Fixture       *fixture,
                                          gconstpointer  data)
 {
   g_autoptr(SdRequest) request = sd_test_images_request ("A fox at dawn");
-  g_autoptr(SdStore) other = open_store ();
+  g_autoptr(SdStore) other = sd_test_open_store ();
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GPtrArray) stored = NULL;
   g_autoptr(SdTask) task = NULL;
@@ -1992,7 +1976,7 @@ test_submit_unsaved_task_goes_to_the_journal (Fixture       *fixture,
   g_assert_true (g_file_get_contents (journal, &contents, NULL, NULL));
   g_assert_nonnull (strstr (contents, sd_task_get_id (task)));
 
-  reopened = open_store ();
+  reopened = sd_test_open_store ();
   g_assert_false (g_file_test (journal, G_FILE_TEST_EXISTS));
   stored = sd_store_load_task (reopened, sd_task_get_id (task), &error);
   g_assert_no_error (error);
