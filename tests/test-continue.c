@@ -84,18 +84,29 @@ completed_task (const char *id,
 }
 
 static SdRequest *
+prepare_with (Fixture     *fixture,
+              SdUploader  *uploader,
+              SdTask      *task,
+              const char  *model_id,
+              char       **note,
+              GError     **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  sd_continue_prepare_async (task, fixture->catalog, uploader, model_id, NULL,
+                             sd_test_store_result_cb, &result);
+  sd_test_wait_until (sd_test_result_arrived, &result, 30, "the continuation");
+  return sd_continue_prepare_finish (result, note, error);
+}
+
+static SdRequest *
 prepare (Fixture     *fixture,
          SdTask      *task,
          const char  *model_id,
          char       **note,
          GError     **error)
 {
-  g_autoptr(GAsyncResult) result = NULL;
-
-  sd_continue_prepare_async (task, fixture->catalog, fixture->uploader, model_id, NULL,
-                             sd_test_store_result_cb, &result);
-  sd_test_wait_until (sd_test_result_arrived, &result, 30, "the continuation");
-  return sd_continue_prepare_finish (result, note, error);
+  return prepare_with (fixture, fixture->uploader, task, model_id, note, error);
 }
 
 static void
@@ -141,6 +152,39 @@ test_last_frame_is_uploaded_once (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_cmpstr (sd_request_get_first_image (second), ==, sd_request_get_first_image (first));
   g_assert_cmpuint (sd_simulator_get_n_uploads (fixture->sim), ==, 1);
+}
+
+/* Without an uploader the frame is a local file of the request, its
+ * file:// URI, for the composer to upload as any file the user adds;
+ * nothing is sent. The rest of the request is the same. */
+static void
+test_without_uploader_the_frame_is_a_local_file (Fixture       *fixture,
+                                                 gconstpointer  data)
+{
+  g_autoptr(SdTask) task = completed_task ("vid_local", "seedance2.0-md", fixture->video_path);
+  g_autoptr(SdRequest) request = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *frame_path = sd_continue_frame_path ("vid_local");
+  g_autofree char *frame_uri = g_filename_to_uri (frame_path, NULL, NULL);
+  g_autofree char *note = NULL;
+
+  g_unlink (frame_path);
+  request = prepare_with (fixture, NULL, task, NULL, &note, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (request);
+  g_assert_cmpstr (sd_request_get_first_image (request), ==, frame_uri);
+  file = sd_upload_local_file_for_reference (sd_request_get_first_image (request));
+  g_assert_nonnull (file);
+  g_assert_cmpstr (g_file_peek_path (file), ==, frame_path);
+  g_assert_true (g_file_test (frame_path, G_FILE_TEST_IS_REGULAR));
+  g_assert_null (sd_request_get_last_image (request));
+  g_assert_cmpstr (sd_request_get_ratio (request), ==, "16:9");
+  /* the model still is the nearest that takes a first frame */
+  g_assert_nonnull (note);
+  g_assert_cmpstr (sd_request_get_model (request), !=, "seedance2.0-md");
+  g_assert_cmpuint (sd_simulator_get_n_uploads (fixture->sim), ==, 0);
+  g_assert_cmpuint (sd_simulator_get_request_count (fixture->sim, SD_SIMULATOR_STEP_UPLOAD), ==, 0);
 }
 
 static void
@@ -292,6 +336,7 @@ main (int   argc,
 #define ADD(path, func) \
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/continue/last-frame-is-uploaded-once", test_last_frame_is_uploaded_once);
+  ADD ("/continue/without-uploader-the-frame-is-a-local-file", test_without_uploader_the_frame_is_a_local_file);
   ADD ("/continue/no-saved-video-is-refused", test_no_saved_video_is_refused);
   ADD ("/continue/model-without-first-frame-is-refused", test_a_model_without_first_frame_is_refused);
   ADD ("/continue/nearest-model-is-said", test_nearest_model_is_said);

@@ -221,6 +221,15 @@ on_frame_saved_cb (GObject      *source,
       return;
     }
   file = g_file_new_for_path (data->frame_path);
+  if (data->uploader == NULL)
+    {
+      /* the caller uploads it, as any local file of a draft */
+      g_autofree char *uri = g_file_get_uri (file);
+
+      g_debug ("Last frame of %s saved as %s", data->task_id, data->frame_path);
+      g_task_return_pointer (task, build_request (data, uri), g_object_unref);
+      return;
+    }
   sd_uploader_upload_async (data->uploader, file, SD_UPLOAD_KIND_IMAGE,
                             g_task_get_cancellable (task), on_uploaded_cb, g_object_ref (task));
 }
@@ -313,7 +322,7 @@ sd_continue_prepare_async (SdTask              *task,
 
   g_return_if_fail (SD_IS_TASK (task));
   g_return_if_fail (SD_IS_CATALOG (catalog));
-  g_return_if_fail (SD_IS_UPLOADER (uploader));
+  g_return_if_fail (uploader == NULL || SD_IS_UPLOADER (uploader));
 
   gtask = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (gtask, sd_continue_prepare_async);
@@ -321,7 +330,7 @@ sd_continue_prepare_async (SdTask              *task,
   data->task_id = g_strdup (sd_task_get_id (task));
   data->parent = g_object_ref (sd_task_get_request (task));
   data->catalog = g_object_ref (catalog);
-  data->uploader = g_object_ref (uploader);
+  data->uploader = uploader != NULL ? g_object_ref (uploader) : NULL;
   data->model_id = g_strdup (model_id);
   data->frame_path = sd_continue_frame_path (data->task_id);
   g_task_set_task_data (gtask, data, (GDestroyNotify) continue_data_free);

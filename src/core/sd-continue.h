@@ -45,7 +45,9 @@ char       *sd_continue_frame_path     (const char *task_id);
  * sd_continue_frame_path(), uploads it through @uploader (its cache: the
  * same frame is sent once) and builds the request: first/last-frame mode
  * with the link as first image, the model of sd_continue_pick_model(), the
- * same ratio (and resolution when the model takes it), an empty prompt. */
+ * same ratio (and resolution when the model takes it), an empty prompt.
+ * @uploader NULL: nothing is uploaded, the first image is the saved PNG's
+ * file:// URI (a local file, which the caller uploads as any other). */
 void        sd_continue_prepare_async  (SdTask              *task,
                                         SdCatalog           *catalog,
                                         SdUploader          *uploader,
