@@ -16,6 +16,8 @@
 #include "sd-compare-window.h"
 #include "sd-composer-test.h"
 #include "sd-context.h"
+#include "sd-continue.h"
+#include "sd-media-list.h"
 #include "sd-message-dialog.h"
 #include "sd-notice-bar.h"
 #include "sd-preferences-window.h"
@@ -1622,32 +1624,70 @@ has_two_tasks (gpointer data)
   return g_list_model_get_n_items (get_tasks (data)) == 2;
 }
 
-/* Continue from Last Frame: the composer in frame mode with the uploaded
- * frame as its one image, the prompt empty and focused; the draft it
- * replaced comes back with Undo; the next task links to its parent. */
+static gboolean
+frame_upload_is_sending (gpointer data)
+{
+  SdUpload *upload = sd_media_list_get_frame_upload (data, FALSE);
+
+  return upload != NULL && sd_upload_get_state (upload) == SD_UPLOAD_STATE_SENDING;
+}
+
+static gboolean
+frame_upload_is_over (gpointer data)
+{
+  SdUpload *upload = sd_media_list_get_frame_upload (data, FALSE);
+
+  return upload != NULL && (sd_upload_get_state (upload) == SD_UPLOAD_STATE_DONE ||
+                            sd_upload_get_state (upload) == SD_UPLOAD_STATE_FAILED);
+}
+
+/* Continue from Last Frame: the composer in frame mode with the last frame
+ * as its one image, a local PNG that the frame's row uploads as any file
+ * the user adds (progress, a cancel button, then "uploaded" and the
+ * link); the prompt empty and focused; the draft it replaced comes back
+ * with Undo; the next task starts from that link and links to its parent. */
 static void
 test_continue_opens_frame_mode_and_keeps_the_draft (Fixture       *fixture,
                                                     gconstpointer  user_data)
 {
   g_autoptr(SdTask) parent = generate (fixture, "A kite over the dunes");
   SdComposer *composer = sd_window_get_composer (fixture->window);
+  SdSimulator *simulator = sd_demo_get_simulator (fixture->context);
   GtkWidget *prompt_view = get_child (composer, SD_TYPE_COMPOSER, "prompt_view");
   GtkWidget *frames_toggle = get_child (composer, SD_TYPE_COMPOSER, "frames_toggle");
+  SdMediaList *images = SD_MEDIA_LIST (get_child (composer, SD_TYPE_COMPOSER, "images_list"));
+  GtkWidget *progress = get_child (images, SD_TYPE_MEDIA_LIST, "first_frame_progress");
+  GtkWidget *cancel = get_child (images, SD_TYPE_MEDIA_LIST, "first_frame_cancel");
+  GtkWidget *frame_row = get_child (images, SD_TYPE_MEDIA_LIST, "first_frame_row");
   g_autoptr(SdTask) child = NULL;
+  g_autoptr(SdUpload) upload = NULL;
   SdRequest *request;
   const char *prompt;
+  const char *frame_link;
   g_autofree char *first_image = NULL;
+  g_autofree char *frame_path = NULL;
+  g_autofree char *frame_uri = NULL;
+  guint n_uploads;
 
   run_until (is_saved, parent);
+  frame_path = sd_continue_frame_path (sd_task_get_id (parent));
+  frame_uri = g_filename_to_uri (frame_path, NULL, NULL);
   set_prompt (composer, "my unfinished idea");
+  /* a user who agreed to uploads before: files upload as they are added */
+  sd_uploader_acknowledge_privacy (sd_composer_get_uploader (composer));
+  n_uploads = sd_simulator_get_n_uploads (simulator);
+  /* the first upload's answer comes late: its progress is seen */
+  sd_simulator_set_slow_delay (simulator, 20000);
+  sd_simulator_set_fault (simulator, SD_SIMULATOR_STEP_UPLOAD, SD_SIMULATOR_FAULT_SLOW, 1);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.continue-task",
                                              "s", sd_task_get_id (parent)));
   run_until (has_first_image, composer);
 
+  /* the frame is a local file of the draft */
   request = sd_composer_get_request (composer);
   first_image = g_strdup (sd_request_get_first_image (request));
-  g_assert_true (g_str_has_prefix (first_image, "https://127.0.0.1:"));
-  g_assert_nonnull (strstr (first_image, "/uploads/"));
+  g_assert_cmpstr (first_image, ==, frame_uri);
+  g_assert_true (g_file_test (frame_path, G_FILE_TEST_IS_REGULAR));
   g_assert_null (sd_request_get_last_image (request));
   g_assert_true (sd_request_get_images (request) == NULL || sd_request_get_images (request)[0] == NULL);
   g_assert_true (gtk_toggle_button_get_active (GTK_TOGGLE_BUTTON (frames_toggle)));
@@ -1657,20 +1697,53 @@ test_continue_opens_frame_mode_and_keeps_the_draft (Fixture       *fixture,
   g_assert_cmpstr (prompt != NULL ? prompt : "", ==, "");
   g_assert_true (gtk_widget_is_focus (prompt_view));
 
+  /* its row shows the upload on its way, which can be cancelled; the
+   * file stays in the draft */
+  run_until (frame_upload_is_sending, images);
+  upload = g_object_ref (sd_media_list_get_frame_upload (images, FALSE));
+  g_assert_true (gtk_widget_get_visible (progress));
+  g_assert_true (gtk_widget_get_visible (cancel));
+  g_assert_cmpstr (sd_media_list_get_frame_status (images, FALSE), ==, "First frame: Uploading…");
+  g_signal_emit_by_name (cancel, "clicked");
+  run_until (frame_upload_is_over, images);
+  g_assert_true (g_error_matches (sd_upload_get_error (upload), G_IO_ERROR, G_IO_ERROR_CANCELLED));
+  g_assert_false (gtk_widget_get_visible (progress));
+  g_assert_false (gtk_widget_get_visible (cancel));
+  g_assert_true (g_str_has_prefix (sd_media_list_get_frame_status (images, FALSE), "First frame: "));
+  g_assert_cmpstr (sd_media_list_get_frame_status (images, FALSE) + strlen ("First frame: "), ==,
+                   sd_upload_get_error (upload)->message);
+  g_assert_cmpstr (sd_request_get_first_image (sd_composer_get_request (composer)), ==, frame_uri);
+  g_clear_object (&upload);
+
   /* the draft it replaced comes back, once */
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.undo-draft", NULL));
   g_assert_cmpstr (sd_request_get_prompt (sd_composer_get_request (composer)), ==, "my unfinished idea");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.undo-draft", NULL));
   g_assert_cmpstr (sd_request_get_prompt (sd_composer_get_request (composer)), ==, "my unfinished idea");
+  g_assert_cmpstr (sd_media_list_get_frame_status (images, FALSE), ==, "");
 
-  /* Ctrl+E's action on the selected task, then Generate: the new task
-   * continues the first */
+  /* Ctrl+E's action on the selected task: the frame uploads again, to the
+   * end this time, and its row says so with the link */
   sd_window_show_task (fixture->window, sd_task_get_id (parent));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.continue-selected", NULL));
   g_clear_pointer (&first_image, g_free);
   while (g_strcmp0 (sd_request_get_prompt (sd_composer_get_request (composer)), "") != 0 &&
          sd_request_get_prompt (sd_composer_get_request (composer)) != NULL)
     g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (sd_request_get_first_image (sd_composer_get_request (composer)), ==, frame_uri);
+  run_until (frame_upload_is_over, images);
+  upload = g_object_ref (sd_media_list_get_frame_upload (images, FALSE));
+  g_assert_cmpint (sd_upload_get_state (upload), ==, SD_UPLOAD_STATE_DONE);
+  frame_link = sd_upload_get_url (upload);
+  g_assert_true (g_str_has_prefix (frame_link, "https://127.0.0.1:"));
+  g_assert_nonnull (strstr (frame_link, "/uploads/"));
+  g_assert_true (g_str_has_prefix (sd_media_list_get_frame_status (images, FALSE),
+                                   "First frame: Uploaded · until "));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (frame_row), ==, frame_link);
+  g_assert_cmpstr (sd_composer_lookup_link (composer, frame_uri), ==, frame_link);
+  g_assert_cmpuint (sd_simulator_get_n_uploads (simulator), <=, n_uploads + 2);
+
+  /* Generate: the new task starts from that link and continues the first */
   set_prompt (composer, "the kite falls");
   g_assert_true (sd_composer_get_can_generate (composer));
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.generate", NULL);
@@ -1678,10 +1751,14 @@ test_continue_opens_frame_mode_and_keeps_the_draft (Fixture       *fixture,
   child = g_list_model_get_item (get_tasks (fixture), 0);
   /* linked as soon as it is queued; the window selects it once it is sent */
   g_assert_cmpstr (sd_task_get_continues (child), ==, sd_task_get_id (parent));
+  g_assert_cmpstr (sd_request_get_first_image (sd_task_get_request (child)), ==, frame_link);
   run_until (has_provider_id, child);
   g_assert_cmpstr (sd_request_get_prompt (sd_task_get_request (child)), ==, "the kite falls");
+  g_assert_cmpstr (sd_request_get_first_image (sd_task_get_request (child)), ==, frame_link);
   g_assert_cmpstr (sd_task_get_continues (child), ==, sd_task_get_id (parent));
   g_assert_null (sd_task_get_continues (parent));
+  /* the draft keeps its local file */
+  g_assert_cmpstr (sd_request_get_first_image (sd_composer_get_request (composer)), ==, frame_uri);
 
   /* its details say so, and the parent's name it; a click selects the parent */
   {

@@ -461,6 +461,24 @@ sd_composer_get_media_dialog (SdComposer *self)
   return self->media_dialog;
 }
 
+const char *
+sd_composer_lookup_link (SdComposer *self,
+                         const char *reference)
+{
+  SdMediaList *lists[] = { self->images_list, self->videos_list, self->audios_list };
+
+  g_return_val_if_fail (SD_IS_COMPOSER (self), NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (lists); i++)
+    {
+      const char *link = sd_media_list_lookup_link (lists[i], reference);
+
+      if (link != NULL)
+        return link;
+    }
+  return NULL;
+}
+
 SdUploader *
 sd_composer_get_uploader (SdComposer *self)
 {

@@ -45,4 +45,9 @@ void       sd_composer_load_request (SdComposer *self,
 guint      sd_composer_add_image_text (SdComposer *self,
                                        const char *text);
 
+/* The link the draft's local file @reference was uploaded to (on add or by
+ * the last Generate), NULL when none is done or @reference is a link. */
+const char *sd_composer_lookup_link   (SdComposer *self,
+                                       const char *reference);
+
 G_END_DECLS

@@ -44,6 +44,11 @@ struct _SdMediaList
   GtkButton     *clear_button;
   GtkProgressBar *first_frame_progress;
   GtkProgressBar *last_frame_progress;
+  GtkButton     *first_frame_cancel;
+  GtkButton     *last_frame_cancel;
+  GtkLabel      *first_frame_status;
+  GtkLabel      *last_frame_status;
+  SdUpload      *frame_shown[2];          /* Generate's uploads of the frames (first, last) */
   SdUploader    *uploader;                /* NULL: files are uploaded at Generate */
   GHashTable    *uploads;                 /* file:// URI → SdUpload, started on add */
   char         **cleared;                 /* what Clear All removed, for Undo */
@@ -89,5 +94,8 @@ SdUpload *_sd_media_list_upload_for     (SdMediaList *self,
                                          const char  *uri);
 void      _sd_media_list_prune_uploads  (SdMediaList *self);
 void      _sd_media_list_update_frame_uploads (SdMediaList *self);
+void      _sd_media_list_cancel_frame_upload  (SdMediaList *self,
+                                               GtkButton   *button);
+void      _sd_media_list_dispose_uploads      (SdMediaList *self);
 
 G_END_DECLS

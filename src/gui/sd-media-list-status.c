@@ -164,16 +164,33 @@ sd_media_list_get_count_text (SdMediaList *self)
 
 /* Uploads and checks ------------------------------------------------------------ */
 
+/* The file:// URI of a local file reference, NULL for a link. */
+static char *
+dup_local_uri (const char *reference)
+{
+  g_autoptr(GFile) file = sd_upload_local_file_for_reference (reference);
+
+  return file != NULL ? g_file_get_uri (file) : NULL;
+}
+
+
+static void show_frame_upload (SdMediaList *self,
+                               gboolean     last,
+                               SdUpload    *upload);
+
 gboolean
 sd_media_list_show_upload (SdMediaList *self,
                            SdUpload    *upload)
 {
-  g_autofree char *uri = g_file_get_uri (sd_upload_get_file (upload));
-  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->urls));
+  g_autofree char *uri = NULL;
+  guint n;
   gboolean shown = FALSE;
 
   g_return_val_if_fail (SD_IS_MEDIA_LIST (self), FALSE);
+  g_return_val_if_fail (SD_IS_UPLOAD (upload), FALSE);
 
+  uri = g_file_get_uri (sd_upload_get_file (upload));
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->urls));
   for (guint i = 0; i < n; i++)
     {
       GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->list, i);
@@ -181,6 +198,17 @@ sd_media_list_show_upload (SdMediaList *self,
       if (row != NULL && g_strcmp0 (gtk_string_list_get_string (self->urls, i), uri) == 0)
         {
           sd_media_row_set_upload (SD_MEDIA_ROW (row), upload);
+          shown = TRUE;
+        }
+    }
+  for (guint last = 0; last < 2; last++)
+    {
+      g_autofree char *frame = sd_media_list_dup_frame (self, last);
+      g_autofree char *local = frame != NULL ? dup_local_uri (frame) : NULL;
+
+      if (g_strcmp0 (local, uri) == 0)
+        {
+          show_frame_upload (self, last, upload);
           shown = TRUE;
         }
     }
@@ -224,15 +252,6 @@ upload_kind (SdMediaListKind kind)
     case SD_MEDIA_KIND_IMAGES:
     default: return SD_UPLOAD_KIND_IMAGE;
     }
-}
-
-/* The file:// URI of a local file reference, NULL for a link. */
-static char *
-dup_local_uri (const char *reference)
-{
-  g_autoptr(GFile) file = sd_upload_local_file_for_reference (reference);
-
-  return file != NULL ? g_file_get_uri (file) : NULL;
 }
 
 static void
@@ -306,53 +325,130 @@ _sd_media_list_prune_uploads (SdMediaList *self)
       }
 }
 
-static void
-update_frame_upload (SdMediaList    *self,
-                     AdwEntryRow    *row,
-                     GtkProgressBar *progress)
+/* The upload a frame shows: its own (started on add) unless that one
+ * failed and Generate's upload of the same file is there. */
+static SdUpload *
+frame_upload (SdMediaList *self,
+              gboolean     last)
 {
-  g_autofree char *local = dup_local_uri (gtk_editable_get_text (GTK_EDITABLE (row)));
-  SdUpload *upload = local != NULL && self->uploads != NULL
-                     ? g_hash_table_lookup (self->uploads, local) : NULL;
-  SdUploadState state = upload != NULL ? sd_upload_get_state (upload) : SD_UPLOAD_STATE_DONE;
-  gboolean running = upload != NULL && state != SD_UPLOAD_STATE_DONE &&
-                     state != SD_UPLOAD_STATE_FAILED;
+  g_autofree char *frame = sd_media_list_dup_frame (self, last);
+  g_autofree char *local = frame != NULL ? dup_local_uri (frame) : NULL;
+  SdUpload *own = local != NULL && self->uploads != NULL
+                  ? g_hash_table_lookup (self->uploads, local) : NULL;
+  SdUpload *shown = self->frame_shown[last];
+  g_autofree char *shown_uri = shown != NULL ? g_file_get_uri (sd_upload_get_file (shown)) : NULL;
+
+  if (g_strcmp0 (shown_uri, local) != 0)
+    shown = NULL;
+  if (own != NULL && (shown == NULL || sd_upload_get_state (own) != SD_UPLOAD_STATE_FAILED))
+    return own;
+  return shown;
+}
+
+static void
+update_frame_upload (SdMediaList *self,
+                     gboolean     last)
+{
+  AdwEntryRow *row = last ? self->last_frame_row : self->first_frame_row;
+  GtkProgressBar *progress = last ? self->last_frame_progress : self->first_frame_progress;
+  GtkWidget *cancel = GTK_WIDGET (last ? self->last_frame_cancel : self->first_frame_cancel);
+  GtkLabel *status = last ? self->last_frame_status : self->first_frame_status;
+  g_autofree char *frame = sd_media_list_dup_frame (self, last);
+  g_autoptr(GFile) local = frame != NULL ? sd_upload_local_file_for_reference (frame) : NULL;
+  SdUpload *upload = frame_upload (self, last);
+  gboolean running = sd_media_row_upload_is_running (upload);
+  gboolean failed = upload != NULL && sd_upload_get_state (upload) == SD_UPLOAD_STATE_FAILED;
   guint64 total = upload != NULL ? sd_upload_get_total (upload) : 0;
+  g_autofree char *said = NULL;
+  g_autofree char *text = NULL;
 
   gtk_widget_set_visible (GTK_WIDGET (progress), running);
+  gtk_widget_set_visible (cancel, running);
   if (total > 0)
     gtk_progress_bar_set_fraction (progress, (double) sd_upload_get_bytes_sent (upload) / total);
-  if (upload != NULL && state == SD_UPLOAD_STATE_FAILED && sd_upload_get_error (upload) != NULL)
-    gtk_widget_set_tooltip_text (GTK_WIDGET (row), sd_upload_get_error (upload)->message);
+
+  /* a local file says where its upload is, a link nothing */
+  if (upload != NULL)
+    said = sd_media_row_describe_upload (upload);
+  else if (local != NULL)
+    said = g_strdup (_("Local file · uploaded when you generate"));
+  if (said != NULL)
+    /* TRANSLATORS: a frame's upload status: "First frame: Uploading…" */
+    text = g_strdup_printf (_("%s: %s"), last ? _("Last frame") : _("First frame"), said);
+  gtk_label_set_text (status, text != NULL ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (status), text != NULL);
+  if (failed)
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (status), "dim-label");
+      gtk_widget_add_css_class (GTK_WIDGET (status), "error");
+    }
   else
-    gtk_widget_set_tooltip_text (GTK_WIDGET (row), NULL);
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (status), "error");
+      gtk_widget_add_css_class (GTK_WIDGET (status), "dim-label");
+    }
+  /* the tooltip: the link it became, or why not */
+  if (upload != NULL && sd_upload_get_state (upload) == SD_UPLOAD_STATE_DONE)
+    gtk_widget_set_tooltip_text (GTK_WIDGET (row), sd_upload_get_url (upload));
+  else
+    gtk_widget_set_tooltip_text (GTK_WIDGET (row), failed ? said : NULL);
 }
 
 /* The frames' rows show their files' uploads too. */
 void
 _sd_media_list_update_frame_uploads (SdMediaList *self)
 {
-  update_frame_upload (self, self->first_frame_row, self->first_frame_progress);
-  update_frame_upload (self, self->last_frame_row, self->last_frame_progress);
+  update_frame_upload (self, FALSE);
+  update_frame_upload (self, TRUE);
 }
 
-/* Once set, a local file starts its upload when it is added (before, and
- * without one, it waits for Generate, which waits for those on their way). */
-void
-sd_media_list_set_uploader (SdMediaList *self,
-                            SdUploader  *uploader)
+static void
+show_frame_upload (SdMediaList *self,
+                   gboolean     last,
+                   SdUpload    *upload)
 {
-  guint n;
-
-  g_return_if_fail (SD_IS_MEDIA_LIST (self));
-  g_return_if_fail (uploader == NULL || SD_IS_UPLOADER (uploader));
-
-  if (!g_set_object (&self->uploader, uploader))
+  if (self->frame_shown[last] == upload)
     return;
-  g_clear_pointer (&self->uploads, g_hash_table_unref);
-  if (uploader == NULL)
-    return;
-  n = g_list_model_get_n_items (G_LIST_MODEL (self->urls));
+  if (self->frame_shown[last] != NULL)
+    g_signal_handlers_disconnect_by_data (self->frame_shown[last], self);
+  g_set_object (&self->frame_shown[last], upload);
+  if (upload != NULL)
+    {
+      g_signal_connect_object (upload, "notify::state",
+                               G_CALLBACK (_sd_media_list_update_frame_uploads), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (upload, "notify::bytes-sent",
+                               G_CALLBACK (_sd_media_list_update_frame_uploads), self, G_CONNECT_SWAPPED);
+    }
+  _sd_media_list_update_frame_uploads (self);
+}
+
+/* The frame's cancel button: its upload stops (Generate's too), the file
+ * stays. */
+void
+_sd_media_list_cancel_frame_upload (SdMediaList *self,
+                                    GtkButton   *button)
+{
+  gboolean last = button == self->last_frame_cancel;
+  g_autofree char *frame = sd_media_list_dup_frame (self, last);
+  g_autofree char *local = frame != NULL ? dup_local_uri (frame) : NULL;
+  SdUpload *own = local != NULL && self->uploads != NULL
+                  ? g_hash_table_lookup (self->uploads, local) : NULL;
+  SdUpload *shown = frame_upload (self, last);
+
+  g_debug ("Upload of the %s frame cancelled by the user", last ? "last" : "first");
+  if (own != NULL)
+    sd_upload_cancel (own);
+  if (shown != NULL && shown != own)
+    sd_upload_cancel (shown);
+}
+
+/* Every local file of the list and the frames starts its upload (or
+ * follows the one on its way, or finds its link in the cache). */
+static void
+start_uploads (SdMediaList *self)
+{
+  guint n = g_list_model_get_n_items (G_LIST_MODEL (self->urls));
+
   for (guint i = 0; i < n; i++)
     {
       GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->list, i);
@@ -366,10 +462,113 @@ sd_media_list_set_uploader (SdMediaList *self,
   _sd_media_list_update_frame_uploads (self);
 }
 
+/* Once set, a local file starts its upload when it is added (before, and
+ * without one, it waits for Generate, which waits for those on their way). */
+void
+sd_media_list_set_uploader (SdMediaList *self,
+                            SdUploader  *uploader)
+{
+  g_return_if_fail (SD_IS_MEDIA_LIST (self));
+  g_return_if_fail (uploader == NULL || SD_IS_UPLOADER (uploader));
+
+  if (!g_set_object (&self->uploader, uploader))
+    return;
+  g_clear_pointer (&self->uploads, g_hash_table_unref);
+  if (uploader != NULL)
+    start_uploads (self);
+}
+
+/* Where uploads go changed: those on their way stop and start again
+ * there, and those done upload again unless the cache has a link from
+ * there; the rows follow the new ones. */
+void
+sd_media_list_restart_uploads (SdMediaList *self)
+{
+  g_return_if_fail (SD_IS_MEDIA_LIST (self));
+
+  if (self->uploader == NULL || self->uploads == NULL || g_hash_table_size (self->uploads) == 0)
+    return;
+  g_debug ("The upload service changed: %u uploads start again", g_hash_table_size (self->uploads));
+  /* cancels those on their way */
+  g_clear_pointer (&self->uploads, g_hash_table_unref);
+  show_frame_upload (self, FALSE, NULL);
+  show_frame_upload (self, TRUE, NULL);
+  start_uploads (self);
+}
+
+const char *
+sd_media_list_lookup_link (SdMediaList *self,
+                           const char  *reference)
+{
+  g_autofree char *local = NULL;
+  SdUpload *candidates[3] = { NULL, self->frame_shown[0], self->frame_shown[1] };
+  guint n;
+
+  g_return_val_if_fail (SD_IS_MEDIA_LIST (self), NULL);
+
+  if (reference == NULL || (local = dup_local_uri (reference)) == NULL)
+    return NULL;
+  if (self->uploads != NULL)
+    candidates[0] = g_hash_table_lookup (self->uploads, local);
+  for (guint i = 0; i < G_N_ELEMENTS (candidates); i++)
+    {
+      g_autofree char *uri = candidates[i] != NULL
+                             ? g_file_get_uri (sd_upload_get_file (candidates[i])) : NULL;
+
+      if (g_strcmp0 (uri, local) == 0 && sd_upload_get_state (candidates[i]) == SD_UPLOAD_STATE_DONE)
+        return sd_upload_get_url (candidates[i]);
+    }
+  n = g_list_model_get_n_items (G_LIST_MODEL (self->urls));
+  for (guint i = 0; i < n; i++)
+    {
+      GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->list, i);
+      SdUpload *upload = row != NULL ? sd_media_row_get_upload (SD_MEDIA_ROW (row)) : NULL;
+
+      if (upload != NULL && g_strcmp0 (gtk_string_list_get_string (self->urls, i), local) == 0 &&
+          sd_upload_get_state (upload) == SD_UPLOAD_STATE_DONE)
+        return sd_upload_get_url (upload);
+    }
+  return NULL;
+}
+
+SdUpload *
+sd_media_list_get_frame_upload (SdMediaList *self,
+                                gboolean     last)
+{
+  g_return_val_if_fail (SD_IS_MEDIA_LIST (self), NULL);
+
+  return frame_upload (self, !!last);
+}
+
+const char *
+sd_media_list_get_frame_status (SdMediaList *self,
+                                gboolean     last)
+{
+  GtkLabel *status;
+
+  g_return_val_if_fail (SD_IS_MEDIA_LIST (self), NULL);
+
+  status = last ? self->last_frame_status : self->first_frame_status;
+  return gtk_widget_get_visible (GTK_WIDGET (status)) ? gtk_label_get_text (status) : "";
+}
+
 SdUploader *
 sd_media_list_get_uploader (SdMediaList *self)
 {
   g_return_val_if_fail (SD_IS_MEDIA_LIST (self), NULL);
 
   return self->uploader;
+}
+
+void
+_sd_media_list_dispose_uploads (SdMediaList *self)
+{
+  for (guint last = 0; last < 2; last++)
+    {
+      if (self->frame_shown[last] != NULL)
+        g_signal_handlers_disconnect_by_data (self->frame_shown[last], self);
+      g_clear_object (&self->frame_shown[last]);
+    }
+  g_clear_pointer (&self->uploads, g_hash_table_unref);
+  g_clear_object (&self->uploader);
 }

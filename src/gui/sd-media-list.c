@@ -570,8 +570,7 @@ sd_media_list_dispose (GObject *object)
   g_cancellable_cancel (self->first_thumb_cancellable);
   g_cancellable_cancel (self->last_thumb_cancellable);
   g_clear_pointer (&self->error_widgets, g_list_free);
-  g_clear_pointer (&self->uploads, g_hash_table_unref);
-  g_clear_object (&self->uploader);
+  _sd_media_list_dispose_uploads (self);
   g_clear_pointer (&self->cleared, g_strfreev);
   if (self->clear_toast != NULL)
     g_signal_handlers_disconnect_by_data (self->clear_toast, self);
@@ -694,6 +693,10 @@ sd_media_list_class_init (SdMediaListClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdMediaList, clear_button);
   gtk_widget_class_bind_template_child (widget_class, SdMediaList, first_frame_progress);
   gtk_widget_class_bind_template_child (widget_class, SdMediaList, last_frame_progress);
+  gtk_widget_class_bind_template_child (widget_class, SdMediaList, first_frame_cancel);
+  gtk_widget_class_bind_template_child (widget_class, SdMediaList, last_frame_cancel);
+  gtk_widget_class_bind_template_child (widget_class, SdMediaList, first_frame_status);
+  gtk_widget_class_bind_template_child (widget_class, SdMediaList, last_frame_status);
 
   gtk_widget_class_install_action (widget_class, "media.add", NULL, _sd_media_list_add_action);
   gtk_widget_class_install_action (widget_class, "media.choose-files", NULL, _sd_media_list_choose_files_action);
@@ -719,6 +722,10 @@ sd_media_list_init (SdMediaList *self)
                            G_CALLBACK (on_frame_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->last_frame_row, "changed",
                            G_CALLBACK (on_frame_changed_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->first_frame_cancel, "clicked",
+                           G_CALLBACK (_sd_media_list_cancel_frame_upload), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->last_frame_cancel, "clicked",
+                           G_CALLBACK (_sd_media_list_cancel_frame_upload), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->entry, "entry-activated",
                            G_CALLBACK (_sd_media_list_add_from_entry), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (gtk_editable_get_delegate (GTK_EDITABLE (self->entry)), "insert-text",

@@ -93,9 +93,22 @@ const char  *sd_media_list_get_message_text (SdMediaList        *self);
 gboolean     sd_media_list_focus_problem    (SdMediaList        *self,
                                              const char         *field);
 
-/* The rows of @upload's file follow it; FALSE when none has it. */
+/* The rows (and frames) of @upload's file follow it; FALSE when none has it. */
 gboolean     sd_media_list_show_upload      (SdMediaList        *self,
                                              SdUpload           *upload);
+/* The upload a frame follows (NULL: none), and what is said of it under
+ * the frames: "First frame: Uploading…", "First frame: Uploaded · until …"
+ * or its error ("" when the frame is a link or empty). A cancel button on
+ * the frame's row stops it while it runs; when done, the row's tooltip is
+ * the link. */
+SdUpload    *sd_media_list_get_frame_upload (SdMediaList        *self,
+                                             gboolean            last);
+const char  *sd_media_list_get_frame_status (SdMediaList        *self,
+                                             gboolean            last);
+/* The link the local file @reference (row or frame) was uploaded to, by
+ * an upload on add or Generate's; NULL when none is done. */
+const char  *sd_media_list_lookup_link      (SdMediaList        *self,
+                                             const char         *reference);
 /* The pre-flight status of the row at @index (not in frame mode). */
 void         sd_media_list_show_check       (SdMediaList        *self,
                                              guint               index,
@@ -110,6 +123,10 @@ SdMediaRow  *sd_media_list_get_row          (SdMediaList        *self,
 void         sd_media_list_set_uploader     (SdMediaList        *self,
                                              SdUploader         *uploader);
 SdUploader  *sd_media_list_get_uploader     (SdMediaList        *self);
+/* Where the uploader sends changed: every upload on add starts again (those
+ * on their way are cancelled; a link the cache holds from the new place is
+ * taken from it), and the rows follow the new uploads. */
+void         sd_media_list_restart_uploads  (SdMediaList        *self);
 
 /* Clear All (shown from 2 links on) removes every link, with a toast that
  * offers Undo; sd_media_list_undo_clear() puts them back, before any added

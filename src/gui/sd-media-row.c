@@ -388,67 +388,85 @@ set_status (SdMediaRow *self,
   adw_action_row_set_subtitle (ADW_ACTION_ROW (self), text != NULL ? text : "");
 }
 
-/* "Uploaded · until <time>", NULL unless the row's upload is done. */
+/* "Uploaded · until <time>", NULL unless @upload is done. */
 static char *
-dup_uploaded_text (SdMediaRow *self)
+dup_uploaded_text (SdUpload *upload)
 {
   g_autoptr(GDateTime) until = NULL;
   g_autofree char *when = NULL;
 
-  if (self->upload == NULL || sd_upload_get_state (self->upload) != SD_UPLOAD_STATE_DONE)
+  if (upload == NULL || sd_upload_get_state (upload) != SD_UPLOAD_STATE_DONE)
     return NULL;
-  until = g_date_time_new_from_unix_local (sd_upload_get_expires_at (self->upload));
+  until = g_date_time_new_from_unix_local (sd_upload_get_expires_at (upload));
   when = until != NULL ? g_date_time_format (until, "%x %X") : g_strdup ("?");
   /* TRANSLATORS: %s is a date and time, when the uploaded link expires */
   return g_strdup_printf (_("Uploaded · until %s"), when);
+}
+
+/**
+ * sd_media_row_describe_upload:
+ * @upload: an upload
+ *
+ * Returns: (transfer full): what a row says of @upload now: "Uploading…",
+ *   "Uploaded · until <time>", its error when it failed…
+ */
+char *
+sd_media_row_describe_upload (SdUpload *upload)
+{
+  g_return_val_if_fail (SD_IS_UPLOAD (upload), NULL);
+
+  switch (sd_upload_get_state (upload))
+    {
+    case SD_UPLOAD_STATE_CHECKING:
+      return g_strdup (_("Checking the file…"));
+    case SD_UPLOAD_STATE_QUEUED:
+      return g_strdup (_("Waiting to upload…"));
+    case SD_UPLOAD_STATE_SENDING:
+      return g_strdup (_("Uploading…"));
+    case SD_UPLOAD_STATE_DONE:
+      return dup_uploaded_text (upload);
+    case SD_UPLOAD_STATE_FAILED:
+      {
+        const GError *error = sd_upload_get_error (upload);
+
+        return g_strdup (error != NULL ? error->message : _("The upload failed."));
+      }
+    default:
+      return NULL;
+    }
+}
+
+gboolean
+sd_media_row_upload_is_running (SdUpload *upload)
+{
+  SdUploadState state;
+
+  g_return_val_if_fail (upload == NULL || SD_IS_UPLOAD (upload), FALSE);
+
+  state = upload != NULL ? sd_upload_get_state (upload) : SD_UPLOAD_STATE_DONE;
+  return state == SD_UPLOAD_STATE_CHECKING || state == SD_UPLOAD_STATE_QUEUED ||
+         state == SD_UPLOAD_STATE_SENDING;
 }
 
 static void
 update_upload (SdMediaRow *self)
 {
   SdUploadState state = sd_upload_get_state (self->upload);
-  gboolean running = state == SD_UPLOAD_STATE_CHECKING || state == SD_UPLOAD_STATE_QUEUED ||
-                     state == SD_UPLOAD_STATE_SENDING;
+  gboolean running = sd_media_row_upload_is_running (self->upload);
   guint64 total = sd_upload_get_total (self->upload);
+  g_autofree char *text = sd_media_row_describe_upload (self->upload);
 
   gtk_widget_set_visible (GTK_WIDGET (self->progress), running);
   gtk_widget_set_visible (GTK_WIDGET (self->cancel_button), running);
   if (total > 0)
     gtk_progress_bar_set_fraction (self->progress,
                                    (double) sd_upload_get_bytes_sent (self->upload) / total);
-
-  switch (state)
-    {
-    case SD_UPLOAD_STATE_CHECKING:
-      set_status (self, _("Checking the file…"));
-      break;
-    case SD_UPLOAD_STATE_QUEUED:
-      set_status (self, _("Waiting to upload…"));
-      break;
-    case SD_UPLOAD_STATE_SENDING:
-      set_status (self, _("Uploading…"));
-      break;
-    case SD_UPLOAD_STATE_DONE:
-      {
-        g_autofree char *text = dup_uploaded_text (self);
-
-        set_status (self, text);
-        sd_media_row_set_problem (self, NULL);
-      }
-      break;
-    case SD_UPLOAD_STATE_FAILED:
-      {
-        const GError *error = sd_upload_get_error (self->upload);
-
-        const char *message = error != NULL ? error->message : _("The upload failed.");
-
-        set_status (self, message);
-        sd_media_row_set_problem (self, message);
-      }
-      break;
-    default:
-      break;
-    }
+  if (text != NULL)
+    set_status (self, text);
+  if (state == SD_UPLOAD_STATE_DONE)
+    sd_media_row_set_problem (self, NULL);
+  else if (state == SD_UPLOAD_STATE_FAILED)
+    sd_media_row_set_problem (self, text);
 }
 
 void
@@ -458,9 +476,12 @@ sd_media_row_set_upload (SdMediaRow *self,
   g_return_if_fail (SD_IS_MEDIA_ROW (self));
   g_return_if_fail (upload == NULL || SD_IS_UPLOAD (upload));
 
+  if (self->upload == upload)
+    return;
   if (self->upload != NULL)
     g_signal_handlers_disconnect_by_data (self->upload, self);
-  if (!g_set_object (&self->upload, upload) || upload == NULL)
+  g_set_object (&self->upload, upload);
+  if (upload == NULL)
     return;
   g_signal_connect_object (upload, "notify::state", G_CALLBACK (update_upload), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (upload, "notify::bytes-sent", G_CALLBACK (update_upload), self, G_CONNECT_SWAPPED);
@@ -496,7 +517,7 @@ sd_media_row_set_check (SdMediaRow        *self,
     case SD_MEDIA_CHECK_STATE_OK:
     case SD_MEDIA_CHECK_STATE_SKIPPED:
       {
-        g_autofree char *uploaded = dup_uploaded_text (self);
+        g_autofree char *uploaded = dup_uploaded_text (self->upload);
         g_autofree char *both = NULL;
 
         if (uploaded != NULL && text != NULL && *text != '\0')

@@ -44,6 +44,10 @@ const char *sd_media_row_get_problem       (SdMediaRow    *self);
 void        sd_media_row_set_upload        (SdMediaRow    *self,
                                             SdUpload      *upload);
 SdUpload   *sd_media_row_get_upload        (SdMediaRow    *self);
+/* What a row says of @upload now ("Uploading…", "Uploaded · until <time>",
+ * its error), and whether it is still on its way (a cancel button shows). */
+char       *sd_media_row_describe_upload   (SdUpload      *upload);
+gboolean    sd_media_row_upload_is_running (SdUpload      *upload);
 /* The pre-flight status: CHECKING shows a spinner, OK/SKIPPED the @text
  * (the facts) as subtitle, WARNING/REFUSED the @text as problem. */
 void        sd_media_row_set_check         (SdMediaRow    *self,

@@ -1,8 +1,11 @@
 /* sd-window-continue.c: Continue from Last Frame, and the link it leaves
  *
- * win.continue-task (the task id) reads the task's last frame, uploads it
- * and opens the composer in first/last-frame mode with it as the first
- * image; the next task made from that request remembers its parent.
+ * win.continue-task (the task id) reads the task's last frame, saves it as
+ * a PNG in the cache and opens the composer in first/last-frame mode with
+ * that local file as the first image: the composer uploads it as any file
+ * the user adds (progress and cancel on the frame's row, the upload cache,
+ * the privacy question, errors on the row). The next task made from that
+ * frame remembers its parent.
  * win.select-task (a task id) selects a task in the results.
  * win.compare-tasks (task ids, "as") opens 2 to 4 saved takes side by side.
  *
@@ -15,13 +18,12 @@
 #include <glib/gi18n.h>
 
 #include "sd-compare-window.h"
+#include "sd-composer.h"
 #include "sd-continue.h"
 #include "sd-service.h"
 #include "sd-store.h"
-#include "sd-uploader.h"
 #include "sd-window-private.h"
 
-#define UPLOADER_KEY "sd-continue-uploader"
 #define PENDING_KEY  "sd-continue-pending"
 #define WATCHING_KEY "sd-continue-watching-added"
 
@@ -29,7 +31,7 @@
 typedef struct
 {
   char *parent_id;
-  char *first_image;
+  char *first_image;   /* the frame, a local file of the draft */
 } Pending;
 
 static void
@@ -69,19 +71,6 @@ watch_added_tasks (SdWindow *self)
   g_signal_connect_object (service, "task-added", G_CALLBACK (on_task_added_cb), self,
                            G_CONNECT_SWAPPED);
   g_object_set_data (G_OBJECT (self), WATCHING_KEY, service);
-}
-
-static SdUploader *
-get_uploader (SdWindow *self)
-{
-  SdUploader *uploader = g_object_get_data (G_OBJECT (self), UPLOADER_KEY);
-
-  if (uploader == NULL)
-    {
-      uploader = sd_uploader_new (sd_context_get_client (sd_window_get_context (self)), NULL);
-      g_object_set_data_full (G_OBJECT (self), UPLOADER_KEY, uploader, g_object_unref);
-    }
-  return uploader;
 }
 
 typedef struct
@@ -138,7 +127,6 @@ continue_task_action (GtkWidget  *widget,
   const char *task_id = g_variant_get_string (parameter, NULL);
   SdContext *context = sd_window_get_context (self);
   SdTask *task = sd_service_lookup (sd_context_get_service (context), task_id);
-  SdUploader *uploader;
   Prepare *prepare;
 
   if (task == NULL)
@@ -146,17 +134,12 @@ continue_task_action (GtkWidget  *widget,
       g_debug ("No task %s to continue", task_id);
       return;
     }
-  uploader = get_uploader (self);
-  if (!sd_uploader_get_privacy_acknowledged (uploader))
-    {
-      sd_window_add_toast (self, adw_toast_new (sd_uploader_get_privacy_notice ()));
-      sd_uploader_acknowledge_privacy (uploader);
-    }
   prepare = g_new0 (Prepare, 1);
   prepare->window = g_object_ref (self);
   prepare->parent_id = g_strdup (task_id);
-  sd_window_add_toast (self, adw_toast_new (_("Uploading the last frame…")));
-  sd_continue_prepare_async (task, sd_context_get_catalog (context), uploader, NULL,
+  /* no uploader: the frame comes as a local file, which the composer's
+   * media list uploads as it does a file the user adds */
+  sd_continue_prepare_async (task, sd_context_get_catalog (context), NULL, NULL,
                              sd_window_get_cancellable (self), on_prepared_cb, prepare);
 }
 
@@ -168,6 +151,24 @@ select_task_action (GtkWidget  *widget,
   sd_window_show_task (SD_WINDOW (widget), g_variant_get_string (parameter, NULL));
 }
 
+/* Whether @request starts from the continued frame: the frame's local
+ * file, or the link the composer uploaded it to. */
+static gboolean
+starts_from_pending (SdWindow  *self,
+                     Pending   *pending,
+                     SdRequest *request)
+{
+  const char *first = request != NULL ? sd_request_get_first_image (request) : NULL;
+  const char *link;
+
+  if (pending == NULL || first == NULL)
+    return FALSE;
+  if (g_strcmp0 (first, pending->first_image) == 0)
+    return TRUE;
+  link = sd_composer_lookup_link (sd_window_get_composer (self), pending->first_image);
+  return link != NULL && g_strcmp0 (first, link) == 0;
+}
+
 /* TRUE when @task was linked now. Only a request that still starts from
  * the continued frame is linked. */
 static gboolean
@@ -175,10 +176,9 @@ link_to_pending (SdWindow *self,
                  SdTask   *task)
 {
   Pending *pending = g_object_get_data (G_OBJECT (self), PENDING_KEY);
-  SdRequest *request = sd_task_get_request (task);
 
-  if (pending == NULL || request == NULL || sd_task_get_continues (task) != NULL ||
-      g_strcmp0 (sd_request_get_first_image (request), pending->first_image) != 0)
+  if (pending == NULL || sd_task_get_continues (task) != NULL ||
+      !starts_from_pending (self, pending, sd_task_get_request (task)))
     return FALSE;
   g_debug ("Task %s continues %s", sd_task_get_id (task), pending->parent_id);
   sd_task_set_continues (task, pending->parent_id);
@@ -192,10 +192,8 @@ _sd_window_note_submitted (SdWindow *self,
                            SdTask   *task)
 {
   Pending *pending = g_object_get_data (G_OBJECT (self), PENDING_KEY);
-  SdRequest *request = sd_task_get_request (task);
 
-  if (pending == NULL || request == NULL ||
-      g_strcmp0 (sd_request_get_first_image (request), pending->first_image) != 0)
+  if (!starts_from_pending (self, pending, sd_task_get_request (task)))
     return;
   link_to_pending (self, task);
   g_object_set_data (G_OBJECT (self), PENDING_KEY, NULL);
