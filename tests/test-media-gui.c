@@ -1027,6 +1027,60 @@ row_upload_over (gpointer data)
   return upload != NULL && upload_is_over (upload);
 }
 
+/* The settings are the process's, shared by the tests. */
+static void
+reset_upload_service (Fixture *fixture)
+{
+  const char *keys[] = { "upload-service-url", "upload-service-field", "upload-service-header",
+                         "upload-service-json-path" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    g_settings_reset (sd_context_get_settings (fixture->context), keys[i]);
+}
+
+/* The user's upload service: a local server that answers @link at
+ * "result.files.0.link", with the composer's settings for it (the field
+ * "picture"); its address is only typed in Preferences. */
+static void
+service_start (Fixture *fixture,
+               Service *service)
+{
+  g_autoptr(GError) error = NULL;
+  GSList *uris;
+
+  reset_upload_service (fixture);
+  service->server = soup_server_new (NULL, NULL);
+  soup_server_add_handler (service->server, "/upload", on_service_request_cb, service, NULL);
+  g_assert_true (soup_server_listen_local (service->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (service->server);
+  service->url = g_strdup_printf ("http://127.0.0.1:%d/upload", g_uri_get_port (uris->data));
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  /* a picture the pre-flight check finds */
+  service->link = g_strconcat (sd_simulator_get_tls_base_url (fixture->simulator), "/images/red-coat.jpg", NULL);
+
+  /* the group's own rows show what is set */
+  g_settings_set_string (sd_context_get_settings (fixture->context), "upload-service-field", "picture");
+  g_settings_set_string (sd_context_get_settings (fixture->context), "upload-service-json-path",
+                         "result.files.0.link");
+}
+
+static void
+service_stop (Fixture *fixture,
+              Service *service)
+{
+  reset_upload_service (fixture);
+  for (guint i = 0; i < 50 && g_main_context_iteration (NULL, FALSE); i++)
+    ;
+  soup_server_disconnect (service->server);
+  g_object_unref (service->server);
+  g_free (service->url);
+  g_free (service->link);
+  g_free (service->authorization);
+  g_free (service->secret_header);
+  g_free (service->field);
+}
+
 /* Preferences → Upload Service; a file added in the composer goes to the
  * service (never with the Seedance token) and the link at the configured
  * path is the row's, then the task's. */
@@ -1034,31 +1088,16 @@ static void
 test_custom_upload_service_end_to_end (Fixture       *fixture,
                                        gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
   GtkWidget *group = NULL;
   Service service = { 0 };
   g_autofree char *path = NULL;
-  GSList *uris;
   SdMediaRow *row;
   SdUpload *upload;
 
   if (skip_without_tls (fixture))
     return;
 
-  service.server = soup_server_new (NULL, NULL);
-  soup_server_add_handler (service.server, "/upload", on_service_request_cb, &service, NULL);
-  g_assert_true (soup_server_listen_local (service.server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
-  g_assert_no_error (error);
-  uris = soup_server_get_uris (service.server);
-  service.url = g_strdup_printf ("http://127.0.0.1:%d/upload", g_uri_get_port (uris->data));
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
-  /* a picture the pre-flight check finds */
-  service.link = g_strconcat (sd_simulator_get_tls_base_url (fixture->simulator), "/images/red-coat.jpg", NULL);
-
-  /* the group's own rows show what is set; only the address is typed here */
-  g_settings_set_string (sd_context_get_settings (fixture->context), "upload-service-field", "picture");
-  g_settings_set_string (sd_context_get_settings (fixture->context), "upload-service-json-path",
-                         "result.files.0.link");
+  service_start (fixture, &service);
   group = g_object_ref_sink (sd_preferences_upload_group_new (fixture->context));
   sd_preferences_upload_group_apply (group, service.url, "", "");
   g_assert_null (sd_preferences_upload_group_get_error (group));
@@ -1081,16 +1120,151 @@ test_custom_upload_service_end_to_end (Fixture       *fixture,
   g_assert_cmpstr (sd_request_get_images (sd_task_get_request (fixture->submitted))[0], ==, service.link);
   g_assert_cmpuint (service.requests, ==, 1);
 
-  for (guint i = 0; i < 50 && g_main_context_iteration (NULL, FALSE); i++)
-    ;
   g_object_unref (group);
-  soup_server_disconnect (service.server);
-  g_object_unref (service.server);
-  g_free (service.url);
-  g_free (service.link);
-  g_free (service.authorization);
-  g_free (service.secret_header);
-  g_free (service.field);
+  service_stop (fixture, &service);
+}
+
+typedef struct
+{
+  Fixture  *fixture;
+  SdUpload *before[2];   /* the rows' uploads before the change (no reference) */
+  guint     n_rows;
+} Restart;
+
+/* Every row follows a new upload, and each is over. */
+static gboolean
+rows_restarted (gpointer data)
+{
+  Restart *restart = data;
+
+  for (guint i = 0; i < restart->n_rows; i++)
+    {
+      SdMediaRow *row = sd_media_list_get_row (images_list (restart->fixture), i);
+      SdUpload *upload = row != NULL ? sd_media_row_get_upload (row) : NULL;
+
+      if (upload == NULL || upload == restart->before[i] || !upload_is_over (upload))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+note_rows (Restart *restart,
+           guint    n_rows)
+{
+  restart->n_rows = n_rows;
+  for (guint i = 0; i < n_rows; i++)
+    restart->before[i] = sd_media_row_get_upload (sd_media_list_get_row (images_list (restart->fixture), i));
+}
+
+static gboolean
+upload_is_waiting_for_its_answer (gpointer data)
+{
+  return sd_upload_get_state (data) == SD_UPLOAD_STATE_SENDING || upload_is_over (data);
+}
+
+/* A change of the upload service takes effect at once: the upload on its
+ * way to the Seedance server stops and starts again on the service, a
+ * file added then goes there, and going back uploads each file to the
+ * server again (the service's links are not reused there, nor the
+ * server's on the service: the cache is per place); going to the
+ * service once more takes its links from the cache. Generate sends those. */
+static void
+test_upload_service_change_restarts_uploads (Fixture       *fixture,
+                                             gconstpointer  data)
+{
+  GtkWidget *group = NULL;
+  Service service = { 0 };
+  Restart restart = { fixture, { NULL, NULL }, 0 };
+  g_autofree char *slow_path = NULL;
+  g_autofree char *second_path = NULL;
+  g_autoptr(SdUpload) slow = NULL;
+  g_autofree char *server_prefix = NULL;
+  const char * const *images;
+  guint n_stored;
+
+  if (skip_without_tls (fixture))
+    return;
+
+  service_start (fixture, &service);
+  group = g_object_ref_sink (sd_preferences_upload_group_new (fixture->context));
+  server_prefix = g_strconcat (sd_simulator_get_tls_base_url (fixture->simulator), "/uploads/", NULL);
+
+  /* on its way to the Seedance server, its answer late */
+  sd_uploader_acknowledge_privacy (sd_composer_get_uploader (fixture->composer));
+  sd_simulator_set_slow_delay (fixture->simulator, 20000);
+  sd_simulator_set_fault (fixture->simulator, SD_SIMULATOR_STEP_UPLOAD, SD_SIMULATOR_FAULT_SLOW, 1);
+  slow_path = write_png (fixture, "slow.png", 24);
+  g_assert_cmpuint (sd_composer_add_image_text (fixture->composer, slow_path), ==, 1);
+  wait_for (row_has_upload, first_row (fixture), "the upload on add");
+  slow = g_object_ref (sd_media_row_get_upload (first_row (fixture)));
+  wait_for (upload_is_waiting_for_its_answer, slow, "the upload to be sent");
+  g_assert_cmpint (sd_upload_get_state (slow), ==, SD_UPLOAD_STATE_SENDING);
+
+  /* the service is set: that upload stops and goes there */
+  note_rows (&restart, 1);
+  sd_preferences_upload_group_apply (group, service.url, "", "");
+  g_assert_null (sd_preferences_upload_group_get_error (group));
+  wait_for (rows_restarted, &restart, "the upload to start again on the service");
+  g_assert_cmpint (sd_upload_get_state (slow), ==, SD_UPLOAD_STATE_FAILED);
+  g_assert_true (g_error_matches (sd_upload_get_error (slow), G_IO_ERROR, G_IO_ERROR_CANCELLED));
+  g_assert_cmpint (sd_upload_get_state (sd_media_row_get_upload (first_row (fixture))), ==,
+                   SD_UPLOAD_STATE_DONE);
+  g_assert_cmpstr (sd_upload_get_url (sd_media_row_get_upload (first_row (fixture))), ==, service.link);
+  g_assert_true (g_str_has_prefix (sd_media_row_get_status (first_row (fixture)), "Uploaded · until "));
+  g_assert_cmpuint (service.requests, ==, 1);
+  g_assert_cmpstr (service.field, ==, "picture");
+
+  /* a file added now goes to the service at once */
+  second_path = write_png (fixture, "second.png", 28);
+  g_assert_cmpuint (sd_composer_add_image_text (fixture->composer, second_path), ==, 1);
+  wait_for (row_upload_over, sd_media_list_get_row (images_list (fixture), 1), "the second upload");
+  g_assert_cmpstr (sd_upload_get_url (sd_media_row_get_upload (sd_media_list_get_row (images_list (fixture), 1))),
+                   ==, service.link);
+  g_assert_cmpuint (service.requests, ==, 2);
+
+  /* back to the Seedance server: both upload there; the service's links
+   * are not taken for it */
+  n_stored = sd_simulator_get_n_uploads (fixture->simulator);
+  note_rows (&restart, 2);
+  sd_preferences_upload_group_apply (group, "", "", "");
+  wait_for (rows_restarted, &restart, "the uploads to start again on the server");
+  for (guint i = 0; i < 2; i++)
+    {
+      SdUpload *upload = sd_media_row_get_upload (sd_media_list_get_row (images_list (fixture), i));
+
+      g_assert_cmpint (sd_upload_get_state (upload), ==, SD_UPLOAD_STATE_DONE);
+      g_assert_true (g_str_has_prefix (sd_upload_get_url (upload), server_prefix));
+      g_assert_false (sd_upload_get_cached (upload));
+    }
+  g_assert_cmpuint (sd_simulator_get_n_uploads (fixture->simulator), ==, n_stored + 2);
+  g_assert_cmpuint (service.requests, ==, 2);
+
+  /* the service once more: its links are in the cache, nothing is sent */
+  note_rows (&restart, 2);
+  sd_preferences_upload_group_apply (group, service.url, "", "");
+  wait_for (rows_restarted, &restart, "the uploads to find the service's links");
+  for (guint i = 0; i < 2; i++)
+    {
+      SdUpload *upload = sd_media_row_get_upload (sd_media_list_get_row (images_list (fixture), i));
+
+      g_assert_cmpint (sd_upload_get_state (upload), ==, SD_UPLOAD_STATE_DONE);
+      g_assert_cmpstr (sd_upload_get_url (upload), ==, service.link);
+      g_assert_true (sd_upload_get_cached (upload));
+    }
+  g_assert_cmpuint (service.requests, ==, 2);
+  g_assert_cmpuint (sd_simulator_get_n_uploads (fixture->simulator), ==, n_stored + 2);
+
+  /* Generate sends the service's links, without sending anything again */
+  generate (fixture, "go", NULL);
+  g_assert_nonnull (fixture->submitted);
+  images = sd_request_get_images (sd_task_get_request (fixture->submitted));
+  g_assert_cmpstr (images[0], ==, service.link);
+  g_assert_cmpstr (images[1], ==, service.link);
+  g_assert_cmpuint (service.requests, ==, 2);
+
+  g_object_unref (group);
+  service_stop (fixture, &service);
 }
 
 int
@@ -1124,6 +1298,7 @@ main (int   argc,
   ADD ("failed-thumbnail-says-why-on-the-row", test_failed_thumbnail_says_why_on_the_row);
   ADD ("entry-title-follows-the-model", test_entry_title_follows_the_model);
   ADD ("custom-upload-service-end-to-end", test_custom_upload_service_end_to_end);
+  ADD ("upload-service-change-restarts-uploads", test_upload_service_change_restarts_uploads);
   g_test_add_func ("/media-gui/clear-all-and-undo", test_clear_all_and_undo);
   g_test_add_func ("/media-gui/preview-errors-read-as-reasons", test_preview_errors_read_as_reasons);
   g_test_add_func ("/media-gui/placeholders-are-light-and-alike", test_placeholders_are_light_and_alike);

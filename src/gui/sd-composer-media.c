@@ -354,18 +354,28 @@ lend_uploader (SdComposer *self,
   g_autoptr(SdUploadService) service = NULL;
   g_autoptr(GError) error = NULL;
 
+  gboolean changed = self->service_changed;
+
+  self->service_changed = FALSE;
   if (self->settings != NULL)
     service = sd_upload_service_new_from_settings (self->settings, secret, &error);
   if (error != NULL)
     {
-      /* Generate says why; nothing starts before */
+      /* Generate says why; nothing starts before, and what went to the
+       * service of before stops */
       g_debug ("No uploads on add: the upload service is not usable");
       self->uploads_lent = FALSE;
+      for (guint i = 0; i < G_N_ELEMENTS (lists); i++)
+        sd_media_list_set_uploader (lists[i], NULL);
       return;
     }
   sd_uploader_set_service (_sd_composer_get_uploader (self), service);
   for (guint i = 0; i < G_N_ELEMENTS (lists); i++)
-    sd_media_list_set_uploader (lists[i], _sd_composer_get_uploader (self));
+    {
+      sd_media_list_set_uploader (lists[i], _sd_composer_get_uploader (self));
+      if (changed)
+        sd_media_list_restart_uploads (lists[i]);
+    }
 }
 
 static void
@@ -383,6 +393,37 @@ on_lend_secret_cb (GObject      *source,
   sd_secrets_free_token (secret);
 }
 
+static void lend_uploader_once (SdComposer *self);
+
+/* The upload service changed (its address, field, header or link path;
+ * an empty address switches it off): taken in once for the keys that
+ * change together. */
+static gboolean
+on_service_changed_idle (gpointer user_data)
+{
+  SdComposer *self = user_data;
+
+  self->service_idle = 0;
+  if (!self->uploads_lent)
+    /* nothing started yet: the next upload reads the settings */
+    return G_SOURCE_REMOVE;
+  g_debug ("The upload service changed: the uploads on add follow it");
+  self->uploads_lent = FALSE;
+  self->service_changed = TRUE;
+  lend_uploader_once (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_settings_changed_cb (SdComposer *self,
+                        const char *key,
+                        GSettings  *settings)
+{
+  if (!g_str_has_prefix (key, "upload-service-") || self->service_idle != 0)
+    return;
+  self->service_idle = g_idle_add_full (G_PRIORITY_DEFAULT, on_service_changed_idle, self, NULL);
+}
+
 static void
 lend_uploader_once (SdComposer *self)
 {
@@ -392,6 +433,11 @@ lend_uploader_once (SdComposer *self)
   if (self->uploads_lent ||
       !sd_uploader_get_privacy_acknowledged (_sd_composer_get_uploader (self)))
     return;
+  if (self->settings != NULL &&
+      g_signal_handler_find (self->settings, G_SIGNAL_MATCH_FUNC | G_SIGNAL_MATCH_DATA, 0, 0,
+                             NULL, on_settings_changed_cb, self) == 0)
+    g_signal_connect_object (self->settings, "changed", G_CALLBACK (on_settings_changed_cb),
+                             self, G_CONNECT_SWAPPED);
   self->uploads_lent = TRUE;
   if (self->settings == NULL ||
       (url = g_settings_get_string (self->settings, "upload-service-url"), *url == '\0'))
@@ -444,6 +490,7 @@ _sd_composer_media_draft_changed (SdComposer *self)
 void
 _sd_composer_media_dispose (SdComposer *self)
 {
+  g_clear_handle_id (&self->service_idle, g_source_remove);
   if (self->media_dialog != NULL)
     gtk_window_close (self->media_dialog);
   if (self->uploader != NULL)

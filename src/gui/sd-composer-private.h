@@ -83,6 +83,8 @@ struct _SdComposer
   GtkWindow           *media_dialog;      /* the privacy or "send anyway" question */
   gboolean             no_uploads_said;   /* the window was told once */
   gboolean             uploads_lent;      /* the lists upload files on add */
+  gboolean             service_changed;   /* the upload-service-* settings changed since */
+  guint                service_idle;      /* their change is taken in once, when idle */
 };
 
 /* sd-composer.c */

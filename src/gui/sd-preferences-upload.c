@@ -23,7 +23,6 @@
 typedef struct
 {
   SdContext   *context;
-  GCancellable *cancellable;
   AdwEntryRow *url_row;
   AdwEntryRow *field_row;
   AdwEntryRow *header_row;
@@ -35,8 +34,6 @@ typedef struct
 static void
 upload_group_free (UploadGroup *group)
 {
-  g_cancellable_cancel (group->cancellable);
-  g_clear_object (&group->cancellable);
   g_clear_object (&group->context);
   g_free (group);
 }
@@ -59,35 +56,79 @@ row_text (AdwEntryRow *row)
   return gtk_editable_get_text (GTK_EDITABLE (row));
 }
 
+/* A service to save: the settings are written once its secret is in the
+ * keyring, so that whoever follows the settings finds the new secret. */
+typedef struct
+{
+  SdContext *context;
+  GWeakRef   widget;
+  char      *url;
+  char      *field;
+  char      *header;
+  char      *json_path;
+} Saving;
+
+static void
+saving_free (Saving *saving)
+{
+  g_object_unref (saving->context);
+  g_weak_ref_clear (&saving->widget);
+  g_free (saving->url);
+  g_free (saving->field);
+  g_free (saving->header);
+  g_free (saving->json_path);
+  g_free (saving);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Saving, saving_free)
+
+static void
+write_settings (Saving *saving)
+{
+  GSettings *settings = sd_context_get_settings (saving->context);
+  g_autoptr(GtkWidget) widget = g_weak_ref_get (&saving->widget);
+  GtkRoot *root = widget != NULL ? gtk_widget_get_root (widget) : NULL;
+
+  g_settings_set_string (settings, "upload-service-url", saving->url);
+  g_settings_set_string (settings, "upload-service-field", saving->field);
+  g_settings_set_string (settings, "upload-service-header", saving->header);
+  g_settings_set_string (settings, "upload-service-json-path", saving->json_path);
+  if (ADW_IS_PREFERENCES_WINDOW (root))
+    adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (root),
+                                      adw_toast_new (*saving->url != '\0' ? _("Upload service saved")
+                                                                          : _("Upload service off")));
+}
+
 static void
 on_secret_stored_cb (GObject      *source,
                      GAsyncResult *result,
                      gpointer      user_data)
 {
-  g_autoptr(GtkWidget) widget = user_data;
+  g_autoptr(Saving) saving = user_data;
   g_autoptr(GError) error = NULL;
   g_autofree char *notice = NULL;
 
   if (!sd_secrets_store_finish (SD_SECRETS (source), result, &notice, &error))
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      g_autoptr(GtkWidget) widget = g_weak_ref_get (&saving->widget);
+
+      /* the service is saved all the same: its secret can be typed again */
+      if (widget != NULL)
         show_error (g_object_get_data (G_OBJECT (widget), "sd-upload-group"), error->message);
-      return;
     }
-  if (notice != NULL)
+  else if (notice != NULL)
     g_debug ("Upload service secret: %s", notice);
+  write_settings (saving);
 }
 
 static void
 save (UploadGroup *group,
       GtkWidget   *widget)
 {
-  GSettings *settings = sd_context_get_settings (group->context);
   const char *url = row_text (group->url_row);
   const char *secret = row_text (group->secret_row);
   g_autoptr(SdUploadService) service = NULL;
   g_autoptr(GError) error = NULL;
-  GtkRoot *root;
+  Saving *saving;
 
   if (*url != '\0' &&
       (service = sd_upload_service_new (url, row_text (group->field_row), row_text (group->header_row),
@@ -99,22 +140,25 @@ save (UploadGroup *group,
     }
 
   show_error (group, NULL);
-  g_settings_set_string (settings, "upload-service-url", url);
-  g_settings_set_string (settings, "upload-service-field", row_text (group->field_row));
-  g_settings_set_string (settings, "upload-service-header", row_text (group->header_row));
-  g_settings_set_string (settings, "upload-service-json-path", row_text (group->json_path_row));
+  saving = g_new0 (Saving, 1);
+  saving->context = g_object_ref (group->context);
+  g_weak_ref_init (&saving->widget, widget);
+  saving->url = g_strdup (url);
+  saving->field = g_strdup (row_text (group->field_row));
+  saving->header = g_strdup (row_text (group->header_row));
+  saving->json_path = g_strdup (row_text (group->json_path_row));
   if (*url != '\0' && *secret != '\0')
     {
       g_autofree char *key = sd_upload_service_secret_key (url);
 
+      /* not cancelled with the window: the service is saved even when
+       * Preferences closes meanwhile */
       sd_secrets_store_async (sd_context_get_secrets (group->context), key, secret,
-                              group->cancellable, on_secret_stored_cb, g_object_ref (widget));
+                              NULL, on_secret_stored_cb, saving);
+      return;
     }
-  root = gtk_widget_get_root (widget);
-  if (ADW_IS_PREFERENCES_WINDOW (root))
-    adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (root),
-                                      adw_toast_new (*url != '\0' ? _("Upload service saved")
-                                                                  : _("Upload service off")));
+  write_settings (saving);
+  saving_free (saving);
 }
 
 static void
@@ -159,7 +203,6 @@ sd_preferences_upload_group_new (SdContext *context)
   g_autofree char *json_path = g_settings_get_string (settings, "upload-service-json-path");
 
   group->context = g_object_ref (context);
-  group->cancellable = g_cancellable_new ();
   g_object_set_data_full (G_OBJECT (widget), "sd-upload-group", group,
                           (GDestroyNotify) upload_group_free);
 
