@@ -491,6 +491,27 @@ test_drop_and_paste_add_rows (Fixture       *fixture,
   g_assert_true (sd_composer_get_can_generate (fixture->composer));
 }
 
+/* A service with a secret is saved once the secret is in the keyring. */
+static void
+wait_for_setting (GSettings  *settings,
+                  const char *key,
+                  const char *value)
+{
+  gint64 end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  for (;;)
+    {
+      g_autofree char *saved = g_settings_get_string (settings, key);
+
+      if (g_strcmp0 (saved, value) == 0)
+        return;
+      if (g_get_monotonic_time () > end)
+        g_error ("Gave up waiting for %s to be “%s”, it is “%s”", key, value, saved);
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+}
+
 static void
 test_preferences_upload_service_https_only (Fixture       *fixture,
                                             gconstpointer  data)
@@ -511,12 +532,22 @@ test_preferences_upload_service_https_only (Fixture       *fixture,
   /* loopback may be http:// */
   sd_preferences_upload_group_apply (group, "http://127.0.0.1:8080/upload", "X-API-Key", "s3cret");
   g_assert_null (sd_preferences_upload_group_get_error (group));
-  g_clear_pointer (&saved, g_free);
-  saved = g_settings_get_string (settings, "upload-service-url");
-  g_assert_cmpstr (saved, ==, "http://127.0.0.1:8080/upload");
+  wait_for_setting (settings, "upload-service-url", "http://127.0.0.1:8080/upload");
   g_clear_pointer (&saved, g_free);
   saved = g_settings_get_string (settings, "upload-service-header");
   g_assert_cmpstr (saved, ==, "X-API-Key");
+
+  /* a later save is not undone by an earlier one's secret coming late */
+  sd_preferences_upload_group_apply (group, "https://img.example.com/upload", "X-API-Key", "other");
+  sd_preferences_upload_group_apply (group, "https://img.example.com/second", "", "");
+  g_clear_pointer (&saved, g_free);
+  saved = g_settings_get_string (settings, "upload-service-url");
+  g_assert_cmpstr (saved, ==, "https://img.example.com/second");
+  for (guint i = 0; i < 50 && g_main_context_iteration (NULL, FALSE); i++)
+    ;
+  g_clear_pointer (&saved, g_free);
+  saved = g_settings_get_string (settings, "upload-service-url");
+  g_assert_cmpstr (saved, ==, "https://img.example.com/second");
 
   /* empty: off */
   sd_preferences_upload_group_apply (group, "", "", "");

@@ -31,6 +31,16 @@ typedef struct
   GtkLabel    *error_label;
 } UploadGroup;
 
+/* Saves are numbered on the settings (every group, whether still open or
+ * not): only the last one asked for is written. */
+#define SAVES_KEY "sd-upload-service-saves"
+
+static guint
+last_save (GSettings *settings)
+{
+  return GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (settings), SAVES_KEY));
+}
+
 static void
 upload_group_free (UploadGroup *group)
 {
@@ -62,6 +72,7 @@ typedef struct
 {
   SdContext *context;
   GWeakRef   widget;
+  guint      save;      /* its number, see last_save() */
   char      *url;
   char      *field;
   char      *header;
@@ -106,15 +117,18 @@ on_secret_stored_cb (GObject      *source,
   g_autoptr(Saving) saving = user_data;
   g_autoptr(GError) error = NULL;
   g_autofree char *notice = NULL;
+  g_autoptr(GtkWidget) widget = g_weak_ref_get (&saving->widget);
+  UploadGroup *group = widget != NULL ? g_object_get_data (G_OBJECT (widget), "sd-upload-group") : NULL;
+  gboolean stored = sd_secrets_store_finish (SD_SECRETS (source), result, &notice, &error);
 
-  if (!sd_secrets_store_finish (SD_SECRETS (source), result, &notice, &error))
+  if (last_save (sd_context_get_settings (saving->context)) != saving->save)
     {
-      g_autoptr(GtkWidget) widget = g_weak_ref_get (&saving->widget);
-
-      /* the service is saved all the same: its secret can be typed again */
-      if (widget != NULL)
-        show_error (g_object_get_data (G_OBJECT (widget), "sd-upload-group"), error->message);
+      g_debug ("Upload service: a later save replaced this one");
+      return;
     }
+  /* the service is saved all the same: its secret can be typed again */
+  if (!stored && group != NULL)
+    show_error (group, error->message);
   else if (notice != NULL)
     g_debug ("Upload service secret: %s", notice);
   write_settings (saving);
@@ -143,6 +157,9 @@ save (UploadGroup *group,
   saving = g_new0 (Saving, 1);
   saving->context = g_object_ref (group->context);
   g_weak_ref_init (&saving->widget, widget);
+  saving->save = last_save (sd_context_get_settings (group->context)) + 1;
+  g_object_set_data (G_OBJECT (sd_context_get_settings (group->context)), SAVES_KEY,
+                     GUINT_TO_POINTER (saving->save));
   saving->url = g_strdup (url);
   saving->field = g_strdup (row_text (group->field_row));
   saving->header = g_strdup (row_text (group->header_row));
