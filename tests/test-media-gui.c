@@ -763,6 +763,20 @@ frame_upload_over (gpointer data)
          sd_simulator_get_n_uploads (watch->fixture->simulator) == 1;
 }
 
+/* The composer's switch, as the user does; the mode is remembered in the
+ * settings, which the next tests share: switched back, it is reset. */
+static void
+set_frame_mode (Fixture  *fixture,
+                gboolean  frames)
+{
+  GtkWidget *toggle = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (fixture->composer),
+                                                                 SD_TYPE_COMPOSER, "frames_toggle"));
+
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (toggle), frames);
+  if (!frames)
+    g_settings_reset (sd_context_get_settings (fixture->context), "last-frame-mode");
+}
+
 /* A frame's local file uploads on add too, with progress on its row. */
 static void
 test_frame_shows_its_upload (Fixture       *fixture,
@@ -777,11 +791,7 @@ test_frame_shows_its_upload (Fixture       *fixture,
 
   sd_uploader_acknowledge_privacy (sd_composer_get_uploader (fixture->composer));
   list = images_list (fixture);
-  /* as the user does: the composer's switch */
-  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (gtk_widget_get_template_child (GTK_WIDGET (fixture->composer),
-                                                                                 SD_TYPE_COMPOSER,
-                                                                                 "frames_toggle")),
-                                TRUE);
+  set_frame_mode (fixture, TRUE);
   g_assert_true (sd_media_list_get_frame_mode (list));
   watch.progress = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (list), SD_TYPE_MEDIA_LIST,
                                                               "first_frame_progress"));
@@ -791,12 +801,64 @@ test_frame_shows_its_upload (Fixture       *fixture,
   g_assert_cmpuint (sd_media_list_add_text (list, path), ==, 1);
   wait_for (frame_upload_over, &watch, "the frame's upload, with progress");
   g_signal_handlers_disconnect_by_data (watch.progress, &watch);
-  /* the mode is remembered in the settings, which the next tests share */
-  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (gtk_widget_get_template_child (GTK_WIDGET (fixture->composer),
-                                                                                 SD_TYPE_COMPOSER,
-                                                                                 "frames_toggle")),
-                                FALSE);
-  g_settings_reset (sd_context_get_settings (fixture->context), "last-frame-mode");
+  /* it says so under the frames, and the row's tooltip is the link */
+  g_assert_cmpint (sd_upload_get_state (sd_media_list_get_frame_upload (list, FALSE)), ==,
+                   SD_UPLOAD_STATE_DONE);
+  g_assert_true (g_str_has_prefix (sd_media_list_get_frame_status (list, FALSE),
+                                   "First frame: Uploaded · until "));
+  g_assert_cmpstr (gtk_widget_get_tooltip_text (GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (list),
+                                                                                         SD_TYPE_MEDIA_LIST,
+                                                                                         "first_frame_row"))),
+                   ==, sd_upload_get_url (sd_media_list_get_frame_upload (list, FALSE)));
+  g_assert_cmpstr (sd_composer_lookup_link (fixture->composer, path), ==,
+                   sd_upload_get_url (sd_media_list_get_frame_upload (list, FALSE)));
+  g_assert_cmpstr (sd_media_list_get_frame_status (list, TRUE), ==, "");
+  set_frame_mode (fixture, FALSE);
+}
+
+static gboolean
+frame_upload_failed (gpointer data)
+{
+  SdUpload *upload = sd_media_list_get_frame_upload (data, FALSE);
+
+  return upload != NULL && sd_upload_get_state (upload) == SD_UPLOAD_STATE_FAILED;
+}
+
+/* A frame's upload that fails says why under the frames, in error style;
+ * the file stays the frame. */
+static void
+test_frame_upload_error_stays_on_its_row (Fixture       *fixture,
+                                          gconstpointer  data)
+{
+  SdMediaList *list;
+  GtkWidget *status;
+  GtkWidget *cancel;
+  g_autofree char *path = NULL;
+  g_autofree char *uri = NULL;
+  const char *said;
+
+  if (skip_without_tls (fixture))
+    return;
+
+  sd_uploader_acknowledge_privacy (sd_composer_get_uploader (fixture->composer));
+  sd_simulator_set_fault (fixture->simulator, SD_SIMULATOR_STEP_UPLOAD, SD_SIMULATOR_FAULT_NO_ENDPOINT, 0);
+  list = images_list (fixture);
+  set_frame_mode (fixture, TRUE);
+  g_assert_true (sd_media_list_get_frame_mode (list));
+  status = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (list), SD_TYPE_MEDIA_LIST, "first_frame_status"));
+  cancel = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (list), SD_TYPE_MEDIA_LIST, "first_frame_cancel"));
+  path = write_png (fixture, "refused.png", 16);
+  uri = g_filename_to_uri (path, NULL, NULL);
+  g_assert_cmpuint (sd_media_list_add_text (list, path), ==, 1);
+  wait_for (frame_upload_failed, list, "the frame's upload to fail");
+  said = sd_media_list_get_frame_status (list, FALSE);
+  g_assert_true (g_str_has_prefix (said, "First frame: "));
+  g_assert_nonnull (strstr (said, "does not accept uploads"));
+  g_assert_true (gtk_widget_has_css_class (status, "error"));
+  g_assert_false (gtk_widget_get_visible (cancel));
+  g_assert_null (sd_composer_lookup_link (fixture->composer, path));
+  g_assert_cmpstr (sd_request_get_first_image (sd_composer_get_request (fixture->composer)), ==, uri);
+  set_frame_mode (fixture, FALSE);
 }
 
 /* Rows ------------------------------------------------------------------------ */
@@ -1325,6 +1387,7 @@ main (int   argc,
   ADD ("removing-the-row-cancels-its-upload", test_removing_the_row_cancels_its_upload);
   ADD ("loaded-draft-uploads-its-files", test_loaded_draft_uploads_its_files);
   ADD ("frame-shows-its-upload", test_frame_shows_its_upload);
+  ADD ("frame-upload-error-stays-on-its-row", test_frame_upload_error_stays_on_its_row);
   ADD ("rows-are-numbered-and-follow-removals", test_rows_are_numbered_and_follow_removals);
   ADD ("failed-thumbnail-says-why-on-the-row", test_failed_thumbnail_says_why_on_the_row);
   ADD ("entry-title-follows-the-model", test_entry_title_follows_the_model);

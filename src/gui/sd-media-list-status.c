@@ -442,6 +442,22 @@ _sd_media_list_cancel_frame_upload (SdMediaList *self,
     sd_upload_cancel (shown);
 }
 
+/* The uploads on add are cancelled (those done stay done), and no longer
+ * heard from. */
+static void
+clear_uploads (SdMediaList *self)
+{
+  GHashTableIter iter;
+  gpointer upload;
+
+  if (self->uploads == NULL)
+    return;
+  g_hash_table_iter_init (&iter, self->uploads);
+  while (g_hash_table_iter_next (&iter, NULL, &upload))
+    g_signal_handlers_disconnect_by_data (upload, self);
+  g_clear_pointer (&self->uploads, g_hash_table_unref);
+}
+
 /* Every local file of the list and the frames starts its upload (or
  * follows the one on its way, or finds its link in the cache). */
 static void
@@ -473,7 +489,7 @@ sd_media_list_set_uploader (SdMediaList *self,
 
   if (!g_set_object (&self->uploader, uploader))
     return;
-  g_clear_pointer (&self->uploads, g_hash_table_unref);
+  clear_uploads (self);
   if (uploader != NULL)
     start_uploads (self);
 }
@@ -490,7 +506,7 @@ sd_media_list_restart_uploads (SdMediaList *self)
     return;
   g_debug ("The upload service changed: %u uploads start again", g_hash_table_size (self->uploads));
   /* cancels those on their way */
-  g_clear_pointer (&self->uploads, g_hash_table_unref);
+  clear_uploads (self);
   show_frame_upload (self, FALSE, NULL);
   show_frame_upload (self, TRUE, NULL);
   start_uploads (self);
@@ -569,6 +585,6 @@ _sd_media_list_dispose_uploads (SdMediaList *self)
         g_signal_handlers_disconnect_by_data (self->frame_shown[last], self);
       g_clear_object (&self->frame_shown[last]);
     }
-  g_clear_pointer (&self->uploads, g_hash_table_unref);
+  clear_uploads (self);
   g_clear_object (&self->uploader);
 }
