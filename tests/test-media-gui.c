@@ -1360,6 +1360,60 @@ test_upload_service_change_restarts_uploads (Fixture       *fixture,
   service_stop (fixture, &service);
 }
 
+static gboolean
+service_has_requests (gpointer data)
+{
+  Service *service = data;
+
+  return service->requests >= 2;
+}
+
+/* A new secret alone (the same address and header) is used at once by the
+ * next upload. */
+static void
+test_upload_service_secret_change_is_used_at_once (Fixture       *fixture,
+                                                   gconstpointer  data)
+{
+  GtkWidget *group = NULL;
+  Service service = { 0 };
+  Restart restart = { fixture, { NULL, NULL }, 0 };
+  g_autofree char *first = NULL;
+  g_autofree char *second = NULL;
+
+  if (skip_without_tls (fixture))
+    return;
+
+  service_start (fixture, &service);
+  group = g_object_ref_sink (sd_preferences_upload_group_new (fixture->context));
+  sd_preferences_upload_group_apply (group, service.url, "X-Upload-Key", "first secret");
+  wait_for_setting (sd_context_get_settings (fixture->context), "upload-service-url", service.url);
+
+  sd_uploader_acknowledge_privacy (sd_composer_get_uploader (fixture->composer));
+  first = write_png (fixture, "first.png", 24);
+  g_assert_cmpuint (sd_composer_add_image_text (fixture->composer, first), ==, 1);
+  wait_for (row_upload_over, first_row (fixture), "the upload to the service");
+  g_assert_cmpuint (service.requests, ==, 1);
+  g_assert_cmpstr (service.secret_header, ==, "first secret");
+
+  /* the uploads on add follow (the first file's link, from the same
+   * service, comes from the cache) */
+  note_rows (&restart, 1);
+  sd_preferences_upload_group_apply (group, service.url, "X-Upload-Key", "second secret");
+  g_assert_null (sd_preferences_upload_group_get_error (group));
+  wait_for (rows_restarted, &restart, "the uploads to follow the new secret");
+  g_assert_true (sd_upload_get_cached (sd_media_row_get_upload (first_row (fixture))));
+  g_assert_cmpuint (service.requests, ==, 1);
+  second = write_png (fixture, "second.png", 28);
+  g_assert_cmpuint (sd_composer_add_image_text (fixture->composer, second), ==, 1);
+  wait_for (service_has_requests, &service, "the second upload");
+  wait_for (row_upload_over, sd_media_list_get_row (images_list (fixture), 1), "the second upload to end");
+  g_assert_cmpstr (service.secret_header, ==, "second secret");
+  g_assert_cmpuint (service.requests, ==, 2);
+
+  g_object_unref (group);
+  service_stop (fixture, &service);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1393,6 +1447,7 @@ main (int   argc,
   ADD ("entry-title-follows-the-model", test_entry_title_follows_the_model);
   ADD ("custom-upload-service-end-to-end", test_custom_upload_service_end_to_end);
   ADD ("upload-service-change-restarts-uploads", test_upload_service_change_restarts_uploads);
+  ADD ("upload-service-secret-change-is-used-at-once", test_upload_service_secret_change_is_used_at_once);
   g_test_add_func ("/media-gui/clear-all-and-undo", test_clear_all_and_undo);
   g_test_add_func ("/media-gui/preview-errors-read-as-reasons", test_preview_errors_read_as_reasons);
   g_test_add_func ("/media-gui/placeholders-are-light-and-alike", test_placeholders_are_light_and_alike);

@@ -92,17 +92,36 @@ saving_free (Saving *saving)
 }
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Saving, saving_free)
 
+static gboolean
+set_string (GSettings  *settings,
+            const char *key,
+            const char *value)
+{
+  g_autofree char *old = g_settings_get_string (settings, key);
+
+  if (g_strcmp0 (old, value) == 0)
+    return FALSE;
+  g_settings_set_string (settings, key, value);
+  return TRUE;
+}
+
 static void
-write_settings (Saving *saving)
+write_settings (Saving   *saving,
+                gboolean  new_secret)
 {
   GSettings *settings = sd_context_get_settings (saving->context);
   g_autoptr(GtkWidget) widget = g_weak_ref_get (&saving->widget);
   GtkRoot *root = widget != NULL ? gtk_widget_get_root (widget) : NULL;
+  gboolean changed = FALSE;
 
-  g_settings_set_string (settings, "upload-service-url", saving->url);
-  g_settings_set_string (settings, "upload-service-field", saving->field);
-  g_settings_set_string (settings, "upload-service-header", saving->header);
-  g_settings_set_string (settings, "upload-service-json-path", saving->json_path);
+  changed |= set_string (settings, "upload-service-url", saving->url);
+  changed |= set_string (settings, "upload-service-field", saving->field);
+  changed |= set_string (settings, "upload-service-header", saving->header);
+  changed |= set_string (settings, "upload-service-json-path", saving->json_path);
+  /* a new secret alone changes no setting: those who follow the service
+   * are told as if its header had changed */
+  if (!changed && new_secret)
+    g_signal_emit_by_name (settings, "changed::upload-service-header", "upload-service-header");
   if (ADW_IS_PREFERENCES_WINDOW (root))
     adw_preferences_window_add_toast (ADW_PREFERENCES_WINDOW (root),
                                       adw_toast_new (*saving->url != '\0' ? _("Upload service saved")
@@ -131,7 +150,7 @@ on_secret_stored_cb (GObject      *source,
     show_error (group, error->message);
   else if (notice != NULL)
     g_debug ("Upload service secret: %s", notice);
-  write_settings (saving);
+  write_settings (saving, stored);
 }
 
 static void
@@ -174,7 +193,7 @@ save (UploadGroup *group,
                               NULL, on_secret_stored_cb, saving);
       return;
     }
-  write_settings (saving);
+  write_settings (saving, FALSE);
   saving_free (saving);
 }
 
