@@ -1790,6 +1790,48 @@ test_continue_opens_frame_mode_and_keeps_the_draft (Fixture       *fixture,
   }
 }
 
+/* Continue before the user agreed to uploads: the frame waits in the draft
+ * as a local file, Generate asks first (the privacy notice), then uploads
+ * it, and the new task starts from its link and continues the parent. */
+static void
+test_continue_asks_before_uploading_the_frame (Fixture       *fixture,
+                                               gconstpointer  user_data)
+{
+  g_autoptr(SdTask) parent = generate (fixture, "A lantern on the river");
+  SdComposer *composer = sd_window_get_composer (fixture->window);
+  SdMediaList *images = SD_MEDIA_LIST (get_child (composer, SD_TYPE_COMPOSER, "images_list"));
+  g_autoptr(SdTask) child = NULL;
+  g_autofree char *frame_path = NULL;
+  g_autofree char *frame_uri = NULL;
+  const char *frame_link;
+
+  run_until (is_saved, parent);
+  g_assert_false (sd_uploader_get_privacy_acknowledged (sd_composer_get_uploader (composer)));
+  frame_path = sd_continue_frame_path (sd_task_get_id (parent));
+  frame_uri = g_filename_to_uri (frame_path, NULL, NULL);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.continue-task",
+                                             "s", sd_task_get_id (parent)));
+  run_until (has_first_image, composer);
+  g_assert_cmpstr (sd_request_get_first_image (sd_composer_get_request (composer)), ==, frame_uri);
+  g_assert_null (sd_media_list_get_frame_upload (images, FALSE));
+  g_assert_cmpstr (sd_media_list_get_frame_status (images, FALSE), ==,
+                   "First frame: Local file · uploaded when you generate");
+
+  /* run_until() agrees to the upload question */
+  set_prompt (composer, "the lantern drifts away");
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.generate", NULL);
+  run_until (has_two_tasks, fixture);
+  g_assert_true (sd_uploader_get_privacy_acknowledged (sd_composer_get_uploader (composer)));
+  child = g_list_model_get_item (get_tasks (fixture), 0);
+  frame_link = sd_composer_lookup_link (composer, frame_uri);
+  g_assert_nonnull (frame_link);
+  g_assert_true (g_str_has_prefix (frame_link, "https://127.0.0.1:"));
+  g_assert_cmpstr (sd_request_get_first_image (sd_task_get_request (child)), ==, frame_link);
+  g_assert_cmpstr (sd_task_get_continues (child), ==, sd_task_get_id (parent));
+  g_assert_true (g_str_has_prefix (sd_media_list_get_frame_status (images, FALSE),
+                                   "First frame: Uploaded · until "));
+}
+
 /* A stream whose clock the test moves; a seek lands at once. */
 #define TEST_TYPE_STREAM (test_stream_get_type ())
 G_DECLARE_FINAL_TYPE (TestStream, test_stream, TEST, STREAM, GtkMediaStream)
@@ -2016,6 +2058,8 @@ main (int   argc,
                    test_compare_action_opens_saved_takes);
   ADD_WINDOW_TEST ("/gui/window/continue-opens-frame-mode-and-keeps-the-draft",
                    test_continue_opens_frame_mode_and_keeps_the_draft);
+  ADD_WINDOW_TEST ("/gui/window/continue-asks-before-uploading-the-frame",
+                   test_continue_asks_before_uploading_the_frame);
   ADD_WINDOW_TEST ("/gui/window/narrow-shows-results-after-generate", test_narrow_window_switches_to_results);
   ADD_WINDOW_TEST ("/gui/window/long-history-reads-more-when-scrolled-to-the-end",
                    test_results_load_more_when_scrolled);
