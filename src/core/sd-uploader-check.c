@@ -287,9 +287,10 @@ _sd_uploader_facts_free (Facts *facts)
   g_free (facts);
 }
 
-/* What tells an unchanged file: "device:inode:size:mtime-ns". */
-static char *
-file_identity (GFileInfo *info)
+/* What tells an unchanged file: "device:inode:size:mtime-ns", from the
+ * IDENTITY_ATTRIBUTES of @info; NULL when it lacks them. */
+char *
+_sd_uploader_file_identity (GFileInfo *info)
 {
   guint64 seconds = g_file_info_get_attribute_uint64 (info, G_FILE_ATTRIBUTE_TIME_MODIFIED);
   guint32 nsec = g_file_info_get_attribute_uint32 (info, G_FILE_ATTRIBUTE_TIME_MODIFIED_NSEC);
@@ -313,9 +314,7 @@ check_info (GFile         *file,
 {
   g_autoptr(GError) local_error = NULL;
   g_autoptr(GFileInfo) info =
-    g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_TYPE "," G_FILE_ATTRIBUTE_STANDARD_SIZE ","
-                       G_FILE_ATTRIBUTE_UNIX_DEVICE "," G_FILE_ATTRIBUTE_UNIX_INODE ","
-                       G_FILE_ATTRIBUTE_TIME_MODIFIED "," G_FILE_ATTRIBUTE_TIME_MODIFIED_NSEC,
+    g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_TYPE "," IDENTITY_ATTRIBUTES,
                        G_FILE_QUERY_INFO_NONE, cancellable, &local_error);
   g_autofree char *size_text = NULL;
 
@@ -345,7 +344,7 @@ check_info (GFile         *file,
                    _("“%s” is empty; an upload needs an image, video or audio file."), name);
       return FALSE;
     }
-  *identity = file_identity (info);
+  *identity = _sd_uploader_file_identity (info);
   return TRUE;
 }
 

@@ -21,6 +21,11 @@ G_BEGIN_DECLS
 #define MAX_LINK_LENGTH  4096
 #define CACHE_VERSION    1
 
+/* What tells an unchanged file: see _sd_uploader_file_identity(). */
+#define IDENTITY_ATTRIBUTES G_FILE_ATTRIBUTE_STANDARD_SIZE "," G_FILE_ATTRIBUTE_UNIX_DEVICE "," \
+                            G_FILE_ATTRIBUTE_UNIX_INODE "," G_FILE_ATTRIBUTE_TIME_MODIFIED "," \
+                            G_FILE_ATTRIBUTE_TIME_MODIFIED_NSEC
+
 struct _SdUpload
 {
   GObject        parent_instance;
@@ -80,11 +85,8 @@ typedef struct
   char         *target;        /* where it goes, copied at send time */
   gboolean      custom;        /* the user's own service */
   SoupMessage  *message;
-  GInputStream *answer_stream;
   GByteArray   *answer;
-  guint64       body_written;  /* bytes of the whole body */
   gsize         head_length;
-  gboolean      body_started;
   gboolean      holds_slot;
   guint         retries;
   guint         retry_source;
@@ -119,6 +121,7 @@ void           _sd_uploader_facts_wanted_free (FactsWanted *wanted);
 void           _sd_uploader_cache_load (SdUploader *self);
 void           _sd_uploader_cache_save (SdUploader *self);
 void           _sd_uploader_facts_free (Facts *facts);
+char *         _sd_uploader_file_identity (GFileInfo *info);
 void           _sd_uploader_read_facts_thread (GTask        *task,
                                                gpointer      source_object,
                                                gpointer      task_data,

@@ -62,10 +62,9 @@ job_new_message (SdUploader  *self,
   return message;
 }
 
-static gboolean
-job_set_body (SdUploader  *self,
-              Job         *job,
-              GError     **error)
+static void
+job_set_body (SdUploader *self,
+              Job        *job)
 {
   g_autofree char *boundary = NULL;
   g_autofree char *filename = header_safe_filename (job->upload->file);
@@ -74,18 +73,7 @@ job_set_body (SdUploader  *self,
   g_autofree char *tail_text = NULL;
   g_autoptr(GBytes) head = NULL;
   g_autoptr(GBytes) tail = NULL;
-  g_autoptr(GFileInputStream) file = NULL;
-  g_autoptr(GError) local_error = NULL;
-  g_autofree char *name = _sd_upload_name (job->upload);
   const char *field = job->custom ? self->service->field : "file";
-
-  file = g_file_read (job->upload->file, NULL, &local_error);
-  if (file == NULL)
-    {
-      g_set_error (error, SD_UPLOAD_ERROR, SD_UPLOAD_ERROR_UNREADABLE,
-                   _("Cannot read “%s”: %s"), name, local_error->message);
-      return FALSE;
-    }
 
   boundary = g_strdup_printf ("seedance-%08x%08x%08x", g_random_int (), g_random_int (),
                               g_random_int ());
@@ -99,24 +87,11 @@ job_set_body (SdUploader  *self,
   tail = g_bytes_new (tail_text, strlen (tail_text));
 
   g_clear_object (&job->body);
-  job->body = sd_upload_body_stream_new (head, G_INPUT_STREAM (file), job->upload->total, tail);
+  job->body = sd_upload_body_stream_new (head, job->upload->file, job->upload->total,
+                                         job->identity, tail);
   content_type = g_strdup_printf ("multipart/form-data; boundary=%s", boundary);
   soup_message_set_request_body (job->message, content_type, job->body,
                                  job->head_length + job->upload->total + strlen (tail_text));
-  return TRUE;
-}
-
-static void
-on_wrote_body_data_cb (SoupMessage *message,
-                       guint        chunk_size,
-                       gpointer     user_data)
-{
-  Job *job = user_data;
-
-  job->body_started = TRUE;
-  job->body_written += chunk_size;
-  if (job->body_written > job->head_length)
-    _sd_upload_set_bytes_sent (job->upload, job->body_written - job->head_length);
 }
 
 /* Answers */
@@ -352,59 +327,6 @@ job_answer (GTask *task)
   _sd_uploader_job_succeed (task, url, now, FALSE);
 }
 
-static void read_answer_chunk (GTask *task);
-
-static void
-on_answer_chunk_cb (GObject      *source,
-                    GAsyncResult *result,
-                    gpointer      user_data)
-{
-  g_autoptr(GTask) task = user_data;
-  Job *job = g_task_get_task_data (task);
-  g_autoptr(GBytes) chunk = NULL;
-  GError *error = NULL;
-  g_autofree char *name = _sd_upload_name (job->upload);
-
-  chunk = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
-  if (chunk == NULL)
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          g_autoptr(GError) cause = error;
-
-          error = g_error_new (SD_UPLOAD_ERROR, SD_UPLOAD_ERROR_FAILED,
-                               _("The answer to the upload of “%s” broke off (%s); the file may or may not have been stored, and it was not sent again."),
-                               name, cause->message);
-        }
-      _sd_uploader_job_fail (task, error);
-      return;
-    }
-  if (g_bytes_get_size (chunk) == 0)
-    {
-      job_answer (task);
-      return;
-    }
-  if (job->answer->len + g_bytes_get_size (chunk) > MAX_ANSWER)
-    {
-      _sd_uploader_job_fail (task, g_error_new (SD_UPLOAD_ERROR, SD_UPLOAD_ERROR_FAILED,
-                                   _("The answer to the upload of “%s” is over 1 MB, not a link; the file was not sent again."),
-                                   name));
-      return;
-    }
-  g_byte_array_append (job->answer, g_bytes_get_data (chunk, NULL), g_bytes_get_size (chunk));
-  read_answer_chunk (g_steal_pointer (&task));
-}
-
-static void
-read_answer_chunk (GTask *task)
-{
-  Job *job = g_task_get_task_data (task);
-
-  g_input_stream_read_bytes_async (job->answer_stream, HASH_CHUNK, G_PRIORITY_DEFAULT,
-                                   job->upload->cancellable, on_answer_chunk_cb, task);
-}
-
-
 static gboolean
 on_retry_due_cb (gpointer user_data)
 {
@@ -433,7 +355,6 @@ job_maybe_retry (GTask *task)
   if (header != NULL && !g_ascii_string_to_unsigned (header, 10, 0, MAX_RETRY_AFTER, &seconds, NULL))
     return FALSE;
   job->retries++;
-  g_clear_object (&job->answer_stream);
   g_debug ("upload of %s rate limited; retry %u in %" G_GUINT64_FORMAT " s",
            name, job->retries, seconds);
   job->retry_source = g_timeout_add_seconds_full (G_PRIORITY_DEFAULT, MAX (1, seconds),
@@ -441,39 +362,262 @@ job_maybe_retry (GTask *task)
   return TRUE;
 }
 
-static void
-on_sent_cb (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
+/* Sending, on a thread of its own. libsoup's blocking send writes the
+ * body 8 KiB at a time, a system call each; its asynchronous send on the
+ * main context took two turns of the main loop for each of them (about
+ * 110 ms of the main thread's CPU for 100 MB, and most of the time a
+ * loaded machine took). libsoup 3.2 sends messages from any thread; their
+ * I/O and signals happen on that thread, so the progress is handed to
+ * the job's main context. Every reference to a Send is dropped there. */
+
+typedef struct
 {
-  g_autoptr(GTask) task = user_data;
+  gatomicrefcount  ref_count;
+  GTask           *task;            /* the job's, until the send is over */
+  SoupSession     *session;
+  SoupMessage     *message;
+  GCancellable    *cancellable;
+  GMainContext    *context;
+  SdUpload        *upload;
+  gint             head_length;
+  gint             body_written;    /* atomic; an upload is at most 100 MB */
+  gint             progress_queued; /* atomic */
+  gint             progress_asked;  /* the thread's: body_written then */
+  gboolean         over;            /* on the context: no more progress */
+  GError          *error;           /* the send's */
+  GByteArray      *answer;
+  GError          *answer_error;    /* reading the answer */
+  gboolean         answer_too_large;
+} Send;
+
+static Send *
+send_ref (Send *send)
+{
+  g_atomic_ref_count_inc (&send->ref_count);
+  return send;
+}
+
+static void
+send_unref (Send *send)
+{
+  if (!g_atomic_ref_count_dec (&send->ref_count))
+    return;
+  g_clear_object (&send->task);
+  g_clear_object (&send->session);
+  g_clear_object (&send->message);
+  g_clear_object (&send->cancellable);
+  g_main_context_unref (send->context);
+  g_clear_object (&send->upload);
+  g_clear_error (&send->error);
+  g_clear_pointer (&send->answer, g_byte_array_unref);
+  g_clear_error (&send->answer_error);
+  g_free (send);
+}
+
+static void
+send_tell_progress (Send *send)
+{
+  gint written = g_atomic_int_get (&send->body_written);
+
+  if (!send->over && written > send->head_length)
+    _sd_upload_set_bytes_sent (send->upload, written - send->head_length);
+}
+
+/* Runs @func with @send (a reference it drops) on the job's context. Not
+ * g_main_context_invoke(): from the sending thread it may run @func there,
+ * when the default context is not owned at that moment. */
+static void
+send_call_on_context (Send        *send,
+                      GSourceFunc  func,
+                      const char  *name)
+{
+  g_autoptr(GSource) idle = g_idle_source_new ();
+
+  g_source_set_priority (idle, G_PRIORITY_DEFAULT);
+  g_source_set_callback (idle, func, send, (GDestroyNotify) send_unref);
+  g_source_set_static_name (idle, name);
+  g_source_attach (idle, send->context);
+}
+
+static gboolean
+on_progress_idle (gpointer user_data)
+{
+  Send *send = user_data;
+
+  g_atomic_int_set (&send->progress_queued, FALSE);
+  send_tell_progress (send);
+  return G_SOURCE_REMOVE;
+}
+
+/* On the sending thread: the main context is told every chunk of the
+ * file, not every 8 KiB write (waking it 12,000 times for 100 MB cost
+ * more than the send), and only one notification waits at a time. */
+static void
+on_wrote_body_data_cb (SoupMessage *message,
+                       guint        chunk_size,
+                       gpointer     user_data)
+{
+  Send *send = user_data;
+  gint written = g_atomic_int_add (&send->body_written, chunk_size) + chunk_size;
+
+  if (written - send->progress_asked < SD_UPLOAD_CHUNK_SIZE)
+    return;
+  send->progress_asked = written;
+  if (g_atomic_int_compare_and_exchange (&send->progress_queued, FALSE, TRUE))
+    send_call_on_context (send_ref (send), on_progress_idle, "[sd-uploader] progress");
+}
+
+static void
+send_read_answer (Send         *send,
+                  GInputStream *stream)
+{
+  guint8 buffer[8192];
+  gssize n;
+
+  send->answer = g_byte_array_new ();
+  while ((n = g_input_stream_read (stream, buffer, sizeof buffer, send->cancellable,
+                                   &send->answer_error)) > 0)
+    {
+      if (send->answer->len + n > MAX_ANSWER)
+        {
+          send->answer_too_large = TRUE;
+          break;
+        }
+      g_byte_array_append (send->answer, buffer, n);
+    }
+  /* closing gives the connection back to the session */
+  g_input_stream_close (stream, NULL, NULL);
+}
+
+static void job_sent (GTask *task,
+                      Send  *send);
+
+static gboolean
+on_send_over_idle (gpointer user_data)
+{
+  Send *send = user_data;
+  g_autoptr(GTask) task = g_steal_pointer (&send->task);
+
+  send_tell_progress (send);
+  send->over = TRUE;
+  job_sent (g_steal_pointer (&task), send);
+  return G_SOURCE_REMOVE;
+}
+
+static gpointer
+send_thread (gpointer data)
+{
+  Send *send = data;
+  g_autoptr(GInputStream) answer = soup_session_send (send->session, send->message,
+                                                      send->cancellable, &send->error);
+
+  if (answer != NULL)
+    send_read_answer (send, answer);
+  g_clear_object (&answer);
+  /* our reference goes with the idle: dropped on the job's context */
+  send_call_on_context (send, on_send_over_idle, "[sd-uploader] sent");
+  return NULL;
+}
+
+/* Sends @job's message on a thread of its own; job_sent() with @task
+ * (owned) on its context once the answer is read. */
+static void
+job_start_send (GTask *task)
+{
+  SdUploader *self = g_task_get_source_object (task);
   Job *job = g_task_get_task_data (task);
-  GError *error = NULL;
+  Send *send = g_new0 (Send, 1);
+  g_autoptr(GError) error = NULL;
+  GThread *thread;
+
+  g_atomic_ref_count_init (&send->ref_count);
+  send->task = task;
+  send->session = g_object_ref (sd_client_get_session (self->client));
+  send->message = g_object_ref (job->message);
+  send->cancellable = g_object_ref (job->upload->cancellable);
+  send->context = g_main_context_ref (g_task_get_context (task));
+  send->upload = g_object_ref (job->upload);
+  send->head_length = job->head_length;
+  g_signal_connect (job->message, "wrote-body-data", G_CALLBACK (on_wrote_body_data_cb), send);
+  thread = g_thread_try_new ("sd-upload-send", send_thread, send, &error);
+  if (thread != NULL)
+    {
+      g_thread_unref (thread);
+      return;
+    }
+  g_signal_handlers_disconnect_by_data (job->message, send);
+  send->task = NULL;
+  send_unref (send);
+  _sd_uploader_job_fail (task, g_error_new (SD_UPLOAD_ERROR, SD_UPLOAD_ERROR_FAILED,
+                                            _("Could not start sending: %s"), error->message));
+  g_object_unref (task);
+}
+
+static GError *
+send_failure (Job  *job,
+              Send *send)
+{
+  GError *error = g_steal_pointer (&send->error);
+  g_autoptr(GError) cause = error;
   g_autofree char *name = _sd_upload_name (job->upload);
 
-  job->answer_stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
-  if (job->answer_stream == NULL)
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          g_autoptr(GError) cause = error;
+  /* The body's own errors (the file could not be read in full, or it
+   * changed) say what happened better than a broken connection. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || error->domain == SD_UPLOAD_ERROR)
+    return g_steal_pointer (&cause);
+  return g_error_new (SD_UPLOAD_ERROR, SD_UPLOAD_ERROR_FAILED,
+                      g_atomic_int_get (&send->body_written) > 0
+                        ? _("The connection ended while “%s” was being sent or answered (%s); it may or may not have been stored, and it was not sent again.")
+                        : _("Could not reach the upload service for “%s”: %s."),
+                      name, cause->message);
+}
 
-          error = g_error_new (SD_UPLOAD_ERROR, SD_UPLOAD_ERROR_FAILED,
-                               job->body_started
-                                 ? _("The connection ended while “%s” was being sent or answered (%s); it may or may not have been stored, and it was not sent again.")
-                                 : _("Could not reach the upload service for “%s”: %s."),
-                               name, cause->message);
-        }
-      _sd_uploader_job_fail (task, error);
+static GError *
+answer_failure (Job  *job,
+                Send *send)
+{
+  g_autofree char *name = _sd_upload_name (job->upload);
+
+  if (send->answer_too_large)
+    return g_error_new (SD_UPLOAD_ERROR, SD_UPLOAD_ERROR_FAILED,
+                        _("The answer to the upload of “%s” is over 1 MB, not a link; the file was not sent again."),
+                        name);
+  if (send->answer_error == NULL)
+    return NULL;
+  if (g_error_matches (send->answer_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return g_error_copy (send->answer_error);
+  return g_error_new (SD_UPLOAD_ERROR, SD_UPLOAD_ERROR_FAILED,
+                      _("The answer to the upload of “%s” broke off (%s); the file may or may not have been stored, and it was not sent again."),
+                      name, send->answer_error->message);
+}
+
+/* @task (owned): its message was sent and answered, or failed. */
+static void
+job_sent (GTask *task,
+          Send  *send)
+{
+  Job *job = g_task_get_task_data (task);
+  GError *error;
+
+  g_signal_handlers_disconnect_by_data (send->message, send);
+  if (send->error != NULL)
+    {
+      _sd_uploader_job_fail (task, send_failure (job, send));
+      g_object_unref (task);
       return;
     }
   if (job_maybe_retry (task))
+    return;
+  error = answer_failure (job, send);
+  if (error != NULL)
+    _sd_uploader_job_fail (task, error);
+  else
     {
-      g_steal_pointer (&task);
-      return;
+      g_clear_pointer (&job->answer, g_byte_array_unref);
+      job->answer = g_steal_pointer (&send->answer);
+      job_answer (task);
     }
-  job->answer = g_byte_array_new ();
-  read_answer_chunk (g_steal_pointer (&task));
+  g_object_unref (task);
 }
 
 void
@@ -491,21 +635,17 @@ _sd_uploader_job_send (GTask *task)
     }
 
   g_clear_object (&job->message);
-  g_clear_object (&job->answer_stream);
   g_clear_pointer (&job->answer, g_byte_array_unref);
-  job->body_written = 0;
-  job->body_started = FALSE;
   _sd_upload_set_bytes_sent (job->upload, 0);
 
   job->message = job_new_message (self, job, &error);
-  if (job->message == NULL || !job_set_body (self, job, &error))
+  if (job->message == NULL)
     {
       _sd_uploader_job_fail (task, error);
       g_object_unref (task);
       return;
     }
-  g_signal_connect (job->message, "wrote-body-data", G_CALLBACK (on_wrote_body_data_cb), job);
+  job_set_body (self, job);
   _sd_upload_set_state (job->upload, SD_UPLOAD_STATE_SENDING);
-  soup_session_send_async (sd_client_get_session (self->client), job->message,
-                           G_PRIORITY_DEFAULT, job->upload->cancellable, on_sent_cb, task);
+  job_start_send (task);
 }

@@ -27,13 +27,21 @@ void          _sd_upload_hash_update (SdUploadHash *hash,
 /* The hex digest; frees the state. */
 char         *_sd_upload_hash_finish (SdUploadHash *hash);
 
-/* A stream of @head, then exactly @file_size bytes of @file, then @tail
- * (a file that ends early is an error, one that grew is cut). Not seekable,
- * so a message with this body cannot be re-sent behind our back. The
- * file's bytes are hashed as they go by. */
+/* The file is read and hashed in chunks of this size, a few of them ahead
+ * of what was sent. */
+#define SD_UPLOAD_CHUNK_SIZE (256 * 1024)
+
+/* A stream of @head, then exactly @file_size bytes of @file, then @tail.
+ * Not seekable, so a message with this body cannot be re-sent behind our
+ * back. The file is read and hashed on a thread of its own; when it ends
+ * early, or its @identity (see _sd_uploader_file_identity(), NULL: not
+ * checked) is not the same after its last byte was read, the stream fails
+ * with an SD_UPLOAD_ERROR before the file's last bytes, so the body never
+ * ends as if it were the file. */
 GInputStream *sd_upload_body_stream_new (GBytes       *head,
-                                         GInputStream *file,
+                                         GFile        *file,
                                          guint64       file_size,
+                                         const char   *identity,
                                          GBytes       *tail);
 /* The SHA-256 of the file's bytes the stream gave, once it gave them all
  * (the file is read once: hashed as it is sent); NULL before. */

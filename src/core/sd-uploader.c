@@ -393,7 +393,6 @@ job_free (Job *job)
   g_free (job->content_type);
   g_free (job->target);
   g_clear_object (&job->message);
-  g_clear_object (&job->answer_stream);
   g_clear_pointer (&job->answer, g_byte_array_unref);
   g_clear_object (&job->body);
   g_clear_pointer (&job->followers, g_ptr_array_unref);
@@ -410,15 +409,12 @@ on_caller_cancelled_cb (GCancellable *cancellable,
 
 static void start_next_waiting (SdUploader *self);
 
-/* The answer's stream holds a connection of the session (2 a host) until
- * it is closed: closed as soon as the job is over, whoever keeps the job. */
+/* The sending thread closes the answer's stream once it is read, which
+ * gives its connection back to the session (2 a host). */
 static void
 job_release_slot (SdUploader *self,
                   Job        *job)
 {
-  if (job->answer_stream != NULL)
-    g_input_stream_close_async (job->answer_stream, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
-  g_clear_object (&job->answer_stream);
   g_clear_object (&job->message);
   if (!job->holds_slot)
     return;
