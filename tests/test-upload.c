@@ -15,12 +15,14 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
 #include "sd-client.h"
 #include "sd-request.h"
 #include "sd-simulator-test.h"
 #include "sd-uploader.h"
+#include "sd-uploader-stream.h"
 
 /* A sparse file of @size bytes that starts like the sample picture. */
 static char *
@@ -418,6 +420,133 @@ test_memo_skips_the_rehash (SdTestUpload  *fixture,
   g_assert_cmpuint (sd_test_upload_requests (fixture), ==, 2);
 }
 
+/* The keys of the cache file's links (each "sha256 target"), and how many
+ * files its memo holds; none when there is no file. */
+static GStrv
+cached_keys (SdTestUpload *fixture,
+             guint        *n_memo)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GStrvBuilder) keys = g_strv_builder_new ();
+  JsonObject *root;
+  JsonArray *uploads;
+
+  *n_memo = 0;
+  if (!g_file_test (fixture->cache_path, G_FILE_TEST_EXISTS))
+    return g_strv_builder_end (keys);
+  g_assert_true (json_parser_load_from_file (parser, fixture->cache_path, NULL));
+  root = json_node_get_object (json_parser_get_root (parser));
+  uploads = json_object_get_array_member (root, "uploads");
+  for (guint i = 0; i < json_array_get_length (uploads); i++)
+    g_strv_builder_add (keys, json_object_get_string_member (json_array_get_object_element (uploads, i),
+                                                              "key"));
+  if (json_object_has_member (root, "memo"))
+    *n_memo = json_array_get_length (json_object_get_array_member (root, "memo"));
+  return g_strv_builder_end (keys);
+}
+
+/* A file of @size bytes, the same bytes each run (random-looking, so that
+ * a chunk out of place changes the digest); an image when @image. */
+static GBytes *
+write_noise (SdTestUpload *fixture,
+             const char   *name,
+             gsize         size,
+             gboolean      image,
+             char        **path)
+{
+  g_autoptr(GRand) rand = g_rand_new_with_seed (size);
+  g_autoptr(GBytes) picture = sd_test_upload_resource (SD_TEST_IMAGE_RESOURCE);
+  guint8 *data = g_malloc (size + 1);
+  gsize from = image ? MIN (size, g_bytes_get_size (picture)) : 0;
+  g_autoptr(GError) error = NULL;
+
+  memcpy (data, g_bytes_get_data (picture, NULL), from);
+  for (gsize i = from; i < size; i++)
+    data[i] = g_rand_int (rand) & 0xff;
+  *path = g_build_filename (fixture->dir, name, NULL);
+  g_file_set_contents (*path, (const char *) data, size, &error);
+  g_assert_no_error (error);
+  return g_bytes_new_take (data, size);
+}
+
+static const gsize edge_sizes[] = {
+  0, 1, SD_UPLOAD_CHUNK_SIZE - 1, SD_UPLOAD_CHUNK_SIZE, SD_UPLOAD_CHUNK_SIZE + 1,
+  17 * SD_UPLOAD_CHUNK_SIZE + 3,   /* past the feed's ring of 16 */
+  5 * 1024 * 1024 + 7,
+};
+
+/* The body stream read to its end: the head, every byte of the file in
+ * order, the tail, and the digest of exactly those bytes, at every size
+ * around the feed's chunks (an empty file too, which the uploader itself
+ * refuses). */
+static void
+test_body_stream_gives_the_file_and_its_digest (SdTestUpload  *fixture,
+                                                gconstpointer  data)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (edge_sizes); i++)
+    {
+      g_autofree char *path = NULL;
+      g_autoptr(GBytes) contents = write_noise (fixture, "noise.bin", edge_sizes[i], FALSE, &path);
+      g_autoptr(GBytes) head = g_bytes_new_static ("HEAD", 4);
+      g_autoptr(GBytes) tail = g_bytes_new_static ("TAIL", 4);
+      g_autoptr(GFile) file = g_file_new_for_path (path);
+      g_autoptr(GInputStream) body = sd_upload_body_stream_new (head, file, edge_sizes[i], NULL, tail);
+      g_autoptr(GOutputStream) sink = g_memory_output_stream_new_resizable ();
+      g_autoptr(GBytes) read = NULL;
+      g_autofree char *expected = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, contents);
+      g_autoptr(GError) error = NULL;
+      const guint8 *bytes;
+
+      g_test_message ("%" G_GSIZE_FORMAT " bytes", edge_sizes[i]);
+      g_assert_null (sd_upload_body_stream_get_sha256 (body));
+      g_assert_cmpint (g_output_stream_splice (sink, body, G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET,
+                                               NULL, &error), ==, edge_sizes[i] + 8);
+      g_assert_no_error (error);
+      read = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (sink));
+      bytes = g_bytes_get_data (read, NULL);
+      g_assert_cmpmem (bytes, 4, "HEAD", 4);
+      g_assert_cmpmem (bytes + 4, edge_sizes[i], g_bytes_get_data (contents, NULL), edge_sizes[i]);
+      g_assert_cmpmem (bytes + 4 + edge_sizes[i], 4, "TAIL", 4);
+      g_assert_cmpstr (sd_upload_body_stream_get_sha256 (body), ==, expected);
+    }
+}
+
+/* What is recorded with the link (the upload's SHA-256, the cache's key
+ * and the memo) is the digest of the whole file, at every size around
+ * the feed's chunks; an empty or one-byte file is refused and records
+ * nothing. */
+static void
+test_recorded_sha256_is_of_the_file (SdTestUpload  *fixture,
+                                     gconstpointer  data)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (edge_sizes); i++)
+    {
+      g_autofree char *name = g_strdup_printf ("noise-%u.jpg", i);
+      g_autofree char *path = NULL;
+      g_autoptr(GBytes) contents = write_noise (fixture, name, edge_sizes[i], TRUE, &path);
+      g_autofree char *expected = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, contents);
+      g_autofree char *key = g_strconcat (expected, " ", sd_client_get_base_url (fixture->client), NULL);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(SdUpload) upload = sd_test_upload_path (fixture, path, SD_UPLOAD_KIND_IMAGE, &error);
+      g_auto(GStrv) keys = NULL;
+      guint n_memo;
+
+      g_test_message ("%" G_GSIZE_FORMAT " bytes", edge_sizes[i]);
+      keys = cached_keys (fixture, &n_memo);
+      if (edge_sizes[i] <= 1)
+        {
+          g_assert_error (error, SD_UPLOAD_ERROR, SD_UPLOAD_ERROR_WRONG_TYPE);
+          g_assert_false (g_strv_contains ((const char * const *) keys, key));
+          continue;
+        }
+      g_assert_no_error (error);
+      g_assert_cmpstr (sd_upload_get_sha256 (upload), ==, expected);
+      g_assert_true (g_strv_contains ((const char * const *) keys, key));
+      /* one file memoised for each link */
+      g_assert_cmpuint (n_memo, ==, g_strv_length (keys));
+    }
+}
+
 /* The SHA-256 given with the link is of the bytes sent (hashed as they
  * were sent, the file read once). */
 static void
@@ -543,6 +672,8 @@ test_upload_can_be_cancelled (SdTestUpload  *fixture,
   g_autoptr(GAsyncResult) result = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(SdUpload) done = NULL;
+  g_auto(GStrv) keys = NULL;
+  guint n_memo;
   SdUpload *upload;
 
   upload = sd_uploader_upload_async (fixture->uploader, file, SD_UPLOAD_KIND_IMAGE, NULL,
@@ -553,6 +684,86 @@ test_upload_can_be_cancelled (SdTestUpload  *fixture,
   g_assert_null (done);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_assert_cmpuint (sd_simulator_get_n_uploads (fixture->sim), ==, 0);
+
+  /* nothing of the part that was read is recorded */
+  keys = cached_keys (fixture, &n_memo);
+  g_assert_cmpuint (g_strv_length (keys), ==, 0);
+  g_assert_cmpuint (n_memo, ==, 0);
+  g_assert_null (sd_upload_get_sha256 (upload));
+}
+
+typedef enum
+{
+  CHANGE_TIME,
+  CHANGE_SIZE,
+} Change;
+
+static Change change;
+
+static void
+on_progress_change_file_cb (SdUpload   *upload,
+                            GParamSpec *pspec,
+                            gpointer    user_data)
+{
+  g_autofree char *path = g_file_get_path (sd_upload_get_file (upload));
+  GStatBuf before;
+  struct timespec times[2];
+
+  if (sd_upload_get_bytes_sent (upload) == 0 || user_data == NULL)
+    return;
+  g_signal_handlers_disconnect_by_data (upload, user_data);
+  g_assert_cmpint (g_stat (path, &before), ==, 0);
+  if (change == CHANGE_SIZE)
+    {
+      g_assert_cmpint (truncate (path, before.st_size / 2), ==, 0);
+      return;
+    }
+  times[0] = before.st_atim;
+  times[1] = before.st_mtim;
+  times[1].tv_sec += 10;
+  g_assert_cmpint (utimensat (AT_FDCWD, path, times, 0), ==, 0);
+}
+
+/* A file that changes while it is sent (touched, or cut short, as one
+ * still being written): the body stops before its end, so the server
+ * stores nothing; the error says so, and nothing is cached or memoised.
+ * What was chosen: refuse, rather than keep a link to a torn file. */
+static void
+test_file_changed_while_sent (SdTestUpload  *fixture,
+                              gconstpointer  data)
+{
+  const Change changes[] = { CHANGE_TIME, CHANGE_SIZE };
+
+  for (guint i = 0; i < G_N_ELEMENTS (changes); i++)
+    {
+      /* larger than the feed's ring and loopback's buffers, so that its
+       * end is read after the change */
+      g_autofree char *path = write_sparse_image (fixture, "growing.jpg", 40 * 1024 * 1024);
+      g_autoptr(GFile) file = g_file_new_for_path (path);
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(SdUpload) done = NULL;
+      g_auto(GStrv) keys = NULL;
+      guint n_memo;
+      SdUpload *upload;
+
+      change = changes[i];
+      upload = sd_uploader_upload_async (fixture->uploader, file, SD_UPLOAD_KIND_IMAGE, NULL,
+                                         sd_test_store_result_cb, &result);
+      g_signal_connect (upload, "notify::bytes-sent", G_CALLBACK (on_progress_change_file_cb),
+                        fixture);
+      sd_test_wait_until (sd_test_result_arrived, &result, 60, "the upload of a changing file");
+      done = sd_uploader_upload_finish (fixture->uploader, result, &error);
+      g_assert_null (done);
+      g_assert_error (error, SD_UPLOAD_ERROR, SD_UPLOAD_ERROR_UNREADABLE);
+      g_assert_nonnull (strstr (error->message, change == CHANGE_SIZE ? "became shorter" : "changed"));
+      g_assert_nonnull (strstr (error->message, "growing.jpg"));
+      g_assert_cmpuint (sd_simulator_get_n_uploads (fixture->sim), ==, 0);
+      keys = cached_keys (fixture, &n_memo);
+      g_assert_cmpuint (g_strv_length (keys), ==, 0);
+      g_assert_cmpuint (n_memo, ==, 0);
+      g_assert_cmpint (g_unlink (path), ==, 0);
+    }
 }
 
 typedef struct
@@ -834,6 +1045,10 @@ main (int   argc,
                       test_concurrent_upload_survives_the_other_cancel);
   sd_test_upload_add ("/upload/stream/large-file-with-progress", test_large_file_is_streamed_with_progress);
   sd_test_upload_add ("/upload/stream/cancel", test_upload_can_be_cancelled);
+  sd_test_upload_add ("/upload/stream/body-gives-file-and-digest",
+                      test_body_stream_gives_the_file_and_its_digest);
+  sd_test_upload_add ("/upload/stream/recorded-sha256-is-of-the-file", test_recorded_sha256_is_of_the_file);
+  sd_test_upload_add ("/upload/stream/file-changed-while-sent", test_file_changed_while_sent);
   sd_test_upload_add ("/upload/queue/at-most-two", test_at_most_two_at_once);
   sd_test_upload_add ("/upload/queue/cancel-while-queued", test_queued_upload_cancels_at_once);
   sd_test_upload_add ("/upload/request/local-files-become-links", test_request_local_files_become_links);
