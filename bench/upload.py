@@ -75,6 +75,8 @@ def main():
         timed(curl_cmd, env)  # warm-up (page cache), untimed
         res = {"curl": [], "uploader": []}
         rss = []
+        cpu = []
+        main_cpu = []
         for i in range(args.runs):
             kinds = ["curl", "uploader"] if i % 2 == 0 else ["uploader", "curl"]
             for kind in kinds:
@@ -86,12 +88,16 @@ def main():
                     if r["bytes"] != args.size:
                         sys.exit("uploader sent %d bytes" % r["bytes"])
                     rss.append((r["rss_max_kb"] - r["rss_start_kb"]) / 1024)
+                    cpu.append(r["cpu_ms"])
+                    main_cpu.append(r["main_cpu_ms"])
                 res[kind].append(args.size / wall / 1e6)
 
         print("Upload of %d MB to the simulator on loopback, %d alternating runs each"
               % (args.size // 1000000, args.runs))
         for kind in res:
             print("  %-9s throughput %s" % (kind, benchlib.fmt(res[kind], " MB/s")))
+        print("  uploader CPU during the transfer %s, of it on the main thread %s" % (
+            benchlib.fmt(cpu, " ms"), benchlib.fmt(main_cpu, " ms")))
         print("  uploader RSS growth during the transfer %s (target < 16 MB: %s)" % (
             benchlib.fmt(rss, " MB"), "MET" if max(rss) < 16 else "MISSED"))
         print("  " + benchlib.ratio_line("uploader/curl throughput", res["uploader"], res["curl"],
