@@ -3,12 +3,14 @@
 # SdUploader, against curl -F file=@… of the same file, runs alternating.
 #
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Usage: upload.py --build BUILD_ROOT [--size BYTES] [--runs N]
+"""Usage: upload.py --build BUILD_ROOT [--also OTHER_BUILD]... [--size BYTES] [--runs N]
 
 Size defaults to 100 MiB minus a little (the upload limit is 100 MB;
 BENCH_UPLOAD_SIZE overrides); runs default to 5 (BENCH_UPLOAD_RUNS). Both
 send to sim-server (its own process). Throughput is the size over the wall
-time from spawning the process to its exit, for both."""
+time from spawning the process to its exit, for both. Each --also adds the
+upload-bench of another build (an older commit), in the same runs, so that
+versions are compared at the same load."""
 
 import argparse
 import os
@@ -41,12 +43,15 @@ def main():
     parser.add_argument("--size", type=int,
                         default=int(os.environ.get("BENCH_UPLOAD_SIZE", 100 * 1000 * 1000)))
     parser.add_argument("--runs", type=int, default=int(os.environ.get("BENCH_UPLOAD_RUNS", 5)))
+    parser.add_argument("--also", action="append", default=[])
     args = parser.parse_args()
     curl = shutil.which("curl")
     if curl is None:
         sys.exit("curl is needed (apt-get install curl)")
 
-    bench = os.path.join(args.build, "bench", "upload-bench")
+    benches = {"uploader": os.path.join(args.build, "bench", "upload-bench")}
+    for other in args.also:
+        benches["uploader@" + other] = os.path.join(other, "bench", "upload-bench")
     env = benchlib.base_env(args.build)
     root = benchlib.tmpdir("bench-upload-")
     env.update(benchlib.make_xdg(root))
@@ -73,35 +78,36 @@ def main():
         curl_cmd = [curl, "-s", "-S", "-f", "-o", os.devnull, "-H", "Authorization: Bearer " + token,
                     "-F", "file=@%s;type=image/jpeg" % path, url]
         timed(curl_cmd, env)  # warm-up (page cache), untimed
-        res = {"curl": [], "uploader": []}
-        rss = []
-        cpu = []
-        main_cpu = []
+        res = {kind: [] for kind in ["curl"] + list(benches)}
+        rss = {kind: [] for kind in benches}
+        cpu = {kind: [] for kind in benches}
+        main_cpu = {kind: [] for kind in benches}
         for i in range(args.runs):
-            kinds = ["curl", "uploader"] if i % 2 == 0 else ["uploader", "curl"]
+            kinds = list(res) if i % 2 == 0 else list(reversed(list(res)))
             for kind in kinds:
                 if kind == "curl":
                     wall, _ = timed(curl_cmd, env)
                 else:
-                    wall, out = timed([bench, base, token, path], env)
+                    wall, out = timed([benches[kind], base, token, path], env)
                     r = parse(out)
                     if r["bytes"] != args.size:
-                        sys.exit("uploader sent %d bytes" % r["bytes"])
-                    rss.append((r["rss_max_kb"] - r["rss_start_kb"]) / 1024)
-                    cpu.append(r["cpu_ms"])
-                    main_cpu.append(r.get("main_cpu_ms", r["cpu_ms"]))  # older: one thread
+                        sys.exit("%s sent %d bytes" % (kind, r["bytes"]))
+                    rss[kind].append((r["rss_max_kb"] - r["rss_start_kb"]) / 1024)
+                    cpu[kind].append(r["cpu_ms"])
+                    main_cpu[kind].append(r.get("main_cpu_ms", r["cpu_ms"]))  # older: one thread
                 res[kind].append(args.size / wall / 1e6)
 
         print("Upload of %d MB to the simulator on loopback, %d alternating runs each"
               % (args.size // 1000000, args.runs))
         for kind in res:
             print("  %-9s throughput %s" % (kind, benchlib.fmt(res[kind], " MB/s")))
-        print("  uploader CPU during the transfer %s, of it on the main thread %s" % (
-            benchlib.fmt(cpu, " ms"), benchlib.fmt(main_cpu, " ms")))
-        print("  uploader RSS growth during the transfer %s (target < 16 MB: %s)" % (
-            benchlib.fmt(rss, " MB"), "MET" if max(rss) < 16 else "MISSED"))
-        print("  " + benchlib.ratio_line("uploader/curl throughput", res["uploader"], res["curl"],
-                                         target=0.9, higher_is_better=True))
+        for kind in benches:
+            print("  %s CPU during the transfer %s, of it on the main thread %s" % (
+                kind, benchlib.fmt(cpu[kind], " ms"), benchlib.fmt(main_cpu[kind], " ms")))
+            print("  %s RSS growth during the transfer %s (target < 16 MB: %s)" % (
+                kind, benchlib.fmt(rss[kind], " MB"), "MET" if max(rss[kind]) < 16 else "MISSED"))
+            print("  " + benchlib.ratio_line("%s/curl throughput" % kind, res[kind], res["curl"],
+                                             target=0.9, higher_is_better=True))
     finally:
         server.stdin.close()
         try:
