@@ -16,6 +16,7 @@
 #include "sd-store-query.h"
 #include "sd-store.h"
 #include "sd-task.h"
+#include "sd-test-util.h"
 
 /* Helpers */
 
@@ -669,6 +670,242 @@ test_search_remove_many_and_restore (void)
   g_assert_cmpuint (all->len, ==, 6);
 }
 
+/* Every row of the tasks table, every column, in rowid order. */
+static char *
+dump_tasks (const char *path)
+{
+  g_autoptr(GString) dump = g_string_new (NULL);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT rowid, * FROM tasks ORDER BY rowid", -1,
+                                       &stmt, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      for (int i = 0; i < sqlite3_column_count (stmt); i++)
+        {
+          const char *text = (const char *) sqlite3_column_text (stmt, i);
+
+          g_string_append_printf (dump, "%s%s", i > 0 ? "|" : "", text != NULL ? text : "NULL");
+        }
+      g_string_append_c (dump, '\n');
+    }
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return g_string_free (g_steal_pointer (&dump), FALSE);
+}
+
+static gint64
+count_text (SdStore    *store,
+            const char *text)
+{
+  g_autoptr(SdTaskQuery) query = sd_task_query_new ();
+  g_autoptr(GError) error = NULL;
+  gint64 n;
+
+  query->text = g_strdup (text);
+  n = sd_store_query_count (store, query, &error);
+  g_assert_no_error (error);
+  return n;
+}
+
+/* @n tasks with every link and field a removal must keep; two to a
+ * second, so that the order among a second's tasks is the rowid's. */
+static void
+add_linked_tasks (SdStore *store,
+                  guint    n)
+{
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("bulk%04u", i);
+      g_autofree char *prompt = g_strdup_printf ("%s 雨中的纸船 number%04u", i % 3 == 0 ? "kept" : "gone", i);
+      g_autofree char *group = g_strdup_printf ("group%u", i / 10);
+      g_autofree char *parent = g_strdup_printf ("bulk%04u", i > 0 ? i - 1 : 0);
+      g_autoptr(SdTask) task = make_task (id, prompt, "sd2_mx_720p",
+                                          i % 2 == 0 ? SD_TASK_STATUS_COMPLETED : SD_TASK_STATUS_FAILED,
+                                          10000 + i / 2);
+      g_autoptr(GError) error = NULL;
+
+      sd_task_set_group_id (task, group);
+      sd_task_set_group_label (task, "Takes of the boat");
+      sd_task_set_continues (task, i % 5 == 1 ? parent : NULL);
+      sd_task_set_retry_of (task, i % 7 == 1 ? parent : NULL);
+      sd_task_set_estimate (task, 1000 + i, "CNY");
+      sd_task_set_local_file (task, i % 2 == 0 ? "/videos/boat.mp4" : NULL);
+      sd_task_set_queue_position (task, i % 4);
+      g_assert_true (sd_store_save_task (store, task, &error));
+      g_assert_no_error (error);
+      if (i % 4 == 0)
+        g_assert_true (sd_store_set_favourite (store, (const char *[]) { id, NULL }, TRUE, &error));
+    }
+}
+
+static SdStoreRemoval *
+remove_async (SdStore             *store,
+              const char * const  *ids)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  SdStoreRemoval *removal;
+
+  sd_store_remove_tasks_async (store, ids, NULL, sd_test_store_result_cb, &result);
+  sd_test_wait_until (sd_test_result_arrived, &result, 60, "the removal");
+  removal = sd_store_remove_tasks_finish (store, result, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (removal);
+  return removal;
+}
+
+static GPtrArray *
+restore_async (SdStore             *store,
+               SdStoreRemoval      *removal,
+               const SdStoreCursor *loaded)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *tasks;
+
+  sd_store_restore_removal_async (store, removal, loaded, NULL, sd_test_store_result_cb, &result);
+  sd_test_wait_until (sd_test_result_arrived, &result, 60, "the restore");
+  tasks = sd_store_restore_removal_finish (store, result, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (tasks);
+  return tasks;
+}
+
+/* Removes the tasks whose number @keep refuses, checks what is left and
+ * what the search finds, puts them back and checks that nothing differs. */
+static void
+round_trip (SdStore  *store,
+            guint     n,
+            gboolean (*keep) (guint i))
+{
+  g_autofree char *before = dump_tasks (sd_store_get_path (store));
+  g_autofree char *after = NULL;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_autoptr(SdStoreRemoval) removal = NULL;
+  g_autoptr(GPtrArray) restored = NULL;
+  g_auto(GStrv) ids = NULL;
+  guint n_removed = 0;
+
+  for (guint i = 0; i < n; i++)
+    if (!keep (i))
+      {
+        g_autofree char *id = g_strdup_printf ("bulk%04u", i);
+
+        g_strv_builder_add (builder, id);
+        n_removed++;
+      }
+  g_strv_builder_add (builder, "no-such-task");
+  ids = g_strv_builder_end (builder);
+
+  removal = remove_async (store, (const char * const *) ids);
+  g_assert_cmpuint (sd_store_removal_get_n_tasks (removal), ==, n_removed);
+  /* the videos are not files here: none to delete */
+  g_assert_cmpuint (g_strv_length ((char **) sd_store_removal_get_videos (removal)), ==, 0);
+  g_assert_cmpint (sd_store_count (store, NULL), ==, n - n_removed);
+  g_assert_cmpint (count_text (store, "纸船"), ==, n - n_removed);
+  g_assert_cmpint (count_text (store, "bulk0001"), ==, keep (1) ? 1 : 0);
+  g_assert_cmpint (count_text (store, "number0003"), ==, keep (3) ? 1 : 0);
+
+  /* nothing loaded: only tasks a start resumes would come back to a list */
+  restored = restore_async (store, removal, NULL);
+  g_assert_cmpuint (restored->len, ==, 0);
+  after = dump_tasks (sd_store_get_path (store));
+  g_assert_cmpstr (after, ==, before);
+  g_assert_cmpint (count_text (store, "纸船"), ==, n);
+  g_assert_cmpint (count_text (store, "gone"), ==, n - (n + 2) / 3);
+  g_assert_cmpint (count_text (store, "number0003"), ==, 1);
+  g_assert_cmpint (count_text (store, "bulk0001"), ==, 1);
+}
+
+static gboolean
+keep_one_in_three (guint i)
+{
+  return i % 3 == 0;
+}
+
+static gboolean
+keep_four_in_five (guint i)
+{
+  return i % 5 != 3;
+}
+
+/* Thousands at once on the worker, set-based: every column comes back
+ * (the rowid too, so each task's place among those of its second), the
+ * favourites, groups, continues and retry links, and the search finds
+ * them again, both when the index is made again from the tasks that
+ * stay (most removed) and when it loses the removed rows one by one. */
+static void
+test_search_remove_thousands_and_restore (void)
+{
+  g_autofree char *path = new_history ();
+  g_autoptr(SdStore) store = open_store (path);
+  const guint n = 3000;
+
+  add_linked_tasks (store, n);
+  round_trip (store, n, keep_one_in_three);
+  round_trip (store, n, keep_four_in_five);
+}
+
+/* A list loaded down to a cursor gets back the restored tasks above it;
+ * a second restore has nothing left to put back. */
+static void
+test_search_restore_gives_back_the_loaded_pages (void)
+{
+  g_autofree char *path = new_history ();
+  g_autoptr(SdStore) store = open_store (path);
+  SdStoreCursor cursor = SD_STORE_CURSOR_INIT;
+  g_autoptr(GPtrArray) page = NULL;
+  g_autoptr(GPtrArray) restored = NULL;
+  g_autoptr(SdStoreRemoval) removal = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean more = FALSE;
+
+  add_linked_tasks (store, 40);
+  page = sd_store_load_page (store, &cursor, 10, &more, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (sd_task_get_id (g_ptr_array_index (page, 9)), ==, "bulk0030");
+  removal = remove_async (store, (const char *[]) { "bulk0039", "bulk0031", "bulk0030",
+                                                    "bulk0029", "bulk0002", NULL });
+  restored = restore_async (store, removal, &cursor);
+  g_assert_cmpuint (restored->len, ==, 3);
+  g_assert_cmpstr (sd_task_get_id (g_ptr_array_index (restored, 0)), ==, "bulk0039");
+  g_assert_cmpstr (sd_task_get_id (g_ptr_array_index (restored, 2)), ==, "bulk0030");
+  g_assert_true (sd_task_get_favourite (g_ptr_array_index (restored, 0)) == FALSE);
+  g_assert_cmpstr (sd_task_get_group_id (g_ptr_array_index (restored, 0)), ==, "group3");
+  g_assert_cmpint (sd_store_count (store, NULL), ==, 40);
+
+  sd_store_restore_removal_async (store, removal, &cursor, NULL, sd_test_store_result_cb, &result);
+  sd_test_wait_until (sd_test_result_arrived, &result, 60, "the second restore");
+  g_assert_null (sd_store_restore_removal_finish (store, result, &error));
+  g_assert_error (error, SD_STORE_ERROR, SD_STORE_ERROR_WRITE);
+  g_assert_cmpint (sd_store_count (store, NULL), ==, 40);
+}
+
+/* Too late to undo: the kept rows go, and a restore finds nothing. */
+static void
+test_search_forgotten_removal_cannot_be_restored (void)
+{
+  g_autofree char *path = new_history ();
+  g_autoptr(SdStore) store = open_store (path);
+  g_autoptr(SdStoreRemoval) removal = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  add_linked_tasks (store, 10);
+  removal = remove_async (store, (const char *[]) { "bulk0001", "bulk0004", NULL });
+  g_assert_cmpint (sd_store_count (store, NULL), ==, 8);
+  sd_store_forget_removal (store, removal);
+  sd_store_restore_removal_async (store, removal, NULL, NULL, sd_test_store_result_cb, &result);
+  sd_test_wait_until (sd_test_result_arrived, &result, 60, "the restore");
+  g_assert_null (sd_store_restore_removal_finish (store, result, &error));
+  g_assert_error (error, SD_STORE_ERROR, SD_STORE_ERROR_WRITE);
+  g_assert_cmpint (sd_store_count (store, NULL), ==, 8);
+}
+
 /* Off the main thread */
 
 static void
@@ -756,6 +993,12 @@ main (int   argc,
   g_test_add_func ("/search/favourite/another-copy-saving-does-not-undo-it",
                    test_search_favourite_survives_another_copy);
   g_test_add_func ("/search/remove/many-and-restore", test_search_remove_many_and_restore);
+  g_test_add_func ("/search/remove/thousands-set-based-and-restored-exactly",
+                   test_search_remove_thousands_and_restore);
+  g_test_add_func ("/search/remove/restore-gives-back-the-loaded-pages",
+                   test_search_restore_gives_back_the_loaded_pages);
+  g_test_add_func ("/search/remove/forgotten-removal-cannot-be-restored",
+                   test_search_forgotten_removal_cannot_be_restored);
   g_test_add_func ("/search/reader/pages-on-a-thread", test_search_reader_pages_on_a_thread);
 
   return g_test_run ();

@@ -90,6 +90,9 @@ typedef enum {
 
 G_STATIC_ASSERT (SD_DOWNLOAD_STATE_QUEUED == 1 && SD_DOWNLOAD_STATE_RUNNING == 2);
 
+/* The worker's connection of the bulk changes (sd-store-bulk.c). */
+typedef struct _SdStoreBulk SdStoreBulk;
+
 struct _SdStore
 {
   GObject parent_instance;
@@ -100,6 +103,7 @@ struct _SdStore
   sqlite3_stmt *statements[N_STATEMENTS];
   dev_t         dev;       /* the file opened at @path, to notice it */
   ino_t         ino;       /* being deleted or replaced meanwhile */
+  SdStoreBulk  *bulk;      /* made by the first bulk change */
 };
 
 typedef enum {
@@ -124,6 +128,15 @@ gpointer      _sd_store_push_progress    (SdStoreProgressFunc  func,
 void          _sd_store_pop_progress     (gpointer             previous);
 
 sqlite3      *_sd_store_get_db           (SdStore      *self);
+/* Whether the file at the path is still the one opened (any thread). */
+gboolean      _sd_store_check_file       (SdStore      *self,
+                                          GError      **error);
+void          _sd_store_bulk_free        (SdStoreBulk  *bulk);
+/* Indexes every row of the tasks table for search (sd-store-query.c). */
+gboolean      _sd_store_build_search_index (sqlite3    *db,
+                                            GError    **error);
+/* Makes the index's delete trigger again (a bulk removal drops it). */
+const char   *_sd_store_search_delete_trigger_sql (void);
 SdTask       *_sd_store_task_from_row    (sqlite3_stmt *stmt);
 void          _sd_store_set_read_error   (SdStore      *self,
                                           GError      **error);

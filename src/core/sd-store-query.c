@@ -28,7 +28,7 @@
  * triggers keep it in step with every write. A delete names the values
  * the row was indexed with, computed again from the old row. A migration
  * that makes the tasks table again must build the index again
- * (build_index()). */
+ * (_sd_store_build_search_index()). */
 static const char * const search_schema[] = {
   "CREATE VIRTUAL TABLE tasks_search USING fts5 (prompt, id, model, "
   "content = '', tokenize = 'trigram')",
@@ -161,9 +161,9 @@ query_int64 (sqlite3     *db,
 }
 
 /* Indexes every row there is, a range of rowids at a time. */
-static gboolean
-build_index (sqlite3  *db,
-             GError  **error)
+gboolean
+_sd_store_build_search_index (sqlite3  *db,
+                              GError  **error)
 {
   const char *sql =
     "INSERT INTO tasks_search (rowid, prompt, id, model) "
@@ -212,7 +212,13 @@ _sd_store_migrate_to_5 (sqlite3     *db,
   for (guint i = 0; i < G_N_ELEMENTS (search_schema); i++)
     if (!_sd_store_exec_sql (db, search_schema[i], error))
       return FALSE;
-  return build_index (db, error);
+  return _sd_store_build_search_index (db, error);
+}
+
+const char *
+_sd_store_search_delete_trigger_sql (void)
+{
+  return search_schema[2];
 }
 
 /* Queries */

@@ -174,9 +174,9 @@ remember_file (SdStore *self)
 
 /* A history deleted or replaced while this process runs would take every
  * later write into a file nobody will open again: that is an error. */
-static gboolean
-check_file (SdStore  *self,
-            GError  **error)
+gboolean
+_sd_store_check_file (SdStore  *self,
+                      GError  **error)
 {
   g_autofree char *display = g_filename_display_name (self->path);
   GStatBuf st;
@@ -224,7 +224,7 @@ _sd_store_begin_write (SdStore  *self,
       _sd_store_set_step_error (self, error, SD_STORE_ERROR_WRITE);
       return FALSE;
     }
-  if (check_file (self, error))
+  if (_sd_store_check_file (self, error))
     return TRUE;
   sqlite3_exec (self->db, "ROLLBACK", NULL, NULL, NULL);
   return FALSE;
@@ -448,6 +448,7 @@ sd_store_finalize (GObject *object)
 
   for (guint i = 0; i < N_STATEMENTS; i++)
     sqlite3_finalize (self->statements[i]);
+  _sd_store_bulk_free (self->bulk);
   sqlite3_close_v2 (self->db);
   g_free (self->path);
   g_free (self->base);

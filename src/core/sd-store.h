@@ -4,7 +4,7 @@
  */
 #pragma once
 
-#include <glib-object.h>
+#include <gio/gio.h>
 
 #include "sd-task.h"
 #include "sd-types.h"
@@ -170,6 +170,43 @@ gboolean     sd_store_remove_tasks    (SdStore             *self,
 gboolean     sd_store_restore_tasks   (SdStore    *self,
                                        GPtrArray  *tasks,
                                        GError    **error);
+/* A removal of many tasks (sd-store-bulk.c): what left the history, and
+ * the rows kept for Undo until forgotten. */
+#define SD_TYPE_STORE_REMOVAL (sd_store_removal_get_type ())
+GType        sd_store_removal_get_type (void) G_GNUC_CONST;
+SdStoreRemoval *sd_store_removal_ref   (SdStoreRemoval *removal);
+void         sd_store_removal_unref    (SdStoreRemoval *removal);
+const char * const *sd_store_removal_get_ids    (SdStoreRemoval *removal);
+guint        sd_store_removal_get_n_tasks       (SdStoreRemoval *removal);
+const char * const *sd_store_removal_get_videos (SdStoreRemoval *removal);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (SdStoreRemoval, sd_store_removal_unref)
+
+/* Removes the tasks @ids in one set-based transaction on a worker thread,
+ * keeping their rows for sd_store_restore_removal_async(). */
+void         sd_store_remove_tasks_async  (SdStore             *self,
+                                           const char * const  *ids,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data);
+SdStoreRemoval *sd_store_remove_tasks_finish (SdStore       *self,
+                                              GAsyncResult  *result,
+                                              GError       **error);
+/* Puts them back exactly; gives the tasks a list loaded down to @loaded
+ * shows (newer than it, or to resume). */
+void         sd_store_restore_removal_async (SdStore              *self,
+                                             SdStoreRemoval       *removal,
+                                             const SdStoreCursor  *loaded,
+                                             GCancellable         *cancellable,
+                                             GAsyncReadyCallback   callback,
+                                             gpointer              user_data);
+GPtrArray   *sd_store_restore_removal_finish (SdStore       *self,
+                                              GAsyncResult  *result,
+                                              GError       **error);
+/* Too late to undo: the kept rows go. */
+void         sd_store_forget_removal      (SdStore        *self,
+                                           SdStoreRemoval *removal);
+
 /* The number of tasks, or -1 with @error set. */
 gint64       sd_store_count           (SdStore  *self,
                                        GError  **error);

@@ -21,6 +21,7 @@ typedef struct _SdRequest         SdRequest;
 typedef struct _SdSecrets         SdSecrets;
 typedef struct _SdService         SdService;
 typedef struct _SdStore           SdStore;
+typedef struct _SdStoreRemoval    SdStoreRemoval;
 typedef struct _SdTask            SdTask;
 
 G_END_DECLS

@@ -1,0 +1,668 @@
+/* sd-store-bulk.c: removing and restoring many tasks at once, on a worker
+ *
+ * Acting on a whole filtered view (tens of thousands of tasks) must not
+ * hold the main loop, so it runs on a thread, on a connection of its own,
+ * in one transaction built from set-based statements: the ids go into a
+ * temporary table, the rows they name into another one, which the
+ * connection keeps for Undo until the removal is forgotten (the toast is
+ * gone), and one DELETE takes them out of the history.
+ *
+ * The search index is contentless: taking a row out of it costs about as
+ * much as indexing it again. A removal of more rows than REBUILD_RATIO
+ * times those that stay empties the index and indexes what stays instead,
+ * with the delete trigger dropped for that transaction (bench/RESULTS.md,
+ * "Acting on many").
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+#define G_LOG_DOMAIN "sd-store"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+
+#include "sd-store-private.h"
+
+/* Rebuild the index when the removed rows outnumber REBUILD_RATIO times
+ * the rows left. */
+#define REBUILD_RATIO 1.0
+
+/* The worker's page cache, in KiB (negative: a size, not pages). */
+#define BULK_CACHE_KIB -65536
+
+struct _SdStoreBulk
+{
+  GMutex   lock;    /* one bulk change at a time on @db */
+  sqlite3 *db;      /* opened by the first bulk change */
+  guint    serial;  /* names the tables of the removals kept */
+};
+
+struct _SdStoreRemoval
+{
+  gatomicrefcount ref_count;
+  guint           serial;    /* the rows are in temp.removed_SERIAL */
+  char          **ids;       /* the tasks removed */
+  char          **videos;    /* their saved videos that were on disk */
+};
+
+G_DEFINE_BOXED_TYPE (SdStoreRemoval, sd_store_removal, sd_store_removal_ref, sd_store_removal_unref)
+
+SdStoreRemoval *
+sd_store_removal_ref (SdStoreRemoval *removal)
+{
+  g_return_val_if_fail (removal != NULL, NULL);
+
+  g_atomic_ref_count_inc (&removal->ref_count);
+  return removal;
+}
+
+void
+sd_store_removal_unref (SdStoreRemoval *removal)
+{
+  g_return_if_fail (removal != NULL);
+
+  if (!g_atomic_ref_count_dec (&removal->ref_count))
+    return;
+  g_strfreev (removal->ids);
+  g_strfreev (removal->videos);
+  g_free (removal);
+}
+
+/**
+ * sd_store_removal_get_ids:
+ *
+ * Returns: (transfer none) (array zero-terminated=1): the ids of the tasks
+ *   removed (those the history had)
+ */
+const char * const *
+sd_store_removal_get_ids (SdStoreRemoval *removal)
+{
+  g_return_val_if_fail (removal != NULL, NULL);
+
+  return (const char * const *) removal->ids;
+}
+
+/**
+ * sd_store_removal_get_n_tasks:
+ *
+ * Returns: how many tasks left the history
+ */
+guint
+sd_store_removal_get_n_tasks (SdStoreRemoval *removal)
+{
+  g_return_val_if_fail (removal != NULL, 0);
+
+  return g_strv_length (removal->ids);
+}
+
+/**
+ * sd_store_removal_get_videos:
+ *
+ * Returns: (transfer none) (array zero-terminated=1): the saved videos of
+ *   the removed tasks that were files on disk at the removal
+ */
+const char * const *
+sd_store_removal_get_videos (SdStoreRemoval *removal)
+{
+  g_return_val_if_fail (removal != NULL, NULL);
+
+  return (const char * const *) removal->videos;
+}
+
+/* The worker's connection */
+
+void
+_sd_store_bulk_free (SdStoreBulk *bulk)
+{
+  if (bulk == NULL)
+    return;
+  sqlite3_close_v2 (bulk->db);
+  g_mutex_clear (&bulk->lock);
+  g_free (bulk);
+}
+
+static SdStoreBulk *
+get_bulk (SdStore *self)
+{
+  static GMutex creating;
+  SdStoreBulk *bulk;
+
+  g_mutex_lock (&creating);
+  if (self->bulk == NULL)
+    {
+      self->bulk = g_new0 (SdStoreBulk, 1);
+      g_mutex_init (&self->bulk->lock);
+    }
+  bulk = self->bulk;
+  g_mutex_unlock (&creating);
+  return bulk;
+}
+
+static void
+set_db_error (sqlite3  *db,
+              GError  **error)
+{
+  g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_WRITE,
+               _("Could not change the task history: %s"), sqlite3_errmsg (db));
+}
+
+static gboolean
+exec (sqlite3     *db,
+      const char  *sql,
+      GError     **error)
+{
+  if (sqlite3_exec (db, sql, NULL, NULL, NULL) == SQLITE_OK)
+    return TRUE;
+  set_db_error (db, error);
+  return FALSE;
+}
+
+static gboolean
+open_bulk_db (SdStore     *self,
+              SdStoreBulk *bulk,
+              GError     **error)
+{
+  int rc;
+
+  if (bulk->db != NULL)
+    return TRUE;
+  rc = sqlite3_open_v2 (self->path, &bulk->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX, NULL);
+  if (rc != SQLITE_OK)
+    {
+      _sd_store_set_open_error (error, SD_STORE_ERROR_OPEN, self->path,
+                                bulk->db != NULL ? sqlite3_errmsg (bulk->db) : sqlite3_errstr (rc));
+      g_clear_pointer (&bulk->db, sqlite3_close_v2);
+      return FALSE;
+    }
+  sqlite3_busy_timeout (bulk->db, BUSY_TIMEOUT_MS);
+  sqlite3_extended_result_codes (bulk->db, TRUE);
+  /* A bulk change touches most pages of a large history: with the
+   * default cache of 2 MB, the same pages would be spilled to the journal
+   * again and again before the commit. */
+  return exec (bulk->db, "PRAGMA foreign_keys = ON; PRAGMA recursive_triggers = ON; "
+                         "PRAGMA cache_size = " G_STRINGIFY (BULK_CACHE_KIB), error);
+}
+
+static gboolean
+begin (SdStore     *self,
+       SdStoreBulk *bulk,
+       GError     **error)
+{
+  if (!open_bulk_db (self, bulk, error) || !exec (bulk->db, "BEGIN IMMEDIATE", error))
+    return FALSE;
+  if (_sd_store_check_file (self, error))
+    return TRUE;
+  sqlite3_exec (bulk->db, "ROLLBACK", NULL, NULL, NULL);
+  return FALSE;
+}
+
+static gboolean
+end (SdStoreBulk *bulk,
+     gboolean     done,
+     GError     **error)
+{
+  if (done && exec (bulk->db, "COMMIT", error))
+    return TRUE;
+  if (!sqlite3_get_autocommit (bulk->db))
+    sqlite3_exec (bulk->db, "ROLLBACK", NULL, NULL, NULL);
+  return FALSE;
+}
+
+/* Runs @sql with @text bound to ?1 (when not NULL); @changes (optional)
+ * gets the rows it changed. */
+static gboolean
+run (sqlite3     *db,
+     const char  *sql,
+     const char  *text,
+     gint64      *changes,
+     GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc = sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL);
+
+  if (rc == SQLITE_OK && text != NULL)
+    sqlite3_bind_text (stmt, 1, text, -1, SQLITE_TRANSIENT);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_step (stmt);
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      set_db_error (db, error);
+      return FALSE;
+    }
+  if (changes != NULL)
+    *changes = sqlite3_changes64 (db);
+  return TRUE;
+}
+
+/* The first column of every row of @sql, as a NULL-terminated array;
+ * @keep (optional) filters them. */
+static char **
+collect_texts (sqlite3     *db,
+               const char  *sql,
+               gboolean   (*keep) (const char *text),
+               GError     **error)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  sqlite3_stmt *stmt = NULL;
+  int rc = sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL);
+
+  while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      const char *text = (const char *) sqlite3_column_text (stmt, 0);
+
+      if (text != NULL && (keep == NULL || keep (text)))
+        g_strv_builder_add (builder, text);
+      rc = SQLITE_OK;
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      set_db_error (db, error);
+      return NULL;
+    }
+  return g_strv_builder_end (builder);
+}
+
+/* Every column of the tasks table, quoted and separated by commas: the
+ * kept rows carry whatever columns the schema has. */
+static char *
+get_task_columns (sqlite3  *db,
+                  GError  **error)
+{
+  g_auto(GStrv) names = collect_texts (db, "SELECT '\"' || name || '\"' "
+                                       "FROM pragma_table_info('tasks') ORDER BY cid",
+                                       NULL, error);
+
+  return names != NULL ? g_strjoinv (", ", names) : NULL;
+}
+
+static gboolean
+is_regular_file (const char *path)
+{
+  return g_file_test (path, G_FILE_TEST_IS_REGULAR);
+}
+
+/* Removing */
+
+static gboolean
+fill_ids (sqlite3             *db,
+          const char * const  *ids,
+          GError             **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean done;
+
+  done = exec (db, "CREATE TEMP TABLE IF NOT EXISTS bulk_ids (id TEXT PRIMARY KEY) WITHOUT ROWID; "
+                   "DELETE FROM temp.bulk_ids", error);
+  if (done && sqlite3_prepare_v2 (db, "INSERT OR IGNORE INTO temp.bulk_ids VALUES (?1)",
+                                  -1, &stmt, NULL) != SQLITE_OK)
+    done = FALSE;
+  for (guint i = 0; done && ids[i] != NULL; i++)
+    {
+      sqlite3_bind_text (stmt, 1, ids[i], -1, SQLITE_STATIC);
+      done = sqlite3_step (stmt) == SQLITE_DONE;
+      sqlite3_reset (stmt);
+    }
+  sqlite3_finalize (stmt);
+  if (!done && error != NULL && *error == NULL)
+    set_db_error (db, error);
+  return done;
+}
+
+static gint64
+count_tasks (sqlite3 *db)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 n = -1;
+
+  if (sqlite3_prepare_v2 (db, "SELECT count(*) FROM main.tasks", -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW)
+    n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return n;
+}
+
+/* The rows of temp.@table leave the tasks table; the index loses them
+ * one by one (its trigger), or is made again from the rows left. */
+static gboolean
+delete_rows (sqlite3     *db,
+             const char  *table,
+             gint64       n_removed,
+             GError     **error)
+{
+  g_autofree char *sql = g_strdup_printf ("DELETE FROM main.tasks WHERE rowid IN "
+                                          "(SELECT sd_removed_rowid FROM temp.%s)", table);
+  gint64 n_left = count_tasks (db) - n_removed;
+  gboolean rebuild = n_removed > REBUILD_RATIO * n_left;
+
+  g_debug ("Removing %" G_GINT64_FORMAT " tasks, %" G_GINT64_FORMAT " stay: %s", n_removed,
+           n_left, rebuild ? "indexing those again" : "out of the index one by one");
+  if (!rebuild)
+    return run (db, sql, NULL, NULL, error);
+  return exec (db, "DROP TRIGGER main.tasks_search_delete", error) &&
+         run (db, sql, NULL, NULL, error) &&
+         exec (db, "INSERT INTO main.tasks_search (tasks_search) VALUES ('delete-all')", error) &&
+         _sd_store_build_search_index (db, error) &&
+         exec (db, _sd_store_search_delete_trigger_sql (), error);
+}
+
+static SdStoreRemoval *
+remove_in_transaction (SdStore             *self,
+                       SdStoreBulk         *bulk,
+                       const char * const  *ids,
+                       GError             **error)
+{
+  SdStoreRemoval *removal = g_new0 (SdStoreRemoval, 1);
+  g_autofree char *table = g_strdup_printf ("removed_%u", ++bulk->serial);
+  g_autofree char *create = g_strdup_printf ("CREATE TEMP TABLE %s AS SELECT rowid AS "
+                                             "sd_removed_rowid, * FROM main.tasks WHERE 0", table);
+  g_autofree char *copy = g_strdup_printf ("INSERT INTO temp.%s SELECT rowid, * FROM main.tasks "
+                                           "WHERE base = ?1 AND id IN (SELECT id FROM temp.bulk_ids)",
+                                           table);
+  g_autofree char *select_ids = g_strdup_printf ("SELECT id FROM temp.%s", table);
+  g_autofree char *select_videos = g_strdup_printf ("SELECT local_file FROM temp.%s "
+                                                    "WHERE local_file IS NOT NULL", table);
+  gint64 n = 0;
+
+  g_atomic_ref_count_init (&removal->ref_count);
+  removal->serial = bulk->serial;
+  if (fill_ids (bulk->db, ids, error) &&
+      exec (bulk->db, create, error) &&
+      run (bulk->db, copy, self->base, &n, error) &&
+      delete_rows (bulk->db, table, n, error) &&
+      (removal->ids = collect_texts (bulk->db, select_ids, NULL, error)) != NULL &&
+      (removal->videos = collect_texts (bulk->db, select_videos, is_regular_file, error)) != NULL)
+    return removal;
+  sd_store_removal_unref (removal);
+  return NULL;
+}
+
+static void
+remove_in_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  SdStore *self = source_object;
+  SdStoreBulk *bulk = get_bulk (self);
+  SdStoreRemoval *removal = NULL;
+  GError *error = NULL;
+  gint64 started = g_get_monotonic_time ();
+
+  g_mutex_lock (&bulk->lock);
+  if (begin (self, bulk, &error))
+    {
+      removal = remove_in_transaction (self, bulk, task_data, &error);
+      if (!end (bulk, removal != NULL, removal != NULL ? &error : NULL))
+        g_clear_pointer (&removal, sd_store_removal_unref);
+    }
+  g_mutex_unlock (&bulk->lock);
+  if (removal == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_debug ("Removed %u tasks from the history in %.3f s", sd_store_removal_get_n_tasks (removal),
+           (g_get_monotonic_time () - started) / 1e6);
+  g_task_return_pointer (task, removal, (GDestroyNotify) sd_store_removal_unref);
+}
+
+/**
+ * sd_store_remove_tasks_async:
+ * @self: a store
+ * @ids: (array zero-terminated=1): task ids
+ * @cancellable: (nullable): only checked before the work starts
+ * @callback: called on the thread-default main context of the caller
+ * @user_data: for @callback
+ *
+ * Removes every task of @ids in one transaction, or (on an error) none,
+ * on a worker thread and a connection of its own. Ids not in the history
+ * are skipped. The rows are kept, for sd_store_restore_removal_async(),
+ * until sd_store_forget_removal().
+ */
+void
+sd_store_remove_tasks_async (SdStore             *self,
+                             const char * const  *ids,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (SD_IS_STORE (self));
+  g_return_if_fail (ids != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sd_store_remove_tasks_async);
+  g_task_set_task_data (task, g_strdupv ((char **) ids), (GDestroyNotify) g_strfreev);
+  g_task_set_return_on_cancel (task, FALSE);
+  g_task_run_in_thread (task, remove_in_thread);
+}
+
+/**
+ * sd_store_remove_tasks_finish:
+ *
+ * Returns: (transfer full): what was removed, for Undo, or %NULL with
+ *   @error set
+ */
+SdStoreRemoval *
+sd_store_remove_tasks_finish (SdStore       *self,
+                              GAsyncResult  *result,
+                              GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Restoring */
+
+typedef struct {
+  SdStoreRemoval *removal;
+  SdStoreCursor   loaded;
+} RestoreData;
+
+static void
+restore_data_free (gpointer data)
+{
+  RestoreData *restore = data;
+
+  sd_store_removal_unref (restore->removal);
+  g_free (restore);
+}
+
+/* The restored tasks a list that loaded the history down to @loaded
+ * holds: those above it, and every one a start would resume. */
+static GPtrArray *
+read_restored (sqlite3              *db,
+               const char           *table,
+               const SdStoreCursor  *loaded,
+               GError              **error)
+{
+  g_autofree char *sql =
+    g_strdup_printf ("SELECT " TASK_COLUMNS " FROM main.tasks WHERE (base, id) IN "
+                     "(SELECT base, id FROM temp.%s) AND ((created_at, rowid) >= (?1, ?2) OR "
+                     TO_RESUME ") ORDER BY created_at DESC, rowid DESC", table);
+  GPtrArray *tasks = g_ptr_array_new_with_free_func (g_object_unref);
+  sqlite3_stmt *stmt = NULL;
+  int rc = sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL);
+
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_int64 (stmt, 1, loaded->created_at);
+      sqlite3_bind_int64 (stmt, 2, loaded->rowid);
+    }
+  while (rc == SQLITE_OK && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      SdTask *task = _sd_store_task_from_row (stmt);
+
+      if (task != NULL)
+        g_ptr_array_add (tasks, task);
+      rc = SQLITE_OK;
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      set_db_error (db, error);
+      g_clear_pointer (&tasks, g_ptr_array_unref);
+    }
+  return tasks;
+}
+
+/* A row takes back its rowid (its place among tasks of the same second)
+ * unless another row has it by now; a task the history has again
+ * meanwhile is left as it is there. */
+static GPtrArray *
+restore_in_transaction (SdStoreBulk  *bulk,
+                        RestoreData  *restore,
+                        GError      **error)
+{
+  g_autofree char *table = g_strdup_printf ("removed_%u", restore->removal->serial);
+  g_autofree char *columns = get_task_columns (bulk->db, error);
+  g_autofree char *insert = NULL;
+  g_autofree char *drop = g_strdup_printf ("DROP TABLE temp.%s", table);
+  g_autoptr(GPtrArray) tasks = NULL;
+
+  if (columns == NULL)
+    return NULL;
+  insert = g_strdup_printf ("INSERT INTO main.tasks (rowid, %s) SELECT CASE WHEN EXISTS "
+                            "(SELECT 1 FROM main.tasks t WHERE t.rowid = r.sd_removed_rowid) "
+                            "THEN NULL ELSE r.sd_removed_rowid END, %s FROM temp.%s r "
+                            "WHERE true ON CONFLICT (base, id) DO NOTHING",
+                            columns, columns, table);
+  if (!run (bulk->db, insert, NULL, NULL, error))
+    return NULL;
+  tasks = read_restored (bulk->db, table, &restore->loaded, error);
+  if (tasks == NULL || !exec (bulk->db, drop, error))
+    return NULL;
+  return g_steal_pointer (&tasks);
+}
+
+static void
+restore_in_thread (GTask        *task,
+                   gpointer      source_object,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  SdStore *self = source_object;
+  SdStoreBulk *bulk = get_bulk (self);
+  GPtrArray *tasks = NULL;
+  GError *error = NULL;
+  gint64 started = g_get_monotonic_time ();
+
+  g_mutex_lock (&bulk->lock);
+  if (begin (self, bulk, &error))
+    {
+      tasks = restore_in_transaction (bulk, task_data, &error);
+      if (!end (bulk, tasks != NULL, tasks != NULL ? &error : NULL))
+        g_clear_pointer (&tasks, g_ptr_array_unref);
+    }
+  g_mutex_unlock (&bulk->lock);
+  if (tasks == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_debug ("Restored %u tasks to the history in %.3f s",
+           sd_store_removal_get_n_tasks (((RestoreData *) task_data)->removal),
+           (g_get_monotonic_time () - started) / 1e6);
+  g_task_return_pointer (task, tasks, (GDestroyNotify) g_ptr_array_unref);
+}
+
+/**
+ * sd_store_restore_removal_async:
+ * @self: the store that removed them
+ * @removal: what sd_store_remove_tasks_finish() gave
+ * @loaded: (nullable): how far down the history a list has loaded
+ *   (sd_store_load_page()'s cursor); %NULL: nothing
+ * @cancellable: (nullable): only checked before the work starts
+ * @callback: called on the thread-default main context of the caller
+ * @user_data: for @callback
+ *
+ * Puts the removed tasks back exactly as they were (every column, their
+ * place among the tasks of the same second, the search index), in one
+ * transaction on the worker; the kept rows then go. Restoring a removal
+ * twice, or after sd_store_forget_removal(), fails.
+ */
+void
+sd_store_restore_removal_async (SdStore              *self,
+                                SdStoreRemoval       *removal,
+                                const SdStoreCursor  *loaded,
+                                GCancellable         *cancellable,
+                                GAsyncReadyCallback   callback,
+                                gpointer              user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  RestoreData *restore = g_new0 (RestoreData, 1);
+
+  g_return_if_fail (SD_IS_STORE (self));
+  g_return_if_fail (removal != NULL);
+
+  restore->removal = sd_store_removal_ref (removal);
+  restore->loaded = loaded != NULL ? *loaded : (SdStoreCursor) SD_STORE_CURSOR_INIT;
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sd_store_restore_removal_async);
+  g_task_set_task_data (task, restore, restore_data_free);
+  g_task_set_return_on_cancel (task, FALSE);
+  g_task_run_in_thread (task, restore_in_thread);
+}
+
+/**
+ * sd_store_restore_removal_finish:
+ *
+ * Returns: (transfer container) (element-type SdTask): the restored tasks
+ *   a list loaded down to the cursor given holds (above it, or to be
+ *   resumed), newest first; %NULL with @error set
+ */
+GPtrArray *
+sd_store_restore_removal_finish (SdStore       *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+forget_in_thread (GTask        *task,
+                  gpointer      source_object,
+                  gpointer      task_data,
+                  GCancellable *cancellable)
+{
+  SdStoreBulk *bulk = get_bulk (source_object);
+  g_autofree char *drop = g_strdup_printf ("DROP TABLE IF EXISTS temp.removed_%u",
+                                           GPOINTER_TO_UINT (task_data));
+  g_autoptr(GError) error = NULL;
+
+  g_mutex_lock (&bulk->lock);
+  if (bulk->db != NULL && !exec (bulk->db, drop, &error))
+    g_debug ("Could not drop removal %u: %s", GPOINTER_TO_UINT (task_data), error->message);
+  g_mutex_unlock (&bulk->lock);
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * sd_store_forget_removal:
+ * @self: the store that removed them
+ * @removal: what sd_store_remove_tasks_finish() gave
+ *
+ * Lets go of the rows kept for Undo (on the worker): the removal can no
+ * longer be restored.
+ */
+void
+sd_store_forget_removal (SdStore        *self,
+                         SdStoreRemoval *removal)
+{
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (SD_IS_STORE (self));
+  g_return_if_fail (removal != NULL);
+
+  task = g_task_new (self, NULL, NULL, NULL);
+  g_task_set_source_tag (task, sd_store_forget_removal);
+  g_task_set_task_data (task, GUINT_TO_POINTER (removal->serial), NULL);
+  g_task_run_in_thread (task, forget_in_thread);
+}
