@@ -457,6 +457,102 @@ sd_store_remove_tasks_finish (SdStore       *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* Favourites */
+
+typedef struct {
+  char   **ids;
+  gboolean favourite;
+} FavouriteData;
+
+static void
+favourite_data_free (gpointer data)
+{
+  FavouriteData *favourite = data;
+
+  g_strfreev (favourite->ids);
+  g_free (favourite);
+}
+
+static void
+set_favourite_in_thread (GTask        *task,
+                         gpointer      source_object,
+                         gpointer      task_data,
+                         GCancellable *cancellable)
+{
+  SdStore *self = source_object;
+  SdStoreBulk *bulk = get_bulk (self);
+  FavouriteData *data = task_data;
+  const char *sql = data->favourite
+                    ? "UPDATE main.tasks SET favourite = 1 WHERE base = ?1 AND "
+                      "id IN (SELECT id FROM temp.bulk_ids)"
+                    : "UPDATE main.tasks SET favourite = 0 WHERE base = ?1 AND "
+                      "id IN (SELECT id FROM temp.bulk_ids)";
+  GError *error = NULL;
+  gint64 n = 0;
+  gboolean done = FALSE;
+
+  g_mutex_lock (&bulk->lock);
+  if (begin (self, bulk, &error))
+    {
+      done = fill_ids (bulk->db, (const char * const *) data->ids, &error) &&
+             run (bulk->db, sql, self->base, &n, &error);
+      done = end (bulk, done, done ? &error : NULL);
+    }
+  g_mutex_unlock (&bulk->lock);
+  if (!done)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_debug ("Favourite %s for %" G_GINT64_FORMAT " tasks", data->favourite ? "set" : "cleared", n);
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * sd_store_set_favourite_async:
+ * @self: a store
+ * @ids: (array zero-terminated=1): task ids
+ * @favourite: the flag to set
+ * @cancellable: (nullable): only checked before the work starts
+ * @callback: called on the thread-default main context of the caller
+ * @user_data: for @callback
+ *
+ * sd_store_set_favourite() in one set-based statement on the worker: for
+ * a whole view of tasks. Ids not in the history are skipped.
+ */
+void
+sd_store_set_favourite_async (SdStore             *self,
+                              const char * const  *ids,
+                              gboolean             favourite,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  FavouriteData *data = g_new0 (FavouriteData, 1);
+
+  g_return_if_fail (SD_IS_STORE (self));
+  g_return_if_fail (ids != NULL);
+
+  data->ids = g_strdupv ((char **) ids);
+  data->favourite = favourite;
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sd_store_set_favourite_async);
+  g_task_set_task_data (task, data, favourite_data_free);
+  g_task_set_return_on_cancel (task, FALSE);
+  g_task_run_in_thread (task, set_favourite_in_thread);
+}
+
+gboolean
+sd_store_set_favourite_finish (SdStore       *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 /* Restoring */
 
 typedef struct {

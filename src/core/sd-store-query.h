@@ -109,6 +109,34 @@ GPtrArray   *sd_store_query_page_finish (SdStore         *reader,
                                          gboolean        *more,
                                          GError         **error);
 
+/* sd_store_query_ids() on a worker thread, on a reader. */
+void         sd_store_query_ids_async   (SdStore              *reader,
+                                         const SdTaskQuery    *query,
+                                         GCancellable         *cancellable,
+                                         GAsyncReadyCallback   callback,
+                                         gpointer              user_data);
+char       **sd_store_query_ids_finish  (SdStore         *reader,
+                                         GAsyncResult    *result,
+                                         GError         **error);
+
+/* The tasks of the whole history linked to @id: those that continue it
+ * and those that retry it, newest first. */
+gboolean     sd_store_query_links       (SdStore         *self,
+                                         const char      *id,
+                                         char          ***continuations,
+                                         char          ***retries,
+                                         GError         **error);
+void         sd_store_query_links_async (SdStore              *reader,
+                                         const char           *id,
+                                         GCancellable         *cancellable,
+                                         GAsyncReadyCallback   callback,
+                                         gpointer              user_data);
+gboolean     sd_store_query_links_finish (SdStore        *reader,
+                                          GAsyncResult   *result,
+                                          char         ***continuations,
+                                          char         ***retries,
+                                          GError        **error);
+
 /* The SQL sd_store_query_page() runs, with its values written in: what
  * the benchmark gives the sqlite3 shell to compare. */
 char        *sd_store_query_to_sql    (SdStore            *self,

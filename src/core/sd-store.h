@@ -203,6 +203,16 @@ void         sd_store_restore_removal_async (SdStore              *self,
 GPtrArray   *sd_store_restore_removal_finish (SdStore       *self,
                                               GAsyncResult  *result,
                                               GError       **error);
+/* sd_store_set_favourite() of many, set-based on the worker. */
+void         sd_store_set_favourite_async  (SdStore             *self,
+                                            const char * const  *ids,
+                                            gboolean             favourite,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+gboolean     sd_store_set_favourite_finish (SdStore       *self,
+                                            GAsyncResult  *result,
+                                            GError       **error);
 /* Too late to undo: the kept rows go. */
 void         sd_store_forget_removal      (SdStore        *self,
                                            SdStoreRemoval *removal);
