@@ -497,6 +497,30 @@ count_stored (Fixture *fixture)
   return n;
 }
 
+typedef struct
+{
+  Fixture *fixture;
+  gint64   count;
+} CountCheck;
+
+static gboolean
+has_stored_count (gpointer data)
+{
+  CountCheck *check = data;
+
+  return count_stored (check->fixture) == check->count;
+}
+
+static void
+wait_for_stored_count (Fixture *fixture,
+                       gint64   count)
+{
+  CountCheck check = { fixture, count };
+
+  run_until (has_stored_count, &check);
+}
+
+
 /* Ctrl+A selects what the filtered list shows; the bar counts it;
  * Escape's action clears it. */
 static void
@@ -548,11 +572,11 @@ test_remove_many_and_undo (Fixture       *fixture,
   click (get_bar_button (fixture, "win.remove-selection"));
   g_assert_cmpuint (g_list_model_get_n_items (gtk_window_get_toplevels ()), ==, n_windows);
   wait_for (fixture, "list", (const char *[]) { "task-forest", "task-lighthouse", NULL });
-  g_assert_cmpint (count_stored (fixture), ==, 2);
+  wait_for_stored_count (fixture, 2);
 
   click_undo (fixture);
   wait_for (fixture, "list", all_ids);
-  g_assert_cmpint (count_stored (fixture), ==, 5);
+  wait_for_stored_count (fixture, 5);
   g_assert_true (is_stored_favourite (fixture, "task-kite"));
   g_assert_false (is_stored_favourite (fixture, "task-rain"));
 }
@@ -570,7 +594,7 @@ test_remove_many_in_filter_and_undo (Fixture       *fixture,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.select-all", NULL));
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.remove-selected", NULL));
   wait_for (fixture, "no-match", (const char *[]) { NULL });
-  g_assert_cmpint (count_stored (fixture), ==, 2);
+  wait_for_stored_count (fixture, 2);
   click_undo (fixture);
   wait_for (fixture, "list", (const char *[]) { "task-forest", "task-rain", "task-lighthouse", NULL });
   g_assert_true (gtk_widget_activate_action (filter, "history.status", "s", "all"));
@@ -865,7 +889,7 @@ test_clear_completed_counts (Fixture       *fixture,
   g_assert_cmpstr (get_heading (dialog), ==, "Remove 1 completed task?");
   answer (dialog, "remove");
   wait_for (fixture, "no-match", (const char *[]) { NULL });
-  g_assert_cmpint (count_stored (fixture), ==, 4);
+  wait_for_stored_count (fixture, 4);
   click_undo (fixture);
   wait_for (fixture, "list", (const char *[]) { "task-forest", NULL });
 
@@ -884,32 +908,9 @@ test_clear_completed_counts (Fixture       *fixture,
   g_assert_false (adw_message_dialog_has_response (ADW_MESSAGE_DIALOG (dialog), "delete"));
   answer (dialog, "remove");
   wait_for (fixture, "no-match", (const char *[]) { NULL });
-  g_assert_cmpint (count_stored (fixture), ==, 3);
+  wait_for_stored_count (fixture, 3);
 }
 
-
-typedef struct
-{
-  Fixture *fixture;
-  gint64   count;
-} CountCheck;
-
-static gboolean
-has_stored_count (gpointer data)
-{
-  CountCheck *check = data;
-
-  return count_stored (check->fixture) == check->count;
-}
-
-static void
-wait_for_stored_count (Fixture *fixture,
-                       gint64   count)
-{
-  CountCheck check = { fixture, count };
-
-  run_until (has_stored_count, &check);
-}
 
 static gboolean
 shows_failed_again (gpointer data)
@@ -926,17 +927,14 @@ shows_failed_again (gpointer data)
          g_str_equal (sd_task_get_id (third), "task-failed-249");
 }
 
-/* A view of hundreds goes a chunk at a time, the window drawing between
- * them, and comes back whole with Undo. */
 static void
-test_remove_hundreds_in_chunks (Fixture       *fixture,
-                                gconstpointer  user_data)
+store_failed_tasks (Fixture *fixture,
+                    guint    n)
 {
-  GtkWidget *filter = get_named (fixture, "Filter");
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
   g_autoptr(GError) error = NULL;
 
-  for (guint i = 0; i < 250; i++)
+  for (guint i = 0; i < n; i++)
     {
       g_autofree char *id = g_strdup_printf ("task-failed-%03u", i);
       g_autoptr(SdRequest) request = sd_request_new ();
@@ -950,6 +948,17 @@ test_remove_hundreds_in_chunks (Fixture       *fixture,
       g_assert_true (sd_store_save_task (get_store (fixture), task, &error));
       g_assert_no_error (error);
     }
+}
+
+/* A view of hundreds leaves the history in one go off the main thread,
+ * and comes back whole with Undo. */
+static void
+test_remove_hundreds_at_once (Fixture       *fixture,
+                              gconstpointer  user_data)
+{
+  GtkWidget *filter = get_named (fixture, "Filter");
+
+  store_failed_tasks (fixture, 250);
   wait_for (fixture, "list", all_ids);
   g_assert_true (gtk_widget_activate_action (filter, "history.remove-failed", NULL));
   {
@@ -958,9 +967,6 @@ test_remove_hundreds_in_chunks (Fixture       *fixture,
     g_assert_cmpstr (get_heading (dialog), ==, "Remove 252 failed tasks?");
     answer (dialog, "remove");
   }
-  /* the first hundred at once, the rest later */
-  g_assert_cmpint (count_stored (fixture), ==, 255 - 100);
-  wait_for_label (fixture, "Removing 252 tasks…");
   wait_for_stored_count (fixture, 3);
   g_assert_true (gtk_widget_activate_action (filter, "history.status", "s", "all"));
   wait_for (fixture, "list", (const char *[]) { "task-forest", "task-rain", "task-lighthouse",
@@ -970,6 +976,98 @@ test_remove_hundreds_in_chunks (Fixture       *fixture,
   wait_for_stored_count (fixture, 255);
   g_assert_true (gtk_widget_activate_action (filter, "history.status", "s", "failed"));
   run_until (shows_failed_again, fixture);
+}
+
+static gint64
+count_stored_favourites (Fixture *fixture)
+{
+  g_autoptr(SdTaskQuery) query = sd_task_query_new ();
+  g_autoptr(GError) error = NULL;
+  gint64 n;
+
+  query->favourite = TRUE;
+  n = sd_store_query_count (get_store (fixture), query, &error);
+  g_assert_no_error (error);
+  return n;
+}
+
+typedef struct
+{
+  Fixture *fixture;
+  gint64   count;
+} FavouriteCheck;
+
+static gboolean
+has_favourite_count (gpointer data)
+{
+  FavouriteCheck *check = data;
+
+  return count_stored_favourites (check->fixture) == check->count;
+}
+
+/* Ctrl+A in a view longer than its pages selects the whole view, less the
+ * rows unselected after; the star and Remove with Undo act on all of
+ * them, without loading their rows. */
+static void
+test_select_all_beyond_the_pages (Fixture       *fixture,
+                                  gconstpointer  user_data)
+{
+  GtkWidget *filter = get_named (fixture, "Filter");
+  FavouriteCheck starred = { fixture, 251 };
+  GtkWidget *dialog;
+  guint loaded;
+
+  store_failed_tasks (fixture, 250);
+  g_assert_true (gtk_widget_activate_action (filter, "history.status", "s", "failed"));
+  run_until (shows_failed_again, fixture);
+  loaded = g_list_model_get_n_items (get_shown (fixture));
+  g_assert_cmpuint (loaded, <, 252);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.select-all", NULL));
+  wait_for_label (fixture, "252 selected");
+  /* one row taken out of it (Ctrl-click) */
+  gtk_selection_model_unselect_item (get_selection (fixture), 1);
+  wait_for_label (fixture, "251 selected");
+  g_assert_cmpuint (g_list_model_get_n_items (get_shown (fixture)), ==, loaded);
+
+  click (get_named (fixture, "Add to Favourites"));
+  run_until (has_favourite_count, &starred);
+  g_assert_false (is_stored_favourite (fixture, "task-kite"));
+  g_assert_true (is_stored_favourite (fixture, "task-failed-000"));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.remove-selection", NULL));
+  dialog = wait_for_message_dialog ();
+  g_assert_cmpstr (get_heading (dialog), ==, "Remove 251 tasks?");
+  answer (dialog, "remove");
+  wait_for_stored_count (fixture, 255 - 251);
+  wait_for (fixture, "list", (const char *[]) { "task-kite", NULL });
+
+  click_undo (fixture);
+  wait_for_stored_count (fixture, 255);
+  run_until (shows_failed_again, fixture);
+  starred.count = 251;
+  g_assert_true (has_favourite_count (&starred));
+}
+
+/* Typing in the grid of poster frames opens the search, as in the list:
+ * the search bar listens to keys above both. */
+static void
+test_typing_in_grid_opens_search (Fixture       *fixture,
+                                  gconstpointer  user_data)
+{
+  GtkWidget *entry = get_named (fixture, "Search");
+  GtkSearchBar *bar = GTK_SEARCH_BAR (gtk_widget_get_ancestor (entry, GTK_TYPE_SEARCH_BAR));
+  GtkWidget *capture = gtk_search_bar_get_key_capture_widget (bar);
+  GtkWidget *list_view = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (fixture->window),
+                                                                   SD_TYPE_WINDOW, "list_view"));
+  GtkWidget *grid_view;
+
+  g_assert_nonnull (capture);
+  g_assert_true (gtk_widget_is_ancestor (list_view, capture));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "grid.show", NULL));
+  grid_view = sd_test_gui_find_by_type (GTK_WIDGET (fixture->window), GTK_TYPE_GRID_VIEW);
+  g_assert_nonnull (grid_view);
+  g_assert_true (gtk_widget_is_ancestor (grid_view, capture));
 }
 
 static void
@@ -1173,7 +1271,9 @@ main (int   argc,
   ADD ("selection/remove-asks-about-videos", test_remove_asks_about_videos);
   ADD ("selection/remove-reports-undeletable-video", test_remove_reports_undeletable_video);
   ADD ("selection/clear-completed-counts", test_clear_completed_counts);
-  ADD ("selection/remove-hundreds-in-chunks", test_remove_hundreds_in_chunks);
+  ADD ("selection/remove-hundreds-at-once", test_remove_hundreds_at_once);
+  ADD ("selection/select-all-beyond-the-pages", test_select_all_beyond_the_pages);
+  ADD ("grid/typing-opens-search", test_typing_in_grid_opens_search);
   ADD ("days/headers", test_day_headers);
   ADD ("live-status-in-filter", test_live_status_in_filter);
 #undef ADD

@@ -1073,15 +1073,45 @@ test_remove_and_restore (Fixture       *fixture,
 }
 
 
-/* Many at once: loaded tasks leave the list, one only in the history
- * leaves it too, an unknown id is skipped; Undo puts back every one,
- * favourite and all, the loaded ones at their places. */
+static SdStoreRemoval *
+remove_many (SdService           *service,
+             const char * const  *ids)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  SdStoreRemoval *removal;
+
+  sd_service_remove_many_async (service, ids, NULL, sd_test_store_result_cb, &result);
+  sd_test_wait_until (sd_test_result_arrived, &result, 30, "the tasks removed");
+  removal = sd_service_remove_many_finish (service, result, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (removal);
+  return removal;
+}
+
+static void
+restore_many (SdService      *service,
+              SdStoreRemoval *removal)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  sd_service_restore_many_async (service, removal, NULL, sd_test_store_result_cb, &result);
+  sd_test_wait_until (sd_test_result_arrived, &result, 30, "the tasks restored");
+  g_assert_true (sd_service_restore_many_finish (service, result, &error));
+  g_assert_no_error (error);
+}
+
+/* Many at once: loaded tasks leave the list at once, one only in the
+ * history leaves it too, an unknown id is skipped; Undo puts back every
+ * one, favourite and all, the loaded ones at their places, and the one
+ * beyond the pages with its page. */
 static void
 test_remove_many_and_restore (Fixture       *fixture,
                               gconstpointer  data)
 {
   const char *ids[] = { "h249", "h248", "h200", "h010", "no-such-task", NULL };
-  g_autoptr(GPtrArray) removed = NULL;
+  g_autoptr(SdStoreRemoval) removal = NULL;
   g_autoptr(SdTask) stored = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *list = NULL;
@@ -1098,9 +1128,8 @@ test_remove_many_and_restore (Fixture       *fixture,
   g_assert_cmpuint (g_list_model_get_n_items (tasks), ==, 100);
   g_assert_null (sd_service_get_loaded_task (fixture->service, "h010"));
 
-  g_assert_true (sd_service_remove_many (fixture->service, ids, &removed, &error));
-  g_assert_no_error (error);
-  g_assert_cmpuint (removed->len, ==, 4);
+  removal = remove_many (fixture->service, ids);
+  g_assert_cmpuint (sd_store_removal_get_n_tasks (removal), ==, 4);
   g_assert_cmpuint (g_list_model_get_n_items (tasks), ==, 97);
   g_assert_null (sd_service_get_loaded_task (fixture->service, "h249"));
   g_assert_null (sd_service_get_loaded_task (fixture->service, "h200"));
@@ -1113,19 +1142,33 @@ test_remove_many_and_restore (Fixture       *fixture,
   g_assert_nonnull (strstr (list, "h247|h246"));
   g_assert_nonnull (strstr (list, "h201|h199"));
 
-  g_assert_true (sd_service_restore_many (fixture->service, removed, &error));
-  g_assert_no_error (error);
+  restore_many (fixture->service, removal);
   g_assert_cmpint (sd_store_count (fixture->store, &error), ==, 250);
-  /* the loaded ones in their places; h010 after them, as its page would */
+  /* the loaded ones in their places; h010 waits for its page */
   restored = list_ids (fixture);
   expected = expected_ids (249, 150, 0);
-  g_assert_true (g_str_has_prefix (restored, expected));
-  g_assert_cmpstr (restored + strlen (expected), ==, "|h010");
+  g_assert_cmpstr (restored, ==, expected);
+  sd_service_load_more (fixture->service, 200);
+  g_clear_pointer (&restored, g_free);
+  g_clear_pointer (&expected, g_free);
+  restored = list_ids (fixture);
+  expected = expected_ids (249, 0, 0);
+  g_assert_cmpstr (restored, ==, expected);
   stored = sd_store_load_task (fixture->store, "h010", &error);
   g_assert_nonnull (stored);
   g_assert_true (sd_task_get_favourite (stored));
   g_assert_true (sd_task_get_favourite (sd_service_get_loaded_task (fixture->service, "h200")));
   g_assert_false (sd_task_get_favourite (sd_service_get_loaded_task (fixture->service, "h249")));
+
+  /* restored once: a second Undo has nothing to put back */
+  {
+    g_autoptr(GAsyncResult) result = NULL;
+
+    sd_service_restore_many_async (fixture->service, removal, NULL, sd_test_store_result_cb, &result);
+    sd_test_wait_until (sd_test_result_arrived, &result, 30, "the second restore");
+    g_assert_false (sd_service_restore_many_finish (fixture->service, result, &error));
+    g_assert_error (error, SD_STORE_ERROR, SD_STORE_ERROR_WRITE);
+  }
 }
 
 static gboolean

@@ -464,19 +464,20 @@ sd_service_get_loaded_task (SdService  *self,
   return _sd_service_lookup_loaded (self, task_id);
 }
 
-/* Takes the tasks of @removed out of the list, a run of neighbours at a
- * time (one change for the list's views), from the end so that the
- * positions before stay. */
+/* Takes the tasks of @ids out of the list, a run of neighbours at a time
+ * (one change for the list's views), from the end so that the positions
+ * before stay; @dropped gets them. */
 static void
-drop_loaded_tasks (SdService *self,
-                   GPtrArray *removed)
+drop_loaded_tasks (SdService           *self,
+                   const char * const  *ids,
+                   GPtrArray           *dropped)
 {
   GListModel *model = G_LIST_MODEL (self->tasks);
-  g_autoptr(GHashTable) ids = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GHashTable) wanted = g_hash_table_new (g_str_hash, g_str_equal);
   guint end = g_list_model_get_n_items (model);
 
-  for (guint i = 0; i < removed->len; i++)
-    g_hash_table_add (ids, (gpointer) sd_task_get_id (g_ptr_array_index (removed, i)));
+  for (guint i = 0; ids[i] != NULL; i++)
+    g_hash_table_add (wanted, (gpointer) ids[i]);
   while (end > 0)
     {
       guint start = end;
@@ -485,12 +486,13 @@ drop_loaded_tasks (SdService *self,
         {
           g_autoptr(SdTask) task = g_list_model_get_item (model, start - 1);
 
-          if (!g_hash_table_contains (ids, sd_task_get_id (task)))
+          if (!g_hash_table_contains (wanted, sd_task_get_id (task)))
             break;
           untrack_task (self, task);
           if (sd_task_get_download_state (task) == SD_DOWNLOAD_STATE_RUNNING ||
               sd_task_get_download_state (task) == SD_DOWNLOAD_STATE_QUEUED)
             sd_task_set_download_state (task, SD_DOWNLOAD_STATE_NONE);
+          g_ptr_array_add (dropped, g_object_ref (task));
         }
       if (start < end)
         g_list_store_splice (self->tasks, start, end - start, NULL, 0);
@@ -498,74 +500,179 @@ drop_loaded_tasks (SdService *self,
     }
 }
 
-/**
- * sd_service_remove_many:
- * @ids: (array zero-terminated=1): task ids, loaded or only in the history
- * @removed: (out) (transfer container) (element-type SdTask): the tasks as
- *   the history had them, for sd_service_restore_many()
- * @error: an %SD_STORE_ERROR
- *
- * Removes the tasks of @ids from the history in one transaction, then
- * from the list; ids in neither are skipped. Saved videos stay on disk.
- *
- * Returns: %TRUE when the tasks were removed (all of them, or none)
- */
-gboolean
-sd_service_remove_many (SdService           *self,
-                        const char * const  *ids,
-                        GPtrArray          **removed,
-                        GError             **error)
+static void
+on_store_removed_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
 {
-  g_autoptr(GPtrArray) tasks = NULL;
+  g_autoptr(GTask) task = user_data;
+  SdService *self = g_task_get_source_object (task);
+  GPtrArray *dropped = g_task_get_task_data (task);
+  GError *error = NULL;
+  SdStoreRemoval *removal = sd_store_remove_tasks_finish (SD_STORE (source), result, &error);
 
-  g_return_val_if_fail (SD_IS_SERVICE (self), FALSE);
-  g_return_val_if_fail (ids != NULL, FALSE);
-  g_return_val_if_fail (removed != NULL, FALSE);
-
-  *removed = NULL;
-  if (self->store == NULL)
+  if (removal == NULL)
     {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                           _("The history is not open: nothing can be removed."));
-      return FALSE;
+      /* nothing left the history: what left the list comes back */
+      g_debug ("Removing failed; %u tasks back in the list", dropped->len);
+      add_loaded_tasks (self, dropped);
+      g_task_return_error (task, error);
+      return;
     }
-  if (!sd_store_remove_tasks (self->store, ids, &tasks, error))
-    return FALSE;
-  g_debug ("Removing %u tasks from the list", tasks->len);
-  drop_loaded_tasks (self, tasks);
-  *removed = g_steal_pointer (&tasks);
-  return TRUE;
+  /* tasks a page read while the worker removed them */
+  g_ptr_array_set_size (dropped, 0);
+  drop_loaded_tasks (self, sd_store_removal_get_ids (removal), dropped);
+  g_task_return_pointer (task, removal, (GDestroyNotify) sd_store_removal_unref);
+}
+
+static gboolean
+check_store (SdService  *self,
+             GError    **error)
+{
+  if (self->store != NULL)
+    return TRUE;
+  g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                       _("The history is not open: tasks can be neither removed nor restored."));
+  return FALSE;
 }
 
 /**
- * sd_service_restore_many:
- * @tasks: (element-type SdTask): what sd_service_remove_many() gave
- * @error: an %SD_STORE_ERROR
+ * sd_service_remove_many_async:
+ * @ids: (array zero-terminated=1): task ids, loaded or only in the history
+ * @cancellable: (nullable): checked before the work starts only
+ * @callback: called when the history has them no more
+ * @user_data: for @callback
  *
- * Puts the tasks back in the history exactly as they were (their place
- * among tasks of the same second included) and in the list, and resumes
- * whatever they were waiting for. A task the list has again meanwhile is
- * left as it is.
- *
- * Returns: %TRUE when the tasks were written back
+ * Takes the loaded tasks of @ids out of the list at once (they are no
+ * longer polled or downloaded), then removes every task of @ids from the
+ * history in one transaction on the store's worker; ids in neither are
+ * skipped. Saved videos stay on disk. If the history cannot be changed,
+ * the tasks come back to the list.
  */
-gboolean
-sd_service_restore_many (SdService  *self,
-                         GPtrArray  *tasks,
-                         GError    **error)
+void
+sd_service_remove_many_async (SdService           *self,
+                              const char * const  *ids,
+                              GCancellable        *cancellable,
+                              GAsyncReadyCallback  callback,
+                              gpointer             user_data)
 {
-  g_return_val_if_fail (SD_IS_SERVICE (self), FALSE);
-  g_return_val_if_fail (tasks != NULL, FALSE);
+  g_autoptr(GTask) task = NULL;
+  GPtrArray *dropped = g_ptr_array_new_with_free_func (g_object_unref);
+  GError *error = NULL;
 
-  if (self->store == NULL)
+  g_return_if_fail (SD_IS_SERVICE (self));
+  g_return_if_fail (ids != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sd_service_remove_many_async);
+  g_task_set_task_data (task, dropped, (GDestroyNotify) g_ptr_array_unref);
+  if (!check_store (self, &error))
     {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                           _("The history is not open: nothing can be restored."));
-      return FALSE;
+      g_task_return_error (task, error);
+      return;
     }
-  if (!sd_store_restore_tasks (self->store, tasks, error))
-    return FALSE;
-  g_debug ("Restoring %u tasks to the list", tasks->len);
+  drop_loaded_tasks (self, ids, dropped);
+  g_debug ("Removing %u tasks (%u loaded)", g_strv_length ((char **) ids), dropped->len);
+  sd_store_remove_tasks_async (self->store, ids, cancellable, on_store_removed_cb,
+                               g_steal_pointer (&task));
+}
+
+/**
+ * sd_service_remove_many_finish:
+ *
+ * Returns: (transfer full): what left the history, for
+ *   sd_service_restore_many_async(), or %NULL with @error set (nothing
+ *   was removed)
+ */
+SdStoreRemoval *
+sd_service_remove_many_finish (SdService     *self,
+                               GAsyncResult  *result,
+                               GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+on_store_restored_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  SdService *self = g_task_get_source_object (task);
+  GError *error = NULL;
+  g_autoptr(GPtrArray) tasks = sd_store_restore_removal_finish (SD_STORE (source), result, &error);
+
+  if (tasks == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_debug ("Restored; %u of the tasks are in the list's pages", tasks->len);
   add_loaded_tasks (self, tasks);
-  return TRUE;
+  g_task_return_boolean (task, TRUE);
+}
+
+/**
+ * sd_service_restore_many_async:
+ * @removal: what sd_service_remove_many_finish() gave
+ * @cancellable: (nullable): checked before the work starts only
+ * @callback: called when the tasks are back
+ * @user_data: for @callback
+ *
+ * Puts the tasks back in the history exactly as they were (every field,
+ * their place among tasks of the same second) on the store's worker, then
+ * those the list's pages hold in the list, and resumes whatever they were
+ * waiting for. A task the history has again meanwhile is left as it is.
+ */
+void
+sd_service_restore_many_async (SdService           *self,
+                               SdStoreRemoval      *removal,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  GError *error = NULL;
+
+  g_return_if_fail (SD_IS_SERVICE (self));
+  g_return_if_fail (removal != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, sd_service_restore_many_async);
+  if (!check_store (self, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  sd_store_restore_removal_async (self->store, removal, &self->cursor, cancellable,
+                                  on_store_restored_cb, g_steal_pointer (&task));
+}
+
+gboolean
+sd_service_restore_many_finish (SdService     *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+/**
+ * sd_service_forget_removal:
+ * @removal: what sd_service_remove_many_finish() gave
+ *
+ * Too late to undo: the rows the history kept for it go.
+ */
+void
+sd_service_forget_removal (SdService      *self,
+                           SdStoreRemoval *removal)
+{
+  g_return_if_fail (SD_IS_SERVICE (self));
+  g_return_if_fail (removal != NULL);
+
+  if (self->store != NULL)
+    sd_store_forget_removal (self->store, removal);
 }

@@ -151,14 +151,26 @@ gboolean    sd_service_remove             (SdService  *self,
 gboolean    sd_service_restore            (SdService  *self,
                                            SdTask     *task,
                                            GError    **error);
-/* Many at once, loaded or only in the history, exactly restorable. */
-gboolean    sd_service_remove_many        (SdService           *self,
+/* Many at once, loaded or only in the history, exactly restorable, the
+ * history's part on the store's worker. */
+void        sd_service_remove_many_async  (SdService           *self,
                                            const char * const  *ids,
-                                           GPtrArray          **removed,
-                                           GError             **error);
-gboolean    sd_service_restore_many       (SdService  *self,
-                                           GPtrArray  *tasks,
-                                           GError    **error);
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data);
+SdStoreRemoval *sd_service_remove_many_finish (SdService     *self,
+                                               GAsyncResult  *result,
+                                               GError       **error);
+void        sd_service_restore_many_async (SdService           *self,
+                                           SdStoreRemoval      *removal,
+                                           GCancellable        *cancellable,
+                                           GAsyncReadyCallback  callback,
+                                           gpointer             user_data);
+gboolean    sd_service_restore_many_finish (SdService     *self,
+                                            GAsyncResult  *result,
+                                            GError       **error);
+void        sd_service_forget_removal     (SdService      *self,
+                                           SdStoreRemoval *removal);
 /* The loaded task with @task_id; NULL rather than reading the history. */
 SdTask     *sd_service_get_loaded_task    (SdService  *self,
                                            const char *task_id);

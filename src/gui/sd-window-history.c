@@ -32,6 +32,7 @@ struct _SdWindowHistory
   char              *model;      /* a family id; NULL: any */
   SdTaskDateRange    date;
   gboolean           favourite;
+  char              *group;      /* a group id; NULL: any */
 
   GListStore        *matches;
   SdStore           *reader;
@@ -51,6 +52,7 @@ struct _SdWindowHistory
 };
 
 static void ensure_no_match_page (SdWindowHistory *self);
+static void update_filter_bar (SdWindowHistory *self);
 
 static const struct {
   const char *name;
@@ -86,7 +88,7 @@ _sd_window_history_is_active (SdWindowHistory *self)
 {
   return (self->text != NULL && self->text[0] != '\0') ||
          g_strcmp0 (self->status, "all") != 0 || self->model != NULL ||
-         self->date != SD_TASK_DATE_ANY || self->favourite;
+         self->date != SD_TASK_DATE_ANY || self->favourite || self->group != NULL;
 }
 
 GListModel *
@@ -107,12 +109,13 @@ _sd_window_history_build_query (SdWindowHistory *self)
     sd_task_query_set_model (query, sd_context_get_catalog (get_context (self)), self->model);
   sd_task_query_set_date_range (query, self->date, now);
   query->favourite = self->favourite;
+  query->group = g_strdup (self->group);
   return g_steal_pointer (&query);
 }
 
 /* The reader follows the window's store and its base. */
-static SdStore *
-ensure_reader (SdWindowHistory *self)
+SdStore *
+_sd_window_history_get_reader (SdWindowHistory *self)
 {
   SdStore *store = sd_context_get_store (get_context (self));
   g_autoptr(GError) error = NULL;
@@ -143,7 +146,7 @@ static void
 load_page (SdWindowHistory *self)
 {
   g_autoptr(SdTaskQuery) query = _sd_window_history_build_query (self);
-  SdStore *reader = ensure_reader (self);
+  SdStore *reader = _sd_window_history_get_reader (self);
 
   if (reader == NULL)
     return;
@@ -277,6 +280,8 @@ on_page_loaded_cb (GObject      *source,
   g_list_store_splice (self->matches, first ? 0 : g_list_model_get_n_items (G_LIST_MODEL (self->matches)),
                        first ? g_list_model_get_n_items (G_LIST_MODEL (self->matches)) : 0,
                        tasks->pdata, tasks->len);
+  if (first && self->group != NULL)
+    update_filter_bar (self);
   _sd_window_history_changed (window);
 }
 
@@ -294,10 +299,23 @@ _sd_window_history_is_loading (SdWindowHistory *self)
   return self->loading;
 }
 
+/* The group's label, as its first task shown has it, else its id. */
+static const char *
+get_group_label (SdWindowHistory *self)
+{
+  g_autoptr(SdTask) first = g_list_model_get_item (G_LIST_MODEL (self->matches), 0);
+
+  if (first != NULL && g_strcmp0 (sd_task_get_group_id (first), self->group) == 0 &&
+      sd_task_get_group_label (first) != NULL)
+    return sd_task_get_group_label (first);
+  return self->group;
+}
+
 static void
 update_filter_bar (SdWindowHistory *self)
 {
   g_autoptr(GPtrArray) parts = g_ptr_array_new ();
+  g_autofree char *group = NULL;
   g_autofree char *text = NULL;
   g_autofree char *description = NULL;
 
@@ -315,6 +333,12 @@ update_filter_bar (SdWindowHistory *self)
       g_ptr_array_add (parts, (gpointer) _(date_names[i].label));
   if (self->favourite)
     g_ptr_array_add (parts, (gpointer) _("Favourites"));
+  if (self->group != NULL)
+    {
+      /* Translators: the filter to one group of tasks (takes, a batch) */
+      group = g_strdup_printf (_("Group “%s”"), get_group_label (self));
+      g_ptr_array_add (parts, group);
+    }
   g_ptr_array_add (parts, NULL);
 
   text = g_strjoinv (" · ", (char **) parts->pdata);
@@ -448,6 +472,22 @@ change_favourites (GSimpleAction *action,
 }
 
 static void
+change_group (GSimpleAction *action,
+              GVariant      *value,
+              gpointer       user_data)
+{
+  SdWindowHistory *self = user_data;
+  const char *group = g_variant_get_string (value, NULL);
+
+  g_simple_action_set_state (action, value);
+  g_clear_pointer (&self->group, g_free);
+  if (group[0] != '\0')
+    self->group = g_strdup (group);
+  g_debug ("Group filter: %s", group[0] != '\0' ? group : "(none)");
+  refresh (self);
+}
+
+static void
 set_state (SdWindowHistory *self,
            const char      *name,
            GVariant        *state)
@@ -466,6 +506,8 @@ _sd_window_history_clear (SdWindowHistory *self)
   g_clear_pointer (&self->model, g_free);
   self->date = SD_TASK_DATE_ANY;
   self->favourite = FALSE;
+  g_clear_pointer (&self->group, g_free);
+  set_state (self, "group", g_variant_new_string (""));
   set_state (self, "status", g_variant_new_string ("all"));
   set_state (self, "model", g_variant_new_string (""));
   set_state (self, "date", g_variant_new_string ("any"));
@@ -514,6 +556,7 @@ static const GActionEntry history_actions[] = {
   { "model", NULL, "s", "''", change_model, { 0 } },
   { "date", NULL, "s", "'any'", change_date, { 0 } },
   { "favourites", NULL, NULL, "false", change_favourites, { 0 } },
+  { "group", NULL, "s", "''", change_group, { 0 } },
   { "clear", clear_activated, NULL, NULL, NULL, { 0 } },
   { "clear-completed", clear_completed_activated, NULL, NULL, NULL, { 0 } },
   { "remove-failed", remove_failed_activated, NULL, NULL, NULL, { 0 } },
@@ -593,7 +636,9 @@ build_search_bar (SdWindowHistory *self,
   gtk_search_bar_set_child (self->search_bar, box);
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->entry));
   gtk_search_bar_set_show_close_button (self->search_bar, TRUE);
-  gtk_search_bar_set_key_capture_widget (self->search_bar, list_view);
+  /* The scroller, not the list: typing in the grid, which takes the
+   * list's place in it, opens the search too. */
+  gtk_search_bar_set_key_capture_widget (self->search_bar, gtk_widget_get_parent (list_view));
   return GTK_WIDGET (self->search_bar);
 }
 
@@ -699,5 +744,6 @@ _sd_window_history_free (SdWindowHistory *self)
   g_free (self->text);
   g_free (self->status);
   g_free (self->model);
+  g_free (self->group);
   g_free (self);
 }

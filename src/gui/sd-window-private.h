@@ -37,6 +37,9 @@ void             _sd_window_history_clear     (SdWindowHistory *self);
 void             _sd_window_history_find      (SdWindowHistory *self);
 /* The query the list shows now (search and filters), to act on it all. */
 SdTaskQuery     *_sd_window_history_build_query (SdWindowHistory *self);
+/* A reader of the window's history, for queries off the main thread;
+ * NULL (the user told why) when none can be opened. */
+SdStore         *_sd_window_history_get_reader (SdWindowHistory *self);
 
 /* sd-window.c, for sd-window-history.c: NULL once disposed. */
 SdWindowHistory *_sd_window_get_history        (SdWindow *self);
@@ -77,8 +80,7 @@ void _sd_window_note_submitted                 (SdWindow       *self,
                                                 SdTask         *task);
 
 /* sd-window-selection.c: acting on many tasks (the selection bar, its
- * win.*-selection actions) and removing with the question about the
- * saved videos. */
+ * win.*-selection actions, Select All of a whole view). */
 typedef struct _SdWindowSelection SdWindowSelection;
 
 SdWindowSelection *_sd_window_selection_new  (SdWindow          *window,
@@ -93,17 +95,36 @@ SdTask            *_sd_window_selection_get_current (SdWindowSelection *self);
 void               _sd_window_selection_toggle_favourite (SdWindowSelection *self);
 /* A selected task changed (a row's star): the bar's actions follow. */
 void               _sd_window_selection_update (SdWindowSelection *self);
+/* The removals Undo may bring back: toast key → SdStoreRemoval. */
+GHashTable        *_sd_window_selection_get_undo (SdWindowSelection *self);
+void               _sd_window_class_install_selection_actions (GtkWidgetClass *widget_class);
+/* sd-window.c, for sd-window-selection.c: NULL once disposed. */
+SdWindowSelection *_sd_window_get_selection  (SdWindow          *self);
+
+/* sd-window-remove.c: removing with the question about the saved videos,
+ * and Undo. */
 /* Removes @tasks, first asking about their saved videos when they have any. */
 void               _sd_window_remove_tasks   (SdWindow          *window,
                                               GPtrArray         *tasks);
+/* Removes @ids (taken) after asking "@heading" (@body), offering to
+ * delete their videos too when @offer_delete. */
+void               _sd_window_remove_ids_asking (SdWindow       *window,
+                                                 char          **ids,
+                                                 const char     *heading,
+                                                 const char     *body,
+                                                 gboolean        offer_delete);
 /* "Clear Completed…" and "Remove Failed…": every task of @query with the
  * status @status_filter (one SdTaskStatusFilter bit), after asking. */
 void               _sd_window_remove_matching (SdWindow          *window,
                                                SdTaskQuery       *query,
                                                guint              status_filter);
-void               _sd_window_class_install_selection_actions (GtkWidgetClass *widget_class);
-/* sd-window.c, for sd-window-selection.c: NULL once disposed. */
-SdWindowSelection *_sd_window_get_selection  (SdWindow          *self);
+/* Keeps @query to the tasks of @status_filter too; FALSE when it then
+ * keeps none. */
+gboolean           _sd_window_query_narrow_to_status (SdTaskQuery *query,
+                                                      guint        status_filter);
+char             **_sd_window_get_task_ids   (GPtrArray         *tasks);
+gboolean           _sd_window_task_has_saved_video (SdTask      *task);
+void               _sd_window_class_install_remove_actions (GtkWidgetClass *widget_class);
 
 /* sd-window-days.c: the day headers of the results. */
 typedef struct _SdWindowDays SdWindowDays;

@@ -1,14 +1,15 @@
 /* sd-window-selection.c: acting on many tasks at once
  *
- * The results list is a GtkMultiSelection: Ctrl- and Shift-click, Ctrl+A
- * (the list's own list.select-all) within what the list shows, Escape
- * clears. With two or more selected, a bar below the list says how many
+ * The results list is a GtkMultiSelection: Ctrl- and Shift-click, Escape
+ * clears. Ctrl+A (win.select-all) selects every task of the view, the
+ * whole filtered history and not only the pages loaded: the rows loaded
+ * are selected, the view's ids are read off the main thread, and rows
+ * unselected after are the exceptions; a plain click starts a new
+ * selection. Every action then acts on all of them. With two or more selected, a bar below the list says how many
  * and offers what applies to them: Remove (with Undo), Compare (two to
  * four completed takes with saved videos), Add to/Remove from Favourites,
  * Retry Failed (the queue's win.retry-task, when installed), Download
- * Again and Export as Batch. Removing asks whether the saved videos go
- * too; the default keeps them, and Undo brings back the tasks, never a
- * deleted file.
+ * Again and Export as Batch. Removing is sd-window-remove.c's.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -23,6 +24,7 @@
 #include "sd-message-dialog.h"
 #include "sd-service.h"
 #include "sd-store.h"
+#include "sd-store-query.h"
 #include "sd-task-row.h"
 #include "sd-window-private.h"
 
@@ -34,8 +36,16 @@ struct _SdWindowSelection
   GtkMultiSelection *selection;
   GtkRevealer       *bar;
   GtkLabel          *count_label;
-  GHashTable        *undo;       /* toast key → GPtrArray of removed tasks */
-  guint              undo_serial;
+  GHashTable        *undo;       /* toast key → SdStoreRemoval */
+
+  /* Select All: the whole view, less the rows unselected since */
+  gboolean           all;
+  SdTaskQuery       *all_query;  /* the view's */
+  char             **all_ids;    /* its ids, once read */
+  GHashTable        *excluded;   /* ids unselected since */
+  GCancellable      *reading;    /* the ids' read */
+  char              *pending;    /* an action asked for during the read */
+  gboolean           syncing;    /* selecting loaded rows ourselves */
 };
 
 static SdService *
@@ -99,27 +109,6 @@ _sd_window_selection_get_current (SdWindowSelection *self)
   return NULL;
 }
 
-static char **
-get_ids (GPtrArray *tasks)
-{
-  GStrvBuilder *builder = g_strv_builder_new ();
-  char **ids;
-
-  for (guint i = 0; i < tasks->len; i++)
-    g_strv_builder_add (builder, sd_task_get_id (g_ptr_array_index (tasks, i)));
-  ids = g_strv_builder_end (builder);
-  g_strv_builder_unref (builder);
-  return ids;
-}
-
-static gboolean
-has_saved_video (SdTask *task)
-{
-  const char *path = sd_task_get_local_file (task);
-
-  return path != NULL && g_file_test (path, G_FILE_TEST_IS_REGULAR);
-}
-
 static gboolean
 can_compare (GPtrArray *tasks)
 {
@@ -129,7 +118,7 @@ can_compare (GPtrArray *tasks)
     {
       SdTask *task = g_ptr_array_index (tasks, i);
 
-      if (sd_task_get_status (task) != SD_TASK_STATUS_COMPLETED || !has_saved_video (task))
+      if (sd_task_get_status (task) != SD_TASK_STATUS_COMPLETED || !_sd_window_task_has_saved_video (task))
         return FALSE;
     }
   return TRUE;
@@ -169,6 +158,17 @@ has_retry_action (SdWindow *window)
   return found;
 }
 
+/* How many tasks the selection holds: in Select All, the view's (once
+ * read) less the exceptions. */
+static guint
+count_selected (SdWindowSelection *self,
+                GPtrArray         *loaded)
+{
+  if (!self->all || self->all_ids == NULL)
+    return loaded->len;
+  return g_strv_length (self->all_ids) - g_hash_table_size (self->excluded);
+}
+
 static void
 update_actions (SdWindowSelection *self)
 {
@@ -176,6 +176,9 @@ update_actions (SdWindowSelection *self)
   g_autoptr(GPtrArray) tasks = get_selected_tasks (self);
   g_autofree char *count = NULL;
   gboolean any_favourite = FALSE, any_plain = FALSE, any_failed = FALSE, any_download = FALSE;
+  /* beyond the rows loaded, any task may be anything */
+  gboolean beyond = self->all && self->all_ids != NULL && count_selected (self, tasks) > tasks->len;
+  guint n = count_selected (self, tasks);
 
   for (guint i = 0; i < tasks->len; i++)
     {
@@ -186,26 +189,194 @@ update_actions (SdWindowSelection *self)
       any_failed |= is_failed (task);
       any_download |= can_download (task);
     }
-  gtk_widget_action_set_enabled (window, "win.remove-selection", tasks->len > 0);
-  gtk_widget_action_set_enabled (window, "win.favourite-selection", any_plain);
-  gtk_widget_action_set_enabled (window, "win.unfavourite-selection", any_favourite);
+  gtk_widget_action_set_enabled (window, "win.remove-selection", n > 0);
+  gtk_widget_action_set_enabled (window, "win.favourite-selection", (any_plain || beyond));
+  gtk_widget_action_set_enabled (window, "win.unfavourite-selection", (any_favourite || beyond));
   gtk_widget_action_set_enabled (window, "win.retry-selection",
-                                 any_failed && has_retry_action (self->window));
-  gtk_widget_action_set_enabled (window, "win.download-selection", any_download);
-  gtk_widget_action_set_enabled (window, "win.export-selection", tasks->len > 0);
-  gtk_widget_action_set_enabled (window, "win.compare-selection", can_compare (tasks));
-  gtk_widget_action_set_enabled (window, "win.select-none", tasks->len > 0);
+                                 (any_failed || beyond) && has_retry_action (self->window));
+  gtk_widget_action_set_enabled (window, "win.download-selection", (any_download || beyond));
+  gtk_widget_action_set_enabled (window, "win.export-selection", n > 0);
+  gtk_widget_action_set_enabled (window, "win.compare-selection",
+                                 n == tasks->len && can_compare (tasks));
+  gtk_widget_action_set_enabled (window, "win.select-none", n > 0);
 
   /* Translators: the number of tasks selected in the results */
-  count = g_strdup_printf (ngettext ("%u selected", "%u selected", tasks->len), tasks->len);
+  count = g_strdup_printf (ngettext ("%u selected", "%u selected", n), n);
   gtk_label_set_text (self->count_label, count);
-  gtk_revealer_set_reveal_child (self->bar, tasks->len >= 2);
+  gtk_revealer_set_reveal_child (self->bar, n >= 2);
+}
+
+/* Select All ------------------------------------------------------------------- */
+
+static void
+leave_all (SdWindowSelection *self)
+{
+  if (!self->all)
+    return;
+  g_debug ("Select All ends");
+  self->all = FALSE;
+  g_cancellable_cancel (self->reading);
+  g_clear_object (&self->reading);
+  g_clear_pointer (&self->all_query, sd_task_query_free);
+  g_clear_pointer (&self->all_ids, g_strfreev);
+  g_clear_pointer (&self->pending, g_free);
+  g_hash_table_remove_all (self->excluded);
+}
+
+/* TRUE when @action_name must wait for the view's ids (it then runs
+ * once they are read). */
+static gboolean
+defer_until_read (SdWindowSelection *self,
+                  const char        *action_name)
+{
+  if (!self->all || self->all_ids != NULL)
+    return FALSE;
+  g_debug ("%s waits for the view's ids", action_name);
+  g_free (self->pending);
+  self->pending = g_strdup (action_name);
+  return TRUE;
+}
+
+static void
+on_all_ids_read_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(SdWindow) window = user_data;
+  SdWindowSelection *self = _sd_window_get_selection (window);
+  g_autoptr(GError) error = NULL;
+  char **ids = sd_store_query_ids_finish (SD_STORE (source), result, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self == NULL)
+    {
+      g_strfreev (ids);
+      return;
+    }
+  if (ids == NULL)
+    {
+      sd_window_show_message (window, error->message);
+      leave_all (self);
+      update_actions (self);
+      return;
+    }
+  g_debug ("Select All: %u tasks in the view", g_strv_length (ids));
+  self->all_ids = ids;
+  update_actions (self);
+  if (self->pending != NULL)
+    {
+      g_autofree char *pending = g_steal_pointer (&self->pending);
+
+      gtk_widget_activate_action (GTK_WIDGET (window), pending, NULL);
+    }
+}
+
+/* Every task of the view: the rows loaded now, the rest by their ids. */
+static void
+select_all (SdWindowSelection *self)
+{
+  SdWindowHistory *history = _sd_window_get_history (self->window);
+  SdStore *reader = history != NULL ? _sd_window_history_get_reader (history) : NULL;
+
+  leave_all (self);
+  self->syncing = TRUE;
+  gtk_selection_model_select_all (GTK_SELECTION_MODEL (self->selection));
+  self->syncing = FALSE;
+  if (reader == NULL)
+    return;
+  self->all = TRUE;
+  self->all_query = _sd_window_history_is_active (history)
+                    ? _sd_window_history_build_query (history) : sd_task_query_new ();
+  self->reading = g_cancellable_new ();
+  sd_store_query_ids_async (reader, self->all_query, self->reading, on_all_ids_read_cb,
+                            g_object_ref (self->window));
+  update_actions (self);
+}
+
+/* A row unselected is an exception; a plain click (one row left of
+ * several) or Select None starts again. */
+static void
+note_exceptions (SdWindowSelection *self)
+{
+  GListModel *model = G_LIST_MODEL (self->selection);
+  g_autoptr(GtkBitset) selected = gtk_selection_model_get_selection (GTK_SELECTION_MODEL (self->selection));
+  guint n = g_list_model_get_n_items (model);
+  guint64 n_selected = gtk_bitset_get_size (selected);
+
+  if (n_selected == 0 || (n_selected == 1 && n > 1))
+    {
+      leave_all (self);
+      return;
+    }
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (model, i);
+
+      if (!SD_IS_TASK (item))
+        continue;
+      if (gtk_bitset_contains (selected, i))
+        g_hash_table_remove (self->excluded, sd_task_get_id (SD_TASK (item)));
+      else
+        g_hash_table_add (self->excluded, g_strdup (sd_task_get_id (SD_TASK (item))));
+    }
+}
+
+/* Pages loaded while all are selected come selected; another view
+ * (the rows replaced) ends Select All. */
+static void
+on_items_changed_cb (GListModel        *model,
+                     guint              position,
+                     guint              removed,
+                     guint              added,
+                     SdWindowSelection *self)
+{
+  guint before = g_list_model_get_n_items (model) + removed - added;
+
+  if (self->all && position == 0 && removed > 0 && removed == before)
+    leave_all (self);
+  else if (self->all && added > 0)
+    {
+      self->syncing = TRUE;
+      gtk_selection_model_select_range (GTK_SELECTION_MODEL (self->selection), position, added, FALSE);
+      self->syncing = FALSE;
+    }
+  update_actions (self);
+}
+
+/* The ids the selection holds: the view's less the exceptions, or the
+ * rows selected. */
+static char **
+get_selected_ids (SdWindowSelection *self)
+{
+  g_autoptr(GPtrArray) tasks = NULL;
+  GStrvBuilder *builder;
+  char **ids;
+
+  if (!self->all || self->all_ids == NULL)
+    {
+      tasks = get_selected_tasks (self);
+      return _sd_window_get_task_ids (tasks);
+    }
+  builder = g_strv_builder_new ();
+  for (guint i = 0; self->all_ids[i] != NULL; i++)
+    if (!g_hash_table_contains (self->excluded, self->all_ids[i]))
+      g_strv_builder_add (builder, self->all_ids[i]);
+  ids = g_strv_builder_end (builder);
+  g_strv_builder_unref (builder);
+  return ids;
 }
 
 static void
 on_selection_changed_cb (SdWindowSelection *self)
 {
+  if (self->all && !self->syncing)
+    note_exceptions (self);
   update_actions (self);
+}
+
+GHashTable *
+_sd_window_selection_get_undo (SdWindowSelection *self)
+{
+  return self->undo;
 }
 
 void
@@ -217,29 +388,21 @@ _sd_window_selection_update (SdWindowSelection *self)
 
 /* Favourites ------------------------------------------------------------------ */
 
-/* The star in the history, on the service's tasks and on the copies a
- * query read (the same ids). */
+/* The star on the service's tasks and on the copies a query read (the
+ * same ids), once the history has it. */
 static void
-set_favourite (SdWindow  *window,
-               GPtrArray *tasks,
-               gboolean   favourite)
+mark_favourite (SdWindow           *window,
+                const char * const *ids,
+                gboolean            favourite)
 {
-  SdStore *store = sd_context_get_store (sd_window_get_context (window));
   GListModel *matches = _sd_window_history_get_matches (_sd_window_get_history (window));
-  g_auto(GStrv) ids = get_ids (tasks);
-  g_autoptr(GError) error = NULL;
+  g_autoptr(GHashTable) wanted = g_hash_table_new (g_str_hash, g_str_equal);
 
-  if (store != NULL &&
-      !sd_store_set_favourite (store, (const char * const *) ids, favourite, &error))
-    {
-      sd_window_show_message (window, error->message);
-      return;
-    }
-  g_debug ("%u tasks favourite: %d", tasks->len, favourite);
   for (guint i = 0; ids[i] != NULL; i++)
     {
       SdTask *loaded = sd_service_get_loaded_task (get_service (window), ids[i]);
 
+      g_hash_table_add (wanted, (gpointer) ids[i]);
       if (loaded != NULL)
         sd_task_set_favourite (loaded, favourite);
     }
@@ -247,11 +410,63 @@ set_favourite (SdWindow  *window,
     {
       g_autoptr(SdTask) match = g_list_model_get_item (matches, i);
 
-      if (g_strv_contains ((const char * const *) ids, sd_task_get_id (match)))
+      if (g_hash_table_contains (wanted, sd_task_get_id (match)))
         sd_task_set_favourite (match, favourite);
     }
-  for (guint i = 0; i < tasks->len; i++)
-    sd_task_set_favourite (g_ptr_array_index (tasks, i), favourite);
+  _sd_window_selection_update (_sd_window_get_selection (window));
+}
+
+typedef struct
+{
+  SdWindow *window;
+  char    **ids;
+  gboolean  favourite;
+} Starring;
+
+static void
+on_favourite_set_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  Starring *starring = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (sd_store_set_favourite_finish (SD_STORE (source), result, &error))
+    mark_favourite (starring->window, (const char * const *) starring->ids, starring->favourite);
+  else
+    sd_window_show_message (starring->window, error->message);
+  g_object_unref (starring->window);
+  g_strfreev (starring->ids);
+  g_free (starring);
+}
+
+/* The star in the history, then on the tasks shown: the rows loaded at
+ * once, a whole view on the store's worker. */
+static void
+set_favourite (SdWindowSelection *self,
+               gboolean           favourite)
+{
+  SdStore *store = sd_context_get_store (sd_window_get_context (self->window));
+  g_auto(GStrv) ids = get_selected_ids (self);
+  g_autoptr(GError) error = NULL;
+  Starring *starring;
+
+  g_debug ("%u tasks favourite: %d", g_strv_length (ids), favourite);
+  if (store == NULL || !self->all)
+    {
+      if (store != NULL &&
+          !sd_store_set_favourite (store, (const char * const *) ids, favourite, &error))
+        sd_window_show_message (self->window, error->message);
+      else
+        mark_favourite (self->window, (const char * const *) ids, favourite);
+      return;
+    }
+  starring = g_new0 (Starring, 1);
+  starring->window = g_object_ref (self->window);
+  starring->ids = g_steal_pointer (&ids);
+  starring->favourite = favourite;
+  sd_store_set_favourite_async (store, (const char * const *) starring->ids, favourite, NULL,
+                                on_favourite_set_cb, starring);
 }
 
 void
@@ -260,420 +475,28 @@ _sd_window_selection_toggle_favourite (SdWindowSelection *self)
   g_autoptr(GPtrArray) tasks = get_selected_tasks (self);
   gboolean favourite = FALSE;
 
+  if (defer_until_read (self, "win.toggle-favourite-selected"))
+    return;
   for (guint i = 0; i < tasks->len; i++)
     favourite |= !sd_task_get_favourite (g_ptr_array_index (tasks, i));
   if (tasks->len > 0)
-    set_favourite (self->window, tasks, favourite);
+    set_favourite (self, favourite);
   update_actions (self);
 }
 
-/* Removing, and the question about the videos ------------------------------- */
-
-typedef struct
-{
-  SdWindow  *window;
-  guint      pending;
-  guint      failed;
-  char      *first_failure;
-} Deletion;
-
 static void
-finish_deletion (Deletion *deletion)
+remove_all_selected (SdWindowSelection *self)
 {
-  if (deletion->failed > 0)
-    {
-      g_autofree char *message =
-        g_strdup_printf (ngettext ("Could not delete %u video: %s",
-                                   "Could not delete %u videos: %s", deletion->failed),
-                         deletion->failed, deletion->first_failure);
+  char **ids = get_selected_ids (self);
+  guint n = g_strv_length (ids);
+  g_autofree char *heading = g_strdup_printf (ngettext ("Remove %u task?", "Remove %u tasks?", n), n);
 
-      sd_window_show_message (deletion->window, message);
-    }
-  g_object_unref (deletion->window);
-  g_free (deletion->first_failure);
-  g_free (deletion);
-}
-
-static void
-on_video_deleted_cb (GObject      *source,
-                     GAsyncResult *result,
-                     gpointer      user_data)
-{
-  Deletion *deletion = user_data;
-  g_autoptr(GError) error = NULL;
-
-  /* gone meanwhile is as good as deleted */
-  if (!g_file_delete_finish (G_FILE (source), result, &error) &&
-      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
-    {
-      g_autofree char *name = g_file_get_basename (G_FILE (source));
-
-      g_debug ("Could not delete a saved video: %s %d", g_quark_to_string (error->domain),
-               error->code);
-      if (deletion->failed++ == 0)
-        /* Translators: a file's name and why it could not be deleted */
-        deletion->first_failure = g_strdup_printf (_("“%s”: %s"), name, error->message);
-    }
-  if (--deletion->pending == 0)
-    finish_deletion (deletion);
-}
-
-/* Only files that are there are deleted; a task's record keeps the path. */
-static void
-delete_videos (SdWindow  *window,
-               GPtrArray *tasks)
-{
-  Deletion *deletion = g_new0 (Deletion, 1);
-
-  deletion->window = g_object_ref (window);
-  deletion->pending = 1;
-  for (guint i = 0; i < tasks->len; i++)
-    {
-      SdTask *task = g_ptr_array_index (tasks, i);
-      g_autoptr(GFile) file = NULL;
-
-      if (!has_saved_video (task))
-        continue;
-      file = g_file_new_for_path (sd_task_get_local_file (task));
-      g_debug ("Deleting the saved video of task %s", sd_task_get_id (task));
-      deletion->pending++;
-      g_file_delete_async (file, G_PRIORITY_DEFAULT, NULL, on_video_deleted_cb, deletion);
-    }
-  if (--deletion->pending == 0)
-    finish_deletion (deletion);
-}
-
-static void
-on_undo_toast_dismissed_cb (SdWindow *window,
-                            AdwToast *toast)
-{
-  SdWindowSelection *self = _sd_window_get_selection (window);
-
-  /* Too late to undo: the removed tasks go. */
-  if (self != NULL)
-    g_hash_table_remove (self->undo, g_object_get_data (G_OBJECT (toast), "undo-key"));
-}
-
-static void
-offer_undo (SdWindow  *window,
-            GPtrArray *removed)
-{
-  SdWindowSelection *self = _sd_window_get_selection (window);
-  g_autofree char *key = g_strdup_printf ("removed-%u", ++self->undo_serial);
-  g_autofree char *title = g_strdup_printf (ngettext ("%u task removed", "%u tasks removed",
-                                                      removed->len),
-                                            removed->len);
-  AdwToast *toast = adw_toast_new (title);
-
-  g_hash_table_replace (self->undo, g_strdup (key), g_ptr_array_ref (removed));
-  g_object_set_data_full (G_OBJECT (toast), "undo-key", g_strdup (key), g_free);
-  g_signal_connect_object (toast, "dismissed",
-                           G_CALLBACK (on_undo_toast_dismissed_cb), window, G_CONNECT_SWAPPED);
-  adw_toast_set_button_label (toast, _("_Undo"));
-  adw_toast_set_action_name (toast, "win.undo-remove-tasks");
-  adw_toast_set_action_target_value (toast, g_variant_new_string (key));
-  adw_toast_set_priority (toast, ADW_TOAST_PRIORITY_HIGH);
-  sd_window_add_toast (window, toast);
-}
-
-/* Thousands of tasks go (or come back) a chunk at a time, each chunk one
- * transaction, so that the window keeps drawing: a task takes about half a
- * millisecond with its search index rows (bench/RESULTS.md). */
-#define CHUNK_TASKS 100
-
-typedef struct
-{
-  SdWindow  *window;
-  char     **ids;          /* to remove; NULL when restoring */
-  GPtrArray *tasks;        /* removed so far, or to restore */
-  guint      next;
-  guint      total;
-  gboolean   delete_files;
-} Job;
-
-static void
-job_free (gpointer data)
-{
-  Job *job = data;
-
-  g_object_unref (job->window);
-  g_strfreev (job->ids);
-  g_ptr_array_unref (job->tasks);
-  g_free (job);
-}
-
-static gboolean
-remove_chunk (Job     *job,
-              GError **error)
-{
-  g_autoptr(GPtrArray) chunk = g_ptr_array_new ();
-  g_autoptr(GPtrArray) removed = NULL;
-
-  for (guint i = job->next; i < job->total && chunk->len < CHUNK_TASKS; i++)
-    g_ptr_array_add (chunk, job->ids[i]);
-  g_ptr_array_add (chunk, NULL);
-  job->next += chunk->len - 1;
-  if (!sd_service_remove_many (get_service (job->window), (const char * const *) chunk->pdata,
-                               &removed, error))
-    return FALSE;
-  g_ptr_array_extend_and_steal (job->tasks, g_steal_pointer (&removed));
-  return TRUE;
-}
-
-static gboolean
-restore_chunk (Job     *job,
-               GError **error)
-{
-  g_autoptr(GPtrArray) chunk = g_ptr_array_new ();
-
-  for (guint i = job->next; i < job->total && chunk->len < CHUNK_TASKS; i++)
-    g_ptr_array_add (chunk, g_ptr_array_index (job->tasks, i));
-  job->next += chunk->len;
-  return sd_service_restore_many (get_service (job->window), chunk, error);
-}
-
-static void
-finish_job (Job *job)
-{
-  /* tasks the service had not loaded leave no trace in its list */
-  _sd_window_history_refresh (_sd_window_get_history (job->window));
-  if (job->ids == NULL)
-    return;
-  if (job->delete_files)
-    delete_videos (job->window, job->tasks);
-  if (job->tasks->len > 0)
-    offer_undo (job->window, job->tasks);
-}
-
-/* FALSE once the job is done (or failed): what it did so far stays done,
- * and a removal's Undo offers that. */
-static gboolean
-run_job_step (Job *job)
-{
-  g_autoptr(GError) error = NULL;
-  gboolean done;
-
-  done = job->ids != NULL ? remove_chunk (job, &error) : restore_chunk (job, &error);
-  if (!done)
-    sd_window_show_message (job->window, error->message);
-  if (done && job->next < job->total)
-    return TRUE;
-  g_debug ("%s %u of %u tasks", job->ids != NULL ? "Removed" : "Restored", job->next, job->total);
-  finish_job (job);
-  return FALSE;
-}
-
-static gboolean
-run_job_step_cb (gpointer data)
-{
-  return run_job_step (data) ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
-}
-
-/* The first chunk at once (a selection is one chunk), the rest from idles
- * between frames. */
-static void
-start_job (Job *job)
-{
-  if (job->total > CHUNK_TASKS)
-    {
-      g_autofree char *title =
-        job->ids != NULL
-        ? g_strdup_printf (ngettext ("Removing %u task…", "Removing %u tasks…", job->total),
-                           job->total)
-        : g_strdup_printf (ngettext ("Restoring %u task…", "Restoring %u tasks…", job->total),
-                           job->total);
-
-      sd_window_add_toast (job->window, adw_toast_new (title));
-    }
-  if (!run_job_step (job))
-    {
-      job_free (job);
-      return;
-    }
-  g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, run_job_step_cb, job, job_free);
-}
-
-static void
-remove_ids (SdWindow            *window,
-            const char * const  *ids,
-            gboolean             delete_files)
-{
-  Job *job = g_new0 (Job, 1);
-
-  job->window = g_object_ref (window);
-  job->ids = g_strdupv ((char **) ids);
-  job->total = g_strv_length (job->ids);
-  job->tasks = g_ptr_array_new_with_free_func (g_object_unref);
-  job->delete_files = delete_files;
-  start_job (job);
-}
-
-/* One task goes the way a row's Remove always went (win.undo-remove). */
-static void
-remove_now (SdWindow  *window,
-            GPtrArray *tasks,
-            gboolean   delete_files)
-{
-  g_auto(GStrv) ids = NULL;
-
-  if (tasks->len == 1)
-    {
-      const char *task_id = sd_task_get_id (g_ptr_array_index (tasks, 0));
-      SdTask *loaded = sd_service_lookup (get_service (window), task_id);
-      g_autoptr(SdTask) task = loaded != NULL ? g_object_ref (loaded) : NULL;
-
-      /* a query's copy: the service's own task is the one to remove */
-      if (task == NULL)
-        return;
-      sd_window_remove_task (window, task);
-      if (delete_files && sd_service_get_loaded_task (get_service (window), task_id) == NULL)
-        delete_videos (window, tasks);
-      return;
-    }
-  ids = get_ids (tasks);
-  remove_ids (window, (const char * const *) ids, delete_files);
-}
-
-typedef struct
-{
-  SdWindow  *window;
-  GPtrArray *tasks;  /* the selected ones, or NULL */
-  char     **ids;    /* a query's, when no tasks */
-} RemoveRequest;
-
-static void
-remove_request_free (gpointer  data,
-                     GClosure *closure)
-{
-  RemoveRequest *request = data;
-
-  g_object_unref (request->window);
-  g_clear_pointer (&request->tasks, g_ptr_array_unref);
-  g_strfreev (request->ids);
-  g_free (request);
-}
-
-static void
-on_remove_response_cb (AdwMessageDialog *dialog,
-                       const char       *response,
-                       RemoveRequest    *request)
-{
-  gboolean delete_files = g_strcmp0 (response, "delete") == 0;
-
-  g_debug ("Remove answered: %s", response);
-  if (g_strcmp0 (response, "remove") != 0 && !delete_files)
-    return;
-  if (request->tasks != NULL)
-    remove_now (request->window, request->tasks, delete_files);
-  else
-    remove_ids (request->window, (const char * const *) request->ids, delete_files);
-}
-
-static void
-ask (RemoveRequest *request,
-     const char    *heading,
-     const char    *body,
-     gboolean       offer_delete)
-{
-  GtkWidget *dialog = sd_message_dialog_new (GTK_WINDOW (request->window), heading, body);
-
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                    "cancel", _("_Cancel"),
-                                    "remove", _("_Remove"),
-                                    NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "remove",
-                                              ADW_RESPONSE_SUGGESTED);
-  if (offer_delete)
-    {
-      adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "delete",
-                                       _("Remove and _Delete Videos"));
-      adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete",
-                                                  ADW_RESPONSE_DESTRUCTIVE);
-    }
-  /* Enter keeps the files */
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "remove");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  g_signal_connect_data (dialog, "response", G_CALLBACK (on_remove_response_cb), request,
-                         remove_request_free, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
-}
-
-void
-_sd_window_remove_tasks (SdWindow  *window,
-                         GPtrArray *tasks)
-{
-  RemoveRequest *request;
-  g_autofree char *heading = NULL;
-  guint n_videos = 0;
-
-  for (guint i = 0; i < tasks->len; i++)
-    n_videos += has_saved_video (g_ptr_array_index (tasks, i));
-  /* Nothing to decide: the toast offers Undo. */
-  if (n_videos == 0)
-    {
-      if (tasks->len > 0)
-        remove_now (window, tasks, FALSE);
-      return;
-    }
-
-  request = g_new0 (RemoveRequest, 1);
-  request->window = g_object_ref (window);
-  request->tasks = g_ptr_array_ref (tasks);
-  heading = g_strdup_printf (ngettext ("Remove %u task?", "Remove %u tasks?", tasks->len),
-                             tasks->len);
-  ask (request, heading,
-       ngettext ("Its saved video can stay in its folder or be deleted too. Undo brings "
-                 "back the tasks, not deleted videos.",
-                 "Their saved videos can stay in their folder or be deleted too. Undo "
-                 "brings back the tasks, not deleted videos.", n_videos),
-       TRUE);
-}
-
-void
-_sd_window_remove_matching (SdWindow    *window,
-                            SdTaskQuery *query,
-                            guint        status_filter)
-{
-  SdStore *store = sd_context_get_store (sd_window_get_context (window));
-  gboolean completed = status_filter == SD_TASK_STATUS_FILTER_COMPLETED;
-  g_autoptr(GError) error = NULL;
-  g_auto(GStrv) ids = NULL;
-  g_autofree char *heading = NULL;
-  RemoveRequest *request;
-  guint n;
-
-  /* the view's status filter and this one must both hold */
-  query->statuses = query->statuses == 0 || (query->statuses & status_filter) != 0
-                    ? status_filter : 0;
-  if (store == NULL || query->statuses == 0)
-    ids = g_new0 (char *, 1);
-  else if ((ids = sd_store_query_ids (store, query, &error)) == NULL)
-    {
-      sd_window_show_message (window, error->message);
-      return;
-    }
-  n = g_strv_length (ids);
-  g_debug ("%u tasks to remove by status %u", n, status_filter);
-  if (n == 0)
-    {
-      sd_window_show_message (window, completed ? _("No completed tasks to clear here.")
-                                                : _("No failed tasks to remove here."));
-      return;
-    }
-
-  request = g_new0 (RemoveRequest, 1);
-  request->window = g_object_ref (window);
-  request->ids = g_steal_pointer (&ids);
-  heading = completed
-            ? g_strdup_printf (ngettext ("Remove %u completed task?",
-                                         "Remove %u completed tasks?", n), n)
-            : g_strdup_printf (ngettext ("Remove %u failed task?",
-                                         "Remove %u failed tasks?", n), n);
-  ask (request, heading,
-       completed ? _("The tasks shown leave the history. Their saved videos stay in their "
-                     "folder unless deleted too; Undo brings back the tasks, not deleted videos.")
-                 : _("The tasks shown leave the history; Undo brings them back."),
-       completed);
+  _sd_window_remove_ids_asking (self->window, ids, heading,
+                 ngettext ("Its saved video can stay in its folder or be deleted too. Undo brings "
+                           "back the tasks, not deleted videos.",
+                           "Their saved videos can stay in their folder or be deleted too. Undo "
+                           "brings back the tasks, not deleted videos.", n),
+                 TRUE);
 }
 
 /* The actions -------------------------------------------------------------- */
@@ -689,7 +512,7 @@ select_all_action (GtkWidget  *widget,
                    const char *action_name,
                    GVariant   *parameter)
 {
-  gtk_selection_model_select_all (GTK_SELECTION_MODEL (get_self (widget)->selection));
+  select_all (get_self (widget));
 }
 
 static void
@@ -697,6 +520,7 @@ select_none_action (GtkWidget  *widget,
                     const char *action_name,
                     GVariant   *parameter)
 {
+  leave_all (get_self (widget));
   gtk_selection_model_unselect_all (GTK_SELECTION_MODEL (get_self (widget)->selection));
 }
 
@@ -705,31 +529,17 @@ remove_selection_action (GtkWidget  *widget,
                          const char *action_name,
                          GVariant   *parameter)
 {
-  g_autoptr(GPtrArray) tasks = get_selected_tasks (get_self (widget));
-
-  _sd_window_remove_tasks (SD_WINDOW (widget), tasks);
-}
-
-static void
-undo_remove_tasks_action (GtkWidget  *widget,
-                          const char *action_name,
-                          GVariant   *parameter)
-{
-  SdWindow *window = SD_WINDOW (widget);
   SdWindowSelection *self = get_self (widget);
-  const char *key = g_variant_get_string (parameter, NULL);
-  g_autofree char *stolen_key = NULL;
-  g_autoptr(GPtrArray) removed = NULL;
-  Job *job;
+  g_autoptr(GPtrArray) tasks = NULL;
 
-  if (!g_hash_table_steal_extended (self->undo, key, (gpointer *) &stolen_key,
-                                    (gpointer *) &removed))
+  if (defer_until_read (self, action_name))
     return;
-  job = g_new0 (Job, 1);
-  job->window = g_object_ref (window);
-  job->tasks = g_steal_pointer (&removed);
-  job->total = job->tasks->len;
-  start_job (job);
+  tasks = get_selected_tasks (self);
+  /* beyond the rows loaded, their videos are not known here */
+  if (count_selected (self, tasks) > tasks->len)
+    remove_all_selected (self);
+  else
+    _sd_window_remove_tasks (SD_WINDOW (widget), tasks);
 }
 
 static void
@@ -738,24 +548,181 @@ favourite_selection_action (GtkWidget  *widget,
                             GVariant   *parameter)
 {
   SdWindowSelection *self = get_self (widget);
-  g_autoptr(GPtrArray) tasks = get_selected_tasks (self);
 
-  set_favourite (SD_WINDOW (widget), tasks, g_str_equal (action_name, "win.favourite-selection"));
+  if (defer_until_read (self, action_name))
+    return;
+  set_favourite (self, g_str_equal (action_name, "win.favourite-selection"));
   update_actions (self);
 }
 
-/* Each task on its own, as its row would: a refused one says why. */
-static void
-activate_for_each (GtkWidget   *widget,
-                   const char  *task_action,
-                   gboolean   (*applies) (SdTask *task))
+/* Acting on the tasks, not only their ids -------------------------------- */
+
+typedef void (*TasksFunc) (SdWindow  *window,
+                           GPtrArray *tasks);
+
+typedef struct
 {
-  g_autoptr(GPtrArray) tasks = get_selected_tasks (get_self (widget));
+  SdWindow   *window;
+  GHashTable *excluded;
+  gboolean  (*applies) (SdTask *task);
+  TasksFunc   func;
+} ViewRead;
+
+/* The tasks of @tasks @applies keeps (all when NULL), less @excluded,
+ * each the service's own object when it has one loaded. */
+static GPtrArray *
+keep_tasks (SdWindow   *window,
+            GPtrArray  *tasks,
+            GHashTable *excluded,
+            gboolean  (*applies) (SdTask *task))
+{
+  GPtrArray *kept = g_ptr_array_new_with_free_func (g_object_unref);
 
   for (guint i = 0; i < tasks->len; i++)
-    if (applies (g_ptr_array_index (tasks, i)))
-      gtk_widget_activate_action (widget, task_action, "s",
-                                  sd_task_get_id (g_ptr_array_index (tasks, i)));
+    {
+      SdTask *task = g_ptr_array_index (tasks, i);
+      SdTask *loaded = sd_service_get_loaded_task (get_service (window), sd_task_get_id (task));
+
+      if (loaded != NULL)
+        task = loaded;
+      if ((excluded == NULL || !g_hash_table_contains (excluded, sd_task_get_id (task))) &&
+          (applies == NULL || applies (task)))
+        g_ptr_array_add (kept, g_object_ref (task));
+    }
+  return kept;
+}
+
+static void
+on_view_tasks_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  ViewRead *read = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) tasks = NULL;
+  g_autoptr(GPtrArray) kept = NULL;
+  SdStoreCursor cursor;
+  gboolean more;
+
+  tasks = sd_store_query_page_finish (SD_STORE (source), result, &cursor, &more, &error);
+  if (tasks == NULL)
+    sd_window_show_message (read->window, error->message);
+  else
+    {
+      kept = keep_tasks (read->window, tasks, read->excluded, read->applies);
+      g_debug ("Select All: %u of the view's %u tasks to act on", kept->len, tasks->len);
+      read->func (read->window, kept);
+    }
+  g_object_unref (read->window);
+  g_hash_table_unref (read->excluded);
+  g_free (read);
+}
+
+/* The tasks the selection holds that @applies keeps: the rows selected,
+ * or in Select All the view's tasks of @statuses (0: any), read off the
+ * main thread. */
+static void
+with_selected_tasks (SdWindowSelection  *self,
+                     guint               statuses,
+                     gboolean          (*applies) (SdTask *task),
+                     TasksFunc           func)
+{
+  SdStore *reader = _sd_window_history_get_reader (_sd_window_get_history (self->window));
+  SdStoreCursor cursor = SD_STORE_CURSOR_INIT;
+  g_autoptr(SdTaskQuery) query = NULL;
+  ViewRead *read;
+
+  if (!self->all || reader == NULL)
+    {
+      g_autoptr(GPtrArray) tasks = get_selected_tasks (self);
+      g_autoptr(GPtrArray) kept = keep_tasks (self->window, tasks, NULL, applies);
+
+      func (self->window, kept);
+      return;
+    }
+  query = sd_task_query_copy (self->all_query);
+  if (statuses != 0 && !_sd_window_query_narrow_to_status (query, statuses))
+    return;
+  read = g_new0 (ViewRead, 1);
+  read->window = g_object_ref (self->window);
+  read->excluded = g_hash_table_ref (self->excluded);
+  read->applies = applies;
+  read->func = func;
+  sd_store_query_page_async (reader, query, &cursor, G_MAXUINT, NULL, on_view_tasks_cb, read);
+}
+
+/* Each task on its own, as its row would (a refused one says why), a
+ * few per turn of the main loop. */
+#define ACTIVATE_CHUNK 20
+
+typedef struct
+{
+  SdWindow   *window;
+  const char *action;
+  GPtrArray  *tasks;
+  guint       next;
+} Activation;
+
+static void
+activation_free (gpointer data)
+{
+  Activation *activation = data;
+
+  g_object_unref (activation->window);
+  g_ptr_array_unref (activation->tasks);
+  g_free (activation);
+}
+
+static gboolean
+activate_chunk_cb (gpointer data)
+{
+  Activation *activation = data;
+
+  for (guint n = 0; n < ACTIVATE_CHUNK && activation->next < activation->tasks->len; n++)
+    gtk_widget_activate_action (GTK_WIDGET (activation->window), activation->action, "s",
+                                sd_task_get_id (g_ptr_array_index (activation->tasks,
+                                                                   activation->next++)));
+  return activation->next < activation->tasks->len ? G_SOURCE_CONTINUE : G_SOURCE_REMOVE;
+}
+
+static void
+activate_for_each (SdWindow   *window,
+                   const char *action,
+                   GPtrArray  *tasks)
+{
+  Activation *activation = g_new0 (Activation, 1);
+
+  activation->window = g_object_ref (window);
+  activation->action = action;
+  activation->tasks = g_ptr_array_ref (tasks);
+  if (activate_chunk_cb (activation))
+    g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, activate_chunk_cb, activation, activation_free);
+  else
+    activation_free (activation);
+}
+
+static void
+retry_tasks (SdWindow  *window,
+             GPtrArray *tasks)
+{
+  activate_for_each (window, RETRY_ACTION, tasks);
+}
+
+static void
+download_tasks (SdWindow  *window,
+                GPtrArray *tasks)
+{
+  activate_for_each (window, "win.download-task", tasks);
+}
+
+static void
+export_tasks (SdWindow  *window,
+              GPtrArray *tasks)
+{
+  g_autoptr(GListStore) store = g_list_store_new (SD_TYPE_TASK);
+
+  g_list_store_splice (store, 0, 0, tasks->pdata, tasks->len);
+  sd_batch_export_choose (GTK_WINDOW (window), G_LIST_MODEL (store));
 }
 
 static void
@@ -763,7 +730,8 @@ retry_selection_action (GtkWidget  *widget,
                         const char *action_name,
                         GVariant   *parameter)
 {
-  activate_for_each (widget, RETRY_ACTION, is_failed);
+  if (!defer_until_read (get_self (widget), action_name))
+    with_selected_tasks (get_self (widget), SD_TASK_STATUS_FILTER_FAILED, is_failed, retry_tasks);
 }
 
 static void
@@ -771,7 +739,9 @@ download_selection_action (GtkWidget  *widget,
                            const char *action_name,
                            GVariant   *parameter)
 {
-  activate_for_each (widget, "win.download-task", can_download);
+  if (!defer_until_read (get_self (widget), action_name))
+    with_selected_tasks (get_self (widget), SD_TASK_STATUS_FILTER_COMPLETED, can_download,
+                         download_tasks);
 }
 
 static void
@@ -779,11 +749,8 @@ export_selection_action (GtkWidget  *widget,
                          const char *action_name,
                          GVariant   *parameter)
 {
-  g_autoptr(GPtrArray) tasks = get_selected_tasks (get_self (widget));
-  g_autoptr(GListStore) store = g_list_store_new (SD_TYPE_TASK);
-
-  g_list_store_splice (store, 0, 0, tasks->pdata, tasks->len);
-  sd_batch_export_choose (GTK_WINDOW (widget), G_LIST_MODEL (store));
+  if (!defer_until_read (get_self (widget), action_name))
+    with_selected_tasks (get_self (widget), 0, NULL, export_tasks);
 }
 
 static void
@@ -792,7 +759,7 @@ compare_selection_action (GtkWidget  *widget,
                           GVariant   *parameter)
 {
   g_autoptr(GPtrArray) tasks = get_selected_tasks (get_self (widget));
-  g_auto(GStrv) ids = get_ids (tasks);
+  g_auto(GStrv) ids = _sd_window_get_task_ids (tasks);
 
   gtk_widget_activate_action_variant (widget, "win.compare-tasks",
                                       g_variant_new_strv ((const char * const *) ids, -1));
@@ -801,12 +768,11 @@ compare_selection_action (GtkWidget  *widget,
 void
 _sd_window_class_install_selection_actions (GtkWidgetClass *widget_class)
 {
+  _sd_window_class_install_remove_actions (widget_class);
   gtk_widget_class_install_action (widget_class, "win.select-all", NULL, select_all_action);
   gtk_widget_class_install_action (widget_class, "win.select-none", NULL, select_none_action);
   gtk_widget_class_install_action (widget_class, "win.remove-selection", NULL,
                                    remove_selection_action);
-  gtk_widget_class_install_action (widget_class, "win.undo-remove-tasks", "s",
-                                   undo_remove_tasks_action);
   gtk_widget_class_install_action (widget_class, "win.favourite-selection", NULL,
                                    favourite_selection_action);
   gtk_widget_class_install_action (widget_class, "win.unfavourite-selection", NULL,
@@ -891,6 +857,28 @@ build_bar (SdWindowSelection *self)
   return GTK_WIDGET (self->bar);
 }
 
+/* Ctrl+A in the list or the grid is the window's Select All (the whole
+ * view), before the list's own (the rows loaded): the capture phase of
+ * their ancestor, the results stack, comes first. The search entry,
+ * beside the stack, keeps its own. */
+static void
+add_select_all_shortcut (GtkBox *results_box)
+{
+  GtkWidget *ancestor = gtk_widget_get_first_child (GTK_WIDGET (results_box));
+  GtkEventController *controller;
+
+  while (ancestor != NULL && !GTK_IS_STACK (ancestor))
+    ancestor = gtk_widget_get_next_sibling (ancestor);
+  g_return_if_fail (ancestor != NULL);
+  controller = gtk_shortcut_controller_new ();
+
+  gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+  gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (controller),
+                                        gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_a, GDK_CONTROL_MASK),
+                                                          gtk_named_action_new ("win.select-all")));
+  gtk_widget_add_controller (ancestor, controller);
+}
+
 SdWindowSelection *
 _sd_window_selection_new (SdWindow          *window,
                           GtkMultiSelection *selection,
@@ -901,12 +889,13 @@ _sd_window_selection_new (SdWindow          *window,
   self->window = window;
   self->selection = selection;
   self->undo = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                      (GDestroyNotify) g_ptr_array_unref);
+                                      (GDestroyNotify) sd_store_removal_unref);
+  self->excluded = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   gtk_box_append (results_box, build_bar (self));
   g_signal_connect_swapped (selection, "selection-changed",
                             G_CALLBACK (on_selection_changed_cb), self);
-  g_signal_connect_swapped (selection, "items-changed",
-                            G_CALLBACK (on_selection_changed_cb), self);
+  g_signal_connect (selection, "items-changed", G_CALLBACK (on_items_changed_cb), self);
+  add_select_all_shortcut (results_box);
   update_actions (self);
   return self;
 }
@@ -917,6 +906,8 @@ _sd_window_selection_free (SdWindowSelection *self)
   if (self == NULL)
     return;
   g_signal_handlers_disconnect_by_data (self->selection, self);
+  leave_all (self);
   g_hash_table_unref (self->undo);
+  g_hash_table_unref (self->excluded);
   g_free (self);
 }
