@@ -589,6 +589,160 @@ test_details_toggle (Fixture       *fixture,
   g_assert_cmpstr (sd_task_get_id (sd_task_details_get_task (get_pane (fixture))), ==, "task-failed");
 }
 
+static GtkSelectionModel *
+get_selection (Fixture *fixture)
+{
+  return GTK_SELECTION_MODEL (gtk_widget_get_template_child (GTK_WIDGET (fixture->window),
+                                                             SD_TYPE_WINDOW, "selection"));
+}
+
+static GtkToggleButton *
+get_details_toggle (Fixture *fixture)
+{
+  GtkWidget *toggle = sd_test_gui_find_by_label (GTK_WIDGET (fixture->window), "Details");
+
+  g_assert_true (GTK_IS_TOGGLE_BUTTON (toggle));
+  return GTK_TOGGLE_BUTTON (toggle);
+}
+
+/* The Details toggle is pressed only while the details show: not before
+ * a task is selected (nor can it be pressed then), not once hidden. */
+static void
+test_details_toggle_is_honest (Fixture       *fixture,
+                               gconstpointer  user_data)
+{
+  GtkToggleButton *toggle = get_details_toggle (fixture);
+
+  wait_for_row (fixture, "task-saved");
+  g_assert_false (gtk_toggle_button_get_active (toggle));
+  g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (toggle)));
+
+  select_task (fixture, "task-saved");
+  g_assert_true (gtk_toggle_button_get_active (toggle));
+  g_assert_true (gtk_widget_is_sensitive (GTK_WIDGET (toggle)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "results.show-details", NULL));
+  run_until (is_hidden, fixture);
+  g_assert_false (gtk_toggle_button_get_active (toggle));
+
+  /* nothing selected again: off, though the pane is wanted */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "results.show-details", NULL));
+  run_until (shows_task, fixture);
+  gtk_selection_model_unselect_all (get_selection (fixture));
+  run_until (is_hidden, fixture);
+  g_assert_false (gtk_toggle_button_get_active (toggle));
+  g_assert_false (gtk_widget_is_sensitive (GTK_WIDGET (toggle)));
+}
+
+/* Tasks saved by another run (or beyond the pages): not in the list. */
+static void
+store_linked_tasks (Fixture *fixture)
+{
+  SdService *service = sd_context_get_service (fixture->context);
+  g_autoptr(SdStore) store = NULL;
+  g_autoptr(SdTask) continuation = new_task ("task-continuation", "The storm clears",
+                                             SD_TASK_STATUS_COMPLETED, "16:9", 5, fixture->now - 50);
+  g_autoptr(SdTask) retry = new_task ("task-retry", "A kite over the dunes",
+                                      SD_TASK_STATUS_FAILED, "9:16", 10, fixture->now - 40);
+  g_autoptr(GError) error = NULL;
+
+  g_object_get (service, "store", &store, NULL);
+  sd_task_set_continues (continuation, "task-saved");
+  sd_task_set_group_id (continuation, "group-storm");
+  sd_task_set_group_label (continuation, "Storm takes");
+  sd_task_set_retry_of (retry, "task-failed");
+  g_assert_true (sd_store_save_task (store, continuation, &error));
+  g_assert_true (sd_store_save_task (store, retry, &error));
+  g_assert_no_error (error);
+  g_assert_null (sd_service_get_loaded_task (service, "task-continuation"));
+  g_assert_null (sd_service_get_loaded_task (service, "task-retry"));
+}
+
+typedef struct
+{
+  Fixture    *fixture;
+  const char *field;
+  const char *value;
+} FieldCheck;
+
+static gboolean
+shows_field (gpointer data)
+{
+  FieldCheck *check = data;
+
+  return g_strcmp0 (sd_task_details_get_field (get_pane (check->fixture), check->field),
+                    check->value) == 0;
+}
+
+static void
+wait_for_field (Fixture    *fixture,
+                const char *field,
+                const char *value)
+{
+  FieldCheck check = { fixture, field, value };
+
+  run_until (shows_field, &check);
+}
+
+static GtkWidget *
+find_link (SdTaskDetails *details,
+           const char    *field,
+           const char    *label)
+{
+  GtkWidget *box = sd_test_gui_find_by_name (GTK_WIDGET (details), field);
+
+  g_assert_nonnull (box);
+  if (GTK_IS_BUTTON (box))
+    return box;
+  for (GtkWidget *child = gtk_widget_get_first_child (box); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (g_strcmp0 (gtk_button_get_label (GTK_BUTTON (child)), label) == 0)
+      return child;
+  return NULL;
+}
+
+static gboolean
+shows_only_the_group (gpointer data)
+{
+  Fixture *fixture = data;
+  GListModel *shown = G_LIST_MODEL (get_selection (fixture));
+  g_autoptr(SdTask) first = g_list_model_get_item (shown, 0);
+
+  return g_list_model_get_n_items (shown) == 1 &&
+         g_str_equal (sd_task_get_id (first), "task-continuation");
+}
+
+/* The continuations and retries come from the whole history, not the
+ * tasks loaded; each is a link that selects it (loading it), and the
+ * group's link shows only its tasks. */
+static void
+test_details_links_from_the_store (Fixture       *fixture,
+                                   gconstpointer  user_data)
+{
+  SdTaskDetails *details;
+
+  store_linked_tasks (fixture);
+  details = select_task (fixture, "task-saved");
+  wait_for_field (fixture, "continuations", "task-continuation");
+  g_assert_null (sd_task_details_get_field (details, "retries"));
+
+  details = select_task (fixture, "task-failed");
+  wait_for_field (fixture, "retries", "task-retry");
+  g_assert_null (sd_task_details_get_field (details, "continuations"));
+  g_signal_emit_by_name (find_link (details, "retries", "task-retry"), "clicked");
+  wait_for_field (fixture, "task-id", "task-retry");
+  g_assert_cmpstr (sd_task_details_get_field (details, "retry-of"), ==, "task-failed");
+
+  g_signal_emit_by_name (find_link (details, "retry-of", "task-failed"), "clicked");
+  wait_for_field (fixture, "task-id", "task-failed");
+
+  select_task (fixture, "task-continuation");
+  g_assert_cmpstr (sd_task_details_get_field (details, "continues"), ==, "task-saved");
+  g_assert_cmpstr (sd_task_details_get_field (details, "group"), ==, "Storm takes");
+  g_signal_emit_by_name (find_link (details, "group", "Storm takes"), "clicked");
+  run_until (shows_only_the_group, fixture);
+  g_assert_true (sd_test_gui_has_label_with (GTK_WIDGET (fixture->window), "Group “Storm takes”"));
+}
+
 static GtkWindow *
 find_dialog (Fixture *fixture)
 {
@@ -769,6 +923,8 @@ main (int   argc,
   ADD ("fields", test_details_fields);
   ADD ("copy", test_details_copy);
   ADD ("toggle", test_details_toggle);
+  ADD ("toggle-is-honest", test_details_toggle_is_honest);
+  ADD ("links-from-the-store", test_details_links_from_the_store);
   ADD ("dialog-when-narrow", test_details_dialog_when_narrow);
   ADD ("grid-view", test_grid_view);
   ADD ("shortcuts", test_shortcuts);

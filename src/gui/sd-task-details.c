@@ -17,6 +17,7 @@
 #include "sd-client.h"
 #include "sd-prices.h"
 #include "sd-service.h"
+#include "sd-store-query.h"
 #include "sd-task-details.h"
 #include "sd-task-row.h"
 #include "sd-thumbnailer.h"
@@ -29,7 +30,9 @@ struct _SdTaskDetails
   SdTask        *task;
   GSignalGroup  *task_signals;
   SdThumbnailer *thumbnailer;
-  GCancellable  *cancellable;  /* the thumbnails of the task shown */
+  GCancellable  *cancellable;  /* the thumbnails and links of the task shown */
+  SdStore       *reader;       /* for the links, off the main thread */
+  SdStore       *reader_of;    /* the store it reads, not owned */
   GHashTable    *values;       /* field name → the text shown */
   int            n_rows;
 
@@ -149,40 +152,61 @@ add_list_field (SdTaskDetails      *self,
   add_field (self, field, title, text);
 }
 
+static GtkWidget *
+new_link (const char *label,
+          const char *action_name,
+          const char *target)
+{
+  GtkWidget *link = gtk_button_new_with_label (label);
+
+  gtk_widget_set_halign (link, GTK_ALIGN_START);
+  gtk_widget_add_css_class (link, "link");
+  gtk_widget_add_css_class (link, "flat");
+  gtk_actionable_set_action_target_value (GTK_ACTIONABLE (link), g_variant_new_string (target));
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (link), action_name);
+  return link;
+}
+
 /* Other tasks, as links that select them in the results. */
 static void
-add_link_field (SdTaskDetails *self,
-                const char    *field,
-                const char    *title,
-                GPtrArray     *ids)
+add_link_field (SdTaskDetails      *self,
+                const char         *field,
+                const char         *title,
+                const char * const *ids)
 {
   GtkWidget *box;
-  g_autofree char *text = NULL;
 
-  if (ids->len == 0)
+  if (ids == NULL || ids[0] == NULL)
     return;
 
   add_title (self, title);
   box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   gtk_widget_set_name (box, field);
-  for (guint i = 0; i < ids->len; i++)
-    {
-      GtkWidget *link = gtk_button_new_with_label (g_ptr_array_index (ids, i));
-
-      gtk_widget_set_halign (link, GTK_ALIGN_START);
-      gtk_widget_add_css_class (link, "link");
-      gtk_widget_add_css_class (link, "flat");
-      gtk_actionable_set_action_target_value (GTK_ACTIONABLE (link),
-                                              g_variant_new_string (g_ptr_array_index (ids, i)));
-      gtk_actionable_set_action_name (GTK_ACTIONABLE (link), "win.select-task");
-      gtk_box_append (GTK_BOX (box), link);
-    }
+  for (guint i = 0; ids[i] != NULL; i++)
+    gtk_box_append (GTK_BOX (box), new_link (ids[i], "win.select-task", ids[i]));
   gtk_grid_attach (self->fields, box, 1, self->n_rows++, 1, 1);
+  g_hash_table_replace (self->values, g_strdup (field), g_strjoinv ("\n", (char **) ids));
+}
 
-  g_ptr_array_add (ids, NULL);
-  text = g_strjoinv ("\n", (char **) ids->pdata);
-  g_ptr_array_remove_index (ids, ids->len - 1);
-  g_hash_table_replace (self->values, g_strdup (field), g_steal_pointer (&text));
+/* The group (takes, a batch): its label, a link that shows only it. */
+static void
+add_group_field (SdTaskDetails *self,
+                 SdTask        *task)
+{
+  const char *group = sd_task_get_group_id (task);
+  const char *label = sd_task_get_group_label (task);
+  GtkWidget *link;
+
+  if (group == NULL)
+    return;
+  if (label == NULL || label[0] == '\0')
+    label = group;
+  add_title (self, _("Group"));
+  link = new_link (label, "history.group", group);
+  gtk_widget_set_name (link, "group");
+  gtk_widget_set_tooltip_text (link, _("Show only the tasks of this group"));
+  gtk_grid_attach (self->fields, link, 1, self->n_rows++, 1, 1);
+  g_hash_table_replace (self->values, g_strdup ("group"), g_strdup (label));
 }
 
 static void
@@ -318,34 +342,67 @@ add_file_fields (SdTaskDetails *self,
   if (sd_task_get_estimate (task) >= 0 && sd_task_get_estimate_currency (task) != NULL)
     estimate = sd_money_format (sd_task_get_estimate (task), sd_task_get_estimate_currency (task));
   add_field (self, "estimate", _("Estimate"), estimate);
-  /* The group of a batch, and the retries of a task, go here when the
-   * history keeps them. */
 }
 
+/* The reader follows the context's store and its base. */
+static SdStore *
+ensure_reader (SdTaskDetails *self)
+{
+  SdStore *store = self->context != NULL ? sd_context_get_store (self->context) : NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (store == NULL)
+    return NULL;
+  if (self->reader != NULL && self->reader_of == store &&
+      g_strcmp0 (sd_store_get_base (self->reader), sd_store_get_base (store)) == 0)
+    return self->reader;
+  g_clear_object (&self->reader);
+  self->reader = sd_store_open_reader (store, &error);
+  self->reader_of = store;
+  if (self->reader == NULL)
+    g_debug ("No reader for the links: %s %d", g_quark_to_string (error->domain), error->code);
+  return self->reader;
+}
+
+static void
+on_links_loaded_cb (GObject      *source,
+                    GAsyncResult *result,
+                    gpointer      user_data)
+{
+  g_autoptr(SdTaskDetails) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) continuations = NULL;
+  g_auto(GStrv) retries = NULL;
+
+  if (!sd_store_query_links_finish (SD_STORE (source), result, &continuations, &retries, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_debug ("No links read: %s %d", g_quark_to_string (error->domain), error->code);
+      return;
+    }
+  /* a task shown since has its own query; this one was cancelled */
+  if (self->task == NULL)
+    return;
+  add_link_field (self, "continuations", _("Continued by"), (const char * const *) continuations);
+  add_link_field (self, "retries", _("Retried by"), (const char * const *) retries);
+}
+
+/* What the task names itself at once; the tasks that name it are read
+ * from the whole history, off the main thread, and added when known. */
 static void
 add_link_fields (SdTaskDetails *self,
                  SdTask        *task)
 {
-  g_autoptr(GPtrArray) continues = g_ptr_array_new ();
-  g_autoptr(GPtrArray) continuations = g_ptr_array_new_with_free_func (g_free);
-  GListModel *tasks = NULL;
+  const char *continues[] = { sd_task_get_continues (task), NULL };
+  const char *retry_of[] = { sd_task_get_retry_of (task), NULL };
+  SdStore *reader = ensure_reader (self);
 
-  if (sd_task_get_continues (task) != NULL)
-    g_ptr_array_add (continues, (gpointer) sd_task_get_continues (task));
+  add_group_field (self, task);
   add_link_field (self, "continues", _("Continues"), continues);
-
-  /* Of the tasks loaded: a continuation is newer than its task, and the
-   * newest are the ones loaded first. */
-  if (self->context != NULL)
-    tasks = sd_service_get_tasks (sd_context_get_service (self->context));
-  for (guint i = 0; tasks != NULL && i < g_list_model_get_n_items (tasks); i++)
-    {
-      g_autoptr(SdTask) other = g_list_model_get_item (tasks, i);
-
-      if (g_strcmp0 (sd_task_get_continues (other), sd_task_get_id (task)) == 0)
-        g_ptr_array_add (continuations, g_strdup (sd_task_get_id (other)));
-    }
-  add_link_field (self, "continuations", _("Continued by"), continuations);
+  add_link_field (self, "retry-of", _("Retries"), retry_of);
+  if (reader != NULL)
+    sd_store_query_links_async (reader, sd_task_get_id (task), self->cancellable,
+                                on_links_loaded_cb, g_object_ref (self));
 }
 
 static void
@@ -472,6 +529,7 @@ sd_task_details_dispose (GObject *object)
   g_clear_object (&self->task_signals);
   g_clear_object (&self->task);
   g_clear_object (&self->thumbnailer);
+  g_clear_object (&self->reader);
   g_clear_object (&self->context);
 
   G_OBJECT_CLASS (sd_task_details_parent_class)->dispose (object);

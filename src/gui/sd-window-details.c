@@ -3,7 +3,9 @@
  * A wide window shows them in a pane beside the results, while a task is
  * selected and the "results.show-details" toggle (the Details button, F9,
  * Alt+Enter) is on; a folded one, in a dialog the toggle opens. The pane
- * and the dialog follow the selection.
+ * and the dialog follow the selection. The toggle is off while nothing
+ * shows (no task, or folded without the dialog) and can be pressed only
+ * with one task selected.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -26,6 +28,7 @@ struct _SdWindowDetails
   SdTaskDetails      *pane;
   GtkWindow          *dialog;     /* weak: open while shown */
   SdTaskDetails      *dialog_details;
+  gboolean            wanted;     /* the pane, when a task is selected */
 };
 
 /* The one selected task; none when several (or none) are. */
@@ -41,26 +44,36 @@ get_selected_task (SdWindowDetails *self)
   return SD_IS_TASK (item) ? SD_TASK (g_steal_pointer (&item)) : NULL;
 }
 
-static gboolean
-get_wanted (SdWindowDetails *self)
+/* The toggle's state is whether the details show (the pane, or the
+ * dialog when folded), never only the wish to see them: pressed with
+ * nothing selected would claim a pane that is not there. */
+static void
+sync_action (SdWindowDetails *self,
+             gboolean         task_selected,
+             gboolean         shown)
 {
-  g_autoptr(GVariant) state = g_action_group_get_action_state (G_ACTION_GROUP (self->actions),
-                                                               "show-details");
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self->actions), "show-details");
+  g_autoptr(GVariant) state = g_action_get_state (action);
 
-  return g_variant_get_boolean (state);
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (action), task_selected);
+  if (g_variant_get_boolean (state) != shown)
+    g_simple_action_set_state (G_SIMPLE_ACTION (action), g_variant_new_boolean (shown));
 }
 
 static void
 update (SdWindowDetails *self)
 {
   g_autoptr(SdTask) task = get_selected_task (self);
-  gboolean shown = task != NULL && get_wanted (self) && !adw_leaflet_get_folded (self->leaflet);
+  gboolean folded = adw_leaflet_get_folded (self->leaflet);
+  gboolean shown = task != NULL && self->wanted && !folded;
 
   if (shown)
     sd_task_details_set_task (self->pane, task);
   gtk_revealer_set_reveal_child (self->revealer, shown);
   if (self->dialog != NULL)
     sd_task_details_set_task (self->dialog_details, task);
+  sync_action (self, task != NULL, shown || (folded && self->dialog != NULL &&
+                                             gtk_widget_get_visible (GTK_WIDGET (self->dialog))));
 }
 
 static void
@@ -93,11 +106,28 @@ static const GActionEntry forwarded_actions[] = {
   { "select-task", forward_action, "s", NULL, NULL, { 0 } },
 };
 
+/* The group link filters the main window's results. */
+static void
+forward_history_action (GSimpleAction *action,
+                        GVariant      *parameter,
+                        gpointer       user_data)
+{
+  SdWindowDetails *self = user_data;
+  g_autofree char *name = g_strconcat ("history.", g_action_get_name (G_ACTION (action)), NULL);
+
+  gtk_widget_activate_action_variant (GTK_WIDGET (self->window), name, parameter);
+}
+
+static const GActionEntry forwarded_history_actions[] = {
+  { "group", forward_history_action, "s", NULL, NULL, { 0 } },
+};
+
 static GtkWindow *
 create_dialog (SdWindowDetails *self)
 {
   GtkWindow *dialog = GTK_WINDOW (gtk_window_new ());
   g_autoptr(GSimpleActionGroup) forwarded = g_simple_action_group_new ();
+  g_autoptr(GSimpleActionGroup) history = g_simple_action_group_new ();
   GtkEventController *shortcuts = gtk_shortcut_controller_new ();
 
   gtk_window_set_title (dialog, _("Details"));
@@ -112,11 +142,20 @@ create_dialog (SdWindowDetails *self)
   g_action_map_add_action_entries (G_ACTION_MAP (forwarded), forwarded_actions,
                                    G_N_ELEMENTS (forwarded_actions), self);
   gtk_widget_insert_action_group (GTK_WIDGET (dialog), "win", G_ACTION_GROUP (forwarded));
+  g_action_map_add_action_entries (G_ACTION_MAP (history), forwarded_history_actions,
+                                   G_N_ELEMENTS (forwarded_history_actions), self);
+  gtk_widget_insert_action_group (GTK_WIDGET (dialog), "history", G_ACTION_GROUP (history));
   gtk_shortcut_controller_add_shortcut (GTK_SHORTCUT_CONTROLLER (shortcuts),
                                         gtk_shortcut_new (gtk_keyval_trigger_new (GDK_KEY_Escape, 0),
                                                           gtk_named_action_new ("window.close")));
   gtk_widget_add_controller (GTK_WIDGET (dialog), shortcuts);
   return dialog;
+}
+
+static void
+on_dialog_visible_cb (SdWindowDetails *self)
+{
+  update (self);
 }
 
 /* Narrow: a dialog, as the pane has no room. */
@@ -129,11 +168,15 @@ present_dialog (SdWindowDetails *self)
     {
       self->dialog = create_dialog (self);
       g_object_add_weak_pointer (G_OBJECT (self->dialog), (gpointer *) &self->dialog);
+      g_signal_connect_swapped (self->dialog, "notify::visible",
+                                G_CALLBACK (on_dialog_visible_cb), self);
     }
   g_debug ("Details in a dialog");
   sd_task_details_set_task (self->dialog_details, task);
   gtk_window_present (self->dialog);
+  update (self);
 }
+
 
 static void
 show_details_activated (GSimpleAction *action,
@@ -145,20 +188,23 @@ show_details_activated (GSimpleAction *action,
   if (adw_leaflet_get_folded (self->leaflet))
     present_dialog (self);
   else
-    g_action_change_state (G_ACTION (action), g_variant_new_boolean (!get_wanted (self)));
+    g_action_change_state (G_ACTION (action), g_variant_new_boolean (!self->wanted));
 }
 
+/* What the user asks for; update() sets the state that shows. */
 static void
 show_details_changed (GSimpleAction *action,
                       GVariant      *value,
                       gpointer       user_data)
 {
-  g_simple_action_set_state (action, value);
-  update (user_data);
+  SdWindowDetails *self = user_data;
+
+  self->wanted = g_variant_get_boolean (value);
+  update (self);
 }
 
 static const GActionEntry details_actions[] = {
-  { "show-details", show_details_activated, NULL, "true", show_details_changed, { 0 } },
+  { "show-details", show_details_activated, NULL, "false", show_details_changed, { 0 } },
 };
 
 static void
@@ -190,6 +236,7 @@ _sd_window_details_new (SdWindow          *window,
   self->window = window;
   self->selection = g_object_ref (selection);
   self->leaflet = leaflet;
+  self->wanted = TRUE;
   self->actions = g_simple_action_group_new ();
   g_action_map_add_action_entries (G_ACTION_MAP (self->actions), details_actions,
                                    G_N_ELEMENTS (details_actions), self);
@@ -230,8 +277,8 @@ _sd_window_details_show (SdWindowDetails *self)
       present_dialog (self);
       return;
     }
-  g_action_group_change_action_state (G_ACTION_GROUP (self->actions), "show-details",
-                                      g_variant_new_boolean (TRUE));
+  self->wanted = TRUE;
+  update (self);
 }
 
 void
@@ -245,6 +292,7 @@ _sd_window_details_free (SdWindowDetails *self)
   if (self->dialog != NULL)
     {
       g_object_remove_weak_pointer (G_OBJECT (self->dialog), (gpointer *) &self->dialog);
+      g_signal_handlers_disconnect_by_data (self->dialog, self);
       gtk_window_destroy (self->dialog);
     }
   gtk_widget_insert_action_group (GTK_WIDGET (self->window), "results", NULL);
