@@ -500,6 +500,7 @@ count_stored (Fixture *fixture)
 typedef struct
 {
   Fixture *fixture;
+  gint64 (*count_func) (Fixture *fixture);
   gint64   count;
 } CountCheck;
 
@@ -508,14 +509,14 @@ has_stored_count (gpointer data)
 {
   CountCheck *check = data;
 
-  return count_stored (check->fixture) == check->count;
+  return check->count_func (check->fixture) == check->count;
 }
 
 static void
 wait_for_stored_count (Fixture *fixture,
                        gint64   count)
 {
-  CountCheck check = { fixture, count };
+  CountCheck check = { fixture, count_stored, count };
 
   run_until (has_stored_count, &check);
 }
@@ -991,20 +992,6 @@ count_stored_favourites (Fixture *fixture)
   return n;
 }
 
-typedef struct
-{
-  Fixture *fixture;
-  gint64   count;
-} FavouriteCheck;
-
-static gboolean
-has_favourite_count (gpointer data)
-{
-  FavouriteCheck *check = data;
-
-  return count_stored_favourites (check->fixture) == check->count;
-}
-
 /* Ctrl+A in a view longer than its pages selects the whole view, less the
  * rows unselected after; the star and Remove with Undo act on all of
  * them, without loading their rows. */
@@ -1013,7 +1000,7 @@ test_select_all_beyond_the_pages (Fixture       *fixture,
                                   gconstpointer  user_data)
 {
   GtkWidget *filter = get_named (fixture, "Filter");
-  FavouriteCheck starred = { fixture, 251 };
+  CountCheck starred = { fixture, count_stored_favourites, 251 };
   GtkWidget *dialog;
   guint loaded;
 
@@ -1031,7 +1018,7 @@ test_select_all_beyond_the_pages (Fixture       *fixture,
   g_assert_cmpuint (g_list_model_get_n_items (get_shown (fixture)), ==, loaded);
 
   click (get_named (fixture, "Add to Favourites"));
-  run_until (has_favourite_count, &starred);
+  run_until (has_stored_count, &starred);
   g_assert_false (is_stored_favourite (fixture, "task-kite"));
   g_assert_true (is_stored_favourite (fixture, "task-failed-000"));
 
@@ -1046,7 +1033,7 @@ test_select_all_beyond_the_pages (Fixture       *fixture,
   wait_for_stored_count (fixture, 255);
   run_until (shows_failed_again, fixture);
   starred.count = 251;
-  g_assert_true (has_favourite_count (&starred));
+  g_assert_true (has_stored_count (&starred));
 }
 
 /* Typing in the grid of poster frames opens the search, as in the list:

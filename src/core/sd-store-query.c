@@ -1018,6 +1018,35 @@ sd_store_query_links_finish (SdStore       *reader,
   return TRUE;
 }
 
+/* Readers */
+
+/**
+ * sd_store_ensure_reader:
+ * @self: a store
+ * @reader: (inout) (nullable) (transfer full): a reader of @self, or %NULL
+ * @error: an %SD_STORE_ERROR
+ *
+ * Keeps *@reader while it reads the history of @self with the base of
+ * @self; replaces it by a new reader (sd_store_open_reader()) otherwise.
+ *
+ * Returns: (transfer none) (nullable): *@reader, or %NULL with @error set
+ */
+SdStore *
+sd_store_ensure_reader (SdStore  *self,
+                        SdStore **reader,
+                        GError  **error)
+{
+  g_return_val_if_fail (SD_IS_STORE (self), NULL);
+  g_return_val_if_fail (reader != NULL, NULL);
+
+  if (*reader != NULL && g_strcmp0 ((*reader)->path, self->path) == 0 &&
+      g_strcmp0 ((*reader)->base, self->base) == 0)
+    return *reader;
+  g_clear_object (reader);
+  *reader = sd_store_open_reader (self, error);
+  return *reader;
+}
+
 /* Every id of a query */
 
 static void

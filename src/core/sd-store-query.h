@@ -109,6 +109,12 @@ GPtrArray   *sd_store_query_page_finish (SdStore         *reader,
                                          gboolean        *more,
                                          GError         **error);
 
+/* *@reader when it reads @self's history with @self's base, else a new
+ * reader of @self in its place (NULL with @error when none opens). */
+SdStore     *sd_store_ensure_reader     (SdStore              *self,
+                                         SdStore             **reader,
+                                         GError              **error);
+
 /* sd_store_query_ids() on a worker thread, on a reader. */
 void         sd_store_query_ids_async   (SdStore              *reader,
                                          const SdTaskQuery    *query,

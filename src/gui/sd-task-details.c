@@ -32,7 +32,6 @@ struct _SdTaskDetails
   SdThumbnailer *thumbnailer;
   GCancellable  *cancellable;  /* the thumbnails and links of the task shown */
   SdStore       *reader;       /* for the links, off the main thread */
-  SdStore       *reader_of;    /* the store it reads, not owned */
   GHashTable    *values;       /* field name → the text shown */
   int            n_rows;
 
@@ -351,17 +350,9 @@ ensure_reader (SdTaskDetails *self)
   SdStore *store = self->context != NULL ? sd_context_get_store (self->context) : NULL;
   g_autoptr(GError) error = NULL;
 
-  if (store == NULL)
-    return NULL;
-  if (self->reader != NULL && self->reader_of == store &&
-      g_strcmp0 (sd_store_get_base (self->reader), sd_store_get_base (store)) == 0)
-    return self->reader;
-  g_clear_object (&self->reader);
-  self->reader = sd_store_open_reader (store, &error);
-  self->reader_of = store;
-  if (self->reader == NULL)
+  if (store != NULL && sd_store_ensure_reader (store, &self->reader, &error) == NULL)
     g_debug ("No reader for the links: %s %d", g_quark_to_string (error->domain), error->code);
-  return self->reader;
+  return store != NULL ? self->reader : NULL;
 }
 
 static void

@@ -36,7 +36,6 @@ struct _SdWindowHistory
 
   GListStore        *matches;
   SdStore           *reader;
-  SdStore           *reader_of;  /* the store it reads, not owned */
   GCancellable      *cancellable;
   SdStoreCursor      cursor;
   gboolean           more;
@@ -120,21 +119,12 @@ _sd_window_history_get_reader (SdWindowHistory *self)
   SdStore *store = sd_context_get_store (get_context (self));
   g_autoptr(GError) error = NULL;
 
-  if (store == NULL)
-    return NULL;
-  if (self->reader != NULL && self->reader_of == store &&
-      g_strcmp0 (sd_store_get_base (self->reader), sd_store_get_base (store)) == 0)
-    return self->reader;
-
-  g_clear_object (&self->reader);
-  self->reader = sd_store_open_reader (store, &error);
-  self->reader_of = store;
-  if (self->reader == NULL)
+  if (store != NULL && sd_store_ensure_reader (store, &self->reader, &error) == NULL)
     {
       g_debug ("No reader for the history: %s", error->message);
       sd_window_show_message (self->window, error->message);
     }
-  return self->reader;
+  return store != NULL ? self->reader : NULL;
 }
 
 static void
@@ -426,18 +416,28 @@ change_status (GSimpleAction *action,
   refresh (self);
 }
 
+/* A filter named by its state, a string ("" for none). */
+static void
+change_text_filter (GSimpleAction  *action,
+                    GVariant       *value,
+                    char          **filter)
+{
+  const char *text = g_variant_get_string (value, NULL);
+
+  g_simple_action_set_state (action, value);
+  g_clear_pointer (filter, g_free);
+  if (text[0] != '\0')
+    *filter = g_strdup (text);
+}
+
 static void
 change_model (GSimpleAction *action,
               GVariant      *value,
               gpointer       user_data)
 {
   SdWindowHistory *self = user_data;
-  const char *model = g_variant_get_string (value, NULL);
 
-  g_simple_action_set_state (action, value);
-  g_clear_pointer (&self->model, g_free);
-  if (model[0] != '\0')
-    self->model = g_strdup (model);
+  change_text_filter (action, value, &self->model);
   refresh (self);
 }
 
@@ -477,13 +477,9 @@ change_group (GSimpleAction *action,
               gpointer       user_data)
 {
   SdWindowHistory *self = user_data;
-  const char *group = g_variant_get_string (value, NULL);
 
-  g_simple_action_set_state (action, value);
-  g_clear_pointer (&self->group, g_free);
-  if (group[0] != '\0')
-    self->group = g_strdup (group);
-  g_debug ("Group filter: %s", group[0] != '\0' ? group : "(none)");
+  change_text_filter (action, value, &self->group);
+  g_debug ("Group filter: %s", self->group != NULL ? self->group : "(none)");
   refresh (self);
 }
 
