@@ -98,16 +98,36 @@ on_idle_over_cb (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* The same wait with no work: what the machine's load alone costs. */
+static gpointer
+spin_cb (gpointer data)
+{
+  volatile guint64 n = 0;
+
+  while (!g_atomic_int_get ((gint *) data))
+    n++;
+  return NULL;
+}
+
+/* The same wait with no work, and with a thread of the process only
+ * spinning: what the machine's load and a busy thread alone cost. */
 static void
 measure_idle_loop (void)
 {
-  Waiting idle = { 0 };
+  Waiting idle = { 0 }, spinning = { 0 };
+  gint stop = FALSE;
+  GThread *thread;
 
   g_timeout_add (2000, on_idle_over_cb, &idle);
   wait_for (&idle);
-  g_print ("idle main loop for 2 s: longest gap %.1f ms\n", idle.longest_gap / 1e3);
+  thread = g_thread_new ("spin", spin_cb, &stop);
+  g_timeout_add (2000, on_idle_over_cb, &spinning);
+  wait_for (&spinning);
+  g_atomic_int_set (&stop, TRUE);
+  g_thread_join (thread);
+  g_print ("main loop for 2 s, longest gap: idle %.1f ms, beside a spinning thread %.1f ms\n",
+           idle.longest_gap / 1e3, spinning.longest_gap / 1e3);
   g_clear_object (&idle.result);
+  g_clear_object (&spinning.result);
 }
 
 static void

@@ -22,6 +22,14 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
+#include <errno.h>
+
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+
 #include "sd-store-private.h"
 
 /* Rebuild the index when the removed rows outnumber REBUILD_RATIO times
@@ -31,11 +39,15 @@
 /* The worker's page cache, in KiB (negative: a size, not pages). */
 #define BULK_CACHE_KIB -65536
 
+/* How much nicer the worker is than the main loop during a change. */
+#define BULK_NICENESS 10
+
 struct _SdStoreBulk
 {
-  GMutex   lock;    /* one bulk change at a time on @db */
-  sqlite3 *db;      /* opened by the first bulk change */
-  guint    serial;  /* names the tables of the removals kept */
+  GMutex       lock;    /* one bulk change at a time on @db */
+  sqlite3     *db;      /* opened by the first bulk change */
+  guint        serial;  /* names the tables of the removals kept */
+  GThreadPool *worker;  /* one thread of its own */
 };
 
 struct _SdStoreRemoval
@@ -112,11 +124,52 @@ sd_store_removal_get_videos (SdStoreRemoval *removal)
 
 /* The worker's connection */
 
+/* A bulk change is long work the user waits for without watching: it
+ * runs on a thread of its own, nicer than the main loop's (on Linux), so
+ * that the window keeps its turns on a busy machine. */
+static void
+lower_priority (void)
+{
+#ifdef __linux__
+  pid_t tid = (pid_t) syscall (SYS_gettid);
+
+  if (setpriority (PRIO_PROCESS, tid, MIN (getpriority (PRIO_PROCESS, tid) + BULK_NICENESS, 19)) != 0)
+    g_debug ("The bulk worker keeps its priority: %s", g_strerror (errno));
+#endif
+}
+
+typedef struct {
+  GTask           *task;
+  GTaskThreadFunc  func;
+} BulkJob;
+
+static void
+run_bulk_job (gpointer data,
+              gpointer user_data)
+{
+  static GPrivate lowered;
+  BulkJob *job = data;
+
+  if (g_private_get (&lowered) == NULL)
+    {
+      lower_priority ();
+      g_private_set (&lowered, GINT_TO_POINTER (TRUE));
+    }
+  if (!g_task_return_error_if_cancelled (job->task))
+    job->func (job->task, g_task_get_source_object (job->task), g_task_get_task_data (job->task),
+               g_task_get_cancellable (job->task));
+  g_object_unref (job->task);
+  g_free (job);
+}
+
 void
 _sd_store_bulk_free (SdStoreBulk *bulk)
 {
   if (bulk == NULL)
     return;
+  /* the jobs hold the store: none is left when it goes */
+  if (bulk->worker != NULL)
+    g_thread_pool_free (bulk->worker, FALSE, FALSE);
   sqlite3_close_v2 (bulk->db);
   g_mutex_clear (&bulk->lock);
   g_free (bulk);
@@ -133,10 +186,27 @@ get_bulk (SdStore *self)
     {
       self->bulk = g_new0 (SdStoreBulk, 1);
       g_mutex_init (&self->bulk->lock);
+      /* exclusive: a thread that is ours to make nicer */
+      self->bulk->worker = g_thread_pool_new (run_bulk_job, NULL, 1, TRUE, NULL);
     }
   bulk = self->bulk;
   g_mutex_unlock (&creating);
   return bulk;
+}
+
+/* Runs @func for @task on the worker, which returns through @task. */
+static void
+run_on_worker (SdStore         *self,
+               GTask           *task,
+               GTaskThreadFunc  func)
+{
+  BulkJob *job = g_new0 (BulkJob, 1);
+
+  /* Work done is reported done: a cancellable counts before it starts. */
+  g_task_set_check_cancellable (task, FALSE);
+  job->task = g_object_ref (task);
+  job->func = func;
+  g_thread_pool_push (get_bulk (self)->worker, job, NULL);
 }
 
 static void
@@ -437,8 +507,7 @@ sd_store_remove_tasks_async (SdStore             *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, sd_store_remove_tasks_async);
   g_task_set_task_data (task, g_strdupv ((char **) ids), (GDestroyNotify) g_strfreev);
-  g_task_set_return_on_cancel (task, FALSE);
-  g_task_run_in_thread (task, remove_in_thread);
+  run_on_worker (self, task, remove_in_thread);
 }
 
 /**
@@ -539,8 +608,7 @@ sd_store_set_favourite_async (SdStore             *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, sd_store_set_favourite_async);
   g_task_set_task_data (task, data, favourite_data_free);
-  g_task_set_return_on_cancel (task, FALSE);
-  g_task_run_in_thread (task, set_favourite_in_thread);
+  run_on_worker (self, task, set_favourite_in_thread);
 }
 
 gboolean
@@ -701,8 +769,7 @@ sd_store_restore_removal_async (SdStore              *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, sd_store_restore_removal_async);
   g_task_set_task_data (task, restore, restore_data_free);
-  g_task_set_return_on_cancel (task, FALSE);
-  g_task_run_in_thread (task, restore_in_thread);
+  run_on_worker (self, task, restore_in_thread);
 }
 
 /**
@@ -760,5 +827,5 @@ sd_store_forget_removal (SdStore        *self,
   task = g_task_new (self, NULL, NULL, NULL);
   g_task_set_source_tag (task, sd_store_forget_removal);
   g_task_set_task_data (task, GUINT_TO_POINTER (removal->serial), NULL);
-  g_task_run_in_thread (task, forget_in_thread);
+  run_on_worker (self, task, forget_in_thread);
 }
