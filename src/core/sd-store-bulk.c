@@ -138,10 +138,51 @@ lower_priority (void)
 #endif
 }
 
+/* What a bulk change does inside its transaction: a result, or NULL
+ * with @error (then everything is rolled back). */
+typedef gpointer (*ChangeFunc) (SdStore      *self,
+                                SdStoreBulk  *bulk,
+                                gpointer      data,
+                                GError      **error);
+
 typedef struct {
-  GTask           *task;
-  GTaskThreadFunc  func;
+  GTask          *task;
+  ChangeFunc      change;
+  GDestroyNotify  free_result;
 } BulkJob;
+
+static gboolean begin (SdStore      *self,
+                       SdStoreBulk  *bulk,
+                       GError      **error);
+static gboolean end   (SdStoreBulk  *bulk,
+                       gboolean      done,
+                       GError      **error);
+
+/* Runs the job's change in one transaction on the worker's connection
+ * and returns what it gave, or its error, through the job's task. */
+static void
+return_change (BulkJob *job)
+{
+  SdStore *self = g_task_get_source_object (job->task);
+  SdStoreBulk *bulk = self->bulk;
+  gpointer result = NULL;
+  GError *error = NULL;
+  gint64 started = g_get_monotonic_time ();
+
+  g_mutex_lock (&bulk->lock);
+  if (begin (self, bulk, &error))
+    {
+      result = job->change (self, bulk, g_task_get_task_data (job->task), &error);
+      if (!end (bulk, result != NULL, result != NULL ? &error : NULL) && result != NULL)
+        g_clear_pointer (&result, job->free_result);
+    }
+  g_mutex_unlock (&bulk->lock);
+  g_debug ("A bulk change of the history took %.3f s", (g_get_monotonic_time () - started) / 1e6);
+  if (result == NULL)
+    g_task_return_error (job->task, error);
+  else
+    g_task_return_pointer (job->task, result, job->free_result);
+}
 
 static void
 run_bulk_job (gpointer data,
@@ -156,8 +197,7 @@ run_bulk_job (gpointer data,
       g_private_set (&lowered, GINT_TO_POINTER (TRUE));
     }
   if (!g_task_return_error_if_cancelled (job->task))
-    job->func (job->task, g_task_get_source_object (job->task), g_task_get_task_data (job->task),
-               g_task_get_cancellable (job->task));
+    return_change (job);
   g_object_unref (job->task);
   g_free (job);
 }
@@ -194,18 +234,20 @@ get_bulk (SdStore *self)
   return bulk;
 }
 
-/* Runs @func for @task on the worker, which returns through @task. */
+/* Runs @change for @task on the worker, which returns through @task. */
 static void
-run_on_worker (SdStore         *self,
-               GTask           *task,
-               GTaskThreadFunc  func)
+run_on_worker (SdStore        *self,
+               GTask          *task,
+               ChangeFunc      change,
+               GDestroyNotify  free_result)
 {
   BulkJob *job = g_new0 (BulkJob, 1);
 
   /* Work done is reported done: a cancellable counts before it starts. */
   g_task_set_check_cancellable (task, FALSE);
   job->task = g_object_ref (task);
-  job->func = func;
+  job->change = change;
+  job->free_result = free_result;
   g_thread_pool_push (get_bulk (self)->worker, job, NULL);
 }
 
@@ -418,12 +460,13 @@ delete_rows (sqlite3     *db,
          exec (db, _sd_store_search_delete_trigger_sql (), error);
 }
 
-static SdStoreRemoval *
-remove_in_transaction (SdStore             *self,
-                       SdStoreBulk         *bulk,
-                       const char * const  *ids,
-                       GError             **error)
+static gpointer
+remove_in_transaction (SdStore      *self,
+                       SdStoreBulk  *bulk,
+                       gpointer      data,
+                       GError      **error)
 {
+  const char * const *ids = data;
   SdStoreRemoval *removal = g_new0 (SdStoreRemoval, 1);
   g_autofree char *table = g_strdup_printf ("removed_%u", ++bulk->serial);
   g_autofree char *create = g_strdup_printf ("CREATE TEMP TABLE %s AS SELECT rowid AS "
@@ -444,39 +487,12 @@ remove_in_transaction (SdStore             *self,
       delete_rows (bulk->db, table, n, error) &&
       (removal->ids = collect_texts (bulk->db, select_ids, NULL, error)) != NULL &&
       (removal->videos = collect_texts (bulk->db, select_videos, is_regular_file, error)) != NULL)
-    return removal;
+    {
+      g_debug ("Removing %u tasks from the history", g_strv_length (removal->ids));
+      return removal;
+    }
   sd_store_removal_unref (removal);
   return NULL;
-}
-
-static void
-remove_in_thread (GTask        *task,
-                  gpointer      source_object,
-                  gpointer      task_data,
-                  GCancellable *cancellable)
-{
-  SdStore *self = source_object;
-  SdStoreBulk *bulk = get_bulk (self);
-  SdStoreRemoval *removal = NULL;
-  GError *error = NULL;
-  gint64 started = g_get_monotonic_time ();
-
-  g_mutex_lock (&bulk->lock);
-  if (begin (self, bulk, &error))
-    {
-      removal = remove_in_transaction (self, bulk, task_data, &error);
-      if (!end (bulk, removal != NULL, removal != NULL ? &error : NULL))
-        g_clear_pointer (&removal, sd_store_removal_unref);
-    }
-  g_mutex_unlock (&bulk->lock);
-  if (removal == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  g_debug ("Removed %u tasks from the history in %.3f s", sd_store_removal_get_n_tasks (removal),
-           (g_get_monotonic_time () - started) / 1e6);
-  g_task_return_pointer (task, removal, (GDestroyNotify) sd_store_removal_unref);
 }
 
 /**
@@ -507,7 +523,7 @@ sd_store_remove_tasks_async (SdStore             *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, sd_store_remove_tasks_async);
   g_task_set_task_data (task, g_strdupv ((char **) ids), (GDestroyNotify) g_strfreev);
-  run_on_worker (self, task, remove_in_thread);
+  run_on_worker (self, task, remove_in_transaction, (GDestroyNotify) sd_store_removal_unref);
 }
 
 /**
@@ -542,39 +558,26 @@ favourite_data_free (gpointer data)
   g_free (favourite);
 }
 
-static void
-set_favourite_in_thread (GTask        *task,
-                         gpointer      source_object,
-                         gpointer      task_data,
-                         GCancellable *cancellable)
+static gpointer
+set_favourite_in_transaction (SdStore      *self,
+                              SdStoreBulk  *bulk,
+                              gpointer      data,
+                              GError      **error)
 {
-  SdStore *self = source_object;
-  SdStoreBulk *bulk = get_bulk (self);
-  FavouriteData *data = task_data;
-  const char *sql = data->favourite
+  FavouriteData *favourite = data;
+  const char *sql = favourite->favourite
                     ? "UPDATE main.tasks SET favourite = 1 WHERE base = ?1 AND "
                       "id IN (SELECT id FROM temp.bulk_ids)"
                     : "UPDATE main.tasks SET favourite = 0 WHERE base = ?1 AND "
                       "id IN (SELECT id FROM temp.bulk_ids)";
-  GError *error = NULL;
   gint64 n = 0;
-  gboolean done = FALSE;
 
-  g_mutex_lock (&bulk->lock);
-  if (begin (self, bulk, &error))
-    {
-      done = fill_ids (bulk->db, (const char * const *) data->ids, &error) &&
-             run (bulk->db, sql, self->base, &n, &error);
-      done = end (bulk, done, done ? &error : NULL);
-    }
-  g_mutex_unlock (&bulk->lock);
-  if (!done)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  g_debug ("Favourite %s for %" G_GINT64_FORMAT " tasks", data->favourite ? "set" : "cleared", n);
-  g_task_return_boolean (task, TRUE);
+  if (!fill_ids (bulk->db, (const char * const *) favourite->ids, error) ||
+      !run (bulk->db, sql, self->base, &n, error))
+    return NULL;
+  g_debug ("Favourite %s for %" G_GINT64_FORMAT " tasks", favourite->favourite ? "set" : "cleared", n);
+  /* anything but NULL: done */
+  return GINT_TO_POINTER (TRUE);
 }
 
 /**
@@ -608,7 +611,7 @@ sd_store_set_favourite_async (SdStore             *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, sd_store_set_favourite_async);
   g_task_set_task_data (task, data, favourite_data_free);
-  run_on_worker (self, task, set_favourite_in_thread);
+  run_on_worker (self, task, set_favourite_in_transaction, NULL);
 }
 
 gboolean
@@ -618,7 +621,7 @@ sd_store_set_favourite_finish (SdStore       *self,
 {
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
 
-  return g_task_propagate_boolean (G_TASK (result), error);
+  return g_task_propagate_pointer (G_TASK (result), error) != NULL;
 }
 
 /* Restoring */
@@ -678,11 +681,13 @@ read_restored (sqlite3              *db,
 /* A row takes back its rowid (its place among tasks of the same second)
  * unless another row has it by now; a task the history has again
  * meanwhile is left as it is there. */
-static GPtrArray *
-restore_in_transaction (SdStoreBulk  *bulk,
-                        RestoreData  *restore,
+static gpointer
+restore_in_transaction (SdStore      *self,
+                        SdStoreBulk  *bulk,
+                        gpointer      data,
                         GError      **error)
 {
+  RestoreData *restore = data;
   g_autofree char *table = g_strdup_printf ("removed_%u", restore->removal->serial);
   g_autofree char *columns = get_task_columns (bulk->db, error);
   g_autofree char *insert = NULL;
@@ -701,38 +706,8 @@ restore_in_transaction (SdStoreBulk  *bulk,
   tasks = read_restored (bulk->db, table, &restore->loaded, error);
   if (tasks == NULL || !exec (bulk->db, drop, error))
     return NULL;
+  g_debug ("Restoring %u tasks to the history", sd_store_removal_get_n_tasks (restore->removal));
   return g_steal_pointer (&tasks);
-}
-
-static void
-restore_in_thread (GTask        *task,
-                   gpointer      source_object,
-                   gpointer      task_data,
-                   GCancellable *cancellable)
-{
-  SdStore *self = source_object;
-  SdStoreBulk *bulk = get_bulk (self);
-  GPtrArray *tasks = NULL;
-  GError *error = NULL;
-  gint64 started = g_get_monotonic_time ();
-
-  g_mutex_lock (&bulk->lock);
-  if (begin (self, bulk, &error))
-    {
-      tasks = restore_in_transaction (bulk, task_data, &error);
-      if (!end (bulk, tasks != NULL, tasks != NULL ? &error : NULL))
-        g_clear_pointer (&tasks, g_ptr_array_unref);
-    }
-  g_mutex_unlock (&bulk->lock);
-  if (tasks == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  g_debug ("Restored %u tasks to the history in %.3f s",
-           sd_store_removal_get_n_tasks (((RestoreData *) task_data)->removal),
-           (g_get_monotonic_time () - started) / 1e6);
-  g_task_return_pointer (task, tasks, (GDestroyNotify) g_ptr_array_unref);
 }
 
 /**
@@ -769,7 +744,7 @@ sd_store_restore_removal_async (SdStore              *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, sd_store_restore_removal_async);
   g_task_set_task_data (task, restore, restore_data_free);
-  run_on_worker (self, task, restore_in_thread);
+  run_on_worker (self, task, restore_in_transaction, (GDestroyNotify) g_ptr_array_unref);
 }
 
 /**
@@ -789,22 +764,16 @@ sd_store_restore_removal_finish (SdStore       *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-static void
-forget_in_thread (GTask        *task,
-                  gpointer      source_object,
-                  gpointer      task_data,
-                  GCancellable *cancellable)
+static gpointer
+forget_in_transaction (SdStore      *self,
+                       SdStoreBulk  *bulk,
+                       gpointer      data,
+                       GError      **error)
 {
-  SdStoreBulk *bulk = get_bulk (source_object);
   g_autofree char *drop = g_strdup_printf ("DROP TABLE IF EXISTS temp.removed_%u",
-                                           GPOINTER_TO_UINT (task_data));
-  g_autoptr(GError) error = NULL;
+                                           GPOINTER_TO_UINT (data));
 
-  g_mutex_lock (&bulk->lock);
-  if (bulk->db != NULL && !exec (bulk->db, drop, &error))
-    g_debug ("Could not drop removal %u: %s", GPOINTER_TO_UINT (task_data), error->message);
-  g_mutex_unlock (&bulk->lock);
-  g_task_return_boolean (task, TRUE);
+  return exec (bulk->db, drop, error) ? GINT_TO_POINTER (TRUE) : NULL;
 }
 
 /**
@@ -827,5 +796,5 @@ sd_store_forget_removal (SdStore        *self,
   task = g_task_new (self, NULL, NULL, NULL);
   g_task_set_source_tag (task, sd_store_forget_removal);
   g_task_set_task_data (task, GUINT_TO_POINTER (removal->serial), NULL);
-  run_on_worker (self, task, forget_in_thread);
+  run_on_worker (self, task, forget_in_transaction, NULL);
 }
