@@ -355,6 +355,66 @@ ensure_reader (SdTaskDetails *self)
   return store != NULL ? self->reader : NULL;
 }
 
+/* The loaded tasks whose continues (or retry_of) names @task: known at
+ * once, before the history answers for the rest. */
+static char **
+get_loaded_links (SdTaskDetails *self,
+                  SdTask        *task,
+                  const char *(*get_link) (SdTask *task))
+{
+  g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
+  GListModel *tasks = self->context != NULL
+                      ? sd_service_get_tasks (sd_context_get_service (self->context)) : NULL;
+
+  for (guint i = 0; tasks != NULL && i < g_list_model_get_n_items (tasks); i++)
+    {
+      g_autoptr(SdTask) other = g_list_model_get_item (tasks, i);
+
+      if (g_strcmp0 (get_link (other), sd_task_get_id (task)) == 0)
+        g_strv_builder_add (ids, sd_task_get_id (other));
+    }
+  return g_strv_builder_end (ids);
+}
+
+static GtkWidget *
+find_field (SdTaskDetails *self,
+            const char    *field)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->fields)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (g_strcmp0 (gtk_widget_get_name (child), field) == 0)
+      return child;
+  return NULL;
+}
+
+/* The history's answer adds the links the loaded tasks did not know. */
+static void
+merge_link_field (SdTaskDetails      *self,
+                  const char         *field,
+                  const char         *title,
+                  const char * const *ids)
+{
+  const char *shown = g_hash_table_lookup (self->values, field);
+  g_auto(GStrv) known = g_strsplit (shown != NULL ? shown : "", "\n", -1);
+  g_autoptr(GStrvBuilder) all = g_strv_builder_new ();
+  g_auto(GStrv) merged = NULL;
+  GtkWidget *box = find_field (self, field);
+
+  g_strv_builder_addv (all, (const char **) known);
+  for (guint i = 0; ids[i] != NULL; i++)
+    if (!g_strv_contains ((const char * const *) known, ids[i]))
+      {
+        g_strv_builder_add (all, ids[i]);
+        if (box != NULL)
+          gtk_box_append (GTK_BOX (box), new_link (ids[i], "win.select-task", ids[i]));
+      }
+  merged = g_strv_builder_end (all);
+  if (box == NULL)
+    add_link_field (self, field, title, (const char * const *) ids);
+  else
+    g_hash_table_replace (self->values, g_strdup (field), g_strjoinv ("\n", merged));
+}
+
 static void
 on_links_loaded_cb (GObject      *source,
                     GAsyncResult *result,
@@ -374,8 +434,8 @@ on_links_loaded_cb (GObject      *source,
   /* a task shown since has its own query; this one was cancelled */
   if (self->task == NULL)
     return;
-  add_link_field (self, "continuations", _("Continued by"), (const char * const *) continuations);
-  add_link_field (self, "retries", _("Retried by"), (const char * const *) retries);
+  merge_link_field (self, "continuations", _("Continued by"), (const char * const *) continuations);
+  merge_link_field (self, "retries", _("Retried by"), (const char * const *) retries);
 }
 
 /* What the task names itself at once; the tasks that name it are read
@@ -387,10 +447,16 @@ add_link_fields (SdTaskDetails *self,
   const char *continues[] = { sd_task_get_continues (task), NULL };
   const char *retry_of[] = { sd_task_get_retry_of (task), NULL };
   SdStore *reader = ensure_reader (self);
+  g_auto(GStrv) continuations = NULL;
+  g_auto(GStrv) retries = NULL;
 
   add_group_field (self, task);
   add_link_field (self, "continues", _("Continues"), continues);
   add_link_field (self, "retry-of", _("Retries"), retry_of);
+  continuations = get_loaded_links (self, task, sd_task_get_continues);
+  add_link_field (self, "continuations", _("Continued by"), (const char * const *) continuations);
+  retries = get_loaded_links (self, task, sd_task_get_retry_of);
+  add_link_field (self, "retries", _("Retried by"), (const char * const *) retries);
   if (reader != NULL)
     sd_store_query_links_async (reader, sd_task_get_id (task), self->cancellable,
                                 on_links_loaded_cb, g_object_ref (self));
