@@ -72,6 +72,7 @@ struct _SdSimulator
   GHashTable  *flaky_prompts;  /* "flaky" prompts whose first task failed */
   GHashTable  *auth_seen;      /* host → Authorization header */
   GHashTable  *tasks;          /* id → SimTask */
+  GPtrArray   *created_ids;    /* ids of the tasks created, oldest first */
   guint        next_task;
   SdSimMedia  *media;          /* what /media/ serves */
   SdSimUploads *uploads;
@@ -98,8 +99,13 @@ gboolean       _sd_simulator_check_method (SdSimulator       *self,
                                            const char        *allowed);
 gboolean       _sd_simulator_check_token (SdSimulator       *self,
                                           SoupServerMessage *msg);
+/* What a held request does when its time comes, before it goes on. */
+typedef void (*SdSimHeldFunc) (SdSimulator       *self,
+                               SoupServerMessage *msg);
+
 void           _sd_simulator_delay_reply (SdSimulator       *self,
-                                          SoupServerMessage *msg);
+                                          SoupServerMessage *msg,
+                                          SdSimHeldFunc      then);
 void           _sd_simulator_note_request (SdSimulator       *self,
                                            SoupServerMessage *msg);
 void           _sd_simulator_on_create_cb (SoupServer        *server,

@@ -108,22 +108,29 @@ on_slow_reply_due_cb (gpointer user_data)
 {
   SoupServerMessage *msg = user_data;
   SdSimulator *self = g_object_get_data (G_OBJECT (msg), "sd-simulator");
+  SdSimHeldFunc then = g_object_get_data (G_OBJECT (msg), "sd-simulator-then");
   guint source_id = GPOINTER_TO_UINT (g_object_get_data (G_OBJECT (msg), "sd-simulator-source"));
 
   g_hash_table_remove (self->slow_replies, GUINT_TO_POINTER (source_id));
+  if (then != NULL)
+    then (self, msg);
   soup_server_message_unpause (msg);
 
   return G_SOURCE_REMOVE;
 }
 
+/* Holds @msg for the slow delay; @then (if any) is called when it is over,
+ * before the answer goes. */
 void
 _sd_simulator_delay_reply (SdSimulator       *self,
-                           SoupServerMessage *msg)
+                           SoupServerMessage *msg,
+                           SdSimHeldFunc      then)
 {
   guint source_id;
 
   soup_server_message_pause (msg);
   g_object_set_data (G_OBJECT (msg), "sd-simulator", self);
+  g_object_set_data (G_OBJECT (msg), "sd-simulator-then", then);
   source_id = g_timeout_add_full (G_PRIORITY_DEFAULT, self->slow_delay_ms,
                                   on_slow_reply_due_cb,
                                   g_object_ref (msg), g_object_unref);
@@ -153,7 +160,7 @@ _sd_simulator_send_bytes (SdSimulator       *self,
   _sd_simulator_send_stream (msg, stream, fault == SD_SIMULATOR_FAULT_OVERSIZED_BODY_CHUNKED);
 
   if (fault == SD_SIMULATOR_FAULT_SLOW)
-    _sd_simulator_delay_reply (self, msg);
+    _sd_simulator_delay_reply (self, msg, NULL);
 }
 
 static void
@@ -290,6 +297,7 @@ _sd_simulator_send_replacing_fault (SdSimulator       *self,
     case SD_SIMULATOR_FAULT_DROP_MID_BODY:
     case SD_SIMULATOR_FAULT_OVERSIZED_BODY:
     case SD_SIMULATOR_FAULT_OVERSIZED_BODY_CHUNKED:
+    case SD_SIMULATOR_FAULT_LATE:
     default:
       return FALSE;
     }

@@ -157,6 +157,7 @@ add_task (SdSimulator *self,
   task->will_fail = task_will_fail (self, sd_request_get_prompt (request) != NULL
                                             ? sd_request_get_prompt (request) : "");
   g_hash_table_insert (self->tasks, task->id, task);
+  g_ptr_array_add (self->created_ids, g_strdup (task->id));
   /* The count only grows at a create: its largest value is seen here. */
   self->max_active = MAX (self->max_active, sd_simulator_get_active_count (self));
 
@@ -197,27 +198,16 @@ sd_simulator_adopt_task (SdSimulator *self,
   g_hash_table_insert (self->tasks, task->id, task);
 }
 
-void
-_sd_simulator_on_create_cb (SoupServer        *server,
-                            SoupServerMessage *msg,
-                            const char        *path,
-                            GHashTable        *query,
-                            gpointer           user_data)
+/* A create from its checks on: makes the task and answers, or says why not. */
+static void
+handle_create (SdSimulator       *self,
+               SoupServerMessage *msg,
+               SdSimulatorFault   fault)
 {
-  SdSimulator *self = user_data;
   g_autoptr(SdRequest) request = NULL;
   g_autoptr(JsonObject) data = NULL;
-  SdSimulatorFault fault;
   SimTask *task;
 
-  _sd_simulator_note_request (self, msg);
-  if (!g_str_equal (path, SD_API_CREATE_PATH))
-    {
-      _sd_simulator_send_api_error (self, msg, SOUP_STATUS_NOT_FOUND, "40400", "Not found");
-      return;
-    }
-
-  fault = _sd_simulator_take_fault (self, msg, SD_SIMULATOR_STEP_CREATE);
   if (_sd_simulator_send_replacing_fault (self, msg, SD_SIMULATOR_STEP_CREATE, fault) ||
       !_sd_simulator_check_method (self, msg, SOUP_METHOD_POST) ||
       !_sd_simulator_check_token (self, msg) ||
@@ -231,6 +221,37 @@ _sd_simulator_on_create_cb (SoupServer        *server,
   json_object_set_string_member (data, "model", task->model);
   json_object_set_int_member (data, "created_at", task->created_at);
   _sd_simulator_send_success (self, msg, data, fault);
+}
+
+static void
+handle_late_create (SdSimulator       *self,
+                    SoupServerMessage *msg)
+{
+  handle_create (self, msg, SD_SIMULATOR_FAULT_NONE);
+}
+
+void
+_sd_simulator_on_create_cb (SoupServer        *server,
+                            SoupServerMessage *msg,
+                            const char        *path,
+                            GHashTable        *query,
+                            gpointer           user_data)
+{
+  SdSimulator *self = user_data;
+  SdSimulatorFault fault;
+
+  _sd_simulator_note_request (self, msg);
+  if (!g_str_equal (path, SD_API_CREATE_PATH))
+    {
+      _sd_simulator_send_api_error (self, msg, SOUP_STATUS_NOT_FOUND, "40400", "Not found");
+      return;
+    }
+
+  fault = _sd_simulator_take_fault (self, msg, SD_SIMULATOR_STEP_CREATE);
+  if (fault == SD_SIMULATOR_FAULT_LATE)
+    _sd_simulator_delay_reply (self, msg, handle_late_create);
+  else
+    handle_create (self, msg, fault);
 }
 
 /* Query */

@@ -58,6 +58,10 @@ typedef enum {
   /* 200 with code SD_API_CODE_QUEUE_FULL: the provider's queue is full;
    * nothing is created. */
   SD_SIMULATOR_FAULT_QUEUE_FULL,
+  /* Creates only: the request is held for sd_simulator_set_slow_delay() as
+   * if still on its way, then handled as usual. Its task is made only then
+   * (a SLOW create makes it at once and answers late). */
+  SD_SIMULATOR_FAULT_LATE,
 } SdSimulatorFault;
 
 /* The base URL of the second host, e.g. "http://127.0.0.2:<port>". */
@@ -124,6 +128,10 @@ const char  *sd_simulator_get_auth_seen     (SdSimulator      *self,
                                              const char       *host);
 /* Tasks created so far. */
 guint        sd_simulator_get_task_count    (SdSimulator      *self);
+/* The ids of the tasks created so far, oldest first (tasks adopted with
+ * sd_simulator_adopt_task() are not among them); owned by @self, which
+ * only ever adds to the end. */
+GPtrArray   *sd_simulator_get_created_ids   (SdSimulator      *self);
 /* Tasks queued or processing now, and the most there were at once. */
 guint        sd_simulator_get_active_count  (SdSimulator      *self);
 guint        sd_simulator_get_max_active    (SdSimulator      *self);

@@ -128,7 +128,7 @@ send_video (SdSimulator       *self,
   _sd_simulator_send_stream (msg, stream, FALSE);
 
   if (fault == SD_SIMULATOR_FAULT_SLOW)
-    _sd_simulator_delay_reply (self, msg);
+    _sd_simulator_delay_reply (self, msg, NULL);
 }
 
 void

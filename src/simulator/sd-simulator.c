@@ -76,6 +76,7 @@ sd_simulator_finalize (GObject *object)
   g_clear_pointer (&self->flaky_prompts, g_hash_table_unref);
   g_clear_pointer (&self->auth_seen, g_hash_table_unref);
   g_clear_pointer (&self->tasks, g_hash_table_unref);
+  g_clear_pointer (&self->created_ids, g_ptr_array_unref);
   g_clear_pointer (&self->media, _sd_sim_media_free);
   g_clear_pointer (&self->uploads, sd_sim_uploads_free);
 
@@ -106,6 +107,7 @@ sd_simulator_init (SdSimulator *self)
   self->auth_seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->tasks = g_hash_table_new_full (g_str_hash, g_str_equal,
                                        NULL, (GDestroyNotify) sim_task_free);
+  self->created_ids = g_ptr_array_new_with_free_func (g_free);
   self->media = _sd_sim_media_new ();
   self->uploads = sd_sim_uploads_new ();
 }
@@ -728,6 +730,14 @@ sd_simulator_get_task_count (SdSimulator *self)
   g_return_val_if_fail (SD_IS_SIMULATOR (self), 0);
 
   return g_hash_table_size (self->tasks);
+}
+
+GPtrArray *
+sd_simulator_get_created_ids (SdSimulator *self)
+{
+  g_return_val_if_fail (SD_IS_SIMULATOR (self), NULL);
+
+  return self->created_ids;
 }
 
 /**
