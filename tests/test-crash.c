@@ -36,6 +36,10 @@
 #define KILL_WINDOW_MS     400
 #define DEFAULT_ITERATIONS 60
 #define WAIT_LIMIT_S       60
+/* The resume test: waiting rows, and how long each create of theirs takes
+ * to reach the simulator. */
+#define UNSENT_TASKS       2
+#define LATE_CREATE_MS     300
 
 static const char *self_path;
 
@@ -227,7 +231,8 @@ typedef struct
   char        *download_dir;
   GHashTable  *acked;     /* ids the children said were saved this round */
   gint64       tasks_at_last_check;
-  guint        creates_at_round_start;
+  guint        creates_at_round_start;  /* the simulator's created ids then */
+  guint        creates_accounted;       /* creates the last resume_round checked */
   Figures      figures;
 } Run;
 
@@ -408,6 +413,11 @@ kill_one (Run  *run,
   g_assert_true (g_subprocess_wait (child, NULL, &error));
   g_assert_no_error (error);
   sd_test_wait_until (output_ended, &output, WAIT_LIMIT_S, "the child's output to end");
+  /* What the child wrote before the kill is in our sockets already: the
+   * simulator handles all of it now, so that a create it sent counts in
+   * this round, never in the next one. */
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
   if (!g_subprocess_get_if_signaled (child))
     {
       for (guint i = 0; i < output.lines->len; i++)
@@ -427,15 +437,20 @@ kill_one (Run  *run,
 static gboolean
 all_settled (gpointer data)
 {
-  GListModel *tasks = sd_service_get_tasks (data);
+  SdService *service = data;
+  GListModel *tasks = sd_service_get_tasks (service);
 
   for (guint i = 0; i < g_list_model_get_n_items (tasks); i++)
     {
       g_autoptr(SdTask) task = g_list_model_get_item (tasks, i);
 
       /* A create the kill cut short left its pending row: it says the
-       * task may exist, and nothing more happens to it. */
-      if (sd_task_get_status (task) == SD_TASK_STATUS_UNCERTAIN)
+       * task may exist, and nothing more happens to it. A task this
+       * service is sending is uncertain too until the answer: the round
+       * waits for it, or its create would reach the simulator in the next
+       * round, where no row stands for it. */
+      if (sd_task_get_status (task) == SD_TASK_STATUS_UNCERTAIN &&
+          !sd_service_is_sending (service, task))
         continue;
       if (sd_task_get_status (task) != SD_TASK_STATUS_COMPLETED ||
           sd_task_get_download_state (task) != SD_DOWNLOAD_STATE_DONE)
@@ -462,6 +477,63 @@ assert_whole_video (const char *path)
                      pattern, MIN (pattern_size, length - at));
 }
 
+static guint
+count_created (Run *run)
+{
+  return sd_simulator_get_created_ids (run->sim)->len;
+}
+
+/* Never sent twice: each create the simulator saw this round made a task
+ * the history holds, or one whose answer a kill cut off (an uncertain row,
+ * never sent again, which stands for one create at most); each task the
+ * history holds with a provider id was created this round. On failure, the
+ * ids say which creates had no row. */
+static void
+assert_creates_accounted (Run       *run,
+                          SdService *service)
+{
+  GPtrArray *created = sd_simulator_get_created_ids (run->sim);
+  GListModel *tasks = sd_service_get_tasks (service);
+  g_autoptr(GHashTable) of_round = g_hash_table_new (g_str_hash, g_str_equal);
+  g_autoptr(GString) without_row = g_string_new (NULL);
+  g_autoptr(GString) uncertain_ids = g_string_new (NULL);
+  guint n_without_row = 0, uncertain = 0;
+
+  for (guint i = run->creates_at_round_start; i < created->len; i++)
+    {
+      const char *id = g_ptr_array_index (created, i);
+
+      g_hash_table_add (of_round, (gpointer) id);
+      if (sd_service_get_loaded_task (service, id) == NULL)
+        {
+          g_string_append_printf (without_row, " %s", id);
+          n_without_row++;
+        }
+    }
+  for (guint i = 0; i < g_list_model_get_n_items (tasks); i++)
+    {
+      g_autoptr(SdTask) task = g_list_model_get_item (tasks, i);
+      const char *id = sd_task_get_id (task);
+
+      if (sd_task_get_status (task) == SD_TASK_STATUS_UNCERTAIN)
+        {
+          g_string_append_printf (uncertain_ids, " %s", id);
+          uncertain++;
+        }
+      else if (!g_hash_table_contains (of_round, id))
+        g_error ("Task %s of the history is not one the simulator created this round "
+                 "(creates %u to %u)", id, run->creates_at_round_start + 1, created->len);
+    }
+  if (n_without_row > uncertain)
+    g_error ("%u of the %u creates the simulator saw this round (creates %u to %u) have no "
+             "task in the history, and only %u uncertain rows may stand for them.\n"
+             "Created with no row:%s\nUncertain rows:%s",
+             n_without_row, created->len - run->creates_at_round_start,
+             run->creates_at_round_start + 1, created->len, uncertain,
+             without_row->str, uncertain > 0 ? uncertain_ids->str : " none");
+  run->creates_accounted = created->len - run->creates_at_round_start;
+}
+
 static void
 resume_round (Run *run)
 {
@@ -473,7 +545,6 @@ resume_round (Run *run)
   g_autoptr(SdService) service = NULL;
   g_autoptr(GError) error = NULL;
   GListModel *tasks;
-  guint sent = 0, uncertain = 0, creates;
 
   store = sd_store_open (run->history, NULL, &error);
   g_assert_no_error (error);
@@ -504,18 +575,9 @@ resume_round (Run *run)
       g_autoptr(SdTask) task = g_list_model_get_item (tasks, i);
 
       if (sd_task_get_status (task) != SD_TASK_STATUS_UNCERTAIN)
-        {
-          assert_whole_video (sd_task_get_local_file (task));
-          sent++;
-        }
-      else
-        uncertain++;
+        assert_whole_video (sd_task_get_local_file (task));
     }
-  /* Never sent twice: each create made a task the history holds, or one
-   * whose answer a kill cut off (uncertain, never sent again). */
-  creates = sd_simulator_get_task_count (run->sim) - run->creates_at_round_start;
-  g_assert_cmpuint (creates, >=, sent);
-  g_assert_cmpuint (creates, <=, sent + uncertain);
+  assert_creates_accounted (run, service);
   g_settings_reset (settings, "auto-download");
   g_settings_reset (settings, "download-dir");
   run->figures.rounds++;
@@ -550,7 +612,7 @@ start_round (Run  *run,
   run->history = g_build_filename (run->round_dir, "history.db", NULL);
   run->download_dir = g_build_filename (run->round_dir, "videos", NULL);
   run->tasks_at_last_check = 0;
-  run->creates_at_round_start = sd_simulator_get_task_count (run->sim);
+  run->creates_at_round_start = count_created (run);
   g_hash_table_remove_all (run->acked);
 }
 
@@ -566,19 +628,37 @@ iterations_wanted (void)
 }
 
 static void
+run_init (Run       *run,
+          SdCatalog *catalog)
+{
+  g_autoptr(GError) error = NULL;
+
+  run->sim = sd_simulator_new (catalog, &error);
+  g_assert_no_error (error);
+  sd_simulator_set_timing (run->sim, QUEUED_MS, PROCESSING_MS);
+  sd_simulator_set_video_size (run->sim, VIDEO_SIZE);
+  run->acked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+}
+
+static void
+run_clear (Run *run)
+{
+  g_hash_table_unref (run->acked);
+  g_free (run->round_dir);
+  g_free (run->history);
+  g_free (run->download_dir);
+  g_object_unref (run->sim);
+}
+
+static void
 test_kill_nine (void)
 {
   g_autoptr(SdCatalog) catalog = sd_catalog_new ();
-  g_autoptr(GError) error = NULL;
   guint wanted = iterations_wanted ();
   gint64 start = g_get_monotonic_time ();
   Run run = { 0 };
 
-  run.sim = sd_simulator_new (catalog, &error);
-  g_assert_no_error (error);
-  sd_simulator_set_timing (run.sim, QUEUED_MS, PROCESSING_MS);
-  sd_simulator_set_video_size (run.sim, VIDEO_SIZE);
-  run.acked = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  run_init (&run, catalog);
 
   for (guint i = 0; i < wanted; i++)
     {
@@ -604,12 +684,72 @@ test_kill_nine (void)
   g_assert_cmpuint (run.figures.iterations, ==, wanted);
   g_assert_cmpuint (run.figures.acked, >, 0);
   g_assert_cmpuint (run.figures.queued, >, 0);
+  run_clear (&run);
+}
 
-  g_hash_table_unref (run.acked);
-  g_free (run.round_dir);
-  g_free (run.history);
-  g_free (run.download_dir);
-  g_object_unref (run.sim);
+/* @n waiting rows in the round's history, as a child killed before it
+ * sent its takes leaves them. */
+static void
+queue_unsent (Run  *run,
+              guint n)
+{
+  g_autoptr(SdStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (run->round_dir, 0700), ==, 0);
+  store = sd_store_open (run->history, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *uuid = g_uuid_string_random ();
+      g_autofree char *id = g_strconcat (SD_TASK_UNCERTAIN_ID_PREFIX, uuid, NULL);
+      g_autoptr(SdRequest) request = make_request (i);
+      g_autoptr(SdTask) task = sd_task_new (id, request);
+
+      sd_task_set_status (task, SD_TASK_STATUS_WAITING, NULL);
+      sd_task_set_created_at (task, g_get_real_time () / G_USEC_PER_SEC);
+      sd_task_set_queue_position (task, i + 1);
+      g_assert_true (sd_store_save_task (store, task, &error));
+      g_assert_no_error (error);
+    }
+}
+
+static gboolean
+creates_arrived (gpointer data)
+{
+  Run *run = data;
+
+  return count_created (run) >= run->creates_at_round_start + UNSENT_TASKS;
+}
+
+/* A resumed waiting task whose create is still on the way when everything
+ * else is done: the round waits for its answer, and so accounts for the
+ * create itself; it never reaches the simulator in the next round, where
+ * it would be a create no row stands for. */
+static void
+test_resume_waits_for_creates_on_the_way (void)
+{
+  g_autoptr(SdCatalog) catalog = sd_catalog_new ();
+  Run run = { 0 };
+
+  run_init (&run, catalog);
+  start_round (&run, 0);
+  queue_unsent (&run, UNSENT_TASKS);
+  check_history (&run);
+  g_assert_cmpint (run.tasks_at_last_check, ==, UNSENT_TASKS);
+
+  /* Each create reaches the simulator well after it was sent. */
+  sd_simulator_set_slow_delay (run.sim, LATE_CREATE_MS);
+  sd_simulator_set_fault (run.sim, SD_SIMULATOR_STEP_CREATE, SD_SIMULATOR_FAULT_LATE, 0);
+  resume_round (&run);
+  g_assert_cmpuint (run.figures.resumed_waiting, ==, UNSENT_TASKS);
+
+  /* Every task was made, each before the round was checked. */
+  sd_test_wait_until (creates_arrived, &run, WAIT_LIMIT_S, "the creates to reach the simulator");
+  g_assert_cmpuint (count_created (&run) - run.creates_at_round_start, ==, UNSENT_TASKS);
+  g_assert_cmpuint (run.creates_accounted, ==, UNSENT_TASKS);
+  remove_tree (run.round_dir);
+  run_clear (&run);
 }
 
 int
@@ -624,5 +764,7 @@ main (int   argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   g_test_add_func ("/crash/kill-9/history-keeps-every-acknowledged-task-and-resumes",
                    test_kill_nine);
+  g_test_add_func ("/crash/resume/waits-for-creates-on-the-way",
+                   test_resume_waits_for_creates_on_the_way);
   return g_test_run ();
 }
