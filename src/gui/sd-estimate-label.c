@@ -175,9 +175,19 @@ sd_estimate_label_measure (GtkWidget      *widget,
 {
   SdEstimateLabel *self = SD_ESTIMATE_LABEL (widget);
 
-  gtk_widget_measure (GTK_WIDGET (self->label), orientation, for_size,
+  if (orientation == GTK_ORIENTATION_VERTICAL)
+    {
+      gtk_widget_measure (GTK_WIDGET (self->label), orientation, for_size,
+                          minimum, natural, minimum_baseline, natural_baseline);
+      return;
+    }
+
+  /* Not for the height the row offers (a box asks for the width at its
+   * height, and the pill beside it is three caption lines tall): the
+   * widths are those of one line, or of two even ones. */
+  gtk_widget_measure (GTK_WIDGET (self->label), orientation, -1,
                       minimum, natural, minimum_baseline, natural_baseline);
-  if (orientation == GTK_ORIENTATION_HORIZONTAL && gtk_widget_get_visible (GTK_WIDGET (self->label)))
+  if (gtk_widget_get_visible (GTK_WIDGET (self->label)))
     {
       *minimum = two_lines_width (self, *natural);
       *natural = balanced_width (self, *natural);
