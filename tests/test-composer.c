@@ -26,6 +26,7 @@
 #include "sd-simulator-test.h"
 #include "sd-store.h"
 #include "sd-test-gui.h"
+#include "sd-test-util.h"
 #include "sd-thumbnailer.h"
 
 /* The desktop's MIME database, which the isolated XDG dirs would hide from
@@ -300,23 +301,6 @@ on_preview_loaded_cb (GObject      *source,
   previews->n_loaded++;
 }
 
-static void
-on_thumbnailer_disposed_cb (gpointer  data,
-                            GObject  *where_the_object_was)
-{
-  Previews *previews = data;
-
-  previews->disposed_in = g_thread_self ();
-}
-
-static gboolean
-thumbnailer_is_gone (gpointer data)
-{
-  Previews *previews = data;
-
-  return previews->disposed_in != NULL;
-}
-
 #define N_PREVIEWS 4
 
 /* The composer goes while previews are being decoded: the thumbnailer (its
@@ -336,9 +320,9 @@ test_thumbnailer_ends_on_the_main_thread (Fixture       *fixture,
 
       sd_thumbnailer_load_async (thumbnailer, url, NULL, on_preview_loaded_cb, &previews);
     }
-  g_object_weak_ref (G_OBJECT (thumbnailer), on_thumbnailer_disposed_cb, &previews);
+  sd_test_watch_dispose_thread (G_OBJECT (thumbnailer), &previews.disposed_in);
   g_object_unref (thumbnailer);
-  sd_test_gui_run_until (thumbnailer_is_gone, &previews, "the thumbnailer to go");
+  sd_test_gui_run_until (sd_test_was_disposed, &previews.disposed_in, "the thumbnailer to go");
 
   g_assert_true (previews.disposed_in == g_thread_self ());
   g_assert_cmpuint (previews.n_loaded, ==, N_PREVIEWS);

@@ -29,6 +29,7 @@
 #include "sd-task-details.h"
 #include "sd-task-row.h"
 #include "sd-test-gui.h"
+#include "sd-test-util.h"
 #include "sd-thumbnail-cache.h"
 #include "sd-window.h"
 
@@ -2124,23 +2125,6 @@ on_poster_loaded_cb (GObject      *source,
     g_assert_no_error (error);
 }
 
-static void
-on_poster_loader_disposed_cb (gpointer  data,
-                              GObject  *where_the_object_was)
-{
-  PosterLoads *loads = data;
-
-  loads->disposed_in = g_thread_self ();
-}
-
-static gboolean
-poster_loader_is_gone (gpointer data)
-{
-  PosterLoads *loads = data;
-
-  return loads->disposed_in != NULL;
-}
-
 static gboolean
 posters_are_running (gpointer data)
 {
@@ -2166,10 +2150,10 @@ test_poster_loader_ends_on_the_main_thread (void)
                                  on_poster_loaded_cb, &loads);
   sd_test_gui_run_until (posters_are_running, loader, "the first posters to start");
 
-  g_object_weak_ref (G_OBJECT (loader), on_poster_loader_disposed_cb, &loads);
+  sd_test_watch_dispose_thread (G_OBJECT (loader), &loads.disposed_in);
   g_object_unref (loader);
   gtk_window_destroy (GTK_WINDOW (window));
-  sd_test_gui_run_until (poster_loader_is_gone, &loads, "the loader to go");
+  sd_test_gui_run_until (sd_test_was_disposed, &loads.disposed_in, "the loader to go");
 
   g_assert_true (loads.disposed_in == g_thread_self ());
   g_assert_cmpuint (loads.n_loaded, ==, SD_POSTER_LOADER_MAX_RUNNING);
