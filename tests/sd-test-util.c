@@ -53,6 +53,29 @@ sd_test_result_arrived (gpointer data)
   return *(GAsyncResult **) data != NULL;
 }
 
+static void
+on_disposed_cb (gpointer  data,
+                GObject  *where_the_object_was)
+{
+  GThread **thread = data;
+
+  *thread = g_thread_self ();
+}
+
+void
+sd_test_watch_dispose_thread (GObject  *object,
+                              GThread **thread)
+{
+  *thread = NULL;
+  g_object_weak_ref (object, on_disposed_cb, thread);
+}
+
+gboolean
+sd_test_was_disposed (gpointer thread)
+{
+  return *(GThread **) thread != NULL;
+}
+
 typedef struct
 {
   SdTask       *task;

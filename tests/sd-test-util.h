@@ -33,6 +33,13 @@ void     sd_test_store_result_cb   (GObject         *source,
                                     gpointer         user_data);
 gboolean sd_test_result_arrived    (gpointer         data);
 
+/* Sets the GThread * that @thread points to, to the thread on which
+ * @object is disposed (its last reference dropped), and the condition that
+ * it was: for objects that must never end on a worker thread. */
+void     sd_test_watch_dispose_thread (GObject      *object,
+                                       GThread     **thread);
+gboolean sd_test_was_disposed         (gpointer      thread);
+
 void     sd_test_wait_for_status   (SdTask          *task,
                                     SdTaskStatus     status,
                                     guint            limit_s);

@@ -25,6 +25,8 @@
 #include "sd-service.h"
 #include "sd-simulator-test.h"
 #include "sd-store.h"
+#include "sd-test-gui.h"
+#include "sd-test-util.h"
 #include "sd-thumbnailer.h"
 
 /* The desktop's MIME database, which the isolated XDG dirs would hide from
@@ -279,6 +281,51 @@ test_thumbnailer_refuses_non_images (Fixture       *fixture,
   g_assert_null (result.texture);
   g_assert_error (result.error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA);
   g_clear_error (&result.error);
+}
+
+typedef struct {
+  guint    n_loaded;
+  GThread *disposed_in;
+} Previews;
+
+static void
+on_preview_loaded_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  Previews *previews = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkTexture) texture = sd_thumbnailer_load_finish (SD_THUMBNAILER (source), result, &error);
+
+  g_assert_no_error (error);
+  previews->n_loaded++;
+}
+
+#define N_PREVIEWS 4
+
+/* The composer goes while previews are being decoded: the thumbnailer (its
+ * session, its responses, its textures) is released with the last of them
+ * on the main thread, never on the worker that decoded it. */
+static void
+test_thumbnailer_ends_on_the_main_thread (Fixture       *fixture,
+                                          gconstpointer  data)
+{
+  SdThumbnailer *thumbnailer = sd_thumbnailer_new (fixture->session);
+  Previews previews = { 0 };
+
+  for (guint i = 0; i < N_PREVIEWS; i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/cat.png?take=%u", i);
+      g_autofree char *url = fixture_url (fixture, path);
+
+      sd_thumbnailer_load_async (thumbnailer, url, NULL, on_preview_loaded_cb, &previews);
+    }
+  sd_test_watch_dispose_thread (G_OBJECT (thumbnailer), &previews.disposed_in);
+  g_object_unref (thumbnailer);
+  sd_test_gui_run_until (sd_test_was_disposed, &previews.disposed_in, "the thumbnailer to go");
+
+  g_assert_true (previews.disposed_in == g_thread_self ());
+  g_assert_cmpuint (previews.n_loaded, ==, N_PREVIEWS);
 }
 
 static void
@@ -576,6 +623,80 @@ test_composer_shows_the_estimate_before_generate (ComposerFixture *fixture,
   sd_request_set_duration (sd_composer_get_request (fixture->composer), 10);
   g_assert_true (estimate_is (label, "≈ ¥2.00 · 4 takes × 10 s × ¥0.05"));
   g_unlink (path);
+}
+
+/* How many lines of @estimate's text hold a single word, as it is laid
+ * out now; @n_lines is set to its number of lines. */
+static guint
+count_lone_words (GtkWidget *estimate,
+                  guint     *n_lines)
+{
+  PangoLayout *layout = gtk_label_get_layout (GTK_LABEL (gtk_widget_get_first_child (estimate)));
+  const char *text = pango_layout_get_text (layout);
+  guint lone = 0;
+
+  *n_lines = pango_layout_get_line_count (layout);
+  for (GSList *l = pango_layout_get_lines_readonly (layout); l != NULL; l = l->next)
+    {
+      PangoLayoutLine *line = l->data;
+      g_autofree char *words = g_strstrip (g_strndup (text + line->start_index, line->length));
+
+      if (*n_lines > 1 && strchr (words, ' ') == NULL)
+        lone++;
+    }
+  return lone;
+}
+
+static void
+allocate_for_width (GtkWidget *widget,
+                    int        width)
+{
+  int height;
+
+  gtk_widget_measure (widget, GTK_ORIENTATION_VERTICAL, width, &height, NULL, NULL, NULL);
+  gtk_widget_allocate (widget, width, height, -1, NULL);
+}
+
+/* The estimate beside Generate wraps into two even lines at most, never a
+ * full line over one orphan word, at every width of the Generate row from
+ * its natural one down to its minimum; with room, it is one line. */
+static void
+test_composer_estimate_wraps_in_even_lines (ComposerFixture *fixture,
+                                            gconstpointer    data)
+{
+  GtkWidget *estimate = GTK_WIDGET (gtk_widget_get_template_child (GTK_WIDGET (fixture->composer),
+                                                                   SD_TYPE_COMPOSER, "estimate_label"));
+  GtkWidget *bar = gtk_widget_get_parent (estimate);
+  const struct { const char *model; const char *text; } cases[] = {
+    { "seedance2.0-md", "billed per task; no price set" },
+    { "sd2_mx_720p", "billed per second; no price set" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(SdRequest) source = sd_request_new ();
+      int min_width, nat_width;
+      guint n_lines = 0;
+      gboolean wrapped = FALSE;
+
+      sd_request_set_model (source, cases[i].model);
+      sd_request_set_prompt (source, "waves at dusk");
+      sd_composer_load_request (fixture->composer, source);
+      g_assert_true (estimate_is (SD_ESTIMATE_LABEL (estimate), cases[i].text));
+
+      gtk_widget_measure (bar, GTK_ORIENTATION_HORIZONTAL, -1, &min_width, &nat_width, NULL, NULL);
+      allocate_for_width (bar, nat_width);
+      g_assert_cmpuint (count_lone_words (estimate, &n_lines), ==, 0);
+      g_assert_cmpuint (n_lines, ==, 1);
+      for (int width = nat_width; width >= min_width; width--)
+        {
+          allocate_for_width (bar, width);
+          g_assert_cmpuint (count_lone_words (estimate, &n_lines), ==, 0);
+          g_assert_cmpuint (n_lines, <=, 2);
+          wrapped |= n_lines == 2;
+        }
+      g_assert_true (wrapped);
+    }
 }
 
 /* Import Batch: a file of 10 lines with one invalid line names it, skipping
@@ -1533,6 +1654,7 @@ main (int   argc,
   ADD ("thumbnailer/reports-the-http-status", test_thumbnailer_reports_http_status);
   ADD ("thumbnailer/refuses-what-is-not-an-image", test_thumbnailer_refuses_non_images);
   ADD ("thumbnailer/can-be-cancelled", test_thumbnailer_can_be_cancelled);
+  ADD ("thumbnailer/ends-on-the-main-thread", test_thumbnailer_ends_on_the_main_thread);
   ADD ("thumbnailer/cache-keeps-the-most-recent", test_thumbnailer_cache_is_bounded);
   ADD ("thumbnailer/trusts-only-the-given-certificate-on-loopback", test_thumbnailer_trusts_only_the_given_loopback_certificate);
   ADD ("image-row/buttons-ask-to-move-and-remove", test_image_row_buttons_ask_to_move_and_remove);
@@ -1547,6 +1669,7 @@ main (int   argc,
 
   ADD ("ratio-list-follows-the-model", test_composer_ratios_follow_the_model);
   ADD ("shows-the-estimate-before-generate", test_composer_shows_the_estimate_before_generate);
+  ADD ("estimate-wraps-in-even-lines", test_composer_estimate_wraps_in_even_lines);
   ADD ("import-batch-reports-and-queues", test_import_batch_reports_and_queues);
   ADD ("prices-page-writes-the-table", test_prices_page_writes_the_table);
   ADD ("adds-links-from-uri-lists-and-plain-text-and-refuses-the-rest", test_composer_adds_urls_and_refuses_the_rest);

@@ -20,6 +20,7 @@
 #include "sd-media-list.h"
 #include "sd-message-dialog.h"
 #include "sd-notice-bar.h"
+#include "sd-poster-loader.h"
 #include "sd-preferences-window.h"
 #include "sd-service.h"
 #include "sd-demo.h"
@@ -28,6 +29,7 @@
 #include "sd-task-details.h"
 #include "sd-task-row.h"
 #include "sd-test-gui.h"
+#include "sd-test-util.h"
 #include "sd-thumbnail-cache.h"
 #include "sd-window.h"
 
@@ -1968,6 +1970,196 @@ test_compare_seeks_the_followers (void)
   g_object_unref (compare);
 }
 
+static gboolean
+pointers_are_null (gpointer data)
+{
+  GPtrArray *pointers = data;
+
+  for (guint i = 0; i < pointers->len; i++)
+    if (*(gpointer *) g_ptr_array_index (pointers, i) != NULL)
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+stream_has_opened (gpointer data)
+{
+  GtkMediaStream **stream = data;
+
+  return *stream == NULL || gtk_media_stream_is_prepared (*stream) ||
+         gtk_media_stream_get_error (*stream) != NULL;
+}
+
+static gboolean
+files_exist (gpointer data)
+{
+  GPtrArray *paths = data;
+
+  for (guint i = 0; i < paths->len; i++)
+    if (!g_file_test (g_ptr_array_index (paths, i), G_FILE_TEST_EXISTS))
+      return FALSE;
+  return TRUE;
+}
+
+/* Copies of the sample video, in the test's own data folder, so that none
+ * has a thumbnail yet. */
+static GPtrArray *
+copy_sample_videos (const char *name,
+                    guint       n)
+{
+  g_autoptr(GBytes) video = g_resources_lookup_data ("/io/github/seedancestudio/SeedanceStudio/core/sample.mp4",
+                                                     G_RESOURCE_LOOKUP_FLAGS_NONE, NULL);
+  GPtrArray *paths = g_ptr_array_new_with_free_func (g_free);
+
+  g_assert_nonnull (video);
+  g_assert_cmpint (g_mkdir_with_parents (g_get_user_data_dir (), 0700), ==, 0);
+  for (guint i = 0; i < n; i++)
+    {
+      char *path = g_strdup_printf ("%s/%s-%u.mp4", g_get_user_data_dir (), name, i);
+
+      g_assert_true (g_file_set_contents (path, g_bytes_get_data (video, NULL),
+                                          g_bytes_get_size (video), NULL));
+      g_ptr_array_add (paths, path);
+    }
+  return paths;
+}
+
+static GtkWidget *
+new_compare_window (const char *name,
+                    GPtrArray  *posters)
+{
+  g_autoptr(GPtrArray) videos = copy_sample_videos (name, SD_COMPARE_MIN_TAKES);
+  g_autoptr(GPtrArray) tasks = g_ptr_array_new_with_free_func (g_object_unref);
+
+  for (guint i = 0; i < videos->len; i++)
+    {
+      g_autoptr(GFile) file = g_file_new_for_path (g_ptr_array_index (videos, i));
+      g_autofree char *id = g_strdup_printf ("%s-%u", name, i);
+      SdTask *task = compare_task (id, "seedance2.0-std", "a heron");
+
+      sd_task_set_local_file (task, g_ptr_array_index (videos, i));
+      g_ptr_array_add (tasks, task);
+      g_ptr_array_add (posters, sd_thumbnail_cache_get_path (file, SD_THUMBNAIL_SIZE_LARGE));
+    }
+  return sd_compare_window_new (tasks);
+}
+
+/* Weak pointers to every picture at or under @widget, in @pointers. */
+static void
+watch_pictures (GtkWidget *widget,
+                GPtrArray *pointers)
+{
+  if (GTK_IS_PICTURE (widget))
+    {
+      gpointer *pointer = g_new (gpointer, 1);
+
+      *pointer = widget;
+      g_object_add_weak_pointer (G_OBJECT (widget), pointer);
+      g_ptr_array_add (pointers, pointer);
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    watch_pictures (child, pointers);
+}
+
+/* Closing the compare window while its takes' poster frames are still
+ * being made, or once it is shown and its streams have opened: the late
+ * posters find no window, the streams' last notifications (a media file
+ * notifies as it closes) find no handler, and the window, its pictures and
+ * its streams are all freed once the posters asked for have ended. */
+static void
+test_compare_closes_while_posters_load (void)
+{
+  g_autoptr(GPtrArray) posters = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) pictures = g_ptr_array_new_with_free_func (g_free);
+  GtkWidget *early = new_compare_window ("early", posters);
+  GtkMediaStream *early_leader = sd_compare_window_get_leader (SD_COMPARE_WINDOW (early));
+  GtkWidget *late;
+  GtkMediaStream *late_leader;
+
+  g_object_add_weak_pointer (G_OBJECT (early), (gpointer *) &early);
+  g_object_add_weak_pointer (G_OBJECT (early_leader), (gpointer *) &early_leader);
+  watch_pictures (early, pictures);
+  g_assert_cmpuint (pictures->len, ==, 2 * SD_COMPARE_MIN_TAKES);
+  /* at once: the posters are still being made */
+  g_assert_false (files_exist (posters));
+  gtk_window_destroy (GTK_WINDOW (early));
+  g_assert_null (early);
+  g_assert_null (early_leader);
+
+  late = new_compare_window ("late", posters);
+  late_leader = sd_compare_window_get_leader (SD_COMPARE_WINDOW (late));
+  g_object_add_weak_pointer (G_OBJECT (late), (gpointer *) &late);
+  g_object_add_weak_pointer (G_OBJECT (late_leader), (gpointer *) &late_leader);
+  watch_pictures (late, pictures);
+  gtk_window_present (GTK_WINDOW (late));
+  sd_test_gui_run_until (stream_has_opened, &late_leader, "the leader to open its file");
+  gtk_window_destroy (GTK_WINDOW (late));
+  g_assert_null (late);
+  g_assert_null (late_leader);
+
+  /* the posters' answers hold their pictures until they come */
+  sd_test_gui_run_until (pointers_are_null, pictures, "the posters asked for to end");
+}
+
+typedef struct {
+  guint    n_loaded;
+  guint    n_cancelled;
+  GThread *disposed_in;
+} PosterLoads;
+
+static void
+on_poster_loaded_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  PosterLoads *loads = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GdkTexture) texture = sd_poster_loader_load_finish (SD_POSTER_LOADER (source), result, &error);
+
+  if (texture != NULL)
+    loads->n_loaded++;
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    loads->n_cancelled++;
+  else
+    g_assert_no_error (error);
+}
+
+static gboolean
+posters_are_running (gpointer data)
+{
+  return sd_poster_loader_get_n_running (data) == SD_POSTER_LOADER_MAX_RUNNING;
+}
+
+/* The results window goes while posters are being made: the loader's last
+ * reference goes with the last of them, on the main thread (never on the
+ * worker that made it); the rows' requests not started yet are cancelled. */
+static void
+test_poster_loader_ends_on_the_main_thread (void)
+{
+  g_autoptr(GPtrArray) videos = copy_sample_videos ("poster", 2 * SD_POSTER_LOADER_MAX_RUNNING);
+  SdPosterLoader *loader = sd_poster_loader_new ();
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *row = gtk_label_new ("a row");
+  PosterLoads loads = { 0 };
+
+  gtk_window_set_child (GTK_WINDOW (window), row);
+  gtk_window_present (GTK_WINDOW (window));
+  for (guint i = 0; i < videos->len; i++)
+    sd_poster_loader_load_async (loader, g_ptr_array_index (videos, i), row, NULL,
+                                 on_poster_loaded_cb, &loads);
+  sd_test_gui_run_until (posters_are_running, loader, "the first posters to start");
+
+  sd_test_watch_dispose_thread (G_OBJECT (loader), &loads.disposed_in);
+  g_object_unref (loader);
+  gtk_window_destroy (GTK_WINDOW (window));
+  sd_test_gui_run_until (sd_test_was_disposed, &loads.disposed_in, "the loader to go");
+
+  g_assert_true (loads.disposed_in == g_thread_self ());
+  g_assert_cmpuint (loads.n_loaded, ==, SD_POSTER_LOADER_MAX_RUNNING);
+  g_assert_cmpuint (loads.n_cancelled, ==, videos->len - SD_POSTER_LOADER_MAX_RUNNING);
+}
+
 #define LONG_HEADING "Not Every Reference Could Be Checked, Nor Could Any of the Others"
 
 static void
@@ -2052,6 +2244,8 @@ main (int   argc,
   ADD_WINDOW_TEST ("/gui/window/uncertain-and-not-found-rows-say-so", test_uncertain_and_not_found_rows);
   ADD_WINDOW_TEST ("/gui/window/row-actions-reach-the-window-with-the-task-id", test_row_actions_reach_the_window);
   g_test_add_func ("/gui/compare/seeks-the-followers", test_compare_seeks_the_followers);
+  g_test_add_func ("/gui/compare/closes-while-posters-load", test_compare_closes_while_posters_load);
+  g_test_add_func ("/gui/posters/loader-ends-on-the-main-thread", test_poster_loader_ends_on_the_main_thread);
   g_test_add_func ("/gui/message-dialog/heading-measures-cleanly",
                    test_message_dialog_heading_measures_cleanly);
   ADD_WINDOW_TEST ("/gui/window/compare-refuses-fewer-than-two-saved-takes",

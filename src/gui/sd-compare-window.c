@@ -312,6 +312,16 @@ sd_compare_window_dispose (GObject *object)
 {
   SdCompareWindow *self = SD_COMPARE_WINDOW (object);
 
+  /* The handlers go first: the streams and the adjustment outlive this
+   * function (the pictures and the scale hold them until the chain-up
+   * below), and a media file notifies as it closes, which would find the
+   * takes gone. */
+  if (self->streams != NULL)
+    g_signal_handlers_disconnect_by_data (sd_compare_window_get_leader (self), self);
+  if (self->position != NULL)
+    g_signal_handlers_disconnect_by_data (self->position, self);
+  self->position = NULL;
+  self->play_button = NULL;
   if (self->streams != NULL)
     for (guint i = 0; i < self->streams->len; i++)
       gtk_media_stream_pause (g_ptr_array_index (self->streams, i));

@@ -86,6 +86,129 @@ on_prices_file_changed (gpointer object)
   load_prices (self);
 }
 
+/* Wide enough for any estimate on one line: a height for it is one line's. */
+#define ONE_LINE_WIDTH 32767
+
+static int
+height_for_width (SdEstimateLabel *self,
+                  int              width)
+{
+  int height = 0;
+
+  gtk_widget_measure (GTK_WIDGET (self->label), GTK_ORIENTATION_VERTICAL, width,
+                      &height, NULL, NULL, NULL);
+  return height;
+}
+
+/* The narrowest width from @lo up to @hi at which the text is no taller
+ * than @height (heights only shrink as the width grows). */
+static int
+narrowest_width (SdEstimateLabel *self,
+                 int              lo,
+                 int              hi,
+                 int              height)
+{
+  while (lo < hi)
+    {
+      int mid = lo + (hi - lo) / 2;
+
+      if (height_for_width (self, mid) <= height)
+        hi = mid;
+      else
+        lo = mid + 1;
+    }
+  return hi;
+}
+
+static int
+label_min_width (SdEstimateLabel *self)
+{
+  int min_width = 0;
+
+  gtk_widget_measure (GTK_WIDGET (self->label), GTK_ORIENTATION_HORIZONTAL, -1,
+                      &min_width, NULL, NULL, NULL);
+  return min_width;
+}
+
+/* The narrowest width at which the text takes no more lines than at
+ * @width. A wrapped estimate then comes out in even lines ("billed per
+ * task;" over "no price set") instead of a full line over one orphan word,
+ * at any width the row gives it. */
+static int
+balanced_width (SdEstimateLabel *self,
+                int              width)
+{
+  int min_width = label_min_width (self);
+
+  if (width <= min_width)
+    return width;
+  return narrowest_width (self, min_width, width, height_for_width (self, width));
+}
+
+/* In a narrow window the estimate wraps rather than widen the composer,
+ * but into two lines at most, not a column of words beside a long hint. */
+static int
+two_lines_width (SdEstimateLabel *self,
+                 int              natural)
+{
+  int two_lines = 2 * height_for_width (self, ONE_LINE_WIDTH);
+
+  if (height_for_width (self, natural) > two_lines)
+    return label_min_width (self);
+  return narrowest_width (self, label_min_width (self), natural, two_lines);
+}
+
+static GtkSizeRequestMode
+sd_estimate_label_get_request_mode (GtkWidget *widget)
+{
+  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
+}
+
+static void
+sd_estimate_label_measure (GtkWidget      *widget,
+                           GtkOrientation  orientation,
+                           int             for_size,
+                           int            *minimum,
+                           int            *natural,
+                           int            *minimum_baseline,
+                           int            *natural_baseline)
+{
+  SdEstimateLabel *self = SD_ESTIMATE_LABEL (widget);
+
+  if (orientation == GTK_ORIENTATION_VERTICAL)
+    {
+      gtk_widget_measure (GTK_WIDGET (self->label), orientation, for_size,
+                          minimum, natural, minimum_baseline, natural_baseline);
+      return;
+    }
+
+  /* Not for the height the row offers (a box asks for the width at its
+   * height, and the pill beside it is three caption lines tall): the
+   * widths are those of one line, or of two even ones. */
+  gtk_widget_measure (GTK_WIDGET (self->label), orientation, -1,
+                      minimum, natural, minimum_baseline, natural_baseline);
+  if (gtk_widget_get_visible (GTK_WIDGET (self->label)))
+    {
+      *minimum = two_lines_width (self, *natural);
+      *natural = balanced_width (self, *natural);
+    }
+}
+
+static void
+sd_estimate_label_size_allocate (GtkWidget *widget,
+                                 int        width,
+                                 int        height,
+                                 int        baseline)
+{
+  SdEstimateLabel *self = SD_ESTIMATE_LABEL (widget);
+  int label_width = balanced_width (self, width);
+  /* The text keeps to the end edge, by Generate. */
+  float x = gtk_widget_get_direction (widget) == GTK_TEXT_DIR_RTL ? 0 : width - label_width;
+
+  gtk_widget_allocate (GTK_WIDGET (self->label), label_width, height, baseline,
+                       gsk_transform_translate (NULL, &GRAPHENE_POINT_INIT (x, 0)));
+}
+
 static void
 sd_estimate_label_dispose (GObject *object)
 {
@@ -171,7 +294,9 @@ sd_estimate_label_class_init (SdEstimateLabelClass *klass)
     g_param_spec_string ("text", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  widget_class->get_request_mode = sd_estimate_label_get_request_mode;
+  widget_class->measure = sd_estimate_label_measure;
+  widget_class->size_allocate = sd_estimate_label_size_allocate;
   gtk_widget_class_set_css_name (widget_class, "estimate");
 }
 
@@ -182,13 +307,11 @@ sd_estimate_label_init (SdEstimateLabel *self)
   self->prices = sd_prices_new ();
   self->label = GTK_LABEL (gtk_label_new (NULL));
   gtk_label_set_xalign (self->label, 1);
-  /* It shares a row with the blocker and Generate: in a narrow window it
-   * wraps rather than widen the composer, but into two lines, not a column
-   * of single words beside a long hint. */
+  /* It shares a row with the blocker and Generate: the measure and the
+   * allocation above keep it to two even lines when it wraps. */
   gtk_label_set_wrap (self->label, TRUE);
   gtk_label_set_wrap_mode (self->label, PANGO_WRAP_WORD_CHAR);
   gtk_label_set_justify (self->label, GTK_JUSTIFY_RIGHT);
-  gtk_label_set_width_chars (self->label, 18);
   gtk_label_set_max_width_chars (self->label, 24);
   gtk_widget_add_css_class (GTK_WIDGET (self->label), "caption");
   gtk_widget_add_css_class (GTK_WIDGET (self->label), "numeric");

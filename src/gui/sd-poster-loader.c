@@ -109,8 +109,8 @@ on_loaded_cb (GObject      *source,
               GAsyncResult *result,
               gpointer      user_data)
 {
-  SdPosterLoader *self = SD_POSTER_LOADER (source);
   g_autoptr(GTask) outer = user_data;
+  SdPosterLoader *self = g_task_get_source_object (outer);
   LoadData *data = g_task_get_task_data (outer);
   GError *error = NULL;
   GdkTexture *texture = g_task_propagate_pointer (G_TASK (result), &error);
@@ -130,12 +130,17 @@ on_loaded_cb (GObject      *source,
   schedule_pump (self);
 }
 
+/* The worker thread may drop the last reference to the inner task, after
+ * its callback has run: the inner task holds nothing but a path, so that
+ * the loader (and with it the textures, the frame clock and the
+ * adjustment it follows) is only ever released on the main thread, where
+ * @outer, whose source object it is, ends. */
 static void
 start_load (SdPosterLoader *self,
             GTask          *outer)
 {
   LoadData *data = g_task_get_task_data (outer);
-  g_autoptr(GTask) inner = g_task_new (self, g_task_get_cancellable (outer), on_loaded_cb, outer);
+  g_autoptr(GTask) inner = g_task_new (NULL, g_task_get_cancellable (outer), on_loaded_cb, outer);
 
   g_debug ("Loading the poster of %s", data->path);
   self->n_running++;

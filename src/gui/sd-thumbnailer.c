@@ -202,13 +202,13 @@ decode_thread (GTask        *task,
                gpointer      task_data,
                GCancellable *cancellable)
 {
-  LoadData *data = task_data;
+  GByteArray *bytes = task_data;
   g_autoptr(GdkPixbufLoader) loader = gdk_pixbuf_loader_new ();
   g_autoptr(GError) error = NULL;
   GdkPixbuf *pixbuf;
 
   g_signal_connect (loader, "size-prepared", G_CALLBACK (on_size_prepared_cb), NULL);
-  if (!gdk_pixbuf_loader_write (loader, data->data->data, data->data->len, &error) ||
+  if (!gdk_pixbuf_loader_write (loader, bytes->data, bytes->len, &error) ||
       !gdk_pixbuf_loader_close (loader, &error))
     {
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_DATA,
@@ -219,6 +219,36 @@ decode_thread (GTask        *task,
 
   pixbuf = gdk_pixbuf_loader_get_pixbuf (loader);
   g_task_return_pointer (task, gdk_texture_new_for_pixbuf (pixbuf), g_object_unref);
+}
+
+static void
+on_decoded_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  GError *error = NULL;
+  GdkTexture *texture = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (texture == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, texture, g_object_unref);
+}
+
+/* The decoding is a task of its own that holds only the bytes: the worker
+ * thread may drop the last reference to the task it ran, after its
+ * callback, and neither the thumbnailer (its session, its textures) nor the
+ * response stream, which belong to the main thread, may be freed there.
+ * @task keeps them and ends here, in on_decoded_cb(). */
+static void
+decode_in_thread (GTask *task)
+{
+  LoadData *data = g_task_get_task_data (task);
+  g_autoptr(GTask) decode = g_task_new (NULL, g_task_get_cancellable (task), on_decoded_cb, task);
+
+  g_task_set_task_data (decode, g_steal_pointer (&data->data), (GDestroyNotify) g_byte_array_unref);
+  g_task_run_in_thread (decode, decode_thread);
 }
 
 static void read_next_chunk (GTask *task);
@@ -243,7 +273,7 @@ on_chunk_read_cb (GObject      *source,
   if (g_bytes_get_size (chunk) == 0)
     {
       g_input_stream_close_async (data->stream, G_PRIORITY_LOW, NULL, NULL, NULL);
-      g_task_run_in_thread (task, decode_thread);
+      decode_in_thread (g_steal_pointer (&task));
       return;
     }
 
