@@ -668,13 +668,16 @@ sd_window_constructed (GObject *object)
                                             get_first_screen_rows (self));
   self->history = _sd_window_history_new (self, self->toast_overlay, self->results_stack,
                                           GTK_WIDGET (self->list_view));
-  gtk_multi_selection_set_model (self->selection, G_LIST_MODEL (self->results));
   self->selector = _sd_window_selection_new (self, self->selection,
                                              GTK_BOX (gtk_widget_get_parent (GTK_WIDGET (self->results_stack))));
   self->details = _sd_window_details_new (self, self->toast_overlay,
                                           GTK_SELECTION_MODEL (self->selection), self->leaflet);
   self->grid = _sd_window_grid_new (self, self->results_scroller,
                                     GTK_SELECTION_MODEL (self->selection), self->poster_loader);
+  /* The list view makes its rows as soon as it has items: only once the
+   * results pane is in its place (moving it makes them again) and the
+   * action groups the rows' menus look up are in the window. */
+  gtk_multi_selection_set_model (self->selection, G_LIST_MODEL (self->results));
   g_signal_connect (self, "realize", G_CALLBACK (on_realized_cb), NULL);
   g_signal_connect_object (tasks, "items-changed",
                            G_CALLBACK (on_tasks_changed_cb), self, G_CONNECT_SWAPPED);
