@@ -1,9 +1,10 @@
 /* minimal-window.c: the smallest libadwaita application with a window, the
  * reference the app's start-up is measured against
  *
- * Prints "first-frame <µs since process start>" after its first frame is
- * painted, measured exactly as the app does it (the kernel's start time of
- * the process from /proc/self/stat against CLOCK_BOOTTIME), then quits.
+ * Prints "first-frame <µs since process start> <µs of CPU>" after its first
+ * frame is painted, measured exactly as the app does it (the kernel's start
+ * time of the process from /proc/self/stat against CLOCK_BOOTTIME, and the
+ * CPU time of all its threads), then quits.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -38,12 +39,23 @@ get_process_age_usec (void)
          - (gint64) (start_ticks * G_USEC_PER_SEC / (unsigned long long) sysconf (_SC_CLK_TCK));
 }
 
+static gint64
+get_process_cpu_usec (void)
+{
+  struct timespec cpu;
+
+  if (clock_gettime (CLOCK_PROCESS_CPUTIME_ID, &cpu) != 0)
+    return -1;
+  return (gint64) cpu.tv_sec * G_USEC_PER_SEC + cpu.tv_nsec / 1000;
+}
+
 static void
 on_after_paint_cb (GdkFrameClock  *clock,
                    GtkApplication *app)
 {
   g_signal_handlers_disconnect_by_func (clock, on_after_paint_cb, app);
-  g_print ("first-frame %" G_GINT64_FORMAT "\n", get_process_age_usec ());
+  g_print ("first-frame %" G_GINT64_FORMAT " %" G_GINT64_FORMAT "\n",
+           get_process_age_usec (), get_process_cpu_usec ());
   fflush (stdout);
   g_application_quit (G_APPLICATION (app));
 }
