@@ -640,8 +640,9 @@ sd_window_constructed (GObject *object)
                                              GTK_BOX (gtk_widget_get_parent (GTK_WIDGET (self->results_stack))));
   self->details = _sd_window_details_new (self, self->toast_overlay,
                                           GTK_SELECTION_MODEL (self->selection), self->leaflet);
+  /* GTK 4.8's grid view makes up to 200 tiles too: it shows the same slice. */
   self->grid = _sd_window_grid_new (self, self->results_scroller,
-                                    GTK_SELECTION_MODEL (self->selection), self->poster_loader);
+                                    GTK_SELECTION_MODEL (self->rows), self->poster_loader);
   /* The list view makes its rows as soon as it has items: only once the
    * results pane is in its place (moving it makes them again) and the
    * action groups the rows' menus look up are in the window. */
