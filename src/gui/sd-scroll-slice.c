@@ -6,7 +6,7 @@
  * made in one frame (~125 ms), and the history's first page 100 rows right
  * after the first frame. A view given an SdScrollSlice has at most the
  * items its scroller shows and two screens more; the slice grows, a step
- * per main loop turn, as the scroller nears its end.
+ * a frame, as the scroller nears its end.
  *
  * The slice is a selection model too, with the positions of the selection
  * it shows (it always starts at 0): selecting, "select all" included, is

@@ -12,8 +12,9 @@ G_BEGIN_DECLS
 #define SD_TYPE_SCROLL_SLICE (sd_scroll_slice_get_type ())
 G_DECLARE_FINAL_TYPE (SdScrollSlice, sd_scroll_slice, SD, SCROLL_SLICE, GObject)
 
-/* How many items a slice grows by at a time, once per main loop turn. */
-#define SD_SCROLL_SLICE_STEP 20
+/* How many items a slice grows by at a time, once a frame: ten rows are
+ * laid out well within a frame (issue 13: no frame over 50 ms). */
+#define SD_SCROLL_SLICE_STEP 10
 
 SdScrollSlice *sd_scroll_slice_new           (GtkSelectionModel *selection,
                                               guint              size);
