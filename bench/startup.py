@@ -8,9 +8,12 @@
 The app starts with a history of --tasks finished tasks (made by
 bench/make-history through the store) and SEEDANCE_API_TOKEN=sk_bench,
 SEEDANCE_API_BASE=http://127.0.0.1:9, so nothing real is contacted.
-Two times per run: "wall", from spawning the process to reading its
-"first-frame" line (measured here, µs precision), and "self", the process's
-own figure (its age from /proc/self/stat, 10 ms granularity)."""
+Three figures per run: "wall", from spawning the process to reading its
+"first-frame" line (measured here, µs precision), "self", the process's
+own figure (its age from /proc/self/stat, 10 ms granularity), and "cpu",
+the CPU time of all its threads at that frame (CLOCK_PROCESS_CPUTIME_ID;
+less disturbed by a loaded machine than the wall clock; a build that does
+not report it, e.g. an older --before, shows none)."""
 
 import argparse
 import os
@@ -32,12 +35,15 @@ def run_once(cmd, env, timeout=120):
     start = time.monotonic()
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.DEVNULL, text=True)
-    wall = selfreport = None
+    wall = selfreport = cpu = None
     deadline = start + timeout
     for line in proc.stdout:
         if line.startswith("first-frame "):
             wall = time.monotonic() - start
-            selfreport = int(line.split()[1]) / 1e6
+            fields = line.split()
+            selfreport = int(fields[1]) / 1e6
+            if len(fields) > 2:
+                cpu = int(fields[2]) / 1e6
             break
         if time.monotonic() > deadline:
             break
@@ -48,7 +54,7 @@ def run_once(cmd, env, timeout=120):
         proc.wait()
     if wall is None:
         raise SystemExit("%s printed no first-frame line (exit %s)" % (cmd[0], proc.returncode))
-    return wall, selfreport
+    return wall, selfreport, cpu
 
 
 def wait_for_thumbnail(cmd, env, limit=60):
@@ -68,6 +74,40 @@ def wait_for_thumbnail(cmd, env, limit=60):
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def column(res, name, index):
+    """One figure (0 wall, 1 self, 2 cpu) of every run of @name, or None when
+    the program did not report it."""
+    values = [run[index] for run in res[name]]
+    return None if any(v is None for v in values) else values
+
+
+def report(res, names):
+    names = [n for n in names if n != "app"] + ["app"]
+    for name in names:
+        for index, what in enumerate(("wall", "self", "cpu")):
+            values = column(res, name, index)
+            if values is not None:
+                print("  %-8s %-4s %s" % (name, what, benchlib.fmt(values, " ms", 1e3)))
+    pairs = [("app", "minimal", 1.3)]
+    if "posters" in res:
+        pairs += [("posters", "minimal", 1.3), ("posters", "app", None)]
+    if "before" in res:
+        pairs += [("before", "minimal", 1.3), ("app", "before", None)]
+    for index, what in ((0, "wall"), (2, "cpu")):
+        for name, ref, target in pairs:
+            values, refs = column(res, name, index), column(res, ref, index)
+            if values is not None and refs is not None:
+                print("  " + benchlib.ratio_line("%s/%s (%s)" % (name, ref, what),
+                                                 values, refs, target=target))
+    app_self = column(res, "app", 1)
+    if max(app_self) > 60:
+        print("  app self-report is implausible (%.0f s): its /proc/self/stat parsing "
+              "reads field 21 (itrealvalue, always 0), not 22 (starttime)" % max(app_self))
+    else:
+        print("  " + benchlib.ratio_line("app/minimal (self)", app_self,
+                                         column(res, "minimal", 1)))
 
 
 def main():
@@ -143,33 +183,7 @@ def main():
         what = "--demo" if args.demo else "%d tasks" % args.tasks
         print("Start-up to first frame, %d alternating runs each, GSK_RENDERER=%s, history %s"
               % (args.runs, args.renderer, what))
-        for name in [p[0] for p in programs if p[0] != "app"] + ["app"]:
-            print("  %-8s wall %s" % (name, benchlib.fmt([w for w, _ in res[name]], " ms", 1e3)))
-            print("  %-8s self %s" % (name, benchlib.fmt([s for _, s in res[name]], " ms", 1e3)))
-        print("  " + benchlib.ratio_line("app/minimal (wall)",
-                                         [w for w, _ in res["app"]],
-                                         [w for w, _ in res["minimal"]], target=1.3))
-        if args.posters:
-            print("  " + benchlib.ratio_line("posters/minimal (wall)",
-                                             [w for w, _ in res["posters"]],
-                                             [w for w, _ in res["minimal"]], target=1.3))
-            print("  " + benchlib.ratio_line("posters/app (wall)",
-                                             [w for w, _ in res["posters"]],
-                                             [w for w, _ in res["app"]]))
-        if args.before:
-            print("  " + benchlib.ratio_line("before/minimal (wall)",
-                                             [w for w, _ in res["before"]],
-                                             [w for w, _ in res["minimal"]], target=1.3))
-            print("  " + benchlib.ratio_line("app/before (wall)",
-                                             [w for w, _ in res["app"]],
-                                             [w for w, _ in res["before"]]))
-        app_self = [s for _, s in res["app"]]
-        if max(app_self) > 60:
-            print("  app self-report is implausible (%.0f s): its /proc/self/stat parsing "
-                  "reads field 21 (itrealvalue, always 0), not 22 (starttime)" % max(app_self))
-        else:
-            print("  " + benchlib.ratio_line("app/minimal (self)", app_self,
-                                             [s for _, s in res["minimal"]]))
+        report(res, [p[0] for p in programs])
     finally:
         shutil.rmtree(root, ignore_errors=True)
 

@@ -836,22 +836,34 @@ has_at_least (gpointer data)
   return g_list_model_get_n_items (count->tasks) >= count->n_items;
 }
 
-/* The window shows the newest page of a long history and reads the next
- * pages when its list is scrolled near the end. */
+typedef struct
+{
+  GtkAdjustment *adjustment;
+  Count          count;
+} Scrolling;
+
+/* Someone holding End: each look goes to the end of what the list has. */
+static gboolean
+has_at_least_at_the_end (gpointer data)
+{
+  Scrolling *scrolling = data;
+
+  gtk_adjustment_set_value (scrolling->adjustment, gtk_adjustment_get_upper (scrolling->adjustment));
+  return has_at_least (&scrolling->count);
+}
+
+/* @n finished tasks "page-000"… in the history (the newest last), and its
+ * first page read. */
 static void
-test_results_load_more_when_scrolled (Fixture       *fixture,
-                                      gconstpointer  user_data)
+save_failed_tasks (Fixture *fixture,
+                   guint    n)
 {
   SdService *service = sd_context_get_service (fixture->context);
   g_autoptr(SdStore) store = NULL;
-  g_autoptr(SdWindow) window = NULL;
   g_autoptr(GError) error = NULL;
-  GtkScrolledWindow *scroller;
-  GtkAdjustment *adjustment;
-  Count count = { get_tasks (fixture), 0 };
 
   g_object_get (service, "store", &store, NULL);
-  for (guint i = 0; i < 250; i++)
+  for (guint i = 0; i < n; i++)
     {
       g_autofree char *id = g_strdup_printf ("page-%03u", i);
       g_autoptr(SdRequest) request = sd_request_new ();
@@ -867,12 +879,27 @@ test_results_load_more_when_scrolled (Fixture       *fixture,
     }
   g_assert_true (sd_service_load_history (service, &error));
   g_assert_no_error (error);
+}
+
+/* The window shows the newest page of a long history and reads the next
+ * pages when its list is scrolled near the end. */
+static void
+test_results_load_more_when_scrolled (Fixture       *fixture,
+                                      gconstpointer  user_data)
+{
+  SdService *service = sd_context_get_service (fixture->context);
+  g_autoptr(SdWindow) window = NULL;
+  GtkScrolledWindow *scroller;
+  GtkAdjustment *adjustment;
+  Scrolling scrolling = { NULL, { get_tasks (fixture), 0 } };
+
+  save_failed_tasks (fixture, 250);
   g_assert_cmpuint (g_list_model_get_n_items (get_tasks (fixture)), ==, 100);
 
   window = g_object_ref_sink (sd_window_new (NULL, fixture->context));
   gtk_window_present (GTK_WINDOW (window));
   scroller = GTK_SCROLLED_WINDOW (get_child (window, SD_TYPE_WINDOW, "results_scroller"));
-  adjustment = gtk_scrolled_window_get_vadjustment (scroller);
+  adjustment = scrolling.adjustment = gtk_scrolled_window_get_vadjustment (scroller);
   sd_window_show_results (window);
   run_until (results_are_laid_out, adjustment);
   /* at the top of the list, nothing more is read */
@@ -882,10 +909,10 @@ test_results_load_more_when_scrolled (Fixture       *fixture,
     {
       Growth growth = { adjustment, gtk_adjustment_get_upper (adjustment) };
 
-      count.n_items = round == 0 ? 200 : 250;
-      gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment));
-      run_until (has_at_least, &count);
-      g_assert_cmpuint (g_list_model_get_n_items (get_tasks (fixture)), ==, count.n_items);
+      /* the list grows its rows as it scrolls, then reads the next page */
+      scrolling.count.n_items = round == 0 ? 200 : 250;
+      run_until (has_at_least_at_the_end, &scrolling);
+      g_assert_cmpuint (g_list_model_get_n_items (get_tasks (fixture)), ==, scrolling.count.n_items);
       /* the list is laid out again with the new rows before the next scroll */
       run_until (has_grown, &growth);
     }
@@ -898,6 +925,61 @@ test_results_load_more_when_scrolled (Fixture       *fixture,
       g_assert_cmpstr (sd_task_get_id (task), ==, id);
     }
   gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static guint
+count_task_rows (GtkWidget *widget)
+{
+  guint n = SD_IS_TASK_ROW (widget) ? 1 : 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n += count_task_rows (child);
+  return n;
+}
+
+/* GTK 4.8's list view makes a row for up to 200 items whatever it shows:
+ * the window gives it what fills the screen and two screens more, and
+ * more as it scrolls, while selecting and showing a task reach them all. */
+static void
+test_list_makes_rows_for_what_it_shows (Fixture       *fixture,
+                                        gconstpointer  user_data)
+{
+  GtkWidget *list_view = get_child (fixture->window, SD_TYPE_WINDOW, "list_view");
+  GtkAdjustment *adjustment =
+    gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (get_child (fixture->window, SD_TYPE_WINDOW,
+                                                                         "results_scroller")));
+  GtkSelectionModel *selection =
+    GTK_SELECTION_MODEL (gtk_widget_get_template_child (GTK_WIDGET (fixture->window), SD_TYPE_WINDOW,
+                                                        "selection"));
+  g_autoptr(GtkBitset) selected = NULL;
+  g_autoptr(SdTask) old = NULL;
+  gboolean waited = FALSE;
+  guint rows;
+
+  save_failed_tasks (fixture, 100);
+  sd_window_show_results (fixture->window);
+  run_until (results_are_laid_out, adjustment);
+  g_timeout_add_once (500, (GSourceOnceFunc) set_true, &waited);
+  run_until (sd_test_gui_is_true, &waited);
+  rows = count_task_rows (list_view);
+  g_test_message ("%u rows for 100 tasks, %.0f px seen of %.0f", rows,
+                  gtk_adjustment_get_page_size (adjustment), gtk_adjustment_get_upper (adjustment));
+  g_assert_cmpuint (rows, <, 100);
+  /* the screen and two more are filled */
+  g_assert_cmpfloat (gtk_adjustment_get_upper (adjustment), >=,
+                     3 * gtk_adjustment_get_page_size (adjustment));
+
+  /* Ctrl+A in the list: the slice's select-all is the whole list's */
+  g_assert_true (gtk_widget_activate_action (list_view, "list.select-all", NULL));
+  selected = gtk_selection_model_get_selection (selection);
+  g_assert_cmpuint (gtk_bitset_get_size (selected), ==, 100);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.select-none", NULL));
+
+  old = g_list_model_get_item (get_tasks (fixture), 95);
+  sd_window_show_task (fixture->window, sd_task_get_id (old));
+  g_assert_true (gtk_selection_model_is_selected (selection, 95));
+  sd_test_gui_wait_for_row (list_view, old);
 }
 
 /* Text from the server or the user is plain text, bidi controls and all */
@@ -2257,6 +2339,8 @@ main (int   argc,
   ADD_WINDOW_TEST ("/gui/window/narrow-shows-results-after-generate", test_narrow_window_switches_to_results);
   ADD_WINDOW_TEST ("/gui/window/long-history-reads-more-when-scrolled-to-the-end",
                    test_results_load_more_when_scrolled);
+  ADD_WINDOW_TEST ("/gui/window/list-makes-rows-for-what-it-shows",
+                   test_list_makes_rows_for_what_it_shows);
   ADD_WINDOW_TEST ("/gui/preferences/chosen-folder-becomes-the-download-folder",
                    test_preferences_choose_folder_saves_it);
   ADD_WINDOW_TEST ("/gui/preferences/closing-closes-the-folder-chooser",

@@ -7,42 +7,15 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <stdio.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "sd-demo-scenes.h"
 #include "sd-demo.h"
+#include "sd-first-frame.h"
 #include "sd-service.h"
 #include "sd-uploader.h"
 
 /* The first-frame report ------------------------------------------------- */
-
-/* The age of this process, read from the kernel so that the time spent
- * before main() (loading libraries) counts too. */
-static gint64
-get_process_age_usec (void)
-{
-  g_autofree char *stat = NULL;
-  unsigned long long start_ticks = 0;
-  struct timespec now;
-  const char *field;
-
-  if (!g_file_get_contents ("/proc/self/stat", &stat, NULL, NULL) ||
-      (field = strrchr (stat, ')')) == NULL)
-    return -1;
-
-  /* starttime is field 22; each step lands on the space before field i. */
-  for (guint i = 3; i <= 22 && field != NULL; i++)
-    field = strchr (field + 1, ' ');
-  if (field == NULL || sscanf (field, " %llu", &start_ticks) != 1 ||
-      clock_gettime (CLOCK_BOOTTIME, &now) != 0)
-    return -1;
-
-  return (gint64) now.tv_sec * G_USEC_PER_SEC + now.tv_nsec / 1000
-         - (gint64) (start_ticks * G_USEC_PER_SEC / (unsigned long long) sysconf (_SC_CLK_TCK));
-}
 
 static void
 on_first_frame_painted_cb (GdkFrameClock *clock,
@@ -50,8 +23,7 @@ on_first_frame_painted_cb (GdkFrameClock *clock,
 {
   g_signal_handlers_disconnect_by_func (clock, on_first_frame_painted_cb, application);
 
-  g_print ("first-frame %" G_GINT64_FORMAT "\n", get_process_age_usec ());
-  fflush (stdout);
+  sd_first_frame_report ();
 
   if (g_strcmp0 (g_getenv ("SEEDANCE_STUDIO_EXIT_AFTER_FIRST_FRAME"), "1") == 0)
     g_application_quit (application);

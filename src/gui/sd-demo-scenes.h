@@ -13,8 +13,8 @@ G_BEGIN_DECLS
 /* Hooks for the tools that drive the app from outside, each switched on by
  * an environment variable; without it they do nothing:
  *
- *   SEEDANCE_STUDIO_REPORT_FIRST_FRAME=1     print "first-frame <µs>" (the
- *     process's age) once the window painted its first frame
+ *   SEEDANCE_STUDIO_REPORT_FIRST_FRAME=1     print "first-frame <µs> <µs>"
+ *     (the process's age and CPU time) once the window painted its first frame
  *     (bench/startup.py); with SEEDANCE_STUDIO_EXIT_AFTER_FIRST_FRAME=1 the
  *     application then quits.
  *   SEEDANCE_STUDIO_SCREENSHOT_SCENE=NAME    demo mode only: put the window

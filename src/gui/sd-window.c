@@ -12,6 +12,7 @@
 #include "sd-balance-label.h"
 #include "sd-gui-resources.h"
 #include "sd-notice-bar.h"
+#include "sd-scroll-slice.h"
 #include "sd-service.h"
 #include "sd-task-row.h"
 #include "sd-video-window.h"
@@ -29,9 +30,8 @@ struct _SdWindow
   gboolean              ready;
 
   SdComposer           *composer;
-  GtkSliceListModel    *results;
+  SdScrollSlice        *rows;                    /* what the list view makes rows for */
   SdPosterLoader       *poster_loader;
-  guint                 show_all_source;
   guint                 load_more_source;
   GPtrArray            *notices[SD_N_NOTICES];  /* of sentences not dismissed yet */
   char                 *dismissed[SD_N_NOTICES]; /* stays away until it changes */
@@ -71,10 +71,11 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-/* GTK 4.8's list view makes a row for up to 200 items whatever it shows.
- * Until the first frame is on screen it gets the first few tasks only:
- * enough to fill the window (a row is at least ~60 px tall), so a long
- * history does not delay it. A maximized window gets the most. */
+/* GTK 4.8's list view makes a row for up to 200 items whatever it shows:
+ * it is given a slice of the list (SdScrollSlice), which starts with
+ * enough tasks to fill the window (a row is at least ~60 px tall), so a
+ * long history does not delay the first frame, and grows as it scrolls.
+ * A maximized window gets the most. */
 #define FIRST_SCREEN_ROWS_MAX 20
 #define MIN_ROW_HEIGHT 56
 
@@ -87,42 +88,6 @@ get_first_screen_rows (SdWindow *self)
   if (height <= 0 || g_settings_get_boolean (settings, "window-maximized"))
     return FIRST_SCREEN_ROWS_MAX;
   return MIN (FIRST_SCREEN_ROWS_MAX, (guint) height / MIN_ROW_HEIGHT + 1);
-}
-
-static void
-show_all_results (SdWindow *self)
-{
-  g_clear_handle_id (&self->show_all_source, g_source_remove);
-  gtk_slice_list_model_set_size (self->results, G_MAXUINT);
-}
-
-static gboolean
-show_all_results_cb (gpointer user_data)
-{
-  SdWindow *self = user_data;
-
-  self->show_all_source = 0;
-  show_all_results (self);
-  return G_SOURCE_REMOVE;
-}
-
-/* The rest of the rows are built once the first frame is on screen, from
- * an idle, so that the paint cycle that showed it ends first. */
-static void
-on_first_frame_painted_cb (GdkFrameClock *clock,
-                           SdWindow      *self)
-{
-  g_signal_handlers_disconnect_by_func (clock, on_first_frame_painted_cb, self);
-  if (self->show_all_source == 0)
-    self->show_all_source = g_idle_add (show_all_results_cb, self);
-}
-
-static void
-on_realized_cb (SdWindow *self)
-{
-  g_signal_handlers_disconnect_by_func (self, on_realized_cb, NULL);
-  g_signal_connect_object (gtk_widget_get_frame_clock (GTK_WIDGET (self)), "after-paint",
-                           G_CALLBACK (on_first_frame_painted_cb), self, 0);
 }
 
 /* The service reads the history a page at a time: the next page is read,
@@ -143,6 +108,9 @@ on_results_scrolled_cb (SdWindow *self)
   GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (self->results_scroller);
   double page_size = gtk_adjustment_get_page_size (adjustment);
 
+  /* Until the slice shows every task, its end is not the list's end. */
+  if (!sd_scroll_slice_get_complete (self->rows))
+    return;
   if (self->history != NULL && _sd_window_history_is_active (self->history))
     {
       if (page_size > 0 && gtk_adjustment_get_value (adjustment) + page_size >
@@ -150,9 +118,7 @@ on_results_scrolled_cb (SdWindow *self)
         _sd_window_history_load_more (self->history);
       return;
     }
-  /* Until the slice shows every task, its end is not the list's end. */
   if (self->load_more_source != 0 || page_size <= 0 ||
-      gtk_slice_list_model_get_size (self->results) != G_MAXUINT ||
       !sd_service_get_has_more (sd_context_get_service (self->context)))
     return;
   if (gtk_adjustment_get_value (adjustment) + page_size >
@@ -189,7 +155,7 @@ _sd_window_history_set_active (SdWindow *self,
                                gboolean  active)
 {
   GListModel *model = active ? _sd_window_history_get_matches (self->history)
-                             : G_LIST_MODEL (self->results);
+                             : sd_service_get_tasks (sd_context_get_service (self->context));
 
   if (gtk_multi_selection_get_model (self->selection) != model)
     gtk_multi_selection_set_model (self->selection, model);
@@ -664,18 +630,23 @@ sd_window_constructed (GObject *object)
   g_signal_connect_object (self->composer, "submitted",
                            G_CALLBACK (on_composer_submitted_cb), self, G_CONNECT_SWAPPED);
 
-  self->results = gtk_slice_list_model_new (g_object_ref (tasks), 0,
-                                            get_first_screen_rows (self));
+  self->rows = sd_scroll_slice_new (GTK_SELECTION_MODEL (self->selection),
+                                    get_first_screen_rows (self));
+  sd_scroll_slice_set_scroller (self->rows, self->results_scroller);
+  gtk_list_view_set_model (self->list_view, GTK_SELECTION_MODEL (self->rows));
   self->history = _sd_window_history_new (self, self->toast_overlay, self->results_stack,
                                           GTK_WIDGET (self->list_view));
-  gtk_multi_selection_set_model (self->selection, G_LIST_MODEL (self->results));
   self->selector = _sd_window_selection_new (self, self->selection,
                                              GTK_BOX (gtk_widget_get_parent (GTK_WIDGET (self->results_stack))));
   self->details = _sd_window_details_new (self, self->toast_overlay,
                                           GTK_SELECTION_MODEL (self->selection), self->leaflet);
+  /* GTK 4.8's grid view makes up to 200 tiles too: it shows the same slice. */
   self->grid = _sd_window_grid_new (self, self->results_scroller,
-                                    GTK_SELECTION_MODEL (self->selection), self->poster_loader);
-  g_signal_connect (self, "realize", G_CALLBACK (on_realized_cb), NULL);
+                                    GTK_SELECTION_MODEL (self->rows), self->poster_loader);
+  /* The list view makes its rows as soon as it has items: only once the
+   * results pane is in its place (moving it makes them again) and the
+   * action groups the rows' menus look up are in the window. */
+  gtk_multi_selection_set_model (self->selection, tasks);
   g_signal_connect_object (tasks, "items-changed",
                            G_CALLBACK (on_tasks_changed_cb), self, G_CONNECT_SWAPPED);
   update_results_page (self);
@@ -708,7 +679,6 @@ sd_window_dispose (GObject *object)
   SdWindow *self = SD_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
-  g_clear_handle_id (&self->show_all_source, g_source_remove);
   g_clear_handle_id (&self->load_more_source, g_source_remove);
   g_clear_pointer (&self->history, _sd_window_history_free);
   g_clear_pointer (&self->selector, _sd_window_selection_free);
@@ -716,7 +686,7 @@ sd_window_dispose (GObject *object)
   g_clear_pointer (&self->grid, _sd_window_grid_free);
   gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_WINDOW);
   g_clear_pointer (&self->days, _sd_window_days_free);
-  g_clear_object (&self->results);
+  g_clear_object (&self->rows);
   g_clear_object (&self->poster_loader);
 
   G_OBJECT_CLASS (sd_window_parent_class)->dispose (object);
@@ -1052,11 +1022,12 @@ sd_window_show_task (SdWindow   *self,
   g_return_if_fail (task_id != NULL);
 
   sd_window_show_results (self);
-  show_all_results (self);
   /* Reads the task from the history when no page has loaded it yet. */
   sd_service_lookup (sd_context_get_service (self->context), task_id);
   if (!find_task_position (G_LIST_MODEL (self->selection), task_id, &position))
     return;
+
+  sd_scroll_slice_ensure (self->rows, position);
 
   gtk_selection_model_select_item (GTK_SELECTION_MODEL (self->selection), position, TRUE);
   gtk_widget_activate_action (GTK_WIDGET (self->list_view), "list.scroll-to-item",
