@@ -13,7 +13,8 @@
 #include "sd-enum-types.h"
 #include "sd-poster-loader.h"
 #include "sd-service.h"
-#include "sd-task-row.h"
+#include "sd-task-row-private.h"
+#include "sd-task-row-test.h"
 #include "sd-utf8.h"
 
 struct _SdTaskRow
@@ -31,16 +32,22 @@ struct _SdTaskRow
   char           *poster_path;  /* the video whose poster is shown or asked for */
   GCancellable   *poster_cancellable;
 
+  /* Built in code (see build_row); NULL until first needed are the
+   * poster frame and picture, the spinner, the failure and attention
+   * lines, the progress bar and the play button. */
   GtkWidget  *poster_frame;
   GtkPicture *poster;
   GtkImage  *status_image;
+  const char *status_style;  /* the status icon's one style class */
   GtkWidget *status_spinner;
+  GtkWidget *text_box;
   GtkLabel  *prompt_label;
   GtkLabel  *meta_label;
-  GtkLabel  *failure_label;
-  GtkLabel  *attention_label;
+  GtkWidget *failure_label;
+  GtkWidget *attention_label;
   GtkWidget *progress_bar;
   gboolean   bar_shows_download;
+  GtkWidget *buttons;
   GtkWidget *play_button;
   GtkWidget *star_button;
   gboolean   favourite;     /* what the star shows */
@@ -61,208 +68,234 @@ enum {
 
 static GParamSpec *properties[N_PROPS];
 
-/* Shared with the details and the grid: one word for each status. */
-const char *
-sd_task_row_get_status_word (SdTaskStatus status)
+/* The row is built in code rather than from a template: GTK 4.8 builds a
+ * template through a GtkBuilder for each instance, and a list makes a
+ * screenful of rows before its first frame. The parts most rows never
+ * show are made when a task first needs them (ensure_*), hidden ones
+ * cost nothing until then. */
+static GtkWidget *
+new_line_label (const char *first_class,
+                const char *second_class)
 {
-  switch (status)
-    {
-    case SD_TASK_STATUS_QUEUED:
-      return _("Queued");
-    case SD_TASK_STATUS_PROCESSING:
-      return _("Processing");
-    case SD_TASK_STATUS_COMPLETED:
-      return _("Completed");
-    case SD_TASK_STATUS_FAILED:
-      return _("Failed");
-    case SD_TASK_STATUS_UNCERTAIN:
-      return _("Uncertain: may have been created");
-    case SD_TASK_STATUS_NOT_FOUND:
-      return _("Unknown to the server");
-    case SD_TASK_STATUS_WAITING:
-      return _("Waiting to send");
-    case SD_TASK_STATUS_UNKNOWN:
-    default:
-      return _("Unknown status");
-    }
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_widget_set_css_classes (label, (const char *[]) { first_class, second_class, NULL });
+  return label;
 }
 
-/* An unsaved video's link is worth a line once it has less than a day. */
-#define SD_TASK_ROW_EXPIRY_SOON (24 * 3600)
-
-/* Well over the two lines of 60 average characters the prompt label shows. */
-#define PROMPT_SHOWN_CHARS 200
-
-static char *
-get_prompt_text (SdRequest *request)
+/* Two lines at most, cut at a word or a character (a Chinese prompt has
+ * no spaces); its natural width is its widest line, not the whole text. */
+static void
+set_two_lines (GtkLabel *label)
 {
-  const char *prompt = request != NULL ? sd_request_get_prompt (request) : NULL;
-
-  if (prompt == NULL || *prompt == '\0')
-    return g_strdup (_("No prompt"));
-
-  /* The label shows two lines of at most 60 characters, but pango shapes
-   * the whole text to ellipsize it: it is given no more than would fit. */
-  return g_strdelimit (sd_utf8_ellipsize (prompt, PROMPT_SHOWN_CHARS), "\n\r\t", ' ');
+  gtk_label_set_wrap (label, TRUE);
+  gtk_label_set_wrap_mode (label, PANGO_WRAP_WORD_CHAR);
+#if GTK_CHECK_VERSION (4, 6, 0)
+  gtk_label_set_natural_wrap_mode (label, GTK_NATURAL_WRAP_NONE);
+#endif
+  gtk_label_set_lines (label, 2);
 }
 
-static char *
-get_failure_text (const char *message)
+/* The list item is the row's one Tab stop: its buttons are for the
+ * mouse, and in the menu for the keyboard. */
+static GtkWidget *
+new_row_button (GtkWidget  *button,
+                const char *icon_name,
+                const char *action_name,
+                const char *tooltip)
 {
-  /* Shown with gtk_label_set_text semantics: the server's words, verbatim. */
-  if (message == NULL || *message == '\0')
-    return g_strdup (_("The service gave no reason."));
-
-  return g_strdup (message);
+  gtk_button_set_icon_name (GTK_BUTTON (button), icon_name);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action_name);
+  gtk_widget_set_tooltip_text (button, tooltip);
+  gtk_widget_set_focusable (button, FALSE);
+  gtk_widget_set_focus_on_click (button, FALSE);
+  return button;
 }
 
-/* How long a task has run, in words: "10 s", "2 min 10 s", "1 h 5 min". */
-static char *
-format_elapsed (gint64 seconds)
+static void
+align_with_prompt (GtkWidget *widget)
 {
-  seconds = MAX (seconds, 0);
-  if (seconds >= 3600)
-    /* Translators: how long a task has run, such as "1 h 5 min" */
-    return g_strdup_printf (_("%d h %d min"), (int) (seconds / 3600), (int) (seconds / 60 % 60));
-  if (seconds >= 60)
-    /* Translators: how long a task has run, such as "2 min 10 s" */
-    return g_strdup_printf (_("%d min %d s"), (int) (seconds / 60), (int) (seconds % 60));
-
-  /* Translators: how long a task has run, such as "10 s" */
-  return g_strdup_printf (_("%d s"), (int) seconds);
+  gtk_widget_set_valign (widget, GTK_ALIGN_START);
+  gtk_widget_set_margin_top (widget, 2);
 }
 
-static char *
-format_time (gint64 unix_time,
-             gint64 now)
+static GtkWidget *
+new_menu_button (void)
 {
-  g_autoptr(GDateTime) time = g_date_time_new_from_unix_local (unix_time);
-  g_autoptr(GDateTime) today = g_date_time_new_from_unix_local (now);
-  g_autofree char *clock = NULL;
-  int days_ago;
+  GtkWidget *button = gtk_menu_button_new ();
+  /* The menu button's own button, which the menu button's API cannot reach. */
+  GtkWidget *inner = gtk_widget_get_first_child (button);
 
-  if (time == NULL || today == NULL)
-    return g_strdup ("");
-
-  clock = g_date_time_format (time, "%H:%M");
-  days_ago = g_date_time_get_day_of_year (today) - g_date_time_get_day_of_year (time);
-  if (g_date_time_get_year (today) == g_date_time_get_year (time) && days_ago == 0)
-    /* Translators: a task's time, such as "Today 14:02" */
-    return g_strdup_printf (_("Today %s"), clock);
-  if (g_date_time_get_year (today) == g_date_time_get_year (time) && days_ago == 1)
-    /* Translators: a task's time, such as "Yesterday 14:02" */
-    return g_strdup_printf (_("Yesterday %s"), clock);
-
-  /* Translators: a strftime format for a task's date and time, such as "3 Nov 14:02" */
-  /* xgettext:no-c-format */
-  return g_date_time_format (time, _("%e %b %H:%M"));
+  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "view-more-symbolic");
+  gtk_widget_set_tooltip_text (button, _("More Actions"));
+  gtk_widget_set_css_classes (button, (const char *[]) { "flat", "circular", NULL });
+  gtk_widget_set_focusable (inner, FALSE);
+  gtk_widget_set_focus_on_click (inner, FALSE);
+  return button;
 }
 
-/* The clock time alone today, else the day too. */
-static char *
-format_submitted (gint64 created_at,
-                  gint64 now)
+static void create_menu_popup_cb (GtkMenuButton *button,
+                                  gpointer       user_data);
+
+static void
+build_buttons (SdTaskRow *self)
 {
-  g_autoptr(GDateTime) time = g_date_time_new_from_unix_local (created_at);
-  g_autoptr(GDateTime) today = g_date_time_new_from_unix_local (now);
+  self->buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_widget_set_valign (self->buttons, GTK_ALIGN_CENTER);
+  gtk_widget_set_parent (self->buttons, GTK_WIDGET (self));
 
-  if (time != NULL && today != NULL &&
-      g_date_time_get_year (time) == g_date_time_get_year (today) &&
-      g_date_time_get_day_of_year (time) == g_date_time_get_day_of_year (today))
-    /* Translators: a strftime format for the time a task was sent today, such as "21:33" */
-    /* xgettext:no-c-format */
-    return g_date_time_format (time, _("%H:%M"));
+  self->star_button = new_row_button (gtk_toggle_button_new (), "non-starred-symbolic",
+                                      "row.favourite", _("Favourite"));
+  gtk_widget_set_css_classes (self->star_button,
+                              (const char *[]) { "flat", "circular", "task-star", NULL });
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->star_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Favourite"), -1);
+  gtk_box_append (GTK_BOX (self->buttons), self->star_button);
 
-  return format_time (created_at, now);
+  self->menu_button = new_menu_button ();
+  gtk_menu_button_set_create_popup_func (GTK_MENU_BUTTON (self->menu_button),
+                                         create_menu_popup_cb, NULL, NULL);
+  gtk_box_append (GTK_BOX (self->buttons), self->menu_button);
 }
 
-static char *
-get_meta_text (SdTaskStatus  status,
-               int           progress,
-               gint64        created_at,
-               SdRequest    *request,
-               const char   *model_name,
-               gint64        now)
+static void
+build_row (SdTaskRow *self)
 {
-  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
-  const char *ratio = request != NULL ? sd_request_get_ratio (request) : NULL;
-  int duration = request != NULL ? sd_request_get_duration (request) : 0;
+  gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (gtk_widget_get_layout_manager (GTK_WIDGET (self))), 12);
 
-  g_ptr_array_add (parts, g_strdup (sd_task_row_get_status_word (status)));
-  if (status == SD_TASK_STATUS_QUEUED || status == SD_TASK_STATUS_PROCESSING)
-    {
-      g_autofree char *when = format_submitted (created_at, now);
+  self->status_image = GTK_IMAGE (gtk_image_new_from_icon_name ("dialog-question-symbolic"));
+  align_with_prompt (GTK_WIDGET (self->status_image));
+  gtk_widget_set_parent (GTK_WIDGET (self->status_image), GTK_WIDGET (self));
 
-      if (progress >= 0)
-        /* Translators: the server's progress of a task, such as "42 %" */
-        g_ptr_array_add (parts, g_strdup_printf (_("%d %%"), progress));
-      /* Counted from submission, which the history keeps: not from start-up. */
-      g_ptr_array_add (parts, format_elapsed (now - created_at));
-      /* Translators: when a running task was sent, such as "submitted 21:33" */
-      g_ptr_array_add (parts, g_strdup_printf (_("submitted %s"), when));
-    }
-  else
-    g_ptr_array_add (parts, format_time (created_at, now));
+  self->text_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
+  gtk_widget_set_hexpand (self->text_box, TRUE);
+  gtk_widget_set_parent (self->text_box, GTK_WIDGET (self));
 
-  if (model_name != NULL && *model_name != '\0')
-    g_ptr_array_add (parts, g_strdup (model_name));
-  if (ratio != NULL && *ratio != '\0')
-    g_ptr_array_add (parts, g_strdup (ratio));
-  if (duration > 0)
-    /* Translators: a video's duration in seconds, such as "5 s" */
-    g_ptr_array_add (parts, g_strdup_printf (_("%d s"), duration));
+  self->prompt_label = GTK_LABEL (new_line_label ("task-prompt", NULL));
+  set_two_lines (self->prompt_label);
+  gtk_label_set_max_width_chars (self->prompt_label, 60);
+  gtk_box_append (GTK_BOX (self->text_box), GTK_WIDGET (self->prompt_label));
 
-  g_ptr_array_add (parts, NULL);
-  return g_strjoinv (" · ", (char **) parts->pdata);
+  self->meta_label = GTK_LABEL (new_line_label ("caption", "dim-label"));
+  gtk_label_set_single_line_mode (self->meta_label, TRUE);
+  gtk_box_append (GTK_BOX (self->text_box), GTK_WIDGET (self->meta_label));
+
+  build_buttons (self);
 }
 
-static char *
-format_expiry (gint64 remaining)
+/* An overlay does not take its overlay child's size: the picture fills
+ * 64 × 48 whatever the video's shape. First in the row, where the status
+ * icon is for the others. */
+static void
+ensure_poster (SdTaskRow *self)
 {
-  gint64 days = remaining / (24 * 3600);
-  gint64 hours = remaining / 3600;
-  gint64 minutes = MAX (remaining / 60, 1);
+  if (self->poster_frame != NULL)
+    return;
 
-  if (days >= 1)
-    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Link expires in %d day",
-                                         "Link expires in %d days", days), (int) days);
-  if (hours >= 1)
-    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Link expires in %d hour",
-                                         "Link expires in %d hours", hours), (int) hours);
-
-  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Link expires in %d minute",
-                                       "Link expires in %d minutes", minutes), (int) minutes);
+  self->poster_frame = gtk_overlay_new ();
+  gtk_widget_set_visible (self->poster_frame, FALSE);
+  gtk_widget_set_valign (self->poster_frame, GTK_ALIGN_START);
+  gtk_widget_set_size_request (self->poster_frame, 64, 48);
+  gtk_widget_set_overflow (self->poster_frame, GTK_OVERFLOW_HIDDEN);
+  gtk_widget_add_css_class (self->poster_frame, "task-poster");
+  self->poster = GTK_PICTURE (gtk_picture_new ());
+  gtk_picture_set_content_fit (self->poster, GTK_CONTENT_FIT_COVER);
+  gtk_picture_set_can_shrink (self->poster, TRUE);
+  gtk_overlay_add_overlay (GTK_OVERLAY (self->poster_frame), GTK_WIDGET (self->poster));
+  gtk_widget_insert_after (self->poster_frame, GTK_WIDGET (self), NULL);
 }
 
-/* A saved copy needs nothing: where it is, is in the details. */
-static char *
-get_attention_text (const char      *local_file,
-                    gint64           expires_at,
-                    SdDownloadState  state,
-                    const char      *download_error,
-                    gint64           now)
+static void
+ensure_spinner (SdTaskRow *self)
 {
-  g_autofree char *expiry = NULL;
+  if (self->status_spinner != NULL)
+    return;
 
-  if (local_file != NULL)
-    return g_strdup ("");
-  if (state == SD_DOWNLOAD_STATE_RUNNING)
-    return g_strdup (_("Saving…"));
-  if (state == SD_DOWNLOAD_STATE_QUEUED)
-    return g_strdup (_("Waiting to save…"));
-  if (expires_at <= 0)
-    return g_strdup ("");
-  if (now >= expires_at || state == SD_DOWNLOAD_STATE_EXPIRED)
-    return g_strdup (_("Link expired"));
+  self->status_spinner = gtk_spinner_new ();
+  gtk_widget_set_visible (self->status_spinner, FALSE);
+  align_with_prompt (self->status_spinner);
+  gtk_widget_set_tooltip_text (self->status_spinner, _("Processing"));
+  gtk_widget_insert_after (self->status_spinner, GTK_WIDGET (self), GTK_WIDGET (self->status_image));
+}
 
-  expiry = format_expiry (expires_at - now);
-  if (state == SD_DOWNLOAD_STATE_FAILED && download_error != NULL)
-    /* Translators: the first %s is why saving failed, the second "Link expires in 2 days" */
-    return g_strdup_printf (_("Could not save: %s · %s"), download_error, expiry);
-  if (expires_at - now > SD_TASK_ROW_EXPIRY_SOON)
-    return g_strdup ("");
+static void
+ensure_failure_label (SdTaskRow *self)
+{
+  if (self->failure_label != NULL)
+    return;
 
-  return g_steal_pointer (&expiry);
+  self->failure_label = new_line_label ("caption", "error");
+  gtk_widget_set_visible (self->failure_label, FALSE);
+  set_two_lines (GTK_LABEL (self->failure_label));
+  gtk_widget_insert_after (self->failure_label, self->text_box,
+                           GTK_WIDGET (self->meta_label));
+}
+
+/* What needs the user: saving, a link about to expire unsaved. */
+static void
+ensure_attention_label (SdTaskRow *self)
+{
+  GtkWidget *above = self->failure_label != NULL ? self->failure_label : GTK_WIDGET (self->meta_label);
+
+  if (self->attention_label != NULL)
+    return;
+
+  self->attention_label = new_line_label ("caption", "warning");
+  gtk_widget_set_visible (self->attention_label, FALSE);
+  gtk_label_set_single_line_mode (GTK_LABEL (self->attention_label), TRUE);
+  gtk_widget_insert_after (self->attention_label, self->text_box, above);
+}
+
+static void
+ensure_progress_bar (SdTaskRow *self)
+{
+  if (self->progress_bar != NULL)
+    return;
+
+  self->progress_bar = gtk_progress_bar_new ();
+  gtk_widget_set_visible (self->progress_bar, FALSE);
+  gtk_widget_set_margin_top (self->progress_bar, 4);
+  self->bar_shows_download = TRUE;
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->progress_bar),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Download progress"), -1);
+  gtk_box_append (GTK_BOX (self->text_box), self->progress_bar);
+}
+
+static void update_button_names (SdTaskRow *self);
+
+static gboolean
+poster_is_shown (SdTaskRow *self)
+{
+  return self->poster_frame != NULL && gtk_widget_get_visible (self->poster_frame);
+}
+
+static void
+ensure_play_button (SdTaskRow *self)
+{
+  if (self->play_button != NULL)
+    return;
+
+  self->play_button = new_row_button (gtk_button_new (), "media-playback-start-symbolic",
+                                      "row.play", _("Play"));
+  gtk_widget_set_visible (self->play_button, FALSE);
+  gtk_widget_add_css_class (self->play_button, "circular");
+  gtk_box_prepend (GTK_BOX (self->buttons), self->play_button);
+  update_button_names (self);
+}
+
+/* Shows or hides a part made on demand: hiding one never made is nothing. */
+static void
+set_part_visible (SdTaskRow  *self,
+                  GtkWidget **part,
+                  void      (*ensure) (SdTaskRow *self),
+                  gboolean    visible)
+{
+  if (visible)
+    ensure (self);
+  if (*part != NULL)
+    gtk_widget_set_visible (*part, visible);
 }
 
 static gboolean
@@ -328,7 +361,7 @@ update_accessible_label (SdTaskRow *self)
   if (self->task == NULL)
     return;
 
-  prompt = get_prompt_text (sd_task_get_request (self->task));
+  prompt = _sd_task_row_format_prompt (sd_task_get_request (self->task));
   /* Translators: how a screen reader names a result, such as "Completed: a girl turns in rain" */
   label = g_strdup_printf (_("%s: %s"), sd_task_row_get_status_word (sd_task_get_status (self->task)), prompt);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
@@ -377,15 +410,20 @@ update_status (SdTaskRow *self)
       break;
     }
 
-  gtk_widget_set_visible (self->status_spinner, processing);
-  gtk_spinner_set_spinning (GTK_SPINNER (self->status_spinner), processing);
-  gtk_widget_set_visible (GTK_WIDGET (self->status_image),
-                          !processing && !gtk_widget_get_visible (self->poster_frame));
+  set_part_visible (self, &self->status_spinner, ensure_spinner, processing);
+  if (self->status_spinner != NULL)
+    gtk_spinner_set_spinning (GTK_SPINNER (self->status_spinner), processing);
+  gtk_widget_set_visible (GTK_WIDGET (self->status_image), !processing && !poster_is_shown (self));
   gtk_image_set_from_icon_name (self->status_image, icon);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->status_image), tooltip);
-  gtk_widget_set_css_classes (GTK_WIDGET (self->status_image), (const char *[]) { style, NULL });
+  /* A class changed restyles the icon: only when it does. */
+  if (style != self->status_style)
+    {
+      gtk_widget_set_css_classes (GTK_WIDGET (self->status_image), (const char *[]) { style, NULL });
+      self->status_style = style;
+    }
 
-  gtk_widget_set_visible (self->play_button, status == SD_TASK_STATUS_COMPLETED);
+  set_part_visible (self, &self->play_button, ensure_play_button, status == SD_TASK_STATUS_COMPLETED);
 }
 
 static void
@@ -396,7 +434,7 @@ update_meta_label (SdTaskRow *self)
   if (self->task == NULL)
     return;
 
-  meta = get_meta_text (sd_task_get_status (self->task),
+  meta = _sd_task_row_format_meta (sd_task_get_status (self->task),
                         sd_task_get_progress (self->task),
                         sd_task_get_created_at (self->task),
                         sd_task_get_request (self->task),
@@ -420,13 +458,14 @@ update_attention_label (SdTaskRow *self)
   if (self->task == NULL)
     return;
 
-  text = get_attention_text (sd_task_get_local_file (self->task),
+  text = _sd_task_row_format_attention (sd_task_get_local_file (self->task),
                              sd_task_get_expires_at (self->task),
                              sd_task_get_download_state (self->task),
                              sd_task_get_download_error (self->task),
                              self->now);
-  gtk_label_set_text (self->attention_label, text);
-  gtk_widget_set_visible (GTK_WIDGET (self->attention_label), *text != '\0');
+  set_part_visible (self, &self->attention_label, ensure_attention_label, *text != '\0');
+  if (self->attention_label != NULL)
+    gtk_label_set_text (GTK_LABEL (self->attention_label), text);
 }
 
 /* The star says what a click does, as the menu's check item does. */
@@ -436,14 +475,14 @@ update_favourite (SdTaskRow *self)
   gboolean favourite = self->task != NULL && sd_task_get_favourite (self->task);
   const char *name = favourite ? _("Remove from Favourites") : _("Favourite");
 
+  if (favourite == self->favourite)
+    return;
+  self->favourite = favourite;
   gtk_button_set_icon_name (GTK_BUTTON (self->star_button),
                             favourite ? "starred-symbolic" : "non-starred-symbolic");
   gtk_widget_set_tooltip_text (self->star_button, name);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->star_button),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
-  if (favourite == self->favourite)
-    return;
-  self->favourite = favourite;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FAVOURITE]);
 }
 
@@ -455,12 +494,12 @@ update_failure_label (SdTaskRow *self)
   gboolean failed = status == SD_TASK_STATUS_FAILED || status == SD_TASK_STATUS_UNCERTAIN ||
                     status == SD_TASK_STATUS_NOT_FOUND;
 
-  gtk_widget_set_visible (GTK_WIDGET (self->failure_label), failed);
+  set_part_visible (self, &self->failure_label, ensure_failure_label, failed);
   if (failed)
     {
-      g_autofree char *text = get_failure_text (sd_task_get_failure_message (self->task));
+      g_autofree char *text = _sd_task_row_format_failure (sd_task_get_failure_message (self->task));
 
-      gtk_label_set_text (self->failure_label, text);
+      gtk_label_set_text (GTK_LABEL (self->failure_label), text);
     }
 }
 
@@ -473,7 +512,7 @@ update_progress (SdTaskRow *self)
   int progress = sd_task_get_is_finished (self->task) ? -1 : sd_task_get_progress (self->task);
   gboolean shown = downloading || progress >= 0;
 
-  gtk_widget_set_visible (self->progress_bar, shown);
+  set_part_visible (self, &self->progress_bar, ensure_progress_bar, shown);
   if (!shown)
     return;
 
@@ -493,12 +532,33 @@ update_progress (SdTaskRow *self)
 /* The row's buttons say which video they act on: a list of "Play"
  * buttons tells a screen reader user nothing. */
 static void
-update_prompt_label (SdTaskRow *self)
+update_button_names (SdTaskRow *self)
 {
-  g_autofree char *prompt = get_prompt_text (sd_task_get_request (self->task));
-  g_autofree char *short_prompt = sd_utf8_ellipsize (prompt, 40);
+  g_autofree char *prompt = NULL;
+  g_autofree char *short_prompt = NULL;
   g_autofree char *play = NULL;
   g_autofree char *more = NULL;
+
+  if (self->task == NULL)
+    return;
+
+  prompt = _sd_task_row_format_prompt (sd_task_get_request (self->task));
+  short_prompt = sd_utf8_ellipsize (prompt, 40);
+  /* Translators: a button's name for a screen reader; %s is the video's prompt */
+  play = g_strdup_printf (_("Play “%s”"), short_prompt);
+  /* Translators: a menu button's name for a screen reader; %s is the video's prompt */
+  more = g_strdup_printf (_("More actions for “%s”"), short_prompt);
+  if (self->play_button != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self->play_button),
+                                    GTK_ACCESSIBLE_PROPERTY_LABEL, play, -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->menu_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, more, -1);
+}
+
+static void
+update_prompt_label (SdTaskRow *self)
+{
+  g_autofree char *prompt = _sd_task_row_format_prompt (sd_task_get_request (self->task));
   const char *group = sd_task_get_group_label (self->task);
   g_autofree char *text = NULL;
 
@@ -506,15 +566,7 @@ update_prompt_label (SdTaskRow *self)
   if (group != NULL && *group != '\0')
     text = g_strdup_printf (_("Take · %s · %s"), group, prompt);
   gtk_label_set_text (self->prompt_label, text != NULL ? text : prompt);
-
-  /* Translators: a button's name for a screen reader; %s is the video's prompt */
-  play = g_strdup_printf (_("Play “%s”"), short_prompt);
-  /* Translators: a menu button's name for a screen reader; %s is the video's prompt */
-  more = g_strdup_printf (_("More actions for “%s”"), short_prompt);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->play_button),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, play, -1);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->menu_button),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, more, -1);
+  update_button_names (self);
 }
 
 static void
@@ -590,10 +642,13 @@ on_poster_loaded_cb (GObject      *source,
   self = SD_TASK_ROW (user_data);
   g_clear_object (&self->poster_cancellable);
   if (texture != NULL)
-    gtk_picture_set_paintable (self->poster, GDK_PAINTABLE (texture));
+    {
+      ensure_poster (self);
+      gtk_picture_set_paintable (self->poster, GDK_PAINTABLE (texture));
+    }
   else
     {
-      gtk_widget_set_visible (self->poster_frame, FALSE);
+      set_part_visible (self, &self->poster_frame, ensure_poster, FALSE);
       update_status (self);
     }
 }
@@ -618,8 +673,9 @@ update_poster (SdTaskRow *self)
                                 &self->poster_path, &self->poster_cancellable, &texture,
                                 on_poster_loaded_cb))
     return;
-  gtk_picture_set_paintable (self->poster, GDK_PAINTABLE (texture));
-  gtk_widget_set_visible (self->poster_frame, self->poster_path != NULL);
+  set_part_visible (self, &self->poster_frame, ensure_poster, self->poster_path != NULL);
+  if (self->poster != NULL)
+    gtk_picture_set_paintable (self->poster, GDK_PAINTABLE (texture));
 }
 
 /* One handler for every property of the task: cheaper than a binding per
@@ -833,7 +889,6 @@ sd_task_row_dispose (GObject *object)
   g_cancellable_cancel (self->poster_cancellable);
   g_clear_object (&self->poster_cancellable);
   g_clear_object (&self->poster_loader);
-  gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_TASK_ROW);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
   g_clear_object (&self->task_signals);
@@ -977,23 +1032,10 @@ sd_task_row_class_init (SdTaskRowClass *klass)
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/seedancestudio/SeedanceStudio/gui/sd-task-row.ui");
-  gtk_widget_class_bind_template_child (widget_class, SdTaskRow, poster_frame);
-  gtk_widget_class_bind_template_child (widget_class, SdTaskRow, poster);
-  gtk_widget_class_bind_template_child (widget_class, SdTaskRow, status_image);
-  gtk_widget_class_bind_template_child (widget_class, SdTaskRow, status_spinner);
-  gtk_widget_class_bind_template_child (widget_class, SdTaskRow, prompt_label);
-  gtk_widget_class_bind_template_child (widget_class, SdTaskRow, meta_label);
-  gtk_widget_class_bind_template_child (widget_class, SdTaskRow, failure_label);
-  gtk_widget_class_bind_template_child (widget_class, SdTaskRow, attention_label);
-  gtk_widget_class_bind_template_child (widget_class, SdTaskRow, progress_bar);
-  gtk_widget_class_bind_template_child (widget_class, SdTaskRow, play_button);
-  gtk_widget_class_bind_template_child (widget_class, SdTaskRow, star_button);
-  gtk_widget_class_bind_template_child (widget_class, SdTaskRow, menu_button);
 
   install_actions (widget_class);
 
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "taskrow");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }
@@ -1006,13 +1048,7 @@ sd_task_row_init (SdTaskRow *self)
   g_signal_group_connect_object (self->task_signals, "notify",
                                  G_CALLBACK (on_task_notify_cb), self, G_CONNECT_SWAPPED);
 
-  gtk_widget_init_template (GTK_WIDGET (self));
-  self->bar_shows_download = TRUE; /* the template's name for the bar */
-  gtk_menu_button_set_create_popup_func (GTK_MENU_BUTTON (self->menu_button),
-                                         create_menu_popup_cb, NULL, NULL);
-  /* The menu button's own button, which the template cannot reach. */
-  gtk_widget_set_focusable (gtk_widget_get_first_child (self->menu_button), FALSE);
-  gtk_widget_set_focus_on_click (gtk_widget_get_first_child (self->menu_button), FALSE);
+  build_row (self);
   add_context_click (self);
   update_actions (self);
 }
@@ -1095,4 +1131,41 @@ sd_task_row_set_poster_loader (SdTaskRow      *self,
   update_poster (self);
   if (self->task != NULL)
     update_status (self);
+}
+
+/* For tests: the part of the row named as its field, made (hidden) if
+ * no task has needed it yet. */
+GtkWidget *
+sd_task_row_get_part (SdTaskRow  *self,
+                      const char *name)
+{
+  static const struct {
+    const char *name;
+    gsize       offset;
+    void      (*ensure) (SdTaskRow *self);
+  } parts[] = {
+    { "poster_frame", G_STRUCT_OFFSET (SdTaskRow, poster_frame), ensure_poster },
+    { "poster", G_STRUCT_OFFSET (SdTaskRow, poster), ensure_poster },
+    { "status_image", G_STRUCT_OFFSET (SdTaskRow, status_image), NULL },
+    { "status_spinner", G_STRUCT_OFFSET (SdTaskRow, status_spinner), ensure_spinner },
+    { "prompt_label", G_STRUCT_OFFSET (SdTaskRow, prompt_label), NULL },
+    { "meta_label", G_STRUCT_OFFSET (SdTaskRow, meta_label), NULL },
+    { "failure_label", G_STRUCT_OFFSET (SdTaskRow, failure_label), ensure_failure_label },
+    { "attention_label", G_STRUCT_OFFSET (SdTaskRow, attention_label), ensure_attention_label },
+    { "progress_bar", G_STRUCT_OFFSET (SdTaskRow, progress_bar), ensure_progress_bar },
+    { "play_button", G_STRUCT_OFFSET (SdTaskRow, play_button), ensure_play_button },
+    { "star_button", G_STRUCT_OFFSET (SdTaskRow, star_button), NULL },
+    { "menu_button", G_STRUCT_OFFSET (SdTaskRow, menu_button), NULL },
+  };
+
+  g_return_val_if_fail (SD_IS_TASK_ROW (self), NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
+    if (g_str_equal (name, parts[i].name))
+      {
+        if (parts[i].ensure != NULL)
+          parts[i].ensure (self);
+        return G_STRUCT_MEMBER (GtkWidget *, self, parts[i].offset);
+      }
+  return NULL;
 }
