@@ -163,7 +163,6 @@ build_buttons (SdTaskRow *self)
 static void
 build_row (SdTaskRow *self)
 {
-  gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (gtk_widget_get_layout_manager (GTK_WIDGET (self))), 12);
 
   self->status_image = GTK_IMAGE (gtk_image_new_from_icon_name ("dialog-question-symbolic"));
   align_with_prompt (GTK_WIDGET (self->status_image));
@@ -858,6 +857,118 @@ add_context_click (SdTaskRow *self)
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
 }
 
+/* The row lays out its columns itself (the status icon or poster frame,
+ * the text, the buttons) rather than with a GtkBoxLayout. A box that
+ * allocates its children asks each how wide it wants to be for the
+ * row's height, and a wrapped GtkLabel answers that by searching for the
+ * narrowest width that fits, laying out and shaping its text a dozen
+ * times per label. Here every column but the text has its natural width
+ * and the text takes the rest: no width ever depends on a height. */
+#define COLUMN_SPACING 12
+
+static int
+get_natural_width (GtkWidget *child,
+                   int       *minimum)
+{
+  int natural;
+
+  gtk_widget_measure (child, GTK_ORIENTATION_HORIZONTAL, -1, minimum, &natural, NULL, NULL);
+  return natural;
+}
+
+/* The text column's width in a row @width wide. */
+static int
+get_text_width (SdTaskRow *self,
+                int        width)
+{
+  int text_minimum;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (child != self->text_box && gtk_widget_should_layout (child))
+      width -= get_natural_width (child, NULL) + COLUMN_SPACING;
+  get_natural_width (self->text_box, &text_minimum);
+  return MAX (width, text_minimum);
+}
+
+static int
+get_column_width (SdTaskRow *self,
+                  GtkWidget *child,
+                  int        text_width)
+{
+  return child == self->text_box ? text_width : get_natural_width (child, NULL);
+}
+
+static GtkSizeRequestMode
+sd_task_row_get_request_mode (GtkWidget *widget)
+{
+  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
+}
+
+static void
+sd_task_row_measure (GtkWidget      *widget,
+                     GtkOrientation  orientation,
+                     int             for_size,
+                     int            *minimum,
+                     int            *natural,
+                     int            *minimum_baseline,
+                     int            *natural_baseline)
+{
+  SdTaskRow *self = SD_TASK_ROW (widget);
+  int text_width = for_size >= 0 ? get_text_width (self, for_size) : -1;
+  int spacing = 0;
+
+  *minimum = *natural = 0;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      int child_minimum, child_natural;
+
+      if (!gtk_widget_should_layout (child))
+        continue;
+      if (orientation == GTK_ORIENTATION_HORIZONTAL)
+        {
+          child_natural = get_natural_width (child, &child_minimum);
+          *minimum += child_minimum + spacing;
+          *natural += child_natural + spacing;
+          spacing = COLUMN_SPACING;
+          continue;
+        }
+      gtk_widget_measure (child, GTK_ORIENTATION_VERTICAL,
+                          text_width >= 0 ? get_column_width (self, child, text_width) : -1,
+                          &child_minimum, &child_natural, NULL, NULL);
+      *minimum = MAX (*minimum, child_minimum);
+      *natural = MAX (*natural, child_natural);
+    }
+}
+
+static void
+sd_task_row_size_allocate (GtkWidget *widget,
+                           int        width,
+                           int        height,
+                           int        baseline)
+{
+  SdTaskRow *self = SD_TASK_ROW (widget);
+  gboolean rtl = gtk_widget_get_direction (widget) == GTK_TEXT_DIR_RTL;
+  int text_width = get_text_width (self, width);
+  int x = 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      int child_width;
+
+      if (!gtk_widget_should_layout (child))
+        continue;
+      child_width = get_column_width (self, child, text_width);
+      gtk_widget_size_allocate (child,
+                                &(GtkAllocation) { rtl ? width - x - child_width : x, 0,
+                                                   child_width, height },
+                                -1);
+      x += child_width + COLUMN_SPACING;
+    }
+}
+
 static void
 sd_task_row_map (GtkWidget *widget)
 {
@@ -1007,6 +1118,9 @@ sd_task_row_class_init (SdTaskRowClass *klass)
   object_class->get_property = sd_task_row_get_property;
   object_class->set_property = sd_task_row_set_property;
 
+  widget_class->get_request_mode = sd_task_row_get_request_mode;
+  widget_class->measure = sd_task_row_measure;
+  widget_class->size_allocate = sd_task_row_size_allocate;
   widget_class->map = sd_task_row_map;
   widget_class->unmap = sd_task_row_unmap;
 
@@ -1035,7 +1149,6 @@ sd_task_row_class_init (SdTaskRowClass *klass)
 
   install_actions (widget_class);
 
-  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "taskrow");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GROUP);
 }
