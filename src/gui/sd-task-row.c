@@ -85,6 +85,31 @@ new_line_label (const char *first_class,
   return label;
 }
 
+/* gtk_widget_set_tooltip_text() on a visible widget asks the display at
+ * once where the pointer is (a round trip to an X server), in case a
+ * tooltip on screen must change: four or five a row, a screenful of rows
+ * before the first frame. A row's parts get their tooltips while hidden,
+ * and again only when the text changes; GTK asks for the tooltip when
+ * the pointer next moves. */
+static void
+set_tooltip (GtkWidget  *widget,
+             const char *text)
+{
+  if (g_strcmp0 (gtk_widget_get_tooltip_text (widget), text) != 0)
+    gtk_widget_set_tooltip_text (widget, text);
+}
+
+static void
+set_tooltip_hidden (GtkWidget  *widget,
+                    const char *text)
+{
+  gboolean visible = gtk_widget_get_visible (widget);
+
+  gtk_widget_set_visible (widget, FALSE);
+  set_tooltip (widget, text);
+  gtk_widget_set_visible (widget, visible);
+}
+
 /* Two lines at most, cut at a word or a character (a Chinese prompt has
  * no spaces); its natural width is its widest line, not the whole text. */
 static void
@@ -108,7 +133,7 @@ new_row_button (GtkWidget  *button,
 {
   gtk_button_set_icon_name (GTK_BUTTON (button), icon_name);
   gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action_name);
-  gtk_widget_set_tooltip_text (button, tooltip);
+  set_tooltip_hidden (button, tooltip);
   gtk_widget_set_focusable (button, FALSE);
   gtk_widget_set_focus_on_click (button, FALSE);
   return button;
@@ -129,7 +154,7 @@ new_menu_button (void)
   GtkWidget *inner = gtk_widget_get_first_child (button);
 
   gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "view-more-symbolic");
-  gtk_widget_set_tooltip_text (button, _("More Actions"));
+  set_tooltip_hidden (button, _("More Actions"));
   gtk_widget_set_css_classes (button, (const char *[]) { "flat", "circular", NULL });
   gtk_widget_set_focusable (inner, FALSE);
   gtk_widget_set_focus_on_click (inner, FALSE);
@@ -165,6 +190,7 @@ build_row (SdTaskRow *self)
 {
 
   self->status_image = GTK_IMAGE (gtk_image_new_from_icon_name ("dialog-question-symbolic"));
+  gtk_widget_set_visible (GTK_WIDGET (self->status_image), FALSE);
   align_with_prompt (GTK_WIDGET (self->status_image));
   gtk_widget_set_parent (GTK_WIDGET (self->status_image), GTK_WIDGET (self));
 
@@ -215,7 +241,7 @@ ensure_spinner (SdTaskRow *self)
   self->status_spinner = gtk_spinner_new ();
   gtk_widget_set_visible (self->status_spinner, FALSE);
   align_with_prompt (self->status_spinner);
-  gtk_widget_set_tooltip_text (self->status_spinner, _("Processing"));
+  set_tooltip (self->status_spinner, _("Processing"));
   gtk_widget_insert_after (self->status_spinner, GTK_WIDGET (self), GTK_WIDGET (self->status_image));
 }
 
@@ -412,9 +438,10 @@ update_status (SdTaskRow *self)
   set_part_visible (self, &self->status_spinner, ensure_spinner, processing);
   if (self->status_spinner != NULL)
     gtk_spinner_set_spinning (GTK_SPINNER (self->status_spinner), processing);
-  gtk_widget_set_visible (GTK_WIDGET (self->status_image), !processing && !poster_is_shown (self));
   gtk_image_set_from_icon_name (self->status_image, icon);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->status_image), tooltip);
+  /* Hidden until the first task says what it shows (see set_tooltip). */
+  set_tooltip (GTK_WIDGET (self->status_image), tooltip);
+  gtk_widget_set_visible (GTK_WIDGET (self->status_image), !processing && !poster_is_shown (self));
   /* A class changed restyles the icon: only when it does. */
   if (style != self->status_style)
     {
@@ -479,7 +506,7 @@ update_favourite (SdTaskRow *self)
   self->favourite = favourite;
   gtk_button_set_icon_name (GTK_BUTTON (self->star_button),
                             favourite ? "starred-symbolic" : "non-starred-symbolic");
-  gtk_widget_set_tooltip_text (self->star_button, name);
+  set_tooltip (self->star_button, name);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->star_button),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FAVOURITE]);
