@@ -942,8 +942,15 @@ sd_task_row_measure (GtkWidget      *widget,
                      int            *natural_baseline)
 {
   SdTaskRow *self = SD_TASK_ROW (widget);
-  int text_width = for_size >= 0 ? get_text_width (self, for_size) : -1;
+  int text_width;
   int spacing = 0;
+
+  /* A height for no width in particular is the height at the natural
+   * width: the prompt is then laid out at a width it already was
+   * measured at, not once more on a single line. */
+  if (orientation == GTK_ORIENTATION_VERTICAL && for_size < 0)
+    gtk_widget_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &for_size, NULL, NULL);
+  text_width = for_size >= 0 ? get_text_width (self, for_size) : -1;
 
   *minimum = *natural = 0;
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
