@@ -14,45 +14,8 @@
 #include "sd-poster-loader.h"
 #include "sd-service.h"
 #include "sd-task-row-private.h"
-#include "sd-task-row-test.h"
 #include "sd-utf8.h"
 
-struct _SdTaskRow
-{
-  GtkWidget  parent_instance;
-
-  SdTask       *task;
-  GSignalGroup *task_signals;
-  SdCatalog    *catalog;
-  char         *model_name;
-  gint64     now;
-  guint      tick_id;
-  guint      tick_interval;
-  SdPosterLoader *poster_loader;
-  char           *poster_path;  /* the video whose poster is shown or asked for */
-  GCancellable   *poster_cancellable;
-
-  /* Built in code (see build_row); NULL until first needed are the
-   * poster frame and picture, the spinner, the failure and attention
-   * lines, the progress bar and the play button. */
-  GtkWidget  *poster_frame;
-  GtkPicture *poster;
-  GtkImage  *status_image;
-  const char *status_style;  /* the status icon's one style class */
-  GtkWidget *status_spinner;
-  GtkWidget *text_box;
-  GtkLabel  *prompt_label;
-  GtkLabel  *meta_label;
-  GtkWidget *failure_label;
-  GtkWidget *attention_label;
-  GtkWidget *progress_bar;
-  gboolean   bar_shows_download;
-  GtkWidget *buttons;
-  GtkWidget *play_button;
-  GtkWidget *star_button;
-  gboolean   favourite;     /* what the star shows */
-  GtkWidget *menu_button;
-};
 
 G_DEFINE_FINAL_TYPE (SdTaskRow, sd_task_row, GTK_TYPE_WIDGET)
 
@@ -67,261 +30,6 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
-
-/* The row is built in code rather than from a template: GTK 4.8 builds a
- * template through a GtkBuilder for each instance, and a list makes a
- * screenful of rows before its first frame. The parts most rows never
- * show are made when a task first needs them (ensure_*), hidden ones
- * cost nothing until then. */
-static GtkWidget *
-new_line_label (const char *first_class,
-                const char *second_class)
-{
-  GtkWidget *label = gtk_label_new (NULL);
-
-  gtk_label_set_xalign (GTK_LABEL (label), 0);
-  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
-  gtk_widget_set_css_classes (label, (const char *[]) { first_class, second_class, NULL });
-  return label;
-}
-
-/* gtk_widget_set_tooltip_text() on a visible widget asks the display at
- * once where the pointer is (a round trip to an X server), in case a
- * tooltip on screen must change: four or five a row, a screenful of rows
- * before the first frame. A row's parts get their tooltips while hidden,
- * and again only when the text changes; GTK asks for the tooltip when
- * the pointer next moves. */
-static void
-set_tooltip (GtkWidget  *widget,
-             const char *text)
-{
-  if (g_strcmp0 (gtk_widget_get_tooltip_text (widget), text) != 0)
-    gtk_widget_set_tooltip_text (widget, text);
-}
-
-static void
-set_tooltip_hidden (GtkWidget  *widget,
-                    const char *text)
-{
-  gboolean visible = gtk_widget_get_visible (widget);
-
-  gtk_widget_set_visible (widget, FALSE);
-  set_tooltip (widget, text);
-  gtk_widget_set_visible (widget, visible);
-}
-
-/* Two lines at most, cut at a word or a character (a Chinese prompt has
- * no spaces); its natural width is its widest line, not the whole text. */
-static void
-set_two_lines (GtkLabel *label)
-{
-  gtk_label_set_wrap (label, TRUE);
-  gtk_label_set_wrap_mode (label, PANGO_WRAP_WORD_CHAR);
-#if GTK_CHECK_VERSION (4, 6, 0)
-  gtk_label_set_natural_wrap_mode (label, GTK_NATURAL_WRAP_NONE);
-#endif
-  gtk_label_set_lines (label, 2);
-}
-
-/* The list item is the row's one Tab stop: its buttons are for the
- * mouse, and in the menu for the keyboard. */
-static GtkWidget *
-new_row_button (GtkWidget  *button,
-                const char *icon_name,
-                const char *action_name,
-                const char *tooltip)
-{
-  gtk_button_set_icon_name (GTK_BUTTON (button), icon_name);
-  gtk_actionable_set_action_name (GTK_ACTIONABLE (button), action_name);
-  set_tooltip_hidden (button, tooltip);
-  gtk_widget_set_focusable (button, FALSE);
-  gtk_widget_set_focus_on_click (button, FALSE);
-  return button;
-}
-
-static void
-align_with_prompt (GtkWidget *widget)
-{
-  gtk_widget_set_valign (widget, GTK_ALIGN_START);
-  gtk_widget_set_margin_top (widget, 2);
-}
-
-static GtkWidget *
-new_menu_button (void)
-{
-  GtkWidget *button = gtk_menu_button_new ();
-  /* The menu button's own button, which the menu button's API cannot reach. */
-  GtkWidget *inner = gtk_widget_get_first_child (button);
-
-  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (button), "view-more-symbolic");
-  set_tooltip_hidden (button, _("More Actions"));
-  gtk_widget_set_css_classes (button, (const char *[]) { "flat", "circular", NULL });
-  gtk_widget_set_focusable (inner, FALSE);
-  gtk_widget_set_focus_on_click (inner, FALSE);
-  return button;
-}
-
-static void create_menu_popup_cb (GtkMenuButton *button,
-                                  gpointer       user_data);
-
-static void
-build_buttons (SdTaskRow *self)
-{
-  self->buttons = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
-  gtk_widget_set_valign (self->buttons, GTK_ALIGN_CENTER);
-  gtk_widget_set_parent (self->buttons, GTK_WIDGET (self));
-
-  self->star_button = new_row_button (gtk_toggle_button_new (), "non-starred-symbolic",
-                                      "row.favourite", _("Favourite"));
-  gtk_widget_set_css_classes (self->star_button,
-                              (const char *[]) { "flat", "circular", "task-star", NULL });
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->star_button),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Favourite"), -1);
-  gtk_box_append (GTK_BOX (self->buttons), self->star_button);
-
-  self->menu_button = new_menu_button ();
-  gtk_menu_button_set_create_popup_func (GTK_MENU_BUTTON (self->menu_button),
-                                         create_menu_popup_cb, NULL, NULL);
-  gtk_box_append (GTK_BOX (self->buttons), self->menu_button);
-}
-
-static void
-build_row (SdTaskRow *self)
-{
-
-  self->status_image = GTK_IMAGE (gtk_image_new_from_icon_name ("dialog-question-symbolic"));
-  gtk_widget_set_visible (GTK_WIDGET (self->status_image), FALSE);
-  align_with_prompt (GTK_WIDGET (self->status_image));
-  gtk_widget_set_parent (GTK_WIDGET (self->status_image), GTK_WIDGET (self));
-
-  self->text_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 4);
-  gtk_widget_set_hexpand (self->text_box, TRUE);
-  gtk_widget_set_parent (self->text_box, GTK_WIDGET (self));
-
-  self->prompt_label = GTK_LABEL (new_line_label ("task-prompt", NULL));
-  set_two_lines (self->prompt_label);
-  gtk_label_set_max_width_chars (self->prompt_label, 60);
-  gtk_box_append (GTK_BOX (self->text_box), GTK_WIDGET (self->prompt_label));
-
-  self->meta_label = GTK_LABEL (new_line_label ("caption", "dim-label"));
-  gtk_label_set_single_line_mode (self->meta_label, TRUE);
-  gtk_box_append (GTK_BOX (self->text_box), GTK_WIDGET (self->meta_label));
-
-  build_buttons (self);
-}
-
-/* An overlay does not take its overlay child's size: the picture fills
- * 64 × 48 whatever the video's shape. First in the row, where the status
- * icon is for the others. */
-static void
-ensure_poster (SdTaskRow *self)
-{
-  if (self->poster_frame != NULL)
-    return;
-
-  self->poster_frame = gtk_overlay_new ();
-  gtk_widget_set_visible (self->poster_frame, FALSE);
-  gtk_widget_set_valign (self->poster_frame, GTK_ALIGN_START);
-  gtk_widget_set_size_request (self->poster_frame, 64, 48);
-  gtk_widget_set_overflow (self->poster_frame, GTK_OVERFLOW_HIDDEN);
-  gtk_widget_add_css_class (self->poster_frame, "task-poster");
-  self->poster = GTK_PICTURE (gtk_picture_new ());
-  gtk_picture_set_content_fit (self->poster, GTK_CONTENT_FIT_COVER);
-  gtk_picture_set_can_shrink (self->poster, TRUE);
-  gtk_overlay_add_overlay (GTK_OVERLAY (self->poster_frame), GTK_WIDGET (self->poster));
-  gtk_widget_insert_after (self->poster_frame, GTK_WIDGET (self), NULL);
-}
-
-static void
-ensure_spinner (SdTaskRow *self)
-{
-  if (self->status_spinner != NULL)
-    return;
-
-  self->status_spinner = gtk_spinner_new ();
-  gtk_widget_set_visible (self->status_spinner, FALSE);
-  align_with_prompt (self->status_spinner);
-  set_tooltip (self->status_spinner, _("Processing"));
-  gtk_widget_insert_after (self->status_spinner, GTK_WIDGET (self), GTK_WIDGET (self->status_image));
-}
-
-static void
-ensure_failure_label (SdTaskRow *self)
-{
-  if (self->failure_label != NULL)
-    return;
-
-  self->failure_label = new_line_label ("caption", "error");
-  gtk_widget_set_visible (self->failure_label, FALSE);
-  set_two_lines (GTK_LABEL (self->failure_label));
-  gtk_widget_insert_after (self->failure_label, self->text_box,
-                           GTK_WIDGET (self->meta_label));
-}
-
-/* What needs the user: saving, a link about to expire unsaved. */
-static void
-ensure_attention_label (SdTaskRow *self)
-{
-  GtkWidget *above = self->failure_label != NULL ? self->failure_label : GTK_WIDGET (self->meta_label);
-
-  if (self->attention_label != NULL)
-    return;
-
-  self->attention_label = new_line_label ("caption", "warning");
-  gtk_widget_set_visible (self->attention_label, FALSE);
-  gtk_label_set_single_line_mode (GTK_LABEL (self->attention_label), TRUE);
-  gtk_widget_insert_after (self->attention_label, self->text_box, above);
-}
-
-static void
-ensure_progress_bar (SdTaskRow *self)
-{
-  if (self->progress_bar != NULL)
-    return;
-
-  self->progress_bar = gtk_progress_bar_new ();
-  gtk_widget_set_visible (self->progress_bar, FALSE);
-  gtk_widget_set_margin_top (self->progress_bar, 4);
-  self->bar_shows_download = TRUE;
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->progress_bar),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Download progress"), -1);
-  gtk_box_append (GTK_BOX (self->text_box), self->progress_bar);
-}
-
-static void update_button_names (SdTaskRow *self);
-
-static gboolean
-poster_is_shown (SdTaskRow *self)
-{
-  return self->poster_frame != NULL && gtk_widget_get_visible (self->poster_frame);
-}
-
-static void
-ensure_play_button (SdTaskRow *self)
-{
-  if (self->play_button != NULL)
-    return;
-
-  self->play_button = new_row_button (gtk_button_new (), "media-playback-start-symbolic",
-                                      "row.play", _("Play"));
-  gtk_widget_set_visible (self->play_button, FALSE);
-  gtk_widget_add_css_class (self->play_button, "circular");
-  gtk_box_prepend (GTK_BOX (self->buttons), self->play_button);
-  update_button_names (self);
-}
-
-/* Shows or hides a part made on demand: hiding one never made is nothing. */
-static void
-set_part_visible (SdTaskRow  *self,
-                  GtkWidget **part,
-                  void      (*ensure) (SdTaskRow *self),
-                  gboolean    visible)
-{
-  if (visible)
-    ensure (self);
-  if (*part != NULL)
-    gtk_widget_set_visible (*part, visible);
-}
 
 static gboolean
 link_is_alive (SdTaskRow *self)
@@ -435,13 +143,13 @@ update_status (SdTaskRow *self)
       break;
     }
 
-  set_part_visible (self, &self->status_spinner, ensure_spinner, processing);
+  _sd_task_row_set_part_visible (self, &self->status_spinner, _sd_task_row_ensure_spinner, processing);
   if (self->status_spinner != NULL)
     gtk_spinner_set_spinning (GTK_SPINNER (self->status_spinner), processing);
   gtk_image_set_from_icon_name (self->status_image, icon);
-  /* Hidden until the first task says what it shows (see set_tooltip). */
-  set_tooltip (GTK_WIDGET (self->status_image), tooltip);
-  gtk_widget_set_visible (GTK_WIDGET (self->status_image), !processing && !poster_is_shown (self));
+  /* Hidden until the first task says what it shows (see _sd_task_row_set_tooltip). */
+  _sd_task_row_set_tooltip (GTK_WIDGET (self->status_image), tooltip);
+  gtk_widget_set_visible (GTK_WIDGET (self->status_image), !processing && !_sd_task_row_poster_is_shown (self));
   /* A class changed restyles the icon: only when it does. */
   if (style != self->status_style)
     {
@@ -449,7 +157,7 @@ update_status (SdTaskRow *self)
       self->status_style = style;
     }
 
-  set_part_visible (self, &self->play_button, ensure_play_button, status == SD_TASK_STATUS_COMPLETED);
+  _sd_task_row_set_part_visible (self, &self->play_button, _sd_task_row_ensure_play_button, status == SD_TASK_STATUS_COMPLETED);
 }
 
 static void
@@ -489,7 +197,7 @@ update_attention_label (SdTaskRow *self)
                              sd_task_get_download_state (self->task),
                              sd_task_get_download_error (self->task),
                              self->now);
-  set_part_visible (self, &self->attention_label, ensure_attention_label, *text != '\0');
+  _sd_task_row_set_part_visible (self, &self->attention_label, _sd_task_row_ensure_attention_label, *text != '\0');
   if (self->attention_label != NULL)
     gtk_label_set_text (GTK_LABEL (self->attention_label), text);
 }
@@ -506,7 +214,7 @@ update_favourite (SdTaskRow *self)
   self->favourite = favourite;
   gtk_button_set_icon_name (GTK_BUTTON (self->star_button),
                             favourite ? "starred-symbolic" : "non-starred-symbolic");
-  set_tooltip (self->star_button, name);
+  _sd_task_row_set_tooltip (self->star_button, name);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->star_button),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FAVOURITE]);
@@ -520,7 +228,7 @@ update_failure_label (SdTaskRow *self)
   gboolean failed = status == SD_TASK_STATUS_FAILED || status == SD_TASK_STATUS_UNCERTAIN ||
                     status == SD_TASK_STATUS_NOT_FOUND;
 
-  set_part_visible (self, &self->failure_label, ensure_failure_label, failed);
+  _sd_task_row_set_part_visible (self, &self->failure_label, _sd_task_row_ensure_failure_label, failed);
   if (failed)
     {
       g_autofree char *text = _sd_task_row_format_failure (sd_task_get_failure_message (self->task));
@@ -538,7 +246,7 @@ update_progress (SdTaskRow *self)
   int progress = sd_task_get_is_finished (self->task) ? -1 : sd_task_get_progress (self->task);
   gboolean shown = downloading || progress >= 0;
 
-  set_part_visible (self, &self->progress_bar, ensure_progress_bar, shown);
+  _sd_task_row_set_part_visible (self, &self->progress_bar, _sd_task_row_ensure_progress_bar, shown);
   if (!shown)
     return;
 
@@ -557,8 +265,8 @@ update_progress (SdTaskRow *self)
 
 /* The row's buttons say which video they act on: a list of "Play"
  * buttons tells a screen reader user nothing. */
-static void
-update_button_names (SdTaskRow *self)
+void
+_sd_task_row_update_button_names (SdTaskRow *self)
 {
   g_autofree char *prompt = NULL;
   g_autofree char *short_prompt = NULL;
@@ -592,7 +300,7 @@ update_prompt_label (SdTaskRow *self)
   if (group != NULL && *group != '\0')
     text = g_strdup_printf (_("Take · %s · %s"), group, prompt);
   gtk_label_set_text (self->prompt_label, text != NULL ? text : prompt);
-  update_button_names (self);
+  _sd_task_row_update_button_names (self);
 }
 
 static void
@@ -669,12 +377,12 @@ on_poster_loaded_cb (GObject      *source,
   g_clear_object (&self->poster_cancellable);
   if (texture != NULL)
     {
-      ensure_poster (self);
+      _sd_task_row_ensure_poster (self);
       gtk_picture_set_paintable (self->poster, GDK_PAINTABLE (texture));
     }
   else
     {
-      set_part_visible (self, &self->poster_frame, ensure_poster, FALSE);
+      _sd_task_row_set_part_visible (self, &self->poster_frame, _sd_task_row_ensure_poster, FALSE);
       update_status (self);
     }
 }
@@ -699,7 +407,7 @@ update_poster (SdTaskRow *self)
                                 &self->poster_path, &self->poster_cancellable, &texture,
                                 on_poster_loaded_cb))
     return;
-  set_part_visible (self, &self->poster_frame, ensure_poster, self->poster_path != NULL);
+  _sd_task_row_set_part_visible (self, &self->poster_frame, _sd_task_row_ensure_poster, self->poster_path != NULL);
   if (self->poster != NULL)
     gtk_picture_set_paintable (self->poster, GDK_PAINTABLE (texture));
 }
@@ -884,125 +592,6 @@ add_context_click (SdTaskRow *self)
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
 }
 
-/* The row lays out its columns itself (the status icon or poster frame,
- * the text, the buttons) rather than with a GtkBoxLayout. A box that
- * allocates its children asks each how wide it wants to be for the
- * row's height, and a wrapped GtkLabel answers that by searching for the
- * narrowest width that fits, laying out and shaping its text a dozen
- * times per label. Here every column but the text has its natural width
- * and the text takes the rest: no width ever depends on a height. */
-#define COLUMN_SPACING 12
-
-static int
-get_natural_width (GtkWidget *child,
-                   int       *minimum)
-{
-  int natural;
-
-  gtk_widget_measure (child, GTK_ORIENTATION_HORIZONTAL, -1, minimum, &natural, NULL, NULL);
-  return natural;
-}
-
-/* The text column's width in a row @width wide. */
-static int
-get_text_width (SdTaskRow *self,
-                int        width)
-{
-  int text_minimum;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self)); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    if (child != self->text_box && gtk_widget_should_layout (child))
-      width -= get_natural_width (child, NULL) + COLUMN_SPACING;
-  get_natural_width (self->text_box, &text_minimum);
-  return MAX (width, text_minimum);
-}
-
-static int
-get_column_width (SdTaskRow *self,
-                  GtkWidget *child,
-                  int        text_width)
-{
-  return child == self->text_box ? text_width : get_natural_width (child, NULL);
-}
-
-static GtkSizeRequestMode
-sd_task_row_get_request_mode (GtkWidget *widget)
-{
-  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
-}
-
-static void
-sd_task_row_measure (GtkWidget      *widget,
-                     GtkOrientation  orientation,
-                     int             for_size,
-                     int            *minimum,
-                     int            *natural,
-                     int            *minimum_baseline,
-                     int            *natural_baseline)
-{
-  SdTaskRow *self = SD_TASK_ROW (widget);
-  int text_width;
-  int spacing = 0;
-
-  /* A height for no width in particular is the height at the natural
-   * width: the prompt is then laid out at a width it already was
-   * measured at, not once more on a single line. */
-  if (orientation == GTK_ORIENTATION_VERTICAL && for_size < 0)
-    gtk_widget_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &for_size, NULL, NULL);
-  text_width = for_size >= 0 ? get_text_width (self, for_size) : -1;
-
-  *minimum = *natural = 0;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      int child_minimum, child_natural;
-
-      if (!gtk_widget_should_layout (child))
-        continue;
-      if (orientation == GTK_ORIENTATION_HORIZONTAL)
-        {
-          child_natural = get_natural_width (child, &child_minimum);
-          *minimum += child_minimum + spacing;
-          *natural += child_natural + spacing;
-          spacing = COLUMN_SPACING;
-          continue;
-        }
-      gtk_widget_measure (child, GTK_ORIENTATION_VERTICAL,
-                          text_width >= 0 ? get_column_width (self, child, text_width) : -1,
-                          &child_minimum, &child_natural, NULL, NULL);
-      *minimum = MAX (*minimum, child_minimum);
-      *natural = MAX (*natural, child_natural);
-    }
-}
-
-static void
-sd_task_row_size_allocate (GtkWidget *widget,
-                           int        width,
-                           int        height,
-                           int        baseline)
-{
-  SdTaskRow *self = SD_TASK_ROW (widget);
-  gboolean rtl = gtk_widget_get_direction (widget) == GTK_TEXT_DIR_RTL;
-  int text_width = get_text_width (self, width);
-  int x = 0;
-
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      int child_width;
-
-      if (!gtk_widget_should_layout (child))
-        continue;
-      child_width = get_column_width (self, child, text_width);
-      gtk_widget_size_allocate (child,
-                                &(GtkAllocation) { rtl ? width - x - child_width : x, 0,
-                                                   child_width, height },
-                                -1);
-      x += child_width + COLUMN_SPACING;
-    }
-}
-
 static void
 sd_task_row_map (GtkWidget *widget)
 {
@@ -1152,9 +741,9 @@ sd_task_row_class_init (SdTaskRowClass *klass)
   object_class->get_property = sd_task_row_get_property;
   object_class->set_property = sd_task_row_set_property;
 
-  widget_class->get_request_mode = sd_task_row_get_request_mode;
-  widget_class->measure = sd_task_row_measure;
-  widget_class->size_allocate = sd_task_row_size_allocate;
+  widget_class->get_request_mode = _sd_task_row_get_request_mode;
+  widget_class->measure = _sd_task_row_measure;
+  widget_class->size_allocate = _sd_task_row_size_allocate;
   widget_class->map = sd_task_row_map;
   widget_class->unmap = sd_task_row_unmap;
 
@@ -1195,7 +784,9 @@ sd_task_row_init (SdTaskRow *self)
   g_signal_group_connect_object (self->task_signals, "notify",
                                  G_CALLBACK (on_task_notify_cb), self, G_CONNECT_SWAPPED);
 
-  build_row (self);
+  _sd_task_row_build (self);
+  gtk_menu_button_set_create_popup_func (GTK_MENU_BUTTON (self->menu_button),
+                                         create_menu_popup_cb, NULL, NULL);
   add_context_click (self);
   update_actions (self);
 }
@@ -1278,41 +869,4 @@ sd_task_row_set_poster_loader (SdTaskRow      *self,
   update_poster (self);
   if (self->task != NULL)
     update_status (self);
-}
-
-/* For tests: the part of the row named as its field, made (hidden) if
- * no task has needed it yet. */
-GtkWidget *
-sd_task_row_get_part (SdTaskRow  *self,
-                      const char *name)
-{
-  static const struct {
-    const char *name;
-    gsize       offset;
-    void      (*ensure) (SdTaskRow *self);
-  } parts[] = {
-    { "poster_frame", G_STRUCT_OFFSET (SdTaskRow, poster_frame), ensure_poster },
-    { "poster", G_STRUCT_OFFSET (SdTaskRow, poster), ensure_poster },
-    { "status_image", G_STRUCT_OFFSET (SdTaskRow, status_image), NULL },
-    { "status_spinner", G_STRUCT_OFFSET (SdTaskRow, status_spinner), ensure_spinner },
-    { "prompt_label", G_STRUCT_OFFSET (SdTaskRow, prompt_label), NULL },
-    { "meta_label", G_STRUCT_OFFSET (SdTaskRow, meta_label), NULL },
-    { "failure_label", G_STRUCT_OFFSET (SdTaskRow, failure_label), ensure_failure_label },
-    { "attention_label", G_STRUCT_OFFSET (SdTaskRow, attention_label), ensure_attention_label },
-    { "progress_bar", G_STRUCT_OFFSET (SdTaskRow, progress_bar), ensure_progress_bar },
-    { "play_button", G_STRUCT_OFFSET (SdTaskRow, play_button), ensure_play_button },
-    { "star_button", G_STRUCT_OFFSET (SdTaskRow, star_button), NULL },
-    { "menu_button", G_STRUCT_OFFSET (SdTaskRow, menu_button), NULL },
-  };
-
-  g_return_val_if_fail (SD_IS_TASK_ROW (self), NULL);
-
-  for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
-    if (g_str_equal (name, parts[i].name))
-      {
-        if (parts[i].ensure != NULL)
-          parts[i].ensure (self);
-        return G_STRUCT_MEMBER (GtkWidget *, self, parts[i].offset);
-      }
-  return NULL;
 }
