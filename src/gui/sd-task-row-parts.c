@@ -14,7 +14,7 @@
 /* The row is built in code rather than from a template: GTK 4.8 builds a
  * template through a GtkBuilder for each instance, and a list makes a
  * screenful of rows before its first frame. The parts most rows never
- * show are made when a task first needs them (ensure_*), hidden ones
+ * show are made when a task first needs them (_sd_task_row_ensure_*), hidden ones
  * cost nothing until then. */
 static GtkWidget *
 new_line_label (const char *first_class,
@@ -36,7 +36,7 @@ new_line_label (const char *first_class,
  * the pointer next moves. */
 void
 _sd_task_row_set_tooltip (GtkWidget  *widget,
-             const char *text)
+                          const char *text)
 {
   if (g_strcmp0 (gtk_widget_get_tooltip_text (widget), text) != 0)
     gtk_widget_set_tooltip_text (widget, text);
@@ -126,7 +126,6 @@ build_buttons (SdTaskRow *self)
 void
 _sd_task_row_build (SdTaskRow *self)
 {
-
   self->status_image = GTK_IMAGE (gtk_image_new_from_icon_name ("dialog-question-symbolic"));
   gtk_widget_set_visible (GTK_WIDGET (self->status_image), FALSE);
   align_with_prompt (GTK_WIDGET (self->status_image));
@@ -249,9 +248,9 @@ _sd_task_row_ensure_play_button (SdTaskRow *self)
 /* Shows or hides a part made on demand: hiding one never made is nothing. */
 void
 _sd_task_row_set_part_visible (SdTaskRow  *self,
-                  GtkWidget **part,
-                  void      (*ensure) (SdTaskRow *self),
-                  gboolean    visible)
+                               GtkWidget **part,
+                               void      (*ensure) (SdTaskRow *self),
+                               gboolean    visible)
 {
   if (visible)
     ensure (self);
@@ -309,12 +308,12 @@ _sd_task_row_get_request_mode (GtkWidget *widget)
 
 void
 _sd_task_row_measure (GtkWidget      *widget,
-                     GtkOrientation  orientation,
-                     int             for_size,
-                     int            *minimum,
-                     int            *natural,
-                     int            *minimum_baseline,
-                     int            *natural_baseline)
+                      GtkOrientation  orientation,
+                      int             for_size,
+                      int            *minimum,
+                      int            *natural,
+                      int            *minimum_baseline,
+                      int            *natural_baseline)
 {
   SdTaskRow *self = SD_TASK_ROW (widget);
   int text_width;
@@ -353,9 +352,9 @@ _sd_task_row_measure (GtkWidget      *widget,
 
 void
 _sd_task_row_size_allocate (GtkWidget *widget,
-                           int        width,
-                           int        height,
-                           int        baseline)
+                            int        width,
+                            int        height,
+                            int        baseline)
 {
   SdTaskRow *self = SD_TASK_ROW (widget);
   gboolean rtl = gtk_widget_get_direction (widget) == GTK_TEXT_DIR_RTL;
