@@ -36,7 +36,7 @@
 #include "sd-service.h"
 #include "sd-store.h"
 #include "sd-poster-loader.h"
-#include "sd-task-row.h"
+#include "sd-task-row-test.h"
 
 typedef struct {
   char   *columns[12];
@@ -238,7 +238,7 @@ count_posters (GtkWidget   *widget,
 
   if (SD_IS_TASK_ROW (widget))
     {
-      GtkWidget *poster = GTK_WIDGET (gtk_widget_get_template_child (widget, SD_TYPE_TASK_ROW, "poster"));
+      GtkWidget *poster = sd_task_row_get_part (SD_TASK_ROW (widget), "poster");
 
       if (gtk_widget_is_visible (poster) && gtk_widget_compute_bounds (widget, count->scroller, &bounds) &&
           bounds.origin.y + bounds.size.height > 0 && bounds.origin.y < gtk_widget_get_height (count->scroller))
@@ -291,8 +291,8 @@ run_view (const char *path)
 
   gtk_init ();
   adw_init ();
-  /* The row's template is in the GUI library's resources, which only
-   * register themselves when something names them (as SdWindow does). */
+  /* The GUI library's resources, as SdWindow has them: they only
+   * register themselves when something names them. */
   g_assert (sd_gui_get_resource () != NULL);
   g_type_ensure (SD_TYPE_TASK_ROW);
 

@@ -907,6 +907,73 @@ test_buttons_named (Fixture       *fixture,
   g_assert_nonnull (sd_test_gui_find_by_label (GTK_WIDGET (fixture->window), "Grid View"));
 }
 
+typedef struct {
+  GtkWidget *row;
+  gboolean   rtl;
+} Placed;
+
+static double
+get_x (GtkWidget *row,
+       GtkWidget *part)
+{
+  graphene_rect_t bounds;
+
+  g_assert_true (gtk_widget_compute_bounds (part, row, &bounds));
+  return bounds.origin.x;
+}
+
+static gboolean
+is_placed (gpointer data)
+{
+  Placed *placed = data;
+  GtkWidget *star = get_child (placed->row, SD_TYPE_TASK_ROW, "star_button");
+  GtkWidget *prompt = get_child (placed->row, SD_TYPE_TASK_ROW, "prompt_label");
+
+  return gtk_widget_get_width (placed->row) > 0 &&
+         (get_x (placed->row, star) < get_x (placed->row, prompt)) == placed->rtl;
+}
+
+/* The row lays out its columns itself: the status icon, the text, then
+ * the buttons in reading order, mirrored right to left, the text taking
+ * what the others leave; and its width never depends on a height (which
+ * would make each wrapped label search for one). */
+static void
+test_row_columns (void)
+{
+  g_autoptr(SdTask) task = new_task ("task-row", LONG_PROMPT, SD_TASK_STATUS_FAILED, "16:9", 5,
+                                     g_get_real_time () / G_USEC_PER_SEC);
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *row = sd_task_row_new ();
+  Placed placed = { row, FALSE };
+  GtkWidget *icon, *prompt, *star;
+  int width_any, width_for_height;
+
+  sd_task_row_set_task (SD_TASK_ROW (row), task);
+  gtk_window_set_default_size (GTK_WINDOW (window), 640, -1);
+  gtk_window_set_child (GTK_WINDOW (window), row);
+  gtk_window_present (GTK_WINDOW (window));
+  run_until (is_placed, &placed);
+  icon = get_child (row, SD_TYPE_TASK_ROW, "status_image");
+  prompt = get_child (row, SD_TYPE_TASK_ROW, "prompt_label");
+  star = get_child (row, SD_TYPE_TASK_ROW, "star_button");
+  g_assert_cmpfloat (get_x (row, icon), <, get_x (row, prompt));
+  g_assert_cmpfloat (get_x (row, prompt) + gtk_widget_get_width (prompt) + 12, ==, get_x (row, star));
+
+  /* As in a right-to-left locale: every widget mirrors. */
+  placed.rtl = TRUE;
+  gtk_widget_set_default_direction (GTK_TEXT_DIR_RTL);
+  run_until (is_placed, &placed);
+  g_assert_cmpfloat (get_x (row, icon), >, get_x (row, prompt));
+  g_assert_cmpfloat (get_x (row, star) + gtk_widget_get_width (star) + 12, ==, get_x (row, prompt));
+  g_assert_cmpfloat (get_x (row, icon) + gtk_widget_get_width (icon), ==, gtk_widget_get_width (row));
+
+  gtk_widget_measure (row, GTK_ORIENTATION_HORIZONTAL, -1, NULL, &width_any, NULL, NULL);
+  gtk_widget_measure (row, GTK_ORIENTATION_HORIZONTAL, 20, NULL, &width_for_height, NULL, NULL);
+  g_assert_cmpint (width_for_height, ==, width_any);
+  gtk_widget_set_default_direction (GTK_TEXT_DIR_LTR);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -932,6 +999,7 @@ main (int   argc,
   ADD ("shortcuts", test_shortcuts);
   ADD ("buttons-named", test_buttons_named);
 #undef ADD
+  g_test_add_func ("/details/row/columns-in-reading-order", test_row_columns);
 
   return g_test_run ();
 }

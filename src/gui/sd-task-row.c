@@ -13,39 +13,9 @@
 #include "sd-enum-types.h"
 #include "sd-poster-loader.h"
 #include "sd-service.h"
-#include "sd-task-row.h"
+#include "sd-task-row-private.h"
 #include "sd-utf8.h"
 
-struct _SdTaskRow
-{
-  GtkWidget  parent_instance;
-
-  SdTask       *task;
-  GSignalGroup *task_signals;
-  SdCatalog    *catalog;
-  char         *model_name;
-  gint64     now;
-  guint      tick_id;
-  guint      tick_interval;
-  SdPosterLoader *poster_loader;
-  char           *poster_path;  /* the video whose poster is shown or asked for */
-  GCancellable   *poster_cancellable;
-
-  GtkWidget  *poster_frame;
-  GtkPicture *poster;
-  GtkImage  *status_image;
-  GtkWidget *status_spinner;
-  GtkLabel  *prompt_label;
-  GtkLabel  *meta_label;
-  GtkLabel  *failure_label;
-  GtkLabel  *attention_label;
-  GtkWidget *progress_bar;
-  gboolean   bar_shows_download;
-  GtkWidget *play_button;
-  GtkWidget *star_button;
-  gboolean   favourite;     /* what the star shows */
-  GtkWidget *menu_button;
-};
 
 G_DEFINE_FINAL_TYPE (SdTaskRow, sd_task_row, GTK_TYPE_WIDGET)
 
@@ -60,210 +30,6 @@ enum {
 };
 
 static GParamSpec *properties[N_PROPS];
-
-/* Shared with the details and the grid: one word for each status. */
-const char *
-sd_task_row_get_status_word (SdTaskStatus status)
-{
-  switch (status)
-    {
-    case SD_TASK_STATUS_QUEUED:
-      return _("Queued");
-    case SD_TASK_STATUS_PROCESSING:
-      return _("Processing");
-    case SD_TASK_STATUS_COMPLETED:
-      return _("Completed");
-    case SD_TASK_STATUS_FAILED:
-      return _("Failed");
-    case SD_TASK_STATUS_UNCERTAIN:
-      return _("Uncertain: may have been created");
-    case SD_TASK_STATUS_NOT_FOUND:
-      return _("Unknown to the server");
-    case SD_TASK_STATUS_WAITING:
-      return _("Waiting to send");
-    case SD_TASK_STATUS_UNKNOWN:
-    default:
-      return _("Unknown status");
-    }
-}
-
-/* An unsaved video's link is worth a line once it has less than a day. */
-#define SD_TASK_ROW_EXPIRY_SOON (24 * 3600)
-
-/* Well over the two lines of 60 average characters the prompt label shows. */
-#define PROMPT_SHOWN_CHARS 200
-
-static char *
-get_prompt_text (SdRequest *request)
-{
-  const char *prompt = request != NULL ? sd_request_get_prompt (request) : NULL;
-
-  if (prompt == NULL || *prompt == '\0')
-    return g_strdup (_("No prompt"));
-
-  /* The label shows two lines of at most 60 characters, but pango shapes
-   * the whole text to ellipsize it: it is given no more than would fit. */
-  return g_strdelimit (sd_utf8_ellipsize (prompt, PROMPT_SHOWN_CHARS), "\n\r\t", ' ');
-}
-
-static char *
-get_failure_text (const char *message)
-{
-  /* Shown with gtk_label_set_text semantics: the server's words, verbatim. */
-  if (message == NULL || *message == '\0')
-    return g_strdup (_("The service gave no reason."));
-
-  return g_strdup (message);
-}
-
-/* How long a task has run, in words: "10 s", "2 min 10 s", "1 h 5 min". */
-static char *
-format_elapsed (gint64 seconds)
-{
-  seconds = MAX (seconds, 0);
-  if (seconds >= 3600)
-    /* Translators: how long a task has run, such as "1 h 5 min" */
-    return g_strdup_printf (_("%d h %d min"), (int) (seconds / 3600), (int) (seconds / 60 % 60));
-  if (seconds >= 60)
-    /* Translators: how long a task has run, such as "2 min 10 s" */
-    return g_strdup_printf (_("%d min %d s"), (int) (seconds / 60), (int) (seconds % 60));
-
-  /* Translators: how long a task has run, such as "10 s" */
-  return g_strdup_printf (_("%d s"), (int) seconds);
-}
-
-static char *
-format_time (gint64 unix_time,
-             gint64 now)
-{
-  g_autoptr(GDateTime) time = g_date_time_new_from_unix_local (unix_time);
-  g_autoptr(GDateTime) today = g_date_time_new_from_unix_local (now);
-  g_autofree char *clock = NULL;
-  int days_ago;
-
-  if (time == NULL || today == NULL)
-    return g_strdup ("");
-
-  clock = g_date_time_format (time, "%H:%M");
-  days_ago = g_date_time_get_day_of_year (today) - g_date_time_get_day_of_year (time);
-  if (g_date_time_get_year (today) == g_date_time_get_year (time) && days_ago == 0)
-    /* Translators: a task's time, such as "Today 14:02" */
-    return g_strdup_printf (_("Today %s"), clock);
-  if (g_date_time_get_year (today) == g_date_time_get_year (time) && days_ago == 1)
-    /* Translators: a task's time, such as "Yesterday 14:02" */
-    return g_strdup_printf (_("Yesterday %s"), clock);
-
-  /* Translators: a strftime format for a task's date and time, such as "3 Nov 14:02" */
-  /* xgettext:no-c-format */
-  return g_date_time_format (time, _("%e %b %H:%M"));
-}
-
-/* The clock time alone today, else the day too. */
-static char *
-format_submitted (gint64 created_at,
-                  gint64 now)
-{
-  g_autoptr(GDateTime) time = g_date_time_new_from_unix_local (created_at);
-  g_autoptr(GDateTime) today = g_date_time_new_from_unix_local (now);
-
-  if (time != NULL && today != NULL &&
-      g_date_time_get_year (time) == g_date_time_get_year (today) &&
-      g_date_time_get_day_of_year (time) == g_date_time_get_day_of_year (today))
-    /* Translators: a strftime format for the time a task was sent today, such as "21:33" */
-    /* xgettext:no-c-format */
-    return g_date_time_format (time, _("%H:%M"));
-
-  return format_time (created_at, now);
-}
-
-static char *
-get_meta_text (SdTaskStatus  status,
-               int           progress,
-               gint64        created_at,
-               SdRequest    *request,
-               const char   *model_name,
-               gint64        now)
-{
-  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
-  const char *ratio = request != NULL ? sd_request_get_ratio (request) : NULL;
-  int duration = request != NULL ? sd_request_get_duration (request) : 0;
-
-  g_ptr_array_add (parts, g_strdup (sd_task_row_get_status_word (status)));
-  if (status == SD_TASK_STATUS_QUEUED || status == SD_TASK_STATUS_PROCESSING)
-    {
-      g_autofree char *when = format_submitted (created_at, now);
-
-      if (progress >= 0)
-        /* Translators: the server's progress of a task, such as "42 %" */
-        g_ptr_array_add (parts, g_strdup_printf (_("%d %%"), progress));
-      /* Counted from submission, which the history keeps: not from start-up. */
-      g_ptr_array_add (parts, format_elapsed (now - created_at));
-      /* Translators: when a running task was sent, such as "submitted 21:33" */
-      g_ptr_array_add (parts, g_strdup_printf (_("submitted %s"), when));
-    }
-  else
-    g_ptr_array_add (parts, format_time (created_at, now));
-
-  if (model_name != NULL && *model_name != '\0')
-    g_ptr_array_add (parts, g_strdup (model_name));
-  if (ratio != NULL && *ratio != '\0')
-    g_ptr_array_add (parts, g_strdup (ratio));
-  if (duration > 0)
-    /* Translators: a video's duration in seconds, such as "5 s" */
-    g_ptr_array_add (parts, g_strdup_printf (_("%d s"), duration));
-
-  g_ptr_array_add (parts, NULL);
-  return g_strjoinv (" · ", (char **) parts->pdata);
-}
-
-static char *
-format_expiry (gint64 remaining)
-{
-  gint64 days = remaining / (24 * 3600);
-  gint64 hours = remaining / 3600;
-  gint64 minutes = MAX (remaining / 60, 1);
-
-  if (days >= 1)
-    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Link expires in %d day",
-                                         "Link expires in %d days", days), (int) days);
-  if (hours >= 1)
-    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Link expires in %d hour",
-                                         "Link expires in %d hours", hours), (int) hours);
-
-  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Link expires in %d minute",
-                                       "Link expires in %d minutes", minutes), (int) minutes);
-}
-
-/* A saved copy needs nothing: where it is, is in the details. */
-static char *
-get_attention_text (const char      *local_file,
-                    gint64           expires_at,
-                    SdDownloadState  state,
-                    const char      *download_error,
-                    gint64           now)
-{
-  g_autofree char *expiry = NULL;
-
-  if (local_file != NULL)
-    return g_strdup ("");
-  if (state == SD_DOWNLOAD_STATE_RUNNING)
-    return g_strdup (_("Saving…"));
-  if (state == SD_DOWNLOAD_STATE_QUEUED)
-    return g_strdup (_("Waiting to save…"));
-  if (expires_at <= 0)
-    return g_strdup ("");
-  if (now >= expires_at || state == SD_DOWNLOAD_STATE_EXPIRED)
-    return g_strdup (_("Link expired"));
-
-  expiry = format_expiry (expires_at - now);
-  if (state == SD_DOWNLOAD_STATE_FAILED && download_error != NULL)
-    /* Translators: the first %s is why saving failed, the second "Link expires in 2 days" */
-    return g_strdup_printf (_("Could not save: %s · %s"), download_error, expiry);
-  if (expires_at - now > SD_TASK_ROW_EXPIRY_SOON)
-    return g_strdup ("");
-
-  return g_steal_pointer (&expiry);
-}
 
 static gboolean
 link_is_alive (SdTaskRow *self)
@@ -328,7 +94,7 @@ update_accessible_label (SdTaskRow *self)
   if (self->task == NULL)
     return;
 
-  prompt = get_prompt_text (sd_task_get_request (self->task));
+  prompt = _sd_task_row_format_prompt (sd_task_get_request (self->task));
   /* Translators: how a screen reader names a result, such as "Completed: a girl turns in rain" */
   label = g_strdup_printf (_("%s: %s"), sd_task_row_get_status_word (sd_task_get_status (self->task)), prompt);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self),
@@ -377,15 +143,21 @@ update_status (SdTaskRow *self)
       break;
     }
 
-  gtk_widget_set_visible (self->status_spinner, processing);
-  gtk_spinner_set_spinning (GTK_SPINNER (self->status_spinner), processing);
-  gtk_widget_set_visible (GTK_WIDGET (self->status_image),
-                          !processing && !gtk_widget_get_visible (self->poster_frame));
+  _sd_task_row_set_part_visible (self, &self->status_spinner, _sd_task_row_ensure_spinner, processing);
+  if (self->status_spinner != NULL)
+    gtk_spinner_set_spinning (GTK_SPINNER (self->status_spinner), processing);
   gtk_image_set_from_icon_name (self->status_image, icon);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->status_image), tooltip);
-  gtk_widget_set_css_classes (GTK_WIDGET (self->status_image), (const char *[]) { style, NULL });
+  /* Hidden until the first task says what it shows (see _sd_task_row_set_tooltip). */
+  _sd_task_row_set_tooltip (GTK_WIDGET (self->status_image), tooltip);
+  gtk_widget_set_visible (GTK_WIDGET (self->status_image), !processing && !_sd_task_row_poster_is_shown (self));
+  /* A class changed restyles the icon: only when it does. */
+  if (style != self->status_style)
+    {
+      gtk_widget_set_css_classes (GTK_WIDGET (self->status_image), (const char *[]) { style, NULL });
+      self->status_style = style;
+    }
 
-  gtk_widget_set_visible (self->play_button, status == SD_TASK_STATUS_COMPLETED);
+  _sd_task_row_set_part_visible (self, &self->play_button, _sd_task_row_ensure_play_button, status == SD_TASK_STATUS_COMPLETED);
 }
 
 static void
@@ -396,7 +168,7 @@ update_meta_label (SdTaskRow *self)
   if (self->task == NULL)
     return;
 
-  meta = get_meta_text (sd_task_get_status (self->task),
+  meta = _sd_task_row_format_meta (sd_task_get_status (self->task),
                         sd_task_get_progress (self->task),
                         sd_task_get_created_at (self->task),
                         sd_task_get_request (self->task),
@@ -420,13 +192,14 @@ update_attention_label (SdTaskRow *self)
   if (self->task == NULL)
     return;
 
-  text = get_attention_text (sd_task_get_local_file (self->task),
+  text = _sd_task_row_format_attention (sd_task_get_local_file (self->task),
                              sd_task_get_expires_at (self->task),
                              sd_task_get_download_state (self->task),
                              sd_task_get_download_error (self->task),
                              self->now);
-  gtk_label_set_text (self->attention_label, text);
-  gtk_widget_set_visible (GTK_WIDGET (self->attention_label), *text != '\0');
+  _sd_task_row_set_part_visible (self, &self->attention_label, _sd_task_row_ensure_attention_label, *text != '\0');
+  if (self->attention_label != NULL)
+    gtk_label_set_text (GTK_LABEL (self->attention_label), text);
 }
 
 /* The star says what a click does, as the menu's check item does. */
@@ -436,14 +209,14 @@ update_favourite (SdTaskRow *self)
   gboolean favourite = self->task != NULL && sd_task_get_favourite (self->task);
   const char *name = favourite ? _("Remove from Favourites") : _("Favourite");
 
-  gtk_button_set_icon_name (GTK_BUTTON (self->star_button),
-                            favourite ? "starred-symbolic" : "non-starred-symbolic");
-  gtk_widget_set_tooltip_text (self->star_button, name);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->star_button),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
   if (favourite == self->favourite)
     return;
   self->favourite = favourite;
+  gtk_button_set_icon_name (GTK_BUTTON (self->star_button),
+                            favourite ? "starred-symbolic" : "non-starred-symbolic");
+  _sd_task_row_set_tooltip (self->star_button, name);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->star_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FAVOURITE]);
 }
 
@@ -455,12 +228,12 @@ update_failure_label (SdTaskRow *self)
   gboolean failed = status == SD_TASK_STATUS_FAILED || status == SD_TASK_STATUS_UNCERTAIN ||
                     status == SD_TASK_STATUS_NOT_FOUND;
 
-  gtk_widget_set_visible (GTK_WIDGET (self->failure_label), failed);
+  _sd_task_row_set_part_visible (self, &self->failure_label, _sd_task_row_ensure_failure_label, failed);
   if (failed)
     {
-      g_autofree char *text = get_failure_text (sd_task_get_failure_message (self->task));
+      g_autofree char *text = _sd_task_row_format_failure (sd_task_get_failure_message (self->task));
 
-      gtk_label_set_text (self->failure_label, text);
+      gtk_label_set_text (GTK_LABEL (self->failure_label), text);
     }
 }
 
@@ -473,7 +246,7 @@ update_progress (SdTaskRow *self)
   int progress = sd_task_get_is_finished (self->task) ? -1 : sd_task_get_progress (self->task);
   gboolean shown = downloading || progress >= 0;
 
-  gtk_widget_set_visible (self->progress_bar, shown);
+  _sd_task_row_set_part_visible (self, &self->progress_bar, _sd_task_row_ensure_progress_bar, shown);
   if (!shown)
     return;
 
@@ -492,13 +265,34 @@ update_progress (SdTaskRow *self)
 
 /* The row's buttons say which video they act on: a list of "Play"
  * buttons tells a screen reader user nothing. */
+void
+_sd_task_row_update_button_names (SdTaskRow *self)
+{
+  g_autofree char *prompt = NULL;
+  g_autofree char *short_prompt = NULL;
+  g_autofree char *play = NULL;
+  g_autofree char *more = NULL;
+
+  if (self->task == NULL)
+    return;
+
+  prompt = _sd_task_row_format_prompt (sd_task_get_request (self->task));
+  short_prompt = sd_utf8_ellipsize (prompt, 40);
+  /* Translators: a button's name for a screen reader; %s is the video's prompt */
+  play = g_strdup_printf (_("Play “%s”"), short_prompt);
+  /* Translators: a menu button's name for a screen reader; %s is the video's prompt */
+  more = g_strdup_printf (_("More actions for “%s”"), short_prompt);
+  if (self->play_button != NULL)
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self->play_button),
+                                    GTK_ACCESSIBLE_PROPERTY_LABEL, play, -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->menu_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, more, -1);
+}
+
 static void
 update_prompt_label (SdTaskRow *self)
 {
-  g_autofree char *prompt = get_prompt_text (sd_task_get_request (self->task));
-  g_autofree char *short_prompt = sd_utf8_ellipsize (prompt, 40);
-  g_autofree char *play = NULL;
-  g_autofree char *more = NULL;
+  g_autofree char *prompt = _sd_task_row_format_prompt (sd_task_get_request (self->task));
   const char *group = sd_task_get_group_label (self->task);
   g_autofree char *text = NULL;
 
@@ -506,15 +300,7 @@ update_prompt_label (SdTaskRow *self)
   if (group != NULL && *group != '\0')
     text = g_strdup_printf (_("Take · %s · %s"), group, prompt);
   gtk_label_set_text (self->prompt_label, text != NULL ? text : prompt);
-
-  /* Translators: a button's name for a screen reader; %s is the video's prompt */
-  play = g_strdup_printf (_("Play “%s”"), short_prompt);
-  /* Translators: a menu button's name for a screen reader; %s is the video's prompt */
-  more = g_strdup_printf (_("More actions for “%s”"), short_prompt);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->play_button),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, play, -1);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->menu_button),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, more, -1);
+  _sd_task_row_update_button_names (self);
 }
 
 static void
@@ -590,10 +376,13 @@ on_poster_loaded_cb (GObject      *source,
   self = SD_TASK_ROW (user_data);
   g_clear_object (&self->poster_cancellable);
   if (texture != NULL)
-    gtk_picture_set_paintable (self->poster, GDK_PAINTABLE (texture));
+    {
+      _sd_task_row_ensure_poster (self);
+      gtk_picture_set_paintable (self->poster, GDK_PAINTABLE (texture));
+    }
   else
     {
-      gtk_widget_set_visible (self->poster_frame, FALSE);
+      _sd_task_row_set_part_visible (self, &self->poster_frame, _sd_task_row_ensure_poster, FALSE);
       update_status (self);
     }
 }
@@ -618,8 +407,9 @@ update_poster (SdTaskRow *self)
                                 &self->poster_path, &self->poster_cancellable, &texture,
                                 on_poster_loaded_cb))
     return;
-  gtk_picture_set_paintable (self->poster, GDK_PAINTABLE (texture));
-  gtk_widget_set_visible (self->poster_frame, self->poster_path != NULL);
+  _sd_task_row_set_part_visible (self, &self->poster_frame, _sd_task_row_ensure_poster, self->poster_path != NULL);
+  if (self->poster != NULL)
+    gtk_picture_set_paintable (self->poster, GDK_PAINTABLE (texture));
 }
 
 /* One handler for every property of the task: cheaper than a binding per
@@ -833,7 +623,6 @@ sd_task_row_dispose (GObject *object)
   g_cancellable_cancel (self->poster_cancellable);
   g_clear_object (&self->poster_cancellable);
   g_clear_object (&self->poster_loader);
-  gtk_widget_dispose_template (GTK_WIDGET (self), SD_TYPE_TASK_ROW);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
   g_clear_object (&self->task_signals);
@@ -952,6 +741,9 @@ sd_task_row_class_init (SdTaskRowClass *klass)
   object_class->get_property = sd_task_row_get_property;
   object_class->set_property = sd_task_row_set_property;
 
+  widget_class->get_request_mode = _sd_task_row_get_request_mode;
+  widget_class->measure = _sd_task_row_measure;
+  widget_class->size_allocate = _sd_task_row_size_allocate;
   widget_class->map = sd_task_row_map;
   widget_class->unmap = sd_task_row_unmap;
 
@@ -977,20 +769,6 @@ sd_task_row_class_init (SdTaskRowClass *klass)
                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/seedancestudio/SeedanceStudio/gui/sd-task-row.ui");
-  gtk_widget_class_bind_template_child (widget_class, SdTaskRow, poster_frame);
-  gtk_widget_class_bind_template_child (widget_class, SdTaskRow, poster);
-  gtk_widget_class_bind_template_child (widget_class, SdTaskRow, status_image);
-  gtk_widget_class_bind_template_child (widget_class, SdTaskRow, status_spinner);
-  gtk_widget_class_bind_template_child (widget_class, SdTaskRow, prompt_label);
-  gtk_widget_class_bind_template_child (widget_class, SdTaskRow, meta_label);
-  gtk_widget_class_bind_template_child (widget_class, SdTaskRow, failure_label);
-  gtk_widget_class_bind_template_child (widget_class, SdTaskRow, attention_label);
-  gtk_widget_class_bind_template_child (widget_class, SdTaskRow, progress_bar);
-  gtk_widget_class_bind_template_child (widget_class, SdTaskRow, play_button);
-  gtk_widget_class_bind_template_child (widget_class, SdTaskRow, star_button);
-  gtk_widget_class_bind_template_child (widget_class, SdTaskRow, menu_button);
 
   install_actions (widget_class);
 
@@ -1006,13 +784,9 @@ sd_task_row_init (SdTaskRow *self)
   g_signal_group_connect_object (self->task_signals, "notify",
                                  G_CALLBACK (on_task_notify_cb), self, G_CONNECT_SWAPPED);
 
-  gtk_widget_init_template (GTK_WIDGET (self));
-  self->bar_shows_download = TRUE; /* the template's name for the bar */
+  _sd_task_row_build (self);
   gtk_menu_button_set_create_popup_func (GTK_MENU_BUTTON (self->menu_button),
                                          create_menu_popup_cb, NULL, NULL);
-  /* The menu button's own button, which the template cannot reach. */
-  gtk_widget_set_focusable (gtk_widget_get_first_child (self->menu_button), FALSE);
-  gtk_widget_set_focus_on_click (gtk_widget_get_first_child (self->menu_button), FALSE);
   add_context_click (self);
   update_actions (self);
 }
