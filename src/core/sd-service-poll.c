@@ -25,7 +25,6 @@ typedef struct
   guint64        order;     /* keeps equal due times in arrival order */
   GSequenceIter *iter;      /* NULL while the query is in flight */
   gboolean       in_flight;
-  gint64         not_found_since; /* monotonic µs of the first 404 in a row, or 0 */
 } Poll;
 
 /* A query started by the schedule; the service may be gone when it ends,
@@ -186,6 +185,8 @@ apply_query_result (SdService        *self,
   if (result->updated_at > 0)
     sd_task_set_updated_at (task, result->updated_at);
   sd_task_set_progress (task, sd_task_get_is_finished (task) ? -1 : result->progress);
+  /* An answer ends a run of 404s. */
+  sd_task_set_not_found_since (task, 0);
   g_object_thaw_notify (G_OBJECT (task));
 
   if (serial == self->change_serial)
@@ -278,32 +279,43 @@ is_not_found (const GError *error)
 }
 
 /* Only 404s in a row count: any other answer, even another error, shows the
- * server still has something to say about the task. */
+ * server still has something to say about the task. The run's start is
+ * the task's, stored, so that a restart does not count it from zero; it is
+ * the wall clock, the one that runs on between two runs. */
 static gboolean
 not_found_for_too_long (SdService    *self,
                         Poll         *poll,
                         const GError *error)
 {
-  gint64 now = g_get_monotonic_time ();
+  SdTask *task = poll->task;
+  gint64 now = g_get_real_time ();
+  gint64 since = sd_task_get_not_found_since (task);
 
   if (!is_not_found (error))
     {
-      poll->not_found_since = 0;
+      if (since != 0 && error != NULL)
+        {
+          sd_task_set_not_found_since (task, 0);
+          _sd_service_save_task (self, task);
+        }
       return FALSE;
     }
-  if (poll->not_found_since == 0)
-    poll->not_found_since = now;
-  g_debug ("%s: 404 for %" G_GINT64_FORMAT " ms", sd_task_get_id (poll->task),
-           (now - poll->not_found_since) / 1000);
-  return now - poll->not_found_since >= (gint64) self->not_found_limit * 1000;
+  /* A start in the future is a clock set back: the run starts again. */
+  if (since == 0 || since > now)
+    {
+      since = now;
+      sd_task_set_not_found_since (task, since);
+      _sd_service_save_task (self, task);
+    }
+  g_debug ("%s: 404 for %" G_GINT64_FORMAT " ms", sd_task_get_id (task), (now - since) / 1000);
+  return now - since >= (gint64) self->not_found_limit * 1000;
 }
 
 static char *
 describe_not_found_since (Poll *poll)
 {
-  gint64 elapsed = g_get_monotonic_time () - poll->not_found_since;
-  g_autoptr(GDateTime) since = g_date_time_new_from_unix_local ((g_get_real_time () - elapsed) /
-                                                                G_USEC_PER_SEC);
+  g_autoptr(GDateTime) since =
+    g_date_time_new_from_unix_local (sd_task_get_not_found_since (poll->task) / G_USEC_PER_SEC);
   g_autofree char *when = since != NULL ? g_date_time_format (since, "%Y-%m-%d %H:%M") : NULL;
 
   /* Translators: %s is a local date and time */
