@@ -152,6 +152,66 @@ test_dry_run_sends_nothing_and_estimates (void)
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object, "tasks")), ==, 9);
 }
 
+/* A line's own label is its tasks' (the group's is the file's name):
+ * kept in the history, printed by show and list --json, found by list's
+ * search, and written back by export as the line's "label". */
+static void
+test_line_labels_are_kept_shown_and_exported (void)
+{
+  g_autofree char *path = write_batch ("{\"model\": \"" PER_TASK "\", \"prompt\": \"a cat\", "
+                                       "\"label\": \"tabby shot\", \"variants\": 2}\n"
+                                       "{\"model\": \"" PER_TASK "\", \"prompt\": \"a dog\"}\n");
+  g_autoptr(Run) run = run_cli ("--demo", "batch", path, "--json");
+  g_autoptr(Run) show = NULL;
+  g_autoptr(Run) list = NULL;
+  g_autoptr(Run) export = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonNode) list_root = NULL;
+  g_auto(GStrv) lines = NULL;
+  JsonArray *tasks;
+  JsonArray *listed;
+  const char *cat_id;
+
+  g_assert_cmpint (run->status, ==, 0);
+  tasks = json_object_get_array_member (parse_object (run->out, &root), "tasks");
+  g_assert_cmpuint (json_array_get_length (tasks), ==, 3);
+  cat_id = json_object_get_string_member (json_array_get_object_element (tasks, 0), "task_id");
+
+  show = run_cli ("--demo", "show", cat_id);
+  g_assert_cmpint (show->status, ==, 0);
+  g_assert_nonnull (strstr (show->out, "tabby shot"));
+  g_assert_nonnull (strstr (show->out, "b.jsonl"));
+
+  list = run_cli ("--demo", "list", "--search", "tabby", "--json");
+  g_assert_cmpint (list->status, ==, 0);
+  list_root = json_from_string (list->out, NULL);
+  g_assert_nonnull (list_root);
+  listed = json_node_get_array (list_root);
+  g_assert_cmpuint (json_array_get_length (listed), ==, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      JsonObject *task = json_array_get_object_element (listed, i);
+
+      g_assert_cmpstr (json_object_get_string_member (task, "label"), ==, "tabby shot");
+      g_assert_cmpstr (json_object_get_string_member (task, "group_label"), ==, "b.jsonl");
+    }
+
+  export = run_cli ("--demo", "export");
+  g_assert_cmpint (export->status, ==, 0);
+  lines = g_strsplit (g_strstrip (export->out), "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 3);
+  /* newest first: the dog, then the cat's two takes */
+  g_assert_null (strstr (lines[0], "\"label\""));
+  for (guint i = 1; i < 3; i++)
+    {
+      g_autoptr(JsonNode) line = json_from_string (lines[i], NULL);
+
+      g_assert_nonnull (line);
+      g_assert_cmpstr (json_object_get_string_member (json_node_get_object (line), "label"), ==, "tabby shot");
+      g_assert_cmpstr (json_object_get_string_member (json_node_get_object (line), "prompt"), ==, "a cat");
+    }
+}
+
 static void
 test_wait_saves_every_video (void)
 {
@@ -503,6 +563,8 @@ main (int   argc,
   g_test_add_func ("/cli/batch/invalid-exits-2-and-sends-nothing", test_invalid_batch_exits_2_and_sends_nothing);
   g_test_add_func ("/cli/batch/invalid-json-lists-the-problems", test_invalid_batch_json_lists_the_problems);
   g_test_add_func ("/cli/batch/dry-run-sends-nothing-and-estimates", test_dry_run_sends_nothing_and_estimates);
+  g_test_add_func ("/cli/batch/line-labels-are-kept-shown-and-exported",
+                   test_line_labels_are_kept_shown_and_exported);
   g_test_add_func ("/cli/batch/over-the-balance-warns-and-sends", test_batch_over_the_balance_warns_and_sends);
   g_test_add_func ("/cli/batch/balance-without-warning", test_batch_balance_without_warning);
   g_test_add_func ("/cli/batch/wait-saves-every-video", test_wait_saves_every_video);

@@ -40,6 +40,7 @@ typedef struct
   guint         line;
   SdRequest    *request;
   SdMoney       estimate;  /* -1: no price */
+  char         *label;     /* the line's own, or NULL */
   TakeState     state;
   SdTask       *task;
   GAsyncResult *download;
@@ -65,6 +66,7 @@ take_free (Take *take)
   g_clear_object (&take->request);
   g_clear_object (&take->task);
   g_clear_object (&take->download);
+  g_free (take->label);
   g_free (take->error);
   g_free (take);
 }
@@ -519,6 +521,7 @@ make_takes (Run      *run,
           take->line = line->line;
           take->request = sd_request_copy (line->request);
           take->estimate = estimate.priced ? estimate.total : -1;
+          take->label = g_strdup (line->label);
           g_ptr_array_add (run->takes, take);
         }
     }
@@ -532,6 +535,7 @@ queue_takes (Run         *run,
 {
   g_autoptr(GPtrArray) requests = g_ptr_array_new ();
   g_autoptr(GArray) estimates = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
   g_autoptr(GPtrArray) tasks = NULL;
 
   for (guint i = 0; i < run->takes->len; i++)
@@ -541,9 +545,11 @@ queue_takes (Run         *run,
 
       g_ptr_array_add (requests, take->request);
       g_array_append_val (estimates, estimate);
+      g_ptr_array_add (labels, take->label);
     }
   tasks = sd_service_submit_group (run->service, requests, (const gint64 *) estimates->data,
-                                   run->currency, label, error);
+                                   run->currency, label,
+                                   (const char * const *) labels->pdata, error);
   if (tasks == NULL)
     return FALSE;
   for (guint i = 0; i < run->takes->len; i++)

@@ -94,6 +94,8 @@ validate_group (SdService  *self,
  * @currency: (nullable): the estimates' currency
  * @label: (nullable): the group's label; %NULL or empty: the start of the
  *   first prompt
+ * @task_labels: (array) (nullable): for each request, the task's own label
+ *   (a batch line's "label"), %NULL for none
  *
  * Validates every request, then queues them all at once in one new group:
  * they wait here, in order, and go to the provider as it has room
@@ -110,6 +112,7 @@ sd_service_submit_group (SdService     *self,
                          const gint64  *estimates,
                          const char    *currency,
                          const char    *label,
+                         const char * const *task_labels,
                          GError       **error)
 {
   g_autoptr(GPtrArray) tasks = NULL;
@@ -136,6 +139,7 @@ sd_service_submit_group (SdService     *self,
       SdTask *task;
 
       entry.estimate = estimates != NULL ? estimates[i] : -1;
+      entry.label = task_labels != NULL ? task_labels[i] : NULL;
       task = _sd_service_enqueue (self, g_ptr_array_index (requests, i), &entry, FALSE, error);
       if (task == NULL)
         break;
@@ -188,7 +192,7 @@ sd_service_submit_takes (SdService   *self,
   requests = g_ptr_array_new ();
   for (guint i = 0; i < n_takes; i++)
     g_ptr_array_add (requests, request);
-  return sd_service_submit_group (self, requests, NULL, NULL, label, error);
+  return sd_service_submit_group (self, requests, NULL, NULL, label, NULL, error);
 }
 
 static gboolean
@@ -244,6 +248,7 @@ sd_service_retry (SdService            *self,
   /* The same request costs the same: the retry keeps the estimate. */
   entry.group_id = sd_task_get_group_id (task);
   entry.group_label = sd_task_get_group_label (task);
+  entry.label = sd_task_get_label (task);
   entry.retry_of = sd_task_get_id (task);
   entry.estimate = sd_task_get_estimate (task);
   entry.currency = sd_task_get_estimate_currency (task);

@@ -112,12 +112,13 @@ typedef struct
 {
   const char *group_id;     /* NULL: in no group */
   const char *group_label;
+  const char *label;        /* the task's own (a batch line's) */
   const char *retry_of;
   gint64      estimate;     /* millionths of @currency (sd-prices.h); -1: none */
   const char *currency;
 } SdQueueEntry;
 
-#define SD_QUEUE_ENTRY_INIT { NULL, NULL, NULL, -1, NULL }
+#define SD_QUEUE_ENTRY_INIT { NULL, NULL, NULL, NULL, -1, NULL }
 
 SdTask  *_sd_service_enqueue                (SdService          *self,
                                              SdRequest          *request,

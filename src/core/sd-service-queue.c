@@ -729,6 +729,7 @@ _sd_service_enqueue (SdService          *self,
     entry = &none;
   sd_task_set_group_id (task, entry->group_id);
   sd_task_set_group_label (task, entry->group_label);
+  sd_task_set_label (task, entry->label);
   sd_task_set_retry_of (task, entry->retry_of);
   if (entry->estimate >= 0 && entry->currency != NULL)
     sd_task_set_estimate (task, entry->estimate, entry->currency);

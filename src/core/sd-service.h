@@ -194,6 +194,7 @@ GPtrArray  *sd_service_submit_group       (SdService     *self,
                                            const gint64  *estimates,
                                            const char    *currency,
                                            const char    *label,
+                                           const char * const *task_labels,
                                            GError       **error);
 /* Queues a new task with @task's request, in its group, linked to it
  * ("retry-of"). @task must be failed, or uncertain / not found with
