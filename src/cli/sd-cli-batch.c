@@ -365,6 +365,32 @@ check_balance (SdCli        *self,
   report_balance (self, check);
 }
 
+/* A dry run asks for the balance too, when it can: with a token (or in the
+ * demo), from a server that has the endpoint. It sends nothing: nothing is
+ * queued, nothing uploaded, and the history's waiting tasks are left to
+ * the run that holds them. A history or token that cannot be had makes no
+ * error of a dry run: the balance is just not said. */
+static void
+check_dry_run_balance (SdCli        *self,
+                       BalanceCheck *check,
+                       SdPrices     *prices,
+                       SdMoney       total)
+{
+  int context_status = SD_CLI_EXIT_SUCCESS;
+
+  if (!_sd_cli_open_context (self, &context_status))
+    {
+      g_debug ("Dry run: no context (exit %d), so no balance", context_status);
+      return;
+    }
+  if (!sd_context_get_has_token (self->context))
+    {
+      g_debug ("Dry run: no token, so no balance");
+      return;
+    }
+  check_balance (self, check, prices, total);
+}
+
 /* Refuses the batch when a line is invalid (unless skipped) or none is
  * left; prints every problem either way. */
 static gboolean
@@ -990,12 +1016,11 @@ run_batch (SdCli              *self,
   sd_batch_estimate (batch, prices, catalog, &total, &n_unpriced);
   summary = describe_estimate (batch, prices, total, n_unpriced);
   _sd_cli_print_message (self, "%s", summary);
-  /* A dry run checks the links too, but opens no context: nothing can be
-   * sent from it, and the balance (which needs the token) is not asked. */
   if (args->dry_run)
     {
       if (!args->no_check && !check_media (self, batch, catalog))
         return _sd_cli_exit_with (exit_status, SD_CLI_EXIT_USAGE);
+      check_dry_run_balance (self, &balance, prices, total);
       return print_dry_run (self, batch, prices, total, n_unpriced, &balance, exit_status);
     }
 
