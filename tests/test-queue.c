@@ -411,6 +411,50 @@ test_stop_watching (Fixture       *fixture,
   g_assert_cmpint (sd_task_get_status (first), ==, SD_TASK_STATUS_COMPLETED);
 }
 
+/* One Generate without takes queues one task of its own as takes are
+ * queued: in no group, in the list at once, waiting under a full cap,
+ * sent when a place frees, never when cancelled; an invalid request
+ * queues nothing. */
+static void
+test_single_task_is_queued (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(SdRequest) request = sd_test_images_request ("A heron at dawn");
+  g_autoptr(SdRequest) invalid = sd_request_new ();
+  g_autoptr(GPtrArray) tasks = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(SdTask) none = NULL;
+  g_autoptr(GError) error = NULL;
+  GListModel *list = sd_service_get_tasks (fixture->service);
+
+  g_object_set (fixture->service, "max-active", 1, NULL);
+  for (guint i = 0; i < 3; i++)
+    {
+      SdTask *task = sd_service_submit_queued (fixture->service, request, &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (task);
+      g_assert_null (sd_task_get_group_id (task));
+      g_assert_cmpuint (g_list_model_get_n_items (list), ==, i + 1);
+      g_ptr_array_add (tasks, task);
+    }
+  settle (tasks);
+  g_assert_cmpint (sd_task_get_status (g_ptr_array_index (tasks, 1)), ==, SD_TASK_STATUS_WAITING);
+  g_assert_cmpint (sd_task_get_status (g_ptr_array_index (tasks, 2)), ==, SD_TASK_STATUS_WAITING);
+  g_assert_true (sd_service_cancel_waiting (fixture->service, g_ptr_array_index (tasks, 2), &error));
+  g_assert_no_error (error);
+  g_ptr_array_remove_index (tasks, 2);
+
+  none = sd_service_submit_queued (fixture->service, invalid, &error);
+  g_assert_null (none);
+  g_assert_error (error, SD_API_ERROR, SD_API_ERROR_INVALID_REQUEST);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 2);
+
+  drain (fixture, tasks);
+  g_assert_cmpuint (count_status (tasks, SD_TASK_STATUS_COMPLETED), ==, 2);
+  g_assert_cmpuint (creates (fixture), ==, 2);
+  g_assert_cmpuint (sd_simulator_get_max_active (fixture->sim), ==, 1);
+}
+
 /* Retry makes a linked task in the group; Retry Failed retries only the
  * failed ones that have no retry yet; one failure stops nothing. */
 static void
@@ -609,6 +653,7 @@ main (int    argc,
   ADD ("uncertain/create-is-never-sent-again", test_uncertain_create_not_resent);
   ADD ("cancel/waiting-is-never-sent", test_cancel_waiting);
   ADD ("watch/stop-and-again", test_stop_watching);
+  ADD ("single/one-task-is-queued-as-takes-are", test_single_task_is_queued);
   ADD ("retry/linked-and-failed-only", test_retries);
   ADD ("retry/uncertain-when-asked", test_retry_uncertain_when_asked);
   ADD ("takes/make-a-group-of-n", test_takes_make_a_group);

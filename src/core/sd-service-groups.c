@@ -195,6 +195,40 @@ sd_service_submit_takes (SdService   *self,
   return sd_service_submit_group (self, requests, NULL, NULL, label, NULL, error);
 }
 
+/**
+ * sd_service_submit_queued:
+ * @request: what to generate; a copy is taken
+ *
+ * One task of its own, in no group, queued as the takes of
+ * sd_service_submit_takes() are: it is in the list at once, waiting until
+ * the provider has room ("max-active"), and can be cancelled, moved or
+ * taken back until it is sent. Nobody waits for its create: a refused one
+ * marks it failed (with why), a busy provider makes it wait in its place,
+ * an unanswered one leaves it uncertain, a refused token pauses the queue.
+ * sd_service_submit_async() is for a caller that waits for the create.
+ *
+ * Returns: (transfer full) (nullable): the task, or %NULL with @error
+ *   (nothing queued)
+ */
+SdTask *
+sd_service_submit_queued (SdService  *self,
+                          SdRequest  *request,
+                          GError    **error)
+{
+  g_autoptr(SdTask) task = NULL;
+  SdTask *queued;
+
+  g_return_val_if_fail (SD_IS_SERVICE (self), NULL);
+  g_return_val_if_fail (SD_IS_REQUEST (request), NULL);
+
+  queued = _sd_service_enqueue (self, request, NULL, FALSE, error);
+  if (queued == NULL)
+    return NULL;
+  task = g_object_ref (queued);
+  _sd_service_queue_pump (self);
+  return g_steal_pointer (&task);
+}
+
 static gboolean
 is_uncertain (SdTask *task)
 {

@@ -184,6 +184,12 @@ GPtrArray  *sd_service_submit_takes       (SdService   *self,
                                            guint        n_takes,
                                            const char  *label,
                                            GError     **error);
+/* Validates @request and queues one task for it, in no group, as takes
+ * are queued: returned at once, waiting or being sent (transfer full), or
+ * NULL with @error (nothing queued). */
+SdTask     *sd_service_submit_queued      (SdService   *self,
+                                           SdRequest   *request,
+                                           GError     **error);
 /* Validates every request of @requests, then queues them all at once in
  * one new group labelled @label (NULL: the first prompt's start), each
  * with its estimate (@estimates: NULL, or one per request, -1: none, in
