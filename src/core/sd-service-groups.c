@@ -515,10 +515,10 @@ sd_service_stop_watching (SdService  *self,
     return FALSE;
   g_debug ("Task %s: no longer watched (it may still complete and be billed)",
            sd_task_get_id (task));
-  g_hash_table_replace (self->unwatched, g_strdup (sd_task_get_id (task)), NULL);
+  g_hash_table_replace (self->unwatched, g_strdup (sd_task_get_id (task)), SD_UNWATCHED_AT_PROVIDER);
   sd_task_set_watched (task, FALSE);
-  _sd_service_unschedule_poll (self, task);
-  _sd_service_queue_kick (self);
+  /* It keeps its place at the provider until a quiet check sees it end. */
+  _sd_service_schedule_poll (self, task, self->max_poll_interval);
   return TRUE;
 }
 

@@ -231,8 +231,11 @@ gboolean    sd_service_move_waiting       (SdService   *self,
 SdRequest  *sd_service_take_back          (SdService   *self,
                                            SdTask      *task,
                                            GError     **error);
-/* Stops asking about a task at the provider (it may still complete and be
- * billed); sd_service_watch_again() asks again. Not kept across runs. */
+/* Stops following a task at the provider (it may still complete and be
+ * billed): nothing of it changes here and no news of it is given, but it
+ * keeps its place under "max-active" until a slow, quiet status check
+ * sees it end at the provider. sd_service_watch_again() follows it again.
+ * Not kept across runs. */
 gboolean    sd_service_stop_watching      (SdService   *self,
                                            SdTask      *task,
                                            GError     **error);
