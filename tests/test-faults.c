@@ -63,6 +63,18 @@ on_task_failed_cb (SdService *service,
   s->failed++;
 }
 
+/* A service on @s's client and history, quick to poll, always online. */
+static SdService *
+make_service (Service *s)
+{
+  SdService *service = sd_service_new (s->client, s->store, s->catalog, s->settings);
+
+  sd_service_set_network_monitor (service, NULL);
+  sd_service_set_online (service, TRUE);
+  g_object_set (service, "first-poll-delay", 20, "max-poll-interval", 100, NULL);
+  return service;
+}
+
 static void
 service_init (Service    *s,
               const char *base_url,
@@ -84,10 +96,7 @@ service_init (Service    *s,
   g_settings_set_string (s->settings, "download-dir", s->download_dir);
 
   s->poll_errors = g_ptr_array_new_with_free_func ((GDestroyNotify) g_error_free);
-  s->service = sd_service_new (s->client, s->store, s->catalog, s->settings);
-  sd_service_set_network_monitor (s->service, NULL);
-  sd_service_set_online (s->service, TRUE);
-  g_object_set (s->service, "first-poll-delay", 20, "max-poll-interval", 100, NULL);
+  s->service = make_service (s);
   g_signal_connect (s->service, "poll-error", G_CALLBACK (on_poll_error_cb), s);
   g_signal_connect (s->service, "task-failed", G_CALLBACK (on_task_failed_cb), s);
 }
@@ -1106,10 +1115,7 @@ test_hostile_not_found_for_too_long (HostileFixture *f,
   sd_test_run_for (400);
   g_assert_cmpuint (count_queries (&f->h), ==, queries);
 
-  next = sd_service_new (f->s.client, f->s.store, f->s.catalog, f->s.settings);
-  sd_service_set_network_monitor (next, NULL);
-  sd_service_set_online (next, TRUE);
-  g_object_set (next, "first-poll-delay", 20, "max-poll-interval", 100, NULL);
+  next = make_service (&f->s);
   g_assert_true (sd_service_load_history (next, &error));
   g_assert_no_error (error);
   sd_test_run_for (300);
@@ -1205,11 +1211,8 @@ test_hostile_not_found_start_survives_restart (HostileFixture *f,
   g_clear_object (&f->s.service);
   limit_ms = (guint) ((g_get_real_time () - since) / 1000) - 100;
   g_assert_cmpuint (limit_ms, >=, 300);
-  f->s.service = sd_service_new (f->s.client, f->s.store, f->s.catalog, f->s.settings);
-  sd_service_set_network_monitor (f->s.service, NULL);
-  sd_service_set_online (f->s.service, TRUE);
-  g_object_set (f->s.service, "first-poll-delay", 20, "max-poll-interval", 100,
-                "not-found-limit", limit_ms, NULL);
+  f->s.service = make_service (&f->s);
+  g_object_set (f->s.service, "not-found-limit", limit_ms, NULL);
   queries = count_queries (&f->h);
   g_assert_true (sd_service_load_history (f->s.service, &error));
   g_assert_no_error (error);
