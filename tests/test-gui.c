@@ -1917,6 +1917,8 @@ test_continue_asks_before_uploading_the_frame (Fixture       *fixture,
   set_prompt (composer, "the lantern drifts away");
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.generate", NULL);
   run_until (has_two_tasks, fixture);
+  /* the task is queued at once: its create must end before the test does */
+  run_until (all_sent, fixture);
   g_assert_true (sd_uploader_get_privacy_acknowledged (sd_composer_get_uploader (composer)));
   child = g_list_model_get_item (get_tasks (fixture), 0);
   frame_link = sd_composer_lookup_link (composer, frame_uri);
