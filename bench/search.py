@@ -31,10 +31,20 @@ TERMS = [
     ("two characters rare (scan)", "灯塔"),
 ]
 
+# Back to schema 4: the index and every column added since (5: favourite,
+# 6: the estimate, 7: continues, 8: groups and the queue, 9: the task's
+# label and the start of its 404 run) go.
 DOWNGRADE = """
 DROP TRIGGER tasks_search_insert; DROP TRIGGER tasks_search_delete;
 DROP TRIGGER tasks_search_update; DROP TABLE tasks_search;
-ALTER TABLE tasks DROP COLUMN favourite; PRAGMA user_version = 4; VACUUM;
+DROP INDEX tasks_group;
+ALTER TABLE tasks DROP COLUMN favourite;
+ALTER TABLE tasks DROP COLUMN estimate; ALTER TABLE tasks DROP COLUMN estimate_currency;
+ALTER TABLE tasks DROP COLUMN continues;
+ALTER TABLE tasks DROP COLUMN group_id; ALTER TABLE tasks DROP COLUMN group_label;
+ALTER TABLE tasks DROP COLUMN retry_of; ALTER TABLE tasks DROP COLUMN queue_position;
+ALTER TABLE tasks DROP COLUMN label; ALTER TABLE tasks DROP COLUMN not_found_since;
+PRAGMA user_version = 4; VACUUM;
 """
 
 

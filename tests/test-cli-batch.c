@@ -134,22 +134,132 @@ test_dry_run_sends_nothing_and_estimates (void)
   JsonObject *estimate;
 
   write_prices ("{\"currency\": \"CNY\", \"prices\": {\"" PER_TASK "\": \"0.05\"}}");
+  next_balance = 1000;
   run = run_cli ("--demo", "batch", path, "--dry-run");
   g_assert_cmpint (run->status, ==, 0);
-  /* No context was made: no simulator, so no create could be recorded. */
-  g_assert_cmpuint (run->contexts, ==, 0);
+  /* The balance is asked, and nothing is sent: the simulator saw no create
+   * and no upload, and the history has no task. */
+  g_assert_cmpuint (run->contexts, ==, 1);
+  g_assert_cmpuint (sd_simulator_get_request_count (run->simulator, SD_SIMULATOR_STEP_BALANCE), ==, 1);
+  g_assert_cmpuint (sd_simulator_get_request_count (run->simulator, SD_SIMULATOR_STEP_CREATE), ==, 0);
+  g_assert_cmpuint (sd_simulator_get_request_count (run->simulator, SD_SIMULATOR_STEP_UPLOAD), ==, 0);
+  g_assert_cmpint (sd_store_count (sd_context_get_store (run->context), NULL), ==, 0);
   g_assert_nonnull (strstr (run->err, "¥0.40"));
   g_assert_nonnull (strstr (run->err, "1 line has no price"));
+  g_assert_nonnull (strstr (run->err, "Balance: 1000 coins."));
+  g_assert_nonnull (strstr (run->err, "Dry run: nothing was sent."));
 
   json = run_cli ("--demo", "batch", path, "--dry-run", "--json");
   g_assert_cmpint (json->status, ==, 0);
-  g_assert_cmpuint (json->contexts, ==, 0);
+  g_assert_cmpuint (sd_simulator_get_request_count (json->simulator, SD_SIMULATOR_STEP_CREATE), ==, 0);
   object = parse_object (json->out, &root);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (object, "balance"),
+                                                  "available"), ==, "1000.000000");
   g_assert_true (json_object_get_null_member (object, "group"));
   estimate = json_object_get_object_member (object, "estimate");
   g_assert_cmpstr (json_object_get_string_member (estimate, "total"), ==, "0.400000");
   g_assert_cmpint (json_object_get_int_member (estimate, "unpriced_lines"), ==, 1);
   g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object, "tasks")), ==, 9);
+}
+
+/* Over the balance, a dry run warns as the batch would (stderr, and
+ * "exceeded" in --json); a server without the balance endpoint (404) makes
+ * it say nothing of a balance, with the same exit status. */
+static void
+test_dry_run_balance_warns_or_says_nothing (void)
+{
+  g_autofree char *path = write_batch ("{\"model\": \"" PER_TASK "\", \"prompt\": \"a\", \"variants\": 4}\n");
+  g_autoptr(Run) over = NULL;
+  g_autoptr(Run) json = NULL;
+  g_autoptr(Run) none = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonNode) none_root = NULL;
+
+  write_prices ("{\"currency\": \"coin\", \"prices\": {\"" PER_TASK "\": \"300\"}}");
+  next_balance = 1000;
+  over = run_cli ("--demo", "batch", path, "--dry-run");
+  g_assert_cmpint (over->status, ==, 0);
+  g_assert_nonnull (strstr (over->err, "Warning:"));
+  g_assert_nonnull (strstr (over->err, "1200 coins"));
+  g_assert_cmpstr (over->out, ==, "");
+  g_assert_cmpuint (sd_simulator_get_request_count (over->simulator, SD_SIMULATOR_STEP_CREATE), ==, 0);
+  g_assert_cmpuint (sd_simulator_get_task_count (over->simulator), ==, 0);
+
+  json = run_cli ("--demo", "batch", path, "--dry-run", "--json");
+  g_assert_cmpint (json->status, ==, 0);
+  g_assert_true (json_object_get_boolean_member (json_object_get_object_member (parse_object (json->out, &root),
+                                                                                "balance"),
+                                                 "exceeded"));
+
+  next_balance = -1;
+  none = run_cli ("--demo", "batch", path, "--dry-run", "--json");
+  next_balance = 1000;
+  g_assert_cmpint (none->status, ==, 0);
+  g_assert_null (strstr (none->err, "Balance"));
+  g_assert_null (strstr (none->err, "balance"));
+  g_assert_null (strstr (none->err, "Warning:"));
+  g_assert_true (json_object_get_null_member (parse_object (none->out, &none_root), "balance"));
+  g_assert_cmpuint (sd_simulator_get_request_count (none->simulator, SD_SIMULATOR_STEP_CREATE), ==, 0);
+}
+
+/* A line's own label is its tasks' (the group's is the file's name):
+ * kept in the history, printed by show and list --json, found by list's
+ * search, and written back by export as the line's "label". */
+static void
+test_line_labels_are_kept_shown_and_exported (void)
+{
+  g_autofree char *path = write_batch ("{\"model\": \"" PER_TASK "\", \"prompt\": \"a cat\", "
+                                       "\"label\": \"tabby shot\", \"variants\": 2}\n"
+                                       "{\"model\": \"" PER_TASK "\", \"prompt\": \"a dog\"}\n");
+  g_autoptr(Run) run = run_cli ("--demo", "batch", path, "--json");
+  g_autoptr(Run) show = NULL;
+  g_autoptr(Run) list = NULL;
+  g_autoptr(Run) export = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonNode) list_root = NULL;
+  g_auto(GStrv) lines = NULL;
+  JsonArray *tasks;
+  JsonArray *listed;
+  const char *cat_id;
+
+  g_assert_cmpint (run->status, ==, 0);
+  tasks = json_object_get_array_member (parse_object (run->out, &root), "tasks");
+  g_assert_cmpuint (json_array_get_length (tasks), ==, 3);
+  cat_id = json_object_get_string_member (json_array_get_object_element (tasks, 0), "task_id");
+
+  show = run_cli ("--demo", "show", cat_id);
+  g_assert_cmpint (show->status, ==, 0);
+  g_assert_nonnull (strstr (show->out, "tabby shot"));
+  g_assert_nonnull (strstr (show->out, "b.jsonl"));
+
+  list = run_cli ("--demo", "list", "--search", "tabby", "--json");
+  g_assert_cmpint (list->status, ==, 0);
+  list_root = json_from_string (list->out, NULL);
+  g_assert_nonnull (list_root);
+  listed = json_node_get_array (list_root);
+  g_assert_cmpuint (json_array_get_length (listed), ==, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      JsonObject *task = json_array_get_object_element (listed, i);
+
+      g_assert_cmpstr (json_object_get_string_member (task, "label"), ==, "tabby shot");
+      g_assert_cmpstr (json_object_get_string_member (task, "group_label"), ==, "b.jsonl");
+    }
+
+  export = run_cli ("--demo", "export");
+  g_assert_cmpint (export->status, ==, 0);
+  lines = g_strsplit (g_strstrip (export->out), "\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 3);
+  /* newest first: the dog, then the cat's two takes */
+  g_assert_null (strstr (lines[0], "\"label\""));
+  for (guint i = 1; i < 3; i++)
+    {
+      g_autoptr(JsonNode) line = json_from_string (lines[i], NULL);
+
+      g_assert_nonnull (line);
+      g_assert_cmpstr (json_object_get_string_member (json_node_get_object (line), "label"), ==, "tabby shot");
+      g_assert_cmpstr (json_object_get_string_member (json_node_get_object (line), "prompt"), ==, "a cat");
+    }
 }
 
 static void
@@ -503,6 +613,9 @@ main (int   argc,
   g_test_add_func ("/cli/batch/invalid-exits-2-and-sends-nothing", test_invalid_batch_exits_2_and_sends_nothing);
   g_test_add_func ("/cli/batch/invalid-json-lists-the-problems", test_invalid_batch_json_lists_the_problems);
   g_test_add_func ("/cli/batch/dry-run-sends-nothing-and-estimates", test_dry_run_sends_nothing_and_estimates);
+  g_test_add_func ("/cli/batch/dry-run-balance-warns-or-says-nothing", test_dry_run_balance_warns_or_says_nothing);
+  g_test_add_func ("/cli/batch/line-labels-are-kept-shown-and-exported",
+                   test_line_labels_are_kept_shown_and_exported);
   g_test_add_func ("/cli/batch/over-the-balance-warns-and-sends", test_batch_over_the_balance_warns_and_sends);
   g_test_add_func ("/cli/batch/balance-without-warning", test_batch_balance_without_warning);
   g_test_add_func ("/cli/batch/wait-saves-every-video", test_wait_saves_every_video);

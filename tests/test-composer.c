@@ -700,7 +700,8 @@ test_composer_estimate_wraps_in_even_lines (ComposerFixture *fixture,
 }
 
 /* Import Batch: a file of 10 lines with one invalid line names it, skipping
- * it queues the other nine; Export as Batch writes the requests back. */
+ * it queues the other nine; Export as Batch writes the requests back, with
+ * a line's own label. */
 static void
 test_import_batch_reports_and_queues (ComposerFixture *fixture,
                                       gconstpointer    data)
@@ -720,8 +721,9 @@ test_import_batch_reports_and_queues (ComposerFixture *fixture,
   gint64 end;
 
   for (guint i = 0; i < 10; i++)
-    g_string_append_printf (text, "{\"model\": \"%s\", \"prompt\": \"take %u\"}\n",
-                            i == 6 ? "nope" : "seedance2.0-fast-i2v", i);
+    g_string_append_printf (text, "{\"model\": \"%s\", \"prompt\": \"take %u\"%s}\n",
+                            i == 6 ? "nope" : "seedance2.0-fast-i2v", i,
+                            i == 2 ? ", \"label\": \"the third\"" : "");
   batch = sd_batch_new_from_data (text->str, text->len, catalog, NULL, &error);
   g_assert_no_error (error);
   sd_prices_set (prices, "seedance2.0-fast-i2v", 100000);
@@ -755,6 +757,7 @@ test_import_batch_reports_and_queues (ComposerFixture *fixture,
                        sd_task_get_group_id (g_ptr_array_index (queued, 0)));
       g_assert_cmpstr (sd_task_get_group_id (stored), ==, sd_task_get_group_id (task));
       g_assert_cmpstr (sd_task_get_group_label (stored), ==, "take 0");
+      g_assert_cmpstr (sd_task_get_label (stored), ==, i == 2 ? "the third" : NULL);
       g_assert_cmpint (sd_task_get_estimate (stored), ==, 100000);
     }
   {
@@ -780,6 +783,8 @@ test_import_batch_reports_and_queues (ComposerFixture *fixture,
   g_assert_no_error (error);
   g_assert_cmpuint (sd_batch_get_n_lines (exported), ==, 9);
   g_assert_cmpuint (sd_batch_get_n_invalid (exported), ==, 0);
+  for (guint i = 0; i < 9; i++)
+    g_assert_cmpstr (sd_batch_get_line (exported, i)->label, ==, i == 2 ? "the third" : NULL);
   g_unlink (path);
 }
 

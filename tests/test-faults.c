@@ -63,6 +63,18 @@ on_task_failed_cb (SdService *service,
   s->failed++;
 }
 
+/* A service on @s's client and history, quick to poll, always online. */
+static SdService *
+make_service (Service *s)
+{
+  SdService *service = sd_service_new (s->client, s->store, s->catalog, s->settings);
+
+  sd_service_set_network_monitor (service, NULL);
+  sd_service_set_online (service, TRUE);
+  g_object_set (service, "first-poll-delay", 20, "max-poll-interval", 100, NULL);
+  return service;
+}
+
 static void
 service_init (Service    *s,
               const char *base_url,
@@ -84,10 +96,7 @@ service_init (Service    *s,
   g_settings_set_string (s->settings, "download-dir", s->download_dir);
 
   s->poll_errors = g_ptr_array_new_with_free_func ((GDestroyNotify) g_error_free);
-  s->service = sd_service_new (s->client, s->store, s->catalog, s->settings);
-  sd_service_set_network_monitor (s->service, NULL);
-  sd_service_set_online (s->service, TRUE);
-  g_object_set (s->service, "first-poll-delay", 20, "max-poll-interval", 100, NULL);
+  s->service = make_service (s);
   g_signal_connect (s->service, "poll-error", G_CALLBACK (on_poll_error_cb), s);
   g_signal_connect (s->service, "task-failed", G_CALLBACK (on_task_failed_cb), s);
 }
@@ -1072,7 +1081,6 @@ queries_reached (gpointer data)
   return count_queries (wanted->h) >= wanted->count;
 }
 
-/* Only 404s in a row count: an answer in between starts the bound again. */
 /* A task the server keeps answering 404 for is asked about with backoff
  * until the bound, then marked unknown to the server, stored so, and never
  * polled again, by this service or the next. */
@@ -1107,10 +1115,7 @@ test_hostile_not_found_for_too_long (HostileFixture *f,
   sd_test_run_for (400);
   g_assert_cmpuint (count_queries (&f->h), ==, queries);
 
-  next = sd_service_new (f->s.client, f->s.store, f->s.catalog, f->s.settings);
-  sd_service_set_network_monitor (next, NULL);
-  sd_service_set_online (next, TRUE);
-  g_object_set (next, "first-poll-delay", 20, "max-poll-interval", 100, NULL);
+  next = make_service (&f->s);
   g_assert_true (sd_service_load_history (next, &error));
   g_assert_no_error (error);
   sd_test_run_for (300);
@@ -1128,6 +1133,7 @@ test_hostile_not_found_for_too_long (HostileFixture *f,
   sd_test_wait_until (queries_reached, &wanted, WAIT_LIMIT_S, "polling again");
 }
 
+/* Only 404s in a row count: an answer in between starts the bound again. */
 static void
 test_hostile_not_found_timer_resets (HostileFixture *f,
                                      gconstpointer   data)
@@ -1155,6 +1161,77 @@ test_hostile_not_found_timer_resets (HostileFixture *f,
   sd_test_run_for (450);
   g_assert_cmpint (sd_task_get_status (task), ==, SD_TASK_STATUS_QUEUED);
   sd_test_wait_for_status (task, SD_TASK_STATUS_NOT_FOUND, WAIT_LIMIT_S);
+}
+
+static gint64
+stored_not_found_since (Service *s,
+                        SdTask  *task)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdTask) stored = sd_store_load_task (s->store, sd_task_get_id (task), &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (stored);
+  return sd_task_get_not_found_since (stored);
+}
+
+/* The start of a run of 404s is stored with the task when it begins and
+ * kept while the 404s go on; a restart counts from it, not from zero: a
+ * run that began long enough ago is marked at the new service's first
+ * query. An answer then ends the run, in the history too. */
+static void
+test_hostile_not_found_start_survives_restart (HostileFixture *f,
+                                               gconstpointer   data)
+{
+  g_autoptr(SdTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  SdTask *again;
+  gint64 since;
+  guint limit_ms, queries;
+
+  g_object_set (f->s.service, "not-found-limit", 24 * 3600 * 1000, NULL);
+  f->h.query_status = 404;
+  hostile_set_query (&f->h, text_bytes ("{\"code\": 20002, \"msg\": \"no such task\"}"));
+  task = submit (&f->s, "A heron in the reeds", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sd_task_get_not_found_since (task), ==, 0);
+
+  sd_test_run_for (300);
+  since = sd_task_get_not_found_since (task);
+  g_assert_cmpint (since, >, 0);
+  g_assert_cmpint (since, <=, g_get_real_time ());
+  g_assert_cmpint (stored_not_found_since (&f->s, task), ==, since);
+  sd_test_run_for (200);
+  g_assert_cmpint (sd_task_get_not_found_since (task), ==, since);
+  g_assert_cmpint (stored_not_found_since (&f->s, task), ==, since);
+  g_assert_cmpint (sd_task_get_status (task), ==, SD_TASK_STATUS_QUEUED);
+
+  /* A new run whose bound the stored run has passed already. */
+  g_clear_object (&f->s.service);
+  limit_ms = (guint) ((g_get_real_time () - since) / 1000) - 100;
+  g_assert_cmpuint (limit_ms, >=, 300);
+  f->s.service = make_service (&f->s);
+  g_object_set (f->s.service, "not-found-limit", limit_ms, NULL);
+  queries = count_queries (&f->h);
+  g_assert_true (sd_service_load_history (f->s.service, &error));
+  g_assert_no_error (error);
+  again = sd_service_lookup (f->s.service, sd_task_get_id (task));
+  g_assert_nonnull (again);
+  g_assert_cmpint (sd_task_get_not_found_since (again), ==, since);
+  sd_test_wait_for_status (again, SD_TASK_STATUS_NOT_FOUND, WAIT_LIMIT_S);
+  g_assert_cmpuint (count_queries (&f->h) - queries, ==, 1);
+  assert_stored (&f->s, again, SD_TASK_STATUS_NOT_FOUND);
+
+  /* Known again: the run is over, in the history too. */
+  f->h.query_status = 0;
+  hostile_set_query (&f->h, query_answer ("ok", "processing", NULL, NULL));
+  sd_service_refresh_async (f->s.service, again, NULL, sd_test_store_result_cb, &result);
+  sd_test_wait_until (sd_test_result_arrived, &result, WAIT_LIMIT_S, "the refresh");
+  g_assert_true (sd_service_refresh_finish (f->s.service, result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (sd_task_get_not_found_since (again), ==, 0);
+  g_assert_cmpint (stored_not_found_since (&f->s, again), ==, 0);
 }
 
 static void
@@ -1229,6 +1306,8 @@ main (int   argc,
   add_hostile ("query/code-minus-one-is-retried", test_hostile_query_code_minus_one_is_retried, NULL);
   add_hostile ("query/404-for-too-long-is-unknown-to-the-server", test_hostile_not_found_for_too_long, NULL);
   add_hostile ("query/404-bound-counts-404s-in-a-row", test_hostile_not_found_timer_resets, NULL);
+  add_hostile ("query/404-run-start-survives-a-restart", test_hostile_not_found_start_survives_restart,
+               NULL);
   add_hostile ("create/answer/http-429-waits-in-place", test_hostile_create_429_waits_in_place, NULL);
   for (guint i = 0; i < G_N_ELEMENTS (create_answers); i++)
     {

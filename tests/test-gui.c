@@ -1447,42 +1447,138 @@ test_offline_shows_in_the_notice_bar (Fixture       *fixture,
 }
 
 static gboolean
-is_not_submitting (gpointer data)
+is_finished_task (gpointer data)
 {
-  SdComposer *composer = data;
-
-  return *sd_composer_get_generate_hint_text (composer) != '\0';
+  return sd_task_get_is_finished (data);
 }
 
-/* A refused token: each Generate visibly works (the spinner, then the
- * reason by the button, again each time) and the bar says what helps. */
 static void
-test_refused_token_shows_by_generate_and_in_the_bar (Fixture       *fixture,
+set_true_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+}
+
+static gboolean
+has_token_notice (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return sd_window_get_notice (fixture->window) != NULL &&
+         strstr (sd_window_get_notice (fixture->window), "token") != NULL;
+}
+
+static gboolean
+all_sent (gpointer data)
+{
+  Fixture *fixture = data;
+  GListModel *tasks = get_tasks (fixture);
+
+  for (guint i = 0; i < g_list_model_get_n_items (tasks); i++)
+    {
+      g_autoptr(SdTask) task = g_list_model_get_item (tasks, i);
+
+      if (g_str_has_prefix (sd_task_get_id (task), SD_TASK_UNCERTAIN_ID_PREFIX))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* A refused token: each Generate queues its task at once, the queue waits
+ * (nothing is created, nothing lost), the bar says what helps, and the
+ * tasks go once the token is good again. */
+static void
+test_refused_token_pauses_the_queue (Fixture       *fixture,
                                                      gconstpointer  user_data)
 {
   SdComposer *composer = sd_window_get_composer (fixture->window);
   SdNoticeBar *bar = get_notice_bar (fixture);
+  SdSimulator *simulator = sd_demo_get_simulator (fixture->context);
+  g_autofree char *token = g_strdup (sd_simulator_get_token (simulator));
 
-  sd_simulator_set_token (sd_demo_get_simulator (fixture->context), "another-token");
+  sd_simulator_set_token (simulator, "another-token");
   set_prompt (composer, "A kite over the dunes");
   g_assert_cmpuint (sd_composer_add_image_text (composer, TEST_IMAGE), ==, 1);
 
   for (guint i = 0; i < 2; i++)
     {
+      CountSearch search = { fixture, i + 1 };
+
       g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.generate", NULL));
-      /* the last failure goes while the request is on its way */
+      run_until (has_n_tasks, &search);
       g_assert_cmpstr (sd_composer_get_generate_hint_text (composer), ==, "");
-      g_assert_false (sd_composer_get_can_generate (composer));
-      run_until (is_not_submitting, composer);
-      g_assert_nonnull (strstr (sd_composer_get_generate_hint_text (composer), "token"));
       g_assert_true (sd_composer_get_can_generate (composer));
+      run_until (has_token_notice, fixture);
     }
 
-  g_assert_cmpuint (g_list_model_get_n_items (get_tasks (fixture)), ==, 0);
+  g_assert_cmpuint (sd_simulator_get_task_count (simulator), ==, 0);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(SdTask) task = g_list_model_get_item (get_tasks (fixture), i);
+
+      g_assert_cmpint (sd_task_get_status (task), ==, SD_TASK_STATUS_WAITING);
+    }
   g_assert_true (sd_notice_bar_get_revealed (bar));
   g_assert_nonnull (strstr (sd_window_get_notice (fixture->window), "token"));
   g_assert_cmpstr (sd_notice_bar_get_button_label (bar), ==, "_Set Token");
   g_assert_cmpstr (sd_notice_bar_get_action_name (bar), ==, "app.preferences");
+
+  /* the token is good again: both are sent, once each */
+  sd_simulator_set_token (simulator, token);
+  sd_service_resume (sd_context_get_service (fixture->context));
+  run_until (all_sent, fixture);
+  g_assert_cmpuint (sd_simulator_get_task_count (simulator), ==, 2);
+}
+
+/* Issue 13: one Generate (no takes) joins the queue as takes do. With the
+ * cap full, its task is in the results at once, "waiting to send", Generate
+ * is free again, and the task can be edited back or cancelled unsent. */
+static void
+test_single_generate_waits_in_the_results (Fixture       *fixture,
+                                           gconstpointer  user_data)
+{
+  SdComposer *composer = sd_window_get_composer (fixture->window);
+  SdService *service = sd_context_get_service (fixture->context);
+  SdSimulator *simulator = sd_demo_get_simulator (fixture->context);
+  g_autoptr(SdTask) first = NULL;
+  g_autoptr(SdTask) second = NULL;
+  g_autoptr(SdTask) third = NULL;
+  g_autofree char *second_id = NULL;
+  CountSearch two = { fixture, 2 };
+  gboolean waited = FALSE;
+  SdTaskRow *row;
+
+  sd_service_set_max_active (service, 1);
+  first = generate (fixture, "A kite over the dunes");
+  g_assert_cmpint (sd_task_get_status (first), !=, SD_TASK_STATUS_WAITING);
+
+  set_prompt (composer, "a heron at dawn");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.generate", NULL));
+  /* no wait for a create: the row is there, waiting, and Generate is back */
+  run_until (has_n_tasks, &two);
+  second = g_list_model_get_item (get_tasks (fixture), 0);
+  g_assert_cmpint (sd_task_get_status (second), ==, SD_TASK_STATUS_WAITING);
+  g_assert_null (sd_task_get_group_id (second));
+  g_assert_true (sd_composer_get_can_generate (composer));
+  second_id = g_strdup (sd_task_get_id (second));
+
+  row = wait_for_row (fixture, second);
+  set_prompt (composer, "my next idea");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (row), "row.edit", NULL));
+  g_assert_cmpstr (sd_request_get_prompt (sd_composer_get_request (composer)), ==, "a heron at dawn");
+  g_assert_null (sd_service_lookup (service, second_id));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.generate", NULL));
+  run_until (has_n_tasks, &two);
+  third = g_list_model_get_item (get_tasks (fixture), 0);
+  g_assert_cmpint (sd_task_get_status (third), ==, SD_TASK_STATUS_WAITING);
+  row = wait_for_row (fixture, third);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (row), "row.cancel", NULL));
+  g_assert_cmpuint (g_list_model_get_n_items (get_tasks (fixture)), ==, 1);
+  /* the place frees up, and nothing is left to send */
+  run_until (is_finished_task, first);
+  g_timeout_add_once (300, set_true_cb, &waited);
+  run_until (sd_test_gui_is_true, &waited);
+  g_assert_cmpuint (sd_simulator_get_task_count (simulator), ==, 1);
 }
 
 static void
@@ -1905,6 +2001,8 @@ test_continue_asks_before_uploading_the_frame (Fixture       *fixture,
   set_prompt (composer, "the lantern drifts away");
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.generate", NULL);
   run_until (has_two_tasks, fixture);
+  /* the task is queued at once: its create must end before the test does */
+  run_until (all_sent, fixture);
   g_assert_true (sd_uploader_get_privacy_acknowledged (sd_composer_get_uploader (composer)));
   child = g_list_model_get_item (get_tasks (fixture), 0);
   frame_link = sd_composer_lookup_link (composer, frame_uri);
@@ -2313,6 +2411,7 @@ main (int   argc,
 
   ADD_WINDOW_TEST ("/gui/window/demo-mode-is-tagged", test_demo_tag);
   ADD_WINDOW_TEST ("/gui/queue/takes-fail-one-and-retry-failed-links-it", test_takes_and_retry_failed);
+  ADD_WINDOW_TEST ("/gui/queue/single-generate-waits-in-the-results", test_single_generate_waits_in_the_results);
   ADD_WINDOW_TEST ("/gui/queue/waiting-take-edit-and-cancel", test_waiting_take_edit_and_cancel);
   ADD_WINDOW_TEST ("/gui/window/generate-saves-the-video", test_generate_saves_video);
   ADD_WINDOW_TEST ("/gui/window/saved-video-shows-its-poster-frame", test_saved_video_shows_poster);
@@ -2353,8 +2452,8 @@ main (int   argc,
   g_test_add_func ("/gui/settings/starts-without-the-schema", test_starts_without_the_settings_schema);
   ADD_WINDOW_TEST ("/gui/notices/offline-is-in-the-bar-with-try-again", test_offline_shows_in_the_notice_bar);
   g_test_add_func ("/gui/notices/no-keyring-is-in-the-bar-in-words", test_no_keyring_is_in_the_notice_bar);
-  ADD_WINDOW_TEST ("/gui/notices/refused-token-shows-by-generate-each-time-and-in-the-bar",
-                   test_refused_token_shows_by_generate_and_in_the_bar);
+  ADD_WINDOW_TEST ("/gui/notices/refused-token-pauses-the-queue-and-is-in-the-bar",
+                   test_refused_token_pauses_the_queue);
   ADD_WINDOW_TEST ("/gui/layout/toasts-never-cover-generate-or-the-pane-switcher",
                    test_toasts_never_cover_generate);
   ADD_WINDOW_TEST ("/gui/layout/composer-width-does-not-follow-its-content",

@@ -378,7 +378,25 @@ test_cancel_waiting (Fixture       *fixture,
   g_assert_cmpuint (creates (fixture), ==, 2);
 }
 
-/* Stop Watching: no more queries, the place is freed; Watch Again asks. */
+static void
+count_signal_cb (SdService *service,
+                 SdTask    *task,
+                 guint     *count)
+{
+  (*count)++;
+}
+
+static gboolean
+is_sent (gpointer data)
+{
+  return sd_task_get_status (data) != SD_TASK_STATUS_WAITING &&
+         !g_str_has_prefix (sd_task_get_id (data), SD_TASK_UNCERTAIN_ID_PREFIX);
+}
+
+/* Stop Watching: the task is no longer followed (nothing of it changes
+ * here, no news of it), but it is still queued or running at the provider,
+ * so it keeps its place under the cap; a slow, quiet check frees the place
+ * once it ended there. Watch Again follows it as before. */
 static void
 test_stop_watching (Fixture       *fixture,
                     gconstpointer  data)
@@ -386,29 +404,112 @@ test_stop_watching (Fixture       *fixture,
   g_autoptr(GPtrArray) tasks = NULL;
   g_autoptr(GError) error = NULL;
   SdTask *first;
-  guint queries;
+  SdTask *second;
+  guint queries, completed = 0;
 
   g_object_set (fixture->service, "max-active", 1, NULL);
+  g_signal_connect (fixture->service, "task-completed", G_CALLBACK (count_signal_cb), &completed);
   tasks = takes (fixture, "A windmill", 2);
   first = g_ptr_array_index (tasks, 0);
+  second = g_ptr_array_index (tasks, 1);
   settle (tasks);
   g_assert_true (sd_service_stop_watching (fixture->service, first, &error));
   g_assert_no_error (error);
   g_assert_false (sd_service_is_watching (fixture->service, first));
-  settle (tasks);
-  queries = sd_simulator_get_request_count (fixture->sim, SD_SIMULATOR_STEP_QUERY);
-  sd_test_run_for (400);
-  /* the second take took the place; the first is not asked about */
-  g_assert_cmpint (sd_task_get_status (g_ptr_array_index (tasks, 1)), ==, SD_TASK_STATUS_QUEUED);
-  g_assert_cmpint (sd_task_get_status (first), ==, SD_TASK_STATUS_QUEUED);
-  g_assert_cmpuint (sd_simulator_get_request_count (fixture->sim, SD_SIMULATOR_STEP_QUERY), >, queries);
+  g_assert_false (sd_task_get_watched (first));
 
+  /* still at the provider: the second waits for its place */
+  queries = sd_simulator_get_request_count (fixture->sim, SD_SIMULATOR_STEP_QUERY);
+  sd_test_run_for (500);
+  g_assert_cmpint (sd_task_get_status (second), ==, SD_TASK_STATUS_WAITING);
+  g_assert_cmpuint (creates (fixture), ==, 1);
+  /* asked about slowly: at the schedule's longest interval, not faster */
+  g_assert_cmpuint (sd_simulator_get_request_count (fixture->sim, SD_SIMULATOR_STEP_QUERY), >, queries);
+  g_assert_cmpuint (sd_simulator_get_request_count (fixture->sim, SD_SIMULATOR_STEP_QUERY) - queries,
+                    <=, 500 / MAX_POLL_MS + 1);
+
+  /* it ends at the provider: the place is free, and nothing of it is said */
+  sd_simulator_advance_clock (fixture->sim, QUEUED_MS + PROCESSING_MS);
+  sd_test_wait_until (is_sent, second, WAIT_LIMIT_S, "the second take sent");
+  g_assert_cmpuint (creates (fixture), ==, 2);
+  g_assert_cmpuint (sd_simulator_get_max_active (fixture->sim), ==, 1);
+  g_assert_cmpint (sd_task_get_status (first), !=, SD_TASK_STATUS_COMPLETED);
+  g_assert_null (sd_task_get_video_url (first));
+  g_assert_cmpuint (completed, ==, 0);
+  g_assert_false (sd_task_get_watched (first));
+
+  /* Watch Again: followed, and seen completed */
   g_assert_true (sd_service_watch_again (fixture->service, first, &error));
-  /* both are at the simulator now: the unwatched one did not count */
-  g_assert_cmpuint (sd_simulator_get_active_count (fixture->sim), ==, 2);
-  g_object_set (fixture->service, "max-active", 2, NULL);
+  g_assert_no_error (error);
+  g_assert_true (sd_task_get_watched (first));
   drain (fixture, tasks);
   g_assert_cmpint (sd_task_get_status (first), ==, SD_TASK_STATUS_COMPLETED);
+  g_assert_cmpuint (completed, ==, 2);
+}
+
+/* A watched task's place is freed when it ends; an unwatched one's only
+ * when the quiet check sees it end: with one unwatched and running, a cap
+ * of 2 sends one more, not two. */
+static void
+test_unwatched_counts_toward_the_cap (Fixture       *fixture,
+                                      gconstpointer  data)
+{
+  g_autoptr(GPtrArray) tasks = takes (fixture, "A lighthouse at dusk", 4);
+  g_autoptr(GError) error = NULL;
+
+  settle (tasks);
+  g_assert_cmpuint (count_status (tasks, SD_TASK_STATUS_WAITING), ==, 2);
+  g_assert_true (sd_service_stop_watching (fixture->service, g_ptr_array_index (tasks, 0), &error));
+  g_assert_true (sd_service_stop_watching (fixture->service, g_ptr_array_index (tasks, 1), &error));
+  g_assert_no_error (error);
+  sd_test_run_for (400);
+  g_assert_cmpuint (count_status (tasks, SD_TASK_STATUS_WAITING), ==, 2);
+  g_assert_cmpuint (sd_simulator_get_active_count (fixture->sim), ==, 2);
+  g_assert_cmpuint (creates (fixture), ==, 2);
+}
+
+/* One Generate without takes queues one task of its own as takes are
+ * queued: in no group, in the list at once, waiting under a full cap,
+ * sent when a place frees, never when cancelled; an invalid request
+ * queues nothing. */
+static void
+test_single_task_is_queued (Fixture       *fixture,
+                            gconstpointer  data)
+{
+  g_autoptr(SdRequest) request = sd_test_images_request ("A heron at dawn");
+  g_autoptr(SdRequest) invalid = sd_request_new ();
+  g_autoptr(GPtrArray) tasks = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(SdTask) none = NULL;
+  g_autoptr(GError) error = NULL;
+  GListModel *list = sd_service_get_tasks (fixture->service);
+
+  g_object_set (fixture->service, "max-active", 1, NULL);
+  for (guint i = 0; i < 3; i++)
+    {
+      SdTask *task = sd_service_submit_queued (fixture->service, request, &error);
+
+      g_assert_no_error (error);
+      g_assert_nonnull (task);
+      g_assert_null (sd_task_get_group_id (task));
+      g_assert_cmpuint (g_list_model_get_n_items (list), ==, i + 1);
+      g_ptr_array_add (tasks, task);
+    }
+  settle (tasks);
+  g_assert_cmpint (sd_task_get_status (g_ptr_array_index (tasks, 1)), ==, SD_TASK_STATUS_WAITING);
+  g_assert_cmpint (sd_task_get_status (g_ptr_array_index (tasks, 2)), ==, SD_TASK_STATUS_WAITING);
+  g_assert_true (sd_service_cancel_waiting (fixture->service, g_ptr_array_index (tasks, 2), &error));
+  g_assert_no_error (error);
+  g_ptr_array_remove_index (tasks, 2);
+
+  none = sd_service_submit_queued (fixture->service, invalid, &error);
+  g_assert_null (none);
+  g_assert_error (error, SD_API_ERROR, SD_API_ERROR_INVALID_REQUEST);
+  g_assert_cmpuint (g_list_model_get_n_items (list), ==, 2);
+
+  drain (fixture, tasks);
+  g_assert_cmpuint (count_status (tasks, SD_TASK_STATUS_COMPLETED), ==, 2);
+  g_assert_cmpuint (creates (fixture), ==, 2);
+  g_assert_cmpuint (sd_simulator_get_max_active (fixture->sim), ==, 1);
 }
 
 /* Retry makes a linked task in the group; Retry Failed retries only the
@@ -609,6 +710,8 @@ main (int    argc,
   ADD ("uncertain/create-is-never-sent-again", test_uncertain_create_not_resent);
   ADD ("cancel/waiting-is-never-sent", test_cancel_waiting);
   ADD ("watch/stop-and-again", test_stop_watching);
+  ADD ("watch/unwatched-counts-toward-the-cap", test_unwatched_counts_toward_the_cap);
+  ADD ("single/one-task-is-queued-as-takes-are", test_single_task_is_queued);
   ADD ("retry/linked-and-failed-only", test_retries);
   ADD ("retry/uncertain-when-asked", test_retry_uncertain_when_asked);
   ADD ("takes/make-a-group-of-n", test_takes_make_a_group);

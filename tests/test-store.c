@@ -23,6 +23,7 @@
 #include "sd-client.h"
 #include "sd-enum-types.h"
 #include "sd-store.h"
+#include "sd-store-query.h"
 #include "sd-task.h"
 
 /* Helpers */
@@ -1784,9 +1785,31 @@ test_store_deleted_history_companions_are_not_shared (void)
   close (done[1]);
 }
 
+/* What schema 9 (labels, the 404 run, the index of labels) added, taken
+ * away again, and the search index as schema 5 to 8 made it: a history as
+ * a version-8 build left it. */
+#define PROMPT_OF_V8(t) "json_extract(" t ".request, '$.prompt')"
+#define MODELS_OF_V8(t) \
+  "trim(coalesce(json_extract(" t ".request, '$.model'), '') || ' ' || coalesce(" t ".server_model, ''))"
+#define UNDO_SCHEMA_9 \
+  "DROP TRIGGER tasks_search_insert; DROP TRIGGER tasks_search_delete; " \
+  "DROP TRIGGER tasks_search_update; DROP TABLE tasks_search; " \
+  "ALTER TABLE tasks DROP COLUMN label; ALTER TABLE tasks DROP COLUMN not_found_since; " \
+  "CREATE VIRTUAL TABLE tasks_search USING fts5 (prompt, id, model, " \
+  "content = '', tokenize = 'trigram'); " \
+  "CREATE TRIGGER tasks_search_insert AFTER INSERT ON tasks BEGIN " \
+  "INSERT INTO tasks_search (rowid, prompt, id, model) " \
+  "VALUES (new.rowid, " PROMPT_OF_V8 ("new") ", new.id, " MODELS_OF_V8 ("new") "); END; " \
+  "CREATE TRIGGER tasks_search_delete AFTER DELETE ON tasks BEGIN " \
+  "INSERT INTO tasks_search (tasks_search, rowid, prompt, id, model) " \
+  "VALUES ('delete', old.rowid, " PROMPT_OF_V8 ("old") ", old.id, " MODELS_OF_V8 ("old") "); END; " \
+  "INSERT INTO tasks_search (rowid, prompt, id, model) " \
+  "SELECT rowid, " PROMPT_OF_V8 ("tasks") ", id, " MODELS_OF_V8 ("tasks") " FROM tasks; "
+
 /* What schema 8 (groups and the local queue) added, taken away again: a
  * history as a version-7 build left it. */
 #define UNDO_SCHEMA_8 \
+  UNDO_SCHEMA_9 \
   "DROP INDEX tasks_group; ALTER TABLE tasks DROP COLUMN group_id; " \
   "ALTER TABLE tasks DROP COLUMN group_label; ALTER TABLE tasks DROP COLUMN retry_of; " \
   "ALTER TABLE tasks DROP COLUMN queue_position; "
@@ -1927,6 +1950,101 @@ test_store_groups_are_migrated_and_kept (void)
     }
 }
 
+static char *
+find_ids (SdStore    *store,
+          const char *text)
+{
+  g_autoptr(SdTaskQuery) query = sd_task_query_new ();
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) ids = NULL;
+
+  query->text = g_strdup (text);
+  ids = sd_store_query_ids (store, query, &error);
+  g_assert_no_error (error);
+  return g_strjoinv (" ", ids);
+}
+
+/* Schema 9: a version-8 history gets a task's own label and the start of
+ * its run of 404 answers (none for its tasks), both kept through saves and
+ * a reopen, and its search index is made again: the group label of a task
+ * of version 8 is found, as the new labels are, by long and short words. */
+static void
+test_store_labels_are_migrated_and_kept (void)
+{
+  g_autofree char *path = history_path ();
+  g_autofree char *text = NULL;
+  g_autofree char *found = NULL;
+  g_autoptr(GError) error = NULL;
+
+  {
+    g_autoptr(SdStore) store = open_store (path);
+    g_autoptr(SdTask) old = make_full_task ("lbl-old", 1700000000);
+
+    sd_task_set_group_id (old, "group-8");
+    sd_task_set_group_label (old, "night-shoot.jsonl");
+    save (store, old);
+  }
+  run_sql (path, UNDO_SCHEMA_9 "PRAGMA user_version = 8;");
+  text = query_text (path, "SELECT count(*) FROM pragma_table_info('tasks') "
+                           "WHERE name IN ('label', 'not_found_since')");
+  g_assert_cmpstr (text, ==, "0");
+  g_clear_pointer (&text, g_free);
+
+  {
+    g_autoptr(SdStore) store = open_store (path);
+    g_autoptr(SdTask) old = sd_store_load_task (store, "lbl-old", &error);
+    g_autoptr(SdTask) line = make_full_task ("lbl-line", 1700000100);
+
+    g_assert_no_error (error);
+    g_assert_nonnull (old);
+    g_assert_null (sd_task_get_label (old));
+    g_assert_cmpint (sd_task_get_not_found_since (old), ==, 0);
+    g_assert_cmpstr (sd_task_get_group_label (old), ==, "night-shoot.jsonl");
+    found = find_ids (store, "night-shoot");
+    g_assert_cmpstr (found, ==, "lbl-old");
+    g_clear_pointer (&found, g_free);
+
+    sd_task_set_group_id (line, "group-9");
+    sd_task_set_group_label (line, "dawn.jsonl");
+    sd_task_set_label (line, "heron take zq");
+    sd_task_set_not_found_since (line, G_GINT64_CONSTANT (1700000200123456));
+    save (store, line);
+    /* a later save of the whole task keeps both */
+    sd_task_set_video_url (line, "https://x/line.mp4");
+    save (store, line);
+  }
+  text = query_text (path, "PRAGMA user_version");
+  g_assert_cmpint (g_ascii_strtoll (text, NULL, 10), ==, SD_STORE_SCHEMA_VERSION);
+  g_clear_pointer (&text, g_free);
+
+  {
+    g_autoptr(SdStore) store = open_store (path);
+    g_autoptr(SdTask) line = sd_store_load_task (store, "lbl-line", &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (sd_task_get_label (line), ==, "heron take zq");
+    g_assert_cmpint (sd_task_get_not_found_since (line), ==, G_GINT64_CONSTANT (1700000200123456));
+    found = find_ids (store, "heron");
+    g_assert_cmpstr (found, ==, "lbl-line");
+    g_clear_pointer (&found, g_free);
+    /* a short word has no index: the labels are scanned */
+    found = find_ids (store, "zq");
+    g_assert_cmpstr (found, ==, "lbl-line");
+    g_clear_pointer (&found, g_free);
+    found = find_ids (store, "dawn");
+    g_assert_cmpstr (found, ==, "lbl-line");
+    g_clear_pointer (&found, g_free);
+    /* a new label is indexed, the old one no longer */
+    sd_task_set_label (line, "egret");
+    save (store, line);
+    found = find_ids (store, "heron");
+    g_assert_cmpstr (found, ==, "");
+    g_clear_pointer (&found, g_free);
+    found = find_ids (store, "egret");
+    g_assert_cmpstr (found, ==, "lbl-line");
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1950,6 +2068,8 @@ main (int   argc,
   g_test_add_func ("/store/checkpoint/empties-the-journal", test_store_checkpoint_empties_journal);
   g_test_add_func ("/store/open/unversioned-table-is-migrated", test_store_open_unversioned_table_migrated);
   g_test_add_func ("/store/open/version-6-history-gets-continues", test_store_continues_is_migrated_and_kept);
+  g_test_add_func ("/store/open/version-8-history-gets-labels-and-the-404-start",
+                   test_store_labels_are_migrated_and_kept);
   g_test_add_func ("/store/open/version-7-and-6-histories-get-groups",
                    test_store_groups_are_migrated_and_kept);
   g_test_add_func ("/store/open/unversioned-table-without-ids-is-kept-aside",

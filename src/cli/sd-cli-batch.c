@@ -40,6 +40,7 @@ typedef struct
   guint         line;
   SdRequest    *request;
   SdMoney       estimate;  /* -1: no price */
+  char         *label;     /* the line's own, or NULL */
   TakeState     state;
   SdTask       *task;
   GAsyncResult *download;
@@ -65,6 +66,7 @@ take_free (Take *take)
   g_clear_object (&take->request);
   g_clear_object (&take->task);
   g_clear_object (&take->download);
+  g_free (take->label);
   g_free (take->error);
   g_free (take);
 }
@@ -363,6 +365,32 @@ check_balance (SdCli        *self,
   report_balance (self, check);
 }
 
+/* A dry run asks for the balance too, when it can: with a token (or in the
+ * demo), from a server that has the endpoint. It sends nothing: nothing is
+ * queued, nothing uploaded, and the history's waiting tasks are left to
+ * the run that holds them. A history or token that cannot be had makes no
+ * error of a dry run: the balance is just not said. */
+static void
+check_dry_run_balance (SdCli        *self,
+                       BalanceCheck *check,
+                       SdPrices     *prices,
+                       SdMoney       total)
+{
+  int context_status = SD_CLI_EXIT_SUCCESS;
+
+  if (!_sd_cli_open_context (self, &context_status))
+    {
+      g_debug ("Dry run: no context (exit %d), so no balance", context_status);
+      return;
+    }
+  if (!sd_context_get_has_token (self->context))
+    {
+      g_debug ("Dry run: no token, so no balance");
+      return;
+    }
+  check_balance (self, check, prices, total);
+}
+
 /* Refuses the batch when a line is invalid (unless skipped) or none is
  * left; prints every problem either way. */
 static gboolean
@@ -519,6 +547,7 @@ make_takes (Run      *run,
           take->line = line->line;
           take->request = sd_request_copy (line->request);
           take->estimate = estimate.priced ? estimate.total : -1;
+          take->label = g_strdup (line->label);
           g_ptr_array_add (run->takes, take);
         }
     }
@@ -532,6 +561,7 @@ queue_takes (Run         *run,
 {
   g_autoptr(GPtrArray) requests = g_ptr_array_new ();
   g_autoptr(GArray) estimates = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
   g_autoptr(GPtrArray) tasks = NULL;
 
   for (guint i = 0; i < run->takes->len; i++)
@@ -541,9 +571,11 @@ queue_takes (Run         *run,
 
       g_ptr_array_add (requests, take->request);
       g_array_append_val (estimates, estimate);
+      g_ptr_array_add (labels, take->label);
     }
   tasks = sd_service_submit_group (run->service, requests, (const gint64 *) estimates->data,
-                                   run->currency, label, error);
+                                   run->currency, label,
+                                   (const char * const *) labels->pdata, error);
   if (tasks == NULL)
     return FALSE;
   for (guint i = 0; i < run->takes->len; i++)
@@ -984,12 +1016,11 @@ run_batch (SdCli              *self,
   sd_batch_estimate (batch, prices, catalog, &total, &n_unpriced);
   summary = describe_estimate (batch, prices, total, n_unpriced);
   _sd_cli_print_message (self, "%s", summary);
-  /* A dry run checks the links too, but opens no context: nothing can be
-   * sent from it, and the balance (which needs the token) is not asked. */
   if (args->dry_run)
     {
       if (!args->no_check && !check_media (self, batch, catalog))
         return _sd_cli_exit_with (exit_status, SD_CLI_EXIT_USAGE);
+      check_dry_run_balance (self, &balance, prices, total);
       return print_dry_run (self, batch, prices, total, n_unpriced, &balance, exit_status);
     }
 

@@ -8,13 +8,14 @@
 
 #include <glib/gi18n.h>
 
-#include "sd-api.h"
+#include "sd-batch.h"
 #include "sd-cli-private.h"
 
 /* One JSON object a line, each the request of one task with the API's own
  * field names (model, prompt, duration, ratio, resolution, orientation,
- * images, first_image, last_image, reference_videos, reference_audios):
- * the batch format of one request a line. Newest first, as list shows. */
+ * images, first_image, last_image, reference_videos, reference_audios)
+ * and the task's own "label" when it has one: the batch format of one
+ * request a line. Newest first, as list shows. */
 static gboolean
 run_export (SdCli              *self,
             const SdCliCommand *command,
@@ -45,7 +46,7 @@ run_export (SdCli              *self,
           skipped++;
           continue;
         }
-      node = sd_api_request_to_json (request);
+      node = sd_batch_line_to_json (request, 1, sd_task_get_label (task));
       _sd_cli_print_json_line (self, node);
     }
   g_debug ("Exported %u tasks, %u left out", tasks->len - skipped, skipped);

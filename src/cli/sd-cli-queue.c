@@ -199,6 +199,7 @@ _sd_cli_add_queue_members (JsonBuilder *builder,
 {
   _sd_cli_add_string_member (builder, "group_id", sd_task_get_group_id (task));
   _sd_cli_add_string_member (builder, "group_label", sd_task_get_group_label (task));
+  _sd_cli_add_string_member (builder, "label", sd_task_get_label (task));
   _sd_cli_add_string_member (builder, "retry_of", sd_task_get_retry_of (task));
 }
 

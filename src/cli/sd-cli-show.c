@@ -139,6 +139,8 @@ print_details (SdCli  *self,
   print_field (self, _("Server status:"), sd_task_get_status_raw (task));
   print_field (self, _("Favourite:"), sd_task_get_favourite (task) ? _("yes") : NULL);
   print_field (self, _("Continues:"), sd_task_get_continues (task));
+  print_field (self, _("Group:"), sd_task_get_group_label (task));
+  print_field (self, _("Label:"), sd_task_get_label (task));
   print_request (self, sd_task_get_request (task));
   print_field (self, _("Server model:"), sd_task_get_server_model (task));
   print_time_field (self, _("Submitted:"), sd_task_get_created_at (task));

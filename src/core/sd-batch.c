@@ -755,6 +755,29 @@ sd_batch_estimate (SdBatch   *self,
 }
 
 /**
+ * sd_batch_line_to_json:
+ * @request: a request
+ * @variants: how many tasks the line makes (1 is not written)
+ * @label: (nullable): the line's label
+ *
+ * Returns: (transfer full): the object of one batch line
+ */
+JsonNode *
+sd_batch_line_to_json (SdRequest  *request,
+                       guint       variants,
+                       const char *label)
+{
+  JsonNode *node = sd_api_request_to_json (request);
+  JsonObject *object = json_node_get_object (node);
+
+  if (variants > 1)
+    json_object_set_int_member (object, "variants", variants);
+  if (label != NULL && *label != '\0')
+    json_object_set_string_member (object, "label", label);
+  return node;
+}
+
+/**
  * sd_batch_write_line:
  * @request: a request
  * @variants: how many tasks the line makes (1 is not written)
@@ -767,14 +790,9 @@ sd_batch_write_line (SdRequest  *request,
                      guint       variants,
                      const char *label)
 {
-  g_autoptr(JsonNode) node = sd_api_request_to_json (request);
+  g_autoptr(JsonNode) node = sd_batch_line_to_json (request, variants, label);
   g_autoptr(JsonGenerator) generator = json_generator_new ();
-  JsonObject *object = json_node_get_object (node);
 
-  if (variants > 1)
-    json_object_set_int_member (object, "variants", variants);
-  if (label != NULL && *label != '\0')
-    json_object_set_string_member (object, "label", label);
   json_generator_set_root (generator, node);
   return json_generator_to_data (generator, NULL);
 }

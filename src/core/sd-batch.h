@@ -5,6 +5,7 @@
 #pragma once
 
 #include <glib-object.h>
+#include <json-glib/json-glib.h>
 
 #include "sd-catalog.h"
 #include "sd-prices.h"
@@ -96,6 +97,10 @@ gboolean     sd_batch_request_has_local_files (SdRequest *request);
 /* One batch line for @request: its fields as the API names them, then
  * "variants" when above 1 and "label" when given; no newline. */
 char        *sd_batch_write_line        (SdRequest  *request,
+                                         guint       variants,
+                                         const char *label);
+/* The same line as a JSON object. */
+JsonNode    *sd_batch_line_to_json      (SdRequest  *request,
                                          guint       variants,
                                          const char *label);
 

@@ -94,6 +94,8 @@ validate_group (SdService  *self,
  * @currency: (nullable): the estimates' currency
  * @label: (nullable): the group's label; %NULL or empty: the start of the
  *   first prompt
+ * @task_labels: (array) (nullable): for each request, the task's own label
+ *   (a batch line's "label"), %NULL for none
  *
  * Validates every request, then queues them all at once in one new group:
  * they wait here, in order, and go to the provider as it has room
@@ -110,6 +112,7 @@ sd_service_submit_group (SdService     *self,
                          const gint64  *estimates,
                          const char    *currency,
                          const char    *label,
+                         const char * const *task_labels,
                          GError       **error)
 {
   g_autoptr(GPtrArray) tasks = NULL;
@@ -136,6 +139,7 @@ sd_service_submit_group (SdService     *self,
       SdTask *task;
 
       entry.estimate = estimates != NULL ? estimates[i] : -1;
+      entry.label = task_labels != NULL ? task_labels[i] : NULL;
       task = _sd_service_enqueue (self, g_ptr_array_index (requests, i), &entry, FALSE, error);
       if (task == NULL)
         break;
@@ -188,7 +192,41 @@ sd_service_submit_takes (SdService   *self,
   requests = g_ptr_array_new ();
   for (guint i = 0; i < n_takes; i++)
     g_ptr_array_add (requests, request);
-  return sd_service_submit_group (self, requests, NULL, NULL, label, error);
+  return sd_service_submit_group (self, requests, NULL, NULL, label, NULL, error);
+}
+
+/**
+ * sd_service_submit_queued:
+ * @request: what to generate; a copy is taken
+ *
+ * One task of its own, in no group, queued as the takes of
+ * sd_service_submit_takes() are: it is in the list at once, waiting until
+ * the provider has room ("max-active"), and can be cancelled, moved or
+ * taken back until it is sent. Nobody waits for its create: a refused one
+ * marks it failed (with why), a busy provider makes it wait in its place,
+ * an unanswered one leaves it uncertain, a refused token pauses the queue.
+ * sd_service_submit_async() is for a caller that waits for the create.
+ *
+ * Returns: (transfer full) (nullable): the task, or %NULL with @error
+ *   (nothing queued)
+ */
+SdTask *
+sd_service_submit_queued (SdService  *self,
+                          SdRequest  *request,
+                          GError    **error)
+{
+  g_autoptr(SdTask) task = NULL;
+  SdTask *queued;
+
+  g_return_val_if_fail (SD_IS_SERVICE (self), NULL);
+  g_return_val_if_fail (SD_IS_REQUEST (request), NULL);
+
+  queued = _sd_service_enqueue (self, request, NULL, FALSE, error);
+  if (queued == NULL)
+    return NULL;
+  task = g_object_ref (queued);
+  _sd_service_queue_pump (self);
+  return g_steal_pointer (&task);
 }
 
 static gboolean
@@ -244,6 +282,7 @@ sd_service_retry (SdService            *self,
   /* The same request costs the same: the retry keeps the estimate. */
   entry.group_id = sd_task_get_group_id (task);
   entry.group_label = sd_task_get_group_label (task);
+  entry.label = sd_task_get_label (task);
   entry.retry_of = sd_task_get_id (task);
   entry.estimate = sd_task_get_estimate (task);
   entry.currency = sd_task_get_estimate_currency (task);
@@ -476,10 +515,10 @@ sd_service_stop_watching (SdService  *self,
     return FALSE;
   g_debug ("Task %s: no longer watched (it may still complete and be billed)",
            sd_task_get_id (task));
-  g_hash_table_replace (self->unwatched, g_strdup (sd_task_get_id (task)), NULL);
+  g_hash_table_replace (self->unwatched, g_strdup (sd_task_get_id (task)), SD_UNWATCHED_AT_PROVIDER);
   sd_task_set_watched (task, FALSE);
-  _sd_service_unschedule_poll (self, task);
-  _sd_service_queue_kick (self);
+  /* It keeps its place at the provider until a quiet check sees it end. */
+  _sd_service_schedule_poll (self, task, self->max_poll_interval);
   return TRUE;
 }
 

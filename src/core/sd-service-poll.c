@@ -25,7 +25,7 @@ typedef struct
   guint64        order;     /* keeps equal due times in arrival order */
   GSequenceIter *iter;      /* NULL while the query is in flight */
   gboolean       in_flight;
-  gint64         not_found_since; /* monotonic µs of the first 404 in a row, or 0 */
+  gboolean       quiet;     /* unwatched: asked about for the cap only */
 } Poll;
 
 /* A query started by the schedule; the service may be gone when it ends,
@@ -105,11 +105,15 @@ _sd_service_schedule_poll (SdService *self,
                            guint      delay_ms)
 {
   Poll *poll = g_hash_table_lookup (self->polls, sd_task_get_id (task));
+  gpointer unwatched = NULL;
+  gboolean quiet = g_hash_table_lookup_extended (self->unwatched, sd_task_get_id (task),
+                                                 NULL, &unwatched);
 
-  if (g_hash_table_contains (self->unwatched, sd_task_get_id (task)) ||
+  if ((quiet && unwatched == SD_UNWATCHED_LEFT) ||
       sd_task_get_status (task) == SD_TASK_STATUS_WAITING)
     {
-      g_debug ("Task %s: not watched or not sent, no query", sd_task_get_id (task));
+      g_debug ("Task %s: gone from the provider unwatched, or not sent: no query",
+               sd_task_get_id (task));
       return;
     }
   if (poll == NULL)
@@ -118,6 +122,16 @@ _sd_service_schedule_poll (SdService *self,
       poll->task = g_object_ref (task);
       poll->interval = self->first_poll_delay;
       g_hash_table_insert (self->polls, g_strdup (sd_task_get_id (task)), poll);
+    }
+  /* Unwatched, it is asked about slowly, for the cap only (no news, no
+   * download, nothing saved but the start of a 404 run). */
+  if (poll->quiet && !quiet)
+    poll->interval = self->first_poll_delay;
+  poll->quiet = quiet;
+  if (quiet)
+    {
+      poll->interval = self->max_poll_interval;
+      delay_ms = MAX (delay_ms, self->max_poll_interval);
     }
   if (!poll->in_flight)
     poll_set_due (self, poll, g_get_monotonic_time () + (gint64) delay_ms * 1000);
@@ -186,6 +200,8 @@ apply_query_result (SdService        *self,
   if (result->updated_at > 0)
     sd_task_set_updated_at (task, result->updated_at);
   sd_task_set_progress (task, sd_task_get_is_finished (task) ? -1 : result->progress);
+  /* An answer ends a run of 404s. */
+  sd_task_set_not_found_since (task, 0);
   g_object_thaw_notify (G_OBJECT (task));
 
   if (serial == self->change_serial)
@@ -278,32 +294,43 @@ is_not_found (const GError *error)
 }
 
 /* Only 404s in a row count: any other answer, even another error, shows the
- * server still has something to say about the task. */
+ * server still has something to say about the task. The run's start is
+ * the task's, stored, so that a restart does not count it from zero; it is
+ * the wall clock, the one that runs on between two runs. */
 static gboolean
 not_found_for_too_long (SdService    *self,
                         Poll         *poll,
                         const GError *error)
 {
-  gint64 now = g_get_monotonic_time ();
+  SdTask *task = poll->task;
+  gint64 now = g_get_real_time ();
+  gint64 since = sd_task_get_not_found_since (task);
 
   if (!is_not_found (error))
     {
-      poll->not_found_since = 0;
+      if (since != 0 && error != NULL)
+        {
+          sd_task_set_not_found_since (task, 0);
+          _sd_service_save_task (self, task);
+        }
       return FALSE;
     }
-  if (poll->not_found_since == 0)
-    poll->not_found_since = now;
-  g_debug ("%s: 404 for %" G_GINT64_FORMAT " ms", sd_task_get_id (poll->task),
-           (now - poll->not_found_since) / 1000);
-  return now - poll->not_found_since >= (gint64) self->not_found_limit * 1000;
+  /* A start in the future is a clock set back: the run starts again. */
+  if (since == 0 || since > now)
+    {
+      since = now;
+      sd_task_set_not_found_since (task, since);
+      _sd_service_save_task (self, task);
+    }
+  g_debug ("%s: 404 for %" G_GINT64_FORMAT " ms", sd_task_get_id (task), (now - since) / 1000);
+  return now - since >= (gint64) self->not_found_limit * 1000;
 }
 
 static char *
 describe_not_found_since (Poll *poll)
 {
-  gint64 elapsed = g_get_monotonic_time () - poll->not_found_since;
-  g_autoptr(GDateTime) since = g_date_time_new_from_unix_local ((g_get_real_time () - elapsed) /
-                                                                G_USEC_PER_SEC);
+  g_autoptr(GDateTime) since =
+    g_date_time_new_from_unix_local (sd_task_get_not_found_since (poll->task) / G_USEC_PER_SEC);
   g_autofree char *when = since != NULL ? g_date_time_format (since, "%Y-%m-%d %H:%M") : NULL;
 
   /* Translators: %s is a local date and time */
@@ -331,6 +358,33 @@ mark_not_found (SdService *self,
   _sd_service_save_task (self, task);
 }
 
+/* The quiet check of an unwatched task: TRUE when it is known to have left
+ * the provider's queue (finished there, or unknown to it for too long), so
+ * that it no longer counts toward the cap; its poll is then gone. */
+static gboolean
+quiet_answer_has_left (SdService        *self,
+                       Poll             *poll,
+                       SdApiQueryResult *answer,
+                       const GError     *error)
+{
+  gboolean left;
+
+  if (answer != NULL && sd_task_get_not_found_since (poll->task) != 0)
+    {
+      sd_task_set_not_found_since (poll->task, 0);
+      _sd_service_save_task (self, poll->task);
+    }
+  if (answer != NULL)
+    left = answer->status == SD_TASK_STATUS_COMPLETED || answer->status == SD_TASK_STATUS_FAILED;
+  else
+    left = not_found_for_too_long (self, poll, error);
+  g_debug ("Task %s (unwatched): %s", sd_task_get_id (poll->task),
+           left ? "finished at the provider" : "still counted at the provider");
+  if (left)
+    _sd_service_note_left_provider (self, poll->task);
+  return left;
+}
+
 static void
 handle_answer (SdService        *self,
                SdTask           *task,
@@ -349,6 +403,16 @@ query_free (Query *query)
   g_object_unref (query->task);
   g_object_unref (query->cancellable);
   g_free (query);
+}
+
+/* @task's poll, if its query is the one in flight. */
+static Poll *
+lookup_in_flight (SdService *self,
+                  SdTask    *task)
+{
+  Poll *poll = g_hash_table_lookup (self->polls, sd_task_get_id (task));
+
+  return poll != NULL && poll->task == task && poll->in_flight ? poll : NULL;
 }
 
 static void
@@ -370,15 +434,24 @@ on_query_finished_cb (GObject      *source,
     }
 
   _sd_service_set_queries_in_flight (self, self->queries_in_flight - 1);
-  /* A task removed meanwhile must not be saved back into the history. */
-  if (_sd_service_lookup_loaded (self, sd_task_get_id (query->task)) == query->task)
-    handle_answer (self, query->task, answer, error);
+  poll = lookup_in_flight (self, query->task);
+  if (poll != NULL && poll->quiet)
+    {
+      if (quiet_answer_has_left (self, poll, answer, error))
+        poll = NULL;
+    }
+  else
+    {
+      /* A task removed meanwhile must not be saved back into the history. */
+      if (_sd_service_lookup_loaded (self, sd_task_get_id (query->task)) == query->task)
+        handle_answer (self, query->task, answer, error);
+      /* The answer may have ended its polling. */
+      poll = lookup_in_flight (self, query->task);
+    }
 
-  poll = g_hash_table_lookup (self->polls, sd_task_get_id (query->task));
-  if (poll != NULL && poll->task == query->task && poll->in_flight &&
-      not_found_for_too_long (self, poll, error))
+  if (poll != NULL && !poll->quiet && not_found_for_too_long (self, poll, error))
     mark_not_found (self, poll);
-  else if (poll != NULL && poll->task == query->task && poll->in_flight)
+  else if (poll != NULL)
     {
       poll->in_flight = FALSE;
       if (answer != NULL || self->paused)

@@ -52,7 +52,7 @@ struct _SdService
   GQueue           waiting;       /* SdTask (a ref), waiting to be sent, in order */
   GHashTable      *sends;         /* SdTask → Send: creates on the way */
   GHashTable      *callers;       /* SdTask → GTask of sd_service_submit_async() */
-  GHashTable      *unwatched;     /* id → id: Stop Watching */
+  GHashTable      *unwatched;     /* id → SD_UNWATCHED_*: Stop Watching */
   guint            max_active;
   gint64           last_position;
   guint            pump_source;   /* an idle that sends what fits */
@@ -107,17 +107,26 @@ void     _sd_service_queue_return           (SdService    *self,
 void     _sd_service_queue_add_caller       (SdService    *self,
                                              SdTask       *task,
                                              GTask        *caller);
+
+/* What the service knows of a task the user stopped watching (the values
+ * of "unwatched"): it is at the provider and counts toward the cap until a
+ * quiet check (sd-service-poll.c) sees it finished there. */
+#define SD_UNWATCHED_AT_PROVIDER NULL
+#define SD_UNWATCHED_LEFT        GINT_TO_POINTER (1)
+void     _sd_service_note_left_provider     (SdService    *self,
+                                             SdTask       *task);
 /* What a queued task is made with, besides its request. */
 typedef struct
 {
   const char *group_id;     /* NULL: in no group */
   const char *group_label;
+  const char *label;        /* the task's own (a batch line's) */
   const char *retry_of;
   gint64      estimate;     /* millionths of @currency (sd-prices.h); -1: none */
   const char *currency;
 } SdQueueEntry;
 
-#define SD_QUEUE_ENTRY_INIT { NULL, NULL, NULL, -1, NULL }
+#define SD_QUEUE_ENTRY_INIT { NULL, NULL, NULL, NULL, -1, NULL }
 
 SdTask  *_sd_service_enqueue                (SdService          *self,
                                              SdRequest          *request,

@@ -241,9 +241,9 @@ is_at_provider (SdService *self,
     case SD_TASK_STATUS_QUEUED:
     case SD_TASK_STATUS_PROCESSING:
     case SD_TASK_STATUS_UNKNOWN:
-      /* One the user stopped watching is never seen to end: counting it
-       * would hold the queue for good. */
-      return !g_hash_table_contains (self->unwatched, sd_task_get_id (task));
+      /* One the user stopped watching is still queued or running at the
+       * provider: it counts until the quiet check sees it end there. */
+      return g_hash_table_lookup (self->unwatched, sd_task_get_id (task)) != SD_UNWATCHED_LEFT;
     case SD_TASK_STATUS_COMPLETED:
     case SD_TASK_STATUS_FAILED:
     case SD_TASK_STATUS_UNCERTAIN:
@@ -252,6 +252,21 @@ is_at_provider (SdService *self,
     default:
       return FALSE;
     }
+}
+
+/* The quiet check saw @task, unwatched, finished at the provider: its
+ * place is free, though nothing of it is shown or saved. */
+void
+_sd_service_note_left_provider (SdService *self,
+                                SdTask    *task)
+{
+  if (!g_hash_table_contains (self->unwatched, sd_task_get_id (task)))
+    return;
+  g_debug ("Task %s: unwatched, and no longer at the provider; its place is free",
+           sd_task_get_id (task));
+  g_hash_table_replace (self->unwatched, g_strdup (sd_task_get_id (task)), SD_UNWATCHED_LEFT);
+  _sd_service_unschedule_poll (self, task);
+  _sd_service_queue_kick (self);
 }
 
 static guint
@@ -729,6 +744,7 @@ _sd_service_enqueue (SdService          *self,
     entry = &none;
   sd_task_set_group_id (task, entry->group_id);
   sd_task_set_group_label (task, entry->group_label);
+  sd_task_set_label (task, entry->label);
   sd_task_set_retry_of (task, entry->retry_of);
   if (entry->estimate >= 0 && entry->currency != NULL)
     sd_task_set_estimate (task, entry->estimate, entry->currency);

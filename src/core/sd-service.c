@@ -446,7 +446,9 @@ _sd_service_validate_request (SdService  *self,
                               SdRequest  *request,
                               GError    **error)
 {
-  SdModel *model = sd_catalog_lookup (self->catalog, sd_request_get_model (request));
+  const char *model_id = sd_request_get_model (request);
+  /* A request without a model is one more problem, said as such. */
+  SdModel *model = model_id != NULL ? sd_catalog_lookup (self->catalog, model_id) : NULL;
   g_autoptr(GPtrArray) problems = sd_request_validate (request, model);
   g_autoptr(GString) message = NULL;
 

@@ -196,6 +196,12 @@ GPtrArray  *sd_service_submit_takes       (SdService   *self,
                                            guint        n_takes,
                                            const char  *label,
                                            GError     **error);
+/* Validates @request and queues one task for it, in no group, as takes
+ * are queued: returned at once, waiting or being sent (transfer full), or
+ * NULL with @error (nothing queued). */
+SdTask     *sd_service_submit_queued      (SdService   *self,
+                                           SdRequest   *request,
+                                           GError     **error);
 /* Validates every request of @requests, then queues them all at once in
  * one new group labelled @label (NULL: the first prompt's start), each
  * with its estimate (@estimates: NULL, or one per request, -1: none, in
@@ -206,6 +212,7 @@ GPtrArray  *sd_service_submit_group       (SdService     *self,
                                            const gint64  *estimates,
                                            const char    *currency,
                                            const char    *label,
+                                           const char * const *task_labels,
                                            GError       **error);
 /* Queues a new task with @task's request, in its group, linked to it
  * ("retry-of"). @task must be failed, or uncertain / not found with
@@ -236,8 +243,11 @@ gboolean    sd_service_move_waiting       (SdService   *self,
 SdRequest  *sd_service_take_back          (SdService   *self,
                                            SdTask      *task,
                                            GError     **error);
-/* Stops asking about a task at the provider (it may still complete and be
- * billed); sd_service_watch_again() asks again. Not kept across runs. */
+/* Stops following a task at the provider (it may still complete and be
+ * billed): nothing of it changes here and no news of it is given, but it
+ * keeps its place under "max-active" until a slow, quiet status check
+ * sees it end at the provider. sd_service_watch_again() follows it again.
+ * Not kept across runs. */
 gboolean    sd_service_stop_watching      (SdService   *self,
                                            SdTask      *task,
                                            GError     **error);

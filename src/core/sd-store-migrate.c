@@ -291,6 +291,21 @@ migrate_to_8 (sqlite3     *db,
                                  "WHERE group_id IS NOT NULL", error);
 }
 
+/* A batch line's own label, beside its group's (the file's name), and
+ * the start of a run of 404 answers about a task (real time, µs), so that
+ * a restart does not count the run from zero again; the search index is
+ * made again to cover both labels. */
+static gboolean
+migrate_to_9 (sqlite3     *db,
+              const char  *legacy_base,
+              GError     **error)
+{
+  return _sd_store_exec_sql (db, "ALTER TABLE tasks ADD COLUMN label TEXT", error) &&
+         _sd_store_exec_sql (db, "ALTER TABLE tasks ADD COLUMN not_found_since "
+                                 "INTEGER NOT NULL DEFAULT 0", error) &&
+         _sd_store_build_search (db, error);
+}
+
 /* migrations[i] brings a database from version i to version i + 1. A new
  * schema is one more function here and a bump of SD_STORE_SCHEMA_VERSION. */
 static const MigrateFunc migrations[] = {
@@ -302,6 +317,7 @@ static const MigrateFunc migrations[] = {
   migrate_to_6,
   migrate_to_7,
   migrate_to_8,
+  migrate_to_9,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SD_STORE_SCHEMA_VERSION);

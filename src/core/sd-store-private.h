@@ -17,7 +17,7 @@ G_BEGIN_DECLS
   "id, request, status, status_raw, server_model, created_at, updated_at, " \
   "failure_message, video_url, local_file, download_state, download_error, " \
   "first_seen_at, favourite, estimate, estimate_currency, continues, " \
-  "group_id, group_label, retry_of, queue_position"
+  "group_id, group_label, retry_of, queue_position, label, not_found_since"
 
 enum {
   COL_ID,
@@ -41,6 +41,8 @@ enum {
   COL_GROUP_LABEL,
   COL_RETRY_OF,
   COL_QUEUE_POSITION,
+  COL_LABEL,
+  COL_NOT_FOUND_SINCE,
   COL_ROWID,          /* in the statements that page */
 };
 
@@ -113,9 +115,12 @@ typedef enum {
   OPEN_BUSY,     /* another process held the history past the busy timeout */
 } OpenOutcome;
 
-/* Schema 5: the favourite column and the search index (sd-store-query.c). */
+/* Schema 5: the favourite column (sd-store-query.c). */
 gboolean      _sd_store_migrate_to_5     (sqlite3     *db,
                                           const char  *legacy_base,
+                                          GError     **error);
+/* The search index, made anew (schema 9, sd-store-query.c). */
+gboolean      _sd_store_build_search     (sqlite3     *db,
                                           GError     **error);
 
 /* Work shorter than this (µs) reports no progress; tests lower it. */

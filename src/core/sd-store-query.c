@@ -22,29 +22,46 @@
   "(CASE WHEN json_valid(" t ".request) THEN json_extract(" t ".request, '$.model') END)"
 #define MODELS_OF(t) \
   "trim(coalesce(" MODEL_OF (t) ", '') || ' ' || coalesce(" t ".server_model, ''))"
+/* The group's label and the task's own (schema 9). */
+#define LABELS_OF(t) \
+  "trim(coalesce(" t ".group_label, '') || ' ' || coalesce(" t ".label, ''))"
 
 /* The index, "tasks_search", is contentless: it holds only the trigrams
- * of each row's prompt, id and model, keyed by the row's rowid, and the
+ * of each row's prompt, id, model and labels, keyed by the row's rowid, and the
  * triggers keep it in step with every write. A delete names the values
  * the row was indexed with, computed again from the old row. A migration
  * that makes the tasks table again must build the index again
  * (_sd_store_build_search_index()). */
 static const char * const search_schema[] = {
-  "CREATE VIRTUAL TABLE tasks_search USING fts5 (prompt, id, model, "
+  "CREATE VIRTUAL TABLE tasks_search USING fts5 (prompt, id, model, labels, "
   "content = '', tokenize = 'trigram')",
   "CREATE TRIGGER tasks_search_insert AFTER INSERT ON tasks BEGIN "
-  "INSERT INTO tasks_search (rowid, prompt, id, model) "
-  "VALUES (new.rowid, " PROMPT_OF ("new") ", new.id, " MODELS_OF ("new") "); END",
+  "INSERT INTO tasks_search (rowid, prompt, id, model, labels) "
+  "VALUES (new.rowid, " PROMPT_OF ("new") ", new.id, " MODELS_OF ("new") ", "
+  LABELS_OF ("new") "); END",
   "CREATE TRIGGER tasks_search_delete AFTER DELETE ON tasks BEGIN "
-  "INSERT INTO tasks_search (tasks_search, rowid, prompt, id, model) "
-  "VALUES ('delete', old.rowid, " PROMPT_OF ("old") ", old.id, " MODELS_OF ("old") "); END",
-  "CREATE TRIGGER tasks_search_update AFTER UPDATE OF request, id, server_model ON tasks "
+  "INSERT INTO tasks_search (tasks_search, rowid, prompt, id, model, labels) "
+  "VALUES ('delete', old.rowid, " PROMPT_OF ("old") ", old.id, " MODELS_OF ("old") ", "
+  LABELS_OF ("old") "); END",
+  "CREATE TRIGGER tasks_search_update AFTER UPDATE OF request, id, server_model, "
+  "group_label, label ON tasks "
   "WHEN old.request IS NOT new.request OR old.id IS NOT new.id "
-  "OR old.server_model IS NOT new.server_model BEGIN "
-  "INSERT INTO tasks_search (tasks_search, rowid, prompt, id, model) "
-  "VALUES ('delete', old.rowid, " PROMPT_OF ("old") ", old.id, " MODELS_OF ("old") "); "
-  "INSERT INTO tasks_search (rowid, prompt, id, model) "
-  "VALUES (new.rowid, " PROMPT_OF ("new") ", new.id, " MODELS_OF ("new") "); END",
+  "OR old.server_model IS NOT new.server_model OR old.group_label IS NOT new.group_label "
+  "OR old.label IS NOT new.label BEGIN "
+  "INSERT INTO tasks_search (tasks_search, rowid, prompt, id, model, labels) "
+  "VALUES ('delete', old.rowid, " PROMPT_OF ("old") ", old.id, " MODELS_OF ("old") ", "
+  LABELS_OF ("old") "); "
+  "INSERT INTO tasks_search (rowid, prompt, id, model, labels) "
+  "VALUES (new.rowid, " PROMPT_OF ("new") ", new.id, " MODELS_OF ("new") ", "
+  LABELS_OF ("new") "); END",
+};
+
+/* What schema 5 made, and schema 9 makes again with the labels. */
+static const char * const search_drop[] = {
+  "DROP TRIGGER IF EXISTS tasks_search_insert",
+  "DROP TRIGGER IF EXISTS tasks_search_delete",
+  "DROP TRIGGER IF EXISTS tasks_search_update",
+  "DROP TABLE IF EXISTS tasks_search",
 };
 
 /* Rows indexed per statement while building: small enough to report
@@ -166,9 +183,9 @@ _sd_store_build_search_index (sqlite3  *db,
                               GError  **error)
 {
   const char *sql =
-    "INSERT INTO tasks_search (rowid, prompt, id, model) "
-    "SELECT rowid, " PROMPT_OF ("tasks") ", id, " MODELS_OF ("tasks") " FROM tasks "
-    "WHERE rowid BETWEEN ?1 AND ?2";
+    "INSERT INTO tasks_search (rowid, prompt, id, model, labels) "
+    "SELECT rowid, " PROMPT_OF ("tasks") ", id, " MODELS_OF ("tasks") ", "
+    LABELS_OF ("tasks") " FROM tasks WHERE rowid BETWEEN ?1 AND ?2";
   gint64 first = 0, last = 0, started = g_get_monotonic_time ();
   sqlite3_stmt *stmt = NULL;
   gboolean done = TRUE;
@@ -199,16 +216,27 @@ _sd_store_build_search_index (sqlite3  *db,
   return done;
 }
 
-/* The favourite flag, and the search index over the prompt, the id and
- * the model of every task (FTS5 with the trigram tokenizer: substrings
- * of any script, Chinese included, match). */
+/* The favourite flag. Schema 5 also made the search index, which schema 9
+ * makes again, as it is now (_sd_store_build_search()). */
 gboolean
 _sd_store_migrate_to_5 (sqlite3     *db,
                         const char  *legacy_base,
                         GError     **error)
 {
-  if (!_sd_store_exec_sql (db, "ALTER TABLE tasks ADD COLUMN favourite INTEGER NOT NULL DEFAULT 0", error))
-    return FALSE;
+  return _sd_store_exec_sql (db, "ALTER TABLE tasks ADD COLUMN favourite INTEGER NOT NULL DEFAULT 0",
+                             error);
+}
+
+/* The search index over the prompt, the id, the model and the labels of
+ * every task (FTS5 with the trigram tokenizer: substrings of any script,
+ * Chinese included, match), made anew. */
+gboolean
+_sd_store_build_search (sqlite3  *db,
+                        GError  **error)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (search_drop); i++)
+    if (!_sd_store_exec_sql (db, search_drop[i], error))
+      return FALSE;
   for (guint i = 0; i < G_N_ELEMENTS (search_schema); i++)
     if (!_sd_store_exec_sql (db, search_schema[i], error))
       return FALSE;
@@ -470,13 +498,15 @@ add_raw_prefilter (Conditions *conditions,
   if (fold)
     g_string_append_printf (conditions->where,
                             " AND (instr(lower(request), %s) > 0 OR instr(request, '\\u') > 0 "
-                            "OR instr(lower(id), %s) > 0 OR instr(lower(server_model), %s) > 0)",
-                            name, name, name);
+                            "OR instr(lower(id), %s) > 0 OR instr(lower(server_model), %s) > 0 "
+                            "OR instr(lower(" LABELS_OF ("tasks") "), %s) > 0)",
+                            name, name, name, name);
   else
     g_string_append_printf (conditions->where,
                             " AND (instr(request, %s) > 0 OR instr(request, '\\u') > 0 "
-                            "OR instr(id, %s) > 0 OR instr(server_model, %s) > 0)",
-                            name, name, name);
+                            "OR instr(id, %s) > 0 OR instr(server_model, %s) > 0 "
+                            "OR instr(" LABELS_OF ("tasks") ", %s) > 0)",
+                            name, name, name, name);
 }
 
 /* The trigram tokenizer finds only strings of three characters or more:
@@ -513,8 +543,9 @@ add_text (Conditions *conditions,
       g_string_append_printf (conditions->where,
                               " AND (" PROMPT_OF ("tasks") " LIKE %s ESCAPE '\\' "
                               "OR id LIKE %s ESCAPE '\\' "
-                              "OR " MODELS_OF ("tasks") " LIKE %s ESCAPE '\\')",
-                              name, name, name);
+                              "OR " MODELS_OF ("tasks") " LIKE %s ESCAPE '\\' "
+                              "OR " LABELS_OF ("tasks") " LIKE %s ESCAPE '\\')",
+                              name, name, name, name);
     }
   if (match->len > 0)
     {

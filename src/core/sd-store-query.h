@@ -28,7 +28,7 @@ gboolean     sd_task_status_filter_from_name (const char *name,
 /* What a query asks for; every part set must hold (they combine). */
 typedef struct {
   /* Words separated by spaces; each must be part of the prompt, the task
-   * id or the model, in any case. Words of three characters or more use
+   * id, the model or a label (the group's or the task's own), in any case. Words of three characters or more use
    * the search index; shorter ones a scan. NULL or "": any task. The text
    * is taken literally: quotes, `*`, `AND`, `-`, `:` are characters. */
   char     *text;

@@ -27,9 +27,9 @@
 /* Ties on created_at (same second) go to the later insertion. */
 #define NEWEST_FIRST " ORDER BY created_at DESC, rowid DESC"
 
-/* The queue's columns (schema 8) take parameters after BASE_PARAM, in
- * the order of TASK_COLUMNS. */
-#define QUEUE_PARAMS "?21, ?22, ?23, ?24"
+/* The queue's columns (schema 8) and those of schema 9 take parameters
+ * after BASE_PARAM, in the order of TASK_COLUMNS. */
+#define QUEUE_PARAMS "?21, ?22, ?23, ?24, ?25, ?26"
 #define QUEUE_PARAM_FIRST 21
 
 static const char * const statement_sql[N_STATEMENTS] = {
@@ -51,7 +51,8 @@ static const char * const statement_sql[N_STATEMENTS] = {
     "estimate = excluded.estimate, estimate_currency = excluded.estimate_currency, "
     "continues = excluded.continues, "
     "group_id = excluded.group_id, group_label = excluded.group_label, "
-    "retry_of = excluded.retry_of, queue_position = excluded.queue_position",
+    "retry_of = excluded.retry_of, queue_position = excluded.queue_position, "
+    "label = excluded.label, not_found_since = excluded.not_found_since",
   [STMT_DELETE] = "DELETE FROM tasks WHERE base = " BASE_PARAM " AND id = ?1",
   [STMT_SELECT_ALL] =
     "SELECT " TASK_COLUMNS " FROM tasks WHERE base = " BASE_PARAM NEWEST_FIRST,
@@ -346,6 +347,8 @@ task_from_row (sqlite3_stmt *stmt)
   set_estimate_from_row (task, stmt);
   sd_task_set_group_id (task, column_string (stmt, COL_GROUP_ID));
   sd_task_set_group_label (task, column_string (stmt, COL_GROUP_LABEL));
+  sd_task_set_label (task, column_string (stmt, COL_LABEL));
+  sd_task_set_not_found_since (task, column_time (stmt, COL_NOT_FOUND_SINCE));
   sd_task_set_retry_of (task, column_string (stmt, COL_RETRY_OF));
   sd_task_set_continues (task, column_string (stmt, COL_CONTINUES));
   sd_task_set_queue_position (task, MAX (sqlite3_column_int64 (stmt, COL_QUEUE_POSITION), 0));
@@ -437,6 +440,8 @@ _sd_store_bind_task (sqlite3_stmt *stmt,
   sqlite3_bind_text (stmt, QUEUE_PARAM_FIRST + 1, sd_task_get_group_label (task), -1, SQLITE_TRANSIENT);
   sqlite3_bind_text (stmt, QUEUE_PARAM_FIRST + 2, sd_task_get_retry_of (task), -1, SQLITE_TRANSIENT);
   sqlite3_bind_int64 (stmt, QUEUE_PARAM_FIRST + 3, sd_task_get_queue_position (task));
+  sqlite3_bind_text (stmt, QUEUE_PARAM_FIRST + 4, sd_task_get_label (task), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_int64 (stmt, QUEUE_PARAM_FIRST + 5, sd_task_get_not_found_since (task));
 }
 
 /* GObject */

@@ -38,9 +38,11 @@ struct _SdTask
   char            *estimate_currency;
   char            *group_id;
   char            *group_label;
+  char            *label;         /* the task's own (a batch line's "label") */
   char            *retry_of;
   char            *continues;
   gint64           queue_position;
+  gint64           not_found_since; /* real time, µs, of the first 404 in a row; 0: none */
   gboolean         unwatched;
 };
 
@@ -69,9 +71,11 @@ enum {
   PROP_ESTIMATE,
   PROP_GROUP_ID,
   PROP_GROUP_LABEL,
+  PROP_LABEL,
   PROP_RETRY_OF,
   PROP_CONTINUES,
   PROP_QUEUE_POSITION,
+  PROP_NOT_FOUND_SINCE,
   PROP_WATCHED,
   N_PROPS
 };
@@ -137,6 +141,7 @@ sd_task_finalize (GObject *object)
   g_free (self->estimate_currency);
   g_free (self->group_id);
   g_free (self->group_label);
+  g_free (self->label);
   g_free (self->retry_of);
   g_free (self->continues);
 
@@ -174,9 +179,11 @@ sd_task_get_property (GObject    *object,
     case PROP_ESTIMATE:          g_value_set_int64 (value, self->estimate); break;
     case PROP_GROUP_ID:          g_value_set_string (value, self->group_id); break;
     case PROP_GROUP_LABEL:       g_value_set_string (value, self->group_label); break;
+    case PROP_LABEL:             g_value_set_string (value, self->label); break;
     case PROP_RETRY_OF:          g_value_set_string (value, self->retry_of); break;
     case PROP_CONTINUES:         g_value_set_string (value, self->continues); break;
     case PROP_QUEUE_POSITION:    g_value_set_int64 (value, self->queue_position); break;
+    case PROP_NOT_FOUND_SINCE:   g_value_set_int64 (value, self->not_found_since); break;
     case PROP_WATCHED:           g_value_set_boolean (value, !self->unwatched); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -210,9 +217,11 @@ sd_task_set_property (GObject      *object,
     case PROP_PROGRESS:          sd_task_set_progress (self, g_value_get_int (value)); break;
     case PROP_GROUP_ID:          sd_task_set_group_id (self, g_value_get_string (value)); break;
     case PROP_GROUP_LABEL:       sd_task_set_group_label (self, g_value_get_string (value)); break;
+    case PROP_LABEL:             sd_task_set_label (self, g_value_get_string (value)); break;
     case PROP_RETRY_OF:          sd_task_set_retry_of (self, g_value_get_string (value)); break;
     case PROP_CONTINUES:         sd_task_set_continues (self, g_value_get_string (value)); break;
     case PROP_QUEUE_POSITION:    sd_task_set_queue_position (self, g_value_get_int64 (value)); break;
+    case PROP_NOT_FOUND_SINCE:   sd_task_set_not_found_since (self, g_value_get_int64 (value)); break;
     case PROP_WATCHED:           sd_task_set_watched (self, g_value_get_boolean (value)); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -277,10 +286,12 @@ sd_task_class_init (SdTaskClass *klass)
     g_param_spec_int64 ("estimate", NULL, NULL, -1, G_MAXINT64, -1, RO_FLAGS);
   properties[PROP_GROUP_ID] = string_param ("group-id");
   properties[PROP_GROUP_LABEL] = string_param ("group-label");
+  properties[PROP_LABEL] = string_param ("label");
   properties[PROP_RETRY_OF] = string_param ("retry-of");
   properties[PROP_CONTINUES] = string_param ("continues");
   properties[PROP_QUEUE_POSITION] =
     g_param_spec_int64 ("queue-position", NULL, NULL, 0, G_MAXINT64, 0, RW_FLAGS);
+  properties[PROP_NOT_FOUND_SINCE] = time_param ("not-found-since", RW_FLAGS);
   properties[PROP_WATCHED] =
     g_param_spec_boolean ("watched", NULL, NULL, TRUE, RW_FLAGS);
 
@@ -748,6 +759,13 @@ sd_task_get_group_label (SdTask *self)
 }
 
 const char *
+sd_task_get_label (SdTask *self)
+{
+  g_return_val_if_fail (SD_IS_TASK (self), NULL);
+  return self->label;
+}
+
+const char *
 sd_task_get_retry_of (SdTask *self)
 {
   g_return_val_if_fail (SD_IS_TASK (self), NULL);
@@ -784,6 +802,19 @@ sd_task_set_group_label (SdTask     *self,
   set_string (self, &self->group_label, label, PROP_GROUP_LABEL);
 }
 
+/**
+ * sd_task_set_label:
+ * @label: (nullable): the task's own label (a batch line's "label"), as
+ *   opposed to its group's
+ */
+void
+sd_task_set_label (SdTask     *self,
+                   const char *label)
+{
+  g_return_if_fail (SD_IS_TASK (self));
+  set_string (self, &self->label, label, PROP_LABEL);
+}
+
 void
 sd_task_set_retry_of (SdTask     *self,
                       const char *task_id)
@@ -811,6 +842,34 @@ sd_task_set_queue_position (SdTask *self,
     return;
   self->queue_position = position;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_QUEUE_POSITION]);
+}
+
+gint64
+sd_task_get_not_found_since (SdTask *self)
+{
+  g_return_val_if_fail (SD_IS_TASK (self), 0);
+  return self->not_found_since;
+}
+
+/**
+ * sd_task_set_not_found_since:
+ * @since: the real time (µs, g_get_real_time()) of the first of the
+ *   server's 404 answers in a row about the task, or 0 when its last answer
+ *   was another
+ *
+ * Stored, so that a restart does not start the count again.
+ */
+void
+sd_task_set_not_found_since (SdTask *self,
+                             gint64  since)
+{
+  g_return_if_fail (SD_IS_TASK (self));
+
+  since = MAX (since, 0);
+  if (self->not_found_since == since)
+    return;
+  self->not_found_since = since;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NOT_FOUND_SINCE]);
 }
 
 /**
@@ -857,6 +916,7 @@ sd_task_copy_links (SdTask *self,
   g_object_freeze_notify (G_OBJECT (self));
   sd_task_set_group_id (self, from->group_id);
   sd_task_set_group_label (self, from->group_label);
+  sd_task_set_label (self, from->label);
   sd_task_set_retry_of (self, from->retry_of);
   sd_task_set_continues (self, from->continues);
   sd_task_set_queue_position (self, from->queue_position);

@@ -45,11 +45,14 @@ G_DECLARE_FINAL_TYPE (SdTask, sd_task, SD, TASK, GObject)
  *   "progress"           int: the server's data.progress (0..100), -1 unknown; not stored
  *   "group-id"           string: the group (takes of one Generate, a batch), or NULL
  *   "group-label"        string: the group's label for people (the prompt's start)
+ *   "label"              string: the task's own label (a batch line's), or NULL
  *   "retry-of"           string: the id of the task this one retries, or NULL
  *   "continues"          string: the id of the task whose last frame this
  *                        one starts from, or NULL (stored)
  *   "queue-position"     gint64: the order of a waiting task in the local queue
  *                        (smaller first); kept once sent
+ *   "not-found-since"    gint64, real time µs of the first 404 of the answers in a
+ *                        row about it, 0 when none (stored: survives a restart)
  *   "watched"            boolean: FALSE once the user stopped watching it at
  *                        the provider (sd_service_stop_watching()); not stored
  */
@@ -129,16 +132,22 @@ void             sd_task_set_continues         (SdTask     *self,
 
 const char      *sd_task_get_group_id          (SdTask *self);
 const char      *sd_task_get_group_label       (SdTask *self);
+const char      *sd_task_get_label             (SdTask *self);
 const char      *sd_task_get_retry_of          (SdTask *self);
 gint64           sd_task_get_queue_position    (SdTask *self);
 void             sd_task_set_group_id          (SdTask     *self,
                                                 const char *group_id);
 void             sd_task_set_group_label       (SdTask     *self,
                                                 const char *label);
+void             sd_task_set_label             (SdTask     *self,
+                                                const char *label);
 void             sd_task_set_retry_of          (SdTask     *self,
                                                 const char *task_id);
 void             sd_task_set_queue_position    (SdTask *self,
                                                 gint64  position);
+gint64           sd_task_get_not_found_since   (SdTask *self);
+void             sd_task_set_not_found_since   (SdTask *self,
+                                                gint64  since);
 void             sd_task_set_watched           (SdTask   *self,
                                                 gboolean  watched);
 gboolean         sd_task_get_watched           (SdTask   *self);

@@ -169,6 +169,7 @@ sd_batch_import_send (SdContext  *context,
 {
   g_autoptr(GPtrArray) requests = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(GArray) estimates = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GPtrArray) labels = g_ptr_array_new ();
   SdCatalog *catalog = sd_context_get_catalog (context);
 
   for (guint i = 0; i < sd_batch_get_n_lines (batch); i++)
@@ -187,6 +188,7 @@ sd_batch_import_send (SdContext  *context,
         {
           g_ptr_array_add (requests, g_object_ref (line->request));
           g_array_append_val (estimates, amount);
+          g_ptr_array_add (labels, line->label);
         }
     }
   if (requests->len == 0)
@@ -195,7 +197,8 @@ sd_batch_import_send (SdContext  *context,
   return sd_service_submit_group (sd_context_get_service (context), requests,
                                   (const gint64 *) estimates->data,
                                   sd_prices_get_currency (prices),
-                                  sd_batch_get_name (batch), error);
+                                  sd_batch_get_name (batch),
+                                  (const char * const *) labels->pdata, error);
 }
 
 /* The dialog */
@@ -581,7 +584,7 @@ sd_batch_export_write (GListModel  *tasks,
 
       if (request == NULL)
         continue;
-      line = sd_batch_write_line (request, 1, NULL);
+      line = sd_batch_write_line (request, 1, sd_task_get_label (task));
       g_string_append_printf (text, "%s\n", line);
     }
   return g_file_replace_contents (file, text->str, text->len, NULL, FALSE,

@@ -50,65 +50,36 @@ _sd_composer_set_submitting (SdComposer *self,
   _sd_composer_update_can_generate (self);
 }
 
-static const char *
-submit_error_message (GError *error)
-{
-  if (g_error_matches (error, SD_API_ERROR, SD_API_ERROR_OUTCOME_UNKNOWN))
-    /* Not only a broken connection: a 5xx or code -1 answer, too. */
-    return _("Uncertain: the task may or may not have been created. It is in the "
-             "list as uncertain; look there or in the provider’s console before "
-             "generating again.");
-  return error->message;
-}
-
+/* One task, or Takes: N tasks in one group: either way they are in the
+ * results at once, waiting or sent, cancellable and editable while they
+ * wait, and a refused one says why on its row. Nothing here waits for a
+ * create: a full cap must not hold the composer. */
 static void
-on_submitted_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+generate_queued (SdComposer *self,
+                 SdRequest  *request,
+                 int         n_takes)
 {
-  g_autoptr(SdComposer) self = user_data;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(SdTask) task = sd_service_submit_finish (SD_SERVICE (source), result, &error);
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  _sd_composer_set_submitting (self, FALSE);
-  if (task == NULL)
-    {
-      g_debug ("Generate failed: %s", error->message);
-      _sd_composer_show_message (self, submit_error_message (error));
-      /* a refused token concerns everything: the window says so above */
-      if (g_error_matches (error, SD_API_ERROR, SD_API_ERROR_UNAUTHORIZED))
-        gtk_widget_activate_action (GTK_WIDGET (self), "win.token-refused", NULL);
-      return;
-    }
-
-  /* the new row in the results says it was submitted */
-  _sd_composer_emit_submitted (self, task);
-}
-
-/* Takes: N queues N tasks in one group; they are in the results at once,
- * waiting or sent, and a refused one says why on its row. */
-static void
-generate_takes (SdComposer *self,
-                SdRequest  *request,
-                int         n_takes)
-{
+  SdService *service = sd_context_get_service (self->context);
   g_autoptr(GPtrArray) tasks = NULL;
+  g_autoptr(SdTask) task = NULL;
   g_autoptr(GError) error = NULL;
 
-  tasks = sd_service_submit_takes (sd_context_get_service (self->context), request,
-                                   (guint) n_takes, NULL, &error);
-  if (tasks == NULL)
+  if (n_takes > 1)
+    tasks = sd_service_submit_takes (service, request, (guint) n_takes, NULL, &error);
+  else
+    task = sd_service_submit_queued (service, request, &error);
+  if (tasks == NULL && task == NULL)
     {
       g_debug ("Generate failed: %s", error->message);
-      _sd_composer_show_message (self, submit_error_message (error));
+      _sd_composer_show_message (self, error->message);
       return;
     }
-  g_debug ("Generate: %u takes queued", tasks->len);
-  if (tasks->len > 0)
-    _sd_composer_emit_submitted (self, g_ptr_array_index (tasks, 0));
+  if (tasks != NULL && tasks->len > 0)
+    task = g_object_ref (g_ptr_array_index (tasks, 0));
+  g_debug ("Generate: %u tasks queued", tasks != NULL ? tasks->len : 1);
+  /* the new row in the results says it was queued */
+  if (task != NULL)
+    _sd_composer_emit_submitted (self, task);
 }
 
 static void
@@ -135,16 +106,8 @@ void
 _sd_composer_send (SdComposer *self,
                    SdRequest  *request)
 {
-  int n_takes = gtk_spin_button_get_value_as_int (self->takes_spin);
-
-  if (n_takes > 1)
-    {
-      _sd_composer_set_submitting (self, FALSE);
-      generate_takes (self, request, n_takes);
-      return;
-    }
-  sd_service_submit_async (sd_context_get_service (self->context), request,
-                           self->cancellable, on_submitted_cb, g_object_ref (self));
+  _sd_composer_set_submitting (self, FALSE);
+  generate_queued (self, request, gtk_spin_button_get_value_as_int (self->takes_spin));
 }
 
 static void

@@ -22,12 +22,14 @@ G_DECLARE_FINAL_TYPE (SdComposer, sd_composer, SD, COMPOSER, GtkWidget)
  * Actions (gtk_widget_class_install_action): "composer.generate",
  * "composer.paste-images", "composer.focus-prompt", "composer.add-image".
  *
- * What goes wrong is said by the field at fault or next to Generate (a
- * failed Generate stays there until the next edit or try); a refused token
- * also activates "win.token-refused" for the window's notice bar.
+ * What goes wrong before anything is queued is said by the field at fault
+ * or next to Generate (a failed Generate stays there until the next edit or
+ * try); what happens to a queued task is said on its row, and a refused
+ * token pauses the queue (the service's "last-error", in the window's bar).
  *
  * Signals:
- *   submitted  (SdTask *task)        a task was created on the server */
+ *   submitted  (SdTask *task)        Generate queued a task (the first take
+ *                                    of several): waiting, or already sent */
 GtkWidget *sd_composer_new          (SdContext  *context);
 SdRequest *sd_composer_get_request  (SdComposer *self);
 gboolean   sd_composer_get_can_generate (SdComposer *self);

@@ -304,6 +304,7 @@ add_status_fields (SdTaskDetails *self,
       status == SD_TASK_STATUS_NOT_FOUND)
     add_field (self, "reason", _("Reason"), sd_task_get_failure_message (task));
   add_field (self, "task-id", _("Task ID"), sd_task_get_id (task));
+  add_field (self, "label", _("Label"), sd_task_get_label (task));
   add_time_field (self, "submitted", _("Submitted"), sd_task_get_created_at (task));
   if (sd_task_get_is_finished (task))
     add_time_field (self, "finished", _("Finished"), sd_task_get_updated_at (task));

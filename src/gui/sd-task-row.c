@@ -294,10 +294,14 @@ update_prompt_label (SdTaskRow *self)
 {
   g_autofree char *prompt = _sd_task_row_format_prompt (sd_task_get_request (self->task));
   const char *group = sd_task_get_group_label (self->task);
+  const char *label = sd_task_get_label (self->task);
   g_autofree char *text = NULL;
 
-  /* a take carries its group: "Take · label · prompt" */
-  if (group != NULL && *group != '\0')
+  /* a take carries its group, and a batch line's take its own label too:
+   * "Take · group · label · prompt" */
+  if (group != NULL && *group != '\0' && label != NULL && *label != '\0')
+    text = g_strdup_printf (_("Take · %s · %s · %s"), group, label, prompt);
+  else if (group != NULL && *group != '\0')
     text = g_strdup_printf (_("Take · %s · %s"), group, prompt);
   gtk_label_set_text (self->prompt_label, text != NULL ? text : prompt);
   _sd_task_row_update_button_names (self);
