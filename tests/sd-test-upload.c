@@ -11,18 +11,6 @@
 
 #include "sd-simulator-test.h"
 
-static void
-use_file_keyring (void)
-{
-  g_autofree char *dir = g_dir_make_tmp ("seedance-keyring-XXXXXX", NULL);
-  g_autofree char *path = g_build_filename (dir, "keyring", NULL);
-
-  g_setenv ("SECRET_BACKEND", "file", TRUE);
-  g_setenv ("SECRET_FILE_TEST_PATH", path, TRUE);
-  g_setenv ("SECRET_FILE_TEST_PASSWORD", "test-password", TRUE);
-  g_unsetenv ("SEEDANCE_API_TOKEN");
-  g_unsetenv ("SEEDANCE_API_BASE");
-}
 
 void
 sd_test_upload_init (int    *argc,
@@ -30,7 +18,7 @@ sd_test_upload_init (int    *argc,
 {
   setlocale (LC_ALL, "C.UTF-8");
   g_test_init (argc, argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
-  use_file_keyring ();
+  sd_test_use_file_keyring ();
   g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
 }
 

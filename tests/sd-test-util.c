@@ -356,3 +356,16 @@ sd_test_is_stored_favourite (SdService  *service,
       return sd_task_get_favourite (tasks->pdata[i]);
   g_error ("The store has no task %s", id);
 }
+
+void
+sd_test_use_file_keyring (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("seedance-keyring-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "keyring", NULL);
+
+  g_setenv ("SECRET_BACKEND", "file", TRUE);
+  g_setenv ("SECRET_FILE_TEST_PATH", path, TRUE);
+  g_setenv ("SECRET_FILE_TEST_PASSWORD", "test-password", TRUE);
+  g_unsetenv ("SEEDANCE_API_TOKEN");
+  g_unsetenv ("SEEDANCE_API_BASE");
+}

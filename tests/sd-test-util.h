@@ -74,4 +74,9 @@ GNetworkMonitor *sd_test_offline_monitor_new (void);
 void     sd_test_install_counting_resolver (void);
 guint    sd_test_get_name_lookups          (void);
 
+/* Points libsecret at an empty keyring file of the test's own (the file
+ * backend), and unsets the token and address variables, so that no token
+ * is found unless a test stores one. */
+void     sd_test_use_file_keyring          (void);
+
 G_END_DECLS

@@ -587,18 +587,6 @@ test_local_files_are_uploaded_first (void)
   g_assert_cmpuint (sd_simulator_get_task_count (run->simulator), ==, 1);
 }
 
-static void
-use_file_keyring (void)
-{
-  g_autofree char *dir = g_dir_make_tmp ("seedance-keyring-XXXXXX", NULL);
-  g_autofree char *path = g_build_filename (dir, "keyring", NULL);
-
-  g_setenv ("SECRET_BACKEND", "file", TRUE);
-  g_setenv ("SECRET_FILE_TEST_PATH", path, TRUE);
-  g_setenv ("SECRET_FILE_TEST_PASSWORD", "test-password", TRUE);
-  g_unsetenv ("SEEDANCE_API_TOKEN");
-  g_unsetenv ("SEEDANCE_API_BASE");
-}
 
 int
 main (int   argc,
@@ -606,7 +594,7 @@ main (int   argc,
 {
   setlocale (LC_ALL, "C.UTF-8");
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
-  use_file_keyring ();
+  sd_test_use_file_keyring ();
   g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
   sd_test_install_counting_resolver ();
 

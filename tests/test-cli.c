@@ -1371,19 +1371,6 @@ add_hostile_text_tests (void)
                    test_hostile_download_dir_path_is_escaped);
 }
 
-static void
-use_file_keyring (void)
-{
-  g_autofree char *dir = g_dir_make_tmp ("seedance-keyring-XXXXXX", NULL);
-  g_autofree char *path = g_build_filename (dir, "keyring", NULL);
-
-  /* An empty keyring of our own: no token unless a test sets one. */
-  g_setenv ("SECRET_BACKEND", "file", TRUE);
-  g_setenv ("SECRET_FILE_TEST_PATH", path, TRUE);
-  g_setenv ("SECRET_FILE_TEST_PASSWORD", "test-password", TRUE);
-  g_unsetenv ("SEEDANCE_API_TOKEN");
-  g_unsetenv ("SEEDANCE_API_BASE");
-}
 
 static void
 delete_history (SdContext *context)
@@ -1713,7 +1700,7 @@ main (int   argc,
   /* Arguments are read in the locale's charset, as in a user's UTF-8 shell. */
   setlocale (LC_ALL, "C.UTF-8");
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
-  use_file_keyring ();
+  sd_test_use_file_keyring ();
   /* Isolated XDG_DATA_DIRS hide the system's GSettings schemas, which the
    * desktop proxy resolver needs; the simulator is on loopback anyway. */
   g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);

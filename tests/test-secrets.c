@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "sd-secrets.h"
+#include "sd-test-util.h"
 
 typedef struct
 {
@@ -75,16 +76,6 @@ clear (SdSecrets *secrets, const char *url, Result *r)
   g_main_loop_run (r->loop);
 }
 
-static void
-use_file_keyring (void)
-{
-  g_autofree char *dir = g_dir_make_tmp ("seedance-keyring-XXXXXX", NULL);
-  g_autofree char *path = g_build_filename (dir, "keyring", NULL);
-
-  g_setenv ("SECRET_BACKEND", "file", TRUE);
-  g_setenv ("SECRET_FILE_TEST_PATH", path, TRUE);
-  g_setenv ("SECRET_FILE_TEST_PASSWORD", "test-password", TRUE);
-}
 
 static void
 test_store_then_lookup (void)
@@ -226,7 +217,7 @@ main (int   argc,
 {
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
   if (!g_test_subprocess ())
-    use_file_keyring ();
+    sd_test_use_file_keyring ();
 
   g_test_add_func ("/secrets/store-then-lookup", test_store_then_lookup);
   g_test_add_func ("/secrets/token-survives-a-new-object", test_token_survives_a_new_object);
