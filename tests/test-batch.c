@@ -291,6 +291,46 @@ test_local_paths_resolve_against_the_file (void)
   g_rmdir (dir);
 }
 
+/* A problem with a local file names the file, not the link it was
+ * checked as before its upload. */
+static void
+test_problems_name_the_local_file (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("batch-XXXXXX", NULL);
+  g_autofree char *image = g_build_filename (dir, "cat.png", NULL);
+  g_autofree char *path = g_build_filename (dir, "b.jsonl", NULL);
+  g_autoptr(SdCatalog) catalog = sd_catalog_new ();
+  g_autoptr(SdBatch) batch = NULL;
+  g_autoptr(GError) error = NULL;
+  /* PER_SECOND takes images from the asset library only */
+  const char *text = "{\"model\": \"" PER_SECOND "\", \"prompt\": \"a\", \"images\": [\"cat.png\"]}\n"
+                     "{\"model\": \"" PER_SECOND "\", \"prompt\": \"a\", \"images\": [\"gone.png\"]}\n";
+
+  g_assert_true (g_file_set_contents (image, "\x89PNG", 4, NULL));
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+  batch = sd_batch_new_from_file (path, catalog, &error);
+  g_assert_no_error (error);
+
+  for (guint n = 1; n <= 2; n++)
+    {
+      SdBatchLine *line = line_numbered (batch, n);
+
+      g_assert_cmpuint (line->problems->len, >, 0);
+      for (guint i = 0; i < line->problems->len; i++)
+        {
+          SdProblem *problem = g_ptr_array_index (line->problems, i);
+
+          g_assert_null (strstr (problem->message, "upload.invalid"));
+        }
+    }
+  g_assert_true (has_problem (line_numbered (batch, 1), "images", image));
+  g_assert_true (has_problem (line_numbered (batch, 2), "images", "gone.png"));
+
+  g_unlink (image);
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 static void
 test_written_line_reads_back (void)
 {
@@ -351,6 +391,7 @@ main (int   argc,
   g_test_add_func ("/batch/hostile-lines-are-refused", test_hostile_lines_are_refused);
   g_test_add_func ("/batch/whole-file-refusals", test_whole_file_refusals);
   g_test_add_func ("/batch/local-paths-resolve-against-the-file", test_local_paths_resolve_against_the_file);
+  g_test_add_func ("/batch/problems-name-the-local-file", test_problems_name_the_local_file);
   g_test_add_func ("/batch/written-line-reads-back", test_written_line_reads_back);
   g_test_add_func ("/batch/estimate-counts-unpriced-lines", test_batch_estimate_counts_unpriced_lines);
 

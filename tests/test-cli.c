@@ -312,6 +312,27 @@ test_submit_with_unknown_model_names_the_field (void)
   g_assert_cmpint (run->contexts, ==, 0);
 }
 
+/* A local file the model cannot take is named as the user gave it. */
+static void
+test_submit_refusal_names_the_local_file (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("cli-XXXXXX", NULL);
+  g_autofree char *image = g_build_filename (dir, "cat.png", NULL);
+  g_autoptr(Run) run = NULL;
+
+  g_assert_true (g_file_set_contents (image, "\x89PNG", 4, NULL));
+  /* sd2_mx_720p takes images from the asset library only */
+  run = run_cli ("--demo", "submit", "--model", "sd2_mx_720p", "--prompt", "a cat",
+                 "--image", image);
+  g_assert_cmpint (run->status, ==, SD_CLI_EXIT_USAGE);
+  g_assert_true (g_str_has_prefix (run->err, "images: "));
+  g_assert_nonnull (strstr (run->err, image));
+  g_assert_null (strstr (run->err, "upload.invalid"));
+  g_assert_cmpint (run->contexts, ==, 0);
+  g_unlink (image);
+  g_rmdir (dir);
+}
+
 static void
 test_submit_invalid_request_sends_nothing (void)
 {
@@ -1743,6 +1764,8 @@ main (int   argc,
                    test_submit_with_unknown_model_names_the_field);
   g_test_add_func ("/cli/submit/invalid-request-sends-nothing",
                    test_submit_invalid_request_sends_nothing);
+  g_test_add_func ("/cli/submit/refusal-names-the-local-file",
+                   test_submit_refusal_names_the_local_file);
   g_test_add_func ("/cli/submit/without-token-says-how-to-set-one",
                    test_submit_without_token_says_how_to_set_one);
   g_test_add_func ("/cli/demo/submit-prints-the-task-id", test_demo_submit_prints_the_task_id);

@@ -197,6 +197,7 @@ check_request (SdCli                *self,
   /* local files are checked as the links they will become */
   as_sent = sd_upload_request_with_stand_ins (args->request);
   problems = sd_request_validate (as_sent, model);
+  sd_upload_name_local_files (args->request, problems);
   if (problems->len > 0 && warning != NULL)
     _sd_cli_print_message (self, "%s", warning);
   duration_ok = check_duration_text (self, args, model);

@@ -19,6 +19,7 @@
 #include "sd-api.h"
 #include "sd-batch.h"
 #include "sd-json.h"
+#include "sd-uploader.h"
 
 struct _SdBatch
 {
@@ -137,15 +138,6 @@ resolve_local_path (const char *value,
 /* What a local file becomes for validation: a link of the shape the upload
  * will give it, so the model's rules (counts, schemes) judge the request as
  * it will be sent. */
-static char *
-stand_in_link (const char *path)
-{
-  g_autofree char *name = g_path_get_basename (path);
-  g_autofree char *escaped = g_uri_escape_string (name, NULL, FALSE);
-
-  return g_strconcat ("https://upload.invalid/", escaped, NULL);
-}
-
 /* Resolves each local entry of one link field: @resolved gets the absolute
  * path (what the upload will read), @stand_ins its stand-in link. */
 static void
@@ -177,10 +169,11 @@ resolve_entries (SdBatchLine        *line,
           message = g_strdup_printf (_("“%s” is neither a link nor a readable file."), values[i]);
           add_problem (line, field, message);
           g_strv_builder_add (resolved, values[i]);
-          g_strv_builder_add (stand_ins, "https://upload.invalid/missing");
+          link = sd_upload_stand_in_link (values[i]);
+          g_strv_builder_add (stand_ins, link);
           continue;
         }
-      link = stand_in_link (path);
+      link = sd_upload_stand_in_link (path);
       g_strv_builder_add (resolved, path);
       g_strv_builder_add (stand_ins, link);
     }
@@ -357,6 +350,7 @@ validate_request (SdBatchLine *line,
   SdModel *model = model_id != NULL ? sd_catalog_lookup (catalog, model_id) : NULL;
   g_autoptr(GPtrArray) problems = sd_request_validate (as_sent, model);
 
+  sd_upload_name_local_files (line->request, problems);
   for (guint i = 0; i < problems->len; i++)
     g_ptr_array_add (line->problems, sd_problem_copy (g_ptr_array_index (problems, i)));
 }

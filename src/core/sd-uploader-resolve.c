@@ -22,6 +22,8 @@
 #include "sd-uploader-private.h"
 #include "sd-uploader-stream.h"
 
+#define STAND_IN_PREFIX "https://upload.invalid/"
+
 /* Requests: every local reference becomes its link */
 
 typedef struct
@@ -250,18 +252,90 @@ sd_uploader_resolve_request_finish (SdUploader    *self,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/**
+ * sd_upload_stand_in_link:
+ * @path: a local file's path
+ *
+ * Returns: (transfer full): the https:// link that stands in for @path
+ *   while a request is validated before its files are uploaded
+ */
+char *
+sd_upload_stand_in_link (const char *path)
+{
+  g_autofree char *name = g_path_get_basename (path);
+  g_autofree char *escaped = g_uri_escape_string (name, NULL, FALSE);
+
+  return g_strconcat (STAND_IN_PREFIX, escaped, NULL);
+}
+
 static char *
 stand_in_for (const char *reference)
 {
   g_autoptr(GFile) file = sd_upload_local_file_for_reference (reference);
-  g_autofree char *name = NULL;
-  g_autofree char *escaped = NULL;
+  g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
 
   if (file == NULL)
     return g_strdup (reference);
-  name = g_file_get_basename (file);
-  escaped = g_uri_escape_string (name != NULL ? name : "file", NULL, FALSE);
-  return g_strconcat ("https://upload.invalid/", escaped, NULL);
+  return sd_upload_stand_in_link (path != NULL ? path : "file");
+}
+
+/* Where @message names @reference's stand-in, it names @reference again. */
+static void
+name_reference (SdProblem  *problem,
+                const char *reference)
+{
+  g_autofree char *stand_in = NULL;
+  GString *message;
+
+  if (reference == NULL || g_str_has_prefix (reference, STAND_IN_PREFIX))
+    return;
+  stand_in = stand_in_for (reference);
+  /* a path that is not (or no longer) a file stood in by its name */
+  if (g_str_equal (stand_in, reference) && g_uri_peek_scheme (reference) == NULL)
+    {
+      g_free (stand_in);
+      stand_in = sd_upload_stand_in_link (reference);
+    }
+  if (g_str_equal (stand_in, reference) || strstr (problem->message, stand_in) == NULL)
+    return;
+  message = g_string_new (problem->message);
+  g_string_replace (message, stand_in, reference, 0);
+  g_free (problem->message);
+  problem->message = g_string_free (message, FALSE);
+}
+
+/**
+ * sd_upload_name_local_files:
+ * @request: a request whose references may be local files
+ * @problems: (element-type SdProblem): what validating
+ *   sd_upload_request_with_stand_ins() of @request found
+ *
+ * Makes each problem name the local file the user gave, not the stand-in
+ * link it was validated as.
+ */
+void
+sd_upload_name_local_files (SdRequest *request,
+                            GPtrArray *problems)
+{
+  const char * const *lists[] = {
+    sd_request_get_images (request),
+    sd_request_get_reference_videos (request),
+    sd_request_get_reference_audios (request),
+  };
+
+  g_return_if_fail (SD_IS_REQUEST (request));
+  g_return_if_fail (problems != NULL);
+
+  for (guint p = 0; p < problems->len; p++)
+    {
+      SdProblem *problem = g_ptr_array_index (problems, p);
+
+      name_reference (problem, sd_request_get_first_image (request));
+      name_reference (problem, sd_request_get_last_image (request));
+      for (gsize l = 0; l < G_N_ELEMENTS (lists); l++)
+        for (gsize i = 0; lists[l] != NULL && lists[l][i] != NULL; i++)
+          name_reference (problem, lists[l][i]);
+    }
 }
 
 static char **

@@ -158,4 +158,7 @@ G_BEGIN_DECLS
  * ("https://upload.invalid/<name>"), to validate a request as it will be
  * sent before anything is uploaded. */
 SdRequest    *sd_upload_request_with_stand_ins (SdRequest *request);
+char         *sd_upload_stand_in_link          (const char *path);
+void          sd_upload_name_local_files       (SdRequest  *request,
+                                                GPtrArray  *problems);
 G_END_DECLS

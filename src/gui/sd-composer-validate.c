@@ -247,6 +247,8 @@ _sd_composer_revalidate (SdComposer *self)
   g_autoptr(GPtrArray) problems = sd_request_validate (sent, self->model);
   gboolean first_shown = FALSE;
 
+  sd_upload_name_local_files (self->request, problems);
+
   clear_problems (self);
   for (guint i = 0; i < problems->len; i++)
     {
