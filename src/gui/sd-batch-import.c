@@ -17,13 +17,14 @@
 /* How long Queue waits for the balance before it is left unknown. */
 #define BALANCE_WAIT_MS 5000
 
-/* Reading the file */
+/* Reading the file. The thread's task holds the file and the catalog
+ * only: the window and the context stay with the callback, so that their
+ * last reference is never dropped on the thread. */
 
 typedef struct
 {
   GtkWindow *parent;
   SdContext *context;
-  SdCatalog *catalog;
 } ImportData;
 
 static void
@@ -31,7 +32,6 @@ import_data_free (ImportData *data)
 {
   g_clear_object (&data->parent);
   g_clear_object (&data->context);
-  g_clear_object (&data->catalog);
   g_free (data);
 }
 
@@ -41,7 +41,7 @@ read_batch_thread (GTask        *task,
                    gpointer      task_data,
                    GCancellable *cancellable)
 {
-  ImportData *data = task_data;
+  SdCatalog *catalog = task_data;
   GFile *file = source;
   g_autoptr(GError) error = NULL;
   SdBatch *batch;
@@ -52,7 +52,7 @@ read_batch_thread (GTask        *task,
                                _("Batch files must be on this computer."));
       return;
     }
-  batch = sd_batch_new_from_file (g_file_peek_path (file), data->catalog, &error);
+  batch = sd_batch_new_from_file (g_file_peek_path (file), catalog, &error);
   if (batch == NULL)
     g_task_return_error (task, g_steal_pointer (&error));
   else
@@ -466,7 +466,7 @@ on_batch_read_cb (GObject      *source,
                   GAsyncResult *result,
                   gpointer      user_data)
 {
-  ImportData *data = g_task_get_task_data (G_TASK (result));
+  ImportData *data = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(SdBatch) batch = g_task_propagate_pointer (G_TASK (result), &error);
 
@@ -474,6 +474,7 @@ on_batch_read_cb (GObject      *source,
     show_error (data->parent, error);
   else
     show_dialog (data->parent, data->context, batch);
+  import_data_free (data);
 }
 
 void
@@ -481,14 +482,13 @@ sd_batch_import_show_file (GtkWindow *parent,
                            SdContext *context,
                            GFile     *file)
 {
-  g_autoptr(GTask) task = g_task_new (file, NULL, on_batch_read_cb, NULL);
   ImportData *data = g_new0 (ImportData, 1);
+  g_autoptr(GTask) task = g_task_new (file, NULL, on_batch_read_cb, data);
 
   data->parent = parent != NULL ? g_object_ref (parent) : NULL;
   data->context = g_object_ref (context);
-  data->catalog = g_object_ref (sd_context_get_catalog (context));
   g_task_set_source_tag (task, sd_batch_import_show_file);
-  g_task_set_task_data (task, data, (GDestroyNotify) import_data_free);
+  g_task_set_task_data (task, g_object_ref (sd_context_get_catalog (context)), g_object_unref);
   g_task_run_in_thread (task, read_batch_thread);
 }
 
