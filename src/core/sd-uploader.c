@@ -790,7 +790,9 @@ read_facts_async (SdUploader *self,
                   gboolean    hash,
                   GTask      *task)
 {
-  g_autoptr(GTask) facts_task = g_task_new (self, upload->cancellable, on_facts_cb, task);
+  /* no source object: the thread never holds the uploader (@task does,
+   * and it ends on the main context) */
+  g_autoptr(GTask) facts_task = g_task_new (NULL, upload->cancellable, on_facts_cb, task);
   FactsWanted *wanted = g_new0 (FactsWanted, 1);
 
   wanted->upload = g_object_ref (upload);
