@@ -1299,6 +1299,8 @@ test_upload_service_change_restarts_uploads (Fixture       *fixture,
   sd_preferences_upload_group_apply (group, service.url, "", "");
   g_assert_null (sd_preferences_upload_group_get_error (group));
   wait_for (rows_restarted, &restart, "the upload to start again on the service");
+  /* its cancellation is told from the sending thread, maybe after the restart */
+  wait_for (upload_is_over, slow, "the stopped upload to end");
   g_assert_cmpint (sd_upload_get_state (slow), ==, SD_UPLOAD_STATE_FAILED);
   g_assert_true (g_error_matches (sd_upload_get_error (slow), G_IO_ERROR, G_IO_ERROR_CANCELLED));
   g_assert_cmpint (sd_upload_get_state (sd_media_row_get_upload (first_row (fixture))), ==,
