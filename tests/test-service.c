@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include <glib/gstdio.h>
+#include <libsoup/soup.h>
 
 #include "sd-api.h"
 #include "sd-catalog.h"
@@ -2094,6 +2095,55 @@ test_context_history_follows_the_address (void)
   g_settings_reset (settings, "api-base-url");
 }
 
+static gboolean
+wait_done_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+/* libsoup up to 3.6.5 ends a TLS handshake on a freed connection when the
+ * server let the connection go first, as disposing the simulator does (a
+ * critical, or a crash, in the next test's main loop): the simulator holds
+ * the connection through its handshake. A client connects to the TLS port
+ * and says nothing, the simulator goes, then the client. */
+static void
+test_simulator_disposed_during_a_handshake (void)
+{
+  g_autoptr(SdCatalog) catalog = sd_catalog_new ();
+  g_autoptr(SdSimulator) sim = sd_test_simulator_new (catalog, QUEUED_MS, PROCESSING_MS);
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GUri) uri = NULL;
+  g_autoptr(GError) error = NULL;
+  guint held = sd_simulator_get_n_held_messages ();
+  gboolean done = FALSE;
+
+  if (sd_simulator_get_tls_base_url (sim) == NULL)
+    {
+      g_test_skip ("No TLS backend");
+      return;
+    }
+  uri = g_uri_parse (sd_simulator_get_tls_base_url (sim), G_URI_FLAGS_NONE, &error);
+  g_assert_no_error (error);
+  connection = g_socket_client_connect_to_host (client, "127.0.0.1", g_uri_get_port (uri), NULL, &error);
+  g_assert_no_error (error);
+#if !SOUP_CHECK_VERSION (3, 6, 6)
+  /* the server accepts it and starts the handshake */
+  while (sd_simulator_get_n_held_messages () == held)
+    g_main_context_iteration (NULL, TRUE);
+#endif
+
+  g_clear_object (&sim);
+  g_io_stream_close (G_IO_STREAM (connection), NULL, &error);
+  g_assert_no_error (error);
+  /* the handshake fails on the closed socket and ends, on a live
+   * connection: nothing tells when, so the main loop runs a while */
+  g_timeout_add (500, wait_done_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2173,6 +2223,7 @@ main (int   argc,
   g_test_add_func ("/context/token/from-the-environment", test_context_token_from_environment);
   g_test_add_func ("/context/history/damaged-file-becomes-a-notice", test_context_moved_aside_history);
   g_test_add_func ("/context/properties/its-parts-are-read-only", test_context_properties);
+  g_test_add_func ("/simulator/tls/disposed-during-a-handshake", test_simulator_disposed_during_a_handshake);
 
   return g_test_run ();
 }

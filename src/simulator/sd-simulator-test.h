@@ -155,4 +155,6 @@ char        *sd_simulator_get_media_url     (SdSimulator           *self,
                                              const char            *name);
 guint        sd_simulator_get_media_request_count (SdSimulator     *self);
 
+guint        sd_simulator_get_n_held_messages (void);
+
 G_END_DECLS

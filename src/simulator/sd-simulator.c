@@ -411,6 +411,98 @@ listen_on (SdSimulator  *self,
   return g_steal_pointer (&server);
 }
 
+/* Holding TLS connections through their handshake ----------------------- *
+ *
+ * libsoup up to 3.6.5 starts a TLS connection's handshake without holding
+ * the connection: when the server lets the connection go before the
+ * handshake ends (soup_server_disconnect(), as disposing the simulator
+ * does), the handshake then ends on a freed connection (fixed upstream in
+ * 3.6.6, "server-connection: check for cancellation in handshake
+ * callback"). Each message holds its connection, so the simulator holds
+ * the messages of its TLS port: until their connection is set up, or, when
+ * it ends or goes first, for a while longer, so that a handshake still
+ * running ends on a live connection. */
+static gint n_held;  /* messages of a TLS port held, for the tests */
+
+#if !SOUP_CHECK_VERSION (3, 6, 6)
+#define HELD_KEY "sd-simulator-held"
+#define HELD_GRACE_S 30
+
+static void on_held_connected_cb (SoupServerMessage *msg);
+static void on_held_ended_cb     (SoupServerMessage *msg);
+
+/* Stops watching @msg; returns whether it was held. */
+static gboolean
+unwatch_held (SoupServerMessage *msg)
+{
+  if (g_object_steal_data (G_OBJECT (msg), HELD_KEY) == NULL)
+    return FALSE;
+  g_signal_handlers_disconnect_by_func (msg, on_held_connected_cb, NULL);
+  g_signal_handlers_disconnect_by_func (msg, on_held_ended_cb, NULL);
+  return TRUE;
+}
+
+static void
+release_held (gpointer data)
+{
+  (void) g_atomic_int_dec_and_test (&n_held);
+  g_object_unref (data);
+}
+
+/* Set up: the handshake is over. */
+static void
+on_held_connected_cb (SoupServerMessage *msg)
+{
+  if (unwatch_held (msg))
+    release_held (msg);
+}
+
+static gboolean
+grace_over_cb (gpointer data)
+{
+  return G_SOURCE_REMOVE;
+}
+
+/* Finished or disconnected, perhaps with its handshake still running. */
+static void
+on_held_ended_cb (SoupServerMessage *msg)
+{
+  if (unwatch_held (msg))
+    g_timeout_add_seconds_full (G_PRIORITY_LOW, HELD_GRACE_S, grace_over_cb, msg, release_held);
+}
+
+static void
+on_request_started_cb (SoupServer        *server,
+                       SoupServerMessage *msg,
+                       gpointer           user_data)
+{
+  guint tls_port = GPOINTER_TO_UINT (user_data);
+  GSocketAddress *local = soup_server_message_get_local_address (msg);
+
+  if (!G_IS_INET_SOCKET_ADDRESS (local) ||
+      g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local)) != tls_port ||
+      g_object_get_data (G_OBJECT (msg), HELD_KEY) != NULL)
+    return;
+  g_atomic_int_inc (&n_held);
+  g_object_set_data (G_OBJECT (g_object_ref (msg)), HELD_KEY, GUINT_TO_POINTER (1));
+  g_signal_connect (msg, "connected", G_CALLBACK (on_held_connected_cb), NULL);
+  g_signal_connect (msg, "finished", G_CALLBACK (on_held_ended_cb), NULL);
+  g_signal_connect (msg, "disconnected", G_CALLBACK (on_held_ended_cb), NULL);
+}
+#endif
+
+/**
+ * sd_simulator_get_n_held_messages: (skip)
+ *
+ * Returns: how many messages of TLS ports the simulators of this process
+ *   hold through their handshake, or for the while after it (tests only)
+ */
+guint
+sd_simulator_get_n_held_messages (void)
+{
+  return (guint) g_atomic_int_get (&n_held);
+}
+
 /* The first server also listens with TLS, with a certificate for 127.0.0.1
  * made for the demo (its key is public: only loopback links may be trusted
  * with it, see sd_simulator_get_tls_certificate()). Without a TLS backend
@@ -440,7 +532,13 @@ listen_with_tls (SdSimulator  *self,
   uris = soup_server_get_uris (self->server);
   for (GSList *l = uris; l != NULL; l = l->next)
     if (g_str_equal (g_uri_get_scheme (l->data), "https"))
-      self->tls_base_url = g_strdup_printf ("https://127.0.0.1:%d", g_uri_get_port (l->data));
+      {
+        self->tls_base_url = g_strdup_printf ("https://127.0.0.1:%d", g_uri_get_port (l->data));
+#if !SOUP_CHECK_VERSION (3, 6, 6)
+        g_signal_connect (self->server, "request-started", G_CALLBACK (on_request_started_cb),
+                          GUINT_TO_POINTER (g_uri_get_port (l->data)));
+#endif
+      }
   g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
 
   self->tls_certificate = g_steal_pointer (&certificate);
