@@ -27,6 +27,10 @@
 #include <string.h>
 #include <json-glib/json-glib.h>
 
+#include "sd-store.h"
+#include "sd-test-cli.h"
+#include "sd-test-util.h"
+
 #define MODEL    "seedance2.0-fast-i2v"
 #define SUBMITS  20
 #define LISTS    10
@@ -458,6 +462,85 @@ test_concurrency_existing_history (Fixture       *fixture,
   g_assert_cmpuint (g_hash_table_size (ids), ==, SUBMITS + 1);
 }
 
+/* Another run's tasks, sent and not finished, saved into the demo history
+ * between the moment this run's simulator started and the one its service
+ * first read the history: what another process's creates do when they land
+ * then. */
+typedef struct
+{
+  guint stuck_source;
+} AnotherRun;
+
+#define ANOTHER_RUN_TASKS  2   /* as many as the default cap */
+#define ANOTHER_RUN_LIMIT_S 30
+
+static gboolean
+on_submit_stuck_cb (gpointer user_data)
+{
+  g_error ("The submit was still waiting after %u s: the tasks of another run, "
+           "unknown to this run's simulator, kept the places at the provider",
+           ANOTHER_RUN_LIMIT_S);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+save_tasks_of_another_run_cb (SdTestRun *run,
+                              SdContext *context,
+                              gpointer   user_data)
+{
+  AnotherRun *another = user_data;
+  SdStore *store = sd_context_get_store (context);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  for (guint i = 0; i < ANOTHER_RUN_TASKS; i++)
+    {
+      g_autoptr(SdRequest) request = sd_request_new ();
+      g_autofree char *id = g_strdup_printf ("vid_another_run_%u", i);
+      g_autoptr(SdTask) task = NULL;
+      g_autoptr(GError) error = NULL;
+
+      sd_request_set_model (request, MODEL);
+      sd_request_set_prompt (request, "a task of another run");
+      task = sd_task_new (id, request);
+      sd_task_set_status (task, SD_TASK_STATUS_QUEUED, NULL);
+      sd_task_set_created_at (task, now);
+      sd_task_set_updated_at (task, now);
+      g_assert_true (sd_store_save_task (store, task, &error));
+      g_assert_no_error (error);
+    }
+  /* Without the fix the submit never ends: this fails it instead. */
+  another->stuck_source = g_timeout_add_seconds (ANOTHER_RUN_LIMIT_S, on_submit_stuck_cb, NULL);
+}
+
+/* The demo simulator takes over the tasks the service loads, whenever
+ * they were written: one it did not know would answer 404 for a day and,
+ * counted as at the provider, keep this run's submit from being sent
+ * (the hang of /processes/concurrent/new-history). */
+static void
+test_demo_adopts_tasks_saved_during_start (void)
+{
+  const char * const args[] = { "--demo", "submit", "--model", MODEL, "--prompt",
+                                "after another run", NULL };
+  AnotherRun another = { 0 };
+  g_autoptr(SdTestRun) run = NULL;
+  g_autoptr(SdTestRun) listed = NULL;
+  const char * const list_args[] = { "--demo", "list", "--json", NULL };
+
+  run = sd_test_run_cli_argv (args, save_tasks_of_another_run_cb, &another);
+  g_clear_handle_id (&another.stuck_source, g_source_remove);
+  g_assert_cmpint (run->status, ==, 0);
+  g_assert_true (g_str_has_prefix (run->out, "vid_sim"));
+
+  listed = sd_test_run_cli_argv (list_args, NULL, NULL);
+  g_assert_cmpint (listed->status, ==, 0);
+  for (guint i = 0; i < ANOTHER_RUN_TASKS; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("\"vid_another_run_%u\"", i);
+
+      g_assert_nonnull (strstr (listed->out, id));
+    }
+}
+
 /* Reads from @connection until a whole request head arrived (or the peer
  * closed). */
 static void
@@ -540,12 +623,17 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, NULL);
+  /* The in-process runs find their history in a folder of the test's own;
+   * the children are given the fixture's. */
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  sd_test_use_file_keyring ();
 
   g_test_add ("/processes/concurrent/new-history", Fixture, NULL,
               fixture_set_up, test_concurrency_new_history, fixture_tear_down);
   g_test_add ("/processes/concurrent/existing-history", Fixture, NULL,
               fixture_set_up, test_concurrency_existing_history, fixture_tear_down);
+  g_test_add_func ("/processes/demo/adopts-tasks-saved-during-start",
+                   test_demo_adopts_tasks_saved_during_start);
   g_test_add ("/processes/interrupt/create-leaves-an-uncertain-row", Fixture, NULL,
               fixture_set_up, test_interrupted_create_leaves_an_uncertain_row,
               fixture_tear_down);
