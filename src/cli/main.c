@@ -26,6 +26,9 @@ main (int   argc,
   g_set_prgname ("seedance");
   /* Warnings quote server text too; it must not drive the terminal. */
   g_log_set_writer_func (sd_cli_output_log_writer, NULL, NULL);
+  /* stdout is the command's result (ids, JSON): G_MESSAGES_DEBUG's lines
+   * go with the other messages, to stderr, not into it. */
+  g_log_writer_default_set_use_stderr (TRUE);
 
   cli = sd_cli_new (NULL, NULL);
   g_object_set (cli, "stderr-is-tty", isatty (STDERR_FILENO) != 0, NULL);

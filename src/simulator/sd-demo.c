@@ -10,7 +10,7 @@
 #include "sd-demo.h"
 #include "sd-endpoint.h"
 #include "sd-request.h"
-#include "sd-store.h"
+#include "sd-service.h"
 #include "sd-task.h"
 
 static SdEndpoint *
@@ -27,34 +27,51 @@ start_simulator (SdCatalog  *catalog,
                           G_OBJECT (simulator));
 }
 
-/* Reading the store again is cheap; a history that cannot be read fails
- * the context's start, which says why. */
-static void
-adopt_unfinished_tasks (SdSimulator *simulator,
-                        SdStore     *store)
+/* A task the service will ask about: unfinished, and already sent (a
+ * waiting one has only a local id, and this simulator will create it). */
+static gboolean
+is_at_provider (SdTask *task)
 {
-  g_autoptr(GPtrArray) tasks = NULL;
-  g_autoptr(GError) error = NULL;
+  return !sd_task_get_is_finished (task) &&
+         sd_task_get_status (task) != SD_TASK_STATUS_WAITING;
+}
 
-  tasks = sd_store_load_to_resume (store, &error);
-  if (tasks == NULL)
+/* The simulator takes over each task the service puts in its list from
+ * the history (at the start, or looked up later), before its first poll,
+ * which goes out from the main loop. It adopts what the service read, not
+ * what an earlier read of the history held: another process may create
+ * tasks between the two, and one the simulator did not know would answer
+ * 404 and count as at the provider, holding the queue, for a day. */
+static void
+on_tasks_changed_cb (GListModel  *tasks,
+                     guint        position,
+                     guint        removed,
+                     guint        added,
+                     SdSimulator *simulator)
+{
+  for (guint i = position; i < position + added; i++)
     {
-      g_debug ("The demo history's unfinished tasks could not be read: %s", error->message);
-      return;
-    }
-
-  for (guint i = 0; i < tasks->len; i++)
-    {
-      SdTask *task = g_ptr_array_index (tasks, i);
+      g_autoptr(SdTask) task = g_list_model_get_item (tasks, i);
       SdRequest *request = sd_task_get_request (task);
 
-      if (sd_task_get_is_finished (task))
+      if (!is_at_provider (task))
         continue;
-      g_debug ("The simulator takes over task %s of an earlier run", sd_task_get_id (task));
+      g_debug ("The simulator takes over task %s of another run", sd_task_get_id (task));
       sd_simulator_adopt_task (simulator, sd_task_get_id (task),
-                               sd_request_get_model (request),
-                               sd_request_get_prompt (request));
+                               request != NULL ? sd_request_get_model (request) : NULL,
+                               request != NULL ? sd_request_get_prompt (request) : NULL);
     }
+}
+
+/* Before the demo history is loaded into @context's list. */
+static void
+adopt_loaded_tasks (SdSimulator *simulator,
+                    SdContext   *context)
+{
+  GListModel *tasks = sd_service_get_tasks (sd_context_get_service (context));
+
+  g_signal_connect_object (tasks, "items-changed", G_CALLBACK (on_tasks_changed_cb),
+                           simulator, 0);
 }
 
 /**
@@ -82,8 +99,7 @@ sd_demo_context_new (GError **error)
   if (context == NULL)
     return NULL;
 
-  adopt_unfinished_tasks (SD_SIMULATOR (sd_endpoint_get_server (endpoint)),
-                          sd_context_get_store (context));
+  adopt_loaded_tasks (SD_SIMULATOR (sd_endpoint_get_server (endpoint)), context);
   return context;
 }
 
@@ -105,13 +121,10 @@ sd_demo_start (SdContext  *context,
     return TRUE;
 
   endpoint = start_simulator (sd_context_get_catalog (context), error);
-  if (endpoint == NULL || !sd_context_start_demo (context, endpoint, error))
+  if (endpoint == NULL)
     return FALSE;
-
-  /* No poll has reached the simulator yet: they go out from the main loop. */
-  adopt_unfinished_tasks (SD_SIMULATOR (sd_endpoint_get_server (endpoint)),
-                          sd_context_get_store (context));
-  return TRUE;
+  adopt_loaded_tasks (SD_SIMULATOR (sd_endpoint_get_server (endpoint)), context);
+  return sd_context_start_demo (context, endpoint, error);
 }
 
 /**
