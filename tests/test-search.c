@@ -14,6 +14,7 @@
 #include "sd-client.h"
 #include "sd-store-private.h"
 #include "sd-store-query.h"
+#include "sd-test-util.h"
 #include "sd-store.h"
 #include "sd-task.h"
 #include "sd-test-util.h"
@@ -969,6 +970,96 @@ test_search_reader_pages_on_a_thread (void)
   g_assert_nonnull (error);
 }
 
+typedef struct {
+  GThread  *finalized_on;   /* the thread the reader was finalized on */
+  gint      finalized;      /* atomic: set on whichever thread it was */
+  guint     answers;
+} Lifetime;
+
+static void
+on_reader_finalized (gpointer  data,
+                     GObject  *where_the_object_was)
+{
+  Lifetime *lifetime = data;
+
+  lifetime->finalized_on = g_thread_self ();
+  g_atomic_int_set (&lifetime->finalized, TRUE);
+  /* a finalization on a worker would not wake the main loop up */
+  g_main_context_wakeup (NULL);
+}
+
+static void
+on_answer_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      data)
+{
+  ((Lifetime *) data)->answers++;
+}
+
+static gboolean
+reader_is_finalized (gpointer data)
+{
+  Lifetime *lifetime = data;
+
+  return g_atomic_int_get (&lifetime->finalized) && lifetime->answers == 3;
+}
+
+/* A reader its owner lets go while its queries run on a worker (the
+ * window replacing it for another base) lives until they have answered,
+ * and is finalized on the main context, never on the worker (its
+ * connection closes there). Many rounds: the worker's reference is the
+ * last one only when it loses a race. */
+static void
+test_search_reader_is_finalized_on_the_main_context (void)
+{
+  g_autoptr(SdStore) store = open_sample ();
+  g_autoptr(SdTaskQuery) query = sd_task_query_new ();
+  SdStoreCursor cursor = SD_STORE_CURSOR_INIT;
+
+  query->text = g_strdup ("rain");
+  for (guint round = 0; round < 50; round++)
+    {
+      g_autoptr(GError) error = NULL;
+      SdStore *reader = sd_store_open_reader (store, &error);
+      Lifetime lifetime = { 0 };
+
+      g_assert_no_error (error);
+      g_object_weak_ref (G_OBJECT (reader), on_reader_finalized, &lifetime);
+      sd_store_query_page_async (reader, query, &cursor, 5, NULL, on_answer_cb, &lifetime);
+      sd_store_query_links_async (reader, "t1", NULL, on_answer_cb, &lifetime);
+      sd_store_query_ids_async (reader, query, NULL, on_answer_cb, &lifetime);
+      g_object_unref (reader);
+      g_assert_false (g_atomic_int_get (&lifetime.finalized));
+      sd_test_wait_until (reader_is_finalized, &lifetime, 10, "the reader to be finalized");
+      g_assert_true (lifetime.finalized_on == g_thread_self ());
+    }
+}
+
+/* The same for a store whose bulk change runs on its own worker: let go
+ * meanwhile, it is finalized on the main context (which stops that
+ * worker), not by the worker's last reference. */
+static void
+test_search_store_is_finalized_on_the_main_context (void)
+{
+  g_autoptr(SdStore) sample = open_sample ();
+  g_autofree char *path = g_strdup (sd_store_get_path (sample));
+  const char *ids[] = { "t1", "t5", NULL };
+
+  for (guint round = 0; round < 20; round++)
+    {
+      SdStore *store = open_store (path);
+      Lifetime lifetime = { 0 };
+
+      g_object_weak_ref (G_OBJECT (store), on_reader_finalized, &lifetime);
+      sd_store_set_favourite_async (store, ids, round % 2 == 0, NULL, on_answer_cb, &lifetime);
+      sd_store_set_favourite_async (store, ids, round % 2 != 0, NULL, on_answer_cb, &lifetime);
+      sd_store_set_favourite_async (store, ids, round % 2 == 0, NULL, on_answer_cb, &lifetime);
+      g_object_unref (store);
+      sd_test_wait_until (reader_is_finalized, &lifetime, 10, "the store to be finalized");
+      g_assert_true (lifetime.finalized_on == g_thread_self ());
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1000,6 +1091,10 @@ main (int   argc,
   g_test_add_func ("/search/remove/forgotten-removal-cannot-be-restored",
                    test_search_forgotten_removal_cannot_be_restored);
   g_test_add_func ("/search/reader/pages-on-a-thread", test_search_reader_pages_on_a_thread);
+  g_test_add_func ("/search/reader/finalized-on-the-main-context",
+                   test_search_reader_is_finalized_on_the_main_context);
+  g_test_add_func ("/search/bulk/store-finalized-on-the-main-context",
+                   test_search_store_is_finalized_on_the_main_context);
 
   return g_test_run ();
 }

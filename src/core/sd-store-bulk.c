@@ -198,7 +198,9 @@ run_bulk_job (gpointer data,
     }
   if (!g_task_return_error_if_cancelled (job->task))
     return_change (job);
-  g_object_unref (job->task);
+  /* not here: the last reference would finalize the store on its own
+   * worker */
+  _sd_store_release_task (job->task);
   g_free (job);
 }
 
