@@ -150,6 +150,8 @@ gboolean      _sd_store_build_search_index (sqlite3    *db,
                                             GError    **error);
 /* Makes the index's delete trigger again (a bulk removal drops it). */
 const char   *_sd_store_search_delete_trigger_sql (void);
+/* And its insert trigger (an Undo that puts the index back drops it). */
+const char   *_sd_store_search_insert_trigger_sql (void);
 SdTask       *_sd_store_task_from_row    (sqlite3_stmt *stmt);
 void          _sd_store_set_read_error   (SdStore      *self,
                                           GError      **error);

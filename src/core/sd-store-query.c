@@ -249,6 +249,12 @@ _sd_store_search_delete_trigger_sql (void)
   return search_schema[2];
 }
 
+const char *
+_sd_store_search_insert_trigger_sql (void)
+{
+  return search_schema[1];
+}
+
 /* Queries */
 
 G_DEFINE_BOXED_TYPE (SdTaskQuery, sd_task_query, sd_task_query_copy, sd_task_query_free)
