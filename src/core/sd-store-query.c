@@ -883,6 +883,9 @@ run_thread_job (GTask        *inner,
    * task's context */
   job->func (job->task, g_task_get_source_object (job->task), g_task_get_task_data (job->task),
              g_task_get_cancellable (job->task));
+  /* nobody waits for it, but a task finalized without returning is a
+   * critical warning of newer GLib */
+  g_task_return_boolean (inner, TRUE);
 }
 
 void
