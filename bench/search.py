@@ -33,11 +33,12 @@ TERMS = [
 
 # Back to schema 4: the index and every column added since (5: favourite,
 # 6: the estimate, 7: continues, 8: groups and the queue, 9: the task's
-# label and the start of its 404 run) go.
+# label and the start of its 404 run) go, with schema 8's and 10's
+# indexes.
 DOWNGRADE = """
 DROP TRIGGER tasks_search_insert; DROP TRIGGER tasks_search_delete;
 DROP TRIGGER tasks_search_update; DROP TABLE tasks_search;
-DROP INDEX tasks_group;
+DROP INDEX tasks_group; DROP INDEX tasks_continues; DROP INDEX tasks_retry_of;
 ALTER TABLE tasks DROP COLUMN favourite;
 ALTER TABLE tasks DROP COLUMN estimate; ALTER TABLE tasks DROP COLUMN estimate_currency;
 ALTER TABLE tasks DROP COLUMN continues;

@@ -273,6 +273,80 @@ test_show_prints_every_field (void)
   g_assert_cmpint (two->status, ==, 2);
 }
 
+/* show names the tasks that continue or retry one (from the whole
+ * history, not only those a list would show), the task one retries, its
+ * group and its estimate; none of them when there are none. */
+static void
+test_show_prints_links_and_estimate (void)
+{
+  g_autofree char *video = write_history ();
+  g_autofree char *path = sd_store_default_path ();
+
+  {
+    g_autoptr(SdStore) store = sd_store_open (path, NULL, NULL);
+    g_autoptr(GError) error = NULL;
+    const char *ids[] = { "h3", "h4", "h5", NULL };
+
+    for (guint i = 0; ids[i] != NULL; i++)
+      {
+        g_autoptr(SdTask) task = sd_store_load_task (store, ids[i], &error);
+
+        g_assert_no_error (error);
+        if (i < 2)
+          sd_task_set_continues (task, "h1");
+        else
+          sd_task_set_retry_of (task, "h1");
+        sd_task_set_group_id (task, "g-7");
+        sd_task_set_group_label (task, "boats.jsonl");
+        sd_task_set_estimate (task, 2500000, "CNY");
+        g_assert_true (sd_store_save_task (store, task, &error));
+        g_assert_no_error (error);
+      }
+  }
+
+  {
+    g_autoptr(Run) json = run_cli ("show", "h1", "--json");
+    g_autoptr(Run) text = run_cli ("show", "h1");
+    g_autoptr(JsonNode) root = parse_json (json->out);
+    JsonObject *object = json_node_get_object (root);
+    JsonArray *continued_by = json_object_get_array_member (object, "continued_by");
+    JsonArray *retried_by = json_object_get_array_member (object, "retried_by");
+
+    g_assert_cmpint (json->status, ==, 0);
+    g_assert_cmpuint (json_array_get_length (continued_by), ==, 2);
+    g_assert_cmpstr (json_array_get_string_element (continued_by, 0), ==, "h4");
+    g_assert_cmpstr (json_array_get_string_element (continued_by, 1), ==, "h3");
+    g_assert_cmpuint (json_array_get_length (retried_by), ==, 1);
+    g_assert_cmpstr (json_array_get_string_element (retried_by, 0), ==, "h5");
+    g_assert_true (json_object_get_null_member (object, "estimate"));
+    g_assert_cmpint (text->status, ==, 0);
+    g_assert_nonnull (strstr (text->out, "Continued by:      h4, h3\n"));
+    g_assert_nonnull (strstr (text->out, "Retried by:        h5\n"));
+    g_assert_null (strstr (text->out, "Estimate:"));
+  }
+
+  {
+    g_autoptr(Run) json = run_cli ("show", "h5", "--json");
+    g_autoptr(Run) text = run_cli ("show", "h5");
+    g_autoptr(JsonNode) root = parse_json (json->out);
+    JsonObject *object = json_node_get_object (root);
+    JsonObject *estimate = json_object_get_object_member (object, "estimate");
+
+    g_assert_cmpint (json->status, ==, 0);
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object, "continued_by")), ==, 0);
+    g_assert_cmpuint (json_array_get_length (json_object_get_array_member (object, "retried_by")), ==, 0);
+    g_assert_cmpstr (json_object_get_string_member (object, "retry_of"), ==, "h1");
+    g_assert_cmpstr (json_object_get_string_member (object, "group_id"), ==, "g-7");
+    g_assert_cmpstr (json_object_get_string_member (estimate, "amount"), ==, "2.500000");
+    g_assert_cmpstr (json_object_get_string_member (estimate, "currency"), ==, "CNY");
+    g_assert_nonnull (strstr (text->out, "Retry of:          h1\n"));
+    g_assert_nonnull (strstr (text->out, "Group:             boats.jsonl\n"));
+    g_assert_nonnull (strstr (text->out, "Group ID:          g-7\n"));
+    g_assert_nonnull (strstr (text->out, "Estimate:          "));
+    g_assert_null (strstr (text->out, "Continued by:"));
+  }
+}
+
 static void
 test_favourite_on_and_off (void)
 {
@@ -439,6 +513,7 @@ main (int   argc,
   g_test_add_func ("/cli-history/list/human-output-and-empty-result",
                    test_list_human_output_and_empty_result);
   g_test_add_func ("/cli-history/show/prints-every-field", test_show_prints_every_field);
+  g_test_add_func ("/cli-history/show/prints-links-and-estimate", test_show_prints_links_and_estimate);
   g_test_add_func ("/cli-history/favourite/on-and-off", test_favourite_on_and_off);
   g_test_add_func ("/cli-history/remove/many-keeps-or-deletes-files",
                    test_remove_many_keeps_or_deletes_files);

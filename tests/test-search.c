@@ -14,6 +14,7 @@
 #include "sd-client.h"
 #include "sd-store-private.h"
 #include "sd-store-query.h"
+#include "sd-test-util.h"
 #include "sd-store.h"
 #include "sd-task.h"
 #include "sd-test-util.h"
@@ -774,6 +775,21 @@ restore_async (SdStore             *store,
   return tasks;
 }
 
+/* FTS5's own check of the search index (its segments and structure). */
+static void
+assert_index_is_sound (const char *path)
+{
+  sqlite3 *db = NULL;
+  char *message = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 10000);
+  if (sqlite3_exec (db, "INSERT INTO tasks_search (tasks_search, rank) VALUES ('integrity-check', 0)",
+                    NULL, NULL, &message) != SQLITE_OK)
+    g_error ("The search index is damaged: %s", message);
+  sqlite3_close (db);
+}
+
 /* Removes the tasks whose number @keep refuses, checks what is left and
  * what the search finds, puts them back and checks that nothing differs. */
 static void
@@ -818,6 +834,7 @@ round_trip (SdStore  *store,
   g_assert_cmpint (count_text (store, "gone"), ==, n - (n + 2) / 3);
   g_assert_cmpint (count_text (store, "number0003"), ==, 1);
   g_assert_cmpint (count_text (store, "bulk0001"), ==, 1);
+  assert_index_is_sound (sd_store_get_path (store));
 }
 
 static gboolean
@@ -847,6 +864,69 @@ test_search_remove_thousands_and_restore (void)
   add_linked_tasks (store, n);
   round_trip (store, n, keep_one_in_three);
   round_trip (store, n, keep_four_in_five);
+}
+
+/* A removal of most tasks keeps the index as it was, for Undo; a write
+ * of the index meanwhile (a new task, another removal) makes Undo index
+ * the rows again instead. Whichever way, the search finds what there is,
+ * the index stays sound, and later removals find it in step. */
+static void
+test_search_restore_after_the_index_changed (void)
+{
+  g_autofree char *path = new_history ();
+  g_autoptr(SdStore) store = open_store (path);
+  g_autoptr(GStrvBuilder) most_builder = g_strv_builder_new ();
+  g_auto(GStrv) most = NULL;
+  const guint n = 600;
+
+  add_linked_tasks (store, n);
+  for (guint i = 0; i < n; i++)
+    if (i % 3 != 0)
+      {
+        g_autofree char *id = g_strdup_printf ("bulk%04u", i);
+
+        g_strv_builder_add (most_builder, id);
+      }
+  most = g_strv_builder_end (most_builder);
+
+  for (guint round = 0; round < 3; round++)
+    {
+      g_autoptr(SdStoreRemoval) removal = remove_async (store, (const char * const *) most);
+      g_autoptr(SdStoreRemoval) other = NULL;
+      g_autoptr(GPtrArray) restored = NULL;
+      const char *few[] = { "bulk0003", "bulk0006", NULL };
+
+      g_assert_cmpint (count_text (store, "纸船"), ==, n / 3 + (round == 2 ? 1 : 0));
+      if (round == 1)
+        add_task (store, "meanwhile", "a new 纸船 meanwhile", "m", SD_TASK_STATUS_COMPLETED, 90000);
+      if (round == 2)
+        other = remove_async (store, few);
+      g_clear_pointer (&restored, g_ptr_array_unref);
+      restored = restore_async (store, removal, NULL);
+      assert_index_is_sound (path);
+      g_assert_cmpint (count_text (store, "纸船"), ==, n + (round >= 1 ? 1 : 0) - (round == 2 ? 2 : 0));
+      g_assert_cmpint (count_text (store, "number0001"), ==, 1);
+      g_assert_cmpint (count_text (store, "number0003"), ==, round == 2 ? 0 : 1);
+      g_assert_cmpint (count_text (store, "meanwhile"), ==, round >= 1 ? 1 : 0);
+      if (other != NULL)
+        {
+          g_clear_pointer (&restored, g_ptr_array_unref);
+          restored = restore_async (store, other, NULL);
+          g_assert_cmpint (count_text (store, "number0003"), ==, 1);
+        }
+      /* the index is in step for what follows: a few taken out one by one */
+      {
+        g_autoptr(SdStoreRemoval) small = remove_async (store, few);
+
+        g_assert_cmpint (count_text (store, "number0006"), ==, 0);
+        g_assert_cmpint (count_text (store, "number0007"), ==, 1);
+        g_clear_pointer (&restored, g_ptr_array_unref);
+        restored = restore_async (store, small, NULL);
+        g_assert_cmpint (count_text (store, "number0006"), ==, 1);
+        assert_index_is_sound (path);
+      }
+    }
+  g_assert_cmpint (sd_store_count (store, NULL), ==, n + 1);
 }
 
 /* A list loaded down to a cursor gets back the restored tasks above it;
@@ -969,6 +1049,96 @@ test_search_reader_pages_on_a_thread (void)
   g_assert_nonnull (error);
 }
 
+typedef struct {
+  GThread  *finalized_on;   /* the thread the reader was finalized on */
+  gint      finalized;      /* atomic: set on whichever thread it was */
+  guint     answers;
+} Lifetime;
+
+static void
+on_reader_finalized (gpointer  data,
+                     GObject  *where_the_object_was)
+{
+  Lifetime *lifetime = data;
+
+  lifetime->finalized_on = g_thread_self ();
+  g_atomic_int_set (&lifetime->finalized, TRUE);
+  /* a finalization on a worker would not wake the main loop up */
+  g_main_context_wakeup (NULL);
+}
+
+static void
+on_answer_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      data)
+{
+  ((Lifetime *) data)->answers++;
+}
+
+static gboolean
+reader_is_finalized (gpointer data)
+{
+  Lifetime *lifetime = data;
+
+  return g_atomic_int_get (&lifetime->finalized) && lifetime->answers == 3;
+}
+
+/* A reader its owner lets go while its queries run on a worker (the
+ * window replacing it for another base) lives until they have answered,
+ * and is finalized on the main context, never on the worker (its
+ * connection closes there). Many rounds: the worker's reference is the
+ * last one only when it loses a race. */
+static void
+test_search_reader_is_finalized_on_the_main_context (void)
+{
+  g_autoptr(SdStore) store = open_sample ();
+  g_autoptr(SdTaskQuery) query = sd_task_query_new ();
+  SdStoreCursor cursor = SD_STORE_CURSOR_INIT;
+
+  query->text = g_strdup ("rain");
+  for (guint round = 0; round < 50; round++)
+    {
+      g_autoptr(GError) error = NULL;
+      SdStore *reader = sd_store_open_reader (store, &error);
+      Lifetime lifetime = { 0 };
+
+      g_assert_no_error (error);
+      g_object_weak_ref (G_OBJECT (reader), on_reader_finalized, &lifetime);
+      sd_store_query_page_async (reader, query, &cursor, 5, NULL, on_answer_cb, &lifetime);
+      sd_store_query_links_async (reader, "t1", NULL, on_answer_cb, &lifetime);
+      sd_store_query_ids_async (reader, query, NULL, on_answer_cb, &lifetime);
+      g_object_unref (reader);
+      g_assert_false (g_atomic_int_get (&lifetime.finalized));
+      sd_test_wait_until (reader_is_finalized, &lifetime, 10, "the reader to be finalized");
+      g_assert_true (lifetime.finalized_on == g_thread_self ());
+    }
+}
+
+/* The same for a store whose bulk change runs on its own worker: let go
+ * meanwhile, it is finalized on the main context (which stops that
+ * worker), not by the worker's last reference. */
+static void
+test_search_store_is_finalized_on_the_main_context (void)
+{
+  g_autoptr(SdStore) sample = open_sample ();
+  g_autofree char *path = g_strdup (sd_store_get_path (sample));
+  const char *ids[] = { "t1", "t5", NULL };
+
+  for (guint round = 0; round < 20; round++)
+    {
+      SdStore *store = open_store (path);
+      Lifetime lifetime = { 0 };
+
+      g_object_weak_ref (G_OBJECT (store), on_reader_finalized, &lifetime);
+      sd_store_set_favourite_async (store, ids, round % 2 == 0, NULL, on_answer_cb, &lifetime);
+      sd_store_set_favourite_async (store, ids, round % 2 != 0, NULL, on_answer_cb, &lifetime);
+      sd_store_set_favourite_async (store, ids, round % 2 == 0, NULL, on_answer_cb, &lifetime);
+      g_object_unref (store);
+      sd_test_wait_until (reader_is_finalized, &lifetime, 10, "the store to be finalized");
+      g_assert_true (lifetime.finalized_on == g_thread_self ());
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -995,11 +1165,17 @@ main (int   argc,
   g_test_add_func ("/search/remove/many-and-restore", test_search_remove_many_and_restore);
   g_test_add_func ("/search/remove/thousands-set-based-and-restored-exactly",
                    test_search_remove_thousands_and_restore);
+  g_test_add_func ("/search/remove/restore-after-the-index-changed",
+                   test_search_restore_after_the_index_changed);
   g_test_add_func ("/search/remove/restore-gives-back-the-loaded-pages",
                    test_search_restore_gives_back_the_loaded_pages);
   g_test_add_func ("/search/remove/forgotten-removal-cannot-be-restored",
                    test_search_forgotten_removal_cannot_be_restored);
   g_test_add_func ("/search/reader/pages-on-a-thread", test_search_reader_pages_on_a_thread);
+  g_test_add_func ("/search/reader/finalized-on-the-main-context",
+                   test_search_reader_is_finalized_on_the_main_context);
+  g_test_add_func ("/search/bulk/store-finalized-on-the-main-context",
+                   test_search_store_is_finalized_on_the_main_context);
 
   return g_test_run ();
 }

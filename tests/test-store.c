@@ -1791,7 +1791,13 @@ test_store_deleted_history_companions_are_not_shared (void)
 #define PROMPT_OF_V8(t) "json_extract(" t ".request, '$.prompt')"
 #define MODELS_OF_V8(t) \
   "trim(coalesce(json_extract(" t ".request, '$.model'), '') || ' ' || coalesce(" t ".server_model, ''))"
+/* What schema 10 (the indexes of the links) added, taken away again: a
+ * history as a version-9 build left it. */
+#define UNDO_SCHEMA_10 \
+  "DROP INDEX tasks_continues; DROP INDEX tasks_retry_of; DROP INDEX tasks_group; " \
+  "CREATE INDEX tasks_group ON tasks (base, group_id) WHERE group_id IS NOT NULL; "
 #define UNDO_SCHEMA_9 \
+  UNDO_SCHEMA_10 \
   "DROP TRIGGER tasks_search_insert; DROP TRIGGER tasks_search_delete; " \
   "DROP TRIGGER tasks_search_update; DROP TABLE tasks_search; " \
   "ALTER TABLE tasks DROP COLUMN label; ALTER TABLE tasks DROP COLUMN not_found_since; " \
@@ -2045,6 +2051,108 @@ test_store_labels_are_migrated_and_kept (void)
   }
 }
 
+/* The plan SQLite makes for @sql, its steps joined by "; ". */
+static char *
+query_plan (const char *path,
+            const char *sql)
+{
+  g_autofree char *explain = g_strconcat ("EXPLAIN QUERY PLAN ", sql, NULL);
+  g_autoptr(GString) plan = g_string_new (NULL);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, explain, -1, &stmt, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_string_append_printf (plan, "%s%s", plan->len > 0 ? "; " : "",
+                            (const char *) sqlite3_column_text (stmt, 3));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return g_string_free (g_steal_pointer (&plan), FALSE);
+}
+
+/* Schema 10: a version-9 history keeps its tasks and gains the indexes of
+ * the links, which the details pane's query (sd_store_query_links()) and
+ * a group's read then use instead of walking the whole history. */
+static void
+test_store_link_indexes_are_migrated (void)
+{
+  const char *links_sql[] = {
+    "SELECT id FROM tasks WHERE base = 'b' AND continues = 'x' ORDER BY created_at DESC, rowid DESC",
+    "SELECT id FROM tasks WHERE base = 'b' AND retry_of = 'x' ORDER BY created_at DESC, rowid DESC",
+    "SELECT id FROM tasks WHERE base = 'b' AND group_id = 'x' ORDER BY created_at DESC, rowid DESC",
+    "SELECT id FROM tasks WHERE base = 'b' AND group_id = 'x' "
+    "ORDER BY created_at, queue_position, rowid",
+  };
+  const char *indexes[] = { "tasks_continues", "tasks_retry_of", "tasks_group", "tasks_group" };
+  g_autofree char *path = history_path ();
+  g_autofree char *text = NULL;
+  g_autoptr(GError) error = NULL;
+
+  {
+    g_autoptr(SdStore) store = open_store (path);
+
+    for (guint i = 0; i < 30; i++)
+      {
+        g_autofree char *id = g_strdup_printf ("lnk-%02u", i);
+        g_autoptr(SdTask) task = make_full_task (id, 1700000000 + i);
+
+        if (i > 0 && i % 3 == 0)
+          sd_task_set_continues (task, "lnk-00");
+        if (i % 3 == 1)
+          sd_task_set_retry_of (task, "lnk-00");
+        if (i % 5 == 2)
+          sd_task_set_group_id (task, "lnk-group");
+        save (store, task);
+      }
+  }
+  run_sql (path, UNDO_SCHEMA_10 "PRAGMA user_version = 9;");
+  text = query_text (path, "SELECT count(*) FROM sqlite_master "
+                           "WHERE name IN ('tasks_continues', 'tasks_retry_of')");
+  g_assert_cmpstr (text, ==, "0");
+  g_clear_pointer (&text, g_free);
+  text = query_plan (path, links_sql[0]);
+  g_assert_null (strstr (text, "tasks_continues"));
+  g_clear_pointer (&text, g_free);
+
+  {
+    g_autoptr(SdStore) store = open_store (path);
+    g_auto(GStrv) continuations = NULL;
+    g_auto(GStrv) retries = NULL;
+    g_autoptr(GPtrArray) group = NULL;
+
+    g_assert_cmpint (sd_store_count (store, NULL), ==, 30);
+    g_assert_true (sd_store_query_links (store, "lnk-00", &continuations, &retries, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_strv_length (continuations), ==, 9);
+    g_assert_cmpstr (continuations[0], ==, "lnk-27");
+    g_assert_cmpstr (continuations[8], ==, "lnk-03");
+    g_assert_cmpuint (g_strv_length (retries), ==, 10);
+    g_assert_cmpstr (retries[0], ==, "lnk-28");
+    g_assert_cmpstr (retries[9], ==, "lnk-01");
+    group = sd_store_load_group (store, "lnk-group", &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (group->len, ==, 6);
+    g_assert_cmpstr (sd_task_get_id (g_ptr_array_index (group, 0)), ==, "lnk-02");
+  }
+  text = query_text (path, "PRAGMA user_version");
+  g_assert_cmpint (g_ascii_strtoll (text, NULL, 10), ==, SD_STORE_SCHEMA_VERSION);
+  g_clear_pointer (&text, g_free);
+  text = query_text (path, "SELECT count(*) FROM sqlite_master "
+                           "WHERE name IN ('tasks_continues', 'tasks_retry_of')");
+  g_assert_cmpstr (text, ==, "2");
+  g_clear_pointer (&text, g_free);
+
+  for (guint i = 0; i < G_N_ELEMENTS (links_sql); i++)
+    {
+      g_autofree char *plan = query_plan (path, links_sql[i]);
+
+      g_test_message ("%s: %s", indexes[i], plan);
+      g_assert_nonnull (strstr (plan, indexes[i]));
+      g_assert_null (strstr (plan, "SCAN tasks"));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2068,6 +2176,8 @@ main (int   argc,
   g_test_add_func ("/store/checkpoint/empties-the-journal", test_store_checkpoint_empties_journal);
   g_test_add_func ("/store/open/unversioned-table-is-migrated", test_store_open_unversioned_table_migrated);
   g_test_add_func ("/store/open/version-6-history-gets-continues", test_store_continues_is_migrated_and_kept);
+  g_test_add_func ("/store/open/version-9-history-gets-the-link-indexes",
+                   test_store_link_indexes_are_migrated);
   g_test_add_func ("/store/open/version-8-history-gets-labels-and-the-404-start",
                    test_store_labels_are_migrated_and_kept);
   g_test_add_func ("/store/open/version-7-and-6-histories-get-groups",

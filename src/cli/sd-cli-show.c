@@ -12,6 +12,8 @@
 #include "sd-cli-output.h"
 #include "sd-cli-private.h"
 #include "sd-enum-types.h"
+#include "sd-prices.h"
+#include "sd-store-query.h"
 
 static const char *
 download_state_name (SdDownloadState state)
@@ -32,8 +34,59 @@ add_time (JsonBuilder *builder,
   _sd_cli_add_string_member (builder, name, text);
 }
 
+/* The tasks that link to one: those that continue it from its last frame
+ * and those that retry it, from the whole history. */
+typedef struct {
+  char **continued_by;
+  char **retried_by;
+} Links;
+
+static void
+links_clear (Links *links)
+{
+  g_clear_pointer (&links->continued_by, g_strfreev);
+  g_clear_pointer (&links->retried_by, g_strfreev);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Links, links_clear)
+
+static void
+add_ids (JsonBuilder        *builder,
+         const char         *name,
+         const char * const *ids)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_begin_array (builder);
+  for (guint i = 0; ids != NULL && ids[i] != NULL; i++)
+    json_builder_add_string_value (builder, ids[i]);
+  json_builder_end_array (builder);
+}
+
+/* "12.500000": exact, in the locale-free form JSON readers expect. */
+static void
+add_estimate (JsonBuilder *builder,
+              SdTask      *task)
+{
+  SdMoney amount = sd_task_get_estimate (task);
+  g_autofree char *text = NULL;
+
+  json_builder_set_member_name (builder, "estimate");
+  if (amount < 0)
+    {
+      json_builder_add_null_value (builder);
+      return;
+    }
+  text = g_strdup_printf ("%" G_GINT64_FORMAT ".%06" G_GINT64_FORMAT,
+                          amount / SD_MONEY_SCALE, amount % SD_MONEY_SCALE);
+  json_builder_begin_object (builder);
+  _sd_cli_add_string_member (builder, "amount", text);
+  _sd_cli_add_string_member (builder, "currency", sd_task_get_estimate_currency (task));
+  json_builder_end_object (builder);
+}
+
 static JsonNode *
-task_details_to_json (SdTask *task)
+task_details_to_json (SdTask      *task,
+                      const Links *links)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   SdRequest *request = sd_task_get_request (task);
@@ -47,6 +100,9 @@ task_details_to_json (SdTask *task)
   json_builder_add_boolean_value (builder, sd_task_get_favourite (task));
   _sd_cli_add_string_member (builder, "continues", sd_task_get_continues (task));
   _sd_cli_add_queue_members (builder, task);
+  add_ids (builder, "continued_by", (const char * const *) links->continued_by);
+  add_ids (builder, "retried_by", (const char * const *) links->retried_by);
+  add_estimate (builder, task);
   add_time (builder, "created_at", sd_task_get_created_at (task));
   add_time (builder, "first_seen_at", sd_task_get_first_seen_at (task));
   add_time (builder, "updated_at", sd_task_get_updated_at (task));
@@ -130,16 +186,26 @@ print_request (SdCli     *self,
 }
 
 static void
-print_details (SdCli  *self,
-               SdTask *task)
+print_details (SdCli       *self,
+               SdTask      *task,
+               const Links *links)
 {
+  g_autofree char *estimate = NULL;
+
+  if (sd_task_get_estimate (task) >= 0)
+    estimate = sd_money_format (sd_task_get_estimate (task), sd_task_get_estimate_currency (task));
+
   /* Translators: the labels of "seedance show" are padded to 18 columns */
   print_field (self, _("Task:"), sd_task_get_id (task));
   print_field (self, _("Status:"), _sd_cli_status_label (sd_task_get_status (task)));
   print_field (self, _("Server status:"), sd_task_get_status_raw (task));
   print_field (self, _("Favourite:"), sd_task_get_favourite (task) ? _("yes") : NULL);
   print_field (self, _("Continues:"), sd_task_get_continues (task));
+  print_list_field (self, _("Continued by:"), (const char * const *) links->continued_by);
+  print_field (self, _("Retry of:"), sd_task_get_retry_of (task));
+  print_list_field (self, _("Retried by:"), (const char * const *) links->retried_by);
   print_field (self, _("Group:"), sd_task_get_group_label (task));
+  print_field (self, _("Group ID:"), sd_task_get_group_id (task));
   print_field (self, _("Label:"), sd_task_get_label (task));
   print_request (self, sd_task_get_request (task));
   print_field (self, _("Server model:"), sd_task_get_server_model (task));
@@ -151,6 +217,7 @@ print_details (SdCli  *self,
   print_field (self, _("File:"), sd_task_get_local_file (task));
   print_field (self, _("Download error:"), sd_task_get_download_error (task));
   print_field (self, _("Failure:"), sd_task_get_failure_message (task));
+  print_field (self, _("Estimate:"), estimate);
 }
 
 static gboolean
@@ -160,19 +227,25 @@ run_show (SdCli              *self,
           int                *exit_status)
 {
   g_autoptr(SdTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+  g_auto(Links) links = { 0 };
 
   if (!_sd_cli_open_context (self, exit_status) ||
       !_sd_cli_find_in_history (self, args->positional[0], &task, exit_status))
     return FALSE;
+  if (!sd_store_query_links (sd_context_get_store (self->context), sd_task_get_id (task),
+                             &links.continued_by, &links.retried_by, &error))
+    g_debug ("The links to %s could not be read: %s %d", sd_task_get_id (task),
+             g_quark_to_string (error->domain), error->code);
 
   if (self->json)
     {
-      g_autoptr(JsonNode) node = task_details_to_json (task);
+      g_autoptr(JsonNode) node = task_details_to_json (task, &links);
 
       _sd_cli_print_json (self, node);
     }
   else
-    print_details (self, task);
+    print_details (self, task, &links);
   return _sd_cli_exit_with (exit_status, SD_CLI_EXIT_SUCCESS);
 }
 

@@ -13,6 +13,15 @@
  * with the delete trigger dropped for that transaction (bench/RESULTS.md,
  * "Acting on many").
  *
+ * Indexing the rows again is then most of what Undo costs (about 25 µs
+ * of CPU a row: the trigrams of each prompt), so such a removal also
+ * keeps a copy of the index as it was (its shadow tables, beside the
+ * kept rows), with the index's own records of its state as they were
+ * left. An Undo that finds those records unchanged (nothing was indexed
+ * or taken out since: no row can have taken a removed row's rowid) puts
+ * the rows back with the insert trigger dropped and the copy in place
+ * of the index; otherwise the trigger indexes the rows again.
+ *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
 #define G_LOG_DOMAIN "sd-store"
@@ -56,6 +65,9 @@ struct _SdStoreRemoval
   guint           serial;    /* the rows are in temp.removed_SERIAL */
   char          **ids;       /* the tasks removed */
   char          **videos;    /* their saved videos that were on disk */
+  char           *index_state; /* the index's state records after the removal,
+                                * when temp.removed_SERIAL_search_* keep
+                                * the index as it was before; else NULL */
 };
 
 G_DEFINE_BOXED_TYPE (SdStoreRemoval, sd_store_removal, sd_store_removal_ref, sd_store_removal_unref)
@@ -78,6 +90,7 @@ sd_store_removal_unref (SdStoreRemoval *removal)
     return;
   g_strfreev (removal->ids);
   g_strfreev (removal->videos);
+  g_free (removal->index_state);
   g_free (removal);
 }
 
@@ -198,7 +211,9 @@ run_bulk_job (gpointer data,
     }
   if (!g_task_return_error_if_cancelled (job->task))
     return_change (job);
-  g_object_unref (job->task);
+  /* not here: the last reference would finalize the store on its own
+   * worker */
+  _sd_store_release_task (job->task);
   g_free (job);
 }
 
@@ -436,12 +451,108 @@ count_tasks (sqlite3 *db)
   return n;
 }
 
+/* The shadow tables of the search index (FTS5's, content = ''). */
+static const char * const search_shadows[] = { "data", "idx", "docsize" };
+
+/* The index's records of its own state: FTS5's averages (rowid 1) and
+ * structure (rowid 10), which every write of the index changes (a new
+ * segment, other totals). NULL with @error when they cannot be read. */
+static char *
+read_index_state (sqlite3  *db,
+                  GError  **error)
+{
+  g_auto(GStrv) records = collect_texts (db, "SELECT id || ':' || hex(block) FROM "
+                                         "main.tasks_search_data WHERE id <= 10 ORDER BY id",
+                                         NULL, error);
+
+  return records != NULL ? g_strjoinv (" ", records) : NULL;
+}
+
+/* temp.@table_search_NAME gets a copy of each shadow table. */
+static gboolean
+copy_index (sqlite3     *db,
+            const char  *table,
+            GError     **error)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (search_shadows); i++)
+    {
+      g_autofree char *sql = g_strdup_printf ("CREATE TEMP TABLE %s_search_%s AS "
+                                              "SELECT * FROM main.tasks_search_%s",
+                                              table, search_shadows[i], search_shadows[i]);
+
+      if (!exec (db, sql, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Puts the copy of copy_index() in place of the index. FTS5 may keep
+ * what it read of the index's structure on this connection: a write
+ * rolled back to a savepoint makes it read the structure again. */
+static gboolean
+put_back_index (sqlite3     *db,
+                const char  *table,
+                GError     **error)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (search_shadows); i++)
+    {
+      g_autofree char *sql = g_strdup_printf ("DELETE FROM main.tasks_search_%s; "
+                                              "INSERT INTO main.tasks_search_%s "
+                                              "SELECT * FROM temp.%s_search_%s",
+                                              search_shadows[i], search_shadows[i],
+                                              table, search_shadows[i]);
+
+      if (!exec (db, sql, error))
+        return FALSE;
+    }
+  return exec (db, "SAVEPOINT sd_forget_structure; "
+                   "INSERT INTO main.tasks_search (rowid, prompt) VALUES (-1, ''); "
+                   "ROLLBACK TO sd_forget_structure; RELEASE sd_forget_structure", error);
+}
+
+static gboolean
+drop_index_copy (sqlite3     *db,
+                 const char  *table,
+                 GError     **error)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (search_shadows); i++)
+    {
+      g_autofree char *sql = g_strdup_printf ("DROP TABLE IF EXISTS temp.%s_search_%s",
+                                              table, search_shadows[i]);
+
+      if (!exec (db, sql, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+query_count (sqlite3     *db,
+             const char  *sql,
+             gint64      *n,
+             GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean done = sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) == SQLITE_OK &&
+                  sqlite3_step (stmt) == SQLITE_ROW;
+
+  if (done)
+    *n = sqlite3_column_int64 (stmt, 0);
+  else
+    set_db_error (db, error);
+  sqlite3_finalize (stmt);
+  return done;
+}
+
 /* The rows of temp.@table leave the tasks table; the index loses them
- * one by one (its trigger), or is made again from the rows left. */
+ * one by one (its trigger), or is made again from the rows left, after a
+ * copy of it is kept for Undo (@index_state then gets the state the
+ * index is left in). */
 static gboolean
 delete_rows (sqlite3     *db,
              const char  *table,
              gint64       n_removed,
+             char       **index_state,
              GError     **error)
 {
   g_autofree char *sql = g_strdup_printf ("DELETE FROM main.tasks WHERE rowid IN "
@@ -453,11 +564,16 @@ delete_rows (sqlite3     *db,
            n_left, rebuild ? "indexing those again" : "out of the index one by one");
   if (!rebuild)
     return run (db, sql, NULL, NULL, error);
-  return exec (db, "DROP TRIGGER main.tasks_search_delete", error) &&
+  return copy_index (db, table, error) &&
+         exec (db, "DROP TRIGGER main.tasks_search_delete", error) &&
          run (db, sql, NULL, NULL, error) &&
          exec (db, "INSERT INTO main.tasks_search (tasks_search) VALUES ('delete-all')", error) &&
          _sd_store_build_search_index (db, error) &&
-         exec (db, _sd_store_search_delete_trigger_sql (), error);
+         exec (db, _sd_store_search_delete_trigger_sql (), error) &&
+         /* a savepoint has FTS5 write what it holds in memory: the state
+          * read is the one the commit leaves */
+         exec (db, "SAVEPOINT sd_index_state; RELEASE sd_index_state", error) &&
+         (*index_state = read_index_state (db, error)) != NULL;
 }
 
 static gpointer
@@ -484,7 +600,7 @@ remove_in_transaction (SdStore      *self,
   if (fill_ids (bulk->db, ids, error) &&
       exec (bulk->db, create, error) &&
       run (bulk->db, copy, self->base, &n, error) &&
-      delete_rows (bulk->db, table, n, error) &&
+      delete_rows (bulk->db, table, n, &removal->index_state, error) &&
       (removal->ids = collect_texts (bulk->db, select_ids, NULL, error)) != NULL &&
       (removal->videos = collect_texts (bulk->db, select_videos, is_regular_file, error)) != NULL)
     {
@@ -691,22 +807,66 @@ restore_in_transaction (SdStore      *self,
   g_autofree char *table = g_strdup_printf ("removed_%u", restore->removal->serial);
   g_autofree char *columns = get_task_columns (bulk->db, error);
   g_autofree char *insert = NULL;
+  g_autofree char *insert_moved = NULL;
   g_autofree char *drop = g_strdup_printf ("DROP TABLE temp.%s", table);
   g_autoptr(GPtrArray) tasks = NULL;
 
+  g_autofree char *state = NULL;
+  gboolean index_kept = FALSE;
+
   if (columns == NULL)
     return NULL;
-  insert = g_strdup_printf ("INSERT INTO main.tasks (rowid, %s) SELECT CASE WHEN EXISTS "
+  if (restore->removal->index_state != NULL)
+    {
+      state = read_index_state (bulk->db, error);
+      if (state == NULL)
+        return NULL;
+      index_kept = g_str_equal (state, restore->removal->index_state);
+    }
+  g_debug ("Restoring %u tasks to the history: %s", sd_store_removal_get_n_tasks (restore->removal),
+           index_kept ? "the index as it was before the removal"
+           : restore->removal->index_state != NULL ? "indexed again (the index changed meanwhile)"
+           : "indexed again");
+  /* Two statements: one SELECT that reads the tasks table is made whole
+   * before its rows go in, so a row given a new rowid there could take
+   * the rowid a later row of the same statement was found to have free. */
+  insert = g_strdup_printf ("INSERT INTO main.tasks (rowid, %s) SELECT r.sd_removed_rowid, %s "
+                            "FROM temp.%s r WHERE NOT EXISTS "
                             "(SELECT 1 FROM main.tasks t WHERE t.rowid = r.sd_removed_rowid) "
-                            "THEN NULL ELSE r.sd_removed_rowid END, %s FROM temp.%s r "
-                            "WHERE true ON CONFLICT (base, id) DO NOTHING",
+                            "ON CONFLICT (base, id) DO NOTHING",
                             columns, columns, table);
-  if (!run (bulk->db, insert, NULL, NULL, error))
+  insert_moved = g_strdup_printf ("INSERT INTO main.tasks (%s) SELECT %s FROM temp.%s r "
+                                  "WHERE NOT EXISTS (SELECT 1 FROM main.tasks t "
+                                  "WHERE t.base = r.base AND t.id = r.id) ORDER BY r.sd_removed_rowid",
+                                  columns, columns, table);
+  if (index_kept)
+    {
+      gint64 n_kept = 0, n_restored = 0;
+      g_autofree char *count = g_strdup_printf ("SELECT count(*) FROM temp.%s", table);
+
+      /* Every row comes back with its rowid (no write since took one), so
+       * the copy indexes exactly the rows there are. */
+      if (!exec (bulk->db, "DROP TRIGGER main.tasks_search_insert", error) ||
+          !run (bulk->db, insert, NULL, &n_restored, error) ||
+          !query_count (bulk->db, count, &n_kept, error))
+        return NULL;
+      if (n_restored != n_kept)
+        {
+          g_set_error (error, SD_STORE_ERROR, SD_STORE_ERROR_WRITE,
+                       _("Could not change the task history: %s"),
+                       "the restored tasks did not get their places back");
+          return NULL;
+        }
+      if (!put_back_index (bulk->db, table, error) ||
+          !exec (bulk->db, _sd_store_search_insert_trigger_sql (), error))
+        return NULL;
+    }
+  else if (!run (bulk->db, insert, NULL, NULL, error) ||
+           !run (bulk->db, insert_moved, NULL, NULL, error))
     return NULL;
   tasks = read_restored (bulk->db, table, &restore->loaded, error);
-  if (tasks == NULL || !exec (bulk->db, drop, error))
+  if (tasks == NULL || !exec (bulk->db, drop, error) || !drop_index_copy (bulk->db, table, error))
     return NULL;
-  g_debug ("Restoring %u tasks to the history", sd_store_removal_get_n_tasks (restore->removal));
   return g_steal_pointer (&tasks);
 }
 
@@ -770,10 +930,11 @@ forget_in_transaction (SdStore      *self,
                        gpointer      data,
                        GError      **error)
 {
-  g_autofree char *drop = g_strdup_printf ("DROP TABLE IF EXISTS temp.removed_%u",
-                                           GPOINTER_TO_UINT (data));
+  g_autofree char *table = g_strdup_printf ("removed_%u", GPOINTER_TO_UINT (data));
+  g_autofree char *drop = g_strdup_printf ("DROP TABLE IF EXISTS temp.%s", table);
 
-  return exec (bulk->db, drop, error) ? GINT_TO_POINTER (TRUE) : NULL;
+  return exec (bulk->db, drop, error) && drop_index_copy (bulk->db, table, error)
+         ? GINT_TO_POINTER (TRUE) : NULL;
 }
 
 /**

@@ -306,6 +306,27 @@ migrate_to_9 (sqlite3     *db,
          _sd_store_build_search (db, error);
 }
 
+/* The links of the details pane (the tasks that continue or retry a task,
+ * and a group's tasks) read through an index, not a scan of the history.
+ * Each is partial, as most tasks link to none ("continues = ?" implies the
+ * condition, so SQLite uses it), and ends with created_at, the order they
+ * are read in: without it, SQLite prefers walking tasks_created_at
+ * backwards, the whole history, to sorting a few rows. Schema 8's group
+ * index is made again so. */
+static gboolean
+migrate_to_10 (sqlite3     *db,
+               const char  *legacy_base,
+               GError     **error)
+{
+  return _sd_store_exec_sql (db, "CREATE INDEX tasks_continues ON tasks (base, continues, created_at) "
+                                 "WHERE continues IS NOT NULL", error) &&
+         _sd_store_exec_sql (db, "CREATE INDEX tasks_retry_of ON tasks (base, retry_of, created_at) "
+                                 "WHERE retry_of IS NOT NULL", error) &&
+         _sd_store_exec_sql (db, "DROP INDEX IF EXISTS tasks_group", error) &&
+         _sd_store_exec_sql (db, "CREATE INDEX tasks_group ON tasks (base, group_id, created_at) "
+                                 "WHERE group_id IS NOT NULL", error);
+}
+
 /* migrations[i] brings a database from version i to version i + 1. A new
  * schema is one more function here and a bump of SD_STORE_SCHEMA_VERSION. */
 static const MigrateFunc migrations[] = {
@@ -318,6 +339,7 @@ static const MigrateFunc migrations[] = {
   migrate_to_7,
   migrate_to_8,
   migrate_to_9,
+  migrate_to_10,
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SD_STORE_SCHEMA_VERSION);

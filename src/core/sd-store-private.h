@@ -132,6 +132,14 @@ gpointer      _sd_store_push_progress    (SdStoreProgressFunc  func,
 /* Restores what push returned. */
 void          _sd_store_pop_progress     (gpointer             previous);
 
+/* g_task_run_in_thread() for a task whose source object is a store: the
+ * thread never holds @task, which is let go on its own context
+ * (sd-store-query.c). */
+void          _sd_store_run_in_thread    (GTask           *task,
+                                          GTaskThreadFunc  func);
+/* Drops a reference to @task on the context it returns to (any thread). */
+void          _sd_store_release_task     (GTask        *task);
+
 sqlite3      *_sd_store_get_db           (SdStore      *self);
 /* Whether the file at the path is still the one opened (any thread). */
 gboolean      _sd_store_check_file       (SdStore      *self,
@@ -142,6 +150,8 @@ gboolean      _sd_store_build_search_index (sqlite3    *db,
                                             GError    **error);
 /* Makes the index's delete trigger again (a bulk removal drops it). */
 const char   *_sd_store_search_delete_trigger_sql (void);
+/* And its insert trigger (an Undo that puts the index back drops it). */
+const char   *_sd_store_search_insert_trigger_sql (void);
 SdTask       *_sd_store_task_from_row    (sqlite3_stmt *stmt);
 void          _sd_store_set_read_error   (SdStore      *self,
                                           GError      **error);

@@ -249,6 +249,12 @@ _sd_store_search_delete_trigger_sql (void)
   return search_schema[2];
 }
 
+const char *
+_sd_store_search_insert_trigger_sql (void)
+{
+  return search_schema[1];
+}
+
 /* Queries */
 
 G_DEFINE_BOXED_TYPE (SdTaskQuery, sd_task_query, sd_task_query_copy, sd_task_query_free)
@@ -825,6 +831,77 @@ sd_store_query_to_sql (SdStore             *self,
 
 /* Off the main thread */
 
+/* A GTask run with g_task_run_in_thread() is held by the pool's thread
+ * until its function returned, and that reference may well be the last
+ * one (the callback may already have run on the main context): the task
+ * would then be finalized on the worker, and with it its source object,
+ * a store, whose finalization closes its connections and stops its bulk
+ * worker. So the store's tasks never go to a thread themselves: an
+ * inner task with no source object does, holding the store's task only
+ * through a reference that is let go on the task's own context. */
+
+static gboolean
+release_cb (gpointer data)
+{
+  return G_SOURCE_REMOVE;
+}
+
+void
+_sd_store_release_task (GTask *task)
+{
+  GSource *source = g_idle_source_new ();
+
+  /* the reference goes with the source's callback data, destroyed on
+   * the context that dispatches it */
+  g_source_set_callback (source, release_cb, task, g_object_unref);
+  g_source_set_static_name (source, "[sd-store] release a task");
+  g_source_attach (source, g_task_get_context (task));
+  g_source_unref (source);
+}
+
+typedef struct {
+  GTask           *task;   /* the store's, released on its context */
+  GTaskThreadFunc  func;
+} ThreadJob;
+
+static void
+thread_job_free (ThreadJob *job)
+{
+  _sd_store_release_task (job->task);
+  g_free (job);
+}
+
+static void
+run_thread_job (GTask        *inner,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  ThreadJob *job = task_data;
+
+  /* returns @job->task from this thread: its callback is queued on the
+   * task's context */
+  job->func (job->task, g_task_get_source_object (job->task), g_task_get_task_data (job->task),
+             g_task_get_cancellable (job->task));
+  /* nobody waits for it, but a task finalized without returning is a
+   * critical warning of newer GLib */
+  g_task_return_boolean (inner, TRUE);
+}
+
+void
+_sd_store_run_in_thread (GTask           *task,
+                         GTaskThreadFunc  func)
+{
+  g_autoptr(GTask) inner = g_task_new (NULL, NULL, NULL, NULL);
+  ThreadJob *job = g_new0 (ThreadJob, 1);
+
+  job->task = g_object_ref (task);
+  job->func = func;
+  g_task_set_source_tag (inner, _sd_store_run_in_thread);
+  g_task_set_task_data (inner, job, (GDestroyNotify) thread_job_free);
+  g_task_run_in_thread (inner, run_thread_job);
+}
+
 typedef struct {
   SdTaskQuery   *query;
   SdStoreCursor  cursor;
@@ -881,7 +958,7 @@ sd_store_query_page_async (SdStore              *reader,
   task = g_task_new (reader, cancellable, callback, user_data);
   g_task_set_source_tag (task, sd_store_query_page_async);
   g_task_set_task_data (task, job, (GDestroyNotify) page_job_free);
-  g_task_run_in_thread (task, query_page_thread);
+  _sd_store_run_in_thread (task, query_page_thread);
 }
 
 GPtrArray *
@@ -1027,7 +1104,7 @@ sd_store_query_links_async (SdStore             *reader,
   task = g_task_new (reader, cancellable, callback, user_data);
   g_task_set_source_tag (task, sd_store_query_links_async);
   g_task_set_task_data (task, job, (GDestroyNotify) links_job_free);
-  g_task_run_in_thread (task, query_links_thread);
+  _sd_store_run_in_thread (task, query_links_thread);
 }
 
 gboolean
@@ -1124,7 +1201,7 @@ sd_store_query_ids_async (SdStore             *reader,
   g_task_set_source_tag (task, sd_store_query_ids_async);
   if (query != NULL)
     g_task_set_task_data (task, sd_task_query_copy (query), (GDestroyNotify) sd_task_query_free);
-  g_task_run_in_thread (task, query_ids_thread);
+  _sd_store_run_in_thread (task, query_ids_thread);
 }
 
 /**

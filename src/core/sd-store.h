@@ -24,7 +24,7 @@ typedef enum {
 GQuark       sd_store_error_quark     (void);
 
 /* The schema version this build writes (PRAGMA user_version). */
-#define SD_STORE_SCHEMA_VERSION 9
+#define SD_STORE_SCHEMA_VERSION 10
 
 #define SD_TYPE_STORE (sd_store_get_type ())
 G_DECLARE_FINAL_TYPE (SdStore, sd_store, SD, STORE, GObject)
