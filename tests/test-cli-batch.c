@@ -588,6 +588,63 @@ test_local_files_are_uploaded_first (void)
 }
 
 
+/* `seedance submit` (one task, and --takes) and `seedance retry` record
+ * each task's estimate from the price table, as a batch does per line, so
+ * the history's totals count them. */
+static void
+test_submit_and_retry_record_estimates (void)
+{
+  g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "saved", NULL);
+  g_autoptr(Run) one = NULL;
+  g_autoptr(Run) takes = NULL;
+  g_autoptr(Run) listed = NULL;
+  g_autoptr(Run) retried = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(SdTask) retry = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *retry_id = NULL;
+  const char *failed_id = NULL;
+  SdStoreCostTotals totals;
+  JsonArray *tasks;
+
+  write_prices ("{\"currency\": \"CNY\", \"prices\": {\"seedance2.0-std\": \"0.05\"}}");
+  one = run_cli ("--demo", "submit", "--model", "seedance2.0-std", "--prompt", "a heron",
+                 "--wait", "--download-dir", dir);
+  g_assert_cmpint (one->status, ==, 0);
+  takes = run_cli ("--demo", "submit", "--model", "seedance2.0-std", "--prompt", "this will fail",
+                   "--takes", "2", "--wait", "--download-dir", dir);
+  g_assert_cmpint (takes->status, ==, 1);
+
+  listed = run_cli ("--demo", "list", "--json");
+  g_assert_cmpint (listed->status, ==, 0);
+  root = json_from_string (listed->out, &error);
+  g_assert_no_error (error);
+  tasks = json_node_get_array (root);
+  g_assert_cmpuint (json_array_get_length (tasks), ==, 3);
+  for (guint i = 0; i < json_array_get_length (tasks); i++)
+    if (g_strcmp0 (json_object_get_string_member (json_array_get_object_element (tasks, i), "status"),
+                   "failed") == 0)
+      failed_id = json_object_get_string_member (json_array_get_object_element (tasks, i), "task_id");
+  g_assert_nonnull (failed_id);
+
+  retried = run_cli ("--demo", "retry", failed_id);
+  g_assert_cmpint (retried->status, ==, 0);
+  retry_id = g_strstrip (g_strdup (retried->out));
+  retry = sd_store_load_task (sd_context_get_store (retried->context), retry_id, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (retry);
+  g_assert_cmpstr (sd_task_get_retry_of (retry), ==, failed_id);
+  g_assert_cmpint (sd_task_get_estimate (retry), ==, 50000);
+  g_assert_cmpstr (sd_task_get_estimate_currency (retry), ==, "CNY");
+
+  g_assert_true (sd_store_get_cost_totals (sd_context_get_store (retried->context), 0, "CNY",
+                                           &totals, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (totals.completed, ==, 50000);
+  g_assert_cmpint (totals.failed, ==, 100000);
+  g_assert_cmpint (totals.n_tasks, ==, 4);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -616,6 +673,7 @@ main (int   argc,
   g_test_add_func ("/cli/batch/malformed-prices-shows-units-only", test_malformed_prices_shows_units_only);
   g_test_add_func ("/cli/batch/dead-link-refuses-the-batch", test_dead_link_refuses_the_batch);
   g_test_add_func ("/cli/batch/local-files-are-uploaded-first", test_local_files_are_uploaded_first);
+  g_test_add_func ("/cli/batch/submit-and-retry-record-estimates", test_submit_and_retry_record_estimates);
 
   return g_test_run ();
 }
