@@ -451,23 +451,10 @@ apply_refusal (SdService    *self,
   if (g_error_matches (error, SD_API_ERROR, SD_API_ERROR_UNAUTHORIZED) && !has_caller)
     {
       /* Every other create would be refused too: the queue waits for a new token. */
-      g_autofree char *message = NULL;
-      guint n_waiting;
-
       g_debug ("Task %s: token refused; the queue waits", send->local_id);
       wait_again (self, send);
       self->paused = TRUE;
-      n_waiting = self->waiting.length;
-      message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                              /* Translators: the first %s is why (the
-                                               * server refused the token), %u a number */
-                                              "%s The queue is paused: %u task waits and is sent "
-                                              "once the token is accepted.",
-                                              "%s The queue is paused: %u tasks wait and are sent "
-                                              "once the token is accepted.",
-                                              n_waiting),
-                                 error->message, n_waiting);
-      _sd_service_set_last_error (self, message);
+      _sd_service_set_last_error (self, error->message);
       return;
     }
   if (has_caller)
