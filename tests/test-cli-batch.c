@@ -588,6 +588,48 @@ test_local_files_are_uploaded_first (void)
 }
 
 
+/* The simulator takes another token than the one the command sends. */
+static void
+refuse_token_cb (SdTestRun *run,
+                 SdContext *context,
+                 gpointer   user_data)
+{
+  keep_context_cb (run, context, user_data);
+  if (sd_demo_get_simulator (context) != NULL)
+    sd_simulator_set_token (sd_demo_get_simulator (context), "sk_rotated");
+}
+
+/* A refused token stops the batch: exit 1, the reason said, nothing
+ * created at the provider, and no task left waiting in the history for a
+ * later run to send behind the user's back. */
+static void
+test_refused_token_stops_the_batch (void)
+{
+  g_autofree char *path = write_batch ("{\"model\": \"" PER_TASK "\", \"prompt\": \"a cat\", \"variants\": 3}\n"
+                                       "{\"model\": \"" PER_TASK "\", \"prompt\": \"a dog\"}\n");
+  const char * const args[] = { "--demo", "batch", path, "--json", NULL };
+  g_autoptr(Run) run = sd_test_run_cli_argv (args, refuse_token_cb, NULL);
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *object;
+  JsonArray *tasks;
+
+  g_assert_cmpint (run->status, ==, 1);
+  g_assert_nonnull (strstr (run->err, "refused the API token"));
+  g_assert_cmpuint (sd_simulator_get_task_count (sd_demo_get_simulator (run->context)), ==, 0);
+  object = parse_object (run->out, &root);
+  /* the group is said though none of its tasks was kept */
+  g_assert_true (g_uuid_string_is_valid (json_object_get_string_member (object, "group")));
+  g_assert_cmpstr (json_object_get_string_member (object, "group_label"), ==, "b.jsonl");
+  tasks = json_object_get_array_member (object, "tasks");
+  g_assert_cmpuint (json_array_get_length (tasks), ==, 4);
+  for (guint i = 0; i < 4; i++)
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (tasks, i), "status"),
+                     ==, "not-sent");
+  g_assert_cmpint (sd_store_count (sd_context_get_store (run->context), &error), ==, 0);
+  g_assert_no_error (error);
+}
+
 /* `seedance submit` (one task, and --takes) and `seedance retry` record
  * each task's estimate from the price table, as a batch does per line, so
  * the history's totals count them. */
@@ -674,6 +716,7 @@ main (int   argc,
   g_test_add_func ("/cli/batch/dead-link-refuses-the-batch", test_dead_link_refuses_the_batch);
   g_test_add_func ("/cli/batch/local-files-are-uploaded-first", test_local_files_are_uploaded_first);
   g_test_add_func ("/cli/batch/submit-and-retry-record-estimates", test_submit_and_retry_record_estimates);
+  g_test_add_func ("/cli/batch/refused-token-stops-the-batch", test_refused_token_stops_the_batch);
 
   return g_test_run ();
 }
