@@ -629,6 +629,78 @@ test_generate_records_estimates (Fixture       *fixture,
 }
 
 static gboolean
+is_uncertain_and_sent (gpointer data)
+{
+  SdTask *task = data;
+
+  return sd_task_get_status (task) == SD_TASK_STATUS_UNCERTAIN &&
+         sd_task_get_failure_message (task) != NULL &&
+         strstr (sd_task_get_failure_message (task), "503") != NULL;
+}
+
+/* A create with no answer leaves its task uncertain: the totals say its
+ * estimate as uncertain, though no task was added, completed or failed. */
+static void
+test_totals_count_an_uncertain_create (Fixture       *fixture,
+                                       gconstpointer  user_data)
+{
+  SdService *service = sd_context_get_service (fixture->context);
+  SdCostsBar *bar = costs_bar (fixture);
+  BarWait empty = { bar, "Today: ≈ ¥0.00 completed · ¥0.00 failed (charge unknown) · ¥0.00 uncertain" };
+  BarWait unsure = { bar, "Today: ≈ ¥0.00 completed · ¥0.00 failed (charge unknown) · ¥0.05 uncertain" };
+  g_autoptr(SdRequest) request = sd_request_new ();
+  g_autoptr(SdTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+
+  write_prices ("{\"currency\": \"CNY\", \"prices\": {\"" PER_TASK "\": \"0.05\"}}");
+  run_until (bar_says, &empty, "the totals once priced");
+  sd_request_set_model (request, PER_TASK);
+  sd_request_set_prompt (request, "a heron");
+  sd_request_add_image (request, "https://example.com/heron.jpg");
+  sd_simulator_set_fault (fixture->simulator, SD_SIMULATOR_STEP_CREATE, SD_SIMULATOR_FAULT_HTTP_503, 1);
+  task = sd_service_submit_queued (service, request, &error);
+  g_assert_no_error (error);
+  run_until (is_uncertain_and_sent, task, "the create's failure");
+  run_until (bar_says, &unsure, "the uncertain total");
+}
+
+static gboolean
+is_queued (gpointer data)
+{
+  return sd_task_get_status (data) == SD_TASK_STATUS_QUEUED;
+}
+
+/* While a create is on its way its task counts as uncertain; once the
+ * provider has it (queued, for minutes) it no longer does: the totals
+ * follow a task's status, not only tasks added or ended. */
+static void
+test_totals_follow_a_create_on_its_way (Fixture       *fixture,
+                                        gconstpointer  user_data)
+{
+  SdService *service = sd_context_get_service (fixture->context);
+  SdCostsBar *bar = costs_bar (fixture);
+  BarWait empty = { bar, "Today: ≈ ¥0.00 completed · ¥0.00 failed (charge unknown) · ¥0.00 uncertain" };
+  BarWait sending = { bar, "Today: ≈ ¥0.00 completed · ¥0.00 failed (charge unknown) · ¥0.05 uncertain" };
+  g_autoptr(SdRequest) request = sd_request_new ();
+  g_autoptr(SdTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+
+  write_prices ("{\"currency\": \"CNY\", \"prices\": {\"" PER_TASK "\": \"0.05\"}}");
+  run_until (bar_says, &empty, "the totals once priced");
+  sd_request_set_model (request, PER_TASK);
+  sd_request_set_prompt (request, "a heron");
+  sd_request_add_image (request, "https://example.com/heron.jpg");
+  sd_simulator_set_timing (fixture->simulator, 600000, 600000);
+  sd_simulator_set_slow_delay (fixture->simulator, 1500);
+  sd_simulator_set_fault (fixture->simulator, SD_SIMULATOR_STEP_CREATE, SD_SIMULATOR_FAULT_LATE, 1);
+  task = sd_service_submit_queued (service, request, &error);
+  g_assert_no_error (error);
+  run_until (bar_says, &sending, "the create on its way counted as uncertain");
+  run_until (is_queued, task, "the create's answer");
+  run_until (bar_says, &empty, "the queued task no longer uncertain");
+}
+
+static gboolean
 is_currency_row (GtkWidget     *widget,
                  gconstpointer  data)
 {
@@ -786,6 +858,8 @@ main (int   argc,
   ADD_TEST ("/costs/totals/follow-the-tasks", test_totals_follow_the_tasks, NULL);
   ADD_TEST ("/costs/totals/prices-page-takes-coins", test_prices_page_takes_coins, NULL);
   ADD_TEST ("/costs/totals/generate-and-retry-record-estimates", test_generate_records_estimates, NULL);
+  ADD_TEST ("/costs/totals/count-an-uncertain-create", test_totals_count_an_uncertain_create, NULL);
+  ADD_TEST ("/costs/totals/follow-a-create-on-its-way", test_totals_follow_a_create_on_its_way, NULL);
   ADD_TEST ("/costs/drop/jsonl-on-the-window", test_jsonl_drop_on_the_window, NULL);
   ADD_TEST ("/costs/drop/jsonl-on-the-composer", test_jsonl_drop_on_the_composer, NULL);
 
