@@ -860,6 +860,37 @@ test_retry_and_uncertain_estimates (Fixture       *fixture,
   g_assert_cmpint (totals.n_tasks, ==, 2);
 }
 
+/* A task the server no longer knows (not found, no longer asked about)
+ * may have been billed: it counts as uncertain; a waiting one, not sent,
+ * counts in none of the three. */
+static void
+test_totals_of_not_found_and_waiting (Fixture       *fixture,
+                                      gconstpointer  data)
+{
+  g_autoptr(SdRequest) request = sd_test_images_request ("A moth");
+  g_autoptr(SdTask) lost = sd_task_new ("cgt-lost", request);
+  g_autoptr(SdTask) waiting = sd_task_new ("uncertain-waiting", request);
+  g_autoptr(GError) error = NULL;
+  SdStoreCostTotals totals;
+
+  sd_task_set_status (lost, SD_TASK_STATUS_NOT_FOUND, NULL);
+  sd_task_set_created_at (lost, 1000);
+  sd_task_set_estimate (lost, 70000, "CNY");
+  sd_task_set_status (waiting, SD_TASK_STATUS_WAITING, NULL);
+  sd_task_set_created_at (waiting, 1000);
+  sd_task_set_estimate (waiting, 30000, "CNY");
+  g_assert_true (sd_store_save_task (fixture->store, lost, &error));
+  g_assert_true (sd_store_save_task (fixture->store, waiting, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (sd_store_get_cost_totals (fixture->store, 0, "CNY", &totals, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (totals.uncertain, ==, 70000);
+  g_assert_cmpint (totals.completed, ==, 0);
+  g_assert_cmpint (totals.failed, ==, 0);
+  g_assert_cmpint (totals.in_progress, ==, 30000);
+}
+
 /* A refused token (401) on a create pauses the queue with the server's
  * reason; nothing waiting is lost or sent; the new token resumes it and
  * every task is created once. */
@@ -939,6 +970,7 @@ main (int    argc,
   ADD ("store/claim-is-once", test_claim_is_once);
   ADD ("estimate/every-path-records-it", test_every_path_records_its_estimate);
   ADD ("estimate/retry-and-uncertain", test_retry_and_uncertain_estimates);
+  ADD ("estimate/totals-of-not-found-and-waiting", test_totals_of_not_found_and_waiting);
   ADD ("token/refused-pauses-and-resumes", test_refused_token_pauses_the_queue);
 
   return g_test_run ();
