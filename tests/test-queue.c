@@ -12,6 +12,7 @@
 #include "sd-api.h"
 #include "sd-catalog.h"
 #include "sd-client.h"
+#include "sd-prices.h"
 #include "sd-service.h"
 #include "sd-simulator-test.h"
 #include "sd-store.h"
@@ -860,6 +861,36 @@ test_retry_and_uncertain_estimates (Fixture       *fixture,
   g_assert_cmpint (totals.n_tasks, ==, 2);
 }
 
+/* A table set on the service is used as it is, the file unread; NULL
+ * goes back to the user's file. */
+static void
+test_set_prices_overrides_the_file (Fixture       *fixture,
+                                    gconstpointer  data)
+{
+  g_autoptr(SdRequest) request = sd_test_images_request ("A heron at dawn");
+  g_autoptr(SdPrices) prices = sd_prices_new ();
+  g_autoptr(SdTask) set = NULL;
+  g_autoptr(SdTask) file = NULL;
+  g_autoptr(GPtrArray) tasks = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+
+  write_prices ("{\"currency\": \"CNY\", \"prices\": {\"seedance2.0-fast-i2v\": \"0.05\"}}");
+  sd_prices_set_currency (prices, "EUR");
+  sd_prices_set (prices, "seedance2.0-fast-i2v", 1250000);
+  sd_service_set_prices (fixture->service, prices);
+  set = sd_service_submit_queued (fixture->service, request, &error);
+  g_assert_no_error (error);
+  assert_estimate (set, 1250000, "EUR");
+
+  sd_service_set_prices (fixture->service, NULL);
+  file = sd_service_submit_queued (fixture->service, request, &error);
+  g_assert_no_error (error);
+  assert_estimate (file, 50000, "CNY");
+  g_ptr_array_add (tasks, set);
+  g_ptr_array_add (tasks, file);
+  settle (tasks);
+}
+
 /* A task the server no longer knows (not found, no longer asked about)
  * may have been billed: it counts as uncertain; a waiting one, not sent,
  * counts in none of the three. */
@@ -971,6 +1002,7 @@ main (int    argc,
   ADD ("estimate/every-path-records-it", test_every_path_records_its_estimate);
   ADD ("estimate/retry-and-uncertain", test_retry_and_uncertain_estimates);
   ADD ("estimate/totals-of-not-found-and-waiting", test_totals_of_not_found_and_waiting);
+  ADD ("estimate/set-prices-overrides-the-file", test_set_prices_overrides_the_file);
   ADD ("token/refused-pauses-and-resumes", test_refused_token_pauses_the_queue);
 
   return g_test_run ();
