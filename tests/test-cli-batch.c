@@ -588,6 +588,105 @@ test_local_files_are_uploaded_first (void)
 }
 
 
+/* The simulator takes another token than the one the command sends. */
+static void
+refuse_token_cb (SdTestRun *run,
+                 SdContext *context,
+                 gpointer   user_data)
+{
+  keep_context_cb (run, context, user_data);
+  if (sd_demo_get_simulator (context) != NULL)
+    sd_simulator_set_token (sd_demo_get_simulator (context), "sk_rotated");
+}
+
+/* A refused token stops the batch: exit 1, the reason said, nothing
+ * created at the provider, and no task left waiting in the history for a
+ * later run to send behind the user's back. */
+static void
+test_refused_token_stops_the_batch (void)
+{
+  g_autofree char *path = write_batch ("{\"model\": \"" PER_TASK "\", \"prompt\": \"a cat\", \"variants\": 3}\n"
+                                       "{\"model\": \"" PER_TASK "\", \"prompt\": \"a dog\"}\n");
+  const char * const args[] = { "--demo", "batch", path, "--json", NULL };
+  g_autoptr(Run) run = sd_test_run_cli_argv (args, refuse_token_cb, NULL);
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) error = NULL;
+  JsonObject *object;
+  JsonArray *tasks;
+
+  g_assert_cmpint (run->status, ==, 1);
+  g_assert_nonnull (strstr (run->err, "refused the API token"));
+  g_assert_cmpuint (sd_simulator_get_task_count (sd_demo_get_simulator (run->context)), ==, 0);
+  object = parse_object (run->out, &root);
+  /* the group is said though none of its tasks was kept */
+  g_assert_true (g_uuid_string_is_valid (json_object_get_string_member (object, "group")));
+  g_assert_cmpstr (json_object_get_string_member (object, "group_label"), ==, "b.jsonl");
+  tasks = json_object_get_array_member (object, "tasks");
+  g_assert_cmpuint (json_array_get_length (tasks), ==, 4);
+  for (guint i = 0; i < 4; i++)
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (tasks, i), "status"),
+                     ==, "not-sent");
+  g_assert_cmpint (sd_store_count (sd_context_get_store (run->context), &error), ==, 0);
+  g_assert_no_error (error);
+}
+
+/* `seedance submit` (one task, and --takes) and `seedance retry` record
+ * each task's estimate from the price table, as a batch does per line, so
+ * the history's totals count them. */
+static void
+test_submit_and_retry_record_estimates (void)
+{
+  g_autofree char *dir = g_build_filename (g_get_user_data_dir (), "saved", NULL);
+  g_autoptr(Run) one = NULL;
+  g_autoptr(Run) takes = NULL;
+  g_autoptr(Run) listed = NULL;
+  g_autoptr(Run) retried = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(SdTask) retry = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *retry_id = NULL;
+  const char *failed_id = NULL;
+  SdStoreCostTotals totals;
+  JsonArray *tasks;
+
+  write_prices ("{\"currency\": \"CNY\", \"prices\": {\"seedance2.0-std\": \"0.05\"}}");
+  one = run_cli ("--demo", "submit", "--model", "seedance2.0-std", "--prompt", "a heron",
+                 "--wait", "--download-dir", dir);
+  g_assert_cmpint (one->status, ==, 0);
+  takes = run_cli ("--demo", "submit", "--model", "seedance2.0-std", "--prompt", "this will fail",
+                   "--takes", "2", "--wait", "--download-dir", dir);
+  g_assert_cmpint (takes->status, ==, 1);
+
+  listed = run_cli ("--demo", "list", "--json");
+  g_assert_cmpint (listed->status, ==, 0);
+  root = json_from_string (listed->out, &error);
+  g_assert_no_error (error);
+  tasks = json_node_get_array (root);
+  g_assert_cmpuint (json_array_get_length (tasks), ==, 3);
+  for (guint i = 0; i < json_array_get_length (tasks); i++)
+    if (g_strcmp0 (json_object_get_string_member (json_array_get_object_element (tasks, i), "status"),
+                   "failed") == 0)
+      failed_id = json_object_get_string_member (json_array_get_object_element (tasks, i), "task_id");
+  g_assert_nonnull (failed_id);
+
+  retried = run_cli ("--demo", "retry", failed_id);
+  g_assert_cmpint (retried->status, ==, 0);
+  retry_id = g_strstrip (g_strdup (retried->out));
+  retry = sd_store_load_task (sd_context_get_store (retried->context), retry_id, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (retry);
+  g_assert_cmpstr (sd_task_get_retry_of (retry), ==, failed_id);
+  g_assert_cmpint (sd_task_get_estimate (retry), ==, 50000);
+  g_assert_cmpstr (sd_task_get_estimate_currency (retry), ==, "CNY");
+
+  g_assert_true (sd_store_get_cost_totals (sd_context_get_store (retried->context), 0, "CNY",
+                                           &totals, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (totals.completed, ==, 50000);
+  g_assert_cmpint (totals.failed, ==, 100000);
+  g_assert_cmpint (totals.n_tasks, ==, 4);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -616,6 +715,8 @@ main (int   argc,
   g_test_add_func ("/cli/batch/malformed-prices-shows-units-only", test_malformed_prices_shows_units_only);
   g_test_add_func ("/cli/batch/dead-link-refuses-the-batch", test_dead_link_refuses_the_batch);
   g_test_add_func ("/cli/batch/local-files-are-uploaded-first", test_local_files_are_uploaded_first);
+  g_test_add_func ("/cli/batch/submit-and-retry-record-estimates", test_submit_and_retry_record_estimates);
+  g_test_add_func ("/cli/batch/refused-token-stops-the-batch", test_refused_token_stops_the_batch);
 
   return g_test_run ();
 }

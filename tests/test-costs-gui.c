@@ -20,6 +20,7 @@
 #include "sd-context.h"
 #include "sd-costs-bar.h"
 #include "sd-demo.h"
+#include "sd-estimate-label.h"
 #include "sd-prices-page.h"
 #include "sd-service.h"
 #include "sd-simulator-test.h"
@@ -510,6 +511,195 @@ test_totals_follow_the_tasks (Fixture       *fixture,
   g_assert_null (sd_costs_bar_get_text (bar));
 }
 
+typedef struct
+{
+  Fixture *fixture;
+  guint    n;
+} TasksWait;
+
+/* Also answers "send anyway": the composer's image host cannot be reached
+ * here, so its pre-flight check cannot finish. */
+static gboolean
+has_n_tasks (gpointer data)
+{
+  TasksWait *wait = data;
+
+  sd_test_gui_answer_send_anyway ();
+  return g_list_model_get_n_items (sd_service_get_tasks (sd_context_get_service (wait->fixture->context))) >=
+         wait->n;
+}
+
+typedef struct
+{
+  SdEstimateLabel *label;
+  const char      *text;
+} EstimateWait;
+
+static gboolean
+estimate_says (gpointer data)
+{
+  EstimateWait *wait = data;
+
+  g_test_message ("estimate: %s", sd_estimate_label_get_text (wait->label));
+  return g_strcmp0 (sd_estimate_label_get_text (wait->label), wait->text) == 0;
+}
+
+static gboolean
+can_generate (gpointer data)
+{
+  sd_test_gui_answer_send_anyway ();
+  return sd_composer_get_can_generate (data);
+}
+
+static void
+set_prompt (SdComposer *composer,
+            const char *prompt)
+{
+  gtk_text_buffer_set_text (sd_composer_get_prompt_buffer (composer), prompt, -1);
+}
+
+static SdTask *
+task_at (Fixture *fixture,
+         guint    position)
+{
+  GListModel *tasks = sd_service_get_tasks (sd_context_get_service (fixture->context));
+  g_autoptr(SdTask) task = g_list_model_get_item (tasks, position);
+
+  return task;
+}
+
+/* Issue 13, §5, as a user does it: the composer's Generate (its takes, and
+ * one task alone) and a row's Retry record each task's estimate when it is
+ * queued (the composer's line, per take), and the totals under the results
+ * count them by how they ended: completed, failed "charge unknown". */
+static void
+test_generate_records_estimates (Fixture       *fixture,
+                                 gconstpointer  user_data)
+{
+  SdComposer *composer = sd_window_get_composer (fixture->window);
+  SdCostsBar *bar = costs_bar (fixture);
+  SdEstimateLabel *estimate = SD_ESTIMATE_LABEL (sd_test_gui_find_by_type (GTK_WIDGET (composer),
+                                                                           SD_TYPE_ESTIMATE_LABEL));
+  BarWait empty = { bar, "Today: ≈ ¥0.00 completed · ¥0.00 failed (charge unknown) · ¥0.00 uncertain" };
+  BarWait ended = { bar, "Today: ≈ ¥0.15 completed · ¥0.05 failed (charge unknown) · ¥0.00 uncertain" };
+  BarWait retried = { bar, "Today: ≈ ¥0.15 completed · ¥0.10 failed (charge unknown) · ¥0.00 uncertain" };
+  EstimateWait shown = { estimate, "≈ ¥0.15 · 3 takes × 1 task × ¥0.05" };
+  TasksWait three = { fixture, 3 };
+  TasksWait four = { fixture, 4 };
+  TasksWait five = { fixture, 5 };
+  SdTask *failed;
+  SdTaskRow *row;
+
+  write_prices ("{\"currency\": \"CNY\", \"prices\": {\"" PER_TASK "\": \"0.05\"}}");
+  run_until (bar_says, &empty, "the totals once priced");
+
+  g_assert_true (sd_composer_select_model (composer, PER_TASK));
+  set_prompt (composer, "a heron at dawn");
+  g_assert_cmpuint (sd_composer_add_image_text (composer, "https://images.example.com/heron.jpg"), ==, 1);
+  sd_composer_set_takes (composer, 3);
+  run_until (estimate_says, &shown, "the composer's estimate");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.generate", NULL));
+  run_until (has_n_tasks, &three, "the three takes");
+  for (guint i = 0; i < 3; i++)
+    {
+      g_assert_cmpint (sd_task_get_estimate (task_at (fixture, i)), ==, 50000);
+      g_assert_cmpstr (sd_task_get_estimate_currency (task_at (fixture, i)), ==, "CNY");
+    }
+
+  set_prompt (composer, "this will fail");
+  sd_composer_set_takes (composer, 1);
+  run_until (can_generate, composer, "Generate again");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.generate", NULL));
+  run_until (has_n_tasks, &four, "the single task");
+  failed = task_at (fixture, 0);
+  g_assert_null (sd_task_get_group_id (failed));
+  g_assert_cmpint (sd_task_get_estimate (failed), ==, 50000);
+
+  run_until (all_finished, fixture->context, "the tasks");
+  g_assert_cmpint (sd_task_get_status (failed), ==, SD_TASK_STATUS_FAILED);
+  run_until (bar_says, &ended, "the totals after the tasks");
+
+  row = sd_test_gui_wait_for_row (GTK_WIDGET (fixture->window), failed);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (row), "row.retry", NULL));
+  run_until (has_n_tasks, &five, "the retry");
+  g_assert_cmpstr (sd_task_get_retry_of (task_at (fixture, 0)), ==, sd_task_get_id (failed));
+  g_assert_cmpint (sd_task_get_estimate (task_at (fixture, 0)), ==, 50000);
+  run_until (all_finished, fixture->context, "the retry to end");
+  run_until (bar_says, &retried, "the totals after the retry");
+}
+
+static gboolean
+is_uncertain_and_sent (gpointer data)
+{
+  SdTask *task = data;
+
+  return sd_task_get_status (task) == SD_TASK_STATUS_UNCERTAIN &&
+         sd_task_get_failure_message (task) != NULL &&
+         strstr (sd_task_get_failure_message (task), "503") != NULL;
+}
+
+/* A create with no answer leaves its task uncertain: the totals say its
+ * estimate as uncertain, though no task was added, completed or failed. */
+static void
+test_totals_count_an_uncertain_create (Fixture       *fixture,
+                                       gconstpointer  user_data)
+{
+  SdService *service = sd_context_get_service (fixture->context);
+  SdCostsBar *bar = costs_bar (fixture);
+  BarWait empty = { bar, "Today: ≈ ¥0.00 completed · ¥0.00 failed (charge unknown) · ¥0.00 uncertain" };
+  BarWait unsure = { bar, "Today: ≈ ¥0.00 completed · ¥0.00 failed (charge unknown) · ¥0.05 uncertain" };
+  g_autoptr(SdRequest) request = sd_request_new ();
+  g_autoptr(SdTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+
+  write_prices ("{\"currency\": \"CNY\", \"prices\": {\"" PER_TASK "\": \"0.05\"}}");
+  run_until (bar_says, &empty, "the totals once priced");
+  sd_request_set_model (request, PER_TASK);
+  sd_request_set_prompt (request, "a heron");
+  sd_request_add_image (request, "https://example.com/heron.jpg");
+  sd_simulator_set_fault (fixture->simulator, SD_SIMULATOR_STEP_CREATE, SD_SIMULATOR_FAULT_HTTP_503, 1);
+  task = sd_service_submit_queued (service, request, &error);
+  g_assert_no_error (error);
+  run_until (is_uncertain_and_sent, task, "the create's failure");
+  run_until (bar_says, &unsure, "the uncertain total");
+}
+
+static gboolean
+is_queued (gpointer data)
+{
+  return sd_task_get_status (data) == SD_TASK_STATUS_QUEUED;
+}
+
+/* While a create is on its way its task counts as uncertain; once the
+ * provider has it (queued, for minutes) it no longer does: the totals
+ * follow a task's status, not only tasks added or ended. */
+static void
+test_totals_follow_a_create_on_its_way (Fixture       *fixture,
+                                        gconstpointer  user_data)
+{
+  SdService *service = sd_context_get_service (fixture->context);
+  SdCostsBar *bar = costs_bar (fixture);
+  BarWait empty = { bar, "Today: ≈ ¥0.00 completed · ¥0.00 failed (charge unknown) · ¥0.00 uncertain" };
+  BarWait sending = { bar, "Today: ≈ ¥0.00 completed · ¥0.00 failed (charge unknown) · ¥0.05 uncertain" };
+  g_autoptr(SdRequest) request = sd_request_new ();
+  g_autoptr(SdTask) task = NULL;
+  g_autoptr(GError) error = NULL;
+
+  write_prices ("{\"currency\": \"CNY\", \"prices\": {\"" PER_TASK "\": \"0.05\"}}");
+  run_until (bar_says, &empty, "the totals once priced");
+  sd_request_set_model (request, PER_TASK);
+  sd_request_set_prompt (request, "a heron");
+  sd_request_add_image (request, "https://example.com/heron.jpg");
+  sd_simulator_set_timing (fixture->simulator, 600000, 600000);
+  sd_simulator_set_slow_delay (fixture->simulator, 1500);
+  sd_simulator_set_fault (fixture->simulator, SD_SIMULATOR_STEP_CREATE, SD_SIMULATOR_FAULT_LATE, 1);
+  task = sd_service_submit_queued (service, request, &error);
+  g_assert_no_error (error);
+  run_until (bar_says, &sending, "the create on its way counted as uncertain");
+  run_until (is_queued, task, "the create's answer");
+  run_until (bar_says, &empty, "the queued task no longer uncertain");
+}
+
 static gboolean
 is_currency_row (GtkWidget     *widget,
                  gconstpointer  data)
@@ -667,6 +857,9 @@ main (int   argc,
   ADD_TEST ("/costs/batch/without-balance", test_batch_without_balance, &no_balance);
   ADD_TEST ("/costs/totals/follow-the-tasks", test_totals_follow_the_tasks, NULL);
   ADD_TEST ("/costs/totals/prices-page-takes-coins", test_prices_page_takes_coins, NULL);
+  ADD_TEST ("/costs/totals/generate-and-retry-record-estimates", test_generate_records_estimates, NULL);
+  ADD_TEST ("/costs/totals/count-an-uncertain-create", test_totals_count_an_uncertain_create, NULL);
+  ADD_TEST ("/costs/totals/follow-a-create-on-its-way", test_totals_follow_a_create_on_its_way, NULL);
   ADD_TEST ("/costs/drop/jsonl-on-the-window", test_jsonl_drop_on_the_window, NULL);
   ADD_TEST ("/costs/drop/jsonl-on-the-composer", test_jsonl_drop_on_the_composer, NULL);
 

@@ -12,6 +12,7 @@
 #include "sd-api.h"
 #include "sd-catalog.h"
 #include "sd-client.h"
+#include "sd-prices.h"
 #include "sd-service.h"
 #include "sd-simulator-test.h"
 #include "sd-store.h"
@@ -693,6 +694,287 @@ test_claim_is_once (Fixture       *fixture,
   g_assert_cmpstr (sd_task_get_failure_message (back), ==, "on the way");
 }
 
+/* Estimates */
+
+static void
+write_prices (const char *text)
+{
+  g_autofree char *dir = g_build_filename (g_get_user_config_dir (), "seedance-studio", NULL);
+  g_autofree char *path = g_build_filename (dir, "prices.json", NULL);
+
+  g_assert_cmpint (g_mkdir_with_parents (dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (path, text, -1, NULL));
+}
+
+static void
+assert_estimate (SdTask     *task,
+                 gint64      amount,
+                 const char *currency)
+{
+  g_assert_cmpint (sd_task_get_estimate (task), ==, amount);
+  g_assert_cmpstr (sd_task_get_estimate_currency (task), ==, currency);
+}
+
+static void
+assert_stored_estimate (Fixture    *fixture,
+                        SdTask     *task,
+                        gint64      amount,
+                        const char *currency)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdTask) stored = sd_store_load_task (fixture->store, sd_task_get_id (task), &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (stored);
+  assert_estimate (stored, amount, currency);
+}
+
+/* Every way of queueing records the estimate of one take from the user's
+ * price table when the caller brings none: a single Generate, its takes,
+ * a submit that waits for its create, a retry of a task that had none; a
+ * group's own estimates (a batch's) are kept as given, even "none"; a
+ * changed table is read again; a model without a price records nothing.
+ * The history's totals then count them by how the tasks ended. */
+static void
+test_every_path_records_its_estimate (Fixture       *fixture,
+                                      gconstpointer  data)
+{
+  g_autoptr(SdRequest) request = sd_test_images_request ("A heron at dawn");
+  g_autoptr(SdRequest) failing = sd_test_images_request ("This one will fail");
+  g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr(GPtrArray) group_requests = g_ptr_array_new ();
+  g_autoptr(GPtrArray) group = NULL;
+  g_autoptr(GPtrArray) group_takes = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(SdTask) single = NULL;
+  g_autoptr(SdTask) waited = NULL;
+  g_autoptr(SdTask) none = NULL;
+  g_autoptr(GError) error = NULL;
+  const gint64 given[] = { 123, -1 };
+  SdStoreCostTotals totals;
+  SdTask *retry;
+
+  g_object_set (fixture->service, "max-active", 4, NULL);
+  /* A submit that waits for its create (`seedance submit`, extend). */
+  write_prices ("{\"currency\": \"CNY\", \"prices\": {\"seedance2.0-fast-i2v\": \"0.2\"}}");
+  sd_service_submit_async (fixture->service, request, NULL, sd_test_store_result_cb, &result);
+  sd_test_wait_until (sd_test_result_arrived, &result, WAIT_LIMIT_S, "the submission");
+  waited = sd_service_submit_finish (fixture->service, result, &error);
+  g_assert_no_error (error);
+  assert_estimate (waited, 200000, "CNY");
+  assert_stored_estimate (fixture, waited, 200000, "CNY");
+  g_ptr_array_add (all, g_object_ref (waited));
+
+  /* The table changed (the Prices page replaces the file): read again. */
+  write_prices ("{\"currency\": \"CNY\", \"prices\": {\"seedance2.0-fast-i2v\": \"0.05\"}}");
+
+  single = sd_service_submit_queued (fixture->service, request, &error);
+  g_assert_no_error (error);
+  assert_estimate (single, 50000, "CNY");
+  assert_stored_estimate (fixture, single, 50000, "CNY");
+  g_ptr_array_add (all, g_object_ref (single));
+
+  group_takes = sd_service_submit_takes (fixture->service, failing, 3, NULL, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < group_takes->len; i++)
+    {
+      assert_estimate (g_ptr_array_index (group_takes, i), 50000, "CNY");
+      assert_stored_estimate (fixture, g_ptr_array_index (group_takes, i), 50000, "CNY");
+      g_ptr_array_add (all, g_object_ref (g_ptr_array_index (group_takes, i)));
+    }
+
+  /* A model without a price records none. */
+  write_prices ("{\"currency\": \"CNY\", \"prices\": {\"sd2_mx_720p\": \"0.1\"}}");
+  none = sd_service_submit_queued (fixture->service, request, &error);
+  g_assert_no_error (error);
+  assert_estimate (none, -1, NULL);
+  g_ptr_array_add (all, g_object_ref (none));
+
+  /* A batch brings its own, "none" included: not replaced by the table's. */
+  g_ptr_array_add (group_requests, request);
+  g_ptr_array_add (group_requests, request);
+  group = sd_service_submit_group (fixture->service, group_requests, given, "USD", "b.jsonl", NULL, &error);
+  g_assert_no_error (error);
+  assert_estimate (g_ptr_array_index (group, 0), 123, "USD");
+  assert_estimate (g_ptr_array_index (group, 1), -1, NULL);
+  for (guint i = 0; i < group->len; i++)
+    g_ptr_array_add (all, g_object_ref (g_ptr_array_index (group, i)));
+
+  drain (fixture, all);
+  g_assert_cmpuint (count_status (group_takes, SD_TASK_STATUS_FAILED), ==, 3);
+
+  /* A retry keeps the estimate of the task it retries (the same request
+   * costs the same), though the table has no price for it now. */
+  retry = sd_service_retry (fixture->service, g_ptr_array_index (group_takes, 0),
+                            SD_SERVICE_RETRY_NONE, &error);
+  g_assert_no_error (error);
+  assert_estimate (retry, 50000, "CNY");
+  g_ptr_array_add (all, g_object_ref (retry));
+  drain (fixture, all);
+
+  /* The totals: 0.05 + 0.2 completed; four failures at 0.05 "charge
+   * unknown"; nothing uncertain; USD apart. */
+  g_assert_true (sd_store_get_cost_totals (fixture->store, 0, "CNY", &totals, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (totals.completed, ==, 250000);
+  g_assert_cmpint (totals.failed, ==, 200000);
+  g_assert_cmpint (totals.uncertain, ==, 0);
+  g_assert_cmpint (totals.n_tasks, ==, 6);
+  g_assert_true (sd_store_get_cost_totals (fixture->store, 0, "USD", &totals, &error));
+  g_assert_cmpint (totals.completed, ==, 123);
+  g_assert_cmpint (totals.n_tasks, ==, 1);
+}
+
+/* A retry of a task that had no estimate (sent before a price was set)
+ * records the table's; an uncertain create counts as uncertain. */
+static void
+test_retry_and_uncertain_estimates (Fixture       *fixture,
+                                    gconstpointer  data)
+{
+  g_autoptr(GPtrArray) failed = NULL;
+  g_autoptr(GPtrArray) unsure = NULL;
+  g_autoptr(GPtrArray) retries = NULL;
+  g_autoptr(GError) error = NULL;
+  SdStoreCostTotals totals;
+
+  failed = takes (fixture, "This one will fail", 1);
+  drain (fixture, failed);
+  assert_estimate (g_ptr_array_index (failed, 0), -1, NULL);
+
+  write_prices ("{\"currency\": \"coin\", \"prices\": {\"seedance2.0-fast-i2v\": \"300\"}}");
+  retries = sd_service_retry_failed (fixture->service,
+                                     sd_task_get_group_id (g_ptr_array_index (failed, 0)), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (retries->len, ==, 1);
+  assert_estimate (g_ptr_array_index (retries, 0), 300 * G_GINT64_CONSTANT (1000000), "coin");
+
+  sd_simulator_set_fault (fixture->sim, SD_SIMULATOR_STEP_CREATE, SD_SIMULATOR_FAULT_HTTP_503, 1);
+  unsure = takes (fixture, "A quiet street", 1);
+  settle (unsure);
+  g_assert_cmpint (sd_task_get_status (g_ptr_array_index (unsure, 0)), ==, SD_TASK_STATUS_UNCERTAIN);
+  drain (fixture, retries);
+
+  g_assert_true (sd_store_get_cost_totals (fixture->store, 0, "coin", &totals, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (totals.failed, ==, 300 * G_GINT64_CONSTANT (1000000));
+  g_assert_cmpint (totals.uncertain, ==, 300 * G_GINT64_CONSTANT (1000000));
+  g_assert_cmpint (totals.n_tasks, ==, 2);
+}
+
+/* A table set on the service is used as it is, the file unread; NULL
+ * goes back to the user's file. */
+static void
+test_set_prices_overrides_the_file (Fixture       *fixture,
+                                    gconstpointer  data)
+{
+  g_autoptr(SdRequest) request = sd_test_images_request ("A heron at dawn");
+  g_autoptr(SdPrices) prices = sd_prices_new ();
+  g_autoptr(SdTask) set = NULL;
+  g_autoptr(SdTask) file = NULL;
+  g_autoptr(GPtrArray) tasks = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+
+  write_prices ("{\"currency\": \"CNY\", \"prices\": {\"seedance2.0-fast-i2v\": \"0.05\"}}");
+  sd_prices_set_currency (prices, "EUR");
+  sd_prices_set (prices, "seedance2.0-fast-i2v", 1250000);
+  sd_service_set_prices (fixture->service, prices);
+  set = sd_service_submit_queued (fixture->service, request, &error);
+  g_assert_no_error (error);
+  assert_estimate (set, 1250000, "EUR");
+
+  sd_service_set_prices (fixture->service, NULL);
+  file = sd_service_submit_queued (fixture->service, request, &error);
+  g_assert_no_error (error);
+  assert_estimate (file, 50000, "CNY");
+  g_ptr_array_add (tasks, set);
+  g_ptr_array_add (tasks, file);
+  settle (tasks);
+}
+
+/* A task the server no longer knows (not found, no longer asked about)
+ * may have been billed: it counts as uncertain; a waiting one, not sent,
+ * counts in none of the three. */
+static void
+test_totals_of_not_found_and_waiting (Fixture       *fixture,
+                                      gconstpointer  data)
+{
+  g_autoptr(SdRequest) request = sd_test_images_request ("A moth");
+  g_autoptr(SdTask) lost = sd_task_new ("cgt-lost", request);
+  g_autoptr(SdTask) waiting = sd_task_new ("uncertain-waiting", request);
+  g_autoptr(GError) error = NULL;
+  SdStoreCostTotals totals;
+
+  sd_task_set_status (lost, SD_TASK_STATUS_NOT_FOUND, NULL);
+  sd_task_set_created_at (lost, 1000);
+  sd_task_set_estimate (lost, 70000, "CNY");
+  sd_task_set_status (waiting, SD_TASK_STATUS_WAITING, NULL);
+  sd_task_set_created_at (waiting, 1000);
+  sd_task_set_estimate (waiting, 30000, "CNY");
+  g_assert_true (sd_store_save_task (fixture->store, lost, &error));
+  g_assert_true (sd_store_save_task (fixture->store, waiting, &error));
+  g_assert_no_error (error);
+
+  g_assert_true (sd_store_get_cost_totals (fixture->store, 0, "CNY", &totals, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (totals.uncertain, ==, 70000);
+  g_assert_cmpint (totals.completed, ==, 0);
+  g_assert_cmpint (totals.failed, ==, 0);
+  g_assert_cmpint (totals.in_progress, ==, 30000);
+}
+
+/* A refused token (401) on a create pauses the queue with the server's
+ * reason; nothing waiting is lost or sent; the new token resumes it and
+ * every task is created once. */
+static gboolean
+service_paused (gpointer data)
+{
+  return sd_service_get_last_error (SD_SERVICE (data)) != NULL;
+}
+
+static void
+test_refused_token_pauses_the_queue (Fixture       *fixture,
+                                     gconstpointer  data)
+{
+  g_autoptr(GPtrArray) tasks = NULL;
+  g_autoptr(GPtrArray) waiting = NULL;
+  GPtrArray *ids;
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+  sd_client_set_token (fixture->client, "sk_wrong");
+  tasks = takes (fixture, "A heron at dawn", 5);
+  sd_test_wait_until (service_paused, fixture->service, WAIT_LIMIT_S, "the refused token");
+  settle (tasks);
+  sd_test_run_for (300);
+  g_assert_cmpuint (count_status (tasks, SD_TASK_STATUS_WAITING), ==, 5);
+  /* the notice says why */
+  g_assert_nonnull (strstr (sd_service_get_last_error (fixture->service), "refused the API token"));
+  waiting = sd_service_get_waiting (fixture->service);
+  g_assert_cmpuint (waiting->len, ==, 5);
+  for (guint i = 0; i < 5; i++)
+    g_assert_true (g_ptr_array_index (waiting, i) == g_ptr_array_index (tasks, i));
+  g_assert_cmpint (sd_store_count (fixture->store, NULL), ==, 5);
+  ids = sd_simulator_get_created_ids (fixture->sim);
+  g_assert_cmpuint (ids->len, ==, 0);
+
+  /* The user enters the right token. */
+  sd_client_set_token (fixture->client, sd_simulator_get_token (fixture->sim));
+  sd_service_resume (fixture->service);
+  g_assert_null (sd_service_get_last_error (fixture->service));
+  drain (fixture, tasks);
+  g_assert_cmpuint (count_status (tasks, SD_TASK_STATUS_COMPLETED), ==, 5);
+  ids = sd_simulator_get_created_ids (fixture->sim);
+  g_assert_cmpuint (ids->len, ==, 5);
+  for (guint i = 0; i < tasks->len; i++)
+    {
+      const char *id = sd_task_get_id (g_ptr_array_index (tasks, i));
+
+      g_assert_false (g_hash_table_contains (seen, id));
+      g_hash_table_add (seen, (gpointer) id);
+      g_assert_true (g_ptr_array_find_with_equal_func (ids, id, g_str_equal, NULL));
+    }
+  g_assert_cmpuint (sd_simulator_get_max_active (fixture->sim), <=, 2);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -717,6 +999,11 @@ main (int    argc,
   ADD ("takes/make-a-group-of-n", test_takes_make_a_group);
   ADD ("store/keeps-groups-and-links", test_store_keeps_links);
   ADD ("store/claim-is-once", test_claim_is_once);
+  ADD ("estimate/every-path-records-it", test_every_path_records_its_estimate);
+  ADD ("estimate/retry-and-uncertain", test_retry_and_uncertain_estimates);
+  ADD ("estimate/totals-of-not-found-and-waiting", test_totals_of_not_found_and_waiting);
+  ADD ("estimate/set-prices-overrides-the-file", test_set_prices_overrides_the_file);
+  ADD ("token/refused-pauses-and-resumes", test_refused_token_pauses_the_queue);
 
   return g_test_run ();
 }

@@ -934,8 +934,10 @@ send_batch (SdCli              *self,
 {
   g_auto(Run) run = { 0 };
   g_autoptr(GError) error = NULL;
-  const char *group = NULL;
-  const char *label = NULL;
+  /* Copies: a take refused a token is taken out of the queue, and its
+   * task may be gone by the time the group is printed. */
+  g_autofree char *group = NULL;
+  g_autofree char *label = NULL;
   SdMoney total;
   guint n_unpriced;
   gboolean ok = TRUE;
@@ -959,8 +961,8 @@ send_batch (SdCli              *self,
     {
       SdTask *first = ((Take *) g_ptr_array_index (run.takes, 0))->task;
 
-      group = sd_task_get_group_id (first);
-      label = sd_task_get_group_label (first);
+      group = g_strdup (sd_task_get_group_id (first));
+      label = g_strdup (sd_task_get_group_label (first));
       g_debug ("Batch group %s: %u tasks, at most %u at the provider at once", group,
                run.takes->len, sd_service_get_max_active (run.service));
       if (!self->json)

@@ -2,7 +2,9 @@
  *
  * sd-service.c holds the life cycle, the properties and submitting;
  * sd-service-poll.c the poll schedule; sd-service-downloads.c the saving of
- * videos; sd-service-tasks.c the list of tasks and the history behind it.
+ * videos; sd-service-tasks.c the list of tasks and the history behind it;
+ * sd-service-queue.c and sd-service-groups.c the local queue;
+ * sd-service-prices.c the estimate each queued task records.
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */
@@ -59,6 +61,11 @@ struct _SdService
   guint            backoff_source; /* the wait after a 429 or "queue full" */
   guint            backoff_ms;    /* the next wait without a Retry-After */
   gboolean         hold_loaded;   /* waiting tasks read from the history stay unsent */
+
+  /* The estimates of queued tasks (sd-service-prices.c). */
+  SdPrices        *prices;        /* the table last read, or the one set */
+  char            *prices_seen;   /* the file it was read from, as it was */
+  gboolean         prices_set;    /* by sd_service_set_prices(): never read */
 };
 
 /* sd-service.c */
@@ -133,6 +140,11 @@ SdTask  *_sd_service_enqueue                (SdService          *self,
                                              const SdQueueEntry *entry,
                                              gboolean            unrecorded_ok,
                                              GError            **error);
+
+/* sd-service-prices.c */
+void     _sd_service_record_estimate        (SdService    *self,
+                                             SdTask       *task);
+void     _sd_service_prices_finalize        (SdService    *self);
 
 /* sd-service-poll.c */
 void     _sd_service_poll_init              (SdService    *self);

@@ -169,6 +169,7 @@ _sd_service_queue_finalize (SdService *self)
   g_clear_pointer (&self->sends, g_hash_table_unref);
   g_clear_pointer (&self->callers, g_hash_table_unref);
   g_clear_pointer (&self->unwatched, g_hash_table_unref);
+  _sd_service_prices_finalize (self);
 }
 
 /* Order */
@@ -746,8 +747,12 @@ _sd_service_enqueue (SdService          *self,
   sd_task_set_group_label (task, entry->group_label);
   sd_task_set_label (task, entry->label);
   sd_task_set_retry_of (task, entry->retry_of);
-  if (entry->estimate >= 0 && entry->currency != NULL)
+  /* A caller with a currency brought its estimate (-1: none for this
+   * request); the others get the price table's. */
+  if (entry->currency != NULL && entry->estimate >= 0)
     sd_task_set_estimate (task, entry->estimate, entry->currency);
+  else if (entry->currency == NULL)
+    _sd_service_record_estimate (self, task);
   sd_task_set_queue_position (task, next_position (self));
   /* The row is written first: a waiting task is in the history. A caller
    * who waits for the answer may send without it: the answer is then kept

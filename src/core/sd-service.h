@@ -259,6 +259,10 @@ gboolean    sd_service_is_watching        (SdService   *self,
 /* TRUE while @task's create is on the way (it is "uncertain" meanwhile). */
 gboolean    sd_service_is_sending         (SdService   *self,
                                            SdTask      *task);
+/* The price table queued tasks record their estimate from, when the caller
+ * gives none (NULL: the user's prices.json, read again when it changes). */
+void        sd_service_set_prices         (SdService   *self,
+                                           SdPrices    *prices);
 /* The label a group gets by default: the start of @prompt (transfer full). */
 char       *sd_service_default_group_label (const char *prompt);
 

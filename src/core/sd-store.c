@@ -1011,7 +1011,8 @@ add_to_totals (SdStoreCostTotals *totals,
     slot = &totals->completed;
   else if (status == SD_TASK_STATUS_FAILED)
     slot = &totals->failed;
-  else if (status == SD_TASK_STATUS_UNCERTAIN)
+  else if (status == SD_TASK_STATUS_UNCERTAIN || status == SD_TASK_STATUS_NOT_FOUND)
+    /* "unknown to the server" is no longer asked about: it may be billed */
     slot = &totals->uncertain;
   else
     slot = &totals->in_progress;

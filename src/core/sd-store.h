@@ -229,7 +229,8 @@ gboolean     sd_store_checkpoint      (SdStore  *self);
 typedef struct {
   gint64 completed;
   gint64 failed;       /* "charge unknown": the provider may bill a failure */
-  gint64 uncertain;    /* the create's outcome is unknown */
+  gint64 uncertain;    /* the create's outcome is unknown, or the server
+                        * no longer knows the task (not found) */
   gint64 in_progress;  /* queued or processing */
   gint64 n_tasks;
 } SdStoreCostTotals;

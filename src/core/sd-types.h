@@ -16,6 +16,7 @@ typedef struct _SdContext         SdContext;
 typedef struct _SdDownload        SdDownload;
 typedef struct _SdEndpoint        SdEndpoint;
 typedef struct _SdModel           SdModel;
+typedef struct _SdPrices          SdPrices;
 typedef struct _SdProblem         SdProblem;
 typedef struct _SdRequest         SdRequest;
 typedef struct _SdSecrets         SdSecrets;

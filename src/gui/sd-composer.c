@@ -431,6 +431,14 @@ set_accessible_labels (SdComposer *self)
                                   -1);
 }
 
+/* The estimate beside Generate is of every take Generate makes. */
+static void
+on_takes_changed_cb (SdComposer *self)
+{
+  sd_estimate_label_set_takes (self->estimate_label,
+                               (guint) gtk_spin_button_get_value_as_int (self->takes_spin));
+}
+
 static void
 connect_widgets (SdComposer *self)
 {
@@ -449,6 +457,8 @@ connect_widgets (SdComposer *self)
                            G_CALLBACK (_sd_composer_on_duration_input_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->resolution_row, "notify::selected",
                            G_CALLBACK (on_resolution_selected_cb), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->takes_spin, "value-changed",
+                           G_CALLBACK (on_takes_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (gtk_text_view_get_buffer (self->prompt_view), "changed",
                            G_CALLBACK (on_prompt_changed_cb), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self->frames_toggle, "toggled",

@@ -109,8 +109,40 @@ update_cb (gpointer user_data)
 static void
 queue_update (SdCostsBar *self)
 {
+  /* Disposed: a task's change may still come before the end. */
+  if (self->context == NULL)
+    return;
   if (self->update_source == 0)
     self->update_source = g_timeout_add (UPDATE_DELAY_MS, update_cb, self);
+}
+
+/* A task's status moves it between the totals (a create on its way is
+ * uncertain until the provider answers), with no task added or ended:
+ * each task in the list is followed, once. */
+static void
+follow_task (SdCostsBar *self,
+             SdTask     *task)
+{
+  if (g_signal_handler_find (task, G_SIGNAL_MATCH_FUNC | G_SIGNAL_MATCH_DATA,
+                             0, 0, NULL, queue_update, self) != 0)
+    return;
+  g_signal_connect_object (task, "notify::status", G_CALLBACK (queue_update), self, G_CONNECT_SWAPPED);
+}
+
+static void
+on_tasks_changed_cb (GListModel *tasks,
+                     guint       position,
+                     guint       removed,
+                     guint       added,
+                     SdCostsBar *self)
+{
+  for (guint i = position; i < position + added; i++)
+    {
+      g_autoptr(SdTask) task = g_list_model_get_item (tasks, i);
+
+      follow_task (self, task);
+    }
+  queue_update (self);
 }
 
 static void
@@ -208,7 +240,9 @@ sd_costs_bar_new (SdContext *context)
   g_signal_connect_object (service, "task-completed", G_CALLBACK (queue_update), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (service, "task-failed", G_CALLBACK (queue_update), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (sd_service_get_tasks (service), "items-changed",
-                           G_CALLBACK (queue_update), self, G_CONNECT_SWAPPED);
+                           G_CALLBACK (on_tasks_changed_cb), self, 0);
+  on_tasks_changed_cb (sd_service_get_tasks (service), 0, 0,
+                       g_list_model_get_n_items (sd_service_get_tasks (service)), self);
   g_signal_connect_object (context, "notify::store", G_CALLBACK (queue_update), self, G_CONNECT_SWAPPED);
   sd_gui_load_prices (&self->prices);
   self->monitor = sd_gui_watch_prices_file (on_prices_file_changed, self);
