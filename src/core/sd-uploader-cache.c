@@ -6,6 +6,7 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <string.h>
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
@@ -62,6 +63,16 @@ memo_load (SdUploader *self,
     }
 }
 
+/* "sha256 api:BASE" or "sha256 service:URL field:F path:P"; an older
+ * cache keyed by the address alone could not tell a service at the API's
+ * address from the provider. */
+static gboolean
+key_is_current (const char *key)
+{
+  return strlen (key) > 65 && key[64] == ' ' &&
+         (g_str_has_prefix (key + 65, "api:") || g_str_has_prefix (key + 65, "service:"));
+}
+
 /* Whether a cache entry holds @sha256: a memo entry without one is of no use. */
 static gboolean
 cache_holds (SdUploader *self,
@@ -113,6 +124,170 @@ _sd_uploader_remember (SdUploader *self,
     _sd_uploader_cache_save (self);
 }
 
+/* The writer: the file is written, synced and renamed into place on a
+ * thread of its own, never on the main thread (an fsync can take long on
+ * a busy disk). Saves coalesce: a save while a write is under way only
+ * replaces the text waiting, and the thread writes the newest once it is
+ * done. The file is replaced whole (a temporary file, synced, renamed), so
+ * a crash leaves the old cache or the new one, never half of one. */
+
+struct _CacheWriter
+{
+  gatomicrefcount  ref_count;
+  GMutex           lock;
+  GCond            cond;      /* idle again, or let go */
+  char            *path;
+  char            *pending;   /* the newest text not written yet */
+  gboolean         busy;      /* a thread writes, or will */
+  gboolean         held;      /* the tests' */
+  guint            writes;
+};
+
+/* One writer a file, shared by the uploaders of a process, so that an
+ * uploader made later reads what an earlier one saved (it waits for the
+ * write under way). The table holds no reference. */
+static GMutex      writers_lock;
+static GHashTable *writers;
+
+static CacheWriter *
+writer_for_path (const char *path)
+{
+  CacheWriter *writer;
+
+  g_mutex_lock (&writers_lock);
+  if (writers == NULL)
+    writers = g_hash_table_new (g_str_hash, g_str_equal);
+  writer = g_hash_table_lookup (writers, path);
+  if (writer != NULL)
+    g_atomic_ref_count_inc (&writer->ref_count);
+  else
+    {
+      writer = g_new0 (CacheWriter, 1);
+      g_atomic_ref_count_init (&writer->ref_count);
+      g_mutex_init (&writer->lock);
+      g_cond_init (&writer->cond);
+      writer->path = g_strdup (path);
+      g_hash_table_insert (writers, writer->path, writer);
+    }
+  g_mutex_unlock (&writers_lock);
+  return writer;
+}
+
+static CacheWriter *
+writer_ref (CacheWriter *writer)
+{
+  g_atomic_ref_count_inc (&writer->ref_count);
+  return writer;
+}
+
+static void
+writer_unref (CacheWriter *writer)
+{
+  g_mutex_lock (&writers_lock);
+  if (!g_atomic_ref_count_dec (&writer->ref_count))
+    {
+      g_mutex_unlock (&writers_lock);
+      return;
+    }
+  g_hash_table_remove (writers, writer->path);
+  g_mutex_unlock (&writers_lock);
+  g_mutex_clear (&writer->lock);
+  g_cond_clear (&writer->cond);
+  g_free (writer->path);
+  g_free (writer->pending);
+  g_free (writer);
+}
+
+static void
+writer_write (CacheWriter *writer,
+              const char  *text)
+{
+  g_autofree char *dir = g_path_get_dirname (writer->path);
+  g_autoptr(GError) error = NULL;
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    g_debug ("upload cache %s not written: %s", writer->path, g_strerror (errno));
+  else if (!g_file_set_contents_full (writer->path, text, -1,
+                                      G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
+                                      0600, &error))
+    g_debug ("upload cache %s not written: %s", writer->path, error->message);
+}
+
+/* Writes the newest text until there is none waiting. */
+static void
+writer_drain (CacheWriter *writer)
+{
+  g_mutex_lock (&writer->lock);
+  for (;;)
+    {
+      g_autofree char *text = NULL;
+
+      while (writer->held)
+        g_cond_wait (&writer->cond, &writer->lock);
+      text = g_steal_pointer (&writer->pending);
+      if (text == NULL)
+        break;
+      g_mutex_unlock (&writer->lock);
+      writer_write (writer, text);
+      g_mutex_lock (&writer->lock);
+      writer->writes++;
+    }
+  writer->busy = FALSE;
+  g_cond_broadcast (&writer->cond);
+  g_mutex_unlock (&writer->lock);
+}
+
+static gpointer
+writer_thread (gpointer data)
+{
+  CacheWriter *writer = data;
+
+  writer_drain (writer);
+  writer_unref (writer);
+  return NULL;
+}
+
+/* Takes @text (owned) as the newest state to write. */
+static void
+writer_queue (CacheWriter *writer,
+              char        *text)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean start;
+  GThread *thread;
+
+  g_mutex_lock (&writer->lock);
+  if (writer->pending != NULL)
+    g_debug ("upload cache: a save not written yet is replaced by a newer one");
+  g_free (writer->pending);
+  writer->pending = text;
+  start = !writer->busy;
+  writer->busy = TRUE;
+  g_mutex_unlock (&writer->lock);
+  if (!start)
+    return;
+
+  thread = g_thread_try_new ("sd-upload-cache", writer_thread, writer_ref (writer), &error);
+  if (thread != NULL)
+    {
+      g_thread_unref (thread);
+      return;
+    }
+  g_debug ("upload cache: no thread to write it (%s); written here", error->message);
+  writer_unref (writer);
+  writer_drain (writer);
+}
+
+/* Blocks until what was queued is on disk. */
+static void
+writer_flush (CacheWriter *writer)
+{
+  g_mutex_lock (&writer->lock);
+  while (writer->busy)
+    g_cond_wait (&writer->cond, &writer->lock);
+  g_mutex_unlock (&writer->lock);
+}
+
 void
 _sd_uploader_cache_load (SdUploader *self)
 {
@@ -122,6 +297,9 @@ _sd_uploader_cache_load (SdUploader *self)
   JsonArray *entries;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 
+  /* what another uploader of this process saved may be on its way */
+  self->writer = writer_for_path (self->cache_path);
+  writer_flush (self->writer);
   if (!json_parser_load_from_mapped_file (parser, self->cache_path, &error))
     {
       if (!g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
@@ -150,6 +328,11 @@ _sd_uploader_cache_load (SdUploader *self)
       url = json_object_get_string_member_with_default (object, "url", NULL);
       if (key == NULL || !_sd_uploader_link_is_acceptable (url))
         continue;
+      if (!key_is_current (key))
+        {
+          g_debug ("upload cache: an entry of an older kind of key (by address only) dropped");
+          continue;
+        }
       entry = g_new0 (CacheEntry, 1);
       entry->url = g_strdup (url);
       entry->created_at = json_object_get_int_member_with_default (object, "created_at", 0);
@@ -167,9 +350,6 @@ _sd_uploader_cache_save (SdUploader *self)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
-  g_autofree char *text = NULL;
-  g_autofree char *dir = g_path_get_dirname (self->cache_path);
-  g_autoptr(GError) error = NULL;
   GHashTableIter iter;
   gpointer key, value;
 
@@ -198,11 +378,44 @@ _sd_uploader_cache_save (SdUploader *self)
   memo_save (self, builder);
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
-  text = json_to_string (root, TRUE);
 
-  if (g_mkdir_with_parents (dir, 0700) != 0 ||
-      !g_file_set_contents_full (self->cache_path, text, -1,
-                                 G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
-    g_debug ("upload cache %s not written: %s", self->cache_path,
-             error != NULL ? error->message : g_strerror (errno));
+  writer_queue (self->writer, json_to_string (root, TRUE));
+}
+
+void
+_sd_uploader_cache_close (SdUploader *self)
+{
+  if (self->writer == NULL)
+    return;
+  writer_flush (self->writer);
+  g_clear_pointer (&self->writer, writer_unref);
+}
+
+void
+sd_uploader_flush_cache (SdUploader *self)
+{
+  g_return_if_fail (SD_IS_UPLOADER (self));
+
+  writer_flush (self->writer);
+}
+
+void
+_sd_uploader_cache_hold (SdUploader *self,
+                         gboolean    hold)
+{
+  g_mutex_lock (&self->writer->lock);
+  self->writer->held = hold;
+  g_cond_broadcast (&self->writer->cond);
+  g_mutex_unlock (&self->writer->lock);
+}
+
+guint
+_sd_uploader_cache_get_writes (SdUploader *self)
+{
+  guint writes;
+
+  g_mutex_lock (&self->writer->lock);
+  writes = self->writer->writes;
+  g_mutex_unlock (&self->writer->lock);
+  return writes;
 }
