@@ -208,7 +208,7 @@ writer_write (CacheWriter *writer,
   if (g_mkdir_with_parents (dir, 0700) != 0)
     g_debug ("upload cache %s not written: %s", writer->path, g_strerror (errno));
   else if (!g_file_set_contents_full (writer->path, text, -1,
-                                      G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
+                                      G_FILE_SET_CONTENTS_CONSISTENT,
                                       0600, &error))
     g_debug ("upload cache %s not written: %s", writer->path, error->message);
 }
