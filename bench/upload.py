@@ -18,6 +18,7 @@ versions are compared at the same load."""
 
 import argparse
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -88,11 +89,16 @@ def main():
         rss = {kind: [] for kind in benches}
         cpu = {kind: [] for kind in benches}
         main_cpu = {kind: [] for kind in benches}
+        curl_cpu = []
         for i in range(args.runs):
             kinds = list(res) if i % 2 == 0 else list(reversed(list(res)))
             for kind in kinds:
                 if kind == "curl":
+                    before = resource.getrusage(resource.RUSAGE_CHILDREN)
                     wall, out = timed(curl_cmd, env)
+                    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+                    curl_cpu.append((after.ru_utime + after.ru_stime
+                                     - before.ru_utime - before.ru_stime) * 1000)
                     seconds = float(out.strip().split("=")[1])
                     transfer[kind].append(args.size / seconds / 1e6)
                 else:
@@ -112,6 +118,7 @@ def main():
             print("  %-9s throughput %s" % (kind, benchlib.fmt(res[kind], " MB/s")))
         for kind in res:
             print("  %-9s transfer alone %s" % (kind, benchlib.fmt(transfer[kind], " MB/s")))
+        print("  curl CPU of the process %s" % benchlib.fmt(curl_cpu, " ms"))
         for kind in benches:
             print("  %s CPU during the transfer %s, of it on the main thread %s" % (
                 kind, benchlib.fmt(cpu[kind], " ms"), benchlib.fmt(main_cpu[kind], " ms")))

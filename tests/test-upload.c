@@ -360,6 +360,57 @@ test_cache_is_saved_off_the_main_thread (SdTestUpload  *fixture,
   g_assert_cmpuint (sd_test_upload_requests (fixture), ==, 3);
 }
 
+/* Two uploaders of one cache file (two windows; the command line in
+ * another process) each save what they know: neither save drops the
+ * other's links. */
+static void
+test_cache_saves_keep_each_others_links (SdTestUpload  *fixture,
+                                         gconstpointer  data)
+{
+  g_autofree char *one = sd_test_upload_write_image (fixture, "one.jpg", "1");
+  g_autofree char *two = sd_test_upload_write_image (fixture, "two.jpg", "2");
+  g_autoptr(SdUploader) other = sd_uploader_new (fixture->client, fixture->cache_path);
+  g_autoptr(SdUploader) later = NULL;
+  g_autoptr(SdUpload) first = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *paths[] = { one, two };
+  g_auto(GStrv) keys = NULL;
+  guint n_memo;
+
+  /* both made before either saved: neither has the other's link */
+  first = sd_test_upload_path (fixture, one, SD_UPLOAD_KIND_IMAGE, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(GFile) file = g_file_new_for_path (two);
+    g_autoptr(GAsyncResult) result = NULL;
+    g_autoptr(SdUpload) second = NULL;
+
+    sd_uploader_upload_async (other, file, SD_UPLOAD_KIND_IMAGE, NULL, sd_test_store_result_cb, &result);
+    sd_test_wait_until (sd_test_result_arrived, &result, 30, "the upload");
+    second = sd_uploader_upload_finish (other, result, &error);
+    g_assert_no_error (error);
+  }
+  sd_uploader_flush_cache (other);
+  keys = cached_keys (fixture, &n_memo);
+  g_assert_cmpuint (g_strv_length (keys), ==, 2);
+  g_assert_cmpuint (n_memo, ==, 2);
+
+  later = sd_uploader_new (fixture->client, fixture->cache_path);
+  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+    {
+      g_autoptr(GFile) file = g_file_new_for_path (paths[i]);
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(SdUpload) again = NULL;
+
+      sd_uploader_upload_async (later, file, SD_UPLOAD_KIND_IMAGE, NULL, sd_test_store_result_cb, &result);
+      sd_test_wait_until (sd_test_result_arrived, &result, 30, "the upload");
+      again = sd_uploader_upload_finish (later, result, &error);
+      g_assert_no_error (error);
+      g_assert_true (sd_upload_get_cached (again));
+    }
+  g_assert_cmpuint (sd_test_upload_requests (fixture), ==, 2);
+}
+
 /* A cache written before links were keyed by the kind of target (the
  * address alone) is not trusted: such an entry may be a custom service's
  * at the API's address. The file is uploaded again. */
@@ -1137,6 +1188,7 @@ main (int   argc,
   sd_test_upload_add ("/upload/cache/per-base-url", test_cache_is_per_base_url);
   sd_test_upload_add ("/upload/cache/saved-off-the-main-thread", test_cache_is_saved_off_the_main_thread);
   sd_test_upload_add ("/upload/cache/address-only-keys-dropped", test_cache_of_address_only_keys_is_dropped);
+  sd_test_upload_add ("/upload/cache/saves-keep-each-others-links", test_cache_saves_keep_each_others_links);
   sd_test_upload_add ("/upload/cache/memo-skips-the-rehash", test_memo_skips_the_rehash);
   sd_test_upload_add ("/upload/stream/sha256-of-the-bytes-sent", test_sha256_is_of_the_bytes_sent);
   sd_test_upload_add ("/upload/queue/same-file-at-once-is-one-request",

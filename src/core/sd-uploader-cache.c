@@ -137,7 +137,7 @@ struct _CacheWriter
   GMutex           lock;
   GCond            cond;      /* idle again, or let go */
   char            *path;
-  char            *pending;   /* the newest text not written yet */
+  GHashTable      *pending;   /* uploader → its newest text not written yet */
   gboolean         busy;      /* a thread writes, or will */
   gboolean         held;      /* the tests' */
   guint            writes;
@@ -167,6 +167,7 @@ writer_for_path (const char *path)
       g_mutex_init (&writer->lock);
       g_cond_init (&writer->cond);
       writer->path = g_strdup (path);
+      writer->pending = g_hash_table_new_full (NULL, NULL, NULL, g_free);
       g_hash_table_insert (writers, writer->path, writer);
     }
   g_mutex_unlock (&writers_lock);
@@ -194,15 +195,126 @@ writer_unref (CacheWriter *writer)
   g_mutex_clear (&writer->lock);
   g_cond_clear (&writer->cond);
   g_free (writer->path);
-  g_free (writer->pending);
+  g_hash_table_unref (writer->pending);
   g_free (writer);
+}
+
+/* The members of @array (objects) by their string member @name. */
+static GHashTable *
+index_by (JsonArray  *array,
+          const char *name)
+{
+  GHashTable *index = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      const char *value;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element))
+        continue;
+      value = json_object_get_string_member_with_default (json_node_get_object (element), name, NULL);
+      if (value != NULL)
+        g_hash_table_add (index, (gpointer) value);
+    }
+  return index;
+}
+
+static JsonArray *
+array_member (JsonNode   *root,
+              const char *name)
+{
+  JsonNode *node;
+
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return NULL;
+  node = json_object_get_member (json_node_get_object (root), name);
+  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+}
+
+/* @text with the live links of the file on disk it does not have: another
+ * uploader (another window, or the command line in another process) may
+ * have saved links this one never saw, and the cache only ever gains
+ * links (a newer one replaces one under the same key), so none is lost
+ * by a save. Without a file, or one that does not parse, @text itself. */
+static char *
+writer_merge (CacheWriter *writer,
+              const char  *text)
+{
+  g_autoptr(JsonParser) ours = json_parser_new ();
+  g_autoptr(JsonParser) theirs = json_parser_new ();
+  g_autoptr(GHashTable) keys = NULL;
+  g_autoptr(GHashTable) files = NULL;
+  g_autoptr(GHashTable) digests = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  JsonArray *our_uploads, *our_memo, *their_uploads, *their_memo;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  guint added = 0;
+
+  if (!json_parser_load_from_mapped_file (theirs, writer->path, NULL) ||
+      !json_parser_load_from_data (ours, text, -1, NULL))
+    return g_strdup (text);
+  our_uploads = array_member (json_parser_get_root (ours), "uploads");
+  our_memo = array_member (json_parser_get_root (ours), "memo");
+  their_uploads = array_member (json_parser_get_root (theirs), "uploads");
+  their_memo = array_member (json_parser_get_root (theirs), "memo");
+  if (our_uploads == NULL || our_memo == NULL || their_uploads == NULL)
+    return g_strdup (text);
+
+  keys = index_by (our_uploads, "key");
+  for (guint i = 0; i < json_array_get_length (their_uploads); i++)
+    {
+      JsonNode *element = json_array_get_element (their_uploads, i);
+      JsonObject *entry;
+      const char *key, *url;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element))
+        continue;
+      entry = json_node_get_object (element);
+      key = json_object_get_string_member_with_default (entry, "key", NULL);
+      url = json_object_get_string_member_with_default (entry, "url", NULL);
+      if (key == NULL || g_hash_table_contains (keys, key) || !key_is_current (key) ||
+          !_sd_uploader_link_is_acceptable (url) ||
+          json_object_get_int_member_with_default (entry, "created_at", 0) + SD_UPLOAD_LIFETIME_S <= now)
+        continue;
+      json_array_add_element (our_uploads, json_node_copy (element));
+      added++;
+    }
+  if (added == 0)
+    return g_strdup (text);
+  g_debug ("upload cache: %u links saved by another uploader kept", added);
+
+  /* the memo of the files behind the links kept */
+  for (guint i = 0; i < json_array_get_length (our_uploads); i++)
+    {
+      const char *key = json_object_get_string_member_with_default (
+        json_array_get_object_element (our_uploads, i), "key", NULL);
+
+      if (key != NULL && strlen (key) > 64)
+        g_hash_table_add (digests, g_strndup (key, 64));
+    }
+  files = index_by (our_memo, "file");
+  for (guint i = 0; their_memo != NULL && i < json_array_get_length (their_memo); i++)
+    {
+      JsonNode *element = json_array_get_element (their_memo, i);
+      const char *file, *sha256;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element))
+        continue;
+      file = json_object_get_string_member_with_default (json_node_get_object (element), "file", NULL);
+      sha256 = json_object_get_string_member_with_default (json_node_get_object (element), "sha256", NULL);
+      if (file != NULL && !g_hash_table_contains (files, file) && is_sha256 (sha256) &&
+          g_hash_table_contains (digests, sha256))
+        json_array_add_element (our_memo, json_node_copy (element));
+    }
+  return json_to_string (json_parser_get_root (ours), TRUE);
 }
 
 static void
 writer_write (CacheWriter *writer,
-              const char  *text)
+              const char  *ours)
 {
   g_autofree char *dir = g_path_get_dirname (writer->path);
+  g_autofree char *text = writer_merge (writer, ours);
   g_autoptr(GError) error = NULL;
 
   if (g_mkdir_with_parents (dir, 0700) != 0)
@@ -221,10 +333,14 @@ writer_drain (CacheWriter *writer)
   for (;;)
     {
       g_autofree char *text = NULL;
+      GHashTableIter iter;
+      gpointer owner = NULL;
 
       while (writer->held)
         g_cond_wait (&writer->cond, &writer->lock);
-      text = g_steal_pointer (&writer->pending);
+      g_hash_table_iter_init (&iter, writer->pending);
+      if (g_hash_table_iter_next (&iter, &owner, (gpointer *) &text))
+        g_hash_table_steal (writer->pending, owner);
       if (text == NULL)
         break;
       g_mutex_unlock (&writer->lock);
@@ -247,9 +363,11 @@ writer_thread (gpointer data)
   return NULL;
 }
 
-/* Takes @text (owned) as the newest state to write. */
+/* Takes @text (owned) as @owner's newest state to write: it replaces only
+ * @owner's text waiting (another's is merged with it, not replaced). */
 static void
 writer_queue (CacheWriter *writer,
+              gpointer     owner,
               char        *text)
 {
   g_autoptr(GError) error = NULL;
@@ -257,10 +375,9 @@ writer_queue (CacheWriter *writer,
   GThread *thread;
 
   g_mutex_lock (&writer->lock);
-  if (writer->pending != NULL)
+  if (g_hash_table_contains (writer->pending, owner))
     g_debug ("upload cache: a save not written yet is replaced by a newer one");
-  g_free (writer->pending);
-  writer->pending = text;
+  g_hash_table_replace (writer->pending, owner, text);
   start = !writer->busy;
   writer->busy = TRUE;
   g_mutex_unlock (&writer->lock);
@@ -379,7 +496,7 @@ _sd_uploader_cache_save (SdUploader *self)
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
 
-  writer_queue (self->writer, json_to_string (root, TRUE));
+  writer_queue (self->writer, self, json_to_string (root, TRUE));
 }
 
 void
