@@ -482,17 +482,21 @@ on_network_event_cb (SoupMessage        *message,
                      GIOStream          *connection,
                      gpointer            user_data)
 {
+#ifdef TCP_CORK
   Send *send = user_data;
   g_autoptr(GError) error = NULL;
 
   if (event != G_SOCKET_CLIENT_CONNECTED || !G_IS_TCP_CONNECTION (connection))
     return;
-  send->socket = g_object_ref (g_socket_connection_get_socket (G_SOCKET_CONNECTION (connection)));
-  if (!g_socket_set_option (send->socket, IPPROTO_TCP, TCP_CORK, 1, &error))
+  g_set_object (&send->socket, g_socket_connection_get_socket (G_SOCKET_CONNECTION (connection)));
+  if (g_socket_set_option (send->socket, IPPROTO_TCP, TCP_CORK, 1, &error))
+    g_debug ("upload: its new connection is corked while the body goes");
+  else
     {
       g_debug ("upload: the connection is not corked: %s", error->message);
       g_clear_object (&send->socket);
     }
+#endif
 }
 
 static void
@@ -501,8 +505,10 @@ on_wrote_body_cb (SoupMessage *message,
 {
   Send *send = user_data;
 
+#ifdef TCP_CORK
   if (send->socket != NULL)
     g_socket_set_option (send->socket, IPPROTO_TCP, TCP_CORK, 0, NULL);
+#endif
   g_clear_object (&send->socket);
 }
 
