@@ -124,12 +124,13 @@ _sd_uploader_remember (SdUploader *self,
     _sd_uploader_cache_save (self);
 }
 
-/* The writer: the file is written, synced and renamed into place on a
- * thread of its own, never on the main thread (an fsync can take long on
- * a busy disk). Saves coalesce: a save while a write is under way only
- * replaces the text waiting, and the thread writes the newest once it is
- * done. The file is replaced whole (a temporary file, synced, renamed), so
- * a crash leaves the old cache or the new one, never half of one. */
+/* The writer: the file is written on a thread of its own, never on the
+ * main thread (the sync before the rename can take long on a busy disk).
+ * Saves coalesce: a save while a write is under way only replaces the same
+ * uploader's text waiting, and the thread writes the newest once it is
+ * done. The file is replaced whole (a temporary file, synced when it
+ * replaces one, renamed into place: G_FILE_SET_CONTENTS_CONSISTENT), so a
+ * crash leaves the old cache or the new one, never half of one. */
 
 struct _CacheWriter
 {
