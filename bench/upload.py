@@ -8,12 +8,17 @@
 Size defaults to 100 MiB minus a little (the upload limit is 100 MB;
 BENCH_UPLOAD_SIZE overrides); runs default to 5 (BENCH_UPLOAD_RUNS). Both
 send to sim-server (its own process). Throughput is the size over the wall
-time from spawning the process to its exit, for both. Each --also adds the
+time from spawning the process to its exit, for both; and, second, over
+the transfer alone, as each tool times it (curl's time_total: from the
+name lookup to the answer; upload-bench's ms: from sd_uploader_upload_async
+to its callback), which leaves out the start of the process (the dynamic
+linking of GStreamer, GIO's modules) that is no part of an upload. Each --also adds the
 upload-bench of another build (an older commit), in the same runs, so that
 versions are compared at the same load."""
 
 import argparse
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -75,24 +80,34 @@ def main():
             if line.strip() == "ready":
                 break
         url = base + "/api/open-api/v1/files/upload"
-        curl_cmd = [curl, "-s", "-S", "-f", "-o", os.devnull, "-H", "Authorization: Bearer " + token,
+        curl_cmd = [curl, "-s", "-S", "-f", "-o", os.devnull, "-w", "time_total=%{time_total}\n",
+                    "-H", "Authorization: Bearer " + token,
                     "-F", "file=@%s;type=image/jpeg" % path, url]
         timed(curl_cmd, env)  # warm-up (page cache), untimed
         res = {kind: [] for kind in ["curl"] + list(benches)}
+        transfer = {kind: [] for kind in res}
         rss = {kind: [] for kind in benches}
         cpu = {kind: [] for kind in benches}
         main_cpu = {kind: [] for kind in benches}
+        curl_cpu = []
         for i in range(args.runs):
             kinds = list(res) if i % 2 == 0 else list(reversed(list(res)))
             for kind in kinds:
                 if kind == "curl":
-                    wall, _ = timed(curl_cmd, env)
+                    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+                    wall, out = timed(curl_cmd, env)
+                    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+                    curl_cpu.append((after.ru_utime + after.ru_stime
+                                     - before.ru_utime - before.ru_stime) * 1000)
+                    seconds = float(out.strip().split("=")[1])
+                    transfer[kind].append(args.size / seconds / 1e6)
                 else:
                     wall, out = timed([benches[kind], base, token, path], env)
                     r = parse(out)
                     if r["bytes"] != args.size:
                         sys.exit("%s sent %d bytes" % (kind, r["bytes"]))
                     rss[kind].append((r["rss_max_kb"] - r["rss_start_kb"]) / 1024)
+                    transfer[kind].append(args.size / (r["ms"] / 1000) / 1e6)
                     cpu[kind].append(r["cpu_ms"])
                     main_cpu[kind].append(r.get("main_cpu_ms", r["cpu_ms"]))  # older: one thread
                 res[kind].append(args.size / wall / 1e6)
@@ -101,6 +116,9 @@ def main():
               % (args.size // 1000000, args.runs))
         for kind in res:
             print("  %-9s throughput %s" % (kind, benchlib.fmt(res[kind], " MB/s")))
+        for kind in res:
+            print("  %-9s transfer alone %s" % (kind, benchlib.fmt(transfer[kind], " MB/s")))
+        print("  curl CPU of the process %s" % benchlib.fmt(curl_cpu, " ms"))
         for kind in benches:
             print("  %s CPU during the transfer %s, of it on the main thread %s" % (
                 kind, benchlib.fmt(cpu[kind], " ms"), benchlib.fmt(main_cpu[kind], " ms")))
@@ -108,6 +126,8 @@ def main():
                 kind, benchlib.fmt(rss[kind], " MB"), "MET" if max(rss[kind]) < 16 else "MISSED"))
             print("  " + benchlib.ratio_line("%s/curl throughput" % kind, res[kind], res["curl"],
                                              target=0.9, higher_is_better=True))
+            print("  " + benchlib.ratio_line("%s/curl transfer alone" % kind, transfer[kind],
+                                             transfer["curl"], target=0.9, higher_is_better=True))
     finally:
         server.stdin.close()
         try:

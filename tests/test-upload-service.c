@@ -143,6 +143,61 @@ test_own_service_answer_without_link_is_an_error (SdTestUpload  *fixture,
   service_stop (&service);
 }
 
+/* A service set to the API's own address is another target for the cache:
+ * the provider's link for a file does not answer for the service, nor the
+ * service's for the provider, nor one field or link path for another. */
+static void
+test_own_service_at_the_api_address_has_its_own_cache (SdTestUpload  *fixture,
+                                                       gconstpointer  data)
+{
+  Service service = { .answer = "{\"code\": 0, \"data\": {\"url\": \"https://i.example.net/x.jpg\", "
+                                "\"link\": \"https://i.example.net/x.jpg\"}}" };
+  g_autofree char *path = sd_test_upload_write_image (fixture, "photo.jpg", NULL);
+  g_autofree char *cache_path = g_build_filename (fixture->dir, "same-address.json", NULL);
+  g_autoptr(SdClient) client = NULL;
+  g_autoptr(SdUploader) uploader = NULL;
+  g_autoptr(SdUploadService) same = NULL;
+  g_autoptr(SdUploadService) other_path = NULL;
+  struct { SdUploadService **service; gboolean cached; guint requests; } steps[] = {
+    { NULL, FALSE, 1 },         /* the provider's endpoint, under the base */
+    { &same, FALSE, 2 },        /* the service at the base itself */
+    { &same, TRUE, 2 },
+    { NULL, TRUE, 2 },          /* the provider's link is still its own */
+    { &other_path, FALSE, 3 },  /* same address, another link path */
+  };
+  g_autoptr(GError) error = NULL;
+
+  service_start (&service);
+  client = sd_client_new (service.url, "a-token");
+  uploader = sd_uploader_new (client, cache_path);
+  same = sd_upload_service_new (service.url, NULL, NULL, NULL, "data.url", &error);
+  g_assert_no_error (error);
+  other_path = sd_upload_service_new (service.url, NULL, NULL, NULL, "data.link", &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (sd_client_get_base_url (client), ==, same->url);
+
+  for (guint i = 0; i < G_N_ELEMENTS (steps); i++)
+    {
+      g_autoptr(GFile) file = g_file_new_for_path (path);
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(SdUpload) upload = NULL;
+
+      g_test_message ("step %u", i);
+      sd_uploader_set_service (uploader, steps[i].service != NULL ? *steps[i].service : NULL);
+      sd_uploader_upload_async (uploader, file, SD_UPLOAD_KIND_IMAGE, NULL,
+                                sd_test_store_result_cb, &result);
+      sd_test_wait_until (sd_test_result_arrived, &result, 60, "the upload");
+      upload = sd_uploader_upload_finish (uploader, result, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (sd_upload_get_url (upload), ==, "https://i.example.net/x.jpg");
+      g_assert_cmpint (sd_upload_get_cached (upload), ==, steps[i].cached);
+      g_assert_cmpuint (service.requests, ==, steps[i].requests);
+    }
+  g_assert_cmpuint (sd_test_upload_requests (fixture), ==, 0);
+  g_clear_object (&uploader);
+  service_stop (&service);
+}
+
 static void
 test_own_service_must_be_https (void)
 {
@@ -427,6 +482,8 @@ main (int   argc,
 
   sd_test_upload_add ("/upload/service/secret-not-token", test_own_service_gets_its_secret_not_the_token);
   sd_test_upload_add ("/upload/service/answer-without-link", test_own_service_answer_without_link_is_an_error);
+  sd_test_upload_add ("/upload/service/api-address-own-cache",
+                      test_own_service_at_the_api_address_has_its_own_cache);
   g_test_add_func ("/upload/service/https-only", test_own_service_must_be_https);
   g_test_add_func ("/upload/service/config-file", test_own_service_from_the_config_file);
   g_test_add_func ("/upload/service/settings", test_own_service_from_settings);

@@ -22,6 +22,7 @@
 #include "sd-request.h"
 #include "sd-simulator-test.h"
 #include "sd-uploader.h"
+#include "sd-uploader-private.h"
 #include "sd-uploader-stream.h"
 
 /* A sparse file of @size bytes that starts like the sample picture. */
@@ -283,6 +284,7 @@ test_same_file_is_uploaded_once (SdTestUpload  *fixture,
   g_assert_cmpuint (sd_test_upload_requests (fixture), ==, 1);
 
   /* the cache is on disk: another run of the app finds it */
+  sd_uploader_flush_cache (fixture->uploader);
   g_assert_true (g_file_test (fixture->cache_path, G_FILE_TEST_EXISTS));
   later = sd_uploader_new (fixture->client, fixture->cache_path);
   sd_uploader_upload_async (later, file, SD_UPLOAD_KIND_IMAGE, NULL, sd_test_store_result_cb, &result);
@@ -291,6 +293,152 @@ test_same_file_is_uploaded_once (SdTestUpload  *fixture,
   g_assert_no_error (error);
   g_assert_true (sd_upload_get_cached (third));
   g_assert_cmpuint (sd_test_upload_requests (fixture), ==, 1);
+}
+
+static GStrv cached_keys (SdTestUpload *fixture,
+                         guint        *n_memo);
+
+/* The cache file is written on a thread of its own: an upload ends while
+ * the writer is held, saves made meanwhile coalesce into one write of the
+ * newest state, and the file is replaced whole (nothing else is left in
+ * its folder). */
+static void
+test_cache_is_saved_off_the_main_thread (SdTestUpload  *fixture,
+                                         gconstpointer  data)
+{
+  g_autoptr(GPtrArray) uploads = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autofree char *cache_dir = g_path_get_dirname (fixture->cache_path);
+  g_autoptr(SdUploader) later = NULL;
+  g_autoptr(GDir) dir = NULL;
+  g_auto(GStrv) keys = NULL;
+  const char *name;
+  guint n_memo;
+
+  _sd_uploader_cache_hold (fixture->uploader, TRUE);
+  for (guint i = 0; i < 3; i++)
+    {
+      g_autofree char *file_name = g_strdup_printf ("photo-%u.jpg", i);
+      g_autofree char *extra = g_strdup_printf ("%u", i);
+      g_autofree char *path = sd_test_upload_write_image (fixture, file_name, extra);
+      g_autoptr(GError) error = NULL;
+      SdUpload *upload = sd_test_upload_path (fixture, path, SD_UPLOAD_KIND_IMAGE, &error);
+
+      g_assert_no_error (error);
+      g_ptr_array_add (uploads, upload);
+    }
+  /* three links made and saved, none written while the writer is held */
+  g_assert_cmpuint (sd_test_upload_requests (fixture), ==, 3);
+  g_assert_cmpuint (_sd_uploader_cache_get_writes (fixture->uploader), ==, 0);
+  g_assert_false (g_file_test (fixture->cache_path, G_FILE_TEST_EXISTS));
+
+  _sd_uploader_cache_hold (fixture->uploader, FALSE);
+  sd_uploader_flush_cache (fixture->uploader);
+  g_assert_cmpuint (_sd_uploader_cache_get_writes (fixture->uploader), ==, 1);
+  keys = cached_keys (fixture, &n_memo);
+  g_assert_cmpuint (g_strv_length (keys), ==, 3);
+  g_assert_cmpuint (n_memo, ==, 3);
+  dir = g_dir_open (cache_dir, 0, NULL);
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    g_assert_cmpstr (name, ==, "uploads.json");
+
+  /* another uploader of the process reads what this one saved */
+  later = sd_uploader_new (fixture->client, fixture->cache_path);
+  for (guint i = 0; i < uploads->len; i++)
+    {
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(SdUpload) again = NULL;
+      g_autoptr(GError) error = NULL;
+
+      sd_uploader_upload_async (later, sd_upload_get_file (uploads->pdata[i]), SD_UPLOAD_KIND_IMAGE,
+                                NULL, sd_test_store_result_cb, &result);
+      sd_test_wait_until (sd_test_result_arrived, &result, 30, "the upload");
+      again = sd_uploader_upload_finish (later, result, &error);
+      g_assert_no_error (error);
+      g_assert_true (sd_upload_get_cached (again));
+    }
+  g_assert_cmpuint (sd_test_upload_requests (fixture), ==, 3);
+}
+
+/* Two uploaders of one cache file (two windows; the command line in
+ * another process) each save what they know: neither save drops the
+ * other's links. */
+static void
+test_cache_saves_keep_each_others_links (SdTestUpload  *fixture,
+                                         gconstpointer  data)
+{
+  g_autofree char *one = sd_test_upload_write_image (fixture, "one.jpg", "1");
+  g_autofree char *two = sd_test_upload_write_image (fixture, "two.jpg", "2");
+  g_autoptr(SdUploader) other = sd_uploader_new (fixture->client, fixture->cache_path);
+  g_autoptr(SdUploader) later = NULL;
+  g_autoptr(SdUpload) first = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *paths[] = { one, two };
+  g_auto(GStrv) keys = NULL;
+  guint n_memo;
+
+  /* both made before either saved: neither has the other's link */
+  first = sd_test_upload_path (fixture, one, SD_UPLOAD_KIND_IMAGE, &error);
+  g_assert_no_error (error);
+  {
+    g_autoptr(GFile) file = g_file_new_for_path (two);
+    g_autoptr(GAsyncResult) result = NULL;
+    g_autoptr(SdUpload) second = NULL;
+
+    sd_uploader_upload_async (other, file, SD_UPLOAD_KIND_IMAGE, NULL, sd_test_store_result_cb, &result);
+    sd_test_wait_until (sd_test_result_arrived, &result, 30, "the upload");
+    second = sd_uploader_upload_finish (other, result, &error);
+    g_assert_no_error (error);
+  }
+  sd_uploader_flush_cache (other);
+  keys = cached_keys (fixture, &n_memo);
+  g_assert_cmpuint (g_strv_length (keys), ==, 2);
+  g_assert_cmpuint (n_memo, ==, 2);
+
+  later = sd_uploader_new (fixture->client, fixture->cache_path);
+  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+    {
+      g_autoptr(GFile) file = g_file_new_for_path (paths[i]);
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(SdUpload) again = NULL;
+
+      sd_uploader_upload_async (later, file, SD_UPLOAD_KIND_IMAGE, NULL, sd_test_store_result_cb, &result);
+      sd_test_wait_until (sd_test_result_arrived, &result, 30, "the upload");
+      again = sd_uploader_upload_finish (later, result, &error);
+      g_assert_no_error (error);
+      g_assert_true (sd_upload_get_cached (again));
+    }
+  g_assert_cmpuint (sd_test_upload_requests (fixture), ==, 2);
+}
+
+/* A cache written before links were keyed by the kind of target (the
+ * address alone) is not trusted: such an entry may be a custom service's
+ * at the API's address. The file is uploaded again. */
+static void
+test_cache_of_address_only_keys_is_dropped (SdTestUpload  *fixture,
+                                            gconstpointer  data)
+{
+  g_autofree char *path = sd_test_upload_write_image (fixture, "photo.jpg", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdUpload) first = sd_test_upload_path (fixture, path, SD_UPLOAD_KIND_IMAGE, &error);
+  g_autoptr(SdUpload) second = NULL;
+  g_autofree char *old = NULL;
+  g_autofree char *text = NULL;
+
+  g_assert_no_error (error);
+  g_clear_object (&fixture->uploader);
+  old = g_strdup_printf ("{\"version\": 1, \"uploads\": [{\"key\": \"%s %s\", "
+                         "\"url\": \"https://old.example.net/x.jpg\", \"created_at\": %" G_GINT64_FORMAT
+                         ", \"size\": %" G_GUINT64_FORMAT "}]}",
+                         sd_upload_get_sha256 (first), sd_client_get_base_url (fixture->client),
+                         g_get_real_time () / G_USEC_PER_SEC, sd_upload_get_total (first));
+  g_assert_true (g_file_set_contents (fixture->cache_path, old, -1, NULL));
+  fixture->uploader = sd_uploader_new (fixture->client, fixture->cache_path);
+  second = sd_test_upload_path (fixture, path, SD_UPLOAD_KIND_IMAGE, &error);
+  g_assert_no_error (error);
+  g_assert_false (sd_upload_get_cached (second));
+  g_assert_cmpstr (sd_upload_get_url (second), !=, "https://old.example.net/x.jpg");
+  g_assert_cmpuint (sd_test_upload_requests (fixture), ==, 2);
 }
 
 /* Two uploads of one file at the same time: one request, both get its link. */
@@ -420,7 +568,7 @@ test_memo_skips_the_rehash (SdTestUpload  *fixture,
   g_assert_cmpuint (sd_test_upload_requests (fixture), ==, 2);
 }
 
-/* The keys of the cache file's links (each "sha256 target"), and how many
+/* The keys of the cache file's links (each "sha256 api:BASE"), and how many
  * files its memo holds; none when there is no file. */
 static GStrv
 cached_keys (SdTestUpload *fixture,
@@ -432,6 +580,7 @@ cached_keys (SdTestUpload *fixture,
   JsonArray *uploads;
 
   *n_memo = 0;
+  sd_uploader_flush_cache (fixture->uploader);
   if (!g_file_test (fixture->cache_path, G_FILE_TEST_EXISTS))
     return g_strv_builder_end (keys);
   g_assert_true (json_parser_load_from_file (parser, fixture->cache_path, NULL));
@@ -525,7 +674,7 @@ test_recorded_sha256_is_of_the_file (SdTestUpload  *fixture,
       g_autofree char *path = NULL;
       g_autoptr(GBytes) contents = write_noise (fixture, name, edge_sizes[i], TRUE, &path);
       g_autofree char *expected = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, contents);
-      g_autofree char *key = g_strconcat (expected, " ", sd_client_get_base_url (fixture->client), NULL);
+      g_autofree char *key = g_strconcat (expected, " api:", sd_client_get_base_url (fixture->client), NULL);
       g_autoptr(GError) error = NULL;
       g_autoptr(SdUpload) upload = sd_test_upload_path (fixture, path, SD_UPLOAD_KIND_IMAGE, &error);
       g_auto(GStrv) keys = NULL;
@@ -1037,6 +1186,9 @@ main (int   argc,
   sd_test_upload_add ("/upload/cache/same-file-once", test_same_file_is_uploaded_once);
   sd_test_upload_add ("/upload/cache/expired-uploaded-again", test_expired_link_is_uploaded_again);
   sd_test_upload_add ("/upload/cache/per-base-url", test_cache_is_per_base_url);
+  sd_test_upload_add ("/upload/cache/saved-off-the-main-thread", test_cache_is_saved_off_the_main_thread);
+  sd_test_upload_add ("/upload/cache/address-only-keys-dropped", test_cache_of_address_only_keys_is_dropped);
+  sd_test_upload_add ("/upload/cache/saves-keep-each-others-links", test_cache_saves_keep_each_others_links);
   sd_test_upload_add ("/upload/cache/memo-skips-the-rehash", test_memo_skips_the_rehash);
   sd_test_upload_add ("/upload/stream/sha256-of-the-bytes-sent", test_sha256_is_of_the_bytes_sent);
   sd_test_upload_add ("/upload/queue/same-file-at-once-is-one-request",

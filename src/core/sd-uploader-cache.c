@@ -6,6 +6,7 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <string.h>
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
@@ -62,6 +63,16 @@ memo_load (SdUploader *self,
     }
 }
 
+/* "sha256 api:BASE" or "sha256 service:URL field:F path:P"; an older
+ * cache keyed by the address alone could not tell a service at the API's
+ * address from the provider. */
+static gboolean
+key_is_current (const char *key)
+{
+  return strlen (key) > 65 && key[64] == ' ' &&
+         (g_str_has_prefix (key + 65, "api:") || g_str_has_prefix (key + 65, "service:"));
+}
+
 /* Whether a cache entry holds @sha256: a memo entry without one is of no use. */
 static gboolean
 cache_holds (SdUploader *self,
@@ -113,6 +124,288 @@ _sd_uploader_remember (SdUploader *self,
     _sd_uploader_cache_save (self);
 }
 
+/* The writer: the file is written on a thread of its own, never on the
+ * main thread (the sync before the rename can take long on a busy disk).
+ * Saves coalesce: a save while a write is under way only replaces the same
+ * uploader's text waiting, and the thread writes the newest once it is
+ * done. The file is replaced whole (a temporary file, synced when it
+ * replaces one, renamed into place: G_FILE_SET_CONTENTS_CONSISTENT), so a
+ * crash leaves the old cache or the new one, never half of one. */
+
+struct _CacheWriter
+{
+  gatomicrefcount  ref_count;
+  GMutex           lock;
+  GCond            cond;      /* idle again, or let go */
+  char            *path;
+  GHashTable      *pending;   /* uploader → its newest text not written yet */
+  gboolean         busy;      /* a thread writes, or will */
+  gboolean         held;      /* the tests' */
+  guint            writes;
+};
+
+/* One writer a file, shared by the uploaders of a process, so that an
+ * uploader made later reads what an earlier one saved (it waits for the
+ * write under way). The table holds no reference. */
+static GMutex      writers_lock;
+static GHashTable *writers;
+
+static CacheWriter *
+writer_for_path (const char *path)
+{
+  CacheWriter *writer;
+
+  g_mutex_lock (&writers_lock);
+  if (writers == NULL)
+    writers = g_hash_table_new (g_str_hash, g_str_equal);
+  writer = g_hash_table_lookup (writers, path);
+  if (writer != NULL)
+    g_atomic_ref_count_inc (&writer->ref_count);
+  else
+    {
+      writer = g_new0 (CacheWriter, 1);
+      g_atomic_ref_count_init (&writer->ref_count);
+      g_mutex_init (&writer->lock);
+      g_cond_init (&writer->cond);
+      writer->path = g_strdup (path);
+      writer->pending = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+      g_hash_table_insert (writers, writer->path, writer);
+    }
+  g_mutex_unlock (&writers_lock);
+  return writer;
+}
+
+static CacheWriter *
+writer_ref (CacheWriter *writer)
+{
+  g_atomic_ref_count_inc (&writer->ref_count);
+  return writer;
+}
+
+static void
+writer_unref (CacheWriter *writer)
+{
+  g_mutex_lock (&writers_lock);
+  if (!g_atomic_ref_count_dec (&writer->ref_count))
+    {
+      g_mutex_unlock (&writers_lock);
+      return;
+    }
+  g_hash_table_remove (writers, writer->path);
+  g_mutex_unlock (&writers_lock);
+  g_mutex_clear (&writer->lock);
+  g_cond_clear (&writer->cond);
+  g_free (writer->path);
+  g_hash_table_unref (writer->pending);
+  g_free (writer);
+}
+
+/* The members of @array (objects) by their string member @name. */
+static GHashTable *
+index_by (JsonArray  *array,
+          const char *name)
+{
+  GHashTable *index = g_hash_table_new (g_str_hash, g_str_equal);
+
+  for (guint i = 0; array != NULL && i < json_array_get_length (array); i++)
+    {
+      JsonNode *element = json_array_get_element (array, i);
+      const char *value;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element))
+        continue;
+      value = json_object_get_string_member_with_default (json_node_get_object (element), name, NULL);
+      if (value != NULL)
+        g_hash_table_add (index, (gpointer) value);
+    }
+  return index;
+}
+
+static JsonArray *
+array_member (JsonNode   *root,
+              const char *name)
+{
+  JsonNode *node;
+
+  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+    return NULL;
+  node = json_object_get_member (json_node_get_object (root), name);
+  return node != NULL && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+}
+
+/* @text with the live links of the file on disk it does not have: another
+ * uploader (another window, or the command line in another process) may
+ * have saved links this one never saw, and the cache only ever gains
+ * links (a newer one replaces one under the same key), so none is lost
+ * by a save. Without a file, or one that does not parse, @text itself. */
+static char *
+writer_merge (CacheWriter *writer,
+              const char  *text)
+{
+  g_autoptr(JsonParser) ours = json_parser_new ();
+  g_autoptr(JsonParser) theirs = json_parser_new ();
+  g_autoptr(GHashTable) keys = NULL;
+  g_autoptr(GHashTable) files = NULL;
+  g_autoptr(GHashTable) digests = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  JsonArray *our_uploads, *our_memo, *their_uploads, *their_memo;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  guint added = 0;
+
+  if (!json_parser_load_from_mapped_file (theirs, writer->path, NULL) ||
+      !json_parser_load_from_data (ours, text, -1, NULL))
+    return g_strdup (text);
+  our_uploads = array_member (json_parser_get_root (ours), "uploads");
+  our_memo = array_member (json_parser_get_root (ours), "memo");
+  their_uploads = array_member (json_parser_get_root (theirs), "uploads");
+  their_memo = array_member (json_parser_get_root (theirs), "memo");
+  if (our_uploads == NULL || our_memo == NULL || their_uploads == NULL)
+    return g_strdup (text);
+
+  keys = index_by (our_uploads, "key");
+  for (guint i = 0; i < json_array_get_length (their_uploads); i++)
+    {
+      JsonNode *element = json_array_get_element (their_uploads, i);
+      JsonObject *entry;
+      const char *key, *url;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element))
+        continue;
+      entry = json_node_get_object (element);
+      key = json_object_get_string_member_with_default (entry, "key", NULL);
+      url = json_object_get_string_member_with_default (entry, "url", NULL);
+      if (key == NULL || g_hash_table_contains (keys, key) || !key_is_current (key) ||
+          !_sd_uploader_link_is_acceptable (url) ||
+          json_object_get_int_member_with_default (entry, "created_at", 0) + SD_UPLOAD_LIFETIME_S <= now)
+        continue;
+      json_array_add_element (our_uploads, json_node_copy (element));
+      added++;
+    }
+  if (added == 0)
+    return g_strdup (text);
+  g_debug ("upload cache: %u links saved by another uploader kept", added);
+
+  /* the memo of the files behind the links kept */
+  for (guint i = 0; i < json_array_get_length (our_uploads); i++)
+    {
+      const char *key = json_object_get_string_member_with_default (
+        json_array_get_object_element (our_uploads, i), "key", NULL);
+
+      if (key != NULL && strlen (key) > 64)
+        g_hash_table_add (digests, g_strndup (key, 64));
+    }
+  files = index_by (our_memo, "file");
+  for (guint i = 0; their_memo != NULL && i < json_array_get_length (their_memo); i++)
+    {
+      JsonNode *element = json_array_get_element (their_memo, i);
+      const char *file, *sha256;
+
+      if (!JSON_NODE_HOLDS_OBJECT (element))
+        continue;
+      file = json_object_get_string_member_with_default (json_node_get_object (element), "file", NULL);
+      sha256 = json_object_get_string_member_with_default (json_node_get_object (element), "sha256", NULL);
+      if (file != NULL && !g_hash_table_contains (files, file) && is_sha256 (sha256) &&
+          g_hash_table_contains (digests, sha256))
+        json_array_add_element (our_memo, json_node_copy (element));
+    }
+  return json_to_string (json_parser_get_root (ours), TRUE);
+}
+
+static void
+writer_write (CacheWriter *writer,
+              const char  *ours)
+{
+  g_autofree char *dir = g_path_get_dirname (writer->path);
+  g_autofree char *text = writer_merge (writer, ours);
+  g_autoptr(GError) error = NULL;
+
+  if (g_mkdir_with_parents (dir, 0700) != 0)
+    g_debug ("upload cache %s not written: %s", writer->path, g_strerror (errno));
+  else if (!g_file_set_contents_full (writer->path, text, -1,
+                                      G_FILE_SET_CONTENTS_CONSISTENT,
+                                      0600, &error))
+    g_debug ("upload cache %s not written: %s", writer->path, error->message);
+}
+
+/* Writes the newest text until there is none waiting. */
+static void
+writer_drain (CacheWriter *writer)
+{
+  g_mutex_lock (&writer->lock);
+  for (;;)
+    {
+      g_autofree char *text = NULL;
+      GHashTableIter iter;
+      gpointer owner = NULL;
+
+      while (writer->held)
+        g_cond_wait (&writer->cond, &writer->lock);
+      g_hash_table_iter_init (&iter, writer->pending);
+      if (g_hash_table_iter_next (&iter, &owner, (gpointer *) &text))
+        g_hash_table_steal (writer->pending, owner);
+      if (text == NULL)
+        break;
+      g_mutex_unlock (&writer->lock);
+      writer_write (writer, text);
+      g_mutex_lock (&writer->lock);
+      writer->writes++;
+    }
+  writer->busy = FALSE;
+  g_cond_broadcast (&writer->cond);
+  g_mutex_unlock (&writer->lock);
+}
+
+static gpointer
+writer_thread (gpointer data)
+{
+  CacheWriter *writer = data;
+
+  writer_drain (writer);
+  writer_unref (writer);
+  return NULL;
+}
+
+/* Takes @text (owned) as @owner's newest state to write: it replaces only
+ * @owner's text waiting (another's is merged with it, not replaced). */
+static void
+writer_queue (CacheWriter *writer,
+              gpointer     owner,
+              char        *text)
+{
+  g_autoptr(GError) error = NULL;
+  gboolean start;
+  GThread *thread;
+
+  g_mutex_lock (&writer->lock);
+  if (g_hash_table_contains (writer->pending, owner))
+    g_debug ("upload cache: a save not written yet is replaced by a newer one");
+  g_hash_table_replace (writer->pending, owner, text);
+  start = !writer->busy;
+  writer->busy = TRUE;
+  g_mutex_unlock (&writer->lock);
+  if (!start)
+    return;
+
+  thread = g_thread_try_new ("sd-upload-cache", writer_thread, writer_ref (writer), &error);
+  if (thread != NULL)
+    {
+      g_thread_unref (thread);
+      return;
+    }
+  g_debug ("upload cache: no thread to write it (%s); written here", error->message);
+  writer_unref (writer);
+  writer_drain (writer);
+}
+
+/* Blocks until what was queued is on disk. */
+static void
+writer_flush (CacheWriter *writer)
+{
+  g_mutex_lock (&writer->lock);
+  while (writer->busy)
+    g_cond_wait (&writer->cond, &writer->lock);
+  g_mutex_unlock (&writer->lock);
+}
+
 void
 _sd_uploader_cache_load (SdUploader *self)
 {
@@ -122,6 +415,9 @@ _sd_uploader_cache_load (SdUploader *self)
   JsonArray *entries;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 
+  /* what another uploader of this process saved may be on its way */
+  self->writer = writer_for_path (self->cache_path);
+  writer_flush (self->writer);
   if (!json_parser_load_from_mapped_file (parser, self->cache_path, &error))
     {
       if (!g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_NOENT))
@@ -150,6 +446,11 @@ _sd_uploader_cache_load (SdUploader *self)
       url = json_object_get_string_member_with_default (object, "url", NULL);
       if (key == NULL || !_sd_uploader_link_is_acceptable (url))
         continue;
+      if (!key_is_current (key))
+        {
+          g_debug ("upload cache: an entry of an older kind of key (by address only) dropped");
+          continue;
+        }
       entry = g_new0 (CacheEntry, 1);
       entry->url = g_strdup (url);
       entry->created_at = json_object_get_int_member_with_default (object, "created_at", 0);
@@ -167,9 +468,6 @@ _sd_uploader_cache_save (SdUploader *self)
 {
   g_autoptr(JsonBuilder) builder = json_builder_new ();
   g_autoptr(JsonNode) root = NULL;
-  g_autofree char *text = NULL;
-  g_autofree char *dir = g_path_get_dirname (self->cache_path);
-  g_autoptr(GError) error = NULL;
   GHashTableIter iter;
   gpointer key, value;
 
@@ -198,11 +496,44 @@ _sd_uploader_cache_save (SdUploader *self)
   memo_save (self, builder);
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
-  text = json_to_string (root, TRUE);
 
-  if (g_mkdir_with_parents (dir, 0700) != 0 ||
-      !g_file_set_contents_full (self->cache_path, text, -1,
-                                 G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error))
-    g_debug ("upload cache %s not written: %s", self->cache_path,
-             error != NULL ? error->message : g_strerror (errno));
+  writer_queue (self->writer, self, json_to_string (root, TRUE));
+}
+
+void
+_sd_uploader_cache_close (SdUploader *self)
+{
+  if (self->writer == NULL)
+    return;
+  writer_flush (self->writer);
+  g_clear_pointer (&self->writer, writer_unref);
+}
+
+void
+sd_uploader_flush_cache (SdUploader *self)
+{
+  g_return_if_fail (SD_IS_UPLOADER (self));
+
+  writer_flush (self->writer);
+}
+
+void
+_sd_uploader_cache_hold (SdUploader *self,
+                         gboolean    hold)
+{
+  g_mutex_lock (&self->writer->lock);
+  self->writer->held = hold;
+  g_cond_broadcast (&self->writer->cond);
+  g_mutex_unlock (&self->writer->lock);
+}
+
+guint
+_sd_uploader_cache_get_writes (SdUploader *self)
+{
+  guint writes;
+
+  g_mutex_lock (&self->writer->lock);
+  writes = self->writer->writes;
+  g_mutex_unlock (&self->writer->lock);
+  return writes;
 }

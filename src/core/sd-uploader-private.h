@@ -50,6 +50,9 @@ typedef struct
   guint64 size;
 } CacheEntry;
 
+/* Writes the cache file on a thread of its own (see sd-uploader-cache.c). */
+typedef struct _CacheWriter CacheWriter;
+
 struct _SdUploader
 {
   GObject          parent_instance;
@@ -57,6 +60,7 @@ struct _SdUploader
   SdClient        *client;
   SdUploadService *service;     /* NULL: the provider's endpoint */
   char            *cache_path;
+  CacheWriter     *writer;
   GHashTable      *cache;       /* "sha256 target" → CacheEntry */
   GHashTable      *unsupported; /* base URLs without an upload endpoint */
   GHashTable      *memo;        /* file identity → SHA-256, see Facts */
@@ -119,7 +123,15 @@ typedef struct
 void           _sd_uploader_facts_wanted_free (FactsWanted *wanted);
 
 void           _sd_uploader_cache_load (SdUploader *self);
+/* Queues the cache as it is now to be written; returns at once. */
 void           _sd_uploader_cache_save (SdUploader *self);
+/* Waits for the writes queued, then frees the writer. */
+void           _sd_uploader_cache_close (SdUploader *self);
+/* For the tests: hold the writer before its next write (or let it go),
+ * and how many times it wrote the file. */
+void           _sd_uploader_cache_hold (SdUploader *self,
+                                        gboolean    hold);
+guint          _sd_uploader_cache_get_writes (SdUploader *self);
 void           _sd_uploader_facts_free (Facts *facts);
 char *         _sd_uploader_file_identity (GFileInfo *info);
 void           _sd_uploader_read_facts_thread (GTask        *task,

@@ -7,6 +7,8 @@
 #include "config.h"
 
 #include <string.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
@@ -388,6 +390,7 @@ typedef struct
   GByteArray      *answer;
   GError          *answer_error;    /* reading the answer */
   gboolean         answer_too_large;
+  GSocket         *socket;          /* the thread's: corked while the body goes */
 } Send;
 
 static Send *
@@ -411,6 +414,7 @@ send_unref (Send *send)
   g_clear_error (&send->error);
   g_clear_pointer (&send->answer, g_byte_array_unref);
   g_clear_error (&send->answer_error);
+  g_clear_object (&send->socket);
   g_free (send);
 }
 
@@ -449,22 +453,63 @@ on_progress_idle (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* On the sending thread: the main context is told every chunk of the
- * file, not every 8 KiB write (waking it 12,000 times for 100 MB cost
- * more than the send), and only one notification waits at a time. */
+/* On the sending thread, as the body is read to be written: the main
+ * context is told every chunk of the file, not every 8 KiB write (waking
+ * it 12,000 times for 100 MB cost more than the send), and only one
+ * notification waits at a time. */
 static void
-on_wrote_body_data_cb (SoupMessage *message,
-                       guint        chunk_size,
-                       gpointer     user_data)
+on_body_given_cb (guint64  given,
+                  gpointer user_data)
 {
   Send *send = user_data;
-  gint written = g_atomic_int_add (&send->body_written, chunk_size) + chunk_size;
+  gint written = (gint) given;
 
+  g_atomic_int_set (&send->body_written, written);
   if (written - send->progress_asked < SD_UPLOAD_CHUNK_SIZE)
     return;
   send->progress_asked = written;
   if (g_atomic_int_compare_and_exchange (&send->progress_queued, FALSE, TRUE))
     send_call_on_context (send_ref (send), on_progress_idle, "[sd-uploader] progress");
+}
+
+/* On the sending thread: libsoup writes the body 8 KiB at a time (the
+ * buffer of GIO's splice); corked, the kernel sends full segments instead
+ * of one for each, and the server wakes once for each of them. Uncorked
+ * once the body is written (the kernel would after 200 ms anyway). */
+static void
+on_network_event_cb (SoupMessage        *message,
+                     GSocketClientEvent  event,
+                     GIOStream          *connection,
+                     gpointer            user_data)
+{
+#ifdef TCP_CORK
+  Send *send = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (event != G_SOCKET_CLIENT_CONNECTED || !G_IS_TCP_CONNECTION (connection))
+    return;
+  g_set_object (&send->socket, g_socket_connection_get_socket (G_SOCKET_CONNECTION (connection)));
+  if (g_socket_set_option (send->socket, IPPROTO_TCP, TCP_CORK, 1, &error))
+    g_debug ("upload: its new connection is corked while the body goes");
+  else
+    {
+      g_debug ("upload: the connection is not corked: %s", error->message);
+      g_clear_object (&send->socket);
+    }
+#endif
+}
+
+static void
+on_wrote_body_cb (SoupMessage *message,
+                  gpointer     user_data)
+{
+  Send *send = user_data;
+
+#ifdef TCP_CORK
+  if (send->socket != NULL)
+    g_socket_set_option (send->socket, IPPROTO_TCP, TCP_CORK, 0, NULL);
+#endif
+  g_clear_object (&send->socket);
 }
 
 static void
@@ -511,6 +556,7 @@ send_thread (gpointer data)
   g_autoptr(GInputStream) answer = soup_session_send (send->session, send->message,
                                                       send->cancellable, &send->error);
 
+  on_wrote_body_cb (send->message, send);  /* if the body did not end */
   if (answer != NULL)
     send_read_answer (send, answer);
   g_clear_object (&answer);
@@ -538,7 +584,9 @@ job_start_send (GTask *task)
   send->context = g_main_context_ref (g_task_get_context (task));
   send->upload = g_object_ref (job->upload);
   send->head_length = job->head_length;
-  g_signal_connect (job->message, "wrote-body-data", G_CALLBACK (on_wrote_body_data_cb), send);
+  sd_upload_body_stream_set_progress (job->body, on_body_given_cb, send);
+  g_signal_connect (job->message, "network-event", G_CALLBACK (on_network_event_cb), send);
+  g_signal_connect (job->message, "wrote-body", G_CALLBACK (on_wrote_body_cb), send);
   thread = g_thread_try_new ("sd-upload-send", send_thread, send, &error);
   if (thread != NULL)
     {
@@ -546,6 +594,7 @@ job_start_send (GTask *task)
       return;
     }
   g_signal_handlers_disconnect_by_data (job->message, send);
+  sd_upload_body_stream_set_progress (job->body, NULL, NULL);
   send->task = NULL;
   send_unref (send);
   _sd_uploader_job_fail (task, g_error_new (SD_UPLOAD_ERROR, SD_UPLOAD_ERROR_FAILED,
@@ -600,6 +649,8 @@ job_sent (GTask *task,
   GError *error;
 
   g_signal_handlers_disconnect_by_data (send->message, send);
+  if (job->body != NULL)
+    sd_upload_body_stream_set_progress (job->body, NULL, NULL);
   if (send->error != NULL)
     {
       _sd_uploader_job_fail (task, send_failure (job, send));

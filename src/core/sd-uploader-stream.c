@@ -71,33 +71,32 @@ _sd_upload_hash_finish (SdUploadHash *hash)
 }
 
 
-/* The feed: the file is read and hashed on a thread of its own, a few
- * chunks ahead of the stream, which only copies them out on the sending
- * thread. Hashing alone took about as long as sending on loopback, and
- * a read of the disk on the main thread could stall it. */
+/* The file's part of the body. The sending thread reads the file itself,
+ * a chunk at a time, into a ring, and gives the body from there; a thread
+ * of its own (sd-upload-hash) hashes the chunks behind it. So the send
+ * never waits for another thread to be scheduled, only when the hash is
+ * a whole ring behind (it is several times faster than loopback) and, at
+ * the end, for the last chunk's hash. On a loaded machine each wait for a
+ * thread's turn cost more than the work it waited for. */
 
-/* 4 MiB: a turn of the scheduler on a loaded machine, at the speed of
- * loopback. The thread waits until half of them are free, then fills them. */
+/* 4 MiB, never the whole file. */
 #define FEED_SLOTS 16
 
 typedef struct
 {
   gatomicrefcount  ref_count;
   GMutex           lock;
-  GCond            cond;          /* a slot filled or freed, the end, or closed */
+  GCond            cond;          /* a chunk read or hashed, or closed */
   guint8          *buffers;       /* FEED_SLOTS × SD_UPLOAD_CHUNK_SIZE */
   gsize            lengths[FEED_SLOTS];
-  guint            first;         /* the slot the stream reads */
-  guint            filled;        /* slots filled from first on */
-  gboolean         done;          /* the last chunk was handed over, or error */
+  guint64          n_read;        /* chunks read into the ring so far */
+  guint64          n_hashed;      /* of them, hashed */
+  guint64          n_chunks;      /* of the whole file */
+  gboolean         hasher_waits;  /* for a chunk to hash */
+  gboolean         sender_waits;  /* for a slot, or the digest */
   gboolean         closed;        /* the stream wants no more */
-  char            *sha256;        /* set with the last chunk */
-  GError          *error;         /* why the file's bytes stop short */
-  GCancellable    *stop;          /* cancelled when the stream is closed */
-  GFile           *file;          /* only the thread uses these */
-  char            *name;          /* the file's, for messages */
-  guint64          size;
-  char            *identity;
+  char            *sha256;        /* once every chunk is hashed */
+  SdUploadHash     hash;          /* the hasher's */
 } Feed;
 
 static Feed *
@@ -116,57 +115,15 @@ feed_unref (Feed *feed)
   g_cond_clear (&feed->cond);
   g_free (feed->buffers);
   g_free (feed->sha256);
-  g_clear_error (&feed->error);
-  g_clear_object (&feed->stop);
-  g_clear_object (&feed->file);
-  g_free (feed->name);
-  g_free (feed->identity);
+  g_free (_sd_upload_hash_finish (&feed->hash));
   g_free (feed);
 }
 
 static guint8 *
-feed_buffer (Feed  *feed,
-             guint  slot)
+feed_buffer (Feed    *feed,
+             guint64  chunk)
 {
-  return feed->buffers + (gsize) slot * SD_UPLOAD_CHUNK_SIZE;
-}
-
-/* Hands the stream a chunk of @length bytes (0: none), and with the last
- * one the digest or, instead, the error; wakes it if it waits. */
-static void
-feed_publish (Feed   *feed,
-              gsize   length,
-              char   *sha256,
-              GError *error)
-{
-  g_mutex_lock (&feed->lock);
-  if (length > 0)
-    feed->lengths[(feed->first + feed->filled++) % FEED_SLOTS] = length;
-  if (sha256 != NULL || error != NULL)
-    {
-      feed->done = TRUE;
-      feed->sha256 = sha256;
-      feed->error = error;
-    }
-  g_cond_broadcast (&feed->cond);
-  g_mutex_unlock (&feed->lock);
-}
-
-/* The next slot to fill, once there is one; FALSE when the stream closed. */
-static gboolean
-feed_wait_for_room (Feed  *feed,
-                    guint *slot)
-{
-  gboolean open;
-
-  g_mutex_lock (&feed->lock);
-  if (feed->filled == FEED_SLOTS)
-    while (feed->filled > FEED_SLOTS / 2 && !feed->closed)
-      g_cond_wait (&feed->cond, &feed->lock);
-  open = !feed->closed;
-  *slot = (feed->first + feed->filled) % FEED_SLOTS;
-  g_mutex_unlock (&feed->lock);
-  return open;
+  return feed->buffers + (gsize) (chunk % FEED_SLOTS) * SD_UPLOAD_CHUNK_SIZE;
 }
 
 static void
@@ -176,147 +133,109 @@ feed_close (Feed *feed)
   feed->closed = TRUE;
   g_cond_broadcast (&feed->cond);
   g_mutex_unlock (&feed->lock);
-  g_cancellable_cancel (feed->stop);
 }
 
-/* Whether the file is still what was looked at before the upload: if it
- * changed while it was read, what was read may be half old and half new,
- * so the body must not end as if it were the file. */
-static gboolean
-feed_file_unchanged (Feed          *feed,
-                     GInputStream  *stream,
-                     GError       **error)
-{
-  g_autoptr(GFileInfo) info = NULL;
-  g_autofree char *identity = NULL;
-
-  if (feed->identity == NULL || !G_IS_FILE_INPUT_STREAM (stream))
-    return TRUE;
-  info = g_file_input_stream_query_info (G_FILE_INPUT_STREAM (stream), IDENTITY_ATTRIBUTES,
-                                         feed->stop, NULL);
-  identity = info != NULL ? _sd_uploader_file_identity (info) : NULL;
-  if (g_strcmp0 (identity, feed->identity) == 0)
-    return TRUE;
-  g_debug ("the file changed while it was sent (%s, was %s)",
-           identity != NULL ? identity : "unknown", feed->identity);
-  *error = g_error_new (SD_UPLOAD_ERROR, SD_UPLOAD_ERROR_UNREADABLE,
-                        _("“%s” changed while it was being sent, so it was stopped before its end and not stored; try again once it is complete."),
-                        feed->name);
-  return FALSE;
-}
-
-/* Reads one chunk of @want bytes into @slot and hashes it. */
-static gboolean
-feed_read_chunk (Feed          *feed,
-                 GInputStream  *stream,
-                 SdUploadHash  *hash,
-                 guint          slot,
-                 gsize          want,
-                 GError       **error)
-{
-  g_autoptr(GError) local_error = NULL;
-  gsize got = 0;
-
-  if (!g_input_stream_read_all (stream, feed_buffer (feed, slot), want, &got, feed->stop,
-                                &local_error))
-    {
-      *error = g_error_new (SD_UPLOAD_ERROR, SD_UPLOAD_ERROR_UNREADABLE,
-                            _("Cannot read “%s”: %s"), feed->name, local_error->message);
-      return FALSE;
-    }
-  if (got < want)
-    {
-      *error = g_error_new (SD_UPLOAD_ERROR, SD_UPLOAD_ERROR_UNREADABLE,
-                            _("“%s” became shorter while it was being sent, so it was stopped before its end and not stored; try again once it is complete."),
-                            feed->name);
-      return FALSE;
-    }
-  _sd_upload_hash_update (hash, feed_buffer (feed, slot), got);
-  return TRUE;
-}
-
-static GError *
-feed_run (Feed          *feed,
-          GInputStream  *stream,
-          SdUploadHash  *hash)
-{
-  GError *error = NULL;
-  guint64 left = feed->size;
-  guint slot;
-
-  if (left == 0 && !feed_file_unchanged (feed, stream, &error))
-    return error;
-  if (left == 0)
-    feed_publish (feed, 0, _sd_upload_hash_finish (hash), NULL);
-  while (left > 0 && feed_wait_for_room (feed, &slot))
-    {
-      gsize want = MIN (left, SD_UPLOAD_CHUNK_SIZE);
-
-      if (!feed_read_chunk (feed, stream, hash, slot, want, &error))
-        return error;
-      left -= want;
-      /* The last chunk goes with the digest, so that the stream has it
-       * the moment it gives the file's last byte. */
-      if (left == 0 && !feed_file_unchanged (feed, stream, &error))
-        return error;
-      feed_publish (feed, want, left == 0 ? _sd_upload_hash_finish (hash) : NULL, NULL);
-    }
-  return NULL;
-}
-
+/* The hasher: each chunk read, in order, then the digest. */
 static gpointer
-feed_thread (gpointer data)
+hash_thread (gpointer data)
 {
   Feed *feed = data;
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(GFileInputStream) stream = g_file_read (feed->file, feed->stop, &local_error);
-  SdUploadHash hash = { 0 };
-  GError *error = NULL;
+  guint64 chunk = 0;
 
-  _sd_upload_hash_init (&hash);
-  if (stream == NULL)
-    error = g_error_new (SD_UPLOAD_ERROR, SD_UPLOAD_ERROR_UNREADABLE,
-                         _("Cannot read “%s”: %s"), feed->name, local_error->message);
-  else
-    error = feed_run (feed, G_INPUT_STREAM (stream), &hash);
-  if (error != NULL)
-    feed_publish (feed, 0, NULL, error);
-  g_free (_sd_upload_hash_finish (&hash));
-  if (stream != NULL)
-    g_input_stream_close (G_INPUT_STREAM (stream), NULL, NULL);
+  g_mutex_lock (&feed->lock);
+  while (chunk < feed->n_chunks && !feed->closed)
+    {
+      gsize length;
+
+      if (chunk == feed->n_read)
+        {
+          feed->hasher_waits = TRUE;
+          g_cond_wait (&feed->cond, &feed->lock);
+          feed->hasher_waits = FALSE;
+          continue;
+        }
+      length = feed->lengths[chunk % FEED_SLOTS];
+      g_mutex_unlock (&feed->lock);
+      /* the sender does not write a slot until it is hashed */
+      _sd_upload_hash_update (&feed->hash, feed_buffer (feed, chunk), length);
+      g_mutex_lock (&feed->lock);
+      feed->n_hashed = ++chunk;
+      if (chunk == feed->n_chunks)
+        feed->sha256 = _sd_upload_hash_finish (&feed->hash);
+      if (feed->sender_waits)
+        g_cond_broadcast (&feed->cond);
+    }
+  g_mutex_unlock (&feed->lock);
   feed_unref (feed);
   return NULL;
 }
 
 static Feed *
-feed_new (GFile      *file,
-          guint64     size,
-          const char *identity)
+feed_new (guint64   size,
+          GError  **error)
 {
   Feed *feed = g_new0 (Feed, 1);
-  g_autoptr(GError) error = NULL;
   GThread *thread;
 
   g_atomic_ref_count_init (&feed->ref_count);
   g_mutex_init (&feed->lock);
   g_cond_init (&feed->cond);
+  feed->n_chunks = (size + SD_UPLOAD_CHUNK_SIZE - 1) / SD_UPLOAD_CHUNK_SIZE;
   feed->buffers = g_malloc ((gsize) MIN (size, FEED_SLOTS * SD_UPLOAD_CHUNK_SIZE) + 1);
-  feed->stop = g_cancellable_new ();
-  feed->file = g_object_ref (file);
-  feed->name = g_file_get_parse_name (file);
-  feed->size = size;
-  feed->identity = g_strdup (identity);
-  thread = g_thread_try_new ("sd-upload-feed", feed_thread, feed_ref (feed), &error);
+  _sd_upload_hash_init (&feed->hash);
+  if (feed->n_chunks == 0)
+    {
+      feed->sha256 = _sd_upload_hash_finish (&feed->hash);
+      return feed;
+    }
+  thread = g_thread_try_new ("sd-upload-hash", hash_thread, feed_ref (feed), error);
   if (thread == NULL)
     {
-      feed_publish (feed, 0, NULL, g_error_new (SD_UPLOAD_ERROR, SD_UPLOAD_ERROR_UNREADABLE,
-                                                _("Cannot read “%s”: %s"), feed->name,
-                                                error->message));
+      feed_unref (feed);  /* the thread's */
       feed_unref (feed);
+      return NULL;
     }
-  else
-    g_thread_unref (thread);
+  g_thread_unref (thread);
   return feed;
+}
+
+static void
+on_wait_cancelled_cb (GCancellable *cancellable,
+                      Feed         *feed)
+{
+  g_mutex_lock (&feed->lock);
+  g_cond_broadcast (&feed->cond);
+  g_mutex_unlock (&feed->lock);
+}
+
+/* Blocks the sender until @n_hashed chunks are hashed, or @cancellable. */
+static gboolean
+feed_wait_hashed (Feed          *feed,
+                  guint64        n_hashed,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  gulong handler = 0;
+
+  g_mutex_lock (&feed->lock);
+  if (feed->n_hashed >= n_hashed)
+    {
+      g_mutex_unlock (&feed->lock);
+      return TRUE;
+    }
+  g_mutex_unlock (&feed->lock);
+  if (cancellable != NULL)
+    handler = g_cancellable_connect (cancellable, G_CALLBACK (on_wait_cancelled_cb), feed, NULL);
+  g_mutex_lock (&feed->lock);
+  while (feed->n_hashed < n_hashed && !g_cancellable_is_cancelled (cancellable))
+    {
+      feed->sender_waits = TRUE;
+      g_cond_wait (&feed->cond, &feed->lock);
+      feed->sender_waits = FALSE;
+    }
+  g_mutex_unlock (&feed->lock);
+  g_cancellable_disconnect (cancellable, handler);
+  return !g_cancellable_set_error_if_cancelled (cancellable, error);
 }
 
 
@@ -331,15 +250,24 @@ struct _SdUploadBodyStream
   GBytes       *tail;
   gsize         head_at;
   gsize         tail_at;
+  GFile        *file;
+  char         *name;           /* the file's, for messages */
+  char         *identity;
+  GInputStream *input;          /* the file, opened at its first byte */
   Feed         *feed;
+  GError       *feed_error;     /* the hasher could not start */
+  guint64       file_size;
   guint64       file_left;      /* the file's bytes not given yet */
-  gsize         held;           /* length of the feed's first slot, once taken */
+  guint64       chunk;          /* the chunk being given */
+  gsize         held;           /* its length, 0 when none is */
   gsize         held_at;        /* what of it was given */
   char         *sha256;         /* once the last byte went by */
+  guint64       given;
+  SdUploadBodyProgress progress;
+  gpointer      progress_data;
 };
 
-/* Read on the sending thread (see sd-uploader-send.c): a read copies
- * from the feed, and blocks only while the feed is behind. */
+/* Read on the sending thread (see sd-uploader-send.c). */
 G_DEFINE_FINAL_TYPE (SdUploadBodyStream, sd_upload_body_stream, G_TYPE_INPUT_STREAM)
 
 static gssize
@@ -357,95 +285,83 @@ copy_from_bytes (GBytes *bytes,
   return n;
 }
 
-/* With the feed's lock held: whether it has something for the stream. */
+/* Whether the file is still what was looked at before the upload: if it
+ * changed while it was read, what was read may be half old and half new,
+ * so the body must not end as if it were the file. */
 static gboolean
-feed_is_ready_locked (Feed *feed)
+file_unchanged (SdUploadBodyStream  *self,
+                GCancellable        *cancellable,
+                GError             **error)
 {
-  return feed->filled > 0 || feed->done;
+  g_autoptr(GFileInfo) info = NULL;
+  g_autofree char *identity = NULL;
+
+  if (self->identity == NULL || !G_IS_FILE_INPUT_STREAM (self->input))
+    return TRUE;
+  info = g_file_input_stream_query_info (G_FILE_INPUT_STREAM (self->input), IDENTITY_ATTRIBUTES,
+                                         cancellable, NULL);
+  identity = info != NULL ? _sd_uploader_file_identity (info) : NULL;
+  if (g_strcmp0 (identity, self->identity) == 0)
+    return TRUE;
+  g_debug ("the file changed while it was sent (%s, was %s)",
+           identity != NULL ? identity : "unknown", self->identity);
+  *error = g_error_new (SD_UPLOAD_ERROR, SD_UPLOAD_ERROR_UNREADABLE,
+                        _("“%s” changed while it was being sent, so it was stopped before its end and not stored; try again once it is complete."),
+                        self->name);
+  return FALSE;
 }
 
-static void
-on_wait_cancelled_cb (GCancellable *cancellable,
-                      Feed         *feed)
-{
-  g_mutex_lock (&feed->lock);
-  g_cond_broadcast (&feed->cond);
-  g_mutex_unlock (&feed->lock);
-}
-
-/* Blocks until the feed has something for the stream, or @cancellable. */
-static void
-wait_for_feed (Feed         *feed,
-               GCancellable *cancellable)
-{
-  gulong handler = 0;
-
-  g_mutex_lock (&feed->lock);
-  if (feed_is_ready_locked (feed))
-    {
-      g_mutex_unlock (&feed->lock);
-      return;
-    }
-  g_mutex_unlock (&feed->lock);
-  if (cancellable != NULL)
-    handler = g_cancellable_connect (cancellable, G_CALLBACK (on_wait_cancelled_cb), feed, NULL);
-  g_mutex_lock (&feed->lock);
-  while (!feed_is_ready_locked (feed) && !g_cancellable_is_cancelled (cancellable))
-    g_cond_wait (&feed->cond, &feed->lock);
-  g_mutex_unlock (&feed->lock);
-  g_cancellable_disconnect (cancellable, handler);
-}
-
-/* Takes the feed's next chunk, once there is one; with the file's end,
- * its digest. FALSE with @error when cancelled or the file cannot be
- * given in full. */
+/* Reads the next chunk of the file into the ring, once the hasher is done
+ * with the slot, and hands it to the hasher. */
 static gboolean
-take_chunk (SdUploadBodyStream  *self,
+read_chunk (SdUploadBodyStream  *self,
             GCancellable        *cancellable,
             GError             **error)
 {
   Feed *feed = self->feed;
-  gboolean taken = FALSE;
+  g_autoptr(GError) local_error = NULL;
+  guint64 chunk = self->chunk;
+  gsize want = MIN (self->file_left, SD_UPLOAD_CHUNK_SIZE);
+  gsize got = 0;
 
-  wait_for_feed (feed, cancellable);
-  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+  if (self->input == NULL)
+    {
+      self->input = G_INPUT_STREAM (g_file_read (self->file, cancellable, &local_error));
+      if (self->input == NULL)
+        goto unreadable;
+    }
+  if (chunk >= FEED_SLOTS && !feed_wait_hashed (feed, chunk - FEED_SLOTS + 1, cancellable, error))
+    return FALSE;
+  if (!g_input_stream_read_all (self->input, feed_buffer (feed, chunk), want, &got, cancellable,
+                                &local_error))
+    goto unreadable;
+  if (got < want)
+    {
+      *error = g_error_new (SD_UPLOAD_ERROR, SD_UPLOAD_ERROR_UNREADABLE,
+                            _("“%s” became shorter while it was being sent, so it was stopped before its end and not stored; try again once it is complete."),
+                            self->name);
+      return FALSE;
+    }
+  /* none of the last chunk goes before the file is known unchanged */
+  if (want == self->file_left && !file_unchanged (self, cancellable, error))
     return FALSE;
   g_mutex_lock (&feed->lock);
-  if (feed->filled > 0 && self->file_left > 0)
-    {
-      self->held = feed->lengths[feed->first];
-      taken = TRUE;
-    }
-  else if (feed->done && feed->error == NULL && self->file_left == 0)
-    {
-      self->sha256 = g_strdup (feed->sha256);
-      taken = TRUE;
-    }
-  else
-    {
-      g_assert (feed->error != NULL);
-      g_propagate_error (error, g_error_copy (feed->error));
-    }
-  g_mutex_unlock (&feed->lock);
-  return taken;
-}
-
-/* Gives the held chunk back to the feed, to be filled again. */
-static void
-release_chunk (SdUploadBodyStream *self)
-{
-  Feed *feed = self->feed;
-
-  g_mutex_lock (&feed->lock);
-  feed->first = (feed->first + 1) % FEED_SLOTS;
-  feed->filled--;
-  if (self->file_left == 0)
-    self->sha256 = g_strdup (feed->sha256);
-  if (feed->filled == FEED_SLOTS / 2)
+  feed->lengths[chunk % FEED_SLOTS] = want;
+  feed->n_read = chunk + 1;
+  if (feed->hasher_waits)
     g_cond_broadcast (&feed->cond);
   g_mutex_unlock (&feed->lock);
-  self->held = 0;
+  self->held = want;
   self->held_at = 0;
+  return TRUE;
+
+unreadable:
+  if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  else
+    *error = g_error_new (SD_UPLOAD_ERROR, SD_UPLOAD_ERROR_UNREADABLE,
+                          _("Cannot read “%s”: %s"), self->name, local_error->message);
+  return FALSE;
 }
 
 /* The file's part of the body: bytes, 0 at its end (the digest taken),
@@ -459,16 +375,34 @@ read_file_part (SdUploadBodyStream  *self,
 {
   gsize n;
 
-  if (self->held == 0 && !take_chunk (self, cancellable, error))
+  if (self->feed_error != NULL)
+    {
+      g_propagate_error (error, g_error_copy (self->feed_error));
+      return -1;
+    }
+  if (self->held == 0 && self->file_left == 0)
+    {
+      /* the digest, once the hasher caught up */
+      if (!feed_wait_hashed (self->feed, self->feed->n_chunks, cancellable, error))
+        return -1;
+      g_mutex_lock (&self->feed->lock);
+      self->sha256 = g_strdup (self->feed->sha256);
+      g_mutex_unlock (&self->feed->lock);
+      if (self->input != NULL)
+        g_input_stream_close (self->input, NULL, NULL);
+      return 0;
+    }
+  if (self->held == 0 && !read_chunk (self, cancellable, error))
     return -1;
-  if (self->held == 0)
-    return 0;
   n = MIN (count, self->held - self->held_at);
-  memcpy (buffer, feed_buffer (self->feed, self->feed->first) + self->held_at, n);
+  memcpy (buffer, feed_buffer (self->feed, self->chunk) + self->held_at, n);
   self->held_at += n;
   self->file_left -= n;
   if (self->held_at == self->held)
-    release_chunk (self);
+    {
+      self->chunk++;
+      self->held = 0;
+    }
   return n;
 }
 
@@ -498,17 +432,29 @@ sd_upload_body_stream_read (GInputStream  *stream,
                             GCancellable  *cancellable,
                             GError       **error)
 {
-  return body_read (SD_UPLOAD_BODY_STREAM (stream), buffer, count, cancellable, error);
+  SdUploadBodyStream *self = SD_UPLOAD_BODY_STREAM (stream);
+  gssize n = body_read (self, buffer, count, cancellable, error);
+
+  if (n > 0 && self->progress != NULL)
+    {
+      self->given += n;
+      self->progress (self->given, self->progress_data);
+    }
+  return n;
 }
 
-/* The feed's thread closes the file when it notices; this may run on any
- * thread (GIO closes asynchronously in a thread of its own). */
+/* Stops the hasher; this may run on any thread (GIO closes asynchronously
+ * in a thread of its own). The file is closed with the stream's last
+ * reference. */
 static gboolean
 sd_upload_body_stream_close (GInputStream  *stream,
                              GCancellable  *cancellable,
                              GError       **error)
 {
-  feed_close (SD_UPLOAD_BODY_STREAM (stream)->feed);
+  SdUploadBodyStream *self = SD_UPLOAD_BODY_STREAM (stream);
+
+  if (self->feed != NULL)
+    feed_close (self->feed);
   return TRUE;
 }
 
@@ -519,8 +465,14 @@ sd_upload_body_stream_finalize (GObject *object)
 
   g_clear_pointer (&self->head, g_bytes_unref);
   g_clear_pointer (&self->tail, g_bytes_unref);
-  feed_close (self->feed);
+  if (self->feed != NULL)
+    feed_close (self->feed);
   g_clear_pointer (&self->feed, feed_unref);
+  g_clear_error (&self->feed_error);
+  g_clear_object (&self->input);
+  g_clear_object (&self->file);
+  g_free (self->name);
+  g_free (self->identity);
   g_free (self->sha256);
 
   G_OBJECT_CLASS (sd_upload_body_stream_parent_class)->finalize (object);
@@ -550,6 +502,7 @@ sd_upload_body_stream_new (GBytes     *head,
                            GBytes     *tail)
 {
   SdUploadBodyStream *self;
+  g_autoptr(GError) error = NULL;
 
   g_return_val_if_fail (head != NULL && tail != NULL, NULL);
   g_return_val_if_fail (G_IS_FILE (file), NULL);
@@ -557,9 +510,29 @@ sd_upload_body_stream_new (GBytes     *head,
   self = g_object_new (SD_TYPE_UPLOAD_BODY_STREAM, NULL);
   self->head = g_bytes_ref (head);
   self->tail = g_bytes_ref (tail);
-  self->file_left = file_size;
-  self->feed = feed_new (file, file_size, identity);
+  self->file = g_object_ref (file);
+  self->name = g_file_get_parse_name (file);
+  self->identity = g_strdup (identity);
+  self->file_size = self->file_left = file_size;
+  self->feed = feed_new (file_size, &error);
+  if (self->feed == NULL)
+    self->feed_error = g_error_new (SD_UPLOAD_ERROR, SD_UPLOAD_ERROR_UNREADABLE,
+                                    _("Cannot read “%s”: %s"), self->name, error->message);
   return G_INPUT_STREAM (self);
+}
+
+void
+sd_upload_body_stream_set_progress (GInputStream         *stream,
+                                    SdUploadBodyProgress  func,
+                                    gpointer              user_data)
+{
+  SdUploadBodyStream *self;
+
+  g_return_if_fail (SD_IS_UPLOAD_BODY_STREAM (stream));
+
+  self = SD_UPLOAD_BODY_STREAM (stream);
+  self->progress = func;
+  self->progress_data = user_data;
 }
 
 const char *

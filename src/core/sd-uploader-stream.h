@@ -33,8 +33,8 @@ char         *_sd_upload_hash_finish (SdUploadHash *hash);
 
 /* A stream of @head, then exactly @file_size bytes of @file, then @tail.
  * Not seekable, so a message with this body cannot be re-sent behind our
- * back. The file is read and hashed on a thread of its own; when it ends
- * early, or its @identity (see _sd_uploader_file_identity(), NULL: not
+ * back. The file is read on the thread that reads the stream and hashed
+ * behind it on a thread of its own; when it ends early, or its @identity (see _sd_uploader_file_identity(), NULL: not
  * checked) is not the same after its last byte was read, the stream fails
  * with an SD_UPLOAD_ERROR before the file's last bytes, so the body never
  * ends as if it were the file. */
@@ -43,6 +43,15 @@ GInputStream *sd_upload_body_stream_new (GBytes       *head,
                                          guint64       file_size,
                                          const char   *identity,
                                          GBytes       *tail);
+/* Called on the thread that reads the stream, after each read, with the
+ * bytes given so far (head, file and tail): what the sender is writing.
+ * (libsoup's "wrote-body-data" comes once each 8 KiB write, through a
+ * generic marshaller: it cost more than this.) */
+typedef void (*SdUploadBodyProgress) (guint64  given,
+                                      gpointer user_data);
+void          sd_upload_body_stream_set_progress (GInputStream         *stream,
+                                                  SdUploadBodyProgress  func,
+                                                  gpointer              user_data);
 /* The SHA-256 of the file's bytes the stream gave, once it gave them all
  * (the file is read once: hashed as it is sent); NULL before. */
 const char   *sd_upload_body_stream_get_sha256 (GInputStream *stream);

@@ -224,6 +224,7 @@ sd_uploader_finalize (GObject *object)
 {
   SdUploader *self = SD_UPLOADER (object);
 
+  _sd_uploader_cache_close (self);
   g_clear_object (&self->client);
   g_clear_pointer (&self->service, sd_upload_service_free);
   g_clear_pointer (&self->cache_path, g_free);
@@ -362,13 +363,21 @@ sd_uploader_acknowledge_privacy (SdUploader *self)
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PRIVACY_ACKNOWLEDGED]);
 }
 
-/* Where uploads go now: the custom service's address, or the API base. */
-static const char *
+/* Where uploads go now, as the cache tells them apart: the provider's
+ * endpoint at the API base, or the custom service with the field it takes
+ * and where its answer has the link. An address alone is not enough: a
+ * service may be set to the API's own address, and its links are not the
+ * provider's. */
+static char *
 upload_target (SdUploader *self)
 {
+  const char *base;
+
   if (self->service != NULL)
-    return self->service->url;
-  return sd_client_get_base_url (self->client);
+    return g_strdup_printf ("service:%s field:%s path:%s", self->service->url,
+                            self->service->field, self->service->json_path);
+  base = sd_client_get_base_url (self->client);
+  return base != NULL ? g_strconcat ("api:", base, NULL) : NULL;
 }
 
 char *
@@ -722,7 +731,8 @@ job_dispatch (SdUploader *self,
       job_follow (self, task, leader);
       return;
     }
-  if (!job->custom && g_hash_table_contains (self->unsupported, job->target))
+  if (!job->custom && sd_client_get_base_url (self->client) != NULL &&
+      g_hash_table_contains (self->unsupported, sd_client_get_base_url (self->client)))
     {
       _sd_uploader_job_fail (task, _sd_uploader_unsupported_error (self, "known"));
       g_object_unref (task);
@@ -813,7 +823,7 @@ on_facts_cb (GObject      *source,
   Facts *facts = g_task_propagate_pointer (G_TASK (result), &error);
   g_autofree char *key = NULL;
   g_autofree char *name = _sd_upload_name (job->upload);
-  const char *target = upload_target (self);
+  g_autofree char *target = upload_target (self);
   CacheEntry *entry;
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 

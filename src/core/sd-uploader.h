@@ -113,6 +113,11 @@ void          sd_uploader_set_service   (SdUploader      *self,
 void          sd_uploader_set_link_lifetime (SdUploader  *self,
                                              gint64       seconds);
 
+/* The cache file is written on a thread of its own, saves coalescing;
+ * this waits until it holds every link known so far (finalizing the
+ * uploader does too). */
+void          sd_uploader_flush_cache   (SdUploader      *self);
+
 /* Privacy: an uploaded file gets a link anyone with the link can open. The
  * notice is said once: "privacy-acknowledged" (boolean, notified) stays
  * TRUE once sd_uploader_acknowledge_privacy() wrote its state file
