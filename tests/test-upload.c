@@ -795,9 +795,10 @@ test_large_file_is_streamed_with_progress (SdTestUpload  *fixture,
   done = sd_uploader_upload_finish (fixture->uploader, result, &error);
   g_assert_no_error (error);
 
-  /* told in several steps as it was sent, never all at once (the steps
-   * are as many as the main loop takes, not one per write) */
-  g_assert_cmpuint (progress.partials, >=, 2);
+  /* told as it was sent, not only at the end (the steps are as many as
+   * the main loop takes, not one per write: under ASan on a loaded
+   * machine, one step between 0 and the end was seen) */
+  g_assert_cmpuint (progress.partials, >=, 1);
   g_assert_false (progress.went_backwards);
   g_assert_cmpuint (progress.last, ==, size);
   g_assert_cmpuint (sd_upload_get_total (done), ==, size);
