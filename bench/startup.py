@@ -13,7 +13,13 @@ Three figures per run: "wall", from spawning the process to reading its
 own figure (its age from /proc/self/stat, 10 ms granularity), and "cpu",
 the CPU time of all its threads at that frame (CLOCK_PROCESS_CPUTIME_ID;
 less disturbed by a loaded machine than the wall clock; a build that does
-not report it, e.g. an older --before, shows none)."""
+not report it, e.g. an older --before, shows none).
+
+--callgrind also runs each program once under valgrind's callgrind and
+reports the instructions it executed (all threads) before its first-frame
+line (--dump-before=sd_first_frame_report): the same count on a quiet or a
+loaded machine, to compare builds, as the wall clock and CPU time cannot
+be on a shared machine."""
 
 import argparse
 import os
@@ -76,6 +82,21 @@ def wait_for_thumbnail(cmd, env, limit=60):
         proc.wait(timeout=30)
 
 
+def count_instructions(cmd, env, folder, name):
+    """Instructions @cmd executed before its first frame, under callgrind."""
+    out = os.path.join(folder, "callgrind.%s" % name)
+    subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=" + out,
+                    "--dump-before=sd_first_frame_report"] + cmd,
+                   env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   timeout=900, check=False)
+    # part 1: from the start to the report
+    with open(out + ".1") as f:
+        for line in f:
+            if line.startswith("summary:"):
+                return int(line.split()[1])
+    raise SystemExit("%s: callgrind wrote no summary" % name)
+
+
 def column(res, name, index):
     """One figure (0 wall, 1 self, 2 cpu) of every run of @name, or None when
     the program did not report it."""
@@ -122,8 +143,13 @@ def main():
     parser.add_argument("--before", metavar="APP",
                         help="also run another build of seedance-studio (e.g. of main) on a "
                              "copy of the same history, for a before/after in one run")
+    parser.add_argument("--callgrind", action="store_true",
+                        help="also count each program's instructions to its first frame "
+                             "under valgrind (one run each)")
     parser.add_argument("--renderer", default=os.environ.get("GSK_RENDERER", "cairo"))
     args = parser.parse_args()
+    if args.callgrind and shutil.which("valgrind") is None:
+        sys.exit("--callgrind needs valgrind (apt-get install valgrind)")
     benchlib.ensure_display(sys.argv)
 
     app = os.path.join(args.build, "src", "gui", "seedance-studio")
@@ -184,6 +210,14 @@ def main():
         print("Start-up to first frame, %d alternating runs each, GSK_RENDERER=%s, history %s"
               % (args.runs, args.renderer, what))
         report(res, [p[0] for p in programs])
+        if args.callgrind:
+            counts = {name: count_instructions(cmd, e, root, name) for name, cmd, e in programs}
+            print("Instructions to the first frame (callgrind, one run each)")
+            for name, _, _ in programs:
+                print("  %-8s %.1f M (%.2f× minimal)"
+                      % (name, counts[name] / 1e6, counts[name] / counts["minimal"]))
+            if "before" in counts:
+                print("  app/before %.3f×" % (counts["app"] / counts["before"]))
     finally:
         shutil.rmtree(root, ignore_errors=True)
 

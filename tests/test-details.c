@@ -366,23 +366,31 @@ test_row_star (Fixture       *fixture,
 
 /* Details --------------------------------------------------------------------- */
 
+/* The pane is built when first shown: NULL before. */
+static SdTaskDetails *
+find_pane (Fixture *fixture)
+{
+  return SD_TASK_DETAILS (sd_test_gui_find_by_type (GTK_WIDGET (fixture->window), SD_TYPE_TASK_DETAILS));
+}
+
 static SdTaskDetails *
 get_pane (Fixture *fixture)
 {
-  GtkWidget *pane = sd_test_gui_find_by_type (GTK_WIDGET (fixture->window), SD_TYPE_TASK_DETAILS);
+  SdTaskDetails *pane = find_pane (fixture);
 
   g_assert_nonnull (pane);
-  return SD_TASK_DETAILS (pane);
+  return pane;
 }
 
 static gboolean
 shows_task (gpointer data)
 {
   Fixture *fixture = data;
-  GtkWidget *revealer = gtk_widget_get_ancestor (GTK_WIDGET (get_pane (fixture)), GTK_TYPE_REVEALER);
+  SdTaskDetails *pane = find_pane (fixture);
 
-  return sd_task_details_get_task (get_pane (fixture)) != NULL &&
-         gtk_revealer_get_child_revealed (GTK_REVEALER (revealer));
+  return pane != NULL && sd_task_details_get_task (pane) != NULL &&
+         gtk_revealer_get_child_revealed (GTK_REVEALER (gtk_widget_get_ancestor (GTK_WIDGET (pane),
+                                                                                 GTK_TYPE_REVEALER)));
 }
 
 static SdTaskDetails *
@@ -523,9 +531,12 @@ static gboolean
 is_hidden (gpointer data)
 {
   Fixture *fixture = data;
-  GtkWidget *revealer = gtk_widget_get_ancestor (GTK_WIDGET (get_pane (fixture)), GTK_TYPE_REVEALER);
+  SdTaskDetails *pane = find_pane (fixture);
 
-  return !gtk_revealer_get_child_revealed (GTK_REVEALER (revealer));
+  /* a pane never shown is not built */
+  return pane == NULL ||
+         !gtk_revealer_get_child_revealed (GTK_REVEALER (gtk_widget_get_ancestor (GTK_WIDGET (pane),
+                                                                                  GTK_TYPE_REVEALER)));
 }
 
 /* The action of @widget's shortcut whose trigger reads @trigger, such as

@@ -583,6 +583,31 @@ sd_composer_set_property (GObject      *object,
     }
 }
 
+/* The prompt's placeholder covers the text view's width, as tall as its
+ * wrapped text there. GtkOverlay's own placement asks a wrapped label for
+ * its preferred size at every width (~2 ms at start, more than the rest of
+ * the prompt group): one measure at the width it gets is enough. */
+static gboolean
+on_get_placeholder_position_cb (GtkOverlay    *overlay,
+                                GtkWidget     *placeholder,
+                                GtkAllocation *allocation,
+                                gpointer       user_data)
+{
+  GtkWidget *view = gtk_overlay_get_child (overlay);
+  graphene_rect_t bounds;
+  int height;
+
+  if (view == NULL || !gtk_widget_compute_bounds (view, GTK_WIDGET (overlay), &bounds))
+    return FALSE;
+  allocation->x = (int) bounds.origin.x;
+  allocation->y = (int) bounds.origin.y;
+  allocation->width = (int) bounds.size.width;
+  gtk_widget_measure (placeholder, GTK_ORIENTATION_VERTICAL, allocation->width,
+                      &height, NULL, NULL, NULL);
+  allocation->height = MIN (height, (int) bounds.size.height);
+  return TRUE;
+}
+
 static void
 sd_composer_class_init (SdComposerClass *klass)
 {
@@ -624,6 +649,7 @@ sd_composer_class_init (SdComposerClass *klass)
   gtk_widget_class_bind_template_child (widget_class, SdComposer, prompt_view);
   gtk_widget_class_bind_template_child (widget_class, SdComposer, prompt_count);
   gtk_widget_class_bind_template_child (widget_class, SdComposer, prompt_placeholder);
+  gtk_widget_class_bind_template_callback (widget_class, on_get_placeholder_position_cb);
   gtk_widget_class_bind_template_child (widget_class, SdComposer, references_toggle);
   gtk_widget_class_bind_template_child (widget_class, SdComposer, frames_toggle);
   gtk_widget_class_bind_template_child (widget_class, SdComposer, images_list);

@@ -25,7 +25,7 @@ struct _SdWindowDetails
   AdwLeaflet         *leaflet;
   GSimpleActionGroup *actions;
   GtkRevealer        *revealer;
-  SdTaskDetails      *pane;
+  SdTaskDetails      *pane;       /* NULL until first shown */
   GtkWindow          *dialog;     /* weak: open while shown */
   SdTaskDetails      *dialog_details;
   gboolean            wanted;     /* the pane, when a task is selected */
@@ -60,6 +60,18 @@ sync_action (SdWindowDetails *self,
     g_simple_action_set_state (G_SIMPLE_ACTION (action), g_variant_new_boolean (shown));
 }
 
+/* Built when first shown: most starts never select a task. */
+static void
+ensure_pane (SdWindowDetails *self)
+{
+  if (self->pane != NULL)
+    return;
+  g_debug ("Details pane built");
+  self->pane = SD_TASK_DETAILS (sd_task_details_new (sd_window_get_context (self->window)));
+  gtk_widget_add_css_class (GTK_WIDGET (self->pane), "details-pane");
+  gtk_revealer_set_child (self->revealer, GTK_WIDGET (self->pane));
+}
+
 static void
 update (SdWindowDetails *self)
 {
@@ -68,7 +80,10 @@ update (SdWindowDetails *self)
   gboolean shown = task != NULL && self->wanted && !folded;
 
   if (shown)
-    sd_task_details_set_task (self->pane, task);
+    {
+      ensure_pane (self);
+      sd_task_details_set_task (self->pane, task);
+    }
   gtk_revealer_set_reveal_child (self->revealer, shown);
   if (self->dialog != NULL)
     sd_task_details_set_task (self->dialog_details, task);
@@ -80,7 +95,7 @@ static void
 on_revealed_cb (SdWindowDetails *self)
 {
   /* a hidden pane lets go of its task */
-  if (!gtk_revealer_get_child_revealed (self->revealer))
+  if (self->pane != NULL && !gtk_revealer_get_child_revealed (self->revealer))
     sd_task_details_set_task (self->pane, NULL);
 }
 
@@ -242,11 +257,8 @@ _sd_window_details_new (SdWindow          *window,
                                    G_N_ELEMENTS (details_actions), self);
   gtk_widget_insert_action_group (GTK_WIDGET (window), "results", G_ACTION_GROUP (self->actions));
 
-  self->pane = SD_TASK_DETAILS (sd_task_details_new (sd_window_get_context (window)));
-  gtk_widget_add_css_class (GTK_WIDGET (self->pane), "details-pane");
   self->revealer = GTK_REVEALER (gtk_revealer_new ());
   gtk_revealer_set_transition_type (self->revealer, GTK_REVEALER_TRANSITION_TYPE_SLIDE_LEFT);
-  gtk_revealer_set_child (self->revealer, GTK_WIDGET (self->pane));
   g_signal_connect_swapped (self->revealer, "notify::child-revealed", G_CALLBACK (on_revealed_cb), self);
 
   adw_toast_overlay_set_child (overlay, NULL);

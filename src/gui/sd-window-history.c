@@ -619,7 +619,7 @@ build_search_bar (SdWindowHistory *self,
   g_signal_connect (self->entry, "stop-search", G_CALLBACK (on_search_stopped_cb), self);
 
   gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (filter_button), "funnel-symbolic");
-  gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (filter_button), menu);
+  _sd_window_set_menu_on_popup (GTK_MENU_BUTTON (filter_button), menu);
   gtk_widget_set_tooltip_text (filter_button, _("Filter"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (filter_button),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Filter"), -1);

@@ -16,6 +16,10 @@ void _sd_window_class_install_task_actions (GtkWidgetClass *widget_class);
 /* A drop of a .jsonl file anywhere on the window opens Import Batch
  * (win.import-batch-file, "s": its URI); the composer's lists pass theirs. */
 void _sd_window_add_batch_drop_target      (SdWindow       *self);
+/* sd-window.c: @button gets @menu when it first pops up (a click, F10,
+ * the Menu key), so that no popover is built at start. */
+void _sd_window_set_menu_on_popup          (GtkMenuButton  *button,
+                                            GMenuModel     *menu);
 /* sd-window-queue-actions.c */
 void _sd_window_class_install_queue_actions (GtkWidgetClass *widget_class);
 

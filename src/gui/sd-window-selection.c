@@ -834,7 +834,7 @@ build_bar (SdWindowSelection *self)
   gtk_actionable_set_action_name (GTK_ACTIONABLE (compare), "win.compare-selection");
   gtk_widget_set_tooltip_text (compare, _("Play the selected takes side by side"));
   gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (more), "view-more-symbolic");
-  gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (more), menu);
+  _sd_window_set_menu_on_popup (GTK_MENU_BUTTON (more), menu);
   gtk_widget_set_tooltip_text (more, _("More Actions"));
   gtk_accessible_update_property (GTK_ACCESSIBLE (more),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("More Actions"), -1);

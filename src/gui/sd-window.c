@@ -33,6 +33,7 @@ struct _SdWindow
   SdScrollSlice        *rows;                    /* what the list view makes rows for */
   SdPosterLoader       *poster_loader;
   guint                 load_more_source;
+  guint                 after_first_frame_source;
   GPtrArray            *notices[SD_N_NOTICES];  /* of sentences not dismissed yet */
   char                 *dismissed[SD_N_NOTICES]; /* stays away until it changes */
   SdNoticeKind          shown_notice;            /* SD_N_NOTICES: none */
@@ -44,6 +45,9 @@ struct _SdWindow
 
   /* Template widgets */
   GtkWidget            *demo_label;
+  GtkMenuButton        *primary_menu_button;
+  GMenuModel           *primary_menu;
+  GMenuModel           *demo_menu;
   SdBalanceLabel       *balance_label;
   SdNoticeBar          *notice_bar;
   AdwToastOverlay      *toast_overlay;
@@ -617,6 +621,55 @@ sd_window_close_request (GtkWindow *window)
 }
 
 static void
+set_menu_on_popup_cb (GtkMenuButton *button,
+                      gpointer       user_data)
+{
+  if (gtk_menu_button_get_menu_model (button) == NULL)
+    gtk_menu_button_set_menu_model (button, user_data);
+}
+
+/* A GtkMenuButton given its menu model builds the GtkPopoverMenu at once:
+ * ~0.5 ms each, none of them seen at start. */
+void
+_sd_window_set_menu_on_popup (GtkMenuButton *button,
+                              GMenuModel    *menu)
+{
+  gtk_menu_button_set_create_popup_func (button, set_menu_on_popup_cb,
+                                         g_object_ref (menu), g_object_unref);
+}
+
+/* What the first frame does not show starts once it is painted. */
+static gboolean
+after_first_frame_cb (gpointer user_data)
+{
+  SdWindow *self = user_data;
+
+  self->after_first_frame_source = 0;
+  g_debug ("First frame painted: asking the balance");
+  /* hidden until it has an answer */
+  sd_balance_label_set_context (self->balance_label, self->context);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_first_paint_cb (SdWindow      *self,
+                   GdkFrameClock *clock)
+{
+  g_signal_handlers_disconnect_by_func (clock, on_first_paint_cb, self);
+  if (self->after_first_frame_source == 0)
+    self->after_first_frame_source =
+      g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, after_first_frame_cb, self, NULL);
+}
+
+static void
+on_realized_cb (SdWindow *self)
+{
+  g_signal_handlers_disconnect_by_func (self, on_realized_cb, self);
+  g_signal_connect_object (gtk_widget_get_frame_clock (GTK_WIDGET (self)), "after-paint",
+                           G_CALLBACK (on_first_paint_cb), self, G_CONNECT_SWAPPED);
+}
+
+static void
 sd_window_constructed (GObject *object)
 {
   SdWindow *self = SD_WINDOW (object);
@@ -656,9 +709,11 @@ sd_window_constructed (GObject *object)
   g_signal_connect_object (adjustment, "changed",
                            G_CALLBACK (on_results_scrolled_cb), self, G_CONNECT_SWAPPED);
 
+  _sd_window_set_menu_on_popup (self->primary_menu_button, self->primary_menu);
+  _sd_window_set_menu_on_popup (GTK_MENU_BUTTON (self->demo_label), self->demo_menu);
   g_object_bind_property (self->context, "demo", self->demo_label, "visible",
                           G_BINDING_SYNC_CREATE);
-  sd_balance_label_set_context (self->balance_label, self->context);
+  g_signal_connect (self, "realize", G_CALLBACK (on_realized_cb), self);
   _sd_window_add_batch_drop_target (self);
   connect_notices (self);
   g_signal_connect_object (self->context, "notify::has-token",
@@ -680,6 +735,7 @@ sd_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->load_more_source, g_source_remove);
+  g_clear_handle_id (&self->after_first_frame_source, g_source_remove);
   g_clear_pointer (&self->history, _sd_window_history_free);
   g_clear_pointer (&self->selector, _sd_window_selection_free);
   g_clear_pointer (&self->details, _sd_window_details_free);
@@ -808,6 +864,9 @@ sd_window_class_init (SdWindowClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/io/github/seedancestudio/SeedanceStudio/gui/sd-window.ui");
   gtk_widget_class_bind_template_child (widget_class, SdWindow, demo_label);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, primary_menu_button);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, primary_menu);
+  gtk_widget_class_bind_template_child (widget_class, SdWindow, demo_menu);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, balance_label);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, notice_bar);
   gtk_widget_class_bind_template_child (widget_class, SdWindow, toast_overlay);
