@@ -922,6 +922,50 @@ test_totals_of_not_found_and_waiting (Fixture       *fixture,
   g_assert_cmpint (totals.in_progress, ==, 30000);
 }
 
+/* A task the provider has answered 404 for ten minutes running no longer
+ * holds its place under the cap (it is still asked about, for a day): the
+ * take waiting behind it is sent at its next 404. */
+static gboolean
+created_one (gpointer data)
+{
+  return creates (data) == 1;
+}
+
+static void
+test_not_found_task_frees_its_place (Fixture       *fixture,
+                                     gconstpointer  data)
+{
+  g_autoptr(SdRequest) request = sd_test_images_request ("A ghost");
+  g_autoptr(SdTask) ghost = sd_task_new ("cgt-ghost", request);
+  g_autoptr(GPtrArray) tasks = NULL;
+  g_autoptr(GError) error = NULL;
+  SdTask *resumed;
+
+  sd_task_set_status (ghost, SD_TASK_STATUS_QUEUED, NULL);
+  sd_task_set_created_at (ghost, g_get_real_time () / G_USEC_PER_SEC - 60);
+  g_assert_true (sd_store_save_task (fixture->store, ghost, &error));
+  g_assert_no_error (error);
+  g_clear_object (&fixture->service);
+  fixture->service = make_service (fixture, 1);
+  g_assert_true (sd_service_load_history (fixture->service, &error));
+  g_assert_no_error (error);
+  resumed = sd_service_lookup (fixture->service, "cgt-ghost");
+  g_assert_nonnull (resumed);
+
+  /* a new 404 run holds the only place */
+  tasks = takes (fixture, "A take behind it", 1);
+  settle (tasks);
+  sd_test_run_for (300);
+  g_assert_cmpint (sd_task_get_not_found_since (resumed), !=, 0);
+  g_assert_cmpuint (creates (fixture), ==, 0);
+  g_assert_cmpint (sd_task_get_status (g_ptr_array_index (tasks, 0)), ==, SD_TASK_STATUS_WAITING);
+
+  /* ten minutes of 404s later */
+  sd_task_set_not_found_since (resumed, g_get_real_time () - 11 * 60 * G_USEC_PER_SEC);
+  sd_test_wait_until (created_one, fixture, WAIT_LIMIT_S, "the take behind it to be sent");
+  g_assert_cmpint (sd_task_get_status (resumed), ==, SD_TASK_STATUS_QUEUED);
+}
+
 /* A refused token (401) on a create pauses the queue with the server's
  * reason; nothing waiting is lost or sent; the new token resumes it and
  * every task is created once. */
@@ -1002,6 +1046,7 @@ main (int    argc,
   ADD ("estimate/every-path-records-it", test_every_path_records_its_estimate);
   ADD ("estimate/retry-and-uncertain", test_retry_and_uncertain_estimates);
   ADD ("estimate/totals-of-not-found-and-waiting", test_totals_of_not_found_and_waiting);
+  ADD ("cap/not-found-for-ten-minutes-frees-its-place", test_not_found_task_frees_its_place);
   ADD ("estimate/set-prices-overrides-the-file", test_set_prices_overrides_the_file);
   ADD ("token/refused-pauses-and-resumes", test_refused_token_pauses_the_queue);
 

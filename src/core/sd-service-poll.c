@@ -323,6 +323,9 @@ not_found_for_too_long (SdService    *self,
       _sd_service_save_task (self, task);
     }
   g_debug ("%s: 404 for %" G_GINT64_FORMAT " ms", sd_task_get_id (task), (now - since) / 1000);
+  /* past ten minutes, a waiting task may take its place */
+  if (_sd_service_task_holds_no_place (task))
+    _sd_service_queue_kick (self);
   return now - since >= (gint64) self->not_found_limit * 1000;
 }
 

@@ -102,6 +102,9 @@ void     _sd_service_queue_finalize         (SdService    *self);
 void     _sd_service_queue_clear            (SdService    *self);
 void     _sd_service_queue_kick             (SdService    *self);
 void     _sd_service_queue_pump             (SdService    *self);
+/* 404s in a row for this long free a task's place under the cap */
+#define SD_SERVICE_NOT_FOUND_FREES_PLACE_US (10 * 60 * G_USEC_PER_SEC)
+gboolean _sd_service_task_holds_no_place    (SdTask       *task);
 void     _sd_service_queue_adopt            (SdService    *self,
                                              SdTask       *task);
 void     _sd_service_queue_forget           (SdService    *self,

@@ -233,6 +233,22 @@ _sd_service_queue_forget (SdService *self,
 
 /* Counting what is at the provider */
 
+/**
+ * _sd_service_task_holds_no_place:
+ *
+ * A task the provider has answered 404 for, and nothing else, for ten
+ * minutes running holds no place in its queue: it is still asked about
+ * until the not-found limit (a day), but the tasks waiting behind it are
+ * not kept waiting that long.
+ */
+gboolean
+_sd_service_task_holds_no_place (SdTask *task)
+{
+  gint64 since = sd_task_get_not_found_since (task);
+
+  return since != 0 && g_get_real_time () - since >= SD_SERVICE_NOT_FOUND_FREES_PLACE_US;
+}
+
 static gboolean
 is_at_provider (SdService *self,
                 SdTask    *task)
@@ -242,6 +258,8 @@ is_at_provider (SdService *self,
     case SD_TASK_STATUS_QUEUED:
     case SD_TASK_STATUS_PROCESSING:
     case SD_TASK_STATUS_UNKNOWN:
+      if (_sd_service_task_holds_no_place (task))
+        return FALSE;
       /* One the user stopped watching is still queued or running at the
        * provider: it counts until the quiet check sees it end there. */
       return g_hash_table_lookup (self->unwatched, sd_task_get_id (task)) != SD_UNWATCHED_LEFT;

@@ -398,7 +398,9 @@ dup_uploaded_text (SdUpload *upload)
   if (upload == NULL || sd_upload_get_state (upload) != SD_UPLOAD_STATE_DONE)
     return NULL;
   until = g_date_time_new_from_unix_local (sd_upload_get_expires_at (upload));
-  when = until != NULL ? g_date_time_format (until, "%x %X") : g_strdup ("?");
+  /* the date and the minute: seconds make the row too long (zh_CN's "%X"
+   * is "15时30分02秒") */
+  when = until != NULL ? g_date_time_format (until, "%x %R") : g_strdup ("?");
   /* TRANSLATORS: %s is a date and time, when the uploaded link expires */
   return g_strdup_printf (_("Uploaded · until %s"), when);
 }
