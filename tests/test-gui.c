@@ -1519,6 +1519,9 @@ test_refused_token_pauses_the_queue (Fixture       *fixture,
     }
   g_assert_true (sd_notice_bar_get_revealed (bar));
   g_assert_nonnull (strstr (sd_window_get_notice (fixture->window), "token"));
+  /* and says that the waiting tasks are kept */
+  g_assert_nonnull (strstr (sd_window_get_notice (fixture->window),
+                            "Tasks waiting to be sent are kept"));
   g_assert_cmpstr (sd_notice_bar_get_button_label (bar), ==, "_Set Token");
   g_assert_cmpstr (sd_notice_bar_get_action_name (bar), ==, "app.preferences");
 

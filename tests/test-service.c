@@ -2096,6 +2096,12 @@ test_context_history_follows_the_address (void)
 }
 
 static gboolean
+held_more (gpointer data)
+{
+  return sd_simulator_get_n_held_messages () > GPOINTER_TO_UINT (data);
+}
+
+static gboolean
 wait_done_cb (gpointer data)
 {
   *(gboolean *) data = TRUE;
@@ -2130,8 +2136,7 @@ test_simulator_disposed_during_a_handshake (void)
   g_assert_no_error (error);
 #if !SOUP_CHECK_VERSION (3, 6, 6)
   /* the server accepts it and starts the handshake */
-  while (sd_simulator_get_n_held_messages () == held)
-    g_main_context_iteration (NULL, TRUE);
+  sd_test_wait_until (held_more, GUINT_TO_POINTER (held), 30, "the simulator to accept the connection");
 #endif
 
   g_clear_object (&sim);

@@ -478,11 +478,18 @@ follow_service (SdWindow *self)
 {
   SdService *service = sd_context_get_service (self->context);
   const char *error = sd_service_get_last_error (service);
+  g_autoptr(GPtrArray) waiting = NULL;
+  g_autofree char *text = NULL;
 
   /* a refused address pauses the service too: it is said once, above */
   if (sd_context_get_base_url_error (self->context) != NULL)
     error = NULL;
-  sd_window_set_notice (self, SD_NOTICE_TOKEN, error);
+  /* the queue stops with it: what waits is kept, not lost */
+  if (error != NULL && (waiting = sd_service_get_waiting (service)) != NULL && waiting->len > 0)
+    text = g_strdup_printf ("%s %s", error,
+                            _("Tasks waiting to be sent are kept, and sent once the server "
+                              "accepts the token."));
+  sd_window_set_notice (self, SD_NOTICE_TOKEN, text != NULL ? text : error);
   sd_window_set_notice (self, SD_NOTICE_OFFLINE,
                         sd_service_get_online (service) ? NULL
                         : _("You are offline: nothing can be generated now, and running tasks "
@@ -521,6 +528,9 @@ connect_notices (SdWindow *self)
   g_signal_connect_object (service, "notify::online",
                            G_CALLBACK (follow_service), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (service, "notify::last-error",
+                           G_CALLBACK (follow_service), self, G_CONNECT_SWAPPED);
+  /* tasks queued or cancelled while the token is refused */
+  g_signal_connect_object (sd_service_get_tasks (service), "items-changed",
                            G_CALLBACK (follow_service), self, G_CONNECT_SWAPPED);
   follow_address (self);
   follow_service (self);

@@ -422,7 +422,7 @@ listen_on (SdSimulator  *self,
  * the messages of its TLS port: until their connection is set up, or, when
  * it ends or goes first, for a while longer, so that a handshake still
  * running ends on a live connection. */
-static gint n_held;  /* messages of a TLS port held, for the tests */
+static gint n_held;  /* messages of a TLS port ever held, for the tests */
 
 #if !SOUP_CHECK_VERSION (3, 6, 6)
 #define HELD_KEY "sd-simulator-held"
@@ -442,19 +442,12 @@ unwatch_held (SoupServerMessage *msg)
   return TRUE;
 }
 
-static void
-release_held (gpointer data)
-{
-  (void) g_atomic_int_dec_and_test (&n_held);
-  g_object_unref (data);
-}
-
 /* Set up: the handshake is over. */
 static void
 on_held_connected_cb (SoupServerMessage *msg)
 {
   if (unwatch_held (msg))
-    release_held (msg);
+    g_object_unref (msg);
 }
 
 static gboolean
@@ -468,7 +461,7 @@ static void
 on_held_ended_cb (SoupServerMessage *msg)
 {
   if (unwatch_held (msg))
-    g_timeout_add_seconds_full (G_PRIORITY_LOW, HELD_GRACE_S, grace_over_cb, msg, release_held);
+    g_timeout_add_seconds_full (G_PRIORITY_LOW, HELD_GRACE_S, grace_over_cb, msg, g_object_unref);
 }
 
 static void
@@ -495,7 +488,7 @@ on_request_started_cb (SoupServer        *server,
  * sd_simulator_get_n_held_messages: (skip)
  *
  * Returns: how many messages of TLS ports the simulators of this process
- *   hold through their handshake, or for the while after it (tests only)
+ *   have held through their handshake, since it started (tests only)
  */
 guint
 sd_simulator_get_n_held_messages (void)
