@@ -1039,6 +1039,61 @@ test_import_batch_failed_upload_queues_nothing (ComposerFixture *fixture,
   g_rmdir (dir);
 }
 
+static gboolean
+upload_requested (gpointer simulator)
+{
+  return sd_simulator_get_request_count (simulator, SD_SIMULATOR_STEP_UPLOAD) > 0;
+}
+
+/* Closing the progress dialog while a file is on its way stops it: nothing
+ * is queued and the import dialog does not come back. */
+static void
+test_import_batch_upload_cancelled_by_closing (ComposerFixture *fixture,
+                                               gconstpointer    data)
+{
+  SdSimulator *simulator = sd_demo_get_simulator (fixture->context);
+  GListModel *tasks = sd_service_get_tasks (sd_context_get_service (fixture->context));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *png = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(GFile) file = NULL;
+  AdwMessageDialog *dialog;
+
+  if (sd_simulator_get_tls_base_url (simulator) == NULL)
+    {
+      g_test_skip ("No TLS backend: the simulator serves no https:// links");
+      return;
+    }
+  sd_uploader_acknowledge_privacy (sd_composer_get_uploader (fixture->composer));
+  /* the upload's answer never comes within the test */
+  sd_simulator_set_fault (simulator, SD_SIMULATOR_STEP_UPLOAD, SD_SIMULATOR_FAULT_SLOW, 0);
+  dir = g_dir_make_tmp ("sd-batch-local-XXXXXX", &error);
+  g_assert_no_error (error);
+  png = write_batch_png (dir, "photo.png");
+  text = g_strdup_printf ("{\"model\": \"seedance2.0-fast-i2v\", \"prompt\": \"one\", \"images\": [\"%s\"]}\n", png);
+  file = write_batch (dir, text);
+
+  sd_batch_import_show_file (GTK_WINDOW (fixture->window), fixture->context, file);
+  dialog = wait_for_import_dialog ("queue");
+  respond (dialog, "queue");
+  sd_test_gui_run_until (upload_requested, simulator, "the upload on its way");
+  dialog = find_dialog ("Uploading the Batch’s Files");
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_body (dialog), ==, "Uploading 1 of 1 file…");
+  gtk_window_close (GTK_WINDOW (dialog));
+
+  sd_test_run_for (500);
+  g_assert_null (find_dialog ("Uploading the Batch’s Files"));
+  g_assert_null (find_dialog ("Import Batch"));
+  g_assert_cmpuint (g_list_model_get_n_items (tasks), ==, 0);
+  g_assert_cmpuint (sd_simulator_get_task_count (simulator), ==, 0);
+
+  g_unlink (png);
+  g_file_delete (file, NULL, NULL);
+  g_rmdir (dir);
+}
+
 /* The Prices page writes prices.json on each valid edit, never a wrong
  * amount, and keeps a file it cannot read as it is. */
 static void
@@ -1929,6 +1984,7 @@ main (int   argc,
   ADD ("import-batch-reports-and-queues", test_import_batch_reports_and_queues);
   ADD ("import-batch-uploads-local-files-once", test_import_batch_uploads_local_files);
   ADD ("import-batch-failed-upload-queues-nothing", test_import_batch_failed_upload_queues_nothing);
+  ADD ("import-batch-upload-cancelled-by-closing", test_import_batch_upload_cancelled_by_closing);
   ADD ("prices-page-writes-the-table", test_prices_page_writes_the_table);
   ADD ("adds-links-from-uri-lists-and-plain-text-and-refuses-the-rest", test_composer_adds_urls_and_refuses_the_rest);
   ADD ("invalid-request-shows-its-problem-and-blocks-generate", test_composer_invalid_request_blocks_generate);
