@@ -788,6 +788,312 @@ test_import_batch_reports_and_queues (ComposerFixture *fixture,
   g_unlink (path);
 }
 
+/* Import Batch with local files: the privacy notice, the uploads (one per
+ * file, whatever the lines naming it), then the group, against the demo
+ * simulator's upload endpoint. */
+
+static AdwMessageDialog *
+find_dialog (const char *heading)
+{
+  g_autoptr(GList) toplevels = gtk_window_list_toplevels ();
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data) &&
+        g_strcmp0 (adw_message_dialog_get_heading (l->data), heading) == 0)
+      return l->data;
+  return NULL;
+}
+
+/* As a click on the response's button: the answer, then the dialog closes. */
+static void
+respond (AdwMessageDialog *dialog,
+         const char       *response)
+{
+  adw_message_dialog_response (dialog, response);
+  gtk_window_close (GTK_WINDOW (dialog));
+}
+
+static gboolean
+dialog_shown (gpointer heading)
+{
+  return find_dialog (heading) != NULL;
+}
+
+/* The import dialog, once its Queue (or @response) can be pressed: it
+ * waits for the balance first. */
+static AdwMessageDialog *
+wait_for_import_dialog (const char *response)
+{
+  AdwMessageDialog *dialog;
+
+  sd_test_gui_run_until (dialog_shown, (gpointer) "Import Batch", "the import dialog");
+  dialog = find_dialog ("Import Batch");
+  while (!adw_message_dialog_get_response_enabled (dialog, response))
+    g_main_context_iteration (NULL, TRUE);
+  return dialog;
+}
+
+static char *
+write_batch_png (const char *dir,
+                 const char *name)
+{
+  g_autoptr(GdkPixbuf) pixbuf = gdk_pixbuf_new (GDK_COLORSPACE_RGB, FALSE, 8, 16, 16);
+  g_autoptr(GError) error = NULL;
+  char *path = g_build_filename (dir, name, NULL);
+
+  gdk_pixbuf_fill (pixbuf, 0x3366ccff);
+  g_assert_true (gdk_pixbuf_save (pixbuf, path, "png", &error, NULL));
+  g_assert_no_error (error);
+  return path;
+}
+
+static GFile *
+write_batch (const char *dir,
+             const char *text)
+{
+  g_autofree char *path = g_build_filename (dir, "local.jsonl", NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_set_contents (path, text, -1, &error));
+  g_assert_no_error (error);
+  return g_file_new_for_path (path);
+}
+
+typedef struct
+{
+  SdService *service;
+  guint      n;
+  gboolean   progress_seen;
+} TasksWait;
+
+static gboolean
+tasks_reach (gpointer data)
+{
+  TasksWait *wait = data;
+  AdwMessageDialog *progress = find_dialog ("Uploading the Batch’s Files");
+
+  if (progress != NULL &&
+      g_str_has_prefix (adw_message_dialog_get_body (progress), "Uploading 1 of 1 file"))
+    wait->progress_seen = TRUE;
+  return g_list_model_get_n_items (sd_service_get_tasks (wait->service)) >= wait->n;
+}
+
+static void
+test_import_batch_uploads_local_files (ComposerFixture *fixture,
+                                       gconstpointer    data)
+{
+  SdSimulator *simulator = sd_demo_get_simulator (fixture->context);
+  SdService *service = sd_context_get_service (fixture->context);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *png = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *link = NULL;
+  g_autoptr(GFile) file = NULL;
+  AdwMessageDialog *dialog;
+  TasksWait wait = { service, 2, FALSE };
+  GListModel *tasks = sd_service_get_tasks (service);
+
+  if (sd_simulator_get_tls_base_url (simulator) == NULL)
+    {
+      g_test_skip ("No TLS backend: the simulator serves no https:// links");
+      return;
+    }
+  dir = g_dir_make_tmp ("sd-batch-local-XXXXXX", &error);
+  g_assert_no_error (error);
+  png = write_batch_png (dir, "photo.png");
+  /* the same file on two lines, once by its path and once relative */
+  text = g_strdup_printf ("{\"model\": \"seedance2.0-fast-i2v\", \"prompt\": \"one\", \"images\": [\"%s\"]}\n"
+                          "{\"model\": \"seedance2.0-fast-i2v\", \"prompt\": \"two\", \"images\": [\"./photo.png\"]}\n",
+                          png);
+  file = write_batch (dir, text);
+
+  sd_batch_import_show_file (GTK_WINDOW (fixture->window), fixture->context, file);
+  dialog = wait_for_import_dialog ("queue");
+  g_assert_true (sd_test_gui_has_label_with (adw_message_dialog_get_extra_child (dialog),
+                                             "1 local file is uploaded when the batch is queued."));
+  respond (dialog, "queue");
+
+  /* the composer's notice, asked before anything is uploaded */
+  sd_test_gui_run_until (dialog_shown, (gpointer) "Upload Files?", "the privacy notice");
+  dialog = find_dialog ("Upload Files?");
+  g_assert_cmpstr (adw_message_dialog_get_body (dialog), ==, sd_uploader_get_privacy_notice ());
+  g_assert_cmpuint (sd_simulator_get_request_count (simulator, SD_SIMULATOR_STEP_UPLOAD), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (tasks), ==, 0);
+  respond (dialog, "upload");
+
+  sd_test_gui_run_until (tasks_reach, &wait, "the batch's two tasks");
+  g_assert_true (wait.progress_seen);
+  g_assert_cmpuint (g_list_model_get_n_items (tasks), ==, 2);
+  g_assert_cmpuint (sd_simulator_get_request_count (simulator, SD_SIMULATOR_STEP_UPLOAD), ==, 1);
+  g_assert_cmpuint (sd_simulator_get_n_uploads (simulator), ==, 1);
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(SdTask) task = g_list_model_get_item (tasks, i);
+      const char * const *images = sd_request_get_images (sd_task_get_request (task));
+
+      g_assert_nonnull (images);
+      g_assert_cmpuint (g_strv_length ((char **) images), ==, 1);
+      g_assert_true (g_str_has_prefix (images[0], "https://"));
+      g_assert_null (strstr (images[0], "upload.invalid"));
+      if (link == NULL)
+        link = g_strdup (images[0]);
+      g_assert_cmpstr (images[0], ==, link);
+      g_assert_cmpstr (sd_task_get_group_label (task), ==, "local.jsonl");
+    }
+  {
+    g_autoptr(SdTask) first = g_list_model_get_item (tasks, 0);
+    g_autoptr(SdTask) second = g_list_model_get_item (tasks, 1);
+
+    g_assert_cmpstr (sd_task_get_group_id (first), ==, sd_task_get_group_id (second));
+  }
+  g_assert_null (find_dialog ("Uploading the Batch’s Files"));
+
+  g_unlink (png);
+  g_file_delete (file, NULL, NULL);
+  g_rmdir (dir);
+}
+
+static void
+on_no_uploads_cb (GSimpleAction *action,
+                  GVariant      *parameter,
+                  char         **text)
+{
+  g_free (*text);
+  *text = g_variant_dup_string (parameter, NULL);
+}
+
+/* No upload endpoint: the line naming a file is invalid with its file and
+ * the reason, the window says it as Generate does, nothing is queued; the
+ * other line goes once the user skips invalid lines. The notice is not
+ * asked again once the composer's was acknowledged. */
+static void
+test_import_batch_failed_upload_queues_nothing (ComposerFixture *fixture,
+                                                gconstpointer    data)
+{
+  SdSimulator *simulator = sd_demo_get_simulator (fixture->context);
+  SdService *service = sd_context_get_service (fixture->context);
+  GListModel *tasks = sd_service_get_tasks (service);
+  g_autoptr(GSimpleActionGroup) group = g_simple_action_group_new ();
+  g_autoptr(GSimpleAction) action = g_simple_action_new ("no-uploads", G_VARIANT_TYPE_STRING);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *no_uploads = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *png = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *expected = NULL;
+  g_autoptr(GFile) file = NULL;
+  AdwMessageDialog *dialog;
+  TasksWait wait = { service, 1, FALSE };
+  const char *sample;
+
+  if (sd_simulator_get_tls_base_url (simulator) == NULL)
+    {
+      g_test_skip ("No TLS backend: the simulator serves no https:// links");
+      return;
+    }
+  g_signal_connect (action, "activate", G_CALLBACK (on_no_uploads_cb), &no_uploads);
+  g_action_map_add_action (G_ACTION_MAP (group), G_ACTION (action));
+  gtk_widget_insert_action_group (fixture->window, "win", G_ACTION_GROUP (group));
+  sd_uploader_acknowledge_privacy (sd_composer_get_uploader (fixture->composer));
+  sd_simulator_set_fault (simulator, SD_SIMULATOR_STEP_UPLOAD, SD_SIMULATOR_FAULT_NO_ENDPOINT, 0);
+
+  dir = g_dir_make_tmp ("sd-batch-local-XXXXXX", &error);
+  g_assert_no_error (error);
+  png = write_batch_png (dir, "photo.png");
+  sample = sd_simulator_get_sample_image_url (simulator, 0);
+  text = g_strdup_printf ("{\"model\": \"seedance2.0-fast-i2v\", \"prompt\": \"linked\", \"images\": [\"%s\"]}\n"
+                          "{\"model\": \"seedance2.0-fast-i2v\", \"prompt\": \"local\", \"images\": [\"%s\"]}\n",
+                          sample, png);
+  file = write_batch (dir, text);
+
+  sd_batch_import_show_file (GTK_WINDOW (fixture->window), fixture->context, file);
+  dialog = wait_for_import_dialog ("queue");
+  respond (dialog, "queue");
+
+  /* no notice this time: shown again with the line at fault */
+  sd_test_gui_run_until (dialog_shown, (gpointer) "Import Batch", "the import dialog again");
+  g_assert_null (find_dialog ("Upload Files?"));
+  dialog = wait_for_import_dialog ("skip");
+  expected = g_strdup_printf ("line 2: “%s” could not be uploaded: This server does not accept uploads", png);
+  g_assert_true (sd_test_gui_has_label_with (adw_message_dialog_get_extra_child (dialog), expected));
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "queue"));
+  g_assert_nonnull (no_uploads);
+  g_assert_nonnull (strstr (no_uploads, "does not accept uploads"));
+  g_assert_cmpuint (g_list_model_get_n_items (tasks), ==, 0);
+  g_assert_cmpuint (sd_simulator_get_task_count (simulator), ==, 0);
+  g_assert_cmpuint (sd_simulator_get_n_uploads (simulator), ==, 0);
+
+  /* skipping it queues the line of links only */
+  respond (dialog, "skip");
+  sd_test_gui_run_until (tasks_reach, &wait, "the linked line's task");
+  {
+    g_autoptr(SdTask) task = g_list_model_get_item (tasks, 0);
+
+    g_assert_cmpuint (g_list_model_get_n_items (tasks), ==, 1);
+    g_assert_cmpstr (sd_request_get_images (sd_task_get_request (task))[0], ==, sample);
+  }
+
+  g_unlink (png);
+  g_file_delete (file, NULL, NULL);
+  g_rmdir (dir);
+}
+
+static gboolean
+upload_requested (gpointer simulator)
+{
+  return sd_simulator_get_request_count (simulator, SD_SIMULATOR_STEP_UPLOAD) > 0;
+}
+
+/* Closing the progress dialog while a file is on its way stops it: nothing
+ * is queued and the import dialog does not come back. */
+static void
+test_import_batch_upload_cancelled_by_closing (ComposerFixture *fixture,
+                                               gconstpointer    data)
+{
+  SdSimulator *simulator = sd_demo_get_simulator (fixture->context);
+  GListModel *tasks = sd_service_get_tasks (sd_context_get_service (fixture->context));
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *png = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(GFile) file = NULL;
+  AdwMessageDialog *dialog;
+
+  if (sd_simulator_get_tls_base_url (simulator) == NULL)
+    {
+      g_test_skip ("No TLS backend: the simulator serves no https:// links");
+      return;
+    }
+  sd_uploader_acknowledge_privacy (sd_composer_get_uploader (fixture->composer));
+  /* the upload's answer never comes within the test */
+  sd_simulator_set_fault (simulator, SD_SIMULATOR_STEP_UPLOAD, SD_SIMULATOR_FAULT_SLOW, 0);
+  dir = g_dir_make_tmp ("sd-batch-local-XXXXXX", &error);
+  g_assert_no_error (error);
+  png = write_batch_png (dir, "photo.png");
+  text = g_strdup_printf ("{\"model\": \"seedance2.0-fast-i2v\", \"prompt\": \"one\", \"images\": [\"%s\"]}\n", png);
+  file = write_batch (dir, text);
+
+  sd_batch_import_show_file (GTK_WINDOW (fixture->window), fixture->context, file);
+  dialog = wait_for_import_dialog ("queue");
+  respond (dialog, "queue");
+  sd_test_gui_run_until (upload_requested, simulator, "the upload on its way");
+  dialog = find_dialog ("Uploading the Batch’s Files");
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_body (dialog), ==, "Uploading 1 of 1 file…");
+  gtk_window_close (GTK_WINDOW (dialog));
+
+  sd_test_run_for (500);
+  g_assert_null (find_dialog ("Uploading the Batch’s Files"));
+  g_assert_null (find_dialog ("Import Batch"));
+  g_assert_cmpuint (g_list_model_get_n_items (tasks), ==, 0);
+  g_assert_cmpuint (sd_simulator_get_task_count (simulator), ==, 0);
+
+  g_unlink (png);
+  g_file_delete (file, NULL, NULL);
+  g_rmdir (dir);
+}
+
 /* The Prices page writes prices.json on each valid edit, never a wrong
  * amount, and keeps a file it cannot read as it is. */
 static void
@@ -1676,6 +1982,9 @@ main (int   argc,
   ADD ("shows-the-estimate-before-generate", test_composer_shows_the_estimate_before_generate);
   ADD ("estimate-wraps-in-even-lines", test_composer_estimate_wraps_in_even_lines);
   ADD ("import-batch-reports-and-queues", test_import_batch_reports_and_queues);
+  ADD ("import-batch-uploads-local-files-once", test_import_batch_uploads_local_files);
+  ADD ("import-batch-failed-upload-queues-nothing", test_import_batch_failed_upload_queues_nothing);
+  ADD ("import-batch-upload-cancelled-by-closing", test_import_batch_upload_cancelled_by_closing);
   ADD ("prices-page-writes-the-table", test_prices_page_writes_the_table);
   ADD ("adds-links-from-uri-lists-and-plain-text-and-refuses-the-rest", test_composer_adds_urls_and_refuses_the_rest);
   ADD ("invalid-request-shows-its-problem-and-blocks-generate", test_composer_invalid_request_blocks_generate);

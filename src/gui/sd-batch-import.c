@@ -11,8 +11,13 @@
 
 #include "sd-balance.h"
 #include "sd-batch-import.h"
+#include "sd-batch-upload.h"
+#include "sd-composer.h"
 #include "sd-message-dialog.h"
+#include "sd-secrets.h"
 #include "sd-service.h"
+#include "sd-uploader.h"
+#include "sd-window.h"
 
 /* How long Queue waits for the balance before it is left unknown. */
 #define BALANCE_WAIT_MS 5000
@@ -72,23 +77,6 @@ load_prices (char **warning)
   return sd_prices_new ();
 }
 
-/* Valid lines that name local files: the app has no upload step for a
- * batch yet (the command line has), so they are not sent from here. */
-static guint
-count_local_lines (SdBatch *batch)
-{
-  guint n = 0;
-
-  for (guint i = 0; i < sd_batch_get_n_lines (batch); i++)
-    {
-      SdBatchLine *line = sd_batch_get_line (batch, i);
-
-      if (line->problems->len == 0 && sd_batch_request_has_local_files (line->request))
-        n++;
-    }
-  return n;
-}
-
 /**
  * sd_batch_import_describe:
  * @batch: a batch
@@ -110,6 +98,7 @@ sd_batch_import_describe (SdBatch   *batch,
   guint n_takes = sd_batch_get_n_takes (batch);
   SdMoney total;
   guint n_unpriced;
+  guint n_files;
 
   sd_batch_estimate (batch, prices, catalog, &total, &n_unpriced);
   total_text = sd_money_format (total, sd_prices_get_currency (prices));
@@ -126,14 +115,15 @@ sd_batch_import_describe (SdBatch   *batch,
       g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE, "%u line has no price",
                                                  "%u lines have no price", n_unpriced), n_unpriced);
     }
-  if (count_local_lines (batch) > 0)
+  n_files = sd_batch_count_local_files (batch);
+  if (n_files > 0)
     {
-      g_string_append (text, "\n\n");
+      g_string_append (text, "\n");
       g_string_append_printf (text, g_dngettext (GETTEXT_PACKAGE,
-                                                 "%u line names local files, which Import Batch cannot upload: send this batch with “seedance batch”, or use links.",
-                                                 "%u lines name local files, which Import Batch cannot upload: send this batch with “seedance batch”, or use links.",
-                                                 count_local_lines (batch)),
-                              count_local_lines (batch));
+                                                 "%u local file is uploaded when the batch is queued.",
+                                                 "%u local files are uploaded when the batch is queued.",
+                                                 n_files),
+                              n_files);
     }
   if (n_invalid > 0)
     {
@@ -178,6 +168,7 @@ sd_batch_import_send (SdContext  *context,
       g_auto(SdEstimate) estimate = { 0 };
       gint64 amount;
 
+      /* a line still naming local files was not uploaded: never sent */
       if (line->problems->len > 0 || sd_batch_request_has_local_files (line->request))
         continue;
       sd_prices_estimate (prices, line->request,
@@ -262,6 +253,256 @@ get_dialog_data (AdwMessageDialog *dialog)
 }
 static void show_error (GtkWindow    *parent,
                         const GError *error);
+static void show_dialog (GtkWindow *parent,
+                         SdContext *context,
+                         SdBatch   *batch);
+
+/* Uploading the batch's local files. Queue asks the privacy notice the
+ * composer asks (once, the same state), sets the upload service as the
+ * composer does, then the files go with a dialog of their progress whose
+ * Cancel (or closing it) stops them; the lines are queued only when every
+ * file has its link. A line that could not be uploaded becomes invalid:
+ * the import dialog shows again with it, nothing queued. */
+
+typedef struct
+{
+  GtkWindow        *parent;
+  SdContext        *context;
+  SdBatch          *batch;
+  SdPrices         *prices;
+  SdUploader       *uploader;
+  GCancellable     *cancellable;
+  AdwMessageDialog *progress_dialog;  /* weak: closing it cancels */
+  GtkProgressBar   *bar;
+} UploadRun;
+
+static void
+upload_run_free (UploadRun *run)
+{
+  if (run->progress_dialog != NULL)
+    {
+      g_signal_handlers_disconnect_by_data (run->progress_dialog, run);
+      g_object_remove_weak_pointer (G_OBJECT (run->progress_dialog),
+                                    (gpointer *) &run->progress_dialog);
+      gtk_window_close (GTK_WINDOW (run->progress_dialog));
+    }
+  g_clear_object (&run->parent);
+  g_clear_object (&run->context);
+  g_clear_object (&run->batch);
+  g_clear_object (&run->prices);
+  g_clear_object (&run->uploader);
+  g_clear_object (&run->cancellable);
+  g_free (run);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (UploadRun, upload_run_free)
+
+/* The composer's uploader when the window has one (its cache in memory,
+ * its privacy state), else one the context keeps for imports. */
+static SdUploader *
+find_uploader (GtkWindow *parent,
+               SdContext *context)
+{
+  SdUploader *uploader;
+
+  if (SD_IS_WINDOW (parent) && sd_window_get_composer (SD_WINDOW (parent)) != NULL)
+    return g_object_ref (sd_composer_get_uploader (sd_window_get_composer (SD_WINDOW (parent))));
+  uploader = g_object_get_data (G_OBJECT (context), "sd-batch-import-uploader");
+  if (uploader == NULL)
+    {
+      uploader = sd_uploader_new (sd_context_get_client (context), NULL);
+      g_object_set_data_full (G_OBJECT (context), "sd-batch-import-uploader", uploader,
+                              g_object_unref);
+    }
+  return g_object_ref (uploader);
+}
+
+static void
+describe_progress (UploadRun *run,
+                   guint      done,
+                   guint      total)
+{
+  g_autofree char *text = NULL;
+
+  if (run->progress_dialog == NULL)
+    return;
+  /* Translators: the file being uploaded, of the batch's local files */
+  text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Uploading %u of %u file…",
+                                       "Uploading %u of %u files…", total),
+                          MIN (done + 1, total), total);
+  adw_message_dialog_set_body (run->progress_dialog, text);
+  gtk_progress_bar_set_fraction (run->bar, total > 0 ? (double) done / total : 1.0);
+}
+
+static void
+on_upload_progress (guint    done,
+                    guint    total,
+                    gpointer user_data)
+{
+  describe_progress (user_data, done, total);
+}
+
+static void
+on_progress_response_cb (AdwMessageDialog *dialog,
+                         const char       *response,
+                         UploadRun        *run)
+{
+  g_debug ("Batch uploads: the progress dialog closed (%s); cancelling", response);
+  g_cancellable_cancel (run->cancellable);
+}
+
+static void
+on_batch_uploaded_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(UploadRun) run = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) tasks = NULL;
+  guint n_failed = 0;
+  gboolean ok = sd_batch_upload_finish (run->batch, result, &n_failed, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_debug ("Batch uploads cancelled: nothing queued");
+      return;
+    }
+  /* the window's notice, as Generate gives it */
+  if (g_error_matches (error, SD_UPLOAD_ERROR, SD_UPLOAD_ERROR_UNSUPPORTED) && run->parent != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (run->parent), "win.no-uploads", "s", error->message);
+  if (!ok || n_failed > 0)
+    {
+      g_debug ("Batch uploads: %u lines failed; shown again, nothing queued", n_failed);
+      show_dialog (run->parent, run->context, run->batch);
+      return;
+    }
+  tasks = sd_batch_import_send (run->context, run->batch, run->prices, &error);
+  if (error != NULL)
+    show_error (run->parent, error);
+}
+
+static void
+start_batch_uploads (UploadRun  *run,
+                     GSettings  *settings,
+                     const char *secret)
+{
+  g_autoptr(SdUploadService) service = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *dialog;
+
+  if (settings != NULL)
+    service = sd_upload_service_new_from_settings (settings, secret, &error);
+  if (error != NULL)
+    {
+      show_error (run->parent, error);
+      upload_run_free (run);
+      return;
+    }
+  sd_uploader_set_service (run->uploader, service);
+
+  dialog = sd_message_dialog_new (run->parent, _("Uploading the Batch’s Files"), NULL);
+  run->progress_dialog = ADW_MESSAGE_DIALOG (dialog);
+  g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &run->progress_dialog);
+  run->bar = GTK_PROGRESS_BAR (gtk_progress_bar_new ());
+  gtk_widget_set_name (GTK_WIDGET (run->bar), "batch_upload_progress");
+  adw_message_dialog_set_extra_child (run->progress_dialog, GTK_WIDGET (run->bar));
+  adw_message_dialog_add_response (run->progress_dialog, "cancel", _("_Cancel"));
+  adw_message_dialog_set_close_response (run->progress_dialog, "cancel");
+  g_signal_connect (dialog, "response", G_CALLBACK (on_progress_response_cb), run);
+  describe_progress (run, 0, sd_batch_count_local_files (run->batch));
+  gtk_window_present (GTK_WINDOW (dialog));
+
+  sd_batch_upload_async (run->batch, run->uploader, run->cancellable, on_upload_progress, run,
+                         on_batch_uploaded_cb, run);
+}
+
+static void
+on_service_secret_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  UploadRun *run = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *notice = NULL;
+  char *secret = sd_secrets_lookup_finish (SD_SECRETS (source), result, &notice, &error);
+
+  if (error != NULL)
+    g_debug ("No secret for the upload service: %s", error->message);
+  start_batch_uploads (run, sd_context_get_settings (run->context), secret);
+  sd_secrets_free_token (secret);
+}
+
+/* The upload service of the settings (its secret from the keyring), as
+ * the composer takes it. */
+static void
+find_service_then_upload (UploadRun *run)
+{
+  GSettings *settings = sd_context_get_settings (run->context);
+  g_autofree char *url = settings != NULL ? g_settings_get_string (settings, "upload-service-url") : NULL;
+  g_autofree char *key = NULL;
+
+  if (url == NULL || *url == '\0')
+    {
+      start_batch_uploads (run, NULL, NULL);
+      return;
+    }
+  key = sd_upload_service_secret_key (url);
+  sd_secrets_lookup_async (sd_context_get_secrets (run->context), key, run->cancellable,
+                           on_service_secret_cb, run);
+}
+
+static void
+on_privacy_response_cb (AdwMessageDialog *dialog,
+                        const char       *response,
+                        UploadRun        *run)
+{
+  /* one answer: the run goes with it */
+  g_signal_handlers_disconnect_by_func (dialog, on_privacy_response_cb, run);
+  if (!g_str_equal (response, "upload"))
+    {
+      g_debug ("Batch uploads: the privacy notice was declined; nothing queued");
+      upload_run_free (run);
+      return;
+    }
+  sd_uploader_acknowledge_privacy (run->uploader);
+  find_service_then_upload (run);
+}
+
+static void
+upload_then_send (GtkWindow *parent,
+                  SdContext *context,
+                  SdBatch   *batch,
+                  SdPrices  *prices)
+{
+  UploadRun *run = g_new0 (UploadRun, 1);
+  GtkWidget *dialog;
+
+  run->parent = parent != NULL ? g_object_ref (parent) : NULL;
+  run->context = g_object_ref (context);
+  run->batch = g_object_ref (batch);
+  run->prices = g_object_ref (prices);
+  run->uploader = find_uploader (parent, context);
+  run->cancellable = g_cancellable_new ();
+  g_debug ("Import Batch: %u local files to upload first", sd_batch_count_local_files (batch));
+
+  if (sd_uploader_get_privacy_acknowledged (run->uploader))
+    {
+      find_service_then_upload (run);
+      return;
+    }
+  /* the composer's question, in its words */
+  dialog = sd_message_dialog_new (parent, _("Upload Files?"), sd_uploader_get_privacy_notice ());
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "upload", _("_Upload"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "upload",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "upload");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect (dialog, "response", G_CALLBACK (on_privacy_response_cb), run);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
 
 static void
 on_dialog_response_cb (AdwMessageDialog *dialog,
@@ -275,6 +516,12 @@ on_dialog_response_cb (AdwMessageDialog *dialog,
   g_cancellable_cancel (data->cancellable);
   if (!g_str_equal (response, "queue") && !g_str_equal (response, "skip"))
     return;
+  if (sd_batch_count_local_files (data->batch) > 0)
+    {
+      upload_then_send (gtk_window_get_transient_for (GTK_WINDOW (dialog)), data->context,
+                        data->batch, data->prices);
+      return;
+    }
   tasks = sd_batch_import_send (data->context, data->batch, data->prices, &error);
   if (error != NULL)
     show_error (gtk_window_get_transient_for (GTK_WINDOW (dialog)), error);
@@ -423,7 +670,7 @@ show_dialog (GtkWindow *parent,
   g_autofree char *details = warning != NULL ? g_strdup_printf ("%s\n\n%s", text, warning) : g_strdup (text);
   guint n_invalid = sd_batch_get_n_invalid (batch);
   guint n_takes = sd_batch_get_n_takes (batch);
-  gboolean sendable = n_takes > 0 && count_local_lines (batch) == 0;
+  gboolean sendable = n_takes > 0;
   GtkWidget *dialog = sd_message_dialog_new (parent, _("Import Batch"), NULL);
   DialogData *data = g_new0 (DialogData, 1);
   AdwMessageDialog *message = ADW_MESSAGE_DIALOG (dialog);

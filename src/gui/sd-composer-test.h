@@ -30,7 +30,6 @@ gboolean    sd_composer_activate_generate_hint (SdComposer *self);
 
 /* sd-composer-media.c */
 GtkWindow      *sd_composer_get_media_dialog  (SdComposer *self);
-SdUploader     *sd_composer_get_uploader      (SdComposer *self);
 SdMediaChecker *sd_composer_get_media_checker (SdComposer *self);
 
 G_END_DECLS

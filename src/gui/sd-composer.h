@@ -9,6 +9,7 @@
 #include "sd-context.h"
 #include "sd-request.h"
 #include "sd-task.h"
+#include "sd-uploader.h"
 
 G_BEGIN_DECLS
 
@@ -51,5 +52,9 @@ guint      sd_composer_add_image_text (SdComposer *self,
  * the last Generate), NULL when none is done or @reference is a link. */
 const char *sd_composer_lookup_link   (SdComposer *self,
                                        const char *reference);
+
+/* The uploader Generate uses (its cache, its privacy state): Import Batch
+ * uploads a batch's local files through it too. */
+SdUploader *sd_composer_get_uploader  (SdComposer *self);
 
 G_END_DECLS
