@@ -345,6 +345,24 @@ test_show_prints_links_and_estimate (void)
     g_assert_nonnull (strstr (text->out, "Estimate:          "));
     g_assert_null (strstr (text->out, "Continued by:"));
   }
+
+  /* list --json carries each task's estimate too */
+  {
+    g_autoptr(Run) json = run_cli ("list", "--group", "g-7", "--json");
+    g_autoptr(JsonNode) root = parse_json (json->out);
+    JsonArray *tasks = json_node_get_array (root);
+
+    g_assert_cmpint (json->status, ==, 0);
+    g_assert_cmpuint (json_array_get_length (tasks), ==, 3);
+    for (guint i = 0; i < 3; i++)
+      {
+        JsonObject *estimate = json_object_get_object_member (json_array_get_object_element (tasks, i),
+                                                              "estimate");
+
+        g_assert_cmpstr (json_object_get_string_member (estimate, "amount"), ==, "2.500000");
+        g_assert_cmpstr (json_object_get_string_member (estimate, "currency"), ==, "CNY");
+      }
+  }
 }
 
 static void

@@ -12,6 +12,7 @@
 #include "sd-api.h"
 #include "sd-cli-output.h"
 #include "sd-cli-private.h"
+#include "sd-prices.h"
 
 /* Server messages, failure reasons, task ids, video addresses, model names,
  * paths and the user's own arguments reach a terminal through these
@@ -468,6 +469,28 @@ task_error (SdTask *task)
   return NULL;
 }
 
+/* "12.500000": exact, in the locale-free form JSON readers expect. */
+void
+_sd_cli_add_estimate_member (JsonBuilder *builder,
+                             SdTask      *task)
+{
+  SdMoney amount = sd_task_get_estimate (task);
+  g_autofree char *text = NULL;
+
+  json_builder_set_member_name (builder, "estimate");
+  if (amount < 0)
+    {
+      json_builder_add_null_value (builder);
+      return;
+    }
+  text = g_strdup_printf ("%" G_GINT64_FORMAT ".%06" G_GINT64_FORMAT,
+                          amount / SD_MONEY_SCALE, amount % SD_MONEY_SCALE);
+  json_builder_begin_object (builder);
+  _sd_cli_add_string_member (builder, "amount", text);
+  _sd_cli_add_string_member (builder, "currency", sd_task_get_estimate_currency (task));
+  json_builder_end_object (builder);
+}
+
 JsonNode *
 _sd_cli_task_to_json (SdTask *task)
 {
@@ -490,6 +513,7 @@ _sd_cli_task_to_json (SdTask *task)
   json_builder_add_boolean_value (builder, sd_task_get_favourite (task));
   _sd_cli_add_string_member (builder, "continues", sd_task_get_continues (task));
   _sd_cli_add_queue_members (builder, task);
+  _sd_cli_add_estimate_member (builder, task);
   json_builder_end_object (builder);
 
   return json_builder_get_root (builder);

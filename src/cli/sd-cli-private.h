@@ -163,6 +163,9 @@ gboolean      _sd_cli_submit_takes         (SdCli              *self,
 char         *_sd_cli_group_column         (SdTask             *task);
 void          _sd_cli_add_queue_members    (JsonBuilder        *builder,
                                             SdTask             *task);
+/* "estimate": {"amount": "0.450000", "currency": "CNY"}, or null */
+void          _sd_cli_add_estimate_member  (JsonBuilder        *builder,
+                                            SdTask             *task);
 
 /* Waits for @task, saves its video, prints the outcome (sd-cli-task.c). */
 gboolean      _sd_cli_finish_task          (SdCli              *self,

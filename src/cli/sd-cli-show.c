@@ -62,28 +62,6 @@ add_ids (JsonBuilder        *builder,
   json_builder_end_array (builder);
 }
 
-/* "12.500000": exact, in the locale-free form JSON readers expect. */
-static void
-add_estimate (JsonBuilder *builder,
-              SdTask      *task)
-{
-  SdMoney amount = sd_task_get_estimate (task);
-  g_autofree char *text = NULL;
-
-  json_builder_set_member_name (builder, "estimate");
-  if (amount < 0)
-    {
-      json_builder_add_null_value (builder);
-      return;
-    }
-  text = g_strdup_printf ("%" G_GINT64_FORMAT ".%06" G_GINT64_FORMAT,
-                          amount / SD_MONEY_SCALE, amount % SD_MONEY_SCALE);
-  json_builder_begin_object (builder);
-  _sd_cli_add_string_member (builder, "amount", text);
-  _sd_cli_add_string_member (builder, "currency", sd_task_get_estimate_currency (task));
-  json_builder_end_object (builder);
-}
-
 static JsonNode *
 task_details_to_json (SdTask      *task,
                       const Links *links)
@@ -102,7 +80,7 @@ task_details_to_json (SdTask      *task,
   _sd_cli_add_queue_members (builder, task);
   add_ids (builder, "continued_by", (const char * const *) links->continued_by);
   add_ids (builder, "retried_by", (const char * const *) links->retried_by);
-  add_estimate (builder, task);
+  _sd_cli_add_estimate_member (builder, task);
   add_time (builder, "created_at", sd_task_get_created_at (task));
   add_time (builder, "first_seen_at", sd_task_get_first_seen_at (task));
   add_time (builder, "updated_at", sd_task_get_updated_at (task));
