@@ -716,7 +716,7 @@ write_noise (SdTestUpload *fixture,
 
 static const gsize edge_sizes[] = {
   0, 1, SD_UPLOAD_CHUNK_SIZE - 1, SD_UPLOAD_CHUNK_SIZE, SD_UPLOAD_CHUNK_SIZE + 1,
-  17 * SD_UPLOAD_CHUNK_SIZE + 3,   /* past the feed's ring of 16 */
+  17 * SD_UPLOAD_CHUNK_SIZE + 3,   /* many chunks */
   5 * 1024 * 1024 + 7,
 };
 
@@ -754,7 +754,7 @@ test_body_stream_gives_the_file (SdTestUpload  *fixture,
 
 /* What is recorded with the link (the upload's SHA-256, the cache's key
  * and the memo) is the digest of the whole file, at every size around
- * the feed's chunks; an empty or one-byte file is refused and records
+ * the body's chunks; an empty or one-byte file is refused and records
  * nothing. */
 static void
 test_recorded_sha256_is_of_the_file (SdTestUpload  *fixture,
@@ -981,7 +981,7 @@ test_file_changed_while_sent (SdTestUpload  *fixture,
 
   for (guint i = 0; i < G_N_ELEMENTS (changes); i++)
     {
-      /* larger than the feed's ring and loopback's buffers, so that its
+      /* larger than many chunks and loopback's buffers, so that its
        * end is read after the change */
       g_autofree char *path = write_sparse_image (fixture, "growing.jpg", 40 * 1024 * 1024);
       g_autoptr(GFile) file = g_file_new_for_path (path);

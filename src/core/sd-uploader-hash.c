@@ -22,7 +22,8 @@
  * The link is cached, and the file memoised, only when the file is still
  * what was sent: the identity taken before sending (which the body also
  * checked at its end) is the one after hashing, and as many bytes were
- * hashed as were sent. Uploads of the same file that come meanwhile wait
+ * hashed as were sent. Uploads of a file of that size (the same file, or
+ * a copy) for the same target that come meanwhile wait
  * for the digest, then find the link in the cache. */
 
 struct _HashLater
