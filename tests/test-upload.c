@@ -80,6 +80,8 @@ test_upload_gives_a_served_https_link (SdTestUpload  *fixture,
   g_assert_false (sd_upload_get_cached (upload));
   g_assert_cmpuint (sd_upload_get_total (upload), ==, g_bytes_get_size (original));
   g_assert_cmpuint (sd_upload_get_bytes_sent (upload), ==, g_bytes_get_size (original));
+  /* the file is hashed after the answer */
+  sd_uploader_flush_cache (fixture->uploader);
   g_assert_cmpuint (strlen (sd_upload_get_sha256 (upload)), ==, 64);
   g_assert_cmpint (sd_upload_get_expires_at (upload), >=, now + SD_UPLOAD_LIFETIME_S - 5);
   g_assert_cmpint (sd_upload_get_expires_at (upload), <=, now + SD_UPLOAD_LIFETIME_S + 5);
@@ -467,6 +469,8 @@ test_concurrent_same_file_is_one_request (SdTestUpload  *fixture,
   g_assert_no_error (error);
   g_assert_nonnull (sd_upload_get_url (first));
   g_assert_cmpstr (sd_upload_get_url (second), ==, sd_upload_get_url (first));
+  /* hashed after the answer, for both */
+  sd_uploader_flush_cache (fixture->uploader);
   g_assert_cmpstr (sd_upload_get_sha256 (second), ==, sd_upload_get_sha256 (first));
   g_assert_nonnull (sd_upload_get_sha256 (first));
   g_assert_cmpuint (sd_test_upload_requests (fixture), ==, 1);
@@ -548,6 +552,8 @@ test_memo_skips_the_rehash (SdTestUpload  *fixture,
 
   g_assert_no_error (error);
   g_assert_false (sd_upload_get_cached (first));
+  /* hashed after its answer: done before the bytes change */
+  sd_uploader_flush_cache (fixture->uploader);
   overwrite_keeping_size_and_time (path, TRUE);
 
   /* another run of the app: the memo is on disk with the cache */
@@ -594,6 +600,96 @@ cached_keys (SdTestUpload *fixture,
   return g_strv_builder_end (keys);
 }
 
+static gboolean
+upload_has_sha256 (gpointer user_data)
+{
+  return sd_upload_get_sha256 (user_data) != NULL;
+}
+
+/* The SHA-256 of a file not known before is taken after the server's
+ * answer: the link comes first, the cache entry once the hash is done
+ * (on its own, without a flush); a file changed between its sending and
+ * its hash is not cached, under neither what was sent nor what it is
+ * now, nor memoised. */
+static void
+test_hash_after_the_answer (SdTestUpload  *fixture,
+                            gconstpointer  data)
+{
+  g_autofree char *path = sd_test_upload_write_image (fixture, "later.jpg", "first");
+  g_autofree char *sent = NULL;
+  g_autofree char *now = NULL;
+  g_autofree char *sent_sha = NULL;
+  g_autofree char *now_sha = NULL;
+  g_autofree char *sent_key = NULL;
+  g_autofree char *now_key = NULL;
+  gsize length = 0;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdUpload) upload = NULL;
+  g_autoptr(SdUpload) changed = NULL;
+  g_autoptr(SdUpload) again = NULL;
+  g_auto(GStrv) keys = NULL;
+  guint n_memo;
+  GStatBuf before;
+
+  g_assert_true (g_file_get_contents (path, &sent, &length, NULL));
+  sent_sha = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) sent, length);
+  sent_key = g_strconcat (sent_sha, " api:", sd_client_get_base_url (fixture->client), NULL);
+
+  /* unchanged: the link at once, the entry when the hash is done */
+  _sd_uploader_hash_hold (TRUE);
+  upload = sd_test_upload_path (fixture, path, SD_UPLOAD_KIND_IMAGE, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (sd_upload_get_url (upload));
+  g_assert_null (sd_upload_get_sha256 (upload));
+  g_assert_cmpuint (g_hash_table_size (fixture->uploader->cache), ==, 0);
+  g_assert_cmpuint (g_hash_table_size (fixture->uploader->memo), ==, 0);
+  _sd_uploader_hash_hold (FALSE);
+  sd_test_wait_until (upload_has_sha256, upload, 30, "the hash");
+  g_assert_cmpstr (sd_upload_get_sha256 (upload), ==, sent_sha);
+  g_assert_true (g_hash_table_contains (fixture->uploader->cache, sent_key));
+  keys = cached_keys (fixture, &n_memo);
+  g_assert_true (g_strv_contains ((const char * const *) keys, sent_key));
+  g_assert_cmpuint (n_memo, ==, 1);
+  g_clear_pointer (&keys, g_strfreev);
+
+  /* another file, changed after it was sent and before it was hashed */
+  g_free (path);
+  path = sd_test_upload_write_image (fixture, "changed.jpg", "second");
+  g_clear_pointer (&sent, g_free);
+  g_assert_true (g_file_get_contents (path, &sent, &length, NULL));
+  g_free (sent_sha);
+  sent_sha = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) sent, length);
+  g_free (sent_key);
+  sent_key = g_strconcat (sent_sha, " api:", sd_client_get_base_url (fixture->client), NULL);
+  _sd_uploader_hash_hold (TRUE);
+  changed = sd_test_upload_path (fixture, path, SD_UPLOAD_KIND_IMAGE, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (sd_upload_get_url (changed));
+  g_assert_cmpint (g_stat (path, &before), ==, 0);
+  overwrite_keeping_size_and_time (path, FALSE);
+  g_assert_true (g_file_get_contents (path, &now, &length, NULL));
+  now_sha = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) now, length);
+  now_key = g_strconcat (now_sha, " api:", sd_client_get_base_url (fixture->client), NULL);
+  g_assert_cmpstr (now_sha, !=, sent_sha);
+  _sd_uploader_hash_hold (FALSE);
+  keys = cached_keys (fixture, &n_memo);  /* waits for the hash */
+  g_assert_null (sd_upload_get_sha256 (changed));
+  g_assert_false (g_strv_contains ((const char * const *) keys, now_key));
+  g_assert_false (g_strv_contains ((const char * const *) keys, sent_key));
+  g_assert_cmpuint (g_strv_length (keys), ==, 1);
+  g_assert_cmpuint (n_memo, ==, 1);
+  g_assert_cmpuint (sd_test_upload_requests (fixture), ==, 2);
+
+  /* so it is sent again as it is now, and cached under that */
+  again = sd_test_upload_path (fixture, path, SD_UPLOAD_KIND_IMAGE, &error);
+  g_assert_no_error (error);
+  g_assert_false (sd_upload_get_cached (again));
+  g_assert_cmpuint (sd_test_upload_requests (fixture), ==, 3);
+  sd_uploader_flush_cache (fixture->uploader);
+  g_assert_cmpstr (sd_upload_get_sha256 (again), ==, now_sha);
+  g_assert_true (g_hash_table_contains (fixture->uploader->cache, now_key));
+}
+
 /* A file of @size bytes, the same bytes each run (random-looking, so that
  * a chunk out of place changes the digest); an image when @image. */
 static GBytes *
@@ -620,16 +716,15 @@ write_noise (SdTestUpload *fixture,
 
 static const gsize edge_sizes[] = {
   0, 1, SD_UPLOAD_CHUNK_SIZE - 1, SD_UPLOAD_CHUNK_SIZE, SD_UPLOAD_CHUNK_SIZE + 1,
-  17 * SD_UPLOAD_CHUNK_SIZE + 3,   /* past the feed's ring of 16 */
+  17 * SD_UPLOAD_CHUNK_SIZE + 3,   /* many chunks */
   5 * 1024 * 1024 + 7,
 };
 
 /* The body stream read to its end: the head, every byte of the file in
- * order, the tail, and the digest of exactly those bytes, at every size
- * around the feed's chunks (an empty file too, which the uploader itself
- * refuses). */
+ * order, the tail, at every size around its chunks (an empty file too,
+ * which the uploader itself refuses). */
 static void
-test_body_stream_gives_the_file_and_its_digest (SdTestUpload  *fixture,
+test_body_stream_gives_the_file (SdTestUpload  *fixture,
                                                 gconstpointer  data)
 {
   for (guint i = 0; i < G_N_ELEMENTS (edge_sizes); i++)
@@ -642,12 +737,10 @@ test_body_stream_gives_the_file_and_its_digest (SdTestUpload  *fixture,
       g_autoptr(GInputStream) body = sd_upload_body_stream_new (head, file, edge_sizes[i], NULL, tail);
       g_autoptr(GOutputStream) sink = g_memory_output_stream_new_resizable ();
       g_autoptr(GBytes) read = NULL;
-      g_autofree char *expected = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, contents);
       g_autoptr(GError) error = NULL;
       const guint8 *bytes;
 
       g_test_message ("%" G_GSIZE_FORMAT " bytes", edge_sizes[i]);
-      g_assert_null (sd_upload_body_stream_get_sha256 (body));
       g_assert_cmpint (g_output_stream_splice (sink, body, G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET,
                                                NULL, &error), ==, edge_sizes[i] + 8);
       g_assert_no_error (error);
@@ -656,13 +749,12 @@ test_body_stream_gives_the_file_and_its_digest (SdTestUpload  *fixture,
       g_assert_cmpmem (bytes, 4, "HEAD", 4);
       g_assert_cmpmem (bytes + 4, edge_sizes[i], g_bytes_get_data (contents, NULL), edge_sizes[i]);
       g_assert_cmpmem (bytes + 4 + edge_sizes[i], 4, "TAIL", 4);
-      g_assert_cmpstr (sd_upload_body_stream_get_sha256 (body), ==, expected);
     }
 }
 
 /* What is recorded with the link (the upload's SHA-256, the cache's key
  * and the memo) is the digest of the whole file, at every size around
- * the feed's chunks; an empty or one-byte file is refused and records
+ * the body's chunks; an empty or one-byte file is refused and records
  * nothing. */
 static void
 test_recorded_sha256_is_of_the_file (SdTestUpload  *fixture,
@@ -696,8 +788,9 @@ test_recorded_sha256_is_of_the_file (SdTestUpload  *fixture,
     }
 }
 
-/* The SHA-256 given with the link is of the bytes sent (hashed as they
- * were sent, the file read once). */
+/* The SHA-256 given with the link is of the file sent: taken after the
+ * server's answer (the link comes first), it is set once the hash is done
+ * (sd_uploader_flush_cache() waits for it). */
 static void
 test_sha256_is_of_the_bytes_sent (SdTestUpload  *fixture,
                                   gconstpointer  data)
@@ -710,8 +803,10 @@ test_sha256_is_of_the_bytes_sent (SdTestUpload  *fixture,
   g_autoptr(SdUpload) upload = sd_test_upload_path (fixture, path, SD_UPLOAD_KIND_IMAGE, &error);
 
   g_assert_no_error (error);
+  g_assert_nonnull (sd_upload_get_url (upload));
   g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
   expected = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, length);
+  sd_uploader_flush_cache (fixture->uploader);
   g_assert_cmpstr (sd_upload_get_sha256 (upload), ==, expected);
 }
 
@@ -886,7 +981,7 @@ test_file_changed_while_sent (SdTestUpload  *fixture,
 
   for (guint i = 0; i < G_N_ELEMENTS (changes); i++)
     {
-      /* larger than the feed's ring and loopback's buffers, so that its
+      /* larger than many chunks and loopback's buffers, so that its
        * end is read after the change */
       g_autofree char *path = write_sparse_image (fixture, "growing.jpg", 40 * 1024 * 1024);
       g_autoptr(GFile) file = g_file_new_for_path (path);
@@ -1199,9 +1294,10 @@ main (int   argc,
   sd_test_upload_add ("/upload/stream/large-file-with-progress", test_large_file_is_streamed_with_progress);
   sd_test_upload_add ("/upload/stream/cancel", test_upload_can_be_cancelled);
   sd_test_upload_add ("/upload/stream/body-gives-file-and-digest",
-                      test_body_stream_gives_the_file_and_its_digest);
+                      test_body_stream_gives_the_file);
   sd_test_upload_add ("/upload/stream/recorded-sha256-is-of-the-file", test_recorded_sha256_is_of_the_file);
   sd_test_upload_add ("/upload/stream/file-changed-while-sent", test_file_changed_while_sent);
+  sd_test_upload_add ("/upload/cache/hash-after-the-answer", test_hash_after_the_answer);
   sd_test_upload_add ("/upload/queue/at-most-two", test_at_most_two_at_once);
   sd_test_upload_add ("/upload/queue/cancel-while-queued", test_queued_upload_cancels_at_once);
   sd_test_upload_add ("/upload/request/local-files-become-links", test_request_local_files_become_links);

@@ -66,7 +66,10 @@ add_upload_json (JsonBuilder *builder,
   json_builder_set_member_name (builder, "size");
   json_builder_add_int_value (builder, sd_upload_get_total (upload));
   json_builder_set_member_name (builder, "sha256");
-  json_builder_add_string_value (builder, sd_upload_get_sha256 (upload));
+  if (sd_upload_get_sha256 (upload) != NULL)
+    json_builder_add_string_value (builder, sd_upload_get_sha256 (upload));
+  else
+    json_builder_add_null_value (builder);  /* the file changed after it was sent */
   json_builder_set_member_name (builder, "expires_at");
   json_builder_add_string_value (builder, expires_text);
   json_builder_end_object (builder);
@@ -104,7 +107,11 @@ upload_files (SdCli        *self,
           continue;
         }
       if (self->json)
-        add_upload_json (builder, paths[i], upload);
+        {
+          /* the SHA-256 of a file just sent is taken after the answer */
+          sd_uploader_flush_cache (uploader);
+          add_upload_json (builder, paths[i], upload);
+        }
       else
         _sd_cli_print_result (self, "%s  %s\n", sd_upload_get_url (upload), paths[i]);
     }

@@ -514,6 +514,7 @@ sd_uploader_flush_cache (SdUploader *self)
 {
   g_return_if_fail (SD_IS_UPLOADER (self));
 
+  _sd_uploader_hashes_wait (self);
   writer_flush (self->writer);
 }
 

@@ -420,8 +420,8 @@ hash_rest (GInputStream  *stream,
   return g_steal_pointer (&sha256);
 }
 
-/* Size, type by content and identity; the SHA-256 only when @hash (an
- * upload hashes the file as it sends it, so that it is read once). */
+/* Size, type by content and identity; the SHA-256 only when @hash (a
+ * file sent is hashed after the server's answer, see sd-uploader-hash.c). */
 static Facts *
 read_facts (GFile         *file,
             SdUploadKind   kind,

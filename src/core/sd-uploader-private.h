@@ -53,6 +53,9 @@ typedef struct
 /* Writes the cache file on a thread of its own (see sd-uploader-cache.c). */
 typedef struct _CacheWriter CacheWriter;
 
+/* A file sent, hashed after the answer (see sd-uploader-hash.c). */
+typedef struct _HashLater HashLater;
+
 struct _SdUploader
 {
   GObject          parent_instance;
@@ -65,6 +68,7 @@ struct _SdUploader
   GHashTable      *unsupported; /* base URLs without an upload endpoint */
   GHashTable      *memo;        /* file identity → SHA-256, see Facts */
   GHashTable      *in_flight;   /* cache key or identity key → leading GTask */
+  GHashTable      *hashing;     /* identity key → HashLater, hashed after the answer */
   GHashTable      *following;   /* GTask of a follower → its leader */
   GQueue           waiting;     /* GTask, for a free slot */
   guint            active;
@@ -96,7 +100,7 @@ typedef struct
   guint         retry_source;
   char         *identity;      /* the file as it was looked at */
   gboolean      hashed_first;  /* read once to hash it before sending */
-  GInputStream *body;          /* hashes the file as it is sent */
+  GInputStream *body;          /* the file as it is sent */
   /* Concurrent uploads of the same file: one leads (sends), the others
    * follow it and get its link. */
   GTask        *leader;        /* set on a follower; no reference */
@@ -109,7 +113,7 @@ typedef struct
 {
   guint64  size;
   char    *content_type;
-  char    *sha256;       /* NULL: not hashed (the send hashes it) */
+  char    *sha256;       /* NULL: not hashed (hashed after the answer) */
   char    *identity;     /* "device:inode:size:mtime-ns", NULL if unknown */
 } Facts;
 
@@ -156,6 +160,30 @@ GError *       _sd_uploader_unsupported_error (SdUploader *self,
 gboolean       _sd_uploader_link_is_acceptable (const char *url);
 gboolean       _sd_uploader_check_service_url (const char  *url,
                                                GError     **error);
+
+/* The key an upload is found by while it is sent or hashed: its file as
+ * it was looked at, and where it goes; NULL without an identity. */
+char *         _sd_uploader_identity_key (Job *job);
+/* @task (owned) waited for a hash after an answer: looks it up again. */
+void           _sd_uploader_job_resume (GTask *task);
+
+/* Hashes @job's file, sent and answered with @url, on a thread; once done,
+ * caches the link under its SHA-256 if the file is still what was sent. */
+void           _sd_uploader_hash_later (SdUploader *self,
+                                        Job        *job,
+                                        const char *key,
+                                        const char *url,
+                                        gint64      created_at);
+void           _sd_uploader_hash_later_unref (HashLater *later);
+/* @task (owned, on TRUE) waits for a hash under way of a file of its
+ * size, sent where it goes, if any. */
+gboolean       _sd_uploader_hash_later_wait_for (SdUploader *self,
+                                                 GTask      *task);
+/* For the tests: hashes after an answer wait before they start while
+ * held (every uploader's). */
+void           _sd_uploader_hash_hold (gboolean hold);
+/* Blocks until every hash under way is done and taken (flush, finalize). */
+void           _sd_uploader_hashes_wait (SdUploader *self);
 
 char *         _sd_upload_name (SdUpload *self);
 void           _sd_upload_set_bytes_sent (SdUpload *self,

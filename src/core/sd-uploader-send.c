@@ -259,26 +259,31 @@ answer_link (SdUploader  *self,
   return NULL;
 }
 
-/* The link goes into the cache under the file's SHA-256, hashed as it was
- * sent when it was not known before, and the file's identity into the memo. */
+/* The link goes into the cache under the file's SHA-256. When it was
+ * known before sending (the memo, or hashed first), the body checked that
+ * the file kept its identity to its last byte: it is cached now. Else the
+ * file is hashed after this answer, on a thread, and cached then. */
 static void
 job_remember_link (SdUploader *self,
                    Job        *job,
                    const char *url,
                    gint64      now)
 {
-  const char *sent = job->body != NULL ? sd_upload_body_stream_get_sha256 (job->body) : NULL;
   g_autofree char *key = NULL;
+  g_autofree char *by_file = NULL;
+  g_autofree char *name = NULL;
   CacheEntry *entry;
 
-  if (sent != NULL && job->upload->sha256 != NULL && !g_str_equal (sent, job->upload->sha256))
-    g_debug ("the file changed since it was looked at: its link is kept under what was sent");
-  if (sent != NULL)
-    _sd_upload_set_sha256 (job->upload, sent);
   if (job->upload->sha256 == NULL)
-    return;
-  if (job->identity != NULL && sent != NULL)
-    _sd_uploader_remember (self, job->identity, sent);
+    {
+      by_file = _sd_uploader_identity_key (job);
+      name = _sd_upload_name (job->upload);
+      if (by_file == NULL)
+        g_debug ("upload of %s: its identity is unknown, so its link is not cached", name);
+      else
+        _sd_uploader_hash_later (self, job, by_file, url, now);
+      return;
+    }
   key = _sd_uploader_cache_key (job->upload->sha256, job->target);
   entry = g_new0 (CacheEntry, 1);
   entry->url = g_strdup (url);
@@ -325,7 +330,7 @@ job_answer (GTask *task)
 
   job_remember_link (self, job, url, now);
   g_debug ("uploaded %s: %" G_GUINT64_FORMAT " bytes, sha256 %.12s…", name,
-           job->upload->total, job->upload->sha256 != NULL ? job->upload->sha256 : "?");
+           job->upload->total, job->upload->sha256 != NULL ? job->upload->sha256 : "(after this)");
   _sd_uploader_job_succeed (task, url, now, FALSE);
 }
 

@@ -71,173 +71,11 @@ _sd_upload_hash_finish (SdUploadHash *hash)
 }
 
 
-/* The file's part of the body. The sending thread reads the file itself,
- * a chunk at a time, into a ring, and gives the body from there; a thread
- * of its own (sd-upload-hash) hashes the chunks behind it. So the send
- * never waits for another thread to be scheduled, only when the hash is
- * a whole ring behind (it is several times faster than loopback) and, at
- * the end, for the last chunk's hash. On a loaded machine each wait for a
- * thread's turn cost more than the work it waited for. */
-
-/* 4 MiB, never the whole file. */
-#define FEED_SLOTS 16
-
-typedef struct
-{
-  gatomicrefcount  ref_count;
-  GMutex           lock;
-  GCond            cond;          /* a chunk read or hashed, or closed */
-  guint8          *buffers;       /* FEED_SLOTS × SD_UPLOAD_CHUNK_SIZE */
-  gsize            lengths[FEED_SLOTS];
-  guint64          n_read;        /* chunks read into the ring so far */
-  guint64          n_hashed;      /* of them, hashed */
-  guint64          n_chunks;      /* of the whole file */
-  gboolean         hasher_waits;  /* for a chunk to hash */
-  gboolean         sender_waits;  /* for a slot, or the digest */
-  gboolean         closed;        /* the stream wants no more */
-  char            *sha256;        /* once every chunk is hashed */
-  SdUploadHash     hash;          /* the hasher's */
-} Feed;
-
-static Feed *
-feed_ref (Feed *feed)
-{
-  g_atomic_ref_count_inc (&feed->ref_count);
-  return feed;
-}
-
-static void
-feed_unref (Feed *feed)
-{
-  if (!g_atomic_ref_count_dec (&feed->ref_count))
-    return;
-  g_mutex_clear (&feed->lock);
-  g_cond_clear (&feed->cond);
-  g_free (feed->buffers);
-  g_free (feed->sha256);
-  g_free (_sd_upload_hash_finish (&feed->hash));
-  g_free (feed);
-}
-
-static guint8 *
-feed_buffer (Feed    *feed,
-             guint64  chunk)
-{
-  return feed->buffers + (gsize) (chunk % FEED_SLOTS) * SD_UPLOAD_CHUNK_SIZE;
-}
-
-static void
-feed_close (Feed *feed)
-{
-  g_mutex_lock (&feed->lock);
-  feed->closed = TRUE;
-  g_cond_broadcast (&feed->cond);
-  g_mutex_unlock (&feed->lock);
-}
-
-/* The hasher: each chunk read, in order, then the digest. */
-static gpointer
-hash_thread (gpointer data)
-{
-  Feed *feed = data;
-  guint64 chunk = 0;
-
-  g_mutex_lock (&feed->lock);
-  while (chunk < feed->n_chunks && !feed->closed)
-    {
-      gsize length;
-
-      if (chunk == feed->n_read)
-        {
-          feed->hasher_waits = TRUE;
-          g_cond_wait (&feed->cond, &feed->lock);
-          feed->hasher_waits = FALSE;
-          continue;
-        }
-      length = feed->lengths[chunk % FEED_SLOTS];
-      g_mutex_unlock (&feed->lock);
-      /* the sender does not write a slot until it is hashed */
-      _sd_upload_hash_update (&feed->hash, feed_buffer (feed, chunk), length);
-      g_mutex_lock (&feed->lock);
-      feed->n_hashed = ++chunk;
-      if (chunk == feed->n_chunks)
-        feed->sha256 = _sd_upload_hash_finish (&feed->hash);
-      if (feed->sender_waits)
-        g_cond_broadcast (&feed->cond);
-    }
-  g_mutex_unlock (&feed->lock);
-  feed_unref (feed);
-  return NULL;
-}
-
-static Feed *
-feed_new (guint64   size,
-          GError  **error)
-{
-  Feed *feed = g_new0 (Feed, 1);
-  GThread *thread;
-
-  g_atomic_ref_count_init (&feed->ref_count);
-  g_mutex_init (&feed->lock);
-  g_cond_init (&feed->cond);
-  feed->n_chunks = (size + SD_UPLOAD_CHUNK_SIZE - 1) / SD_UPLOAD_CHUNK_SIZE;
-  feed->buffers = g_malloc ((gsize) MIN (size, FEED_SLOTS * SD_UPLOAD_CHUNK_SIZE) + 1);
-  _sd_upload_hash_init (&feed->hash);
-  if (feed->n_chunks == 0)
-    {
-      feed->sha256 = _sd_upload_hash_finish (&feed->hash);
-      return feed;
-    }
-  thread = g_thread_try_new ("sd-upload-hash", hash_thread, feed_ref (feed), error);
-  if (thread == NULL)
-    {
-      feed_unref (feed);  /* the thread's */
-      feed_unref (feed);
-      return NULL;
-    }
-  g_thread_unref (thread);
-  return feed;
-}
-
-static void
-on_wait_cancelled_cb (GCancellable *cancellable,
-                      Feed         *feed)
-{
-  g_mutex_lock (&feed->lock);
-  g_cond_broadcast (&feed->cond);
-  g_mutex_unlock (&feed->lock);
-}
-
-/* Blocks the sender until @n_hashed chunks are hashed, or @cancellable. */
-static gboolean
-feed_wait_hashed (Feed          *feed,
-                  guint64        n_hashed,
-                  GCancellable  *cancellable,
-                  GError       **error)
-{
-  gulong handler = 0;
-
-  g_mutex_lock (&feed->lock);
-  if (feed->n_hashed >= n_hashed)
-    {
-      g_mutex_unlock (&feed->lock);
-      return TRUE;
-    }
-  g_mutex_unlock (&feed->lock);
-  if (cancellable != NULL)
-    handler = g_cancellable_connect (cancellable, G_CALLBACK (on_wait_cancelled_cb), feed, NULL);
-  g_mutex_lock (&feed->lock);
-  while (feed->n_hashed < n_hashed && !g_cancellable_is_cancelled (cancellable))
-    {
-      feed->sender_waits = TRUE;
-      g_cond_wait (&feed->cond, &feed->lock);
-      feed->sender_waits = FALSE;
-    }
-  g_mutex_unlock (&feed->lock);
-  g_cancellable_disconnect (cancellable, handler);
-  return !g_cancellable_set_error_if_cancelled (cancellable, error);
-}
-
+/* The file's part of the body: the sending thread reads the file itself,
+ * a chunk at a time, into one buffer, and gives the body from there. The
+ * file is not hashed here: the SHA-256 the cache is keyed by is taken
+ * after the server's answer (sd-uploader-hash.c), so that on a loaded
+ * machine the send does not share the CPU with the hash. */
 
 #define SD_TYPE_UPLOAD_BODY_STREAM (sd_upload_body_stream_get_type ())
 G_DECLARE_FINAL_TYPE (SdUploadBodyStream, sd_upload_body_stream, SD, UPLOAD_BODY_STREAM, GInputStream)
@@ -254,14 +92,12 @@ struct _SdUploadBodyStream
   char         *name;           /* the file's, for messages */
   char         *identity;
   GInputStream *input;          /* the file, opened at its first byte */
-  Feed         *feed;
-  GError       *feed_error;     /* the hasher could not start */
+  guint8       *buffer;         /* SD_UPLOAD_CHUNK_SIZE, or the file's size */
   guint64       file_size;
   guint64       file_left;      /* the file's bytes not given yet */
-  guint64       chunk;          /* the chunk being given */
-  gsize         held;           /* its length, 0 when none is */
+  gsize         held;           /* the chunk's length, 0 when none is */
   gsize         held_at;        /* what of it was given */
-  char         *sha256;         /* once the last byte went by */
+  gboolean      file_done;      /* its last byte went by */
   guint64       given;
   SdUploadBodyProgress progress;
   gpointer      progress_data;
@@ -311,16 +147,13 @@ file_unchanged (SdUploadBodyStream  *self,
   return FALSE;
 }
 
-/* Reads the next chunk of the file into the ring, once the hasher is done
- * with the slot, and hands it to the hasher. */
+/* Reads the next chunk of the file into the buffer. */
 static gboolean
 read_chunk (SdUploadBodyStream  *self,
             GCancellable        *cancellable,
             GError             **error)
 {
-  Feed *feed = self->feed;
   g_autoptr(GError) local_error = NULL;
-  guint64 chunk = self->chunk;
   gsize want = MIN (self->file_left, SD_UPLOAD_CHUNK_SIZE);
   gsize got = 0;
 
@@ -330,9 +163,7 @@ read_chunk (SdUploadBodyStream  *self,
       if (self->input == NULL)
         goto unreadable;
     }
-  if (chunk >= FEED_SLOTS && !feed_wait_hashed (feed, chunk - FEED_SLOTS + 1, cancellable, error))
-    return FALSE;
-  if (!g_input_stream_read_all (self->input, feed_buffer (feed, chunk), want, &got, cancellable,
+  if (!g_input_stream_read_all (self->input, self->buffer, want, &got, cancellable,
                                 &local_error))
     goto unreadable;
   if (got < want)
@@ -345,12 +176,6 @@ read_chunk (SdUploadBodyStream  *self,
   /* none of the last chunk goes before the file is known unchanged */
   if (want == self->file_left && !file_unchanged (self, cancellable, error))
     return FALSE;
-  g_mutex_lock (&feed->lock);
-  feed->lengths[chunk % FEED_SLOTS] = want;
-  feed->n_read = chunk + 1;
-  if (feed->hasher_waits)
-    g_cond_broadcast (&feed->cond);
-  g_mutex_unlock (&feed->lock);
   self->held = want;
   self->held_at = 0;
   return TRUE;
@@ -364,8 +189,7 @@ unreadable:
   return FALSE;
 }
 
-/* The file's part of the body: bytes, 0 at its end (the digest taken),
- * or -1. */
+/* The file's part of the body: bytes, 0 at its end, or -1. */
 static gssize
 read_file_part (SdUploadBodyStream  *self,
                 guint8              *buffer,
@@ -375,19 +199,9 @@ read_file_part (SdUploadBodyStream  *self,
 {
   gsize n;
 
-  if (self->feed_error != NULL)
-    {
-      g_propagate_error (error, g_error_copy (self->feed_error));
-      return -1;
-    }
   if (self->held == 0 && self->file_left == 0)
     {
-      /* the digest, once the hasher caught up */
-      if (!feed_wait_hashed (self->feed, self->feed->n_chunks, cancellable, error))
-        return -1;
-      g_mutex_lock (&self->feed->lock);
-      self->sha256 = g_strdup (self->feed->sha256);
-      g_mutex_unlock (&self->feed->lock);
+      self->file_done = TRUE;
       if (self->input != NULL)
         g_input_stream_close (self->input, NULL, NULL);
       return 0;
@@ -395,14 +209,11 @@ read_file_part (SdUploadBodyStream  *self,
   if (self->held == 0 && !read_chunk (self, cancellable, error))
     return -1;
   n = MIN (count, self->held - self->held_at);
-  memcpy (buffer, feed_buffer (self->feed, self->chunk) + self->held_at, n);
+  memcpy (buffer, self->buffer + self->held_at, n);
   self->held_at += n;
   self->file_left -= n;
   if (self->held_at == self->held)
-    {
-      self->chunk++;
-      self->held = 0;
-    }
+    self->held = 0;
   return n;
 }
 
@@ -415,7 +226,7 @@ body_read (SdUploadBodyStream  *self,
 {
   if (self->head_at < g_bytes_get_size (self->head))
     return copy_from_bytes (self->head, &self->head_at, buffer, count);
-  if (self->sha256 == NULL)
+  if (!self->file_done)
     {
       gssize n = read_file_part (self, buffer, count, cancellable, error);
 
@@ -443,18 +254,13 @@ sd_upload_body_stream_read (GInputStream  *stream,
   return n;
 }
 
-/* Stops the hasher; this may run on any thread (GIO closes asynchronously
- * in a thread of its own). The file is closed with the stream's last
- * reference. */
+/* This may run on any thread (GIO closes asynchronously in a thread of
+ * its own). The file is closed with the stream's last reference. */
 static gboolean
 sd_upload_body_stream_close (GInputStream  *stream,
                              GCancellable  *cancellable,
                              GError       **error)
 {
-  SdUploadBodyStream *self = SD_UPLOAD_BODY_STREAM (stream);
-
-  if (self->feed != NULL)
-    feed_close (self->feed);
   return TRUE;
 }
 
@@ -465,15 +271,11 @@ sd_upload_body_stream_finalize (GObject *object)
 
   g_clear_pointer (&self->head, g_bytes_unref);
   g_clear_pointer (&self->tail, g_bytes_unref);
-  if (self->feed != NULL)
-    feed_close (self->feed);
-  g_clear_pointer (&self->feed, feed_unref);
-  g_clear_error (&self->feed_error);
+  g_clear_pointer (&self->buffer, g_free);
   g_clear_object (&self->input);
   g_clear_object (&self->file);
   g_free (self->name);
   g_free (self->identity);
-  g_free (self->sha256);
 
   G_OBJECT_CLASS (sd_upload_body_stream_parent_class)->finalize (object);
 }
@@ -502,7 +304,6 @@ sd_upload_body_stream_new (GBytes     *head,
                            GBytes     *tail)
 {
   SdUploadBodyStream *self;
-  g_autoptr(GError) error = NULL;
 
   g_return_val_if_fail (head != NULL && tail != NULL, NULL);
   g_return_val_if_fail (G_IS_FILE (file), NULL);
@@ -514,10 +315,7 @@ sd_upload_body_stream_new (GBytes     *head,
   self->name = g_file_get_parse_name (file);
   self->identity = g_strdup (identity);
   self->file_size = self->file_left = file_size;
-  self->feed = feed_new (file_size, &error);
-  if (self->feed == NULL)
-    self->feed_error = g_error_new (SD_UPLOAD_ERROR, SD_UPLOAD_ERROR_UNREADABLE,
-                                    _("Cannot read “%s”: %s"), self->name, error->message);
+  self->buffer = g_malloc ((gsize) MIN (file_size, SD_UPLOAD_CHUNK_SIZE) + 1);
   return G_INPUT_STREAM (self);
 }
 
@@ -533,12 +331,4 @@ sd_upload_body_stream_set_progress (GInputStream         *stream,
   self = SD_UPLOAD_BODY_STREAM (stream);
   self->progress = func;
   self->progress_data = user_data;
-}
-
-const char *
-sd_upload_body_stream_get_sha256 (GInputStream *stream)
-{
-  g_return_val_if_fail (SD_IS_UPLOAD_BODY_STREAM (stream), NULL);
-
-  return SD_UPLOAD_BODY_STREAM (stream)->sha256;
 }

@@ -27,15 +27,15 @@ void          _sd_upload_hash_update (SdUploadHash *hash,
 /* The hex digest; frees the state. */
 char         *_sd_upload_hash_finish (SdUploadHash *hash);
 
-/* The file is read and hashed in chunks of this size, a few of them ahead
- * of what was sent. */
+/* The file is read in chunks of this size as it is sent. */
 #define SD_UPLOAD_CHUNK_SIZE (256 * 1024)
 
 /* A stream of @head, then exactly @file_size bytes of @file, then @tail.
  * Not seekable, so a message with this body cannot be re-sent behind our
- * back. The file is read on the thread that reads the stream and hashed
- * behind it on a thread of its own; when it ends early, or its @identity (see _sd_uploader_file_identity(), NULL: not
- * checked) is not the same after its last byte was read, the stream fails
+ * back. The file is read on the thread that reads the stream (it is not
+ * hashed: see sd-uploader-hash.c); when it ends early, or its @identity
+ * (see _sd_uploader_file_identity(), NULL: not checked) is not the same
+ * after its last byte was read, the stream fails
  * with an SD_UPLOAD_ERROR before the file's last bytes, so the body never
  * ends as if it were the file. */
 GInputStream *sd_upload_body_stream_new (GBytes       *head,
@@ -52,8 +52,4 @@ typedef void (*SdUploadBodyProgress) (guint64  given,
 void          sd_upload_body_stream_set_progress (GInputStream         *stream,
                                                   SdUploadBodyProgress  func,
                                                   gpointer              user_data);
-/* The SHA-256 of the file's bytes the stream gave, once it gave them all
- * (the file is read once: hashed as it is sent); NULL before. */
-const char   *sd_upload_body_stream_get_sha256 (GInputStream *stream);
-
 G_END_DECLS

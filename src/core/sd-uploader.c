@@ -224,6 +224,7 @@ sd_uploader_finalize (GObject *object)
 {
   SdUploader *self = SD_UPLOADER (object);
 
+  _sd_uploader_hashes_wait (self);
   _sd_uploader_cache_close (self);
   g_clear_object (&self->client);
   g_clear_pointer (&self->service, sd_upload_service_free);
@@ -232,6 +233,7 @@ sd_uploader_finalize (GObject *object)
   g_clear_pointer (&self->unsupported, g_hash_table_unref);
   g_clear_pointer (&self->memo, g_hash_table_unref);
   g_clear_pointer (&self->in_flight, g_hash_table_unref);
+  g_clear_pointer (&self->hashing, g_hash_table_unref);
   g_clear_pointer (&self->following, g_hash_table_unref);
   g_queue_clear_full (&self->waiting, g_object_unref);
 
@@ -282,6 +284,8 @@ sd_uploader_init (SdUploader *self)
   self->unsupported = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->memo = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->in_flight = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->hashing = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                         (GDestroyNotify) _sd_uploader_hash_later_unref);
   self->following = g_hash_table_new (NULL, NULL);
   g_queue_init (&self->waiting);
   self->lifetime = SD_UPLOAD_LIFETIME_S;
@@ -681,8 +685,8 @@ start_next_waiting (SdUploader *self)
 
 /* The keys an upload in flight is found by: its file as it was looked at,
  * and its content once it is known, each with where it goes. */
-static char *
-identity_key (Job *job)
+char *
+_sd_uploader_identity_key (Job *job)
 {
   g_autofree char *file = job->identity != NULL ? g_strconcat ("file:", job->identity, NULL) : NULL;
 
@@ -693,7 +697,7 @@ static GTask *
 find_in_flight (SdUploader *self,
                 Job        *job)
 {
-  g_autofree char *by_file = identity_key (job);
+  g_autofree char *by_file = _sd_uploader_identity_key (job);
   g_autofree char *by_content = job->upload->sha256 != NULL
                                 ? _sd_uploader_cache_key (job->upload->sha256, job->target) : NULL;
   GTask *leader = by_content != NULL ? g_hash_table_lookup (self->in_flight, by_content) : NULL;
@@ -708,7 +712,7 @@ enter_in_flight (SdUploader *self,
                  GTask      *task)
 {
   Job *job = g_task_get_task_data (task);
-  char *by_file = identity_key (job);
+  char *by_file = _sd_uploader_identity_key (job);
 
   if (by_file != NULL)
     g_hash_table_replace (self->in_flight, by_file, task);
@@ -789,6 +793,9 @@ job_take_facts (SdUploader *self,
   _sd_upload_set_sha256 (job->upload, facts->sha256 != NULL ? facts->sha256 : known);
 }
 
+static void job_look_up (SdUploader *self,
+                         GTask      *task);
+
 static void on_facts_cb (GObject      *source,
                          GAsyncResult *result,
                          gpointer      user_data);
@@ -821,11 +828,8 @@ on_facts_cb (GObject      *source,
   Job *job = g_task_get_task_data (task);
   g_autoptr(GError) error = NULL;
   Facts *facts = g_task_propagate_pointer (G_TASK (result), &error);
-  g_autofree char *key = NULL;
   g_autofree char *name = _sd_upload_name (job->upload);
   g_autofree char *target = upload_target (self);
-  CacheEntry *entry;
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 
   if (facts == NULL)
     {
@@ -845,12 +849,35 @@ on_facts_cb (GObject      *source,
   job->target = g_strdup (target);
   job->custom = self->service != NULL;
 
+  /* the same file (or a copy) may have just been sent, its link not
+   * cached until it is hashed */
+  if (_sd_uploader_hash_later_wait_for (self, task))
+    {
+      g_debug ("upload of %s: a file of its size was just sent; waiting for its hash", name);
+      task = NULL;
+      return;
+    }
+  job_look_up (self, g_steal_pointer (&task));
+}
+
+/* @task (owned), its facts known: from the cache, or to be sent. */
+static void
+job_look_up (SdUploader *self,
+             GTask      *task)
+{
+  Job *job = g_task_get_task_data (task);
+  g_autofree char *key = NULL;
+  g_autofree char *name = _sd_upload_name (job->upload);
+  const char *target = job->target;
+  CacheEntry *entry;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
   if (job->upload->sha256 == NULL && !job->hashed_first &&
       cache_may_hold (self, target, job->upload->total))
     {
       g_debug ("upload of %s: a cached link has its size; hashing it first", name);
       job->hashed_first = TRUE;
-      read_facts_async (self, job->upload, TRUE, g_steal_pointer (&task));
+      read_facts_async (self, job->upload, TRUE, task);
       return;
     }
 
@@ -861,12 +888,31 @@ on_facts_cb (GObject      *source,
       g_debug ("upload of %s: %" G_GUINT64_FORMAT " bytes, sha256 %.12s…, cache hit",
                name, job->upload->total, job->upload->sha256);
       _sd_uploader_job_succeed (task, entry->url, entry->created_at, TRUE);
+      g_object_unref (task);
       return;
     }
   g_debug ("upload of %s: %" G_GUINT64_FORMAT " bytes, cache %s%s", name, job->upload->total,
            entry != NULL ? "expired" : "miss",
-           job->upload->sha256 == NULL ? " (hashed while it is sent)" : "");
-  job_dispatch (self, g_steal_pointer (&task));
+           job->upload->sha256 == NULL ? " (hashed after its answer)" : "");
+  job_dispatch (self, task);
+}
+
+void
+_sd_uploader_job_resume (GTask *task)
+{
+  SdUploader *self = g_task_get_source_object (task);
+  Job *job = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (g_cancellable_set_error_if_cancelled (job->upload->cancellable, &error))
+    {
+      _sd_uploader_job_fail (task, error);
+      g_object_unref (task);
+      return;
+    }
+  if (job->identity != NULL)
+    _sd_upload_set_sha256 (job->upload, g_hash_table_lookup (self->memo, job->identity));
+  job_look_up (self, task);
 }
 
 SdUpload *

@@ -115,7 +115,9 @@ void          sd_uploader_set_link_lifetime (SdUploader  *self,
 
 /* The cache file is written on a thread of its own, saves coalescing;
  * this waits until it holds every link known so far (finalizing the
- * uploader does too). */
+ * uploader does too), after the hashes of files just sent are done (a
+ * file whose SHA-256 was not known is hashed after the server's answer:
+ * its upload's "sha256" is set, and its link cached, then). */
 void          sd_uploader_flush_cache   (SdUploader      *self);
 
 /* Privacy: an uploaded file gets a link anyone with the link can open. The
