@@ -182,6 +182,9 @@ gboolean       _sd_uploader_hash_later_wait_for (SdUploader *self,
 /* For the tests: hashes after an answer wait before they start while
  * held (every uploader's). */
 void           _sd_uploader_hash_hold (gboolean hold);
+/* For the tests: a body waits before the file's second chunk while held,
+ * until let go or its send is cancelled (every uploader's). */
+void           _sd_uploader_body_hold (gboolean hold);
 /* Blocks until every hash under way is done and taken (flush, finalize). */
 void           _sd_uploader_hashes_wait (SdUploader *self);
 

@@ -147,6 +147,30 @@ file_unchanged (SdUploadBodyStream  *self,
   return FALSE;
 }
 
+static GMutex   body_hold_mutex;
+static GCond    body_hold_cond;
+static gboolean body_held;
+
+void
+_sd_uploader_body_hold (gboolean hold)
+{
+  g_mutex_lock (&body_hold_mutex);
+  body_held = hold;
+  g_cond_broadcast (&body_hold_cond);
+  g_mutex_unlock (&body_hold_mutex);
+}
+
+/* The tests' hold: looks at @cancellable every 10 ms. */
+static void
+wait_while_held (GCancellable *cancellable)
+{
+  g_mutex_lock (&body_hold_mutex);
+  while (body_held && !g_cancellable_is_cancelled (cancellable))
+    g_cond_wait_until (&body_hold_cond, &body_hold_mutex,
+                       g_get_monotonic_time () + 10 * G_TIME_SPAN_MILLISECOND);
+  g_mutex_unlock (&body_hold_mutex);
+}
+
 /* Reads the next chunk of the file into the buffer. */
 static gboolean
 read_chunk (SdUploadBodyStream  *self,
@@ -163,6 +187,8 @@ read_chunk (SdUploadBodyStream  *self,
       if (self->input == NULL)
         goto unreadable;
     }
+  else
+    wait_while_held (cancellable);
   if (!g_input_stream_read_all (self->input, self->buffer, want, &got, cancellable,
                                 &local_error))
     goto unreadable;
