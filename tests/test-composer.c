@@ -870,7 +870,7 @@ static gboolean
 tasks_reach (gpointer data)
 {
   TasksWait *wait = data;
-  AdwMessageDialog *progress = find_dialog ("Uploading the Batch’s Files");
+  AdwMessageDialog *progress = find_dialog ("Uploading Files");
 
   if (progress != NULL &&
       g_str_has_prefix (adw_message_dialog_get_body (progress), "Uploading 1 of 1 file"))
@@ -947,7 +947,7 @@ test_import_batch_uploads_local_files (ComposerFixture *fixture,
 
     g_assert_cmpstr (sd_task_get_group_id (first), ==, sd_task_get_group_id (second));
   }
-  g_assert_null (find_dialog ("Uploading the Batch’s Files"));
+  g_assert_null (find_dialog ("Uploading Files"));
 
   g_unlink (png);
   g_file_delete (file, NULL, NULL);
@@ -1078,13 +1078,13 @@ test_import_batch_upload_cancelled_by_closing (ComposerFixture *fixture,
   dialog = wait_for_import_dialog ("queue");
   respond (dialog, "queue");
   sd_test_gui_run_until (upload_requested, simulator, "the upload on its way");
-  dialog = find_dialog ("Uploading the Batch’s Files");
+  dialog = find_dialog ("Uploading Files");
   g_assert_nonnull (dialog);
   g_assert_cmpstr (adw_message_dialog_get_body (dialog), ==, "Uploading 1 of 1 file…");
   gtk_window_close (GTK_WINDOW (dialog));
 
   sd_test_run_for (500);
-  g_assert_null (find_dialog ("Uploading the Batch’s Files"));
+  g_assert_null (find_dialog ("Uploading Files"));
   g_assert_null (find_dialog ("Import Batch"));
   g_assert_cmpuint (g_list_model_get_n_items (tasks), ==, 0);
   g_assert_cmpuint (sd_simulator_get_task_count (simulator), ==, 0);

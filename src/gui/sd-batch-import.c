@@ -400,7 +400,10 @@ start_batch_uploads (UploadRun  *run,
     }
   sd_uploader_set_service (run->uploader, service);
 
-  dialog = sd_message_dialog_new (run->parent, _("Uploading the Batch’s Files"), NULL);
+  /* a short heading: one about as wide as the narrowest dialog made
+   * libadwaita 1.7 size the dialog for its large heading and then show the
+   * small one, 3 px taller (GTK 4.18 warns) */
+  dialog = sd_message_dialog_new (run->parent, _("Uploading Files"), NULL);
   run->progress_dialog = ADW_MESSAGE_DIALOG (dialog);
   g_object_add_weak_pointer (G_OBJECT (dialog), (gpointer *) &run->progress_dialog);
   run->bar = GTK_PROGRESS_BAR (gtk_progress_bar_new ());
