@@ -146,6 +146,7 @@ void           _sd_uploader_remember (SdUploader *self,
                                       const char *identity,
                                       const char *sha256);
 void           _sd_uploader_cache_entry_free (CacheEntry *entry);
+gboolean       _sd_uploader_job_end_if_cancelled (GTask *task);
 void           _sd_uploader_job_fail (GTask  *task,
                                       GError *error);
 char *         _sd_uploader_cache_key (const char *sha256,

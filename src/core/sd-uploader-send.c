@@ -683,12 +683,8 @@ _sd_uploader_job_send (GTask *task)
   Job *job = g_task_get_task_data (task);
   GError *error = NULL;
 
-  if (g_cancellable_set_error_if_cancelled (job->upload->cancellable, &error))
-    {
-      _sd_uploader_job_fail (task, error);
-      g_object_unref (task);
-      return;
-    }
+  if (_sd_uploader_job_end_if_cancelled (task))
+    return;
 
   g_clear_object (&job->message);
   g_clear_pointer (&job->answer, g_byte_array_unref);

@@ -457,6 +457,21 @@ _sd_uploader_job_fail (GTask  *task,
   g_task_return_error (task, error);
 }
 
+/* Fails @task (and drops the reference the caller held) when its upload
+ * was cancelled; returns whether it did. */
+gboolean
+_sd_uploader_job_end_if_cancelled (GTask *task)
+{
+  Job *job = g_task_get_task_data (task);
+  g_autoptr(GError) error = NULL;
+
+  if (!g_cancellable_set_error_if_cancelled (job->upload->cancellable, &error))
+    return FALSE;
+  _sd_uploader_job_fail (task, error);
+  g_object_unref (task);
+  return TRUE;
+}
+
 void
 _sd_uploader_job_succeed (GTask      *task,
                           const char *url,
@@ -902,14 +917,9 @@ _sd_uploader_job_resume (GTask *task)
 {
   SdUploader *self = g_task_get_source_object (task);
   Job *job = g_task_get_task_data (task);
-  GError *error = NULL;
 
-  if (g_cancellable_set_error_if_cancelled (job->upload->cancellable, &error))
-    {
-      _sd_uploader_job_fail (task, error);
-      g_object_unref (task);
-      return;
-    }
+  if (_sd_uploader_job_end_if_cancelled (task))
+    return;
   if (job->identity != NULL)
     _sd_upload_set_sha256 (job->upload, g_hash_table_lookup (self->memo, job->identity));
   job_look_up (self, task);
