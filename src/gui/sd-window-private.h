@@ -4,6 +4,7 @@
  */
 #pragma once
 
+#include "sd-notice-bar.h"
 #include "sd-poster-loader.h"
 #include "sd-store-query.h"
 #include "sd-window.h"
@@ -25,6 +26,20 @@ void _sd_window_class_install_queue_actions (GtkWidgetClass *widget_class);
 
 /* sd-window-history.c: the search bar, the filter menu ("history.*"
  * actions) and the store's answer to them. */
+/* sd-window-notices.c: the notice bar and what it follows */
+typedef struct _SdWindowNotices SdWindowNotices;
+
+SdWindowNotices *_sd_window_notices_new           (SdNoticeBar     *bar);
+void             _sd_window_notices_free          (SdWindowNotices *self);
+void             _sd_window_notices_set           (SdWindowNotices *self,
+                                                   SdNoticeKind     kind,
+                                                   const char      *text);
+void             _sd_window_notices_dismiss_shown (SdWindowNotices *self);
+void             _sd_window_notices_follow        (SdWindowNotices *self,
+                                                   SdContext       *context);
+void             _sd_window_notices_add_startup   (SdWindowNotices *self,
+                                                   SdContext       *context);
+
 typedef struct _SdWindowHistory SdWindowHistory;
 
 SdWindowHistory *_sd_window_history_new       (SdWindow        *window,

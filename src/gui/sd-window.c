@@ -34,9 +34,7 @@ struct _SdWindow
   SdPosterLoader       *poster_loader;
   guint                 load_more_source;
   guint                 after_first_frame_source;
-  GPtrArray            *notices[SD_N_NOTICES];  /* of sentences not dismissed yet */
-  char                 *dismissed[SD_N_NOTICES]; /* stays away until it changes */
-  SdNoticeKind          shown_notice;            /* SD_N_NOTICES: none */
+  SdWindowNotices      *notices;
   SdWindowHistory      *history;                 /* search and filters */
   SdWindowSelection    *selector;                /* acting on many */
   SdWindowDays         *days;                    /* the day headers */
@@ -415,139 +413,11 @@ undo_remove_action (GtkWidget  *widget,
 
 /* Notices ---------------------------------------------------------------------- */
 
-typedef struct
-{
-  const char *button_label;
-  const char *action_name;
-} NoticeButton;
-
-/* The one action that helps with each condition; none for what the user
- * can only take note of. */
-static const NoticeButton notice_buttons[SD_N_NOTICES] = {
-  [SD_NOTICE_ADDRESS] = { N_("_Preferences"), "app.preferences" },
-  [SD_NOTICE_TOKEN] = { N_("_Set Token"), "app.preferences" },
-  [SD_NOTICE_OFFLINE] = { N_("_Try Again"), "win.retry-connection" },
-  [SD_NOTICE_NO_UPLOADS] = { N_("_Preferences"), "app.preferences" },
-  [SD_NOTICE_STARTUP] = { NULL, NULL },
-  [SD_NOTICE_DEMO] = { N_("_Leave Demo"), "app.leave-demo" },
-};
-
-static void
-update_notice_bar (SdWindow *self)
-{
-  for (guint kind = 0; kind < SD_N_NOTICES; kind++)
-    {
-      GPtrArray *texts = self->notices[kind];
-      const NoticeButton *button = &notice_buttons[kind];
-
-      if (texts->len == 0)
-        continue;
-      self->shown_notice = kind;
-      sd_notice_bar_show (self->notice_bar, g_ptr_array_index (texts, 0),
-                          button->button_label != NULL ? _(button->button_label) : NULL,
-                          button->action_name);
-      return;
-    }
-
-  self->shown_notice = SD_N_NOTICES;
-  sd_notice_bar_hide (self->notice_bar);
-}
-
 static void
 on_notice_dismissed_cb (SdWindow *self)
 {
-  SdNoticeKind kind = self->shown_notice;
-
-  if (kind == SD_N_NOTICES || self->notices[kind]->len == 0)
-    return;
-
-  g_free (self->dismissed[kind]);
-  self->dismissed[kind] = g_ptr_array_steal_index (self->notices[kind], 0);
-  update_notice_bar (self);
-}
-
-/* The conditions the window follows itself. */
-static void
-follow_address (SdWindow *self)
-{
-  sd_window_set_notice (self, SD_NOTICE_ADDRESS, sd_context_get_base_url_error (self->context));
-}
-
-static void
-follow_service (SdWindow *self)
-{
-  SdService *service = sd_context_get_service (self->context);
-  const char *error = sd_service_get_last_error (service);
-  g_autoptr(GPtrArray) waiting = NULL;
-  g_autofree char *text = NULL;
-
-  /* a refused address pauses the service too: it is said once, above */
-  if (sd_context_get_base_url_error (self->context) != NULL)
-    error = NULL;
-  /* the queue stops with it: what waits is kept, not lost */
-  if (error != NULL && (waiting = sd_service_get_waiting (service)) != NULL && waiting->len > 0)
-    text = g_strdup_printf ("%s %s", error,
-                            _("Tasks waiting to be sent are kept, and sent once the server "
-                              "accepts the token."));
-  sd_window_set_notice (self, SD_NOTICE_TOKEN, text != NULL ? text : error);
-  sd_window_set_notice (self, SD_NOTICE_OFFLINE,
-                        sd_service_get_online (service) ? NULL
-                        : _("You are offline: nothing can be generated now, and running tasks "
-                            "are checked again when the connection is back."));
-}
-
-static void
-follow_demo (SdWindow *self)
-{
-  const char * const *notices = sd_context_get_notices (self->context);
-  GPtrArray *startup = self->notices[SD_NOTICE_STARTUP];
-
-  /* the demo makes some (a missing keyring) moot: the context drops them */
-  for (guint i = startup->len; i > 0; i--)
-    if (notices == NULL || !g_strv_contains (notices, g_ptr_array_index (startup, i - 1)))
-      g_ptr_array_remove_index (startup, i - 1);
-
-  sd_window_set_notice (self, SD_NOTICE_DEMO,
-                        sd_context_get_demo (self->context)
-                        ? _("Demo mode: the built-in simulator makes the videos; nothing reaches "
-                            "the real service and nothing is billed.")
-                        : NULL);
-}
-
-static void
-connect_notices (SdWindow *self)
-{
-  SdService *service = sd_context_get_service (self->context);
-
-  g_signal_connect_object (self->context, "notify::base-url-error",
-                           G_CALLBACK (follow_address), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->context, "notify::base-url-error",
-                           G_CALLBACK (follow_service), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self->context, "notify::demo",
-                           G_CALLBACK (follow_demo), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (service, "notify::online",
-                           G_CALLBACK (follow_service), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (service, "notify::last-error",
-                           G_CALLBACK (follow_service), self, G_CONNECT_SWAPPED);
-  /* tasks queued or cancelled while the token is refused */
-  g_signal_connect_object (sd_service_get_tasks (service), "items-changed",
-                           G_CALLBACK (follow_service), self, G_CONNECT_SWAPPED);
-  follow_address (self);
-  follow_service (self);
-  follow_demo (self);
-}
-
-/* What the start found stays in the bar until dismissed, one sentence at
- * a time; the refused address has its own notice. */
-static void
-add_startup_notices (SdWindow *self)
-{
-  const char * const *notices = sd_context_get_notices (self->context);
-  const char *address_error = sd_context_get_base_url_error (self->context);
-
-  for (guint i = 0; notices != NULL && notices[i] != NULL; i++)
-    if (g_strcmp0 (notices[i], address_error) != 0)
-      sd_window_set_notice (self, SD_NOTICE_STARTUP, notices[i]);
+  if (self->notices != NULL)
+    _sd_window_notices_dismiss_shown (self->notices);
 }
 
 static void
@@ -725,7 +595,7 @@ sd_window_constructed (GObject *object)
                           G_BINDING_SYNC_CREATE);
   g_signal_connect (self, "realize", G_CALLBACK (on_realized_cb), self);
   _sd_window_add_batch_drop_target (self);
-  connect_notices (self);
+  _sd_window_notices_follow (self->notices, self->context);
   g_signal_connect_object (self->context, "notify::has-token",
                            G_CALLBACK (on_has_token_changed_cb), self, G_CONNECT_SWAPPED);
   update_main_page (self);
@@ -746,6 +616,7 @@ sd_window_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->load_more_source, g_source_remove);
   g_clear_handle_id (&self->after_first_frame_source, g_source_remove);
+  g_clear_pointer (&self->notices, _sd_window_notices_free);
   g_clear_pointer (&self->history, _sd_window_history_free);
   g_clear_pointer (&self->selector, _sd_window_selection_free);
   g_clear_pointer (&self->details, _sd_window_details_free);
@@ -766,11 +637,6 @@ sd_window_finalize (GObject *object)
   g_clear_object (&self->context);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->removed_tasks, g_hash_table_unref);
-  for (guint i = 0; i < SD_N_NOTICES; i++)
-    {
-      g_clear_pointer (&self->notices[i], g_ptr_array_unref);
-      g_clear_pointer (&self->dismissed[i], g_free);
-    }
 
   G_OBJECT_CLASS (sd_window_parent_class)->finalize (object);
 }
@@ -929,13 +795,11 @@ sd_window_init (SdWindow *self)
 {
   self->cancellable = g_cancellable_new ();
   self->removed_tasks = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
-  for (guint i = 0; i < SD_N_NOTICES; i++)
-    self->notices[i] = g_ptr_array_new_with_free_func (g_free);
-  self->shown_notice = SD_N_NOTICES;
 
   /* Before the template: its list view may make rows at once. */
   self->poster_loader = sd_poster_loader_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->notices = _sd_window_notices_new (self->notice_bar);
   self->days = _sd_window_days_new (G_LIST_MODEL (self->selection));
   sd_poster_loader_set_scroller (self->poster_loader, self->results_scroller);
   sd_a11y_name_toast_buttons (GTK_WIDGET (self));
@@ -990,7 +854,7 @@ sd_window_set_ready (SdWindow *self,
 
   self->ready = ready;
   if (ready)
-    add_startup_notices (self);
+    _sd_window_notices_add_startup (self->notices, self->context);
   update_main_page (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_READY]);
 }
@@ -1015,26 +879,11 @@ sd_window_set_notice (SdWindow     *self,
                       SdNoticeKind  kind,
                       const char   *text)
 {
-  GPtrArray *texts;
-
   g_return_if_fail (SD_IS_WINDOW (self));
   g_return_if_fail ((guint) kind < SD_N_NOTICES);
 
-  texts = self->notices[kind];
-  if (text == NULL)
-    {
-      g_ptr_array_set_size (texts, 0);
-      g_clear_pointer (&self->dismissed[kind], g_free);
-    }
-  else if (kind == SD_NOTICE_STARTUP)
-    g_ptr_array_add (texts, g_strdup (text));
-  else if (g_strcmp0 (text, self->dismissed[kind]) != 0 &&
-           (texts->len == 0 || g_strcmp0 (g_ptr_array_index (texts, 0), text) != 0))
-    {
-      g_ptr_array_set_size (texts, 0);
-      g_ptr_array_add (texts, g_strdup (text));
-    }
-  update_notice_bar (self);
+  if (self->notices != NULL)
+    _sd_window_notices_set (self->notices, kind, text);
 }
 
 const char *
