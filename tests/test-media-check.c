@@ -293,6 +293,53 @@ test_dead_link_is_refused_naming_field_and_item (Fixture       *f,
   g_assert_cmpstr (sd_media_check_get_problem (check), ==, error->message);
 }
 
+/* A port that nothing listens on: bound, read and closed again. */
+static char *
+closed_port_url (const char *path)
+{
+  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM,
+                                            G_SOCKET_PROTOCOL_TCP, NULL);
+  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
+  g_autoptr(GSocketAddress) bound = NULL;
+  g_autoptr(GError) error = NULL;
+  guint port;
+
+  g_assert_nonnull (socket);
+  g_assert_true (g_socket_bind (socket, any, FALSE, &error));
+  g_assert_no_error (error);
+  bound = g_socket_get_local_address (socket, &error);
+  g_assert_no_error (error);
+  port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
+  g_socket_close (socket, NULL);
+  return g_strdup_printf ("https://127.0.0.1:%u/%s", port, path);
+}
+
+static void
+test_refused_connection_is_a_dead_link (Fixture       *f,
+                                        gconstpointer  data)
+{
+  g_autoptr(GBytes) png = make_png (32, 32);
+  g_autofree char *a = url (f, "a.png");
+  g_autofree char *dead = closed_port_url ("shots/photo.png");
+  const char *images[] = { a, dead, NULL };
+  g_autoptr(SdRequest) request = request_for ("seedance2.0-fast-i2v", images, NULL, NULL);
+  g_autoptr(SdMediaCheck) check = NULL;
+  g_autoptr(GError) error = NULL;
+
+  serve (f, "a.png", "image/png", png);
+  check = run_check (f, request, &error);
+
+  /* Refused, not "could not be checked": Generate would otherwise offer
+   * Send Anyway for a link the provider cannot fetch either. */
+  g_assert_error (error, SD_MEDIA_CHECK_ERROR, SD_MEDIA_CHECK_ERROR_REFUSED);
+  assert_contains (error->message, "images: Image 2 (photo.png)");
+  assert_contains (error->message, "refused the connection");
+  g_assert_cmpint (sd_media_item_get_state (item_at (check, 0)), ==, SD_MEDIA_CHECK_STATE_OK);
+  g_assert_cmpint (sd_media_item_get_state (item_at (check, 1)), ==, SD_MEDIA_CHECK_STATE_REFUSED);
+  assert_contains (sd_media_item_get_problem (item_at (check, 1)), "cannot be used");
+}
+
 static void
 test_html_page_as_an_image_is_refused (Fixture       *f,
                                        gconstpointer  data)
@@ -764,6 +811,7 @@ main (int   argc,
        test_huge_picture_header_is_read_without_decoding);
   ADD ("/media-check/image/dead-link-is-refused-naming-field-and-item",
        test_dead_link_is_refused_naming_field_and_item);
+  ADD ("/media-check/image/refused-connection-is-a-dead-link", test_refused_connection_is_a_dead_link);
   ADD ("/media-check/image/html-page-is-refused", test_html_page_as_an_image_is_refused);
   ADD ("/media-check/image/video-is-refused", test_video_as_an_image_is_refused);
   ADD ("/media-check/http/head-refused-falls-back-to-a-ranged-get",

@@ -219,6 +219,16 @@ probe_return_io_error (GTask  *task,
       probe_return (task, error);
       return;
     }
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
+    {
+      /* A definite answer, unlike a name that does not resolve or a
+       * network that does not answer (which may be this machine's): the
+       * host is there and nothing serves the link's port. */
+      g_clear_error (&error);
+      probe_return (task, g_error_new_literal (SD_MEDIA_PROBE_ERROR, SD_MEDIA_PROBE_ERROR_NOT_AVAILABLE,
+                                               _("the host refused the connection")));
+      return;
+    }
   probe_return (task, g_error_new (SD_MEDIA_PROBE_ERROR, SD_MEDIA_PROBE_ERROR_NETWORK,
                                    _("the host could not be reached (%s)"), error->message));
   g_error_free (error);

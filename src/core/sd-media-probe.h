@@ -12,7 +12,8 @@ G_BEGIN_DECLS
 #define SD_MEDIA_PROBE_ERROR (sd_media_probe_error_quark ())
 
 typedef enum {
-  /* The link answered 4xx after redirects: it is not there for anyone. */
+  /* The link answered 4xx after redirects, or its host refused the
+   * connection: it is not there for anyone. */
   SD_MEDIA_PROBE_ERROR_NOT_AVAILABLE,
   /* It answered 5xx, 408 or 429, or another status that is not 2xx: not now. */
   SD_MEDIA_PROBE_ERROR_SERVER,
@@ -20,7 +21,7 @@ typedef enum {
   SD_MEDIA_PROBE_ERROR_REDIRECT,
   /* No answer within the time given. */
   SD_MEDIA_PROBE_ERROR_TIMEOUT,
-  /* The host could not be reached (name, connection, TLS). */
+  /* The host could not be reached (name, network, TLS). */
   SD_MEDIA_PROBE_ERROR_NETWORK,
   /* It answered, but what it sent cannot be read as media. */
   SD_MEDIA_PROBE_ERROR_UNREADABLE,
