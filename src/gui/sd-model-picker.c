@@ -22,6 +22,8 @@ struct _SdModelPicker
   GtkPopover     *popover;
   GtkSearchEntry *search_entry;
   GtkListBox     *list;
+  /* The rows are made when the popover first shows, not at start-up */
+  gboolean        rows_stale;
 
   GListModel     *models;
   SdModel        *selected;
@@ -416,9 +418,12 @@ scroll_to_selected_cb (GtkWidget     *list,
   return G_SOURCE_REMOVE;
 }
 
+static void ensure_rows (SdModelPicker *self);
+
 static void
 on_popover_shown_cb (SdModelPicker *self)
 {
+  ensure_rows (self);
   gtk_editable_set_text (GTK_EDITABLE (self->search_entry), "");
   gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
   if (self->selected != NULL)
@@ -427,13 +432,19 @@ on_popover_shown_cb (SdModelPicker *self)
 }
 
 /* A list box bound to a model ignores filters: the rows (a catalogue
- * holds a couple of dozen) are made again when it changes. */
+ * holds a couple of dozen) are made again when it changes, and only once
+ * someone looks at them: before the first frame they cost ~9 M
+ * instructions for a list no one has opened. */
 static void
-rebuild_rows (SdModelPicker *self)
+ensure_rows (SdModelPicker *self)
 {
   GtkWidget *child;
-  guint n = self->models != NULL ? g_list_model_get_n_items (self->models) : 0;
+  guint n;
 
+  if (!self->rows_stale)
+    return;
+  self->rows_stale = FALSE;
+  n = self->models != NULL ? g_list_model_get_n_items (self->models) : 0;
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->list))) != NULL)
     gtk_list_box_remove (self->list, child);
   for (guint i = 0; i < n; i++)
@@ -444,6 +455,14 @@ rebuild_rows (SdModelPicker *self)
     }
   /* a row's header depends on the row after it, too */
   gtk_list_box_invalidate_headers (self->list);
+}
+
+static void
+rebuild_rows (SdModelPicker *self)
+{
+  self->rows_stale = TRUE;
+  if (gtk_widget_get_visible (GTK_WIDGET (self->popover)))
+    ensure_rows (self);
 }
 
 void
@@ -729,6 +748,7 @@ sd_model_picker_dup_shown_ids (SdModelPicker *self)
   g_autoptr(GStrvBuilder) ids = g_strv_builder_new ();
 
   g_return_val_if_fail (SD_IS_MODEL_PICKER (self), NULL);
+  ensure_rows (self);
 
   for (int i = 0;; i++)
     {
@@ -748,6 +768,7 @@ sd_model_picker_dup_headers (SdModelPicker *self)
   g_autoptr(GStrvBuilder) headers = g_strv_builder_new ();
 
   g_return_val_if_fail (SD_IS_MODEL_PICKER (self), NULL);
+  ensure_rows (self);
 
   for (int i = 0;; i++)
     {
@@ -767,6 +788,7 @@ char *
 sd_model_picker_dup_marked_id (SdModelPicker *self)
 {
   g_return_val_if_fail (SD_IS_MODEL_PICKER (self), NULL);
+  ensure_rows (self);
 
   for (int i = 0;; i++)
     {
@@ -784,6 +806,7 @@ sd_model_picker_dup_row_text (SdModelPicker *self,
                               const char    *model_id)
 {
   g_return_val_if_fail (SD_IS_MODEL_PICKER (self), NULL);
+  ensure_rows (self);
 
   for (int i = 0;; i++)
     {
@@ -817,6 +840,7 @@ sd_model_picker_shows_selected (SdModelPicker *self)
   graphene_rect_t bounds;
 
   g_return_val_if_fail (SD_IS_MODEL_PICKER (self), FALSE);
+  ensure_rows (self);
 
   row = find_selected_row (self);
   scroller = gtk_widget_get_ancestor (GTK_WIDGET (self->list), GTK_TYPE_SCROLLED_WINDOW);
