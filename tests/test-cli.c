@@ -312,6 +312,34 @@ test_submit_with_unknown_model_names_the_field (void)
   g_assert_cmpint (run->contexts, ==, 0);
 }
 
+/* Without --model: the model last chosen in the app, or the default one
+ * when that setting names a model the catalog no longer has; said. */
+static void
+test_submit_without_model_takes_the_last_one (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (SCHEMA_ID);
+  g_autoptr(Run) run = NULL;
+  g_autoptr(Run) again = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(JsonNode) root_again = NULL;
+
+  g_settings_set_string (settings, "last-model", "seedance2.0-std");
+  run = run_cli ("--demo", "submit", "--prompt", "a lighthouse", "--json");
+  g_assert_cmpint (run->status, ==, SD_CLI_EXIT_SUCCESS);
+  root = parse_json (run->out);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (root), "model"), ==,
+                   "seedance2.0-std");
+  g_assert_nonnull (strstr (run->err, "model: none given, so seedance2.0-std"));
+
+  g_settings_set_string (settings, "last-model", "seedance9-retired");
+  again = run_cli ("--demo", "submit", "--prompt", "a lighthouse", "--json");
+  g_assert_cmpint (again->status, ==, SD_CLI_EXIT_SUCCESS);
+  root_again = parse_json (again->out);
+  g_assert_cmpstr (json_object_get_string_member (json_node_get_object (root_again), "model"), ==,
+                   SD_CATALOG_DEFAULT_MODEL);
+  g_settings_reset (settings, "last-model");
+}
+
 /* A local file the model cannot take is named as the user gave it. */
 static void
 test_submit_refusal_names_the_local_file (void)
@@ -1762,6 +1790,8 @@ main (int   argc,
                    test_submit_without_prompt_names_the_field);
   g_test_add_func ("/cli/submit/unknown-model-names-the-field",
                    test_submit_with_unknown_model_names_the_field);
+  g_test_add_func ("/cli/submit/without-model-takes-the-last-one",
+                   test_submit_without_model_takes_the_last_one);
   g_test_add_func ("/cli/submit/invalid-request-sends-nothing",
                    test_submit_invalid_request_sends_nothing);
   g_test_add_func ("/cli/submit/refusal-names-the-local-file",

@@ -28,7 +28,7 @@ static gboolean on_no_check_cb       (const char  *option_name,
  * and the request share one list of fields: the request's. */
 static const GOptionEntry request_entries[] = {
   { "model", 'm', 0, G_OPTION_ARG_CALLBACK, on_request_option_cb,
-    N_("The model (see “seedance models”)"), N_("ID") },
+    N_("The model (see “seedance models”; by default the one last chosen in Seedance Studio)"), N_("ID") },
   { "prompt", 'p', 0, G_OPTION_ARG_CALLBACK, on_request_option_cb,
     N_("What the video shows"), N_("TEXT") },
   { "duration", 'd', 0, G_OPTION_ARG_CALLBACK, on_request_option_cb,
@@ -289,16 +289,38 @@ submit_request (SdCli          *self,
   return _sd_cli_exit_with (exit_status, SD_CLI_EXIT_SUCCESS);
 }
 
+/* Without --model, the model last chosen in the app (its setting), said
+ * on stderr so that a script's log tells what was paid for. */
+static gboolean
+choose_model (SdCli          *self,
+              SdCliArguments *args,
+              int            *exit_status)
+{
+  const char *model_id;
+
+  if (sd_request_get_model (args->request) != NULL)
+    return TRUE;
+  if (!_sd_cli_open_context (self, exit_status))
+    return FALSE;
+  model_id = sd_context_get_last_model (self->context);
+  sd_request_set_model (args->request, model_id);
+  _sd_cli_print_message (self, _("model: none given, so %s (the last one chosen in Seedance "
+                                 "Studio; choose another with --model)."), model_id);
+  return TRUE;
+}
+
 static gboolean
 run_submit (SdCli              *self,
             const SdCliCommand *command,
             SdCliArguments     *args,
             int                *exit_status)
 {
+  if (!choose_model (self, args, exit_status))
+    return FALSE;
   if (!check_request (self, args))
     return _sd_cli_exit_with (exit_status, SD_CLI_EXIT_USAGE);
 
-  if (!_sd_cli_open_context (self, exit_status) ||
+  if ((self->context == NULL && !_sd_cli_open_context (self, exit_status)) ||
       !_sd_cli_check_token (self, exit_status) ||
       !_sd_cli_upload_resolve (self, args->request, exit_status) ||
       !_sd_cli_apply_concurrency (self, args, exit_status))

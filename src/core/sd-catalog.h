@@ -11,6 +11,9 @@
 
 G_BEGIN_DECLS
 
+/* The model a first start offers (the settings schema's "last-model"). */
+#define SD_CATALOG_DEFAULT_MODEL "seedance2.0-fast-i2v"
+
 #define SD_CATALOG_ERROR (sd_catalog_error_quark ())
 
 typedef enum {

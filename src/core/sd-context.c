@@ -36,6 +36,7 @@ struct _SdContext
 
   GPtrArray   *notices;  /* NULL-terminated array of sentences */
   char        *keyring_notice; /* one of notices; moot in demo mode */
+  char        *last_model;     /* sd_context_get_last_model()'s */
   gboolean     demo;
 };
 
@@ -274,6 +275,7 @@ sd_context_finalize (GObject *object)
 
   g_clear_pointer (&self->notices, g_ptr_array_unref);
   g_clear_pointer (&self->keyring_notice, g_free);
+  g_clear_pointer (&self->last_model, g_free);
   g_clear_error (&self->base_url_error);
 
   G_OBJECT_CLASS (sd_context_parent_class)->finalize (object);
@@ -495,6 +497,21 @@ sd_context_get_catalog (SdContext *self)
   g_return_val_if_fail (SD_IS_CONTEXT (self), NULL);
 
   return self->catalog;
+}
+
+const char *
+sd_context_get_last_model (SdContext *self)
+{
+  g_autofree char *last = NULL;
+
+  g_return_val_if_fail (SD_IS_CONTEXT (self), NULL);
+
+  if (self->settings != NULL)
+    last = g_settings_get_string (self->settings, "last-model");
+  g_free (self->last_model);
+  self->last_model = g_strdup (last != NULL && sd_catalog_lookup (self->catalog, last) != NULL
+                               ? last : SD_CATALOG_DEFAULT_MODEL);
+  return self->last_model;
 }
 
 SdClient *

@@ -72,7 +72,6 @@ _sd_composer_block_saving (SdComposer *self,
 
 /* Without the schema (settings NULL) the composer starts from these, the
  * schema's defaults, and keeps nothing. */
-#define DEFAULT_MODEL "seedance2.0-fast-i2v"
 #define DEFAULT_DURATION 5
 
 static char *
@@ -90,7 +89,7 @@ get_last_string (SdComposer *self,
 void
 _sd_composer_load_settings (SdComposer *self)
 {
-  g_autofree char *model_id = get_last_string (self, "last-model", DEFAULT_MODEL);
+  g_autofree char *model_id = get_last_string (self, "last-model", SD_CATALOG_DEFAULT_MODEL);
   g_autofree char *ratio = get_last_string (self, "last-ratio", "");
   g_autofree char *resolution = get_last_string (self, "last-resolution", "");
   int duration = DEFAULT_DURATION;
