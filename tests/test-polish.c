@@ -14,6 +14,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
+#include "sd-a11y.h"
 #include "sd-api.h"
 #include "sd-application.h"
 #include "sd-catalog.h"
@@ -1060,12 +1061,78 @@ test_a11y_welcome_is_named (Welcome       *welcome,
   assert_all_named (GTK_WINDOW (welcome->window), "welcome page, token typed");
 }
 
+static void
+assert_named_once (GtkWidget  *widget,
+                   const char *name)
+{
+  g_autofree char *mismatch =
+    gtk_test_accessible_check_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, name);
+
+  if (mismatch != NULL)
+    g_error ("%s: the name is not “%s”: %s", G_OBJECT_TYPE_NAME (widget), name, mismatch);
+  /* a relation would add its labels' text after the name */
+  if (gtk_test_accessible_has_relation (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_RELATION_LABELLED_BY))
+    g_error ("%s “%s”: also labelled by another widget", G_OBJECT_TYPE_NAME (widget), name);
+}
+
+/* Over AT-SPI, GTK 4.8 said "_Compare Compare" for a button with a
+ * mnemonic, "Leave Demo Leave Demo" for one named on purpose, and
+ * libadwaita 1.2 "Ratio Ratio" for a combo row (sd_a11y_name_once(), which
+ * the application installs and main() below too). */
+static void
+test_a11y_named_once (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *rows = gtk_list_box_new ();
+  GtkWidget *mnemonic = gtk_button_new_with_mnemonic ("_Compare");
+  GtkWidget *plain = gtk_button_new_with_label ("Plain");
+  GtkWidget *given = gtk_button_new_with_label ("Add");
+  GtkWidget *entry_row = adw_entry_row_new ();
+  GtkWidget *combo_row = adw_combo_row_new ();
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (given), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  "Add the image link", -1);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (entry_row), "Image URL");
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (combo_row), "_Ratio");
+  adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (combo_row), TRUE);
+  gtk_list_box_append (GTK_LIST_BOX (rows), entry_row);
+  gtk_list_box_append (GTK_LIST_BOX (rows), combo_row);
+  gtk_box_append (GTK_BOX (box), mnemonic);
+  gtk_box_append (GTK_BOX (box), plain);
+  gtk_box_append (GTK_BOX (box), given);
+  gtk_box_append (GTK_BOX (box), rows);
+  gtk_window_set_child (GTK_WINDOW (window), box);
+  gtk_window_present (GTK_WINDOW (window));
+  iterate (10);
+
+  assert_named_once (mnemonic, "Compare");
+  assert_named_once (plain, "Plain");
+  assert_named_once (given, "Add the image link");
+  assert_named_once (entry_row, "Image URL");
+  assert_named_once (combo_row, "Ratio");
+
+  /* a new label renames them (GTK's set_label() replaces a name given on
+   * purpose too) */
+  gtk_button_set_label (GTK_BUTTON (mnemonic), "_Compare Takes");
+  gtk_button_set_label (GTK_BUTTON (plain), "Still Plain");
+  gtk_button_set_label (GTK_BUTTON (given), "Add It");
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (entry_row), "Image Link");
+  assert_named_once (mnemonic, "Compare Takes");
+  assert_named_once (plain, "Still Plain");
+  assert_named_once (given, "Add It");
+  assert_named_once (entry_row, "Image Link");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
   sd_test_gui_init (&argc, &argv);
+  /* as the application does at start-up */
+  sd_a11y_name_once ();
 
 #define ADD_WINDOW_TEST(path, func) \
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
@@ -1090,6 +1157,7 @@ main (int   argc,
   ADD_WINDOW_TEST ("/polish/a11y/every-control-is-named", test_a11y_every_control_is_named);
   ADD_WELCOME_TEST ("/polish/a11y/welcome-is-named", test_a11y_welcome_is_named);
   ADD_WINDOW_TEST ("/polish/a11y/toast-close-button-is-named", test_a11y_toast_close_button_is_named);
+  g_test_add_func ("/polish/a11y/named-once", test_a11y_named_once);
 
   return g_test_run ();
 }

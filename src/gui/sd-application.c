@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "sd-api.h"
+#include "sd-a11y.h"
 #include "sd-application.h"
 #include "sd-demo-scenes.h"
 #include "sd-demo.h"
@@ -416,6 +417,7 @@ sd_application_startup (GApplication *app)
 {
   G_APPLICATION_CLASS (sd_application_parent_class)->startup (app);
 
+  sd_a11y_name_once ();
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_entries,
                                    G_N_ELEMENTS (app_entries), app);
   update_leave_demo (SD_APPLICATION (app));

@@ -8,6 +8,7 @@
 
 #include <glib/gi18n.h>
 
+#include "sd-a11y.h"
 #include "sd-notice-bar.h"
 
 struct _SdNoticeBar
@@ -106,18 +107,6 @@ build_message (SdNoticeBar *self)
   return box;
 }
 
-/* "_Try Again" as a screen reader should say it: "Try Again". */
-static char *
-strip_mnemonic (const char *label)
-{
-  GString *text = g_string_new (NULL);
-
-  for (const char *p = label; *p != '\0'; p++)
-    if (*p != '_' || (p[1] == '_' && *++p != '\0'))
-      g_string_append_c (text, *p);
-  return g_string_free (text, FALSE);
-}
-
 static void
 apply_message (SdNoticeBar *self)
 {
@@ -125,7 +114,7 @@ apply_message (SdNoticeBar *self)
   gtk_widget_set_visible (GTK_WIDGET (self->button), self->button_label != NULL);
   if (self->button_label != NULL)
     {
-      g_autofree char *name = strip_mnemonic (self->button_label);
+      g_autofree char *name = sd_a11y_strip_mnemonic (self->button_label);
 
       gtk_button_set_label (self->button, self->button_label);
       gtk_accessible_update_property (GTK_ACCESSIBLE (self->button),

@@ -16,6 +16,7 @@
 
 #include <glib/gi18n.h>
 
+#include "sd-a11y.h"
 #include "sd-costs-bar.h"
 #include "sd-service.h"
 #include "sd-store-query.h"
@@ -632,6 +633,7 @@ build_search_bar (SdWindowHistory *self,
   gtk_search_bar_set_child (self->search_bar, box);
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->entry));
   gtk_search_bar_set_show_close_button (self->search_bar, TRUE);
+  sd_a11y_name_search_bar_button (self->search_bar);
   /* The scroller, not the list: typing in the grid, which takes the
    * list's place in it, opens the search too. */
   gtk_search_bar_set_key_capture_widget (self->search_bar, gtk_widget_get_parent (list_view));
