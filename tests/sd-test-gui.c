@@ -181,6 +181,25 @@ sd_test_gui_find_by_name (GtkWidget  *widget,
   return sd_test_gui_find (widget, has_name, name);
 }
 
+static gboolean
+takes_clicks (gpointer data)
+{
+  for (GtkWidget *widget = data; widget != NULL; widget = gtk_widget_get_parent (widget))
+    if (!gtk_widget_get_can_target (widget))
+      return FALSE;
+  return TRUE;
+}
+
+void
+sd_test_gui_click_when_it_takes_clicks (GtkWidget *button)
+{
+  g_autoptr(GtkWidget) keep = g_object_ref (button);
+
+  sd_test_gui_run_until (takes_clicks, button, "the button to take clicks");
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_signal_emit_by_name (button, "clicked");
+}
+
 gboolean
 sd_test_gui_is_named (GtkWidget  *widget,
                       const char *name)

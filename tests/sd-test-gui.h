@@ -70,6 +70,10 @@ gboolean   sd_test_gui_has_label_with    (GtkWidget    *widget,
                                           const char   *text);
 void       sd_test_gui_wait_for_label_with (GtkWidget  *widget,
                                             const char *text);
+/* Clicks @button as a pointer would: once it and every widget above it
+ * take clicks (a toast takes none while it enters, see sd-toasts.c). */
+void       sd_test_gui_click_when_it_takes_clicks (GtkWidget *button);
+
 /* Whether @widget's accessible label is @name. */
 gboolean   sd_test_gui_is_named          (GtkWidget    *widget,
                                           const char   *name);

@@ -487,7 +487,8 @@ static void
 click_undo (Fixture *fixture)
 {
   run_until (has_undo_toast, fixture);
-  click (find_button (GTK_WIDGET (fixture->window), "win.undo-remove-tasks"));
+  sd_test_gui_click_when_it_takes_clicks (find_button (GTK_WIDGET (fixture->window),
+                                                       "win.undo-remove-tasks"));
 }
 
 static gint64

@@ -27,6 +27,7 @@
 #include "sd-simulator-test.h"
 #include "sd-store.h"
 #include "sd-task-row.h"
+#include "sd-toasts.h"
 #include "sd-test-gui.h"
 #include "sd-video-window.h"
 #include "sd-welcome-page.h"
@@ -1061,6 +1062,68 @@ test_a11y_welcome_is_named (Welcome       *welcome,
   assert_all_named (GTK_WINDOW (welcome->window), "welcome page, token typed");
 }
 
+static gboolean
+is_toast_titled (GtkWidget     *widget,
+                 gconstpointer  title)
+{
+  return g_str_equal (G_OBJECT_TYPE_NAME (widget), "AdwToastWidget") &&
+         g_strcmp0 (find_label_text (widget), title) == 0;
+}
+
+static gboolean
+is_not_zero (gpointer data)
+{
+  return *(guint *) data != 0;
+}
+
+static void
+count_cb (guint *count)
+{
+  (*count)++;
+}
+
+/* libadwaita 1.2 crashed when a toast that replaced another (a 500 ms
+ * entrance) was dismissed within 200 ms: its exit freed what its entrance
+ * wrote to when it ended. The toast takes no click while it enters, and
+ * the app's dismissal waits (sd-toasts.c). */
+static void
+test_toast_dismissed_while_entering (Fixture       *fixture,
+                                     gconstpointer  user_data)
+{
+  g_autoptr(AdwToast) second = g_object_ref (adw_toast_new ("Second"));
+  GtkWidget *first_widget;
+  GtkWidget *second_widget;
+  guint dismissed = 0;
+  gint64 end;
+
+  sd_window_add_toast (fixture->window, adw_toast_new ("First"));
+  first_widget = sd_test_gui_wait_for (GTK_WIDGET (fixture->window), is_toast_titled, "First",
+                                       "the first toast");
+  adw_toast_set_priority (second, ADW_TOAST_PRIORITY_HIGH);
+  g_signal_connect_swapped (second, "dismissed", G_CALLBACK (count_cb), &dismissed);
+  sd_window_add_toast (fixture->window, second);
+  second_widget = sd_test_gui_wait_for (GTK_WIDGET (fixture->window), is_toast_titled, "Second",
+                                        "the second toast");
+  g_assert_true (first_widget != second_widget);
+
+  sd_toasts_dismiss (second);
+#if !ADW_CHECK_VERSION (1, 3, 0)
+  g_assert_false (gtk_widget_get_can_target (second_widget));
+  g_assert_cmpuint (dismissed, ==, 0);
+#endif
+  run_until (is_not_zero, &dismissed);
+  g_assert_cmpuint (dismissed, ==, 1);
+
+  /* past both animations, and the first toast, postponed, comes back and
+   * takes clicks once it has entered */
+  end = g_get_monotonic_time () + G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+  first_widget = sd_test_gui_wait_for (GTK_WIDGET (fixture->window), is_toast_titled, "First",
+                                       "the first toast again");
+  sd_test_gui_click_when_it_takes_clicks (find_icon_button (first_widget));
+}
+
 static void
 assert_named_once (GtkWidget  *widget,
                    const char *name)
@@ -1158,6 +1221,7 @@ main (int   argc,
   ADD_WELCOME_TEST ("/polish/a11y/welcome-is-named", test_a11y_welcome_is_named);
   ADD_WINDOW_TEST ("/polish/a11y/toast-close-button-is-named", test_a11y_toast_close_button_is_named);
   g_test_add_func ("/polish/a11y/named-once", test_a11y_named_once);
+  ADD_WINDOW_TEST ("/polish/toast/dismissed-while-entering", test_toast_dismissed_while_entering);
 
   return g_test_run ();
 }

@@ -10,8 +10,7 @@
 
 #include "sd-a11y.h"
 
-#define TOAST_OBSERVER_KEY "sd-a11y-toast-observer"
-#define NAME_KEY           "sd-a11y-name"
+#define NAME_KEY "sd-a11y-name"
 
 static void
 name_buttons (GtkWidget  *widget,
@@ -50,9 +49,9 @@ sd_a11y_name_entry_row_buttons (AdwEntryRow *row,
 
 /* A toast's only icon button is its close button (the action button has
  * a label of its own), and so is a search bar's. */
-static void
-name_close_buttons (GtkWidget  *widget,
-                    const char *label)
+void
+sd_a11y_name_close_buttons (GtkWidget  *widget,
+                            const char *label)
 {
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
        child = gtk_widget_get_next_sibling (child))
@@ -61,71 +60,8 @@ name_close_buttons (GtkWidget  *widget,
         gtk_accessible_update_property (GTK_ACCESSIBLE (child),
                                         GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
       else if (!GTK_IS_EDITABLE (child))
-        name_close_buttons (child, label);
+        sd_a11y_name_close_buttons (child, label);
     }
-}
-
-void
-sd_a11y_name_search_bar_button (GtkSearchBar *bar)
-{
-  g_return_if_fail (GTK_IS_SEARCH_BAR (bar));
-
-  name_close_buttons (GTK_WIDGET (bar), _("Close Search"));
-}
-
-/* The toast widget is libadwaita's private type, made when its toast
- * shows (at once, or when the ones queued before it have gone). */
-static void
-on_overlay_children_changed_cb (GListModel *children,
-                                guint       position,
-                                guint       removed,
-                                guint       added)
-{
-  for (guint i = position; i < position + added; i++)
-    {
-      g_autoptr(GtkWidget) child = g_list_model_get_item (children, i);
-
-      if (g_str_equal (G_OBJECT_TYPE_NAME (child), "AdwToastWidget"))
-        {
-          g_debug ("Naming the close button of a toast");
-          name_close_buttons (child, _("Dismiss"));
-        }
-    }
-}
-
-static void
-on_overlay_destroy_cb (GtkWidget *overlay)
-{
-  g_object_set_data (G_OBJECT (overlay), TOAST_OBSERVER_KEY, NULL);
-}
-
-static void
-observe_toasts (GtkWidget *overlay)
-{
-  GListModel *children;
-
-  if (g_object_get_data (G_OBJECT (overlay), TOAST_OBSERVER_KEY) != NULL)
-    return;
-
-  /* A toast overlay has two or three children: watching them costs
-   * nothing worth saying. The watch ends with the overlay. */
-  children = gtk_widget_observe_children (overlay);
-  g_signal_connect (children, "items-changed", G_CALLBACK (on_overlay_children_changed_cb), NULL);
-  g_object_set_data_full (G_OBJECT (overlay), TOAST_OBSERVER_KEY, children, g_object_unref);
-  g_signal_connect (overlay, "destroy", G_CALLBACK (on_overlay_destroy_cb), NULL);
-  on_overlay_children_changed_cb (children, 0, 0, g_list_model_get_n_items (children));
-}
-
-void
-sd_a11y_name_toast_buttons (GtkWidget *root)
-{
-  g_return_if_fail (GTK_IS_WIDGET (root));
-
-  if (ADW_IS_TOAST_OVERLAY (root))
-    observe_toasts (root);
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    sd_a11y_name_toast_buttons (child);
 }
 
 /* Text buttons and rows named twice */

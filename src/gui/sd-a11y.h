@@ -15,15 +15,12 @@ void sd_a11y_name_entry_row_buttons (AdwEntryRow *row,
                                      const char  *apply_label,
                                      const char  *reveal_label);
 
-/* Names the close button ("Dismiss") of every toast that the toast
- * overlays in @root (itself one, or any descendant) show from now on:
- * libadwaita 1.2 makes it an icon without a name. */
-void sd_a11y_name_toast_buttons (GtkWidget *root);
-
-/* Names the close button of @bar (shown with
- * gtk_search_bar_set_show_close_button()): GTK 4.8 leaves it without a
- * name. Call it once the search bar has its child. */
-void sd_a11y_name_search_bar_button (GtkSearchBar *bar);
+/* Names the icon buttons under @widget @label, but for those in an
+ * editable: the close button of a search bar (GTK 4.8 leaves it without a
+ * name; call it once the bar has its child) or of a toast (libadwaita 1.2
+ * makes it an icon without a name; sd-toasts.c calls it). */
+void sd_a11y_name_close_buttons (GtkWidget  *widget,
+                                 const char *label);
 
 /* "_Try Again" as a screen reader should say it: "Try Again". */
 char *sd_a11y_strip_mnemonic (const char *label);

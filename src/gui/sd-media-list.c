@@ -11,6 +11,7 @@
 #include "sd-media-list.h"
 #include "sd-media-list-private.h"
 #include "sd-media-row.h"
+#include "sd-toasts.h"
 #include "sd-window.h"
 
 G_DEFINE_ENUM_TYPE (SdMediaListKind, sd_media_list_kind,
@@ -365,7 +366,7 @@ sd_media_list_undo_clear (SdMediaList *self)
   cleared = g_steal_pointer (&self->cleared);
   g_debug ("Clear All undone: %u links back", g_strv_length (cleared));
   if (self->clear_toast != NULL)
-    adw_toast_dismiss (self->clear_toast);
+    sd_toasts_dismiss (self->clear_toast);
   gtk_string_list_splice (self->urls, 0, 0, (const char * const *) cleared);
   return TRUE;
 }
@@ -435,7 +436,7 @@ sd_media_list_clear_all (SdMediaList *self)
   g_strfreev (self->cleared);
   self->cleared = sd_media_list_dup_urls (self);
   if (self->clear_toast != NULL)
-    adw_toast_dismiss (self->clear_toast);
+    sd_toasts_dismiss (self->clear_toast);
   gtk_string_list_splice (self->urls, 0, n, NULL);
   show_clear_toast (self, n);
   gtk_widget_grab_focus (GTK_WIDGET (self->entry));

@@ -16,6 +16,7 @@
 #include "sd-message-dialog.h"
 #include "sd-preferences-upload.h"
 #include "sd-preferences-window.h"
+#include "sd-toasts.h"
 #include "sd-prices-page.h"
 
 struct _SdPreferencesWindow
@@ -447,7 +448,7 @@ sd_preferences_window_init (SdPreferencesWindow *self)
   sd_a11y_name_entry_row_buttons (self->base_url_row, _("Save the API address"), NULL);
   sd_a11y_name_entry_row_buttons (ADW_ENTRY_ROW (self->token_row), _("Save the new token"),
                                   _("Show or hide the new token"));
-  sd_a11y_name_toast_buttons (GTK_WIDGET (self));
+  sd_toasts_watch (GTK_WIDGET (self));
 }
 
 GtkWidget *

@@ -633,7 +633,7 @@ build_search_bar (SdWindowHistory *self,
   gtk_search_bar_set_child (self->search_bar, box);
   gtk_search_bar_connect_entry (self->search_bar, GTK_EDITABLE (self->entry));
   gtk_search_bar_set_show_close_button (self->search_bar, TRUE);
-  sd_a11y_name_search_bar_button (self->search_bar);
+  sd_a11y_name_close_buttons (GTK_WIDGET (self->search_bar), _("Close Search"));
   /* The scroller, not the list: typing in the grid, which takes the
    * list's place in it, opens the search too. */
   gtk_search_bar_set_key_capture_widget (self->search_bar, gtk_widget_get_parent (list_view));

@@ -20,6 +20,7 @@
 #include "sd-service.h"
 #include "sd-store-query.h"
 #include "sd-store.h"
+#include "sd-toasts.h"
 #include "sd-window-private.h"
 
 static SdService *
@@ -179,7 +180,7 @@ job_free (Job *job)
 {
   g_clear_handle_id (&job->progress_id, g_source_remove);
   if (job->progress != NULL)
-    adw_toast_dismiss (job->progress);
+    sd_toasts_dismiss (job->progress);
   g_clear_object (&job->progress);
   g_object_unref (job->window);
   g_free (job);

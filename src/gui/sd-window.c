@@ -8,13 +8,13 @@
 
 #include <glib/gi18n.h>
 
-#include "sd-a11y.h"
 #include "sd-balance-label.h"
 #include "sd-gui-resources.h"
 #include "sd-notice-bar.h"
 #include "sd-scroll-slice.h"
 #include "sd-service.h"
 #include "sd-task-row.h"
+#include "sd-toasts.h"
 #include "sd-video-window.h"
 #include "sd-welcome-page.h"
 #include "sd-window.h"
@@ -802,7 +802,7 @@ sd_window_init (SdWindow *self)
   self->notices = _sd_window_notices_new (self->notice_bar);
   self->days = _sd_window_days_new (G_LIST_MODEL (self->selection));
   sd_poster_loader_set_scroller (self->poster_loader, self->results_scroller);
-  sd_a11y_name_toast_buttons (GTK_WIDGET (self));
+  sd_toasts_watch (GTK_WIDGET (self));
 }
 
 SdWindow *
