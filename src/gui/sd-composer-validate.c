@@ -184,8 +184,9 @@ _sd_composer_update_generate_hint (SdComposer *self)
   else if (self->blocker != NULL)
     markup = make_blocker_markup (self);
 
-  /* Stays visible when empty: it pushes Generate to the end either way. */
+  /* On its own line above Generate: hidden while nothing stops it. */
   gtk_label_set_markup (self->blocker_label, markup != NULL ? markup : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->blocker_label), markup != NULL);
   if (error)
     {
       gtk_widget_remove_css_class (GTK_WIDGET (self->blocker_label), "dim-label");

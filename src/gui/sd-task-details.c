@@ -313,19 +313,26 @@ add_status_fields (SdTaskDetails *self,
                   sd_task_get_expires_at (task));
 }
 
-/* Under the file's path. */
+/* Under the file's path, across both columns, one under the other when
+ * the pane is narrow: the pane is as narrow as its widest part (it shares
+ * the window with the results), and wider content would be cut. */
 static void
 add_file_buttons (SdTaskDetails *self)
 {
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *box = gtk_flow_box_new ();
   GtkWidget *open = gtk_button_new_with_label (_("Open"));
   GtkWidget *show = gtk_button_new_with_label (_("Show in Folder"));
 
+  gtk_flow_box_set_selection_mode (GTK_FLOW_BOX (box), GTK_SELECTION_NONE);
+  gtk_flow_box_set_max_children_per_line (GTK_FLOW_BOX (box), 2);
+  gtk_flow_box_set_column_spacing (GTK_FLOW_BOX (box), 6);
+  gtk_flow_box_set_row_spacing (GTK_FLOW_BOX (box), 6);
+  gtk_widget_set_halign (box, GTK_ALIGN_START);
   gtk_actionable_set_action_name (GTK_ACTIONABLE (open), "details.open");
   gtk_actionable_set_action_name (GTK_ACTIONABLE (show), "details.show-in-folder");
-  gtk_box_append (GTK_BOX (box), open);
-  gtk_box_append (GTK_BOX (box), show);
-  gtk_grid_attach (self->fields, box, 1, self->n_rows++, 1, 1);
+  gtk_flow_box_append (GTK_FLOW_BOX (box), open);
+  gtk_flow_box_append (GTK_FLOW_BOX (box), show);
+  gtk_grid_attach (self->fields, box, 0, self->n_rows++, 2, 1);
 }
 
 static void
