@@ -6,8 +6,6 @@
 
 #include "config.h"
 
-#include <glib/gi18n.h>
-
 #include "sd-a11y.h"
 
 #define NAME_KEY "sd-a11y-name"
