@@ -25,21 +25,21 @@
 #if !ADW_CHECK_VERSION (1, 3, 0)
 #define GUARD_ENTRANCE   1
 #endif
-#define ENTRANCE_MS      600
-#define SHOWN_AT_KEY     "sd-toasts-shown-at"
-#define DISMISSED_KEY    "sd-toasts-dismissed"
+#define ENTRANCE_MS       600
+#define SHOWN_AT_KEY      "sd-toasts-shown-at"      /* gint64, µs */
+#define DISMISSED_KEY     "sd-toasts-dismissed"
 #define DISMISS_LATER_KEY "sd-toasts-dismiss-later"
-#define WATCHED_KEY      "sd-toasts-watched"
+#define WATCHED_KEY       "sd-toasts-watched"
 
 static gint64
 entrance_left_ms (AdwToast *toast)
 {
-  gint64 shown_at = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (toast), SHOWN_AT_KEY));
+  const gint64 *shown_at = g_object_get_data (G_OBJECT (toast), SHOWN_AT_KEY);
   gint64 elapsed_ms;
 
-  if (shown_at == 0)
+  if (shown_at == NULL)
     return 0;
-  elapsed_ms = (g_get_monotonic_time () - shown_at) / 1000;
+  elapsed_ms = (g_get_monotonic_time () - *shown_at) / 1000;
   return elapsed_ms < ENTRANCE_MS ? ENTRANCE_MS - elapsed_ms : 0;
 }
 
@@ -67,13 +67,14 @@ static void
 guard_entrance (GtkWidget *widget)
 {
   g_autoptr(AdwToast) toast = NULL;
+  gint64 now = g_get_monotonic_time ();
 
   g_object_get (widget, "toast", &toast, NULL);
   if (toast == NULL)
     return;
   /* a toast shown again (after a toast of a higher priority) enters again */
   g_object_set_data (G_OBJECT (toast), DISMISSED_KEY, NULL);
-  g_object_set_data (G_OBJECT (toast), SHOWN_AT_KEY, GSIZE_TO_POINTER (g_get_monotonic_time ()));
+  g_object_set_data_full (G_OBJECT (toast), SHOWN_AT_KEY, g_memdup2 (&now, sizeof now), g_free);
   if (g_object_get_data (G_OBJECT (toast), WATCHED_KEY) == NULL)
     {
       g_object_set_data (G_OBJECT (toast), WATCHED_KEY, GINT_TO_POINTER (TRUE));
