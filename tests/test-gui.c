@@ -1269,6 +1269,20 @@ flush_recent_files (void)
     g_source_remove (timeout);
 }
 
+/* GTK's own folder chooser (no portal here) of GTK 4.18 can end a path
+ * bar update after it has closed, and remove buttons from a box that is
+ * gone: a critical in GTK, after the app has its answer, which the app
+ * cannot prevent. Only that one is let through (GTK 4.8 has none). */
+static gboolean
+is_fatal_but_gtk_path_bar (const char     *domain,
+                           GLogLevelFlags  level,
+                           const char     *message,
+                           gpointer        user_data)
+{
+  return !(g_strcmp0 (domain, "Gtk") == 0 && (level & G_LOG_LEVEL_CRITICAL) != 0 &&
+           g_str_has_prefix (message, "gtk_box_remove: assertion"));
+}
+
 static void
 test_preferences_choose_folder_saves_it (Fixture       *fixture,
                                          gconstpointer  user_data)
@@ -1282,6 +1296,7 @@ test_preferences_choose_folder_saves_it (Fixture       *fixture,
   guint again;
 
   g_assert_cmpint (g_mkdir_with_parents (chosen, 0700), ==, 0);
+  g_test_log_set_fatal_handler (is_fatal_but_gtk_path_bar, NULL);
   dialog = open_folder_chooser (fixture, &prefs);
   offer[0] = dialog;
   gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (dialog), folder, NULL);
@@ -1295,6 +1310,7 @@ test_preferences_choose_folder_saves_it (Fixture       *fixture,
   run_until (has_no_file_chooser, NULL);
   gtk_window_destroy (prefs);
   flush_recent_files ();
+  g_test_log_set_fatal_handler (NULL, NULL);
 }
 
 static void
@@ -1304,12 +1320,14 @@ test_preferences_closed_closes_the_folder_chooser (Fixture       *fixture,
   GtkWindow *prefs;
   gpointer unchanged[] = { fixture, fixture->download_dir };
 
+  g_test_log_set_fatal_handler (is_fatal_but_gtk_path_bar, NULL);
   open_folder_chooser (fixture, &prefs);
   gtk_window_destroy (prefs);
   run_until (has_no_file_chooser, NULL);
   for (int i = 0; i < 10; i++)
     g_main_context_iteration (NULL, FALSE);
   g_assert_true (download_dir_is (unchanged));
+  g_test_log_set_fatal_handler (NULL, NULL);
 }
 
 /* Without its GSettings schema the app starts with the schema's defaults
