@@ -1107,6 +1107,7 @@ test_toast_dismissed_while_entering (Fixture       *fixture,
   gint64 end;
 
   g_assert_false (gtk_widget_get_can_target (second_widget));
+  g_assert_false (gtk_widget_get_can_focus (second_widget));
   g_assert_false (dismissed);
   run_until (sd_test_gui_is_true, &dismissed);
 

@@ -18,9 +18,9 @@
  * (fixed by libadwaita's commit 1674ebc9, in 1.3). A toast that replaces
  * another enters in 500 ms and leaves in 300: dismissed within 200 ms of
  * showing (its Undo clicked at once, or the app dismissing it), it crashed
- * the app. So a dismissal waits until the entrance is over: the pointer's
- * (the new toast takes no click, for ENTRANCE_MS) and the app's
- * (sd_toasts_dismiss()). The time is the monotonic clock's, which the
+ * the app. So a dismissal waits until the entrance is over: the user's
+ * (the new toast takes no click and no focus for ENTRANCE_MS) and the
+ * app's (sd_toasts_dismiss()). The time is the monotonic clock's, which the
  * frame clock's animations follow; the margin covers a late frame. */
 #if !ADW_CHECK_VERSION (1, 3, 0)
 #define GUARD_ENTRANCE   1
@@ -59,7 +59,10 @@ on_entrance_over_cb (gpointer user_data)
   g_object_get (widget, "toast", &toast, NULL);
   /* a toast leaving takes no click: libadwaita said so when it left */
   if (toast != NULL && g_object_get_data (G_OBJECT (toast), DISMISSED_KEY) == NULL)
-    gtk_widget_set_can_target (widget, TRUE);
+    {
+      gtk_widget_set_can_target (widget, TRUE);
+      gtk_widget_set_can_focus (widget, TRUE);
+    }
   return G_SOURCE_REMOVE;
 }
 
@@ -81,6 +84,7 @@ guard_entrance (GtkWidget *widget)
       g_signal_connect (toast, "dismissed", G_CALLBACK (on_toast_dismissed_cb), NULL);
     }
   gtk_widget_set_can_target (widget, FALSE);
+  gtk_widget_set_can_focus (widget, FALSE);
   g_timeout_add_full (G_PRIORITY_DEFAULT, ENTRANCE_MS, on_entrance_over_cb,
                       g_object_ref (widget), g_object_unref);
 }
