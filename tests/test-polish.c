@@ -1122,16 +1122,6 @@ test_toast_dismissed_while_entering (Fixture       *fixture,
 #endif
 }
 
-static gboolean
-has_label_property_text (GtkWidget  *widget,
-                         const char *text)
-{
-  g_autofree char *mismatch =
-    gtk_test_accessible_check_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, text);
-
-  return mismatch == NULL;
-}
-
 /* @widget has one accessible name, @name: in its label property and
  * labelled by nothing, or (GTK 4.10 and later, which copy no text into the
  * property of a text button) labelled by its label child alone. */
@@ -1204,7 +1194,7 @@ test_a11y_named_once (void)
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (entry_row), "Image Link");
   assert_named_once (mnemonic, "Compare Takes");
   assert_named_once (plain, "Still Plain");
-  assert_named_once (given, has_label_property_text (given, "Add It") ? "Add It"
+  assert_named_once (given, sd_test_gui_is_named (given, "Add It") ? "Add It"
                                                                      : "Add the image link");
   assert_named_once (entry_row, "Image Link");
   gtk_window_destroy (GTK_WINDOW (window));

@@ -296,13 +296,13 @@ choose_model (SdCli          *self,
               SdCliArguments *args,
               int            *exit_status)
 {
-  const char *model_id;
+  g_autofree char *model_id = NULL;
 
   if (sd_request_get_model (args->request) != NULL)
     return TRUE;
   if (!_sd_cli_open_context (self, exit_status))
     return FALSE;
-  model_id = sd_context_get_last_model (self->context);
+  model_id = sd_context_dup_last_model (self->context);
   sd_request_set_model (args->request, model_id);
   _sd_cli_print_message (self, _("model: none given, so %s (the last one chosen in Seedance "
                                  "Studio; choose another with --model)."), model_id);

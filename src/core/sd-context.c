@@ -36,7 +36,6 @@ struct _SdContext
 
   GPtrArray   *notices;  /* NULL-terminated array of sentences */
   char        *keyring_notice; /* one of notices; moot in demo mode */
-  char        *last_model;     /* sd_context_get_last_model()'s */
   gboolean     demo;
 };
 
@@ -275,7 +274,6 @@ sd_context_finalize (GObject *object)
 
   g_clear_pointer (&self->notices, g_ptr_array_unref);
   g_clear_pointer (&self->keyring_notice, g_free);
-  g_clear_pointer (&self->last_model, g_free);
   g_clear_error (&self->base_url_error);
 
   G_OBJECT_CLASS (sd_context_parent_class)->finalize (object);
@@ -499,8 +497,8 @@ sd_context_get_catalog (SdContext *self)
   return self->catalog;
 }
 
-const char *
-sd_context_get_last_model (SdContext *self)
+char *
+sd_context_dup_last_model (SdContext *self)
 {
   g_autofree char *last = NULL;
 
@@ -508,10 +506,9 @@ sd_context_get_last_model (SdContext *self)
 
   if (self->settings != NULL)
     last = g_settings_get_string (self->settings, "last-model");
-  g_free (self->last_model);
-  self->last_model = g_strdup (last != NULL && sd_catalog_lookup (self->catalog, last) != NULL
-                               ? last : SD_CATALOG_DEFAULT_MODEL);
-  return self->last_model;
+  if (last == NULL || sd_catalog_lookup (self->catalog, last) == NULL)
+    return g_strdup (SD_CATALOG_DEFAULT_MODEL);
+  return g_steal_pointer (&last);
 }
 
 SdClient *

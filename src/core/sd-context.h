@@ -40,7 +40,7 @@ GSettings   *sd_context_get_settings       (SdContext *self);
 SdCatalog   *sd_context_get_catalog        (SdContext *self);
 /* The model last chosen in the app (the "last-model" setting) when the
  * catalog has it, else SD_CATALOG_DEFAULT_MODEL. */
-const char  *sd_context_get_last_model     (SdContext *self);
+char        *sd_context_dup_last_model     (SdContext *self);
 SdClient    *sd_context_get_client         (SdContext *self);
 SdStore     *sd_context_get_store          (SdContext *self);
 SdService   *sd_context_get_service        (SdContext *self);

@@ -157,13 +157,14 @@ on_widget_mapped_hook (GSignalInvocationHint *hint,
   GObject *widget = g_value_get_object (&param_values[0]);
   const char *property;
 
-  if (g_object_get_data (widget, NAME_KEY) != NULL)
-    return TRUE;
+  /* every widget's map comes here: the type first, it is the cheap test */
   if (GTK_IS_BUTTON (widget))
     property = "notify::label";
   else if (ADW_IS_ENTRY_ROW (widget) || ADW_IS_COMBO_ROW (widget))
     property = "notify::title";
   else
+    return TRUE;
+  if (g_object_get_data (widget, NAME_KEY) != NULL)
     return TRUE;
 
   g_object_set_data_full (widget, NAME_KEY, g_strdup (""), g_free);
