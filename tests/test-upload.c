@@ -723,6 +723,70 @@ static const gsize edge_sizes[] = {
 /* The body stream read to its end: the head, every byte of the file in
  * order, the tail, at every size around its chunks (an empty file too,
  * which the uploader itself refuses). */
+static gboolean
+hash_count_passed (gpointer user_data)
+{
+  return _sd_uploader_hash_get_count () > GPOINTER_TO_UINT (user_data);
+}
+
+/* A file not seen before is hashed beside its send, not after it: the
+ * hash is done while the body still waits after its first chunk, and the
+ * link comes with its digest and its cache entry, without a flush. A send
+ * that fails keeps the digest (memoised for this run: the file keeps
+ * only the memo of files with a link), so sending the file again does
+ * not hash it again. */
+static void
+test_hash_beside_the_send (SdTestUpload  *fixture,
+                           gconstpointer  data)
+{
+  g_autofree char *path = write_sparse_image (fixture, "beside.jpg", 4 * 1024 * 1024);
+  g_autofree char *other = sd_test_upload_write_image (fixture, "fails.jpg", "fails");
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdUpload) upload = NULL;
+  g_autoptr(SdUpload) failed = NULL;
+  g_autoptr(SdUpload) again = NULL;
+  g_auto(GStrv) keys = NULL;
+  guint hashed = _sd_uploader_hash_get_count ();
+  guint n_memo;
+
+  _sd_uploader_body_hold (TRUE);
+  sd_uploader_upload_async (fixture->uploader, file, SD_UPLOAD_KIND_IMAGE, NULL,
+                            sd_test_store_result_cb, &result);
+  sd_test_wait_until (hash_count_passed, GUINT_TO_POINTER (hashed), 60, "the hash beside the send");
+  g_assert_null (result);
+  _sd_uploader_body_hold (FALSE);
+  sd_test_wait_until (sd_test_result_arrived, &result, 60, "the upload");
+  upload = sd_uploader_upload_finish (fixture->uploader, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (strlen (sd_upload_get_sha256 (upload)), ==, 64);
+  g_assert_cmpuint (g_hash_table_size (fixture->uploader->cache), ==, 1);
+  g_assert_cmpuint (g_hash_table_size (fixture->uploader->hashing), ==, 0);
+
+  /* the server fails after the body: the digest is kept, no link */
+  hashed = _sd_uploader_hash_get_count ();
+  sd_simulator_set_fault (fixture->sim, SD_SIMULATOR_STEP_UPLOAD, SD_SIMULATOR_FAULT_HTTP_500, 1);
+  failed = sd_test_upload_path (fixture, other, SD_UPLOAD_KIND_IMAGE, &error);
+  g_assert_null (failed);
+  g_assert_error (error, SD_UPLOAD_ERROR, SD_UPLOAD_ERROR_FAILED);
+  g_clear_error (&error);
+  keys = cached_keys (fixture, &n_memo);  /* waits for the hash */
+  g_assert_cmpuint (g_strv_length (keys), ==, 1);
+  g_assert_cmpuint (n_memo, ==, 1);
+  g_assert_cmpuint (g_hash_table_size (fixture->uploader->memo), ==, 2);
+  g_assert_cmpuint (_sd_uploader_hash_get_count (), ==, hashed + 1);
+
+  /* sent again: its digest is known before, so it is not hashed again */
+  again = sd_test_upload_path (fixture, other, SD_UPLOAD_KIND_IMAGE, &error);
+  g_assert_no_error (error);
+  g_assert_false (sd_upload_get_cached (again));
+  g_assert_cmpuint (strlen (sd_upload_get_sha256 (again)), ==, 64);
+  sd_uploader_flush_cache (fixture->uploader);
+  g_assert_cmpuint (_sd_uploader_hash_get_count (), ==, hashed + 1);
+  g_assert_cmpuint (sd_test_upload_requests (fixture), ==, 3);
+}
+
 static void
 test_body_stream_gives_the_file (SdTestUpload  *fixture,
                                                 gconstpointer  data)
@@ -1322,6 +1386,7 @@ main (int   argc,
   sd_test_upload_add ("/upload/stream/recorded-sha256-is-of-the-file", test_recorded_sha256_is_of_the_file);
   sd_test_upload_add ("/upload/stream/file-changed-while-sent", test_file_changed_while_sent);
   sd_test_upload_add ("/upload/cache/hash-after-the-answer", test_hash_after_the_answer);
+  sd_test_upload_add ("/upload/cache/hash-beside-the-send", test_hash_beside_the_send);
   sd_test_upload_add ("/upload/queue/at-most-two", test_at_most_two_at_once);
   sd_test_upload_add ("/upload/queue/cancel-while-queued", test_queued_upload_cancels_at_once);
   sd_test_upload_add ("/upload/request/local-files-become-links", test_request_local_files_become_links);

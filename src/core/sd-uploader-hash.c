@@ -13,18 +13,24 @@
 #include "sd-uploader-private.h"
 #include "sd-uploader-stream.h"
 
-/* The cache is keyed by the file's SHA-256, but hashing while sending
- * made the hash share the CPU with the send and the server (on 2 loaded
- * cores, a third of the upload's wall time). So a file whose digest is
- * not known before it is sent is hashed after the server answered: its
- * link goes to the caller at once, and a thread of its own (sd-upload-hash)
- * reads the file again (from the page cache, as a rule) and hashes it.
- * The link is cached, and the file memoised, only when the file is still
- * what was sent: the identity taken before sending (which the body also
- * checked at its end) is the one after hashing, and as many bytes were
- * hashed as were sent. Uploads of a file of that size (the same file, or
- * a copy) for the same target that come meanwhile wait
- * for the digest, then find the link in the cache. */
+/* The cache is keyed by the file's SHA-256, which is not known before a
+ * file not seen before is sent. Hashing it in the body as it was sent
+ * made the send wait for the hash; hashing it after the answer made the
+ * process wait for it once the link had come (the CLI and any caller
+ * that flushes the cache before it exits). So the hash runs beside the
+ * send, on a thread of its own (sd-upload-hash) that reads the file again
+ * (from the page cache, as a rule) while the sending thread reads it for
+ * the body; neither waits for the other, and on two cores the hash is
+ * over about when the answer comes. The link goes to the caller with the
+ * answer. It is cached, and the file memoised, once both the answer and
+ * the hash are in, and only when the file is still what was sent: the
+ * identity taken before sending (which the body also checked at its end)
+ * is the one after hashing, and as many bytes were hashed as were sent.
+ * Uploads of a file of that size (the same file, or a copy) for the same
+ * target that come after the answer and before the hash wait for the
+ * digest, then find the link in the cache. A send that fails still
+ * memoises the digest, so that sending the file again does not hash it
+ * again. */
 
 struct _HashLater
 {
@@ -32,13 +38,16 @@ struct _HashLater
   GMutex           lock;
   GCond            cond;
   gboolean         done;       /* the thread's work is over (under lock) */
+  gboolean         answered;   /* the main context's: the send is over (url set if it
+                                * gave a link) */
   gboolean         applied;    /* the main context's: the result taken */
   GWeakRef         uploader;
   GMainContext    *context;
+  GCancellable    *cancellable; /* cancelled with its upload */
   GFile           *file;
   char            *name;
   char            *identity;   /* before sending */
-  char            *key;        /* in SdUploader.hashing */
+  char            *key;        /* in SdUploader.hashing, once answered */
   char            *target;
   char            *url;
   gint64           created_at;
@@ -49,10 +58,18 @@ struct _HashLater
   char            *why;        /* the thread's, when not */
 };
 
-/* For the tests: hashes wait before they start while held. */
+/* For the tests: hashes wait before they start while held; and how many
+ * files were hashed in full. */
 static GMutex hold_lock;
 static GCond hold_cond;
 static gboolean held;
+static guint n_hashed;
+
+guint
+_sd_uploader_hash_get_count (void)
+{
+  return g_atomic_int_get (&n_hashed);
+}
 
 void
 _sd_uploader_hash_hold (gboolean hold)
@@ -79,6 +96,7 @@ _sd_uploader_hash_later_unref (HashLater *later)
   g_cond_clear (&later->cond);
   g_weak_ref_clear (&later->uploader);
   g_main_context_unref (later->context);
+  g_object_unref (later->cancellable);
   g_object_unref (later->file);
   g_free (later->name);
   g_free (later->identity);
@@ -114,7 +132,8 @@ hash_later_compute (HashLater *later)
     }
   buffer = g_malloc (HASH_CHUNK);
   _sd_upload_hash_init (&hash);
-  while ((n = g_input_stream_read (G_INPUT_STREAM (stream), buffer, HASH_CHUNK, NULL, &error)) > 0)
+  while ((n = g_input_stream_read (G_INPUT_STREAM (stream), buffer, HASH_CHUNK,
+                                   later->cancellable, &error)) > 0)
     {
       _sd_upload_hash_update (&hash, buffer, n);
       hashed += n;
@@ -122,6 +141,11 @@ hash_later_compute (HashLater *later)
         break;
     }
   sha256 = _sd_upload_hash_finish (&hash);
+  if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      later->why = g_strdup ("its upload was cancelled");
+      return;
+    }
   if (n < 0)
     {
       later->why = g_strdup_printf ("it cannot be read again (%s)", error->message);
@@ -152,6 +176,8 @@ hash_later_thread (gpointer data)
     g_cond_wait (&hold_cond, &hold_lock);
   g_mutex_unlock (&hold_lock);
   hash_later_compute (later);
+  if (later->sha256 != NULL)
+    g_atomic_int_inc (&n_hashed);
   g_mutex_lock (&later->lock);
   later->done = TRUE;
   g_cond_broadcast (&later->cond);
@@ -179,11 +205,17 @@ hash_later_apply (SdUploader *self,
   if (g_hash_table_lookup (self->hashing, later->key) == later)
     g_hash_table_remove (self->hashing, later->key);
 
-  if (later->sha256 != NULL)
+  if (later->sha256 != NULL && later->url == NULL)
+    {
+      g_debug ("upload of %s: hashed, sha256 %.12s…, but its send gave no link", later->name,
+               later->sha256);
+      _sd_uploader_remember (self, later->identity, later->sha256);
+    }
+  else if (later->sha256 != NULL)
     {
       CacheEntry *entry = g_new0 (CacheEntry, 1);
 
-      g_debug ("upload of %s: hashed after its answer, sha256 %.12s…; its link is cached",
+      g_debug ("upload of %s: hashed beside its send, sha256 %.12s…; its link is cached",
                later->name, later->sha256);
       _sd_uploader_remember (self, later->identity, later->sha256);
       entry->url = g_strdup (later->url);
@@ -210,10 +242,100 @@ on_hashed_idle (gpointer user_data)
   HashLater *later = user_data;
   g_autoptr(SdUploader) self = g_weak_ref_get (&later->uploader);
 
-  /* NULL: the uploader took the result when it was finalized */
-  if (self != NULL)
+  /* NULL: the uploader took the result when it was finalized; not
+   * answered: the answer takes it */
+  if (self != NULL && later->answered)
     hash_later_apply (self, later);
   return G_SOURCE_REMOVE;
+}
+
+static HashLater *
+hash_later_new (SdUploader *self,
+                Job        *job,
+                const char *key)
+{
+  HashLater *later = g_new0 (HashLater, 1);
+
+  g_atomic_ref_count_init (&later->ref_count);
+  g_mutex_init (&later->lock);
+  g_cond_init (&later->cond);
+  g_weak_ref_init (&later->uploader, self);
+  later->context = g_main_context_ref_thread_default ();
+  later->cancellable = g_cancellable_new ();
+  later->file = g_object_ref (job->upload->file);
+  later->name = _sd_upload_name (job->upload);
+  later->identity = g_strdup (job->identity);
+  later->key = g_strdup (key);
+  later->target = g_strdup (job->target);
+  later->size = job->upload->total;
+  later->uploads = g_ptr_array_new_with_free_func (g_object_unref);
+  later->waiting = g_ptr_array_new ();
+  return later;
+}
+
+/* Starts hashing; FALSE (and @later freed) when no thread can be made. */
+static gboolean
+hash_later_start (HashLater *later)
+{
+  g_autoptr(GError) error = NULL;
+  GThread *thread;
+
+  thread = g_thread_try_new ("sd-upload-hash", hash_later_thread, hash_later_ref (later), &error);
+  if (thread == NULL)
+    {
+      g_debug ("upload of %s: cannot hash it (%s), so its link is not cached",
+               later->name, error->message);
+      _sd_uploader_hash_later_unref (later);  /* the thread's */
+      _sd_uploader_hash_later_unref (later);
+      return FALSE;
+    }
+  g_thread_unref (thread);
+  return TRUE;
+}
+
+void
+_sd_uploader_hash_begin (SdUploader *self,
+                         Job        *job)
+{
+  g_autofree char *key = NULL;
+  HashLater *later;
+
+  if (job->upload->sha256 != NULL || job->later != NULL ||
+      (key = _sd_uploader_identity_key (job)) == NULL)
+    return;
+  later = hash_later_new (self, job, key);
+  if (hash_later_start (later))
+    {
+      g_debug ("upload of %s: hashing it beside its send", later->name);
+      job->later = later;
+    }
+}
+
+/* On the main context: the send of @later's file is over, with @url (or
+ * NULL: it gave no link). The result is taken now if the hash is done,
+ * else by the thread's idle. */
+static void
+hash_later_answer (SdUploader *self,
+                   HashLater  *later,
+                   const char *url,
+                   gint64      created_at)
+{
+  gboolean done;
+
+  later->url = g_strdup (url);
+  later->created_at = created_at;
+  later->answered = TRUE;
+  g_hash_table_replace (self->hashing, g_strdup (later->key), later);
+  g_mutex_lock (&later->lock);
+  done = later->done;
+  g_mutex_unlock (&later->lock);
+  if (done)
+    {
+      /* taking it drops the table's reference, maybe the last */
+      hash_later_ref (later);
+      hash_later_apply (self, later);
+      _sd_uploader_hash_later_unref (later);
+    }
 }
 
 void
@@ -223,25 +345,16 @@ _sd_uploader_hash_later (SdUploader *self,
                          const char *url,
                          gint64      created_at)
 {
-  HashLater *later = g_new0 (HashLater, 1);
-  g_autoptr(GError) error = NULL;
-  GThread *thread;
+  HashLater *later = g_steal_pointer (&job->later);
 
-  g_atomic_ref_count_init (&later->ref_count);
-  g_mutex_init (&later->lock);
-  g_cond_init (&later->cond);
-  g_weak_ref_init (&later->uploader, self);
-  later->context = g_main_context_ref_thread_default ();
-  later->file = g_object_ref (job->upload->file);
-  later->name = _sd_upload_name (job->upload);
-  later->identity = g_strdup (job->identity);
-  later->key = g_strdup (key);
-  later->target = g_strdup (job->target);
-  later->url = g_strdup (url);
-  later->created_at = created_at;
-  later->size = job->upload->total;
-  later->uploads = g_ptr_array_new_with_free_func (g_object_unref);
-  later->waiting = g_ptr_array_new ();
+  if (later == NULL)
+    {
+      /* begun with no thread to spare: one more try now */
+      later = hash_later_new (self, job, key);
+      if (!hash_later_start (later))
+        return;
+      g_debug ("upload of %s: answered; hashing it after its answer", later->name);
+    }
   g_ptr_array_add (later->uploads, g_object_ref (job->upload));
   for (guint i = 0; job->followers != NULL && i < job->followers->len; i++)
     {
@@ -249,19 +362,21 @@ _sd_uploader_hash_later (SdUploader *self,
 
       g_ptr_array_add (later->uploads, g_object_ref (follower->upload));
     }
+  hash_later_answer (self, later, url, created_at);
+}
 
-  thread = g_thread_try_new ("sd-upload-hash", hash_later_thread, hash_later_ref (later), &error);
-  if (thread == NULL)
-    {
-      g_debug ("upload of %s: cannot hash it (%s), so its link is not cached",
-               later->name, error->message);
-      _sd_uploader_hash_later_unref (later);  /* the thread's */
-      _sd_uploader_hash_later_unref (later);
-      return;
-    }
-  g_thread_unref (thread);
-  g_debug ("upload of %s: answered; hashing it after its answer", later->name);
-  g_hash_table_replace (self->hashing, g_strdup (key), later);
+void
+_sd_uploader_hash_abandon (SdUploader *self,
+                           Job        *job)
+{
+  HashLater *later = g_steal_pointer (&job->later);
+
+  if (later == NULL)
+    return;
+  /* cancelled: no more work for it; else it is worth knowing next time */
+  if (g_cancellable_is_cancelled (job->upload->cancellable))
+    g_cancellable_cancel (later->cancellable);
+  hash_later_answer (self, later, NULL, 0);
 }
 
 /* A file of the size of one being hashed for the same target may be it
@@ -289,7 +404,7 @@ _sd_uploader_hash_later_wait_for (SdUploader *self,
   return FALSE;
 }
 
-/* Blocks until every hash under way is done, and takes their results. */
+/* Blocks until every hash answered is done, and takes their results. */
 void
 _sd_uploader_hashes_wait (SdUploader *self)
 {

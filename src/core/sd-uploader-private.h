@@ -101,6 +101,7 @@ typedef struct
   char         *identity;      /* the file as it was looked at */
   gboolean      hashed_first;  /* read once to hash it before sending */
   GInputStream *body;          /* the file as it is sent */
+  HashLater    *later;         /* its hash beside the send, until answered */
   /* Concurrent uploads of the same file: one leads (sends), the others
    * follow it and get its link. */
   GTask        *leader;        /* set on a follower; no reference */
@@ -168,21 +169,31 @@ char *         _sd_uploader_identity_key (Job *job);
 /* @task (owned) waited for a hash after an answer: looks it up again. */
 void           _sd_uploader_job_resume (GTask *task);
 
-/* Hashes @job's file, sent and answered with @url, on a thread; once done,
- * caches the link under its SHA-256 if the file is still what was sent. */
+/* Starts hashing @job's file beside its send, on a thread, when its
+ * SHA-256 is not known (see sd-uploader-hash.c). */
+void           _sd_uploader_hash_begin (SdUploader *self,
+                                        Job        *job);
+/* @job's file was sent and answered with @url: once it is hashed (beside
+ * the send, or on a thread now if that could not begin), caches the link
+ * under its SHA-256 if the file is still what was sent. */
 void           _sd_uploader_hash_later (SdUploader *self,
                                         Job        *job,
                                         const char *key,
                                         const char *url,
                                         gint64      created_at);
+/* @job's send failed: its hash, once done, is only memoised. */
+void           _sd_uploader_hash_abandon (SdUploader *self,
+                                          Job        *job);
 void           _sd_uploader_hash_later_unref (HashLater *later);
 /* @task (owned, on TRUE) waits for a hash under way of a file of its
  * size, sent where it goes, if any. */
 gboolean       _sd_uploader_hash_later_wait_for (SdUploader *self,
                                                  GTask      *task);
-/* For the tests: hashes after an answer wait before they start while
- * held (every uploader's). */
+/* For the tests: hashes wait before they start while held (every
+ * uploader's); how many files they hashed in full (beside a send, or
+ * after it). */
 void           _sd_uploader_hash_hold (gboolean hold);
+guint          _sd_uploader_hash_get_count (void);
 /* For the tests: a body waits before the file's second chunk while held,
  * until let go or its send is cancelled (every uploader's). */
 void           _sd_uploader_body_hold (gboolean hold);

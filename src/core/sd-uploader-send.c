@@ -261,8 +261,8 @@ answer_link (SdUploader  *self,
 
 /* The link goes into the cache under the file's SHA-256. When it was
  * known before sending (the memo, or hashed first), the body checked that
- * the file kept its identity to its last byte: it is cached now. Else the
- * file is hashed after this answer, on a thread, and cached then. */
+ * the file kept its identity to its last byte: it is cached now. Else it
+ * is cached once the hash begun beside the send is done. */
 static void
 job_remember_link (SdUploader *self,
                    Job        *job,
@@ -596,6 +596,7 @@ job_start_send (GTask *task)
   if (thread != NULL)
     {
       g_thread_unref (thread);
+      _sd_uploader_hash_begin (self, job);
       return;
     }
   g_signal_handlers_disconnect_by_data (job->message, send);

@@ -409,6 +409,7 @@ job_free (Job *job)
   g_clear_pointer (&job->answer, g_byte_array_unref);
   g_clear_object (&job->body);
   g_clear_pointer (&job->followers, g_ptr_array_unref);
+  g_clear_pointer (&job->later, _sd_uploader_hash_later_unref);
   g_free (job->identity);
   g_free (job);
 }
@@ -452,6 +453,7 @@ _sd_uploader_job_fail (GTask  *task,
   g_clear_error (&job->upload->error);
   job->upload->error = g_error_copy (error);
   _sd_upload_set_state (job->upload, SD_UPLOAD_STATE_FAILED);
+  _sd_uploader_hash_abandon (self, job);
   job_release_slot (self, job);
   job_release_followers (self, task, error);
   g_task_return_error (task, error);
