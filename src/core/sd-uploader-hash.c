@@ -1,4 +1,4 @@
-/* sd-uploader-hash.c: the SHA-256 of a file sent, taken after the server's answer
+/* sd-uploader-hash.c: the SHA-256 of a file sent, taken beside its send
  *
  * SPDX-License-Identifier: GPL-3.0-or-later
  */

@@ -53,7 +53,7 @@ typedef struct
 /* Writes the cache file on a thread of its own (see sd-uploader-cache.c). */
 typedef struct _CacheWriter CacheWriter;
 
-/* A file sent, hashed after the answer (see sd-uploader-hash.c). */
+/* A file sent, hashed beside its send (see sd-uploader-hash.c). */
 typedef struct _HashLater HashLater;
 
 struct _SdUploader
@@ -68,7 +68,7 @@ struct _SdUploader
   GHashTable      *unsupported; /* base URLs without an upload endpoint */
   GHashTable      *memo;        /* file identity → SHA-256, see Facts */
   GHashTable      *in_flight;   /* cache key or identity key → leading GTask */
-  GHashTable      *hashing;     /* identity key → HashLater, hashed after the answer */
+  GHashTable      *hashing;     /* identity key → HashLater, answered, its hash not taken */
   GHashTable      *following;   /* GTask of a follower → its leader */
   GQueue           waiting;     /* GTask, for a free slot */
   guint            active;
@@ -114,7 +114,7 @@ typedef struct
 {
   guint64  size;
   char    *content_type;
-  char    *sha256;       /* NULL: not hashed (hashed after the answer) */
+  char    *sha256;       /* NULL: not hashed (hashed beside the send) */
   char    *identity;     /* "device:inode:size:mtime-ns", NULL if unknown */
 } Facts;
 

@@ -910,7 +910,7 @@ job_look_up (SdUploader *self,
     }
   g_debug ("upload of %s: %" G_GUINT64_FORMAT " bytes, cache %s%s", name, job->upload->total,
            entry != NULL ? "expired" : "miss",
-           job->upload->sha256 == NULL ? " (hashed after its answer)" : "");
+           job->upload->sha256 == NULL ? " (hashed beside its send)" : "");
   job_dispatch (self, task);
 }
 
