@@ -19,7 +19,8 @@ not report it, e.g. an older --before, shows none).
 reports the instructions it executed (all threads) before its first-frame
 line (--dump-before=sd_first_frame_report): the same count on a quiet or a
 loaded machine, to compare builds, as the wall clock and CPU time cannot
-be on a shared machine."""
+be on a shared machine; --keep-callgrind DIR keeps its files there, for
+callgrind_annotate."""
 
 import argparse
 import os
@@ -35,6 +36,9 @@ import benchlib  # noqa: E402
 # Nothing listens there; the history is made for this base (it keeps each
 # base's tasks apart).
 API_BASE = "http://127.0.0.1:9"
+
+# Where --keep-callgrind copies the callgrind files (None: nowhere).
+KEEP_CALLGRIND = None
 
 
 def run_once(cmd, env, timeout=120):
@@ -89,6 +93,9 @@ def count_instructions(cmd, env, folder, name):
                     "--dump-before=sd_first_frame_report"] + cmd,
                    env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                    timeout=900, check=False)
+    if KEEP_CALLGRIND:
+        os.makedirs(KEEP_CALLGRIND, exist_ok=True)
+        shutil.copy(out + ".1", os.path.join(KEEP_CALLGRIND, "callgrind.%s.1" % name))
     # part 1: from the start to the report
     with open(out + ".1") as f:
         for line in f:
@@ -146,8 +153,12 @@ def main():
     parser.add_argument("--callgrind", action="store_true",
                         help="also count each program's instructions to its first frame "
                              "under valgrind (one run each)")
+    parser.add_argument("--keep-callgrind", metavar="DIR",
+                        help="with --callgrind, keep each program's callgrind file in DIR")
     parser.add_argument("--renderer", default=os.environ.get("GSK_RENDERER", "cairo"))
     args = parser.parse_args()
+    global KEEP_CALLGRIND
+    KEEP_CALLGRIND = args.keep_callgrind
     if args.callgrind and shutil.which("valgrind") is None:
         sys.exit("--callgrind needs valgrind (apt-get install valgrind)")
     benchlib.ensure_display(sys.argv)

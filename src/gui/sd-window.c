@@ -128,6 +128,25 @@ on_results_scrolled_cb (SdWindow *self)
     self->load_more_source = g_idle_add (load_more_cb, self);
 }
 
+/* Built when the history is first empty: a stack measures its hidden pages
+ * too, and a status page's large title and wrapped description cost a
+ * start with a history as much as the rows on screen. */
+static void
+ensure_empty_page (SdWindow *self)
+{
+  AdwStatusPage *page;
+
+  if (gtk_stack_get_child_by_name (self->results_stack, "empty") != NULL)
+    return;
+  page = ADW_STATUS_PAGE (adw_status_page_new ());
+  adw_status_page_set_icon_name (page, "camera-video-symbolic");
+  adw_status_page_set_title (page, _("No Videos Yet"));
+  adw_status_page_set_description (page, _("Describe a scene, add reference images, and press "
+                                           "Generate. Finished videos are saved to your Videos folder."));
+  gtk_widget_add_css_class (GTK_WIDGET (page), "compact");
+  gtk_stack_add_named (self->results_stack, GTK_WIDGET (page), "empty");
+}
+
 static void
 update_results_page (SdWindow *self)
 {
@@ -137,6 +156,8 @@ update_results_page (SdWindow *self)
   /* a query's first page keeps the list until it comes */
   if (n_items == 0 && self->history != NULL && _sd_window_history_is_active (self->history))
     page = _sd_window_history_is_loading (self->history) ? "list" : "no-match";
+  if (g_str_equal (page, "empty"))
+    ensure_empty_page (self);
   gtk_stack_set_visible_child_name (self->results_stack, page);
 }
 
