@@ -16,8 +16,12 @@ less disturbed by a loaded machine than the wall clock; a build that does
 not report it, e.g. an older --before, shows none).
 
 --callgrind also runs each program once under valgrind's callgrind and
-reports the instructions it executed (all threads) before its first-frame
-line (--dump-before=sd_first_frame_report): the same count on a quiet or a
+reports the instructions it executed before its first-frame line
+(--dump-before=sd_first_frame_report), of all its threads and, in a second
+run with --separate-threads=yes, of its main thread alone (how much of a
+background thread's work, e.g. GTK's icon theme, comes before the first
+frame under valgrind's one-thread-at-a-time scheduling varies from build to
+build; the main thread's count does not): the same count on a quiet or a
 loaded machine, to compare builds, as the wall clock and CPU time cannot
 be on a shared machine; --keep-callgrind DIR keeps its files there, for
 callgrind_annotate."""
@@ -86,22 +90,36 @@ def wait_for_thumbnail(cmd, env, limit=60):
         proc.wait(timeout=30)
 
 
-def count_instructions(cmd, env, folder, name):
-    """Instructions @cmd executed before its first frame, under callgrind."""
-    out = os.path.join(folder, "callgrind.%s" % name)
-    subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=" + out,
-                    "--dump-before=sd_first_frame_report"] + cmd,
-                   env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                   timeout=900, check=False)
-    if KEEP_CALLGRIND:
-        os.makedirs(KEEP_CALLGRIND, exist_ok=True)
-        shutil.copy(out + ".1", os.path.join(KEEP_CALLGRIND, "callgrind.%s.1" % name))
-    # part 1: from the start to the report
-    with open(out + ".1") as f:
+def callgrind_summary(path):
+    with open(path) as f:
         for line in f:
             if line.startswith("summary:"):
                 return int(line.split()[1])
-    raise SystemExit("%s: callgrind wrote no summary" % name)
+    return None
+
+
+def count_instructions(cmd, env, folder, name):
+    """Instructions @cmd executed before its first frame, under callgrind:
+    (all threads, the main thread alone). Two runs: threads apart, the
+    first-frame dump holds the main thread's count only."""
+    counts = []
+    for separate in ("no", "yes"):
+        out = os.path.join(folder, "callgrind.%s.%s" % (name, separate))
+        subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=" + out,
+                        "--separate-threads=" + separate,
+                        "--dump-before=sd_first_frame_report"] + cmd,
+                       env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                       timeout=900, check=False)
+        # part 1: from the start to the report (thread 1 when apart)
+        part = out + (".1-01" if separate == "yes" else ".1")
+        count = callgrind_summary(part) if os.path.exists(part) else None
+        if count is None:
+            raise SystemExit("%s: callgrind wrote no summary" % name)
+        if KEEP_CALLGRIND:
+            os.makedirs(KEEP_CALLGRIND, exist_ok=True)
+            shutil.copy(part, os.path.join(KEEP_CALLGRIND, os.path.basename(part)))
+        counts.append(count)
+    return tuple(counts)
 
 
 def column(res, name, index):
@@ -223,12 +241,16 @@ def main():
         report(res, [p[0] for p in programs])
         if args.callgrind:
             counts = {name: count_instructions(cmd, e, root, name) for name, cmd, e in programs}
-            print("Instructions to the first frame (callgrind, one run each)")
+            print("Instructions to the first frame (callgrind, one run each): all threads; main thread")
             for name, _, _ in programs:
-                print("  %-8s %.1f M (%.2f× minimal)"
-                      % (name, counts[name] / 1e6, counts[name] / counts["minimal"]))
+                total, main_thread = counts[name]
+                print("  %-8s %.1f M (%.2f× minimal); %.1f M (%.2f× minimal)"
+                      % (name, total / 1e6, total / counts["minimal"][0],
+                         main_thread / 1e6, main_thread / counts["minimal"][1]))
             if "before" in counts:
-                print("  app/before %.3f×" % (counts["app"] / counts["before"]))
+                print("  app/before %.3f×; main thread %.3f×"
+                      % (counts["app"][0] / counts["before"][0],
+                         counts["app"][1] / counts["before"][1]))
     finally:
         shutil.rmtree(root, ignore_errors=True)
 
