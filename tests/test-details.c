@@ -810,6 +810,64 @@ test_details_dialog_when_narrow (Fixture       *fixture,
   gtk_window_close (dialog);
 }
 
+typedef struct
+{
+  Fixture *fixture;
+  int      width;
+} WindowWidth;
+
+static gboolean
+has_width (gpointer data)
+{
+  WindowWidth *wanted = data;
+
+  /* the window's own width is the default size less its frame */
+  return ABS (gtk_widget_get_width (GTK_WIDGET (wanted->fixture->window)) - wanted->width) <= 20;
+}
+
+static gboolean
+bar_is_shown (gpointer data)
+{
+  return gtk_widget_get_visible (data) && gtk_revealer_get_child_revealed (data);
+}
+
+static gboolean
+bar_is_gone (gpointer data)
+{
+  return !gtk_widget_get_visible (data);
+}
+
+/* At the window's first width (1100 px), the pane is wide enough to read
+ * (it was 206 px, its ids and times broken over two lines): the selection
+ * bar, hidden, no longer asks for its width. Shown for two tasks, it fits
+ * the results' narrowest width, so it never folds the window. */
+static void
+test_details_readable_at_first_width (Fixture       *fixture,
+                                      gconstpointer  user_data)
+{
+  WindowWidth first = { fixture, 1100 };
+  GtkWidget *compare = sd_test_gui_find_button (GTK_WIDGET (fixture->window), "_Compare");
+  GtkWidget *action_bar = gtk_widget_get_ancestor (compare, GTK_TYPE_ACTION_BAR);
+  GtkWidget *bar = gtk_widget_get_ancestor (gtk_widget_get_parent (action_bar), GTK_TYPE_REVEALER);
+  GtkWidget *stack = get_child (fixture->window, SD_TYPE_WINDOW, "results_stack");
+  SdTaskDetails *pane;
+
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), first.width, 720);
+  run_until (has_width, &first);
+  pane = select_task (fixture, "task-saved");
+  sd_test_run_for (300);
+  g_assert_false (gtk_widget_get_visible (bar));
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (pane)), >=, 260);
+  g_assert_cmpint (gtk_widget_get_width (stack), >=, 320);
+
+  gtk_selection_model_select_all (get_selection (fixture));
+  run_until (bar_is_shown, bar);
+  g_assert_false (is_folded (fixture));
+  gtk_selection_model_unselect_all (get_selection (fixture));
+  run_until (bar_is_gone, bar);
+  g_assert_false (is_folded (fixture));
+}
+
 static guint
 count_tiles (GtkWidget *widget)
 {
@@ -1010,6 +1068,7 @@ main (int   argc,
   ADD ("toggle-is-honest", test_details_toggle_is_honest);
   ADD ("links-from-the-store", test_details_links_from_the_store);
   ADD ("dialog-when-narrow", test_details_dialog_when_narrow);
+  ADD ("readable-at-first-width", test_details_readable_at_first_width);
   ADD ("grid-view", test_grid_view);
   ADD ("shortcuts", test_shortcuts);
   ADD ("buttons-named", test_buttons_named);

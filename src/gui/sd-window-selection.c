@@ -203,6 +203,8 @@ update_actions (SdWindowSelection *self)
   /* Translators: the number of tasks selected in the results */
   count = g_strdup_printf (ngettext ("%u selected", "%u selected", n), n);
   gtk_label_set_text (self->count_label, count);
+  if (n >= 2)
+    gtk_widget_set_visible (GTK_WIDGET (self->bar), TRUE);
   gtk_revealer_set_reveal_child (self->bar, n >= 2);
 }
 
@@ -821,6 +823,16 @@ build_more_menu (void)
   return G_MENU_MODEL (menu);
 }
 
+/* Hidden once it has slid away: a revealer sliding up still asks for its
+ * child's width, which made the results column (and so the leaflet) wider
+ * than its list needs, and left the details pane beside it 200 px. */
+static void
+on_bar_child_revealed_cb (GtkRevealer *bar)
+{
+  if (!gtk_revealer_get_reveal_child (bar) && !gtk_revealer_get_child_revealed (bar))
+    gtk_widget_set_visible (GTK_WIDGET (bar), FALSE);
+}
+
 static GtkWidget *
 build_bar (SdWindowSelection *self)
 {
@@ -831,6 +843,8 @@ build_bar (SdWindowSelection *self)
 
   self->count_label = GTK_LABEL (gtk_label_new (NULL));
   gtk_widget_add_css_class (GTK_WIDGET (self->count_label), "heading");
+  /* the bar fits the results' narrowest width: shown, it never folds the window */
+  gtk_label_set_ellipsize (self->count_label, PANGO_ELLIPSIZE_END);
   gtk_actionable_set_action_name (GTK_ACTIONABLE (compare), "win.compare-selection");
   gtk_widget_set_tooltip_text (compare, _("Play the selected takes side by side"));
   gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (more), "view-more-symbolic");
@@ -854,6 +868,8 @@ build_bar (SdWindowSelection *self)
   self->bar = GTK_REVEALER (gtk_revealer_new ());
   gtk_revealer_set_transition_type (self->bar, GTK_REVEALER_TRANSITION_TYPE_SLIDE_UP);
   gtk_revealer_set_child (self->bar, action_bar);
+  gtk_widget_set_visible (GTK_WIDGET (self->bar), FALSE);
+  g_signal_connect (self->bar, "notify::child-revealed", G_CALLBACK (on_bar_child_revealed_cb), NULL);
   return GTK_WIDGET (self->bar);
 }
 
