@@ -19,6 +19,7 @@
 #include "sd-preferences-upload.h"
 #include "sd-simulator-test.h"
 #include "sd-uploader.h"
+#include "sd-uploader-private.h"
 #include <libsoup/soup.h>
 
 /* The desktop's MIME database, which the isolated XDG dirs would hide from
@@ -699,6 +700,9 @@ test_removing_the_row_cancels_its_upload (Fixture       *fixture,
 
   sd_uploader_acknowledge_privacy (sd_composer_get_uploader (fixture->composer));
   path = write_large_png (fixture, "removed.png", 60 * 1024 * 1024);
+  /* the body waits after its first chunk until the cancel: else, on a
+   * loaded machine, the sending thread sent it all before the row went */
+  _sd_uploader_body_hold (TRUE);
   g_assert_cmpuint (sd_composer_add_image_text (fixture->composer, path), ==, 1);
   wait_for (row_has_upload, first_row (fixture), "the upload on add");
   upload = g_object_ref (sd_media_row_get_upload (first_row (fixture)));
@@ -706,6 +710,7 @@ test_removing_the_row_cancels_its_upload (Fixture       *fixture,
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (first_row (fixture)), "row.remove", NULL));
   g_assert_null (first_row (fixture));
   wait_for (upload_is_over, upload, "the cancelled upload");
+  _sd_uploader_body_hold (FALSE);
   g_assert_cmpint (sd_upload_get_state (upload), ==, SD_UPLOAD_STATE_FAILED);
   g_assert_true (g_error_matches (sd_upload_get_error (upload), G_IO_ERROR, G_IO_ERROR_CANCELLED));
   g_assert_cmpuint (sd_simulator_get_n_uploads (fixture->simulator), ==, 0);
