@@ -421,6 +421,31 @@ test_cli_upload_failure_exits_1 (SdTestUpload  *fixture,
   g_assert_cmpint (none->status, ==, SD_CLI_EXIT_USAGE);
 }
 
+/* A cache that cannot be saved (here its folder is a file; a full disk
+ * fails the same way) is said, with where and why; the link is given
+ * and the command succeeds. */
+static void
+test_cli_cache_not_saved_is_said (SdTestUpload  *fixture,
+                                  gconstpointer  data)
+{
+  g_autofree char *path = sd_test_upload_write_image (fixture, "a.png", NULL);
+  g_autofree char *folder = g_build_filename (g_get_user_cache_dir (), "seedance-studio", NULL);
+  g_autoptr(Run) run = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (g_get_user_cache_dir (), 0700), ==, 0);
+  g_assert_true (g_file_set_contents (folder, "not a folder", -1, &error));
+  g_assert_no_error (error);
+  run = run_cli ("--demo", "upload", path);
+  g_assert_cmpint (g_unlink (folder), ==, 0);
+
+  g_assert_cmpint (run->status, ==, SD_CLI_EXIT_SUCCESS);
+  g_assert_true (g_str_has_prefix (run->out, "https://127.0.0.1:"));
+  g_assert_nonnull (strstr (run->err, "could not be saved"));
+  g_assert_nonnull (strstr (run->err, folder));
+  g_assert_nonnull (strstr (run->err, "uploaded again next time"));
+}
+
 static void
 test_cli_privacy_notice_once (SdTestUpload  *fixture,
                               gconstpointer  data)
@@ -491,6 +516,7 @@ main (int   argc,
   sd_test_upload_add ("/upload/cli/upload-json-shape", test_cli_upload_json_shape);
   sd_test_upload_add ("/upload/cli/upload-failure-exits-1", test_cli_upload_failure_exits_1);
   sd_test_upload_add ("/upload/cli/privacy-notice-once", test_cli_privacy_notice_once);
+  sd_test_upload_add ("/upload/cli/cache-not-saved-is-said", test_cli_cache_not_saved_is_said);
   sd_test_upload_add ("/upload/cli/demo-submit-local-image-wait", test_cli_demo_submit_local_image_wait);
   sd_test_upload_add ("/upload/cli/submit-bad-file-creates-nothing",
                       test_cli_submit_with_a_bad_file_creates_nothing);

@@ -723,6 +723,34 @@ static const gsize edge_sizes[] = {
 /* The body stream read to its end: the head, every byte of the file in
  * order, the tail, at every size around its chunks (an empty file too,
  * which the uploader itself refuses). */
+/* The cache's folder cannot be made: the link still comes, and the
+ * flush says where the cache could not be saved and why. */
+static void
+test_cache_not_saved_is_told (SdTestUpload  *fixture,
+                              gconstpointer  data)
+{
+  g_autofree char *path = sd_test_upload_write_image (fixture, "told.jpg", "told");
+  g_autofree char *blocker = g_build_filename (fixture->dir, "blocked", NULL);
+  g_autofree char *cache_path = g_build_filename (blocker, "uploads.json", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(SdUpload) upload = NULL;
+
+  g_assert_true (g_file_set_contents (blocker, "not a folder", -1, &error));
+  g_assert_no_error (error);
+  g_clear_object (&fixture->uploader);
+  fixture->uploader = sd_uploader_new (fixture->client, cache_path);
+  g_assert_true (sd_uploader_flush_cache_full (fixture->uploader, &error));
+  g_assert_no_error (error);
+
+  upload = sd_test_upload_path (fixture, path, SD_UPLOAD_KIND_IMAGE, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (sd_upload_get_url (upload));
+  g_assert_false (sd_uploader_flush_cache_full (fixture->uploader, &error));
+  g_assert_nonnull (error);
+  g_assert_nonnull (strstr (error->message, cache_path));
+  g_assert_cmpuint (strlen (sd_upload_get_sha256 (upload)), ==, 64);
+}
+
 static gboolean
 hash_count_passed (gpointer user_data)
 {
@@ -1387,6 +1415,7 @@ main (int   argc,
   sd_test_upload_add ("/upload/stream/file-changed-while-sent", test_file_changed_while_sent);
   sd_test_upload_add ("/upload/cache/hash-after-the-answer", test_hash_after_the_answer);
   sd_test_upload_add ("/upload/cache/hash-beside-the-send", test_hash_beside_the_send);
+  sd_test_upload_add ("/upload/cache/not-saved-is-told", test_cache_not_saved_is_told);
   sd_test_upload_add ("/upload/queue/at-most-two", test_at_most_two_at_once);
   sd_test_upload_add ("/upload/queue/cancel-while-queued", test_queued_upload_cancels_at_once);
   sd_test_upload_add ("/upload/request/local-files-become-links", test_request_local_files_become_links);

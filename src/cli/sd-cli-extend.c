@@ -58,6 +58,7 @@ prepare_request (SdCli          *self,
     }
   if (note != NULL)
     _sd_cli_print_message (self, "%s", note);
+  _sd_cli_save_upload_cache (self, uploader);
   return g_steal_pointer (&request);
 }
 

@@ -134,6 +134,8 @@ extern const SdCliCommand _sd_cli_extend_command;
 /* The uploader of a command: upload.ini's service or the API host; NULL
  * after saying why (sd-cli-upload.c). */
 SdUploader   *_sd_cli_new_uploader         (SdCli              *self);
+void          _sd_cli_save_upload_cache    (SdCli              *self,
+                                            SdUploader         *uploader);
 
 /* Uploads the local files @request refers to and puts their links in it;
  * FALSE after saying why, nothing may be created then (sd-cli-upload.c). */

@@ -35,6 +35,21 @@ _sd_cli_new_uploader (SdCli *self)
   return g_steal_pointer (&uploader);
 }
 
+/* Waits until @uploader's cache is on disk; a cache that cannot be saved
+ * (a full disk) is said, and costs nothing else: the links work, but the
+ * files are sent again next time. */
+void
+_sd_cli_save_upload_cache (SdCli      *self,
+                           SdUploader *uploader)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (sd_uploader_flush_cache_full (uploader, &error))
+    return;
+  _sd_cli_print_message (self, "%s", error->message);
+  _sd_cli_print_message (self, "%s", _("The links work, but the files will be uploaded again next time."));
+}
+
 /* The kind of a file given to "seedance upload": what its content is. */
 static SdUploadKind
 kind_of_file (GFile *file)
@@ -116,6 +131,7 @@ upload_files (SdCli        *self,
         _sd_cli_print_result (self, "%s  %s\n", sd_upload_get_url (upload), paths[i]);
     }
   json_builder_end_array (builder);
+  _sd_cli_save_upload_cache (self, uploader);
 
   if (self->json)
     {
@@ -203,5 +219,6 @@ _sd_cli_upload_resolve (SdCli     *self,
       _sd_cli_print_message (self, "%s", _("Nothing was submitted."));
       return _sd_cli_exit_with (exit_status, SD_CLI_EXIT_FAILURE);
     }
+  _sd_cli_save_upload_cache (self, uploader);
   return TRUE;
 }

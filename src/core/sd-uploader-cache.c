@@ -142,6 +142,7 @@ struct _CacheWriter
   gboolean         busy;      /* a thread writes, or will */
   gboolean         held;      /* the tests' */
   guint            writes;
+  GError          *error;     /* why the last write failed; NULL when it did not */
 };
 
 /* One writer a file, shared by the uploaders of a process, so that an
@@ -197,6 +198,7 @@ writer_unref (CacheWriter *writer)
   g_cond_clear (&writer->cond);
   g_free (writer->path);
   g_hash_table_unref (writer->pending);
+  g_clear_error (&writer->error);
   g_free (writer);
 }
 
@@ -310,20 +312,26 @@ writer_merge (CacheWriter *writer,
   return json_to_string (json_parser_get_root (ours), TRUE);
 }
 
-static void
+/* NULL when written, else why not. */
+static GError *
 writer_write (CacheWriter *writer,
               const char  *ours)
 {
   g_autofree char *dir = g_path_get_dirname (writer->path);
   g_autofree char *text = writer_merge (writer, ours);
-  g_autoptr(GError) error = NULL;
+  GError *error = NULL;
 
   if (g_mkdir_with_parents (dir, 0700) != 0)
-    g_debug ("upload cache %s not written: %s", writer->path, g_strerror (errno));
-  else if (!g_file_set_contents_full (writer->path, text, -1,
-                                      G_FILE_SET_CONTENTS_CONSISTENT,
-                                      0600, &error))
+    {
+      int saved = errno;
+
+      g_set_error_literal (&error, G_FILE_ERROR, g_file_error_from_errno (saved), g_strerror (saved));
+    }
+  else
+    g_file_set_contents_full (writer->path, text, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, &error);
+  if (error != NULL)
     g_debug ("upload cache %s not written: %s", writer->path, error->message);
+  return error;
 }
 
 /* Writes the newest text until there is none waiting. */
@@ -344,9 +352,13 @@ writer_drain (CacheWriter *writer)
         g_hash_table_steal (writer->pending, owner);
       if (text == NULL)
         break;
+      GError *error;
+
       g_mutex_unlock (&writer->lock);
-      writer_write (writer, text);
+      error = writer_write (writer, text);
       g_mutex_lock (&writer->lock);
+      g_clear_error (&writer->error);
+      writer->error = error;
       writer->writes++;
     }
   writer->busy = FALSE;
@@ -514,8 +526,30 @@ sd_uploader_flush_cache (SdUploader *self)
 {
   g_return_if_fail (SD_IS_UPLOADER (self));
 
+  sd_uploader_flush_cache_full (self, NULL);
+}
+
+gboolean
+sd_uploader_flush_cache_full (SdUploader  *self,
+                              GError     **error)
+{
+  g_autoptr(GError) failure = NULL;
+
+  g_return_val_if_fail (SD_IS_UPLOADER (self), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
   _sd_uploader_hashes_wait (self);
   writer_flush (self->writer);
+  g_mutex_lock (&self->writer->lock);
+  if (self->writer->error != NULL)
+    failure = g_error_copy (self->writer->error);
+  g_mutex_unlock (&self->writer->lock);
+  if (failure == NULL)
+    return TRUE;
+  g_set_error (error, failure->domain, failure->code,
+               _("The upload cache %s could not be saved: %s"),
+               self->writer->path, failure->message);
+  return FALSE;
 }
 
 void

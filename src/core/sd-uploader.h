@@ -116,9 +116,14 @@ void          sd_uploader_set_link_lifetime (SdUploader  *self,
 /* The cache file is written on a thread of its own, saves coalescing;
  * this waits until it holds every link known so far (finalizing the
  * uploader does too), after the hashes of files just sent are done (a
- * file whose SHA-256 was not known is hashed after the server's answer:
- * its upload's "sha256" is set, and its link cached, then). */
+ * file whose SHA-256 was not known is hashed beside its send: its
+ * upload's "sha256" is set, and its link cached, once both are over).
+ * The _full variant also says whether the last write failed (a full
+ * disk, a folder that cannot be made): the links then work, but are not
+ * remembered for the next run. */
 void          sd_uploader_flush_cache   (SdUploader      *self);
+gboolean      sd_uploader_flush_cache_full (SdUploader  *self,
+                                            GError     **error);
 
 /* Privacy: an uploaded file gets a link anyone with the link can open. The
  * notice is said once: "privacy-acknowledged" (boolean, notified) stays
