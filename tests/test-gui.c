@@ -1475,6 +1475,28 @@ test_offline_shows_in_the_notice_bar (Fixture       *fixture,
   g_assert_nonnull (strstr (sd_window_get_notice (fixture->window), "offline"));
 }
 
+/* The composer's uploads could not be kept on disk: said in the bar, with
+ * what it means and no button (nothing to do but take note), before the
+ * demo notice, and gone once a save worked again. */
+static void
+test_upload_cache_not_saved_shows_in_the_notice_bar (Fixture       *fixture,
+                                                     gconstpointer  user_data)
+{
+  SdNoticeBar *bar = get_notice_bar (fixture);
+  const char *sentence = "The upload cache /full/uploads.json could not be saved: No space left on device";
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.upload-cache", "ms",
+                                             sentence));
+  g_assert_true (g_str_has_prefix (sd_window_get_notice (fixture->window), sentence));
+  g_assert_nonnull (strstr (sd_window_get_notice (fixture->window), "uploaded again next time"));
+  g_assert_null (sd_notice_bar_get_button_label (bar));
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.upload-cache", "ms",
+                                             NULL));
+  g_assert_null (strstr (sd_window_get_notice (fixture->window), "upload cache"));
+  g_assert_nonnull (strstr (sd_window_get_notice (fixture->window), "Demo mode"));
+}
+
 static gboolean
 is_finished_task (gpointer data)
 {
@@ -2476,6 +2498,8 @@ main (int   argc,
                    test_results_load_more_when_scrolled);
   ADD_WINDOW_TEST ("/gui/window/list-makes-rows-for-what-it-shows",
                    test_list_makes_rows_for_what_it_shows);
+  ADD_WINDOW_TEST ("/gui/window/upload-cache-not-saved-shows-in-the-notice-bar",
+                   test_upload_cache_not_saved_shows_in_the_notice_bar);
   ADD_WINDOW_TEST ("/gui/preferences/chosen-folder-becomes-the-download-folder",
                    test_preferences_choose_folder_saves_it);
   ADD_WINDOW_TEST ("/gui/preferences/closing-closes-the-folder-chooser",

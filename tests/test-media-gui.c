@@ -7,6 +7,7 @@
 
 #include <adwaita.h>
 #include <fcntl.h>
+#include <glib/gstdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -50,6 +51,8 @@ typedef struct
   SdTask     *submitted;
   guint       no_uploads;   /* win.no-uploads activations */
   char       *no_uploads_text;
+  guint       upload_cache; /* win.upload-cache activations */
+  char       *upload_cache_text; /* the last one's sentence, NULL: none */
   char       *dir;
 } Fixture;
 
@@ -72,12 +75,26 @@ on_no_uploads_cb (GSimpleAction *action,
 }
 
 static void
+on_upload_cache_cb (GSimpleAction *action,
+                    GVariant      *parameter,
+                    Fixture       *fixture)
+{
+  g_autoptr(GVariant) sentence = g_variant_get_maybe (parameter);
+
+  fixture->upload_cache++;
+  g_clear_pointer (&fixture->upload_cache_text, g_free);
+  if (sentence != NULL)
+    fixture->upload_cache_text = g_variant_dup_string (sentence, NULL);
+}
+
+static void
 fixture_set_up (Fixture       *fixture,
                 gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
   g_autoptr(GSimpleActionGroup) group = g_simple_action_group_new ();
   g_autoptr(GSimpleAction) action = g_simple_action_new ("no-uploads", G_VARIANT_TYPE_STRING);
+  g_autoptr(GSimpleAction) cache_action = g_simple_action_new ("upload-cache", G_VARIANT_TYPE ("ms"));
 
   g_content_type_set_mime_dirs ((const char * const *) mime_dirs);
   fixture->context = sd_demo_context_new (&error);
@@ -95,6 +112,8 @@ fixture_set_up (Fixture       *fixture,
   /* the window's notice, as SdWindow has it */
   g_signal_connect (action, "activate", G_CALLBACK (on_no_uploads_cb), fixture);
   g_action_map_add_action (G_ACTION_MAP (group), G_ACTION (action));
+  g_signal_connect (cache_action, "activate", G_CALLBACK (on_upload_cache_cb), fixture);
+  g_action_map_add_action (G_ACTION_MAP (group), G_ACTION (cache_action));
   gtk_widget_insert_action_group (fixture->window, "win", G_ACTION_GROUP (group));
   gtk_window_present (GTK_WINDOW (fixture->window));
   g_signal_connect (fixture->composer, "submitted", G_CALLBACK (on_submitted_cb), fixture);
@@ -115,6 +134,7 @@ fixture_tear_down (Fixture       *fixture,
     ;
   g_clear_object (&fixture->context);
   g_free (fixture->no_uploads_text);
+  g_free (fixture->upload_cache_text);
   g_free (fixture->dir);
 }
 
@@ -652,6 +672,59 @@ test_upload_starts_when_a_file_is_added (Fixture       *fixture,
   g_assert_cmpuint (sd_simulator_get_n_uploads (fixture->simulator), ==, 1);
   g_assert_cmpstr (sd_request_get_images (sd_task_get_request (fixture->submitted))[0], ==,
                    sd_upload_get_url (upload));
+}
+
+static gboolean
+cache_not_saved_was_said (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return fixture->upload_cache_text != NULL;
+}
+
+static gboolean
+cache_saved_again_was_said (gpointer data)
+{
+  Fixture *fixture = data;
+
+  return fixture->upload_cache > 1 && fixture->upload_cache_text == NULL;
+}
+
+/* Links that cannot be kept on disk (the cache file cannot be replaced)
+ * are said in the window, once a save failed, and taken back once one
+ * worked; the upload itself works either way. */
+static void
+test_cache_not_saved_is_said_in_the_window (Fixture       *fixture,
+                                            gconstpointer  data)
+{
+  g_autofree char *cache = g_build_filename (g_get_user_cache_dir (), "seedance-studio",
+                                             "uploads.json", NULL);
+  g_autofree char *path = NULL;
+  g_autofree char *other = NULL;
+  SdUpload *upload;
+
+  if (skip_without_tls (fixture))
+    return;
+
+  /* a folder where the file should be: nothing can replace it */
+  g_assert_cmpint (g_mkdir_with_parents (cache, 0700), ==, 0);
+  sd_uploader_acknowledge_privacy (sd_composer_get_uploader (fixture->composer));
+  path = write_png (fixture, "kept.png", 24);
+  g_assert_cmpuint (sd_composer_add_image_text (fixture->composer, path), ==, 1);
+  wait_for (row_has_upload, first_row (fixture), "the upload on add");
+  upload = sd_media_row_get_upload (first_row (fixture));
+  wait_for (upload_is_over, upload, "the upload to end");
+  g_assert_cmpint (sd_upload_get_state (upload), ==, SD_UPLOAD_STATE_DONE);
+  wait_for (cache_not_saved_was_said, fixture, "the cache not saved, said");
+  g_assert_cmpuint (fixture->upload_cache, ==, 1);
+  g_assert_nonnull (strstr (fixture->upload_cache_text, cache));
+  g_assert_nonnull (strstr (fixture->upload_cache_text, "could not be saved"));
+
+  g_assert_cmpint (g_rmdir (cache), ==, 0);
+  other = write_png (fixture, "kept-too.png", 28);
+  g_assert_cmpuint (sd_composer_add_image_text (fixture->composer, other), ==, 1);
+  wait_for (cache_saved_again_was_said, fixture, "the cache saved again, said");
+  g_assert_true (g_file_test (cache, G_FILE_TEST_IS_REGULAR));
 }
 
 static gboolean
@@ -1444,6 +1517,7 @@ main (int   argc,
   ADD ("file-drop-and-pasted-picture-add-rows", test_drop_and_paste_add_rows);
   ADD ("preferences-upload-service-is-https-only-with-the-reason-shown", test_preferences_upload_service_https_only);
   ADD ("upload-starts-when-a-file-is-added", test_upload_starts_when_a_file_is_added);
+  ADD ("cache-not-saved-is-said-in-the-window", test_cache_not_saved_is_said_in_the_window);
   ADD ("generate-waits-for-the-upload-on-its-way", test_generate_waits_for_the_upload_on_its_way);
   ADD ("removing-the-row-cancels-its-upload", test_removing_the_row_cancels_its_upload);
   ADD ("loaded-draft-uploads-its-files", test_loaded_draft_uploads_its_files);

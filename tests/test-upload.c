@@ -720,11 +720,21 @@ static const gsize edge_sizes[] = {
   5 * 1024 * 1024 + 7,
 };
 
-/* The body stream read to its end: the head, every byte of the file in
- * order, the tail, at every size around its chunks (an empty file too,
- * which the uploader itself refuses). */
+static gboolean
+has_cache_error (gpointer data)
+{
+  return sd_uploader_get_cache_error (data) != NULL;
+}
+
+static gboolean
+has_no_cache_error (gpointer data)
+{
+  return sd_uploader_get_cache_error (data) == NULL;
+}
+
 /* The cache's folder cannot be made: the link still comes, and the
- * flush says where the cache could not be saved and why. */
+ * flush says where the cache could not be saved and why; so does the
+ * uploader's "cache-error", until a save works again. */
 static void
 test_cache_not_saved_is_told (SdTestUpload  *fixture,
                               gconstpointer  data)
@@ -748,7 +758,22 @@ test_cache_not_saved_is_told (SdTestUpload  *fixture,
   g_assert_false (sd_uploader_flush_cache_full (fixture->uploader, &error));
   g_assert_nonnull (error);
   g_assert_nonnull (strstr (error->message, cache_path));
+  g_clear_error (&error);
   g_assert_cmpuint (strlen (sd_upload_get_sha256 (upload)), ==, 64);
+
+  /* the window learns it too, from the uploader, and that it is over once
+   * a save works again */
+  sd_test_wait_until (has_cache_error, fixture->uploader, 10, "the cache error");
+  g_assert_nonnull (strstr (sd_uploader_get_cache_error (fixture->uploader), cache_path));
+  g_assert_cmpint (g_unlink (blocker), ==, 0);
+  g_clear_object (&upload);
+  g_clear_pointer (&path, g_free);
+  path = sd_test_upload_write_image (fixture, "told-again.jpg", "told again");
+  upload = sd_test_upload_path (fixture, path, SD_UPLOAD_KIND_IMAGE, &error);
+  g_assert_no_error (error);
+  g_assert_true (sd_uploader_flush_cache_full (fixture->uploader, &error));
+  g_assert_no_error (error);
+  sd_test_wait_until (has_no_cache_error, fixture->uploader, 10, "the cache saved");
 }
 
 static gboolean
@@ -815,9 +840,12 @@ test_hash_beside_the_send (SdTestUpload  *fixture,
   g_assert_cmpuint (sd_test_upload_requests (fixture), ==, 3);
 }
 
+/* The body stream read to its end: the head, every byte of the file in
+ * order, the tail, at every size around its chunks (an empty file too,
+ * which the uploader itself refuses). */
 static void
 test_body_stream_gives_the_file (SdTestUpload  *fixture,
-                                                gconstpointer  data)
+                                 gconstpointer  data)
 {
   for (guint i = 0; i < G_N_ELEMENTS (edge_sizes); i++)
     {

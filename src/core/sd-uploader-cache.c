@@ -138,12 +138,111 @@ struct _CacheWriter
   GMutex           lock;
   GCond            cond;      /* idle again, or let go */
   char            *path;
-  GHashTable      *pending;   /* uploader → its newest text not written yet */
+  GHashTable      *pending;   /* CacheReport of an uploader → its newest text not written yet */
   gboolean         busy;      /* a thread writes, or will */
   gboolean         held;      /* the tests' */
   guint            writes;
   GError          *error;     /* why the last write failed; NULL when it did not */
 };
+
+/* What a write says back to the uploader whose text it wrote: on the
+ * uploader's main context, while the uploader lives ("cache-error"). */
+struct _CacheReport
+{
+  gatomicrefcount  ref_count;
+  GMutex           lock;
+  SdUploader      *owner;    /* NULL once the uploader is finalized */
+  GMainContext    *context;
+};
+
+static CacheReport *
+report_new (SdUploader *owner)
+{
+  CacheReport *report = g_new0 (CacheReport, 1);
+
+  g_atomic_ref_count_init (&report->ref_count);
+  g_mutex_init (&report->lock);
+  report->owner = owner;
+  report->context = g_main_context_ref_thread_default ();
+  return report;
+}
+
+static CacheReport *
+report_ref (CacheReport *report)
+{
+  g_atomic_ref_count_inc (&report->ref_count);
+  return report;
+}
+
+static void
+report_unref (CacheReport *report)
+{
+  if (!g_atomic_ref_count_dec (&report->ref_count))
+    return;
+  g_mutex_clear (&report->lock);
+  g_main_context_unref (report->context);
+  g_free (report);
+}
+
+typedef struct
+{
+  CacheReport *report;
+  char        *path;
+  GError      *error;   /* NULL: written */
+} ReportCall;
+
+static void
+report_call_free (ReportCall *call)
+{
+  report_unref (call->report);
+  g_free (call->path);
+  g_clear_error (&call->error);
+  g_free (call);
+}
+
+static char *
+describe_write_failure (const char   *path,
+                        const GError *error)
+{
+  return g_strdup_printf (_("The upload cache %s could not be saved: %s"), path, error->message);
+}
+
+static gboolean
+report_dispatch (gpointer data)
+{
+  ReportCall *call = data;
+  g_autoptr(SdUploader) owner = NULL;
+  g_autofree char *text = NULL;
+
+  g_mutex_lock (&call->report->lock);
+  if (call->report->owner != NULL)
+    owner = g_object_ref (call->report->owner);
+  g_mutex_unlock (&call->report->lock);
+  if (owner == NULL)
+    return G_SOURCE_REMOVE;
+  if (call->error != NULL)
+    text = describe_write_failure (call->path, call->error);
+  _sd_uploader_set_cache_error (owner, text);
+  return G_SOURCE_REMOVE;
+}
+
+/* Never called back at once, even on the owner's own thread: the caller
+ * may hold what the callback takes. */
+static void
+report_post (CacheReport  *report,
+             const char   *path,
+             const GError *error)
+{
+  g_autoptr(GSource) source = g_idle_source_new ();
+  ReportCall *call = g_new0 (ReportCall, 1);
+
+  call->report = report_ref (report);
+  call->path = g_strdup (path);
+  call->error = error != NULL ? g_error_copy (error) : NULL;
+  g_source_set_callback (source, report_dispatch, call, (GDestroyNotify) report_call_free);
+  g_source_set_static_name (source, "[sd-uploader] cache report");
+  g_source_attach (source, report->context);
+}
 
 /* One writer a file, shared by the uploaders of a process, so that an
  * uploader made later reads what an earlier one saved (it waits for the
@@ -169,7 +268,7 @@ writer_for_path (const char *path)
       g_mutex_init (&writer->lock);
       g_cond_init (&writer->cond);
       writer->path = g_strdup (path);
-      writer->pending = g_hash_table_new_full (NULL, NULL, NULL, g_free);
+      writer->pending = g_hash_table_new_full (NULL, NULL, (GDestroyNotify) report_unref, g_free);
       g_hash_table_insert (writers, writer->path, writer);
     }
   g_mutex_unlock (&writers_lock);
@@ -344,6 +443,7 @@ writer_drain (CacheWriter *writer)
       g_autofree char *text = NULL;
       GHashTableIter iter;
       gpointer owner = NULL;
+      GError *error;
 
       while (writer->held)
         g_cond_wait (&writer->cond, &writer->lock);
@@ -352,10 +452,11 @@ writer_drain (CacheWriter *writer)
         g_hash_table_steal (writer->pending, owner);
       if (text == NULL)
         break;
-      GError *error;
 
       g_mutex_unlock (&writer->lock);
       error = writer_write (writer, text);
+      report_post (owner, writer->path, error);
+      report_unref (owner);
       g_mutex_lock (&writer->lock);
       g_clear_error (&writer->error);
       writer->error = error;
@@ -380,7 +481,7 @@ writer_thread (gpointer data)
  * @owner's text waiting (another's is merged with it, not replaced). */
 static void
 writer_queue (CacheWriter *writer,
-              gpointer     owner,
+              CacheReport *owner,
               char        *text)
 {
   g_autoptr(GError) error = NULL;
@@ -390,7 +491,7 @@ writer_queue (CacheWriter *writer,
   g_mutex_lock (&writer->lock);
   if (g_hash_table_contains (writer->pending, owner))
     g_debug ("upload cache: a save not written yet is replaced by a newer one");
-  g_hash_table_replace (writer->pending, owner, text);
+  g_hash_table_replace (writer->pending, report_ref (owner), text);
   start = !writer->busy;
   writer->busy = TRUE;
   g_mutex_unlock (&writer->lock);
@@ -429,6 +530,7 @@ _sd_uploader_cache_load (SdUploader *self)
 
   /* what another uploader of this process saved may be on its way */
   self->writer = writer_for_path (self->cache_path);
+  self->report = report_new (self);
   writer_flush (self->writer);
   if (!json_parser_load_from_mapped_file (parser, self->cache_path, &error))
     {
@@ -509,7 +611,7 @@ _sd_uploader_cache_save (SdUploader *self)
   json_builder_end_object (builder);
   root = json_builder_get_root (builder);
 
-  writer_queue (self->writer, self, json_to_string (root, TRUE));
+  writer_queue (self->writer, self->report, json_to_string (root, TRUE));
 }
 
 void
@@ -519,6 +621,10 @@ _sd_uploader_cache_close (SdUploader *self)
     return;
   writer_flush (self->writer);
   g_clear_pointer (&self->writer, writer_unref);
+  g_mutex_lock (&self->report->lock);
+  self->report->owner = NULL;
+  g_mutex_unlock (&self->report->lock);
+  g_clear_pointer (&self->report, report_unref);
 }
 
 void
@@ -534,6 +640,7 @@ sd_uploader_flush_cache_full (SdUploader  *self,
                               GError     **error)
 {
   g_autoptr(GError) failure = NULL;
+  g_autofree char *text = NULL;
 
   g_return_val_if_fail (SD_IS_UPLOADER (self), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
@@ -546,9 +653,8 @@ sd_uploader_flush_cache_full (SdUploader  *self,
   g_mutex_unlock (&self->writer->lock);
   if (failure == NULL)
     return TRUE;
-  g_set_error (error, failure->domain, failure->code,
-               _("The upload cache %s could not be saved: %s"),
-               self->writer->path, failure->message);
+  text = describe_write_failure (self->writer->path, failure);
+  g_set_error_literal (error, failure->domain, failure->code, text);
   return FALSE;
 }
 

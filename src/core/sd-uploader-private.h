@@ -52,6 +52,7 @@ typedef struct
 
 /* Writes the cache file on a thread of its own (see sd-uploader-cache.c). */
 typedef struct _CacheWriter CacheWriter;
+typedef struct _CacheReport CacheReport;
 
 /* A file sent, hashed beside its send (see sd-uploader-hash.c). */
 typedef struct _HashLater HashLater;
@@ -64,6 +65,8 @@ struct _SdUploader
   SdUploadService *service;     /* NULL: the provider's endpoint */
   char            *cache_path;
   CacheWriter     *writer;
+  CacheReport     *report;      /* how its writes answer it */
+  char            *cache_error; /* why its last save failed, NULL: saved */
   GHashTable      *cache;       /* "sha256 target" → CacheEntry */
   GHashTable      *unsupported; /* base URLs without an upload endpoint */
   GHashTable      *memo;        /* file identity → SHA-256, see Facts */
@@ -130,6 +133,10 @@ void           _sd_uploader_facts_wanted_free (FactsWanted *wanted);
 void           _sd_uploader_cache_load (SdUploader *self);
 /* Queues the cache as it is now to be written; returns at once. */
 void           _sd_uploader_cache_save (SdUploader *self);
+/* On the main context, after each write of this uploader's text: NULL
+ * when it was written, else the sentence saying why not. */
+void           _sd_uploader_set_cache_error (SdUploader *self,
+                                             const char *text);
 /* Waits for the writes queued, then frees the writer. */
 void           _sd_uploader_cache_close (SdUploader *self);
 /* For the tests: hold the writer before its next write (or let it go),

@@ -204,6 +204,7 @@ G_DEFINE_FINAL_TYPE (SdUploader, sd_uploader, G_TYPE_OBJECT)
 enum {
   PROP_0,
   PROP_PRIVACY_ACKNOWLEDGED,
+  PROP_CACHE_ERROR,
   N_PROPS
 };
 
@@ -229,6 +230,7 @@ sd_uploader_finalize (GObject *object)
   g_clear_object (&self->client);
   g_clear_pointer (&self->service, sd_upload_service_free);
   g_clear_pointer (&self->cache_path, g_free);
+  g_clear_pointer (&self->cache_error, g_free);
   g_clear_pointer (&self->cache, g_hash_table_unref);
   g_clear_pointer (&self->unsupported, g_hash_table_unref);
   g_clear_pointer (&self->memo, g_hash_table_unref);
@@ -253,6 +255,9 @@ sd_uploader_get_property (GObject    *object,
     case PROP_PRIVACY_ACKNOWLEDGED:
       g_value_set_boolean (value, self->privacy_acknowledged);
       break;
+    case PROP_CACHE_ERROR:
+      g_value_set_string (value, self->cache_error);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -269,6 +274,9 @@ sd_uploader_class_init (SdUploaderClass *klass)
   properties[PROP_PRIVACY_ACKNOWLEDGED] =
     g_param_spec_boolean ("privacy-acknowledged", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CACHE_ERROR] =
+    g_param_spec_string ("cache-error", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   _sd_uploader_signals[SIGNAL_UPLOAD_STARTED] =
@@ -365,6 +373,25 @@ sd_uploader_acknowledge_privacy (SdUploader *self)
     g_debug ("privacy acknowledgement not written to %s", path);
   self->privacy_acknowledged = TRUE;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PRIVACY_ACKNOWLEDGED]);
+}
+
+const char *
+sd_uploader_get_cache_error (SdUploader *self)
+{
+  g_return_val_if_fail (SD_IS_UPLOADER (self), NULL);
+
+  return self->cache_error;
+}
+
+void
+_sd_uploader_set_cache_error (SdUploader *self,
+                              const char *text)
+{
+  if (g_strcmp0 (self->cache_error, text) == 0)
+    return;
+  g_free (self->cache_error);
+  self->cache_error = g_strdup (text);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CACHE_ERROR]);
 }
 
 /* Where uploads go now, as the cache tells them apart: the provider's

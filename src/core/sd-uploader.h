@@ -124,6 +124,10 @@ void          sd_uploader_set_link_lifetime (SdUploader  *self,
 void          sd_uploader_flush_cache   (SdUploader      *self);
 gboolean      sd_uploader_flush_cache_full (SdUploader  *self,
                                             GError     **error);
+/* "cache-error" (string, read-only, notified on the main context the
+ * uploader was made on, a moment after each write of its cache): NULL
+ * when the last write worked, else the sentence saying why it failed. */
+const char   *sd_uploader_get_cache_error  (SdUploader  *self);
 
 /* Privacy: an uploaded file gets a link anyone with the link can open. The
  * notice is said once: "privacy-acknowledged" (boolean, notified) stays

@@ -82,11 +82,23 @@ request_has_local_files (SdRequest *request)
          strv_has_local_file (sd_request_get_reference_audios (request));
 }
 
+/* Said in the window while the uploads' links cannot be kept on disk. */
+static void
+on_cache_error_cb (SdComposer *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.upload-cache", "ms",
+                              sd_uploader_get_cache_error (self->uploader));
+}
+
 SdUploader *
 _sd_composer_get_uploader (SdComposer *self)
 {
   if (self->uploader == NULL)
-    self->uploader = sd_uploader_new (sd_context_get_client (self->context), NULL);
+    {
+      self->uploader = sd_uploader_new (sd_context_get_client (self->context), NULL);
+      g_signal_connect_object (self->uploader, "notify::cache-error",
+                               G_CALLBACK (on_cache_error_cb), self, G_CONNECT_SWAPPED);
+    }
   return self->uploader;
 }
 

@@ -38,6 +38,7 @@ static const NoticeButton notice_buttons[SD_N_NOTICES] = {
   [SD_NOTICE_TOKEN] = { N_("_Set Token"), "app.preferences" },
   [SD_NOTICE_OFFLINE] = { N_("_Try Again"), "win.retry-connection" },
   [SD_NOTICE_NO_UPLOADS] = { N_("_Preferences"), "app.preferences" },
+  [SD_NOTICE_UPLOAD_CACHE] = { NULL, NULL },
   [SD_NOTICE_STARTUP] = { NULL, NULL },
   [SD_NOTICE_DEMO] = { N_("_Leave Demo"), "app.leave-demo" },
 };

@@ -474,6 +474,22 @@ no_uploads_action (GtkWidget  *widget,
                         g_variant_get_string (parameter, NULL));
 }
 
+/* A composer's uploads could not be kept for the next run (a full disk):
+ * @parameter is the uploader's sentence, or nothing once a save worked. */
+static void
+upload_cache_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  g_autoptr(GVariant) sentence = g_variant_get_maybe (parameter);
+  g_autofree char *text = NULL;
+
+  if (sentence != NULL)
+    text = g_strdup_printf ("%s %s", g_variant_get_string (sentence, NULL),
+                            _("The links work, but the files will be uploaded again next time."));
+  sd_window_set_notice (SD_WINDOW (widget), SD_NOTICE_UPLOAD_CACHE, text);
+}
+
 static void
 save_window_state (SdWindow *self)
 {
@@ -795,6 +811,7 @@ sd_window_class_init (SdWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.retry-connection", NULL, retry_connection_action);
   gtk_widget_class_install_action (widget_class, "win.token-refused", NULL, token_refused_action);
   gtk_widget_class_install_action (widget_class, "win.no-uploads", "s", no_uploads_action);
+  gtk_widget_class_install_action (widget_class, "win.upload-cache", "ms", upload_cache_action);
   gtk_widget_class_install_property_action (widget_class, "win.pane", "pane");
   _sd_window_class_install_task_actions (widget_class);
   _sd_window_class_install_continue_actions (widget_class);

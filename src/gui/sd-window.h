@@ -23,6 +23,7 @@ typedef enum {
   SD_NOTICE_TOKEN,       /* the server refused the token, or it cannot be sent */
   SD_NOTICE_OFFLINE,     /* no network */
   SD_NOTICE_NO_UPLOADS,  /* the server takes no uploads: links only */
+  SD_NOTICE_UPLOAD_CACHE, /* the links of uploads cannot be kept on disk */
   SD_NOTICE_STARTUP,     /* what the start found (keyring, settings, history) */
   SD_NOTICE_DEMO,        /* the built-in simulator answers */
   SD_N_NOTICES
