@@ -1483,7 +1483,7 @@ test_upload_cache_not_saved_shows_in_the_notice_bar (Fixture       *fixture,
                                                      gconstpointer  user_data)
 {
   SdNoticeBar *bar = get_notice_bar (fixture);
-  const char *sentence = "The upload cache /full/uploads.json could not be saved: No space left on device";
+  const char *sentence = "The upload cache “/full/uploads.json” could not be saved: No space left on device.";
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.upload-cache", "ms",
                                              sentence));

@@ -6,6 +6,7 @@
 #include "config.h"
 
 #include <adwaita.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
 #include <string.h>
@@ -719,6 +720,9 @@ test_cache_not_saved_is_said_in_the_window (Fixture       *fixture,
   g_assert_cmpuint (fixture->upload_cache, ==, 1);
   g_assert_nonnull (strstr (fixture->upload_cache_text, cache));
   g_assert_nonnull (strstr (fixture->upload_cache_text, "could not be saved"));
+  /* the reason alone, not GLib's sentence about its temporary file */
+  g_assert_nonnull (strstr (fixture->upload_cache_text, g_strerror (EISDIR)));
+  g_assert_null (strstr (fixture->upload_cache_text, "uploads.json."));
 
   g_assert_cmpint (g_rmdir (cache), ==, 0);
   other = write_png (fixture, "kept-too.png", 28);

@@ -200,11 +200,32 @@ report_call_free (ReportCall *call)
   g_free (call);
 }
 
+/* The reason alone, as the system words it ("No space left on device"):
+ * GLib's own messages also name the temporary file beside the cache. */
+static const char *
+failure_reason (const GError *error)
+{
+  static const struct { GFileError code; int errsv; } reasons[] = {
+    { G_FILE_ERROR_NOSPC, ENOSPC }, { G_FILE_ERROR_ACCES, EACCES },
+    { G_FILE_ERROR_PERM, EPERM }, { G_FILE_ERROR_ROFS, EROFS },
+    { G_FILE_ERROR_ISDIR, EISDIR }, { G_FILE_ERROR_NOTDIR, ENOTDIR },
+    { G_FILE_ERROR_NOENT, ENOENT }, { G_FILE_ERROR_IO, EIO },
+  };
+
+  if (error->domain == G_FILE_ERROR)
+    for (guint i = 0; i < G_N_ELEMENTS (reasons); i++)
+      if (error->code == (int) reasons[i].code)
+        return g_strerror (reasons[i].errsv);
+  return error->message;
+}
+
 static char *
 describe_write_failure (const char   *path,
                         const GError *error)
 {
-  return g_strdup_printf (_("The upload cache %s could not be saved: %s"), path, error->message);
+  /* Translators: the first %s is a file path, the second a system error */
+  return g_strdup_printf (_("The upload cache “%s” could not be saved: %s."),
+                          path, failure_reason (error));
 }
 
 static gboolean
