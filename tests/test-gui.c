@@ -1272,7 +1272,45 @@ flush_recent_files (void)
 /* GTK's own folder chooser (no portal here) of GTK 4.18 can end a path
  * bar update after it has closed, and remove buttons from a box that is
  * gone: a critical in GTK, after the app has its answer, which the app
- * cannot prevent. Only that one is let through (GTK 4.8 has none). */
+ * cannot prevent. Only that one is let through (GTK 4.8 has none).
+ *
+ * Worse, the path bar's cancelled folder reads end in a callback that
+ * holds no reference on the path bar (gtk_path_bar_set_file_finish()):
+ * when the chooser closes while one reads a parent folder, the callback
+ * reads the freed path bar and its box, and now and then crashes (it
+ * did in Debian 13's CI, in flush_recent_files()). The tests keep the
+ * path bar and its boxes alive until such callbacks ran: the critical
+ * then, never a crash. */
+static void
+hold_descendants (GtkWidget *widget,
+                  gboolean   inside,
+                  GPtrArray *held)
+{
+  inside = inside || g_strcmp0 (G_OBJECT_TYPE_NAME (widget), "GtkPathBar") == 0;
+  if (inside)
+    g_ptr_array_add (held, g_object_ref (widget));
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    hold_descendants (child, inside, held);
+}
+
+static GPtrArray *
+hold_the_path_bar (GtkWindow *chooser)
+{
+  GPtrArray *held = g_ptr_array_new_with_free_func (g_object_unref);
+
+  hold_descendants (GTK_WIDGET (chooser), FALSE, held);
+  g_assert_cmpuint (held->len, >, 0);
+  return held;
+}
+
+/* Once the chooser is gone: its path bar's last callbacks run, then it goes. */
+static void
+release_the_path_bar (GPtrArray *held)
+{
+  sd_test_run_for (300);
+  g_ptr_array_unref (held);
+}
 static gboolean
 is_fatal_but_gtk_path_bar (const char     *domain,
                            GLogLevelFlags  level,
@@ -1293,6 +1331,7 @@ test_preferences_choose_folder_saves_it (Fixture       *fixture,
   GtkWindow *prefs;
   gpointer want[] = { fixture, chosen };
   gpointer offer[] = { NULL, folder };
+  GPtrArray *path_bar;
   guint again;
 
   g_assert_cmpint (g_mkdir_with_parents (chosen, 0700), ==, 0);
@@ -1305,11 +1344,13 @@ test_preferences_choose_folder_saves_it (Fixture       *fixture,
   again = g_timeout_add (200, ask_folder_again, offer);
   run_until (chooser_offers, offer);
   g_source_remove (again);
+  path_bar = hold_the_path_bar (dialog);
   gtk_dialog_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
   run_until (download_dir_is, want);
   run_until (has_no_file_chooser, NULL);
   gtk_window_destroy (prefs);
   flush_recent_files ();
+  release_the_path_bar (path_bar);
   g_test_log_set_fatal_handler (NULL, NULL);
 }
 
@@ -1319,14 +1360,16 @@ test_preferences_closed_closes_the_folder_chooser (Fixture       *fixture,
 {
   GtkWindow *prefs;
   gpointer unchanged[] = { fixture, fixture->download_dir };
+  GPtrArray *path_bar;
 
   g_test_log_set_fatal_handler (is_fatal_but_gtk_path_bar, NULL);
-  open_folder_chooser (fixture, &prefs);
+  path_bar = hold_the_path_bar (open_folder_chooser (fixture, &prefs));
   gtk_window_destroy (prefs);
   run_until (has_no_file_chooser, NULL);
   for (int i = 0; i < 10; i++)
     g_main_context_iteration (NULL, FALSE);
   g_assert_true (download_dir_is (unchanged));
+  release_the_path_bar (path_bar);
   g_test_log_set_fatal_handler (NULL, NULL);
 }
 
