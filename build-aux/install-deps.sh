@@ -17,7 +17,7 @@ BUILD="meson ninja-build pkg-config gcc gettext itstool
        libglib2.0-dev libglib2.0-bin libgtk-4-dev libadwaita-1-dev
        libsoup-3.0-dev libjson-glib-dev libsecret-1-dev libsqlite3-dev
        libgstreamer1.0-dev libgstreamer-plugins-base1.0-dev libgdk-pixbuf-2.0-dev
-       libgnutls28-dev
+       nettle-dev
        desktop-file-utils appstream appstream-util"
 RUN="glib-networking libgtk-4-media-gstreamer gstreamer1.0-plugins-good
      gstreamer1.0-libav gstreamer1.0-plugins-base"

@@ -1353,6 +1353,35 @@ test_local_references_are_recognised (void)
     g_assert_null (sd_upload_local_file_for_reference (links[i]));
 }
 
+/* The streamed SHA-256 (Nettle's, or GChecksum's without it) is GLib's
+ * for the same bytes, however they are split: empty, one byte, across
+ * the 64-byte blocks, in the upload's chunks. */
+static void
+test_streamed_sha256_matches_glib (void)
+{
+  static const gsize sizes[] = { 0, 1, 55, 56, 63, 64, 65, 1000, 3 * SD_UPLOAD_CHUNK_SIZE + 17 };
+  g_autoptr(GRand) rand = g_rand_new_with_seed (7);
+  gsize most = sizes[G_N_ELEMENTS (sizes) - 1];
+  g_autofree guint8 *data = g_malloc (most);
+
+  for (gsize i = 0; i < most; i++)
+    data[i] = g_rand_int (rand) & 0xff;
+  for (guint i = 0; i < G_N_ELEMENTS (sizes); i++)
+    for (gsize step = 1; step <= SD_UPLOAD_CHUNK_SIZE; step = step * 7 + 56)
+      {
+        g_autofree char *want = g_compute_checksum_for_data (G_CHECKSUM_SHA256, data, sizes[i]);
+        g_autofree char *got = NULL;
+        SdUploadHash hash;
+
+        _sd_upload_hash_init (&hash);
+        for (gsize from = 0; from < sizes[i]; from += step)
+          _sd_upload_hash_update (&hash, data + from, MIN (step, sizes[i] - from));
+        got = _sd_upload_hash_finish (&hash);
+        g_assert_cmpstr (got, ==, want);
+        g_assert_null (_sd_upload_hash_finish (&hash));
+      }
+}
+
 static void
 test_formats_by_magic_numbers (void)
 {
@@ -1451,6 +1480,7 @@ main (int   argc,
                       test_request_failure_names_field_and_item);
   g_test_add_func ("/upload/request/local-references", test_local_references_are_recognised);
   g_test_add_func ("/upload/check/formats-by-magic-numbers", test_formats_by_magic_numbers);
+  g_test_add_func ("/upload/hash/streamed-sha256-matches-glib", test_streamed_sha256_matches_glib);
 
   return g_test_run ();
 }

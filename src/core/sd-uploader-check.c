@@ -10,9 +10,6 @@
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
-#if HAVE_GNUTLS
-#include <gnutls/crypto.h>
-#endif
 
 #include "sd-client.h"
 #include "sd-enum-types.h"

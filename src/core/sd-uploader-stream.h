@@ -5,19 +5,21 @@
 #pragma once
 
 #include <gio/gio.h>
-#if HAVE_GNUTLS
-#include <gnutls/crypto.h>
+#if HAVE_NETTLE
+#include <nettle/sha2.h>
 #endif
 
 G_BEGIN_DECLS
 
-/* SHA-256, streamed (GnuTLS when there is, GChecksum otherwise). */
+/* SHA-256, streamed (Nettle when there is, GChecksum otherwise). */
 typedef struct
 {
-#if HAVE_GNUTLS
-  gnutls_hash_hd_t  gnutls;
+#if HAVE_NETTLE
+  struct sha256_ctx  nettle;
+  gboolean           open;
+#else
+  GChecksum         *checksum;
 #endif
-  GChecksum        *checksum;
 } SdUploadHash;
 
 void          _sd_upload_hash_init   (SdUploadHash *hash);
