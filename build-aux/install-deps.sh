@@ -24,7 +24,8 @@ RUN="glib-networking libgtk-4-media-gstreamer gstreamer1.0-plugins-good
 TEST="xvfb xauth dbus dbus-daemon dbus-x11 at-spi2-core gtk-update-icon-cache sqlite3 curl
       imagemagick flatpak-builder python3 python3-jsonschema librsvg2-bin
       locales fonts-noto-cjk"
-SANITIZE="clang $CLANG_RT"
+# libgnutls28-dev: the sanitizer build links GnuTLS at start (meson.build)
+SANITIZE="clang $CLANG_RT libgnutls28-dev"
 
 case "${1:-all}" in
   build) WANT="$BUILD $RUN" ;;
