@@ -925,6 +925,9 @@ test_import_batch_uploads_local_files (ComposerFixture *fixture,
   sd_test_gui_run_until (tasks_reach, &wait, "the batch's two tasks");
   g_assert_true (wait.progress_seen);
   g_assert_cmpuint (g_list_model_get_n_items (tasks), ==, 2);
+  /* one uploader for the context: the composer has the import's answer */
+  g_assert_true (sd_composer_get_uploader (fixture->composer) == sd_context_get_uploader (fixture->context));
+  g_assert_true (sd_uploader_get_privacy_acknowledged (sd_composer_get_uploader (fixture->composer)));
   g_assert_cmpuint (sd_simulator_get_request_count (simulator, SD_SIMULATOR_STEP_UPLOAD), ==, 1);
   g_assert_cmpuint (sd_simulator_get_n_uploads (simulator), ==, 1);
   for (guint i = 0; i < 2; i++)

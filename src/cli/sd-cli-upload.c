@@ -16,7 +16,7 @@
 SdUploader *
 _sd_cli_new_uploader (SdCli *self)
 {
-  g_autoptr(SdUploader) uploader = sd_uploader_new (sd_context_get_client (self->context), NULL);
+  g_autoptr(SdUploader) uploader = g_object_ref (sd_context_get_uploader (self->context));
   g_autoptr(GError) error = NULL;
   g_autoptr(SdUploadService) service = sd_upload_service_load (NULL, &error);
 

@@ -13,6 +13,7 @@
 #include "sd-context.h"
 #include "sd-endpoint.h"
 #include "sd-secrets.h"
+#include "sd-uploader.h"
 #include "sd-service.h"
 #include "sd-store.h"
 
@@ -28,6 +29,7 @@ struct _SdContext
   SdStore     *store;
   SdSecrets   *secrets;
   SdService   *service;
+  SdUploader  *uploader; /* made when first asked for */
   SdEndpoint  *endpoint; /* the demo server's; NULL for the real service */
 
   GError      *base_url_error; /* the configured address is refused */
@@ -260,6 +262,7 @@ sd_context_dispose (GObject *object)
   g_clear_pointer (&self->endpoint, sd_endpoint_unref);
   g_clear_object (&self->store);
   g_clear_object (&self->client);
+  g_clear_object (&self->uploader);
   g_clear_object (&self->secrets);
   g_clear_object (&self->catalog);
   g_clear_object (&self->settings);
@@ -541,6 +544,23 @@ sd_context_get_secrets (SdContext *self)
   g_return_val_if_fail (SD_IS_CONTEXT (self), NULL);
 
   return self->secrets;
+}
+
+/**
+ * sd_context_get_uploader:
+ *
+ * The one uploader of this context, made on first use: the composer's
+ * media lists, Import Batch and the demo's scenes share its cache, its
+ * upload service and the privacy notice's answer.
+ */
+SdUploader *
+sd_context_get_uploader (SdContext *self)
+{
+  g_return_val_if_fail (SD_IS_CONTEXT (self), NULL);
+
+  if (self->uploader == NULL)
+    self->uploader = sd_uploader_new (self->client, NULL);
+  return self->uploader;
 }
 
 /**

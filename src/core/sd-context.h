@@ -45,6 +45,7 @@ SdClient    *sd_context_get_client         (SdContext *self);
 SdStore     *sd_context_get_store          (SdContext *self);
 SdService   *sd_context_get_service        (SdContext *self);
 SdSecrets   *sd_context_get_secrets        (SdContext *self);
+SdUploader  *sd_context_get_uploader       (SdContext *self);
 /* NULL unless in demo mode. */
 SdEndpoint  *sd_context_get_endpoint       (SdContext *self);
 GTlsCertificate *sd_context_get_tls_certificate (SdContext *self);

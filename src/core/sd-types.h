@@ -24,5 +24,6 @@ typedef struct _SdService         SdService;
 typedef struct _SdStore           SdStore;
 typedef struct _SdStoreRemoval    SdStoreRemoval;
 typedef struct _SdTask            SdTask;
+typedef struct _SdUploader        SdUploader;
 
 G_END_DECLS

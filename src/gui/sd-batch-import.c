@@ -12,12 +12,10 @@
 #include "sd-balance.h"
 #include "sd-batch-import.h"
 #include "sd-batch-upload.h"
-#include "sd-composer.h"
 #include "sd-message-dialog.h"
 #include "sd-secrets.h"
 #include "sd-service.h"
 #include "sd-uploader.h"
-#include "sd-window.h"
 
 /* How long Queue waits for the balance before it is left unknown. */
 #define BALANCE_WAIT_MS 5000
@@ -297,26 +295,6 @@ upload_run_free (UploadRun *run)
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (UploadRun, upload_run_free)
 
-/* The composer's uploader when the window has one (its cache in memory,
- * its privacy state), else one the context keeps for imports. */
-static SdUploader *
-find_uploader (GtkWindow *parent,
-               SdContext *context)
-{
-  SdUploader *uploader;
-
-  if (SD_IS_WINDOW (parent) && sd_window_get_composer (SD_WINDOW (parent)) != NULL)
-    return g_object_ref (sd_composer_get_uploader (sd_window_get_composer (SD_WINDOW (parent))));
-  uploader = g_object_get_data (G_OBJECT (context), "sd-batch-import-uploader");
-  if (uploader == NULL)
-    {
-      uploader = sd_uploader_new (sd_context_get_client (context), NULL);
-      g_object_set_data_full (G_OBJECT (context), "sd-batch-import-uploader", uploader,
-                              g_object_unref);
-    }
-  return g_object_ref (uploader);
-}
-
 static void
 describe_progress (UploadRun *run,
                    guint      done,
@@ -484,7 +462,8 @@ upload_then_send (GtkWindow *parent,
   run->context = g_object_ref (context);
   run->batch = g_object_ref (batch);
   run->prices = g_object_ref (prices);
-  run->uploader = find_uploader (parent, context);
+  /* the composer's too: one cache, one upload service, one privacy answer */
+  run->uploader = g_object_ref (sd_context_get_uploader (context));
   run->cancellable = g_cancellable_new ();
   g_debug ("Import Batch: %u local files to upload first", sd_batch_count_local_files (batch));
 

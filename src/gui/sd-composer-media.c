@@ -95,7 +95,7 @@ _sd_composer_get_uploader (SdComposer *self)
 {
   if (self->uploader == NULL)
     {
-      self->uploader = sd_uploader_new (sd_context_get_client (self->context), NULL);
+      self->uploader = g_object_ref (sd_context_get_uploader (self->context));
       g_signal_connect_object (self->uploader, "notify::cache-error",
                                G_CALLBACK (on_cache_error_cb), self, G_CONNECT_SWAPPED);
     }

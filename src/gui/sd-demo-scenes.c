@@ -243,12 +243,7 @@ load_media_scene (SdWindow   *window,
       for (guint i = 0; files[i] != NULL && i < 2; i++)
         images[i + 1] = files[i];
       /* the notice was acknowledged before: the files upload as they come */
-      {
-        g_autoptr(SdUploader) uploader = sd_uploader_new (sd_context_get_client (sd_window_get_context (window)),
-                                                          NULL);
-
-        sd_uploader_acknowledge_privacy (uploader);
-      }
+      sd_uploader_acknowledge_privacy (sd_context_get_uploader (sd_window_get_context (window)));
       sd_request_set_images (request, images);
       sd_composer_load_request (composer, request);
       return;
