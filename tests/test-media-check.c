@@ -668,6 +668,46 @@ test_timeout_is_a_warning_not_a_refusal (Fixture       *f,
   g_assert_null (sd_media_check_get_problem (check));
 }
 
+/* The probes run on threads of their own: cancelling a check whose link
+ * hangs ends it at once on this thread, with the item saying so, and the
+ * checker then stops its threads without waiting for the server. */
+static void
+test_cancelled_check_ends_at_once (Fixture       *f,
+                                   gconstpointer  data)
+{
+  g_autoptr(GBytes) png = make_png (16, 16);
+  g_autofree char *hanging = url (f, "hanging.png");
+  const char *images[] = { hanging, NULL };
+  g_autoptr(SdRequest) request = request_for ("seedance2.0-fast-i2v", images, NULL, NULL);
+  SdModel *model = sd_catalog_lookup (f->catalog, "seedance2.0-fast-i2v");
+  g_autoptr(SdMediaCheck) check = sd_media_check_new (f->checker, request, model);
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 cancelled_at;
+
+  sd_simulator_add_media (f->sim, "hanging.png", "image/png", png, 0, 30000, 0);
+  sd_media_check_run_async (check, cancellable, sd_test_store_result_cb, &result);
+  /* the main loop turns while the probe waits on its thread */
+  sd_test_run_for (300);
+  g_assert_null (result);
+  g_assert_cmpint (sd_media_check_get_state (check), ==, SD_MEDIA_CHECK_STATE_CHECKING);
+
+  cancelled_at = g_get_monotonic_time ();
+  g_cancellable_cancel (cancellable);
+  sd_test_wait_until (sd_test_result_arrived, &result, 10, "the cancelled check");
+  g_assert_cmpint (g_get_monotonic_time () - cancelled_at, <, 5 * G_USEC_PER_SEC);
+  g_assert_false (sd_media_check_run_finish (check, result, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpint (sd_media_item_get_state (item_at (check, 0)), ==, SD_MEDIA_CHECK_STATE_WARNING);
+  assert_contains (sd_media_item_get_problem (item_at (check, 0)), "cancelled");
+
+  g_clear_object (&check);
+  cancelled_at = g_get_monotonic_time ();
+  g_clear_object (&f->checker);
+  g_assert_cmpint (g_get_monotonic_time () - cancelled_at, <, 5 * G_USEC_PER_SEC);
+}
+
 static void
 test_asset_ids_are_passed_as_they_are (Fixture       *f,
                                        gconstpointer  data)
@@ -826,6 +866,7 @@ main (int   argc,
   ADD ("/media-check/video/truncated-or-corrupt-is-an-error-not-a-crash",
        test_truncated_or_corrupt_video_is_an_error_not_a_crash);
   ADD ("/media-check/timeout-is-a-warning-not-a-refusal", test_timeout_is_a_warning_not_a_refusal);
+  ADD ("/media-check/cancelled-check-ends-at-once", test_cancelled_check_ends_at_once);
   ADD ("/media-check/asset-ids-are-passed-as-they-are", test_asset_ids_are_passed_as_they_are);
   ADD ("/media-check/cache-reuses-answers-for-a-while", test_cache_reuses_answers_for_a_while);
   ADD ("/media-check/tls/one-trust-database-still-verifies", test_one_trust_database_still_verifies);

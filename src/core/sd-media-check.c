@@ -7,12 +7,11 @@
 #include "config.h"
 
 #include <glib/gi18n-lib.h>
-#include <libsoup/soup.h>
 #include <string.h>
 
 #include "sd-media-check.h"
 #include "sd-media-check-private.h"
-#include "sd-tls-database.h"
+#include "sd-media-probe-threads.h"
 #include "sd-model.h"
 #include "sd-request.h"
 
@@ -47,7 +46,7 @@ struct _SdMediaChecker
 {
   GObject          parent_instance;
 
-  SoupSession     *session;
+  SdProbeThreads  *probes;  /* the probes run there, off this thread */
   GTlsCertificate *loopback_certificate;
   guint            timeout_ms;
   guint            cache_seconds;
@@ -68,7 +67,7 @@ sd_media_checker_finalize (GObject *object)
 {
   SdMediaChecker *self = SD_MEDIA_CHECKER (object);
 
-  g_clear_object (&self->session);
+  g_clear_pointer (&self->probes, _sd_probe_threads_free);
   g_clear_object (&self->loopback_certificate);
   g_clear_pointer (&self->cache, g_hash_table_unref);
 
@@ -97,15 +96,7 @@ default_timeout_ms (void)
 static void
 sd_media_checker_init (SdMediaChecker *self)
 {
-  /* Links of one request often share a host: let them all go at once. The
-   * process's one trust database: the system's store is read once, not
-   * again for every connection (see sd-tls-database.h). */
-  self->session = soup_session_new_with_options ("max-conns", 64,
-                                                 "tls-database", sd_tls_database_get_default (),
-                                                 "max-conns-per-host", 24,
-                                                 "timeout", 30,
-                                                 "user-agent", "SeedanceStudio/" PACKAGE_VERSION " ",
-                                                 NULL);
+  self->probes = _sd_probe_threads_new ();
   self->timeout_ms = default_timeout_ms ();
   self->cache_seconds = SD_MEDIA_CHECK_DEFAULT_CACHE_SECONDS;
   self->cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
@@ -749,7 +740,7 @@ on_probed_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
 
   g_free (call);
-  facts = sd_media_probe_finish (result, &error);
+  facts = _sd_probe_threads_probe_finish (result, &error);
   if (facts != NULL)
     {
       checker_remember (self->checker, sd_media_item_get_uri (item), facts);
@@ -806,10 +797,10 @@ start_item (GTask       *task,
   call->task = g_object_ref (task);
   call->item = g_object_ref (item);
   ((RunData *) g_task_get_task_data (task))->pending++;
-  sd_media_probe_async (self->checker->session, uri, expected_kind (sd_media_item_get_field (item)),
-                        self->checker->loopback_certificate,
-                        self->checker->timeout_ms, g_task_get_cancellable (task),
-                        on_probed_cb, call);
+  _sd_probe_threads_probe_async (self->checker->probes, uri, expected_kind (sd_media_item_get_field (item)),
+                                 self->checker->loopback_certificate,
+                                 self->checker->timeout_ms, g_task_get_cancellable (task),
+                                 on_probed_cb, call);
 }
 
 /**
