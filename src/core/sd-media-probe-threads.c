@@ -101,6 +101,13 @@ _sd_probe_threads_new (void)
   return self;
 }
 
+static gboolean
+quit_loop_cb (gpointer loop)
+{
+  g_main_loop_quit (loop);
+  return G_SOURCE_REMOVE;
+}
+
 void
 _sd_probe_threads_free (SdProbeThreads *self)
 {
@@ -110,7 +117,8 @@ _sd_probe_threads_free (SdProbeThreads *self)
     {
       ProbeThread *thread = &self->threads[i];
 
-      g_main_loop_quit (thread->loop);
+      /* from the thread's own loop: a quit before it runs would be lost */
+      g_main_context_invoke (thread->context, quit_loop_cb, thread->loop);
       g_thread_join (thread->thread);
       g_main_loop_unref (thread->loop);
       g_main_context_unref (thread->context);
