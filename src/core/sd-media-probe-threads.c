@@ -126,12 +126,6 @@ _sd_probe_threads_free (SdProbeThreads *self)
   g_free (self);
 }
 
-guint
-_sd_probe_threads_get_started (SdProbeThreads *self)
-{
-  return self->started;
-}
-
 /* The next thread in turn, started when first needed. */
 static ProbeThread *
 next_thread (SdProbeThreads *self)

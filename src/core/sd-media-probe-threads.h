@@ -21,8 +21,6 @@ typedef struct _SdProbeThreads SdProbeThreads;
 SdProbeThreads *_sd_probe_threads_new          (void);
 /* Stops and joins the threads; what they still ran is cancelled. */
 void            _sd_probe_threads_free         (SdProbeThreads      *self);
-/* Number of threads started so far (none before the first probe). */
-guint           _sd_probe_threads_get_started  (SdProbeThreads      *self);
 
 /* As sd_media_probe_async(), on the next thread in turn; @callback runs
  * on the calling thread's thread-default context. */
