@@ -16,6 +16,7 @@
 #include "sd-demo.h"
 #include "sd-estimate-label.h"
 #include "sd-gui-resources.h"
+#include "sd-media-check.h"
 #include "sd-media-list.h"
 #include "sd-service.h"
 #include "sd-media-row.h"
@@ -1502,6 +1503,64 @@ blocker_of (SdComposer *composer)
 
 /* A refused API address in Preferences is shown on its row and blocks
  * Generate, with the reason next to it, until it is corrected there. */
+/* A window made before the demo starts (the welcome page's "Try the demo",
+ * `seedance-studio --demo-without-token`) still shows the demo's pictures
+ * and checks its links: the thumbnailer and the checker follow the
+ * context into demo mode, and trust the demo server's certificate only
+ * then. */
+static void
+test_demo_started_later_is_trusted (void)
+{
+  g_autoptr(SdContext) context = NULL;
+  g_autoptr(SdThumbnailer) thumbnailer = NULL;
+  g_autoptr(SdMediaCheck) check = NULL;
+  g_autoptr(SdRequest) request = sd_request_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  LoadResult after = { 0 };
+  SdMediaChecker *checker;
+  SdComposer *composer;
+  const char *url;
+  const char *images[2] = { NULL, NULL };
+
+  if (!g_tls_backend_supports_tls (g_tls_backend_get_default ()))
+    {
+      g_test_skip ("no TLS backend (glib-networking) is installed");
+      return;
+    }
+  g_content_type_set_mime_dirs ((const char * const *) mime_dirs);
+  g_unsetenv ("SEEDANCE_API_BASE");
+  context = sd_context_new (&error);
+  g_assert_no_error (error);
+  g_assert_false (sd_context_get_demo (context));
+  composer = SD_COMPOSER (g_object_ref_sink (sd_composer_new (context)));
+  thumbnailer = sd_thumbnailer_new_for_context (context);
+  checker = sd_composer_get_media_checker (composer);
+
+  g_assert_true (sd_demo_start (context, &error));
+  g_assert_no_error (error);
+  url = sd_simulator_get_sample_image_url (sd_demo_get_simulator (context), 0);
+  g_assert_nonnull (url);
+
+  load (thumbnailer, url, NULL, &after);
+  g_assert_no_error (after.error);
+  g_assert_nonnull (after.texture);
+  g_clear_object (&after.texture);
+
+  images[0] = url;
+  sd_request_set_model (request, "seedance2.0-fast-i2v");
+  sd_request_set_images (request, images);
+  check = sd_media_check_new (checker, request,
+                              sd_catalog_lookup (sd_context_get_catalog (context), "seedance2.0-fast-i2v"));
+  sd_media_check_run_async (check, NULL, sd_test_store_result_cb, &result);
+  sd_test_wait_until (sd_test_result_arrived, &result, 60, "the media check");
+  g_assert_true (sd_media_check_run_finish (check, result, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (sd_media_check_get_state (check), ==, SD_MEDIA_CHECK_STATE_OK);
+
+  g_object_unref (composer);
+}
+
 static void
 test_refused_base_url_blocks_generate_until_corrected (void)
 {
@@ -2008,6 +2067,7 @@ main (int   argc,
 
 #undef ADD
 
+  g_test_add_func ("/composer/demo-started-later-is-trusted", test_demo_started_later_is_trusted);
   g_test_add_func ("/composer/refused-api-address-blocks-generate-until-corrected",
                    test_refused_base_url_blocks_generate_until_corrected);
 

@@ -546,6 +546,16 @@ sd_composer_get_uploader (SdComposer *self)
   return _sd_composer_get_uploader (self);
 }
 
+/* The demo's links are on the demo server's https listener; the demo can
+ * start (or end) after the checker is made. */
+static void
+follow_demo (SdComposer *self)
+{
+  sd_media_checker_set_loopback_certificate (self->checker, sd_context_get_demo (self->context)
+                                                            ? sd_context_get_tls_certificate (self->context)
+                                                            : NULL);
+}
+
 SdMediaChecker *
 sd_composer_get_media_checker (SdComposer *self)
 {
@@ -554,8 +564,9 @@ sd_composer_get_media_checker (SdComposer *self)
   if (self->checker == NULL)
     {
       self->checker = sd_media_checker_new ();
-      sd_media_checker_set_loopback_certificate (self->checker,
-                                                 sd_context_get_tls_certificate (self->context));
+      follow_demo (self);
+      g_signal_connect_object (self->context, "notify::demo", G_CALLBACK (follow_demo), self,
+                               G_CONNECT_SWAPPED);
     }
   return self->checker;
 }

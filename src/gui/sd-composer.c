@@ -10,7 +10,6 @@
 
 #include "sd-api.h"
 #include "sd-catalog.h"
-#include "sd-client.h"
 #include "sd-composer.h"
 #include "sd-composer-private.h"
 #include "sd-composer-test.h"
@@ -476,20 +475,13 @@ static void
 sd_composer_constructed (GObject *object)
 {
   SdComposer *self = SD_COMPOSER (object);
-  GTlsCertificate *certificate;
-  SdClient *client;
 
   G_OBJECT_CLASS (sd_composer_parent_class)->constructed (object);
 
   g_assert (SD_IS_CONTEXT (self->context));
 
   g_set_object (&self->settings, sd_context_get_settings (self->context));
-  client = sd_context_get_client (self->context);
-  self->thumbnailer = sd_thumbnailer_new (sd_client_get_session (client));
-  /* The demo's sample pictures come from the demo server's https listener. */
-  certificate = sd_context_get_tls_certificate (self->context);
-  if (sd_context_get_demo (self->context) && certificate != NULL)
-    sd_thumbnailer_set_loopback_certificate (self->thumbnailer, certificate);
+  self->thumbnailer = sd_thumbnailer_new_for_context (self->context);
 
   sd_media_list_set_thumbnailer (self->images_list, self->thumbnailer);
 

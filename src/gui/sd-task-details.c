@@ -14,7 +14,6 @@
 #include <glib/gi18n.h>
 
 #include "sd-catalog.h"
-#include "sd-client.h"
 #include "sd-prices.h"
 #include "sd-service.h"
 #include "sd-store-query.h"
@@ -570,17 +569,11 @@ static void
 set_context (SdTaskDetails *self,
              SdContext     *context)
 {
-  GTlsCertificate *certificate;
-
   if (!g_set_object (&self->context, context) || context == NULL)
     return;
 
   g_clear_object (&self->thumbnailer);
-  self->thumbnailer = sd_thumbnailer_new (sd_client_get_session (sd_context_get_client (context)));
-  /* The demo's sample pictures come from the demo server's https listener. */
-  certificate = sd_context_get_tls_certificate (context);
-  if (sd_context_get_demo (context) && certificate != NULL)
-    sd_thumbnailer_set_loopback_certificate (self->thumbnailer, certificate);
+  self->thumbnailer = sd_thumbnailer_new_for_context (context);
 }
 
 static void

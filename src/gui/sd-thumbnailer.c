@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "sd-client.h"
+#include "sd-context.h"
 #include "sd-thumbnailer.h"
 
 #define CACHE_SIZE 64
@@ -93,6 +94,32 @@ sd_thumbnailer_new (SoupSession *session)
 
   self = g_object_new (SD_TYPE_THUMBNAILER, NULL);
   self->session = g_object_ref (session);
+  return self;
+}
+
+/* The demo's sample pictures come from the demo server's https listener;
+ * the demo can start (or end) after the thumbnailer is made. */
+static void
+follow_demo (SdThumbnailer *self,
+             GParamSpec    *pspec,
+             SdContext     *context)
+{
+  sd_thumbnailer_set_loopback_certificate (self, sd_context_get_demo (context)
+                                                 ? sd_context_get_tls_certificate (context)
+                                                 : NULL);
+}
+
+SdThumbnailer *
+sd_thumbnailer_new_for_context (SdContext *context)
+{
+  SdThumbnailer *self;
+
+  g_return_val_if_fail (SD_IS_CONTEXT (context), NULL);
+
+  self = sd_thumbnailer_new (sd_client_get_session (sd_context_get_client (context)));
+  follow_demo (self, NULL, context);
+  g_signal_connect_object (context, "notify::demo", G_CALLBACK (follow_demo), self,
+                           G_CONNECT_SWAPPED);
   return self;
 }
 

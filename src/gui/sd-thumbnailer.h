@@ -7,6 +7,8 @@
 #include <gtk/gtk.h>
 #include <libsoup/soup.h>
 
+#include "sd-types.h"
+
 G_BEGIN_DECLS
 
 #define SD_TYPE_THUMBNAILER (sd_thumbnailer_get_type ())
@@ -18,6 +20,9 @@ G_DECLARE_FINAL_TYPE (SdThumbnailer, sd_thumbnailer, SD, THUMBNAILER, GObject)
 /* Fetches through @session with a plain GET (the app's session carries no
  * credentials). Only https:// links are fetched, and http:// on loopback. */
 SdThumbnailer *sd_thumbnailer_new          (SoupSession   *session);
+/* Through @context's client, trusting the demo server's certificate while
+ * @context is in demo mode (see below), also when the demo starts later. */
+SdThumbnailer *sd_thumbnailer_new_for_context (SdContext   *context);
 
 /* Trusts @certificate (or nobody: NULL) for https:// links to a loopback
  * address, although no authority signed it: the demo simulator's own
