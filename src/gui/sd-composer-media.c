@@ -551,9 +551,9 @@ sd_composer_get_uploader (SdComposer *self)
 static void
 follow_demo (SdComposer *self)
 {
-  sd_media_checker_set_loopback_certificate (self->checker, sd_context_get_demo (self->context)
-                                                            ? sd_context_get_tls_certificate (self->context)
-                                                            : NULL);
+  /* NULL out of demo mode */
+  sd_media_checker_set_loopback_certificate (self->checker,
+                                             sd_context_get_tls_certificate (self->context));
 }
 
 SdMediaChecker *

@@ -104,9 +104,8 @@ follow_demo (SdThumbnailer *self,
              GParamSpec    *pspec,
              SdContext     *context)
 {
-  sd_thumbnailer_set_loopback_certificate (self, sd_context_get_demo (context)
-                                                 ? sd_context_get_tls_certificate (context)
-                                                 : NULL);
+  /* NULL out of demo mode */
+  sd_thumbnailer_set_loopback_certificate (self, sd_context_get_tls_certificate (context));
 }
 
 SdThumbnailer *
