@@ -930,6 +930,42 @@ test_sha256_is_of_the_bytes_sent (SdTestUpload  *fixture,
   g_assert_cmpstr (sd_upload_get_sha256 (upload), ==, expected);
 }
 
+/* The hash begun in the background and finished by the hash thread (see
+ * sd-uploader-hash.c) is the digest of the whole file, its chunks in
+ * order, as if one thread had read it. */
+static void
+test_hash_changes_threads (SdTestUpload  *fixture,
+                           gconstpointer  data)
+{
+  g_autofree char *path = sd_test_upload_write_image (fixture, "threads.jpg", NULL);
+  g_autoptr(GByteArray) contents = g_byte_array_new ();
+  g_autofree char *head = NULL;
+  g_autofree char *expected = NULL;
+  g_autoptr(SdUpload) upload = NULL;
+  g_autoptr(GError) error = NULL;
+  gsize length = 0;
+
+  /* a head, then 3 chunks and a bit of bytes that all differ */
+  g_assert_true (g_file_get_contents (path, &head, &length, NULL));
+  g_byte_array_append (contents, (const guint8 *) head, length);
+  for (guint i = 0; i < 3 * HASH_CHUNK + 4321; i++)
+    {
+      guint8 byte = (guint8) ((i * 2654435761u) >> 24);
+
+      g_byte_array_append (contents, &byte, 1);
+    }
+  g_assert_true (g_file_set_contents (path, (const char *) contents->data, contents->len, NULL));
+  expected = g_compute_checksum_for_data (G_CHECKSUM_SHA256, contents->data, contents->len);
+
+  _sd_uploader_hash_hold_background (TRUE);
+  upload = sd_test_upload_path (fixture, path, SD_UPLOAD_KIND_IMAGE, &error);
+  sd_uploader_flush_cache (fixture->uploader);
+  _sd_uploader_hash_hold_background (FALSE);
+  g_assert_no_error (error);
+  g_assert_cmpstr (sd_upload_get_sha256 (upload), ==, expected);
+  g_assert_cmpuint (g_hash_table_size (fixture->uploader->cache), ==, 1);
+}
+
 static void
 test_expired_link_is_uploaded_again (SdTestUpload  *fixture,
                                      gconstpointer  data)
@@ -1472,6 +1508,7 @@ main (int   argc,
   sd_test_upload_add ("/upload/stream/file-changed-while-sent", test_file_changed_while_sent);
   sd_test_upload_add ("/upload/cache/hash-after-the-answer", test_hash_after_the_answer);
   sd_test_upload_add ("/upload/cache/hash-beside-the-send", test_hash_beside_the_send);
+  sd_test_upload_add ("/upload/cache/hash-changes-threads", test_hash_changes_threads);
   sd_test_upload_add ("/upload/cache/not-saved-is-told", test_cache_not_saved_is_told);
   sd_test_upload_add ("/upload/queue/at-most-two", test_at_most_two_at_once);
   sd_test_upload_add ("/upload/queue/cancel-while-queued", test_queued_upload_cancels_at_once);

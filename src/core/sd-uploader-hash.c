@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <sched.h>
 #include <string.h>
 #include <libsoup/soup.h>
 
@@ -30,7 +32,16 @@
  * target that come after the answer and before the hash wait for the
  * digest, then find the link in the cache. A send that fails still
  * memoises the digest, so that sending the file again does not hash it
- * again. */
+ * again.
+ *
+ * While the send goes on, the hash is background work: it is done by a
+ * second thread (sd-upload-hash-bg) at the idle scheduling policy, which
+ * runs only on the time the send (and, on one machine, the server's end)
+ * leaves over, so that the hash does not slow the upload down. Once the
+ * hash is waited for (the answer has come, or the uploader is flushed),
+ * the idle thread stops at its next chunk and the hash thread, at the
+ * normal policy, goes on from there: a thread cannot raise its own
+ * policy back without privileges, so the work changes threads instead. */
 
 struct _HashLater
 {
@@ -38,6 +49,7 @@ struct _HashLater
   GMutex           lock;
   GCond            cond;
   gboolean         done;       /* the thread's work is over (under lock) */
+  gboolean         hurry;      /* the hash is waited for (under lock) */
   gboolean         answered;   /* the main context's: the send is over (url set if it
                                 * gave a link) */
   gboolean         applied;    /* the main context's: the result taken */
@@ -110,6 +122,104 @@ _sd_uploader_hash_later_unref (HashLater *later)
   g_free (later);
 }
 
+/* The reading and hashing of one file, which the idle thread begins and
+ * the hash thread may finish. */
+typedef struct
+{
+  HashLater        *later;
+  GInputStream     *stream;
+  guint8           *buffer;
+  SdUploadHash      hash;
+  guint64           hashed;
+  gssize            n;          /* the last read: 0 at the end, < 0 on error */
+  GError           *error;
+  gint              stop;       /* atomic: the idle thread stops at its next chunk */
+  gboolean          over;       /* under later->lock: the idle thread returned */
+  gboolean          finished;   /* the file was read to its end, or failed */
+} HashWork;
+
+/* For the tests: while held, the idle thread stops after its first chunk
+ * and the hash thread goes on from there. */
+static gboolean background_held;
+
+void
+_sd_uploader_hash_hold_background (gboolean hold)
+{
+  g_atomic_int_set (&background_held, hold);
+}
+
+/* Reads and hashes chunks until the end of the file (or past the size
+ * sent), an error, or, when @stoppable, a stop; TRUE when finished. */
+static gboolean
+hash_work_run (HashWork *work,
+               gboolean  stoppable)
+{
+  HashLater *later = work->later;
+
+  while (!stoppable || !g_atomic_int_get (&work->stop))
+    {
+      work->n = g_input_stream_read (work->stream, work->buffer, HASH_CHUNK,
+                                     later->cancellable, &work->error);
+      if (work->n <= 0)
+        return TRUE;
+      _sd_upload_hash_update (&work->hash, work->buffer, work->n);
+      work->hashed += work->n;
+      if (work->hashed > later->size)
+        return TRUE;
+      if (stoppable && g_atomic_int_get (&background_held))
+        break;
+    }
+  return FALSE;
+}
+
+static gpointer
+hash_work_background (gpointer data)
+{
+  HashWork *work = data;
+  HashLater *later = work->later;
+  gboolean finished;
+
+#ifdef SCHED_IDLE
+  struct sched_param param = { 0 };
+
+  if (sched_setscheduler (0, SCHED_IDLE, &param) != 0)
+    g_debug ("upload of %s: hashing at the normal policy (%s)", later->name,
+             g_strerror (errno));
+#endif
+  finished = hash_work_run (work, TRUE);
+  g_mutex_lock (&later->lock);
+  work->finished = finished;
+  work->over = TRUE;
+  g_cond_broadcast (&later->cond);
+  g_mutex_unlock (&later->lock);
+  return NULL;
+}
+
+/* On the hash thread: the file read and hashed to its end, in the
+ * background until it is waited for (see above). */
+static void
+hash_work_do (HashWork *work)
+{
+  HashLater *later = work->later;
+  GThread *background;
+
+  background = g_thread_try_new ("sd-upload-hash-bg", hash_work_background, work, NULL);
+  if (background != NULL)
+    {
+      g_mutex_lock (&later->lock);
+      while (!later->hurry && !work->over)
+        g_cond_wait (&later->cond, &later->lock);
+      g_mutex_unlock (&later->lock);
+      g_atomic_int_set (&work->stop, TRUE);
+      g_thread_join (background);
+      if (!work->finished)
+        g_debug ("upload of %s: its hash goes on at the normal policy after "
+                 "%" G_GUINT64_FORMAT " bytes", later->name, work->hashed);
+    }
+  if (!work->finished)
+    work->finished = hash_work_run (work, FALSE);
+}
+
 /* On the thread: the digest of the whole file, or why it is not the file
  * that was sent. */
 static void
@@ -121,9 +231,7 @@ hash_later_compute (HashLater *later)
   g_autofree guint8 *buffer = NULL;
   g_autofree char *identity = NULL;
   g_autofree char *sha256 = NULL;
-  SdUploadHash hash = { 0 };
-  guint64 hashed = 0;
-  gssize n;
+  HashWork work = { 0 };
 
   if (stream == NULL)
     {
@@ -131,29 +239,27 @@ hash_later_compute (HashLater *later)
       return;
     }
   buffer = g_malloc (HASH_CHUNK);
-  _sd_upload_hash_init (&hash);
-  while ((n = g_input_stream_read (G_INPUT_STREAM (stream), buffer, HASH_CHUNK,
-                                   later->cancellable, &error)) > 0)
-    {
-      _sd_upload_hash_update (&hash, buffer, n);
-      hashed += n;
-      if (hashed > later->size)
-        break;
-    }
-  sha256 = _sd_upload_hash_finish (&hash);
-  if (n < 0 && g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+  work.later = later;
+  work.stream = G_INPUT_STREAM (stream);
+  work.buffer = buffer;
+  _sd_upload_hash_init (&work.hash);
+  hash_work_do (&work);
+  sha256 = _sd_upload_hash_finish (&work.hash);
+  if (work.n < 0 && g_error_matches (work.error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       later->why = g_strdup ("its upload was cancelled");
+      g_clear_error (&work.error);
       return;
     }
-  if (n < 0)
+  if (work.n < 0)
     {
-      later->why = g_strdup_printf ("it cannot be read again (%s)", error->message);
+      later->why = g_strdup_printf ("it cannot be read again (%s)", work.error->message);
+      g_clear_error (&work.error);
       return;
     }
   info = g_file_input_stream_query_info (stream, IDENTITY_ATTRIBUTES, NULL, NULL);
   identity = info != NULL ? _sd_uploader_file_identity (info) : NULL;
-  if (hashed != later->size)
+  if (work.hashed != later->size)
     later->why = g_strdup_printf ("it is not the %" G_GUINT64_FORMAT " bytes sent any more",
                                   later->size);
   else if (g_strcmp0 (identity, later->identity) != 0)
@@ -328,6 +434,8 @@ hash_later_answer (SdUploader *self,
   g_hash_table_replace (self->hashing, g_strdup (later->key), later);
   g_mutex_lock (&later->lock);
   done = later->done;
+  later->hurry = TRUE;
+  g_cond_broadcast (&later->cond);
   g_mutex_unlock (&later->lock);
   if (done)
     {
@@ -422,6 +530,8 @@ _sd_uploader_hashes_wait (SdUploader *self)
       HashLater *later = g_ptr_array_index (all, i);
 
       g_mutex_lock (&later->lock);
+      later->hurry = TRUE;
+      g_cond_broadcast (&later->cond);
       while (!later->done)
         g_cond_wait (&later->cond, &later->lock);
       g_mutex_unlock (&later->lock);

@@ -200,6 +200,9 @@ gboolean       _sd_uploader_hash_later_wait_for (SdUploader *self,
  * uploader's); how many files they hashed in full (beside a send, or
  * after it). */
 void           _sd_uploader_hash_hold (gboolean hold);
+/* For the tests: while held, a hash's idle thread stops after its first
+ * chunk, and its hash thread finishes the file. */
+void           _sd_uploader_hash_hold_background (gboolean hold);
 guint          _sd_uploader_hash_get_count (void);
 /* For the tests: a body waits before the file's second chunk while held,
  * until let go or its send is cancelled (every uploader's). */
