@@ -6,6 +6,7 @@
 
 #include "sd-test-gui.h"
 #include "sd-task-row-test.h"
+#include "sd-test-util.h"
 
 #define RUN_UNTIL_LIMIT_S 30
 
@@ -13,18 +14,7 @@ void
 sd_test_gui_init (int    *argc,
                   char ***argv)
 {
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-  g_auto(GStrv) mime_dirs = NULL;
-
-  for (const char * const *dir = g_get_system_data_dirs (); *dir != NULL; dir++)
-    {
-      g_autofree char *mime_dir = g_build_filename (*dir, "mime", NULL);
-
-      g_strv_builder_add (builder, mime_dir);
-    }
-  mime_dirs = g_strv_builder_end (builder);
-  g_test_init (argc, argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
-  g_content_type_set_mime_dirs ((const char * const *) mime_dirs);
+  sd_test_init_isolated (argc, argv);
   gtk_init ();
   adw_init ();
 }

@@ -17,7 +17,7 @@ sd_test_upload_init (int    *argc,
                      char ***argv)
 {
   setlocale (LC_ALL, "C.UTF-8");
-  g_test_init (argc, argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  sd_test_init_isolated (argc, argv);
   sd_test_use_file_keyring ();
   g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
 }

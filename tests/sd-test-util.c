@@ -358,6 +358,24 @@ sd_test_is_stored_favourite (SdService  *service,
 }
 
 void
+sd_test_init_isolated (int    *argc,
+                       char ***argv)
+{
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) mime_dirs = NULL;
+
+  for (const char * const *dir = g_get_system_data_dirs (); *dir != NULL; dir++)
+    {
+      g_autofree char *mime_dir = g_build_filename (*dir, "mime", NULL);
+
+      g_strv_builder_add (builder, mime_dir);
+    }
+  mime_dirs = g_strv_builder_end (builder);
+  g_test_init (argc, argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_content_type_set_mime_dirs ((const char * const *) mime_dirs);
+}
+
+void
 sd_test_use_file_keyring (void)
 {
   g_autofree char *dir = g_dir_make_tmp ("seedance-keyring-XXXXXX", NULL);

@@ -74,6 +74,12 @@ GNetworkMonitor *sd_test_offline_monitor_new (void);
 void     sd_test_install_counting_resolver (void);
 guint    sd_test_get_name_lookups          (void);
 
+/* g_test_init() with G_TEST_OPTION_ISOLATE_DIRS, keeping the system's
+ * MIME database, which g_content_type_guess() needs (the isolated data
+ * folders have none). */
+void     sd_test_init_isolated             (int    *argc,
+                                            char ***argv);
+
 /* Points libsecret at an empty keyring file of the test's own (the file
  * backend), and unsets the token and address variables, so that no token
  * is found unless a test stores one. */

@@ -122,6 +122,8 @@ test_type_comes_from_the_content (SdTestUpload  *fixture,
   g_assert_error (error, SD_UPLOAD_ERROR, SD_UPLOAD_ERROR_WRONG_TYPE);
   g_assert_nonnull (strstr (error->message, "photo.png"));
   g_assert_nonnull (strstr (error->message, "JPEG, PNG"));
+  /* and says what it is instead */
+  g_assert_nonnull (strstr (error->message, "text/html"));
 
   /* a JPEG named .mp4 is a JPEG: not a reference video */
   g_assert_null (video);

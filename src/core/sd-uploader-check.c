@@ -345,6 +345,25 @@ check_info (GFile         *file,
   return TRUE;
 }
 
+/* What a file the upload does not take is by its first bytes, as the
+ * MIME database tells it ("text/html"); NULL when it cannot tell. */
+static char *
+describe_content (const guint8 *data,
+                  gsize         length)
+{
+  g_autofree char *type = NULL;
+  g_autofree char *mime = NULL;
+  gboolean uncertain = FALSE;
+
+  type = g_content_type_guess (NULL, data, length, &uncertain);
+  if (uncertain || g_content_type_is_unknown (type))
+    return NULL;
+  mime = g_content_type_get_mime_type (type);
+  if (mime == NULL || g_str_equal (mime, "application/octet-stream"))
+    return NULL;
+  return g_steal_pointer (&mime);
+}
+
 static gboolean
 check_type (const char    *name,
             const guint8  *data,
@@ -358,9 +377,16 @@ check_type (const char    *name,
 
   if (type == NULL)
     {
-      g_set_error (error, SD_UPLOAD_ERROR, SD_UPLOAD_ERROR_WRONG_TYPE,
-                   _("“%s” is not a format the upload takes: by its content it is none of them, and %s must be %s."),
-                   name, kind_noun (wanted), kind_formats (wanted));
+      g_autofree char *seen = describe_content (data, length);
+
+      if (seen != NULL)
+        g_set_error (error, SD_UPLOAD_ERROR, SD_UPLOAD_ERROR_WRONG_TYPE,
+                     _("“%s” is not a format the upload takes: by its content it is %s, and %s must be %s."),
+                     name, seen, kind_noun (wanted), kind_formats (wanted));
+      else
+        g_set_error (error, SD_UPLOAD_ERROR, SD_UPLOAD_ERROR_WRONG_TYPE,
+                     _("“%s” is not a format the upload takes: by its content it is none of them, and %s must be %s."),
+                     name, kind_noun (wanted), kind_formats (wanted));
       return FALSE;
     }
   if (kind != wanted)
