@@ -35,7 +35,7 @@
  * again.
  *
  * While the send goes on, the hash is background work: it is done by a
- * second thread (sd-upload-hash-bg) at the idle scheduling policy, which
+ * second thread (sd-hash-idle) at the idle scheduling policy, which
  * runs only on the time the send (and, on one machine, the server's end)
  * leaves over, so that the hash does not slow the upload down. Once the
  * hash is waited for (the answer has come, or the uploader is flushed),
@@ -203,7 +203,7 @@ hash_work_do (HashWork *work)
   HashLater *later = work->later;
   GThread *background;
 
-  background = g_thread_try_new ("sd-upload-hash-bg", hash_work_background, work, NULL);
+  background = g_thread_try_new ("sd-hash-idle", hash_work_background, work, NULL);
   if (background != NULL)
     {
       g_mutex_lock (&later->lock);
