@@ -51,6 +51,12 @@ static const Format m4a = { "audio/mp4", SD_UPLOAD_KIND_AUDIO };
 static const Format flac = { "audio/flac", SD_UPLOAD_KIND_AUDIO };
 static const Format ogg = { "audio/ogg", SD_UPLOAD_KIND_AUDIO };
 
+static const Format * const all_formats[] = {
+  &jpeg, &png, &gif, &webp, &bmp, &svg,
+  &mp4, &quicktime, &m4v, &avi, &webm, &matroska, &flv,
+  &mp3, &wav, &aac, &m4a, &flac, &ogg,
+};
+
 static gboolean
 has_bytes (const guint8 *data,
            gsize         length,
@@ -346,7 +352,9 @@ check_info (GFile         *file,
 }
 
 /* What a file the upload does not take is by its first bytes, as the
- * MIME database tells it ("text/html"); NULL when it cannot tell. */
+ * MIME database tells it ("text/html"); NULL when it cannot tell, or when
+ * it calls it one of the formats taken (bytes that only look like one:
+ * saying so would contradict the refusal). */
 static char *
 describe_content (const guint8 *data,
                   gsize         length)
@@ -358,6 +366,9 @@ describe_content (const guint8 *data,
   type = g_content_type_guess (NULL, data, length, &uncertain);
   if (uncertain || g_content_type_is_unknown (type))
     return NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (all_formats); i++)
+    if (g_content_type_is_a (type, all_formats[i]->content_type))
+      return NULL;
   mime = g_content_type_get_mime_type (type);
   if (mime == NULL || g_str_equal (mime, "application/octet-stream"))
     return NULL;
