@@ -30,26 +30,6 @@
 #include "sd-test-util.h"
 #include "sd-thumbnailer.h"
 
-/* The desktop's MIME database, which the isolated XDG dirs would hide from
- * the image loaders' type sniffing. */
-static char **mime_dirs;
-
-static void
-remember_mime_dirs (void)
-{
-  const char * const *data_dirs = g_get_system_data_dirs ();
-  GStrvBuilder *builder = g_strv_builder_new ();
-
-  for (guint i = 0; data_dirs[i] != NULL; i++)
-    {
-      g_autofree char *dir = g_build_filename (data_dirs[i], "mime", NULL);
-
-      g_strv_builder_add (builder, dir);
-    }
-  mime_dirs = g_strv_builder_end (builder);
-  g_strv_builder_unref (builder);
-}
-
 /* A loopback server with a few images and traps ------------------------- */
 
 typedef struct
@@ -131,7 +111,6 @@ fixture_set_up (Fixture       *fixture,
   g_autoptr(GError) error = NULL;
   GSList *uris;
 
-  g_content_type_set_mime_dirs ((const char * const *) mime_dirs);
   fixture->png = make_png (640, 320);
   fixture->server = soup_server_new (NULL, NULL);
   soup_server_add_handler (fixture->server, NULL, server_cb, fixture, NULL);
@@ -561,7 +540,6 @@ composer_set_up (ComposerFixture *fixture,
 {
   g_autoptr(GError) error = NULL;
 
-  g_content_type_set_mime_dirs ((const char * const *) mime_dirs);
   fixture->context = sd_demo_context_new (&error);
   g_assert_no_error (error);
   fixture->composer = SD_COMPOSER (sd_composer_new (fixture->context));
@@ -1528,7 +1506,6 @@ test_demo_started_later_is_trusted (void)
       g_test_skip ("no TLS backend (glib-networking) is installed");
       return;
     }
-  g_content_type_set_mime_dirs ((const char * const *) mime_dirs);
   g_unsetenv ("SEEDANCE_API_BASE");
   context = sd_context_new (&error);
   g_assert_no_error (error);
@@ -2012,10 +1989,7 @@ main (int   argc,
 {
   /* the isolated XDG dirs hide the desktop's proxy schemas */
   g_setenv ("GIO_USE_PROXY_RESOLVER", "dummy", TRUE);
-  remember_mime_dirs ();
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
-  gtk_init ();
-  adw_init ();
+  sd_test_gui_init (&argc, &argv);
   g_assert_nonnull (sd_gui_get_resource ());
 
 #define ADD(path, func) \

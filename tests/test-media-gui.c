@@ -20,28 +20,10 @@
 #include "sd-media-row.h"
 #include "sd-preferences-upload.h"
 #include "sd-simulator-test.h"
+#include "sd-test-gui.h"
 #include "sd-uploader.h"
 #include "sd-uploader-private.h"
 #include <libsoup/soup.h>
-
-/* The desktop's MIME database, which the isolated XDG dirs would hide from
- * the image loaders' type sniffing (the spinner's icon, the thumbnails). */
-static char **mime_dirs;
-
-static void
-remember_mime_dirs (void)
-{
-  const char * const *data_dirs = g_get_system_data_dirs ();
-  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
-
-  for (guint i = 0; data_dirs[i] != NULL; i++)
-    {
-      g_autofree char *dir = g_build_filename (data_dirs[i], "mime", NULL);
-
-      g_strv_builder_add (builder, dir);
-    }
-  mime_dirs = g_strv_builder_end (builder);
-}
 
 typedef struct
 {
@@ -97,7 +79,6 @@ fixture_set_up (Fixture       *fixture,
   g_autoptr(GSimpleAction) action = g_simple_action_new ("no-uploads", G_VARIANT_TYPE_STRING);
   g_autoptr(GSimpleAction) cache_action = g_simple_action_new ("upload-cache", G_VARIANT_TYPE ("ms"));
 
-  g_content_type_set_mime_dirs ((const char * const *) mime_dirs);
   fixture->context = sd_demo_context_new (&error);
   g_assert_no_error (error);
   fixture->simulator = sd_demo_get_simulator (fixture->context);
@@ -1502,10 +1483,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  remember_mime_dirs ();
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
-  gtk_init ();
-  adw_init ();
+  sd_test_gui_init (&argc, &argv);
   g_assert_nonnull (sd_gui_get_resource ());
 
 #define ADD(path, func) \
@@ -1539,10 +1517,5 @@ main (int   argc,
 
 #undef ADD
 
-  {
-    int status = g_test_run ();
-
-    g_strfreev (mime_dirs);
-    return status;
-  }
+  return g_test_run ();
 }
